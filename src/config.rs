@@ -1,0 +1,256 @@
+//! `align.toml`: the typed project configuration, its defaults and its validation.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, Location, line_col};
+use crate::model::Kind;
+
+pub const CONFIG_FILE: &str = "align.toml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Who may read a document that names no audience. When absent: the audiences of every
+    /// site that is not public.
+    #[serde(default)]
+    pub default_audience: Option<Vec<String>>,
+    /// The period the exec roadmap shows; when absent, the latest period with active objectives.
+    #[serde(default)]
+    pub current_period: Option<String>,
+    #[serde(default)]
+    pub sites: BTreeMap<String, SiteConfig>,
+    /// Extra folder → kind mappings, on top of the defaults.
+    #[serde(default)]
+    pub folders: BTreeMap<String, Kind>,
+    #[serde(default)]
+    pub import: ImportConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub audiences: Vec<String>,
+    #[serde(default)]
+    pub home: Home,
+    #[serde(default)]
+    pub public: bool,
+    #[serde(default)]
+    pub public_fields: Vec<String>,
+    #[serde(default)]
+    pub raw_html: Option<RawHtml>,
+    /// Whether the changelog home lists changes not yet in a release.
+    #[serde(default)]
+    pub show_unreleased: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Home {
+    Roadmap,
+    ReleasePlan,
+    Changelog,
+    #[default]
+    Index,
+}
+
+/// What happens to raw HTML written in a document body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Cleaned with ammonia: scripts, event handlers and dangerous URLs removed.
+    Sanitize,
+    /// Shown as text.
+    Escape,
+    /// Passed through unchanged (HTML comments are still dropped).
+    Allow,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportConfig {
+    /// A Keep a Changelog file, relative to the project folder.
+    #[serde(default)]
+    pub changelog: Option<PathBuf>,
+    #[serde(default)]
+    pub changelog_audience: Option<Vec<String>>,
+}
+
+/// Fields a public site leaves out unless `public_fields` lists them.
+pub const PRIVATE_FIELDS: &[&str] = &[
+    "owners",
+    "deciders",
+    "consulted",
+    "informed",
+    "confidence",
+    "current",
+    "checkins",
+    "extra",
+];
+
+impl SiteConfig {
+    pub fn raw_html(&self) -> RawHtml {
+        self.raw_html.unwrap_or(RawHtml::Sanitize)
+    }
+
+    /// Whether this site may show a field from [`PRIVATE_FIELDS`].
+    pub fn shows(&self, field: &str) -> bool {
+        !self.public || self.public_fields.iter().any(|f| f == field)
+    }
+}
+
+impl Config {
+    pub fn default_audience(&self) -> Vec<String> {
+        if let Some(list) = &self.default_audience {
+            return list.clone();
+        }
+        let mut all: Vec<String> = self
+            .sites
+            .values()
+            .filter(|s| !s.public)
+            .flat_map(|s| s.audiences.iter().cloned())
+            .collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+
+    /// The kind a top-level content folder maps to.
+    pub fn kind_for_folder(&self, folder: &str) -> Kind {
+        if let Some(kind) = self.folders.get(folder) {
+            return *kind;
+        }
+        Kind::from_folder(folder).unwrap_or(Kind::Page)
+    }
+
+    pub fn base_url(&self) -> Option<&str> {
+        self.base_url.as_deref().map(|u| u.trim_end_matches('/'))
+    }
+}
+
+/// Reads and validates `DIR/align.toml`; errors are diagnostics pointing into it.
+pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
+    let path = dir.join(CONFIG_FILE);
+    let shown = PathBuf::from(CONFIG_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(err) => {
+            let message = format!("cannot read {}: {err}", path.display());
+            return Err(vec![Diagnostic::error(Location::new(shown, 1, 1), message)]);
+        }
+    };
+    let config: Config = toml::from_str(&text).map_err(|err| {
+        let (line, col) = err.span().map_or((1, 1), |s| line_col(&text, s.start));
+        let message = err.message().trim().replace('\n', " ");
+        vec![Diagnostic::error(Location::new(&shown, line, col), message)]
+    })?;
+    let errors = validate(&config, &text);
+    if errors.is_empty() {
+        Ok(config)
+    } else {
+        Err(errors)
+    }
+}
+
+fn validate(config: &Config, text: &str) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let mut error = |needle: &str, message: String| {
+        let (line, col) = find_line(text, needle);
+        errors.push(Diagnostic::error(
+            Location::new(CONFIG_FILE, line, col),
+            message,
+        ));
+    };
+    if config.sites.is_empty() {
+        error("", "align.toml defines no site: add a [sites.NAME] table".into());
+    }
+    for (name, site) in &config.sites {
+        let header = format!("[sites.{name}]");
+        if !is_safe_name(name) {
+            error(&header, format!("site name `{name}` must use only a-z, 0-9, `-` and `_`"));
+        }
+        if site.audiences.is_empty() {
+            error(&header, format!("site `{name}` lists no audiences"));
+        }
+        for field in &site.public_fields {
+            if !PRIVATE_FIELDS.contains(&field.as_str()) {
+                let known = PRIVATE_FIELDS.join(", ");
+                error(
+                    "public_fields",
+                    format!("unknown field `{field}` in public_fields of site `{name}` (known: {known})"),
+                );
+            }
+        }
+    }
+    if let Some(url) = &config.base_url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        error("base_url", format!("base_url `{url}` must start with http:// or https://"));
+    }
+    if let Some(period) = &config.current_period
+        && period.parse::<crate::model::Period>().is_err()
+    {
+        error("current_period", format!("current_period `{period}` is not a period such as 2026-Q1, 2026-H1 or 2026"));
+    }
+    errors
+}
+
+fn is_safe_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// Line and column of the first line containing `needle`, else the top of the file.
+fn find_line(text: &str, needle: &str) -> (usize, usize) {
+    if needle.is_empty() {
+        return (1, 1);
+    }
+    text.find(needle).map_or((1, 1), |at| line_col(text, at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), text).unwrap();
+        load(dir.path())
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let errs = parse("title = \"x\"\n\n[sites.a]\ntitle = \"A\"\naudiences = [\"team\"]\ncolour = 1\n")
+            .unwrap_err();
+        assert_eq!(errs[0].location.line, 6);
+        assert!(errs[0].message.contains("colour"), "{}", errs[0].message);
+    }
+
+    #[test]
+    fn default_audience_falls_back_to_internal_sites() {
+        let config = parse(
+            "title = \"x\"\n[sites.a]\ntitle = \"A\"\naudiences = [\"team\", \"exec\"]\n[sites.p]\ntitle = \"P\"\naudiences = [\"public\"]\npublic = true\n",
+        )
+        .unwrap();
+        assert_eq!(config.default_audience(), vec!["exec", "team"]);
+    }
+
+    #[test]
+    fn bad_public_field_is_an_error() {
+        let errs = parse("title = \"x\"\n[sites.p]\ntitle = \"P\"\naudiences = [\"public\"]\npublic = true\npublic_fields = [\"salary\"]\n")
+            .unwrap_err();
+        assert_eq!(errs[0].location.line, 6);
+    }
+}

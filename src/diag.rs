@@ -1,0 +1,199 @@
+//! Diagnostics: content errors and warnings with a source location, and how they are printed.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A place in a source file; `line` and `col` are 1-based.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    pub path: PathBuf,
+    pub line: usize,
+    pub col: usize,
+}
+
+impl Location {
+    pub fn new(path: impl Into<PathBuf>, line: usize, col: usize) -> Self {
+        Location {
+            path: path.into(),
+            line: line.max(1),
+            col: col.max(1),
+        }
+    }
+}
+
+/// Another place a diagnostic points at, such as the first of two duplicate ids.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    #[serde(flatten)]
+    pub location: Location,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The rule id for alignment checks; `None` for plain content errors.
+    pub rule: Option<&'static str>,
+    #[serde(flatten)]
+    pub location: Location,
+    pub message: String,
+    pub help: Option<String>,
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    pub fn error(location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            rule: None,
+            location,
+            message: message.into(),
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn warning(location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(location, message)
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_related(mut self, location: Location, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            location,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn with_rule(mut self, rule: &'static str) -> Self {
+        self.rule = Some(rule);
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The first line, `path:line:col: error: message`.
+    pub fn headline(&self) -> String {
+        let loc = &self.location;
+        let label = match self.rule {
+            Some(rule) => format!("{}[{rule}]", self.severity.as_str()),
+            None => self.severity.as_str().to_string(),
+        };
+        format!(
+            "{}:{}:{}: {label}: {}",
+            loc.path.display(),
+            loc.line,
+            loc.col,
+            self.message
+        )
+    }
+
+    /// The headline, the offending source line with a caret, then help and related notes.
+    pub fn render(&self, root: &Path) -> String {
+        let mut out = self.headline();
+        out.push('\n');
+        if let Some(line) = source_line(&root.join(&self.location.path), self.location.line) {
+            let number = self.location.line.to_string();
+            let pad = " ".repeat(number.len());
+            let caret_pad = " ".repeat(self.location.col.saturating_sub(1).min(line.len()));
+            let _ = writeln!(out, "{pad} |\n{number} | {line}\n{pad} | {caret_pad}^");
+        }
+        for related in &self.related {
+            let loc = &related.location;
+            let _ = writeln!(
+                out,
+                "  = note: {}:{}:{}: {}",
+                loc.path.display(),
+                loc.line,
+                loc.col,
+                related.message
+            );
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "  = help: {help}");
+        }
+        out
+    }
+}
+
+/// One line of a file, shortened so a minified multi-megabyte line stays readable.
+fn source_line(path: &Path, line: usize) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let raw = text.lines().nth(line.checked_sub(1)?)?;
+    let raw = raw.trim_end_matches('\r');
+    Some(raw.chars().take(200).collect())
+}
+
+/// Sorts diagnostics by file and position so output is stable.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (&a.location, a.severity, &a.message).cmp(&(&b.location, b.severity, &b.message))
+    });
+}
+
+/// Line and column (1-based, in characters) of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+pub fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while index > 0 && !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let text = "ab\nçd\nef";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 1));
+        assert_eq!(line_col(text, 5), (2, 2));
+        assert_eq!(line_col(text, 100), (3, 3));
+    }
+
+    #[test]
+    fn headline_has_rule_when_set() {
+        let d = Diagnostic::warning(Location::new("a.md", 3, 2), "stale").with_rule("stale");
+        assert_eq!(d.headline(), "a.md:3:2: warning[stale]: stale");
+    }
+}

@@ -1,0 +1,303 @@
+//! Reads a document body once: its first heading, heading anchors, links to other
+//! documents, and audience blocks.
+
+use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::model::{AudienceBlock, Heading, RefText, RelKind};
+
+/// Markdown extensions align enables everywhere.
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+}
+
+/// Byte offsets of line starts, for turning offsets into line numbers fast.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 0-based line and 1-based column (in bytes) of an offset.
+    pub fn locate(&self, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        (line, offset - self.starts[line] + 1)
+    }
+}
+
+/// What a body holds, found in one pass.
+#[derive(Debug, Default)]
+pub struct BodyFacts {
+    pub headings: Vec<Heading>,
+    /// Links that name other documents (relative `.md` paths and wiki links).
+    pub refs: Vec<RefText>,
+}
+
+/// Scans a body; `first_line` is the file line of the body's first line.
+pub fn scan(body: &str, first_line: usize) -> BodyFacts {
+    let index = LineIndex::new(body);
+    let mut facts = BodyFacts::default();
+    let mut heading: Option<(u8, String)> = None;
+    let mut link: Option<(String, bool, usize, String)> = None;
+    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => heading = Some((level_number(level), String::new())),
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, text)) = heading.take() {
+                    let anchor = unique_anchor(&facts.headings, &slug(&text));
+                    facts.headings.push(Heading { anchor, text, level });
+                }
+            }
+            Event::Start(Tag::Link { link_type, dest_url, .. }) => {
+                let wiki_label = matches!(link_type, LinkType::WikiLink { has_pothole: true });
+                let is_wiki = matches!(link_type, LinkType::WikiLink { .. });
+                if is_wiki || is_document_link(&dest_url) {
+                    link = Some((dest_url.to_string(), !is_wiki || wiki_label, range.start, String::new()));
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some((dest, labelled, start, label)) = link.take() {
+                    let (line, col) = index.locate(start);
+                    facts.refs.push(RefText {
+                        kind: RelKind::Mentions,
+                        text: dest,
+                        label: labelled.then_some(label),
+                        line: first_line + line,
+                        col,
+                        inverse: false,
+                    });
+                }
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some((_, t)) = heading.as_mut() {
+                    t.push_str(&text);
+                }
+                if let Some((_, _, _, label)) = link.as_mut() {
+                    label.push_str(&text);
+                }
+            }
+            _ => {}
+        }
+    }
+    facts
+}
+
+fn level_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+/// Whether a link destination points at a Markdown file of the project.
+pub fn is_document_link(dest: &str) -> bool {
+    if has_scheme(dest) || dest.starts_with('#') || dest.starts_with('/') {
+        return false;
+    }
+    let path = dest.split(['#', '?']).next().unwrap_or(dest);
+    path.ends_with(".md")
+}
+
+/// `http:`, `mailto:`, `javascript:` ... anything with a URL scheme.
+pub fn has_scheme(dest: &str) -> bool {
+    match dest.find(':') {
+        Some(i) => {
+            let scheme = &dest[..i];
+            !scheme.is_empty()
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        }
+        None => false,
+    }
+}
+
+/// The anchor of a heading: lowercase, runs of anything but letters and digits become `-`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+fn unique_anchor(existing: &[Heading], base: &str) -> String {
+    let base = if base.is_empty() { "section" } else { base };
+    if !existing.iter().any(|h| h.anchor == base) {
+        return base.to_string();
+    }
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|candidate| !existing.iter().any(|h| h.anchor == *candidate))
+        .unwrap_or_default()
+}
+
+/// The first level-one ATX heading outside code: its text and byte range of its line.
+pub fn first_heading(body: &str) -> Option<(String, usize, std::ops::Range<usize>)> {
+    let mut fence: Option<&str> = None;
+    let mut offset = 0;
+    for (i, raw) in body.split_inclusive('\n').enumerate() {
+        let line = raw.trim_end();
+        let trimmed = line.trim_start();
+        if let Some(open) = fence {
+            if trimmed.starts_with(open) {
+                fence = None;
+            }
+        } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = Some(&trimmed[..3]);
+        } else if let Some(text) = trimmed.strip_prefix("# ") {
+            let text = text.trim().trim_end_matches('#').trim();
+            if !text.is_empty() {
+                return Some((text.to_string(), i, offset..offset + raw.len()));
+            }
+        }
+        offset += raw.len();
+    }
+    None
+}
+
+/// A misplaced audience marker.
+#[derive(Debug, PartialEq)]
+pub struct BlockError {
+    /// 0-based line in the body.
+    pub line: usize,
+    pub message: String,
+}
+
+enum Marker {
+    Open(Vec<String>),
+    Close,
+}
+
+fn marker(line: &str) -> Option<Marker> {
+    let inner = line.trim().strip_prefix("<!--")?.strip_suffix("-->")?.trim();
+    if inner == "/audience" {
+        return Some(Marker::Close);
+    }
+    let list = inner.strip_prefix("audience:")?;
+    let audiences = list
+        .split(',')
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty())
+        .collect();
+    Some(Marker::Open(audiences))
+}
+
+/// Finds `<!-- audience: a, b -->` … `<!-- /audience -->` blocks; fails closed on any
+/// unclosed or unmatched marker.
+pub fn audience_blocks(body: &str) -> Result<Vec<AudienceBlock>, Vec<BlockError>> {
+    let mut blocks = Vec::new();
+    let mut errors = Vec::new();
+    let mut open: Vec<(usize, Vec<String>, (usize, usize))> = Vec::new();
+    let mut fence: Option<String> = None;
+    let mut offset = 0;
+    for (i, raw) in body.split_inclusive('\n').enumerate() {
+        let span = (offset, offset + raw.len());
+        offset += raw.len();
+        let trimmed = raw.trim();
+        if let Some(open_fence) = &fence {
+            if trimmed.starts_with(open_fence.as_str()) {
+                fence = None;
+            }
+            continue;
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = Some(trimmed[..3].to_string());
+            continue;
+        }
+        match marker(trimmed) {
+            Some(Marker::Open(audiences)) if audiences.is_empty() => errors.push(BlockError {
+                line: i,
+                message: "audience block names no audience".into(),
+            }),
+            Some(Marker::Open(audiences)) => open.push((i, audiences, span)),
+            Some(Marker::Close) => match open.pop() {
+                Some((_, audiences, open_marker)) => blocks.push(AudienceBlock {
+                    audiences,
+                    start: open_marker.0,
+                    end: span.1,
+                    open_marker,
+                    close_marker: span,
+                }),
+                None => errors.push(BlockError {
+                    line: i,
+                    message: "`<!-- /audience -->` closes no open audience block".into(),
+                }),
+            },
+            None => {}
+        }
+    }
+    for (line, _, _) in open {
+        errors.push(BlockError {
+            line,
+            message: "audience block is never closed with `<!-- /audience -->`".into(),
+        });
+    }
+    if errors.is_empty() {
+        blocks.sort_by_key(|b| b.start);
+        Ok(blocks)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_like_code_hosts() {
+        assert_eq!(slug("Quarterly review"), "quarterly-review");
+        assert_eq!(slug("  Décision: 2.0 / v3!"), "décision-2-0-v3");
+    }
+
+    #[test]
+    fn finds_links_and_headings_with_lines() {
+        let body = "intro\n\n## Context\n\nSee [[ADR-1]] and [[a|label]] and [x](../b.md#h) and [web](https://x.y/a.md).\n## Context\n";
+        let facts = scan(body, 10);
+        let anchors: Vec<_> = facts.headings.iter().map(|h| h.anchor.as_str()).collect();
+        assert_eq!(anchors, ["context", "context-1"]);
+        let refs: Vec<_> = facts.refs.iter().map(|r| (r.text.as_str(), r.label.as_deref(), r.line)).collect();
+        assert_eq!(
+            refs,
+            [("ADR-1", None, 14), ("a", Some("label"), 14), ("../b.md#h", Some("x"), 14)]
+        );
+    }
+
+    #[test]
+    fn audience_blocks_nest_and_fail_closed() {
+        let body = "a\n<!-- audience: exec, team -->\nsecret\n<!-- audience: exec -->\nmore\n<!-- /audience -->\n<!-- /audience -->\n";
+        let blocks = audience_blocks(body).unwrap();
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(blocks[0].audiences, ["exec", "team"]);
+        assert!(audience_blocks("<!-- audience: exec -->\nx\n").is_err());
+        let err = audience_blocks("x\n<!-- /audience -->\n").unwrap_err();
+        assert_eq!(err[0].line, 1);
+    }
+
+    #[test]
+    fn markers_inside_code_are_text() {
+        let body = "```\n<!-- audience: exec -->\n```\n";
+        assert_eq!(audience_blocks(body).unwrap(), vec![]);
+    }
+
+    #[test]
+    fn first_heading_skips_code() {
+        let (title, line, _) = first_heading("```\n# not\n```\n\n# 3. Real title\n").unwrap();
+        assert_eq!((title.as_str(), line), ("3. Real title", 4));
+    }
+}

@@ -1,0 +1,346 @@
+//! Turns the frontmatter value tree into typed document fields, one error per bad field.
+
+use jiff::civil::Date;
+use serde_json::{Map, Value};
+
+use super::frontmatter::{Split, nested_line};
+use crate::import::adr;
+use crate::model::{Category, DateText, Document, KeyResult, Kind, Period, RefText, RelKind, Slip};
+
+/// A field problem at a line of the file.
+#[derive(Debug)]
+pub struct FieldIssue {
+    pub line: usize,
+    pub message: String,
+    pub warning: bool,
+}
+
+pub struct Fields<'a> {
+    pub split: &'a Split<'a>,
+    pub issues: Vec<FieldIssue>,
+}
+
+const COMMON: &[&str] = &[
+    "title",
+    "id",
+    "kind",
+    "summary",
+    "status",
+    "owners",
+    "team",
+    "tags",
+    "audience",
+    "created",
+    "updated",
+    "review_by",
+    "public_title",
+    "public_summary",
+    "extra",
+];
+
+impl Fields<'_> {
+    fn error(&mut self, doc: &Document, key: &str, message: String) {
+        let line = doc.field_line(key);
+        self.issues.push(FieldIssue {
+            line,
+            message,
+            warning: false,
+        });
+    }
+
+    fn warn(&mut self, line: usize, message: String) {
+        self.issues.push(FieldIssue {
+            line,
+            message,
+            warning: true,
+        });
+    }
+
+    /// Applies every field of `map` to `doc` (whose kind is already set).
+    pub fn apply(&mut self, doc: &mut Document, map: Map<String, Value>) {
+        for (key, value) in map {
+            if key == "kind" {
+                continue;
+            }
+            let known = COMMON.contains(&key.as_str()) || doc.kind.own_fields().contains(&key.as_str());
+            if !known {
+                if doc.imported {
+                    doc.extra.insert(key, value);
+                } else {
+                    let message = unknown_field_message(&key, doc.kind);
+                    self.error(doc, &key, message);
+                }
+                continue;
+            }
+            if let Err(message) = self.apply_one(doc, &key, value) {
+                self.error(doc, &key, format!("field `{key}`: {message}"));
+            }
+        }
+    }
+
+    fn apply_one(&mut self, doc: &mut Document, key: &str, value: Value) -> Result<(), String> {
+        match key {
+            "title" => doc.title = string(value)?,
+            "id" => doc.id = Some(short_id(value)?),
+            "summary" => doc.summary = Some(string(value)?),
+            "status" => self.status(doc, value)?,
+            "owners" => doc.owners = strings(value)?,
+            "team" => doc.team = Some(string(value)?),
+            "tags" => doc.tags = strings(value)?,
+            "audience" => doc.audience = Some(strings(value)?),
+            "created" => doc.created = Some(date(value)?),
+            "updated" => doc.updated = Some(date(value)?),
+            "review_by" => doc.review_by = Some(date(value)?),
+            "public_title" => doc.public_title = Some(string(value)?),
+            "public_summary" => doc.public_summary = Some(string(value)?),
+            "extra" => match value {
+                Value::Object(map) => doc.extra = map,
+                other => return Err(format!("expected a table, found {}", type_name(&other))),
+            },
+            "horizon" if doc.kind == Kind::Initiative => {
+                let text = string(value)?;
+                one_of(&text, &["now", "next", "later"])?;
+                doc.horizon = Some(text);
+            }
+            "horizon" => doc.horizon = Some(string(value)?),
+            "period" => doc.period = Some(period(value)?),
+            "level" => doc.level = Some(choice(value, &["company", "org", "team"])?),
+            "type" => doc.objective_type = Some(choice(value, &["committed", "aspirational"])?),
+            "key_results" => doc.key_results = self.key_results(doc, value)?,
+            "start" => doc.start = Some(date(value)?),
+            "target" => doc.target = Some(date(value)?),
+            "target_history" => doc.target_history = typed::<Vec<Slip>>(value)?,
+            "rationale" => doc.rationale = Some(string(value)?),
+            "version" => doc.version = Some(scalar_string(value)?),
+            "date" => doc.date = Some(self.date_text(doc, value)?),
+            "number" => doc.number = Some(number(value)?),
+            "deciders" | "decision-makers" => doc.deciders = people(value)?,
+            "consulted" => doc.consulted = people(value)?,
+            "informed" => doc.informed = people(value)?,
+            "category" => {
+                let text = string(value)?;
+                let list: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+                one_of(&text, &list)?;
+                doc.category = Category::parse(&text);
+            }
+            "breaking" => doc.breaking = value.as_bool().ok_or("expected true or false")?,
+            _ => self.relation(doc, key, value)?,
+        }
+        Ok(())
+    }
+
+    fn status(&mut self, doc: &mut Document, value: Value) -> Result<(), String> {
+        let text = scalar_string(value)?;
+        let allowed = doc.kind.statuses();
+        if doc.imported {
+            let line = doc.field_line("status");
+            let (status, relations) = adr::parse_status_text(&text, line);
+            super::imported::push_relations(doc, relations, 1);
+            doc.status = Some(status);
+            return Ok(());
+        }
+        if !allowed.is_empty() {
+            one_of(&text, allowed)?;
+        }
+        doc.status = Some(text);
+        Ok(())
+    }
+
+    fn date_text(&mut self, doc: &Document, value: Value) -> Result<DateText, String> {
+        if !doc.imported {
+            return date(value).map(DateText::Date);
+        }
+        let text = scalar_string(value)?;
+        match adr::parse_loose_date(&text) {
+            Some(day) => Ok(DateText::Date(day)),
+            None => {
+                let line = doc.field_line("date");
+                self.warn(line, format!("field `date`: cannot read date `{text}`; kept as written"));
+                Ok(DateText::Raw(text))
+            }
+        }
+    }
+
+    fn key_results(&mut self, doc: &Document, value: Value) -> Result<Vec<KeyResult>, String> {
+        let Value::Array(items) = value else {
+            return Err(format!("expected a list of key results, found {}", type_name(&value)));
+        };
+        let base = doc.field_line("key_results");
+        let mut krs: Vec<KeyResult> = Vec::new();
+        let mut line = base;
+        for (i, item) in items.into_iter().enumerate() {
+            let id = item.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+            line = nested_line(self.split, line, "id").unwrap_or(line);
+            match typed::<KeyResult>(item) {
+                Ok(kr) if krs.iter().any(|k| k.id == kr.id) => self.issues.push(FieldIssue {
+                    line,
+                    message: format!("duplicate key result id `{}` in this objective", kr.id),
+                    warning: false,
+                }),
+                Ok(kr) => krs.push(kr),
+                Err(message) => {
+                    let name = if id.is_empty() { format!("#{}", i + 1) } else { format!("`{id}`") };
+                    self.issues.push(FieldIssue {
+                        line,
+                        message: format!("field `key_results`: key result {name}: {message}"),
+                        warning: false,
+                    });
+                }
+            }
+            line += 1;
+        }
+        Ok(krs)
+    }
+
+    fn relation(&mut self, doc: &mut Document, key: &str, value: Value) -> Result<(), String> {
+        let kind = match key {
+            "parent" => RelKind::Parent,
+            "drives" => RelKind::Drives,
+            "depends_on" => RelKind::DependsOn,
+            "release" => RelKind::Release,
+            "supersedes" => RelKind::Supersedes,
+            "amends" => RelKind::Amends,
+            "relates_to" => RelKind::RelatesTo,
+            "justifies" => RelKind::Justifies,
+            "implements" => RelKind::Implements,
+            _ => return Err("is not a field align knows".into()),
+        };
+        let line = doc.field_line(key);
+        for text in strings(value)? {
+            if text.trim().is_empty() {
+                return Err("a reference cannot be empty".into());
+            }
+            doc.refs.push(RefText {
+                kind,
+                text,
+                label: None,
+                line,
+                col: 1,
+                inverse: false,
+            });
+        }
+        Ok(())
+    }
+}
+
+fn unknown_field_message(key: &str, kind: Kind) -> String {
+    let owner = Kind::ALL.iter().find(|k| k.own_fields().contains(&key));
+    match owner {
+        Some(other) => format!(
+            "unknown field `{key}` for a {}: `{key}` is a field of {} documents",
+            kind.as_str(),
+            other.as_str()
+        ),
+        None => format!(
+            "unknown field `{key}` (put free-form data under `[extra]`)"
+        ),
+    }
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a table",
+    }
+}
+
+fn string(value: Value) -> Result<String, String> {
+    match value {
+        Value::String(s) => Ok(s),
+        other => Err(format!("expected a string, found {}", type_name(&other))),
+    }
+}
+
+/// Strings, numbers and booleans as text: versions like `1.0` and statuses.
+fn scalar_string(value: Value) -> Result<String, String> {
+    match value {
+        Value::String(s) => Ok(s),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        other => Err(format!("expected a string, found {}", type_name(&other))),
+    }
+}
+
+fn short_id(value: Value) -> Result<String, String> {
+    let id = scalar_string(value)?;
+    if id.trim().is_empty() || id.contains('#') || id.chars().any(char::is_whitespace) {
+        return Err(format!("`{id}` is not a valid id (no spaces or `#`)"));
+    }
+    Ok(id)
+}
+
+/// A list of strings; a single string counts as a list of one.
+fn strings(value: Value) -> Result<Vec<String>, String> {
+    match value {
+        Value::String(s) => Ok(vec![s]),
+        Value::Array(items) => items.into_iter().map(scalar_string).collect(),
+        other => Err(format!("expected a list of strings, found {}", type_name(&other))),
+    }
+}
+
+/// Like [`strings`], but one comma-separated string is split (MADR writes `decision-makers` so).
+fn people(value: Value) -> Result<Vec<String>, String> {
+    if let Value::String(s) = &value {
+        return Ok(s.split(',').map(str::trim).filter(|p| !p.is_empty()).map(String::from).collect());
+    }
+    strings(value)
+}
+
+fn choice(value: Value, allowed: &[&str]) -> Result<String, String> {
+    let text = string(value)?;
+    one_of(&text, allowed)?;
+    Ok(text)
+}
+
+fn one_of(text: &str, allowed: &[&str]) -> Result<(), String> {
+    if allowed.contains(&text) {
+        Ok(())
+    } else {
+        Err(format!("`{text}` is not one of: {}", allowed.join(", ")))
+    }
+}
+
+pub fn date(value: Value) -> Result<Date, String> {
+    let text = string(value)?;
+    parse_iso_date(&text).ok_or_else(|| format!("`{text}` is not a date (expected YYYY-MM-DD)"))
+}
+
+pub fn parse_iso_date(text: &str) -> Option<Date> {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 10 && bytes[4] == b'-' && bytes[7] == b'-';
+    if !shaped {
+        return None;
+    }
+    text.parse().ok()
+}
+
+fn period(value: Value) -> Result<Period, String> {
+    let text = scalar_string(value)?;
+    text.parse()
+        .map_err(|_| format!("`{text}` is not a period (expected 2026-Q1, 2026-H1 or 2026)"))
+}
+
+fn number(value: Value) -> Result<u32, String> {
+    match &value {
+        Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .ok_or_else(|| format!("expected a whole number, found {value}"))
+}
+
+fn typed<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, String> {
+    serde_json::from_value(value).map_err(|err| {
+        let text = err.to_string();
+        // serde names the offending field; dates from jiff get a friendlier wording.
+        if text.contains("civil date") || text.contains("failed to parse") {
+            format!("{text} (dates are YYYY-MM-DD)")
+        } else {
+            text
+        }
+    })
+}

@@ -1,0 +1,243 @@
+//! Splits a file into frontmatter and body, parses TOML (`+++`) or YAML (`---`) into one
+//! value tree, and remembers the line each top-level key was written on.
+
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    Yaml,
+}
+
+#[derive(Debug)]
+pub struct Split<'a> {
+    pub format: Option<Format>,
+    /// The frontmatter text, without its fences.
+    pub front: &'a str,
+    /// Line of the first frontmatter line (1-based).
+    pub front_line: usize,
+    pub body: &'a str,
+    /// Line of the first body line (1-based).
+    pub body_line: usize,
+}
+
+/// A problem with the frontmatter, at a line of the file.
+#[derive(Debug, PartialEq)]
+pub struct FrontError {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+/// Splits normalised text (no BOM, `\n` line ends).
+pub fn split(text: &str) -> Result<Split<'_>, FrontError> {
+    let first_end = text.find('\n').unwrap_or(text.len());
+    let fence = text[..first_end].trim_end();
+    let format = match fence {
+        "+++" => Format::Toml,
+        "---" => Format::Yaml,
+        _ => {
+            return Ok(Split {
+                format: None,
+                front: "",
+                front_line: 1,
+                body: text,
+                body_line: 1,
+            });
+        }
+    };
+    let rest_start = (first_end + 1).min(text.len());
+    let mut offset = rest_start;
+    let mut line = 2;
+    for raw in text[rest_start..].split_inclusive('\n') {
+        let trimmed = raw.trim_end();
+        let closes = trimmed == fence || (format == Format::Yaml && trimmed == "...");
+        if closes {
+            let body_start = offset + raw.len();
+            return Ok(Split {
+                format: Some(format),
+                front: &text[rest_start..offset],
+                front_line: 2,
+                body: &text[body_start.min(text.len())..],
+                body_line: line + 1,
+            });
+        }
+        offset += raw.len();
+        line += 1;
+    }
+    Err(FrontError {
+        line: 1,
+        col: 1,
+        message: format!("frontmatter opened with `{fence}` is never closed"),
+    })
+}
+
+/// Parses the frontmatter into a map; TOML dates become `YYYY-MM-DD` strings.
+pub fn parse(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
+    match split.format {
+        None => Ok(Map::new()),
+        Some(Format::Toml) => parse_toml(split),
+        Some(Format::Yaml) => parse_yaml(split),
+    }
+}
+
+fn parse_toml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
+    let table: toml::Table = toml::from_str(split.front).map_err(|err| {
+        let (line, col) = err
+            .span()
+            .map_or((1, 1), |s| crate::diag::line_col(split.front, s.start));
+        FrontError {
+            line: split.front_line + line - 1,
+            col,
+            message: format!(
+                "invalid TOML frontmatter: {}",
+                err.message().trim().replace('\n', " ")
+            ),
+        }
+    })?;
+    Ok(table
+        .into_iter()
+        .map(|(k, v)| (k, toml_to_json(v)))
+        .collect())
+}
+
+fn toml_to_json(value: toml::Value) -> Value {
+    match value {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(a) => Value::Array(a.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
+    }
+}
+
+fn parse_yaml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
+    if split.front.trim().is_empty() {
+        return Ok(Map::new());
+    }
+    let value: Value = serde_saphyr::from_str(split.front).map_err(|err| {
+        let line = err.location().map_or(1, |l| l.line() as usize);
+        let message = err.to_string();
+        let message = message.lines().next().unwrap_or("invalid YAML").to_string();
+        FrontError {
+            line: split.front_line + line.max(1) - 1,
+            col: 1,
+            message: format!("invalid YAML frontmatter: {message}"),
+        }
+    })?;
+    match value {
+        Value::Object(map) => Ok(map),
+        Value::Null => Ok(Map::new()),
+        _ => Err(FrontError {
+            line: split.front_line,
+            col: 1,
+            message: "frontmatter must be a table of fields".into(),
+        }),
+    }
+}
+
+/// The line of each top-level key, in file order.
+pub fn key_lines(split: &Split<'_>) -> Vec<(String, usize)> {
+    let mut lines = Vec::new();
+    let mut in_table = false;
+    for (i, raw) in split.front.lines().enumerate() {
+        let line = split.front_line + i;
+        let trimmed = raw.trim_start();
+        if trimmed.starts_with('#') || trimmed.is_empty() {
+            continue;
+        }
+        let key = match split.format {
+            Some(Format::Toml) if trimmed.starts_with('[') => {
+                in_table = true;
+                let name = trimmed.trim_start_matches('[');
+                name.split(['.', ']']).next().map(unquote)
+            }
+            Some(Format::Toml) if !in_table => trimmed.split_once('=').map(|(k, _)| unquote(k)),
+            Some(Format::Yaml) if raw.len() == trimmed.len() && !trimmed.starts_with('-') => {
+                trimmed.split_once(':').map(|(k, _)| unquote(k))
+            }
+            _ => None,
+        };
+        if let Some(key) = key
+            && !lines.iter().any(|(k, _): &(String, usize)| *k == key)
+        {
+            lines.push((key, line));
+        }
+    }
+    lines
+}
+
+fn unquote(key: &str) -> String {
+    key.trim().trim_matches(['"', '\'']).to_string()
+}
+
+/// The line of `key` nested somewhere after the line `after` (for key-result fields).
+pub fn nested_line(split: &Split<'_>, after: usize, key: &str) -> Option<usize> {
+    let skip = after.saturating_sub(split.front_line);
+    split
+        .front
+        .lines()
+        .enumerate()
+        .skip(skip)
+        .find(|(_, raw)| {
+            let t = raw.trim_start().trim_start_matches(['-', ' ', '{', '[']);
+            t.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(['=', ':']))
+        })
+        .map(|(i, _)| split.front_line + i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_toml_and_counts_lines() {
+        let s = split("+++\ntitle = \"A\"\n+++\nbody\n").unwrap();
+        assert_eq!(s.format, Some(Format::Toml));
+        assert_eq!(s.front, "title = \"A\"\n");
+        assert_eq!(s.body, "body\n");
+        assert_eq!(s.body_line, 4);
+    }
+
+    #[test]
+    fn unclosed_frontmatter_is_an_error() {
+        assert!(split("---\ntitle: x\n").is_err());
+    }
+
+    #[test]
+    fn no_frontmatter_is_all_body() {
+        let s = split("# Title\n").unwrap();
+        assert_eq!(s.format, None);
+        assert_eq!(s.body, "# Title\n");
+    }
+
+    #[test]
+    fn key_lines_skip_nested_toml_tables() {
+        let s = split("+++\ntitle = \"A\"\n[[key_results]]\nid = \"kr1\"\n[extra]\nfoo = 1\n+++\n").unwrap();
+        let keys = key_lines(&s);
+        assert_eq!(
+            keys,
+            vec![("title".into(), 2), ("key_results".into(), 3), ("extra".into(), 5)]
+        );
+        assert_eq!(nested_line(&s, 3, "id"), Some(4));
+    }
+
+    #[test]
+    fn yaml_dates_and_lists_parse() {
+        let s = split("---\nstatus: accepted\ndate: 2024-01-02\ndecision-makers: [a, b]\n---\n").unwrap();
+        let map = parse(&s).unwrap();
+        assert_eq!(map["date"], Value::String("2024-01-02".into()));
+        assert_eq!(key_lines(&s)[2], ("decision-makers".into(), 4));
+    }
+
+    #[test]
+    fn toml_dates_become_strings() {
+        let s = split("+++\ncreated = 2026-01-02\n+++\n").unwrap();
+        assert_eq!(parse(&s).unwrap()["created"], Value::String("2026-01-02".into()));
+    }
+}

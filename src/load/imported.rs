@@ -1,0 +1,212 @@
+//! Records written for other tools: decision records in adr-tools, log4brains and MADR form,
+//! and a Keep a Changelog file turned into releases and change entries.
+
+use std::path::Path;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Location};
+use crate::import::adr::{self, AdrRelKind, AdrRelation};
+use crate::import::changelog::{self, ChangelogRelease};
+use crate::model::{Category, DateText, Document, Kind, RefText, RelKind};
+
+/// Folder indexes and record templates that sit among imported records but are not records.
+pub fn is_not_a_record(rel: &Path) -> bool {
+    let stem = rel
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    matches!(stem.as_str(), "index" | "_index" | "readme") || stem.contains("template")
+}
+
+/// Adds relations found in status text or the body; `line_offset` is the file line of the
+/// text's first line.
+pub fn push_relations(doc: &mut Document, relations: Vec<AdrRelation>, line_offset: usize) {
+    for rel in relations {
+        let (kind, inverse) = match rel.kind {
+            AdrRelKind::Supersedes => (RelKind::Supersedes, false),
+            AdrRelKind::SupersededBy => (RelKind::Supersedes, true),
+            AdrRelKind::Amends => (RelKind::Amends, false),
+            AdrRelKind::AmendedBy => (RelKind::Amends, true),
+            AdrRelKind::Extends => (RelKind::Extends, false),
+            AdrRelKind::ExtendedBy => (RelKind::Extends, true),
+            AdrRelKind::RelatesTo => (RelKind::RelatesTo, false),
+        };
+        doc.refs.push(RefText {
+            kind,
+            text: rel.target,
+            label: rel.label,
+            line: line_offset + rel.line.saturating_sub(1),
+            col: 1,
+            inverse,
+        });
+    }
+}
+
+/// Number, title, status, date, deciders, tags and relations from an imported record's body,
+/// for whatever the frontmatter did not give.
+pub fn apply_body(doc: &mut Document, diags: &mut Vec<Diagnostic>, shown: &Path) {
+    let found = adr::parse_adr_body(&doc.body);
+    let first = doc.body_line;
+    if doc.number.is_none() {
+        let stem = doc.source.file_stem().map(|s| s.to_string_lossy().into_owned());
+        doc.number = found.number.or_else(|| stem.as_deref().and_then(adr::number_from_stem));
+    }
+    if doc.title.is_empty()
+        && let Some(title) = &found.title
+    {
+        doc.title = title.value.clone();
+    }
+    if doc.status.is_none()
+        && let Some(status) = &found.status
+    {
+        let (text, relations) = adr::parse_status_text(&status.value, status.line);
+        doc.status = Some(text);
+        push_relations(doc, relations, first);
+    }
+    if doc.date.is_none()
+        && let Some(date) = &found.date
+    {
+        doc.date = Some(match adr::parse_loose_date(&date.value) {
+            Some(day) => DateText::Date(day),
+            None => {
+                let loc = Location::new(shown, first + date.line.saturating_sub(1), 1);
+                let message = format!("cannot read date `{}`; kept as written", date.value);
+                diags.push(Diagnostic::warning(loc, message));
+                DateText::Raw(date.value.clone())
+            }
+        });
+    }
+    if doc.deciders.is_empty() {
+        doc.deciders = found.deciders;
+    }
+    if doc.tags.is_empty() {
+        doc.tags = found.tags;
+    }
+    push_relations(doc, found.relations, first);
+}
+
+/// Releases and change entries from the Keep a Changelog file named in `align.toml`.
+pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Vec<Diagnostic>) {
+    let shown = dir.join(file);
+    let text = match std::fs::read(&shown).map(String::from_utf8) {
+        Ok(Ok(text)) => super::normalise(&text),
+        Ok(Err(_)) => return (vec![], vec![Diagnostic::error(Location::new(&shown, 1, 1), "changelog is not valid UTF-8")]),
+        Err(err) => {
+            let message = format!("cannot read the changelog named in align.toml ([import] changelog): {err}");
+            return (vec![], vec![Diagnostic::error(Location::new(&shown, 1, 1), message)]);
+        }
+    };
+    let parsed = changelog::parse_changelog(&text);
+    let audience = config.import.changelog_audience.clone();
+    let mut docs = Vec::new();
+    for release in &parsed.releases {
+        let folder = release_folder(release);
+        let release_doc = release.version.as_ref().map(|version| {
+            release_document(file, &folder, version, release, audience.clone())
+        });
+        let release_ref = release_doc.as_ref().map(|d| d.path_id.clone());
+        docs.extend(release_doc);
+        let mut n = 0;
+        for section in &release.sections {
+            for entry in &section.entries {
+                n += 1;
+                let mut doc = Document {
+                    source: file.to_path_buf(),
+                    path_id: format!("{folder}/{n:03}"),
+                    kind: Kind::Change,
+                    title: entry_title(&entry.text),
+                    imported: true,
+                    audience: audience.clone(),
+                    category: section.category.and_then(Category::parse),
+                    category_text: Some(section.name.clone()).filter(|n| !n.is_empty()),
+                    breaking: entry.breaking,
+                    body: join_link_defs(&entry.text, &parsed.link_defs),
+                    body_line: entry.line,
+                    ..Document::default()
+                };
+                if let Some(target) = &release_ref {
+                    doc.refs.push(RefText {
+                        kind: RelKind::Release,
+                        text: target.clone(),
+                        label: None,
+                        line: entry.line,
+                        col: 1,
+                        inverse: false,
+                    });
+                }
+                docs.push(doc);
+            }
+        }
+    }
+    (docs, vec![])
+}
+
+fn release_folder(release: &ChangelogRelease) -> String {
+    match &release.version {
+        Some(version) => {
+            let safe: String = version
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || ".-_+".contains(c) { c } else { '-' })
+                .collect();
+            format!("changelog/v{safe}")
+        }
+        None => "changelog/unreleased".to_string(),
+    }
+}
+
+fn release_document(
+    file: &Path,
+    folder: &str,
+    version: &str,
+    release: &ChangelogRelease,
+    audience: Option<Vec<String>>,
+) -> Document {
+    let title = match &release.suffix {
+        Some(suffix) => format!("{version} — {suffix}"),
+        None => version.to_string(),
+    };
+    let status = if release.yanked { "yanked" } else if release.date.is_some() { "released" } else { "planned" };
+    Document {
+        source: file.to_path_buf(),
+        path_id: folder.to_string(),
+        kind: Kind::Release,
+        title,
+        imported: true,
+        status: Some(status.to_string()),
+        version: Some(version.to_string()),
+        date: release
+            .date
+            .map(DateText::Date)
+            .or_else(|| release.date_raw.clone().map(DateText::Raw)),
+        audience,
+        body: release.intro.clone(),
+        body_line: release.line + 1,
+        ..Document::default()
+    }
+}
+
+/// The first line of an entry as plain text, short enough for a title.
+fn entry_title(text: &str) -> String {
+    let first = text.lines().next().unwrap_or_default();
+    let plain: String = first
+        .chars()
+        .filter(|c| !matches!(c, '*' | '`' | '_'))
+        .collect();
+    let plain = plain.trim();
+    if plain.chars().count() > 90 {
+        let cut: String = plain.chars().take(87).collect();
+        format!("{}…", cut.trim_end())
+    } else if plain.is_empty() {
+        "Change".to_string()
+    } else {
+        plain.to_string()
+    }
+}
+
+fn join_link_defs(text: &str, defs: &str) -> String {
+    if defs.is_empty() {
+        text.to_string()
+    } else {
+        format!("{text}\n\n{defs}\n")
+    }
+}

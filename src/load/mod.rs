@@ -1,0 +1,272 @@
+//! Walks `content/`, reads every Markdown file into a typed [`Document`], and collects every
+//! problem as a diagnostic instead of stopping at the first.
+
+mod body;
+mod fields;
+pub mod frontmatter;
+mod imported;
+
+pub use body::{LineIndex, has_scheme, is_document_link, markdown_options, slug};
+pub use fields::parse_iso_date;
+
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Location};
+use crate::model::{Document, Kind};
+
+pub const CONTENT_DIR: &str = "content";
+
+/// The documents of a project and what was wrong with them.
+pub struct Loaded {
+    pub docs: Vec<Document>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads every document under `DIR/content/` plus any imported changelog.
+pub fn load(dir: &Path, config: &Config) -> Loaded {
+    let (files, mut diagnostics) = walk(dir);
+    let results: Vec<(Option<Document>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|rel| load_file(dir, rel, config))
+        .collect();
+    let mut docs = Vec::with_capacity(results.len());
+    for (doc, diags) in results {
+        docs.extend(doc);
+        diagnostics.extend(diags);
+    }
+    if let Some(changelog) = &config.import.changelog {
+        let (imported, diags) = imported::changelog(dir, changelog, config);
+        docs.extend(imported);
+        diagnostics.extend(diags);
+    }
+    docs.sort_by(|a, b| a.path_id.cmp(&b.path_id));
+    Loaded { docs, diagnostics }
+}
+
+/// Every `.md` file under `content/`, relative to the project, sorted. Hidden files and
+/// folders (editor swap files, `.git`) are skipped; symlinks are followed only when they
+/// stay inside the project.
+fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let content = dir.join(CONTENT_DIR);
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    if !content.is_dir() {
+        let loc = Location::new(dir.join(CONTENT_DIR), 1, 1);
+        diags.push(Diagnostic::error(loc, "the project has no content/ folder"));
+        return (files, diags);
+    }
+    let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let walker = WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err.path().map_or_else(|| content.clone(), Path::to_path_buf);
+                let message = if err.loop_ancestor().is_some() {
+                    "symlink loop; skipped".to_string()
+                } else {
+                    format!("cannot read: {err}")
+                };
+                diags.push(Diagnostic::warning(Location::new(path, 1, 1), message));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        if entry.path_is_symlink() && !stays_inside(entry.path(), &root) {
+            let loc = Location::new(entry.path(), 1, 1);
+            diags.push(Diagnostic::warning(loc, "symlink points outside the project; skipped"));
+            continue;
+        }
+        if let Ok(rel) = entry.path().strip_prefix(dir) {
+            files.push(rel.to_path_buf());
+        }
+    }
+    (files, diags)
+}
+
+fn stays_inside(path: &Path, root: &Path) -> bool {
+    path.canonicalize().is_ok_and(|real| real.starts_with(root))
+}
+
+/// The path id of a file: its path under `content/` without `.md`, with `/` separators.
+pub fn path_id(rel: &Path) -> String {
+    let under = rel.strip_prefix(CONTENT_DIR).unwrap_or(rel);
+    let parts: Vec<String> = under
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    let joined = parts.join("/");
+    joined.strip_suffix(".md").unwrap_or(&joined).to_string()
+}
+
+/// Reads one file. `None` when the file is not a document (a folder index of imported
+/// records, a record template) or is unreadable.
+fn load_file(dir: &Path, rel: &Path, config: &Config) -> (Option<Document>, Vec<Diagnostic>) {
+    let shown = dir.join(rel);
+    let bytes = match std::fs::read(&shown) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            let diag = Diagnostic::error(Location::new(&shown, 1, 1), format!("cannot read file: {err}"));
+            return (None, vec![diag]);
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let at = err.utf8_error().valid_up_to();
+            let message = format!("file is not valid UTF-8 (invalid byte at offset {at})");
+            return (None, vec![Diagnostic::error(Location::new(&shown, 1, 1), message)]);
+        }
+    };
+    let text = normalise(&text);
+    let mut reader = DocReader {
+        shown: &shown,
+        diags: Vec::new(),
+    };
+    let doc = reader.read(rel, &text, config);
+    (doc, reader.diags)
+}
+
+/// Drops a BOM and turns CRLF (and lone CR) line ends into `\n`.
+pub fn normalise(text: &str) -> String {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    }
+}
+
+struct DocReader<'a> {
+    shown: &'a Path,
+    diags: Vec<Diagnostic>,
+}
+
+impl DocReader<'_> {
+    fn error(&mut self, line: usize, col: usize, message: impl Into<String>) {
+        let loc = Location::new(self.shown, line, col);
+        self.diags.push(Diagnostic::error(loc, message));
+    }
+
+    fn read(&mut self, rel: &Path, text: &str, config: &Config) -> Option<Document> {
+        let split = match frontmatter::split(text) {
+            Ok(split) => split,
+            Err(err) => {
+                self.error(err.line, err.col, err.message);
+                return None;
+            }
+        };
+        let map = match frontmatter::parse(&split) {
+            Ok(map) => map,
+            Err(err) => {
+                self.error(err.line, err.col, err.message);
+                return None;
+            }
+        };
+        let mut doc = Document {
+            source: rel.to_path_buf(),
+            path_id: path_id(rel),
+            field_lines: frontmatter::key_lines(&split),
+            ..Document::default()
+        };
+        doc.kind = self.kind(&doc, &map, config)?;
+        doc.imported = doc.kind == Kind::Decision && split.format != Some(frontmatter::Format::Toml);
+        if doc.imported && imported::is_not_a_record(rel) {
+            return None;
+        }
+        let mut fields = fields::Fields { split: &split, issues: Vec::new() };
+        fields.apply(&mut doc, map);
+        for issue in fields.issues {
+            let loc = Location::new(self.shown, issue.line, 1);
+            self.diags.push(if issue.warning {
+                Diagnostic::warning(loc, issue.message)
+            } else {
+                Diagnostic::error(loc, issue.message)
+            });
+        }
+        doc.body = split.body.to_string();
+        doc.body_line = split.body_line;
+        if doc.imported {
+            imported::apply_body(&mut doc, &mut self.diags, self.shown);
+        }
+        self.title(&mut doc);
+        self.body(&mut doc);
+        Some(doc)
+    }
+
+    fn kind(&mut self, doc: &Document, map: &serde_json::Map<String, serde_json::Value>, config: &Config) -> Option<Kind> {
+        if let Some(value) = map.get("kind") {
+            let kind = value.as_str().and_then(Kind::parse);
+            if kind.is_none() {
+                let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+                let message = format!("field `kind`: `{}` is not one of: {}", value.as_str().unwrap_or("?"), names.join(", "));
+                self.error(doc.field_line("kind"), 1, message);
+            }
+            return kind;
+        }
+        match doc.path_id.split_once('/') {
+            Some((folder, _)) => Some(config.kind_for_folder(folder)),
+            None => Some(Kind::Page),
+        }
+    }
+
+    /// Title from frontmatter, else from the first `# heading`; a heading that repeats the
+    /// title is blanked out of the body (keeping line numbers) so pages don't show it twice.
+    fn title(&mut self, doc: &mut Document) {
+        let heading = body::first_heading(&doc.body);
+        if let Some((text, _, range)) = &heading
+            && (doc.title.is_empty() || *text == doc.title || doc.imported)
+        {
+            if doc.title.is_empty() {
+                doc.title = text.clone();
+            }
+            doc.body.replace_range(range.clone(), "\n");
+        }
+        if doc.title.trim().is_empty() {
+            self.error(1, 1, "document has no title: set `title` in the frontmatter or start the body with a `# heading`");
+        }
+    }
+
+    fn body(&mut self, doc: &mut Document) {
+        match body::audience_blocks(&doc.body) {
+            Ok(blocks) => doc.blocks = blocks,
+            Err(errors) => {
+                for err in errors {
+                    self.error(doc.body_line + err.line, 1, err.message);
+                }
+            }
+        }
+        let facts = body::scan(&doc.body, doc.body_line);
+        doc.headings = facts.headings;
+        doc.refs.extend(facts.refs);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_ids_use_slashes_and_drop_md() {
+        assert_eq!(path_id(Path::new("content/decisions/0001-x.md")), "decisions/0001-x");
+        assert_eq!(path_id(Path::new("content/a b/é.md")), "a b/é");
+    }
+
+    #[test]
+    fn normalise_drops_bom_and_crlf() {
+        assert_eq!(normalise("\u{feff}a\r\nb\rc"), "a\nb\nc");
+    }
+}

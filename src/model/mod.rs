@@ -1,0 +1,245 @@
+//! The documents of a project as plain data: kinds, fields, key results, periods. No I/O.
+
+mod kind;
+mod okr;
+mod period;
+
+pub use kind::{Category, Horizon, Kind};
+pub use okr::{Checkin, Direction, Health, KeyResult, objective_score};
+pub use period::Period;
+
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+/// A relation field in frontmatter (or in an imported record's body).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelKind {
+    Parent,
+    Drives,
+    DependsOn,
+    Release,
+    Supersedes,
+    Amends,
+    Extends,
+    RelatesTo,
+    Justifies,
+    Implements,
+    /// A link in the body.
+    Mentions,
+}
+
+impl RelKind {
+    pub fn field(self) -> &'static str {
+        match self {
+            RelKind::Parent => "parent",
+            RelKind::Drives => "drives",
+            RelKind::DependsOn => "depends_on",
+            RelKind::Release => "release",
+            RelKind::Supersedes => "supersedes",
+            RelKind::Amends => "amends",
+            RelKind::Extends => "extends",
+            RelKind::RelatesTo => "relates_to",
+            RelKind::Justifies => "justifies",
+            RelKind::Implements => "implements",
+            RelKind::Mentions => "links_to",
+        }
+    }
+
+    /// The name of the same relation seen from its target.
+    pub fn reverse(self) -> &'static str {
+        match self {
+            RelKind::Parent => "children",
+            RelKind::Drives => "driven_by",
+            RelKind::DependsOn => "blocks",
+            RelKind::Release => "contains",
+            RelKind::Supersedes => "superseded_by",
+            RelKind::Amends => "amended_by",
+            RelKind::Extends => "extended_by",
+            RelKind::RelatesTo => "related_to",
+            RelKind::Justifies => "justified_by",
+            RelKind::Implements => "shipped_in",
+            RelKind::Mentions => "referenced_by",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RelKind::Parent => "Parent",
+            RelKind::Drives => "Drives",
+            RelKind::DependsOn => "Depends on",
+            RelKind::Release => "Release",
+            RelKind::Supersedes => "Supersedes",
+            RelKind::Amends => "Amends",
+            RelKind::Extends => "Extends",
+            RelKind::RelatesTo => "Relates to",
+            RelKind::Justifies => "Justifies",
+            RelKind::Implements => "Implements",
+            RelKind::Mentions => "Links to",
+        }
+    }
+
+    pub fn reverse_label(self) -> &'static str {
+        match self {
+            RelKind::Parent => "Children",
+            RelKind::Drives => "Driven by",
+            RelKind::DependsOn => "Blocks",
+            RelKind::Release => "Contains",
+            RelKind::Supersedes => "Superseded by",
+            RelKind::Amends => "Amended by",
+            RelKind::Extends => "Extended by",
+            RelKind::RelatesTo => "Related to",
+            RelKind::Justifies => "Justified by",
+            RelKind::Implements => "Shipped in",
+            RelKind::Mentions => "Referenced by",
+        }
+    }
+}
+
+/// A reference as written, with where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefText {
+    pub kind: RelKind,
+    pub text: String,
+    /// The author's label, for body links.
+    pub label: Option<String>,
+    pub line: usize,
+    pub col: usize,
+    /// Written on the other end: `Superseded by X` in this record means X supersedes it.
+    pub inverse: bool,
+}
+
+/// A schedule slip of an initiative.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Slip {
+    pub date: Date,
+    pub target: Date,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// A date as written when it could not be read (imported records keep it).
+#[derive(Debug, Clone, PartialEq)]
+pub enum DateText {
+    Date(Date),
+    Raw(String),
+}
+
+impl DateText {
+    pub fn date(&self) -> Option<Date> {
+        match self {
+            DateText::Date(d) => Some(*d),
+            DateText::Raw(_) => None,
+        }
+    }
+
+    pub fn display(&self) -> String {
+        match self {
+            DateText::Date(d) => d.to_string(),
+            DateText::Raw(s) => s.clone(),
+        }
+    }
+}
+
+/// A heading of the body, with the anchor it gets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    pub anchor: String,
+    pub text: String,
+    pub level: u8,
+}
+
+/// A part of the body restricted to some audiences.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AudienceBlock {
+    pub audiences: Vec<String>,
+    /// Byte range of the whole block in the body, markers included.
+    pub start: usize,
+    pub end: usize,
+    /// Byte ranges of the two marker lines, dropped for every audience.
+    pub open_marker: (usize, usize),
+    pub close_marker: (usize, usize),
+}
+
+/// One document: its identity, its typed fields and its body.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    /// Relative to the project folder: `content/decisions/0007-adopt-postgres.md`.
+    pub source: PathBuf,
+    pub path_id: String,
+    pub id: Option<String>,
+    pub kind: Kind,
+    pub title: String,
+    /// Records in another tool's format: lenient fields, statuses kept as written.
+    pub imported: bool,
+
+    pub summary: Option<String>,
+    pub status: Option<String>,
+    pub owners: Vec<String>,
+    pub team: Option<String>,
+    pub tags: Vec<String>,
+    pub audience: Option<Vec<String>>,
+    pub created: Option<Date>,
+    pub updated: Option<Date>,
+    pub review_by: Option<Date>,
+    pub public_title: Option<String>,
+    pub public_summary: Option<String>,
+
+    /// Free text for strategy (`2026-2028`), now/next/later for initiatives.
+    pub horizon: Option<String>,
+    pub period: Option<Period>,
+    pub level: Option<String>,
+    pub objective_type: Option<String>,
+    pub key_results: Vec<KeyResult>,
+    pub start: Option<Date>,
+    pub target: Option<Date>,
+    pub target_history: Vec<Slip>,
+    pub rationale: Option<String>,
+    pub version: Option<String>,
+    pub date: Option<DateText>,
+    pub number: Option<u32>,
+    pub deciders: Vec<String>,
+    pub consulted: Vec<String>,
+    pub informed: Vec<String>,
+    pub category: Option<Category>,
+    /// A changelog section name that is not one of the standard categories, kept as written.
+    pub category_text: Option<String>,
+    pub breaking: bool,
+
+    pub refs: Vec<RefText>,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Line of each frontmatter field, for diagnostics.
+    pub field_lines: Vec<(String, usize)>,
+
+    pub body: String,
+    /// Line in the source file where the body starts (1-based).
+    pub body_line: usize,
+    pub headings: Vec<Heading>,
+    pub blocks: Vec<AudienceBlock>,
+}
+
+impl Document {
+    /// The line a frontmatter field was written on, else the first line.
+    pub fn field_line(&self, field: &str) -> usize {
+        self.field_lines
+            .iter()
+            .find(|(name, _)| name == field)
+            .map_or(1, |(_, line)| *line)
+    }
+
+    pub fn key_result(&self, id: &str) -> Option<usize> {
+        self.key_results.iter().position(|kr| kr.id == id)
+    }
+
+    pub fn horizon_enum(&self) -> Option<Horizon> {
+        self.horizon.as_deref().and_then(Horizon::parse)
+    }
+
+    /// The decision date, release date, or start, whichever this kind has.
+    pub fn main_date(&self) -> Option<Date> {
+        self.date.as_ref().and_then(DateText::date)
+    }
+}

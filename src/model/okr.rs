@@ -1,0 +1,186 @@
+//! Key results, their check-ins, and the computed progress, score and health.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    #[default]
+    Increase,
+    Decrease,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checkin {
+    pub date: Date,
+    pub value: f64,
+    #[serde(default)]
+    pub confidence: Option<f64>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyResult {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub direction: Option<Direction>,
+    pub baseline: f64,
+    pub target: f64,
+    #[serde(default)]
+    pub current: Option<f64>,
+    #[serde(default)]
+    pub confidence: Option<f64>,
+    #[serde(default)]
+    pub checkins: Vec<Checkin>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Health {
+    OnTrack,
+    AtRisk,
+    OffTrack,
+}
+
+impl Health {
+    pub fn from_score(score: f64) -> Health {
+        if score >= 0.7 {
+            Health::OnTrack
+        } else if score >= 0.4 {
+            Health::AtRisk
+        } else {
+            Health::OffTrack
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Health::OnTrack => "on track",
+            Health::AtRisk => "at risk",
+            Health::OffTrack => "off track",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Health::OnTrack => "on-track",
+            Health::AtRisk => "at-risk",
+            Health::OffTrack => "off-track",
+        }
+    }
+}
+
+impl KeyResult {
+    /// Check-ins in date order.
+    pub fn sorted_checkins(&self) -> Vec<&Checkin> {
+        let mut list: Vec<&Checkin> = self.checkins.iter().collect();
+        list.sort_by_key(|c| c.date);
+        list
+    }
+
+    /// `current`, else the latest check-in's value.
+    pub fn current_value(&self) -> Option<f64> {
+        self.current
+            .or_else(|| self.checkins.iter().max_by_key(|c| c.date).map(|c| c.value))
+    }
+
+    /// `confidence`, else the latest check-in's confidence.
+    pub fn current_confidence(&self) -> Option<f64> {
+        self.confidence.or_else(|| {
+            self.checkins
+                .iter()
+                .filter(|c| c.confidence.is_some())
+                .max_by_key(|c| c.date)
+                .and_then(|c| c.confidence)
+        })
+    }
+
+    /// `(current - baseline) / (target - baseline)` clamped to 0..1; the direction is implied
+    /// by the sign of `target - baseline`.
+    pub fn progress(&self) -> Option<f64> {
+        let current = self.current_value()?;
+        let span = self.target - self.baseline;
+        if span == 0.0 || !span.is_finite() {
+            return None;
+        }
+        let raw = (current - self.baseline) / span;
+        raw.is_finite().then(|| raw.clamp(0.0, 1.0))
+    }
+
+    /// The score on Google's 0.0–1.0 scale, rounded to a tenth as OKR graders do.
+    pub fn score(&self) -> Option<f64> {
+        self.progress().map(|p| (p * 10.0).round() / 10.0)
+    }
+
+    pub fn health(&self) -> Option<Health> {
+        self.progress().map(Health::from_score)
+    }
+
+    pub fn last_checkin(&self) -> Option<Date> {
+        self.checkins.iter().map(|c| c.date).max()
+    }
+}
+
+/// An objective's score: the mean of its key results' progress.
+pub fn objective_score(krs: &[KeyResult]) -> Option<f64> {
+    let progress: Vec<f64> = krs.iter().filter_map(KeyResult::progress).collect();
+    if progress.is_empty() {
+        return None;
+    }
+    Some(progress.iter().sum::<f64>() / progress.len() as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kr(baseline: f64, target: f64, current: Option<f64>) -> KeyResult {
+        KeyResult {
+            id: "kr1".into(),
+            title: "t".into(),
+            unit: None,
+            direction: None,
+            baseline,
+            target,
+            current,
+            confidence: None,
+            checkins: vec![],
+        }
+    }
+
+    #[test]
+    fn progress_clamps_and_handles_decrease() {
+        assert_eq!(kr(10.0, 20.0, Some(15.0)).progress(), Some(0.5));
+        assert_eq!(kr(10.0, 20.0, Some(30.0)).progress(), Some(1.0));
+        assert_eq!(kr(10.0, 20.0, Some(0.0)).progress(), Some(0.0));
+        assert_eq!(kr(72.0, 24.0, Some(48.0)).progress(), Some(0.5));
+        assert_eq!(kr(5.0, 5.0, Some(5.0)).progress(), None);
+    }
+
+    #[test]
+    fn latest_checkin_is_current() {
+        let mut k = kr(0.0, 10.0, None);
+        k.checkins = vec![
+            Checkin { date: jiff::civil::date(2026, 2, 1), value: 8.0, confidence: None, note: None },
+            Checkin { date: jiff::civil::date(2026, 1, 1), value: 2.0, confidence: Some(0.3), note: None },
+        ];
+        assert_eq!(k.current_value(), Some(8.0));
+        assert_eq!(k.health(), Some(Health::OnTrack));
+        assert_eq!(k.current_confidence(), Some(0.3));
+    }
+
+    #[test]
+    fn health_bands() {
+        assert_eq!(Health::from_score(0.7), Health::OnTrack);
+        assert_eq!(Health::from_score(0.69), Health::AtRisk);
+        assert_eq!(Health::from_score(0.4), Health::AtRisk);
+        assert_eq!(Health::from_score(0.39), Health::OffTrack);
+    }
+}
