@@ -172,12 +172,18 @@ fn validate(config: &Config, text: &str) -> Vec<Diagnostic> {
         ));
     };
     if config.sites.is_empty() {
-        error("", "align.toml defines no site: add a [sites.NAME] table".into());
+        error(
+            "",
+            "align.toml defines no site: add a [sites.NAME] table".into(),
+        );
     }
     for (name, site) in &config.sites {
         let header = format!("[sites.{name}]");
         if !is_safe_name(name) {
-            error(&header, format!("site name `{name}` must use only a-z, 0-9, `-` and `_`"));
+            error(
+                &header,
+                format!("site name `{name}` must use only a-z, 0-9, `-` and `_`"),
+            );
         }
         if site.audiences.is_empty() {
             error(&header, format!("site `{name}` lists no audiences"));
@@ -187,7 +193,9 @@ fn validate(config: &Config, text: &str) -> Vec<Diagnostic> {
                 let known = PRIVATE_FIELDS.join(", ");
                 error(
                     "public_fields",
-                    format!("unknown field `{field}` in public_fields of site `{name}` (known: {known})"),
+                    format!(
+                        "unknown field `{field}` in public_fields of site `{name}` (known: {known})"
+                    ),
                 );
             }
         }
@@ -195,12 +203,18 @@ fn validate(config: &Config, text: &str) -> Vec<Diagnostic> {
     if let Some(url) = &config.base_url
         && !(url.starts_with("https://") || url.starts_with("http://"))
     {
-        error("base_url", format!("base_url `{url}` must start with http:// or https://"));
+        error(
+            "base_url",
+            format!("base_url `{url}` must start with http:// or https://"),
+        );
     }
     if let Some(period) = &config.current_period
         && period.parse::<crate::model::Period>().is_err()
     {
-        error("current_period", format!("current_period `{period}` is not a period such as 2026-Q1, 2026-H1 or 2026"));
+        error(
+            "current_period",
+            format!("current_period `{period}` is not a period such as 2026-Q1, 2026-H1 or 2026"),
+        );
     }
     errors
 }
@@ -232,8 +246,10 @@ mod tests {
 
     #[test]
     fn unknown_key_names_key_and_line() {
-        let errs = parse("title = \"x\"\n\n[sites.a]\ntitle = \"A\"\naudiences = [\"team\"]\ncolour = 1\n")
-            .unwrap_err();
+        let errs = parse(
+            "title = \"x\"\n\n[sites.a]\ntitle = \"A\"\naudiences = [\"team\"]\ncolour = 1\n",
+        )
+        .unwrap_err();
         assert_eq!(errs[0].location.line, 6);
         assert!(errs[0].message.contains("colour"), "{}", errs[0].message);
     }

@@ -117,10 +117,10 @@ impl Diagnostic {
     }
 
     /// The headline, the offending source line with a caret, then help and related notes.
-    pub fn render(&self, root: &Path) -> String {
+    pub fn render(&self) -> String {
         let mut out = self.headline();
         out.push('\n');
-        if let Some(line) = source_line(&root.join(&self.location.path), self.location.line) {
+        if let Some(line) = source_line(&self.location.path, self.location.line) {
             let number = self.location.line.to_string();
             let pad = " ".repeat(number.len());
             let caret_pad = " ".repeat(self.location.col.saturating_sub(1).min(line.len()));

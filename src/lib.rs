@@ -1,7 +1,16 @@
 //! align: one source of alignment documents, one static site per audience.
 
+pub mod audience;
+pub mod build;
+pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod graph;
 pub mod import;
 pub mod load;
 pub mod model;
+pub mod project;
+pub mod render;
+pub mod theme;
+pub mod today;
+pub mod write;

@@ -29,7 +29,10 @@ impl LineIndex {
 
     /// 0-based line and 1-based column (in bytes) of an offset.
     pub fn locate(&self, offset: usize) -> (usize, usize) {
-        let line = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
         (line, offset - self.starts[line] + 1)
     }
 }
@@ -50,18 +53,33 @@ pub fn scan(body: &str, first_line: usize) -> BodyFacts {
     let mut link: Option<(String, bool, usize, String)> = None;
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level, .. }) => heading = Some((level_number(level), String::new())),
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level_number(level), String::new()))
+            }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, text)) = heading.take() {
                     let anchor = unique_anchor(&facts.headings, &slug(&text));
-                    facts.headings.push(Heading { anchor, text, level });
+                    facts.headings.push(Heading {
+                        anchor,
+                        text,
+                        level,
+                    });
                 }
             }
-            Event::Start(Tag::Link { link_type, dest_url, .. }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => {
                 let wiki_label = matches!(link_type, LinkType::WikiLink { has_pothole: true });
                 let is_wiki = matches!(link_type, LinkType::WikiLink { .. });
                 if is_wiki || is_document_link(&dest_url) {
-                    link = Some((dest_url.to_string(), !is_wiki || wiki_label, range.start, String::new()));
+                    link = Some((
+                        dest_url.to_string(),
+                        !is_wiki || wiki_label,
+                        range.start,
+                        String::new(),
+                    ));
                 }
             }
             Event::End(TagEnd::Link) => {
@@ -110,7 +128,9 @@ pub fn has_scheme(dest: &str) -> bool {
         Some(i) => {
             let scheme = &dest[..i];
             !scheme.is_empty()
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
                 && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
         }
         None => false,
@@ -184,7 +204,11 @@ enum Marker {
 }
 
 fn marker(line: &str) -> Option<Marker> {
-    let inner = line.trim().strip_prefix("<!--")?.strip_suffix("-->")?.trim();
+    let inner = line
+        .trim()
+        .strip_prefix("<!--")?
+        .strip_suffix("-->")?
+        .trim();
     if inner == "/audience" {
         return Some(Marker::Close);
     }
@@ -271,10 +295,18 @@ mod tests {
         let facts = scan(body, 10);
         let anchors: Vec<_> = facts.headings.iter().map(|h| h.anchor.as_str()).collect();
         assert_eq!(anchors, ["context", "context-1"]);
-        let refs: Vec<_> = facts.refs.iter().map(|r| (r.text.as_str(), r.label.as_deref(), r.line)).collect();
+        let refs: Vec<_> = facts
+            .refs
+            .iter()
+            .map(|r| (r.text.as_str(), r.label.as_deref(), r.line))
+            .collect();
         assert_eq!(
             refs,
-            [("ADR-1", None, 14), ("a", Some("label"), 14), ("../b.md#h", Some("x"), 14)]
+            [
+                ("ADR-1", None, 14),
+                ("a", Some("label"), 14),
+                ("../b.md#h", Some("x"), 14)
+            ]
         );
     }
 

@@ -62,7 +62,8 @@ impl Fields<'_> {
             if key == "kind" {
                 continue;
             }
-            let known = COMMON.contains(&key.as_str()) || doc.kind.own_fields().contains(&key.as_str());
+            let known =
+                COMMON.contains(&key.as_str()) || doc.kind.own_fields().contains(&key.as_str());
             if !known {
                 if doc.imported {
                     doc.extra.insert(key, value);
@@ -155,7 +156,10 @@ impl Fields<'_> {
             Some(day) => Ok(DateText::Date(day)),
             None => {
                 let line = doc.field_line("date");
-                self.warn(line, format!("field `date`: cannot read date `{text}`; kept as written"));
+                self.warn(
+                    line,
+                    format!("field `date`: cannot read date `{text}`; kept as written"),
+                );
                 Ok(DateText::Raw(text))
             }
         }
@@ -163,13 +167,20 @@ impl Fields<'_> {
 
     fn key_results(&mut self, doc: &Document, value: Value) -> Result<Vec<KeyResult>, String> {
         let Value::Array(items) = value else {
-            return Err(format!("expected a list of key results, found {}", type_name(&value)));
+            return Err(format!(
+                "expected a list of key results, found {}",
+                type_name(&value)
+            ));
         };
         let base = doc.field_line("key_results");
         let mut krs: Vec<KeyResult> = Vec::new();
         let mut line = base;
         for (i, item) in items.into_iter().enumerate() {
-            let id = item.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+            let id = item
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
             line = nested_line(self.split, line, "id").unwrap_or(line);
             match typed::<KeyResult>(item) {
                 Ok(kr) if krs.iter().any(|k| k.id == kr.id) => self.issues.push(FieldIssue {
@@ -179,7 +190,11 @@ impl Fields<'_> {
                 }),
                 Ok(kr) => krs.push(kr),
                 Err(message) => {
-                    let name = if id.is_empty() { format!("#{}", i + 1) } else { format!("`{id}`") };
+                    let name = if id.is_empty() {
+                        format!("#{}", i + 1)
+                    } else {
+                        format!("`{id}`")
+                    };
                     self.issues.push(FieldIssue {
                         line,
                         message: format!("field `key_results`: key result {name}: {message}"),
@@ -231,9 +246,7 @@ fn unknown_field_message(key: &str, kind: Kind) -> String {
             kind.as_str(),
             other.as_str()
         ),
-        None => format!(
-            "unknown field `{key}` (put free-form data under `[extra]`)"
-        ),
+        None => format!("unknown field `{key}` (put free-form data under `[extra]`)"),
     }
 }
 
@@ -278,14 +291,22 @@ fn strings(value: Value) -> Result<Vec<String>, String> {
     match value {
         Value::String(s) => Ok(vec![s]),
         Value::Array(items) => items.into_iter().map(scalar_string).collect(),
-        other => Err(format!("expected a list of strings, found {}", type_name(&other))),
+        other => Err(format!(
+            "expected a list of strings, found {}",
+            type_name(&other)
+        )),
     }
 }
 
 /// Like [`strings`], but one comma-separated string is split (MADR writes `decision-makers` so).
 fn people(value: Value) -> Result<Vec<String>, String> {
     if let Value::String(s) = &value {
-        return Ok(s.split(',').map(str::trim).filter(|p| !p.is_empty()).map(String::from).collect());
+        return Ok(s
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(String::from)
+            .collect());
     }
     strings(value)
 }

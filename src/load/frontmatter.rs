@@ -48,8 +48,7 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontError> {
     };
     let rest_start = (first_end + 1).min(text.len());
     let mut offset = rest_start;
-    let mut line = 2;
-    for raw in text[rest_start..].split_inclusive('\n') {
+    for (line, raw) in (2..).zip(text[rest_start..].split_inclusive('\n')) {
         let trimmed = raw.trim_end();
         let closes = trimmed == fence || (format == Format::Yaml && trimmed == "...");
         if closes {
@@ -63,7 +62,6 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontError> {
             });
         }
         offset += raw.len();
-        line += 1;
     }
     Err(FrontError {
         line: 1,
@@ -218,18 +216,24 @@ mod tests {
 
     #[test]
     fn key_lines_skip_nested_toml_tables() {
-        let s = split("+++\ntitle = \"A\"\n[[key_results]]\nid = \"kr1\"\n[extra]\nfoo = 1\n+++\n").unwrap();
+        let s = split("+++\ntitle = \"A\"\n[[key_results]]\nid = \"kr1\"\n[extra]\nfoo = 1\n+++\n")
+            .unwrap();
         let keys = key_lines(&s);
         assert_eq!(
             keys,
-            vec![("title".into(), 2), ("key_results".into(), 3), ("extra".into(), 5)]
+            vec![
+                ("title".into(), 2),
+                ("key_results".into(), 3),
+                ("extra".into(), 5)
+            ]
         );
         assert_eq!(nested_line(&s, 3, "id"), Some(4));
     }
 
     #[test]
     fn yaml_dates_and_lists_parse() {
-        let s = split("---\nstatus: accepted\ndate: 2024-01-02\ndecision-makers: [a, b]\n---\n").unwrap();
+        let s = split("---\nstatus: accepted\ndate: 2024-01-02\ndecision-makers: [a, b]\n---\n")
+            .unwrap();
         let map = parse(&s).unwrap();
         assert_eq!(map["date"], Value::String("2024-01-02".into()));
         assert_eq!(key_lines(&s)[2], ("decision-makers".into(), 4));
@@ -238,6 +242,9 @@ mod tests {
     #[test]
     fn toml_dates_become_strings() {
         let s = split("+++\ncreated = 2026-01-02\n+++\n").unwrap();
-        assert_eq!(parse(&s).unwrap()["created"], Value::String("2026-01-02".into()));
+        assert_eq!(
+            parse(&s).unwrap()["created"],
+            Value::String("2026-01-02".into())
+        );
     }
 }

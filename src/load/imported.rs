@@ -48,8 +48,13 @@ pub fn apply_body(doc: &mut Document, diags: &mut Vec<Diagnostic>, shown: &Path)
     let found = adr::parse_adr_body(&doc.body);
     let first = doc.body_line;
     if doc.number.is_none() {
-        let stem = doc.source.file_stem().map(|s| s.to_string_lossy().into_owned());
-        doc.number = found.number.or_else(|| stem.as_deref().and_then(adr::number_from_stem));
+        let stem = doc
+            .source
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned());
+        doc.number = found
+            .number
+            .or_else(|| stem.as_deref().and_then(adr::number_from_stem));
     }
     if doc.title.is_empty()
         && let Some(title) = &found.title
@@ -90,10 +95,23 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
     let shown = dir.join(file);
     let text = match std::fs::read(&shown).map(String::from_utf8) {
         Ok(Ok(text)) => super::normalise(&text),
-        Ok(Err(_)) => return (vec![], vec![Diagnostic::error(Location::new(&shown, 1, 1), "changelog is not valid UTF-8")]),
+        Ok(Err(_)) => {
+            return (
+                vec![],
+                vec![Diagnostic::error(
+                    Location::new(&shown, 1, 1),
+                    "changelog is not valid UTF-8",
+                )],
+            );
+        }
         Err(err) => {
-            let message = format!("cannot read the changelog named in align.toml ([import] changelog): {err}");
-            return (vec![], vec![Diagnostic::error(Location::new(&shown, 1, 1), message)]);
+            let message = format!(
+                "cannot read the changelog named in align.toml ([import] changelog): {err}"
+            );
+            return (
+                vec![],
+                vec![Diagnostic::error(Location::new(&shown, 1, 1), message)],
+            );
         }
     };
     let parsed = changelog::parse_changelog(&text);
@@ -101,9 +119,10 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
     let mut docs = Vec::new();
     for release in &parsed.releases {
         let folder = release_folder(release);
-        let release_doc = release.version.as_ref().map(|version| {
-            release_document(file, &folder, version, release, audience.clone())
-        });
+        let release_doc = release
+            .version
+            .as_ref()
+            .map(|version| release_document(file, &folder, version, release, audience.clone()));
         let release_ref = release_doc.as_ref().map(|d| d.path_id.clone());
         docs.extend(release_doc);
         let mut n = 0;
@@ -146,7 +165,13 @@ fn release_folder(release: &ChangelogRelease) -> String {
         Some(version) => {
             let safe: String = version
                 .chars()
-                .map(|c| if c.is_ascii_alphanumeric() || ".-_+".contains(c) { c } else { '-' })
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || ".-_+".contains(c) {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
                 .collect();
             format!("changelog/v{safe}")
         }
@@ -165,7 +190,13 @@ fn release_document(
         Some(suffix) => format!("{version} — {suffix}"),
         None => version.to_string(),
     };
-    let status = if release.yanked { "yanked" } else if release.date.is_some() { "released" } else { "planned" };
+    let status = if release.yanked {
+        "yanked"
+    } else if release.date.is_some() {
+        "released"
+    } else {
+        "planned"
+    };
     Document {
         source: file.to_path_buf(),
         path_id: folder.to_string(),

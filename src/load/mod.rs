@@ -6,7 +6,7 @@ mod fields;
 pub mod frontmatter;
 mod imported;
 
-pub use body::{LineIndex, has_scheme, is_document_link, markdown_options, slug};
+pub use body::{LineIndex, audience_blocks, has_scheme, is_document_link, markdown_options, slug};
 pub use fields::parse_iso_date;
 
 use std::path::{Component, Path, PathBuf};
@@ -69,7 +69,9 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
-                let path = err.path().map_or_else(|| content.clone(), Path::to_path_buf);
+                let path = err
+                    .path()
+                    .map_or_else(|| content.clone(), Path::to_path_buf);
                 let message = if err.loop_ancestor().is_some() {
                     "symlink loop; skipped".to_string()
                 } else {
@@ -84,7 +86,10 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
         }
         if entry.path_is_symlink() && !stays_inside(entry.path(), &root) {
             let loc = Location::new(entry.path(), 1, 1);
-            diags.push(Diagnostic::warning(loc, "symlink points outside the project; skipped"));
+            diags.push(Diagnostic::warning(
+                loc,
+                "symlink points outside the project; skipped",
+            ));
             continue;
         }
         if let Ok(rel) = entry.path().strip_prefix(dir) {
@@ -119,7 +124,10 @@ fn load_file(dir: &Path, rel: &Path, config: &Config) -> (Option<Document>, Vec<
     let bytes = match std::fs::read(&shown) {
         Ok(bytes) => bytes,
         Err(err) => {
-            let diag = Diagnostic::error(Location::new(&shown, 1, 1), format!("cannot read file: {err}"));
+            let diag = Diagnostic::error(
+                Location::new(&shown, 1, 1),
+                format!("cannot read file: {err}"),
+            );
             return (None, vec![diag]);
         }
     };
@@ -128,7 +136,10 @@ fn load_file(dir: &Path, rel: &Path, config: &Config) -> (Option<Document>, Vec<
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
             let message = format!("file is not valid UTF-8 (invalid byte at offset {at})");
-            return (None, vec![Diagnostic::error(Location::new(&shown, 1, 1), message)]);
+            return (
+                None,
+                vec![Diagnostic::error(Location::new(&shown, 1, 1), message)],
+            );
         }
     };
     let text = normalise(&text);
@@ -183,11 +194,15 @@ impl DocReader<'_> {
             ..Document::default()
         };
         doc.kind = self.kind(&doc, &map, config)?;
-        doc.imported = doc.kind == Kind::Decision && split.format != Some(frontmatter::Format::Toml);
+        doc.imported =
+            doc.kind == Kind::Decision && split.format != Some(frontmatter::Format::Toml);
         if doc.imported && imported::is_not_a_record(rel) {
             return None;
         }
-        let mut fields = fields::Fields { split: &split, issues: Vec::new() };
+        let mut fields = fields::Fields {
+            split: &split,
+            issues: Vec::new(),
+        };
         fields.apply(&mut doc, map);
         for issue in fields.issues {
             let loc = Location::new(self.shown, issue.line, 1);
@@ -207,12 +222,21 @@ impl DocReader<'_> {
         Some(doc)
     }
 
-    fn kind(&mut self, doc: &Document, map: &serde_json::Map<String, serde_json::Value>, config: &Config) -> Option<Kind> {
+    fn kind(
+        &mut self,
+        doc: &Document,
+        map: &serde_json::Map<String, serde_json::Value>,
+        config: &Config,
+    ) -> Option<Kind> {
         if let Some(value) = map.get("kind") {
             let kind = value.as_str().and_then(Kind::parse);
             if kind.is_none() {
                 let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-                let message = format!("field `kind`: `{}` is not one of: {}", value.as_str().unwrap_or("?"), names.join(", "));
+                let message = format!(
+                    "field `kind`: `{}` is not one of: {}",
+                    value.as_str().unwrap_or("?"),
+                    names.join(", ")
+                );
                 self.error(doc.field_line("kind"), 1, message);
             }
             return kind;
@@ -261,7 +285,10 @@ mod tests {
 
     #[test]
     fn path_ids_use_slashes_and_drop_md() {
-        assert_eq!(path_id(Path::new("content/decisions/0001-x.md")), "decisions/0001-x");
+        assert_eq!(
+            path_id(Path::new("content/decisions/0001-x.md")),
+            "decisions/0001-x"
+        );
         assert_eq!(path_id(Path::new("content/a b/é.md")), "a b/é");
     }
 

@@ -168,8 +168,18 @@ mod tests {
     fn latest_checkin_is_current() {
         let mut k = kr(0.0, 10.0, None);
         k.checkins = vec![
-            Checkin { date: jiff::civil::date(2026, 2, 1), value: 8.0, confidence: None, note: None },
-            Checkin { date: jiff::civil::date(2026, 1, 1), value: 2.0, confidence: Some(0.3), note: None },
+            Checkin {
+                date: jiff::civil::date(2026, 2, 1),
+                value: 8.0,
+                confidence: None,
+                note: None,
+            },
+            Checkin {
+                date: jiff::civil::date(2026, 1, 1),
+                value: 2.0,
+                confidence: Some(0.3),
+                note: None,
+            },
         ];
         assert_eq!(k.current_value(), Some(8.0));
         assert_eq!(k.health(), Some(Health::OnTrack));

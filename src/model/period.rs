@@ -117,6 +117,9 @@ mod tests {
 
     #[test]
     fn quarter_of_a_day() {
-        assert_eq!(Period::quarter_of(date(2026, 11, 23)).to_string(), "2026-Q4");
+        assert_eq!(
+            Period::quarter_of(date(2026, 11, 23)).to_string(),
+            "2026-Q4"
+        );
     }
 }

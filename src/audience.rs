@@ -1,0 +1,525 @@
+//! Decides, once per site and before anything is rendered, which documents, which parts of
+//! their bodies and which of their fields the site may show. Templates only ever see the
+//! [`DocView`]s made here, so they cannot reach what a site may not show.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use crate::config::{Config, SiteConfig};
+use crate::graph::{Graph, Node, Target};
+use crate::model::{DateText, Document, KeyResult, Kind, RelKind};
+
+/// One site's share of the project.
+pub struct SiteView<'a> {
+    pub name: &'a str,
+    pub config: &'a SiteConfig,
+    /// Per document index: its position in `docs` when the site shows it.
+    position: Vec<Option<usize>>,
+    /// The documents this site shows, in path id order, with only the fields it may show.
+    pub docs: Vec<DocView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    pub title: String,
+    /// Relative to the site root.
+    pub url: String,
+    pub kind: &'static str,
+    /// For key results: the objective they belong to.
+    pub context: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RelGroup {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub items: Vec<LinkView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckinView {
+    pub date: String,
+    pub value: f64,
+    pub confidence: Option<f64>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KrView {
+    pub id: String,
+    pub anchor: String,
+    pub title: String,
+    pub unit: Option<String>,
+    pub direction: &'static str,
+    pub baseline: f64,
+    pub target: f64,
+    pub current: Option<f64>,
+    pub confidence: Option<f64>,
+    pub progress: Option<f64>,
+    pub progress_pct: Option<u32>,
+    pub score: Option<f64>,
+    pub health: Option<&'static str>,
+    pub health_label: Option<&'static str>,
+    pub checkins: Vec<CheckinView>,
+    pub driven_by: Vec<LinkView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SlipView {
+    pub date: String,
+    pub target: String,
+    pub reason: Option<String>,
+}
+
+/// A document as one site may show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocView {
+    #[serde(skip)]
+    pub index: usize,
+    pub path_id: String,
+    pub url: String,
+    pub id: Option<String>,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub title: String,
+    pub summary: Option<String>,
+    /// The effective status (a decision superseded by an accepted one is `superseded`).
+    pub status: Option<String>,
+    pub status_slug: Option<String>,
+    pub owners: Vec<String>,
+    pub team: Option<String>,
+    pub tags: Vec<String>,
+    pub created: Option<String>,
+    pub updated: Option<String>,
+    pub review_by: Option<String>,
+    pub horizon: Option<String>,
+    pub period: Option<String>,
+    pub level: Option<String>,
+    pub objective_type: Option<String>,
+    pub start: Option<String>,
+    pub target: Option<String>,
+    pub target_history: Vec<SlipView>,
+    pub rationale: Option<String>,
+    pub version: Option<String>,
+    pub date: Option<String>,
+    pub number: Option<u32>,
+    pub deciders: Vec<String>,
+    pub consulted: Vec<String>,
+    pub informed: Vec<String>,
+    pub category: Option<&'static str>,
+    pub category_label: Option<String>,
+    pub breaking: bool,
+    pub key_results: Vec<KrView>,
+    pub score: Option<f64>,
+    pub score_pct: Option<u32>,
+    pub health: Option<&'static str>,
+    pub health_label: Option<&'static str>,
+    pub extra: Option<serde_json::Map<String, serde_json::Value>>,
+    pub relations: Vec<RelGroup>,
+    pub why: Vec<Vec<LinkView>>,
+}
+
+/// Whether a site may show a document: its audience list (or the default one, except on
+/// public sites, which only show documents that name one of their audiences themselves).
+pub fn may_show(doc: &Document, site: &SiteConfig, default_audience: &[String]) -> bool {
+    let list = match (&doc.audience, site.public) {
+        (Some(list), _) => list.as_slice(),
+        (None, false) => default_audience,
+        (None, true) => return false,
+    };
+    list.iter().any(|a| site.audiences.contains(a))
+}
+
+/// The body with every audience block the site may not see cut out, and the markers of the
+/// others removed.
+pub fn body_for<'d>(doc: &'d Document, site: &SiteConfig) -> Cow<'d, str> {
+    if doc.blocks.is_empty() {
+        return Cow::Borrowed(&doc.body);
+    }
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    for block in &doc.blocks {
+        if block.audiences.iter().any(|a| site.audiences.contains(a)) {
+            cuts.push(block.open_marker);
+            cuts.push(block.close_marker);
+        } else {
+            cuts.push((block.start, block.end));
+        }
+    }
+    cuts.sort();
+    let mut out = String::with_capacity(doc.body.len());
+    let mut at = 0;
+    for (start, end) in cuts {
+        if start >= at {
+            out.push_str(&doc.body[at..start]);
+            // Keep one line end per cut so paragraphs around it stay apart.
+            out.push('\n');
+        }
+        at = at.max(end);
+    }
+    out.push_str(&doc.body[at.min(doc.body.len())..]);
+    Cow::Owned(out)
+}
+
+/// A document's page, relative to the site root, as written to disk.
+pub fn page_path(doc: &Document) -> String {
+    format!("{}.html", doc.path_id)
+}
+
+/// The same, percent-encoded for use in an `href`.
+pub fn page_url(doc: &Document) -> String {
+    encode_path(&page_path(doc))
+}
+
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-_.~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+impl<'a> SiteView<'a> {
+    pub fn new(name: &'a str, config: &'a Config, docs: &[Document], graph: &Graph) -> Self {
+        let site = &config.sites[name];
+        let default_audience = config.default_audience();
+        let shown: Vec<bool> = docs
+            .iter()
+            .map(|d| may_show(d, site, &default_audience))
+            .collect();
+        let mut position = vec![None; docs.len()];
+        let mut n = 0;
+        for (i, &show) in shown.iter().enumerate() {
+            if show {
+                position[i] = Some(n);
+                n += 1;
+            }
+        }
+        let mut view = SiteView {
+            name,
+            config: site,
+            position,
+            docs: Vec::with_capacity(n),
+        };
+        let docs_views: Vec<DocView> = (0..docs.len())
+            .filter(|&i| shown[i])
+            .map(|i| view.doc_view(docs, graph, i))
+            .collect();
+        view.docs = docs_views;
+        view
+    }
+
+    pub fn shows(&self, doc: usize) -> bool {
+        self.position.get(doc).is_some_and(Option::is_some)
+    }
+
+    /// The view of a document by its project index, when the site shows it.
+    pub fn view(&self, doc: usize) -> Option<&DocView> {
+        self.position
+            .get(doc)
+            .copied()
+            .flatten()
+            .map(|p| &self.docs[p])
+    }
+
+    /// The title this site uses for a document.
+    pub fn title_of<'d>(&self, doc: &'d Document) -> &'d str {
+        match (&doc.public_title, self.config.public) {
+            (Some(title), true) => title,
+            _ => &doc.title,
+        }
+    }
+
+    /// A link to a reference target, or `None` when the site may not show it.
+    pub fn link(&self, docs: &[Document], target: &Target) -> Option<LinkView> {
+        if !self.shows(target.doc) {
+            return None;
+        }
+        let doc = &docs[target.doc];
+        let mut url = page_url(doc);
+        let (title, context) = match target.kr.and_then(|k| doc.key_results.get(k)) {
+            Some(kr) => {
+                url.push_str(&format!("#kr-{}", kr.id));
+                (kr.title.clone(), Some(self.title_of(doc).to_string()))
+            }
+            None => (self.title_of(doc).to_string(), None),
+        };
+        if let Some(anchor) = &target.anchor {
+            url.push('#');
+            url.push_str(&encode_path(anchor));
+        }
+        Some(LinkView {
+            title,
+            url,
+            kind: doc.kind.as_str(),
+            context,
+        })
+    }
+
+    fn node_link(&self, docs: &[Document], node: Node) -> Option<LinkView> {
+        self.link(
+            docs,
+            &Target {
+                doc: node.doc,
+                kr: node.kr,
+                anchor: None,
+            },
+        )
+    }
+
+    fn doc_view(&self, docs: &[Document], graph: &Graph, i: usize) -> DocView {
+        let doc = &docs[i];
+        let site = self.config;
+        let public = site.public;
+        let shows = |field: &str| site.shows(field);
+        let people = |field: &str, list: &Vec<String>| {
+            if shows(field) {
+                list.clone()
+            } else {
+                Vec::new()
+            }
+        };
+        let score = graph.scores[i].filter(|_| shows("current"));
+        let summary = match (&doc.public_summary, public) {
+            (Some(s), true) => Some(s.clone()),
+            _ => doc.summary.clone(),
+        };
+        DocView {
+            index: i,
+            path_id: doc.path_id.clone(),
+            url: page_url(doc),
+            id: doc.id.clone(),
+            kind: doc.kind.as_str(),
+            kind_label: doc.kind.label(),
+            title: self.title_of(doc).to_string(),
+            summary,
+            status: graph.status[i].clone(),
+            status_slug: graph.status[i].as_deref().map(crate::load::slug),
+            owners: people("owners", &doc.owners),
+            team: doc.team.clone(),
+            tags: doc.tags.clone(),
+            created: doc.created.map(|d| d.to_string()),
+            updated: doc.updated.map(|d| d.to_string()),
+            review_by: doc.review_by.map(|d| d.to_string()),
+            horizon: doc.horizon.clone(),
+            period: doc.period.map(|p| p.to_string()),
+            level: doc.level.clone(),
+            objective_type: doc.objective_type.clone(),
+            start: doc.start.map(|d| d.to_string()),
+            target: doc.target.map(|d| d.to_string()),
+            target_history: doc
+                .target_history
+                .iter()
+                .map(|s| SlipView {
+                    date: s.date.to_string(),
+                    target: s.target.to_string(),
+                    reason: s.reason.clone(),
+                })
+                .collect(),
+            rationale: doc.rationale.clone(),
+            version: doc.version.clone(),
+            date: doc.date.as_ref().map(DateText::display),
+            number: doc.number,
+            deciders: people("deciders", &doc.deciders),
+            consulted: people("consulted", &doc.consulted),
+            informed: people("informed", &doc.informed),
+            category: doc.category.map(|c| c.as_str()),
+            category_label: doc
+                .category
+                .map(|c| c.label().to_string())
+                .or_else(|| doc.category_text.clone()),
+            breaking: doc.breaking,
+            key_results: doc
+                .key_results
+                .iter()
+                .map(|kr| self.kr_view(docs, graph, i, kr))
+                .collect(),
+            score,
+            score_pct: score.map(percent),
+            health: score.map(|s| crate::model::Health::from_score(s).as_str()),
+            health_label: score.map(|s| crate::model::Health::from_score(s).label()),
+            extra: (shows("extra") && !doc.extra.is_empty()).then(|| doc.extra.clone()),
+            relations: self.relations(docs, graph, i),
+            why: graph
+                .why(docs, i)
+                .into_iter()
+                .map(|chain| {
+                    chain
+                        .into_iter()
+                        .filter_map(|n| self.node_link(docs, n))
+                        .collect::<Vec<_>>()
+                })
+                .filter(|chain| !chain.is_empty())
+                .collect(),
+        }
+    }
+
+    fn kr_view(
+        &self,
+        docs: &[Document],
+        graph: &Graph,
+        objective: usize,
+        kr: &KeyResult,
+    ) -> KrView {
+        let shows_current = self.config.shows("current");
+        let shows_confidence = self.config.shows("confidence");
+        let progress = kr.progress().filter(|_| shows_current);
+        let health = kr.health().filter(|_| shows_current);
+        let kr_index = docs[objective].key_result(&kr.id);
+        let driven_by = graph
+            .into(objective, RelKind::Drives)
+            .filter(|e| e.to.kr == kr_index)
+            .filter_map(|e| {
+                self.node_link(
+                    docs,
+                    Node {
+                        doc: e.from,
+                        kr: None,
+                    },
+                )
+            })
+            .collect();
+        KrView {
+            id: kr.id.clone(),
+            anchor: format!("kr-{}", kr.id),
+            title: kr.title.clone(),
+            unit: kr.unit.clone(),
+            direction: match kr.direction {
+                Some(crate::model::Direction::Decrease) => "decrease",
+                _ if kr.target < kr.baseline => "decrease",
+                _ => "increase",
+            },
+            baseline: kr.baseline,
+            target: kr.target,
+            current: kr.current_value().filter(|_| shows_current),
+            confidence: kr.current_confidence().filter(|_| shows_confidence),
+            progress,
+            progress_pct: progress.map(percent),
+            score: kr.score().filter(|_| shows_current),
+            health: health.map(|h| h.as_str()),
+            health_label: health.map(|h| h.label()),
+            checkins: if self.config.shows("checkins") {
+                kr.sorted_checkins()
+                    .into_iter()
+                    .map(|c| CheckinView {
+                        date: c.date.to_string(),
+                        value: c.value,
+                        confidence: c.confidence.filter(|_| shows_confidence),
+                        note: c.note.clone(),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            driven_by,
+        }
+    }
+
+    /// Relations both ways, grouped by name, keeping only documents the site shows.
+    fn relations(&self, docs: &[Document], graph: &Graph, i: usize) -> Vec<RelGroup> {
+        let mut groups: Vec<RelGroup> = Vec::new();
+        let mut push = |key: &'static str, label: &'static str, link: LinkView| match groups
+            .iter_mut()
+            .find(|g| g.key == key)
+        {
+            Some(group) => group.items.push(link),
+            None => groups.push(RelGroup {
+                key,
+                label,
+                items: vec![link],
+            }),
+        };
+        for &e in &graph.outgoing[i] {
+            let edge = &graph.edges[e];
+            if edge.kind == RelKind::Mentions {
+                continue;
+            }
+            if let Some(link) = self.link(
+                docs,
+                &Target {
+                    anchor: None,
+                    ..edge.to.clone()
+                },
+            ) {
+                push(edge.kind.field(), edge.kind.label(), link);
+            }
+        }
+        for &e in &graph.incoming[i] {
+            let edge = &graph.edges[e];
+            if let Some(link) = self.node_link(
+                docs,
+                Node {
+                    doc: edge.from,
+                    kr: None,
+                },
+            ) {
+                push(edge.kind.reverse(), edge.kind.reverse_label(), link);
+            }
+        }
+        groups
+    }
+
+    /// Views of the visible documents of one kind.
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &DocView> {
+        self.docs.iter().filter(move |d| d.kind == kind.as_str())
+    }
+}
+
+fn percent(value: f64) -> u32 {
+    (value * 100.0).round().clamp(0.0, 100.0) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(audiences: &[&str], public: bool) -> SiteConfig {
+        SiteConfig {
+            title: "s".into(),
+            description: None,
+            audiences: audiences.iter().map(|s| s.to_string()).collect(),
+            home: Default::default(),
+            public,
+            public_fields: vec![],
+            raw_html: None,
+            show_unreleased: false,
+        }
+    }
+
+    #[test]
+    fn public_sites_are_default_deny() {
+        let doc = Document::default();
+        let default = vec!["public".to_string()];
+        assert!(!may_show(&doc, &site(&["public"], true), &default));
+        assert!(may_show(&doc, &site(&["public"], false), &default));
+        let doc = Document {
+            audience: Some(vec!["public".into()]),
+            ..Document::default()
+        };
+        assert!(may_show(&doc, &site(&["public"], true), &default));
+    }
+
+    #[test]
+    fn hidden_blocks_are_cut_and_markers_dropped() {
+        let body = "a\n<!-- audience: exec -->\nsecret\n<!-- /audience -->\nb\n";
+        let blocks = crate::load::audience_blocks(body).unwrap();
+        let doc = Document {
+            body: body.into(),
+            blocks,
+            ..Document::default()
+        };
+        let team = body_for(&doc, &site(&["team"], false));
+        assert!(!team.contains("secret") && team.contains('a') && team.contains('b'));
+        let exec = body_for(&doc, &site(&["exec"], false));
+        assert!(exec.contains("secret") && !exec.contains("audience"));
+    }
+
+    #[test]
+    fn paths_are_percent_encoded() {
+        assert_eq!(encode_path("a b/é.html"), "a%20b/%C3%A9.html");
+    }
+}

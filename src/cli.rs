@@ -1,0 +1,225 @@
+//! The command line: clap definitions (doc comments become `--help`) and dispatch.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::build::{self, BuildOptions};
+use crate::diag::Diagnostic;
+use crate::project::{Failure, Project};
+
+/// Alignment documents in, one static site per audience out.
+#[derive(Debug, Parser)]
+#[command(name = "align", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Print only errors.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Print more about what is done.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build every site (or the named ones) into the output folder.
+    Build {
+        /// The project folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Output folder [default: DIR/public].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Build only this site (repeatable).
+        #[arg(long = "site", value_name = "NAME")]
+        sites: Vec<String>,
+        /// The date views and checks treat as today (YYYY-MM-DD).
+        #[arg(long)]
+        today: Option<String>,
+    },
+    /// Report every error and warning without writing anything.
+    Check {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Fail (exit 1) on warnings too: `--deny warnings`.
+        #[arg(long, value_name = "warnings")]
+        deny: Option<Deny>,
+        #[arg(long)]
+        today: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    Warnings,
+}
+
+/// Runs a command; returns the process exit status.
+pub fn run(cli: Cli) -> i32 {
+    let result = match cli.command {
+        Command::Build {
+            dir,
+            out,
+            sites,
+            today,
+        } => run_build(&cli_flags(cli.quiet), dir, out, sites, today),
+        Command::Check {
+            dir,
+            format,
+            deny,
+            today,
+        } => run_check(dir, format, deny.is_some(), today),
+    };
+    match result {
+        Ok(code) => code,
+        Err(failure) => report_failure(failure),
+    }
+}
+
+struct Flags {
+    quiet: bool,
+}
+
+fn cli_flags(quiet: bool) -> Flags {
+    Flags { quiet }
+}
+
+fn run_build(
+    flags: &Flags,
+    dir: PathBuf,
+    out: Option<PathBuf>,
+    sites: Vec<String>,
+    today: Option<String>,
+) -> Result<i32, Failure> {
+    let started = Instant::now();
+    let today = crate::today::resolve(today.as_deref())?;
+    let project = Project::open(&dir)?;
+    print_diagnostics(project.warnings(), flags.quiet);
+    let out = out.unwrap_or_else(|| dir.join("public"));
+    let options = BuildOptions {
+        out: out.clone(),
+        sites,
+        today,
+        live_reload: false,
+    };
+    let report = build::build(&project, &options)?;
+    if !flags.quiet {
+        eprintln!(
+            "built {} site{} ({}) from {} documents into {} in {} ms",
+            report.sites.len(),
+            if report.sites.len() == 1 { "" } else { "s" },
+            report.sites.join(", "),
+            project.docs.len(),
+            out.display(),
+            started.elapsed().as_millis()
+        );
+    }
+    Ok(0)
+}
+
+fn run_check(
+    dir: PathBuf,
+    format: Format,
+    deny_warnings: bool,
+    today: Option<String>,
+) -> Result<i32, Failure> {
+    let _today = crate::today::resolve(today.as_deref())?;
+    let project = Project::open(&dir)?;
+    let diags = &project.diagnostics;
+    match format {
+        Format::Text => {
+            for d in diags {
+                eprint!("{}", d.render());
+            }
+            let errors = project.error_count();
+            eprintln!(
+                "{} error{}, {} warning{}",
+                errors,
+                plural(errors),
+                diags.len() - errors,
+                plural(diags.len() - errors)
+            );
+        }
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(diags).unwrap_or_default()
+        ),
+        Format::Github => {
+            for d in diags {
+                println!("{}", github_annotation(d));
+            }
+        }
+    }
+    let failed = project.error_count() > 0 || (deny_warnings && !diags.is_empty());
+    Ok(i32::from(failed))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn github_annotation(d: &Diagnostic) -> String {
+    let level = if d.is_error() { "error" } else { "warning" };
+    let title = d.rule.unwrap_or("align");
+    let escape = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    format!(
+        "::{level} file={},line={},col={},title={}::{}",
+        d.location.path.display(),
+        d.location.line,
+        d.location.col,
+        title,
+        escape(&d.message)
+    )
+}
+
+fn print_diagnostics<'a>(diags: impl Iterator<Item = &'a Diagnostic>, quiet: bool) {
+    if quiet {
+        return;
+    }
+    for d in diags {
+        eprint!("{}", d.render());
+    }
+}
+
+fn report_failure(failure: Failure) -> i32 {
+    match failure {
+        Failure::Content(diags) => {
+            for d in &diags {
+                eprint!("{}", d.render());
+            }
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            eprintln!(
+                "error: build failed with {errors} error{}; the previous output was left as it was",
+                plural(errors)
+            );
+            1
+        }
+        Failure::Config(diags) => {
+            for d in &diags {
+                eprint!("{}", d.render());
+            }
+            2
+        }
+        Failure::Usage(err) => {
+            eprintln!("error: {err:#}");
+            2
+        }
+    }
+}

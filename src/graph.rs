@@ -1,0 +1,547 @@
+//! Resolves references between documents, and computes what follows from them: reverse
+//! relations, backlinks, the "why" chain, scores and effective statuses.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use crate::diag::{Diagnostic, Location};
+use crate::model::{Document, Kind, RefText, RelKind, objective_score};
+
+/// What a reference points at: a document, maybe one of its key results or headings.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Target {
+    pub doc: usize,
+    pub kr: Option<usize>,
+    pub anchor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edge {
+    pub from: usize,
+    pub to: Target,
+    pub kind: RelKind,
+    /// Line in `from`'s source where the reference is written.
+    pub line: usize,
+}
+
+/// A step of a why chain: a document, or one key result of an objective.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Node {
+    pub doc: usize,
+    pub kr: Option<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct Graph {
+    keys: HashMap<String, usize>,
+    pub edges: Vec<Edge>,
+    /// Edge indexes by source document.
+    pub outgoing: Vec<Vec<usize>>,
+    /// Edge indexes by target document.
+    pub incoming: Vec<Vec<usize>>,
+    /// Per document: body link destination as written → its target.
+    pub links: Vec<HashMap<String, Target>>,
+    pub status: Vec<Option<String>>,
+    pub scores: Vec<Option<f64>>,
+}
+
+const MAX_CHAIN: usize = 12;
+const MAX_CHAINS: usize = 8;
+
+impl Graph {
+    /// Builds the graph; every reference that resolves to nothing, or to the wrong kind,
+    /// and every duplicate id is a diagnostic. `dir` prefixes paths in diagnostics.
+    pub fn build(docs: &[Document], dir: &Path) -> (Graph, Vec<Diagnostic>) {
+        let mut graph = Graph {
+            outgoing: vec![Vec::new(); docs.len()],
+            incoming: vec![Vec::new(); docs.len()],
+            links: vec![HashMap::new(); docs.len()],
+            ..Graph::default()
+        };
+        let mut diags = graph.index(docs, dir);
+        for (from, doc) in docs.iter().enumerate() {
+            for reference in &doc.refs {
+                match graph.resolve(docs, from, &reference.text) {
+                    Ok(target) => match check_kind(docs, reference, &target) {
+                        Ok(()) => graph.add(from, reference, target),
+                        Err(message) => diags.push(ref_problem(doc, dir, reference, message)),
+                    },
+                    Err(message) => diags.push(ref_problem(doc, dir, reference, message)),
+                }
+            }
+        }
+        graph.status = docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| graph.effective_status(docs, i, d))
+            .collect();
+        graph.scores = docs
+            .iter()
+            .map(|d| objective_score(&d.key_results))
+            .collect();
+        (graph, diags)
+    }
+
+    fn index(&mut self, docs: &[Document], dir: &Path) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        for (i, doc) in docs.iter().enumerate() {
+            if let Some(&first) = self.keys.get(&doc.path_id) {
+                diags.push(duplicate(docs, dir, first, i, &doc.path_id, "path id"));
+            }
+            self.keys.insert(doc.path_id.clone(), i);
+        }
+        for (i, doc) in docs.iter().enumerate() {
+            let Some(id) = &doc.id else { continue };
+            match self.keys.get(id) {
+                Some(&first) if first != i => diags.push(duplicate(docs, dir, first, i, id, "id")),
+                _ => {
+                    self.keys.insert(id.clone(), i);
+                }
+            }
+        }
+        // Imported records are often cited as `ADR-0007`; give them that name when free.
+        for (i, doc) in docs.iter().enumerate() {
+            if let (Kind::Decision, None, Some(n)) = (doc.kind, &doc.id, doc.number) {
+                self.keys.entry(format!("ADR-{n:04}")).or_insert(i);
+                self.keys.entry(format!("ADR-{n}")).or_insert(i);
+            }
+        }
+        diags
+    }
+
+    fn add(&mut self, from: usize, reference: &RefText, target: Target) {
+        if reference.kind == RelKind::Mentions {
+            self.links[from].insert(reference.text.clone(), target.clone());
+        }
+        let (from, to) = if reference.inverse {
+            (
+                target.doc,
+                Target {
+                    doc: from,
+                    kr: None,
+                    anchor: None,
+                },
+            )
+        } else {
+            (from, target)
+        };
+        if from == to.doc && reference.kind == RelKind::Mentions {
+            return;
+        }
+        let duplicate = self.outgoing[from]
+            .iter()
+            .any(|&e| self.edges[e].to.doc == to.doc && self.edges[e].kind == reference.kind);
+        if duplicate {
+            return;
+        }
+        let index = self.edges.len();
+        self.outgoing[from].push(index);
+        self.incoming[to.doc].push(index);
+        self.edges.push(Edge {
+            from,
+            to,
+            kind: reference.kind,
+            line: reference.line,
+        });
+    }
+
+    /// Finds the document a reference names: short id, path id, or a path relative to the
+    /// referring file, with an optional `#kr-id` or `#heading-anchor`.
+    pub fn resolve(&self, docs: &[Document], from: usize, text: &str) -> Result<Target, String> {
+        let (path, fragment) = match text.split_once('#') {
+            Some((p, f)) => (p.trim(), Some(f.trim())),
+            None => (text.trim(), None),
+        };
+        let doc = if path.is_empty() {
+            from
+        } else {
+            self.lookup(&docs[from].source, path)
+                .ok_or_else(|| format!("`{text}` names no document"))?
+        };
+        let Some(fragment) = fragment.filter(|f| !f.is_empty()) else {
+            return Ok(Target {
+                doc,
+                kr: None,
+                anchor: None,
+            });
+        };
+        let target = &docs[doc];
+        if let Some(kr) = target.key_result(fragment) {
+            return Ok(Target {
+                doc,
+                kr: Some(kr),
+                anchor: None,
+            });
+        }
+        if target.headings.iter().any(|h| h.anchor == fragment) {
+            return Ok(Target {
+                doc,
+                kr: None,
+                anchor: Some(fragment.to_string()),
+            });
+        }
+        Err(format!(
+            "`{text}`: `#{fragment}` is neither a key result nor a heading of `{}`",
+            target.path_id
+        ))
+    }
+
+    fn lookup(&self, source: &Path, path: &str) -> Option<usize> {
+        if let Some(&doc) = self.keys.get(path) {
+            return Some(doc);
+        }
+        let decoded = percent_decode(path);
+        let bare = decoded.strip_suffix(".md").unwrap_or(&decoded);
+        if let Some(&doc) = self.keys.get(bare) {
+            return Some(doc);
+        }
+        let joined = normalise(&source.parent().unwrap_or(Path::new("")).join(&*decoded))?;
+        let id = crate::load::path_id(&joined);
+        self.keys.get(&id).copied()
+    }
+
+    fn effective_status(&self, docs: &[Document], i: usize, doc: &Document) -> Option<String> {
+        if doc.kind == Kind::Decision {
+            let superseded = self.incoming[i].iter().any(|&e| {
+                let edge = &self.edges[e];
+                edge.kind == RelKind::Supersedes
+                    && docs[edge.from].status.as_deref() == Some("accepted")
+            });
+            if superseded {
+                return Some("superseded".to_string());
+            }
+        }
+        doc.status.clone()
+    }
+
+    /// The chains from a document up to the strategy it serves:
+    /// initiative → key result → objective → … → strategy.
+    pub fn why(&self, docs: &[Document], start: usize) -> Vec<Vec<Node>> {
+        let mut chains = Vec::new();
+        let mut path = vec![Node {
+            doc: start,
+            kr: None,
+        }];
+        self.walk_up(docs, &mut path, &mut chains);
+        chains
+            .into_iter()
+            .map(|mut chain: Vec<Node>| {
+                chain.remove(0);
+                chain
+            })
+            .filter(|chain| !chain.is_empty())
+            .collect()
+    }
+
+    fn walk_up(&self, docs: &[Document], path: &mut Vec<Node>, chains: &mut Vec<Vec<Node>>) {
+        if chains.len() >= MAX_CHAINS {
+            return;
+        }
+        let Some(&here) = path.last() else { return };
+        let next = self.up(docs, here);
+        if next.is_empty() || path.len() > MAX_CHAIN {
+            chains.push(path.clone());
+            return;
+        }
+        for node in next {
+            if path.contains(&node) {
+                chains.push(path.clone());
+                continue;
+            }
+            path.push(node);
+            self.walk_up(docs, path, chains);
+            path.pop();
+        }
+    }
+
+    /// One step up the why chain.
+    fn up(&self, docs: &[Document], node: Node) -> Vec<Node> {
+        if node.kr.is_some() {
+            return vec![Node {
+                doc: node.doc,
+                kr: None,
+            }];
+        }
+        let kind = match docs[node.doc].kind {
+            Kind::Initiative => RelKind::Drives,
+            Kind::Objective | Kind::Strategy => RelKind::Parent,
+            Kind::Decision => RelKind::Justifies,
+            Kind::Change => RelKind::Implements,
+            Kind::Release | Kind::Page => return Vec::new(),
+        };
+        self.outgoing[node.doc]
+            .iter()
+            .map(|&e| &self.edges[e])
+            .filter(|e| e.kind == kind)
+            .map(|e| Node {
+                doc: e.to.doc,
+                kr: e.to.kr,
+            })
+            .collect()
+    }
+
+    /// Edges leaving a document of one kind.
+    pub fn out_of(&self, doc: usize, kind: RelKind) -> impl Iterator<Item = &Edge> {
+        self.outgoing[doc]
+            .iter()
+            .map(|&e| &self.edges[e])
+            .filter(move |e| e.kind == kind)
+    }
+
+    /// Edges arriving at a document of one kind.
+    pub fn into(&self, doc: usize, kind: RelKind) -> impl Iterator<Item = &Edge> {
+        self.incoming[doc]
+            .iter()
+            .map(|&e| &self.edges[e])
+            .filter(move |e| e.kind == kind)
+    }
+}
+
+/// Which kinds a relation field may point at.
+fn check_kind(docs: &[Document], reference: &RefText, target: &Target) -> Result<(), String> {
+    use Kind::*;
+    let to = &docs[target.doc];
+    let is_kr = target.kr.is_some();
+    let ok = match reference.kind {
+        RelKind::Drives => to.kind == Objective,
+        RelKind::Parent => {
+            matches!(to.kind, Strategy | Objective) && (!is_kr || to.kind == Objective)
+        }
+        RelKind::DependsOn | RelKind::Implements => to.kind == Initiative && !is_kr,
+        RelKind::Release => to.kind == Release,
+        RelKind::Supersedes | RelKind::Amends | RelKind::Extends => to.kind == Decision,
+        RelKind::Justifies => matches!(to.kind, Initiative | Objective | Strategy),
+        RelKind::RelatesTo | RelKind::Mentions => true,
+    };
+    if ok {
+        return Ok(());
+    }
+    let wanted = match reference.kind {
+        RelKind::Drives => "an objective or key result",
+        RelKind::Parent => "a strategy, objective or key result",
+        RelKind::DependsOn | RelKind::Implements => "an initiative",
+        RelKind::Release => "a release",
+        RelKind::Justifies => "an initiative, objective or strategy",
+        _ => "a decision",
+    };
+    Err(format!(
+        "`{}` must name {wanted}, but `{}` is a {}",
+        reference.kind.field(),
+        reference.text,
+        to.kind.as_str()
+    ))
+}
+
+fn ref_problem(doc: &Document, dir: &Path, reference: &RefText, message: String) -> Diagnostic {
+    let location = Location::new(dir.join(&doc.source), reference.line, reference.col);
+    let message = match reference.kind {
+        RelKind::Mentions => format!("broken link: {message}"),
+        kind => format!("field `{}`: {message}", kind.field()),
+    };
+    // Other tools' records keep their history as written: a dangling link there is a warning.
+    if doc.imported {
+        Diagnostic::warning(location, message)
+    } else {
+        Diagnostic::error(location, message).with_rule("broken-reference")
+    }
+}
+
+fn duplicate(
+    docs: &[Document],
+    dir: &Path,
+    first: usize,
+    second: usize,
+    key: &str,
+    what: &str,
+) -> Diagnostic {
+    let (a, b) = (&docs[first], &docs[second]);
+    let line = if what == "id" { b.field_line("id") } else { 1 };
+    let first_line = if what == "id" && a.id.as_deref() == Some(key) {
+        a.field_line("id")
+    } else {
+        1
+    };
+    Diagnostic::error(
+        Location::new(dir.join(&b.source), line, 1),
+        format!(
+            "duplicate {what} `{key}`: also used by {}",
+            dir.join(&a.source).display()
+        ),
+    )
+    .with_rule("duplicate-id")
+    .with_related(
+        Location::new(dir.join(&a.source), first_line, 1),
+        "first used here",
+    )
+}
+
+/// Resolves `.` and `..` without touching the disk; `None` when it climbs out of the project.
+fn normalise(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::Normal(p) => out.push(p),
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::CurDir => {}
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+fn percent_decode(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('%') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    std::borrow::Cow::Owned(String::from_utf8_lossy(&out).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(path: &str, kind: Kind, id: Option<&str>) -> Document {
+        Document {
+            source: PathBuf::from(format!("content/{path}.md")),
+            path_id: path.to_string(),
+            id: id.map(String::from),
+            kind,
+            title: path.to_string(),
+            ..Document::default()
+        }
+    }
+
+    fn reference(kind: RelKind, text: &str) -> RefText {
+        RefText {
+            kind,
+            text: text.into(),
+            label: None,
+            line: 3,
+            col: 1,
+            inverse: false,
+        }
+    }
+
+    #[test]
+    fn resolves_every_reference_form() {
+        let mut docs = vec![
+            doc("decisions/0001-a", Kind::Decision, Some("ADR-1")),
+            doc("initiatives/b", Kind::Initiative, None),
+        ];
+        docs[1]
+            .refs
+            .push(reference(RelKind::Mentions, "../decisions/0001-a.md"));
+        docs[1].refs.push(reference(RelKind::Mentions, "ADR-1"));
+        docs[1]
+            .refs
+            .push(reference(RelKind::Mentions, "decisions/0001-a"));
+        let (graph, diags) = Graph::build(&docs, Path::new("p"));
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(graph.links[1].len(), 3);
+        assert!(graph.links[1].values().all(|t| t.doc == 0));
+        assert_eq!(
+            graph.incoming[0].len(),
+            1,
+            "one backlink despite three links"
+        );
+    }
+
+    #[test]
+    fn broken_and_wrong_kind_references_are_errors() {
+        let mut docs = vec![
+            doc("initiatives/a", Kind::Initiative, None),
+            doc("pages/p", Kind::Page, None),
+        ];
+        docs[0].refs.push(reference(RelKind::Drives, "nope"));
+        docs[0].refs.push(reference(RelKind::Drives, "pages/p"));
+        let (_, diags) = Graph::build(&docs, Path::new("p"));
+        assert_eq!(diags.len(), 2);
+        assert!(diags[0].message.contains("`nope` names no document"));
+        assert!(diags[1].message.contains("must name an objective"));
+        assert_eq!(diags[0].location.line, 3);
+    }
+
+    #[test]
+    fn duplicate_ids_name_both_files() {
+        let docs = vec![
+            doc("a", Kind::Page, Some("X")),
+            doc("b", Kind::Page, Some("X")),
+        ];
+        let (_, diags) = Graph::build(&docs, Path::new("p"));
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].message.contains("p/content/a.md"));
+        assert_eq!(diags[0].location.path, PathBuf::from("p/content/b.md"));
+    }
+
+    #[test]
+    fn accepted_successor_supersedes() {
+        let mut docs = vec![
+            doc("d/1", Kind::Decision, None),
+            doc("d/2", Kind::Decision, None),
+        ];
+        docs[0].status = Some("accepted".into());
+        docs[1].status = Some("accepted".into());
+        docs[1].refs.push(reference(RelKind::Supersedes, "d/1"));
+        let (graph, _) = Graph::build(&docs, Path::new("p"));
+        assert_eq!(graph.status[0].as_deref(), Some("superseded"));
+        assert_eq!(graph.status[1].as_deref(), Some("accepted"));
+    }
+
+    #[test]
+    fn why_chain_climbs_to_strategy() {
+        let mut docs = vec![
+            doc("s", Kind::Strategy, None),
+            doc("o", Kind::Objective, None),
+            doc("i", Kind::Initiative, None),
+        ];
+        docs[1].key_results = vec![crate::model::KeyResult {
+            id: "kr1".into(),
+            title: "k".into(),
+            unit: None,
+            direction: None,
+            baseline: 0.0,
+            target: 1.0,
+            current: None,
+            confidence: None,
+            checkins: vec![],
+        }];
+        docs[1].refs.push(reference(RelKind::Parent, "s"));
+        docs[2].refs.push(reference(RelKind::Drives, "o#kr1"));
+        let (graph, diags) = Graph::build(&docs, Path::new("p"));
+        assert!(diags.is_empty(), "{diags:?}");
+        let chains = graph.why(&docs, 2);
+        assert_eq!(
+            chains,
+            vec![vec![
+                Node {
+                    doc: 1,
+                    kr: Some(0)
+                },
+                Node { doc: 1, kr: None },
+                Node { doc: 0, kr: None }
+            ]]
+        );
+    }
+}

@@ -1,0 +1,87 @@
+//! A loaded project: its configuration, documents, graph and every diagnostic found on
+//! the way. `build`, `check` and `serve` all start here.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{self, Config};
+use crate::diag::{self, Diagnostic, Location};
+use crate::graph::Graph;
+use crate::load;
+use crate::model::Document;
+
+/// Why a command failed; decides the exit status.
+#[derive(Debug)]
+pub enum Failure {
+    /// Content errors (exit 1); every diagnostic, warnings included.
+    Content(Vec<Diagnostic>),
+    /// Errors in `align.toml` (exit 2).
+    Config(Vec<Diagnostic>),
+    /// Usage, I/O or template problems (exit 2).
+    Usage(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(err: anyhow::Error) -> Self {
+        Failure::Usage(err)
+    }
+}
+
+pub struct Project {
+    pub dir: PathBuf,
+    pub config: Config,
+    pub docs: Vec<Document>,
+    pub graph: Graph,
+    /// Errors and warnings, sorted by place.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Output names a document may not take, because the site itself writes there.
+const RESERVED_PAGES: &[&str] = &["index", "404", "search"];
+const RESERVED_FOLDERS: &[&str] = &["lists/", "assets/"];
+
+impl Project {
+    /// Loads and cross-links a project. Content problems are kept in `diagnostics`; only a
+    /// broken `align.toml` fails here.
+    pub fn open(dir: &Path) -> Result<Project, Failure> {
+        let config = config::load(dir).map_err(Failure::Config)?;
+        let loaded = load::load(dir, &config);
+        let (graph, graph_diags) = Graph::build(&loaded.docs, dir);
+        let mut diagnostics = loaded.diagnostics;
+        diagnostics.extend(graph_diags);
+        diagnostics.extend(reserved_paths(dir, &loaded.docs));
+        diag::sort(&mut diagnostics);
+        Ok(Project {
+            dir: dir.to_path_buf(),
+            config,
+            docs: loaded.docs,
+            graph,
+            diagnostics,
+        })
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| !d.is_error())
+    }
+}
+
+fn reserved_paths(dir: &Path, docs: &[Document]) -> Vec<Diagnostic> {
+    docs.iter()
+        .filter(|d| {
+            RESERVED_PAGES.contains(&d.path_id.as_str())
+                || RESERVED_FOLDERS.iter().any(|f| d.path_id.starts_with(f))
+        })
+        .map(|d| {
+            Diagnostic::error(
+                Location::new(dir.join(&d.source), 1, 1),
+                format!(
+                    "`{}` would be written to {}.html, which every site uses for its own pages; rename or move the file",
+                    d.path_id, d.path_id
+                ),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,83 @@
+//! Typed template contexts: one struct per kind of page, built from site views only.
+
+use serde::Serialize;
+
+use crate::audience::DocView;
+
+/// What every page knows about its site.
+#[derive(Debug, Serialize)]
+pub struct SiteCtx {
+    pub name: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub project: String,
+    pub public: bool,
+    pub nav: Vec<NavItem>,
+    /// Absolute URL of the site root when `base_url` is set.
+    pub base_url: Option<String>,
+    /// Whether serve injects its reload script (never in `align build`).
+    pub live_reload: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItem {
+    pub title: String,
+    /// Relative to the site root.
+    pub url: String,
+    pub count: usize,
+}
+
+#[derive(Serialize)]
+pub struct PageCtx<'a> {
+    pub site: &'a SiteCtx,
+    /// Prefix that leads from this page back to the site root (`../../`).
+    pub root: &'a str,
+    pub doc: &'a DocView,
+    /// The body, rendered and filtered for this site.
+    pub body: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct ListCtx<'a> {
+    pub site: &'a SiteCtx,
+    pub root: &'a str,
+    pub title: String,
+    pub description: Option<String>,
+    pub items: Vec<&'a DocView>,
+}
+
+#[derive(Serialize)]
+pub struct ListGroup {
+    pub title: String,
+    pub links: Vec<NavItem>,
+}
+
+#[derive(Serialize)]
+pub struct ListsIndexCtx<'a> {
+    pub site: &'a SiteCtx,
+    pub root: &'a str,
+    pub groups: Vec<ListGroup>,
+}
+
+#[derive(Serialize)]
+pub struct NotFoundCtx<'a> {
+    pub site: &'a SiteCtx,
+    pub root: &'a str,
+}
+
+/// A sitemap entry.
+#[derive(Serialize)]
+pub struct UrlEntry {
+    pub loc: String,
+    pub lastmod: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct SitemapCtx {
+    pub urls: Vec<UrlEntry>,
+}
+
+/// The `../` prefix for a page at `path` (relative to the site root).
+pub fn root_for(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}

@@ -1,0 +1,332 @@
+//! Markdown to HTML for one site: links to documents are rewritten (or turned into plain
+//! text when the site may not show their target), headings get anchors, raw HTML is
+//! handled per the site's `raw_html` setting, and HTML comments never reach the output.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
+
+use crate::config::RawHtml;
+use crate::graph::Target;
+use crate::load::{has_scheme, markdown_options, slug};
+
+/// Where a body link leads on this site.
+pub enum LinkFate {
+    /// Shown: its URL relative to the page, and the target's title for unlabelled wiki links.
+    Visible { href: String, title: String },
+    /// The site may not show the target.
+    Hidden,
+}
+
+/// Everything the renderer needs to know about one body's links.
+pub struct LinkResolver<'a> {
+    pub targets: &'a HashMap<String, Target>,
+    pub fate: &'a dyn Fn(&Target) -> LinkFate,
+}
+
+pub const RESTRICTED: &str = "[restricted]";
+
+/// Renders a (site-filtered) body to HTML.
+pub fn render(body: &str, links: &LinkResolver<'_>, raw_html: RawHtml) -> String {
+    let events: Vec<Event<'_>> = Parser::new_ext(body, markdown_options()).collect();
+    let mut has_raw = false;
+    let events = rewrite(events, links, raw_html, &mut has_raw);
+    let events = add_heading_ids(events);
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if has_raw && raw_html == RawHtml::Sanitize {
+        html = sanitize(&html);
+    }
+    html
+}
+
+fn rewrite<'e>(
+    events: Vec<Event<'e>>,
+    links: &LinkResolver<'_>,
+    raw_html: RawHtml,
+    has_raw: &mut bool,
+) -> Vec<Event<'e>> {
+    let mut out = Vec::with_capacity(events.len());
+    // For each open link: whether its end tag is kept, and whether inner text is replaced.
+    let mut stack: Vec<(bool, bool)> = Vec::new();
+    let mut html_block = String::new();
+    let mut in_html_block = false;
+    for event in events {
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let wiki = matches!(link_type, LinkType::WikiLink { .. });
+                let unlabelled = matches!(link_type, LinkType::WikiLink { has_pothole: false });
+                let (start, replacement, keep) =
+                    link_start(links, link_type, dest_url, title, id, wiki, unlabelled);
+                out.extend(start);
+                out.extend(replacement.clone().map(|t| Event::Text(t.into())));
+                stack.push((keep, replacement.is_some()));
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some((true, _)) = stack.pop() {
+                    out.push(Event::End(TagEnd::Link));
+                }
+            }
+            _ if stack.last().is_some_and(|(_, replaced)| *replaced) => {}
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if !safe_url(&dest_url) => {
+                let _ = (link_type, title, id);
+                out.push(Event::Start(Tag::Image {
+                    link_type: LinkType::Inline,
+                    dest_url: CowStr::Borrowed(""),
+                    title: CowStr::Borrowed(""),
+                    id: CowStr::Borrowed(""),
+                }));
+            }
+            Event::Start(Tag::HtmlBlock) => in_html_block = true,
+            Event::End(TagEnd::HtmlBlock) => {
+                in_html_block = false;
+                let block = std::mem::take(&mut html_block);
+                out.extend(raw(&block, raw_html, has_raw, true));
+            }
+            Event::Html(text) if in_html_block => html_block.push_str(&text),
+            Event::Html(text) | Event::InlineHtml(text) => {
+                out.extend(raw(&text, raw_html, has_raw, false))
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The events that open a link, the text that replaces its label (if any), and whether its
+/// end tag is kept.
+fn link_start<'e>(
+    links: &LinkResolver<'_>,
+    link_type: LinkType,
+    dest_url: CowStr<'e>,
+    title: CowStr<'e>,
+    id: CowStr<'e>,
+    wiki: bool,
+    unlabelled: bool,
+) -> (Option<Event<'e>>, Option<String>, bool) {
+    let target = links.targets.get(dest_url.as_ref());
+    match target.map(|t| (links.fate)(t)) {
+        Some(LinkFate::Visible {
+            href,
+            title: target_title,
+        }) => {
+            let start = Event::Start(Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url: href.into(),
+                title,
+                id,
+            });
+            (Some(start), unlabelled.then_some(target_title), true)
+        }
+        Some(LinkFate::Hidden) => (None, unlabelled.then(|| RESTRICTED.to_string()), false),
+        // Unresolved wiki links fail the build; never print their raw reference.
+        None if wiki => (None, unlabelled.then(|| RESTRICTED.to_string()), false),
+        None if !safe_url(&dest_url) => (None, None, false),
+        None => (
+            Some(Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            })),
+            None,
+            true,
+        ),
+    }
+}
+
+/// Links with schemes that run code or embed data are dropped.
+pub fn safe_url(url: &str) -> bool {
+    if !has_scheme(url.trim()) {
+        return true;
+    }
+    let lower = url.trim().to_ascii_lowercase();
+    ["http:", "https:", "mailto:", "tel:", "ftp:"]
+        .iter()
+        .any(|s| lower.starts_with(s))
+}
+
+fn raw<'e>(text: &str, mode: RawHtml, has_raw: &mut bool, block: bool) -> Option<Event<'e>> {
+    let kept = strip_comments(text);
+    if kept.trim().is_empty() {
+        return None;
+    }
+    match mode {
+        RawHtml::Escape => Some(Event::Text(kept.into())),
+        RawHtml::Sanitize | RawHtml::Allow => {
+            *has_raw = true;
+            Some(if block {
+                Event::Html(kept.into())
+            } else {
+                Event::InlineHtml(kept.into())
+            })
+        }
+    }
+}
+
+/// Removes `<!-- … -->`; an unclosed comment swallows the rest, as a browser would.
+fn strip_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        match rest[start + 4..].find("-->") {
+            Some(end) => rest = &rest[start + 4 + end + 3..],
+            None => return out,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn add_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut used: Vec<String> = Vec::new();
+    for i in 0..events.len() {
+        let Event::Start(Tag::Heading { id: None, .. }) = &events[i] else {
+            continue;
+        };
+        let mut text = String::new();
+        for event in &events[i + 1..] {
+            match event {
+                Event::End(TagEnd::Heading(_)) => break,
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                _ => {}
+            }
+        }
+        let base = slug(&text);
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
+        let mut anchor = base.clone();
+        let mut n = 0;
+        while used.contains(&anchor) {
+            n += 1;
+            anchor = format!("{base}-{n}");
+        }
+        used.push(anchor.clone());
+        if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+            *id = Some(anchor.into());
+        }
+    }
+    events
+}
+
+fn sanitize(html: &str) -> String {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_tag_attributes("h1", &["id"])
+        .add_tag_attributes("h2", &["id"])
+        .add_tag_attributes("h3", &["id"])
+        .add_tag_attributes("h4", &["id"])
+        .add_tag_attributes("h5", &["id"])
+        .add_tag_attributes("h6", &["id"])
+        .add_tag_attributes("code", &["class"])
+        .add_tag_attributes("div", &["class", "id"])
+        .add_tag_attributes("sup", &["class", "id"])
+        .add_tag_attributes("li", &["id"])
+        .add_tags(&["input"])
+        .add_tag_attributes("input", &["type", "checked", "disabled"])
+        .add_tag_attributes("th", &["style"])
+        .add_tag_attributes("td", &["style"])
+        .link_rel(None);
+    builder.clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_with(body: &str, visible: bool, mode: RawHtml) -> String {
+        let mut targets = HashMap::new();
+        for dest in ["X", "../d/x.md", "X|label"] {
+            targets.insert(
+                dest.to_string(),
+                Target {
+                    doc: 1,
+                    kr: None,
+                    anchor: None,
+                },
+            );
+        }
+        let fate = move |_: &Target| {
+            if visible {
+                LinkFate::Visible {
+                    href: "../d/x.html".into(),
+                    title: "Hidden Title".into(),
+                }
+            } else {
+                LinkFate::Hidden
+            }
+        };
+        let links = LinkResolver {
+            targets: &targets,
+            fate: &fate,
+        };
+        render(body, &links, mode)
+    }
+
+    #[test]
+    fn hidden_links_become_text() {
+        let html = render_with(
+            "See [[X]], [[X|the plan]] and [doc](../d/x.md).",
+            false,
+            RawHtml::Sanitize,
+        );
+        assert_eq!(html, "<p>See [restricted], the plan and doc.</p>\n");
+    }
+
+    #[test]
+    fn visible_links_are_rewritten_and_titled() {
+        let html = render_with("See [[X]] and [doc](../d/x.md).", true, RawHtml::Sanitize);
+        assert_eq!(
+            html,
+            "<p>See <a href=\"../d/x.html\">Hidden Title</a> and <a href=\"../d/x.html\">doc</a>.</p>\n"
+        );
+    }
+
+    #[test]
+    fn comments_never_reach_output() {
+        let html = render_with(
+            "a <!-- secret --> b\n\n<!--\nsecret too\n-->\n\nc",
+            true,
+            RawHtml::Allow,
+        );
+        assert!(!html.contains("secret"), "{html}");
+    }
+
+    #[test]
+    fn scripts_and_js_urls_are_removed() {
+        let html = render_with(
+            "<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>",
+            true,
+            RawHtml::Sanitize,
+        );
+        assert!(
+            !html.contains("script") && !html.contains("javascript") && !html.contains("onerror"),
+            "{html}"
+        );
+        let escaped = render_with("<b>hi</b>", true, RawHtml::Escape);
+        assert!(escaped.contains("&lt;b&gt;"), "{escaped}");
+    }
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let html = render_with("## A b\n\n## A b\n", true, RawHtml::Sanitize);
+        assert!(
+            html.contains("<h2 id=\"a-b\">") && html.contains("<h2 id=\"a-b-1\">"),
+            "{html}"
+        );
+    }
+}

@@ -1,0 +1,170 @@
+//! The site-wide files: home page, sitemap, robots.txt, search index and graph export.
+
+use serde::Serialize;
+
+use super::context::{SiteCtx, SitemapCtx, UrlEntry};
+use super::lists::Facet;
+use super::{Emit, Input, Renderer};
+use crate::audience::DocView;
+use crate::model::Kind;
+
+#[derive(Serialize)]
+struct HomeSection<'a> {
+    title: &'static str,
+    url: String,
+    count: usize,
+    items: Vec<&'a DocView>,
+}
+
+#[derive(Serialize)]
+struct HomeCtx<'a> {
+    site: &'a SiteCtx,
+    root: &'a str,
+    sections: Vec<HomeSection<'a>>,
+}
+
+const HOME_ITEMS: usize = 8;
+
+pub fn home(renderer: &Renderer, input: &Input<'_>, site: &SiteCtx) -> anyhow::Result<String> {
+    let sections = Kind::ALL
+        .iter()
+        .filter_map(|&kind| {
+            let items: Vec<&DocView> = input.view.of_kind(kind).collect();
+            (!items.is_empty()).then(|| HomeSection {
+                title: kind.plural_label(),
+                url: format!("lists/kind/{}.html", kind.as_str()),
+                count: items.len(),
+                items: items.into_iter().rev().take(HOME_ITEMS).collect(),
+            })
+        })
+        .collect();
+    renderer.render(
+        "home.html",
+        &HomeCtx {
+            site,
+            root: "",
+            sections,
+        },
+    )
+}
+
+/// Where the 404 page links lead: it is served at any depth, so relative links won't do.
+pub fn absolute_root(input: &Input<'_>) -> String {
+    match input.config.base_url() {
+        Some(base) => format!("{base}/{}/", input.view.name),
+        None => format!("/{}/", input.view.name),
+    }
+}
+
+#[derive(Serialize)]
+struct SearchEntry<'a> {
+    title: &'a str,
+    url: &'a str,
+    kind: &'a str,
+    id: Option<&'a str>,
+    status: Option<&'a str>,
+    summary: Option<&'a str>,
+    tags: &'a [String],
+}
+
+#[derive(Serialize)]
+struct GraphExport<'a> {
+    site: &'a str,
+    title: &'a str,
+    documents: &'a [DocView],
+    edges: Vec<GraphEdge<'a>>,
+}
+
+#[derive(Serialize)]
+struct GraphEdge<'a> {
+    from: &'a str,
+    to: &'a str,
+    key_result: Option<&'a str>,
+    relation: &'static str,
+}
+
+/// Sitemap, robots.txt, search index and graph export.
+pub fn write_all(
+    renderer: &Renderer,
+    input: &Input<'_>,
+    facets: &[Facet<'_>],
+    emit: &Emit<'_>,
+) -> anyhow::Result<()> {
+    let view = input.view;
+    let search: Vec<SearchEntry<'_>> = view
+        .docs
+        .iter()
+        .map(|d| SearchEntry {
+            title: &d.title,
+            url: &d.url,
+            kind: d.kind_label,
+            id: d.id.as_deref(),
+            status: d.status.as_deref(),
+            summary: d.summary.as_deref(),
+            tags: &d.tags,
+        })
+        .collect();
+    emit("search-index.json", &serde_json::to_vec(&search)?)?;
+    let export = GraphExport {
+        site: view.name,
+        title: &view.config.title,
+        documents: &view.docs,
+        edges: edges(input),
+    };
+    emit("graph.json", &serde_json::to_vec_pretty(&export)?)?;
+    let sitemap = sitemap(input, facets);
+    emit(
+        "sitemap.xml",
+        renderer.render("sitemap.xml", &sitemap)?.as_bytes(),
+    )?;
+    let robots = match input.config.base_url() {
+        Some(base) => format!(
+            "User-agent: *\nAllow: /\nSitemap: {base}/{}/sitemap.xml\n",
+            view.name
+        ),
+        None => "User-agent: *\nAllow: /\n".to_string(),
+    };
+    emit("robots.txt", robots.as_bytes())
+}
+
+fn edges<'a>(input: &'a Input<'_>) -> Vec<GraphEdge<'a>> {
+    input
+        .graph
+        .edges
+        .iter()
+        .filter(|e| input.view.shows(e.from) && input.view.shows(e.to.doc))
+        .map(|e| {
+            let to = &input.docs[e.to.doc];
+            GraphEdge {
+                from: &input.docs[e.from].path_id,
+                to: &to.path_id,
+                key_result: e
+                    .to
+                    .kr
+                    .and_then(|k| to.key_results.get(k))
+                    .map(|kr| kr.id.as_str()),
+                relation: e.kind.field(),
+            }
+        })
+        .collect()
+}
+
+fn sitemap(input: &Input<'_>, facets: &[Facet<'_>]) -> SitemapCtx {
+    let prefix = match input.config.base_url() {
+        Some(base) => format!("{base}/{}/", input.view.name),
+        None => String::new(),
+    };
+    let mut urls = vec![UrlEntry {
+        loc: prefix.clone(),
+        lastmod: None,
+    }];
+    urls.extend(input.view.docs.iter().map(|d| UrlEntry {
+        loc: format!("{prefix}{}", d.url),
+        lastmod: d.updated.clone(),
+    }));
+    for page in facets.iter().flat_map(|f| &f.pages) {
+        let loc = format!("{prefix}{}", crate::audience::encode_path(&page.path));
+        urls.push(UrlEntry { loc, lastmod: None });
+    }
+    SitemapCtx { urls }
+}

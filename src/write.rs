@@ -1,0 +1,217 @@
+//! The only place that writes the output tree. Each site is built in a temporary folder
+//! beside its target and swapped in only when complete, so a failed build leaves the
+//! previous output as it was. Marker files record what align created, and align never
+//! deletes a folder it did not create.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+
+/// Marks an output folder as align's, so a later build may replace what is in it.
+pub const OUT_MARKER: &str = ".align-output";
+/// Marks one site's folder inside it.
+pub const SITE_MARKER: &str = ".align-site";
+
+/// A checked output folder.
+pub struct OutDir {
+    path: PathBuf,
+}
+
+/// Checks that `out` is safe to write: not the project, not `content/`, not a folder
+/// holding either, and either empty or made by align.
+pub fn prepare(out: &Path, project: &Path) -> anyhow::Result<OutDir> {
+    let project = absolute(project)?;
+    let content = project.join(crate::load::CONTENT_DIR);
+    let target = absolute(out)?;
+    if project.starts_with(&target) || content.starts_with(&target) {
+        bail!(
+            "refusing to write output to {}: it is the project or holds its content",
+            out.display()
+        );
+    }
+    if target.starts_with(&content) {
+        bail!(
+            "refusing to write output to {}: it is inside content/",
+            out.display()
+        );
+    }
+    if target.exists() {
+        if !target.is_dir() {
+            bail!("output path {} exists and is not a folder", out.display());
+        }
+        let empty = fs::read_dir(&target)?.next().is_none();
+        if !empty && !target.join(OUT_MARKER).exists() {
+            bail!(
+                "refusing to write into {}: it is not empty and was not made by align (no {OUT_MARKER} file)",
+                out.display()
+            );
+        }
+    }
+    fs::create_dir_all(&target).with_context(|| format!("cannot create {}", out.display()))?;
+    fs::write(
+        target.join(OUT_MARKER),
+        "This folder is written by align; builds replace its sites.\n",
+    )
+    .with_context(|| format!("cannot write to {}", out.display()))?;
+    Ok(OutDir { path: target })
+}
+
+/// Makes a path absolute without requiring it to exist (its existing ancestor is resolved).
+fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+    let path = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(path)
+    };
+    let mut existing = path.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    for part in rest.into_iter().rev() {
+        resolved.push(part);
+    }
+    Ok(resolved)
+}
+
+/// One site being written; nothing is visible at its final place until [`SiteWriter::commit`].
+pub struct SiteWriter {
+    tmp: tempfile::TempDir,
+    target: PathBuf,
+}
+
+impl OutDir {
+    pub fn site(&self, name: &str) -> anyhow::Result<SiteWriter> {
+        let target = self.path.join(name);
+        if target.exists()
+            && !target.join(SITE_MARKER).exists()
+            && fs::read_dir(&target)?.next().is_some()
+        {
+            bail!(
+                "refusing to replace {}: it was not made by align (no {SITE_MARKER} file)",
+                target.display()
+            );
+        }
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".align-tmp-{name}-"))
+            .tempdir_in(&self.path)
+            .with_context(|| {
+                format!(
+                    "cannot create a temporary folder in {}",
+                    self.path.display()
+                )
+            })?;
+        Ok(SiteWriter { tmp, target })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl SiteWriter {
+    /// Writes one file at a path relative to the site root.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = self.tmp.path().join(safe_relative(rel)?);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(path, bytes)
+    }
+
+    /// Swaps the finished site into place.
+    pub fn commit(self) -> anyhow::Result<()> {
+        fs::write(self.tmp.path().join(SITE_MARKER), "")?;
+        let tmp = self.tmp.keep();
+        let old = self.target.with_file_name(format!(
+            ".align-old-{}",
+            self.target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ));
+        if old.exists() {
+            fs::remove_dir_all(&old)?;
+        }
+        if self.target.exists() {
+            fs::rename(&self.target, &old)
+                .with_context(|| format!("cannot move {} aside", self.target.display()))?;
+        }
+        if let Err(err) = fs::rename(&tmp, &self.target) {
+            let _ = fs::rename(&old, &self.target);
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(err).with_context(|| {
+                format!("cannot move the new site into {}", self.target.display())
+            });
+        }
+        if old.exists() {
+            fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
+        }
+        Ok(())
+    }
+}
+
+/// Rejects paths that could climb out of the site folder.
+fn safe_relative(rel: &str) -> io::Result<&Path> {
+    let path = Path::new(rel);
+    let ok = path
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if ok && !rel.is_empty() {
+        Ok(path)
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("unsafe output path `{rel}`"),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_project_and_foreign_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = dir.path().join("p");
+        fs::create_dir_all(project.join("content")).unwrap();
+        assert!(prepare(&project, &project).is_err());
+        assert!(prepare(&project.join("content"), &project).is_err());
+        assert!(prepare(dir.path(), &project).is_err());
+        let foreign = dir.path().join("docs");
+        fs::create_dir_all(&foreign).unwrap();
+        fs::write(foreign.join("keep.txt"), "mine").unwrap();
+        assert!(prepare(&foreign, &project).is_err());
+        assert!(foreign.join("keep.txt").exists());
+        assert!(prepare(&dir.path().join("out"), &project).is_ok());
+    }
+
+    #[test]
+    fn swap_replaces_site_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = prepare(&dir.path().join("out"), &dir.path().join("p")).unwrap();
+        let first = out.site("team").unwrap();
+        first.write("a/old.html", b"old").unwrap();
+        first.commit().unwrap();
+        let second = out.site("team").unwrap();
+        second.write("new.html", b"new").unwrap();
+        second.commit().unwrap();
+        let site = dir.path().join("out/team");
+        assert!(site.join("new.html").exists());
+        assert!(!site.join("a/old.html").exists());
+        assert!(safe_relative("../x").is_err());
+        assert!(safe_relative("/etc/passwd").is_err());
+    }
+}

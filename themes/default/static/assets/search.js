@@ -1,0 +1,74 @@
+// Client-side search over this site's own index (search-index.json). No dependencies.
+(function () {
+  "use strict";
+  var input = document.getElementById("search-input");
+  var list = document.getElementById("search-results");
+  if (!input || !list) return;
+  var root = document.body.getAttribute("data-root") || "";
+  var index = null;
+  var loading = null;
+
+  function load() {
+    if (index) return Promise.resolve(index);
+    if (!loading) {
+      loading = fetch(root + "search-index.json")
+        .then(function (r) { return r.json(); })
+        .then(function (data) { index = data; return data; })
+        .catch(function () { index = []; return index; });
+    }
+    return loading;
+  }
+
+  function score(doc, terms) {
+    var title = (doc.title || "").toLowerCase();
+    var hay = [doc.title, doc.id, doc.summary, doc.kind, doc.status, (doc.tags || []).join(" ")]
+      .join(" ").toLowerCase();
+    var total = 0;
+    for (var i = 0; i < terms.length; i++) {
+      if (hay.indexOf(terms[i]) < 0) return 0;
+      total += title.indexOf(terms[i]) >= 0 ? 3 : 1;
+    }
+    return total;
+  }
+
+  function show(results) {
+    list.textContent = "";
+    results.slice(0, 20).forEach(function (doc) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = root + doc.url;
+      a.textContent = doc.title;
+      var meta = document.createElement("span");
+      meta.className = "meta";
+      meta.textContent = [doc.kind, doc.id, doc.status].filter(Boolean).join(" · ");
+      a.appendChild(meta);
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    list.hidden = results.length === 0;
+  }
+
+  function run() {
+    var q = input.value.trim().toLowerCase();
+    if (!q) { show([]); return; }
+    var terms = q.split(/\s+/);
+    load().then(function (docs) {
+      var hits = docs
+        .map(function (d) { return { d: d, s: score(d, terms) }; })
+        .filter(function (h) { return h.s > 0; })
+        .sort(function (a, b) { return b.s - a.s || a.d.title.localeCompare(b.d.title); })
+        .map(function (h) { return h.d; });
+      show(hits);
+    });
+  }
+
+  input.addEventListener("input", run);
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") { input.value = ""; show([]); }
+  });
+  input.form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var first = list.querySelector("a");
+    if (first) window.location.href = first.href;
+  });
+})();
