@@ -62,6 +62,8 @@ pub struct KrView {
     pub health: Option<&'static str>,
     pub health_label: Option<&'static str>,
     pub checkins: Vec<CheckinView>,
+    /// SVG polyline points of the check-in trend (80×20 box), when check-ins are shown.
+    pub sparkline: Option<String>,
     pub driven_by: Vec<LinkView>,
 }
 
@@ -383,7 +385,9 @@ impl<'a> SiteView<'a> {
                 )
             })
             .collect();
+        let shows_checkins = self.config.shows("checkins") && shows_current;
         KrView {
+            sparkline: sparkline(kr).filter(|_| shows_checkins),
             id: kr.id.clone(),
             anchor: format!("kr-{}", kr.id),
             title: kr.title.clone(),
@@ -467,6 +471,41 @@ impl<'a> SiteView<'a> {
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &DocView> {
         self.docs.iter().filter(move |d| d.kind == kind.as_str())
     }
+}
+
+/// Check-in values as points in an 80×20 box, scaled between the lowest and highest of
+/// baseline, target and values, so the target line sits at a fixed place.
+fn sparkline(kr: &KeyResult) -> Option<String> {
+    let checkins = kr.sorted_checkins();
+    if checkins.is_empty() {
+        return None;
+    }
+    let mut values: Vec<f64> = vec![kr.baseline];
+    values.extend(checkins.iter().map(|c| c.value));
+    let lo = values
+        .iter()
+        .chain([&kr.target])
+        .copied()
+        .fold(f64::INFINITY, f64::min);
+    let hi = values
+        .iter()
+        .chain([&kr.target])
+        .copied()
+        .fold(f64::NEG_INFINITY, f64::max);
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let step = 80.0 / (values.len().saturating_sub(1).max(1)) as f64;
+    let points: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            format!(
+                "{:.1},{:.1}",
+                i as f64 * step,
+                19.0 - (v - lo) / span * 18.0
+            )
+        })
+        .collect();
+    Some(points.join(" "))
 }
 
 fn percent(value: f64) -> u32 {

@@ -36,7 +36,15 @@ pub struct Project {
 }
 
 /// Output names a document may not take, because the site itself writes there.
-const RESERVED_PAGES: &[&str] = &["index", "404", "search"];
+const RESERVED_PAGES: &[&str] = &[
+    "index",
+    "404",
+    "search",
+    "roadmap",
+    "release-plan",
+    "changelog",
+    "decisions",
+];
 const RESERVED_FOLDERS: &[&str] = &["lists/", "assets/"];
 
 impl Project {

@@ -2,7 +2,7 @@
 
 mod kind;
 mod okr;
-mod period;
+pub mod period;
 
 pub use kind::{Category, Horizon, Kind};
 pub use okr::{Checkin, Direction, Health, KeyResult, objective_score};

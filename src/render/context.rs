@@ -13,6 +13,8 @@ pub struct SiteCtx {
     pub project: String,
     pub public: bool,
     pub nav: Vec<NavItem>,
+    /// The audience views every site has.
+    pub views: Vec<NavItem>,
     /// Absolute URL of the site root when `base_url` is set.
     pub base_url: Option<String>,
     /// Whether serve injects its reload script (never in `align build`).

@@ -2,9 +2,11 @@
 //! Pure: it reads no files and writes none; the caller hands it templates and takes files.
 
 mod context;
+mod feed;
 mod lists;
 pub mod markdown;
 mod site_files;
+mod views;
 
 use anyhow::Context as _;
 use jiff::civil::Date;
@@ -13,7 +15,7 @@ use serde::Serialize;
 use tera::{Kwargs, State, Tera};
 
 use crate::audience::{self, SiteView};
-use crate::config::Config;
+use crate::config::{Config, Home};
 use crate::graph::{Graph, Target};
 use crate::model::{Document, Kind};
 use context::{ListCtx, ListsIndexCtx, NavItem, NotFoundCtx, PageCtx, SiteCtx, root_for};
@@ -118,10 +120,7 @@ pub fn render_site(renderer: &Renderer, input: &Input<'_>, emit: &Emit<'_>) -> a
         "lists/index.html",
         renderer.render("lists.html", &index)?.as_bytes(),
     )?;
-    emit(
-        "index.html",
-        site_files::home(renderer, input, &site)?.as_bytes(),
-    )?;
+    render_views(renderer, input, &site, &facets, emit)?;
     let not_found_root = site_files::absolute_root(input);
     emit(
         "404.html",
@@ -140,6 +139,36 @@ pub fn render_site(renderer: &Renderer, input: &Input<'_>, emit: &Emit<'_>) -> a
         emit(path, bytes)?;
     }
     Ok(())
+}
+
+/// The roadmap, release plan, changelog (with its feed) and decision log, and the home
+/// page, which is one of them or a plain index.
+fn render_views(
+    renderer: &Renderer,
+    input: &Input<'_>,
+    site: &SiteCtx,
+    facets: &[lists::Facet<'_>],
+    emit: &Emit<'_>,
+) -> anyhow::Result<()> {
+    let data = views::ViewData::new(input);
+    let roadmap = renderer.render("roadmap.html", &data.roadmap(site, ""))?;
+    let plan = renderer.render("release-plan.html", &data.release_plan(site, "", facets))?;
+    let changelog_ctx = data.changelog(site, "");
+    let changelog = renderer.render("changelog.html", &changelog_ctx)?;
+    let feed = renderer.render("feed.xml", &feed::feed(input, &changelog_ctx))?;
+    let decisions = renderer.render("decisions.html", &data.decisions(site, "", facets))?;
+    let home = match input.view.config.home {
+        Home::Roadmap => roadmap.clone(),
+        Home::ReleasePlan => plan.clone(),
+        Home::Changelog => changelog.clone(),
+        Home::Index => site_files::home(renderer, input, site)?,
+    };
+    emit("index.html", home.as_bytes())?;
+    emit("roadmap.html", roadmap.as_bytes())?;
+    emit("release-plan.html", plan.as_bytes())?;
+    emit("changelog.html", changelog.as_bytes())?;
+    emit("feed.xml", feed.as_bytes())?;
+    emit("decisions.html", decisions.as_bytes())
 }
 
 /// A document's body for this site, with links resolved from a page at `root`.
@@ -162,6 +191,20 @@ fn body_html(input: &Input<'_>, doc: usize, root: &str) -> String {
 
 fn site_ctx(input: &Input<'_>) -> SiteCtx {
     let view = input.view;
+    let views = [
+        ("Roadmap", "roadmap.html"),
+        ("Release plan", "release-plan.html"),
+        ("Changelog", "changelog.html"),
+        ("Decisions", "decisions.html"),
+    ];
+    let views = views
+        .into_iter()
+        .map(|(title, url)| NavItem {
+            title: title.to_string(),
+            url: url.to_string(),
+            count: 0,
+        })
+        .collect();
     let mut nav = Vec::new();
     for kind in Kind::ALL {
         let count = view.of_kind(kind).count();
@@ -180,6 +223,7 @@ fn site_ctx(input: &Input<'_>) -> SiteCtx {
         project: input.config.title.clone(),
         public: view.config.public,
         nav,
+        views,
         base_url: input
             .config
             .base_url()

@@ -1,0 +1,521 @@
+//! The audience views: the exec roadmap, the team release plan, the public changelog with
+//! its Atom feed, and the decision log. Built from site views only, like every page.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::Input;
+use super::context::{NavItem, SiteCtx};
+use super::lists::Facet;
+use crate::audience::{DocView, KrView, SiteView};
+use crate::graph::Graph;
+use crate::model::{Category, Kind, Period, RelKind};
+
+mod timeline;
+
+pub use timeline::Timeline;
+
+#[derive(Serialize)]
+pub struct Pillar<'a> {
+    pub strategy: Option<&'a DocView>,
+    pub objectives: Vec<&'a DocView>,
+}
+
+#[derive(Serialize)]
+pub struct Column<'a> {
+    pub horizon: &'static str,
+    pub label: &'static str,
+    pub items: Vec<&'a DocView>,
+}
+
+#[derive(Serialize)]
+pub struct Risk<'a> {
+    pub doc: &'a DocView,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct UndrivenKr<'a> {
+    pub objective: &'a DocView,
+    pub kr: &'a KrView,
+}
+
+#[derive(Serialize)]
+pub struct RoadmapCtx<'a> {
+    pub site: &'a SiteCtx,
+    pub root: &'a str,
+    pub today: String,
+    pub period: Option<String>,
+    pub pillars: Vec<Pillar<'a>>,
+    pub board: Vec<Column<'a>>,
+    pub shipped: Vec<&'a DocView>,
+    pub timeline: Option<Timeline>,
+    pub decisions: Vec<&'a DocView>,
+    pub risks: Vec<Risk<'a>>,
+    pub undriven: Vec<UndrivenKr<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ReleaseBlock<'a> {
+    pub doc: &'a DocView,
+    pub initiatives: Vec<&'a DocView>,
+    pub changes: Vec<&'a DocView>,
+}
+
+#[derive(Serialize)]
+pub struct ReleasePlanCtx<'a> {
+    pub site: &'a SiteCtx,
+    pub root: &'a str,
+    pub upcoming: Vec<ReleaseBlock<'a>>,
+    pub released: Vec<ReleaseBlock<'a>>,
+    pub unreleased_initiatives: Vec<&'a DocView>,
+    pub unreleased_changes: Vec<&'a DocView>,
+    pub decisions: Vec<&'a DocView>,
+    pub decision_statuses: Vec<NavItem>,
+    pub teams: Vec<NavItem>,
+    pub owners: Vec<NavItem>,
+}
+
+#[derive(Serialize)]
+pub struct CategoryGroup<'a> {
+    pub label: String,
+    pub items: Vec<&'a DocView>,
+}
+
+#[derive(Serialize)]
+pub struct ChangelogRelease<'a> {
+    pub doc: &'a DocView,
+    pub groups: Vec<CategoryGroup<'a>>,
+    pub breaking: bool,
+}
+
+#[derive(Serialize)]
+pub struct ChangelogCtx<'a> {
+    pub site: &'a SiteCtx,
+    pub root: &'a str,
+    pub releases: Vec<ChangelogRelease<'a>>,
+    pub unreleased: Option<Vec<CategoryGroup<'a>>>,
+}
+
+#[derive(Serialize)]
+pub struct DecisionsCtx<'a> {
+    pub site: &'a SiteCtx,
+    pub root: &'a str,
+    pub accepted: Vec<&'a DocView>,
+    pub all: Vec<&'a DocView>,
+    pub statuses: Vec<NavItem>,
+}
+
+/// What the views read: the site's documents and the graph, for relations between them.
+pub struct ViewData<'a> {
+    pub view: &'a SiteView<'a>,
+    pub graph: &'a Graph,
+    pub config: &'a crate::config::Config,
+    pub docs: &'a [crate::model::Document],
+    pub today: Date,
+}
+
+impl<'a> ViewData<'a> {
+    pub fn new(input: &'a Input<'a>) -> Self {
+        ViewData {
+            view: input.view,
+            graph: input.graph,
+            config: input.config,
+            docs: input.docs,
+            today: input.today,
+        }
+    }
+
+    fn of_kind(&self, kind: Kind) -> Vec<&'a DocView> {
+        self.view.of_kind(kind).collect()
+    }
+
+    /// Visible documents at the other end of edges of `kind` arriving at `doc`.
+    fn incoming(&self, doc: usize, kind: RelKind) -> Vec<&'a DocView> {
+        self.graph
+            .into(doc, kind)
+            .filter_map(|e| self.view.view(e.from))
+            .collect()
+    }
+
+    fn outgoing(&self, doc: usize, kind: RelKind) -> Vec<(&'a DocView, Option<usize>)> {
+        self.graph
+            .out_of(doc, kind)
+            .filter_map(|e| self.view.view(e.to.doc).map(|v| (v, e.to.kr)))
+            .collect()
+    }
+
+    /// The period the roadmap shows: configured, else the latest with active objectives.
+    pub fn current_period(&self) -> Option<Period> {
+        if let Some(p) = self
+            .config
+            .current_period
+            .as_deref()
+            .and_then(|p| p.parse().ok())
+        {
+            return Some(p);
+        }
+        let objectives = self.of_kind(Kind::Objective);
+        let latest = |active_only: bool| {
+            objectives
+                .iter()
+                .filter(|o| !active_only || o.status.as_deref() == Some("active"))
+                .filter_map(|o| self.docs[o.index].period)
+                .max_by_key(|p| (p.end(), p.part))
+        };
+        latest(true).or_else(|| latest(false))
+    }
+
+    pub fn roadmap(&self, site: &'a SiteCtx, root: &'a str) -> RoadmapCtx<'a> {
+        let period = self.current_period();
+        let objectives: Vec<&DocView> = self
+            .of_kind(Kind::Objective)
+            .into_iter()
+            .filter(|o| period.is_some() && self.docs[o.index].period == period)
+            .collect();
+        let initiatives = self.of_kind(Kind::Initiative);
+        let mut decisions: Vec<&DocView> = self
+            .of_kind(Kind::Decision)
+            .into_iter()
+            .filter(|d| d.status.as_deref() == Some("accepted"))
+            .collect();
+        decisions.sort_by(|a, b| b.date.cmp(&a.date).then(b.number.cmp(&a.number)));
+        decisions.truncate(6);
+        let mut shipped: Vec<&DocView> = initiatives
+            .iter()
+            .copied()
+            .filter(|d| d.status.as_deref() == Some("shipped"))
+            .collect();
+        shipped.sort_by(|a, b| b.target.cmp(&a.target));
+        shipped.truncate(6);
+        RoadmapCtx {
+            site,
+            root,
+            today: self.today.to_string(),
+            period: period.map(|p| p.to_string()),
+            pillars: self.pillars(&objectives),
+            board: board(&initiatives),
+            shipped,
+            timeline: Timeline::build(self, &initiatives),
+            decisions,
+            risks: self.risks(&initiatives),
+            undriven: objectives
+                .iter()
+                .flat_map(|o| {
+                    o.key_results
+                        .iter()
+                        .filter(|kr| kr.driven_by.is_empty())
+                        .map(move |kr| UndrivenKr { objective: o, kr })
+                })
+                .collect(),
+        }
+    }
+
+    /// Objectives grouped under the strategy their why chain reaches.
+    fn pillars(&self, objectives: &[&'a DocView]) -> Vec<Pillar<'a>> {
+        let strategies = self.of_kind(Kind::Strategy);
+        let mut pillars: Vec<Pillar<'a>> = strategies
+            .iter()
+            .map(|s| Pillar {
+                strategy: Some(s),
+                objectives: Vec::new(),
+            })
+            .collect();
+        let mut other = Vec::new();
+        for objective in objectives {
+            let reached = objective
+                .why
+                .iter()
+                .filter_map(|chain| chain.last())
+                .find(|link| link.kind == "strategy")
+                .and_then(|link| {
+                    pillars
+                        .iter()
+                        .position(|p| p.strategy.is_some_and(|s| s.url == link.url))
+                });
+            match reached {
+                Some(i) => pillars[i].objectives.push(objective),
+                None => other.push(*objective),
+            }
+        }
+        if !other.is_empty() {
+            pillars.push(Pillar {
+                strategy: None,
+                objectives: other,
+            });
+        }
+        pillars
+    }
+
+    fn risks(&self, initiatives: &[&'a DocView]) -> Vec<Risk<'a>> {
+        initiatives
+            .iter()
+            .filter(|d| !matches!(d.status.as_deref(), Some("shipped" | "cancelled")))
+            .filter_map(|d| {
+                let reasons = self.risk_reasons(d);
+                (!reasons.is_empty()).then_some(Risk { doc: d, reasons })
+            })
+            .collect()
+    }
+
+    fn risk_reasons(&self, doc: &DocView) -> Vec<String> {
+        let mut reasons = Vec::new();
+        if doc.status.as_deref() == Some("on-hold") {
+            reasons.push("on hold".to_string());
+        }
+        if let (Some(first), Some(now)) = (doc.target_history.first(), &doc.target) {
+            reasons.push(format!(
+                "slipped {}× (first planned for {}, now {now})",
+                doc.target_history.len(),
+                first.target
+            ));
+        }
+        if doc
+            .target
+            .as_deref()
+            .is_some_and(|t| t < self.today.to_string().as_str())
+        {
+            reasons.push(format!(
+                "past its target date ({})",
+                doc.target.as_deref().unwrap_or_default()
+            ));
+        }
+        for (dep, _) in self.outgoing(doc.index, RelKind::DependsOn) {
+            match dep.status.as_deref() {
+                Some(status @ ("on-hold" | "cancelled")) => reasons.push(format!(
+                    "blocked: depends on “{}”, which is {status}",
+                    dep.title
+                )),
+                _ if dep.target.is_some() && doc.target.is_some() && dep.target > doc.target => {
+                    reasons.push(format!(
+                        "depends on “{}”, which targets a later date",
+                        dep.title
+                    ))
+                }
+                _ => {}
+            }
+        }
+        for (objective, kr) in self.outgoing(doc.index, RelKind::Drives) {
+            let Some(kr) = kr.and_then(|k| objective.key_results.get(k)) else {
+                continue;
+            };
+            if kr.health == Some("off-track") {
+                reasons.push(format!("drives an off-track key result: {}", kr.title));
+            }
+        }
+        reasons
+    }
+
+    pub fn release_plan(
+        &self,
+        site: &'a SiteCtx,
+        root: &'a str,
+        facets: &[Facet<'_>],
+    ) -> ReleasePlanCtx<'a> {
+        let block = |doc: &'a DocView| ReleaseBlock {
+            doc,
+            initiatives: self
+                .incoming(doc.index, RelKind::Release)
+                .into_iter()
+                .filter(|d| d.kind == "initiative")
+                .collect(),
+            changes: self
+                .incoming(doc.index, RelKind::Release)
+                .into_iter()
+                .filter(|d| d.kind == "change")
+                .collect(),
+        };
+        let releases = self.of_kind(Kind::Release);
+        let mut upcoming: Vec<&DocView> = releases
+            .iter()
+            .copied()
+            .filter(|r| r.status.as_deref() == Some("planned"))
+            .collect();
+        upcoming.sort_by(|a, b| (a.date.is_none(), &a.date).cmp(&(b.date.is_none(), &b.date)));
+        let mut released: Vec<&DocView> = releases
+            .iter()
+            .copied()
+            .filter(|r| r.status.as_deref() != Some("planned"))
+            .collect();
+        sort_newest_first(&mut released);
+        let no_release = |d: &&DocView| self.outgoing(d.index, RelKind::Release).is_empty();
+        let mut decisions = self.of_kind(Kind::Decision);
+        decisions.sort_by(|a, b| b.number.cmp(&a.number).then(b.date.cmp(&a.date)));
+        ReleasePlanCtx {
+            site,
+            root,
+            upcoming: upcoming.into_iter().map(block).collect(),
+            released: released.into_iter().map(block).collect(),
+            unreleased_initiatives: self
+                .of_kind(Kind::Initiative)
+                .into_iter()
+                .filter(|d| !matches!(d.status.as_deref(), Some("shipped" | "cancelled")))
+                .filter(no_release)
+                .collect(),
+            unreleased_changes: self
+                .of_kind(Kind::Change)
+                .into_iter()
+                .filter(no_release)
+                .collect(),
+            decisions,
+            decision_statuses: facet_links(facets, "lists/status/decision/"),
+            teams: facet_links(facets, "lists/team/"),
+            owners: facet_links(facets, "lists/owner/"),
+        }
+    }
+
+    pub fn changelog(&self, site: &'a SiteCtx, root: &'a str) -> ChangelogCtx<'a> {
+        let mut releases: Vec<&DocView> = self
+            .of_kind(Kind::Release)
+            .into_iter()
+            .filter(|r| matches!(r.status.as_deref(), Some("released" | "yanked")))
+            .collect();
+        sort_newest_first(&mut releases);
+        let unreleased = self.view.config.show_unreleased.then(|| {
+            let changes: Vec<&DocView> = self
+                .of_kind(Kind::Change)
+                .into_iter()
+                .filter(|d| self.outgoing(d.index, RelKind::Release).is_empty())
+                .collect();
+            group_by_category(changes)
+        });
+        ChangelogCtx {
+            site,
+            root,
+            releases: releases
+                .into_iter()
+                .map(|doc| {
+                    let changes = self
+                        .incoming(doc.index, RelKind::Release)
+                        .into_iter()
+                        .filter(|d| d.kind == "change")
+                        .collect::<Vec<_>>();
+                    let breaking = changes.iter().any(|c| c.breaking);
+                    ChangelogRelease {
+                        doc,
+                        groups: group_by_category(changes),
+                        breaking,
+                    }
+                })
+                .collect(),
+            unreleased,
+        }
+    }
+
+    pub fn decisions(
+        &self,
+        site: &'a SiteCtx,
+        root: &'a str,
+        facets: &[Facet<'_>],
+    ) -> DecisionsCtx<'a> {
+        let mut all = self.of_kind(Kind::Decision);
+        all.sort_by(|a, b| b.number.cmp(&a.number).then(b.date.cmp(&a.date)));
+        DecisionsCtx {
+            site,
+            root,
+            accepted: all
+                .iter()
+                .copied()
+                .filter(|d| d.status.as_deref() == Some("accepted"))
+                .collect(),
+            all,
+            statuses: facet_links(facets, "lists/status/decision/"),
+        }
+    }
+}
+
+/// Releases by date, newest first; undated ones by version.
+fn sort_newest_first(list: &mut [&DocView]) {
+    list.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| version_key(b.version.as_deref()).cmp(&version_key(a.version.as_deref())))
+    });
+}
+
+/// Numeric parts of a version, so `0.10` sorts after `0.9`.
+fn version_key(version: Option<&str>) -> Vec<u64> {
+    version
+        .unwrap_or_default()
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|p| p.parse().ok())
+        .collect()
+}
+
+fn board<'a>(initiatives: &[&'a DocView]) -> Vec<Column<'a>> {
+    let open: Vec<&DocView> = initiatives
+        .iter()
+        .copied()
+        .filter(|d| !matches!(d.status.as_deref(), Some("shipped" | "cancelled")))
+        .collect();
+    let mut columns: Vec<Column<'a>> = [("now", "Now"), ("next", "Next"), ("later", "Later")]
+        .into_iter()
+        .map(|(horizon, label)| Column {
+            horizon,
+            label,
+            items: open
+                .iter()
+                .copied()
+                .filter(|d| d.horizon.as_deref() == Some(horizon))
+                .collect(),
+        })
+        .collect();
+    let unscheduled: Vec<&DocView> = open
+        .iter()
+        .copied()
+        .filter(|d| !matches!(d.horizon.as_deref(), Some("now" | "next" | "later")))
+        .collect();
+    if !unscheduled.is_empty() {
+        columns.push(Column {
+            horizon: "unscheduled",
+            label: "Unscheduled",
+            items: unscheduled,
+        });
+    }
+    columns
+}
+
+/// Changes in Keep a Changelog order, then sections that are not one of its categories.
+fn group_by_category(changes: Vec<&DocView>) -> Vec<CategoryGroup<'_>> {
+    let mut groups: Vec<CategoryGroup<'_>> = Category::ALL
+        .iter()
+        .map(|c| CategoryGroup {
+            label: c.label().to_string(),
+            items: changes
+                .iter()
+                .copied()
+                .filter(|d| d.category == Some(c.as_str()))
+                .collect(),
+        })
+        .collect();
+    let mut others: BTreeMap<String, Vec<&DocView>> = BTreeMap::new();
+    for change in changes.iter().filter(|d| d.category.is_none()) {
+        let label = change
+            .category_label
+            .clone()
+            .unwrap_or_else(|| "Other".to_string());
+        others.entry(label).or_default().push(change);
+    }
+    groups.extend(
+        others
+            .into_iter()
+            .map(|(label, items)| CategoryGroup { label, items }),
+    );
+    groups.retain(|g| !g.items.is_empty());
+    groups
+}
+
+fn facet_links(facets: &[Facet<'_>], prefix: &str) -> Vec<NavItem> {
+    facets
+        .iter()
+        .flat_map(|f| &f.pages)
+        .filter(|p| p.path.starts_with(prefix))
+        .map(|p| NavItem {
+            title: p.title.clone(),
+            url: crate::audience::encode_path(&p.path),
+            count: p.items.len(),
+        })
+        .collect()
+}
