@@ -45,13 +45,12 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
             graph: &project.graph,
             view: &view,
             today: options.today,
-            live_reload: options.live_reload,
             files: &theme.files,
         };
         render::render_site(&renderer, &input, &|path, bytes| {
             files.fetch_add(1, Ordering::Relaxed);
             writer
-                .write(path, bytes)
+                .write(path, &bytes)
                 .with_context(|| format!("cannot write {path}"))
         })
         .with_context(|| format!("building site `{name}`"))?;

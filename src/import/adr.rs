@@ -1,9 +1,14 @@
-//! placeholder until the parser lands
+//! Reads decision records written for adr-tools, log4brains and MADR: number, title, status, date, deciders, tags and links to other records, from the Markdown body.
+
+use jiff::civil::Date;
+
+/// A value found in the body, with its 1-based line number within the text given.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Located<T> {
     pub value: T,
     pub line: usize,
 }
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AdrRelKind {
     Supersedes,
@@ -14,32 +19,1355 @@ pub enum AdrRelKind {
     ExtendedBy,
     RelatesTo,
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdrRelation {
     pub kind: AdrRelKind,
+    /// The link destination when written as a Markdown link (`0015-dns-infrastructure.md`),
+    /// else the referenced text as written (`ADR-0057`, `0045`).
     pub target: String,
+    /// The link text, when there is one.
     pub label: Option<String>,
     pub line: usize,
 }
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AdrBody {
+    /// From a first heading `# 12. Title` (also `# 12 Title`, `# ADR-012: Title`, `# ADR 12 - Title`).
     pub number: Option<u32>,
+    /// The first `# ` heading's text without the number prefix; trimmed.
     pub title: Option<Located<String>>,
+    /// The status as written, trimmed, relation text removed: "Accepted", "Pending",
+    /// "Partly superseded", "Superseded", "on hold".
     pub status: Option<Located<String>>,
+    /// Date text as written (`Date: 2017-03-12`, `- Date: ...`, `* Date: ...`, `Date: 12 March 2017`).
     pub date: Option<Located<String>>,
+    /// `- Deciders: a, b` (also `Decision-makers:`), split on commas, trimmed.
     pub deciders: Vec<String>,
+    /// `- Tags: x, y`; split on commas, or on spaces when there is no comma (log4brains allows both).
     pub tags: Vec<String>,
     pub relations: Vec<AdrRelation>,
 }
-pub fn parse_adr_body(_body: &str) -> AdrBody {
-    AdrBody::default()
+
+/// Reads a record body (the text after any frontmatter; may contain CRLF, lines with only a space).
+pub fn parse_adr_body(body: &str) -> AdrBody {
+    let mut reader = BodyReader::default();
+    for (index, raw) in body.split('\n').enumerate() {
+        reader.line(raw.strip_suffix('\r').unwrap_or(raw), index + 1);
+    }
+    reader.finish()
 }
-pub fn parse_status_text(status: &str, _line: usize) -> (String, Vec<AdrRelation>) {
-    (status.trim().to_lowercase(), vec![])
+
+/// MADR / free status strings: "superseded by ADR-0057" -> ("superseded", [SupersededBy ADR-0057]);
+/// "accepted; supersedes ADR-0045" -> ("accepted", [Supersedes ADR-0045]); "on hold" -> ("on hold", []).
+/// The returned status is lowercased and trimmed. `line` is stored on the relations.
+///
+/// When the text only names relations that say nothing about this record's own status
+/// ("amended by ADR-0003"), the returned status is empty.
+pub fn parse_status_text(status: &str, line: usize) -> (String, Vec<AdrRelation>) {
+    let split = split_status(strip_html_comments(status).trim(), line);
+    let text = if split.status.is_empty() {
+        split.implied.unwrap_or_default()
+    } else {
+        split.status
+    };
+    (text.to_lowercase(), split.relations)
 }
-pub fn parse_loose_date(s: &str) -> Option<jiff::civil::Date> {
-    s.trim().parse().ok()
+
+/// Common date spellings: ISO `2017-03-12`, `2017/03/12`, `12 March 2017`, `12th March 2017`,
+/// `March 12, 2017`, `Mar 12 2017`, `12.03.2017` (day first), `2017-3-5`. None when unreadable.
+///
+/// A year-last date with slashes is read day first too, unless only month first makes sense
+/// (`03/25/2017`). A trailing time (`2017-03-12T10:00`, `2017-03-12 10:00`) is ignored.
+pub fn parse_loose_date(s: &str) -> Option<Date> {
+    let s = s
+        .trim()
+        .trim_matches(|c| matches!(c, '[' | ']' | '(' | ')' | '*' | '_' | '`' | '"' | '\''));
+    if let Some(date) = numeric_date(s).or_else(|| worded_date(s)) {
+        return Some(date);
+    }
+    let first = s.split_whitespace().next()?;
+    numeric_date(first.split('T').next().unwrap_or(first))
 }
+
+/// Leading number of a file stem: "0007-adopt-postgres" -> Some(7), "0038-mongo_replacement" -> Some(38);
+/// date-prefixed log4brains stems like "20210315-use-x" or "2021-03-15-use-x" -> None; "index" -> None.
+/// An `adr-` prefix is skipped ("adr-0007-x" -> Some(7)).
 pub fn number_from_stem(stem: &str) -> Option<u32> {
-    stem.split('-').next()?.parse().ok()
+    let rest = strip_adr_prefix(stem).unwrap_or(stem);
+    let digits_len = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let (digits, after) = rest.split_at(digits_len);
+    if digits.is_empty() || after.chars().next().is_some_and(char::is_alphanumeric) {
+        return None;
+    }
+    if starts_with_date(digits, after) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Where in the body a line sits decides which lines may carry metadata: key lines count only
+/// before the first section and inside a status section, so prose such as "Date: TBD" in the
+/// consequences is not mistaken for the record's date.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Zone {
+    #[default]
+    Preamble,
+    Status,
+    Other,
+}
+
+#[derive(Debug, Default)]
+struct BodyReader {
+    body: AdrBody,
+    zone: Zone,
+    fence: Option<Fence>,
+    in_comment: bool,
+    /// "Superseded" from a lone `Superseded by [..](..)` line; a written status wins over it.
+    implied: Option<Located<String>>,
+}
+
+impl BodyReader {
+    fn line(&mut self, text: &str, line: usize) {
+        if self.skips_code_or_comment(text) {
+            return;
+        }
+        if let Some((level, heading)) = atx_heading(text) {
+            self.heading(level, heading, line);
+            return;
+        }
+        match self.zone {
+            Zone::Preamble => {
+                self.meta_line(text, line);
+            }
+            Zone::Status => {
+                if !self.meta_line(text, line) {
+                    self.status_line(text, line);
+                }
+            }
+            Zone::Other => {}
+        }
+    }
+
+    /// Consumes lines inside fenced code and HTML comments, which hold no metadata.
+    fn skips_code_or_comment(&mut self, text: &str) -> bool {
+        if let Some(fence) = self.fence {
+            if fence.closed_by(text) {
+                self.fence = None;
+            }
+            return true;
+        }
+        if let Some(fence) = Fence::opened_by(text) {
+            self.fence = Some(fence);
+            return true;
+        }
+        if self.in_comment {
+            self.in_comment = !text.contains("-->");
+            return true;
+        }
+        let trimmed = text.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("<!--") {
+            self.in_comment = !rest.contains("-->");
+            return rest
+                .find("-->")
+                .is_none_or(|end| rest[end + 3..].trim().is_empty());
+        }
+        false
+    }
+
+    fn heading(&mut self, level: usize, text: &str, line: usize) {
+        if level == 1
+            && self.body.title.is_none()
+            && self.zone == Zone::Preamble
+            && !text.is_empty()
+        {
+            let (number, title) = split_title_number(text);
+            self.body.number = number;
+            self.body.title = Some(Located {
+                value: title.to_string(),
+                line,
+            });
+            return;
+        }
+        let name = text.trim_end_matches(':').trim();
+        self.zone = if name.eq_ignore_ascii_case("status") {
+            Zone::Status
+        } else {
+            Zone::Other
+        };
+    }
+
+    /// Reads `- Status: x`, `* Date: y`, `**Deciders:** a, b` and the like; false when the line is
+    /// not one of the known keys.
+    fn meta_line(&mut self, text: &str, line: usize) -> bool {
+        let Some((key, value)) = key_value(text) else {
+            return false;
+        };
+        let value = strip_html_comments(value);
+        let value = value.trim();
+        match key.as_str() {
+            "status" => self.status_text(value, line),
+            "date" => set_once(&mut self.body.date, value, line),
+            "deciders" | "decision-makers" | "decision makers" | "decision-maker(s)"
+            | "decision maker(s)" => {
+                if self.body.deciders.is_empty() {
+                    self.body.deciders = split_list(value, false);
+                }
+            }
+            "tags" => {
+                if self.body.tags.is_empty() {
+                    self.body.tags = split_list(value, true);
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn status_line(&mut self, text: &str, line: usize) {
+        let text = strip_html_comments(text);
+        let text = text.trim();
+        if text.is_empty() {
+            return;
+        }
+        if let Some(relation) = custom_link_relation(text, line) {
+            self.body.relations.push(relation);
+            return;
+        }
+        self.status_text(text, line);
+    }
+
+    fn status_text(&mut self, text: &str, line: usize) {
+        let split = split_status(text, line);
+        self.body.relations.extend(split.relations);
+        if !split.status.is_empty() {
+            set_once(&mut self.body.status, &split.status, line);
+        } else if let Some(word) = split.implied {
+            set_once(&mut self.implied, &word, line);
+        }
+    }
+
+    fn finish(mut self) -> AdrBody {
+        if self.body.status.is_none() {
+            self.body.status = self.implied;
+        }
+        self.body
+    }
+}
+
+fn set_once(slot: &mut Option<Located<String>>, value: &str, line: usize) {
+    if slot.is_none() && !value.is_empty() {
+        *slot = Some(Located {
+            value: value.to_string(),
+            line,
+        });
+    }
+}
+
+/// An opening code fence: its character and length, which the closing fence must match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Fence {
+    marker: u8,
+    len: usize,
+}
+
+impl Fence {
+    pub(crate) fn opened_by(text: &str) -> Option<Fence> {
+        let trimmed = text.trim_start();
+        let marker = *trimmed.as_bytes().first()?;
+        if marker != b'`' && marker != b'~' {
+            return None;
+        }
+        let len = trimmed.bytes().take_while(|&b| b == marker).count();
+        // A backtick in the info string means inline code, not a fence.
+        let info_ok = marker == b'~' || !trimmed.as_bytes()[len..].contains(&b'`');
+        (len >= 3 && info_ok).then_some(Fence { marker, len })
+    }
+
+    pub(crate) fn closed_by(self, text: &str) -> bool {
+        let trimmed = text.trim();
+        trimmed.len() >= self.len && trimmed.bytes().all(|b| b == self.marker)
+    }
+}
+
+/// An ATX heading: level and text, closing `#`s removed.
+pub(crate) fn atx_heading(text: &str) -> Option<(usize, &str)> {
+    let indent = text.bytes().take_while(|&b| b == b' ').count();
+    if indent > 3 {
+        return None;
+    }
+    let rest = &text[indent..];
+    let level = rest.bytes().take_while(|&b| b == b'#').count();
+    let after = &rest[level..];
+    if !(1..=6).contains(&level) || !(after.is_empty() || after.starts_with([' ', '\t'])) {
+        return None;
+    }
+    let inner = after.trim();
+    let without_closing = inner.trim_end_matches('#');
+    let closing_ok = without_closing.is_empty() || without_closing.ends_with([' ', '\t']);
+    Some((
+        level,
+        if closing_ok {
+            without_closing.trim_end()
+        } else {
+            inner
+        },
+    ))
+}
+
+/// Splits `12. Title`, `12 Title`, `ADR-012: Title`, `ADR 12 - Title` into number and title.
+fn split_title_number(text: &str) -> (Option<u32>, &str) {
+    let text = text.trim();
+    let adr_rest = strip_adr_prefix(text);
+    let rest = adr_rest.unwrap_or(text);
+    let digits_len = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let Ok(number) = rest[..digits_len].parse::<u32>() else {
+        return (None, text);
+    };
+    let after = &rest[digits_len..];
+    let title = match after.chars().next() {
+        Some('.' | ':' | ')')
+            if after[1..].starts_with(char::is_whitespace) || adr_rest.is_some() =>
+        {
+            &after[1..]
+        }
+        Some('-') if adr_rest.is_some() => &after[1..],
+        Some(c) if c.is_whitespace() => after,
+        _ => return (None, text),
+    };
+    let title = title.trim_start();
+    let title = ["- ", "– ", "— ", ": "]
+        .iter()
+        .find_map(|sep| title.strip_prefix(sep))
+        .unwrap_or(title)
+        .trim();
+    if title.is_empty() {
+        (None, text)
+    } else {
+        (Some(number), title)
+    }
+}
+
+/// The text after a leading `ADR`, `ADR-`, `ADR_` or `ADR ` when a digit follows.
+fn strip_adr_prefix(text: &str) -> Option<&str> {
+    let head = text.as_bytes().get(..3)?;
+    if !head.eq_ignore_ascii_case(b"adr") {
+        return None;
+    }
+    let rest = text[3..].trim_start_matches(['-', '_', ' ', '#']);
+    rest.starts_with(|c: char| c.is_ascii_digit())
+        .then_some(rest)
+}
+
+/// `8` digits that read as a date (`20210315`), or `2021` followed by `-03-15`.
+fn starts_with_date(digits: &str, after: &str) -> bool {
+    let plausible = |y: &str, m: &str, d: &str| {
+        let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i16>(), m.parse::<i8>(), d.parse::<i8>()) else {
+            return false;
+        };
+        y >= 1900 && Date::new(y, m, d).is_ok()
+    };
+    if let (Some(y), Some(m), Some(d)) = (digits.get(..4), digits.get(4..6), digits.get(6..8)) {
+        return plausible(y, m, d);
+    }
+    let b = after.as_bytes();
+    let dashed = digits.len() == 4
+        && b.len() >= 6
+        && matches!(b[0], b'-' | b'_')
+        && b[1..3].iter().all(u8::is_ascii_digit)
+        && matches!(b[3], b'-' | b'_')
+        && b[4..6].iter().all(u8::is_ascii_digit);
+    dashed && plausible(digits, &after[1..3], &after[4..6])
+}
+
+/// `- Key: value`, `* **Key:** value`, `Key: value`; the key lowercased.
+fn key_value(text: &str) -> Option<(String, &str)> {
+    let trimmed = text.trim_start();
+    let unbulleted = ["- ", "* ", "+ "]
+        .iter()
+        .find_map(|marker| trimmed.strip_prefix(marker))
+        .unwrap_or(trimmed);
+    let colon = unbulleted.find(':')?;
+    let key = unbulleted[..colon].trim().trim_matches(['*', '_']).trim();
+    if key.is_empty() || key.len() > 24 {
+        return None;
+    }
+    let value = unbulleted[colon + 1..].trim_start_matches(['*', '_']);
+    Some((key.to_ascii_lowercase(), value))
+}
+
+/// Splits a people or tag list; `[..]` around the whole list is dropped.
+fn split_list(value: &str, spaces_too: bool) -> Vec<String> {
+    let inner = value
+        .strip_prefix('[')
+        .and_then(|v| v.strip_suffix(']'))
+        .filter(|v| !v.contains("]("))
+        .unwrap_or(value);
+    let parts: Vec<&str> = if spaces_too && !inner.contains(',') {
+        inner.split_whitespace().collect()
+    } else {
+        inner.split(',').collect()
+    };
+    parts
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// Removes `<!-- .. -->` comments, such as MADR's `<!-- optional -->` markers.
+fn strip_html_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        match rest[start + 4..].find("-->") {
+            Some(end) => rest = &rest[start + 4 + end + 3..],
+            None => return out,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Relation phrases, longest first where one begins another.
+const PHRASES: [(&str, AdrRelKind); 10] = [
+    ("superseded by", AdrRelKind::SupersededBy),
+    ("supersedes", AdrRelKind::Supersedes),
+    ("replaced by", AdrRelKind::SupersededBy),
+    ("replaces", AdrRelKind::Supersedes),
+    ("amended by", AdrRelKind::AmendedBy),
+    ("amends", AdrRelKind::Amends),
+    ("extended by", AdrRelKind::ExtendedBy),
+    ("extends", AdrRelKind::Extends),
+    ("relates to", AdrRelKind::RelatesTo),
+    ("related to", AdrRelKind::RelatesTo),
+];
+
+/// The relation phrase a text starts with, and the phrase's length in bytes.
+fn relation_phrase(text: &str) -> Option<(AdrRelKind, usize)> {
+    let bytes = text.as_bytes();
+    PHRASES.iter().find_map(|&(phrase, kind)| {
+        let head = bytes.get(..phrase.len())?;
+        let boundary = bytes
+            .get(phrase.len())
+            .is_none_or(|b| !b.is_ascii_alphanumeric());
+        (head.eq_ignore_ascii_case(phrase.as_bytes()) && boundary).then_some((kind, phrase.len()))
+    })
+}
+
+#[derive(Debug, Default)]
+struct StatusSplit {
+    /// The status words as written, relation clauses removed.
+    status: String,
+    relations: Vec<AdrRelation>,
+    /// The status a `superseded by` clause implies when no status word is written.
+    implied: Option<String>,
+}
+
+/// Splits "accepted; supersedes ADR-0045" into the status words and the relations. Clauses are
+/// separated by `;` or `,` outside brackets; after a relation clause, further clauses that look
+/// like references ("supersedes ADR-1, ADR-2") are more targets of the same relation.
+fn split_status(text: &str, line: usize) -> StatusSplit {
+    let mut split = StatusSplit::default();
+    let mut current: Option<AdrRelKind> = None;
+    for (separator, piece) in clauses(text) {
+        let piece = piece.trim();
+        let unjoined = strip_and(piece);
+        if let Some((kind, len)) = relation_phrase(unjoined) {
+            current = Some(kind);
+            if kind == AdrRelKind::SupersededBy && split.implied.is_none() {
+                split.implied = Some(implied_word(&unjoined[..len]));
+            }
+            push_targets(&mut split.relations, kind, &unjoined[len..], line);
+        } else if let Some(kind) = current.filter(|_| looks_like_reference(piece)) {
+            push_targets(&mut split.relations, kind, piece, line);
+        } else if !piece.is_empty() {
+            if !split.status.is_empty() {
+                split.status.push(separator);
+                split.status.push(' ');
+            }
+            split.status.push_str(piece);
+        }
+    }
+    split
+}
+
+/// "Superseded" as written for `Superseded by`; other phrases imply the plain word.
+fn implied_word(phrase: &str) -> String {
+    match phrase.split_whitespace().next() {
+        Some(word) if word.eq_ignore_ascii_case("superseded") => word.to_string(),
+        _ => "superseded".to_string(),
+    }
+}
+
+/// Pieces of `text` between `;` and `,` outside brackets and parentheses, each with the
+/// separator that came before it.
+fn clauses(text: &str) -> Vec<(char, &str)> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    let mut separator = ',';
+    for (i, c) in text.char_indices() {
+        match c {
+            '[' | '(' => depth += 1,
+            ']' | ')' => depth = depth.saturating_sub(1),
+            ';' | ',' if depth == 0 => {
+                out.push((separator, &text[start..i]));
+                separator = c;
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push((separator, &text[start..]));
+    out
+}
+
+fn looks_like_reference(piece: &str) -> bool {
+    let piece = strip_and(piece);
+    piece.starts_with('[') || piece.bytes().any(|b| b.is_ascii_digit()) || piece.ends_with(".md")
+}
+
+fn strip_and(piece: &str) -> &str {
+    let piece = piece.trim();
+    let bytes = piece.as_bytes();
+    if bytes
+        .get(..4)
+        .is_some_and(|h| h.eq_ignore_ascii_case(b"and "))
+    {
+        return piece[4..].trim_start();
+    }
+    piece.strip_prefix("& ").map_or(piece, str::trim_start)
+}
+
+/// Adds each target in "ADR-1 and [ADR-2](0002-x.md)".
+fn push_targets(relations: &mut Vec<AdrRelation>, kind: AdrRelKind, rest: &str, line: usize) {
+    let rest = rest.trim_start().trim_start_matches(':');
+    for part in split_and(rest) {
+        if let Some((target, label)) = target_of(part) {
+            relations.push(AdrRelation {
+                kind,
+                target,
+                label,
+                line,
+            });
+        }
+    }
+}
+
+/// Splits on ` and ` / ` & ` outside brackets.
+fn split_and(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'[' | b'(' => depth += 1,
+            b']' | b')' => depth = depth.saturating_sub(1),
+            // A space inside a separator just taken belongs to that separator.
+            b' ' if depth == 0 && i >= start => {
+                let word = [&b" and "[..], &b" & "[..]].into_iter().find(|w| {
+                    bytes
+                        .get(i..i + w.len())
+                        .is_some_and(|h| h.eq_ignore_ascii_case(w))
+                });
+                if let Some(word) = word {
+                    out.push(&text[start..i]);
+                    start = i + word.len();
+                }
+            }
+            _ => {}
+        }
+    }
+    out.push(&text[start..]);
+    out
+}
+
+/// The target of one reference: a Markdown link's destination and text, the inside of `[..]`,
+/// or the first word when it carries a number ("ADR-0057 since May"), else the text as written.
+fn target_of(part: &str) -> Option<(String, Option<String>)> {
+    let part = strip_and(part);
+    if let Some(link) = parse_link(part) {
+        return Some((link.dest.to_string(), Some(link.label.trim().to_string())));
+    }
+    let unbracketed = part
+        .strip_prefix('[')
+        .and_then(|p| p.find(']').map(|end| &p[..end]))
+        .map_or(part, |inner| inner.trim_start_matches('['));
+    let first = unbracketed.split_whitespace().next()?;
+    let chosen = if first.bytes().any(|b| b.is_ascii_digit()) {
+        first
+    } else {
+        unbracketed
+    };
+    let cleaned = chosen
+        .trim()
+        .trim_end_matches(['.', ')', ';', ','])
+        .trim_matches(['`', '"', '\'', '*', '_']);
+    (!cleaned.is_empty()).then(|| (cleaned.to_string(), None))
+}
+
+struct Link<'a> {
+    label: &'a str,
+    dest: &'a str,
+    /// Byte length of the whole `[label](dest)`.
+    len: usize,
+}
+
+/// A Markdown inline link at the start of `text`.
+fn parse_link(text: &str) -> Option<Link<'_>> {
+    let label_end = closing(text, b'[', b']')?;
+    let after = &text[label_end + 1..];
+    let dest_end = closing(after, b'(', b')')?;
+    let inner = after[1..dest_end].trim();
+    let dest = match inner.strip_prefix('<') {
+        Some(rest) => &rest[..rest.find('>')?],
+        None => inner.split_whitespace().next()?,
+    };
+    Some(Link {
+        label: &text[1..label_end],
+        dest,
+        len: label_end + 1 + dest_end + 1,
+    })
+}
+
+/// Index of the bracket closing the one `text` starts with; backslash escapes respected.
+pub(crate) fn closing(text: &str, open: u8, close: u8) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if bytes.first() != Some(&open) {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut escaped = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        if escaped {
+            escaped = false;
+        } else if b == b'\\' {
+            escaped = true;
+        } else if b == open {
+            depth += 1;
+        } else if b == close {
+            depth -= 1;
+            if depth == 0 {
+                return Some(i);
+            }
+        }
+    }
+    None
+}
+
+/// adr-tools lets teams name their own links (`adr new -l "3:Clarifies:Clarified by"`), which
+/// appear in the status section as `Clarified by [3. Title](0003-title.md)`; those relate records
+/// without a more specific kind.
+fn custom_link_relation(text: &str, line: usize) -> Option<AdrRelation> {
+    let open = text.find('[')?;
+    let words = text[..open].trim();
+    let word_count = words.split_whitespace().count();
+    let wordy = words
+        .chars()
+        .all(|c| c.is_alphabetic() || c.is_whitespace() || c == '-');
+    if word_count == 0 || word_count > 4 || !wordy || relation_phrase(words).is_some() {
+        return None;
+    }
+    let link = parse_link(&text[open..])?;
+    let trailing = text[open + link.len..].trim().trim_end_matches('.');
+    let local = !link.dest.contains("://") && !link.dest.starts_with('#') && !link.dest.is_empty();
+    (trailing.is_empty() && local).then(|| AdrRelation {
+        kind: AdrRelKind::RelatesTo,
+        target: link.dest.to_string(),
+        label: Some(link.label.trim().to_string()),
+        line,
+    })
+}
+
+/// `2017-03-12`, `2017/3/5`, `12.03.2017`, `12/03/2017`.
+fn numeric_date(s: &str) -> Option<Date> {
+    let separator = s.chars().find(|c| !c.is_ascii_digit())?;
+    if !matches!(separator, '-' | '/' | '.') {
+        return None;
+    }
+    let mut parts = s.split(separator);
+    let (a, b, c) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let [x, y, z] = [a, b, c].map(small_number);
+    let (x, y, z) = (x?, y?, z?);
+    let (year, month, day) = match (a.len(), c.len()) {
+        (4, 1..=2) => (x, y, z),
+        (1..=2, 4) if separator == '/' && y > 12 && x <= 12 => (z, x, y),
+        (1..=2, 4) => (z, y, x),
+        _ => return None,
+    };
+    make_date(year, month, day)
+}
+
+/// One to four ASCII digits.
+fn small_number(s: &str) -> Option<u16> {
+    let ok = (1..=4).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    if ok { s.parse().ok() } else { None }
+}
+
+fn make_date(year: u16, month: u16, day: u16) -> Option<Date> {
+    let year = i16::try_from(year).ok()?;
+    let month = i8::try_from(month).ok()?;
+    let day = i8::try_from(day).ok()?;
+    Date::new(year, month, day).ok()
+}
+
+/// `12 March 2017`, `12th March 2017`, `March 12, 2017`, `Mar 12 2017`, `Monday, 12 Mar. 2017`.
+fn worded_date(s: &str) -> Option<Date> {
+    let (mut year, mut month, mut day) = (None, None, None);
+    let tokens = s
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty());
+    for (count, token) in tokens.enumerate() {
+        if count >= 5 {
+            return None;
+        }
+        let token = token.trim_end_matches('.');
+        let digits = strip_ordinal(token);
+        match (digits.len(), small_number(digits)) {
+            (4, Some(n)) if year.is_none() => year = Some(n),
+            (1..=2, Some(n)) if day.is_none() => day = Some(n),
+            (_, Some(_)) => return None,
+            (_, None) => match month_number(token) {
+                Some(n) if month.is_none() => month = Some(n),
+                Some(_) => return None,
+                None if is_weekday(token) => {}
+                None => return None,
+            },
+        }
+    }
+    make_date(year?, month?, day?)
+}
+
+/// `12th` -> `12`; other text unchanged.
+fn strip_ordinal(token: &str) -> &str {
+    ["st", "nd", "rd", "th"]
+        .iter()
+        .find_map(|suffix| {
+            let head = token.strip_suffix(suffix)?;
+            (!head.is_empty() && head.bytes().all(|b| b.is_ascii_digit())).then_some(head)
+        })
+        .unwrap_or(token)
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// A month's number from its English name or an abbreviation of at least three letters.
+fn month_number(token: &str) -> Option<u16> {
+    if token.len() < 3 || token.len() > 9 {
+        return None;
+    }
+    let lower = token.to_ascii_lowercase();
+    let index = MONTHS.iter().position(|name| name.starts_with(&lower))?;
+    u16::try_from(index + 1).ok()
+}
+
+fn is_weekday(token: &str) -> bool {
+    const DAYS: [&str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let lower = token.to_ascii_lowercase();
+    (3..=9).contains(&lower.len()) && DAYS.iter().any(|day| day.starts_with(&lower))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::{Path, PathBuf};
+
+    fn date(y: i16, m: i8, d: i8) -> Option<Date> {
+        Some(Date::new(y, m, d).unwrap())
+    }
+
+    fn located(value: &str, line: usize) -> Option<Located<String>> {
+        Some(Located {
+            value: value.to_string(),
+            line,
+        })
+    }
+
+    fn rel(kind: AdrRelKind, target: &str, label: Option<&str>, line: usize) -> AdrRelation {
+        AdrRelation {
+            kind,
+            target: target.to_string(),
+            label: label.map(String::from),
+            line,
+        }
+    }
+
+    const NYGARD: &str = "# 10. Terraform directory structure\n\nDate: 2017-07-04\n\n## Status\n\nAccepted\n\n\
+        Amended by [17. Terraform Data Structure](0017-terraform-data-structure.md)\n\n## Context\n\nWe need structure.\n";
+
+    #[test]
+    fn nygard_record_gives_number_title_date_status_and_relations() {
+        let body = parse_adr_body(NYGARD);
+        assert_eq!(body.number, Some(10));
+        assert_eq!(body.title, located("Terraform directory structure", 1));
+        assert_eq!(body.date, located("2017-07-04", 3));
+        assert_eq!(body.status, located("Accepted", 7));
+        let amended = rel(
+            AdrRelKind::AmendedBy,
+            "0017-terraform-data-structure.md",
+            Some("17. Terraform Data Structure"),
+            9,
+        );
+        assert_eq!(body.relations, vec![amended]);
+        assert!(body.deciders.is_empty() && body.tags.is_empty());
+    }
+
+    #[test]
+    fn crlf_and_space_only_blank_lines_read_the_same() {
+        let crlf = NYGARD.replace("\n\n", "\n \n").replace('\n', "\r\n");
+        assert_eq!(parse_adr_body(&crlf), parse_adr_body(NYGARD));
+    }
+
+    #[test]
+    fn lone_superseded_by_line_gives_superseded_status() {
+        let body = parse_adr_body(
+            "# 4. DNS\n\n## Status\n\nSuperseded by [DNS Infrastructure](0015-dns-infrastructure.md)\n",
+        );
+        assert_eq!(body.status, located("Superseded", 5));
+        let expected = rel(
+            AdrRelKind::SupersededBy,
+            "0015-dns-infrastructure.md",
+            Some("DNS Infrastructure"),
+            5,
+        );
+        assert_eq!(body.relations, vec![expected]);
+    }
+
+    #[test]
+    fn lone_amends_or_amended_by_lines_leave_status_unset() {
+        let body = parse_adr_body("# 17. X\n\n## Status\n\nAmends [10. Y](0010-y.md)\n");
+        assert_eq!(body.status, None);
+        assert_eq!(
+            body.relations,
+            vec![rel(AdrRelKind::Amends, "0010-y.md", Some("10. Y"), 5)]
+        );
+        let body = parse_adr_body(
+            "## Status\n\nAmended by [17. X](0017-x.md)\nExtended by [18. Z](0018-z.md)\n",
+        );
+        assert_eq!(body.status, None);
+        let kinds: Vec<AdrRelKind> = body.relations.iter().map(|r| r.kind).collect();
+        assert_eq!(kinds, vec![AdrRelKind::AmendedBy, AdrRelKind::ExtendedBy]);
+    }
+
+    #[test]
+    fn extends_and_supersedes_lines_after_a_status() {
+        let text = "## Status\n\nProposed\n\nExtends [3. Base](0003-base.md)\nSupersedes [1. Old](0001-old.md)\n";
+        let body = parse_adr_body(text);
+        assert_eq!(body.status, located("Proposed", 3));
+        assert_eq!(
+            body.relations,
+            vec![
+                rel(AdrRelKind::Extends, "0003-base.md", Some("3. Base"), 5),
+                rel(AdrRelKind::Supersedes, "0001-old.md", Some("1. Old"), 6),
+            ]
+        );
+    }
+
+    #[test]
+    fn free_status_words_are_kept_as_written() {
+        for word in [
+            "Pending",
+            "Proposed",
+            "Approved",
+            "Partly superseded",
+            "on hold",
+        ] {
+            let body = parse_adr_body(&format!("# 3. X\n\n## Status\n\n{word}\n"));
+            assert_eq!(body.status, located(word, 5), "{word}");
+            assert!(body.relations.is_empty(), "{word}");
+        }
+    }
+
+    #[test]
+    fn first_status_line_wins_and_later_prose_is_ignored() {
+        let body = parse_adr_body("## Status\n\nAccepted\n\nWe agreed on this in May.\n");
+        assert_eq!(body.status, located("Accepted", 3));
+    }
+
+    #[test]
+    fn status_line_with_status_and_relation_is_split() {
+        let body = parse_adr_body("## Status\n\nAccepted; supersedes ADR-0045\n");
+        assert_eq!(body.status, located("Accepted", 3));
+        assert_eq!(
+            body.relations,
+            vec![rel(AdrRelKind::Supersedes, "ADR-0045", None, 3)]
+        );
+    }
+
+    #[test]
+    fn custom_adr_tools_link_names_relate_records() {
+        let body = parse_adr_body("## Status\n\nAccepted\n\nClarified by [5. Y](0005-y.md)\n");
+        assert_eq!(body.status, located("Accepted", 3));
+        assert_eq!(
+            body.relations,
+            vec![rel(AdrRelKind::RelatesTo, "0005-y.md", Some("5. Y"), 5)]
+        );
+    }
+
+    #[test]
+    fn title_number_spellings() {
+        let cases = [
+            ("# 12. Use Rust", Some(12), "Use Rust"),
+            ("# 12 Use Rust", Some(12), "Use Rust"),
+            ("# ADR-012: Use Rust", Some(12), "Use Rust"),
+            ("# ADR 12 - Use Rust", Some(12), "Use Rust"),
+            ("# adr-7. Use Rust", Some(7), "Use Rust"),
+            ("# 3: Use Rust #", Some(3), "Use Rust"),
+            ("# Use Rust", None, "Use Rust"),
+            ("# 12-factor apps", None, "12-factor apps"),
+            ("# 3.5 inch drives", None, "3.5 inch drives"),
+            ("# 12.", None, "12."),
+            ("# 99999999999 Big", None, "99999999999 Big"),
+        ];
+        for (heading, number, title) in cases {
+            let body = parse_adr_body(heading);
+            assert_eq!(body.number, number, "{heading}");
+            assert_eq!(body.title, located(title, 1), "{heading}");
+        }
+    }
+
+    #[test]
+    fn only_the_first_level_one_heading_is_the_title() {
+        let body = parse_adr_body("Intro line\n\n## Context\n\n# Later\n");
+        assert_eq!(body.title, None);
+        let body = parse_adr_body("# First\n\n# Second\n");
+        assert_eq!(body.title, located("First", 1));
+        assert_eq!(parse_adr_body("#NoSpace\n").title, None);
+    }
+
+    #[test]
+    fn headings_inside_fences_are_not_headings() {
+        let text = "```markdown\n# Not the title\n## Status\nRejected\n```\n~~~\n# Also not\n~~~\n# 2. Real title\n\n## Status\n\nAccepted\n";
+        let body = parse_adr_body(text);
+        assert_eq!(body.title, located("Real title", 9));
+        assert_eq!(body.number, Some(2));
+        assert_eq!(body.status, located("Accepted", 13));
+    }
+
+    #[test]
+    fn html_comment_lines_are_skipped() {
+        let text = "<!-- markdownlint-disable-next-line MD025 -->\n<!--\n# Hidden\n-->\n# Shown\n";
+        assert_eq!(parse_adr_body(text).title, located("Shown", 5));
+    }
+
+    #[test]
+    fn log4brains_list_lines() {
+        let text = "# Use X\n\n- Status: superseded by [ADR-0005](0005-use-x.md) <!-- optional -->\n- Deciders: Alice, Bob , \n\
+            - Date: 2021-03-15\n- Tags: backend, data\n\nTechnical Story: PROJ-12\n\n## Context and Problem Statement\n\nDate: later\n";
+        let body = parse_adr_body(text);
+        assert_eq!(body.status, located("superseded", 3));
+        assert_eq!(
+            body.relations,
+            vec![rel(
+                AdrRelKind::SupersededBy,
+                "0005-use-x.md",
+                Some("ADR-0005"),
+                3
+            )]
+        );
+        assert_eq!(body.deciders, vec!["Alice", "Bob"]);
+        assert_eq!(body.date, located("2021-03-15", 5));
+        assert_eq!(body.tags, vec!["backend", "data"]);
+        assert_eq!(body.number, None);
+    }
+
+    #[test]
+    fn madr2_asterisk_lines_and_decision_makers() {
+        let text = "# Title\n\n* Status: accepted\n* Decision-makers: Ann\n* Date: 12 March 2017\n* Tags: ux api\n";
+        let body = parse_adr_body(text);
+        assert_eq!(body.status, located("accepted", 3));
+        assert_eq!(body.deciders, vec!["Ann"]);
+        assert_eq!(body.date, located("12 March 2017", 5));
+        assert_eq!(body.tags, vec!["ux", "api"]);
+        assert_eq!(
+            parse_loose_date(&body.date.unwrap().value),
+            date(2017, 3, 12)
+        );
+    }
+
+    #[test]
+    fn bold_keys_and_bracketed_lists() {
+        let body = parse_adr_body("**Status:** Accepted\n**Deciders**: [Ann, Bo]\n");
+        assert_eq!(body.status, located("Accepted", 1));
+        assert_eq!(body.deciders, vec!["Ann", "Bo"]);
+    }
+
+    #[test]
+    fn madr_status_section_says_accepted() {
+        let body = parse_adr_body(
+            "# Choose a database\n\n## Status\n\nAccepted\n\n## Context and Problem Statement\n\nAccepted?\n",
+        );
+        assert_eq!(body.status, located("Accepted", 5));
+    }
+
+    #[test]
+    fn key_lines_in_a_status_section_count_but_not_in_other_sections() {
+        let body = parse_adr_body(
+            "# X\n\n## Status\n\nAccepted\nDate: 2020-01-02\n\n## Notes\n\nTags: nope\n",
+        );
+        assert_eq!(body.date, located("2020-01-02", 6));
+        assert!(body.tags.is_empty());
+    }
+
+    #[test]
+    fn status_text_relations() {
+        let (status, relations) = parse_status_text("superseded by ADR-0057", 4);
+        assert_eq!(status, "superseded");
+        assert_eq!(
+            relations,
+            vec![rel(AdrRelKind::SupersededBy, "ADR-0057", None, 4)]
+        );
+        let (status, relations) = parse_status_text("accepted; supersedes ADR-0045", 2);
+        assert_eq!(status, "accepted");
+        assert_eq!(
+            relations,
+            vec![rel(AdrRelKind::Supersedes, "ADR-0045", None, 2)]
+        );
+        assert_eq!(
+            parse_status_text("on hold", 1),
+            ("on hold".to_string(), vec![])
+        );
+        assert_eq!(
+            parse_status_text("  Accepted  ", 1),
+            ("accepted".to_string(), vec![])
+        );
+        assert_eq!(
+            parse_status_text("Partly superseded", 1),
+            ("partly superseded".to_string(), vec![])
+        );
+    }
+
+    #[test]
+    fn status_text_with_links_lists_and_colons() {
+        let (status, relations) = parse_status_text("Superseded by [ADR-0005](0005-use-x.md)", 1);
+        assert_eq!(status, "superseded");
+        assert_eq!(
+            relations,
+            vec![rel(
+                AdrRelKind::SupersededBy,
+                "0005-use-x.md",
+                Some("ADR-0005"),
+                1
+            )]
+        );
+        let (_, relations) = parse_status_text(
+            "accepted, supersedes ADR-1, ADR-2 and [ADR-3](0003-c.md)",
+            1,
+        );
+        let targets: Vec<&str> = relations.iter().map(|r| r.target.as_str()).collect();
+        assert_eq!(targets, vec!["ADR-1", "ADR-2", "0003-c.md"]);
+        let (status, relations) = parse_status_text("Superseded by: ADR-12 (in May)", 1);
+        assert_eq!(
+            (status.as_str(), relations[0].target.as_str()),
+            ("superseded", "ADR-12")
+        );
+        let (status, relations) =
+            parse_status_text("accepted; amends 0045; relates to [x](0007-x.md)", 1);
+        assert_eq!(status, "accepted");
+        let kinds: Vec<AdrRelKind> = relations.iter().map(|r| r.kind).collect();
+        assert_eq!(kinds, vec![AdrRelKind::Amends, AdrRelKind::RelatesTo]);
+        assert_eq!(relations[0].target, "0045");
+    }
+
+    #[test]
+    fn status_text_edge_cases() {
+        assert_eq!(parse_status_text("amended by ADR-3", 1).0, "");
+        assert_eq!(
+            parse_status_text("Accepted <!-- optional -->", 1).0,
+            "accepted"
+        );
+        assert_eq!(
+            parse_status_text("accepted, but pending review", 1).0,
+            "accepted, but pending review"
+        );
+        assert_eq!(
+            parse_status_text("superseded by ADR-3; on hold", 1).0,
+            "on hold"
+        );
+        assert_eq!(
+            parse_status_text("supersedesX", 1),
+            ("supersedesx".to_string(), vec![])
+        );
+        assert_eq!(
+            parse_status_text("superseded by [ADR-0005]", 1).1[0].target,
+            "ADR-0005"
+        );
+        assert_eq!(parse_status_text("replaced by ADR-9", 1).0, "superseded");
+        assert_eq!(parse_status_text("", 1), (String::new(), vec![]));
+        assert_eq!(parse_status_text("supersedes", 1), ("".to_string(), vec![]));
+    }
+
+    #[test]
+    fn loose_dates() {
+        let march_12 = date(2017, 3, 12);
+        for text in [
+            "2017-03-12",
+            "2017/03/12",
+            "12 March 2017",
+            "12th March 2017",
+            "March 12, 2017",
+            "Mar 12 2017",
+            "12.03.2017",
+            "12/03/2017",
+            "03/12/2017 ",
+            " [2017-03-12] ",
+            "2017-03-12T10:00:00Z",
+            "2017-03-12 (revised)",
+            "Sunday, 12 Mar. 2017",
+            "12 mar 2017",
+        ] {
+            let expected = if text.trim() == "03/12/2017" {
+                date(2017, 12, 3)
+            } else {
+                march_12
+            };
+            assert_eq!(parse_loose_date(text), expected, "{text}");
+        }
+        assert_eq!(parse_loose_date("2017-3-5"), date(2017, 3, 5));
+        assert_eq!(parse_loose_date("03/25/2017"), date(2017, 3, 25));
+        assert_eq!(parse_loose_date("Sept 1st, 2020"), date(2020, 9, 1));
+    }
+
+    #[test]
+    fn unreadable_dates() {
+        for text in [
+            "",
+            "soon",
+            "2017-02-30",
+            "13.13.2017",
+            "2017-03",
+            "12 Foo 2017",
+            "12 March",
+            "1 2 3 4 5 6",
+            "{YYYY-MM-DD}",
+            "١٢ March 2017",
+        ] {
+            assert_eq!(parse_loose_date(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn numbers_from_file_stems() {
+        assert_eq!(number_from_stem("0007-adopt-postgres"), Some(7));
+        assert_eq!(number_from_stem("0038-mongo_replacement"), Some(38));
+        assert_eq!(
+            number_from_stem("0038-mongo_replacement_by_documentdb"),
+            Some(38)
+        );
+        assert_eq!(number_from_stem("0007"), Some(7));
+        assert_eq!(number_from_stem("adr-0012-x"), Some(12));
+        assert_eq!(number_from_stem("2021-use-x"), Some(2021));
+        assert_eq!(number_from_stem("20210315-use-x"), None);
+        assert_eq!(number_from_stem("2021-03-15-use-x"), None);
+        assert_eq!(number_from_stem("index"), None);
+        assert_eq!(number_from_stem("3d-printing"), None);
+        assert_eq!(number_from_stem("99999999999-x"), None);
+        assert_eq!(number_from_stem(""), None);
+        assert_eq!(number_from_stem("٣-x"), None);
+    }
+
+    #[test]
+    fn never_panics_on_any_prefix_of_awkward_text() {
+        let text = "# ADR-١٢: Ünïcode 🥳\r\n## Status\n Superseded by [x](y) ; supersedes [[a, b](c\n* Status: ] [ ( and & , ;\n\
+            - Date: 12th Sept\u{2013} 2017\n```\n~~~~\n**Status:**\n<!-- <!-- -->\n- Tags: ,,, \n# 1.\u{a0}Title\n Clarified by [é](ü.md).";
+        for (i, _) in text.char_indices() {
+            let prefix = &text[..i];
+            let _ = parse_adr_body(prefix);
+            let _ = parse_status_text(prefix, 1);
+            let _ = parse_loose_date(prefix);
+            let _ = number_from_stem(prefix);
+        }
+    }
+
+    #[test]
+    fn huge_inputs_stay_fast() {
+        let start = std::time::Instant::now();
+        let long_line = format!(
+            "## Status\n\n{}\n",
+            "supersedes [a](b), and ".repeat(200_000)
+        );
+        assert_eq!(parse_adr_body(&long_line).relations.len(), 200_000);
+        let brackets = format!("## Status\n\nAccepted {}\n", "[".repeat(2_000_000));
+        let _ = parse_adr_body(&brackets);
+        let _ = parse_status_text(&"superseded by ADR-1 and ".repeat(100_000), 1);
+        let _ = parse_loose_date(&"12 ".repeat(1_000_000));
+        let many_lines = "- Status: accepted\n## Status\nAmends [1. A](0001-a.md)\n```\n# x\n```\n"
+            .repeat(20_000);
+        assert_eq!(parse_adr_body(&many_lines).relations.len(), 20_000);
+        assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+    }
+
+    fn corpora() -> Option<PathBuf> {
+        let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora"));
+        if dir.is_dir() {
+            return Some(dir.to_path_buf());
+        }
+        eprintln!("skipping: no corpora at {}", dir.display());
+        None
+    }
+
+    fn read_records(dir: &Path) -> Vec<(String, String)> {
+        let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "md"))
+            .map(|path| {
+                (
+                    path.file_stem().unwrap().to_string_lossy().into_owned(),
+                    std::fs::read_to_string(&path).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    fn after_frontmatter(text: &str) -> &str {
+        text.strip_prefix("---\n")
+            .and_then(|rest| rest.split_once("\n---\n"))
+            .map_or(text, |(_, body)| body)
+    }
+
+    #[test]
+    fn nygard_corpus() {
+        let Some(dir) = corpora() else {
+            return;
+        };
+        let records = read_records(&dir.join("nygard"));
+        assert_eq!(records.len(), 38);
+        let mut relation_count = 0;
+        for (stem, text) in &records {
+            let body = parse_adr_body(text);
+            assert!(
+                body.title.is_some() && body.number.is_some() && body.status.is_some(),
+                "{stem}"
+            );
+            assert!(
+                parse_loose_date(&body.date.clone().unwrap().value).is_some(),
+                "{stem}"
+            );
+            assert!(number_from_stem(stem).is_some(), "{stem}");
+            relation_count += body.relations.len();
+        }
+        assert_eq!(relation_count, 3);
+        let find = |prefix: &str| {
+            let (_, text) = records
+                .iter()
+                .find(|(stem, _)| stem.starts_with(prefix))
+                .unwrap();
+            parse_adr_body(text)
+        };
+        let r15 = find("0015");
+        assert_eq!(r15.status, located("Accepted", 7));
+        assert_eq!(r15.date.unwrap().value, "2018-03-06");
+        let r3 = find("0003");
+        assert_eq!(r3.status, located("Partly superseded", 7));
+        assert!(r3.relations.is_empty(), "0033 says so only in prose");
+        let r4 = find("0004");
+        assert_eq!(r4.status, located("Superseded", 7));
+        assert_eq!(
+            r4.relations,
+            vec![rel(
+                AdrRelKind::SupersededBy,
+                "0015-dns-infrastructure.md",
+                Some("DNS Infrastructure"),
+                7
+            )]
+        );
+        let r10 = find("0010");
+        assert_eq!(
+            r10.relations,
+            vec![rel(
+                AdrRelKind::AmendedBy,
+                "0017-terraform-data-structure.md",
+                Some("17. Terraform Data Structure"),
+                9
+            )]
+        );
+        let r17 = find("0017");
+        assert_eq!(r17.status, located("Accepted", 7));
+        assert_eq!(r17.relations[0].kind, AdrRelKind::Amends);
+        assert_eq!(
+            r17.relations[0].target,
+            "0010-terraform-directory-structure.md"
+        );
+        assert!(find("0016").relations.is_empty());
+        assert_eq!(find("0033").number, Some(3));
+        assert_eq!(find("0036").status.unwrap().value, "Proposed");
+        assert_eq!(find("0038").status.unwrap().value, "Approved");
+        assert_eq!(find("0006").status.unwrap().value, "Pending");
+        assert_eq!(
+            number_from_stem("0038-mongo_replacement_by_documentdb"),
+            Some(38)
+        );
+    }
+
+    #[test]
+    fn madr_corpus() {
+        let Some(dir) = corpora() else {
+            return;
+        };
+        let records = read_records(&dir.join("madr"));
+        assert_eq!(records.len(), 21);
+        for (stem, text) in records.iter().filter(|(stem, _)| stem.starts_with('0')) {
+            let body = parse_adr_body(after_frontmatter(text));
+            assert!(body.title.is_some(), "{stem}");
+            assert_eq!(body.number, None, "{stem}");
+            assert_eq!(
+                body.status, None,
+                "{stem}: the fenced examples are not metadata"
+            );
+            assert!(body.relations.is_empty(), "{stem}");
+            assert!(number_from_stem(stem).is_some_and(|n| n < 19), "{stem}");
+        }
+        let (_, tools) = records
+            .iter()
+            .find(|(stem, _)| stem.starts_with("0003"))
+            .unwrap();
+        assert_eq!(
+            parse_adr_body(after_frontmatter(tools)).title,
+            located("Write Own MADR Tooling", 1)
+        );
+        assert!(tools.contains("status: on hold"));
+        assert_eq!(
+            parse_status_text("on hold", 4),
+            ("on hold".to_string(), vec![])
+        );
+        let (_, template) = records
+            .iter()
+            .find(|(stem, _)| stem == "adr-template")
+            .unwrap();
+        let title = parse_adr_body(after_frontmatter(template)).title.unwrap();
+        assert!(title.value.starts_with("{short title"));
+        assert_eq!(number_from_stem("adr-template"), None);
+        assert_eq!(number_from_stem("index"), None);
+    }
 }

@@ -1,36 +1,1287 @@
-//! placeholder until the parser lands
+//! Reads a Keep a Changelog `CHANGELOG.md` into releases, their sections and one entry per top-level bullet.
+
+use jiff::civil::Date;
+
+use super::adr::{Fence, atx_heading, closing, parse_loose_date};
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Changelog {
     pub releases: Vec<ChangelogRelease>,
+    /// Every link reference definition line (`[1.0.0]: https://...`, `[@user]: https://...`) joined
+    /// with "\n", to append to rendered entries so reference links resolve.
     pub link_defs: String,
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangelogRelease {
+    /// None for Unreleased (any case, with or without brackets); a leading `v` is dropped.
     pub version: Option<String>,
-    pub date: Option<jiff::civil::Date>,
+    pub date: Option<Date>,
+    /// The date as written, when present.
     pub date_raw: Option<String>,
+    /// `[YANKED]` anywhere after the version.
     pub yanked: bool,
+    /// Text after the date, e.g. "Tag Annotations" from `## [0.11] - 2020-12-20 - Tag Annotations`.
     pub suffix: Option<String>,
+    /// 1-based line of the `## ` heading.
     pub line: usize,
+    /// Markdown prose between the heading and the first `### ` section (trimmed; may be empty).
     pub intro: String,
     pub sections: Vec<ChangelogSection>,
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangelogSection {
+    /// As written: "Added", "Fixes", "Breaking Change", "Key binding notes"; "Changes" for
+    /// bullets written directly under a release heading.
     pub name: String,
+    /// The Keep a Changelog category this maps to, lowercase: "added", "changed", "deprecated",
+    /// "removed", "fixed", "security". None for anything else.
     pub category: Option<&'static str>,
     pub line: usize,
     pub entries: Vec<ChangelogEntry>,
 }
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangelogEntry {
+    /// Markdown of one top-level bullet (`-`, `*` or `+`), marker removed, continuation lines and
+    /// nested bullets kept (dedented by the bullet's indent), trimmed. So that nothing written in
+    /// a section is lost, a paragraph after a bullet stays with that bullet, and prose before the
+    /// first bullet or under a `####` heading is an entry of its own.
     pub text: String,
     pub line: usize,
+    /// Section named Breaking Change(s) / "BREAKING", or the entry starts with "BREAKING" / "**Breaking**".
     pub breaking: bool,
 }
-pub fn parse_changelog(_text: &str) -> Changelog {
-    Changelog {
-        releases: vec![],
-        link_defs: String::new(),
+
+pub fn parse_changelog(text: &str) -> Changelog {
+    let mut reader = Reader::default();
+    for (index, raw) in text.split('\n').enumerate() {
+        reader.line(raw.strip_suffix('\r').unwrap_or(raw), index + 1);
+    }
+    reader.finish()
+}
+
+#[derive(Debug, Default)]
+struct Reader {
+    releases: Vec<ChangelogRelease>,
+    link_defs: Vec<String>,
+    /// The open code fence and where its lines go.
+    fence: Option<(Fence, Target)>,
+    in_comment: bool,
+    /// The release being read; None before the first release and under headings that are not releases.
+    open: Option<OpenRelease>,
+}
+
+/// Where a line of Markdown went, so the lines of a code fence follow its opening line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Entry,
+    Intro,
+    Nowhere,
+}
+
+impl Reader {
+    fn line(&mut self, text: &str, line: usize) {
+        if let Some((fence, target)) = self.fence {
+            if fence.closed_by(text) {
+                self.fence = None;
+            }
+            self.fenced_line(text, target);
+            return;
+        }
+        if self.skips_comment(text) {
+            return;
+        }
+        if is_link_def(text) {
+            self.link_defs.push(text.trim().to_string());
+            return;
+        }
+        if let Some((level @ 1..=3, heading)) = atx_heading(text) {
+            self.heading(level, heading, line);
+            return;
+        }
+        let target = match &mut self.open {
+            Some(open) => open.markdown_line(text, line),
+            None => Target::Nowhere,
+        };
+        if let Some(fence) = Fence::opened_by(text) {
+            self.fence = Some((fence, target));
+        }
+    }
+
+    fn fenced_line(&mut self, text: &str, target: Target) {
+        let Some(open) = &mut self.open else {
+            return;
+        };
+        match (target, &mut open.entry) {
+            (Target::Entry, Some(entry)) => entry.text.push(dedent(text, entry.indent)),
+            (Target::Intro, _) => open.intro.push(text),
+            _ => {}
+        }
+    }
+
+    /// Skips whole-line HTML comments, such as the linter settings some changelogs end with.
+    fn skips_comment(&mut self, text: &str) -> bool {
+        if self.in_comment {
+            self.in_comment = !text.contains("-->");
+            return true;
+        }
+        let Some(rest) = text.trim_start().strip_prefix("<!--") else {
+            return false;
+        };
+        match rest.find("-->") {
+            None => {
+                self.in_comment = true;
+                true
+            }
+            Some(end) => rest[end + 3..].trim().is_empty(),
+        }
+    }
+
+    fn heading(&mut self, level: usize, text: &str, line: usize) {
+        if level == 3 {
+            if let Some(open) = &mut self.open {
+                open.start_section(text, line);
+            }
+            return;
+        }
+        self.close_release();
+        if level == 2 {
+            self.open = parse_release_heading(text).map(|heading| OpenRelease::new(heading, line));
+        }
+    }
+
+    fn close_release(&mut self) {
+        if let Some(open) = self.open.take() {
+            self.releases.push(open.finish());
+        }
+    }
+
+    fn finish(mut self) -> Changelog {
+        self.close_release();
+        Changelog {
+            releases: self.releases,
+            link_defs: self.link_defs.join("\n"),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct OpenRelease {
+    release: ChangelogRelease,
+    intro: Block,
+    /// A `### ` heading has been seen; before it, bullets go to an implicit section.
+    in_section: bool,
+    implicit: Option<usize>,
+    /// Whether each section is a breaking-changes section, worked out once per heading.
+    breaking_sections: Vec<bool>,
+    entry: Option<EntryBuf>,
+    after_blank: bool,
+}
+
+impl OpenRelease {
+    fn new(heading: ReleaseHeading, line: usize) -> OpenRelease {
+        let release = ChangelogRelease {
+            version: heading.version,
+            date: heading.date,
+            date_raw: heading.date_raw,
+            yanked: heading.yanked,
+            suffix: heading.suffix,
+            line,
+            intro: String::new(),
+            sections: Vec::new(),
+        };
+        OpenRelease {
+            release,
+            intro: Block::default(),
+            in_section: false,
+            implicit: None,
+            breaking_sections: Vec::new(),
+            entry: None,
+            after_blank: false,
+        }
+    }
+
+    fn start_section(&mut self, name: &str, line: usize) {
+        self.finish_entry();
+        let name = name.trim();
+        let category = category_of(name);
+        self.breaking_sections.push(is_breaking_section(name));
+        self.release.sections.push(ChangelogSection {
+            name: name.to_string(),
+            category,
+            line,
+            entries: Vec::new(),
+        });
+        self.in_section = true;
+        self.after_blank = false;
+    }
+
+    /// Routes one line of Markdown that is not a release or section heading.
+    fn markdown_line(&mut self, text: &str, line: usize) -> Target {
+        if text.trim().is_empty() {
+            self.blank();
+            return Target::Nowhere;
+        }
+        let target = self.content_line(text, line);
+        self.after_blank = false;
+        target
+    }
+
+    fn blank(&mut self) {
+        self.after_blank = true;
+        if let Some(entry) = &mut self.entry {
+            entry.text.blank();
+        }
+        if !self.in_section {
+            self.intro.blank();
+        }
+    }
+
+    fn content_line(&mut self, text: &str, line: usize) -> Target {
+        let indent = indent_width(text);
+        let nested = self
+            .entry
+            .as_ref()
+            .is_some_and(|e| e.bullet && indent >= e.content_col);
+        if let Some((marker_width, content)) = bullet(text) {
+            if nested {
+                return self.continue_entry(text);
+            }
+            self.start_bullet(indent, marker_width, content, line);
+            return Target::Entry;
+        }
+        if is_thematic_break(text) {
+            self.finish_entry();
+            return Target::Nowhere;
+        }
+        let heading = atx_heading(text).is_some();
+        // In a section, a paragraph after a bullet (often a screenshot) belongs to that bullet;
+        // before the first section it is release prose.
+        let joins = !heading && (!self.after_blank || self.in_section);
+        let continues = self.entry.as_ref().is_some_and(|e| {
+            if e.bullet {
+                indent >= e.content_col || joins
+            } else {
+                !heading
+            }
+        });
+        if continues {
+            return self.continue_entry(text);
+        }
+        self.finish_entry();
+        if self.in_section {
+            self.entry = Some(EntryBuf::prose(text, line, self.current_section()));
+            Target::Entry
+        } else {
+            self.intro.push(text);
+            Target::Intro
+        }
+    }
+
+    fn continue_entry(&mut self, text: &str) -> Target {
+        if let Some(entry) = &mut self.entry {
+            entry.push(text);
+        }
+        Target::Entry
+    }
+
+    fn start_bullet(&mut self, indent: usize, marker_width: usize, content: &str, line: usize) {
+        self.finish_entry();
+        let section = if self.in_section {
+            self.current_section()
+        } else {
+            self.implicit_section(line)
+        };
+        let mut text = Block::default();
+        text.push(content);
+        let content_col = indent + marker_width;
+        self.entry = Some(EntryBuf {
+            text,
+            line,
+            indent,
+            content_col,
+            bullet: true,
+            section,
+        });
+    }
+
+    fn current_section(&self) -> usize {
+        self.release.sections.len().saturating_sub(1)
+    }
+
+    /// The "Changes" section that holds bullets written directly under the release heading.
+    fn implicit_section(&mut self, line: usize) -> usize {
+        if let Some(index) = self.implicit {
+            return index;
+        }
+        let section = ChangelogSection {
+            name: "Changes".to_string(),
+            category: None,
+            line,
+            entries: Vec::new(),
+        };
+        self.release.sections.push(section);
+        self.breaking_sections.push(false);
+        let index = self.release.sections.len() - 1;
+        self.implicit = Some(index);
+        index
+    }
+
+    fn finish_entry(&mut self) {
+        let Some(entry) = self.entry.take() else {
+            return;
+        };
+        let text = entry.text.finish();
+        let Some(section) = self.release.sections.get_mut(entry.section) else {
+            return;
+        };
+        if !text.is_empty() {
+            let in_breaking = self
+                .breaking_sections
+                .get(entry.section)
+                .copied()
+                .unwrap_or(false);
+            let breaking = in_breaking || starts_breaking(&text);
+            section.entries.push(ChangelogEntry {
+                text,
+                line: entry.line,
+                breaking,
+            });
+        }
+    }
+
+    fn finish(mut self) -> ChangelogRelease {
+        self.finish_entry();
+        self.release.intro = self.intro.finish();
+        self.release
+    }
+}
+
+/// Lines joined with newlines. Outside code, a run of blank lines is one paragraph break, kept
+/// only between text, so runs split between intro and entries and leading or trailing blanks
+/// need no second pass.
+#[derive(Debug, Default)]
+struct Block {
+    text: String,
+    blank: bool,
+}
+
+impl Block {
+    fn push(&mut self, line: &str) {
+        if !self.text.is_empty() {
+            self.text.push_str(if self.blank { "\n\n" } else { "\n" });
+        }
+        self.blank = false;
+        self.text.push_str(line);
+    }
+
+    fn blank(&mut self) {
+        self.blank = !self.text.is_empty();
+    }
+
+    fn finish(self) -> String {
+        self.text.trim().to_string()
+    }
+}
+
+#[derive(Debug)]
+struct EntryBuf {
+    text: Block,
+    line: usize,
+    /// Width of the whitespace before the bullet marker, removed from continuation lines.
+    indent: usize,
+    /// Where the bullet's text starts; lines indented this far belong to the bullet.
+    content_col: usize,
+    bullet: bool,
+    section: usize,
+}
+
+impl EntryBuf {
+    fn prose(text: &str, line: usize, section: usize) -> EntryBuf {
+        let mut block = Block::default();
+        block.push(text);
+        EntryBuf {
+            text: block,
+            line,
+            indent: 0,
+            content_col: 0,
+            bullet: false,
+            section,
+        }
+    }
+
+    fn push(&mut self, text: &str) {
+        if text.trim().is_empty() {
+            self.text.blank();
+        } else {
+            self.text.push(dedent(text, self.indent));
+        }
+    }
+}
+
+/// Leading whitespace width, a tab counting as four columns.
+fn indent_width(text: &str) -> usize {
+    text.chars()
+        .map_while(|c| match c {
+            ' ' => Some(1),
+            '\t' => Some(4),
+            _ => None,
+        })
+        .sum()
+}
+
+/// Removes up to `width` columns of leading whitespace.
+fn dedent(text: &str, width: usize) -> &str {
+    let mut removed = 0;
+    for (i, c) in text.char_indices() {
+        if removed >= width || !matches!(c, ' ' | '\t') {
+            return &text[i..];
+        }
+        removed += if c == '\t' { 4 } else { 1 };
+    }
+    ""
+}
+
+/// A bullet list item: the width of marker and following spaces, and the item's first line.
+fn bullet(text: &str) -> Option<(usize, &str)> {
+    let trimmed = text.trim_start();
+    let rest = trimmed.strip_prefix(['-', '*', '+'])?;
+    if !(rest.is_empty() || rest.starts_with([' ', '\t'])) || is_thematic_break(text) {
+        return None;
+    }
+    let content = rest.trim_start();
+    let spaces = indent_width(rest);
+    // Five or more spaces after the marker start indented code inside the item, not its text.
+    let width = if content.is_empty() || spaces > 4 {
+        2
+    } else {
+        1 + spaces
+    };
+    Some((width, content))
+}
+
+/// `---`, `* * *`, `___`: a separator, not a bullet.
+fn is_thematic_break(text: &str) -> bool {
+    let trimmed = text.trim();
+    let Some(marker) = trimmed
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '-' | '*' | '_'))
+    else {
+        return false;
+    };
+    let count = trimmed.chars().filter(|&c| c == marker).count();
+    count >= 3
+        && trimmed
+            .chars()
+            .all(|c| c == marker || c == ' ' || c == '\t')
+}
+
+/// `[label]: destination`, at most three spaces in.
+fn is_link_def(text: &str) -> bool {
+    let trimmed = text.trim_start();
+    if indent_width(text) > 3 {
+        return false;
+    }
+    let Some(end) = closing(trimmed, b'[', b']') else {
+        return false;
+    };
+    let label_ok = end > 1;
+    let after = &trimmed[end + 1..];
+    label_ok
+        && after
+            .strip_prefix(':')
+            .is_some_and(|dest| !dest.trim().is_empty())
+}
+
+#[derive(Debug, Default, PartialEq)]
+struct ReleaseHeading {
+    version: Option<String>,
+    date: Option<Date>,
+    date_raw: Option<String>,
+    yanked: bool,
+    suffix: Option<String>,
+}
+
+/// A `## ` heading that names a release: a version or "Unreleased", bracketed or bare, then an
+/// optional date and suffix. None for other headings.
+fn parse_release_heading(text: &str) -> Option<ReleaseHeading> {
+    let (mut token, mut rest) = split_version(text.trim())?;
+    if token.eq_ignore_ascii_case("version") || token.eq_ignore_ascii_case("release") {
+        (token, rest) = split_version(rest.trim())?;
+    }
+    let version = version_of(token)?;
+    let (rest, yanked) = take_yanked(rest);
+    let (date, date_raw, suffix) = date_and_suffix(&rest);
+    Some(ReleaseHeading {
+        version,
+        date,
+        date_raw,
+        yanked,
+        suffix,
+    })
+}
+
+/// The version text and what follows it: `[1.0.0](url) - ...`, `[1.0.0] - ...`, `1.0.0 - ...`.
+fn split_version(text: &str) -> Option<(&str, &str)> {
+    if let Some(end) = closing(text, b'[', b']') {
+        let after = &text[end + 1..];
+        let skip = closing(after, b'(', b')')
+            .or_else(|| closing(after, b'[', b']'))
+            .map_or(0, |e| e + 1);
+        return Some((text[1..end].trim(), &after[skip..]));
+    }
+    let end = text
+        .find(|c: char| c.is_whitespace() || c == '–' || c == '—')
+        .unwrap_or(text.len());
+    let token = &text[..end];
+    (!token.is_empty()).then(|| (token.trim_end_matches(':'), &text[end..]))
+}
+
+/// Some(None) for Unreleased, Some(version) for text starting with a digit (after an optional `v`).
+fn version_of(token: &str) -> Option<Option<String>> {
+    let token = token.trim().trim_matches('`');
+    if token.eq_ignore_ascii_case("unreleased") {
+        return Some(None);
+    }
+    let bare = token
+        .strip_prefix(['v', 'V'])
+        .filter(|t| t.starts_with(|c: char| c.is_ascii_digit()))
+        .unwrap_or(token);
+    bare.starts_with(|c: char| c.is_ascii_digit())
+        .then(|| Some(bare.to_string()))
+}
+
+/// Removes `[YANKED]` (any case) or a bare `YANKED`.
+fn take_yanked(rest: &str) -> (String, bool) {
+    let lower = rest.to_ascii_lowercase();
+    if let Some(start) = lower.find("[yanked]") {
+        return (format!("{} {}", &rest[..start], &rest[start + 8..]), true);
+    }
+    let bare = rest.match_indices("YANKED").find(|&(start, _)| {
+        let before = rest[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let after = rest[start + 6..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
+        before && after
+    });
+    match bare {
+        Some((start, _)) => (format!("{} {}", &rest[..start], &rest[start + 6..]), true),
+        None => (rest.to_string(), false),
+    }
+}
+
+const SEPARATORS: [&str; 4] = [" - ", " – ", " — ", " | "];
+
+/// A release's date, the date as written, and the heading text after the date.
+type DateParts = (Option<Date>, Option<String>, Option<String>);
+
+/// Date parts from what follows the version: `- 2020-12-20 - Tag Annotations`, `– 2024-09-17`,
+/// `(2020-01-01)`, `- 12 March 2017`.
+fn date_and_suffix(rest: &str) -> DateParts {
+    let rest = rest
+        .trim()
+        .trim_start_matches(['-', '–', '—', ':', '|'])
+        .trim();
+    if rest.is_empty() {
+        return (None, None, None);
+    }
+    let (head, tail) = split_at_separator(rest);
+    let head = head.trim().trim_matches(['(', ')', '[', ']']).trim();
+    if let Some(date) = parse_loose_date(head) {
+        return (Some(date), Some(head.to_string()), tail.map(String::from));
+    }
+    if let Some(parts) = date_then_words(head, tail) {
+        return parts;
+    }
+    // Something like `2020-13-45` was meant as a date; keep it so it can be reported as written.
+    if head.starts_with(|c: char| c.is_ascii_digit()) {
+        return (None, Some(head.to_string()), tail.map(String::from));
+    }
+    (None, None, Some(rest.to_string()))
+}
+
+/// Splits at the first ` - `, ` – `, ` — ` or ` | `.
+fn split_at_separator(rest: &str) -> (&str, Option<&str>) {
+    let split = SEPARATORS
+        .iter()
+        .filter_map(|sep| rest.find(sep).map(|i| (i, sep.len())))
+        .min();
+    let (head, tail) = match split {
+        Some((i, len)) => (&rest[..i], Some(&rest[i + len..])),
+        None => (rest, None),
+    };
+    (head, tail.map(str::trim).filter(|t| !t.is_empty()))
+}
+
+/// `2020-01-01 Launch`: a date whose following words join the suffix.
+fn date_then_words(head: &str, tail: Option<&str>) -> Option<DateParts> {
+    let first = head.split_whitespace().next()?;
+    let first_clean = first.trim_matches(['(', ')', '[', ']', ',']);
+    let date = parse_loose_date(first_clean)?;
+    let words = head[first.len()..]
+        .trim()
+        .trim_start_matches(['-', '–', '—', ':'])
+        .trim();
+    let suffix: Vec<&str> = [Some(words).filter(|w| !w.is_empty()), tail]
+        .into_iter()
+        .flatten()
+        .collect();
+    let suffix = (!suffix.is_empty()).then(|| suffix.join(" - "));
+    Some((Some(date), Some(first_clean.to_string()), suffix))
+}
+
+/// Lowercase name without decoration: `🐛 Bug Fixes:` -> `bug fixes`.
+fn normalize_section(name: &str) -> String {
+    let lower = name.to_lowercase();
+    let core = lower
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .trim_end_matches(['*', '_', ':', ' ', '\t']);
+    core.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn category_of(name: &str) -> Option<&'static str> {
+    let name = normalize_section(name);
+    let category = match name.as_str() {
+        "added" | "add" | "new" | "features" | "new features" => "added",
+        "changed" | "change" | "changes" => "changed",
+        "deprecated" | "deprecations" => "deprecated",
+        "removed" | "remove" | "removals" => "removed",
+        "fixed" | "fix" | "fixes" | "bug fixes" | "bugfixes" | "bugfix" | "bug fix" => "fixed",
+        "security" | "security fixes" => "security",
+        _ if is_breaking_section(&name) => "changed",
+        _ => return None,
+    };
+    Some(category)
+}
+
+/// Breaking, Breaking Change, Breaking Changes, Breaking Change(s), BREAKING.
+fn is_breaking_section(name: &str) -> bool {
+    let name = normalize_section(name);
+    name == "breaking"
+        || name
+            .strip_prefix("breaking change")
+            .is_some_and(|r| matches!(r, "" | "s" | "(s)"))
+}
+
+/// `BREAKING: ...`, `**Breaking:** ...`, `[breaking] ...`.
+fn starts_breaking(text: &str) -> bool {
+    if text.starts_with("BREAKING") {
+        return true;
+    }
+    let decorated = ["**", "__", "*", "_", "["]
+        .iter()
+        .find_map(|p| text.strip_prefix(p));
+    decorated.is_some_and(|rest| {
+        rest.as_bytes()
+            .get(..8)
+            .is_some_and(|h| h.eq_ignore_ascii_case(b"breaking"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn date(y: i16, m: i8, d: i8) -> Option<Date> {
+        Some(Date::new(y, m, d).unwrap())
+    }
+
+    fn only_release(text: &str) -> ChangelogRelease {
+        let mut releases = parse_changelog(text).releases;
+        assert_eq!(releases.len(), 1, "{text}");
+        releases.remove(0)
+    }
+
+    fn texts(section: &ChangelogSection) -> Vec<&str> {
+        section.entries.iter().map(|e| e.text.as_str()).collect()
+    }
+
+    const CANONICAL: &str = "# Changelog\n\nAll notable changes to this project will be documented in this file.\n\n\
+        ## [Unreleased]\n\n### Added\n- Dark mode\n\n## [1.2.3] - 2020-01-01\n\n### Added\n\n- New thing\n- Other thing\n\n\
+        ### Fixed\n\n- A crash\n\n[Unreleased]: https://example.com/compare/v1.2.3...HEAD\n[1.2.3]: https://example.com/releases/v1.2.3\n";
+
+    #[test]
+    fn canonical_changelog() {
+        let log = parse_changelog(CANONICAL);
+        assert_eq!(log.releases.len(), 2);
+        let unreleased = &log.releases[0];
+        assert_eq!(
+            (
+                unreleased.version.as_deref(),
+                unreleased.date,
+                unreleased.line
+            ),
+            (None, None, 5)
+        );
+        assert_eq!(texts(&unreleased.sections[0]), vec!["Dark mode"]);
+        let release = &log.releases[1];
+        assert_eq!(release.version.as_deref(), Some("1.2.3"));
+        assert_eq!(release.date, date(2020, 1, 1));
+        assert_eq!(release.date_raw.as_deref(), Some("2020-01-01"));
+        assert_eq!(
+            (release.yanked, release.suffix.as_deref(), release.line),
+            (false, None, 10)
+        );
+        assert_eq!(release.intro, "");
+        let names: Vec<(&str, Option<&str>, usize)> = release
+            .sections
+            .iter()
+            .map(|s| (s.name.as_str(), s.category, s.line))
+            .collect();
+        assert_eq!(
+            names,
+            vec![("Added", Some("added"), 12), ("Fixed", Some("fixed"), 17)]
+        );
+        assert_eq!(
+            texts(&release.sections[0]),
+            vec!["New thing", "Other thing"]
+        );
+        assert_eq!(release.sections[0].entries[1].line, 15);
+        assert!(!release.sections[1].entries[0].breaking);
+        let defs = "[Unreleased]: https://example.com/compare/v1.2.3...HEAD\n[1.2.3]: https://example.com/releases/v1.2.3";
+        assert_eq!(log.link_defs, defs);
+    }
+
+    #[test]
+    fn crlf_reads_the_same() {
+        assert_eq!(
+            parse_changelog(&CANONICAL.replace('\n', "\r\n")),
+            parse_changelog(CANONICAL)
+        );
+    }
+
+    #[test]
+    fn en_and_em_dashes_before_the_date() {
+        let en = only_release("## [4.0.0] \u{2013} 2024-09-17\n");
+        assert_eq!(
+            (en.version.as_deref(), en.date),
+            (Some("4.0.0"), date(2024, 9, 17))
+        );
+        let em = only_release("## [4.0.0] \u{2014} 2024-09-17 \u{2014} Big one\n");
+        assert_eq!(
+            (em.date, em.suffix.as_deref()),
+            (date(2024, 9, 17), Some("Big one"))
+        );
+        let tight = only_release("## 4.0.0\u{2013}2024-09-17\n");
+        assert_eq!(
+            (tight.version.as_deref(), tight.date),
+            (Some("4.0.0"), date(2024, 9, 17))
+        );
+    }
+
+    #[test]
+    fn bare_and_two_part_versions() {
+        let release = only_release("## 0.11 - 2020-12-20\n");
+        assert_eq!(
+            (release.version.as_deref(), release.date),
+            (Some("0.11"), date(2020, 12, 20))
+        );
+        let release = only_release("## Version 2.0 - 2020-12-20\n");
+        assert_eq!(release.version.as_deref(), Some("2.0"));
+    }
+
+    #[test]
+    fn unreleased_spellings() {
+        for heading in [
+            "## [Unreleased]",
+            "## [unreleased]",
+            "## Unreleased",
+            "## UNRELEASED",
+            "## [Unreleased] - TBD",
+        ] {
+            let release = only_release(heading);
+            assert_eq!((release.version, release.date), (None, None), "{heading}");
+        }
+        assert_eq!(
+            only_release("## [Unreleased] - TBD").suffix.as_deref(),
+            Some("TBD")
+        );
+    }
+
+    #[test]
+    fn versions_without_dates_prereleases_and_build_metadata() {
+        let log = parse_changelog(
+            "## [2.0.0]\n## 4.0.0-beta\n## [3.0.0-beta.2] - 2022-05-25\n## [0.26.0+1] - 2024-04-14\n",
+        );
+        let versions: Vec<Option<&str>> =
+            log.releases.iter().map(|r| r.version.as_deref()).collect();
+        assert_eq!(
+            versions,
+            vec![
+                Some("2.0.0"),
+                Some("4.0.0-beta"),
+                Some("3.0.0-beta.2"),
+                Some("0.26.0+1")
+            ]
+        );
+        assert_eq!(
+            (log.releases[0].date, log.releases[0].date_raw.as_deref()),
+            (None, None)
+        );
+        assert_eq!(log.releases[1].date, None);
+        assert_eq!(log.releases[3].date, date(2024, 4, 14));
+    }
+
+    #[test]
+    fn leading_v_is_dropped() {
+        assert_eq!(
+            only_release("## v1.2.3 - 2020-01-01").version.as_deref(),
+            Some("1.2.3")
+        );
+        assert_eq!(
+            only_release("## [V1.2.3]").version.as_deref(),
+            Some("1.2.3")
+        );
+        assert_eq!(
+            only_release("## [1.0.0](https://x.test/v1.0.0) - 2020-01-02")
+                .version
+                .as_deref(),
+            Some("1.0.0")
+        );
+    }
+
+    #[test]
+    fn yanked_releases() {
+        let release = only_release("## [0.0.5] - 2014-12-13 [YANKED]\n");
+        assert!(release.yanked);
+        assert_eq!((release.date, release.suffix), (date(2014, 12, 13), None));
+        assert!(only_release("## 1.0.0 [yanked]").yanked);
+        assert!(only_release("## [1.0.0] - 2020-01-01 - YANKED").yanked);
+        let kept = only_release("## [1.0.0] - 2020-01-01 - Unyanked fixes");
+        assert!(!kept.yanked);
+        assert_eq!(kept.suffix.as_deref(), Some("Unyanked fixes"));
+    }
+
+    #[test]
+    fn heading_suffixes_keep_emoji() {
+        let release = only_release("## [0.11] - 2020-12-20 - Tag Annotations\n");
+        assert_eq!(release.suffix.as_deref(), Some("Tag Annotations"));
+        let release = only_release("## [0.13.0] - 2021-03-15 - Happy Birthday GitUI 🥳\n");
+        assert_eq!(release.suffix.as_deref(), Some("Happy Birthday GitUI 🥳"));
+        let release = only_release("## 1.0.0 (2020-01-01) Launch\n");
+        assert_eq!(
+            (release.date, release.suffix.as_deref()),
+            (date(2020, 1, 1), Some("Launch"))
+        );
+    }
+
+    #[test]
+    fn unreadable_dates_are_kept_raw() {
+        let release = only_release("## [1.0.0] - 2020-13-45\n");
+        assert_eq!(
+            (release.date, release.date_raw.as_deref()),
+            (None, Some("2020-13-45"))
+        );
+        let release = only_release("## [1.0.0] - 12 March 2017\n");
+        assert_eq!(
+            (release.date, release.date_raw.as_deref()),
+            (date(2017, 3, 12), Some("12 March 2017"))
+        );
+    }
+
+    #[test]
+    fn prose_before_sections_is_the_intro() {
+        let text = "## [2.0.0] - 2026-06-07\n\n2.0.0 is the first major revision.\nIt breaks the guidance.\n\n\
+            **note:** see below\n![shot](assets/shot.png)\n\n### Added\n\n- Guidance\n";
+        let release = only_release(text);
+        let intro = "2.0.0 is the first major revision.\nIt breaks the guidance.\n\n**note:** see below\n![shot](assets/shot.png)";
+        assert_eq!(release.intro, intro);
+        assert_eq!(texts(&release.sections[0]), vec!["Guidance"]);
+    }
+
+    #[test]
+    fn bullets_mix_markers_and_keep_nesting_and_continuations() {
+        let text = "## 1.0.0\n### Added\n* star\n- dash\n+ plus\n- parent\n  - child one\n    continued child\n  - child two\n\
+            - lazy\ncontinuation\n - indented\n   more\n- images ![shot](assets/a.png) inline\n";
+        let release = only_release(text);
+        let expected = vec![
+            "star",
+            "dash",
+            "plus",
+            "parent\n  - child one\n    continued child\n  - child two",
+            "lazy\ncontinuation",
+            "indented\n  more",
+            "images ![shot](assets/a.png) inline",
+        ];
+        assert_eq!(texts(&release.sections[0]), expected);
+        let lines: Vec<usize> = release.sections[0].entries.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![3, 4, 5, 6, 10, 12, 14]);
+    }
+
+    #[test]
+    fn blank_lines_inside_a_bullet_and_paragraphs_after_it() {
+        let text = "## 1.0.0\n### Added\n- push\n\n  second paragraph\n\n![push](assets/push.gif)\n\n- next\n";
+        let release = only_release(text);
+        assert_eq!(
+            texts(&release.sections[0]),
+            vec![
+                "push\n\n  second paragraph\n\n![push](assets/push.gif)",
+                "next"
+            ]
+        );
+    }
+
+    #[test]
+    fn prose_in_a_section_is_its_own_entry() {
+        let text = "## 0.19\n### Breaking Change\nHave you used it?\nIt changed:\n* one\n* two\n\n### Breaking Changes\n\n\
+            #### Theme file format\n\nThemes changed.\n\nSee docs.\n\n#### Key bindings\n\nKeys changed.\n";
+        let release = only_release(text);
+        assert_eq!(
+            texts(&release.sections[0]),
+            vec!["Have you used it?\nIt changed:", "one", "two"]
+        );
+        let expected = vec![
+            "#### Theme file format\n\nThemes changed.\n\nSee docs.",
+            "#### Key bindings\n\nKeys changed.",
+        ];
+        assert_eq!(texts(&release.sections[1]), expected);
+        assert!(
+            release
+                .sections
+                .iter()
+                .flat_map(|s| &s.entries)
+                .all(|e| e.breaking)
+        );
+    }
+
+    #[test]
+    fn bullets_right_under_a_version_go_to_changes() {
+        let text = "## [1.0.0] - 2020-01-01\nFirst release.\n\n- one\n- two\n\nMore prose.\n";
+        let release = only_release(text);
+        assert_eq!(release.intro, "First release.\n\nMore prose.");
+        assert_eq!(release.sections.len(), 1);
+        let section = &release.sections[0];
+        assert_eq!(
+            (section.name.as_str(), section.category, section.line),
+            ("Changes", None, 4)
+        );
+        assert_eq!(texts(section), vec!["one", "two"]);
+    }
+
+    #[test]
+    fn section_categories() {
+        let cases = [
+            ("Added", Some("added")),
+            ("ADDED", Some("added")),
+            ("Changed", Some("changed")),
+            ("Deprecated", Some("deprecated")),
+            ("Removed", Some("removed")),
+            ("Fixed", Some("fixed")),
+            ("Security", Some("security")),
+            ("Fixes", Some("fixed")),
+            ("Fix", Some("fixed")),
+            ("Bug fixes", Some("fixed")),
+            ("Bugfixes", Some("fixed")),
+            ("🐛 Bug Fixes:", Some("fixed")),
+            ("Breaking Change", Some("changed")),
+            ("Breaking Changes", Some("changed")),
+            ("BREAKING", Some("changed")),
+            ("Key binding notes", None),
+            ("Internal", None),
+            ("Fixed stuff", None),
+        ];
+        for (name, category) in cases {
+            let release = only_release(&format!("## 1.0.0\n### {name}\n- x\n"));
+            assert_eq!(release.sections[0].name, name);
+            assert_eq!(release.sections[0].category, category, "{name}");
+        }
+    }
+
+    #[test]
+    fn breaking_entries() {
+        let text = "## 1.0.0\n### Changed\n- BREAKING: new config\n- **Breaking:** renamed\n- [breaking] dropped\n\
+            - breaking the loop is faster\n- Nothing special\n### Breaking Changes\n- anything here\n";
+        let release = only_release(text);
+        let flags: Vec<bool> = release
+            .sections
+            .iter()
+            .flat_map(|s| &s.entries)
+            .map(|e| e.breaking)
+            .collect();
+        assert_eq!(flags, vec![true, true, true, false, false, true]);
+    }
+
+    #[test]
+    fn link_definitions_anywhere_are_collected() {
+        let text = "# Changelog\n[keep]: https://keepachangelog.com\n## 1.0.0\n### Added\n- thanks [@ann]\n\n\
+            [@ann]: https://github.com/ann\n   [1.0.0]: <https://x.test> \"title\"\n[not a def]\n[empty]:\n";
+        let log = parse_changelog(text);
+        let defs = "[keep]: https://keepachangelog.com\n[@ann]: https://github.com/ann\n[1.0.0]: <https://x.test> \"title\"";
+        assert_eq!(log.link_defs, defs);
+        assert_eq!(
+            texts(&log.releases[0].sections[0]),
+            vec!["thanks [@ann]\n\n[not a def]\n[empty]:"]
+        );
+    }
+
+    #[test]
+    fn html_comments_are_ignored() {
+        let text = "## 1.0.0\n\nFirst release.\n\n[1.0.0]: https://x.test\n\n<!-- markdownlint-disable-file MD013 MD024 -->\n\
+            ## 0.9.0\n### Added\n- kept <!-- inline stays -->\n<!--\n- hidden\n-->\n- shown\n";
+        let log = parse_changelog(text);
+        assert_eq!(log.releases[0].intro, "First release.");
+        assert_eq!(
+            texts(&log.releases[1].sections[0]),
+            vec!["kept <!-- inline stays -->", "shown"]
+        );
+    }
+
+    #[test]
+    fn title_intro_and_other_headings_are_not_releases() {
+        let text = "# Changelog\n\nIntro text.\n- not an entry\n\n## About\n- ignored\n\n## [1.0.0]\n- kept\n\n# Older\n- also ignored\n";
+        let log = parse_changelog(text);
+        assert_eq!(log.releases.len(), 1);
+        assert_eq!(texts(&log.releases[0].sections[0]), vec!["kept"]);
+    }
+
+    #[test]
+    fn fences_hide_headings_and_stay_in_their_entry() {
+        let text = "## 1.0.0\n### Changed\n- config moved:\n  ```toml\n  ## not a release\n\n  [a]: b\n  ```\n- next\n\
+            ```\n## also not\n```\n";
+        let log = parse_changelog(text);
+        assert_eq!(log.releases.len(), 1);
+        let entries = texts(&log.releases[0].sections[0]);
+        assert_eq!(
+            entries,
+            vec![
+                "config moved:\n  ```toml\n  ## not a release\n\n  [a]: b\n  ```",
+                "next\n```\n## also not\n```"
+            ]
+        );
+        assert_eq!(log.link_defs, "");
+    }
+
+    #[test]
+    fn blank_lines_inside_code_are_kept_and_outside_collapse() {
+        let text = "## 1.0.0\n### Added\n- example:\n\n\n  ```\n  a\n\n\n  b\n  ```\n";
+        let release = only_release(text);
+        assert_eq!(
+            texts(&release.sections[0]),
+            vec!["example:\n\n  ```\n  a\n\n\n  b\n  ```"]
+        );
+    }
+
+    #[test]
+    fn thematic_breaks_are_not_bullets() {
+        let release = only_release("## 1.0.0\n### Added\n- a\n\n- - -\n***\n* b\n");
+        assert_eq!(texts(&release.sections[0]), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn empty_and_degenerate_inputs() {
+        assert_eq!(
+            parse_changelog(""),
+            Changelog {
+                releases: vec![],
+                link_defs: String::new()
+            }
+        );
+        let release = only_release("## [1.0.0]\n### \n-\n- \n");
+        assert_eq!(release.sections[0].name, "");
+        assert!(release.sections[0].entries.is_empty());
+        assert!(
+            parse_changelog("## \n## [\n## []\n## v\n")
+                .releases
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn never_panics_on_any_prefix_of_awkward_text() {
+        let text = "# Changelog\r\n## [1.0.0\u{2013}] \u{2014} 2020-1-1 [YANKED] \u{2013} 🥳\n### Ünreleased\n\t- tab\n  * ü\n\
+            ```\n## x\n~~~\n<!-- a\n--> b\n[é]: ü\n## v\n## [ü](é) (2020-02-30)\n- **Breaking\n+ [\n#### h\n";
+        for (i, _) in text.char_indices() {
+            let _ = parse_changelog(&text[..i]);
+        }
+    }
+
+    #[test]
+    fn huge_inputs_stay_fast() {
+        let start = std::time::Instant::now();
+        let long = format!(
+            "## [1.0.0] - 2020-01-01 {}\n### Added\n- {}\n",
+            "- x ".repeat(500_000),
+            "[(".repeat(1_000_000)
+        );
+        assert_eq!(parse_changelog(&long).releases.len(), 1);
+        let many =
+            "## [1.0.0] - 2020-01-01\n### Fixed\n- a\n  b\n\n[x]: y\n<!-- c -->\n".repeat(15_000);
+        let log = parse_changelog(&many);
+        assert_eq!(log.releases.len(), 15_000);
+        let one_entry = format!("## 1.0\n- a\n{}", "  more\n\n".repeat(100_000));
+        assert_eq!(
+            parse_changelog(&one_entry).releases[0].sections[0]
+                .entries
+                .len(),
+            1
+        );
+        let wide_section = format!(
+            "## 1.0\n### {}\n{}",
+            "Breaking ".repeat(300_000),
+            "- a\n".repeat(100_000)
+        );
+        let release = &parse_changelog(&wide_section).releases[0];
+        assert!(release.sections[0].entries.iter().all(|e| !e.breaking));
+        let blanks = format!("## 1.0\n{}- a\n", "\n".repeat(100_000));
+        assert_eq!(
+            parse_changelog(&blanks).releases[0].sections[0].entries[0].line,
+            100_002
+        );
+        assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+    }
+
+    fn corpus(name: &str) -> Option<Changelog> {
+        let dir = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpora/keepachangelog"
+        ));
+        if !dir.is_dir() {
+            eprintln!("skipping: no corpora at {}", dir.display());
+            return None;
+        }
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        Some(parse_changelog(&text))
+    }
+
+    #[test]
+    fn madr_changelog_corpus() {
+        let Some(log) = corpus("adr-madr.CHANGELOG.md") else {
+            return;
+        };
+        assert_eq!(log.releases.len(), 20);
+        assert_eq!(log.releases[0].version, None, "lowercase [unreleased]");
+        let first = &log.releases[1];
+        assert_eq!(
+            (first.version.as_deref(), first.date, first.line),
+            (Some("4.0.0"), date(2024, 9, 17), 14)
+        );
+        assert_eq!(log.releases[2].version.as_deref(), Some("4.0.0-beta"));
+        assert_eq!(log.releases[5].version.as_deref(), Some("3.0.0-beta"));
+        assert!(log.releases.iter().skip(1).all(|r| r.date.is_some()));
+        let added = &log.releases[2].sections[0];
+        assert_eq!(added.entries.len(), 2);
+        assert!(
+            added.entries[0]
+                .text
+                .contains("\n  - [`adr-template-bare.md`]")
+        );
+        let last = log.releases.last().unwrap();
+        assert_eq!(
+            (last.version.as_deref(), last.intro.as_str()),
+            (
+                Some("1.0.0"),
+                "First release of Markdown Architectural Decision Records."
+            )
+        );
+        assert!(last.sections.is_empty());
+        assert_eq!(log.link_defs.lines().count(), 20);
+        assert!(
+            log.link_defs
+                .starts_with("[unreleased]: https://github.com/adr/madr/compare/4.0.0...develop")
+        );
+    }
+
+    #[test]
+    fn keep_a_changelog_corpus() {
+        let Some(log) = corpus("olivierlacan-keep-a-changelog.CHANGELOG.md") else {
+            return;
+        };
+        assert_eq!(log.releases.len(), 17);
+        assert_eq!(
+            (
+                log.releases[0].version.as_deref(),
+                log.releases[0].sections.len()
+            ),
+            (None, 0)
+        );
+        let major = &log.releases[1];
+        assert_eq!(
+            (major.version.as_deref(), major.date),
+            (Some("2.0.0"), date(2026, 6, 7))
+        );
+        assert!(major.intro.starts_with("2.0.0 is the first major revision"));
+        let breaking = major
+            .sections
+            .iter()
+            .flat_map(|s| &s.entries)
+            .filter(|e| e.breaking)
+            .count();
+        assert_eq!(breaking, 3);
+        assert_eq!(
+            major.sections[0].entries[0].text.matches("\n  - ").count(),
+            6
+        );
+        assert_eq!(
+            log.releases.last().unwrap().version.as_deref(),
+            Some("0.0.1")
+        );
+        assert_eq!(log.link_defs.lines().count(), 38);
+        assert!(
+            log.link_defs
+                .contains("[@tylerfortune8]: https://github.com/tylerfortune8")
+        );
+    }
+
+    #[test]
+    fn gitui_changelog_corpus() {
+        let Some(log) = corpus("gitui-org-gitui.CHANGELOG.md") else {
+            return;
+        };
+        assert_eq!(log.releases.len(), 46);
+        let unreleased = &log.releases[0];
+        assert_eq!(unreleased.version, None);
+        let fixes = &unreleased.sections[2];
+        assert_eq!(
+            (fixes.name.as_str(), fixes.category, fixes.entries.len()),
+            ("Fixes", Some("fixed"), 3)
+        );
+        let find = |version: &str| {
+            log.releases
+                .iter()
+                .find(|r| r.version.as_deref() == Some(version))
+                .unwrap()
+        };
+        let tags = find("0.20");
+        assert_eq!(
+            (tags.date, tags.suffix.as_deref()),
+            (date(2022, 1, 25), Some("Tag Annotations"))
+        );
+        assert_eq!(tags.sections[2].name, "Key binding notes");
+        assert_eq!(tags.sections[2].category, None);
+        assert!(
+            tags.intro
+                .contains("![tag-annotation](assets/tag-annotation.gif)")
+        );
+        assert_eq!(
+            find("0.13.0").suffix.as_deref(),
+            Some("Happy Birthday GitUI 🥳")
+        );
+        assert_eq!(find("0.19").suffix.as_deref(), Some("Bare Repo Support"));
+        assert_eq!(find("0.26.0+1").date, date(2024, 4, 14));
+        assert_eq!(find("0.16.1").sections[2].name, "Internal");
+        let push = &find("0.11.0").sections[0].entries[0];
+        assert!(push.text.ends_with("\n\n![push](assets/push.gif)"));
+        let breaking_sections: Vec<&ChangelogSection> = log
+            .releases
+            .iter()
+            .flat_map(|r| &r.sections)
+            .filter(|s| s.name.starts_with("Breaking"))
+            .collect();
+        assert_eq!(breaking_sections.len(), 7);
+        assert!(
+            breaking_sections
+                .iter()
+                .all(|s| s.category == Some("changed") && s.entries.iter().all(|e| e.breaking))
+        );
+        assert!(log.releases.iter().skip(1).all(|r| r.date.is_some()));
+        assert_eq!(log.link_defs, "");
     }
 }

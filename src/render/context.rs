@@ -17,8 +17,6 @@ pub struct SiteCtx {
     pub views: Vec<NavItem>,
     /// Absolute URL of the site root when `base_url` is set.
     pub base_url: Option<String>,
-    /// Whether serve injects its reload script (never in `align build`).
-    pub live_reload: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

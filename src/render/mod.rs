@@ -2,6 +2,7 @@
 //! Pure: it reads no files and writes none; the caller hands it templates and takes files.
 
 mod context;
+mod engine;
 mod feed;
 mod lists;
 pub mod markdown;
@@ -12,7 +13,7 @@ use anyhow::Context as _;
 use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::{Kwargs, State, Tera};
+use bytes::Bytes;
 
 use crate::audience::{self, SiteView};
 use crate::config::{Config, Home};
@@ -21,39 +22,10 @@ use crate::model::{Document, Kind};
 use context::{ListCtx, ListsIndexCtx, NavItem, NotFoundCtx, PageCtx, SiteCtx, root_for};
 use markdown::{LinkFate, LinkResolver};
 
+pub use engine::Renderer;
+
 /// Receives each output file: its path relative to the site root and its bytes.
-pub type Emit<'a> = dyn Fn(&str, &[u8]) -> anyhow::Result<()> + Sync + 'a;
-
-/// Compiled templates.
-pub struct Renderer {
-    tera: Tera,
-}
-
-impl Renderer {
-    pub fn new(templates: &[(String, String)]) -> anyhow::Result<Self> {
-        let mut tera = Tera::new();
-        tera.register_filter("num", |x: f64, _: Kwargs, _: &State| format_number(x));
-        tera.register_filter("slug", |x: &str, _: Kwargs, _: &State| {
-            let s = crate::load::slug(x);
-            if s.is_empty() {
-                "unnamed".to_string()
-            } else {
-                s
-            }
-        });
-        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|err| anyhow::anyhow!("template error: {err}"))?;
-        Ok(Renderer { tera })
-    }
-
-    fn render<T: Serialize>(&self, template: &str, ctx: &T) -> anyhow::Result<String> {
-        let context = tera::Context::from_serialize(ctx)
-            .map_err(|err| anyhow::anyhow!("template context for {template}: {err}"))?;
-        self.tera
-            .render(template, &context)
-            .map_err(|err| anyhow::anyhow!("rendering {template}: {err:?}"))
-    }
-}
+pub type Emit<'a> = dyn Fn(&str, Bytes) -> anyhow::Result<()> + Sync + 'a;
 
 /// A number as people write it: no trailing `.0`, at most two decimals.
 pub fn format_number(x: f64) -> String {
@@ -72,7 +44,6 @@ pub struct Input<'a> {
     pub graph: &'a Graph,
     pub view: &'a SiteView<'a>,
     pub today: Date,
-    pub live_reload: bool,
     /// Theme and project static files, copied as they are.
     pub files: &'a [(String, std::borrow::Cow<'static, [u8]>)],
 }
@@ -80,113 +51,103 @@ pub struct Input<'a> {
 /// Renders every file of one site.
 pub fn render_site(renderer: &Renderer, input: &Input<'_>, emit: &Emit<'_>) -> anyhow::Result<()> {
     let site = site_ctx(input);
+    let out = Out { renderer, site: input.view.name, emit };
     input.view.docs.par_iter().try_for_each(|doc| {
         let path = audience::page_path(&input.docs[doc.index]);
         let root = root_for(&path);
-        let body = body_html(input, doc.index, &root);
-        let html = renderer.render(
-            "page.html",
-            &PageCtx {
-                site: &site,
-                root: &root,
-                doc,
-                body: &body,
-            },
-        )?;
-        emit(&path, html.as_bytes()).with_context(|| format!("writing {path}"))
+        let body = body_html(renderer, input, doc.index, &root);
+        let body = std::str::from_utf8(&body).unwrap_or_default();
+        out.page(&path, "page.html", &PageCtx { site: &site, root: &root, doc, body })
     })?;
     let facets = lists::facets(input.view);
-    facets
-        .par_iter()
-        .flat_map(|f| f.pages.par_iter())
-        .try_for_each(|page| {
-            let root = root_for(&page.path);
-            let ctx = ListCtx {
-                site: &site,
-                root: &root,
-                title: page.title.clone(),
-                description: None,
-                items: page.items.clone(),
-            };
-            emit(&page.path, renderer.render("list.html", &ctx)?.as_bytes())
-        })?;
+    facets.par_iter().flat_map(|f| f.pages.par_iter()).try_for_each(|list| {
+        let root = root_for(&list.path);
+        let ctx = ListCtx { site: &site, root: &root, title: list.title.clone(), description: None, items: list.items.clone() };
+        out.page(&list.path, "list.html", &ctx)
+    })?;
     let groups = lists::index_groups(&facets);
-    let index = ListsIndexCtx {
-        site: &site,
-        root: "../",
-        groups,
-    };
-    emit(
-        "lists/index.html",
-        renderer.render("lists.html", &index)?.as_bytes(),
-    )?;
-    render_views(renderer, input, &site, &facets, emit)?;
+    out.page("lists/index.html", "lists.html", &ListsIndexCtx { site: &site, root: "../", groups })?;
+    render_views(input, &site, &facets, &out)?;
     let not_found_root = site_files::absolute_root(input);
-    emit(
-        "404.html",
-        renderer
-            .render(
-                "404.html",
-                &NotFoundCtx {
-                    site: &site,
-                    root: &not_found_root,
-                },
-            )?
-            .as_bytes(),
-    )?;
-    site_files::write_all(renderer, input, &facets, emit)?;
+    out.page("404.html", "404.html", &NotFoundCtx { site: &site, root: &not_found_root })?;
+    site_files::write_all(input, &facets, &out)?;
     for (path, bytes) in input.files {
-        emit(path, bytes)?;
+        out.file(path, Bytes::copy_from_slice(bytes))?;
     }
     Ok(())
 }
 
-/// The roadmap, release plan, changelog (with its feed) and decision log, and the home
-/// page, which is one of them or a plain index.
-fn render_views(
-    renderer: &Renderer,
-    input: &Input<'_>,
-    site: &SiteCtx,
-    facets: &[lists::Facet<'_>],
-    emit: &Emit<'_>,
-) -> anyhow::Result<()> {
-    let data = views::ViewData::new(input);
-    let roadmap = renderer.render("roadmap.html", &data.roadmap(site, ""))?;
-    let plan = renderer.render("release-plan.html", &data.release_plan(site, "", facets))?;
-    let changelog_ctx = data.changelog(site, "");
-    let changelog = renderer.render("changelog.html", &changelog_ctx)?;
-    let feed = renderer.render("feed.xml", &feed::feed(input, &changelog_ctx))?;
-    let decisions = renderer.render("decisions.html", &data.decisions(site, "", facets))?;
-    let home = match input.view.config.home {
-        Home::Roadmap => roadmap.clone(),
-        Home::ReleasePlan => plan.clone(),
-        Home::Changelog => changelog.clone(),
-        Home::Index => site_files::home(renderer, input, site)?,
-    };
-    emit("index.html", home.as_bytes())?;
-    emit("roadmap.html", roadmap.as_bytes())?;
-    emit("release-plan.html", plan.as_bytes())?;
-    emit("changelog.html", changelog.as_bytes())?;
-    emit("feed.xml", feed.as_bytes())?;
-    emit("decisions.html", decisions.as_bytes())
+/// Where rendered pages go: through the engine (and its memo) to the emitter.
+pub struct Out<'a> {
+    renderer: &'a Renderer,
+    site: &'a str,
+    emit: &'a Emit<'a>,
 }
 
-/// A document's body for this site, with links resolved from a page at `root`.
-fn body_html(input: &Input<'_>, doc: usize, root: &str) -> String {
+impl Out<'_> {
+    pub fn page<T: Serialize>(&self, path: &str, template: &str, ctx: &T) -> anyhow::Result<()> {
+        let bytes = self.renderer.page(&format!("{}/{path}", self.site), template, ctx)?;
+        (self.emit)(path, bytes).with_context(|| format!("writing {path}"))
+    }
+
+    pub fn file(&self, path: &str, bytes: Bytes) -> anyhow::Result<()> {
+        (self.emit)(path, bytes).with_context(|| format!("writing {path}"))
+    }
+}
+
+/// The roadmap, release plan, changelog (with its feed) and decision log, and the home
+/// page, which is one of them or a plain index.
+fn render_views(input: &Input<'_>, site: &SiteCtx, facets: &[lists::Facet<'_>], out: &Out<'_>) -> anyhow::Result<()> {
+    let data = views::ViewData::new(input);
+    let roadmap = data.roadmap(site, "");
+    let plan = data.release_plan(site, "", facets);
+    let changelog = data.changelog(site, "");
+    let decisions = data.decisions(site, "", facets);
+    out.page("roadmap.html", "roadmap.html", &roadmap)?;
+    out.page("release-plan.html", "release-plan.html", &plan)?;
+    out.page("changelog.html", "changelog.html", &changelog)?;
+    out.page("feed.xml", "feed.xml", &feed::feed(input, &changelog))?;
+    out.page("decisions.html", "decisions.html", &decisions)?;
+    match input.view.config.home {
+        Home::Roadmap => out.page("index.html", "roadmap.html", &roadmap),
+        Home::ReleasePlan => out.page("index.html", "release-plan.html", &plan),
+        Home::Changelog => out.page("index.html", "changelog.html", &changelog),
+        Home::Index => out.page("index.html", "home.html", &site_files::home_ctx(input, site)),
+    }
+}
+
+/// A document's body for this site, with links resolved from a page at `root`. Memoised
+/// on the filtered body text and where each of its links leads.
+fn body_html(renderer: &Renderer, input: &Input<'_>, doc: usize, root: &str) -> Bytes {
     let view = input.view;
     let fate = |target: &Target| match view.link(input.docs, target) {
-        Some(link) => LinkFate::Visible {
-            href: format!("{root}{}", link.url),
-            title: link.title,
-        },
+        Some(link) => LinkFate::Visible { href: format!("{root}{}", link.url), title: link.title },
         None => LinkFate::Hidden,
     };
-    let resolver = LinkResolver {
-        targets: &input.graph.links[doc],
-        fate: &fate,
-    };
+    let links = &input.graph.links[doc];
     let body = audience::body_for(&input.docs[doc], view.config);
-    markdown::render(&body, &resolver, view.config.raw_html())
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(body.as_bytes());
+    hasher.update(&[view.config.raw_html() as u8]);
+    let mut dests: Vec<&String> = links.keys().collect();
+    dests.sort_unstable();
+    for dest in dests {
+        hasher.update(dest.as_bytes());
+        match fate(&links[dest]) {
+            LinkFate::Visible { href, title } => {
+                hasher.update(href.as_bytes());
+                hasher.update(title.as_bytes());
+            }
+            LinkFate::Hidden => {
+                hasher.update(b"\0hidden");
+            }
+        }
+    }
+    let key = format!("{}/{}#body", view.name, input.docs[doc].path_id);
+    renderer.memoised(&key, hasher.finalize(), || {
+        let resolver = LinkResolver { targets: links, fate: &fate };
+        Bytes::from(markdown::render(&body, &resolver, view.config.raw_html()))
+    })
 }
 
 fn site_ctx(input: &Input<'_>) -> SiteCtx {
@@ -228,6 +189,5 @@ fn site_ctx(input: &Input<'_>) -> SiteCtx {
             .config
             .base_url()
             .map(|b| format!("{b}/{}/", view.name)),
-        live_reload: input.live_reload,
     }
 }

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::context::{SiteCtx, SitemapCtx, UrlEntry};
 use super::lists::Facet;
-use super::{Emit, Input, Renderer};
+use super::{Input, Out};
 use crate::audience::DocView;
 use crate::model::Kind;
 
@@ -25,7 +25,7 @@ struct HomeCtx<'a> {
 
 const HOME_ITEMS: usize = 8;
 
-pub fn home(renderer: &Renderer, input: &Input<'_>, site: &SiteCtx) -> anyhow::Result<String> {
+pub fn home_ctx<'a>(input: &'a Input<'_>, site: &'a SiteCtx) -> impl Serialize + 'a {
     let sections = Kind::ALL
         .iter()
         .filter_map(|&kind| {
@@ -38,14 +38,11 @@ pub fn home(renderer: &Renderer, input: &Input<'_>, site: &SiteCtx) -> anyhow::R
             })
         })
         .collect();
-    renderer.render(
-        "home.html",
-        &HomeCtx {
-            site,
-            root: "",
-            sections,
-        },
-    )
+    HomeCtx {
+        site,
+        root: "",
+        sections,
+    }
 }
 
 /// Where the 404 page links lead: it is served at any depth, so relative links won't do.
@@ -84,12 +81,7 @@ struct GraphEdge<'a> {
 }
 
 /// Sitemap, robots.txt, search index and graph export.
-pub fn write_all(
-    renderer: &Renderer,
-    input: &Input<'_>,
-    facets: &[Facet<'_>],
-    emit: &Emit<'_>,
-) -> anyhow::Result<()> {
+pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyhow::Result<()> {
     let view = input.view;
     let search: Vec<SearchEntry<'_>> = view
         .docs
@@ -104,19 +96,16 @@ pub fn write_all(
             tags: &d.tags,
         })
         .collect();
-    emit("search-index.json", &serde_json::to_vec(&search)?)?;
+    out.file("search-index.json", serde_json::to_vec(&search)?.into())?;
     let export = GraphExport {
         site: view.name,
         title: &view.config.title,
         documents: &view.docs,
         edges: edges(input),
     };
-    emit("graph.json", &serde_json::to_vec_pretty(&export)?)?;
+    out.file("graph.json", serde_json::to_vec_pretty(&export)?.into())?;
     let sitemap = sitemap(input, facets);
-    emit(
-        "sitemap.xml",
-        renderer.render("sitemap.xml", &sitemap)?.as_bytes(),
-    )?;
+    out.page("sitemap.xml", "sitemap.xml", &sitemap)?;
     let robots = match input.config.base_url() {
         Some(base) => format!(
             "User-agent: *\nAllow: /\nSitemap: {base}/{}/sitemap.xml\n",
@@ -124,7 +113,7 @@ pub fn write_all(
         ),
         None => "User-agent: *\nAllow: /\n".to_string(),
     };
-    emit("robots.txt", robots.as_bytes())
+    out.file("robots.txt", robots.into())
 }
 
 fn edges<'a>(input: &'a Input<'_>) -> Vec<GraphEdge<'a>> {
