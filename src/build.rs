@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context as _, anyhow};
+use bytes::Bytes;
 use jiff::civil::Date;
 
 use crate::audience::SiteView;
@@ -17,7 +18,6 @@ pub struct BuildOptions {
     /// Sites to build; empty means all.
     pub sites: Vec<String>,
     pub today: Date,
-    pub live_reload: bool,
 }
 
 pub struct BuildReport {
@@ -35,34 +35,63 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
     let renderer = Renderer::new(&theme.templates)?;
     let out = write::prepare(&options.out, &project.dir)?;
     let files = AtomicUsize::new(0);
-    let mut writers = Vec::new();
-    for name in &names {
-        let view = SiteView::new(name, &project.config, &project.docs, &project.graph);
-        let writer = out.site(name)?;
-        let input = render::Input {
-            config: &project.config,
-            docs: &project.docs,
-            graph: &project.graph,
-            view: &view,
-            today: options.today,
-            files: &theme.files,
-        };
-        render::render_site(&renderer, &input, &|path, bytes| {
+    let writers = names
+        .iter()
+        .map(|name| Ok((name.clone(), out.site(name)?)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    render_sites(
+        project,
+        &renderer,
+        &theme,
+        &names,
+        options.today,
+        &|site, path, bytes| {
             files.fetch_add(1, Ordering::Relaxed);
+            let writer = writers
+                .iter()
+                .find(|(n, _)| n == site)
+                .map(|(_, w)| w)
+                .context("unknown site")?;
             writer
                 .write(path, &bytes)
                 .with_context(|| format!("cannot write {path}"))
-        })
-        .with_context(|| format!("building site `{name}`"))?;
-        writers.push(writer);
-    }
-    for writer in writers {
+        },
+    )?;
+    for (_, writer) in writers {
         writer.commit()?;
     }
     Ok(BuildReport {
         sites: names,
         files: files.into_inner(),
     })
+}
+
+/// Receives every output file: site name, path in the site, bytes.
+pub type Sink<'a> = dyn Fn(&str, &str, Bytes) -> anyhow::Result<()> + Sync + 'a;
+
+/// Renders the named sites of a project whose content has no errors.
+pub fn render_sites(
+    project: &Project,
+    renderer: &Renderer,
+    theme: &theme::Theme,
+    names: &[String],
+    today: Date,
+    sink: &Sink<'_>,
+) -> anyhow::Result<()> {
+    for name in names {
+        let view = SiteView::new(name, &project.config, &project.docs, &project.graph);
+        let input = render::Input {
+            config: &project.config,
+            docs: &project.docs,
+            graph: &project.graph,
+            view: &view,
+            today,
+            files: &theme.files,
+        };
+        render::render_site(renderer, &input, &|path, bytes| sink(name, path, bytes))
+            .with_context(|| format!("building site `{name}`"))?;
+    }
+    Ok(())
 }
 
 fn select_sites(project: &Project, wanted: &[String]) -> Result<Vec<String>, Failure> {

@@ -40,6 +40,25 @@ pub enum Command {
         #[arg(long)]
         today: Option<String>,
     },
+    /// Build every site in memory, serve them, rebuild on change and reload open pages.
+    Serve {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, short, default_value_t = 3000)]
+        port: u16,
+        /// Address to listen on; only this machine by default.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the sites in a browser.
+        #[arg(long)]
+        open: bool,
+        /// Serve the built sites only: no watching, no reload script (for hosting).
+        #[arg(long)]
+        no_reload: bool,
+        #[arg(long)]
+        today: Option<String>,
+    },
     /// Report every error and warning without writing anything.
     Check {
         #[arg(default_value = ".")]
@@ -76,6 +95,23 @@ pub fn run(cli: Cli) -> i32 {
             sites,
             today,
         } => run_build(&cli_flags(cli.quiet), dir, out, sites, today),
+        Command::Serve {
+            dir,
+            port,
+            bind,
+            open,
+            no_reload,
+            today,
+        } => crate::serve::serve(crate::serve::ServeOptions {
+            dir,
+            bind,
+            port,
+            open,
+            reload: !no_reload,
+            today,
+            quiet: cli.quiet,
+        })
+        .map(|()| 0),
         Command::Check {
             dir,
             format,
@@ -113,7 +149,6 @@ fn run_build(
         out: out.clone(),
         sites,
         today,
-        live_reload: false,
     };
     let report = build::build(&project, &options)?;
     if !flags.quiet {

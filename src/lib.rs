@@ -11,6 +11,7 @@ pub mod load;
 pub mod model;
 pub mod project;
 pub mod render;
+pub mod serve;
 pub mod theme;
 pub mod today;
 pub mod write;

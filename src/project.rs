@@ -53,18 +53,29 @@ impl Project {
     pub fn open(dir: &Path) -> Result<Project, Failure> {
         let config = config::load(dir).map_err(Failure::Config)?;
         let loaded = load::load(dir, &config);
+        Ok(Project::assemble(dir, config, loaded))
+    }
+
+    /// Like [`Project::open`], reading only files changed since the cache was last used.
+    pub fn open_cached(dir: &Path, cache: &mut load::Cache) -> Result<Project, Failure> {
+        let config = config::load(dir).map_err(Failure::Config)?;
+        let loaded = load::load_cached(dir, &config, cache);
+        Ok(Project::assemble(dir, config, loaded))
+    }
+
+    fn assemble(dir: &Path, config: Config, loaded: load::Loaded) -> Project {
         let (graph, graph_diags) = Graph::build(&loaded.docs, dir);
         let mut diagnostics = loaded.diagnostics;
         diagnostics.extend(graph_diags);
         diagnostics.extend(reserved_paths(dir, &loaded.docs));
         diag::sort(&mut diagnostics);
-        Ok(Project {
+        Project {
             dir: dir.to_path_buf(),
             config,
             docs: loaded.docs,
             graph,
             diagnostics,
-        })
+        }
     }
 
     pub fn error_count(&self) -> usize {

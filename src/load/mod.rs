@@ -9,7 +9,9 @@ mod imported;
 pub use body::{LineIndex, audience_blocks, has_scheme, is_document_link, markdown_options, slug};
 pub use fields::parse_iso_date;
 
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -33,6 +35,54 @@ pub fn load(dir: &Path, config: &Config) -> Loaded {
         .par_iter()
         .map(|rel| load_file(dir, rel, config))
         .collect();
+    finish(dir, config, results, &mut diagnostics)
+}
+
+/// Files read in an earlier pass, reused while their size and modification time stay the same.
+#[derive(Default)]
+pub struct Cache {
+    entries: HashMap<PathBuf, (Stamp, Option<Document>, Vec<Diagnostic>)>,
+}
+
+type Stamp = (Option<SystemTime>, u64);
+
+fn stamp(path: &Path) -> Stamp {
+    match std::fs::metadata(path) {
+        Ok(meta) => (meta.modified().ok(), meta.len()),
+        Err(_) => (None, 0),
+    }
+}
+
+/// Like [`load`], but reads only files that changed since the last call with this cache.
+pub fn load_cached(dir: &Path, config: &Config, cache: &mut Cache) -> Loaded {
+    let (files, mut diagnostics) = walk(dir);
+    let stamps: Vec<Stamp> = files.par_iter().map(|rel| stamp(&dir.join(rel))).collect();
+    let results: Vec<(Option<Document>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .zip(&stamps)
+        .map(|(rel, stamp)| match cache.entries.get(rel) {
+            Some((old, doc, diags)) if old == stamp && stamp.0.is_some() => {
+                (doc.clone(), diags.clone())
+            }
+            _ => load_file(dir, rel, config),
+        })
+        .collect();
+    cache.entries = files
+        .into_iter()
+        .zip(stamps)
+        .zip(&results)
+        .map(|((rel, stamp), (doc, diags))| (rel, (stamp, doc.clone(), diags.clone())))
+        .collect();
+    finish(dir, config, results, &mut diagnostics)
+}
+
+fn finish(
+    dir: &Path,
+    config: &Config,
+    results: Vec<(Option<Document>, Vec<Diagnostic>)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Loaded {
+    let mut diagnostics = std::mem::take(diagnostics);
     let mut docs = Vec::with_capacity(results.len());
     for (doc, diags) in results {
         docs.extend(doc);

@@ -28,14 +28,24 @@ impl Renderer {
     /// A renderer that renders every page it is asked for.
     pub fn new(templates: &[(String, String)]) -> anyhow::Result<Self> {
         let mut tera = Tera::new();
-        tera.register_filter("num", |x: f64, _: Kwargs, _: &State| super::format_number(x));
+        tera.register_filter("num", |x: f64, _: Kwargs, _: &State| {
+            super::format_number(x)
+        });
         tera.register_filter("slug", |x: &str, _: Kwargs, _: &State| {
             let s = crate::load::slug(x);
-            if s.is_empty() { "unnamed".to_string() } else { s }
+            if s.is_empty() {
+                "unnamed".to_string()
+            } else {
+                s
+            }
         });
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|err| anyhow::anyhow!("template error: {err}"))?;
-        Ok(Renderer { tera, closures: closures(templates), memo: None })
+        Ok(Renderer {
+            tera,
+            closures: closures(templates),
+            memo: None,
+        })
     }
 
     /// A renderer that remembers what it rendered, for rebuilds.
@@ -78,14 +88,18 @@ impl Renderer {
         }
         serde_json::to_writer(HashWriter(&mut hasher), ctx)?;
         let hash = hasher.finalize();
-        self.remember(memo, key, hash, || Ok(Bytes::from(self.render(template, ctx)?)))
+        self.remember(memo, key, hash, || {
+            Ok(Bytes::from(self.render(template, ctx)?))
+        })
     }
 
     /// Memoises any computed output under `key`, keyed by an input hash.
     pub fn memoised(&self, key: &str, hash: blake3::Hash, make: impl FnOnce() -> Bytes) -> Bytes {
         match &self.memo {
             None => make(),
-            Some(memo) => self.remember(memo, key, hash, || Ok(make())).unwrap_or_default(),
+            Some(memo) => self
+                .remember(memo, key, hash, || Ok(make()))
+                .unwrap_or_default(),
         }
     }
 
@@ -109,7 +123,9 @@ impl Renderer {
         let bytes = make()?;
         let mut guard = memo.lock().unwrap_or_else(|e| e.into_inner());
         let generation = guard.generation;
-        guard.entries.insert(key.to_string(), (hash, bytes.clone(), generation));
+        guard
+            .entries
+            .insert(key.to_string(), (hash, bytes.clone(), generation));
         Ok(bytes)
     }
 
@@ -138,7 +154,10 @@ impl std::io::Write for HashWriter<'_> {
 /// For each template, a hash over its text and the texts of everything it extends or
 /// includes, found by scanning for `{% extends "…" %}` and `{% include "…" %}`.
 fn closures(templates: &[(String, String)]) -> HashMap<String, blake3::Hash> {
-    let texts: HashMap<&str, &str> = templates.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let texts: HashMap<&str, &str> = templates
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
     texts
         .keys()
         .map(|&name| {
@@ -149,7 +168,10 @@ fn closures(templates: &[(String, String)]) -> HashMap<String, blake3::Hash> {
                     continue;
                 }
                 seen.push(current);
-                stack.extend(references(texts.get(current).copied().unwrap_or_default()).filter(|r| texts.contains_key(r)));
+                stack.extend(
+                    references(texts.get(current).copied().unwrap_or_default())
+                        .filter(|r| texts.contains_key(r)),
+                );
             }
             seen.sort_unstable();
             let mut hasher = blake3::Hasher::new();
@@ -165,7 +187,9 @@ fn closures(templates: &[(String, String)]) -> HashMap<String, blake3::Hash> {
 fn references(text: &str) -> impl Iterator<Item = &str> {
     text.split("{%").filter_map(|tag| {
         let tag = tag.trim_start_matches('-').trim_start();
-        let rest = tag.strip_prefix("extends").or_else(|| tag.strip_prefix("include"))?;
+        let rest = tag
+            .strip_prefix("extends")
+            .or_else(|| tag.strip_prefix("include"))?;
         let rest = rest.trim_start();
         let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
         let inner = &rest[1..];
@@ -179,7 +203,10 @@ mod tests {
 
     fn templates(page: &str) -> Vec<(String, String)> {
         vec![
-            ("base.html".into(), "<b>{% block c %}{% endblock %}</b>".into()),
+            (
+                "base.html".into(),
+                "<b>{% block c %}{% endblock %}</b>".into(),
+            ),
             ("page.html".into(), page.into()),
             ("other.html".into(), "{{ x }}".into()),
         ]
@@ -187,8 +214,11 @@ mod tests {
 
     #[test]
     fn closure_changes_when_a_parent_changes() {
-        let a = closures(&templates(r#"{% extends "base.html" %}{% block c %}{{ x }}{% endblock %}"#));
-        let mut changed = templates(r#"{% extends "base.html" %}{% block c %}{{ x }}{% endblock %}"#);
+        let a = closures(&templates(
+            r#"{% extends "base.html" %}{% block c %}{{ x }}{% endblock %}"#,
+        ));
+        let mut changed =
+            templates(r#"{% extends "base.html" %}{% block c %}{{ x }}{% endblock %}"#);
         changed[0].1 = "<i>{% block c %}{% endblock %}</i>".into();
         let b = closures(&changed);
         assert_ne!(a["page.html"], b["page.html"]);
@@ -199,10 +229,20 @@ mod tests {
     fn memo_reuses_unchanged_pages() {
         let r = Renderer::with_memo(&templates("{{ x }}")).unwrap();
         r.begin_pass();
-        let first = r.page("s/a", "page.html", &serde_json::json!({"x": 1})).unwrap();
-        let again = r.page("s/a", "page.html", &serde_json::json!({"x": 1})).unwrap();
-        assert_eq!(first.as_ptr(), again.as_ptr(), "same bytes object means it was not re-rendered");
-        let changed = r.page("s/a", "page.html", &serde_json::json!({"x": 2})).unwrap();
+        let first = r
+            .page("s/a", "page.html", &serde_json::json!({"x": 1}))
+            .unwrap();
+        let again = r
+            .page("s/a", "page.html", &serde_json::json!({"x": 1}))
+            .unwrap();
+        assert_eq!(
+            first.as_ptr(),
+            again.as_ptr(),
+            "same bytes object means it was not re-rendered"
+        );
+        let changed = r
+            .page("s/a", "page.html", &serde_json::json!({"x": 2}))
+            .unwrap();
         assert_eq!(&changed[..], b"2");
         r.end_pass();
     }

@@ -10,10 +10,10 @@ mod site_files;
 mod views;
 
 use anyhow::Context as _;
+use bytes::Bytes;
 use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
-use bytes::Bytes;
 
 use crate::audience::{self, SiteView};
 use crate::config::{Config, Home};
@@ -51,25 +51,62 @@ pub struct Input<'a> {
 /// Renders every file of one site.
 pub fn render_site(renderer: &Renderer, input: &Input<'_>, emit: &Emit<'_>) -> anyhow::Result<()> {
     let site = site_ctx(input);
-    let out = Out { renderer, site: input.view.name, emit };
+    let out = Out {
+        renderer,
+        site: input.view.name,
+        emit,
+    };
     input.view.docs.par_iter().try_for_each(|doc| {
         let path = audience::page_path(&input.docs[doc.index]);
         let root = root_for(&path);
         let body = body_html(renderer, input, doc.index, &root);
         let body = std::str::from_utf8(&body).unwrap_or_default();
-        out.page(&path, "page.html", &PageCtx { site: &site, root: &root, doc, body })
+        out.page(
+            &path,
+            "page.html",
+            &PageCtx {
+                site: &site,
+                root: &root,
+                doc,
+                body,
+            },
+        )
     })?;
     let facets = lists::facets(input.view);
-    facets.par_iter().flat_map(|f| f.pages.par_iter()).try_for_each(|list| {
-        let root = root_for(&list.path);
-        let ctx = ListCtx { site: &site, root: &root, title: list.title.clone(), description: None, items: list.items.clone() };
-        out.page(&list.path, "list.html", &ctx)
-    })?;
+    facets
+        .par_iter()
+        .flat_map(|f| f.pages.par_iter())
+        .try_for_each(|list| {
+            let root = root_for(&list.path);
+            let ctx = ListCtx {
+                site: &site,
+                root: &root,
+                title: list.title.clone(),
+                description: None,
+                items: list.items.clone(),
+            };
+            out.page(&list.path, "list.html", &ctx)
+        })?;
     let groups = lists::index_groups(&facets);
-    out.page("lists/index.html", "lists.html", &ListsIndexCtx { site: &site, root: "../", groups })?;
+    out.page(
+        "lists/index.html",
+        "lists.html",
+        &ListsIndexCtx {
+            site: &site,
+            root: "../",
+            groups,
+        },
+    )?;
     render_views(input, &site, &facets, &out)?;
     let not_found_root = site_files::absolute_root(input);
-    out.page("404.html", "404.html", &NotFoundCtx { site: &site, root: &not_found_root })?;
+    out.page(
+        "404.html",
+        "404.html",
+        &NotFoundCtx {
+            site: &site,
+            root: &not_found_root,
+        },
+    )?;
     site_files::write_all(input, &facets, &out)?;
     for (path, bytes) in input.files {
         out.file(path, Bytes::copy_from_slice(bytes))?;
@@ -86,7 +123,9 @@ pub struct Out<'a> {
 
 impl Out<'_> {
     pub fn page<T: Serialize>(&self, path: &str, template: &str, ctx: &T) -> anyhow::Result<()> {
-        let bytes = self.renderer.page(&format!("{}/{path}", self.site), template, ctx)?;
+        let bytes = self
+            .renderer
+            .page(&format!("{}/{path}", self.site), template, ctx)?;
         (self.emit)(path, bytes).with_context(|| format!("writing {path}"))
     }
 
@@ -97,7 +136,12 @@ impl Out<'_> {
 
 /// The roadmap, release plan, changelog (with its feed) and decision log, and the home
 /// page, which is one of them or a plain index.
-fn render_views(input: &Input<'_>, site: &SiteCtx, facets: &[lists::Facet<'_>], out: &Out<'_>) -> anyhow::Result<()> {
+fn render_views(
+    input: &Input<'_>,
+    site: &SiteCtx,
+    facets: &[lists::Facet<'_>],
+    out: &Out<'_>,
+) -> anyhow::Result<()> {
     let data = views::ViewData::new(input);
     let roadmap = data.roadmap(site, "");
     let plan = data.release_plan(site, "", facets);
@@ -112,7 +156,11 @@ fn render_views(input: &Input<'_>, site: &SiteCtx, facets: &[lists::Facet<'_>], 
         Home::Roadmap => out.page("index.html", "roadmap.html", &roadmap),
         Home::ReleasePlan => out.page("index.html", "release-plan.html", &plan),
         Home::Changelog => out.page("index.html", "changelog.html", &changelog),
-        Home::Index => out.page("index.html", "home.html", &site_files::home_ctx(input, site)),
+        Home::Index => out.page(
+            "index.html",
+            "home.html",
+            &site_files::home_ctx(input, site),
+        ),
     }
 }
 
@@ -121,7 +169,10 @@ fn render_views(input: &Input<'_>, site: &SiteCtx, facets: &[lists::Facet<'_>], 
 fn body_html(renderer: &Renderer, input: &Input<'_>, doc: usize, root: &str) -> Bytes {
     let view = input.view;
     let fate = |target: &Target| match view.link(input.docs, target) {
-        Some(link) => LinkFate::Visible { href: format!("{root}{}", link.url), title: link.title },
+        Some(link) => LinkFate::Visible {
+            href: format!("{root}{}", link.url),
+            title: link.title,
+        },
         None => LinkFate::Hidden,
     };
     let links = &input.graph.links[doc];
@@ -145,7 +196,10 @@ fn body_html(renderer: &Renderer, input: &Input<'_>, doc: usize, root: &str) -> 
     }
     let key = format!("{}/{}#body", view.name, input.docs[doc].path_id);
     renderer.memoised(&key, hasher.finalize(), || {
-        let resolver = LinkResolver { targets: links, fate: &fate };
+        let resolver = LinkResolver {
+            targets: links,
+            fate: &fate,
+        };
         Bytes::from(markdown::render(&body, &resolver, view.config.raw_html()))
     })
 }

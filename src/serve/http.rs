@@ -1,0 +1,361 @@
+//! HTTP for `serve`: maps request paths onto built files only (nothing on disk is ever
+//! opened), with content types, ETag/Last-Modified revalidation, HEAD, compression, and
+//! the live-reload script and event stream.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::{Stream, StreamExt, stream};
+use tokio_stream::wrappers::BroadcastStream;
+use tower_http::compression::CompressionLayer;
+
+use super::store::{Entry, Store, Update};
+
+pub const RELOAD_JS: &str = include_str!("reload.js");
+const RELOAD_TAG: &str = "<script src=\"/__align/reload.js\"></script>";
+
+pub struct App {
+    pub store: Arc<Store>,
+    pub reload: bool,
+}
+
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .fallback(move |method: Method, uri: Uri, headers: HeaderMap| {
+            let app = app.clone();
+            async move { handle(&app, &method, &uri, &headers) }
+        })
+        .layer(CompressionLayer::new())
+}
+
+/// Where a request path leads.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Route {
+    Index,
+    ReloadScript,
+    Events,
+    Redirect(String),
+    File {
+        site: String,
+        path: String,
+    },
+    /// A path that tries to leave the served tree, or is malformed.
+    Bad,
+}
+
+/// Decodes and checks a raw request path. Traversal in any spelling is refused here, and
+/// files are then looked up by name among built files, never on disk.
+pub fn route(raw: &str) -> Route {
+    if !raw.starts_with('/') || raw.contains('\\') || raw.contains("//") {
+        return Route::Bad;
+    }
+    let mut segments = Vec::new();
+    for part in raw[1..].split('/') {
+        let Some(decoded) = decode(part) else {
+            return Route::Bad;
+        };
+        let unsafe_segment = decoded == "."
+            || decoded == ".."
+            || decoded.contains(['/', '\\', '\0'])
+            || decoded.contains(':');
+        if unsafe_segment {
+            return Route::Bad;
+        }
+        segments.push(decoded);
+    }
+    match segments.as_slice() {
+        [] => Route::Index,
+        [only] if only.is_empty() => Route::Index,
+        [first, rest @ ..] if first == "__align" => match rest {
+            [name] if name == "reload.js" => Route::ReloadScript,
+            [name] if name == "events" => Route::Events,
+            _ => Route::Bad,
+        },
+        [site] => Route::Redirect(format!("/{site}/")),
+        [site, rest @ ..] => {
+            let mut path = rest.join("/");
+            if path.is_empty() || path.ends_with('/') {
+                path.push_str("index.html");
+            }
+            Route::File {
+                site: site.clone(),
+                path,
+            }
+        }
+    }
+}
+
+fn decode(part: &str) -> Option<String> {
+    let bytes = part.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn handle(app: &App, method: &Method, uri: &Uri, headers: &HeaderMap) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
+    }
+    let head = method == Method::HEAD;
+    match route(uri.path()) {
+        Route::Bad => plain(StatusCode::BAD_REQUEST, "bad request"),
+        Route::Index => index(app),
+        Route::ReloadScript if app.reload => typed(
+            StatusCode::OK,
+            "text/javascript; charset=utf-8",
+            RELOAD_JS.into(),
+        ),
+        Route::Events if app.reload => events(app.store.clone()).into_response(),
+        Route::ReloadScript | Route::Events => plain(StatusCode::NOT_FOUND, "not found"),
+        Route::Redirect(to) => {
+            let mut response = plain(StatusCode::PERMANENT_REDIRECT, "moved");
+            if let Ok(value) = HeaderValue::from_str(&to) {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+            response
+        }
+        Route::File { site, path } => file(app, &site, &path, headers, head),
+    }
+}
+
+fn file(app: &App, site: &str, path: &str, headers: &HeaderMap, head: bool) -> Response {
+    if !app.store.has_site(site) {
+        let errors = app.store.errors();
+        if !errors.is_empty() {
+            return error_page(&errors);
+        }
+        return plain(StatusCode::NOT_FOUND, "not found");
+    }
+    let (status, entry, path) = match app.store.get(site, path) {
+        Some(entry) => (StatusCode::OK, entry, path),
+        None => match app.store.get(site, "404.html") {
+            Some(entry) => (StatusCode::NOT_FOUND, entry, "404.html"),
+            None => return plain(StatusCode::NOT_FOUND, "not found"),
+        },
+    };
+    let last_modified = http_date(entry.modified);
+    if status == StatusCode::OK && not_modified(headers, &entry, &last_modified) {
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        set_validators(response.headers_mut(), &entry, &last_modified);
+        return response;
+    }
+    let kind = content_type(path);
+    let body = if app.reload && kind.starts_with("text/html") {
+        inject(&entry.bytes)
+    } else {
+        entry.bytes.clone()
+    };
+    let length = body.len();
+    let mut response = typed(status, kind, if head { bytes::Bytes::new() } else { body });
+    let headers = response.headers_mut();
+    set_validators(headers, &entry, &last_modified);
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if head {
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    }
+    response
+}
+
+fn not_modified(headers: &HeaderMap, entry: &Entry, last_modified: &str) -> bool {
+    if let Some(tags) = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    {
+        return tags
+            .split(',')
+            .any(|t| t.trim() == entry.etag || t.trim() == "*");
+    }
+    headers
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|since| since == last_modified)
+}
+
+fn set_validators(headers: &mut HeaderMap, entry: &Entry, last_modified: &str) {
+    if let Ok(value) = HeaderValue::from_str(&entry.etag) {
+        headers.insert(header::ETAG, value);
+    }
+    if let Ok(value) = HeaderValue::from_str(last_modified) {
+        headers.insert(header::LAST_MODIFIED, value);
+    }
+}
+
+fn http_date(time: std::time::SystemTime) -> String {
+    let ts = jiff::Timestamp::try_from(time).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    ts.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+/// Adds the reload script before `</body>`.
+fn inject(html: &bytes::Bytes) -> bytes::Bytes {
+    let text = String::from_utf8_lossy(html);
+    match text.rfind("</body>") {
+        Some(at) => format!("{}{RELOAD_TAG}\n{}", &text[..at], &text[at..]).into(),
+        None => format!("{text}{RELOAD_TAG}").into(),
+    }
+}
+
+pub fn content_type(path: &str) -> &'static str {
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match (path, ext.as_str()) {
+        (p, _) if p.ends_with("feed.xml") => "application/atom+xml; charset=utf-8",
+        (_, "html" | "htm") => "text/html; charset=utf-8",
+        (_, "css") => "text/css; charset=utf-8",
+        (_, "js" | "mjs") => "text/javascript; charset=utf-8",
+        (_, "json") => "application/json",
+        (_, "xml") => "application/xml; charset=utf-8",
+        (_, "txt" | "md") => "text/plain; charset=utf-8",
+        (_, "svg") => "image/svg+xml",
+        (_, "png") => "image/png",
+        (_, "jpg" | "jpeg") => "image/jpeg",
+        (_, "gif") => "image/gif",
+        (_, "webp") => "image/webp",
+        (_, "ico") => "image/x-icon",
+        (_, "woff2") => "font/woff2",
+        (_, "woff") => "font/woff",
+        (_, "pdf") => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+fn typed(status: StatusCode, kind: &'static str, body: bytes::Bytes) -> Response {
+    let mut response = (status, Body::from(body)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response {
+    typed(
+        status,
+        "text/plain; charset=utf-8",
+        bytes::Bytes::from_static(text.as_bytes()),
+    )
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn index(app: &App) -> Response {
+    let mut html = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>align serve</title></head><body><main><h1>Sites</h1><ul>",
+    );
+    for (name, title) in app.store.sites() {
+        html.push_str(&format!(
+            "<li><a href=\"/{0}/\">{1}</a> <code>/{0}/</code></li>",
+            escape(&name),
+            escape(&title)
+        ));
+    }
+    html.push_str("</ul></main></body></html>\n");
+    typed(StatusCode::OK, "text/html; charset=utf-8", html.into())
+}
+
+/// Shown while no build has succeeded yet.
+fn error_page(errors: &[String]) -> Response {
+    let mut html = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head><body data-align-error=\"1\"><main><h1>The build failed</h1><ul>",
+    );
+    for line in errors {
+        html.push_str(&format!("<li><code>{}</code></li>", escape(line)));
+    }
+    html.push_str(&format!("</ul><p>Fix the files above; this page reloads by itself.</p></main>{RELOAD_TAG}</body></html>\n"));
+    typed(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "text/html; charset=utf-8",
+        html.into(),
+    )
+}
+
+fn events(store: Arc<Store>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let current = Update {
+        errors: store.errors(),
+        changed: Vec::new(),
+    };
+    let first = stream::iter((!current.errors.is_empty()).then_some(current));
+    let later = BroadcastStream::new(store.subscribe()).filter_map(|u| async move { u.ok() });
+    let stream = first.chain(later).map(|update| {
+        let data = serde_json::to_string(&update).unwrap_or_else(|_| "{}".into());
+        Ok(Event::default().event("update").data(data))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_in_every_spelling_is_refused() {
+        for raw in [
+            "/team/../secret",
+            "/team/%2e%2e/secret",
+            "/team/%2E%2E/x",
+            "/team/a%2fb",
+            "/team/a%5cb",
+            "/team/a\\b",
+            "/team//etc/passwd",
+            "//etc/passwd",
+            "/team/C:/x",
+            "/team/%00",
+            "relative",
+        ] {
+            assert_eq!(route(raw), Route::Bad, "{raw}");
+        }
+    }
+
+    #[test]
+    fn routes_files_and_folders() {
+        assert_eq!(route("/"), Route::Index);
+        assert_eq!(route("/team"), Route::Redirect("/team/".into()));
+        assert_eq!(
+            route("/team/"),
+            Route::File {
+                site: "team".into(),
+                path: "index.html".into()
+            }
+        );
+        assert_eq!(
+            route("/team/a%20b/c.html"),
+            Route::File {
+                site: "team".into(),
+                path: "a b/c.html".into()
+            }
+        );
+        assert_eq!(route("/__align/events"), Route::Events);
+    }
+
+    #[test]
+    fn reload_script_goes_before_body_end() {
+        let out = inject(&bytes::Bytes::from_static(b"<html><body>x</body></html>"));
+        assert_eq!(
+            &out[..],
+            format!("<html><body>x{RELOAD_TAG}\n</body></html>").as_bytes()
+        );
+    }
+}

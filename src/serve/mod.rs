@@ -1,0 +1,154 @@
+//! `align serve`: builds every site in memory, serves them, and rebuilds what an edit
+//! touches, telling open pages to reload.
+
+mod http;
+mod rebuild;
+mod store;
+mod watch;
+
+use std::io::Write as _;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context as _;
+
+use crate::project::Failure;
+pub use http::{Route, content_type, route};
+use rebuild::{Changes, Rebuilder};
+use store::Store;
+
+pub struct ServeOptions {
+    pub dir: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub open: bool,
+    /// Watch, rebuild and inject the reload script; off for hosting a finished build.
+    pub reload: bool,
+    pub today: Option<String>,
+    pub quiet: bool,
+}
+
+pub fn serve(options: ServeOptions) -> Result<(), Failure> {
+    let config = crate::config::load(&options.dir).map_err(Failure::Config)?;
+    let store = Arc::new(Store::default());
+    let mut rebuilder = Rebuilder::new(&options.dir, options.today.clone());
+    let started = Instant::now();
+    match rebuilder.rebuild(Changes {
+        config: true,
+        theme: true,
+    }) {
+        Ok(built) => {
+            print_warnings(&built.warnings, options.quiet);
+            store.publish(built.sites, built.titles);
+            if !options.quiet {
+                eprintln!("built in {} ms", started.elapsed().as_millis());
+            }
+        }
+        Err(errors) => {
+            for line in &errors {
+                eprintln!("{line}");
+            }
+            store.fail(errors);
+        }
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the server runtime")?;
+    runtime.block_on(run(options, config, store, rebuilder))
+}
+
+async fn run(
+    options: ServeOptions,
+    config: crate::config::Config,
+    store: Arc<Store>,
+    rebuilder: Rebuilder,
+) -> Result<(), Failure> {
+    let address = SocketAddr::new(options.bind, options.port);
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| format!("cannot listen on {address}"))?;
+    let local = listener.local_addr().context("no local address")?;
+    let base = format!("http://{local}/");
+    println!("serving at {base}");
+    for name in config.sites.keys() {
+        println!("  {name}: {base}{name}/");
+    }
+    let _ = std::io::stdout().flush();
+    if options.open {
+        open_browser(&base);
+    }
+    if options.reload {
+        let changelog = config.import.changelog.clone();
+        let watcher = watch::ProjectWatcher::new(&options.dir, changelog)
+            .context("cannot watch the project")?;
+        let store = store.clone();
+        let quiet = options.quiet;
+        std::thread::spawn(move || watch_loop(watcher, rebuilder, &store, quiet));
+    }
+    let app = Arc::new(http::App {
+        store,
+        reload: options.reload,
+    });
+    axum::serve(listener, http::router(app))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("server stopped")?;
+    Ok(())
+}
+
+fn watch_loop(
+    watcher: watch::ProjectWatcher,
+    mut rebuilder: Rebuilder,
+    store: &Store,
+    quiet: bool,
+) {
+    while let Some(changes) = watcher.next() {
+        let started = Instant::now();
+        match rebuilder.rebuild(changes) {
+            Ok(built) => {
+                print_warnings(&built.warnings, quiet);
+                let changed = store.publish(built.sites, built.titles);
+                if !quiet {
+                    eprintln!(
+                        "rebuilt in {} ms: {} file(s) changed",
+                        started.elapsed().as_millis(),
+                        changed.len()
+                    );
+                }
+            }
+            Err(errors) => {
+                eprintln!(
+                    "rebuild failed in {} ms; still serving the last good build:",
+                    started.elapsed().as_millis()
+                );
+                for line in &errors {
+                    eprintln!("{line}");
+                }
+                store.fail(errors);
+            }
+        }
+    }
+}
+
+fn print_warnings(warnings: &[String], quiet: bool) {
+    if !quiet {
+        for line in warnings {
+            eprintln!("{line}");
+        }
+    }
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let _ = std::process::Command::new(opener).arg(url).spawn();
+}

@@ -1,0 +1,46 @@
+// Live reload for `align serve`: reloads this page when its output changed, and shows the
+// errors of a broken edit over the page until they are fixed.
+(function () {
+  "use strict";
+  var OVERLAY_ID = "align-error-overlay";
+
+  function currentPath() {
+    var p = decodeURIComponent(window.location.pathname);
+    return p.charAt(p.length - 1) === "/" ? p + "index.html" : p;
+  }
+
+  function showErrors(errors) {
+    var box = document.getElementById(OVERLAY_ID);
+    if (!box) {
+      box = document.createElement("div");
+      box.id = OVERLAY_ID;
+      box.className = "overlay";
+      box.setAttribute("role", "alert");
+      document.body.appendChild(box);
+    }
+    box.textContent = "";
+    var title = document.createElement("strong");
+    title.textContent = "The last edit broke the build (" + errors.length + " error" + (errors.length === 1 ? "" : "s") + "); showing the last good version.";
+    box.appendChild(title);
+    var list = document.createElement("ul");
+    errors.forEach(function (line) {
+      var item = document.createElement("li");
+      item.textContent = line;
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+  }
+
+  var source = new EventSource("/__align/events");
+  source.addEventListener("update", function (event) {
+    var update = JSON.parse(event.data);
+    if (update.errors.length > 0) {
+      showErrors(update.errors);
+      return;
+    }
+    var hadOverlay = !!document.getElementById(OVERLAY_ID);
+    if (hadOverlay || document.body.getAttribute("data-align-error") === "1" || update.changed.indexOf(currentPath()) >= 0) {
+      window.location.reload();
+    }
+  });
+})();

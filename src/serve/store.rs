@@ -1,0 +1,126 @@
+//! What `serve` serves: every site's files in memory, the errors of the last rebuild, and
+//! the channel that tells open pages to reload.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::RwLock;
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+/// One served file.
+#[derive(Clone)]
+pub struct Entry {
+    pub bytes: Bytes,
+    pub etag: String,
+    pub modified: SystemTime,
+}
+
+/// Sent to open pages after each rebuild.
+#[derive(Clone, Debug, Serialize)]
+pub struct Update {
+    /// Errors of the last rebuild; while there are any, the last good build is served.
+    pub errors: Vec<String>,
+    /// URL paths whose bytes changed (`/team/index.html`).
+    pub changed: Vec<String>,
+}
+
+pub struct Store {
+    sites: RwLock<BTreeMap<String, HashMap<String, Entry>>>,
+    titles: RwLock<BTreeMap<String, String>>,
+    errors: RwLock<Vec<String>>,
+    updates: broadcast::Sender<Update>,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store {
+            sites: RwLock::default(),
+            titles: RwLock::default(),
+            errors: RwLock::default(),
+            updates: broadcast::channel(64).0,
+        }
+    }
+}
+
+impl Store {
+    pub fn get(&self, site: &str, path: &str) -> Option<Entry> {
+        let sites = self.sites.read().unwrap_or_else(|e| e.into_inner());
+        sites.get(site)?.get(path).cloned()
+    }
+
+    pub fn has_site(&self, site: &str) -> bool {
+        self.sites
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(site)
+    }
+
+    /// Site names and titles, for the index at `/`.
+    pub fn sites(&self) -> Vec<(String, String)> {
+        let titles = self.titles.read().unwrap_or_else(|e| e.into_inner());
+        titles.iter().map(|(n, t)| (n.clone(), t.clone())).collect()
+    }
+
+    pub fn errors(&self) -> Vec<String> {
+        self.errors
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Update> {
+        self.updates.subscribe()
+    }
+
+    /// Replaces every site with a new build; returns the URL paths whose bytes changed.
+    pub fn publish(
+        &self,
+        built: BTreeMap<String, HashMap<String, Bytes>>,
+        titles: BTreeMap<String, String>,
+    ) -> Vec<String> {
+        let now = SystemTime::now();
+        let mut sites = self.sites.write().unwrap_or_else(|e| e.into_inner());
+        let mut changed = Vec::new();
+        let mut next = BTreeMap::new();
+        for (site, files) in built {
+            let old = sites.get(&site);
+            let mut entries = HashMap::with_capacity(files.len());
+            for (path, bytes) in files {
+                let previous = old.and_then(|o| o.get(&path)).filter(|e| e.bytes == bytes);
+                let entry = match previous {
+                    Some(entry) => entry.clone(),
+                    None => {
+                        changed.push(format!("/{site}/{path}"));
+                        Entry {
+                            etag: format!("\"{}\"", &blake3::hash(&bytes).to_hex()[..32]),
+                            bytes,
+                            modified: now,
+                        }
+                    }
+                };
+                entries.insert(path, entry);
+            }
+            next.insert(site, entries);
+        }
+        *sites = next;
+        *self.titles.write().unwrap_or_else(|e| e.into_inner()) = titles;
+        *self.errors.write().unwrap_or_else(|e| e.into_inner()) = Vec::new();
+        changed.sort();
+        let _ = self.updates.send(Update {
+            errors: Vec::new(),
+            changed: changed.clone(),
+        });
+        changed
+    }
+
+    /// Keeps the last good build and tells open pages what is wrong.
+    pub fn fail(&self, errors: Vec<String>) {
+        *self.errors.write().unwrap_or_else(|e| e.into_inner()) = errors.clone();
+        let _ = self.updates.send(Update {
+            errors,
+            changed: Vec::new(),
+        });
+    }
+}

@@ -1,0 +1,141 @@
+//! Watches the project for edits, ignoring editor temp and swap files, and groups a burst
+//! of events (an editor's write-then-rename save) into one rebuild.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher};
+
+use super::rebuild::Changes;
+
+/// How long the project must be quiet before a rebuild starts.
+const QUIET: Duration = Duration::from_millis(25);
+/// A rebuild starts at the latest this long after the first event of a burst.
+const MAX_WAIT: Duration = Duration::from_millis(400);
+
+pub struct ProjectWatcher {
+    _watcher: notify::RecommendedWatcher,
+    events: mpsc::Receiver<notify::Result<notify::Event>>,
+    dir: PathBuf,
+    changelog: Option<PathBuf>,
+}
+
+impl ProjectWatcher {
+    pub fn new(dir: &Path, changelog: Option<PathBuf>) -> notify::Result<Self> {
+        let (tx, events) = mpsc::channel();
+        let mut watcher = notify::recommended_watcher(tx)?;
+        watcher.watch(dir, RecursiveMode::Recursive)?;
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        let changelog = changelog.map(|c| dir.join(c));
+        Ok(ProjectWatcher {
+            _watcher: watcher,
+            events,
+            dir,
+            changelog,
+        })
+    }
+
+    /// Blocks until a relevant burst of changes has settled; `None` when watching stopped.
+    pub fn next(&self) -> Option<Changes> {
+        loop {
+            let first = self.events.recv().ok()?;
+            let Some(mut changes) = self.classify(first) else {
+                continue;
+            };
+            let started = Instant::now();
+            loop {
+                let left = MAX_WAIT.saturating_sub(started.elapsed());
+                match self.events.recv_timeout(QUIET.min(left)) {
+                    Ok(event) => {
+                        if let Some(more) = self.classify(event) {
+                            changes.config |= more.config;
+                            changes.theme |= more.theme;
+                        }
+                        if left.is_zero() {
+                            return Some(changes);
+                        }
+                    }
+                    Err(mpsc::RecvTimeoutError::Timeout) => return Some(changes),
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+                }
+            }
+        }
+    }
+
+    /// What an event means for the build, or `None` when it does not matter.
+    fn classify(&self, event: notify::Result<notify::Event>) -> Option<Changes> {
+        let event = event.ok()?;
+        if matches!(event.kind, notify::EventKind::Access(_)) {
+            return None;
+        }
+        let mut relevant = None;
+        for path in &event.paths {
+            let Some(change) = self.classify_path(path) else {
+                continue;
+            };
+            let acc: &mut Changes = relevant.get_or_insert_with(Changes::default);
+            acc.config |= change.config;
+            acc.theme |= change.theme;
+        }
+        relevant
+    }
+
+    fn classify_path(&self, path: &Path) -> Option<Changes> {
+        if is_editor_noise(path) {
+            return None;
+        }
+        if self.changelog.as_deref() == Some(path) {
+            return Some(Changes::default());
+        }
+        let rel = path.strip_prefix(&self.dir).ok()?;
+        let top = rel.components().next()?.as_os_str().to_str()?;
+        match top {
+            "align.toml" => Some(Changes {
+                config: true,
+                theme: false,
+            }),
+            "templates" | "static" => Some(Changes {
+                config: false,
+                theme: true,
+            }),
+            "content" => Some(Changes::default()),
+            _ => None,
+        }
+    }
+}
+
+/// Swap, backup and temporary files editors write next to the real one.
+pub fn is_editor_noise(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return true;
+    };
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name == "4913"
+        || [
+            ".swp",
+            ".swx",
+            ".swo",
+            ".tmp",
+            ".bak",
+            ".part",
+            ".crdownload",
+        ]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_noise_is_ignored() {
+        for noise in [".x.md.swp", "x.md~", "4913", "#x.md#", ".#x.md", "x.md.tmp"] {
+            assert!(is_editor_noise(Path::new(noise)), "{noise}");
+        }
+        assert!(!is_editor_noise(Path::new("content/x.md")));
+    }
+}
