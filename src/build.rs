@@ -90,8 +90,32 @@ pub fn render_sites(
         };
         render::render_site(renderer, &input, &|path, bytes| sink(name, path, bytes))
             .with_context(|| format!("building site `{name}`"))?;
+        for (path, bytes) in site_assets(project, &view)? {
+            sink(name, &path, bytes)?;
+        }
     }
     Ok(())
+}
+
+/// The linked files of the documents a site shows, each once.
+fn site_assets(project: &Project, view: &SiteView<'_>) -> anyhow::Result<Vec<(String, Bytes)>> {
+    let mut paths: Vec<&str> = project
+        .assets
+        .iter()
+        .filter(|(doc, _)| view.shows(*doc))
+        .map(|(_, path)| path.as_str())
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    paths
+        .into_iter()
+        .map(|path| {
+            let file = project.dir.join(crate::load::CONTENT_DIR).join(path);
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            Ok((path.to_string(), Bytes::from(bytes)))
+        })
+        .collect()
 }
 
 fn select_sites(project: &Project, wanted: &[String]) -> Result<Vec<String>, Failure> {

@@ -376,7 +376,7 @@ fn duplicate(
 }
 
 /// Resolves `.` and `..` without touching the disk; `None` when it climbs out of the project.
-fn normalise(path: &Path) -> Option<PathBuf> {
+pub fn normalise(path: &Path) -> Option<PathBuf> {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
@@ -393,7 +393,7 @@ fn normalise(path: &Path) -> Option<PathBuf> {
     Some(out)
 }
 
-fn percent_decode(text: &str) -> std::borrow::Cow<'_, str> {
+pub fn percent_decode(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains('%') {
         return std::borrow::Cow::Borrowed(text);
     }

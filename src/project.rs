@@ -33,6 +33,9 @@ pub struct Project {
     pub graph: Graph,
     /// Errors and warnings, sorted by place.
     pub diagnostics: Vec<Diagnostic>,
+    /// Local files documents link to (images, attachments): the document and the file's
+    /// path under `content/`. Each site publishes those of the documents it shows.
+    pub assets: Vec<(usize, String)>,
 }
 
 /// Output names a document may not take, because the site itself writes there.
@@ -68,6 +71,8 @@ impl Project {
         let mut diagnostics = loaded.diagnostics;
         diagnostics.extend(graph_diags);
         diagnostics.extend(reserved_paths(dir, &loaded.docs));
+        let (assets, asset_diags) = assets(dir, &loaded.docs);
+        diagnostics.extend(asset_diags);
         diag::sort(&mut diagnostics);
         Project {
             dir: dir.to_path_buf(),
@@ -75,6 +80,7 @@ impl Project {
             docs: loaded.docs,
             graph,
             diagnostics,
+            assets,
         }
     }
 
@@ -103,4 +109,43 @@ fn reserved_paths(dir: &Path, docs: &[Document]) -> Vec<Diagnostic> {
             )
         })
         .collect()
+}
+
+/// Finds the local files documents link to; a missing one is a warning (records written
+/// elsewhere often link to files that were not copied along).
+fn assets(dir: &Path, docs: &[Document]) -> (Vec<(usize, String)>, Vec<Diagnostic>) {
+    let mut found = Vec::new();
+    let mut diags = Vec::new();
+    for (i, doc) in docs.iter().enumerate() {
+        for link in &doc.assets {
+            let path = link.text.split(['#', '?']).next().unwrap_or_default();
+            let decoded = crate::graph::percent_decode(path);
+            let joined = doc.source.parent().unwrap_or(Path::new("")).join(&*decoded);
+            let location = Location::new(dir.join(&doc.source), link.line, link.col);
+            let published = crate::graph::normalise(&joined)
+                .and_then(|p| {
+                    p.strip_prefix(load::CONTENT_DIR)
+                        .ok()
+                        .map(Path::to_path_buf)
+                })
+                .filter(|p| p.components().count() > 0);
+            match published {
+                Some(rel) if dir.join(load::CONTENT_DIR).join(&rel).is_file() => {
+                    found.push((i, rel.to_string_lossy().replace('\\', "/")));
+                }
+                Some(_) => diags.push(Diagnostic::warning(
+                    location,
+                    format!("link to a missing file `{}`", link.text),
+                )),
+                None => diags.push(Diagnostic::warning(
+                    location,
+                    format!(
+                        "link to `{}` points outside content/; the file is not published",
+                        link.text
+                    ),
+                )),
+            }
+        }
+    }
+    (found, diags)
 }

@@ -43,6 +43,8 @@ pub struct BodyFacts {
     pub headings: Vec<Heading>,
     /// Links that name other documents (relative `.md` paths and wiki links).
     pub refs: Vec<RefText>,
+    /// Links and images to other local files.
+    pub assets: Vec<RefText>,
 }
 
 /// Scans a body; `first_line` is the file line of the body's first line.
@@ -73,6 +75,11 @@ pub fn scan(body: &str, first_line: usize) -> BodyFacts {
             }) => {
                 let wiki_label = matches!(link_type, LinkType::WikiLink { has_pothole: true });
                 let is_wiki = matches!(link_type, LinkType::WikiLink { .. });
+                if !is_wiki && is_local_file(&dest_url) {
+                    facts
+                        .assets
+                        .push(asset(&index, first_line, &dest_url, range.start));
+                }
                 if is_wiki || is_document_link(&dest_url) {
                     link = Some((
                         dest_url.to_string(),
@@ -81,6 +88,11 @@ pub fn scan(body: &str, first_line: usize) -> BodyFacts {
                         String::new(),
                     ));
                 }
+            }
+            Event::Start(Tag::Image { dest_url, .. }) if is_local_file(&dest_url) => {
+                facts
+                    .assets
+                    .push(asset(&index, first_line, &dest_url, range.start));
             }
             Event::End(TagEnd::Link) => {
                 if let Some((dest, labelled, start, label)) = link.take() {
@@ -109,6 +121,18 @@ pub fn scan(body: &str, first_line: usize) -> BodyFacts {
     facts
 }
 
+fn asset(index: &LineIndex, first_line: usize, dest: &str, offset: usize) -> RefText {
+    let (line, col) = index.locate(offset);
+    RefText {
+        kind: RelKind::Mentions,
+        text: dest.to_string(),
+        label: None,
+        line: first_line + line,
+        col,
+        inverse: false,
+    }
+}
+
 fn level_number(level: HeadingLevel) -> u8 {
     level as u8
 }
@@ -120,6 +144,14 @@ pub fn is_document_link(dest: &str) -> bool {
     }
     let path = dest.split(['#', '?']).next().unwrap_or(dest);
     path.ends_with(".md")
+}
+
+/// A relative link to a file that is not a Markdown document.
+fn is_local_file(dest: &str) -> bool {
+    !dest.is_empty()
+        && !has_scheme(dest)
+        && !dest.starts_with(['#', '/'])
+        && !is_document_link(dest)
 }
 
 /// `http:`, `mailto:`, `javascript:` ... anything with a URL scheme.

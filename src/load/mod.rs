@@ -326,6 +326,7 @@ impl DocReader<'_> {
         let facts = body::scan(&doc.body, doc.body_line);
         doc.headings = facts.headings;
         doc.refs.extend(facts.refs);
+        doc.assets = facts.assets;
     }
 }
 

@@ -210,6 +210,8 @@ pub struct Document {
     pub breaking: bool,
 
     pub refs: Vec<RefText>,
+    /// Links and images to local files that are not documents (`diagram.png`).
+    pub assets: Vec<RefText>,
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// Line of each frontmatter field, for diagnostics.
     pub field_lines: Vec<(String, usize)>,
