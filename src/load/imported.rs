@@ -190,13 +190,8 @@ fn release_document(
         Some(suffix) => format!("{version} — {suffix}"),
         None => version.to_string(),
     };
-    let status = if release.yanked {
-        "yanked"
-    } else if release.date.is_some() {
-        "released"
-    } else {
-        "planned"
-    };
+    // A version listed in a changelog has shipped, dated or not; `Unreleased` is kept apart.
+    let status = if release.yanked { "yanked" } else { "released" };
     Document {
         source: file.to_path_buf(),
         path_id: folder.to_string(),
