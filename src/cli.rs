@@ -59,6 +59,24 @@ pub enum Command {
         #[arg(long)]
         today: Option<String>,
     },
+    /// Write a new document from its kind's template and print its path.
+    New {
+        /// strategy, objective, initiative, release, decision, change or page.
+        kind: String,
+        /// The document's title.
+        title: String,
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(long)]
+        today: Option<String>,
+    },
+    /// Write a starter project (refuses to overwrite one).
+    Init {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(long)]
+        today: Option<String>,
+    },
     /// Report every error and warning without writing anything.
     Check {
         #[arg(default_value = ".")]
@@ -95,6 +113,13 @@ pub fn run(cli: Cli) -> i32 {
             sites,
             today,
         } => run_build(&cli_flags(cli.quiet), dir, out, sites, today),
+        Command::New {
+            kind,
+            title,
+            dir,
+            today,
+        } => run_new(&kind, &title, &dir, today),
+        Command::Init { dir, today } => run_init(&dir, today),
         Command::Serve {
             dir,
             port,
@@ -142,7 +167,8 @@ fn run_build(
 ) -> Result<i32, Failure> {
     let started = Instant::now();
     let today = crate::today::resolve(today.as_deref())?;
-    let project = Project::open(&dir)?;
+    let mut project = Project::open(&dir)?;
+    project.check(today);
     print_diagnostics(project.warnings(), flags.quiet);
     let out = out.unwrap_or_else(|| dir.join("public"));
     let options = BuildOptions {
@@ -171,8 +197,9 @@ fn run_check(
     deny_warnings: bool,
     today: Option<String>,
 ) -> Result<i32, Failure> {
-    let _today = crate::today::resolve(today.as_deref())?;
-    let project = Project::open(&dir)?;
+    let today = crate::today::resolve(today.as_deref())?;
+    let mut project = Project::open(&dir)?;
+    project.check(today);
     let diags = &project.diagnostics;
     match format {
         Format::Text => {
@@ -188,10 +215,7 @@ fn run_check(
                 plural(diags.len() - errors)
             );
         }
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(diags).unwrap_or_default()
-        ),
+        Format::Json => println!("{}", crate::check::to_json(diags)),
         Format::Github => {
             for d in diags {
                 println!("{}", github_annotation(d));
@@ -200,6 +224,30 @@ fn run_check(
     }
     let failed = project.error_count() > 0 || (deny_warnings && !diags.is_empty());
     Ok(i32::from(failed))
+}
+
+fn run_new(
+    kind: &str,
+    title: &str,
+    dir: &std::path::Path,
+    today: Option<String>,
+) -> Result<i32, Failure> {
+    let Some(kind) = crate::model::Kind::parse(kind) else {
+        let names: Vec<&str> = crate::model::Kind::ALL.iter().map(|k| k.as_str()).collect();
+        return Err(anyhow::anyhow!("unknown kind `{kind}` (kinds: {})", names.join(", ")).into());
+    };
+    let today = crate::today::resolve(today.as_deref())?;
+    let path = crate::scaffold::new_document(dir, kind, title, today)?;
+    println!("{}", path.display());
+    Ok(0)
+}
+
+fn run_init(dir: &std::path::Path, today: Option<String>) -> Result<i32, Failure> {
+    let today = crate::today::resolve(today.as_deref())?;
+    for path in crate::scaffold::init(dir, today)? {
+        println!("{}", path.display());
+    }
+    Ok(0)
 }
 
 fn plural(n: usize) -> &'static str {

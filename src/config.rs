@@ -32,6 +32,8 @@ pub struct Config {
     pub folders: BTreeMap<String, Kind>,
     #[serde(default)]
     pub import: ImportConfig,
+    #[serde(default)]
+    pub check: crate::check::CheckConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -214,6 +216,14 @@ fn validate(config: &Config, text: &str) -> Vec<Diagnostic> {
         error(
             "current_period",
             format!("current_period `{period}` is not a period such as 2026-Q1, 2026-H1 or 2026"),
+        );
+    }
+    for rule in crate::check::unknown_rules(&config.check) {
+        error(
+            &rule,
+            format!(
+                "unknown rule `{rule}` in [check.rules]; `align check --format json` names every rule"
+            ),
         );
     }
     errors

@@ -526,6 +526,7 @@ mod tests {
             current: None,
             confidence: None,
             checkins: vec![],
+            line: 0,
         }];
         docs[1].refs.push(reference(RelKind::Parent, "s"));
         docs[2].refs.push(reference(RelKind::Drives, "o#kr1"));

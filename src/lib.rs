@@ -2,6 +2,7 @@
 
 pub mod audience;
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diag;
@@ -11,6 +12,7 @@ pub mod load;
 pub mod model;
 pub mod project;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod theme;
 pub mod today;

@@ -84,6 +84,22 @@ impl Project {
         }
     }
 
+    /// Runs the alignment rules as of `today` and applies `[check.rules]` severities to
+    /// every diagnostic.
+    pub fn check(&mut self, today: jiff::civil::Date) {
+        let ctx = crate::check::Ctx {
+            dir: &self.dir,
+            config: &self.config,
+            docs: &self.docs,
+            graph: &self.graph,
+            today,
+        };
+        let mut found = crate::check::run(&ctx);
+        found.extend(std::mem::take(&mut self.diagnostics));
+        self.diagnostics = crate::check::apply_levels(found, &self.config.check);
+        diag::sort(&mut self.diagnostics);
+    }
+
     pub fn error_count(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
@@ -133,17 +149,23 @@ fn assets(dir: &Path, docs: &[Document]) -> (Vec<(usize, String)>, Vec<Diagnosti
                 Some(rel) if dir.join(load::CONTENT_DIR).join(&rel).is_file() => {
                     found.push((i, rel.to_string_lossy().replace('\\', "/")));
                 }
-                Some(_) => diags.push(Diagnostic::warning(
-                    location,
-                    format!("link to a missing file `{}`", link.text),
-                )),
-                None => diags.push(Diagnostic::warning(
-                    location,
-                    format!(
-                        "link to `{}` points outside content/; the file is not published",
-                        link.text
-                    ),
-                )),
+                Some(_) => diags.push(
+                    Diagnostic::warning(
+                        location,
+                        format!("link to a missing file `{}`", link.text),
+                    )
+                    .with_rule("missing-file"),
+                ),
+                None => diags.push(
+                    Diagnostic::warning(
+                        location,
+                        format!(
+                            "link to `{}` points outside content/; the file is not published",
+                            link.text
+                        ),
+                    )
+                    .with_rule("missing-file"),
+                ),
             }
         }
     }

@@ -188,7 +188,10 @@ impl Fields<'_> {
                     message: format!("duplicate key result id `{}` in this objective", kr.id),
                     warning: false,
                 }),
-                Ok(kr) => krs.push(kr),
+                Ok(mut kr) => {
+                    kr.line = line;
+                    krs.push(kr);
+                }
                 Err(message) => {
                     let name = if id.is_empty() {
                         format!("#{}", i + 1)

@@ -76,7 +76,7 @@ pub fn apply_body(doc: &mut Document, diags: &mut Vec<Diagnostic>, shown: &Path)
             None => {
                 let loc = Location::new(shown, first + date.line.saturating_sub(1), 1);
                 let message = format!("cannot read date `{}`; kept as written", date.value);
-                diags.push(Diagnostic::warning(loc, message));
+                diags.push(Diagnostic::warning(loc, message).with_rule("unreadable-date"));
                 DateText::Raw(date.value.clone())
             }
         });

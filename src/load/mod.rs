@@ -257,7 +257,7 @@ impl DocReader<'_> {
         for issue in fields.issues {
             let loc = Location::new(self.shown, issue.line, 1);
             self.diags.push(if issue.warning {
-                Diagnostic::warning(loc, issue.message)
+                Diagnostic::warning(loc, issue.message).with_rule("unreadable-date")
             } else {
                 Diagnostic::error(loc, issue.message)
             });

@@ -39,6 +39,9 @@ pub struct KeyResult {
     pub confidence: Option<f64>,
     #[serde(default)]
     pub checkins: Vec<Checkin>,
+    /// Where the key result is written (its `id` line), for diagnostics.
+    #[serde(skip)]
+    pub line: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -152,6 +155,7 @@ mod tests {
             current,
             confidence: None,
             checkins: vec![],
+            line: 0,
         }
     }
 

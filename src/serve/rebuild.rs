@@ -66,7 +66,8 @@ impl Rebuilder {
 
     fn build(&mut self) -> Result<Built, Failure> {
         let today = crate::today::resolve(self.today.as_deref())?;
-        let project = Project::open_cached(&self.dir, &mut self.cache)?;
+        let mut project = Project::open_cached(&self.dir, &mut self.cache)?;
+        project.check(today);
         if project.error_count() > 0 {
             return Err(Failure::Content(project.diagnostics));
         }

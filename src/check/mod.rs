@@ -1,0 +1,337 @@
+//! `align check`: alignment rules that make drift visible. Each rule has an id, a default
+//! severity and a paragraph in `docs/checks.md`; `align.toml`'s `[check.rules]` can raise,
+//! lower or turn off any of them.
+
+mod decisions;
+mod okrs;
+mod plans;
+mod publishing;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use jiff::civil::Date;
+use serde::Deserialize;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Location, Severity};
+use crate::graph::Graph;
+use crate::model::Document;
+
+/// A rule's id, its default severity and a one-line summary (the long form is in docs/checks.md).
+pub struct Rule {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+}
+
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "broken-reference",
+        severity: Severity::Error,
+        summary: "a reference names no document, key result or heading",
+    },
+    Rule {
+        id: "duplicate-id",
+        severity: Severity::Error,
+        summary: "two documents share an id or path id",
+    },
+    Rule {
+        id: "missing-file",
+        severity: Severity::Warning,
+        summary: "a link or image points at a local file that does not exist",
+    },
+    Rule {
+        id: "unreadable-date",
+        severity: Severity::Warning,
+        summary: "an imported record's date could not be read and is kept as written",
+    },
+    Rule {
+        id: "orphan-initiative",
+        severity: Severity::Warning,
+        summary: "an initiative drives no objective or key result",
+    },
+    Rule {
+        id: "objective-without-key-results",
+        severity: Severity::Warning,
+        summary: "an objective has no key results",
+    },
+    Rule {
+        id: "undriven-key-result",
+        severity: Severity::Warning,
+        summary: "no initiative drives a key result of an active objective",
+    },
+    Rule {
+        id: "period-ended",
+        severity: Severity::Warning,
+        summary: "an active objective's period has ended",
+    },
+    Rule {
+        id: "open-in-past-period",
+        severity: Severity::Warning,
+        summary: "an open initiative drives only objectives of ended periods",
+    },
+    Rule {
+        id: "review-overdue",
+        severity: Severity::Warning,
+        summary: "a document's review_by date has passed",
+    },
+    Rule {
+        id: "stale",
+        severity: Severity::Warning,
+        summary: "a document was not updated within the configured number of days",
+    },
+    Rule {
+        id: "after-release",
+        severity: Severity::Warning,
+        summary: "an initiative targets a date after its release's date",
+    },
+    Rule {
+        id: "release-overdue",
+        severity: Severity::Warning,
+        summary: "a release dated in the past is still planned",
+    },
+    Rule {
+        id: "dependency-order",
+        severity: Severity::Warning,
+        summary: "an initiative ends after an initiative that depends on it starts",
+    },
+    Rule {
+        id: "outside-period",
+        severity: Severity::Warning,
+        summary: "an initiative's dates lie outside its objective's period",
+    },
+    Rule {
+        id: "superseded-without-successor",
+        severity: Severity::Warning,
+        summary: "a superseded decision has no accepted successor",
+    },
+    Rule {
+        id: "supersession-cycle",
+        severity: Severity::Error,
+        summary: "decisions supersede each other in a cycle",
+    },
+    Rule {
+        id: "supersedes-unaccepted",
+        severity: Severity::Warning,
+        summary: "a decision supersedes one that was never accepted",
+    },
+    Rule {
+        id: "kr-target-equals-baseline",
+        severity: Severity::Warning,
+        summary: "a key result's target equals its baseline",
+    },
+    Rule {
+        id: "kr-implausible-value",
+        severity: Severity::Warning,
+        summary: "a key result's value is outside any plausible range",
+    },
+    Rule {
+        id: "confidence-out-of-range",
+        severity: Severity::Error,
+        summary: "a confidence is outside 0–1",
+    },
+    Rule {
+        id: "checkin-outside-period",
+        severity: Severity::Warning,
+        summary: "a check-in is dated outside its objective's period",
+    },
+    Rule {
+        id: "too-many-key-results",
+        severity: Severity::Warning,
+        summary: "an objective has more than five key results",
+    },
+    Rule {
+        id: "public-links-internal",
+        severity: Severity::Warning,
+        summary: "a public document references one its public site does not show",
+    },
+    Rule {
+        id: "empty-public-home",
+        severity: Severity::Warning,
+        summary: "a public site's home page would be empty",
+    },
+    Rule {
+        id: "change-without-category",
+        severity: Severity::Warning,
+        summary: "a change in a released release has no category",
+    },
+    Rule {
+        id: "breaking-in-minor-release",
+        severity: Severity::Warning,
+        summary: "a breaking change ships in a minor or patch release of a semver product",
+    },
+];
+
+/// `[check]` in align.toml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckConfig {
+    /// A document not updated for this many days is stale (needs `updated` or `created`).
+    #[serde(default = "default_stale_days")]
+    pub stale_after_days: u32,
+    /// Rule id → `error`, `warning` or `off`.
+    #[serde(default)]
+    pub rules: BTreeMap<String, Level>,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            stale_after_days: default_stale_days(),
+            rules: BTreeMap::new(),
+        }
+    }
+}
+
+fn default_stale_days() -> u32 {
+    180
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Off,
+}
+
+/// What every rule reads.
+pub struct Ctx<'a> {
+    pub dir: &'a Path,
+    pub config: &'a Config,
+    pub docs: &'a [Document],
+    pub graph: &'a Graph,
+    pub today: Date,
+}
+
+impl Ctx<'_> {
+    /// A finding at a field of a document (its line, else the top of the file).
+    fn at(&self, rule: &'static str, doc: usize, field: &str, message: String) -> Diagnostic {
+        let d = &self.docs[doc];
+        self.at_line(rule, doc, d.field_line(field), message)
+    }
+
+    fn at_line(&self, rule: &'static str, doc: usize, line: usize, message: String) -> Diagnostic {
+        let location = Location::new(self.dir.join(&self.docs[doc].source), line, 1);
+        Diagnostic::warning(location, message).with_rule(rule)
+    }
+
+    /// Adds "the other document" as a related location.
+    fn related(&self, diag: Diagnostic, other: usize, field: &str, note: &str) -> Diagnostic {
+        let d = &self.docs[other];
+        let location = Location::new(self.dir.join(&d.source), d.field_line(field), 1);
+        diag.with_related(location, note)
+    }
+
+    fn name(&self, doc: usize) -> String {
+        let d = &self.docs[doc];
+        match &d.id {
+            Some(id) => format!("{id} ({})", d.title),
+            None => format!("`{}` ({})", d.path_id, d.title),
+        }
+    }
+
+    fn status(&self, doc: usize) -> Option<&str> {
+        self.graph.status[doc].as_deref()
+    }
+
+    fn is_open(&self, doc: usize) -> bool {
+        !matches!(self.status(doc), Some("shipped" | "cancelled"))
+    }
+}
+
+/// Runs every rule and applies the configured severities.
+pub fn run(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    found.extend(plans::orphans(ctx));
+    found.extend(okrs::structure(ctx));
+    found.extend(plans::periods(ctx));
+    found.extend(plans::staleness(ctx));
+    found.extend(plans::schedule(ctx));
+    found.extend(decisions::lifecycle(ctx));
+    found.extend(okrs::sanity(ctx));
+    found.extend(publishing::leaks(ctx));
+    found.extend(publishing::changelog(ctx));
+    apply_levels(found, &ctx.config.check)
+}
+
+/// Sets each diagnostic's severity from `[check.rules]`, dropping rules turned off. Also
+/// applies to rule-tagged diagnostics from loading (broken references, duplicate ids).
+pub fn apply_levels(diags: Vec<Diagnostic>, config: &CheckConfig) -> Vec<Diagnostic> {
+    diags
+        .into_iter()
+        .filter_map(|mut d| {
+            let Some(rule) = d.rule else { return Some(d) };
+            let default = RULES
+                .iter()
+                .find(|r| r.id == rule)
+                .map_or(d.severity, |r| r.severity);
+            d.severity = match config.rules.get(rule) {
+                Some(Level::Off) => return None,
+                Some(Level::Error) => Severity::Error,
+                Some(Level::Warning) => Severity::Warning,
+                None if d.severity == Severity::Error => Severity::Error,
+                None => default,
+            };
+            Some(d)
+        })
+        .collect()
+}
+
+/// Unknown rule ids in `[check.rules]`, for config validation.
+pub fn unknown_rules(config: &CheckConfig) -> Vec<String> {
+    config
+        .rules
+        .keys()
+        .filter(|k| !RULES.iter().any(|r| r.id == k.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// The stable JSON shape of a diagnostic (documented in docs/checks.md).
+#[derive(serde::Serialize)]
+pub struct JsonDiagnostic<'a> {
+    pub rule: Option<&'a str>,
+    pub severity: &'a str,
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
+    pub related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(serde::Serialize)]
+pub struct JsonRelated<'a> {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: &'a str,
+}
+
+pub fn to_json(diags: &[Diagnostic]) -> String {
+    let list: Vec<JsonDiagnostic<'_>> = diags
+        .iter()
+        .map(|d| JsonDiagnostic {
+            rule: d.rule,
+            severity: d.severity.as_str(),
+            path: d.location.path.display().to_string(),
+            line: d.location.line,
+            column: d.location.col,
+            message: &d.message,
+            help: d.help.as_deref(),
+            related: d
+                .related
+                .iter()
+                .map(|r| JsonRelated {
+                    path: r.location.path.display().to_string(),
+                    line: r.location.line,
+                    column: r.location.col,
+                    message: &r.message,
+                })
+                .collect(),
+        })
+        .collect();
+    serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".to_string())
+}

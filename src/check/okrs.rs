@@ -1,0 +1,136 @@
+//! Rules about objectives and key results.
+
+use super::Ctx;
+use crate::diag::Diagnostic;
+use crate::model::{KeyResult, Kind, RelKind};
+
+const MAX_KEY_RESULTS: usize = 5;
+
+pub fn structure(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, doc) in ctx.docs.iter().enumerate() {
+        if doc.kind != Kind::Objective || matches!(ctx.status(i), Some("cancelled" | "draft")) {
+            continue;
+        }
+        if doc.key_results.is_empty() {
+            let message = format!(
+                "objective {} has no key results: nothing says how success is measured",
+                ctx.name(i)
+            );
+            out.push(
+                ctx.at("objective-without-key-results", i, "title", message)
+                    .with_help("add a [[key_results]] table"),
+            );
+            continue;
+        }
+        if doc.key_results.len() > MAX_KEY_RESULTS {
+            let message = format!(
+                "objective {} has {} key results; more than {MAX_KEY_RESULTS} dilutes focus",
+                ctx.name(i),
+                doc.key_results.len()
+            );
+            out.push(ctx.at("too-many-key-results", i, "key_results", message));
+        }
+        if ctx.status(i) == Some("active") {
+            out.extend(undriven(ctx, i));
+        }
+    }
+    out
+}
+
+/// Key results no initiative drives; an initiative driving the whole objective counts for all.
+fn undriven(ctx: &Ctx<'_>, i: usize) -> Vec<Diagnostic> {
+    let driving: Vec<Option<usize>> = ctx
+        .graph
+        .into(i, RelKind::Drives)
+        .map(|e| e.to.kr)
+        .collect();
+    if driving.contains(&None) {
+        return Vec::new();
+    }
+    let doc = &ctx.docs[i];
+    doc.key_results
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| !driving.contains(&Some(*k)))
+        .map(|(_, kr)| {
+            let message = format!(
+                "key result `{}` of {} (\"{}\") has no initiative driving it",
+                kr.id,
+                ctx.name(i),
+                kr.title
+            );
+            ctx.at_line("undriven-key-result", i, kr.line, message)
+                .with_help(format!(
+                    "add `drives = [\"{}#{}\"]` to the initiative that moves it",
+                    doc.id.as_deref().unwrap_or(&doc.path_id),
+                    kr.id
+                ))
+        })
+        .collect()
+}
+
+pub fn sanity(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, doc) in ctx.docs.iter().enumerate() {
+        for kr in &doc.key_results {
+            let line = kr.line;
+            let name = format!("key result `{}` of {}", kr.id, ctx.name(i));
+            if kr.target == kr.baseline {
+                out.push(ctx.at_line(
+                    "kr-target-equals-baseline",
+                    i,
+                    line,
+                    format!(
+                        "{name}: target equals baseline ({}), so progress cannot be measured",
+                        kr.target
+                    ),
+                ));
+            }
+            if let Some(value) = implausible(kr) {
+                out.push(ctx.at_line("kr-implausible-value", i, line, format!("{name}: value {value} is far outside the range from baseline {} to target {}", kr.baseline, kr.target)));
+            }
+            let confidences = kr
+                .confidence
+                .into_iter()
+                .chain(kr.checkins.iter().filter_map(|c| c.confidence));
+            for confidence in confidences.filter(|c| !(0.0..=1.0).contains(c)) {
+                out.push(ctx.at_line(
+                    "confidence-out-of-range",
+                    i,
+                    line,
+                    format!("{name}: confidence {confidence} is outside 0–1"),
+                ));
+            }
+            if let Some(period) = doc.period {
+                for checkin in kr.checkins.iter().filter(|c| !period.contains(c.date)) {
+                    out.push(ctx.at_line(
+                        "checkin-outside-period",
+                        i,
+                        line,
+                        format!(
+                            "{name}: check-in on {} is outside the period {period}",
+                            checkin.date
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A value more than ten spans away from the baseline–target range, or a percentage outside 0–100.
+fn implausible(kr: &KeyResult) -> Option<f64> {
+    let span = (kr.target - kr.baseline).abs().max(1.0);
+    let (lo, hi) = (kr.baseline.min(kr.target), kr.baseline.max(kr.target));
+    let percent = kr.unit.as_deref() == Some("%");
+    kr.current
+        .into_iter()
+        .chain(kr.checkins.iter().map(|c| c.value))
+        .find(|v| {
+            *v < lo - 10.0 * span
+                || *v > hi + 10.0 * span
+                || (percent && !(0.0..=100.0).contains(v))
+        })
+}

@@ -1,0 +1,220 @@
+//! Rules about initiatives and plans: orphans, ended periods, staleness and schedules.
+
+use jiff::ToSpan;
+
+use super::Ctx;
+use crate::diag::Diagnostic;
+use crate::model::{Kind, RelKind};
+
+pub fn orphans(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, doc) in ctx.docs.iter().enumerate() {
+        if doc.kind == Kind::Initiative
+            && ctx.status(i) != Some("cancelled")
+            && ctx.graph.out_of(i, RelKind::Drives).next().is_none()
+        {
+            let message = format!(
+                "initiative {} drives no objective or key result: nothing says why it is worth doing",
+                ctx.name(i)
+            );
+            out.push(
+                ctx.at("orphan-initiative", i, "drives", message)
+                    .with_help("add `drives = [\"<objective id>#<kr id>\"]`"),
+            );
+        }
+    }
+    out
+}
+
+pub fn periods(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, doc) in ctx.docs.iter().enumerate() {
+        match doc.kind {
+            Kind::Objective if ctx.status(i) == Some("active") => {
+                if let Some(period) = doc.period.filter(|p| p.end() < ctx.today) {
+                    let message = format!(
+                        "objective {} is still active but its period {period} ended on {}",
+                        ctx.name(i),
+                        period.end()
+                    );
+                    out.push(
+                        ctx.at("period-ended", i, "status", message)
+                            .with_help("close it (`status = \"closed\"`) and score it"),
+                    );
+                }
+            }
+            Kind::Initiative if ctx.is_open(i) => out.extend(open_in_past(ctx, i)),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn open_in_past(ctx: &Ctx<'_>, i: usize) -> Option<Diagnostic> {
+    let driven: Vec<usize> = ctx
+        .graph
+        .out_of(i, RelKind::Drives)
+        .map(|e| e.to.doc)
+        .collect();
+    let ended = |o: &usize| ctx.docs[*o].period.is_some_and(|p| p.end() < ctx.today);
+    if driven.is_empty() || !driven.iter().all(ended) {
+        return None;
+    }
+    let objective = driven[0];
+    let period = ctx.docs[objective].period?;
+    let message = format!(
+        "initiative {} is still {} but every objective it drives belongs to an ended period (e.g. {} in {period})",
+        ctx.name(i),
+        ctx.status(i).unwrap_or("open"),
+        ctx.name(objective)
+    );
+    let diag = ctx.at("open-in-past-period", i, "drives", message);
+    Some(ctx.related(diag, objective, "period", "the objective's period"))
+}
+
+pub fn staleness(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let days = i64::from(ctx.config.check.stale_after_days);
+    for (i, doc) in ctx.docs.iter().enumerate() {
+        if doc.imported
+            || matches!(
+                ctx.status(i),
+                Some(
+                    "closed"
+                        | "cancelled"
+                        | "retired"
+                        | "shipped"
+                        | "released"
+                        | "superseded"
+                        | "rejected"
+                        | "deprecated"
+                        | "yanked"
+                )
+            )
+        {
+            continue;
+        }
+        if let Some(due) = doc.review_by.filter(|d| *d < ctx.today) {
+            let message = format!("{} was due for review on {due}", ctx.name(i));
+            out.push(
+                ctx.at("review-overdue", i, "review_by", message)
+                    .with_help("review it, then move `review_by` forward"),
+            );
+            continue;
+        }
+        let (field, last) = match (doc.updated, doc.created) {
+            (Some(u), _) => ("updated", u),
+            (None, Some(c)) => ("created", c),
+            _ => continue,
+        };
+        let limit = last.checked_add(days.days()).unwrap_or(last);
+        if limit < ctx.today {
+            let message = format!(
+                "{} was last updated on {last}, more than {days} days ago",
+                ctx.name(i)
+            );
+            out.push(
+                ctx.at("stale", i, field, message)
+                    .with_help("review it and set `updated`, or raise [check] stale_after_days"),
+            );
+        }
+    }
+    out
+}
+
+pub fn schedule(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, doc) in ctx.docs.iter().enumerate() {
+        match doc.kind {
+            Kind::Initiative => {
+                out.extend(after_release(ctx, i));
+                out.extend(dependency_order(ctx, i));
+                out.extend(outside_period(ctx, i));
+            }
+            Kind::Release if ctx.status(i) == Some("planned") => {
+                if let Some(date) = doc.main_date().filter(|d| *d < ctx.today) {
+                    let message = format!(
+                        "release {} is dated {date}, which has passed, but is still planned",
+                        ctx.name(i)
+                    );
+                    out.push(
+                        ctx.at("release-overdue", i, "date", message)
+                            .with_help("mark it released, or move its date"),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn after_release(ctx: &Ctx<'_>, i: usize) -> Option<Diagnostic> {
+    let target = ctx.docs[i].target?;
+    let edge = ctx.graph.out_of(i, RelKind::Release).next()?;
+    let release_date = ctx.docs[edge.to.doc].main_date()?;
+    if target <= release_date || !ctx.is_open(i) {
+        return None;
+    }
+    let message = format!(
+        "initiative {} targets {target}, after its release {} on {release_date}",
+        ctx.name(i),
+        ctx.name(edge.to.doc)
+    );
+    Some(ctx.related(
+        ctx.at("after-release", i, "target", message),
+        edge.to.doc,
+        "date",
+        "the release date",
+    ))
+}
+
+/// `i` depends on `dep`: `dep` must end before `i` starts.
+fn dependency_order(ctx: &Ctx<'_>, i: usize) -> Vec<Diagnostic> {
+    let Some(start) = ctx.docs[i].start else {
+        return Vec::new();
+    };
+    ctx.graph
+        .out_of(i, RelKind::DependsOn)
+        .filter_map(|edge| {
+            let dep = edge.to.doc;
+            let end = ctx.docs[dep].target.filter(|t| *t > start)?;
+            let message = format!(
+                "initiative {} starts on {start} but depends on {}, which ends on {end}",
+                ctx.name(i),
+                ctx.name(dep)
+            );
+            let diag = ctx.at_line("dependency-order", i, edge.line, message);
+            Some(ctx.related(diag, dep, "target", "the dependency's target"))
+        })
+        .collect()
+}
+
+fn outside_period(ctx: &Ctx<'_>, i: usize) -> Vec<Diagnostic> {
+    let doc = &ctx.docs[i];
+    let (Some(from), Some(to)) = (doc.start.or(doc.target), doc.target.or(doc.start)) else {
+        return Vec::new();
+    };
+    let mut seen = Vec::new();
+    ctx.graph
+        .out_of(i, RelKind::Drives)
+        .filter_map(|edge| {
+            let objective = edge.to.doc;
+            if seen.contains(&objective) {
+                return None;
+            }
+            seen.push(objective);
+            let period = ctx.docs[objective].period?;
+            if to >= period.start() && from <= period.end() {
+                return None;
+            }
+            let message = format!(
+                "initiative {} runs {from} to {to}, outside the period {period} of the objective it drives, {}",
+                ctx.name(i),
+                ctx.name(objective)
+            );
+            let diag = ctx.at_line("outside-period", i, edge.line, message);
+            Some(ctx.related(diag, objective, "period", "the objective's period"))
+        })
+        .collect()
+}

@@ -1,0 +1,250 @@
+//! `align new` and `align init`: a new document from its kind's template, and a starter
+//! project that builds and checks clean.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use jiff::ToSpan;
+use jiff::civil::Date;
+
+use crate::model::{Kind, Period};
+
+/// The default folder of each kind under `content/`.
+fn default_folder(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Strategy => "strategy",
+        Kind::Objective => "objectives",
+        Kind::Initiative => "initiatives",
+        Kind::Release => "releases",
+        Kind::Decision => "decisions",
+        Kind::Change => "changes",
+        Kind::Page => "pages",
+    }
+}
+
+/// A file name from a title: lowercase ASCII letters, digits and dashes.
+pub fn slugify(title: &str) -> String {
+    let slug = crate::load::slug(title);
+    let ascii: String = slug
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let trimmed: String = ascii
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if trimmed.is_empty() {
+        "untitled".to_string()
+    } else {
+        trimmed.chars().take(60).collect()
+    }
+}
+
+/// Writes a new document; returns its path.
+pub fn new_document(dir: &Path, kind: Kind, title: &str, today: Date) -> anyhow::Result<PathBuf> {
+    let config = crate::config::load(dir).map_err(|d| anyhow::anyhow!("{}", d[0].headline()))?;
+    let loaded = crate::load::load(dir, &config);
+    let folder = loaded
+        .docs
+        .iter()
+        .find(|d| d.kind == kind && !d.imported && d.path_id.contains('/'))
+        .and_then(|d| d.path_id.split('/').next().map(str::to_string))
+        .unwrap_or_else(|| default_folder(kind).to_string());
+    let slug = slugify(title);
+    let (name, number) = if kind == Kind::Decision {
+        let number = next_number(dir, &folder, &loaded.docs);
+        (format!("{number:04}-{slug}.md"), Some(number))
+    } else {
+        (format!("{slug}.md"), None)
+    };
+    let path = dir.join(crate::load::CONTENT_DIR).join(&folder).join(name);
+    if path.exists() {
+        bail!("{} already exists", path.display());
+    }
+    std::fs::create_dir_all(path.parent().unwrap_or(dir))?;
+    std::fs::write(&path, template(kind, title, number, today))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path)
+}
+
+/// One more than the highest decision number in use, by record or by file name.
+fn next_number(dir: &Path, folder: &str, docs: &[crate::model::Document]) -> u32 {
+    let from_docs = docs
+        .iter()
+        .filter(|d| d.kind == Kind::Decision)
+        .filter_map(|d| d.number);
+    let from_files = std::fs::read_dir(dir.join(crate::load::CONTENT_DIR).join(folder))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| crate::import::adr::number_from_stem(&e.file_name().to_string_lossy()));
+    from_docs.chain(from_files).max().map_or(1, |n| n + 1)
+}
+
+fn quote(text: &str) -> String {
+    format!("{:?}", text)
+}
+
+fn template(kind: Kind, title: &str, number: Option<u32>, today: Date) -> String {
+    let review = today.checked_add(90.days()).unwrap_or(today);
+    let quarter = Period::quarter_of(today);
+    let common = format!(
+        "title = {}\ncreated = {today}\nupdated = {today}\nreview_by = {review}\nowners = [\"TODO\"]\n",
+        quote(title)
+    );
+    let (fields, body) = match kind {
+        Kind::Strategy => (
+            "status = \"draft\"\nhorizon = \"TODO: e.g. 2026-2028\"\nsummary = \"TODO: the bet this pillar makes, in one line\"\n".to_string(),
+            "## Where we are\n\nTODO\n\n## Where we want to be\n\nTODO\n\n## How we will know\n\nTODO: the objectives that serve this pillar.\n",
+        ),
+        Kind::Objective => (
+            format!(
+                "status = \"draft\"\nperiod = \"{quarter}\"\nlevel = \"team\"\ntype = \"committed\"\n# parent = \"S-…\"\nsummary = \"TODO: the outcome, in one line\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"TODO: a measurable result\"\nunit = \"%\"\nbaseline = 0\ntarget = 100\n"
+            ),
+            "## Why this matters now\n\nTODO\n",
+        ),
+        Kind::Initiative => (
+            format!("status = \"exploring\"\nhorizon = \"next\"\nstart = {today}\ntarget = {}\n# drives = [\"O-…#kr1\"]\n# release = \"…\"\nrationale = \"TODO: why this is prioritised now\"\n", quarter.end()),
+            "## Problem\n\nTODO\n\n## Approach\n\nTODO\n\n## Out of scope\n\nTODO\n",
+        ),
+        Kind::Release => (
+            format!("status = \"planned\"\nversion = \"TODO\"\ndate = {}\n", today.checked_add(30.days()).unwrap_or(today)),
+            "## Highlights\n\nTODO\n",
+        ),
+        Kind::Decision => (
+            format!("number = {}\nstatus = \"proposed\"\ndate = {today}\ndeciders = [\"TODO\"]\nconsulted = []\ninformed = []\n# justifies = [\"…\"]\n", number.unwrap_or(1)),
+            "## Context and problem\n\nTODO\n\n## Options considered\n\n* TODO\n* TODO\n\n## Decision\n\nTODO\n\n## Consequences\n\nTODO\n",
+        ),
+        Kind::Change => (
+            "category = \"added\"\n# release = \"…\"\n# implements = \"…\"\n".to_string(),
+            "TODO: what changed, in words a customer understands.\n",
+        ),
+        Kind::Page => (String::new(), "TODO\n"),
+    };
+    let common = if kind == Kind::Change || kind == Kind::Page {
+        format!("title = {}\ncreated = {today}\n", quote(title))
+    } else {
+        common
+    };
+    format!("+++\n{common}{fields}+++\n\n{body}")
+}
+
+/// Writes a starter project into `dir`; refuses when one is already there.
+pub fn init(dir: &Path, today: Date) -> anyhow::Result<Vec<PathBuf>> {
+    if dir.join(crate::config::CONFIG_FILE).exists() {
+        bail!(
+            "{} already has an align.toml; not overwriting it",
+            dir.display()
+        );
+    }
+    let content = dir.join(crate::load::CONTENT_DIR);
+    if content.is_dir() && std::fs::read_dir(&content)?.next().is_some() {
+        bail!("{} already has content/; not overwriting it", dir.display());
+    }
+    let mut written = Vec::new();
+    for (path, text) in starter(today) {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap_or(dir))?;
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+fn starter(today: Date) -> Vec<(&'static str, String)> {
+    let quarter = Period::quarter_of(today);
+    let shipped = today.checked_sub(14.days()).unwrap_or(today);
+    let next_release = today.checked_add(60.days()).unwrap_or(today);
+    let target = today
+        .checked_add(45.days())
+        .unwrap_or(today)
+        .min(quarter.end());
+    let review = today.checked_add(90.days()).unwrap_or(today);
+    vec![
+        ("align.toml", STARTER_CONFIG.to_string()),
+        (
+            "content/strategy/grow-with-our-customers.md",
+            format!(
+                "+++\nid = \"S-GROWTH\"\ntitle = \"Grow with our customers\"\nstatus = \"active\"\nhorizon = \"{}-{}\"\nowners = [\"Your Name\"]\nsummary = \"Win by making existing customers more successful.\"\nreview_by = {review}\nupdated = {today}\n+++\n\nWhy this pillar matters, and how we will know it is working.\n",
+                today.year(),
+                today.year() + 2
+            ),
+        ),
+        (
+            "content/objectives/activation.md",
+            format!(
+                "+++\nid = \"O-ACTIVATION\"\ntitle = \"New customers succeed in their first week\"\nstatus = \"active\"\nperiod = \"{quarter}\"\nlevel = \"company\"\ntype = \"committed\"\nparent = \"S-GROWTH\"\nowners = [\"Your Name\"]\nteam = \"Growth\"\nreview_by = {review}\nupdated = {today}\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"Share of new accounts active in week one\"\nunit = \"%\"\nbaseline = 40\ntarget = 60\nconfidence = 0.6\n\n[[key_results.checkins]]\ndate = {today}\nvalue = 44\nnote = \"First check-in\"\n+++\n\nWhat success looks like this quarter.\n"
+            ),
+        ),
+        (
+            "content/initiatives/guided-setup.md",
+            format!(
+                "+++\ntitle = \"Guided setup\"\nstatus = \"in-progress\"\nhorizon = \"now\"\nstart = {today}\ntarget = {target}\ndrives = [\"O-ACTIVATION#kr1\"]\nrelease = \"releases/1-0-0\"\nowners = [\"Your Name\"]\nteam = \"Growth\"\nrationale = \"Most new accounts stall during setup.\"\nreview_by = {review}\nupdated = {today}\n+++\n\nA checklist that walks new customers through their first day. See [[decisions/0001-record-decisions|how we decide]].\n"
+            ),
+        ),
+        (
+            "content/releases/0-9-0.md",
+            format!(
+                "+++\ntitle = \"0.9.0\"\nversion = \"0.9.0\"\nstatus = \"released\"\ndate = {shipped}\naudience = [\"public\", \"team\", \"exec\"]\n+++\n\nThe first public release.\n"
+            ),
+        ),
+        (
+            "content/releases/1-0-0.md",
+            format!(
+                "+++\ntitle = \"1.0.0\"\nversion = \"1.0.0\"\nstatus = \"planned\"\ndate = {next_release}\nreview_by = {review}\nupdated = {today}\n+++\n\nWhat we plan to ship next.\n"
+            ),
+        ),
+        (
+            "content/decisions/0001-record-decisions.md",
+            format!(
+                "+++\nnumber = 1\ntitle = \"Record decisions as documents\"\nstatus = \"accepted\"\ndate = {today}\ndeciders = [\"Your Name\"]\njustifies = [\"O-ACTIVATION\"]\nreview_by = {review}\nupdated = {today}\n+++\n\n## Context\n\nDecisions get lost in chat.\n\n## Decision\n\nWe write each one down here, with its reasons.\n\n## Consequences\n\nAnyone can see why things are the way they are.\n"
+            ),
+        ),
+        (
+            "content/changes/csv-export.md",
+            format!(
+                "+++\ntitle = \"Export your data to CSV\"\ncategory = \"added\"\nrelease = \"releases/0-9-0\"\naudience = [\"public\", \"team\", \"exec\"]\ncreated = {shipped}\n+++\n\nEvery list can now be downloaded as a CSV file.\n"
+            ),
+        ),
+        (
+            "content/pages/how-we-plan.md",
+            format!(
+                "+++\ntitle = \"How we plan\"\nupdated = {today}\nreview_by = {review}\n+++\n\nStrategy sets direction; objectives say what success looks like this quarter; initiatives are the bets that move key results. See [[O-ACTIVATION]].\n"
+            ),
+        ),
+    ]
+}
+
+const STARTER_CONFIG: &str = r#"title = "Our product"
+default_audience = ["team"]
+
+[sites.exec]
+title = "Executive roadmap"
+audiences = ["exec", "team"]
+home = "roadmap"
+
+[sites.team]
+title = "Release plan"
+audiences = ["team"]
+home = "release-plan"
+
+[sites.public]
+title = "What we are building"
+audiences = ["public"]
+home = "changelog"
+public = true
+public_fields = []
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_ascii_file_names() {
+        assert_eq!(slugify("Adopt Postgres 16!"), "adopt-postgres-16");
+        assert_eq!(slugify("  "), "untitled");
+        assert_eq!(slugify("Café / Naïve"), "caf-na-ve");
+    }
+}
