@@ -122,6 +122,67 @@ pub struct DocView {
     pub why: Vec<Vec<LinkView>>,
 }
 
+/// The few fields lists show of a document; list pages carry thousands of these, so they
+/// borrow from the [`DocView`] instead of copying it whole.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Item<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub id: Option<&'a str>,
+    pub number: Option<u32>,
+    pub status: Option<&'a str>,
+    pub status_slug: Option<&'a str>,
+    pub summary: Option<&'a str>,
+    pub date: Option<&'a str>,
+    pub period: Option<&'a str>,
+    pub team: Option<&'a str>,
+    pub owners: &'a [String],
+    pub target: Option<&'a str>,
+    pub slipped_from: Option<&'a str>,
+    pub health: Option<&'static str>,
+    pub health_label: Option<&'static str>,
+    pub category_label: Option<&'a str>,
+    pub breaking: bool,
+}
+
+impl DocView {
+    pub fn item(&self) -> Item<'_> {
+        Item {
+            title: &self.title,
+            url: &self.url,
+            kind: self.kind,
+            kind_label: self.kind_label,
+            id: self.id.as_deref(),
+            number: self.number,
+            status: self.status.as_deref(),
+            status_slug: self.status_slug.as_deref(),
+            summary: self.summary.as_deref(),
+            date: self.date.as_deref(),
+            period: self.period.as_deref(),
+            team: self.team.as_deref(),
+            owners: &self.owners,
+            target: self.target.as_deref(),
+            slipped_from: self.target_history.first().map(|s| s.target.as_str()),
+            health: self.health,
+            health_label: self.health_label,
+            category_label: self.category_label.as_deref(),
+            breaking: self.breaking,
+        }
+    }
+}
+
+/// Serialises documents as [`Item`]s (for `#[serde(serialize_with)]`).
+pub fn as_items<S: serde::Serializer>(docs: &[&DocView], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(docs.iter().map(|d| d.item()))
+}
+
+/// Serialises one document as an [`Item`].
+pub fn as_item<S: serde::Serializer>(doc: &&DocView, serializer: S) -> Result<S::Ok, S::Error> {
+    doc.item().serialize(serializer)
+}
+
 /// Whether a site may show a document: its audience list (or the default one, except on
 /// public sites, which only show documents that name one of their audiences themselves).
 pub fn may_show(doc: &Document, site: &SiteConfig, default_audience: &[String]) -> bool {

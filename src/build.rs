@@ -79,7 +79,9 @@ pub fn render_sites(
     sink: &Sink<'_>,
 ) -> anyhow::Result<()> {
     for name in names {
+        let started = std::time::Instant::now();
         let view = SiteView::new(name, &project.config, &project.docs, &project.graph);
+        let viewed = started.elapsed();
         let input = render::Input {
             config: &project.config,
             docs: &project.docs,
@@ -92,6 +94,14 @@ pub fn render_sites(
             .with_context(|| format!("building site `{name}`"))?;
         for (path, bytes) in site_assets(project, &view)? {
             sink(name, &path, bytes)?;
+        }
+        if verbose() {
+            eprintln!(
+                "site {name}: {} documents, views {} ms, rendered in {} ms",
+                view.docs.len(),
+                viewed.as_millis(),
+                (started.elapsed() - viewed).as_millis()
+            );
         }
     }
     Ok(())
@@ -132,4 +142,11 @@ fn select_sites(project: &Project, wanted: &[String]) -> Result<Vec<String>, Fai
         }
     }
     Ok(all.into_iter().filter(|n| wanted.contains(n)).collect())
+}
+
+/// `--verbose` sets this for the whole run.
+pub static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn verbose() -> bool {
+    VERBOSE.load(Ordering::Relaxed)
 }

@@ -106,6 +106,7 @@ pub enum Deny {
 
 /// Runs a command; returns the process exit status.
 pub fn run(cli: Cli) -> i32 {
+    crate::build::VERBOSE.store(cli.verbose, std::sync::atomic::Ordering::Relaxed);
     let result = match cli.command {
         Command::Build {
             dir,
@@ -168,7 +169,16 @@ fn run_build(
     let started = Instant::now();
     let today = crate::today::resolve(today.as_deref())?;
     let mut project = Project::open(&dir)?;
+    let loaded = started.elapsed();
     project.check(today);
+    if crate::build::VERBOSE.load(std::sync::atomic::Ordering::Relaxed) {
+        eprintln!(
+            "loaded {} documents in {} ms, checked in {} ms",
+            project.docs.len(),
+            loaded.as_millis(),
+            (started.elapsed() - loaded).as_millis()
+        );
+    }
     print_diagnostics(project.warnings(), flags.quiet);
     let out = out.unwrap_or_else(|| dir.join("public"));
     let options = BuildOptions {

@@ -173,7 +173,10 @@ impl Graph {
                 anchor: None,
             });
         }
-        if target.headings.iter().any(|h| h.anchor == fragment) {
+        let headings = target
+            .headings
+            .get_or_init(|| crate::load::headings(&target.body));
+        if headings.iter().any(|h| h.anchor == fragment) {
             return Ok(Target {
                 doc,
                 kr: None,

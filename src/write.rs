@@ -89,6 +89,8 @@ fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
 pub struct SiteWriter {
     tmp: tempfile::TempDir,
     target: PathBuf,
+    /// Folders already created, so each is made once however many files it holds.
+    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 impl OutDir {
@@ -112,7 +114,11 @@ impl OutDir {
                     self.path.display()
                 )
             })?;
-        Ok(SiteWriter { tmp, target })
+        Ok(SiteWriter {
+            tmp,
+            target,
+            made: Default::default(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -125,7 +131,11 @@ impl SiteWriter {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let path = self.tmp.path().join(safe_relative(rel)?);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
+            let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+            if !made.contains(parent) {
+                fs::create_dir_all(parent)?;
+                made.insert(parent.to_path_buf());
+            }
         }
         fs::write(path, bytes)
     }
@@ -156,10 +166,26 @@ impl SiteWriter {
             });
         }
         if old.exists() {
-            fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
+            remove_tree(&old).with_context(|| format!("cannot remove {}", old.display()))?;
         }
         Ok(())
     }
+}
+
+/// Removes a folder tree, its top-level entries in parallel (old sites hold many files).
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<PathBuf> = fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<io::Result<_>>()?;
+    entries.par_iter().try_for_each(|path| {
+        if path.is_dir() && !path.is_symlink() {
+            fs::remove_dir_all(path)
+        } else {
+            fs::remove_file(path)
+        }
+    })?;
+    fs::remove_dir(dir)
 }
 
 /// Rejects paths that could climb out of the site folder.

@@ -109,15 +109,27 @@ impl Built {
             .unwrap_or_else(|| panic!("no document {path_id}"))
     }
 
-    /// Titles of the documents in relation group `key` of a document.
+    /// Pages of the documents related to `path_id` by `key`: a relation field
+    /// (`supersedes`) read forwards, or its reverse (`superseded_by`) read backwards.
     fn related(&self, path_id: &str, key: &str) -> Vec<String> {
-        self.doc(path_id)["relations"]
+        let reverse = [("superseded_by", "supersedes"), ("amended_by", "amends")];
+        let (relation, backwards) = match reverse.iter().find(|(r, _)| *r == key) {
+            Some((_, forward)) => (*forward, true),
+            None => (key, false),
+        };
+        self.graph["edges"]
             .as_array()
             .unwrap()
             .iter()
-            .filter(|g| g["key"] == key)
-            .flat_map(|g| g["items"].as_array().unwrap().iter())
-            .map(|i| i["url"].as_str().unwrap().to_string())
+            .filter(|e| e["relation"] == relation)
+            .filter_map(|e| {
+                let (here, there) = if backwards {
+                    (&e["to"], &e["from"])
+                } else {
+                    (&e["from"], &e["to"])
+                };
+                (here == path_id).then(|| format!("{}.html", there.as_str().unwrap()))
+            })
             .collect()
     }
 }

@@ -133,6 +133,16 @@ fn asset(index: &LineIndex, first_line: usize, dest: &str, offset: usize) -> Ref
     }
 }
 
+/// Whether a body could hold a link, an image or a link reference definition.
+pub fn may_link(body: &str) -> bool {
+    body.contains("[[") || body.contains("](") || body.contains("]:")
+}
+
+/// The headings of a body and their anchors.
+pub fn headings(body: &str) -> Vec<Heading> {
+    scan(body, 1).headings
+}
+
 fn level_number(level: HeadingLevel) -> u8 {
     level as u8
 }

@@ -6,7 +6,9 @@ mod fields;
 pub mod frontmatter;
 mod imported;
 
-pub use body::{LineIndex, audience_blocks, has_scheme, is_document_link, markdown_options, slug};
+pub use body::{
+    LineIndex, audience_blocks, has_scheme, headings, is_document_link, markdown_options, slug,
+};
 pub use fields::parse_iso_date;
 
 use std::collections::HashMap;
@@ -323,10 +325,14 @@ impl DocReader<'_> {
                 }
             }
         }
-        let facts = body::scan(&doc.body, doc.body_line);
-        doc.headings = facts.headings;
-        doc.refs.extend(facts.refs);
-        doc.assets = facts.assets;
+        // Most of the cost of loading is this parse; a body with no link syntax at all
+        // has nothing to find, and its headings are read only if something links to one.
+        if body::may_link(&doc.body) {
+            let facts = body::scan(&doc.body, doc.body_line);
+            let _ = doc.headings.set(facts.headings);
+            doc.refs.extend(facts.refs);
+            doc.assets = facts.assets;
+        }
     }
 }
 

@@ -219,7 +219,8 @@ pub struct Document {
     pub body: String,
     /// Line in the source file where the body starts (1-based).
     pub body_line: usize,
-    pub headings: Vec<Heading>,
+    /// Headings with their anchors; read from the body when first asked for.
+    pub headings: std::sync::OnceLock<Vec<Heading>>,
     pub blocks: Vec<AudienceBlock>,
 }
 

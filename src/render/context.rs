@@ -43,6 +43,7 @@ pub struct ListCtx<'a> {
     pub root: &'a str,
     pub title: String,
     pub description: Option<String>,
+    #[serde(serialize_with = "crate::audience::as_items")]
     pub items: Vec<&'a DocView>,
 }
 

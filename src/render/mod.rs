@@ -51,6 +51,7 @@ pub struct Input<'a> {
 /// Renders every file of one site.
 pub fn render_site(renderer: &Renderer, input: &Input<'_>, emit: &Emit<'_>) -> anyhow::Result<()> {
     let site = site_ctx(input);
+    let clock = std::time::Instant::now();
     let out = Out {
         renderer,
         site: input.view.name,
@@ -72,6 +73,7 @@ pub fn render_site(renderer: &Renderer, input: &Input<'_>, emit: &Emit<'_>) -> a
             },
         )
     })?;
+    let t_pages = clock.elapsed();
     let facets = lists::facets(input.view);
     facets
         .par_iter()
@@ -97,7 +99,9 @@ pub fn render_site(renderer: &Renderer, input: &Input<'_>, emit: &Emit<'_>) -> a
             groups,
         },
     )?;
+    let t_lists = clock.elapsed();
     render_views(input, &site, &facets, &out)?;
+    let t_views = clock.elapsed();
     let not_found_root = site_files::absolute_root(input);
     out.page(
         "404.html",
@@ -108,6 +112,15 @@ pub fn render_site(renderer: &Renderer, input: &Input<'_>, emit: &Emit<'_>) -> a
         },
     )?;
     site_files::write_all(input, &facets, &out)?;
+    if std::env::var_os("ALIGN_PROFILE").is_some() {
+        eprintln!(
+            "  pages {:?}, lists {:?}, views {:?}, files {:?}",
+            t_pages,
+            t_lists - t_pages,
+            t_views - t_lists,
+            clock.elapsed() - t_views
+        );
+    }
     for (path, bytes) in input.files {
         out.file(path, Bytes::copy_from_slice(bytes))?;
     }
@@ -129,6 +142,17 @@ impl Out<'_> {
         (self.emit)(path, bytes).with_context(|| format!("writing {path}"))
     }
 
+    /// Renders without emitting, for output written under more than one name.
+    pub fn render<T: Serialize>(
+        &self,
+        key: &str,
+        template: &str,
+        ctx: &T,
+    ) -> anyhow::Result<Bytes> {
+        self.renderer
+            .page(&format!("{}/{key}", self.site), template, ctx)
+    }
+
     pub fn file(&self, path: &str, bytes: Bytes) -> anyhow::Result<()> {
         (self.emit)(path, bytes).with_context(|| format!("writing {path}"))
     }
@@ -143,25 +167,78 @@ fn render_views(
     out: &Out<'_>,
 ) -> anyhow::Result<()> {
     let data = views::ViewData::new(input);
-    let roadmap = data.roadmap(site, "");
-    let plan = data.release_plan(site, "", facets);
-    let changelog = data.changelog(site, "");
-    let decisions = data.decisions(site, "", facets);
-    out.page("roadmap.html", "roadmap.html", &roadmap)?;
-    out.page("release-plan.html", "release-plan.html", &plan)?;
-    out.page("changelog.html", "changelog.html", &changelog)?;
-    out.page("feed.xml", "feed.xml", &feed::feed(input, &changelog))?;
-    out.page("decisions.html", "decisions.html", &decisions)?;
-    match input.view.config.home {
-        Home::Roadmap => out.page("index.html", "roadmap.html", &roadmap),
-        Home::ReleasePlan => out.page("index.html", "release-plan.html", &plan),
-        Home::Changelog => out.page("index.html", "changelog.html", &changelog),
-        Home::Index => out.page(
+    let home = input.view.config.home;
+    // Each view renders once, in parallel; the home page reuses the bytes of its view.
+    let jobs: Vec<(&str, Box<dyn Fn() -> anyhow::Result<Bytes> + Sync + '_>)> = vec![
+        (
+            "roadmap.html",
+            Box::new(|| out.render("roadmap.html", "roadmap.html", &data.roadmap(site, ""))),
+        ),
+        (
+            "release-plan.html",
+            Box::new(|| {
+                out.render(
+                    "release-plan.html",
+                    "release-plan.html",
+                    &data.release_plan(site, "", facets),
+                )
+            }),
+        ),
+        (
+            "changelog.html",
+            Box::new(|| {
+                out.render(
+                    "changelog.html",
+                    "changelog.html",
+                    &data.changelog(site, ""),
+                )
+            }),
+        ),
+        (
+            "feed.xml",
+            Box::new(|| {
+                out.render(
+                    "feed.xml",
+                    "feed.xml",
+                    &feed::feed(input, &data.changelog(site, "")),
+                )
+            }),
+        ),
+        (
+            "decisions.html",
+            Box::new(|| {
+                out.render(
+                    "decisions.html",
+                    "decisions.html",
+                    &data.decisions(site, "", facets),
+                )
+            }),
+        ),
+    ];
+    let rendered: Vec<(&str, Bytes)> = jobs
+        .par_iter()
+        .map(|(path, job)| Ok((*path, job()?)))
+        .collect::<anyhow::Result<_>>()?;
+    let home_view = match home {
+        Home::Roadmap => Some("roadmap.html"),
+        Home::ReleasePlan => Some("release-plan.html"),
+        Home::Changelog => Some("changelog.html"),
+        Home::Index => None,
+    };
+    for (path, bytes) in rendered {
+        if Some(path) == home_view {
+            out.file("index.html", bytes.clone())?;
+        }
+        out.file(path, bytes)?;
+    }
+    if home_view.is_none() {
+        out.page(
             "index.html",
             "home.html",
             &site_files::home_ctx(input, site),
-        ),
+        )?;
     }
+    Ok(())
 }
 
 /// A document's body for this site, with links resolved from a page at `root`. Memoised

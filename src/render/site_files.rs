@@ -13,6 +13,7 @@ struct HomeSection<'a> {
     title: &'static str,
     url: String,
     count: usize,
+    #[serde(serialize_with = "crate::audience::as_items")]
     items: Vec<&'a DocView>,
 }
 
@@ -68,8 +69,89 @@ struct SearchEntry<'a> {
 struct GraphExport<'a> {
     site: &'a str,
     title: &'a str,
-    documents: &'a [DocView],
+    documents: Vec<GraphDoc<'a>>,
     edges: Vec<GraphEdge<'a>>,
+}
+
+/// A document in the graph export: its fields as the site shows them; relations are the
+/// `edges` (docs/graph-json.md documents the shape).
+#[derive(Serialize)]
+struct GraphDoc<'a> {
+    path_id: &'a str,
+    url: &'a str,
+    id: Option<&'a str>,
+    kind: &'a str,
+    title: &'a str,
+    summary: Option<&'a str>,
+    status: Option<&'a str>,
+    owners: &'a [String],
+    team: Option<&'a str>,
+    tags: &'a [String],
+    created: Option<&'a str>,
+    updated: Option<&'a str>,
+    review_by: Option<&'a str>,
+    horizon: Option<&'a str>,
+    period: Option<&'a str>,
+    level: Option<&'a str>,
+    objective_type: Option<&'a str>,
+    start: Option<&'a str>,
+    target: Option<&'a str>,
+    target_history: &'a [crate::audience::SlipView],
+    rationale: Option<&'a str>,
+    version: Option<&'a str>,
+    date: Option<&'a str>,
+    number: Option<u32>,
+    deciders: &'a [String],
+    consulted: &'a [String],
+    informed: &'a [String],
+    category: Option<&'a str>,
+    category_label: Option<&'a str>,
+    breaking: bool,
+    key_results: &'a [crate::audience::KrView],
+    score: Option<f64>,
+    health: Option<&'a str>,
+    extra: Option<&'a serde_json::Map<String, serde_json::Value>>,
+}
+
+impl<'a> GraphDoc<'a> {
+    fn new(d: &'a DocView) -> Self {
+        GraphDoc {
+            path_id: &d.path_id,
+            url: &d.url,
+            id: d.id.as_deref(),
+            kind: d.kind,
+            title: &d.title,
+            summary: d.summary.as_deref(),
+            status: d.status.as_deref(),
+            owners: &d.owners,
+            team: d.team.as_deref(),
+            tags: &d.tags,
+            created: d.created.as_deref(),
+            updated: d.updated.as_deref(),
+            review_by: d.review_by.as_deref(),
+            horizon: d.horizon.as_deref(),
+            period: d.period.as_deref(),
+            level: d.level.as_deref(),
+            objective_type: d.objective_type.as_deref(),
+            start: d.start.as_deref(),
+            target: d.target.as_deref(),
+            target_history: &d.target_history,
+            rationale: d.rationale.as_deref(),
+            version: d.version.as_deref(),
+            date: d.date.as_deref(),
+            number: d.number,
+            deciders: &d.deciders,
+            consulted: &d.consulted,
+            informed: &d.informed,
+            category: d.category,
+            category_label: d.category_label.as_deref(),
+            breaking: d.breaking,
+            key_results: &d.key_results,
+            score: d.score,
+            health: d.health,
+            extra: d.extra.as_ref(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -100,10 +182,10 @@ pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyh
     let export = GraphExport {
         site: view.name,
         title: &view.config.title,
-        documents: &view.docs,
+        documents: view.docs.iter().map(GraphDoc::new).collect(),
         edges: edges(input),
     };
-    out.file("graph.json", serde_json::to_vec_pretty(&export)?.into())?;
+    out.file("graph.json", serde_json::to_vec(&export)?.into())?;
     let sitemap = sitemap(input, facets);
     out.page("sitemap.xml", "sitemap.xml", &sitemap)?;
     let robots = match input.config.base_url() {

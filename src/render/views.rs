@@ -23,15 +23,22 @@ pub struct Pillar<'a> {
     pub objectives: Vec<&'a DocView>,
 }
 
+/// At most this many cards per board column, timeline rows and risks; the rest are
+/// counted and linked, so a large organisation's roadmap stays readable.
+const VIEW_LIMIT: usize = 40;
+
 #[derive(Serialize)]
 pub struct Column<'a> {
     pub horizon: &'static str,
     pub label: &'static str,
+    pub more: usize,
+    #[serde(serialize_with = "crate::audience::as_items")]
     pub items: Vec<&'a DocView>,
 }
 
 #[derive(Serialize)]
 pub struct Risk<'a> {
+    #[serde(serialize_with = "crate::audience::as_item")]
     pub doc: &'a DocView,
     pub reasons: Vec<String>,
 }
@@ -50,17 +57,22 @@ pub struct RoadmapCtx<'a> {
     pub period: Option<String>,
     pub pillars: Vec<Pillar<'a>>,
     pub board: Vec<Column<'a>>,
+    #[serde(serialize_with = "crate::audience::as_items")]
     pub shipped: Vec<&'a DocView>,
     pub timeline: Option<Timeline>,
     pub decisions: Vec<&'a DocView>,
     pub risks: Vec<Risk<'a>>,
+    pub more_risks: usize,
     pub undriven: Vec<UndrivenKr<'a>>,
 }
 
 #[derive(Serialize)]
 pub struct ReleaseBlock<'a> {
+    #[serde(serialize_with = "crate::audience::as_item")]
     pub doc: &'a DocView,
+    #[serde(serialize_with = "crate::audience::as_items")]
     pub initiatives: Vec<&'a DocView>,
+    #[serde(serialize_with = "crate::audience::as_items")]
     pub changes: Vec<&'a DocView>,
 }
 
@@ -70,8 +82,11 @@ pub struct ReleasePlanCtx<'a> {
     pub root: &'a str,
     pub upcoming: Vec<ReleaseBlock<'a>>,
     pub released: Vec<ReleaseBlock<'a>>,
+    #[serde(serialize_with = "crate::audience::as_items")]
     pub unreleased_initiatives: Vec<&'a DocView>,
+    #[serde(serialize_with = "crate::audience::as_items")]
     pub unreleased_changes: Vec<&'a DocView>,
+    #[serde(serialize_with = "crate::audience::as_items")]
     pub decisions: Vec<&'a DocView>,
     pub decision_statuses: Vec<NavItem>,
     pub teams: Vec<NavItem>,
@@ -81,11 +96,13 @@ pub struct ReleasePlanCtx<'a> {
 #[derive(Serialize)]
 pub struct CategoryGroup<'a> {
     pub label: String,
+    #[serde(serialize_with = "crate::audience::as_items")]
     pub items: Vec<&'a DocView>,
 }
 
 #[derive(Serialize)]
 pub struct ChangelogRelease<'a> {
+    #[serde(serialize_with = "crate::audience::as_item")]
     pub doc: &'a DocView,
     pub groups: Vec<CategoryGroup<'a>>,
     pub breaking: bool,
@@ -104,6 +121,7 @@ pub struct DecisionsCtx<'a> {
     pub site: &'a SiteCtx,
     pub root: &'a str,
     pub accepted: Vec<&'a DocView>,
+    #[serde(serialize_with = "crate::audience::as_items")]
     pub all: Vec<&'a DocView>,
     pub statuses: Vec<NavItem>,
 }
@@ -190,6 +208,7 @@ impl<'a> ViewData<'a> {
             .collect();
         shipped.sort_by(|a, b| b.target.cmp(&a.target));
         shipped.truncate(6);
+        let risks = self.risks(&initiatives);
         RoadmapCtx {
             site,
             root,
@@ -200,7 +219,8 @@ impl<'a> ViewData<'a> {
             shipped,
             timeline: Timeline::build(self, &initiatives),
             decisions,
-            risks: self.risks(&initiatives),
+            more_risks: risks.len().saturating_sub(VIEW_LIMIT),
+            risks: risks.into_iter().take(VIEW_LIMIT).collect(),
             undriven: objectives
                 .iter()
                 .flat_map(|o| {
@@ -450,16 +470,21 @@ fn board<'a>(initiatives: &[&'a DocView]) -> Vec<Column<'a>> {
         .copied()
         .filter(|d| !matches!(d.status.as_deref(), Some("shipped" | "cancelled")))
         .collect();
+    let column = |horizon: &'static str, label: &'static str, items: Vec<&'a DocView>| Column {
+        horizon,
+        label,
+        more: items.len().saturating_sub(VIEW_LIMIT),
+        items: items.into_iter().take(VIEW_LIMIT).collect(),
+    };
     let mut columns: Vec<Column<'a>> = [("now", "Now"), ("next", "Next"), ("later", "Later")]
         .into_iter()
-        .map(|(horizon, label)| Column {
-            horizon,
-            label,
-            items: open
+        .map(|(horizon, label)| {
+            let items = open
                 .iter()
                 .copied()
                 .filter(|d| d.horizon.as_deref() == Some(horizon))
-                .collect(),
+                .collect();
+            column(horizon, label, items)
         })
         .collect();
     let unscheduled: Vec<&DocView> = open
@@ -468,11 +493,7 @@ fn board<'a>(initiatives: &[&'a DocView]) -> Vec<Column<'a>> {
         .filter(|d| !matches!(d.horizon.as_deref(), Some("now" | "next" | "later")))
         .collect();
     if !unscheduled.is_empty() {
-        columns.push(Column {
-            horizon: "unscheduled",
-            label: "Unscheduled",
-            items: unscheduled,
-        });
+        columns.push(column("unscheduled", "Unscheduled", unscheduled));
     }
     columns
 }

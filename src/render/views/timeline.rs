@@ -71,6 +71,14 @@ impl Timeline {
             LABEL_WIDTH + (clamped - range_start).get_days() as f64 / days * CHART_WIDTH
         };
         let mut sorted = dated;
+        // Open work first, then the most recent; the chart keeps a readable number of rows.
+        sorted.sort_by_key(|d| {
+            (
+                matches!(d.0.status.as_deref(), Some("shipped")),
+                std::cmp::Reverse(d.2),
+            )
+        });
+        sorted.truncate(super::VIEW_LIMIT);
         sorted.sort_by_key(|d| (d.1, d.2));
         let rows: Vec<Row> = sorted
             .iter()
