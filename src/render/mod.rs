@@ -160,6 +160,9 @@ impl Out<'_> {
 
 /// The roadmap, release plan, changelog (with its feed) and decision log, and the home
 /// page, which is one of them or a plain index.
+/// A view to render, run on the rayon pool.
+type Job<'a> = Box<dyn Fn() -> anyhow::Result<Bytes> + Sync + 'a>;
+
 fn render_views(
     input: &Input<'_>,
     site: &SiteCtx,
@@ -169,7 +172,7 @@ fn render_views(
     let data = views::ViewData::new(input);
     let home = input.view.config.home;
     // Each view renders once, in parallel; the home page reuses the bytes of its view.
-    let jobs: Vec<(&str, Box<dyn Fn() -> anyhow::Result<Bytes> + Sync + '_>)> = vec![
+    let jobs: Vec<(&str, Job<'_>)> = vec![
         (
             "roadmap.html",
             Box::new(|| out.render("roadmap.html", "roadmap.html", &data.roadmap(site, ""))),
