@@ -78,31 +78,44 @@ pub fn render_sites(
     today: Date,
     sink: &Sink<'_>,
 ) -> anyhow::Result<()> {
-    for name in names {
-        let started = std::time::Instant::now();
-        let view = SiteView::new(name, &project.config, &project.docs, &project.graph);
-        let viewed = started.elapsed();
-        let input = render::Input {
+    let started = std::time::Instant::now();
+    let views: Vec<SiteView<'_>> = names
+        .iter()
+        .map(|name| SiteView::new(name, &project.config, &project.docs, &project.graph))
+        .collect();
+    let viewed = started.elapsed();
+    let inputs: Vec<render::Input<'_>> = views
+        .iter()
+        .map(|view| render::Input {
             config: &project.config,
             docs: &project.docs,
             graph: &project.graph,
-            view: &view,
+            view,
             today,
             files: &theme.files,
-        };
-        render::render_site(renderer, &input, &|path, bytes| sink(name, path, bytes))
-            .with_context(|| format!("building site `{name}`"))?;
-        for (path, bytes) in site_assets(project, &view)? {
+        })
+        .collect();
+    render::render_all(renderer, &inputs, &|site, path, bytes| {
+        sink(&names[site], path, bytes)
+    })
+    .context("rendering the sites")?;
+    for (name, view) in names.iter().zip(&views) {
+        for (path, bytes) in site_assets(project, view)? {
             sink(name, &path, bytes)?;
         }
-        if verbose() {
-            eprintln!(
-                "site {name}: {} documents, views {} ms, rendered in {} ms",
-                view.docs.len(),
-                viewed.as_millis(),
-                (started.elapsed() - viewed).as_millis()
-            );
-        }
+    }
+    if verbose() {
+        let shown: Vec<String> = names
+            .iter()
+            .zip(&views)
+            .map(|(n, v)| format!("{n} {}", v.docs.len()))
+            .collect();
+        eprintln!(
+            "sites ({}): views in {} ms, rendered in {} ms",
+            shown.join(", "),
+            viewed.as_millis(),
+            (started.elapsed() - viewed).as_millis()
+        );
     }
     Ok(())
 }

@@ -179,7 +179,9 @@ fn nygard_records_build_with_relations_both_ways() {
         "decision"
     );
     assert!(
-        built.stderr.contains("warning: link to a missing file"),
+        built
+            .stderr
+            .contains("warning[missing-file]: link to a missing file"),
         "{}",
         built.stderr
     );
@@ -274,7 +276,7 @@ fn repository_fixture_covers_every_quirk() {
     assert!(
         built
             .stderr
-            .contains("0002-use-postgres.md:3:1: warning: cannot read date"),
+            .contains("0002-use-postgres.md:3:1: warning[unreadable-date]: cannot read date"),
         "{}",
         built.stderr
     );

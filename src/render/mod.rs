@@ -24,9 +24,6 @@ use markdown::{LinkFate, LinkResolver};
 
 pub use engine::Renderer;
 
-/// Receives each output file: its path relative to the site root and its bytes.
-pub type Emit<'a> = dyn Fn(&str, Bytes) -> anyhow::Result<()> + Sync + 'a;
-
 /// A number as people write it: no trailing `.0`, at most two decimals.
 pub fn format_number(x: f64) -> String {
     let rounded = (x * 100.0).round() / 100.0;
@@ -48,32 +45,75 @@ pub struct Input<'a> {
     pub files: &'a [(String, std::borrow::Cow<'static, [u8]>)],
 }
 
-/// Renders every file of one site.
-pub fn render_site(renderer: &Renderer, input: &Input<'_>, emit: &Emit<'_>) -> anyhow::Result<()> {
-    let site = site_ctx(input);
-    let clock = std::time::Instant::now();
-    let out = Out {
-        renderer,
-        site: input.view.name,
-        emit,
-    };
-    input.view.docs.par_iter().try_for_each(|doc| {
-        let path = audience::page_path(&input.docs[doc.index]);
-        let root = root_for(&path);
-        let body = body_html(renderer, input, doc.index, &root);
-        let body = std::str::from_utf8(&body).unwrap_or_default();
-        out.page(
-            &path,
-            "page.html",
-            &PageCtx {
-                site: &site,
-                root: &root,
-                doc,
-                body,
-            },
-        )
+/// Receives each output file of several sites: the site's index in the inputs, the path
+/// relative to that site's root, and the bytes.
+pub type SiteEmit<'a> = dyn Fn(usize, &str, Bytes) -> anyhow::Result<()> + Sync + 'a;
+
+/// Renders every file of every site in `inputs`. Document pages are rendered document by
+/// document across sites, so a body is parsed and rendered once however many sites show
+/// it (unless what its links show differs between sites).
+pub fn render_all(
+    renderer: &Renderer,
+    inputs: &[Input<'_>],
+    emit: &SiteEmit<'_>,
+) -> anyhow::Result<()> {
+    let sites: Vec<SiteCtx> = inputs.iter().map(site_ctx).collect();
+    let outs: Vec<Emitter<'_>> = (0..inputs.len())
+        .map(|s| Emitter { site: s, emit })
+        .collect();
+    let count = inputs.first().map_or(0, |i| i.docs.len());
+    (0..count).into_par_iter().try_for_each(|doc| {
+        let mut bodies: Vec<(blake3::Hash, Bytes)> = Vec::new();
+        for (s, input) in inputs.iter().enumerate() {
+            let Some(view) = input.view.view(doc) else {
+                continue;
+            };
+            let path = audience::page_path(&input.docs[doc]);
+            let root = root_for(&path);
+            let body = body_html(renderer, input, doc, &root, &mut bodies);
+            let body = std::str::from_utf8(&body).unwrap_or_default();
+            let out = Out {
+                renderer,
+                site: input.view.name,
+                emit: &outs[s],
+            };
+            out.page(
+                &path,
+                "page.html",
+                &PageCtx {
+                    site: &sites[s],
+                    root: &root,
+                    doc: view,
+                    body,
+                },
+            )?;
+        }
+        Ok::<(), anyhow::Error>(())
     })?;
-    let t_pages = clock.elapsed();
+    inputs.par_iter().enumerate().try_for_each(|(s, input)| {
+        let out = Out {
+            renderer,
+            site: input.view.name,
+            emit: &outs[s],
+        };
+        render_site_pages(input, &sites[s], &out)
+    })
+}
+
+/// Emits into one site of a multi-site render.
+struct Emitter<'a> {
+    site: usize,
+    emit: &'a SiteEmit<'a>,
+}
+
+impl Emitter<'_> {
+    fn send(&self, path: &str, bytes: Bytes) -> anyhow::Result<()> {
+        (self.emit)(self.site, path, bytes)
+    }
+}
+
+/// Everything of a site but its document pages: lists, views, 404, site files, assets.
+fn render_site_pages(input: &Input<'_>, site: &SiteCtx, out: &Out<'_>) -> anyhow::Result<()> {
     let facets = lists::facets(input.view);
     facets
         .par_iter()
@@ -81,7 +121,7 @@ pub fn render_site(renderer: &Renderer, input: &Input<'_>, emit: &Emit<'_>) -> a
         .try_for_each(|list| {
             let root = root_for(&list.path);
             let ctx = ListCtx {
-                site: &site,
+                site,
                 root: &root,
                 title: list.title.clone(),
                 description: None,
@@ -94,33 +134,22 @@ pub fn render_site(renderer: &Renderer, input: &Input<'_>, emit: &Emit<'_>) -> a
         "lists/index.html",
         "lists.html",
         &ListsIndexCtx {
-            site: &site,
+            site,
             root: "../",
             groups,
         },
     )?;
-    let t_lists = clock.elapsed();
-    render_views(input, &site, &facets, &out)?;
-    let t_views = clock.elapsed();
+    render_views(input, site, &facets, out)?;
     let not_found_root = site_files::absolute_root(input);
     out.page(
         "404.html",
         "404.html",
         &NotFoundCtx {
-            site: &site,
+            site,
             root: &not_found_root,
         },
     )?;
-    site_files::write_all(input, &facets, &out)?;
-    if std::env::var_os("ALIGN_PROFILE").is_some() {
-        eprintln!(
-            "  pages {:?}, lists {:?}, views {:?}, files {:?}",
-            t_pages,
-            t_lists - t_pages,
-            t_views - t_lists,
-            clock.elapsed() - t_views
-        );
-    }
+    site_files::write_all(input, &facets, out)?;
     for (path, bytes) in input.files {
         out.file(path, Bytes::copy_from_slice(bytes))?;
     }
@@ -131,7 +160,7 @@ pub fn render_site(renderer: &Renderer, input: &Input<'_>, emit: &Emit<'_>) -> a
 pub struct Out<'a> {
     renderer: &'a Renderer,
     site: &'a str,
-    emit: &'a Emit<'a>,
+    emit: &'a Emitter<'a>,
 }
 
 impl Out<'_> {
@@ -139,7 +168,9 @@ impl Out<'_> {
         let bytes = self
             .renderer
             .page(&format!("{}/{path}", self.site), template, ctx)?;
-        (self.emit)(path, bytes).with_context(|| format!("writing {path}"))
+        self.emit
+            .send(path, bytes)
+            .with_context(|| format!("writing {path}"))
     }
 
     /// Renders without emitting, for output written under more than one name.
@@ -154,7 +185,9 @@ impl Out<'_> {
     }
 
     pub fn file(&self, path: &str, bytes: Bytes) -> anyhow::Result<()> {
-        (self.emit)(path, bytes).with_context(|| format!("writing {path}"))
+        self.emit
+            .send(path, bytes)
+            .with_context(|| format!("writing {path}"))
     }
 }
 
@@ -244,9 +277,16 @@ fn render_views(
     Ok(())
 }
 
-/// A document's body for this site, with links resolved from a page at `root`. Memoised
-/// on the filtered body text and where each of its links leads.
-fn body_html(renderer: &Renderer, input: &Input<'_>, doc: usize, root: &str) -> Bytes {
+/// A document's body for this site, with links resolved from a page at `root`. Keyed on
+/// the filtered body text and where each of its links leads: `bodies` holds those already
+/// rendered for other sites, and in `serve` the memo holds those of earlier rebuilds.
+fn body_html(
+    renderer: &Renderer,
+    input: &Input<'_>,
+    doc: usize,
+    root: &str,
+    bodies: &mut Vec<(blake3::Hash, Bytes)>,
+) -> Bytes {
     let view = input.view;
     let fate = |target: &Target| match view.link(input.docs, target) {
         Some(link) => LinkFate::Visible {
@@ -267,21 +307,29 @@ fn body_html(renderer: &Renderer, input: &Input<'_>, doc: usize, root: &str) -> 
         match fate(&links[dest]) {
             LinkFate::Visible { href, title } => {
                 hasher.update(href.as_bytes());
+                hasher.update(&[0]);
                 hasher.update(title.as_bytes());
             }
             LinkFate::Hidden => {
                 hasher.update(b"\0hidden");
             }
         }
+        hasher.update(&[0]);
+    }
+    let hash = hasher.finalize();
+    if let Some((_, html)) = bodies.iter().find(|(h, _)| *h == hash) {
+        return html.clone();
     }
     let key = format!("{}/{}#body", view.name, input.docs[doc].path_id);
-    renderer.memoised(&key, hasher.finalize(), || {
+    let html = renderer.memoised(&key, hash, || {
         let resolver = LinkResolver {
             targets: links,
             fate: &fate,
         };
         Bytes::from(markdown::render(&body, &resolver, view.config.raw_html()))
-    })
+    });
+    bodies.push((hash, html.clone()));
+    html
 }
 
 fn site_ctx(input: &Input<'_>) -> SiteCtx {
