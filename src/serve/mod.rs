@@ -35,12 +35,14 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
     let store = Arc::new(Store::default());
     let mut rebuilder = Rebuilder::new(&options.dir, options.today.clone());
     let started = Instant::now();
+    let mut warnings = Vec::new();
     match rebuilder.rebuild(Changes {
         config: true,
         theme: true,
     }) {
         Ok(built) => {
             print_warnings(&built.warnings, options.quiet);
+            warnings = built.warnings;
             store.publish(built.sites, built.titles);
             if !options.quiet {
                 eprintln!("built in {} ms", started.elapsed().as_millis());
@@ -58,14 +60,14 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
         .enable_all()
         .build()
         .context("cannot start the server runtime")?;
-    runtime.block_on(run(options, config, store, rebuilder))
+    runtime.block_on(run(options, config, store, (rebuilder, warnings)))
 }
 
 async fn run(
     options: ServeOptions,
     config: crate::config::Config,
     store: Arc<Store>,
-    rebuilder: Rebuilder,
+    (rebuilder, warnings): (Rebuilder, Vec<String>),
 ) -> Result<(), Failure> {
     let address = SocketAddr::new(options.bind, options.port);
     let listener = tokio::net::TcpListener::bind(address)
@@ -87,7 +89,7 @@ async fn run(
             .context("cannot watch the project")?;
         let store = store.clone();
         let quiet = options.quiet;
-        std::thread::spawn(move || watch_loop(watcher, rebuilder, &store, quiet));
+        std::thread::spawn(move || watch_loop(watcher, rebuilder, &store, quiet, warnings));
     }
     let app = Arc::new(http::App {
         store,
@@ -107,12 +109,16 @@ fn watch_loop(
     mut rebuilder: Rebuilder,
     store: &Store,
     quiet: bool,
+    mut last_warnings: Vec<String>,
 ) {
     while let Some(changes) = watcher.next() {
         let started = Instant::now();
         match rebuilder.rebuild(changes) {
             Ok(built) => {
-                print_warnings(&built.warnings, quiet);
+                if built.warnings != last_warnings {
+                    print_warnings(&new_lines(&last_warnings, &built.warnings), quiet);
+                }
+                last_warnings = built.warnings.clone();
                 let changed = store.publish(built.sites, built.titles);
                 if !quiet {
                     eprintln!(
@@ -134,6 +140,15 @@ fn watch_loop(
             }
         }
     }
+}
+
+/// Warnings that were not there before, so each rebuild reports only what it changed.
+fn new_lines(before: &[String], now: &[String]) -> Vec<String> {
+    let before: std::collections::HashSet<&String> = before.iter().collect();
+    now.iter()
+        .filter(|w| !before.contains(w))
+        .cloned()
+        .collect()
 }
 
 fn print_warnings(warnings: &[String], quiet: bool) {

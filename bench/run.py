@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Benchmarks align on generated corpora and prints a Markdown table.
+
+    python3 bench/run.py [--sizes 1000,10000,100000] [--runs 3] [--work DIR] [--out DIR]
+
+For each size N it measures, on the same machine and in the same run:
+  * cold `align build` of N alignment documents into three sites: wall time, peak RSS
+  * the same into a single site (`--site team`)
+  * `align check`
+  * a one-document edit under `align serve`: rebuild time (from the server's own log) and
+    edit-to-reload latency (file written -> Server-Sent Event received)
+  * N plain pages into one site: align, bare pulldown-cmark (examples/bare.rs), and Hugo
+    when it is installed (`apt-get install hugo`), with the ratios
+Output folders go to --out (a tmpfs by default) so the disk does not dominate; each run
+starts from an empty output folder ("cold"). Times are the median of --runs.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ALIGN = os.path.join(ROOT, "target/release/align")
+BARE = os.path.join(ROOT, "target/release/examples/bare")
+TODAY = "2026-11-23"
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def timed(cmd, out_dir, runs):
+    """Median wall time and the largest peak RSS (MB) over `runs` cold runs."""
+    times, rss = [], []
+    for _ in range(runs):
+        shutil.rmtree(out_dir, ignore_errors=True)
+        started = time.perf_counter()
+        proc = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True)
+        times.append(time.perf_counter() - started)
+        if proc.returncode != 0:
+            sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr[-2000:]}")
+        rss.append(int(proc.stderr.strip().splitlines()[-1]) / 1024)
+    return statistics.median(times), max(rss)
+
+
+def generate(kind, n, work):
+    path = os.path.join(work, f"{kind}-{n}")
+    if not os.path.exists(os.path.join(path, "align.toml")):
+        shutil.rmtree(path, ignore_errors=True)
+        sh([sys.executable, os.path.join(ROOT, "bench/gen.py"), kind, str(n), path])
+    return path
+
+
+def hugo_site(plain, work, n):
+    """The plain corpus as a Hugo site with minimal layouts."""
+    site = os.path.join(work, f"hugo-{n}")
+    if not os.path.exists(os.path.join(site, "hugo.toml")):
+        os.makedirs(os.path.join(site, "layouts/_default"), exist_ok=True)
+        with open(os.path.join(site, "hugo.toml"), "w") as f:
+            f.write('baseURL = "https://example.org/"\ntitle = "Plain"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n')
+        for name, body in (("single.html", "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1>{{ .Content }}</body></html>"),
+                           ("list.html", "<!DOCTYPE html><html><body><ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul></body></html>")):
+            with open(os.path.join(site, "layouts/_default", name), "w") as f:
+                f.write(body)
+        shutil.copytree(os.path.join(plain, "content"), os.path.join(site, "content"))
+    return site
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve_edits(project, edits=15):
+    """Median server rebuild time and median edit-to-event latency for one-document edits."""
+    port = free_port()
+    proc = subprocess.Popen([ALIGN, "serve", project, "--port", str(port), "--today", TODAY],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(proc, "built in")
+        events = socket.create_connection(("127.0.0.1", port))
+        events.sendall(b"GET /__align/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        events.settimeout(30)
+        events.recv(4096)
+        target = sorted(os.listdir(os.path.join(project, "content/initiatives")))[0]
+        path = os.path.join(project, "content/initiatives", target)
+        original = open(path, encoding="utf-8").read()
+        rebuilds, latencies = [], []
+        try:
+            for i in range(edits):
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(original + f"\nEdit number {i}.\n")
+                written = time.perf_counter()
+                buf = b""
+                while b"event: update" not in buf:
+                    buf += events.recv(65536)
+                latencies.append((time.perf_counter() - written) * 1000)
+                line = wait_for(proc, "rebuilt in")
+                rebuilds.append(int(re.search(r"rebuilt in (\d+) ms", line).group(1)))
+                time.sleep(0.1)
+        finally:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(original)
+        return statistics.median(rebuilds), statistics.median(latencies)
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def wait_for(proc, needle, timeout=600):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            sys.exit("serve stopped")
+        if needle in line:
+            return line
+    sys.exit(f"timed out waiting for {needle!r}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", default="/tmp/align-bench")
+    parser.add_argument("--out", default="/dev/shm/align-bench-out")
+    parser.add_argument("--no-serve", action="store_true")
+    args = parser.parse_args()
+    sh(["cargo", "build", "--release", "--quiet", "--bin", "align", "--example", "bare"], cwd=ROOT)
+    os.makedirs(args.work, exist_ok=True)
+    hugo = shutil.which("hugo")
+    rows = []
+    for n in [int(s) for s in args.sizes.split(",")]:
+        project = generate("align", n, args.work)
+        plain = generate("plain", n, args.work)
+        out = os.path.join(args.out, str(n))
+        row = {"n": n}
+        row["three"], row["three_rss"] = timed([ALIGN, "build", project, "--out", out, "--today", TODAY, "-q"], out, args.runs)
+        row["one"], row["one_rss"] = timed([ALIGN, "build", project, "--out", out, "--site", "team", "--today", TODAY, "-q"], out, args.runs)
+        started = time.perf_counter()
+        subprocess.run([ALIGN, "check", project, "--today", TODAY, "--format", "json"], capture_output=True)
+        row["check"] = time.perf_counter() - started
+        row["plain"], row["plain_rss"] = timed([ALIGN, "build", plain, "--out", out, "-q"], out, args.runs)
+        row["bare"], _ = timed([BARE, plain, out], out, args.runs)
+        if hugo:
+            site = hugo_site(plain, args.work, n)
+            row["hugo"], _ = timed([hugo, "--quiet", "-s", site, "-d", out], out, args.runs)
+        if not args.no_serve and n <= 10000:
+            row["rebuild"], row["latency"] = serve_edits(project)
+        rows.append(row)
+        print(row, file=sys.stderr)
+    print_table(rows, hugo)
+
+
+def fmt(v, unit="s"):
+    return "–" if v is None else (f"{v:.2f} s" if unit == "s" else f"{v:.0f} {unit}")
+
+
+def print_table(rows, hugo):
+    print(f"machine: {os.cpu_count()} cores; output on {os.environ.get('BENCH_OUT_FS', 'tmpfs')}; median of runs\n")
+    print("| N | 3 sites | RSS | 1 site | RSS | check | edit rebuild | edit→reload | plain: align | bare | align/bare | hugo | hugo/align |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        ratio = r["plain"] / r["bare"]
+        h = r.get("hugo")
+        hugo_ratio = "–" if h is None else f"{h / r['plain']:.1f}×"
+        print(f"| {r['n']:,} | {fmt(r['three'])} | {fmt(r['three_rss'], 'MB')} | {fmt(r['one'])} | {fmt(r['one_rss'], 'MB')} | {fmt(r['check'])} "
+              f"| {fmt(r.get('rebuild'), 'ms')} | {fmt(r.get('latency'), 'ms')} | {fmt(r['plain'])} | {fmt(r['bare'])} | {ratio:.1f}× "
+              f"| {fmt(h)} | {hugo_ratio} |")
+
+
+if __name__ == "__main__":
+    main()
