@@ -146,7 +146,7 @@ fn assets(dir: &Path, docs: &[Document]) -> (Vec<(usize, String)>, Vec<Diagnosti
                 })
                 .filter(|p| p.components().count() > 0);
             match published {
-                Some(rel) if dir.join(load::CONTENT_DIR).join(&rel).is_file() => {
+                Some(rel) if stays_in_content(dir, &rel) => {
                     found.push((i, rel.to_string_lossy().replace('\\', "/")));
                 }
                 Some(_) => diags.push(
@@ -170,4 +170,14 @@ fn assets(dir: &Path, docs: &[Document]) -> (Vec<(usize, String)>, Vec<Diagnosti
         }
     }
     (found, diags)
+}
+
+/// Whether a linked file exists inside `content/` once symlinks are resolved: a symlink
+/// that leads out of the project is never published.
+fn stays_in_content(dir: &Path, rel: &Path) -> bool {
+    let content = dir.join(load::CONTENT_DIR);
+    let (Ok(root), Ok(real)) = (content.canonicalize(), content.join(rel).canonicalize()) else {
+        return false;
+    };
+    real.starts_with(root) && real.is_file()
 }

@@ -183,7 +183,27 @@ fn not_modified(headers: &HeaderMap, entry: &Entry, last_modified: &str) -> bool
     headers
         .get(header::IF_MODIFIED_SINCE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|since| since == last_modified)
+        .is_some_and(|since| {
+            since == last_modified
+                || parse_http_date(since).is_some_and(|s| s >= seconds(entry.modified))
+        })
+}
+
+/// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) as Unix seconds.
+fn parse_http_date(text: &str) -> Option<i64> {
+    let parsed = jiff::fmt::strtime::parse("%a, %d %b %Y %H:%M:%S GMT", text).ok()?;
+    let datetime = parsed.to_datetime().ok()?;
+    Some(
+        datetime
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .ok()?
+            .timestamp()
+            .as_second(),
+    )
+}
+
+fn seconds(time: std::time::SystemTime) -> i64 {
+    jiff::Timestamp::try_from(time).map_or(0, |t| t.as_second())
 }
 
 fn set_validators(headers: &mut HeaderMap, entry: &Entry, last_modified: &str) {

@@ -65,9 +65,17 @@ impl Rebuilder {
     }
 
     fn build(&mut self) -> Result<Built, Failure> {
+        let clock = std::time::Instant::now();
         let today = crate::today::resolve(self.today.as_deref())?;
         let mut project = Project::open_cached(&self.dir, &mut self.cache)?;
+        let opened = clock.elapsed();
         project.check(today);
+        if std::env::var_os("ALIGN_PROFILE").is_some() {
+            eprintln!(
+                "  rebuild: opened in {opened:?}, checked in {:?}",
+                clock.elapsed() - opened
+            );
+        }
         if project.error_count() > 0 {
             return Err(Failure::Content(project.diagnostics));
         }

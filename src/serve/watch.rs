@@ -17,7 +17,9 @@ const MAX_WAIT: Duration = Duration::from_millis(400);
 pub struct ProjectWatcher {
     _watcher: notify::RecommendedWatcher,
     events: mpsc::Receiver<notify::Result<notify::Event>>,
-    dir: PathBuf,
+    /// The project folder as given and as resolved.
+    roots: Vec<PathBuf>,
+    /// The imported changelog, relative to the project.
     changelog: Option<PathBuf>,
 }
 
@@ -26,12 +28,14 @@ impl ProjectWatcher {
         let (tx, events) = mpsc::channel();
         let mut watcher = notify::recommended_watcher(tx)?;
         watcher.watch(dir, RecursiveMode::Recursive)?;
-        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-        let changelog = changelog.map(|c| dir.join(c));
+        // inotify reports paths as they were given, so keep both the given and the resolved
+        // form of the project folder (they differ when it is reached through a symlink).
+        let given = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let resolved = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
         Ok(ProjectWatcher {
             _watcher: watcher,
             events,
-            dir,
+            roots: vec![resolved, given],
             changelog,
         })
     }
@@ -85,10 +89,13 @@ impl ProjectWatcher {
         if is_editor_noise(path) {
             return None;
         }
-        if self.changelog.as_deref() == Some(path) {
+        let rel = self
+            .roots
+            .iter()
+            .find_map(|root| path.strip_prefix(root).ok())?;
+        if self.changelog.as_deref() == Some(rel) {
             return Some(Changes::default());
         }
-        let rel = path.strip_prefix(&self.dir).ok()?;
         let top = rel.components().next()?.as_os_str().to_str()?;
         match top {
             "align.toml" => Some(Changes {

@@ -1,0 +1,219 @@
+//! `align serve` in a real browser: headless Chromium, driven over WebDriver, reloads a
+//! page by itself after an edit, shows a broken edit's errors over the page, and clears
+//! them once the edit is fixed. Skipped when chromedriver is not installed.
+
+mod serve_support;
+
+use std::future::Future;
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{Value, json};
+use serve_support::{Project, Server, TIMEOUT, page};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const OVERLAY: &str = "align-error-overlay";
+
+/// chromedriver as a child process; killed when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let driver = Driver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let up = serve_support::wait_for(TIMEOUT, || TcpStream::connect(("127.0.0.1", port)).ok());
+        assert!(up.is_some(), "chromedriver did not listen on port {port}");
+        driver
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        shutdown(&self.url);
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Asks chromedriver to end its sessions and quit, so no browser outlives a failed test.
+fn shutdown(url: &str) {
+    use std::io::{Read as _, Write as _};
+    let Some(address) = url.strip_prefix("http://") else {
+        return;
+    };
+    let Ok(mut stream) = TcpStream::connect(address) else {
+        return;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let request = format!("GET /shutdown HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_ok() {
+        let _ = stream.read_to_end(&mut Vec::new());
+    }
+}
+
+async fn connect(driver: &Driver, profile: &Path) -> Client {
+    let mut options = json!({
+        "args": [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--no-first-run",
+            format!("--user-data-dir={}", profile.display()),
+        ],
+    });
+    if Path::new(CHROMIUM).exists() {
+        options["binary"] = json!(CHROMIUM);
+    }
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("goog:chromeOptions".into(), options);
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await
+        .expect("a WebDriver session")
+}
+
+/// What the page shows: its body text, the overlay's text (null without one) and whether
+/// this is still the document that set `window.__alignMarker`.
+const STATE: &str = "return {
+    text: document.body ? document.body.innerText : '',
+    overlay: (document.getElementById(arguments[0]) || {}).innerText || null,
+    marked: window.__alignMarker === true,
+};";
+
+async fn state(client: &Client) -> Option<Value> {
+    client.execute(STATE, vec![json!(OVERLAY)]).await.ok()
+}
+
+/// Polls the page until `pred` holds for its state; panics with the last state after
+/// [`TIMEOUT`].
+async fn wait_until(client: &Client, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+    let deadline = Instant::now() + TIMEOUT;
+    let mut last = Value::Null;
+    while Instant::now() < deadline {
+        if let Some(now) = state(client).await {
+            if pred(&now) {
+                return now;
+            }
+            last = now;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for {what}; the page was: {last:#}");
+}
+
+fn text_has(state: &Value, needle: &str) -> bool {
+    state["text"].as_str().is_some_and(|t| t.contains(needle))
+}
+
+async fn mark(client: &Client) {
+    client
+        .execute("window.__alignMarker = true; return true;", vec![])
+        .await
+        .expect("set the marker");
+}
+
+fn run<F: Future<Output = ()>>(test: F) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    runtime.block_on(async {
+        tokio::time::timeout(Duration::from_secs(60), test)
+            .await
+            .expect("the browser test took over a minute");
+    });
+}
+
+#[test]
+fn open_page_reloads_shows_errors_and_recovers() {
+    if !Path::new(CHROMEDRIVER).exists() {
+        eprintln!("skipped: chromedriver not installed");
+        return;
+    }
+    let project = Project::minimal();
+    let server = Server::start(&project.path(), &[]);
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().unwrap();
+    let url = format!("{}team/pages/p.html", server.base);
+
+    run(async {
+        let client = connect(&driver, profile.path()).await;
+        client.goto(&url).await.expect("open the page");
+        let first = wait_until(&client, "the first page", |s| {
+            text_has(s, "First body text")
+        })
+        .await;
+        assert!(first["overlay"].is_null(), "{first:#}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        mark(&client).await;
+
+        project.save(
+            "content/pages/p.md",
+            &page("Page P", "Second body text. See [[initiatives/a]]."),
+        );
+        let second = wait_until(&client, "the edited text", |s| {
+            text_has(s, "Second body text")
+        })
+        .await;
+        assert_eq!(second["marked"], json!(false), "the page did not reload");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        mark(&client).await;
+
+        project.save(
+            "content/pages/p.md",
+            "+++\ntitle = \"Page P\"\nstatus = \n+++\nBroken body text.\n",
+        );
+        let broken = wait_until(&client, "the error overlay", |s| {
+            s["overlay"]
+                .as_str()
+                .is_some_and(|o| o.contains("content/pages/p.md:3:"))
+        })
+        .await;
+        let overlay = broken["overlay"].as_str().unwrap();
+        assert!(overlay.contains("error"), "{overlay}");
+        assert!(text_has(&broken, "Second body text"), "{broken:#}");
+        assert!(!text_has(&broken, "Broken body text"), "{broken:#}");
+        assert_eq!(
+            broken["marked"],
+            json!(true),
+            "the page reloaded on a broken edit"
+        );
+
+        project.save(
+            "content/pages/p.md",
+            &page("Page P", "Fixed body text. See [[initiatives/a]]."),
+        );
+        let fixed = wait_until(&client, "the fixed text without the overlay", |s| {
+            s["overlay"].is_null() && text_has(s, "Fixed body text")
+        })
+        .await;
+        assert_eq!(fixed["marked"], json!(false), "the page did not reload");
+        client.close().await.expect("close the browser");
+    });
+    drop(server);
+}

@@ -1,0 +1,730 @@
+//! `align serve` while the project changes: after every edit the served sites equal a clean
+//! `align build` of the same files, a broken edit keeps the last good build, and the event
+//! stream says what changed.
+
+mod serve_support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use serve_support::{
+    CONFIG, Events, Project, Server, Update, build, built_files, encode_path, page, strip_reload,
+};
+
+/// How long the event stream must stay quiet before a rebuild burst counts as finished.
+const QUIET: Duration = Duration::from_millis(250);
+
+/// A small deterministic generator (Knuth's MMIX LCG).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            items.swap(i, self.below(i + 1));
+        }
+    }
+}
+
+const AUDIENCES: [Option<&str>; 4] = [
+    None,
+    Some("[\"team\"]"),
+    Some("[\"public\"]"),
+    Some("[\"team\", \"public\"]"),
+];
+const BLOCK_AUDIENCES: [&str; 3] = ["team", "public", "team, public"];
+
+/// A generated document: a page (under `pages/` or `notes/`) or an initiative (under
+/// `initiatives/` or `roadmap/`), linked to others by its short id so a move keeps links.
+#[derive(Clone, Debug)]
+struct Doc {
+    id: String,
+    path: String,
+    initiative: bool,
+    title: String,
+    audience: usize,
+    links: Vec<String>,
+    block: Option<usize>,
+    revision: u32,
+}
+
+impl Doc {
+    fn text(&self) -> String {
+        let mut text = format!("+++\ntitle = \"{}\"\nid = \"{}\"\n", self.title, self.id);
+        if let Some(audience) = AUDIENCES[self.audience] {
+            text.push_str(&format!("audience = {audience}\n"));
+        }
+        if self.initiative {
+            text.push_str("horizon = \"next\"\ndrives = [\"O-1#kr1\"]\n");
+        }
+        text.push_str(&format!(
+            "+++\nBody of {} at revision {}.\n",
+            self.id, self.revision
+        ));
+        for link in &self.links {
+            text.push_str(&format!("\nSee [[{link}]] for more.\n"));
+        }
+        if let Some(block) = self.block {
+            text.push_str(&format!(
+                "\n<!-- audience: {} -->\nOnly some readers see this note on {}.\n<!-- /audience -->\n",
+                BLOCK_AUDIENCES[block], self.id
+            ));
+        }
+        text
+    }
+}
+
+/// The generated part of the project, next to the fixed files of [`Project::minimal`].
+struct Model {
+    docs: BTreeMap<String, Doc>,
+    next_id: u32,
+    team_title: u32,
+    exec_site: bool,
+    base_override: Option<u32>,
+    card_override: Option<u32>,
+    static_files: BTreeSet<String>,
+    static_serial: u32,
+}
+
+impl Model {
+    fn config(&self) -> String {
+        let mut text = CONFIG.replace(
+            "title = \"Team plan\"",
+            &format!("title = \"Team plan {}\"", self.team_title),
+        );
+        if self.exec_site {
+            text.push_str(
+                "\n[sites.exec]\ntitle = \"Exec view\"\naudiences = [\"exec\", \"team\"]\nhome = \"roadmap\"\n",
+            );
+        }
+        text
+    }
+
+    fn new_doc(&mut self, rng: &mut Lcg) -> Doc {
+        self.next_id += 1;
+        let n = self.next_id;
+        let initiative = rng.below(3) == 0;
+        let folder = if initiative {
+            rng.pick(&["initiatives", "roadmap"])
+        } else {
+            rng.pick(&["pages", "notes"])
+        };
+        let mut links = Vec::new();
+        if !self.docs.is_empty() && rng.below(2) == 0 {
+            let ids: Vec<&String> = self.docs.keys().collect();
+            links.push((*rng.pick(&ids)).clone());
+        }
+        Doc {
+            id: format!("G-{n}"),
+            path: format!("content/{folder}/doc-{n}.md"),
+            initiative,
+            title: format!("Generated {n}"),
+            audience: rng.below(AUDIENCES.len()),
+            links,
+            block: None,
+            revision: 0,
+        }
+    }
+}
+
+/// How many kinds of edit [`edit`] knows.
+const EDIT_KINDS: usize = 13;
+
+/// Applies one edit of the given kind (chosen pseudo-randomly) to the files; returns what
+/// it did.
+fn edit(project: &Project, model: &mut Model, rng: &mut Lcg, kind: usize) -> String {
+    let ids: Vec<String> = model.docs.keys().cloned().collect();
+    let any = |rng: &mut Lcg| rng.pick(&ids).clone();
+    match kind {
+        0 | 1 if !ids.is_empty() => {
+            let id = any(rng);
+            let doc = model.docs.get_mut(&id).unwrap();
+            doc.title = format!("{} (retitled {})", doc.id, rng.below(1000));
+            project.save(&doc.path, &doc.text());
+            format!("retitle {id}")
+        }
+        2 if !ids.is_empty() => {
+            let id = any(rng);
+            let doc = model.docs.remove(&id).unwrap();
+            let mut unlinked = Vec::new();
+            for other in model.docs.values_mut() {
+                if other.links.contains(&id) {
+                    other.links.retain(|l| *l != id);
+                    project.save(&other.path, &other.text());
+                    unlinked.push(other.id.clone());
+                }
+            }
+            project.remove(&doc.path);
+            format!("delete {id} ({}), unlinking it from {unlinked:?}", doc.path)
+        }
+        3 if !ids.is_empty() => {
+            let id = any(rng);
+            let doc = model.docs.get_mut(&id).unwrap();
+            let folders: &[&str] = if doc.initiative {
+                &["initiatives", "roadmap"]
+            } else {
+                &["pages", "notes", "pages/sub"]
+            };
+            let to = format!(
+                "content/{}/moved-{}-{}.md",
+                rng.pick(folders),
+                doc.id.to_lowercase(),
+                rng.below(100)
+            );
+            let from = std::mem::replace(&mut doc.path, to.clone());
+            project.rename(&from, &to);
+            format!("move {from} to {to}")
+        }
+        4 if ids.len() >= 2 => {
+            let from = any(rng);
+            let to = any(rng);
+            if from == to || model.docs[&from].links.contains(&to) {
+                return add(project, model, rng);
+            }
+            let doc = model.docs.get_mut(&from).unwrap();
+            doc.links.push(to.clone());
+            project.save(&doc.path, &doc.text());
+            format!("link {from} -> {to}")
+        }
+        5 if !ids.is_empty() => {
+            let with: Vec<String> = ids
+                .iter()
+                .filter(|i| !model.docs[*i].links.is_empty())
+                .cloned()
+                .collect();
+            if with.is_empty() {
+                return add(project, model, rng);
+            }
+            let id = rng.pick(&with).clone();
+            let doc = model.docs.get_mut(&id).unwrap();
+            let gone = doc.links.remove(rng.below(doc.links.len()));
+            project.save(&doc.path, &doc.text());
+            format!("unlink {id} -> {gone}")
+        }
+        6 if !ids.is_empty() => {
+            let id = any(rng);
+            let doc = model.docs.get_mut(&id).unwrap();
+            doc.audience = (doc.audience + 1 + rng.below(AUDIENCES.len() - 1)) % AUDIENCES.len();
+            project.save(&doc.path, &doc.text());
+            format!("audience of {id} to {:?}", AUDIENCES[doc.audience])
+        }
+        7 if !ids.is_empty() => {
+            let id = any(rng);
+            let doc = model.docs.get_mut(&id).unwrap();
+            doc.block = match doc.block {
+                Some(_) => None,
+                None => Some(rng.below(BLOCK_AUDIENCES.len())),
+            };
+            doc.revision += 1;
+            project.save(&doc.path, &doc.text());
+            format!("audience block of {id}: {:?}", doc.block)
+        }
+        8 => template_edit(project, model, rng),
+        9 => static_edit(project, model, rng),
+        10 => {
+            if rng.below(3) == 0 {
+                model.exec_site = !model.exec_site;
+            } else {
+                model.team_title += 1;
+            }
+            project.save("align.toml", &model.config());
+            format!(
+                "config: team title {}, exec site {}",
+                model.team_title, model.exec_site
+            )
+        }
+        11 => {
+            let current = rng.below(101);
+            let title = format!("Grow the user base {}", rng.below(10));
+            let text = serve_support::OBJECTIVE
+                .replace("current = 40", &format!("current = {current}"))
+                .replace("Grow the user base", &title);
+            project.save("content/objectives/o.md", &text);
+            format!("objective O-1: `{title}`, key result at {current}")
+        }
+        _ => add(project, model, rng),
+    }
+}
+
+fn add(project: &Project, model: &mut Model, rng: &mut Lcg) -> String {
+    let doc = model.new_doc(rng);
+    project.save(&doc.path, &doc.text());
+    let said = format!("add {} at {} linking {:?}", doc.id, doc.path, doc.links);
+    model.docs.insert(doc.id.clone(), doc);
+    said
+}
+
+fn theme_template(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("themes/default/templates")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn template_edit(project: &Project, model: &mut Model, rng: &mut Lcg) -> String {
+    let (name, slot) = if rng.below(2) == 0 {
+        ("base.html", &mut model.base_override)
+    } else {
+        ("_card.html", &mut model.card_override)
+    };
+    let rel = format!("templates/{name}");
+    if slot.is_some() && rng.below(3) == 0 {
+        *slot = None;
+        project.remove(&rel);
+        return format!("remove override {rel}");
+    }
+    let version = slot.map_or(1, |v| v + 1);
+    *slot = Some(version);
+    let text = format!(
+        "{}<!-- override {name} {version} -->\n",
+        theme_template(name)
+    );
+    project.save(&rel, &text);
+    format!("override {rel} version {version}")
+}
+
+fn static_edit(project: &Project, model: &mut Model, rng: &mut Lcg) -> String {
+    if !model.static_files.is_empty() && rng.below(3) == 0 {
+        let files: Vec<String> = model.static_files.iter().cloned().collect();
+        let rel = rng.pick(&files).clone();
+        model.static_files.remove(&rel);
+        project.remove(&rel);
+        return format!("remove {rel}");
+    }
+    model.static_serial += 1;
+    let serial = model.static_serial;
+    let rel = match rng.below(3) {
+        0 => "static/assets/extra.css".to_string(),
+        1 => format!("static/files/note-{serial}.txt"),
+        _ => format!("static/data-{serial}.json"),
+    };
+    project.save(&rel, &format!("{{\"static\": {serial}}}\n"));
+    model.static_files.insert(rel.clone());
+    format!("static file {rel} version {serial}")
+}
+
+/// Asserts every file of a clean build is served with the same bytes (HTML pages without
+/// the reload tag).
+fn assert_served_equals(server: &Server, built: &BTreeMap<String, Vec<u8>>, step: &str) {
+    let mut wrong = Vec::new();
+    for (path, bytes) in built {
+        let response = server.get(&encode_path(path));
+        if response.status != 200 {
+            wrong.push(format!("{path}: status {}", response.status));
+            continue;
+        }
+        let body = if path.ends_with(".html") {
+            match strip_reload(&response.body) {
+                Some(body) => body,
+                None => {
+                    wrong.push(format!("{path}: no reload tag"));
+                    continue;
+                }
+            }
+        } else {
+            response.body
+        };
+        if &body != bytes {
+            wrong.push(format!("{path}: {}", first_difference(bytes, &body)));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "after {step}, the served sites differ from a clean build:\n{}",
+        wrong.join("\n")
+    );
+}
+
+fn first_difference(built: &[u8], served: &[u8]) -> String {
+    let at = built
+        .iter()
+        .zip(served)
+        .position(|(a, b)| a != b)
+        .unwrap_or(built.len().min(served.len()));
+    let show = |bytes: &[u8]| {
+        let start = at.saturating_sub(60);
+        let end = (at + 60).min(bytes.len());
+        String::from_utf8_lossy(&bytes[start.min(end)..end]).into_owned()
+    };
+    format!(
+        "differs at byte {at} (built {} bytes, served {}):\n  built:  {:?}\n  served: {:?}",
+        built.len(),
+        served.len(),
+        show(built),
+        show(served)
+    )
+}
+
+fn changed_between(
+    before: &BTreeMap<String, Vec<u8>>,
+    after: &BTreeMap<String, Vec<u8>>,
+) -> BTreeSet<String> {
+    after
+        .iter()
+        .filter(|(path, bytes)| before.get(*path) != Some(*bytes))
+        .map(|(path, _)| path.clone())
+        .collect()
+}
+
+fn settle_without_errors(events: &mut Events, server: &Server, step: &str) -> Vec<Update> {
+    let updates = events.settle(QUIET);
+    let last = updates.last().unwrap();
+    assert!(
+        last.errors.is_empty(),
+        "after {step} the rebuild failed: {:?}\nstderr:\n{}",
+        last.errors,
+        server.stderr().join("\n")
+    );
+    updates
+}
+
+#[test]
+fn served_sites_equal_a_clean_build_after_every_edit() {
+    let project = Project::minimal();
+    let outs = tempfile::tempdir().unwrap();
+    let seed = std::env::var("SERVE_EDITS_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5eed_a119);
+    eprintln!("seed {seed} (set SERVE_EDITS_SEED to replay another sequence)");
+    let mut rng = Lcg(seed);
+    let mut model = Model {
+        docs: BTreeMap::new(),
+        next_id: 0,
+        team_title: 0,
+        exec_site: false,
+        base_override: None,
+        card_override: None,
+        static_files: BTreeSet::new(),
+        static_serial: 0,
+    };
+    project.write("align.toml", &model.config());
+    for _ in 0..3 {
+        let doc = model.new_doc(&mut rng);
+        project.write(&doc.path, &doc.text());
+        model.docs.insert(doc.id.clone(), doc);
+    }
+
+    let first_out = outs.path().join("step-0");
+    build(&project.path(), &first_out);
+    let mut previous = built_files(&first_out);
+    let server = Server::start(&project.path(), &[]);
+    assert_served_equals(&server, &previous, "the first build");
+    let mut events = server.events();
+    let mut ever_built: BTreeSet<String> = previous.keys().cloned().collect();
+    let mut log = Vec::new();
+
+    let mut kinds: Vec<usize> = (0..EDIT_KINDS).collect();
+    rng.shuffle(&mut kinds);
+    kinds.extend((0..16).map(|_| rng.below(EDIT_KINDS)));
+    for (step, kind) in kinds.into_iter().enumerate() {
+        let step = step + 1;
+        let did = edit(&project, &mut model, &mut rng, kind);
+        let label = format!("step {step} ({did})");
+        eprintln!("{label}");
+        log.push(label.clone());
+        let updates = settle_without_errors(&mut events, &server, &label);
+
+        let out = outs.path().join(format!("step-{step}"));
+        build(&project.path(), &out);
+        let current = built_files(&out);
+        assert_served_equals(&server, &current, &log.join("\n"));
+
+        let expected = changed_between(&previous, &current);
+        let reported: BTreeSet<String> = updates
+            .iter()
+            .flat_map(|u| u.changed.iter().cloned())
+            .collect();
+        let missing: Vec<&String> = expected.difference(&reported).collect();
+        assert!(
+            missing.is_empty(),
+            "after {label}, changed files missing from the update: {missing:?}"
+        );
+        if updates.len() == 1 {
+            assert_eq!(
+                reported, expected,
+                "after {label}, the update lists too much"
+            );
+        }
+
+        let gone: Vec<&String> = ever_built
+            .iter()
+            .filter(|p| !current.contains_key(*p))
+            .take(6)
+            .collect();
+        for path in gone {
+            let response = server.get(&encode_path(path));
+            assert_eq!(
+                response.status, 404,
+                "after {label}, {path} is gone from the build but still served"
+            );
+        }
+        ever_built.extend(current.keys().cloned());
+
+        let index = server.get("/").text();
+        assert!(
+            index.contains(&format!("Team plan {}", model.team_title)),
+            "after {label}, / does not show the team site's title"
+        );
+        assert_eq!(
+            index.contains("href=\"/exec/\""),
+            model.exec_site,
+            "after {label}, / lists the sites wrongly"
+        );
+        previous = current;
+    }
+    server.wait_stderr(1, |l| {
+        l.starts_with("rebuilt in ") && l.contains(" ms: ") && l.ends_with(" file(s) changed")
+    });
+}
+
+#[test]
+fn broken_edit_keeps_the_last_good_build_until_fixed() {
+    let project = Project::minimal();
+    let server = Server::start(&project.path(), &[]);
+    let mut events = server.events();
+    let good = server.get("/team/pages/p.html");
+    assert!(good.text().contains("First body text"));
+
+    project.save(
+        "content/pages/p.md",
+        "+++\ntitle = \"Page P\"\nstatus = \n+++\nBroken body text.\n",
+    );
+    let updates = events.settle(QUIET);
+    let failed = updates.last().unwrap();
+    assert!(failed.changed.is_empty(), "{failed:?}");
+    assert!(
+        failed.errors.iter().any(|e| {
+            e.contains("content/pages/p.md:3:") && e.contains(": error") && e.contains("TOML")
+        }),
+        "no `path:line:col: error` for the broken file in {:?}",
+        failed.errors
+    );
+    server.wait_stderr(1, |l| l.starts_with("rebuild failed"));
+    server.wait_stderr(1, |l| l.contains("content/pages/p.md:3:"));
+
+    let still = server.get("/team/pages/p.html");
+    assert_eq!(still.status, 200);
+    assert_eq!(still.body, good.body, "the last good page is not served");
+    assert_eq!(server.get("/team/").status, 200);
+
+    let mut late = server.events();
+    let current = late.expect();
+    assert_eq!(
+        current.errors, failed.errors,
+        "a page opened now is not told the build is broken"
+    );
+
+    project.save(
+        "content/pages/p.md",
+        &page("Page P", "Fixed body text. See [[initiatives/a]]."),
+    );
+    let updates = events.settle(QUIET);
+    let fixed = updates.last().unwrap();
+    assert!(fixed.errors.is_empty(), "{fixed:?}");
+    let changed: Vec<&String> = updates.iter().flat_map(|u| &u.changed).collect();
+    assert!(
+        changed.iter().any(|c| *c == "/team/pages/p.html"),
+        "{changed:?}"
+    );
+    assert!(
+        !changed.iter().any(|c| c.starts_with("/public/pages/")),
+        "the team page is reported on the public site: {changed:?}"
+    );
+    let late_update = late.expect();
+    assert!(late_update.errors.is_empty());
+    let page_now = server.get("/team/pages/p.html").text();
+    assert!(page_now.contains("Fixed body text"), "{page_now}");
+    assert!(!page_now.contains("Broken body text"));
+    server.wait_stderr(1, |l| l.starts_with("rebuilt in "));
+}
+
+#[test]
+fn broken_config_keeps_the_last_good_build() {
+    let project = Project::minimal();
+    let server = Server::start(&project.path(), &[]);
+    let mut events = server.events();
+    let good = server.get("/team/pages/p.html");
+    project.save("align.toml", &format!("{CONFIG}\nbogus_key = 1\n"));
+    let failed = events.settle(QUIET).pop().unwrap();
+    assert!(
+        failed.errors.iter().any(|e| e.contains("align.toml:")),
+        "{failed:?}"
+    );
+    assert_eq!(server.get("/team/pages/p.html").body, good.body);
+    project.save(
+        "align.toml",
+        &CONFIG.replace("Team plan", "Renamed team plan"),
+    );
+    let fixed = events.settle(QUIET).pop().unwrap();
+    assert!(fixed.errors.is_empty(), "{fixed:?}");
+    assert!(server.get("/").text().contains("Renamed team plan"));
+    assert!(
+        server
+            .get("/team/pages/p.html")
+            .text()
+            .contains("Renamed team plan")
+    );
+}
+
+#[test]
+fn a_project_broken_at_start_shows_its_errors_then_recovers() {
+    let project = Project::minimal();
+    project.write(
+        "content/pages/p.md",
+        "+++\ntitle = \"Page P\"\nbogus = 1\n+++\nBroken.\n",
+    );
+    let server = Server::start(&project.path(), &[]);
+    let response = server.get("/team/pages/p.html");
+    assert_eq!(response.status, 503);
+    let html = response.text();
+    assert!(html.contains("data-align-error"), "{html}");
+    assert!(html.contains("content/pages/p.md:3:"), "{html}");
+    assert!(html.contains("bogus"), "{html}");
+    assert!(html.contains(serve_support::RELOAD_TAG));
+
+    let mut events = server.events();
+    let first = events.expect();
+    assert!(
+        first
+            .errors
+            .iter()
+            .any(|e| e.contains("content/pages/p.md:3:")),
+        "{first:?}"
+    );
+
+    project.save("content/pages/p.md", &page("Page P", "Recovered body."));
+    let updates = events.settle(QUIET);
+    assert!(updates.last().unwrap().errors.is_empty());
+    let response = server.get("/team/pages/p.html");
+    assert_eq!(response.status, 200);
+    assert!(response.text().contains("Recovered body."));
+}
+
+#[test]
+fn changed_files_get_new_validators_and_unchanged_keep_theirs() {
+    let project = Project::minimal();
+    let server = Server::start(&project.path(), &[]);
+    let mut events = server.events();
+    let page_before = server.get("/team/pages/p.html");
+    let css_before = server.get("/team/assets/style.css");
+    let page_tag = page_before.header("etag").unwrap().to_string();
+    let css_tag = css_before.header("etag").unwrap().to_string();
+
+    project.save(
+        "content/pages/p.md",
+        &page("Page P", "Second body text. See [[initiatives/a]]."),
+    );
+    events.settle(QUIET);
+
+    let page_after = server.request("GET", "/team/pages/p.html", &[("If-None-Match", &page_tag)]);
+    assert_eq!(page_after.status, 200, "a changed page answered 304");
+    assert!(page_after.text().contains("Second body text"));
+    assert_ne!(page_after.header("etag"), Some(page_tag.as_str()));
+
+    let css_after = server.request(
+        "GET",
+        "/team/assets/style.css",
+        &[("If-None-Match", &css_tag)],
+    );
+    assert_eq!(css_after.status, 304, "an unchanged file lost its ETag");
+    assert_eq!(
+        css_after.header("last-modified"),
+        css_before.header("last-modified")
+    );
+}
+
+#[test]
+fn files_outside_the_watched_folders_and_editor_noise_do_not_rebuild() {
+    let project = Project::minimal();
+    let server = Server::start(&project.path(), &[]);
+    let mut events = server.events();
+    project.write("secret.txt", "changed\n");
+    project.write("README.md", "# Notes\n");
+    project.write("notes/draft.md", "+++\ntitle = \"Draft\"\n+++\nx\n");
+    project.write("content/pages/.p.md.swp", "swap");
+    project.write("content/pages/p.md~", "backup");
+    project.write("content/pages/#p.md#", "autosave");
+    project.write("content/pages/4913", "probe");
+    assert!(
+        events.next(Duration::from_millis(500)).is_none(),
+        "a rebuild was triggered by a file that is not part of the project"
+    );
+    project.write("content/pages/p.md", &page("Page P", "Edited in place."));
+    let update = events.expect();
+    assert!(update.changed.contains(&"/team/pages/p.html".to_string()));
+}
+
+#[test]
+fn new_folders_and_their_documents_are_picked_up() {
+    let project = Project::minimal();
+    let server = Server::start(&project.path(), &[]);
+    let mut events = server.events();
+    project.write(
+        "content/deep/er/new.md",
+        &page("Deep new page", "Deep body."),
+    );
+    let _ = events.settle(QUIET);
+    let response = server.get("/team/deep/er/new.html");
+    assert_eq!(response.status, 200);
+    assert!(response.text().contains("Deep body."));
+    project.write("content/deep/er/new.md", &page("Deep new page", "Deeper."));
+    let _ = events.settle(QUIET);
+    assert!(
+        server
+            .get("/team/deep/er/new.html")
+            .text()
+            .contains("Deeper.")
+    );
+}
+
+#[test]
+fn serving_the_current_folder_rebuilds() {
+    let project = Project::minimal();
+    let server = Server::start_in(&project.path(), &[]);
+    assert_eq!(server.get("/team/pages/p.html").status, 200);
+    let mut events = server.events();
+    project.save("content/pages/p.md", &page("Page P", "Edited from here."));
+    let update = events.expect();
+    assert!(update.errors.is_empty(), "{update:?}");
+    assert!(
+        server
+            .get("/team/pages/p.html")
+            .text()
+            .contains("Edited from here.")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn project_reached_through_a_symlink_rebuilds() {
+    let project = Project::minimal();
+    let link = project.outside().join("link");
+    std::os::unix::fs::symlink(project.path(), &link).unwrap();
+    let server = Server::start(&link, &[]);
+    let mut events = server.events();
+    project.save("content/pages/p.md", &page("Page P", "Edited via link."));
+    let update = events.next(Duration::from_secs(3));
+    assert!(update.is_some(), "no rebuild after an edit");
+    assert!(
+        server
+            .get("/team/pages/p.html")
+            .text()
+            .contains("Edited via link.")
+    );
+}
