@@ -268,10 +268,14 @@ impl<'a> SiteView<'a> {
             position,
             docs: Vec::with_capacity(n),
         };
-        let docs_views: Vec<DocView> = (0..docs.len())
-            .filter(|&i| shown[i])
-            .map(|i| view.doc_view(docs, graph, i))
-            .collect();
+        let visible: Vec<usize> = (0..docs.len()).filter(|&i| shown[i]).collect();
+        let docs_views: Vec<DocView> = {
+            use rayon::prelude::*;
+            visible
+                .par_iter()
+                .map(|&i| view.doc_view(docs, graph, i))
+                .collect()
+        };
         view.docs = docs_views;
         view
     }

@@ -45,6 +45,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
         &theme,
         &names,
         options.today,
+        None,
         &|site, path, bytes| {
             files.fetch_add(1, Ordering::Relaxed);
             let writer = writers
@@ -76,6 +77,7 @@ pub fn render_sites(
     theme: &theme::Theme,
     names: &[String],
     today: Date,
+    only: Option<&[bool]>,
     sink: &Sink<'_>,
 ) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
@@ -95,7 +97,7 @@ pub fn render_sites(
             files: &theme.files,
         })
         .collect();
-    render::render_all(renderer, &inputs, &|site, path, bytes| {
+    render::render_all(renderer, &inputs, only, &|site, path, bytes| {
         sink(&names[site], path, bytes)
     })
     .context("rendering the sites")?;

@@ -40,10 +40,18 @@ pub fn load(dir: &Path, config: &Config) -> Loaded {
     finish(dir, config, results, &mut diagnostics)
 }
 
-/// Files read in an earlier pass, reused while their size and modification time stay the same.
+/// Files read in an earlier pass, reused while their size and modification time stay the
+/// same. Documents are handed back after a build ([`Cache::restore`]) and moved into the
+/// next load, so nothing is copied.
 #[derive(Default)]
 pub struct Cache {
-    entries: HashMap<PathBuf, (Stamp, Option<Document>, Vec<Diagnostic>)>,
+    /// Per file: its stamp, whether it held a document, and its diagnostics.
+    entries: HashMap<PathBuf, (Stamp, bool, Vec<Diagnostic>)>,
+    parked: HashMap<PathBuf, Document>,
+    /// Files read again by the last call (new or changed), relative to the project.
+    pub changed: Vec<PathBuf>,
+    /// Files gone since the call before.
+    pub removed: Vec<PathBuf>,
 }
 
 type Stamp = (Option<SystemTime>, u64);
@@ -55,26 +63,74 @@ fn stamp(path: &Path) -> Stamp {
     }
 }
 
+impl Cache {
+    /// Takes back the documents of a finished build for the next load.
+    pub fn restore(&mut self, docs: Vec<Document>) {
+        for doc in docs {
+            if self.entries.get(&doc.source).is_some_and(|e| e.1) {
+                self.parked.insert(doc.source.clone(), doc);
+            }
+        }
+    }
+
+    fn reusable(&self, rel: &Path, stamp: &Stamp) -> bool {
+        match self.entries.get(rel) {
+            Some((old, held, _)) => {
+                old == stamp && stamp.0.is_some() && (!held || self.parked.contains_key(rel))
+            }
+            None => false,
+        }
+    }
+}
+
 /// Like [`load`], but reads only files that changed since the last call with this cache.
 pub fn load_cached(dir: &Path, config: &Config, cache: &mut Cache) -> Loaded {
     let (files, mut diagnostics) = walk(dir);
     let stamps: Vec<Stamp> = files.par_iter().map(|rel| stamp(&dir.join(rel))).collect();
-    let results: Vec<(Option<Document>, Vec<Diagnostic>)> = files
-        .par_iter()
+    let fresh: Vec<bool> = files
+        .iter()
         .zip(&stamps)
-        .map(|(rel, stamp)| match cache.entries.get(rel) {
-            Some((old, doc, diags)) if old == stamp && stamp.0.is_some() => {
-                (doc.clone(), diags.clone())
-            }
-            _ => load_file(dir, rel, config),
-        })
+        .map(|(rel, st)| !cache.reusable(rel, st))
+        .collect();
+    let mut read: Vec<Option<(Option<Document>, Vec<Diagnostic>)>> = files
+        .par_iter()
+        .zip(&fresh)
+        .map(|(rel, fresh)| fresh.then(|| load_file(dir, rel, config)))
+        .collect();
+    let mut results = Vec::with_capacity(files.len());
+    for (i, rel) in files.iter().enumerate() {
+        results.push(match read[i].take() {
+            Some(loaded) => loaded,
+            None => (
+                cache.parked.remove(rel),
+                cache
+                    .entries
+                    .get(rel)
+                    .map(|e| e.2.clone())
+                    .unwrap_or_default(),
+            ),
+        });
+    }
+    cache.changed = files
+        .iter()
+        .zip(&fresh)
+        .filter(|(_, f)| **f)
+        .map(|(rel, _)| rel.clone())
+        .collect();
+    let current: std::collections::HashSet<&PathBuf> = files.iter().collect();
+    cache.removed = cache
+        .entries
+        .keys()
+        .filter(|k| !current.contains(k))
+        .cloned()
         .collect();
     cache.entries = files
         .into_iter()
         .zip(stamps)
         .zip(&results)
-        .map(|((rel, stamp), (doc, diags))| (rel, (stamp, doc.clone(), diags.clone())))
+        .map(|((rel, stamp), (doc, diags))| (rel, (stamp, doc.is_some(), diags.clone())))
         .collect();
+    cache.parked.clear();
     finish(dir, config, results, &mut diagnostics)
 }
 

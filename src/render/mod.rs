@@ -51,10 +51,12 @@ pub type SiteEmit<'a> = dyn Fn(usize, &str, Bytes) -> anyhow::Result<()> + Sync 
 
 /// Renders every file of every site in `inputs`. Document pages are rendered document by
 /// document across sites, so a body is parsed and rendered once however many sites show
-/// it (unless what its links show differs between sites).
+/// it (unless what its links show differs between sites). With `only`, document pages are
+/// rendered just for the documents marked; every other page is rendered as usual.
 pub fn render_all(
     renderer: &Renderer,
     inputs: &[Input<'_>],
+    only: Option<&[bool]>,
     emit: &SiteEmit<'_>,
 ) -> anyhow::Result<()> {
     let sites: Vec<SiteCtx> = inputs.iter().map(site_ctx).collect();
@@ -63,6 +65,9 @@ pub fn render_all(
         .collect();
     let count = inputs.first().map_or(0, |i| i.docs.len());
     (0..count).into_par_iter().try_for_each(|doc| {
+        if only.is_some_and(|only| !only.get(doc).copied().unwrap_or(true)) {
+            return Ok(());
+        }
         let mut bodies: Vec<(blake3::Hash, Bytes)> = Vec::new();
         for (s, input) in inputs.iter().enumerate() {
             let Some(view) = input.view.view(doc) else {

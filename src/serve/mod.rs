@@ -43,7 +43,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
         Ok(built) => {
             print_warnings(&built.warnings, options.quiet);
             warnings = built.warnings;
-            store.publish(built.sites, built.titles);
+            store.publish(built.sites, built.titles, built.keep.as_ref());
             if !options.quiet {
                 eprintln!("built in {} ms", started.elapsed().as_millis());
             }
@@ -119,7 +119,7 @@ fn watch_loop(
                     print_warnings(&new_lines(&last_warnings, &built.warnings), quiet);
                 }
                 last_warnings = built.warnings.clone();
-                let changed = store.publish(built.sites, built.titles);
+                let changed = store.publish(built.sites, built.titles, built.keep.as_ref());
                 if !quiet {
                     eprintln!(
                         "rebuilt in {} ms: {} file(s) changed",

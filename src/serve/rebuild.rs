@@ -9,6 +9,7 @@ use bytes::Bytes;
 
 use crate::build::render_sites;
 use crate::load;
+use crate::model::RelKind;
 use crate::project::{Failure, Project};
 use crate::render::Renderer;
 use crate::theme::{self, Theme};
@@ -21,6 +22,8 @@ pub struct Changes {
 }
 
 pub struct Rebuilder {
+    /// What the last good build was made of, to tell what an edit can have changed.
+    last: Option<Shape>,
     dir: PathBuf,
     today: Option<String>,
     cache: load::Cache,
@@ -33,11 +36,42 @@ pub struct Built {
     pub sites: BTreeMap<String, HashMap<String, Bytes>>,
     pub titles: BTreeMap<String, String>,
     pub warnings: Vec<String>,
+    /// Pages left out of an incremental rebuild because they cannot have changed: the
+    /// store keeps its old bytes for them. `None` for a full rebuild.
+    pub keep: Option<HashMap<String, Vec<String>>>,
+}
+
+/// The structure of a build: which documents exist with which kind and audience, and
+/// who is linked to whom. Pages of every document depend on it through the navigation.
+struct Shape {
+    documents: HashMap<String, (crate::model::Kind, Option<Vec<String>>)>,
+    neighbours: HashMap<String, Vec<String>>,
+}
+
+impl Shape {
+    fn of(project: &Project) -> Shape {
+        let docs = &project.docs;
+        let mut neighbours: HashMap<String, Vec<String>> = HashMap::new();
+        for edge in &project.graph.edges {
+            let (from, to) = (&docs[edge.from].path_id, &docs[edge.to.doc].path_id);
+            neighbours.entry(from.clone()).or_default().push(to.clone());
+            neighbours.entry(to.clone()).or_default().push(from.clone());
+        }
+        let documents = docs
+            .iter()
+            .map(|d| (d.path_id.clone(), (d.kind, d.audience.clone())))
+            .collect();
+        Shape {
+            documents,
+            neighbours,
+        }
+    }
 }
 
 impl Rebuilder {
     pub fn new(dir: &Path, today: Option<String>) -> Self {
         Rebuilder {
+            last: None,
             dir: dir.to_path_buf(),
             today,
             cache: load::Cache::default(),
@@ -50,6 +84,9 @@ impl Rebuilder {
     pub fn rebuild(&mut self, changes: Changes) -> Result<Built, Vec<String>> {
         if changes.config {
             self.cache = load::Cache::default();
+        }
+        if changes.config || changes.theme {
+            self.last = None;
         }
         if changes.theme || changes.config {
             self.theme = None;
@@ -92,6 +129,11 @@ impl Rebuilder {
             unreachable!("theme and renderer are set together above");
         };
         let names: Vec<String> = project.config.sites.keys().cloned().collect();
+        let shape = Shape::of(&project);
+        let only = self
+            .last
+            .as_ref()
+            .and_then(|last| affected(&project, last, &shape, &self.cache));
         let collected: Mutex<BTreeMap<String, HashMap<String, Bytes>>> = Mutex::default();
         renderer.begin_pass();
         render_sites(
@@ -100,6 +142,7 @@ impl Rebuilder {
             theme,
             &names,
             today,
+            only.as_deref(),
             &|site, path, bytes| {
                 let mut sites = collected.lock().unwrap_or_else(|e| e.into_inner());
                 sites
@@ -117,10 +160,94 @@ impl Rebuilder {
             .map(|(n, s)| (n.clone(), s.title.clone()))
             .collect();
         let warnings = project.warnings().map(|d| d.headline()).collect();
+        let keep = only.map(|only| kept_pages(&project, &names, &only));
+        self.last = Some(shape);
+        self.cache.restore(project.docs);
         Ok(Built {
+            keep,
             sites: collected.into_inner().unwrap_or_else(|e| e.into_inner()),
             titles,
             warnings,
         })
     }
+}
+
+/// The documents whose pages an edit can have changed, or `None` when every page may have
+/// (documents added, removed, or changing kind or audience change every page's navigation).
+fn affected(
+    project: &Project,
+    last: &Shape,
+    now: &Shape,
+    cache: &load::Cache,
+) -> Option<Vec<bool>> {
+    if last.documents != now.documents || project.config.import.changelog.is_some() {
+        return None;
+    }
+    let docs = &project.docs;
+    let changed: std::collections::HashSet<&PathBuf> = cache.changed.iter().collect();
+    let index: HashMap<&str, usize> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.path_id.as_str(), i))
+        .collect();
+    let mut marked = vec![false; docs.len()];
+    let mut queue: Vec<usize> = Vec::new();
+    for (i, doc) in docs.iter().enumerate() {
+        if changed.contains(&doc.source) {
+            marked[i] = true;
+            queue.push(i);
+        }
+    }
+    // Direct neighbours, before and after the edit: their relations and links show the
+    // edited document's title, status and visibility.
+    for &seed in &queue.clone() {
+        let path_id = docs[seed].path_id.as_str();
+        let around = last
+            .neighbours
+            .get(path_id)
+            .into_iter()
+            .chain(now.neighbours.get(path_id))
+            .flatten();
+        for neighbour in around {
+            if let Some(&i) = index.get(neighbour.as_str()) {
+                marked[i] = true;
+            }
+        }
+    }
+    // Everything whose why chain passes through an edited document.
+    let mut visited: Vec<bool> = docs.iter().map(|d| changed.contains(&d.source)).collect();
+    while let Some(doc) = queue.pop() {
+        for &e in &project.graph.incoming[doc] {
+            let edge = &project.graph.edges[e];
+            let up = matches!(
+                edge.kind,
+                RelKind::Drives | RelKind::Parent | RelKind::Justifies | RelKind::Implements
+            );
+            if up && !visited[edge.from] {
+                visited[edge.from] = true;
+                marked[edge.from] = true;
+                queue.push(edge.from);
+            }
+        }
+    }
+    Some(marked)
+}
+
+/// Pages of documents not marked: the store keeps them as they are.
+fn kept_pages(project: &Project, names: &[String], only: &[bool]) -> HashMap<String, Vec<String>> {
+    let default = project.config.default_audience();
+    names
+        .iter()
+        .map(|name| {
+            let site = &project.config.sites[name];
+            let pages = project
+                .docs
+                .iter()
+                .zip(only)
+                .filter(|(doc, marked)| !**marked && crate::audience::may_show(doc, site, &default))
+                .map(|(doc, _)| crate::audience::page_path(doc))
+                .collect();
+            (name.clone(), pages)
+        })
+        .collect()
 }

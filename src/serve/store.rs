@@ -74,11 +74,13 @@ impl Store {
         self.updates.subscribe()
     }
 
-    /// Replaces every site with a new build; returns the URL paths whose bytes changed.
+    /// Replaces every site with a new build, keeping the `keep` paths of the old one when the
+    /// build did not emit them; returns the URL paths whose bytes changed.
     pub fn publish(
         &self,
         built: BTreeMap<String, HashMap<String, Bytes>>,
         titles: BTreeMap<String, String>,
+        keep: Option<&HashMap<String, Vec<String>>>,
     ) -> Vec<String> {
         let now = SystemTime::now();
         let mut sites = self.sites.write().unwrap_or_else(|e| e.into_inner());
@@ -101,6 +103,14 @@ impl Store {
                     }
                 };
                 entries.insert(path, entry);
+            }
+            // An incremental rebuild does not emit pages it knows are unchanged.
+            if let (Some(old), Some(kept)) = (old, keep.and_then(|k| k.get(&site))) {
+                for path in kept {
+                    if let (false, Some(entry)) = (entries.contains_key(path), old.get(path)) {
+                        entries.insert(path.clone(), entry.clone());
+                    }
+                }
             }
             next.insert(site, entries);
         }
