@@ -14,7 +14,9 @@ use crate::model::{DateText, Document, KeyResult, Kind, RelKind};
 pub struct SiteView<'a> {
     pub name: &'a str,
     pub config: &'a SiteConfig,
-    /// Per document index: its position in `docs` when the site shows it.
+    /// Per document index: whether the site shows it.
+    shown: Vec<bool>,
+    /// Per document index: its position in `docs`, when its view was made.
     position: Vec<Option<usize>>,
     /// The documents this site shows, in path id order, with only the fields it may show.
     pub docs: Vec<DocView>,
@@ -248,40 +250,50 @@ pub fn encode_path(path: &str) -> String {
 
 impl<'a> SiteView<'a> {
     pub fn new(name: &'a str, config: &'a Config, docs: &[Document], graph: &Graph) -> Self {
+        SiteView::new_for(name, config, docs, graph, None)
+    }
+
+    /// A view holding [`DocView`]s only for the marked documents (all when `only` is
+    /// `None`); what the site shows is still known for every document.
+    pub fn new_for(
+        name: &'a str,
+        config: &'a Config,
+        docs: &[Document],
+        graph: &Graph,
+        only: Option<&[bool]>,
+    ) -> Self {
         let site = &config.sites[name];
         let default_audience = config.default_audience();
         let shown: Vec<bool> = docs
             .iter()
             .map(|d| may_show(d, site, &default_audience))
             .collect();
+        let wanted: Vec<usize> = (0..docs.len())
+            .filter(|&i| shown[i] && only.is_none_or(|o| o.get(i).copied().unwrap_or(true)))
+            .collect();
         let mut position = vec![None; docs.len()];
-        let mut n = 0;
-        for (i, &show) in shown.iter().enumerate() {
-            if show {
-                position[i] = Some(n);
-                n += 1;
-            }
+        for (n, &i) in wanted.iter().enumerate() {
+            position[i] = Some(n);
         }
         let mut view = SiteView {
             name,
             config: site,
+            shown,
             position,
-            docs: Vec::with_capacity(n),
+            docs: Vec::new(),
         };
-        let visible: Vec<usize> = (0..docs.len()).filter(|&i| shown[i]).collect();
-        let docs_views: Vec<DocView> = {
+        view.docs = {
             use rayon::prelude::*;
-            visible
+            wanted
                 .par_iter()
                 .map(|&i| view.doc_view(docs, graph, i))
                 .collect()
         };
-        view.docs = docs_views;
         view
     }
 
     pub fn shows(&self, doc: usize) -> bool {
-        self.position.get(doc).is_some_and(Option::is_some)
+        self.shown.get(doc).copied().unwrap_or(false)
     }
 
     /// The view of a document by its project index, when the site shows it.

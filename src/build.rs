@@ -46,6 +46,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
         &names,
         options.today,
         None,
+        true,
         &|site, path, bytes| {
             files.fetch_add(1, Ordering::Relaxed);
             let writer = writers
@@ -78,12 +79,16 @@ pub fn render_sites(
     names: &[String],
     today: Date,
     only: Option<&[bool]>,
+    aggregates: bool,
     sink: &Sink<'_>,
 ) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let views: Vec<SiteView<'_>> = names
         .iter()
-        .map(|name| SiteView::new(name, &project.config, &project.docs, &project.graph))
+        .map(|name| {
+            let only = if aggregates { None } else { only };
+            SiteView::new_for(name, &project.config, &project.docs, &project.graph, only)
+        })
         .collect();
     let viewed = started.elapsed();
     let inputs: Vec<render::Input<'_>> = views
@@ -97,7 +102,7 @@ pub fn render_sites(
             files: &theme.files,
         })
         .collect();
-    render::render_all(renderer, &inputs, only, &|site, path, bytes| {
+    render::render_all(renderer, &inputs, only, aggregates, &|site, path, bytes| {
         sink(&names[site], path, bytes)
     })
     .context("rendering the sites")?;

@@ -259,6 +259,27 @@ fn load_file(dir: &Path, rel: &Path, config: &Config) -> (Option<Document>, Vec<
     (doc, reader.diags)
 }
 
+fn fingerprint(doc: &Document, front: &str) -> blake3::Hash {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(front.as_bytes());
+    hasher.update(doc.title.as_bytes());
+    // Imported records take their fields from the body, so all of it counts.
+    if doc.imported {
+        hasher.update(doc.body.as_bytes());
+    }
+    for r in doc.refs.iter().chain(&doc.assets) {
+        hasher.update(r.text.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(r.label.as_deref().unwrap_or_default().as_bytes());
+        hasher.update(&[u8::from(r.inverse), r.kind as u8, 0]);
+    }
+    for h in doc.headings.get().into_iter().flatten() {
+        hasher.update(h.anchor.as_bytes());
+        hasher.update(&[0]);
+    }
+    hasher.finalize()
+}
+
 /// Drops a BOM and turns CRLF (and lone CR) line ends into `\n`.
 pub fn normalise(text: &str) -> String {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -327,6 +348,7 @@ impl DocReader<'_> {
         }
         self.title(&mut doc);
         self.body(&mut doc);
+        doc.fingerprint = Some(fingerprint(&doc, split.front));
         Some(doc)
     }
 

@@ -221,6 +221,9 @@ pub struct Document {
     pub body_line: usize,
     /// Headings with their anchors; read from the body when first asked for.
     pub headings: std::sync::OnceLock<Vec<Heading>>,
+    /// A hash of everything but the prose: frontmatter, links, files linked. Two versions
+    /// of a document with the same fingerprint differ only in what their own page shows.
+    pub fingerprint: Option<blake3::Hash>,
     pub blocks: Vec<AudienceBlock>,
 }
 

@@ -52,11 +52,12 @@ pub type SiteEmit<'a> = dyn Fn(usize, &str, Bytes) -> anyhow::Result<()> + Sync 
 /// Renders every file of every site in `inputs`. Document pages are rendered document by
 /// document across sites, so a body is parsed and rendered once however many sites show
 /// it (unless what its links show differs between sites). With `only`, document pages are
-/// rendered just for the documents marked; every other page is rendered as usual.
+/// rendered just for the documents marked; without `aggregates`, nothing but those pages.
 pub fn render_all(
     renderer: &Renderer,
     inputs: &[Input<'_>],
     only: Option<&[bool]>,
+    aggregates: bool,
     emit: &SiteEmit<'_>,
 ) -> anyhow::Result<()> {
     let sites: Vec<SiteCtx> = inputs.iter().map(site_ctx).collect();
@@ -95,6 +96,9 @@ pub fn render_all(
         }
         Ok::<(), anyhow::Error>(())
     })?;
+    if !aggregates {
+        return Ok(());
+    }
     inputs.par_iter().enumerate().try_for_each(|(s, input)| {
         let out = Out {
             renderer,
@@ -355,7 +359,9 @@ fn site_ctx(input: &Input<'_>) -> SiteCtx {
         .collect();
     let mut nav = Vec::new();
     for kind in Kind::ALL {
-        let count = view.of_kind(kind).count();
+        let count = (0..input.docs.len())
+            .filter(|&i| view.shows(i) && input.docs[i].kind == kind)
+            .count();
         if count > 0 {
             nav.push(NavItem {
                 title: kind.plural_label().to_string(),

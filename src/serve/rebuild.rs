@@ -7,6 +7,7 @@ use std::sync::Mutex;
 
 use bytes::Bytes;
 
+use super::store::Keep;
 use crate::build::render_sites;
 use crate::load;
 use crate::model::RelKind;
@@ -38,7 +39,7 @@ pub struct Built {
     pub warnings: Vec<String>,
     /// Pages left out of an incremental rebuild because they cannot have changed: the
     /// store keeps its old bytes for them. `None` for a full rebuild.
-    pub keep: Option<HashMap<String, Vec<String>>>,
+    pub keep: Option<Keep>,
 }
 
 /// The structure of a build: which documents exist with which kind and audience, and
@@ -46,6 +47,17 @@ pub struct Built {
 struct Shape {
     documents: HashMap<String, (crate::model::Kind, Option<Vec<String>>)>,
     neighbours: HashMap<String, Vec<String>>,
+    fingerprints: HashMap<String, Option<blake3::Hash>>,
+}
+
+/// How much of the sites a rebuild renders.
+enum Scope {
+    /// Everything.
+    Full,
+    /// The pages of the marked documents, and every list, view and site file.
+    Pages(Vec<bool>),
+    /// Only the pages of the marked documents: their prose changed and nothing else.
+    Prose(Vec<bool>),
 }
 
 impl Shape {
@@ -61,9 +73,14 @@ impl Shape {
             .iter()
             .map(|d| (d.path_id.clone(), (d.kind, d.audience.clone())))
             .collect();
+        let fingerprints = docs
+            .iter()
+            .map(|d| (d.path_id.clone(), d.fingerprint))
+            .collect();
         Shape {
             documents,
             neighbours,
+            fingerprints,
         }
     }
 }
@@ -130,10 +147,15 @@ impl Rebuilder {
         };
         let names: Vec<String> = project.config.sites.keys().cloned().collect();
         let shape = Shape::of(&project);
-        let only = self
-            .last
-            .as_ref()
-            .and_then(|last| affected(&project, last, &shape, &self.cache));
+        let scope = match &self.last {
+            Some(last) => affected(&project, last, &shape, &self.cache),
+            None => Scope::Full,
+        };
+        let (only, aggregates) = match &scope {
+            Scope::Full => (None, true),
+            Scope::Pages(marked) => (Some(marked.clone()), true),
+            Scope::Prose(marked) => (Some(marked.clone()), false),
+        };
         let collected: Mutex<BTreeMap<String, HashMap<String, Bytes>>> = Mutex::default();
         renderer.begin_pass();
         render_sites(
@@ -143,6 +165,7 @@ impl Rebuilder {
             &names,
             today,
             only.as_deref(),
+            aggregates,
             &|site, path, bytes| {
                 let mut sites = collected.lock().unwrap_or_else(|e| e.into_inner());
                 sites
@@ -160,7 +183,11 @@ impl Rebuilder {
             .map(|(n, s)| (n.clone(), s.title.clone()))
             .collect();
         let warnings = project.warnings().map(|d| d.headline()).collect();
-        let keep = only.map(|only| kept_pages(&project, &names, &only));
+        let keep = match scope {
+            Scope::Full => None,
+            Scope::Pages(marked) => Some(Keep::Paths(kept_pages(&project, &names, &marked))),
+            Scope::Prose(_) => Some(Keep::Everything),
+        };
         self.last = Some(shape);
         self.cache.restore(project.docs);
         Ok(Built {
@@ -174,14 +201,9 @@ impl Rebuilder {
 
 /// The documents whose pages an edit can have changed, or `None` when every page may have
 /// (documents added, removed, or changing kind or audience change every page's navigation).
-fn affected(
-    project: &Project,
-    last: &Shape,
-    now: &Shape,
-    cache: &load::Cache,
-) -> Option<Vec<bool>> {
+fn affected(project: &Project, last: &Shape, now: &Shape, cache: &load::Cache) -> Scope {
     if last.documents != now.documents || project.config.import.changelog.is_some() {
-        return None;
+        return Scope::Full;
     }
     let docs = &project.docs;
     let changed: std::collections::HashSet<&PathBuf> = cache.changed.iter().collect();
@@ -197,6 +219,13 @@ fn affected(
             marked[i] = true;
             queue.push(i);
         }
+    }
+    let prose_only = queue.iter().all(|&i| {
+        let doc = &docs[i];
+        doc.fingerprint.is_some() && last.fingerprints.get(&doc.path_id) == Some(&doc.fingerprint)
+    });
+    if prose_only {
+        return Scope::Prose(marked);
     }
     // Direct neighbours, before and after the edit: their relations and links show the
     // edited document's title, status and visibility.
@@ -230,7 +259,7 @@ fn affected(
             }
         }
     }
-    Some(marked)
+    Scope::Pages(marked)
 }
 
 /// Pages of documents not marked: the store keeps them as they are.

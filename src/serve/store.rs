@@ -26,6 +26,14 @@ pub struct Update {
     pub changed: Vec<String>,
 }
 
+/// What an incremental rebuild leaves as it was.
+pub enum Keep {
+    /// These pages of each site.
+    Paths(HashMap<String, Vec<String>>),
+    /// Every page the rebuild did not emit.
+    Everything,
+}
+
 pub struct Store {
     sites: RwLock<BTreeMap<String, HashMap<String, Entry>>>,
     titles: RwLock<BTreeMap<String, String>>,
@@ -80,41 +88,59 @@ impl Store {
         &self,
         built: BTreeMap<String, HashMap<String, Bytes>>,
         titles: BTreeMap<String, String>,
-        keep: Option<&HashMap<String, Vec<String>>>,
+        keep: Option<&Keep>,
     ) -> Vec<String> {
         let now = SystemTime::now();
         let mut sites = self.sites.write().unwrap_or_else(|e| e.into_inner());
         let mut changed = Vec::new();
-        let mut next = BTreeMap::new();
-        for (site, files) in built {
-            let old = sites.get(&site);
-            let mut entries = HashMap::with_capacity(files.len());
-            for (path, bytes) in files {
-                let previous = old.and_then(|o| o.get(&path)).filter(|e| e.bytes == bytes);
-                let entry = match previous {
-                    Some(entry) => entry.clone(),
-                    None => {
-                        changed.push(format!("/{site}/{path}"));
-                        Entry {
-                            etag: format!("\"{}\"", &blake3::hash(&bytes).to_hex()[..32]),
-                            bytes,
-                            modified: now,
-                        }
-                    }
-                };
-                entries.insert(path, entry);
+        let mut fresh = |site: &str, path: &str, bytes: Bytes| {
+            changed.push(format!("/{site}/{path}"));
+            Entry {
+                etag: format!("\"{}\"", &blake3::hash(&bytes).to_hex()[..32]),
+                bytes,
+                modified: now,
             }
-            // An incremental rebuild does not emit pages it knows are unchanged.
-            if let (Some(old), Some(kept)) = (old, keep.and_then(|k| k.get(&site))) {
-                for path in kept {
-                    if let (false, Some(entry)) = (entries.contains_key(path), old.get(path)) {
-                        entries.insert(path.clone(), entry.clone());
+        };
+        if let Some(Keep::Everything) = keep {
+            // Only a few pages changed: update them where they are.
+            for (site, files) in built {
+                let entries = sites.entry(site.clone()).or_default();
+                for (path, bytes) in files {
+                    if entries.get(&path).is_none_or(|e| e.bytes != bytes) {
+                        let entry = fresh(&site, &path, bytes);
+                        entries.insert(path, entry);
                     }
                 }
             }
-            next.insert(site, entries);
+        } else {
+            let mut next = BTreeMap::new();
+            for (site, files) in built {
+                let old = sites.get(&site);
+                let mut entries = HashMap::with_capacity(files.len());
+                for (path, bytes) in files {
+                    let entry = match old.and_then(|o| o.get(&path)).filter(|e| e.bytes == bytes) {
+                        Some(entry) => entry.clone(),
+                        None => fresh(&site, &path, bytes),
+                    };
+                    entries.insert(path, entry);
+                }
+                if let (Some(old), Some(Keep::Paths(kept))) = (old, keep) {
+                    for path in kept.get(&site).into_iter().flatten() {
+                        if let (false, Some(entry)) = (entries.contains_key(path), old.get(path)) {
+                            entries.insert(path.clone(), entry.clone());
+                        }
+                    }
+                }
+                next.insert(site, entries);
+            }
+            if keep.is_some() {
+                // Sites where an incremental rebuild emitted nothing keep what they had.
+                for (name, entries) in std::mem::take(&mut *sites) {
+                    next.entry(name).or_insert(entries);
+                }
+            }
+            *sites = next;
         }
-        *sites = next;
         *self.titles.write().unwrap_or_else(|e| e.into_inner()) = titles;
         *self.errors.write().unwrap_or_else(|e| e.into_inner()) = Vec::new();
         changed.sort();
