@@ -45,8 +45,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
         &theme,
         &names,
         options.today,
-        None,
-        true,
+        Selection::ALL,
         &|site, path, bytes| {
             files.fetch_add(1, Ordering::Relaxed);
             let writer = writers
@@ -71,6 +70,21 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
 /// Receives every output file: site name, path in the site, bytes.
 pub type Sink<'a> = dyn Fn(&str, &str, Bytes) -> anyhow::Result<()> + Sync + 'a;
 
+/// Which pages a render makes: document pages of the marked documents only (all when
+/// `only` is `None`), and lists, views and site files or not.
+#[derive(Clone, Copy)]
+pub struct Selection<'a> {
+    pub only: Option<&'a [bool]>,
+    pub aggregates: bool,
+}
+
+impl Selection<'_> {
+    pub const ALL: Selection<'static> = Selection {
+        only: None,
+        aggregates: true,
+    };
+}
+
 /// Renders the named sites of a project whose content has no errors.
 pub fn render_sites(
     project: &Project,
@@ -78,10 +92,10 @@ pub fn render_sites(
     theme: &theme::Theme,
     names: &[String],
     today: Date,
-    only: Option<&[bool]>,
-    aggregates: bool,
+    selection: Selection<'_>,
     sink: &Sink<'_>,
 ) -> anyhow::Result<()> {
+    let Selection { only, aggregates } = selection;
     let started = std::time::Instant::now();
     let views: Vec<SiteView<'_>> = names
         .iter()

@@ -164,8 +164,10 @@ impl Rebuilder {
             theme,
             &names,
             today,
-            only.as_deref(),
-            aggregates,
+            crate::build::Selection {
+                only: only.as_deref(),
+                aggregates,
+            },
             &|site, path, bytes| {
                 let mut sites = collected.lock().unwrap_or_else(|e| e.into_inner());
                 sites
