@@ -85,7 +85,7 @@ def serve_edits(project, edits=15):
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         wait_for(proc, "built in")
-        events = socket.create_connection(("127.0.0.1", port))
+        events = connect(port)
         events.sendall(b"GET /__align/events HTTP/1.1\r\nHost: x\r\n\r\n")
         events.settimeout(30)
         events.recv(4096)
@@ -112,6 +112,18 @@ def serve_edits(project, edits=15):
     finally:
         proc.terminate()
         proc.wait()
+
+
+def connect(port, timeout=30):
+    # The server starts listening just after its first build.
+    deadline = time.time() + timeout
+    while True:
+        try:
+            return socket.create_connection(("127.0.0.1", port))
+        except ConnectionRefusedError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def wait_for(proc, needle, timeout=600):
