@@ -389,7 +389,9 @@ impl DocReader<'_> {
             }
             doc.body.replace_range(range.clone(), "\n");
         }
-        if doc.title.trim().is_empty() {
+        // A `title` field of the wrong type has its own error already.
+        let has_title_field = doc.field_lines.iter().any(|(k, _)| k == "title");
+        if doc.title.trim().is_empty() && !has_title_field {
             self.error(1, 1, "document has no title: set `title` in the frontmatter or start the body with a `# heading`");
         }
     }
