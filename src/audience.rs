@@ -531,6 +531,9 @@ impl<'a> SiteView<'a> {
         }
         for &e in &graph.incoming[i] {
             let edge = &graph.edges[e];
+            if !edge.shown_to(&self.config.audiences) {
+                continue;
+            }
             if let Some(link) = self.node_link(
                 docs,
                 Node {

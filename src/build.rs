@@ -146,8 +146,10 @@ fn site_assets(project: &Project, view: &SiteView<'_>) -> anyhow::Result<Vec<(St
     let mut paths: Vec<&str> = project
         .assets
         .iter()
-        .filter(|(doc, _)| view.shows(*doc))
-        .map(|(_, path)| path.as_str())
+        .filter(|(doc, _, blocks)| {
+            view.shows(*doc) && crate::model::blocks_allow(blocks, &view.config.audiences)
+        })
+        .map(|(_, path, _)| path.as_str())
         .collect();
     paths.sort_unstable();
     paths.dedup();

@@ -294,7 +294,8 @@ fn print_diagnostics<'a>(diags: impl Iterator<Item = &'a Diagnostic>, quiet: boo
 fn report_failure(failure: Failure) -> i32 {
     match failure {
         Failure::Content(diags) => {
-            for d in &diags {
+            // Warnings were printed when the project was loaded; errors stop the build here.
+            for d in diags.iter().filter(|d| d.is_error()) {
                 eprint!("{}", d.render());
             }
             let errors = diags.iter().filter(|d| d.is_error()).count();

@@ -143,7 +143,7 @@ impl Config {
 /// Reads and validates `DIR/align.toml`; errors are diagnostics pointing into it.
 pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
     let path = dir.join(CONFIG_FILE);
-    let shown = PathBuf::from(CONFIG_FILE);
+    let shown = dir.join(CONFIG_FILE);
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(err) => {
@@ -156,7 +156,7 @@ pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
         let message = err.message().trim().replace('\n', " ");
         vec![Diagnostic::error(Location::new(&shown, line, col), message)]
     })?;
-    let errors = validate(&config, &text);
+    let errors = validate(&config, &text, &shown);
     if errors.is_empty() {
         Ok(config)
     } else {
@@ -164,14 +164,11 @@ pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
     }
 }
 
-fn validate(config: &Config, text: &str) -> Vec<Diagnostic> {
+fn validate(config: &Config, text: &str, shown: &Path) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     let mut error = |needle: &str, message: String| {
         let (line, col) = find_line(text, needle);
-        errors.push(Diagnostic::error(
-            Location::new(CONFIG_FILE, line, col),
-            message,
-        ));
+        errors.push(Diagnostic::error(Location::new(shown, line, col), message));
     };
     if config.sites.is_empty() {
         error(

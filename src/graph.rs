@@ -22,6 +22,15 @@ pub struct Edge {
     pub kind: RelKind,
     /// Line in `from`'s source where the reference is written.
     pub line: usize,
+    /// Audience blocks around a body link (see [`RefText::audiences`]).
+    pub audiences: Vec<Vec<String>>,
+}
+
+impl Edge {
+    /// Whether a site with these audiences may know of this edge.
+    pub fn shown_to(&self, site_audiences: &[String]) -> bool {
+        crate::model::blocks_allow(&self.audiences, site_audiences)
+    }
 }
 
 /// A step of a why chain: a document, or one key result of an objective.
@@ -130,8 +139,13 @@ impl Graph {
         }
         let duplicate = self.outgoing[from]
             .iter()
-            .any(|&e| self.edges[e].to.doc == to.doc && self.edges[e].kind == reference.kind);
-        if duplicate {
+            .copied()
+            .find(|&e| self.edges[e].to.doc == to.doc && self.edges[e].kind == reference.kind);
+        if let Some(e) = duplicate {
+            // The same link written outside any block makes the edge visible everywhere.
+            if reference.audiences.is_empty() {
+                self.edges[e].audiences.clear();
+            }
             return;
         }
         let index = self.edges.len();
@@ -142,6 +156,7 @@ impl Graph {
             to,
             kind: reference.kind,
             line: reference.line,
+            audiences: reference.audiences.clone(),
         });
     }
 
@@ -444,6 +459,7 @@ mod tests {
             line: 3,
             col: 1,
             inverse: false,
+            audiences: Vec::new(),
         }
     }
 

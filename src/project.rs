@@ -26,6 +26,10 @@ impl From<anyhow::Error> for Failure {
     }
 }
 
+/// A linked local file: the document linking it, its path under `content/`, and the
+/// audience blocks the link sits in.
+pub type Asset = (usize, String, Vec<Vec<String>>);
+
 pub struct Project {
     pub dir: PathBuf,
     pub config: Config,
@@ -35,7 +39,7 @@ pub struct Project {
     pub diagnostics: Vec<Diagnostic>,
     /// Local files documents link to (images, attachments): the document and the file's
     /// path under `content/`. Each site publishes those of the documents it shows.
-    pub assets: Vec<(usize, String)>,
+    pub assets: Vec<Asset>,
 }
 
 /// Output names a document may not take, because the site itself writes there.
@@ -129,7 +133,7 @@ fn reserved_paths(dir: &Path, docs: &[Document]) -> Vec<Diagnostic> {
 
 /// Finds the local files documents link to; a missing one is a warning (records written
 /// elsewhere often link to files that were not copied along).
-fn assets(dir: &Path, docs: &[Document]) -> (Vec<(usize, String)>, Vec<Diagnostic>) {
+fn assets(dir: &Path, docs: &[Document]) -> (Vec<Asset>, Vec<Diagnostic>) {
     let mut found = Vec::new();
     let mut diags = Vec::new();
     for (i, doc) in docs.iter().enumerate() {
@@ -147,7 +151,11 @@ fn assets(dir: &Path, docs: &[Document]) -> (Vec<(usize, String)>, Vec<Diagnosti
                 .filter(|p| p.components().count() > 0);
             match published {
                 Some(rel) if stays_in_content(dir, &rel) => {
-                    found.push((i, rel.to_string_lossy().replace('\\', "/")));
+                    found.push((
+                        i,
+                        rel.to_string_lossy().replace('\\', "/"),
+                        link.audiences.clone(),
+                    ));
                 }
                 Some(_) => diags.push(
                     Diagnostic::warning(

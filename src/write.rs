@@ -31,11 +31,13 @@ pub fn prepare(out: &Path, project: &Path) -> anyhow::Result<OutDir> {
             out.display()
         );
     }
-    if target.starts_with(&content) {
-        bail!(
-            "refusing to write output to {}: it is inside content/",
-            out.display()
-        );
+    for input in [crate::load::CONTENT_DIR, "static", "templates"] {
+        if target.starts_with(project.join(input)) {
+            bail!(
+                "refusing to write output to {}: it is inside {input}/, which the build reads",
+                out.display()
+            );
+        }
     }
     if target.exists() {
         if !target.is_dir() {

@@ -104,6 +104,7 @@ pub fn scan(body: &str, first_line: usize) -> BodyFacts {
                         line: first_line + line,
                         col,
                         inverse: false,
+                        audiences: Vec::new(),
                     });
                 }
             }
@@ -130,6 +131,7 @@ fn asset(index: &LineIndex, first_line: usize, dest: &str, offset: usize) -> Ref
         line: first_line + line,
         col,
         inverse: false,
+        audiences: Vec::new(),
     }
 }
 
@@ -251,10 +253,15 @@ fn marker(line: &str) -> Option<Marker> {
         .strip_prefix("<!--")?
         .strip_suffix("-->")?
         .trim();
-    if inner == "/audience" {
+    let lower = inner.to_lowercase();
+    if lower.replace(' ', "") == "/audience" {
         return Some(Marker::Close);
     }
-    let list = inner.strip_prefix("audience:")?;
+    let rest = lower
+        .strip_prefix("audience")?
+        .trim_start()
+        .strip_prefix(':')?;
+    let list = &inner[inner.len() - rest.len()..];
     let audiences = list
         .split(',')
         .map(|a| a.trim().to_string())
@@ -304,6 +311,14 @@ pub fn audience_blocks(body: &str) -> Result<Vec<AudienceBlock>, Vec<BlockError>
                     message: "`<!-- /audience -->` closes no open audience block".into(),
                 }),
             },
+            // Anything that looks like a marker but is not one would silently show the
+            // block to everyone: fail closed.
+            None if trimmed.contains("<!--") && trimmed.to_lowercase().contains("audience") => {
+                errors.push(BlockError {
+                    line: i,
+                    message: "this looks like an audience marker but is not one: write `<!-- audience: a, b -->` or `<!-- /audience -->` alone on its line".into(),
+                })
+            }
             None => {}
         }
     }
@@ -361,6 +376,14 @@ mod tests {
         assert!(audience_blocks("<!-- audience: exec -->\nx\n").is_err());
         let err = audience_blocks("x\n<!-- /audience -->\n").unwrap_err();
         assert_eq!(err[0].line, 1);
+    }
+
+    #[test]
+    fn near_miss_markers_fail_closed() {
+        let blocks = audience_blocks("<!--Audience:Exec-->\nx\n<!-- /AUDIENCE -->\n").unwrap();
+        assert_eq!(blocks[0].audiences, ["Exec"]);
+        assert!(audience_blocks("> <!-- audience: exec -->\nx\n").is_err());
+        assert!(audience_blocks("<!-- audiences exec -->\nx\n").is_err());
     }
 
     #[test]

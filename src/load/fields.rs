@@ -235,6 +235,7 @@ impl Fields<'_> {
                 line,
                 col: 1,
                 inverse: false,
+                audiences: Vec::new(),
             });
         }
         Ok(())

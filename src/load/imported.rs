@@ -38,6 +38,7 @@ pub fn push_relations(doc: &mut Document, relations: Vec<AdrRelation>, line_offs
             line: line_offset + rel.line.saturating_sub(1),
             col: 1,
             inverse,
+            audiences: Vec::new(),
         });
     }
 }
@@ -151,6 +152,7 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
                         line: entry.line,
                         col: 1,
                         inverse: false,
+                        audiences: Vec::new(),
                     });
                 }
                 docs.push(doc);

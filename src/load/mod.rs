@@ -243,10 +243,18 @@ fn load_file(dir: &Path, rel: &Path, config: &Config) -> (Option<Document>, Vec<
         Ok(text) => text,
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
+            let before = &err.as_bytes()[..at];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let col = at
+                - before
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1)
+                + 1;
             let message = format!("file is not valid UTF-8 (invalid byte at offset {at})");
             return (
                 None,
-                vec![Diagnostic::error(Location::new(&shown, 1, 1), message)],
+                vec![Diagnostic::error(Location::new(&shown, line, col), message)],
             );
         }
     };
@@ -408,11 +416,40 @@ impl DocReader<'_> {
         // Most of the cost of loading is this parse; a body with no link syntax at all
         // has nothing to find, and its headings are read only if something links to one.
         if body::may_link(&doc.body) {
-            let facts = body::scan(&doc.body, doc.body_line);
+            let mut facts = body::scan(&doc.body, doc.body_line);
             let _ = doc.headings.set(facts.headings);
+            mark_blocks(doc, &mut facts.refs);
+            mark_blocks(doc, &mut facts.assets);
             doc.refs.extend(facts.refs);
             doc.assets = facts.assets;
         }
+    }
+}
+
+/// Records, for each body link, the audience blocks it is written in.
+fn mark_blocks(doc: &Document, refs: &mut [crate::model::RefText]) {
+    if doc.blocks.is_empty() {
+        return;
+    }
+    let index = LineIndex::new(&doc.body);
+    let spans: Vec<(usize, usize, &Vec<String>)> = doc
+        .blocks
+        .iter()
+        .map(|b| {
+            (
+                index.locate(b.start).0,
+                index.locate(b.end.saturating_sub(1)).0,
+                &b.audiences,
+            )
+        })
+        .collect();
+    for r in refs {
+        let line = r.line.saturating_sub(doc.body_line);
+        r.audiences = spans
+            .iter()
+            .filter(|(start, end, _)| *start <= line && line <= *end)
+            .map(|(_, _, list)| (*list).clone())
+            .collect();
     }
 }
 

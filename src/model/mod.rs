@@ -109,6 +109,16 @@ pub struct RefText {
     pub col: usize,
     /// Written on the other end: `Superseded by X` in this record means X supersedes it.
     pub inverse: bool,
+    /// For body links: the audience lists of the audience blocks around the link. A site
+    /// sees the link only if it shares an audience with every one of them.
+    pub audiences: Vec<Vec<String>>,
+}
+
+/// Whether a site with these audiences sees something inside these audience blocks.
+pub fn blocks_allow(blocks: &[Vec<String>], site_audiences: &[String]) -> bool {
+    blocks
+        .iter()
+        .all(|list| list.iter().any(|a| site_audiences.contains(a)))
 }
 
 /// A schedule slip of an initiative.

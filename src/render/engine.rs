@@ -134,7 +134,7 @@ impl Renderer {
             .map_err(|err| anyhow::anyhow!("template context for {template}: {err}"))?;
         self.tera
             .render(template, &context)
-            .map_err(|err| anyhow::anyhow!("rendering {template}: {err:?}"))
+            .map_err(|err| anyhow::anyhow!("template {template}: {err}"))
     }
 }
 

@@ -203,7 +203,11 @@ fn edges<'a>(input: &'a Input<'_>) -> Vec<GraphEdge<'a>> {
         .graph
         .edges
         .iter()
-        .filter(|e| input.view.shows(e.from) && input.view.shows(e.to.doc))
+        .filter(|e| {
+            input.view.shows(e.from)
+                && input.view.shows(e.to.doc)
+                && e.shown_to(&input.view.config.audiences)
+        })
         .map(|e| {
             let to = &input.docs[e.to.doc];
             GraphEdge {

@@ -1,0 +1,441 @@
+//! Nothing a site may not show reaches any byte of it: canary strings are planted in every
+//! place a document can hold something secret, and each is looked for in every file of
+//! every site (pages, lists, search index, graph, sitemap, feed, assets). Each canary is
+//! also looked for where it may appear, so a canary that reaches no site at all fails too.
+
+mod common;
+
+use common::{CONFIG, Project, Site};
+
+/// Exec-only: a document the team and public sites may not show at all.
+const HIDDEN_OBJECTIVE: &str = r#"+++
+id = "CANARY-HIDDEN-ID-7f3a"
+title = "CANARY-HIDDEN-TITLE-7f3a"
+summary = "CANARY-HIDDEN-SUMMARY-7f3a"
+audience = ["exec"]
+status = "active"
+period = "2031-Q2"
+team = "canary-hidden-team-7f3a"
+tags = ["canary-hidden-tag-7f3a"]
+owners = ["CANARY-HIDDEN-OWNER-7f3a"]
+
+[[key_results]]
+id = "kr1"
+title = "CANARY-HIDDEN-KR-7f3a"
+baseline = 0
+target = 10
+current = 5
++++
+CANARY-HIDDEN-BODY-7f3a
+
+![chart](canary-hidden-image-7f3a.png)
+"#;
+
+const HIDDEN_INITIATIVE: &str = r#"+++
+title = "CANARY-HIDDEN-INITIATIVE-7f3a"
+audience = ["exec"]
+status = "in-progress"
+drives = ["O-VIS#kr1"]
++++
+"#;
+
+/// Team and public: people, numbers and extra fields the public site must leave out, a
+/// public title and summary, comments, an exec-only block and links to hidden documents.
+const VISIBLE_OBJECTIVE: &str = r#"+++
+id = "O-VIS"
+title = "CANARY-INTERNAL-TITLE-7f3a"
+public_title = "Faster onboarding"
+summary = "CANARY-INTERNAL-SUMMARY-7f3a"
+public_summary = "We make setup quicker."
+audience = ["team", "public"]
+owners = ["CANARY-OWNER-7f3a"]
+period = "2026-Q4"
+status = "active"
+
+[extra]
+budget = "CANARY-EXTRA-7f3a"
+
+[[key_results]]
+id = "kr1"
+title = "Setup time"
+baseline = 10
+target = 20
+current = 17.77
+confidence = 0.593
+
+[[key_results]]
+id = "kr2"
+title = "Activation rate"
+baseline = 0
+target = 100
+
+[[key_results.checkins]]
+date = 2026-10-01
+value = 31.31
+confidence = 0.427
+note = "CANARY-CHECKIN-NOTE-7f3a"
+
+[[key_results.checkins]]
+date = 2026-11-01
+value = 43.43
++++
+Open text for everyone. <!-- CANARY-INLINE-COMMENT-7f3a -->
+
+<!--
+CANARY-BLOCK-COMMENT-7f3a
+-->
+
+<!-- audience: exec -->
+CANARY-EXEC-BLOCK-7f3a
+<!-- /audience -->
+
+See [[CANARY-HIDDEN-ID-7f3a]], [[CANARY-HIDDEN-ID-7f3a|the board plan]] and [the hidden plan](canary-hidden-path-7f3a.md).
+"#;
+
+const VISIBLE_INITIATIVE: &str = r#"+++
+title = "Guided setup"
+audience = ["team", "public"]
+status = "in-progress"
+drives = ["O-VIS#kr1", "CANARY-HIDDEN-ID-7f3a#kr1"]
++++
+Read [[O-VIS]] and [[O-VIS#kr1]].
+"#;
+
+const DECISION: &str = r#"+++
+title = "Use Postgres"
+status = "accepted"
+audience = ["team", "public"]
+deciders = ["CANARY-DECIDER-7f3a"]
+consulted = ["CANARY-CONSULTED-7f3a"]
+informed = ["CANARY-INFORMED-7f3a"]
++++
+"#;
+
+fn leak_project() -> Project {
+    let project = Project::new()
+        .file(
+            "content/objectives/canary-hidden-path-7f3a.md",
+            HIDDEN_OBJECTIVE,
+        )
+        .file(
+            "content/initiatives/canary-hidden-initiative-7f3a.md",
+            HIDDEN_INITIATIVE,
+        )
+        .file("content/objectives/visible.md", VISIBLE_OBJECTIVE)
+        .file("content/initiatives/guided-setup.md", VISIBLE_INITIATIVE)
+        .file("content/decisions/0001-use-postgres.md", DECISION)
+        .file(
+            "content/releases/1-0.md",
+            "+++\ntitle = \"1.0\"\nversion = \"1.0\"\nstatus = \"released\"\ndate = 2026-11-01\naudience = [\"public\", \"team\"]\n+++\n",
+        )
+        .file(
+            "content/changes/setup.md",
+            "+++\ntitle = \"Setup is guided\"\ncategory = \"added\"\nrelease = \"releases/1-0\"\naudience = [\"public\", \"team\"]\n+++\n",
+        );
+    project.write(
+        "content/objectives/canary-hidden-image-7f3a.png",
+        b"\x89PNG CANARY-HIDDEN-IMAGE-BYTES-7f3a",
+    );
+    project.build().success();
+    project
+}
+
+/// Asserts each canary reaches no byte of the `denied` sites and some file of `allowed`.
+fn assert_confined(project: &Project, canaries: &[&str], allowed: &str, denied: &[&str]) {
+    for canary in canaries {
+        for site in denied {
+            project.site(site).assert_nowhere(canary);
+        }
+        project.site(allowed).assert_somewhere(canary);
+    }
+}
+
+#[test]
+fn a_hidden_document_reaches_no_byte_of_sites_that_may_not_show_it() {
+    let project = leak_project();
+    assert_confined(
+        &project,
+        &[
+            "CANARY-HIDDEN-TITLE-7f3a",
+            "CANARY-HIDDEN-ID-7f3a",
+            "canary-hidden-path-7f3a",
+            "CANARY-HIDDEN-SUMMARY-7f3a",
+            "CANARY-HIDDEN-BODY-7f3a",
+            "CANARY-HIDDEN-KR-7f3a",
+            "CANARY-HIDDEN-OWNER-7f3a",
+            "canary-hidden-team-7f3a",
+            "canary-hidden-tag-7f3a",
+            "2031-Q2",
+            "CANARY-HIDDEN-INITIATIVE-7f3a",
+            "canary-hidden-initiative-7f3a",
+            "canary-hidden-image-7f3a",
+            "CANARY-HIDDEN-IMAGE-BYTES-7f3a",
+        ],
+        "exec",
+        &["team", "public"],
+    );
+}
+
+#[test]
+fn an_exec_block_stays_on_sites_of_its_audience() {
+    let project = leak_project();
+    assert_confined(
+        &project,
+        &["CANARY-EXEC-BLOCK-7f3a"],
+        "exec",
+        &["team", "public"],
+    );
+    let team = project.site("team").read("objectives/visible.html");
+    assert!(
+        team.contains("Open text for everyone."),
+        "the rest of the body stays"
+    );
+}
+
+#[test]
+fn people_and_internal_numbers_stay_off_the_public_site() {
+    let project = leak_project();
+    assert_confined(
+        &project,
+        &[
+            "CANARY-OWNER-7f3a",
+            "CANARY-DECIDER-7f3a",
+            "CANARY-CONSULTED-7f3a",
+            "CANARY-INFORMED-7f3a",
+            "CANARY-EXTRA-7f3a",
+            "CANARY-CHECKIN-NOTE-7f3a",
+            "17.77",
+            "31.31",
+            "43.43",
+            "0.593",
+            "0.427",
+        ],
+        "team",
+        &["public"],
+    );
+}
+
+#[test]
+fn progress_score_and_health_stay_off_the_public_site() {
+    let project = leak_project();
+    let team = project.site("team").main("objectives/visible.html");
+    assert!(
+        team.contains("78%") && team.contains("on track · 0.8"),
+        "{team}"
+    );
+    let public = project.site("public").main("objectives/visible.html");
+    assert!(
+        public.contains("Setup time"),
+        "the key result itself is shown: {public}"
+    );
+    for computed in ["78%", "43%", "on track", "at risk", "off track", "score"] {
+        assert!(!public.contains(computed), "`{computed}` in: {public}");
+    }
+    let graph = project.site("public").read("graph.json");
+    for field in ["\"progress\":0", "\"score\":0", "\"health\":\""] {
+        assert!(!graph.contains(field), "`{field}` in the public graph");
+    }
+}
+
+#[test]
+fn public_title_and_summary_replace_the_internal_ones() {
+    let project = leak_project();
+    assert_confined(
+        &project,
+        &["CANARY-INTERNAL-TITLE-7f3a", "CANARY-INTERNAL-SUMMARY-7f3a"],
+        "team",
+        &["public"],
+    );
+    let public = project.site("public");
+    assert!(
+        public
+            .read("objectives/visible.html")
+            .contains("<h1>Faster onboarding</h1>")
+    );
+    let initiative = public.read("initiatives/guided-setup.html");
+    assert!(
+        initiative.contains(">Faster onboarding</a>"),
+        "wiki links show the public title: {initiative}"
+    );
+    assert!(
+        public
+            .read("search-index.json")
+            .contains("We make setup quicker.")
+    );
+}
+
+#[test]
+fn html_comments_reach_no_site() {
+    let project = leak_project();
+    for site in common::SITES {
+        let site = project.site(site);
+        site.assert_nowhere("CANARY-INLINE-COMMENT-7f3a");
+        site.assert_nowhere("CANARY-BLOCK-COMMENT-7f3a");
+        site.assert_nowhere("<!-- audience");
+    }
+}
+
+#[test]
+fn links_to_hidden_documents_become_plain_text() {
+    let project = leak_project();
+    for name in ["team", "public"] {
+        let page = project.site(name).read("objectives/visible.html");
+        assert!(
+            page.contains("See [restricted], the board plan and the hidden plan."),
+            "{name}: {page}"
+        );
+    }
+    let exec = project.site("exec").read("objectives/visible.html");
+    assert!(
+        exec.contains(
+            r#"See <a href="../objectives/canary-hidden-path-7f3a.html">CANARY-HIDDEN-TITLE-7f3a</a>, <a href="../objectives/canary-hidden-path-7f3a.html">the board plan</a> and <a href="../objectives/canary-hidden-path-7f3a.html">the hidden plan</a>."#
+        ),
+        "{exec}"
+    );
+}
+
+#[test]
+fn relations_to_hidden_documents_are_left_out() {
+    let project = leak_project();
+    let team = project.site("team");
+    let initiative = team.main("initiatives/guided-setup.html");
+    assert!(
+        initiative.contains(r#"<a href="../objectives/visible.html#kr-kr1">Setup time</a>"#),
+        "{initiative}"
+    );
+    let objective = team.main("objectives/visible.html");
+    assert!(
+        objective.contains(
+            "driven by <a href=\"../initiatives/guided-setup.html\">Guided setup</a></span>"
+        ),
+        "only the visible initiative drives the key result: {objective}"
+    );
+}
+
+#[test]
+fn default_audience_never_makes_a_document_public() {
+    let config = CONFIG.replace(
+        "default_audience = [\"team\"]",
+        "default_audience = [\"team\", \"public\"]",
+    );
+    let project = Project::new()
+        .config(&config)
+        .file(
+            "content/pages/internal.md",
+            "+++\ntitle = \"CANARY-DEFAULT-7f3a\"\n+++\nCANARY-DEFAULT-BODY-7f3a\n",
+        )
+        .file(
+            "content/pages/news.md",
+            "+++\ntitle = \"News\"\naudience = [\"public\"]\n+++\nSee [[pages/internal]].\n",
+        );
+    project.build().success();
+    assert_confined(
+        &project,
+        &["CANARY-DEFAULT-7f3a", "CANARY-DEFAULT-BODY-7f3a"],
+        "team",
+        &["public"],
+    );
+    let news = project.site("public").read("pages/news.html");
+    assert!(news.contains("See [restricted]."), "{news}");
+}
+
+#[test]
+fn public_fields_let_only_the_named_fields_through() {
+    let config = format!("{CONFIG}public_fields = [\"owners\", \"extra\"]\n");
+    let project = Project::new()
+        .config(&config)
+        .file("content/objectives/visible.md", VISIBLE_OBJECTIVE)
+        .file(
+            "content/objectives/canary-hidden-path-7f3a.md",
+            HIDDEN_OBJECTIVE,
+        );
+    project.build().success();
+    let public = project.site("public");
+    public.assert_somewhere("CANARY-OWNER-7f3a");
+    public.assert_somewhere("CANARY-EXTRA-7f3a");
+    public.assert_nowhere("CANARY-CHECKIN-NOTE-7f3a");
+    public.assert_nowhere("17.77");
+}
+
+#[test]
+fn a_site_shows_no_document_outside_its_audiences() {
+    let project = leak_project();
+    let expected = [
+        ("exec", true, true),
+        ("team", false, true),
+        ("public", false, true),
+    ];
+    for (name, hidden, visible) in expected {
+        let site: Site = project.site(name);
+        assert_eq!(
+            site.exists("objectives/canary-hidden-path-7f3a.html"),
+            hidden,
+            "{name}"
+        );
+        assert_eq!(site.exists("objectives/visible.html"), visible, "{name}");
+    }
+    assert!(!project.site("public").exists("pages/internal.html"));
+}
+
+/// A team document whose exec-only block links to another document and shows an image.
+fn exec_block_project() -> Project {
+    let project = Project::new()
+        .file(
+            "content/pages/plan.md",
+            "+++\ntitle = \"Plan\"\n+++\nOpen text.\n\n<!-- audience: exec -->\nBoard only: see [[pages/budget]].\n\n![chart](canary-board-chart-7f3a.png)\n<!-- /audience -->\n",
+        )
+        .file(
+            "content/pages/budget.md",
+            "+++\ntitle = \"Budget\"\n+++\nNumbers.\n",
+        );
+    project.write(
+        "content/pages/canary-board-chart-7f3a.png",
+        b"\x89PNG CANARY-BOARD-CHART-BYTES-7f3a",
+    );
+    project.build().success();
+    project
+}
+
+#[test]
+fn a_file_linked_only_from_an_exec_block_stays_off_the_team_site() {
+    let project = exec_block_project();
+    assert_confined(
+        &project,
+        &["canary-board-chart-7f3a", "CANARY-BOARD-CHART-BYTES-7f3a"],
+        "exec",
+        &["team"],
+    );
+}
+
+#[test]
+fn a_link_inside_an_exec_block_leaves_no_backlink_on_the_team_site() {
+    let project = exec_block_project();
+    let exec = project.site("exec").main("pages/budget.html");
+    assert!(exec.contains("Referenced by"), "{exec}");
+    let team = project.site("team");
+    let budget = team.main("pages/budget.html");
+    assert!(!budget.contains("pages/plan.html"), "{budget}");
+    let graph: serde_json::Value = serde_json::from_str(&team.read("graph.json")).unwrap();
+    assert_eq!(graph["edges"], serde_json::json!([]), "{graph:#}");
+}
+
+#[test]
+fn a_near_miss_audience_marker_fails_closed() {
+    let variants = [
+        "<!-- Audience: exec -->\nCANARY-NEAR-MISS-7f3a\n<!-- /Audience -->\n",
+        "<!-- audience : exec -->\nCANARY-NEAR-MISS-7f3a\n<!-- / audience -->\n",
+        "> <!-- audience: exec -->\n> CANARY-NEAR-MISS-7f3a\n> <!-- /audience -->\n",
+    ];
+    for block in variants {
+        let project = Project::new().file(
+            "content/pages/plan.md",
+            &format!("+++\ntitle = \"Plan\"\n+++\nOpen.\n\n{block}"),
+        );
+        let run = project.build();
+        if run.code() == 0 {
+            project.site("team").assert_nowhere("CANARY-NEAR-MISS-7f3a");
+        } else {
+            run.expect(1);
+        }
+    }
+}

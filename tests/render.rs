@@ -1,0 +1,502 @@
+//! What a built page shows: relations both ways and the why chain, heading anchors, links
+//! rewritten to pages that exist, effective statuses, key-result figures, list pages, and
+//! every local link of every site leading to a file (and anchor) that exists.
+
+mod common;
+
+use common::Project;
+
+fn project() -> Project {
+    Project::new()
+        .file(
+            "content/strategy/grow.md",
+            "+++\nid = \"S-GROW\"\ntitle = \"Grow the base\"\naudience = [\"team\", \"public\"]\n+++\nWhy we grow.\n",
+        )
+        .file(
+            "content/objectives/activation.md",
+            r#"+++
+id = "O-ACT"
+title = "Activation objective"
+period = "2026-Q4"
+status = "active"
+parent = "S-GROW"
+team = "Growth Team"
+tags = ["Onboarding"]
+owners = ["Dana Ruiz"]
+audience = ["team", "public"]
+
+[[key_results]]
+id = "kr1"
+title = "Weekly actives"
+baseline = 10
+target = 20
+current = 15
+
+[[key_results]]
+id = "kr2"
+title = "Activation rate"
+unit = "%"
+baseline = 0
+target = 100
+
+[[key_results.checkins]]
+date = 2026-11-01
+value = 80
+
+[[key_results.checkins]]
+date = 2026-10-01
+value = 20
+
+[[key_results]]
+id = "kr3"
+title = "Setup minutes"
+direction = "decrease"
+baseline = 72
+target = 24
+current = 60
++++
+## Quarterly review
+
+Driven by [[I-CHK]]; see also [the page](../pages/été.md) and [docs](https://example.com/guide.md).
+
+## Quarterly review
+
+Second one.
+"#,
+        )
+        .file(
+            "content/initiatives/2026/setup checklist.md",
+            "+++\nid = \"I-CHK\"\ntitle = \"Setup checklist\"\nstatus = \"in-progress\"\nhorizon = \"now\"\ndrives = [\"O-ACT#kr1\"]\nrelease = \"releases/3-0\"\naudience = [\"team\", \"public\"]\n+++\nSee [[O-ACT]], [[O-ACT#kr2]] and [the review](../../objectives/activation.md#quarterly-review).\n",
+        )
+        .file(
+            "content/pages/été.md",
+            "+++\ntitle = \"Summer notes\"\naudience = [\"team\", \"public\"]\n+++\nBack to [[O-ACT|the objective]].\n",
+        )
+        .file(
+            "content/releases/3-0.md",
+            "+++\ntitle = \"3.0\"\nversion = \"3.0\"\nstatus = \"released\"\ndate = 2026-11-10\naudience = [\"team\", \"public\"]\n+++\n",
+        )
+        .file(
+            "content/changes/checklist.md",
+            "+++\ntitle = \"A setup checklist\"\ncategory = \"added\"\nrelease = \"releases/3-0\"\nimplements = \"I-CHK\"\naudience = [\"team\", \"public\"]\n+++\n",
+        )
+        .file(
+            "content/decisions/0001-mysql.md",
+            "+++\nnumber = 1\ntitle = \"Use MySQL\"\nstatus = \"accepted\"\n+++\n",
+        )
+        .file(
+            "content/decisions/0002-postgres.md",
+            "+++\nnumber = 2\ntitle = \"Use Postgres\"\nstatus = \"accepted\"\nsupersedes = [\"decisions/0001-mysql\"]\njustifies = [\"I-CHK\"]\n+++\n",
+        )
+        .file(
+            "content/decisions/0003-redis.md",
+            "+++\nnumber = 3\ntitle = \"Use Redis\"\nstatus = \"accepted\"\n+++\n",
+        )
+        .file(
+            "content/decisions/0004-memcached.md",
+            "+++\nnumber = 4\ntitle = \"Use Memcached\"\nstatus = \"proposed\"\nsupersedes = [\"decisions/0003-redis\"]\n+++\n",
+        )
+}
+
+fn built() -> Project {
+    let project = project();
+    project.build().success();
+    project
+}
+
+/// The titles of the links listed under a relation label on a page.
+fn relation(page: &str, label: &str) -> Vec<String> {
+    let Some(start) = page.find(&format!("<dt>{label}</dt>")) else {
+        return Vec::new();
+    };
+    let rest = &page[start + label.len() + 9..];
+    let end = rest
+        .find("<dt>")
+        .or_else(|| rest.find("</dl>"))
+        .unwrap_or(rest.len());
+    rest[..end]
+        .split("<dd>")
+        .skip(1)
+        .map(|dd| link_text(dd).unwrap_or_default())
+        .collect()
+}
+
+/// The text of the first link in an HTML fragment.
+fn link_text(html: &str) -> Option<String> {
+    let open = html.find("<a ")?;
+    let text_start = open + html[open..].find('>')? + 1;
+    let text_end = text_start + html[text_start..].find("</a>")?;
+    Some(html[text_start..text_end].to_string())
+}
+
+/// The `<tr>` of a key result in an objective page.
+fn kr_row(page: &str, id: &str) -> String {
+    let start = page
+        .find(&format!("<tr id=\"kr-{id}\">"))
+        .unwrap_or_else(|| panic!("no row for {id}"));
+    let end = start + page[start..].find("</tr>").unwrap();
+    page[start..end].to_string()
+}
+
+#[test]
+fn an_initiative_page_shows_its_why_chain() {
+    let p = built();
+    let page = p.site("team").main("initiatives/2026/setup checklist.html");
+    let chain_start = page.find("<ol class=\"chain\">").expect("a why chain");
+    let chain = &page[chain_start..chain_start + page[chain_start..].find("</ol>").unwrap()];
+    let steps: Vec<&str> = chain.split("<li>").skip(1).collect();
+    assert_eq!(steps.len(), 3, "{chain}");
+    assert!(
+        steps[0].contains(r#"href="../../objectives/activation.html#kr-kr1""#)
+            && steps[0].contains("key result</span> Weekly actives"),
+        "{}",
+        steps[0]
+    );
+    assert!(
+        steps[1].contains(r#"href="../../objectives/activation.html""#)
+            && steps[1].contains("objective</span> Activation objective"),
+        "{}",
+        steps[1]
+    );
+    assert!(
+        steps[2].contains(r#"href="../../strategy/grow.html""#)
+            && steps[2].contains("strategy</span> Grow the base"),
+        "{}",
+        steps[2]
+    );
+}
+
+#[test]
+fn relations_show_both_ways() {
+    let p = built();
+    let team = p.site("team");
+    let objective = team.main("objectives/activation.html");
+    assert_eq!(relation(&objective, "Parent"), ["Grow the base"]);
+    assert_eq!(relation(&objective, "Driven by"), ["Setup checklist"]);
+    assert!(
+        kr_row(&objective, "kr1").contains(
+            r#"driven by <a href="../initiatives/2026/setup%20checklist.html">Setup checklist</a>"#
+        ),
+        "{objective}"
+    );
+    assert!(kr_row(&objective, "kr2").find("driven by").is_none());
+    let strategy = team.main("strategy/grow.html");
+    assert_eq!(relation(&strategy, "Children"), ["Activation objective"]);
+    let initiative = team.main("initiatives/2026/setup checklist.html");
+    assert_eq!(relation(&initiative, "Drives"), ["Weekly actives"]);
+    assert_eq!(relation(&initiative, "Release"), ["3.0"]);
+    assert_eq!(relation(&initiative, "Shipped in"), ["A setup checklist"]);
+    assert_eq!(relation(&initiative, "Justified by"), ["Use Postgres"]);
+    let release = team.main("releases/3-0.html");
+    let mut contains = relation(&release, "Contains");
+    contains.sort();
+    assert_eq!(contains, ["A setup checklist", "Setup checklist"]);
+}
+
+#[test]
+fn body_links_leave_backlinks() {
+    let p = built();
+    let page = p.site("team").main("pages/été.html");
+    assert_eq!(relation(&page, "Referenced by"), ["Activation objective"]);
+    let initiative = p.site("team").main("initiatives/2026/setup checklist.html");
+    assert_eq!(
+        relation(&initiative, "Referenced by"),
+        ["Activation objective"]
+    );
+}
+
+#[test]
+fn headings_get_unique_anchors() {
+    let p = built();
+    let page = p.site("team").main("objectives/activation.html");
+    assert!(
+        page.contains(r#"<h2 id="quarterly-review">Quarterly review</h2>"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<h2 id="quarterly-review-1">Quarterly review</h2>"#),
+        "{page}"
+    );
+}
+
+#[test]
+fn wiki_and_markdown_links_become_relative_page_urls() {
+    let p = built();
+    let team = p.site("team");
+    let initiative = team.main("initiatives/2026/setup checklist.html");
+    assert!(
+        initiative.contains(
+            r#"See <a href="../../objectives/activation.html">Activation objective</a>, <a href="../../objectives/activation.html#kr-kr2">Activation rate</a> and <a href="../../objectives/activation.html#quarterly-review">the review</a>."#
+        ),
+        "{initiative}"
+    );
+    let objective = team.main("objectives/activation.html");
+    assert!(
+        objective.contains(
+            r#"Driven by <a href="../initiatives/2026/setup%20checklist.html">Setup checklist</a>; see also <a href="../pages/%C3%A9t%C3%A9.html">the page</a>"#
+        ),
+        "{objective}"
+    );
+    let summer = team.main("pages/été.html");
+    assert!(
+        summer.contains(r#"Back to <a href="../objectives/activation.html">the objective</a>."#),
+        "{summer}"
+    );
+}
+
+#[test]
+fn external_links_pass_through_untouched() {
+    let p = built();
+    let page = p.site("team").main("objectives/activation.html");
+    assert!(
+        page.contains(r#"<a href="https://example.com/guide.md">docs</a>"#),
+        "{page}"
+    );
+}
+
+#[test]
+fn a_decision_superseded_by_an_accepted_one_is_superseded() {
+    let p = built();
+    let team = p.site("team");
+    let old = team.main("decisions/0001-mysql.html");
+    assert!(
+        old.contains(r#"<span class="status status-superseded">superseded</span>"#),
+        "{old}"
+    );
+    assert_eq!(relation(&old, "Superseded by"), ["Use Postgres"]);
+    let new = team.main("decisions/0002-postgres.html");
+    assert!(new.contains(r#"<span class="status status-accepted">accepted</span>"#));
+    assert_eq!(relation(&new, "Supersedes"), ["Use MySQL"]);
+    let list = team.read("lists/status/decision/superseded.html");
+    assert!(list.contains("Use MySQL") && !list.contains("Use Postgres"));
+}
+
+#[test]
+fn a_proposal_does_not_supersede_an_accepted_decision() {
+    let p = built();
+    let redis = p.site("team").main("decisions/0003-redis.html");
+    assert!(
+        redis.contains(r#"<span class="status status-accepted">accepted</span>"#),
+        "{redis}"
+    );
+}
+
+#[test]
+fn key_results_show_progress_score_and_health() {
+    let p = built();
+    let page = p.site("team").main("objectives/activation.html");
+    let expected = [
+        (
+            "kr1",
+            "<td>15</td>",
+            " 50%",
+            "health-at-risk\">at risk · 0.5<",
+        ),
+        (
+            "kr2",
+            "<td>80 %</td>",
+            " 80%",
+            "health-on-track\">on track · 0.8<",
+        ),
+        (
+            "kr3",
+            "<td>60</td>",
+            " 25%",
+            "health-off-track\">off track · 0.3<",
+        ),
+    ];
+    for (id, current, progress, health) in expected {
+        let row = kr_row(&page, id);
+        for part in [current, progress, health] {
+            assert!(row.contains(part), "{id}: `{part}` missing from {row}");
+        }
+    }
+    assert!(
+        page.contains("<span class=\"health health-at-risk\">at risk · score 0.52</span>"),
+        "the objective scores the mean of its key results: {page}"
+    );
+}
+
+#[test]
+fn list_pages_group_documents_by_each_facet() {
+    let p = built();
+    let team = p.site("team");
+    let lists = [
+        ("lists/kind/objective.html", "Activation objective"),
+        ("lists/kind/decision.html", "Use Memcached"),
+        (
+            "lists/status/initiative/in-progress.html",
+            "Setup checklist",
+        ),
+        ("lists/status/decision/proposed.html", "Use Memcached"),
+        ("lists/team/growth-team.html", "Activation objective"),
+        ("lists/tag/onboarding.html", "Activation objective"),
+        ("lists/period/2026-Q4.html", "Activation objective"),
+        ("lists/owner/dana-ruiz.html", "Activation objective"),
+    ];
+    let index = team.read("lists/index.html");
+    for (path, title) in lists {
+        assert!(team.read(path).contains(title), "{path} lists {title}");
+        assert!(
+            index.contains(&format!("href=\"../{path}\"")),
+            "lists/index.html links {path}"
+        );
+    }
+    assert!(
+        !team
+            .read("lists/kind/objective.html")
+            .contains("Setup checklist"),
+        "a kind list holds only its kind"
+    );
+}
+
+#[test]
+fn search_index_graph_and_sitemap_name_pages_that_exist() {
+    let p = built();
+    for name in common::SITES {
+        let site = p.site(name);
+        let index: serde_json::Value =
+            serde_json::from_str(&site.read("search-index.json")).unwrap();
+        for entry in index.as_array().unwrap() {
+            let url = entry["url"].as_str().unwrap();
+            assert!(site.exists(&common::percent_decode(url)), "{name}: {url}");
+        }
+        let sitemap = site.read("sitemap.xml");
+        for loc in sitemap.split("<loc>").skip(1) {
+            let url = &loc[..loc.find("</loc>").unwrap()];
+            let path = if url.is_empty() { "index.html" } else { url };
+            assert!(site.exists(&common::percent_decode(path)), "{name}: {url}");
+        }
+    }
+    let graph: serde_json::Value =
+        serde_json::from_str(&p.site("team").read("graph.json")).unwrap();
+    let edge = serde_json::json!({
+        "from": "initiatives/2026/setup checklist",
+        "to": "objectives/activation",
+        "key_result": "kr1",
+        "relation": "drives",
+    });
+    assert!(
+        graph["edges"].as_array().unwrap().contains(&edge),
+        "{graph:#}"
+    );
+}
+
+#[test]
+fn every_local_link_of_every_site_resolves() {
+    let p = built();
+    for name in common::SITES {
+        assert!(p.site(name).assert_links_resolve() > 0, "{name}");
+    }
+}
+
+#[test]
+fn odd_file_names_link_and_resolve() {
+    let p = Project::new()
+        .file(
+            "content/pages/100% done.md",
+            "+++\ntitle = \"Hundred\"\n+++\nSee [[pages/q&a]], [[pages/Ünïcode Name#héllo-wörld]] and [u](%C3%9Cn%C3%AFcode%20Name.md).\n\n![c](img/chart.png) ![s](../shared/s.png) ![sp](<img/my chart.png>)\n",
+        )
+        .file("content/pages/q&a.md", "# Q&A\n\n[[pages/100% done]]\n")
+        .file(
+            "content/pages/Ünïcode Name.md",
+            "# Unicode\n\n## Héllo wörld\n\n[[pages/100% done|back]]\n",
+        )
+        .file("content/pages/img/chart.png", "png")
+        .file("content/pages/img/my chart.png", "png")
+        .file("content/shared/s.png", "png");
+    p.build().success();
+    let team = p.site("team");
+    let page = team.main("pages/100% done.html");
+    assert!(
+        page.contains(r#"<a href="../pages/q%26a.html">Q&amp;A</a>"#)
+            && page
+                .contains(r#"href="../pages/%C3%9Cn%C3%AFcode%20Name.html#h%C3%A9llo-w%C3%B6rld""#),
+        "{page}"
+    );
+    for file in [
+        "pages/img/chart.png",
+        "pages/img/my chart.png",
+        "shared/s.png",
+    ] {
+        assert!(team.exists(file), "{file}");
+    }
+    assert!(
+        !p.site("public").exists("pages/img/chart.png"),
+        "files follow the documents that link them"
+    );
+    for name in common::SITES {
+        p.site(name).assert_links_resolve();
+    }
+}
+
+#[test]
+fn the_link_checker_catches_a_broken_link() {
+    let p = built();
+    let site = p.site("team");
+    std::fs::write(
+        site.root.join("broken.html"),
+        r#"<a href="pages/missing.html">x</a>"#,
+    )
+    .unwrap();
+    std::fs::write(
+        site.root.join("anchor.html"),
+        r##"<a href="strategy/grow.html#nowhere">x</a>"##,
+    )
+    .unwrap();
+    for file in ["broken.html", "anchor.html"] {
+        let caught = std::panic::catch_unwind(|| site.assert_page_links_resolve(file));
+        assert!(caught.is_err(), "{file} passed the link checker");
+    }
+}
+
+#[test]
+fn a_decision_why_chain_runs_through_what_it_justifies() {
+    let p = built();
+    let page = p.site("team").main("decisions/0002-postgres.html");
+    let chain_start = page.find("<ol class=\"chain\">").expect("a why chain");
+    let chain = &page[chain_start..chain_start + page[chain_start..].find("</ol>").unwrap()];
+    let titles: Vec<String> = chain.split("<li>").skip(1).filter_map(link_text).collect();
+    assert_eq!(
+        titles,
+        [
+            "<span class=\"kind-tag\">initiative</span> Setup checklist",
+            "<span class=\"kind-tag\">key result</span> Weekly actives",
+            "<span class=\"kind-tag\">objective</span> Activation objective",
+            "<span class=\"kind-tag\">strategy</span> Grow the base",
+        ]
+    );
+}
+
+#[test]
+fn each_home_is_its_sites_view() {
+    let p = built();
+    for (name, view) in [
+        ("exec", "roadmap.html"),
+        ("team", "release-plan.html"),
+        ("public", "changelog.html"),
+    ] {
+        let site = p.site(name);
+        assert_eq!(site.read("index.html"), site.read(view), "{name}");
+    }
+    let changelog = p.site("public").main("index.html");
+    assert!(
+        changelog.contains("3.0") && changelog.contains("A setup checklist"),
+        "{changelog}"
+    );
+}
+
+#[test]
+fn imported_records_render() {
+    let p = Project::fixture("imported");
+    p.build().success();
+    let team = p.site("team");
+    let madr = team.main("decisions/0003-use-madr.html");
+    assert!(
+        madr.contains("<dt>Deciders</dt><dd>Ana Ruiz, Bo Chen</dd>"),
+        "MADR's decision-makers are the deciders: {madr}"
+    );
+    assert!(!team.exists("decisions/index.html") && !team.exists("decisions/adr-template.html"));
+    p.site("public").assert_links_resolve();
+    p.site("public").assert_nowhere("Ana Ruiz");
+}
