@@ -18,6 +18,8 @@ pub struct BuildOptions {
     /// Sites to build; empty means all.
     pub sites: Vec<String>,
     pub today: Date,
+    /// Show a progress bar on a terminal (never in CI or when output is not a terminal).
+    pub progress: bool,
 }
 
 pub struct BuildReport {
@@ -35,6 +37,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
     let renderer = Renderer::new(&theme.templates)?;
     let out = write::prepare(&options.out, &project.dir)?;
     let files = AtomicUsize::new(0);
+    let bar = progress_bar(options.progress, project);
     let writers = names
         .iter()
         .map(|name| Ok((name.clone(), out.site(name)?)))
@@ -47,7 +50,10 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
         options.today,
         Selection::ALL,
         &|site, path, bytes| {
-            files.fetch_add(1, Ordering::Relaxed);
+            let n = files.fetch_add(1, Ordering::Relaxed) + 1;
+            if n % 256 == 0 {
+                bar.set_position(n as u64);
+            }
             let writer = writers
                 .iter()
                 .find(|(n, _)| n == site)
@@ -58,6 +64,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
                 .with_context(|| format!("cannot write {path}"))
         },
     )?;
+    bar.finish_and_clear();
     for (_, writer) in writers {
         writer.commit()?;
     }
@@ -185,4 +192,22 @@ pub static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBoo
 
 fn verbose() -> bool {
     VERBOSE.load(Ordering::Relaxed)
+}
+
+/// A bar counting written files against an estimate (a page per document per site, and
+/// a few dozen more). Hidden when not wanted; indicatif also hides it when stderr is not
+/// a terminal.
+fn progress_bar(wanted: bool, project: &Project) -> indicatif::ProgressBar {
+    let ci = std::env::var_os("CI").is_some();
+    if !wanted || ci || project.docs.len() < 2000 {
+        return indicatif::ProgressBar::hidden();
+    }
+    let estimate = (project.docs.len() * project.config.sites.len()) as u64;
+    let bar = indicatif::ProgressBar::new(estimate);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} writing {pos}/{len} files {wide_bar} {elapsed}",
+    ) {
+        bar.set_style(style);
+    }
+    bar
 }

@@ -185,6 +185,7 @@ fn run_build(
         out: out.clone(),
         sites,
         today,
+        progress: !flags.quiet,
     };
     let report = build::build(&project, &options)?;
     if !flags.quiet {
