@@ -51,7 +51,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
         Selection::ALL,
         &|site, path, bytes| {
             let n = files.fetch_add(1, Ordering::Relaxed) + 1;
-            if n % 256 == 0 {
+            if n.is_multiple_of(256) {
                 bar.set_position(n as u64);
             }
             let writer = writers
