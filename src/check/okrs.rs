@@ -31,7 +31,9 @@ pub fn structure(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             );
             out.push(ctx.at("too-many-key-results", i, "key_results", message));
         }
-        if ctx.status(i) == Some("active") {
+        // An objective whose period ended is reported by `period-ended` instead.
+        let ended = doc.period.is_some_and(|p| p.end() < ctx.today);
+        if ctx.status(i) == Some("active") && !ended {
             out.extend(undriven(ctx, i));
         }
     }
