@@ -324,3 +324,28 @@ fn init_refuses_an_existing_project() {
             .success()
     );
 }
+
+#[test]
+fn the_drift_demo_shows_what_check_finds() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example-drift");
+    let found = findings(&dir);
+    let mut rules: Vec<&str> = found.iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    rules.sort_unstable();
+    assert_eq!(
+        rules,
+        [
+            "after-release",
+            "dependency-order",
+            "orphan-initiative",
+            "period-ended",
+            "public-links-internal",
+            "review-overdue",
+            "superseded-without-successor",
+            "undriven-key-result"
+        ]
+    );
+    assert!(
+        found.iter().all(|f| f["severity"] == "warning"),
+        "the demo still builds"
+    );
+}
