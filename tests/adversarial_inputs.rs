@@ -1,0 +1,184 @@
+//! Hostile or broken input never panics or hangs: every run ends in a few seconds with
+//! exit 0, 1 or 2 and no panic message.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CONFIG: &str = "title = \"T\"\ndefault_audience = [\"team\"]\n[sites.team]\ntitle = \"Team\"\naudiences = [\"team\"]\n";
+
+/// Builds a project made of `files`; returns the exit code and stderr.
+fn build(files: &[(&str, Vec<u8>)]) -> (i32, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("align.toml"), CONFIG).unwrap();
+    for (path, bytes) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    let (code, stderr) = run(dir.path());
+    (code, stderr, dir)
+}
+
+fn run(dir: &Path) -> (i32, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_align"))
+        .args([
+            "build",
+            dir.to_str().unwrap(),
+            "--out",
+            dir.join("out").to_str().unwrap(),
+            "-q",
+        ])
+        .env_remove("RUST_BACKTRACE")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut stderr = String::new();
+            std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+            let code = status.code().expect("exited, not killed by a signal");
+            assert!(matches!(code, 0..=2), "exit {code}: {stderr}");
+            assert!(!stderr.contains("panicked"), "{stderr}");
+            return (code, stderr);
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("still running after 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn page(body: &str) -> Vec<u8> {
+    format!("+++\ntitle = \"P\"\n+++\n{body}").into_bytes()
+}
+
+#[test]
+fn yaml_alias_bomb_is_bounded() {
+    let mut yaml = String::from("---\nstatus: accepted\na0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let prev = i - 1;
+        yaml.push_str(&format!("a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
+    }
+    yaml.push_str("---\n# Bomb\n");
+    let (code, _, _) = build(&[("content/decisions/0001-bomb.md", yaml.into_bytes())]);
+    assert!(code <= 1);
+}
+
+#[test]
+fn deep_nesting_in_frontmatter() {
+    let toml = format!(
+        "+++\ntitle = \"T\"\n[extra]\nx = {}1{}\n+++\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let yaml = format!(
+        "---\nextra: {}1{}\n---\n# Deep\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let (code, _, _) = build(&[
+        ("content/pages/t.md", toml.into_bytes()),
+        ("content/decisions/0001-d.md", yaml.into_bytes()),
+    ]);
+    assert!(code <= 1);
+}
+
+#[test]
+fn huge_lines_and_deep_markdown() {
+    let line = "word ".repeat(1_000_000);
+    let quotes = format!("{}deep\n", "> ".repeat(20_000));
+    let lists: String = (0..20_000)
+        .map(|i| format!("{}- item\n", "  ".repeat(i)))
+        .collect();
+    let (code, stderr, dir) = build(&[
+        ("content/pages/line.md", page(&line)),
+        ("content/pages/quotes.md", page(&quotes)),
+        (
+            "content/pages/lists.md",
+            page(&lists[..lists.len().min(2_000_000)]),
+        ),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(dir.path().join("out/team/pages/line.html").exists());
+}
+
+#[test]
+fn odd_bytes_and_names() {
+    let (code, stderr, dir) = build(&[
+        (
+            "content/pages/bom.md",
+            b"\xef\xbb\xbf+++\r\ntitle = \"Bom\"\r\n+++\r\nbody\r\n".to_vec(),
+        ),
+        ("content/pages/é 文 name.md", page("unicode name")),
+        ("content/pages/.hidden.md", page("never built")),
+        ("content/pages/space name.md", page("spaces")),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let team = dir.path().join("out/team/pages");
+    assert!(
+        team.join("bom.html").exists()
+            && team.join("é 文 name.html").exists()
+            && team.join("space name.html").exists()
+    );
+    assert!(!team.join(".hidden.html").exists());
+    let (code, stderr, _) = build(&[
+        (
+            "content/pages/bad.md",
+            b"+++\ntitle = \"x\"\n+++\n\xff\xfe".to_vec(),
+        ),
+        ("content/pages/empty.md", Vec::new()),
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("bad.md:4:1: error: file is not valid UTF-8"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("empty.md:1:1: error: document has no title"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn broken_config_exits_2() {
+    for config in [&b""[..], b"\x00\x01\x02garbage\xff"] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("align.toml"), config).unwrap();
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        assert_eq!(run(dir.path()).0, 2);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_never_lead_out_of_the_project() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.md"),
+        "+++\ntitle = \"OUTSIDE-SECRET-42\"\n+++\n",
+    )
+    .unwrap();
+    let (_, _, dir) = build(&[("content/pages/a.md", page("fine"))]);
+    let pages = dir.path().join("content/pages");
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), pages.join("leak.md")).unwrap();
+    std::os::unix::fs::symlink(&pages, pages.join("loop")).unwrap();
+    let (code, stderr) = run(dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    let out = dir.path().join("out/team");
+    let mut stack = vec![out];
+    while let Some(next) = stack.pop() {
+        for entry in std::fs::read_dir(next).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+                assert!(!text.contains("OUTSIDE-SECRET-42"), "{}", path.display());
+            }
+        }
+    }
+}
