@@ -416,8 +416,9 @@ fn split_list(value: &str, spaces_too: bool) -> Vec<String> {
         .collect()
 }
 
-/// Removes `<!-- .. -->` comments, such as MADR's `<!-- optional -->` markers.
-fn strip_html_comments(text: &str) -> String {
+/// Removes `<!-- .. -->` comments (MADR's `<!-- optional -->` markers, authors' notes);
+/// an unclosed comment swallows the rest, as a browser would.
+pub fn strip_html_comments(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("<!--") {

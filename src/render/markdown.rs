@@ -157,7 +157,7 @@ pub fn safe_url(url: &str) -> bool {
 }
 
 fn raw<'e>(text: &str, mode: RawHtml, has_raw: &mut bool, block: bool) -> Option<Event<'e>> {
-    let kept = strip_comments(text);
+    let kept = crate::import::adr::strip_html_comments(text);
     if kept.trim().is_empty() {
         return None;
     }
@@ -174,20 +174,6 @@ fn raw<'e>(text: &str, mode: RawHtml, has_raw: &mut bool, block: bool) -> Option
     }
 }
 
-/// Removes `<!-- … -->`; an unclosed comment swallows the rest, as a browser would.
-fn strip_comments(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("<!--") {
-        out.push_str(&rest[..start]);
-        match rest[start + 4..].find("-->") {
-            Some(end) => rest = &rest[start + 4 + end + 3..],
-            None => return out,
-        }
-    }
-    out.push_str(rest);
-    out
-}
 
 fn add_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut used: Vec<String> = Vec::new();
