@@ -78,6 +78,10 @@ fn cases() -> Vec<(&'static str, &'static str, String, &'static str, u64)> {
         ("public-links-internal", "content/changes/csv-export.md", "+++\ntitle = \"Export your data to CSV\"\ncategory = \"added\"\nrelease = \"releases/0-9-0\"\naudience = [\"public\", \"team\", \"exec\"]\n+++\n\nSee [[O-ACTIVATION]].\n".into(), "changes/csv-export.md", 8),
         ("change-without-category", "content/changes/nocat.md", "+++\ntitle = \"No category\"\nrelease = \"releases/0-9-0\"\n+++\n".into(), "changes/nocat.md", 3),
         ("missing-file", "content/pages/pic.md", "+++\ntitle = \"Pic\"\n+++\n\n![chart](chart.png)\n".into(), "pages/pic.md", 5),
+        ("open-in-past-period", "content/objectives/x.md", objective("", &kr("kr1", "")).replace("2026-Q4", "2026-Q2").replace("status = \"active\"", "status = \"closed\""), "initiatives/old-work.md", 5),
+        ("supersession-cycle", "content/decisions/0002-a.md", "+++\nnumber = 2\ntitle = \"A\"\nstatus = \"accepted\"\ndate = 2026-11-01\nsupersedes = [\"decisions/0003-b\"]\n+++\n".into(), "decisions/0002-a.md", 6),
+        ("breaking-in-minor-release", "content/releases/2-1-0.md", "+++\ntitle = \"2.1.0\"\nversion = \"2.1.0\"\nstatus = \"released\"\ndate = 2026-11-20\n+++\n".into(), "changes/breaking.md", 4),
+        ("duplicate-id", "content/pages/dup2.md", "+++\nid = \"X-DUP\"\ntitle = \"Dup\"\n+++\n".into(), "pages/dup2.md", 2),
         ("broken-reference", "content/pages/link.md", "+++\ntitle = \"Link\"\n+++\n\nSee [[nothing-here]].\n".into(), "pages/link.md", 5),
     ]
     .into_iter()
@@ -113,7 +117,10 @@ fn each_rule_fires_exactly_once_where_the_cause_is() {
         }
         let mut files = vec![(path, text.as_str())];
         let needs_driver = path.ends_with("objectives/x.md")
-            && !matches!(rule, "undriven-key-result" | "period-ended");
+            && !matches!(
+                rule,
+                "undriven-key-result" | "period-ended" | "open-in-past-period"
+            );
         if needs_driver {
             files.push(("content/initiatives/drives-x.md", driver.as_str()));
         }
@@ -121,6 +128,26 @@ fn each_rule_fires_exactly_once_where_the_cause_is() {
             "+++\nnumber = 3\ntitle = \"Idea\"\nstatus = \"proposed\"\ndate = 2026-10-01\n+++\n";
         if rule == "supersedes-unaccepted" {
             files.push(("content/decisions/0003-idea.md", extra_idea));
+        }
+        let cycle_b = "+++\nnumber = 3\ntitle = \"B\"\nstatus = \"accepted\"\ndate = 2026-11-01\nsupersedes = [\"decisions/0002-a\"]\n+++\n";
+        if rule == "supersession-cycle" {
+            files.push(("content/decisions/0003-b.md", cycle_b));
+        }
+        let earlier = "+++\ntitle = \"2.0.0\"\nversion = \"2.0.0\"\nstatus = \"released\"\ndate = 2026-11-01\n+++\n";
+        let breaking = "+++\ntitle = \"Breaking\"\ncategory = \"removed\"\nbreaking = true\nrelease = \"releases/2-1-0\"\n+++\n";
+        if rule == "breaking-in-minor-release" {
+            files.push(("content/releases/2-0-0.md", earlier));
+            files.push(("content/changes/breaking.md", breaking));
+        }
+        let old_work = "+++\ntitle = \"Old work\"\nstatus = \"in-progress\"\nhorizon = \"now\"\ndrives = [\"O-X#kr1\"]\n+++\n";
+        if rule == "duplicate-id" {
+            files.push((
+                "content/pages/dup.md",
+                "+++\nid = \"X-DUP\"\ntitle = \"First\"\n+++\n",
+            ));
+        }
+        if rule == "open-in-past-period" {
+            files.push(("content/initiatives/old-work.md", old_work));
         }
         let dir = project(&files);
         let found = findings(dir.path());
@@ -348,4 +375,11 @@ fn the_drift_demo_shows_what_check_finds() {
         found.iter().all(|f| f["severity"] == "warning"),
         "the demo still builds"
     );
+}
+
+#[test]
+fn json_output_is_stable() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example-drift");
+    let output = align(&dir, &["check", ".", "--today", TODAY, "--format", "json"]);
+    insta::assert_snapshot!("drift_json", String::from_utf8_lossy(&output.stdout));
 }
