@@ -174,7 +174,6 @@ fn raw<'e>(text: &str, mode: RawHtml, has_raw: &mut bool, block: bool) -> Option
     }
 }
 
-
 fn add_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut used: Vec<String> = Vec::new();
     for i in 0..events.len() {
