@@ -137,10 +137,10 @@ impl Graph {
         if from == to.doc && reference.kind == RelKind::Mentions {
             return;
         }
-        let duplicate = self.outgoing[from]
-            .iter()
-            .copied()
-            .find(|&e| self.edges[e].to.doc == to.doc && self.edges[e].kind == reference.kind);
+        let duplicate = self.outgoing[from].iter().copied().find(|&e| {
+            let edge = &self.edges[e];
+            edge.to.doc == to.doc && edge.to.kr == to.kr && edge.kind == reference.kind
+        });
         if let Some(e) = duplicate {
             // The same link written outside any block makes the edge visible everywhere.
             if reference.audiences.is_empty() {

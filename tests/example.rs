@@ -153,3 +153,121 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+/// Plain text of a built file: tags dropped, the common entities decoded, whitespace
+/// collapsed, so that prose from a source file can be searched for in it.
+fn plain_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The longest run of plain words in a source line: what survives Markdown rendering intact.
+fn plain_run(line: &str) -> String {
+    line.split(|c: char| "*_[]`|#<>!\\{}".contains(c))
+        .map(str::trim)
+        .max_by_key(|run| run.len())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Every secret the example holds, found from its sources rather than listed by hand: the
+/// title and summary of each document a site may not show, and each line of each audience
+/// block, must be absent from every byte that site publishes (pages, feeds, search index,
+/// graph.json, sitemap).
+#[test]
+fn no_site_shows_text_its_audiences_may_not_read() {
+    let (out, _) = build_example();
+    let sites: [(&str, &[&str]); 3] = [
+        ("exec", &["exec", "team"]),
+        ("team", &["team"]),
+        ("public", &["public"]),
+    ];
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example/content");
+    let mut secrets: Vec<(String, Vec<String>, String)> = Vec::new();
+    for path in walk(&content) {
+        let source = std::fs::read_to_string(&path).unwrap();
+        let shown = path.strip_prefix(&content).unwrap().display().to_string();
+        let field = |name: &str| {
+            source.lines().find_map(|l| {
+                let rest = l.strip_prefix(name)?.trim_start().strip_prefix('=')?;
+                Some(rest.trim().trim_matches('"').to_string())
+            })
+        };
+        let audience: Vec<String> = field("audience").map_or(vec!["team".into()], |a| {
+            a.trim_matches(['[', ']'])
+                .split(',')
+                .map(|s| s.trim().trim_matches('"').to_string())
+                .collect()
+        });
+        for text in [field("title"), field("summary")].into_iter().flatten() {
+            let run = plain_run(&text);
+            if run.len() >= 12 {
+                secrets.push((run, audience.clone(), shown.clone()));
+            }
+        }
+        let mut inside: Vec<Vec<String>> = Vec::new();
+        for line in source.lines() {
+            let trimmed = line.trim();
+            if let Some(list) = trimmed
+                .strip_prefix("<!-- audience:")
+                .and_then(|r| r.strip_suffix("-->"))
+            {
+                inside.push(list.split(',').map(|s| s.trim().to_string()).collect());
+            } else if trimmed == "<!-- /audience -->" {
+                inside.pop();
+            } else if let Some(block) = inside.last() {
+                let run = plain_run(trimmed);
+                if run.len() >= 20 {
+                    secrets.push((run, block.clone(), shown.clone()));
+                }
+            }
+        }
+    }
+    let blocks = secrets
+        .iter()
+        .filter(|(_, a, _)| !a.contains(&"public".to_string()));
+    assert!(
+        blocks.count() > 40,
+        "the example keeps internal text to hide"
+    );
+    for (site, audiences) in sites {
+        let files: Vec<(std::path::PathBuf, String)> = walk(&out.path().join(site))
+            .into_iter()
+            .filter_map(|p| {
+                let text = std::fs::read_to_string(&p).ok()?;
+                Some((p, plain_text(&text)))
+            })
+            .collect();
+        for (secret, audience, source) in &secrets {
+            if audience.iter().any(|a| audiences.contains(&a.as_str())) {
+                continue;
+            }
+            for (file, text) in &files {
+                assert!(
+                    !text.contains(secret.as_str()),
+                    "`{secret}` from {source} (for {audience:?}) reached {} on site {site}",
+                    file.display()
+                );
+            }
+        }
+    }
+}
