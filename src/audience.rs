@@ -606,6 +606,7 @@ mod tests {
             public_fields: vec![],
             raw_html: None,
             show_unreleased: false,
+            line: 0,
         }
     }
 

@@ -54,6 +54,9 @@ pub struct SiteConfig {
     /// Whether the changelog home lists changes not yet in a release.
     #[serde(default)]
     pub show_unreleased: bool,
+    /// The line of this site's `[sites.NAME]` header in align.toml, for diagnostics.
+    #[serde(skip)]
+    pub line: usize,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -151,11 +154,14 @@ pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
             return Err(vec![Diagnostic::error(Location::new(shown, 1, 1), message)]);
         }
     };
-    let config: Config = toml::from_str(&text).map_err(|err| {
+    let mut config: Config = toml::from_str(&text).map_err(|err| {
         let (line, col) = err.span().map_or((1, 1), |s| line_col(&text, s.start));
         let message = err.message().trim().replace('\n', " ");
         vec![Diagnostic::error(Location::new(&shown, line, col), message)]
     })?;
+    for (name, site) in &mut config.sites {
+        site.line = find_line(&text, &format!("[sites.{name}]"), None).0;
+    }
     let errors = validate(&config, &text, &shown);
     if errors.is_empty() {
         Ok(config)
@@ -166,13 +172,14 @@ pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
 
 fn validate(config: &Config, text: &str, shown: &Path) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
-    let mut error = |needle: &str, message: String| {
-        let (line, col) = find_line(text, needle);
+    let mut error = |needle: &str, section: Option<&str>, message: String| {
+        let (line, col) = find_line(text, needle, section);
         errors.push(Diagnostic::error(Location::new(shown, line, col), message));
     };
     if config.sites.is_empty() {
         error(
             "",
+            None,
             "align.toml defines no site: add a [sites.NAME] table".into(),
         );
     }
@@ -181,17 +188,19 @@ fn validate(config: &Config, text: &str, shown: &Path) -> Vec<Diagnostic> {
         if !is_safe_name(name) {
             error(
                 &header,
+                None,
                 format!("site name `{name}` must use only a-z, 0-9, `-` and `_`"),
             );
         }
         if site.audiences.is_empty() {
-            error(&header, format!("site `{name}` lists no audiences"));
+            error(&header, None, format!("site `{name}` lists no audiences"));
         }
         for field in &site.public_fields {
             if !PRIVATE_FIELDS.contains(&field.as_str()) {
                 let known = PRIVATE_FIELDS.join(", ");
                 error(
                     "public_fields",
+                    Some(&header),
                     format!(
                         "unknown field `{field}` in public_fields of site `{name}` (known: {known})"
                     ),
@@ -204,6 +213,7 @@ fn validate(config: &Config, text: &str, shown: &Path) -> Vec<Diagnostic> {
     {
         error(
             "base_url",
+            None,
             format!("base_url `{url}` must start with http:// or https://"),
         );
     }
@@ -212,12 +222,14 @@ fn validate(config: &Config, text: &str, shown: &Path) -> Vec<Diagnostic> {
     {
         error(
             "current_period",
+            None,
             format!("current_period `{period}` is not a period such as 2026-Q1, 2026-H1 or 2026"),
         );
     }
     for rule in crate::check::unknown_rules(&config.check) {
         error(
             &rule,
+            Some("[check.rules]"),
             format!(
                 "unknown rule `{rule}` in [check.rules]; `align check --format json` names every rule"
             ),
@@ -233,12 +245,41 @@ fn is_safe_name(name: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
-/// Line and column of the first line containing `needle`, else the top of the file.
-fn find_line(text: &str, needle: &str) -> (usize, usize) {
+/// Line and column of the first line that starts with `needle` (a table header or a key),
+/// looking only after the `section` header when one is given and skipping comments; else
+/// the section header, else the top of the file.
+fn find_line(text: &str, needle: &str, section: Option<&str>) -> (usize, usize) {
     if needle.is_empty() {
         return (1, 1);
     }
-    text.find(needle).map_or((1, 1), |at| line_col(text, at))
+    let lines: Vec<&str> = text.lines().collect();
+    let starts = |line: &str, prefix: &str| {
+        let line = line.trim_start();
+        line.starts_with(prefix)
+            && (prefix.starts_with('[')
+                || line[prefix.len()..].trim_start().starts_with(['=', '.'])
+                || line[prefix.len()..].starts_with('"'))
+    };
+    let quoted = format!("\"{needle}\"");
+    let from = match section {
+        Some(header) => match lines.iter().position(|l| starts(l, header)) {
+            Some(at) => at,
+            None => return (1, 1),
+        },
+        None => 0,
+    };
+    let found = lines[from..]
+        .iter()
+        .position(|l| starts(l, needle) || starts(l, &quoted))
+        .map(|at| from + at)
+        .or(section.map(|_| from));
+    match found {
+        Some(at) => {
+            let col = lines[at].len() - lines[at].trim_start().len() + 1;
+            (at + 1, col)
+        }
+        None => (1, 1),
+    }
 }
 
 #[cfg(test)]

@@ -71,12 +71,16 @@ fn fold_accents(text: &str) -> String {
 pub fn new_document(dir: &Path, kind: Kind, title: &str, today: Date) -> anyhow::Result<PathBuf> {
     let config = crate::config::load(dir).map_err(|d| anyhow::anyhow!("{}", d[0].headline()))?;
     let loaded = crate::load::load(dir, &config);
+    // A folder already holding this kind, judged by the folder mapping rather than by
+    // documents that name their kind explicitly, so the new file gets its kind from where
+    // it lives.
     let folder = loaded
         .docs
         .iter()
-        .find(|d| d.kind == kind && !d.imported && d.path_id.contains('/'))
-        .and_then(|d| d.path_id.split('/').next().map(str::to_string))
-        .unwrap_or_else(|| default_folder(kind).to_string());
+        .filter(|d| d.kind == kind && !d.imported)
+        .filter_map(|d| d.path_id.split_once('/').map(|(top, _)| top))
+        .find(|top| config.kind_for_folder(top) == kind)
+        .map_or_else(|| default_folder(kind).to_string(), str::to_string);
     let slug = slugify(title);
     let (name, number) = if kind == Kind::Decision {
         let number = next_number(dir, &folder, &loaded.docs);

@@ -16,11 +16,12 @@ pub fn lifecycle(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             .map(|e| e.from)
             .collect();
         let written = doc.status.as_deref().unwrap_or_default();
-        if written.starts_with("superseded")
-            && !successors
-                .iter()
-                .any(|&s| ctx.docs[s].status.as_deref() == Some("accepted"))
-        {
+        // A successor that was itself superseded or deprecated later was accepted once.
+        let ever_accepted = |s: usize| {
+            let status = ctx.docs[s].status.as_deref().unwrap_or_default();
+            status == "accepted" || status == "deprecated" || status.starts_with("superseded")
+        };
+        if written.starts_with("superseded") && !successors.iter().any(|&s| ever_accepted(s)) {
             let message = format!(
                 "decision {} is superseded, but no accepted decision supersedes it",
                 ctx.name(i)

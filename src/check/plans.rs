@@ -76,7 +76,9 @@ pub fn staleness(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let days = i64::from(ctx.config.check.stale_after_days);
     for (i, doc) in ctx.docs.iter().enumerate() {
+        // A change entry records what happened; it does not go stale.
         if doc.imported
+            || doc.kind == Kind::Change
             || matches!(
                 ctx.status(i),
                 Some(
@@ -171,13 +173,16 @@ fn after_release(ctx: &Ctx<'_>, i: usize) -> Option<Diagnostic> {
 
 /// `i` depends on `dep`: `dep` must end before `i` starts.
 fn dependency_order(ctx: &Ctx<'_>, i: usize) -> Vec<Diagnostic> {
-    let Some(start) = ctx.docs[i].start else {
+    let Some(start) = ctx.docs[i].start.filter(|_| ctx.is_open(i)) else {
         return Vec::new();
     };
     ctx.graph
         .out_of(i, RelKind::DependsOn)
         .filter_map(|edge| {
             let dep = edge.to.doc;
+            if ctx.status(dep) == Some("cancelled") {
+                return None;
+            }
             let end = ctx.docs[dep].target.filter(|t| *t > start)?;
             let message = format!(
                 "initiative {} starts on {start} but depends on {}, which ends on {end}",
@@ -192,6 +197,9 @@ fn dependency_order(ctx: &Ctx<'_>, i: usize) -> Vec<Diagnostic> {
 
 fn outside_period(ctx: &Ctx<'_>, i: usize) -> Vec<Diagnostic> {
     let doc = &ctx.docs[i];
+    if !ctx.is_open(i) {
+        return Vec::new();
+    }
     let (Some(from), Some(to)) = (doc.start.or(doc.target), doc.target.or(doc.start)) else {
         return Vec::new();
     };

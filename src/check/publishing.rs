@@ -34,18 +34,28 @@ pub fn leaks(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             Home::ReleasePlan | Home::Changelog => &[Kind::Release],
             Home::Index => &Kind::ALL,
         };
+        // The changelog lists only releases that went out, unless it shows unreleased work.
+        let listed = |i: usize| {
+            site.home != Home::Changelog
+                || site.show_unreleased
+                || matches!(ctx.status(i), Some("released" | "yanked"))
+        };
         let empty = !ctx
             .docs
             .iter()
             .zip(&shown)
-            .any(|(d, s)| *s && wanted.contains(&d.kind));
+            .enumerate()
+            .any(|(i, (d, s))| *s && wanted.contains(&d.kind) && listed(i));
         if empty {
             let message = format!(
                 "the home page of public site `{name}` would be empty: no document it needs lists one of its audiences ({})",
                 site.audiences.join(", ")
             );
-            let location =
-                crate::diag::Location::new(ctx.dir.join(crate::config::CONFIG_FILE), 1, 1);
+            let location = crate::diag::Location::new(
+                ctx.dir.join(crate::config::CONFIG_FILE),
+                site.line.max(1),
+                1,
+            );
             out.push(Diagnostic::warning(location, message).with_rule("empty-public-home"));
         }
     }
