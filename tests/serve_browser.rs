@@ -152,6 +152,10 @@ fn run<F: Future<Output = ()>>(test: F) {
 #[test]
 fn open_page_reloads_shows_errors_and_recovers() {
     if !Path::new(CHROMEDRIVER).exists() {
+        assert!(
+            std::env::var_os("ALIGN_REQUIRE_TOOLS").is_none(),
+            "chromedriver is required (ALIGN_REQUIRE_TOOLS is set) but not installed"
+        );
         eprintln!("skipped: chromedriver not installed");
         return;
     }
@@ -216,70 +220,4 @@ fn open_page_reloads_shows_errors_and_recovers() {
         client.close().await.expect("close the browser");
     });
     drop(server);
-}
-
-/// axe-core, installed by `.ci/run` (`npm install --prefix /opt/align-tools axe-core@4`).
-fn axe_source() -> Option<String> {
-    let dir = std::env::var("ALIGN_TOOLS").unwrap_or_else(|_| "/opt/align-tools".to_string());
-    std::fs::read_to_string(Path::new(&dir).join("node_modules/axe-core/axe.min.js")).ok()
-}
-
-#[test]
-fn example_pages_have_no_serious_accessibility_violations() {
-    let Some(axe) = axe_source() else {
-        eprintln!("skipped: axe-core not installed");
-        return;
-    };
-    if !Path::new(CHROMEDRIVER).exists() {
-        eprintln!("skipped: chromedriver not installed");
-        return;
-    }
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example");
-    let server = Server::start(&example, &["--no-reload"]);
-    let driver = Driver::start();
-    let profile = tempfile::tempdir().unwrap();
-    let pages = [
-        "exec/",
-        "team/",
-        "public/",
-        "exec/objectives/activation-q4.html",
-        "exec/initiatives/guided-setup.html",
-        "team/decisions/0007-tiered-pricing.html",
-        "team/releases/4-1-0.html",
-        "team/changes/webhooks.html",
-        "exec/strategy/self-serve-growth.html",
-        "team/pages/glossary.html",
-        "team/lists/kind/decision.html",
-        "public/roadmap.html",
-        "public/decisions.html",
-    ];
-    run(async {
-        let client = connect(&driver, profile.path()).await;
-        let mut problems = Vec::new();
-        for page in pages {
-            client
-                .goto(&format!("{}{page}", server.base))
-                .await
-                .expect("open the page");
-            client.execute(&axe, vec![]).await.expect("load axe");
-            let result = client
-                .execute_async(
-                    "const done = arguments[arguments.length - 1];
-                     axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ') + ' ' + (n.any[0]||{}).message).join(' | ')}))));",
-                    vec![],
-                )
-                .await
-                .expect("run axe");
-            for violation in result.as_array().into_iter().flatten() {
-                if matches!(violation["impact"].as_str(), Some("serious" | "critical")) {
-                    problems.push(format!("{page}: {violation}"));
-                }
-            }
-        }
-        assert!(
-            problems.is_empty(),
-            "serious or critical violations:\n{}",
-            problems.join("\n")
-        );
-    });
 }
