@@ -20,7 +20,10 @@ pub struct Edge {
     pub from: usize,
     pub to: Target,
     pub kind: RelKind,
-    /// Line in `from`'s source where the reference is written.
+    /// The document whose source holds the reference: `from`, or `to.doc` for a relation
+    /// written on the other end (`implemented_by`).
+    pub written_in: usize,
+    /// Line in `written_in`'s source where the reference is written.
     pub line: usize,
     /// Audience blocks around a body link (see [`RefText::audiences`]).
     pub audiences: Vec<Vec<String>>,
@@ -119,6 +122,7 @@ impl Graph {
     }
 
     fn add(&mut self, from: usize, reference: &RefText, target: Target) {
+        let written_in = from;
         if reference.kind == RelKind::Mentions {
             self.links[from].insert(reference.text.clone(), target.clone());
         }
@@ -155,6 +159,7 @@ impl Graph {
             from,
             to,
             kind: reference.kind,
+            written_in,
             line: reference.line,
             audiences: reference.audiences.clone(),
         });

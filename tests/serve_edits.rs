@@ -61,6 +61,10 @@ struct Doc {
     links: Vec<String>,
     block: Option<usize>,
     revision: u32,
+    /// Lines of prose written before the links, so prose edits move them.
+    padding: usize,
+    /// The first link sits inside a team-only block.
+    link_in_block: bool,
 }
 
 impl Doc {
@@ -76,8 +80,17 @@ impl Doc {
             "+++\nBody of {} at revision {}.\n",
             self.id, self.revision
         ));
-        for link in &self.links {
-            text.push_str(&format!("\nSee [[{link}]] for more.\n"));
+        for line in 0..self.padding {
+            text.push_str(&format!("More prose, line {line}.\n"));
+        }
+        for (n, link) in self.links.iter().enumerate() {
+            if n == 0 && self.link_in_block {
+                text.push_str(&format!(
+                    "\n<!-- audience: team -->\nSee [[{link}]] for more.\n<!-- /audience -->\n"
+                ));
+            } else {
+                text.push_str(&format!("\nSee [[{link}]] for more.\n"));
+            }
         }
         if let Some(block) = self.block {
             text.push_str(&format!(
@@ -138,12 +151,14 @@ impl Model {
             links,
             block: None,
             revision: 0,
+            padding: 0,
+            link_in_block: false,
         }
     }
 }
 
 /// How many kinds of edit [`edit`] knows.
-const EDIT_KINDS: usize = 13;
+const EDIT_KINDS: usize = 15;
 
 /// Applies one edit of the given kind (chosen pseudo-randomly) to the files; returns what
 /// it did.
@@ -256,6 +271,25 @@ fn edit(project: &Project, model: &mut Model, rng: &mut Lcg, kind: usize) -> Str
                 .replace("Grow the user base", &title);
             project.save("content/objectives/o.md", &text);
             format!("objective O-1: `{title}`, key result at {current}")
+        }
+        12 if !ids.is_empty() => {
+            // Prose only, moving the links below it up or down.
+            let id = any(rng);
+            let doc = model.docs.get_mut(&id).unwrap();
+            doc.revision += 1;
+            doc.padding = rng.below(4);
+            project.save(&doc.path, &doc.text());
+            format!(
+                "prose of {id}: revision {}, {} lines",
+                doc.revision, doc.padding
+            )
+        }
+        13 if !ids.is_empty() => {
+            let id = any(rng);
+            let doc = model.docs.get_mut(&id).unwrap();
+            doc.link_in_block = !doc.link_in_block;
+            project.save(&doc.path, &doc.text());
+            format!("first link of {id} in a team block: {}", doc.link_in_block)
         }
         _ => add(project, model, rng),
     }
@@ -489,7 +523,9 @@ fn served_sites_equal_a_clean_build_after_every_edit() {
         previous = current;
     }
     server.wait_stderr(1, |l| {
-        l.starts_with("rebuilt in ") && l.contains(" ms: ") && l.ends_with(" file(s) changed")
+        l.starts_with("rebuilt in ")
+            && l.contains(" ms after the first file event): ")
+            && l.ends_with(" file(s) changed")
     });
 }
 

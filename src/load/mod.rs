@@ -227,7 +227,7 @@ pub fn path_id(rel: &Path) -> String {
 
 /// Reads one file. `None` when the file is not a document (a folder index of imported
 /// records, a record template) or is unreadable.
-fn load_file(dir: &Path, rel: &Path, config: &Config) -> (Option<Document>, Vec<Diagnostic>) {
+pub fn load_file(dir: &Path, rel: &Path, config: &Config) -> (Option<Document>, Vec<Diagnostic>) {
     let shown = dir.join(rel);
     let bytes = match std::fs::read(&shown) {
         Ok(bytes) => bytes,
@@ -280,6 +280,15 @@ fn fingerprint(doc: &Document, front: &str) -> blake3::Hash {
         hasher.update(&[0]);
         hasher.update(r.label.as_deref().unwrap_or_default().as_bytes());
         hasher.update(&[u8::from(r.inverse), r.kind as u8, 0]);
+        // A link moved into or out of an audience block changes who may see the edge.
+        for list in &r.audiences {
+            for audience in list {
+                hasher.update(audience.as_bytes());
+                hasher.update(&[1]);
+            }
+            hasher.update(&[2]);
+        }
+        hasher.update(&[3]);
     }
     for h in doc.headings.get().into_iter().flatten() {
         hasher.update(h.anchor.as_bytes());

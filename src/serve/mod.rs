@@ -39,6 +39,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
     match rebuilder.rebuild(Changes {
         config: true,
         theme: true,
+        ..Changes::default()
     }) {
         Ok(built) => {
             print_warnings(&built.warnings, options.quiet);
@@ -113,6 +114,7 @@ fn watch_loop(
 ) {
     while let Some(changes) = watcher.next() {
         let started = Instant::now();
+        let first_event = changes.settled.unwrap_or(started);
         match rebuilder.rebuild(changes) {
             Ok(built) => {
                 if built.warnings != last_warnings {
@@ -122,8 +124,9 @@ fn watch_loop(
                 let changed = store.publish(built.sites, built.titles, built.keep.as_ref());
                 if !quiet {
                     eprintln!(
-                        "rebuilt in {} ms: {} file(s) changed",
+                        "rebuilt in {} ms ({} ms after the first file event): {} file(s) changed",
                         started.elapsed().as_millis(),
+                        first_event.elapsed().as_millis(),
                         changed.len()
                     );
                 }

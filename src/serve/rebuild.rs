@@ -10,26 +10,57 @@ use bytes::Bytes;
 use super::store::Keep;
 use crate::build::render_sites;
 use crate::load;
-use crate::model::RelKind;
+use crate::model::{Document, RelKind};
 use crate::project::{Failure, Project};
 use crate::render::Renderer;
 use crate::theme::{self, Theme};
 
-/// What kind of file changed; decides how much is thrown away.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// What changed; decides how much is thrown away.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Changes {
     pub config: bool,
     pub theme: bool,
+    /// Something the watcher cannot name file by file (a lost event queue, the imported
+    /// changelog): every file is looked at again.
+    pub rescan: bool,
+    /// Files under `content/` that events named, relative to the project.
+    pub paths: Vec<PathBuf>,
+    /// When the first event of the burst arrived.
+    pub settled: Option<std::time::Instant>,
+}
+
+impl Changes {
+    pub fn merge(&mut self, other: Changes) {
+        self.config |= other.config;
+        self.theme |= other.theme;
+        self.rescan |= other.rescan;
+        for path in other.paths {
+            if !self.paths.contains(&path) {
+                self.paths.push(path);
+            }
+        }
+    }
 }
 
 pub struct Rebuilder {
     /// What the last good build was made of, to tell what an edit can have changed.
-    last: Option<Shape>,
+    last: Option<Last>,
     dir: PathBuf,
     today: Option<String>,
     cache: load::Cache,
     theme: Option<Theme>,
     renderer: Option<Renderer>,
+}
+
+/// The last good build: its project (documents, graph, checked diagnostics) is kept so that
+/// an edit to prose alone swaps one document in and renders its pages, nothing else.
+struct Last {
+    shape: Shape,
+    project: Project,
+    today: jiff::civil::Date,
+    warnings: Vec<String>,
+    /// Document index by source path.
+    sources: HashMap<PathBuf, usize>,
 }
 
 /// A finished rebuild: every site's files, and the site titles.
@@ -99,26 +130,152 @@ impl Rebuilder {
 
     /// Rebuilds every site; on failure returns every error as printable lines.
     pub fn rebuild(&mut self, changes: Changes) -> Result<Built, Vec<String>> {
+        if !changes.config && !changes.theme && !changes.rescan && !changes.paths.is_empty() {
+            match self.prose_edit(&changes.paths) {
+                Ok(Some(built)) => return Ok(built),
+                Ok(None) => {}
+                Err(failure) => return Err(failure_lines(failure)),
+            }
+        }
+        let mut shape = None;
+        if let Some(last) = self.last.take() {
+            self.cache.restore(last.project.docs);
+            if !(changes.config || changes.theme) {
+                shape = Some(last.shape);
+            }
+        }
         if changes.config {
             self.cache = load::Cache::default();
-        }
-        if changes.config || changes.theme {
-            self.last = None;
         }
         if changes.theme || changes.config {
             self.theme = None;
         }
-        self.build().map_err(|failure| match failure {
-            Failure::Content(diags) | Failure::Config(diags) => diags
-                .iter()
-                .filter(|d| d.is_error())
-                .map(|d| d.headline())
-                .collect(),
-            Failure::Usage(err) => vec![format!("error: {err:#}")],
-        })
+        self.build(shape).map_err(failure_lines)
     }
 
-    fn build(&mut self) -> Result<Built, Failure> {
+    /// The fast path for the most common edit: prose changed in documents whose
+    /// frontmatter, links, link positions' order, headings and audience blocks around
+    /// links did not. The kept project takes the new documents, diagnostics move with the
+    /// lines they point at, and only those documents' pages are rendered. `None` when the
+    /// edit is anything else (the full path then finds out what it changed).
+    fn prose_edit(&mut self, paths: &[PathBuf]) -> Result<Option<Built>, Failure> {
+        let (Some(last), Some(theme), Some(renderer)) =
+            (&mut self.last, &self.theme, &self.renderer)
+        else {
+            return Ok(None);
+        };
+        let today = crate::today::resolve(self.today.as_deref())?;
+        if today != last.today {
+            return Ok(None);
+        }
+        let mut swaps = Vec::new();
+        for rel in paths {
+            let Some(&i) = last.sources.get(rel) else {
+                return Ok(None);
+            };
+            let old = &last.project.docs[i];
+            if old.imported {
+                return Ok(None);
+            }
+            let (Some(new), diags) = load::load_file(&self.dir, rel, &last.project.config) else {
+                return Ok(None);
+            };
+            // Problems found while reading come from the frontmatter (unchanged, so the
+            // same as before) unless they sit in the body.
+            if diags
+                .iter()
+                .any(|d| d.is_error() || d.location.line >= new.body_line)
+            {
+                return Ok(None);
+            }
+            if new.fingerprint.is_none()
+                || new.fingerprint != old.fingerprint
+                || new.body_line != old.body_line
+                || anchors(old) != anchors(&new)
+            {
+                return Ok(None);
+            }
+            let Some(moves) = moved_lines(old, &new) else {
+                return Ok(None);
+            };
+            swaps.push((i, new, moves));
+        }
+        // Every diagnostic in an edited file's body must point at a link that moved with
+        // it; anything else means the edit may have changed more than prose.
+        let project = &mut last.project;
+        let mut remapped = false;
+        for (i, _, moves) in &swaps {
+            let doc = &project.docs[*i];
+            let file = self.dir.join(&doc.source);
+            let locations = project.diagnostics.iter().flat_map(|d| {
+                std::iter::once(&d.location).chain(d.related.iter().map(|r| &r.location))
+            });
+            for location in locations {
+                if location.path == file
+                    && location.line >= doc.body_line
+                    && !moves.contains_key(&location.line)
+                {
+                    return Ok(None);
+                }
+            }
+            for edge in &project.graph.edges {
+                if edge.written_in == *i
+                    && edge.line >= doc.body_line
+                    && !moves.contains_key(&edge.line)
+                {
+                    return Ok(None);
+                }
+            }
+            remapped |= moves.iter().any(|(from, to)| from != to);
+        }
+        for (i, new, moves) in swaps
+            .iter_mut()
+            .map(|(i, new, moves)| (*i, std::mem::take(new), moves))
+        {
+            let file = self.dir.join(&new.source);
+            let body_line = new.body_line;
+            for diag in &mut project.diagnostics {
+                let locations = std::iter::once(&mut diag.location)
+                    .chain(diag.related.iter_mut().map(|r| &mut r.location));
+                for location in locations {
+                    if location.path == file && location.line >= body_line {
+                        location.line = moves[&location.line];
+                    }
+                }
+            }
+            for edge in &mut project.graph.edges {
+                if edge.written_in == i && edge.line >= body_line {
+                    edge.line = moves[&edge.line];
+                }
+            }
+            project.docs[i] = new;
+        }
+        if remapped {
+            last.warnings = project.warnings().map(|d| d.headline()).collect();
+        }
+        let mut marked = vec![false; project.docs.len()];
+        for (i, _, _) in &swaps {
+            marked[*i] = true;
+        }
+        let names: Vec<String> = project.config.sites.keys().cloned().collect();
+        let sites = render(
+            &last.project,
+            theme,
+            renderer,
+            &names,
+            today,
+            Some(&marked),
+            false,
+        )?;
+        Ok(Some(Built {
+            sites,
+            titles: titles(&last.project),
+            warnings: last.warnings.clone(),
+            keep: Some(Keep::Everything),
+        }))
+    }
+
+    fn build(&mut self, last_shape: Option<Shape>) -> Result<Built, Failure> {
         let clock = std::time::Instant::now();
         let today = crate::today::resolve(self.today.as_deref())?;
         let mut project = Project::open_cached(&self.dir, &mut self.cache)?;
@@ -147,58 +304,127 @@ impl Rebuilder {
         };
         let names: Vec<String> = project.config.sites.keys().cloned().collect();
         let shape = Shape::of(&project);
-        let scope = match &self.last {
+        let scope = match &last_shape {
             Some(last) => affected(&project, last, &shape, &self.cache),
             None => Scope::Full,
         };
         let (only, aggregates) = match &scope {
             Scope::Full => (None, true),
-            Scope::Pages(marked) => (Some(marked.clone()), true),
-            Scope::Prose(marked) => (Some(marked.clone()), false),
+            Scope::Pages(marked) => (Some(marked.as_slice()), true),
+            Scope::Prose(marked) => (Some(marked.as_slice()), false),
         };
-        let collected: Mutex<BTreeMap<String, HashMap<String, Bytes>>> = Mutex::default();
-        renderer.begin_pass();
-        render_sites(
-            &project,
-            renderer,
-            theme,
-            &names,
-            today,
-            crate::build::Selection {
-                only: only.as_deref(),
-                aggregates,
-            },
-            &|site, path, bytes| {
-                let mut sites = collected.lock().unwrap_or_else(|e| e.into_inner());
-                sites
-                    .entry(site.to_string())
-                    .or_default()
-                    .insert(path.to_string(), bytes);
-                Ok(())
-            },
-        )?;
-        renderer.end_pass();
-        let titles = project
-            .config
-            .sites
-            .iter()
-            .map(|(n, s)| (n.clone(), s.title.clone()))
-            .collect();
-        let warnings = project.warnings().map(|d| d.headline()).collect();
+        let sites = render(&project, theme, renderer, &names, today, only, aggregates)?;
+        let warnings: Vec<String> = project.warnings().map(|d| d.headline()).collect();
         let keep = match scope {
             Scope::Full => None,
             Scope::Pages(marked) => Some(Keep::Paths(kept_pages(&project, &names, &marked))),
             Scope::Prose(_) => Some(Keep::Everything),
         };
-        self.last = Some(shape);
-        self.cache.restore(project.docs);
-        Ok(Built {
+        let built = Built {
             keep,
-            sites: collected.into_inner().unwrap_or_else(|e| e.into_inner()),
-            titles,
+            sites,
+            titles: titles(&project),
+            warnings: warnings.clone(),
+        };
+        let sources = project
+            .docs
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| !d.imported)
+            .map(|(i, d)| (d.source.clone(), i))
+            .collect();
+        self.last = Some(Last {
+            shape,
+            project,
+            today,
             warnings,
-        })
+            sources,
+        });
+        Ok(built)
     }
+}
+
+fn failure_lines(failure: Failure) -> Vec<String> {
+    match failure {
+        Failure::Content(diags) | Failure::Config(diags) => diags
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.headline())
+            .collect(),
+        Failure::Usage(err) => vec![format!("error: {err:#}")],
+    }
+}
+
+fn titles(project: &Project) -> BTreeMap<String, String> {
+    project
+        .config
+        .sites
+        .iter()
+        .map(|(n, s)| (n.clone(), s.title.clone()))
+        .collect()
+}
+
+type Sites = BTreeMap<String, HashMap<String, Bytes>>;
+
+/// Renders the selected pages of every site into memory.
+fn render(
+    project: &Project,
+    theme: &Theme,
+    renderer: &Renderer,
+    names: &[String],
+    today: jiff::civil::Date,
+    only: Option<&[bool]>,
+    aggregates: bool,
+) -> Result<Sites, Failure> {
+    let collected: Mutex<Sites> = Mutex::default();
+    // Only a full pass sees every page, so only a full pass may drop memo entries.
+    let full = only.is_none();
+    if full {
+        renderer.begin_pass();
+    }
+    render_sites(
+        project,
+        renderer,
+        theme,
+        names,
+        today,
+        crate::build::Selection { only, aggregates },
+        &|site, path, bytes| {
+            let mut sites = collected.lock().unwrap_or_else(|e| e.into_inner());
+            sites
+                .entry(site.to_string())
+                .or_default()
+                .insert(path.to_string(), bytes);
+            Ok(())
+        },
+    )?;
+    if full {
+        renderer.end_pass();
+    }
+    Ok(collected.into_inner().unwrap_or_else(|e| e.into_inner()))
+}
+
+/// Where each link of `old` sits in `new`, by line, for documents whose links are the same
+/// in the same order; `None` when one line of `old` would go to two lines.
+fn moved_lines(old: &Document, new: &Document) -> Option<HashMap<usize, usize>> {
+    let before = old.refs.iter().chain(&old.assets);
+    let after = new.refs.iter().chain(&new.assets);
+    let mut moves = HashMap::new();
+    for (a, b) in before.zip(after) {
+        if *moves.entry(a.line).or_insert(b.line) != b.line {
+            return None;
+        }
+    }
+    Some(moves)
+}
+
+/// The heading anchors of a document, which other documents may link to.
+fn anchors(doc: &Document) -> Vec<&str> {
+    doc.headings
+        .get_or_init(|| load::headings(&doc.body))
+        .iter()
+        .map(|h| h.anchor.as_str())
+        .collect()
 }
 
 /// The documents whose pages an edit can have changed, or `None` when every page may have
@@ -281,4 +507,104 @@ fn kept_pages(project: &Project, names: &[String], only: &[bool]) -> HashMap<Str
             (name.clone(), pages)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONFIG: &str = "title = \"T\"\n\n[sites.team]\ntitle = \"Team\"\naudiences = [\"team\"]\n\n[sites.public]\ntitle = \"Public\"\naudiences = [\"public\"]\npublic = true\n";
+    const HIDDEN: &str = "+++\ntitle = \"Hidden plan\"\nid = \"P-2\"\n+++\nInternal.\n";
+
+    fn public(prose: &str) -> String {
+        format!(
+            "+++\ntitle = \"Open page\"\nid = \"P-1\"\naudience = [\"public\", \"team\"]\n+++\nIntro.\n{prose}\nSee [[P-2]] for the plan.\n"
+        )
+    }
+
+    fn project(prose: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content/pages")).unwrap();
+        std::fs::write(dir.path().join("align.toml"), CONFIG).unwrap();
+        std::fs::write(dir.path().join("content/pages/hidden.md"), HIDDEN).unwrap();
+        std::fs::write(dir.path().join("content/pages/open.md"), public(prose)).unwrap();
+        dir
+    }
+
+    fn full() -> Changes {
+        Changes {
+            config: true,
+            theme: true,
+            ..Changes::default()
+        }
+    }
+
+    #[test]
+    fn a_prose_edit_renders_one_page_and_moves_its_warnings() {
+        let dir = project("");
+        let today = Some("2026-11-24".to_string());
+        let mut rebuilder = Rebuilder::new(dir.path(), today.clone());
+        let first = rebuilder.rebuild(full()).unwrap();
+        assert!(
+            first.warnings[0].contains("open.md:8:"),
+            "{:?}",
+            first.warnings
+        );
+
+        std::fs::write(
+            dir.path().join("content/pages/open.md"),
+            public("Two more\nlines of prose.\n"),
+        )
+        .unwrap();
+        let edited = rebuilder
+            .rebuild(Changes {
+                paths: vec![PathBuf::from("content/pages/open.md")],
+                ..Changes::default()
+            })
+            .unwrap();
+        assert!(
+            matches!(edited.keep, Some(Keep::Everything)),
+            "the fast path ran"
+        );
+        let pages: Vec<&String> = edited.sites.values().flat_map(|s| s.keys()).collect();
+        assert_eq!(
+            pages.len(),
+            2,
+            "only the edited page, on both sites: {pages:?}"
+        );
+
+        let fresh = Rebuilder::new(dir.path(), today).rebuild(full()).unwrap();
+        assert_eq!(edited.warnings, fresh.warnings);
+        assert!(
+            edited.warnings[0].contains("open.md:10:"),
+            "{:?}",
+            edited.warnings
+        );
+        for (site, files) in &edited.sites {
+            for (path, bytes) in files {
+                assert_eq!(bytes, &fresh.sites[site][path], "{site}/{path}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_edit_beyond_prose_takes_the_full_path() {
+        let dir = project("");
+        let mut rebuilder = Rebuilder::new(dir.path(), Some("2026-11-24".to_string()));
+        rebuilder.rebuild(full()).unwrap();
+        // The link moves into a team-only block: who may see the edge changes.
+        let text = public("").replace(
+            "See [[P-2]] for the plan.\n",
+            "<!-- audience: team -->\nSee [[P-2]] for the plan.\n<!-- /audience -->\n",
+        );
+        std::fs::write(dir.path().join("content/pages/open.md"), text).unwrap();
+        let edited = rebuilder
+            .rebuild(Changes {
+                paths: vec![PathBuf::from("content/pages/open.md")],
+                ..Changes::default()
+            })
+            .unwrap();
+        assert!(!matches!(edited.keep, Some(Keep::Everything)));
+        assert!(edited.warnings.is_empty(), "{:?}", edited.warnings);
+    }
 }

@@ -47,20 +47,24 @@ impl ProjectWatcher {
             let Some(mut changes) = self.classify(first) else {
                 continue;
             };
+            let first_seen = Instant::now();
             let started = Instant::now();
             loop {
                 let left = MAX_WAIT.saturating_sub(started.elapsed());
                 match self.events.recv_timeout(QUIET.min(left)) {
                     Ok(event) => {
                         if let Some(more) = self.classify(event) {
-                            changes.config |= more.config;
-                            changes.theme |= more.theme;
+                            changes.merge(more);
                         }
                         if left.is_zero() {
+                            changes.settled = Some(first_seen);
                             return Some(changes);
                         }
                     }
-                    Err(mpsc::RecvTimeoutError::Timeout) => return Some(changes),
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        changes.settled = Some(first_seen);
+                        return Some(changes);
+                    }
                     Err(mpsc::RecvTimeoutError::Disconnected) => return None,
                 }
             }
@@ -69,18 +73,28 @@ impl ProjectWatcher {
 
     /// What an event means for the build, or `None` when it does not matter.
     fn classify(&self, event: notify::Result<notify::Event>) -> Option<Changes> {
-        let event = event.ok()?;
+        let Ok(event) = event else {
+            // The watcher lost track (queue overflow, a watch removed): look at everything.
+            return Some(Changes {
+                rescan: true,
+                ..Changes::default()
+            });
+        };
         if matches!(event.kind, notify::EventKind::Access(_)) {
             return None;
         }
-        let mut relevant = None;
+        let mut relevant: Option<Changes> = None;
+        if event.need_rescan() {
+            relevant = Some(Changes {
+                rescan: true,
+                ..Changes::default()
+            });
+        }
         for path in &event.paths {
             let Some(change) = self.classify_path(path) else {
                 continue;
             };
-            let acc: &mut Changes = relevant.get_or_insert_with(Changes::default);
-            acc.config |= change.config;
-            acc.theme |= change.theme;
+            relevant.get_or_insert_with(Changes::default).merge(change);
         }
         relevant
     }
@@ -94,19 +108,25 @@ impl ProjectWatcher {
             .iter()
             .find_map(|root| path.strip_prefix(root).ok())?;
         if self.changelog.as_deref() == Some(rel) {
-            return Some(Changes::default());
+            return Some(Changes {
+                rescan: true,
+                ..Changes::default()
+            });
         }
         let top = rel.components().next()?.as_os_str().to_str()?;
         match top {
             "align.toml" => Some(Changes {
                 config: true,
-                theme: false,
+                ..Changes::default()
             }),
             "templates" | "static" => Some(Changes {
-                config: false,
                 theme: true,
+                ..Changes::default()
             }),
-            "content" => Some(Changes::default()),
+            "content" => Some(Changes {
+                paths: vec![rel.to_path_buf()],
+                ..Changes::default()
+            }),
             _ => None,
         }
     }
