@@ -191,7 +191,11 @@ pub fn slug(text: &str) -> String {
                 out.push('-');
             }
             dash = false;
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else {
             dash = true;
         }
@@ -273,6 +277,10 @@ fn marker(line: &str) -> Option<Marker> {
 /// Finds `<!-- audience: a, b -->` … `<!-- /audience -->` blocks; fails closed on any
 /// unclosed or unmatched marker.
 pub fn audience_blocks(body: &str) -> Result<Vec<AudienceBlock>, Vec<BlockError>> {
+    // Every marker, and every near miss, is an HTML comment.
+    if !body.contains("<!--") {
+        return Ok(Vec::new());
+    }
     let mut blocks = Vec::new();
     let mut errors = Vec::new();
     let mut open: Vec<(usize, Vec<String>, (usize, usize))> = Vec::new();

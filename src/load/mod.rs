@@ -397,6 +397,11 @@ impl DocReader<'_> {
     /// Title from frontmatter, else from the first `# heading`; a heading that repeats the
     /// title is blanked out of the body (keeping line numbers) so pages don't show it twice.
     fn title(&mut self, doc: &mut Document) {
+        // With a title already set, only a heading that repeats it matters: most bodies
+        // do not contain it at all, and need no scan.
+        if !doc.title.trim().is_empty() && !doc.imported && !doc.body.contains(doc.title.as_str()) {
+            return;
+        }
         let heading = body::first_heading(&doc.body);
         if let Some((text, _, range)) = &heading
             && (doc.title.is_empty() || *text == doc.title || doc.imported)

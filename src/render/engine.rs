@@ -61,6 +61,11 @@ impl Renderer {
         self.memo = old.memo;
     }
 
+    /// Whether rendered pages are remembered between rebuilds (in `serve`).
+    pub fn has_memo(&self) -> bool {
+        self.memo.is_some()
+    }
+
     /// Starts a rebuild pass; entries not used during it are dropped by [`Renderer::end_pass`].
     pub fn begin_pass(&self) {
         if let Some(memo) = &self.memo {

@@ -28,9 +28,9 @@ pub const RESTRICTED: &str = "[restricted]";
 
 /// Renders a (site-filtered) body to HTML.
 pub fn render(body: &str, links: &LinkResolver<'_>, raw_html: RawHtml) -> String {
-    let events: Vec<Event<'_>> = Parser::new_ext(body, markdown_options()).collect();
+    let parser = Parser::new_ext(body, markdown_options());
     let mut has_raw = false;
-    let events = rewrite(events, links, raw_html, &mut has_raw);
+    let events = rewrite(parser, links, raw_html, &mut has_raw);
     let events = add_heading_ids(events);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -41,12 +41,12 @@ pub fn render(body: &str, links: &LinkResolver<'_>, raw_html: RawHtml) -> String
 }
 
 fn rewrite<'e>(
-    events: Vec<Event<'e>>,
+    events: impl Iterator<Item = Event<'e>>,
     links: &LinkResolver<'_>,
     raw_html: RawHtml,
     has_raw: &mut bool,
 ) -> Vec<Event<'e>> {
-    let mut out = Vec::with_capacity(events.len());
+    let mut out = Vec::with_capacity(256);
     // For each open link: whether its end tag is kept, and whether inner text is replaced.
     let mut stack: Vec<(bool, bool)> = Vec::new();
     let mut html_block = String::new();

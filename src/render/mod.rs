@@ -65,6 +65,8 @@ pub fn render_all(
         .map(|s| Emitter { site: s, emit })
         .collect();
     let count = inputs.first().map_or(0, |i| i.docs.len());
+    // Hashing a body is worth it only when another site or a later rebuild can reuse it.
+    let share = inputs.len() > 1 || renderer.has_memo();
     (0..count).into_par_iter().try_for_each(|doc| {
         if only.is_some_and(|only| !only.get(doc).copied().unwrap_or(true)) {
             return Ok(());
@@ -76,7 +78,7 @@ pub fn render_all(
             };
             let path = audience::page_path(&input.docs[doc]);
             let root = root_for(&path);
-            let body = body_html(renderer, input, doc, &root, &mut bodies);
+            let body = body_html(renderer, input, doc, &root, share.then_some(&mut bodies));
             let body = std::str::from_utf8(&body).unwrap_or_default();
             let out = Out {
                 renderer,
@@ -294,7 +296,7 @@ fn body_html(
     input: &Input<'_>,
     doc: usize,
     root: &str,
-    bodies: &mut Vec<(blake3::Hash, Bytes)>,
+    bodies: Option<&mut Vec<(blake3::Hash, Bytes)>>,
 ) -> Bytes {
     let view = input.view;
     let fate = |target: &Target| match view.link(input.docs, target) {
@@ -306,6 +308,16 @@ fn body_html(
     };
     let links = &input.graph.links[doc];
     let body = audience::body_for(&input.docs[doc], view.config);
+    let render = || {
+        let resolver = LinkResolver {
+            targets: links,
+            fate: &fate,
+        };
+        Bytes::from(markdown::render(&body, &resolver, view.config.raw_html()))
+    };
+    let Some(bodies) = bodies else {
+        return render();
+    };
     let mut hasher = blake3::Hasher::new();
     hasher.update(body.as_bytes());
     hasher.update(&[view.config.raw_html() as u8]);
@@ -330,13 +342,7 @@ fn body_html(
         return html.clone();
     }
     let key = format!("{}/{}#body", view.name, input.docs[doc].path_id);
-    let html = renderer.memoised(&key, hash, || {
-        let resolver = LinkResolver {
-            targets: links,
-            fate: &fate,
-        };
-        Bytes::from(markdown::render(&body, &resolver, view.config.raw_html()))
-    });
+    let html = renderer.memoised(&key, hash, render);
     bodies.push((hash, html.clone()));
     html
 }
