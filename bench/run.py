@@ -78,8 +78,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-def serve_edits(project, edits=15):
-    """Median server rebuild time and median edit-to-event latency for one-document edits."""
+def serve_edits(project, edits=15, front_edits=5):
+    """Median server rebuild time and median edit-to-event latency for one-document prose
+    edits, and the median rebuild time for an edit to a document's title (frontmatter)."""
     port = free_port()
     proc = subprocess.Popen([ALIGN, "serve", project, "--port", str(port), "--today", TODAY],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -105,10 +106,17 @@ def serve_edits(project, edits=15):
                 line = wait_for(proc, "rebuilt in")
                 rebuilds.append(int(re.search(r"rebuilt in (\d+) ms", line).group(1)))
                 time.sleep(0.1)
+            fronts = []
+            for i in range(front_edits):
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(re.sub(r'^title = "', f'title = "Retitled {i} ', original, count=1, flags=re.M))
+                line = wait_for(proc, "rebuilt in")
+                fronts.append(int(re.search(r"rebuilt in (\d+) ms", line).group(1)))
+                time.sleep(0.1)
         finally:
             with open(path, "w", encoding="utf-8") as f:
                 f.write(original)
-        return statistics.median(rebuilds), statistics.median(latencies)
+        return statistics.median(rebuilds), statistics.median(latencies), statistics.median(fronts)
     finally:
         proc.terminate()
         proc.wait()
@@ -165,7 +173,7 @@ def main():
             site = hugo_site(plain, args.work, n)
             row["hugo"], _ = timed([hugo, "--quiet", "-s", site, "-d", out], out, args.runs)
         if not args.no_serve and n <= 10000:
-            row["rebuild"], row["latency"] = serve_edits(project)
+            row["rebuild"], row["latency"], row["front"] = serve_edits(project)
         rows.append(row)
         print(row, file=sys.stderr)
     print_table(rows, hugo)
@@ -177,14 +185,14 @@ def fmt(v, unit="s"):
 
 def print_table(rows, hugo):
     print(f"machine: {os.cpu_count()} cores; output on {os.environ.get('BENCH_OUT_FS', 'tmpfs')}; median of runs\n")
-    print("| N | 3 sites | RSS | 1 site | RSS | check | edit rebuild | edit→reload | plain: align | bare | align/bare | hugo | hugo/align |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| N | 3 sites | RSS | 1 site | RSS | check | prose edit rebuild | save→reload | title edit rebuild | plain: align | bare | align/bare | hugo | hugo/align |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         ratio = r["plain"] / r["bare"]
         h = r.get("hugo")
         hugo_ratio = "–" if h is None else f"{h / r['plain']:.1f}×"
         print(f"| {r['n']:,} | {fmt(r['three'])} | {fmt(r['three_rss'], 'MB')} | {fmt(r['one'])} | {fmt(r['one_rss'], 'MB')} | {fmt(r['check'])} "
-              f"| {fmt(r.get('rebuild'), 'ms')} | {fmt(r.get('latency'), 'ms')} | {fmt(r['plain'])} | {fmt(r['bare'])} | {ratio:.1f}× "
+              f"| {fmt(r.get('rebuild'), 'ms')} | {fmt(r.get('latency'), 'ms')} | {fmt(r.get('front'), 'ms')} | {fmt(r['plain'])} | {fmt(r['bare'])} | {ratio:.1f}× "
               f"| {fmt(h)} | {hugo_ratio} |")
 
 
