@@ -98,13 +98,12 @@ fn wrong_field_inside_a_key_result_names_the_key_result() {
     fails_at(
         "content/objectives/o.md",
         text,
-        "content/objectives/o.md:5",
+        "content/objectives/o.md:8",
         &["field `key_results`", "key result `kr1`"],
     );
 }
 
 #[test]
-#[ignore = "bug: an error inside a key result points at its `id` line, and a wrong type there does not name the field"]
 fn wrong_field_inside_a_key_result_names_the_field_and_its_line() {
     let text = "+++\ntitle = \"O\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"K\"\nbaseline = 0\ntarget = \"ten\"\n+++\n";
     fails_at(
@@ -116,7 +115,6 @@ fn wrong_field_inside_a_key_result_names_the_field_and_its_line() {
 }
 
 #[test]
-#[ignore = "bug: a bad check-in date is reported at the key result's `id` line with a message that names neither `checkins` nor `date`"]
 fn bad_checkin_date_names_the_field_and_its_line() {
     let text = "+++\ntitle = \"O\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"K\"\nbaseline = 0\ntarget = 10\n\n[[key_results.checkins]]\ndate = \"yesterday\"\nvalue = 3\n+++\n";
     fails_at(

@@ -165,6 +165,31 @@ impl Fields<'_> {
         }
     }
 
+    /// The line of a value inside a key result, from the path serde gave (`target`,
+    /// `checkins[1].date`: the second `date` after the key result's `id` line), and the
+    /// field's name.
+    fn nested_field(
+        &self,
+        line: usize,
+        path: &[(String, Option<usize>)],
+    ) -> (usize, Option<String>) {
+        let Some((key, index)) = path.last() else {
+            return (line, None);
+        };
+        let nth = match (index, path.len()) {
+            (Some(_), _) | (None, 1) => 0,
+            (None, n) => path[n - 2].1.unwrap_or(0),
+        };
+        let mut at = line;
+        for n in 0..=nth {
+            match nested_line(self.split, at + usize::from(n > 0), key) {
+                Some(found) => at = found,
+                None => return (line, Some(key.clone())),
+            }
+        }
+        (at, Some(key.clone()))
+    }
+
     fn key_results(&mut self, doc: &Document, value: Value) -> Result<Vec<KeyResult>, String> {
         let Value::Array(items) = value else {
             return Err(format!(
@@ -182,7 +207,7 @@ impl Fields<'_> {
                 .unwrap_or_default()
                 .to_string();
             line = nested_line(self.split, line, "id").unwrap_or(line);
-            match typed::<KeyResult>(item) {
+            match typed_at::<KeyResult>(item) {
                 Ok(kr) if krs.iter().any(|k| k.id == kr.id) => self.issues.push(FieldIssue {
                     line,
                     message: format!("duplicate key result id `{}` in this objective", kr.id),
@@ -192,15 +217,19 @@ impl Fields<'_> {
                     kr.line = line;
                     krs.push(kr);
                 }
-                Err(message) => {
+                Err((path, message)) => {
                     let name = if id.is_empty() {
                         format!("#{}", i + 1)
                     } else {
                         format!("`{id}`")
                     };
+                    let (at, field) = self.nested_field(line, &path);
+                    let field = field.map(|f| format!("field `{f}`: ")).unwrap_or_default();
                     self.issues.push(FieldIssue {
-                        line,
-                        message: format!("field `key_results`: key result {name}: {message}"),
+                        line: at,
+                        message: format!(
+                            "field `key_results`: key result {name}: {field}{message}"
+                        ),
                         warning: false,
                     });
                 }
@@ -359,13 +388,47 @@ fn number(value: Value) -> Result<u32, String> {
 }
 
 fn typed<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, String> {
-    serde_json::from_value(value).map_err(|err| {
-        let text = err.to_string();
-        // serde names the offending field; dates from jiff get a friendlier wording.
-        if text.contains("civil date") || text.contains("failed to parse") {
-            format!("{text} (dates are YYYY-MM-DD)")
+    typed_at(value).map_err(|(_, message)| message)
+}
+
+/// Like [`typed`], also giving the path of the value that failed (`checkins[1].date`), as
+/// (key, list index) steps.
+fn typed_at<T: serde::de::DeserializeOwned>(
+    value: Value,
+) -> Result<T, (Vec<(String, Option<usize>)>, String)> {
+    let original = value.clone();
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let mut path: Vec<(String, Option<usize>)> = Vec::new();
+        for segment in err.path().iter() {
+            match segment {
+                serde_path_to_error::Segment::Map { key } => path.push((key.clone(), None)),
+                serde_path_to_error::Segment::Seq { index } => {
+                    if let Some(last) = path.last_mut() {
+                        last.1 = Some(*index);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let text = err.into_inner().to_string();
+        // Dates from jiff get a friendlier wording that quotes what was written.
+        let text = if text.contains("civil date") || text.contains("failed to parse") {
+            let mut at = Some(&original);
+            for (key, index) in &path {
+                at = at.and_then(|v| v.get(key));
+                if let Some(i) = index {
+                    at = at.and_then(|v| v.get(i));
+                }
+            }
+            match at.and_then(Value::as_str) {
+                Some(written) => {
+                    format!("`{written}` is not a date (dates are YYYY-MM-DD): {text}")
+                }
+                None => format!("{text} (dates are YYYY-MM-DD)"),
+            }
         } else {
             text
-        }
+        };
+        (path, text)
     })
 }
