@@ -391,14 +391,15 @@ fn typed<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, String> {
     typed_at(value).map_err(|(_, message)| message)
 }
 
+/// Where a value sits in a field: (key, list index) steps.
+type FieldPath = Vec<(String, Option<usize>)>;
+
 /// Like [`typed`], also giving the path of the value that failed (`checkins[1].date`), as
 /// (key, list index) steps.
-fn typed_at<T: serde::de::DeserializeOwned>(
-    value: Value,
-) -> Result<T, (Vec<(String, Option<usize>)>, String)> {
+fn typed_at<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, (FieldPath, String)> {
     let original = value.clone();
     serde_path_to_error::deserialize(value).map_err(|err| {
-        let mut path: Vec<(String, Option<usize>)> = Vec::new();
+        let mut path: FieldPath = Vec::new();
         for segment in err.path().iter() {
             match segment {
                 serde_path_to_error::Segment::Map { key } => path.push((key.clone(), None)),
