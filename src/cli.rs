@@ -313,7 +313,10 @@ fn report_failure(failure: Failure) -> i32 {
             2
         }
         Failure::Usage(err) => {
-            eprintln!("error: {err:#}");
+            match err.downcast_ref::<crate::render::TemplateError>() {
+                Some(located) if located.0.starts_with("templates/") => eprintln!("{located}"),
+                _ => eprintln!("error: {err:#}"),
+            }
             2
         }
     }

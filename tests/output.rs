@@ -306,7 +306,6 @@ fn a_template_error_leaves_the_previous_output_byte_identical() {
 }
 
 #[test]
-#[ignore = "bug: a template error is printed as a Rust debug dump (`Error { kind: RenderingError(...`), not as `templates/page.html:LINE:COL: error: ...`"]
 fn a_template_error_names_its_file_and_line() {
     let p = project();
     p.write("templates/page.html", BAD_TEMPLATE);

@@ -40,7 +40,7 @@ impl Renderer {
             }
         });
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|err| anyhow::anyhow!("template error: {err}"))?;
+            .map_err(|err| located(&err.to_string(), "template error"))?;
         Ok(Renderer {
             tera,
             closures: closures(templates),
@@ -139,9 +139,45 @@ impl Renderer {
             .map_err(|err| anyhow::anyhow!("template context for {template}: {err}"))?;
         self.tera
             .render(template, &context)
-            .map_err(|err| anyhow::anyhow!("template {template}: {err}"))
+            .map_err(|err| located(&err.to_string(), &format!("template {template}")).into())
     }
 }
+
+/// Tera reports `error: MESSAGE` and then ` --> NAME:LINE:COL` with the source line;
+/// this puts the place first, as every other error does: `templates/NAME:LINE:COL: error:
+/// MESSAGE`, then the source lines. Anything else is kept, after `fallback`.
+fn located(text: &str, fallback: &str) -> TemplateError {
+    let mut lines = text.lines();
+    let place = text
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("--> "))
+        .map(str::trim);
+    let (Some(first), Some(place)) = (lines.next(), place) else {
+        return TemplateError(format!("{fallback}: {text}"));
+    };
+    let message = first.trim().strip_prefix("error:").unwrap_or(first).trim();
+    let rest: Vec<&str> = lines
+        .filter(|l| !l.trim_start().starts_with("--> "))
+        .collect();
+    TemplateError(
+        format!("templates/{place}: error: {message}\n{}", rest.join("\n"))
+            .trim_end()
+            .to_string(),
+    )
+}
+
+/// A template that does not compile or render, with its place when Tera knows it; printed
+/// as it is, without further context.
+#[derive(Debug)]
+pub struct TemplateError(pub String);
+
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TemplateError {}
 
 struct HashWriter<'a>(&'a mut blake3::Hasher);
 

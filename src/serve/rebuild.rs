@@ -351,7 +351,10 @@ fn failure_lines(failure: Failure) -> Vec<String> {
             .filter(|d| d.is_error())
             .map(|d| d.headline())
             .collect(),
-        Failure::Usage(err) => vec![format!("error: {err:#}")],
+        Failure::Usage(err) => match err.downcast_ref::<crate::render::TemplateError>() {
+            Some(located) => vec![located.0.lines().next().unwrap_or_default().to_string()],
+            None => vec![format!("error: {err:#}")],
+        },
     }
 }
 
