@@ -53,6 +53,15 @@ const RESERVED_PAGES: &[&str] = &[
     "decisions",
 ];
 const RESERVED_FOLDERS: &[&str] = &["lists/", "assets/"];
+/// Files every site writes besides its pages.
+const SITE_FILES: &[&str] = &[
+    "search-index.json",
+    "graph.json",
+    "sitemap.xml",
+    "robots.txt",
+    "feed.xml",
+    ".align-site",
+];
 
 impl Project {
     /// Loads and cross-links a project. Content problems are kept in `diagnostics`; only a
@@ -136,6 +145,15 @@ fn reserved_paths(dir: &Path, docs: &[Document]) -> Vec<Diagnostic> {
 fn assets(dir: &Path, docs: &[Document]) -> (Vec<Asset>, Vec<Diagnostic>) {
     let mut found = Vec::new();
     let mut diags = Vec::new();
+    // A linked file must not land where a page or a site file is written.
+    let pages: std::collections::HashSet<String> =
+        docs.iter().map(crate::audience::page_path).collect();
+    let taken = |rel: &str| {
+        pages.contains(rel)
+            || SITE_FILES.contains(&rel)
+            || RESERVED_PAGES.iter().any(|p| rel == format!("{p}.html"))
+            || RESERVED_FOLDERS.iter().any(|f| rel.starts_with(f))
+    };
     for (i, doc) in docs.iter().enumerate() {
         for link in &doc.assets {
             let path = link.text.split(['#', '?']).next().unwrap_or_default();
@@ -151,11 +169,18 @@ fn assets(dir: &Path, docs: &[Document]) -> (Vec<Asset>, Vec<Diagnostic>) {
                 .filter(|p| p.components().count() > 0);
             match published {
                 Some(rel) if stays_in_content(dir, &rel) => {
-                    found.push((
-                        i,
-                        rel.to_string_lossy().replace('\\', "/"),
-                        link.audiences.clone(),
-                    ));
+                    let rel = rel.to_string_lossy().replace('\\', "/");
+                    if taken(&rel) {
+                        diags.push(Diagnostic::error(
+                            location,
+                            format!(
+                                "the linked file `{}` would be published at {rel}, where the site writes a page of its own; rename or move the file",
+                                link.text
+                            ),
+                        ));
+                        continue;
+                    }
+                    found.push((i, rel, link.audiences.clone()));
                 }
                 Some(_) => diags.push(
                     Diagnostic::warning(

@@ -182,3 +182,45 @@ fn symlinks_never_lead_out_of_the_project() {
         }
     }
 }
+
+#[test]
+fn a_linked_file_never_overwrites_a_page() {
+    let (code, stderr, dir) = build(&[
+        ("content/pages/a.md", page("See [the file](b.html).\n")),
+        ("content/pages/b.md", page("The real page B.\n")),
+        ("content/pages/b.html", b"<p>RAW FILE</p>".to_vec()),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "a.md:4:5: error: the linked file `b.html` would be published at pages/b.html"
+        ),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("out/team").exists(), "nothing was written");
+}
+
+#[cfg(unix)]
+#[test]
+fn dangling_symlinks_and_unreadable_files_name_the_file() {
+    let (_, _, dir) = build(&[("content/pages/a.md", page("fine"))]);
+    let pages = dir.path().join("content/pages");
+    std::os::unix::fs::symlink(pages.join("nowhere.md"), pages.join("gone.md")).unwrap();
+    let (code, stderr) = run(dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(dir.path().join("out/team/pages/a.html").exists());
+
+    let locked = pages.join("locked.md");
+    std::fs::write(&locked, page("locked")).unwrap();
+    std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
+    if std::fs::read(&locked).is_ok() {
+        eprintln!("skipped the unreadable file: running as root, every file is readable");
+        return;
+    }
+    let (code, stderr) = run(dir.path());
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("locked.md:1:1: error: cannot read"),
+        "{stderr}"
+    );
+}
