@@ -267,6 +267,19 @@ pub fn load_file(dir: &Path, rel: &Path, config: &Config) -> (Option<Document>, 
     (doc, reader.diags)
 }
 
+/// Reads one document from text already in memory, as [`load_file`] does from disk: the
+/// entry point for fuzzing the whole loader (frontmatter, fields, body, audience blocks).
+pub fn load_text(rel: &Path, text: &str, config: &Config) -> (Option<Document>, Vec<Diagnostic>) {
+    let shown = rel.to_path_buf();
+    let text = normalise(text);
+    let mut reader = DocReader {
+        shown: &shown,
+        diags: Vec::new(),
+    };
+    let doc = reader.read(rel, &text, config);
+    (doc, reader.diags)
+}
+
 fn fingerprint(doc: &Document, front: &str) -> blake3::Hash {
     let mut hasher = blake3::Hasher::new();
     hasher.update(front.as_bytes());
