@@ -1,0 +1,219 @@
+//! `align serve` under faults: killed mid-rebuild and restarted it has lost nothing and
+//! serves what a clean build writes; an editor that writes a file in two steps never
+//! leaves a broken build behind once the second step lands; requests made while files
+//! change all succeed.
+
+mod serve_support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use serve_support::{
+    INITIATIVE, Project, Server, TIMEOUT, build, built_files, encode_path, page, strip_reload,
+    wait_for,
+};
+
+/// Every file under `dir` with its bytes, by path relative to `dir`.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(next) = stack.pop() {
+        for entry in std::fs::read_dir(&next).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).unwrap().display().to_string();
+                files.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// The served bytes of every file a clean build of `project` writes equal that build.
+fn assert_serves_a_clean_build(server: &Server, project: &Path, scratch: &Path) {
+    let out = scratch.join(format!("clean-{}", server.port));
+    build(project, &out);
+    let mut wrong = Vec::new();
+    for (path, bytes) in built_files(&out) {
+        let response = server.get(&encode_path(&path));
+        let body = if path.ends_with(".html") {
+            strip_reload(&response.body).unwrap_or(response.body)
+        } else {
+            response.body
+        };
+        if response.status != 200 || body != bytes {
+            wrong.push(format!("{path}: status {}", response.status));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "served differs from a clean build: {wrong:?}"
+    );
+}
+
+#[test]
+fn killed_mid_rebuild_and_restarted_it_lost_nothing() {
+    let project = Project::minimal();
+    let scratch = tempfile::tempdir().unwrap();
+    // A published build next to the project, which serve must never touch.
+    let published = scratch.path().join("published");
+    build(&project.path(), &published);
+    let published_before = snapshot(&published);
+
+    let server = Server::start(&project.path(), &[]);
+    let mut events = server.events();
+    project.save(
+        "content/pages/p.md",
+        &page("Page P", "Second body text. See [[initiatives/a]]."),
+    );
+    let update = events
+        .next(TIMEOUT)
+        .expect("a rebuild after the first edit");
+    assert!(update.errors.is_empty(), "{:?}", update.errors);
+    let project_before = snapshot(&project.path());
+    // Another edit, and the server is killed (SIGKILL) while it may be rebuilding.
+    project.save(
+        "content/initiatives/a.md",
+        &INITIATIVE.replace("Alpha moves", "Alpha, killed mid-rebuild, moves"),
+    );
+    let project_after_edit = snapshot(&project.path());
+    std::thread::sleep(Duration::from_millis(15));
+    drop(events);
+    drop(server);
+
+    // Nothing in the project changed but the edit itself, and nothing was left behind.
+    let now = snapshot(&project.path());
+    assert_eq!(
+        now.keys().collect::<Vec<_>>(),
+        project_after_edit.keys().collect::<Vec<_>>(),
+        "files appeared or vanished in the project"
+    );
+    assert_eq!(now, project_after_edit);
+    assert_ne!(
+        project_before, project_after_edit,
+        "the second edit was written"
+    );
+    assert_eq!(
+        snapshot(&published),
+        published_before,
+        "serve touched a published build"
+    );
+
+    let restarted = Server::start(&project.path(), &[]);
+    let page = restarted.get("/team/initiatives/a.html").text();
+    assert!(
+        page.contains("killed mid-rebuild"),
+        "the restart serves the last edit"
+    );
+    assert_serves_a_clean_build(&restarted, &project.path(), scratch.path());
+}
+
+#[test]
+fn a_file_written_in_two_steps_never_leaves_a_broken_build() {
+    let project = Project::minimal();
+    let scratch = tempfile::tempdir().unwrap();
+    let server = Server::start(&project.path(), &[]);
+    let mut events = server.events();
+    let path = project.file("content/pages/p.md");
+    for (round, pause) in [0u64, 5, 40, 120].into_iter().enumerate() {
+        let full = page(
+            &format!("Page P, round {round}"),
+            "Body. See [[initiatives/a]].",
+        );
+        // Step one: the file truncated in the middle of its frontmatter.
+        std::fs::write(&path, &full[..12]).unwrap();
+        std::thread::sleep(Duration::from_millis(pause));
+        // Step two: the rest.
+        std::fs::write(&path, &full).unwrap();
+        let wanted = format!("Page P, round {round}");
+        let settled = wait_for(TIMEOUT, || {
+            let update = events.next(Duration::from_millis(500));
+            let text = server.get("/team/pages/p.html").text();
+            match update {
+                Some(u) if !u.errors.is_empty() => None,
+                _ if text.contains(&wanted) => Some(()),
+                _ => None,
+            }
+        });
+        assert!(
+            settled.is_some(),
+            "round {round} (pause {pause} ms): the complete file never replaced the broken one; stderr:\n{}",
+            server.stderr().join("\n")
+        );
+        // No error arrives later for the half-written state.
+        if let Some(late) = events.next(Duration::from_millis(300)) {
+            assert!(
+                late.errors.is_empty(),
+                "round {round}: late errors {:?}",
+                late.errors
+            );
+        }
+    }
+    // The editor pattern of a temp file renamed over the original, half-written first.
+    let full = page("Page P, renamed over", "Body. See [[initiatives/a]].");
+    let temp = path.with_file_name("p.md.tmp");
+    std::fs::write(&temp, &full[..20]).unwrap();
+    std::fs::write(&temp, &full).unwrap();
+    std::fs::rename(&temp, &path).unwrap();
+    let seen = wait_for(TIMEOUT, || {
+        server
+            .get("/team/pages/p.html")
+            .text()
+            .contains("Page P, renamed over")
+            .then_some(())
+    });
+    assert!(seen.is_some(), "the renamed-over save was not served");
+    assert_serves_a_clean_build(&server, &project.path(), scratch.path());
+}
+
+#[test]
+fn requests_while_files_change_all_succeed() {
+    let project = Project::minimal();
+    let server = Arc::new(Server::start(&project.path(), &[]));
+    let done = Arc::new(AtomicBool::new(false));
+    let failed = Arc::new(AtomicUsize::new(0));
+    let served = Arc::new(AtomicUsize::new(0));
+    let clients: Vec<_> = (0..4)
+        .map(|n| {
+            let (server, done, failed, served) =
+                (server.clone(), done.clone(), failed.clone(), served.clone());
+            std::thread::spawn(move || {
+                let paths = [
+                    "/team/pages/p.html",
+                    "/team/index.html",
+                    "/team/initiatives/a.html",
+                    "/team/search-index.json",
+                    "/public/index.html",
+                ];
+                let mut i = n;
+                while !done.load(Ordering::Relaxed) {
+                    let response = server.get(paths[i % paths.len()]);
+                    if response.status != 200 || response.body.is_empty() {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                    }
+                    served.fetch_add(1, Ordering::Relaxed);
+                    i += 1;
+                }
+            })
+        })
+        .collect();
+    for n in 0..12 {
+        project.save(
+            "content/pages/p.md",
+            &page(&format!("Page P {n}"), "Body. See [[initiatives/a]]."),
+        );
+        std::thread::sleep(Duration::from_millis(60));
+    }
+    done.store(true, Ordering::Relaxed);
+    for client in clients {
+        client.join().unwrap();
+    }
+    let served = served.load(Ordering::Relaxed);
+    assert!(served > 100, "only {served} requests made");
+    assert_eq!(failed.load(Ordering::Relaxed), 0, "of {served} requests");
+}
