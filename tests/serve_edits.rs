@@ -429,13 +429,40 @@ fn settle_without_errors(events: &mut Events, server: &Server, step: &str) -> Ve
 
 #[test]
 fn served_sites_equal_a_clean_build_after_every_edit() {
-    let project = Project::minimal();
-    let outs = tempfile::tempdir().unwrap();
     let seed = std::env::var("SERVE_EDITS_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(0x5eed_a119);
     eprintln!("seed {seed} (set SERVE_EDITS_SEED to replay another sequence)");
+    let mut rng = Lcg(seed);
+    let mut kinds: Vec<usize> = (0..EDIT_KINDS).collect();
+    rng.shuffle(&mut kinds);
+    kinds.extend((0..16).map(|_| rng.below(EDIT_KINDS)));
+    run_sequence(seed, &kinds);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(4),
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Any sequence of edits (shrunk to the shortest that fails) leaves the served sites
+    /// equal to a clean build after every step.
+    #[test]
+    fn any_edit_sequence_serves_a_clean_build(
+        seed in proptest::prelude::any::<u64>(),
+        kinds in proptest::collection::vec(0..EDIT_KINDS, 1..10),
+    ) {
+        run_sequence(seed, &kinds);
+    }
+}
+
+/// Applies the edits of `kinds` one by one (their details drawn from `seed`), comparing the
+/// served sites with a clean build after each.
+fn run_sequence(seed: u64, kinds: &[usize]) {
+    let project = Project::minimal();
+    let outs = tempfile::tempdir().unwrap();
     let mut rng = Lcg(seed);
     let mut model = Model {
         docs: BTreeMap::new(),
@@ -463,10 +490,7 @@ fn served_sites_equal_a_clean_build_after_every_edit() {
     let mut ever_built: BTreeSet<String> = previous.keys().cloned().collect();
     let mut log = Vec::new();
 
-    let mut kinds: Vec<usize> = (0..EDIT_KINDS).collect();
-    rng.shuffle(&mut kinds);
-    kinds.extend((0..16).map(|_| rng.below(EDIT_KINDS)));
-    for (step, kind) in kinds.into_iter().enumerate() {
+    for (step, &kind) in kinds.iter().enumerate() {
         let step = step + 1;
         let did = edit(&project, &mut model, &mut rng, kind);
         let label = format!("step {step} ({did})");
