@@ -1,0 +1,78 @@
+//! Markdown rendering with reference rewriting and audience blocks, as a site renders a
+//! body: the body is cut to what the site may see, links to documents are rewritten or
+//! turned into text, and raw HTML is sanitised, escaped or allowed. Invariants: text in a
+//! block for another audience never reaches the output, and sanitised or escaped output
+//! never carries a script or a `javascript:` link.
+#![no_main]
+
+use std::collections::HashMap;
+
+use align::config::{RawHtml, SiteConfig};
+use align::graph::Target;
+use align::model::Document;
+use align::render::markdown::{LinkFate, LinkResolver, render};
+use libfuzzer_sys::fuzz_target;
+
+const CANARY: &str = "CANARY-7f3a";
+
+fn site() -> SiteConfig {
+    toml::from_str("title = \"T\"\naudiences = [\"team\"]\n").expect("site")
+}
+
+fuzz_target!(|input: (u8, &str)| {
+    let (mode, text) = input;
+    if text.contains("CANARY") {
+        return;
+    }
+    // A block only executives may read, first, so nothing before it can swallow it.
+    let body = format!("<!-- audience: exec -->\n{CANARY}\n<!-- /audience -->\n{text}");
+    let Ok(blocks) = align::load::audience_blocks(&body) else {
+        return;
+    };
+    let doc = Document {
+        body,
+        blocks,
+        ..Document::default()
+    };
+    let site = site();
+    let visible = align::audience::body_for(&doc, &site);
+    assert!(!visible.contains(CANARY), "the exec block survived filtering");
+
+    let mut targets = HashMap::new();
+    for (n, dest) in ["a", "b", "pages/a", "../x.md", "a#kr1", "b#part"].into_iter().enumerate() {
+        targets.insert(
+            dest.to_string(),
+            Target {
+                doc: n % 2,
+                kr: None,
+                anchor: None,
+            },
+        );
+    }
+    let fate = |target: &Target| {
+        if target.doc == 0 {
+            LinkFate::Visible {
+                href: "pages/a.html".into(),
+                title: "Page A".into(),
+            }
+        } else {
+            LinkFate::Hidden
+        }
+    };
+    let resolver = LinkResolver {
+        targets: &targets,
+        fate: &fate,
+    };
+    let raw = match mode % 3 {
+        0 => RawHtml::Sanitize,
+        1 => RawHtml::Escape,
+        _ => RawHtml::Allow,
+    };
+    let html = render(&visible, &resolver, raw);
+    assert!(!html.contains(CANARY));
+    if raw != RawHtml::Allow {
+        let lower = html.to_ascii_lowercase();
+        assert!(!lower.contains("<script"), "a script survived: {html}");
+        assert!(!lower.contains("href=\"javascript:"), "a javascript: link survived: {html}");
+    }
+});
