@@ -147,10 +147,9 @@ impl Diagnostic {
 /// One line of a file, shortened so a minified multi-megabyte line stays readable.
 fn source_line(path: &Path, line: usize) -> Option<String> {
     let bytes = std::fs::read(path).ok()?;
-    let text = String::from_utf8_lossy(&bytes);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    // Lines are counted as the loader counts them: a lone CR ends a line too.
+    let text = crate::load::normalise(&String::from_utf8_lossy(&bytes));
     let raw = text.lines().nth(line.checked_sub(1)?)?;
-    let raw = raw.trim_end_matches('\r');
     Some(raw.chars().take(200).collect())
 }
 
@@ -195,5 +194,14 @@ mod tests {
     fn headline_has_rule_when_set() {
         let d = Diagnostic::warning(Location::new("a.md", 3, 2), "stale").with_rule("stale");
         assert_eq!(d.headline(), "a.md:3:2: warning[stale]: stale");
+    }
+
+    #[test]
+    fn source_lines_count_lone_carriage_returns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old-mac.md");
+        std::fs::write(&path, "one\rtwo\r\nthree\rfour").unwrap();
+        assert_eq!(source_line(&path, 3).as_deref(), Some("three"));
+        assert_eq!(source_line(&path, 4).as_deref(), Some("four"));
     }
 }

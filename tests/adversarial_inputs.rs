@@ -224,3 +224,16 @@ fn dangling_symlinks_and_unreadable_files_name_the_file() {
         "{stderr}"
     );
 }
+
+#[test]
+fn lone_carriage_returns_end_lines_in_errors_too() {
+    // Found by the `document` fuzz target: an error's line counted lone CRs as line ends
+    // while the quoted source line did not.
+    let (code, stderr, _) = build(&[(
+        "content/pages/old-mac.md",
+        b"+++\rtitle = \"A\"\rtags = [\"a\" \"b\"]\r+++\rbody\r".to_vec(),
+    )]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("old-mac.md:3:"), "{stderr}");
+    assert!(stderr.contains("3 | tags = [\"a\" \"b\"]"), "{stderr}");
+}
