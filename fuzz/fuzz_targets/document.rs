@@ -21,7 +21,11 @@ fn config() -> &'static Config {
 }
 
 fuzz_target!(|text: &str| {
-    for rel in ["content/objectives/o.md", "content/decisions/0001-x.md", "content/pages/p.md"] {
+    for rel in [
+        "content/objectives/o.md",
+        "content/decisions/0001-x.md",
+        "content/pages/p.md",
+    ] {
         let (doc, diags) = align::load::load_text(Path::new(rel), text, config());
         // Counted as the loader counts them: a lone CR ends a line too.
         let lines = align::load::normalise(text).lines().count().max(1) + 1;
