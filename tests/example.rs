@@ -271,3 +271,41 @@ fn no_site_shows_text_its_audiences_may_not_read() {
         }
     }
 }
+
+/// Each site's navigation names every place once, the home under its view's name, and a
+/// view page's heading says which view it is.
+#[test]
+fn navigation_names_each_place_once() {
+    let (out, _) = build_example();
+    for (site, home) in [
+        ("exec", "Roadmap"),
+        ("team", "Release plan"),
+        ("public", "Changelog"),
+    ] {
+        let page = read(&out, &format!("{site}/index.html"));
+        let nav = &page[page.find("<nav").unwrap()..page.find("</nav>").unwrap()];
+        let mut labels = Vec::new();
+        let mut hrefs = Vec::new();
+        for item in nav.split("<li><a href=\"").skip(1) {
+            let (href, rest) = item.split_once("\">").unwrap();
+            let label = rest.split(['<', '\n']).next().unwrap().trim().to_string();
+            assert!(
+                !hrefs.contains(&href),
+                "{site}: {href} twice in the navigation"
+            );
+            assert!(
+                !labels.contains(&label),
+                "{site}: `{label}` twice in the navigation"
+            );
+            hrefs.push(href);
+            labels.push(label);
+        }
+        assert_eq!(labels[0], home, "{site}: the home is named after its view");
+        assert!(labels.contains(&"Decision log".to_string()), "{labels:?}");
+    }
+    let roadmap = read(&out, "team/roadmap.html");
+    assert!(
+        roadmap.contains("<h1>Roadmap</h1>"),
+        "a view's heading names the view"
+    );
+}

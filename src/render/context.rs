@@ -13,7 +13,9 @@ pub struct SiteCtx {
     pub project: String,
     pub public: bool,
     pub nav: Vec<NavItem>,
-    /// The audience views every site has.
+    /// The name of the home page in the navigation: its view's name, or "Home".
+    pub home_title: String,
+    /// The audience views every site has, but the one that is the home page.
     pub views: Vec<NavItem>,
     /// Absolute URL of the site root when `base_url` is set.
     pub base_url: Option<String>,

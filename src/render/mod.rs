@@ -350,14 +350,22 @@ fn body_html(
 fn site_ctx(input: &Input<'_>) -> SiteCtx {
     let view = input.view;
     let views = [
-        ("Roadmap", "roadmap.html"),
-        ("Release plan", "release-plan.html"),
-        ("Changelog", "changelog.html"),
-        ("Decisions", "decisions.html"),
+        ("Roadmap", "roadmap.html", Home::Roadmap),
+        ("Release plan", "release-plan.html", Home::ReleasePlan),
+        ("Changelog", "changelog.html", Home::Changelog),
+        ("Decision log", "decisions.html", Home::Index),
     ];
+    let home = view.config.home;
+    let home_title = views
+        .iter()
+        .find(|(_, _, h)| *h == home && home != Home::Index)
+        .map_or("Home", |(title, _, _)| title)
+        .to_string();
+    // The home page is its view: the navigation names it once.
     let views = views
         .into_iter()
-        .map(|(title, url)| NavItem {
+        .filter(|(_, _, h)| *h != home || home == Home::Index)
+        .map(|(title, url, _)| NavItem {
             title: title.to_string(),
             url: url.to_string(),
             count: 0,
@@ -383,6 +391,7 @@ fn site_ctx(input: &Input<'_>) -> SiteCtx {
         project: input.config.title.clone(),
         public: view.config.public,
         nav,
+        home_title,
         views,
         base_url: input
             .config
