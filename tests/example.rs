@@ -309,3 +309,19 @@ fn navigation_names_each_place_once() {
         "a view's heading names the view"
     );
 }
+
+/// Public sites strip owners, so their release tables have no empty Owners column.
+#[test]
+fn release_tables_show_owners_only_where_there_are_some() {
+    let (out, _) = build_example();
+    assert!(read(&out, "team/release-plan.html").contains("<th scope=\"col\">Owners</th>"));
+    let public = read(&out, "public/release-plan.html");
+    assert!(
+        public.contains("<th scope=\"col\">Initiative</th>"),
+        "the public plan has tables"
+    );
+    assert!(
+        !public.contains(">Owners<"),
+        "an empty Owners column on the public site"
+    );
+}

@@ -72,6 +72,8 @@ pub struct ReleaseBlock<'a> {
     pub doc: &'a DocView,
     #[serde(serialize_with = "crate::audience::as_items")]
     pub initiatives: Vec<&'a DocView>,
+    /// Whether any initiative shows owners (public sites strip them).
+    pub owners: bool,
     #[serde(serialize_with = "crate::audience::as_items")]
     pub changes: Vec<&'a DocView>,
 }
@@ -334,18 +336,22 @@ impl<'a> ViewData<'a> {
         root: &'a str,
         facets: &[Facet<'_>],
     ) -> ReleasePlanCtx<'a> {
-        let block = |doc: &'a DocView| ReleaseBlock {
-            doc,
-            initiatives: self
+        let block = |doc: &'a DocView| {
+            let initiatives: Vec<&DocView> = self
                 .incoming(doc.index, RelKind::Release)
                 .into_iter()
                 .filter(|d| d.kind == "initiative")
-                .collect(),
-            changes: self
-                .incoming(doc.index, RelKind::Release)
-                .into_iter()
-                .filter(|d| d.kind == "change")
-                .collect(),
+                .collect();
+            ReleaseBlock {
+                doc,
+                owners: initiatives.iter().any(|d| !d.owners.is_empty()),
+                initiatives,
+                changes: self
+                    .incoming(doc.index, RelKind::Release)
+                    .into_iter()
+                    .filter(|d| d.kind == "change")
+                    .collect(),
+            }
         };
         let releases = self.of_kind(Kind::Release);
         let mut upcoming: Vec<&DocView> = releases
