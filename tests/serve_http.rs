@@ -460,3 +460,27 @@ fn event_stream_is_server_sent_events() {
         "a good build sends nothing on connect"
     );
 }
+
+#[test]
+fn the_404_page_links_back_to_this_server_not_the_published_site() {
+    let project = Project::minimal();
+    project.write(
+        "align.toml",
+        &format!("base_url = \"https://plans.example.com/docs\"\n{CONFIG}"),
+    );
+    let server = Server::start(&project.path(), &[]);
+    let missing = server.get("/team/pages/deep/nope.html");
+    assert_eq!(missing.status, 404);
+    let text = missing.text();
+    assert!(text.contains("href=\"/team/assets/"), "{text}");
+    assert!(text.contains("href=\"/team/index.html\""), "{text}");
+    assert!(!text.contains("plans.example.com"), "{text}");
+    // The built file itself keeps its published links.
+    let out = tempfile::tempdir().unwrap();
+    serve_support::build(&project.path(), out.path());
+    let built = std::fs::read_to_string(out.path().join("team/404.html")).unwrap();
+    assert!(
+        built.contains("https://plans.example.com/docs/team/assets/"),
+        "{built}"
+    );
+}

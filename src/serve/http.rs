@@ -22,6 +22,9 @@ const RELOAD_TAG: &str = "<script src=\"/__align/reload.js\"></script>";
 pub struct App {
     pub store: Arc<Store>,
     pub reload: bool,
+    /// The configured `base_url`: the 404 page links there absolutely (it is served at
+    /// any depth), which under `serve` must lead back to this server instead.
+    pub base_url: Option<String>,
 }
 
 pub fn router(app: Arc<App>) -> Router {
@@ -155,10 +158,14 @@ fn file(app: &App, site: &str, path: &str, headers: &HeaderMap, head: bool) -> R
         return response;
     }
     let kind = content_type(path);
+    let bytes = match (&app.base_url, status) {
+        (Some(base), StatusCode::NOT_FOUND) => local_links(&entry.bytes, base, site),
+        _ => entry.bytes.clone(),
+    };
     let body = if app.reload && kind.starts_with("text/html") {
-        inject(&entry.bytes)
+        inject(&bytes)
     } else {
-        entry.bytes.clone()
+        bytes
     };
     let length = body.len();
     let mut response = typed(status, kind, if head { bytes::Bytes::new() } else { body });
@@ -169,6 +176,18 @@ fn file(app: &App, site: &str, path: &str, headers: &HeaderMap, head: bool) -> R
         headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     }
     response
+}
+
+/// The 404 page with its absolute links to the published site turned into links to the
+/// same site on this server.
+fn local_links(html: &bytes::Bytes, base: &str, site: &str) -> bytes::Bytes {
+    let published = format!("{}/{site}/", base.trim_end_matches('/'));
+    match std::str::from_utf8(html) {
+        Ok(text) if text.contains(&published) => {
+            bytes::Bytes::from(text.replace(&published, &format!("/{site}/")))
+        }
+        _ => html.clone(),
+    }
 }
 
 fn not_modified(headers: &HeaderMap, entry: &Entry, last_modified: &str) -> bool {

@@ -95,6 +95,7 @@ async fn run(
     let app = Arc::new(http::App {
         store,
         reload: options.reload,
+        base_url: config.base_url().map(str::to_string),
     });
     axum::serve(listener, http::router(app))
         .with_graceful_shutdown(async {
