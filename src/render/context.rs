@@ -47,6 +47,8 @@ pub struct ListCtx<'a> {
     pub description: Option<String>,
     #[serde(serialize_with = "crate::audience::as_items")]
     pub items: Vec<&'a DocView>,
+    /// Whether every item is of one kind, which the list then need not repeat per item.
+    pub one_kind: bool,
 }
 
 #[derive(Serialize)]

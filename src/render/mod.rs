@@ -136,6 +136,7 @@ fn render_site_pages(input: &Input<'_>, site: &SiteCtx, out: &Out<'_>) -> anyhow
                 root: &root,
                 title: list.title.clone(),
                 description: None,
+                one_kind: list.items.windows(2).all(|w| w[0].kind == w[1].kind),
                 items: list.items.clone(),
             };
             out.page(&list.path, "list.html", &ctx)
