@@ -155,8 +155,18 @@ fn source_line(path: &Path, line: usize) -> Option<String> {
 
 /// Sorts diagnostics by file and position so output is stable.
 pub fn sort(diags: &mut [Diagnostic]) {
+    // Paths compare as bytes: `Path`'s own ordering walks components, which made sorting
+    // tens of thousands of diagnostics a visible part of large builds.
     diags.sort_by(|a, b| {
-        (&a.location, a.severity, &a.message).cmp(&(&b.location, b.severity, &b.message))
+        let (x, y) = (&a.location, &b.location);
+        x.path
+            .as_os_str()
+            .as_encoded_bytes()
+            .cmp(y.path.as_os_str().as_encoded_bytes())
+            .then(x.line.cmp(&y.line))
+            .then(x.col.cmp(&y.col))
+            .then(a.severity.cmp(&b.severity))
+            .then_with(|| a.message.cmp(&b.message))
     });
 }
 
