@@ -213,20 +213,18 @@ impl Rebuilder {
             for location in locations {
                 if location.path == file
                     && location.line >= doc.body_line
-                    && !moves.contains_key(&location.line)
+                    && !moves.contains(location.line)
                 {
                     return Ok(None);
                 }
             }
             for edge in &project.graph.edges {
-                if edge.written_in == *i
-                    && edge.line >= doc.body_line
-                    && !moves.contains_key(&edge.line)
+                if edge.written_in == *i && edge.line >= doc.body_line && !moves.contains(edge.line)
                 {
                     return Ok(None);
                 }
             }
-            remapped |= moves.iter().any(|(from, to)| from != to);
+            remapped |= moves.moved();
         }
         for (i, new, moves) in swaps
             .iter_mut()
@@ -239,13 +237,13 @@ impl Rebuilder {
                     .chain(diag.related.iter_mut().map(|r| &mut r.location));
                 for location in locations {
                     if location.path == file && location.line >= body_line {
-                        location.line = moves[&location.line];
+                        moves.apply(location);
                     }
                 }
             }
             for edge in &mut project.graph.edges {
                 if edge.written_in == i && edge.line >= body_line {
-                    edge.line = moves[&edge.line];
+                    edge.line = moves.lines[&edge.line];
                 }
             }
             project.docs[i] = new;
@@ -407,18 +405,47 @@ fn render(
     Ok(collected.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
-/// Where each link of `old` sits in `new`, by line, for documents whose links are the same
-/// in the same order; `None` when one line of `old` would go to two lines.
-fn moved_lines(old: &Document, new: &Document) -> Option<HashMap<usize, usize>> {
+/// Where each link of `old` sits in `new`, for documents whose links are the same in the
+/// same order: by line, and by line and column. `None` when one line of `old` would go to
+/// two lines.
+fn moved_lines(old: &Document, new: &Document) -> Option<Moves> {
     let before = old.refs.iter().chain(&old.assets);
     let after = new.refs.iter().chain(&new.assets);
-    let mut moves = HashMap::new();
+    let mut moves = Moves::default();
     for (a, b) in before.zip(after) {
-        if *moves.entry(a.line).or_insert(b.line) != b.line {
+        if *moves.lines.entry(a.line).or_insert(b.line) != b.line {
             return None;
         }
+        moves.places.insert((a.line, a.col), (b.line, b.col));
     }
     Some(moves)
+}
+
+#[derive(Default)]
+struct Moves {
+    lines: HashMap<usize, usize>,
+    places: HashMap<(usize, usize), (usize, usize)>,
+}
+
+impl Moves {
+    fn contains(&self, line: usize) -> bool {
+        self.lines.contains_key(&line)
+    }
+
+    /// Moves a location in the edited file's body along with the link it points at.
+    fn apply(&self, location: &mut crate::diag::Location) {
+        if let Some(&(line, col)) = self.places.get(&(location.line, location.col)) {
+            location.line = line;
+            location.col = col;
+        } else if let Some(&line) = self.lines.get(&location.line) {
+            location.line = line;
+        }
+    }
+
+    fn moved(&self) -> bool {
+        self.lines.iter().any(|(from, to)| from != to)
+            || self.places.iter().any(|(from, to)| from != to)
+    }
 }
 
 /// The heading anchors of a document, which other documents may link to.
@@ -609,5 +636,44 @@ mod tests {
             .unwrap();
         assert!(!matches!(edited.keep, Some(Keep::Everything)));
         assert!(edited.warnings.is_empty(), "{:?}", edited.warnings);
+    }
+
+    #[test]
+    fn a_prose_edit_on_a_link_line_moves_its_warning_column() {
+        let dir = project("");
+        let page = |lead: &str| {
+            format!("+++\ntitle = \"Notes\"\n+++\n{lead}[the diagram](missing.png) here.\n")
+        };
+        std::fs::write(dir.path().join("content/pages/notes.md"), page("See ")).unwrap();
+        let today = Some("2026-11-24".to_string());
+        let mut rebuilder = Rebuilder::new(dir.path(), today.clone());
+        let first = rebuilder.rebuild(full()).unwrap();
+        assert!(
+            first.warnings.iter().any(|w| w.contains("notes.md:4:5:")),
+            "{:?}",
+            first.warnings
+        );
+        std::fs::write(
+            dir.path().join("content/pages/notes.md"),
+            page("Please see "),
+        )
+        .unwrap();
+        let edited = rebuilder
+            .rebuild(Changes {
+                paths: vec![PathBuf::from("content/pages/notes.md")],
+                ..Changes::default()
+            })
+            .unwrap();
+        assert!(
+            matches!(edited.keep, Some(Keep::Everything)),
+            "the fast path ran"
+        );
+        let fresh = Rebuilder::new(dir.path(), today).rebuild(full()).unwrap();
+        assert_eq!(edited.warnings, fresh.warnings);
+        assert!(
+            edited.warnings.iter().any(|w| w.contains("notes.md:4:12:")),
+            "{:?}",
+            edited.warnings
+        );
     }
 }
