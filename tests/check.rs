@@ -354,7 +354,8 @@ fn cases() -> Vec<Case> {
             rule: "checkin-outside-period",
             edit: Edit::Replace(OBJECTIVE, "date = 2026-10-14", "date = 2026-09-30"),
             path: "content/objectives/activation-q4.md",
-            line: 15,
+            // The check-in's own `date` line, not its key result's.
+            line: 23,
             other: None,
         },
         Case {

@@ -109,7 +109,7 @@ pub fn sanity(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                     out.push(ctx.at_line(
                         "checkin-outside-period",
                         i,
-                        line,
+                        checkin.line.max(line),
                         format!(
                             "{name}: check-in on {} is outside the period {period}",
                             checkin.date

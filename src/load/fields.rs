@@ -215,6 +215,13 @@ impl Fields<'_> {
                 }),
                 Ok(mut kr) => {
                     kr.line = line;
+                    for (n, checkin) in kr.checkins.iter_mut().enumerate() {
+                        let path = [
+                            ("checkins".to_string(), Some(n)),
+                            ("date".to_string(), None),
+                        ];
+                        checkin.line = self.nested_field(line, &path).0;
+                    }
                     krs.push(kr);
                 }
                 Err((path, message)) => {

@@ -20,6 +20,9 @@ pub struct Checkin {
     pub confidence: Option<f64>,
     #[serde(default)]
     pub note: Option<String>,
+    /// The line of its `date`, for diagnostics.
+    #[serde(skip)]
+    pub line: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -177,12 +180,14 @@ mod tests {
                 value: 8.0,
                 confidence: None,
                 note: None,
+                line: 0,
             },
             Checkin {
                 date: jiff::civil::date(2026, 1, 1),
                 value: 2.0,
                 confidence: Some(0.3),
                 note: None,
+                line: 0,
             },
         ];
         assert_eq!(k.current_value(), Some(8.0));
