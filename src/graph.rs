@@ -23,8 +23,9 @@ pub struct Edge {
     /// The document whose source holds the reference: `from`, or `to.doc` for a relation
     /// written on the other end (`implemented_by`).
     pub written_in: usize,
-    /// Line in `written_in`'s source where the reference is written.
+    /// Line and column in `written_in`'s source where the reference is written.
     pub line: usize,
+    pub col: usize,
     /// Audience blocks around a body link (see [`RefText::audiences`]).
     pub audiences: Vec<Vec<String>>,
 }
@@ -161,6 +162,7 @@ impl Graph {
             kind: reference.kind,
             written_in,
             line: reference.line,
+            col: reference.col,
             audiences: reference.audiences.clone(),
         });
     }

@@ -40,7 +40,7 @@ pub fn lifecycle(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                     ctx.name(i),
                     ctx.name(old)
                 );
-                let diag = ctx.at_line("supersedes-unaccepted", i, edge.line, message);
+                let diag = ctx.at_edge("supersedes-unaccepted", edge, message);
                 out.push(ctx.related(diag, old, "status", "its status"));
             }
         }

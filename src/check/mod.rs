@@ -212,6 +212,19 @@ impl Ctx<'_> {
         self.at_line(rule, doc, d.field_line(field), message)
     }
 
+    /// At the place a reference is written (the document that holds it, which for a
+    /// relation written on its other end is not the edge's source).
+    fn at_edge(
+        &self,
+        rule: &'static str,
+        edge: &crate::graph::Edge,
+        message: String,
+    ) -> Diagnostic {
+        let path = self.dir.join(&self.docs[edge.written_in].source);
+        let location = Location::new(path, edge.line, edge.col);
+        Diagnostic::warning(location, message).with_rule(rule)
+    }
+
     fn at_line(&self, rule: &'static str, doc: usize, line: usize, message: String) -> Diagnostic {
         let location = Location::new(self.dir.join(&self.docs[doc].source), line, 1);
         Diagnostic::warning(location, message).with_rule(rule)

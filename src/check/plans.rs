@@ -189,7 +189,7 @@ fn dependency_order(ctx: &Ctx<'_>, i: usize) -> Vec<Diagnostic> {
                 ctx.name(i),
                 ctx.name(dep)
             );
-            let diag = ctx.at_line("dependency-order", i, edge.line, message);
+            let diag = ctx.at_edge("dependency-order", edge, message);
             Some(ctx.related(diag, dep, "target", "the dependency's target"))
         })
         .collect()
@@ -221,7 +221,7 @@ fn outside_period(ctx: &Ctx<'_>, i: usize) -> Vec<Diagnostic> {
                 ctx.name(i),
                 ctx.name(objective)
             );
-            let diag = ctx.at_line("outside-period", i, edge.line, message);
+            let diag = ctx.at_edge("outside-period", edge, message);
             Some(ctx.related(diag, objective, "period", "the objective's period"))
         })
         .collect()

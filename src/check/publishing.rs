@@ -24,7 +24,7 @@ pub fn leaks(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                     ctx.name(edge.from),
                     ctx.name(edge.to.doc)
                 );
-                let diag = ctx.at_line("public-links-internal", edge.from, edge.line, message)
+                let diag = ctx.at_edge("public-links-internal", edge, message)
                     .with_help("make the target public too, or drop the reference from the public document");
                 out.push(ctx.related(diag, edge.to.doc, "audience", "its audience"));
             }

@@ -243,7 +243,9 @@ impl Rebuilder {
             }
             for edge in &mut project.graph.edges {
                 if edge.written_in == i && edge.line >= body_line {
-                    edge.line = moves.lines[&edge.line];
+                    let mut at = crate::diag::Location::new(&file, edge.line, edge.col);
+                    moves.apply(&mut at);
+                    (edge.line, edge.col) = (at.line, at.col);
                 }
             }
             project.docs[i] = new;
