@@ -258,22 +258,25 @@ pub fn load_file(dir: &Path, rel: &Path, config: &Config) -> (Option<Document>, 
             );
         }
     };
-    let text = normalise(&text);
-    let mut reader = DocReader {
-        shown: &shown,
-        diags: Vec::new(),
-    };
-    let doc = reader.read(rel, &text, config);
-    (doc, reader.diags)
+    read_text(&shown, rel, &text, config)
 }
 
 /// Reads one document from text already in memory, as [`load_file`] does from disk: the
 /// entry point for fuzzing the whole loader (frontmatter, fields, body, audience blocks).
 pub fn load_text(rel: &Path, text: &str, config: &Config) -> (Option<Document>, Vec<Diagnostic>) {
-    let shown = rel.to_path_buf();
+    read_text(rel, rel, text, config)
+}
+
+/// The document in `text`, with diagnostics pointing at `shown`.
+fn read_text(
+    shown: &Path,
+    rel: &Path,
+    text: &str,
+    config: &Config,
+) -> (Option<Document>, Vec<Diagnostic>) {
     let text = normalise(text);
     let mut reader = DocReader {
-        shown: &shown,
+        shown,
         diags: Vec::new(),
     };
     let doc = reader.read(rel, &text, config);
