@@ -115,7 +115,7 @@ fn watch_loop(
 ) {
     while let Some(changes) = watcher.next() {
         let started = Instant::now();
-        let first_event = changes.settled.unwrap_or(started);
+        let first_event = changes.first_event.unwrap_or(started);
         match rebuilder.rebuild(changes) {
             Ok(built) => {
                 if built.warnings != last_warnings {

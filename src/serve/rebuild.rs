@@ -1,7 +1,7 @@
 //! Rebuilds in memory after a change, reusing what did not change: unchanged files are not
 //! parsed again and pages whose inputs are unchanged are not rendered again.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -24,9 +24,9 @@ pub struct Changes {
     /// changelog): every file is looked at again.
     pub rescan: bool,
     /// Files under `content/` that events named, relative to the project.
-    pub paths: Vec<PathBuf>,
+    pub paths: BTreeSet<PathBuf>,
     /// When the first event of the burst arrived.
-    pub settled: Option<std::time::Instant>,
+    pub first_event: Option<std::time::Instant>,
 }
 
 impl Changes {
@@ -34,13 +34,13 @@ impl Changes {
         self.config |= other.config;
         self.theme |= other.theme;
         self.rescan |= other.rescan;
-        for path in other.paths {
-            if !self.paths.contains(&path) {
-                self.paths.push(path);
-            }
-        }
+        self.paths.extend(other.paths);
     }
 }
+
+/// The prose fast path reads the edited files one by one; a burst larger than this (a
+/// branch switch, a search-and-replace) is left to the full path, which reads in parallel.
+const PROSE_EDIT_LIMIT: usize = 64;
 
 pub struct Rebuilder {
     /// What the last good build was made of, to tell what an edit can have changed.
@@ -130,7 +130,12 @@ impl Rebuilder {
 
     /// Rebuilds every site; on failure returns every error as printable lines.
     pub fn rebuild(&mut self, changes: Changes) -> Result<Built, Vec<String>> {
-        if !changes.config && !changes.theme && !changes.rescan && !changes.paths.is_empty() {
+        if !changes.config
+            && !changes.theme
+            && !changes.rescan
+            && !changes.paths.is_empty()
+            && changes.paths.len() <= PROSE_EDIT_LIMIT
+        {
             match self.prose_edit(&changes.paths) {
                 Ok(Some(built)) => return Ok(built),
                 Ok(None) => {}
@@ -158,7 +163,7 @@ impl Rebuilder {
     /// links did not. The kept project takes the new documents, diagnostics move with the
     /// lines they point at, and only those documents' pages are rendered. `None` when the
     /// edit is anything else (the full path then finds out what it changed).
-    fn prose_edit(&mut self, paths: &[PathBuf]) -> Result<Option<Built>, Failure> {
+    fn prose_edit(&mut self, paths: &BTreeSet<PathBuf>) -> Result<Option<Built>, Failure> {
         let (Some(last), Some(theme), Some(renderer)) =
             (&mut self.last, &self.theme, &self.renderer)
         else {
@@ -590,7 +595,7 @@ mod tests {
         .unwrap();
         let edited = rebuilder
             .rebuild(Changes {
-                paths: vec![PathBuf::from("content/pages/open.md")],
+                paths: BTreeSet::from([PathBuf::from("content/pages/open.md")]),
                 ..Changes::default()
             })
             .unwrap();
@@ -632,7 +637,7 @@ mod tests {
         std::fs::write(dir.path().join("content/pages/open.md"), text).unwrap();
         let edited = rebuilder
             .rebuild(Changes {
-                paths: vec![PathBuf::from("content/pages/open.md")],
+                paths: BTreeSet::from([PathBuf::from("content/pages/open.md")]),
                 ..Changes::default()
             })
             .unwrap();
@@ -662,7 +667,7 @@ mod tests {
         .unwrap();
         let edited = rebuilder
             .rebuild(Changes {
-                paths: vec![PathBuf::from("content/pages/notes.md")],
+                paths: BTreeSet::from([PathBuf::from("content/pages/notes.md")]),
                 ..Changes::default()
             })
             .unwrap();

@@ -47,8 +47,8 @@ impl ProjectWatcher {
             let Some(mut changes) = self.classify(first) else {
                 continue;
             };
-            let first_seen = Instant::now();
             let started = Instant::now();
+            changes.first_event = Some(started);
             loop {
                 let left = MAX_WAIT.saturating_sub(started.elapsed());
                 match self.events.recv_timeout(QUIET.min(left)) {
@@ -57,14 +57,10 @@ impl ProjectWatcher {
                             changes.merge(more);
                         }
                         if left.is_zero() {
-                            changes.settled = Some(first_seen);
                             return Some(changes);
                         }
                     }
-                    Err(mpsc::RecvTimeoutError::Timeout) => {
-                        changes.settled = Some(first_seen);
-                        return Some(changes);
-                    }
+                    Err(mpsc::RecvTimeoutError::Timeout) => return Some(changes),
                     Err(mpsc::RecvTimeoutError::Disconnected) => return None,
                 }
             }
@@ -124,7 +120,7 @@ impl ProjectWatcher {
                 ..Changes::default()
             }),
             "content" => Some(Changes {
-                paths: vec![rel.to_path_buf()],
+                paths: [rel.to_path_buf()].into(),
                 ..Changes::default()
             }),
             _ => None,
