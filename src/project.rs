@@ -42,19 +42,16 @@ pub struct Project {
     pub assets: Vec<Asset>,
 }
 
-/// Output names a document may not take, because the site itself writes there.
-const RESERVED_PAGES: &[&str] = &[
-    "index",
-    "404",
-    "search",
-    "roadmap",
-    "release-plan",
-    "changelog",
-    "decisions",
-];
-const RESERVED_FOLDERS: &[&str] = &["lists/", "assets/"];
-/// Files every site writes besides its pages.
+/// Files every site writes itself, by path from the site root: no document page and no
+/// linked file may take them.
 const SITE_FILES: &[&str] = &[
+    "index.html",
+    "404.html",
+    "search.html",
+    "roadmap.html",
+    "release-plan.html",
+    "changelog.html",
+    "decisions.html",
     "search-index.json",
     "graph.json",
     "sitemap.xml",
@@ -62,6 +59,12 @@ const SITE_FILES: &[&str] = &[
     "feed.xml",
     ".align-site",
 ];
+const SITE_FOLDERS: &[&str] = &["lists/", "assets/"];
+
+/// Whether the site writes `rel` (relative to the site root) for its own pages and files.
+fn site_writes(rel: &str) -> bool {
+    SITE_FILES.contains(&rel) || SITE_FOLDERS.iter().any(|f| rel.starts_with(f))
+}
 
 impl Project {
     /// Loads and cross-links a project. Content problems are kept in `diagnostics`; only a
@@ -124,10 +127,7 @@ impl Project {
 
 fn reserved_paths(dir: &Path, docs: &[Document]) -> Vec<Diagnostic> {
     docs.iter()
-        .filter(|d| {
-            RESERVED_PAGES.contains(&d.path_id.as_str())
-                || RESERVED_FOLDERS.iter().any(|f| d.path_id.starts_with(f))
-        })
+        .filter(|d| site_writes(&crate::audience::page_path(d)))
         .map(|d| {
             Diagnostic::error(
                 Location::new(dir.join(&d.source), 1, 1),
@@ -148,12 +148,7 @@ fn assets(dir: &Path, docs: &[Document]) -> (Vec<Asset>, Vec<Diagnostic>) {
     // A linked file must not land where a page or a site file is written.
     let pages: std::collections::HashSet<String> =
         docs.iter().map(crate::audience::page_path).collect();
-    let taken = |rel: &str| {
-        pages.contains(rel)
-            || SITE_FILES.contains(&rel)
-            || RESERVED_PAGES.iter().any(|p| rel == format!("{p}.html"))
-            || RESERVED_FOLDERS.iter().any(|f| rel.starts_with(f))
-    };
+    let taken = |rel: &str| pages.contains(rel) || site_writes(rel);
     for (i, doc) in docs.iter().enumerate() {
         for link in &doc.assets {
             let path = link.text.split(['#', '?']).next().unwrap_or_default();

@@ -237,3 +237,28 @@ fn lone_carriage_returns_end_lines_in_errors_too() {
     assert!(stderr.contains("old-mac.md:3:"), "{stderr}");
     assert!(stderr.contains("3 | tags = [\"a\" \"b\"]"), "{stderr}");
 }
+
+#[test]
+fn documents_never_take_the_paths_a_site_writes_itself() {
+    let (code, stderr, dir) = build(&[
+        (
+            "content/decisions.md",
+            page("would replace the decision log"),
+        ),
+        (
+            "content/lists/mine.md",
+            page("would sit among the generated lists"),
+        ),
+        ("content/pages/fine.md", page("fine")),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("decisions.md:1:1: error: `decisions` would be written to decisions.html"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("mine.md:1:1: error: `lists/mine` would be written to lists/mine.html"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("out/team").exists(), "nothing was written");
+}
