@@ -313,10 +313,7 @@ fn report_failure(failure: Failure) -> i32 {
             2
         }
         Failure::Usage(err) => {
-            match err.downcast_ref::<crate::render::TemplateError>() {
-                Some(located) if located.0.starts_with("templates/") => eprintln!("{located}"),
-                _ => eprintln!("error: {err:#}"),
-            }
+            eprintln!("{}", crate::project::usage_message(&err));
             2
         }
     }

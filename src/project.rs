@@ -20,6 +20,16 @@ pub enum Failure {
     Usage(anyhow::Error),
 }
 
+/// How a usage, I/O or template error reads: a template error with its place as
+/// `templates/NAME:LINE:COL: error: …` and the source line, anything else as `error: …`
+/// with its causes.
+pub fn usage_message(err: &anyhow::Error) -> String {
+    match err.downcast_ref::<crate::render::TemplateError>() {
+        Some(located) if located.0.starts_with("templates/") => located.0.clone(),
+        _ => format!("error: {err:#}"),
+    }
+}
+
 impl From<anyhow::Error> for Failure {
     fn from(err: anyhow::Error) -> Self {
         Failure::Usage(err)

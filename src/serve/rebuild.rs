@@ -356,10 +356,11 @@ fn failure_lines(failure: Failure) -> Vec<String> {
             .filter(|d| d.is_error())
             .map(|d| d.headline())
             .collect(),
-        Failure::Usage(err) => match err.downcast_ref::<crate::render::TemplateError>() {
-            Some(located) => vec![located.0.lines().next().unwrap_or_default().to_string()],
-            None => vec![format!("error: {err:#}")],
-        },
+        // The overlay shows one line per error: the headline, without the source lines.
+        Failure::Usage(err) => {
+            let message = crate::project::usage_message(&err);
+            vec![message.lines().next().unwrap_or_default().to_string()]
+        }
     }
 }
 
