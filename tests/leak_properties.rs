@@ -9,6 +9,8 @@ use std::process::Command;
 
 use proptest::prelude::*;
 
+mod common;
+
 const SITES: [(&str, &[&str], bool); 3] = [
     ("exec", &["exec", "team"], false),
     ("team", &["team"], false),
@@ -190,20 +192,16 @@ fn every_canary(docs: &[Doc], i: usize) -> Vec<String> {
 }
 
 fn files_of(dir: &Path) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(next) = stack.pop() {
-        for entry in std::fs::read_dir(next).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
-                out.push((path.display().to_string(), text));
-            }
-        }
-    }
-    out
+    common::files(dir)
+        .into_iter()
+        .map(|rel| {
+            let bytes = std::fs::read(dir.join(&rel)).unwrap();
+            (
+                rel.display().to_string(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            )
+        })
+        .collect()
 }
 
 fn check(docs: &[Doc]) -> Result<(), TestCaseError> {

@@ -3,6 +3,7 @@
 //! leaves a broken build behind once the second step lands; requests made while files
 //! change all succeed.
 
+mod common;
 mod serve_support;
 
 use std::collections::BTreeMap;
@@ -18,20 +19,15 @@ use serve_support::{
 
 /// Every file under `dir` with its bytes, by path relative to `dir`.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(next) = stack.pop() {
-        for entry in std::fs::read_dir(&next).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap().display().to_string();
-                files.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    files
+    common::files(dir)
+        .into_iter()
+        .map(|rel| {
+            (
+                rel.display().to_string(),
+                std::fs::read(dir.join(&rel)).unwrap(),
+            )
+        })
+        .collect()
 }
 
 /// The served bytes of every file a clean build of `project` writes equal that build.
