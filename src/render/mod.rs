@@ -267,12 +267,10 @@ fn render_views(
         .par_iter()
         .map(|(path, job)| Ok((*path, job()?)))
         .collect::<anyhow::Result<_>>()?;
-    let home_view = match home {
-        Home::Roadmap => Some("roadmap.html"),
-        Home::ReleasePlan => Some("release-plan.html"),
-        Home::Changelog => Some("changelog.html"),
-        Home::Index => None,
-    };
+    let home_view = VIEWS
+        .iter()
+        .find(|(_, _, h)| *h == Some(home))
+        .map(|(_, url, _)| *url);
     for (path, bytes) in rendered {
         if Some(path) == home_view {
             out.file("index.html", bytes.clone())?;
@@ -348,24 +346,27 @@ fn body_html(
     html
 }
 
+/// The audience views every site has: their name, their page, and the `home` setting
+/// that makes one of them the home page.
+const VIEWS: [(&str, &str, Option<Home>); 4] = [
+    ("Roadmap", "roadmap.html", Some(Home::Roadmap)),
+    ("Release plan", "release-plan.html", Some(Home::ReleasePlan)),
+    ("Changelog", "changelog.html", Some(Home::Changelog)),
+    ("Decision log", "decisions.html", None),
+];
+
 fn site_ctx(input: &Input<'_>) -> SiteCtx {
     let view = input.view;
-    let views = [
-        ("Roadmap", "roadmap.html", Home::Roadmap),
-        ("Release plan", "release-plan.html", Home::ReleasePlan),
-        ("Changelog", "changelog.html", Home::Changelog),
-        ("Decision log", "decisions.html", Home::Index),
-    ];
     let home = view.config.home;
-    let home_title = views
+    let home_title = VIEWS
         .iter()
-        .find(|(_, _, h)| *h == home && home != Home::Index)
+        .find(|(_, _, h)| *h == Some(home))
         .map_or("Home", |(title, _, _)| title)
         .to_string();
     // The home page is its view: the navigation names it once.
-    let views = views
+    let views = VIEWS
         .into_iter()
-        .filter(|(_, _, h)| *h != home || home == Home::Index)
+        .filter(|(_, _, h)| *h != Some(home))
         .map(|(title, url, _)| NavItem {
             title: title.to_string(),
             url: url.to_string(),
