@@ -404,8 +404,8 @@ type FieldPath = Vec<(String, Option<usize>)>;
 /// Like [`typed`], also giving the path of the value that failed (`checkins[1].date`), as
 /// (key, list index) steps.
 fn typed_at<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, (FieldPath, String)> {
-    let original = value.clone();
-    serde_path_to_error::deserialize(value).map_err(|err| {
+    // Read from a borrow, so the value is still there to quote when a date is wrong.
+    serde_path_to_error::deserialize(&value).map_err(|err| {
         let mut path: FieldPath = Vec::new();
         for segment in err.path().iter() {
             match segment {
@@ -421,7 +421,7 @@ fn typed_at<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, (FieldPat
         let text = err.into_inner().to_string();
         // Dates from jiff get a friendlier wording that quotes what was written.
         let text = if text.contains("civil date") || text.contains("failed to parse") {
-            let mut at = Some(&original);
+            let mut at = Some(&value);
             for (key, index) in &path {
                 at = at.and_then(|v| v.get(key));
                 if let Some(i) = index {
