@@ -180,6 +180,28 @@ pub fn as_items<S: serde::Serializer>(docs: &[&DocView], serializer: S) -> Resul
     serializer.collect_seq(docs.iter().map(|d| d.item()))
 }
 
+/// An [`Item`] with what a decision's card adds: who decided, and what it serves.
+#[derive(Serialize)]
+pub struct DecisionCard<'a> {
+    #[serde(flatten)]
+    pub item: Item<'a>,
+    pub deciders: &'a [String],
+    pub why: &'a [Vec<LinkView>],
+}
+
+/// Serialises decisions as [`DecisionCard`]s: the decision log shows every accepted one,
+/// so they must not carry whole documents.
+pub fn as_decision_cards<S: serde::Serializer>(
+    docs: &[&DocView],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(docs.iter().map(|d| DecisionCard {
+        item: d.item(),
+        deciders: &d.deciders,
+        why: &d.why,
+    }))
+}
+
 /// Serialises one document as an [`Item`].
 pub fn as_item<S: serde::Serializer>(doc: &&DocView, serializer: S) -> Result<S::Ok, S::Error> {
     doc.item().serialize(serializer)

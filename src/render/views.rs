@@ -45,6 +45,9 @@ pub struct Risk<'a> {
 
 #[derive(Serialize)]
 pub struct UndrivenKr<'a> {
+    /// An item, not the whole objective: an objective with many undriven key results
+    /// would be copied into the context once for each.
+    #[serde(serialize_with = "crate::audience::as_item")]
     pub objective: &'a DocView,
     pub kr: &'a KrView,
 }
@@ -122,6 +125,7 @@ pub struct ChangelogCtx<'a> {
 pub struct DecisionsCtx<'a> {
     pub site: &'a SiteCtx,
     pub root: &'a str,
+    #[serde(serialize_with = "crate::audience::as_decision_cards")]
     pub accepted: Vec<&'a DocView>,
     #[serde(serialize_with = "crate::audience::as_items")]
     pub all: Vec<&'a DocView>,
