@@ -3,6 +3,7 @@
 //! incremental rebuilds; since a page is a pure function of its context and templates, the
 //! result is the same bytes a clean build writes.
 
+use std::io::Write as _;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -91,7 +92,11 @@ impl Renderer {
         if let Some(closure) = self.closures.get(template) {
             hasher.update(closure.as_bytes());
         }
-        serde_json::to_writer(HashWriter(&mut hasher), ctx)?;
+        // serde_json writes a few bytes at a time; blake3 is fast on large chunks only.
+        let mut writer = std::io::BufWriter::with_capacity(64 * 1024, HashWriter(&mut hasher));
+        serde_json::to_writer(&mut writer, ctx)?;
+        writer.flush()?;
+        drop(writer);
         let hash = hasher.finalize();
         self.remember(memo, key, hash, || {
             Ok(Bytes::from(self.render(template, ctx)?))
