@@ -199,6 +199,9 @@ fn run_build(
             started.elapsed().as_millis()
         );
     }
+    // The process ends here: freeing every document one by one would only delay the exit
+    // (a quarter of a second at 100,000 documents).
+    std::mem::forget(project);
     Ok(0)
 }
 
