@@ -3,8 +3,8 @@
 //! incremental rebuilds; since a page is a pure function of its context and templates, the
 //! result is the same bytes a clean build writes.
 
-use std::io::Write as _;
 use std::collections::HashMap;
+use std::io::Write as _;
 use std::sync::Mutex;
 
 use bytes::Bytes;
