@@ -93,7 +93,7 @@ impl Renderer {
             hasher.update(closure.as_bytes());
         }
         // serde_json writes a few bytes at a time; blake3 is fast on large chunks only.
-        let mut writer = std::io::BufWriter::with_capacity(64 * 1024, HashWriter(&mut hasher));
+        let mut writer = std::io::BufWriter::with_capacity(64 * 1024, &mut hasher);
         serde_json::to_writer(&mut writer, ctx)?;
         writer.flush()?;
         drop(writer);
@@ -183,19 +183,6 @@ impl std::fmt::Display for TemplateError {
 }
 
 impl std::error::Error for TemplateError {}
-
-struct HashWriter<'a>(&'a mut blake3::Hasher);
-
-impl std::io::Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// For each template, a hash over its text and the texts of everything it extends or
 /// includes, found by scanning for `{% extends "…" %}` and `{% include "…" %}`.
