@@ -11,7 +11,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// (`MIMALLOC_*`): arenas are committed as they are used rather than up front, and pages
 /// freed by one stage of a build are returned to the system after 2 ms instead of 10, so
 /// that the next stage's allocations do not stack on top of memory nothing uses any more
-/// (10,000 documents: a peak of about 205 MB instead of 290 MB, at the same speed; see
+/// (10,000 documents: a peak of about 200 MB instead of 290 MB, at the same speed; see
 /// bench/README.md).
 #[cfg(target_os = "linux")]
 const ALLOCATOR_OPTIONS: [(&str, libmimalloc_sys::mi_option_t, std::ffi::c_long); 2] = [
