@@ -67,48 +67,57 @@ pub fn render_all(
     let count = inputs.first().map_or(0, |i| i.docs.len());
     // Hashing a body is worth it only when another site or a later rebuild can reuse it.
     let share = inputs.len() > 1 || renderer.has_memo();
-    (0..count).into_par_iter().try_for_each(|doc| {
-        if only.is_some_and(|only| !only.get(doc).copied().unwrap_or(true)) {
+    let pages = || {
+        (0..count).into_par_iter().try_for_each(|doc| {
+            if only.is_some_and(|only| !only.get(doc).copied().unwrap_or(true)) {
+                return Ok(());
+            }
+            let mut bodies: Vec<(blake3::Hash, Bytes)> = Vec::new();
+            for (s, input) in inputs.iter().enumerate() {
+                let Some(view) = input.view.view(doc) else {
+                    continue;
+                };
+                let path = audience::page_path(&input.docs[doc]);
+                let root = root_for(&path);
+                let body = body_html(renderer, input, doc, &root, share.then_some(&mut bodies));
+                let body = std::str::from_utf8(&body).unwrap_or_default();
+                let out = Out {
+                    renderer,
+                    site: input.view.name,
+                    emit: &outs[s],
+                };
+                out.page(
+                    &path,
+                    "page.html",
+                    &PageCtx {
+                        site: &sites[s],
+                        root: &root,
+                        doc: view,
+                        body,
+                    },
+                )?;
+            }
+            Ok::<(), anyhow::Error>(())
+        })
+    };
+    let rest = || {
+        if !aggregates {
             return Ok(());
         }
-        let mut bodies: Vec<(blake3::Hash, Bytes)> = Vec::new();
-        for (s, input) in inputs.iter().enumerate() {
-            let Some(view) = input.view.view(doc) else {
-                continue;
-            };
-            let path = audience::page_path(&input.docs[doc]);
-            let root = root_for(&path);
-            let body = body_html(renderer, input, doc, &root, share.then_some(&mut bodies));
-            let body = std::str::from_utf8(&body).unwrap_or_default();
+        inputs.par_iter().enumerate().try_for_each(|(s, input)| {
             let out = Out {
                 renderer,
                 site: input.view.name,
                 emit: &outs[s],
             };
-            out.page(
-                &path,
-                "page.html",
-                &PageCtx {
-                    site: &sites[s],
-                    root: &root,
-                    doc: view,
-                    body,
-                },
-            )?;
-        }
-        Ok::<(), anyhow::Error>(())
-    })?;
-    if !aggregates {
-        return Ok(());
-    }
-    inputs.par_iter().enumerate().try_for_each(|(s, input)| {
-        let out = Out {
-            renderer,
-            site: input.view.name,
-            emit: &outs[s],
-        };
-        render_site_pages(input, &sites[s], &out)
-    })
+            render_site_pages(input, &sites[s], &out)
+        })
+    };
+    // The aggregate pages start first: a long list or view is one template render that
+    // cannot be split, and document pages fill the other core around it instead of
+    // leaving a core idle at the end.
+    let (rest, pages) = rayon::join(rest, pages);
+    rest.and(pages)
 }
 
 /// Emits into one site of a multi-site render.
