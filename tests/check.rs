@@ -562,6 +562,59 @@ fn findings_carry_a_message_and_related_locations_in_the_other_file() {
     assert!(related["message"].is_string());
 }
 
+/// Writes a released version and a breaking change in it.
+fn add_breaking_release(dir: &Path, version: &str) {
+    let slug = version.replace('.', "-");
+    let audience = r#"audience = ["public", "team", "exec"]"#;
+    let release = format!(
+        "+++\nid = \"R-{slug}\"\ntitle = \"{version}\"\nversion = \"{version}\"\nstatus = \"released\"\ndate = 2026-10-01\n{audience}\n+++\n\nNotes.\n"
+    );
+    let change = format!(
+        "+++\ntitle = \"Break in {version}\"\ncategory = \"changed\"\nbreaking = true\nrelease = \"R-{slug}\"\n{audience}\n+++\n\nGone.\n"
+    );
+    std::fs::write(dir.join(format!("content/releases/{slug}.md")), release).unwrap();
+    std::fs::write(dir.join(format!("content/changes/break-{slug}.md")), change).unwrap();
+}
+
+#[test]
+fn breaking_changes_are_judged_against_the_release_before_theirs() {
+    // Beside 2.2.0, 2.3.0 and 2.4.0: a patch, a new major version, a minor one after it,
+    // and a first release of its own major line.
+    let dir = clean_with(&[]);
+    for version in ["2.3.1", "3.0.0", "3.1.0", "0.9.0"] {
+        add_breaking_release(dir.path(), version);
+    }
+    let found = findings(dir.path());
+    let mut breaking: Vec<(String, String)> = found
+        .iter()
+        .filter(|f| f["rule"] == "breaking-in-minor-release")
+        .map(|f| {
+            let path = f["path"].as_str().unwrap_or_default();
+            let message = f["message"].as_str().unwrap_or_default();
+            let kind = if message.contains("a patch release") {
+                "patch"
+            } else if message.contains("a minor release") {
+                "minor"
+            } else {
+                "other"
+            };
+            (
+                path.rsplit('/').next().unwrap_or_default().to_string(),
+                kind.to_string(),
+            )
+        })
+        .collect();
+    breaking.sort();
+    assert_eq!(
+        breaking,
+        [
+            ("break-2-3-1.md".to_string(), "patch".to_string()),
+            ("break-3-1-0.md".to_string(), "minor".to_string()),
+        ],
+        "3.0.0 is a new major version and 0.9.0 a 0.x release: neither is reported\n{found:#?}"
+    );
+}
+
 // --- [check] configuration -------------------------------------------------------------
 
 /// The clean project with one orphan initiative (a warning by default).

@@ -64,6 +64,8 @@ pub fn leaks(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
 
 pub fn changelog(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // Every release's version, sorted once: a breaking change looks up the one before.
+    let versions = std::cell::OnceCell::new();
     for (i, doc) in ctx.docs.iter().enumerate() {
         if doc.kind != Kind::Change {
             continue;
@@ -89,7 +91,7 @@ pub fn changelog(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             );
         }
         if doc.breaking
-            && let Some(kind) = minor_or_patch(ctx, release)
+            && let Some(kind) = minor_or_patch(ctx, release, &versions)
         {
             let message = format!(
                 "breaking change {} ships in {}, a {kind} release; semantic versioning wants a new major version",
@@ -112,18 +114,27 @@ fn semver(text: &str) -> Option<(u64, u64, u64)> {
 
 /// "minor" or "patch" when the release keeps the major version of the release before it
 /// (0.x releases may break in minor versions, as semver allows).
-fn minor_or_patch(ctx: &Ctx<'_>, release: usize) -> Option<&'static str> {
+fn minor_or_patch(
+    ctx: &Ctx<'_>,
+    release: usize,
+    versions: &std::cell::OnceCell<Vec<(u64, u64, u64)>>,
+) -> Option<&'static str> {
     let version = semver(ctx.docs[release].version.as_deref()?)?;
     if version.0 == 0 {
         return None;
     }
-    let previous = ctx
-        .docs
-        .iter()
-        .filter(|d| d.kind == Kind::Release)
-        .filter_map(|d| semver(d.version.as_deref()?))
-        .filter(|v| *v < version)
-        .max()?;
+    let versions = versions.get_or_init(|| {
+        let mut all: Vec<_> = ctx
+            .docs
+            .iter()
+            .filter(|d| d.kind == Kind::Release)
+            .filter_map(|d| semver(d.version.as_deref()?))
+            .collect();
+        all.sort_unstable();
+        all
+    });
+    let below = versions.partition_point(|v| *v < version);
+    let previous = *versions.get(below.checked_sub(1)?)?;
     if previous.0 != version.0 {
         return None;
     }
