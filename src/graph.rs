@@ -83,16 +83,23 @@ impl Graph {
                 }
             }
         }
-        graph.status = docs
+        graph.refresh(docs);
+        (graph, diags)
+    }
+
+    /// Recomputes what the graph derives from documents' fields rather than from their
+    /// links: effective statuses and objective scores. Enough after an edit that kept
+    /// every document's links, ids and key results.
+    pub fn refresh(&mut self, docs: &[Document]) {
+        self.status = docs
             .iter()
             .enumerate()
-            .map(|(i, d)| graph.effective_status(docs, i, d))
+            .map(|(i, d)| self.effective_status(docs, i, d))
             .collect();
-        graph.scores = docs
+        self.scores = docs
             .iter()
             .map(|d| objective_score(&d.key_results))
             .collect();
-        (graph, diags)
     }
 
     fn index(&mut self, docs: &[Document], dir: &Path) -> Vec<Diagnostic> {

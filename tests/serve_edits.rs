@@ -65,7 +65,14 @@ struct Doc {
     padding: usize,
     /// The first link sits inside a team-only block.
     link_in_block: bool,
+    /// An index into [`TAGS`], and one into [`STATUSES`] (initiatives only): fields that
+    /// decide which list pages show the document.
+    tag: Option<usize>,
+    status: usize,
 }
+
+const TAGS: [&str; 2] = ["alpha", "beta"];
+const STATUSES: [&str; 3] = ["planned", "in-progress", "shipped"];
 
 impl Doc {
     fn text(&self) -> String {
@@ -75,6 +82,10 @@ impl Doc {
         }
         if self.initiative {
             text.push_str("horizon = \"next\"\ndrives = [\"O-1#kr1\"]\n");
+            text.push_str(&format!("status = \"{}\"\n", STATUSES[self.status]));
+        }
+        if let Some(tag) = self.tag {
+            text.push_str(&format!("tags = [\"{}\"]\n", TAGS[tag]));
         }
         text.push_str(&format!(
             "+++\nBody of {} at revision {}.\n",
@@ -153,12 +164,14 @@ impl Model {
             revision: 0,
             padding: 0,
             link_in_block: false,
+            tag: None,
+            status: 0,
         }
     }
 }
 
 /// How many kinds of edit [`edit`] knows.
-const EDIT_KINDS: usize = 15;
+const EDIT_KINDS: usize = 16;
 
 /// Applies one edit of the given kind (chosen pseudo-randomly) to the files; returns what
 /// it did.
@@ -290,6 +303,18 @@ fn edit(project: &Project, model: &mut Model, rng: &mut Lcg, kind: usize) -> Str
             doc.link_in_block = !doc.link_in_block;
             project.save(&doc.path, &doc.text());
             format!("first link of {id} in a team block: {}", doc.link_in_block)
+        }
+        14 if !ids.is_empty() => {
+            // Fields only: which tag and status lists show the document.
+            let id = any(rng);
+            let doc = model.docs.get_mut(&id).unwrap();
+            doc.tag = match rng.below(TAGS.len() + 1) {
+                0 => None,
+                n => Some(n - 1),
+            };
+            doc.status = rng.below(STATUSES.len());
+            project.save(&doc.path, &doc.text());
+            format!("fields of {id}: tag {:?}, status {}", doc.tag, doc.status)
         }
         _ => add(project, model, rng),
     }
@@ -549,7 +574,8 @@ fn run_sequence(seed: u64, kinds: &[usize]) {
     server.wait_stderr(1, |l| {
         l.starts_with("rebuilt in ")
             && l.contains(" ms after the first file event): ")
-            && l.ends_with(" file(s) changed")
+            && l.contains(" file(s) changed (")
+            && l.ends_with(')')
     });
 }
 

@@ -125,10 +125,11 @@ fn watch_loop(
                 let changed = store.publish(built.sites, built.titles, built.keep.as_ref());
                 if !quiet {
                     eprintln!(
-                        "rebuilt in {} ms ({} ms after the first file event): {} file(s) changed",
+                        "rebuilt in {} ms ({} ms after the first file event): {} file(s) changed ({})",
                         started.elapsed().as_millis(),
                         first_event.elapsed().as_millis(),
-                        changed.len()
+                        changed.len(),
+                        built.how
                     );
                 }
             }

@@ -57,6 +57,9 @@ pub struct Rebuilder {
 struct Last {
     shape: Shape,
     project: Project,
+    /// The diagnostics of loading and linking, before the alignment rules ran: a fields
+    /// edit keeps these and runs the rules again.
+    linked: Vec<crate::diag::Diagnostic>,
     today: jiff::civil::Date,
     warnings: Vec<String>,
     /// Document index by source path.
@@ -71,6 +74,9 @@ pub struct Built {
     /// Pages left out of an incremental rebuild because they cannot have changed: the
     /// store keeps its old bytes for them. `None` for a full rebuild.
     pub keep: Option<Keep>,
+    /// Which way the rebuild went, for the log: `prose edit`, `fields edit`, `changed
+    /// pages` or `full`.
+    pub how: &'static str,
 }
 
 /// The structure of a build: which documents exist with which kind and audience, and
@@ -137,6 +143,11 @@ impl Rebuilder {
             && changes.paths.len() <= PROSE_EDIT_LIMIT
         {
             match self.prose_edit(&changes.paths) {
+                Ok(Some(built)) => return Ok(built),
+                Ok(None) => {}
+                Err(failure) => return Err(failure_lines(failure)),
+            }
+            match self.fields_edit(&changes.paths) {
                 Ok(Some(built)) => return Ok(built),
                 Ok(None) => {}
                 Err(failure) => return Err(failure_lines(failure)),
@@ -237,7 +248,7 @@ impl Rebuilder {
         {
             let file = self.dir.join(&new.source);
             let body_line = new.body_line;
-            for diag in &mut project.diagnostics {
+            for diag in project.diagnostics.iter_mut().chain(&mut last.linked) {
                 let locations = std::iter::once(&mut diag.location)
                     .chain(diag.related.iter_mut().map(|r| &mut r.location));
                 for location in locations {
@@ -277,6 +288,109 @@ impl Rebuilder {
             titles: titles(&last.project),
             warnings: last.warnings.clone(),
             keep: Some(Keep::Everything),
+            how: "prose edit",
+        }))
+    }
+
+    /// The fast path for an edit to fields: documents that kept their ids, kind, audience,
+    /// links, linked files, key results and headings, so the graph keeps its edges. The
+    /// kept project takes the new documents, the graph recomputes statuses and scores, the
+    /// alignment rules run again, and the edited documents' pages, their neighbours' and
+    /// every list, view and site file are rendered. `None` when the edit is anything else,
+    /// or when it leaves errors (the full path then reports them).
+    fn fields_edit(&mut self, paths: &BTreeSet<PathBuf>) -> Result<Option<Built>, Failure> {
+        let (Some(last), Some(theme), Some(renderer)) =
+            (&mut self.last, &self.theme, &self.renderer)
+        else {
+            return Ok(None);
+        };
+        let today = crate::today::resolve(self.today.as_deref())?;
+        if today != last.today || last.project.config.import.changelog.is_some() {
+            return Ok(None);
+        }
+        let mut swaps = Vec::new();
+        for rel in paths {
+            let Some(&i) = last.sources.get(rel) else {
+                return Ok(None);
+            };
+            let old = &last.project.docs[i];
+            if old.imported {
+                return Ok(None);
+            }
+            let (Some(new), diags) = load::load_file(&self.dir, rel, &last.project.config) else {
+                return Ok(None);
+            };
+            if !diags.is_empty() || !same_edges(old, &new) {
+                return Ok(None);
+            }
+            swaps.push((i, new));
+        }
+        // Diagnostics of loading and linking are kept as they are, so none may concern an
+        // edited file.
+        let files: Vec<PathBuf> = swaps
+            .iter()
+            .map(|(i, _)| self.dir.join(&last.project.docs[*i].source))
+            .collect();
+        let concerns_edited = last.linked.iter().any(|d| {
+            std::iter::once(&d.location)
+                .chain(d.related.iter().map(|r| &r.location))
+                .any(|l| files.contains(&l.path))
+        });
+        if concerns_edited {
+            return Ok(None);
+        }
+        let project = &mut last.project;
+        let mut marked = vec![false; project.docs.len()];
+        let mut seeds = Vec::new();
+        for (i, new) in swaps {
+            // An edge keeps the place of the reference that made it, wherever it moved.
+            let places: HashMap<(usize, usize), (usize, usize)> = project.docs[i]
+                .refs
+                .iter()
+                .zip(&new.refs)
+                .map(|(a, b)| ((a.line, a.col), (b.line, b.col)))
+                .collect();
+            for edge in &mut project.graph.edges {
+                if edge.written_in == i
+                    && let Some(&place) = places.get(&(edge.line, edge.col))
+                {
+                    (edge.line, edge.col) = place;
+                }
+            }
+            project.docs[i] = new;
+            marked[i] = true;
+            seeds.push(i);
+        }
+        project.graph.refresh(&project.docs);
+        project.diagnostics = last.linked.clone();
+        project.check(today);
+        if project.error_count() > 0 {
+            return Ok(None);
+        }
+        for &i in &seeds {
+            let doc = &project.docs[i];
+            last.shape
+                .fingerprints
+                .insert(doc.path_id.clone(), doc.fingerprint);
+            for &e in project.graph.outgoing[i]
+                .iter()
+                .chain(&project.graph.incoming[i])
+            {
+                let edge = &project.graph.edges[e];
+                marked[edge.from] = true;
+                marked[edge.to.doc] = true;
+            }
+        }
+        mark_dependents(project, &mut marked, seeds);
+        let names: Vec<String> = project.config.sites.keys().cloned().collect();
+        let sites = render(project, theme, renderer, &names, today, Some(&marked), true)?;
+        last.warnings = project.warnings().map(|d| d.headline()).collect();
+        Ok(Some(Built {
+            keep: Some(Keep::Paths(kept_pages(project, &names, &marked))),
+            sites,
+            titles: titles(project),
+            warnings: last.warnings.clone(),
+            how: "fields edit",
         }))
     }
 
@@ -285,6 +399,7 @@ impl Rebuilder {
         let today = crate::today::resolve(self.today.as_deref())?;
         let mut project = Project::open_cached(&self.dir, &mut self.cache)?;
         let opened = clock.elapsed();
+        let linked = project.diagnostics.clone();
         project.check(today);
         if std::env::var_os("ALIGN_PROFILE").is_some() {
             eprintln!(
@@ -320,12 +435,16 @@ impl Rebuilder {
         };
         let sites = render(&project, theme, renderer, &names, today, only, aggregates)?;
         let warnings: Vec<String> = project.warnings().map(|d| d.headline()).collect();
-        let keep = match scope {
-            Scope::Full => None,
-            Scope::Pages(marked) => Some(Keep::Paths(kept_pages(&project, &names, &marked))),
-            Scope::Prose(_) => Some(Keep::Everything),
+        let (keep, how) = match scope {
+            Scope::Full => (None, "full"),
+            Scope::Pages(marked) => (
+                Some(Keep::Paths(kept_pages(&project, &names, &marked))),
+                "changed pages",
+            ),
+            Scope::Prose(_) => (Some(Keep::Everything), "changed pages"),
         };
         let built = Built {
+            how,
             keep,
             sites,
             titles: titles(&project),
@@ -341,6 +460,7 @@ impl Rebuilder {
         self.last = Some(Last {
             shape,
             project,
+            linked,
             today,
             warnings,
             sources,
@@ -509,8 +629,17 @@ fn affected(project: &Project, last: &Shape, now: &Shape, cache: &load::Cache) -
             }
         }
     }
-    // Everything whose why chain passes through an edited document.
-    let mut visited: Vec<bool> = docs.iter().map(|d| changed.contains(&d.source)).collect();
+    mark_dependents(project, &mut marked, queue);
+    Scope::Pages(marked)
+}
+
+/// Marks everything whose why chain passes through one of the `edited` documents.
+fn mark_dependents(project: &Project, marked: &mut [bool], edited: Vec<usize>) {
+    let mut visited = vec![false; project.docs.len()];
+    for &doc in &edited {
+        visited[doc] = true;
+    }
+    let mut queue = edited;
     while let Some(doc) = queue.pop() {
         for &e in &project.graph.incoming[doc] {
             let edge = &project.graph.edges[e];
@@ -525,7 +654,34 @@ fn affected(project: &Project, last: &Shape, now: &Shape, cache: &load::Cache) -
             }
         }
     }
-    Scope::Pages(marked)
+}
+
+/// Whether an edited document keeps every edge of the graph: the same ids, kind and
+/// audience, the same references (by text, kind, direction and audience blocks, in the
+/// same order, wherever they moved), linked files, key results and heading anchors.
+fn same_edges(old: &Document, new: &Document) -> bool {
+    let same_refs = |a: &[crate::model::RefText], b: &[crate::model::RefText]| {
+        a.len() == b.len()
+            && a.iter().zip(b).all(|(x, y)| {
+                x.kind == y.kind
+                    && x.text == y.text
+                    && x.inverse == y.inverse
+                    && x.audiences == y.audiences
+            })
+    };
+    old.path_id == new.path_id
+        && old.id == new.id
+        && old.kind == new.kind
+        && old.number == new.number
+        && old.audience == new.audience
+        && same_refs(&old.refs, &new.refs)
+        && same_refs(&old.assets, &new.assets)
+        && old
+            .key_results
+            .iter()
+            .map(|k| &k.id)
+            .eq(new.key_results.iter().map(|k| &k.id))
+        && anchors(old) == anchors(new)
 }
 
 /// Pages of documents not marked: the store keeps them as they are.
@@ -644,6 +800,141 @@ mod tests {
             .unwrap();
         assert!(!matches!(edited.keep, Some(Keep::Everything)));
         assert!(edited.warnings.is_empty(), "{:?}", edited.warnings);
+    }
+
+    /// Renders every site from scratch, as a clean start of `serve` would.
+    fn fresh(dir: &Path) -> Built {
+        Rebuilder::new(dir, Some("2026-11-24".to_string()))
+            .rebuild(full())
+            .unwrap()
+    }
+
+    fn edit(rebuilder: &mut Rebuilder, path: &str) -> Built {
+        rebuilder
+            .rebuild(Changes {
+                paths: BTreeSet::from([PathBuf::from(path)]),
+                ..Changes::default()
+            })
+            .unwrap()
+    }
+
+    /// Every file a rebuild rendered has the bytes of a fresh build, and every file of the
+    /// fresh build was rendered or kept.
+    fn assert_matches_fresh(edited: &Built, fresh: &Built) {
+        for (site, files) in &fresh.sites {
+            for (path, bytes) in files {
+                match edited.sites[site].get(path) {
+                    Some(rendered) => assert_eq!(rendered, bytes, "{site}/{path}"),
+                    None => assert!(
+                        matches!(&edited.keep, Some(Keep::Paths(kept)) if kept[site].contains(path)),
+                        "{site}/{path} neither rendered nor kept"
+                    ),
+                }
+            }
+        }
+        assert_eq!(edited.warnings, fresh.warnings);
+    }
+
+    #[test]
+    fn a_fields_edit_renders_the_document_its_neighbours_and_the_aggregates() {
+        let dir = project("");
+        let mut rebuilder = Rebuilder::new(dir.path(), Some("2026-11-24".to_string()));
+        rebuilder.rebuild(full()).unwrap();
+        let retitled = HIDDEN.replace("Hidden plan", "Hidden plan, second draft");
+        std::fs::write(dir.path().join("content/pages/hidden.md"), retitled).unwrap();
+        let edited = edit(&mut rebuilder, "content/pages/hidden.md");
+        assert_eq!(edited.how, "fields edit");
+        let team = &edited.sites["team"];
+        let open = std::str::from_utf8(&team["pages/open.html"]).unwrap();
+        assert!(
+            open.contains("Hidden plan, second draft"),
+            "the neighbour shows the new title"
+        );
+        assert!(team.contains_key("lists/kind/page.html"));
+        assert!(team.contains_key("search-index.json"));
+        assert_matches_fresh(&edited, &fresh(dir.path()));
+    }
+
+    #[test]
+    fn a_fields_edit_that_changes_a_status_or_a_rule_finding_matches_a_fresh_build() {
+        let dir = project("");
+        let decision = |status: &str| {
+            format!(
+                "+++\ntitle = \"Use queues\"\nid = \"D-1\"\nstatus = \"{status}\"\nsupersedes = \"D-0\"\ndate = 2026-01-02\n+++\nWhy.\n"
+            )
+        };
+        std::fs::create_dir_all(dir.path().join("content/decisions")).unwrap();
+        std::fs::write(
+            dir.path().join("content/decisions/d0.md"),
+            "+++\ntitle = \"Use cron\"\nid = \"D-0\"\nstatus = \"accepted\"\ndate = 2025-01-02\n+++\nWhy.\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("content/decisions/d1.md"),
+            decision("proposed"),
+        )
+        .unwrap();
+        let mut rebuilder = Rebuilder::new(dir.path(), Some("2026-11-24".to_string()));
+        rebuilder.rebuild(full()).unwrap();
+        // Accepting D-1 supersedes D-0: another document's status changes with it.
+        std::fs::write(
+            dir.path().join("content/decisions/d1.md"),
+            decision("accepted"),
+        )
+        .unwrap();
+        let edited = edit(&mut rebuilder, "content/decisions/d1.md");
+        assert_eq!(edited.how, "fields edit");
+        let old = std::str::from_utf8(&edited.sites["team"]["decisions/d0.html"]).unwrap();
+        assert!(old.contains("superseded"), "D-0 is superseded now");
+        assert_matches_fresh(&edited, &fresh(dir.path()));
+        // Back to proposed: a decision superseding an accepted one is fine either way,
+        // and D-0 is in force again.
+        std::fs::write(
+            dir.path().join("content/decisions/d1.md"),
+            decision("proposed"),
+        )
+        .unwrap();
+        let edited = edit(&mut rebuilder, "content/decisions/d1.md");
+        assert_eq!(edited.how, "fields edit");
+        assert_matches_fresh(&edited, &fresh(dir.path()));
+    }
+
+    #[test]
+    fn a_fields_edit_that_adds_an_error_takes_the_full_path_and_fails() {
+        let dir = project("");
+        let config = format!("{CONFIG}\n[check.rules]\nstale = \"error\"\n");
+        std::fs::write(dir.path().join("align.toml"), config).unwrap();
+        let mut rebuilder = Rebuilder::new(dir.path(), Some("2026-11-24".to_string()));
+        rebuilder.rebuild(full()).unwrap();
+        let stale = HIDDEN.replace("id = \"P-2\"\n", "id = \"P-2\"\nupdated = 2020-01-01\n");
+        std::fs::write(dir.path().join("content/pages/hidden.md"), stale).unwrap();
+        let errors = rebuilder
+            .rebuild(Changes {
+                paths: BTreeSet::from([PathBuf::from("content/pages/hidden.md")]),
+                ..Changes::default()
+            })
+            .err()
+            .expect("the stale page is an error");
+        assert!(errors.iter().any(|e| e.contains("hidden.md")), "{errors:?}");
+        // Fixed again: the next edit builds, and matches a fresh build.
+        std::fs::write(dir.path().join("content/pages/hidden.md"), HIDDEN).unwrap();
+        let fixed = edit(&mut rebuilder, "content/pages/hidden.md");
+        assert_matches_fresh(&fixed, &fresh(dir.path()));
+    }
+
+    #[test]
+    fn an_edit_that_adds_a_link_is_not_a_fields_edit() {
+        let dir = project("");
+        let mut rebuilder = Rebuilder::new(dir.path(), Some("2026-11-24".to_string()));
+        rebuilder.rebuild(full()).unwrap();
+        // A new title and a new link: the graph gains an edge.
+        let related = HIDDEN
+            .replace("Hidden plan", "Hidden plan, linked")
+            .replace("Internal.", "Internal; see [[P-1]].");
+        std::fs::write(dir.path().join("content/pages/hidden.md"), related).unwrap();
+        let edited = edit(&mut rebuilder, "content/pages/hidden.md");
+        assert_eq!(edited.how, "changed pages");
+        assert_matches_fresh(&edited, &fresh(dir.path()));
     }
 
     #[test]
