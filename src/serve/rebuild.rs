@@ -38,6 +38,13 @@ impl Changes {
     }
 }
 
+/// An edited file read again: its document's index and its new document and diagnostics.
+struct Edited {
+    index: usize,
+    new: Document,
+    diags: Vec<crate::diag::Diagnostic>,
+}
+
 /// The prose fast path reads the edited files one by one; a burst larger than this (a
 /// branch switch, a search-and-replace) is left to the full path, which reads in parallel.
 const PROSE_EDIT_LIMIT: usize = 64;
@@ -142,12 +149,7 @@ impl Rebuilder {
             && !changes.paths.is_empty()
             && changes.paths.len() <= PROSE_EDIT_LIMIT
         {
-            match self.prose_edit(&changes.paths) {
-                Ok(Some(built)) => return Ok(built),
-                Ok(None) => {}
-                Err(failure) => return Err(failure_lines(failure)),
-            }
-            match self.fields_edit(&changes.paths) {
+            match self.fast_paths(&changes.paths) {
                 Ok(Some(built)) => return Ok(built),
                 Ok(None) => {}
                 Err(failure) => return Err(failure_lines(failure)),
@@ -169,33 +171,53 @@ impl Rebuilder {
         self.build(shape).map_err(failure_lines)
     }
 
-    /// The fast path for the most common edit: prose changed in documents whose
-    /// frontmatter, links, link positions' order, headings and audience blocks around
-    /// links did not. The kept project takes the new documents, diagnostics move with the
-    /// lines they point at, and only those documents' pages are rendered. `None` when the
-    /// edit is anything else (the full path then finds out what it changed).
-    fn prose_edit(&mut self, paths: &BTreeSet<PathBuf>) -> Result<Option<Built>, Failure> {
-        let (Some(last), Some(theme), Some(renderer)) =
-            (&mut self.last, &self.theme, &self.renderer)
-        else {
+    /// Reads the edited files again and tries the prose path, then the fields path. `None`
+    /// when neither applies: a file is new, gone, imported or unreadable, or the date moved.
+    fn fast_paths(&mut self, paths: &BTreeSet<PathBuf>) -> Result<Option<Built>, Failure> {
+        let Some(last) = &self.last else {
             return Ok(None);
         };
-        let today = crate::today::resolve(self.today.as_deref())?;
-        if today != last.today {
+        if crate::today::resolve(self.today.as_deref())? != last.today {
             return Ok(None);
         }
-        let mut swaps = Vec::new();
+        let mut edited = Vec::new();
         for rel in paths {
             let Some(&i) = last.sources.get(rel) else {
                 return Ok(None);
             };
-            let old = &last.project.docs[i];
-            if old.imported {
+            if last.project.docs[i].imported {
                 return Ok(None);
             }
             let (Some(new), diags) = load::load_file(&self.dir, rel, &last.project.config) else {
                 return Ok(None);
             };
+            edited.push(Edited {
+                index: i,
+                new,
+                diags,
+            });
+        }
+        if let Some(built) = self.prose_edit(&mut edited)? {
+            return Ok(Some(built));
+        }
+        self.fields_edit(edited)
+    }
+
+    /// The fast path for the most common edit: prose changed in documents whose
+    /// frontmatter, links, link positions' order, headings and audience blocks around
+    /// links did not. The kept project takes the new documents, diagnostics move with the
+    /// lines they point at, and only those documents' pages are rendered. `None` when the
+    /// edit is anything else (the full path then finds out what it changed).
+    fn prose_edit(&mut self, edited: &mut [Edited]) -> Result<Option<Built>, Failure> {
+        let (Some(last), Some(theme), Some(renderer)) =
+            (&mut self.last, &self.theme, &self.renderer)
+        else {
+            return Ok(None);
+        };
+        let today = last.today;
+        let mut swaps = Vec::new();
+        for Edited { index, new, diags } in edited.iter_mut() {
+            let (i, old) = (*index, &last.project.docs[*index]);
             // Problems found while reading come from the frontmatter (unchanged, so the
             // same as before) unless they sit in the body.
             if diags
@@ -207,11 +229,11 @@ impl Rebuilder {
             if new.fingerprint.is_none()
                 || new.fingerprint != old.fingerprint
                 || new.body_line != old.body_line
-                || anchors(old) != anchors(&new)
+                || anchors(old) != anchors(new)
             {
                 return Ok(None);
             }
-            let Some(moves) = moved_lines(old, &new) else {
+            let Some(moves) = moved_lines(old, new) else {
                 return Ok(None);
             };
             swaps.push((i, new, moves));
@@ -244,7 +266,7 @@ impl Rebuilder {
         }
         for (i, new, moves) in swaps
             .iter_mut()
-            .map(|(i, new, moves)| (*i, std::mem::take(new), moves))
+            .map(|(i, new, moves)| (*i, std::mem::take(&mut **new), moves))
         {
             let file = self.dir.join(&new.source);
             let body_line = new.body_line;
@@ -298,32 +320,22 @@ impl Rebuilder {
     /// alignment rules run again, and the edited documents' pages, their neighbours' and
     /// every list, view and site file are rendered. `None` when the edit is anything else,
     /// or when it leaves errors (the full path then reports them).
-    fn fields_edit(&mut self, paths: &BTreeSet<PathBuf>) -> Result<Option<Built>, Failure> {
+    fn fields_edit(&mut self, edited: Vec<Edited>) -> Result<Option<Built>, Failure> {
         let (Some(last), Some(theme), Some(renderer)) =
             (&mut self.last, &self.theme, &self.renderer)
         else {
             return Ok(None);
         };
-        let today = crate::today::resolve(self.today.as_deref())?;
-        if today != last.today || last.project.config.import.changelog.is_some() {
+        let today = last.today;
+        if last.project.config.import.changelog.is_some() {
             return Ok(None);
         }
         let mut swaps = Vec::new();
-        for rel in paths {
-            let Some(&i) = last.sources.get(rel) else {
-                return Ok(None);
-            };
-            let old = &last.project.docs[i];
-            if old.imported {
+        for Edited { index, new, diags } in edited {
+            if !diags.is_empty() || !same_edges(&last.project.docs[index], &new) {
                 return Ok(None);
             }
-            let (Some(new), diags) = load::load_file(&self.dir, rel, &last.project.config) else {
-                return Ok(None);
-            };
-            if !diags.is_empty() || !same_edges(old, &new) {
-                return Ok(None);
-            }
-            swaps.push((i, new));
+            swaps.push((index, new));
         }
         // Diagnostics of loading and linking are kept as they are, so none may concern an
         // edited file.
