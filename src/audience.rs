@@ -284,6 +284,37 @@ impl<'a> SiteView<'a> {
         graph: &Graph,
         only: Option<&[bool]>,
     ) -> Self {
+        SiteView::make(name, config, docs, graph, only, None)
+    }
+
+    /// A full view that takes the [`DocView`]s of an earlier view of the same site for
+    /// every document not marked `changed`. The earlier view must have been made from the
+    /// same documents with the same audiences (an edit to fields only); otherwise every
+    /// view is made again.
+    pub fn reusing(
+        name: &'a str,
+        config: &'a Config,
+        docs: &[Document],
+        graph: &Graph,
+        earlier: Vec<DocView>,
+        changed: &[bool],
+    ) -> Self {
+        SiteView::make(name, config, docs, graph, None, Some((earlier, changed)))
+    }
+
+    /// The document views, to keep for [`SiteView::reusing`].
+    pub fn into_docs(self) -> Vec<DocView> {
+        self.docs
+    }
+
+    fn make(
+        name: &'a str,
+        config: &'a Config,
+        docs: &[Document],
+        graph: &Graph,
+        only: Option<&[bool]>,
+        earlier: Option<(Vec<DocView>, &[bool])>,
+    ) -> Self {
         let site = &config.sites[name];
         let default_audience = config.default_audience();
         let shown: Vec<bool> = docs
@@ -304,12 +335,28 @@ impl<'a> SiteView<'a> {
             position,
             docs: Vec::new(),
         };
-        view.docs = {
-            use rayon::prelude::*;
-            wanted
+        use rayon::prelude::*;
+        let earlier = earlier.filter(|(views, changed)| {
+            changed.len() == docs.len()
+                && views.len() == wanted.len()
+                && views.iter().zip(&wanted).all(|(v, &i)| v.index == i)
+        });
+        view.docs = match earlier {
+            Some((views, changed)) => wanted
+                .par_iter()
+                .zip(views.into_par_iter())
+                .map(|(&i, old)| {
+                    if changed[i] {
+                        view.doc_view(docs, graph, i)
+                    } else {
+                        old
+                    }
+                })
+                .collect(),
+            None => wanted
                 .par_iter()
                 .map(|&i| view.doc_view(docs, graph, i))
-                .collect()
+                .collect(),
         };
         view
     }

@@ -49,6 +49,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
         &names,
         options.today,
         Selection::ALL,
+        None,
         &|site, path, bytes| {
             let n = files.fetch_add(1, Ordering::Relaxed) + 1;
             if n.is_multiple_of(256) {
@@ -92,7 +93,14 @@ impl Selection<'_> {
     };
 }
 
-/// Renders the named sites of a project whose content has no errors.
+/// Every site's document views by site name, kept between rebuilds.
+pub type KeptViews = Vec<(String, Vec<crate::audience::DocView>)>;
+
+/// Renders the named sites of a project whose content has no errors. With `reuse`, the
+/// document views of an earlier render are taken for the documents not marked (see
+/// [`SiteView::reusing`]); every site's views are handed back when they are complete
+/// (with aggregates).
+#[allow(clippy::too_many_arguments)]
 pub fn render_sites(
     project: &Project,
     renderer: &Renderer,
@@ -100,15 +108,35 @@ pub fn render_sites(
     names: &[String],
     today: Date,
     selection: Selection<'_>,
+    reuse: Option<(KeptViews, &[bool])>,
     sink: &Sink<'_>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Option<KeptViews>> {
     let Selection { only, aggregates } = selection;
     let started = std::time::Instant::now();
+    let (mut earlier, changed) = match reuse {
+        Some((views, changed)) if aggregates => (views, Some(changed)),
+        _ => (Vec::new(), None),
+    };
     let views: Vec<SiteView<'_>> = names
         .iter()
         .map(|name| {
-            let only = if aggregates { None } else { only };
-            SiteView::new_for(name, &project.config, &project.docs, &project.graph, only)
+            let (config, docs, graph) = (&project.config, &project.docs, &project.graph);
+            let kept = earlier
+                .iter()
+                .position(|(n, _)| n == name)
+                .map(|at| earlier.swap_remove(at).1);
+            match (kept, changed) {
+                (Some(kept), Some(changed)) => {
+                    SiteView::reusing(name, config, docs, graph, kept, changed)
+                }
+                _ => SiteView::new_for(
+                    name,
+                    config,
+                    docs,
+                    graph,
+                    (!aggregates).then_some(only).flatten(),
+                ),
+            }
         })
         .collect();
     let viewed = started.elapsed();
@@ -145,7 +173,13 @@ pub fn render_sites(
             (started.elapsed() - viewed).as_millis()
         );
     }
-    Ok(())
+    Ok(aggregates.then(|| {
+        names
+            .iter()
+            .cloned()
+            .zip(views.into_iter().map(SiteView::into_docs))
+            .collect()
+    }))
 }
 
 /// The linked files of the documents a site shows, each once.

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use bytes::Bytes;
 
 use super::store::Keep;
-use crate::build::render_sites;
+use crate::build::{KeptViews, render_sites};
 use crate::load;
 use crate::model::{Document, RelKind};
 use crate::project::{Failure, Project};
@@ -67,6 +67,9 @@ struct Last {
     /// The diagnostics of loading and linking, before the alignment rules ran: a fields
     /// edit keeps these and runs the rules again.
     linked: Vec<crate::diag::Diagnostic>,
+    /// Every site's document views, when the last render made them all: a fields edit
+    /// makes only those of the documents it marks again.
+    views: Option<KeptViews>,
     today: jiff::civil::Date,
     warnings: Vec<String>,
     /// Document index by source path.
@@ -296,7 +299,7 @@ impl Rebuilder {
             marked[*i] = true;
         }
         let names: Vec<String> = project.config.sites.keys().cloned().collect();
-        let sites = render(
+        let (sites, _) = render(
             &last.project,
             theme,
             renderer,
@@ -304,6 +307,7 @@ impl Rebuilder {
             today,
             Some(&marked),
             false,
+            None,
         )?;
         Ok(Some(Built {
             sites,
@@ -395,7 +399,19 @@ impl Rebuilder {
         }
         mark_dependents(project, &mut marked, seeds);
         let names: Vec<String> = project.config.sites.keys().cloned().collect();
-        let sites = render(project, theme, renderer, &names, today, Some(&marked), true)?;
+        // The document views of every unmarked document are still right: only marked
+        // documents' fields, relations and why chains can have changed.
+        let (sites, views) = render(
+            project,
+            theme,
+            renderer,
+            &names,
+            today,
+            Some(&marked),
+            true,
+            last.views.take(),
+        )?;
+        last.views = views;
         last.warnings = project.warnings().map(|d| d.headline()).collect();
         Ok(Some(Built {
             keep: Some(Keep::Paths(kept_pages(project, &names, &marked))),
@@ -445,7 +461,9 @@ impl Rebuilder {
             Scope::Pages(marked) => (Some(marked.as_slice()), true),
             Scope::Prose(marked) => (Some(marked.as_slice()), false),
         };
-        let sites = render(&project, theme, renderer, &names, today, only, aggregates)?;
+        let (sites, views) = render(
+            &project, theme, renderer, &names, today, only, aggregates, None,
+        )?;
         let warnings: Vec<String> = project.warnings().map(|d| d.headline()).collect();
         let (keep, how) = match scope {
             Scope::Full => (None, "full"),
@@ -473,6 +491,7 @@ impl Rebuilder {
             shape,
             project,
             linked,
+            views,
             today,
             warnings,
             sources,
@@ -507,7 +526,9 @@ fn titles(project: &Project) -> BTreeMap<String, String> {
 
 type Sites = BTreeMap<String, HashMap<String, Bytes>>;
 
-/// Renders the selected pages of every site into memory.
+/// Renders the selected pages of every site into memory; with aggregates, also hands back
+/// every site's document views (taking those of unmarked documents from `reuse`).
+#[allow(clippy::too_many_arguments)]
 fn render(
     project: &Project,
     theme: &Theme,
@@ -516,20 +537,23 @@ fn render(
     today: jiff::civil::Date,
     only: Option<&[bool]>,
     aggregates: bool,
-) -> Result<Sites, Failure> {
+    reuse: Option<KeptViews>,
+) -> Result<(Sites, Option<KeptViews>), Failure> {
     let collected: Mutex<Sites> = Mutex::default();
     // Only a full pass sees every page, so only a full pass may drop memo entries.
     let full = only.is_none();
     if full {
         renderer.begin_pass();
     }
-    render_sites(
+    let reuse = reuse.zip(only);
+    let views = render_sites(
         project,
         renderer,
         theme,
         names,
         today,
         crate::build::Selection { only, aggregates },
+        reuse,
         &|site, path, bytes| {
             let mut sites = collected.lock().unwrap_or_else(|e| e.into_inner());
             sites
@@ -542,7 +566,8 @@ fn render(
     if full {
         renderer.end_pass();
     }
-    Ok(collected.into_inner().unwrap_or_else(|e| e.into_inner()))
+    let sites = collected.into_inner().unwrap_or_else(|e| e.into_inner());
+    Ok((sites, views))
 }
 
 /// Where each link of `old` sits in `new`, for documents whose links are the same in the
