@@ -1,7 +1,7 @@
 //! What `serve` serves: every site's files in memory, the errors of the last rebuild, and
 //! the channel that tells open pages to reload.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::RwLock;
 use std::time::SystemTime;
 
@@ -112,6 +112,25 @@ impl Store {
                     }
                 }
             }
+        } else if let Some(Keep::Paths(kept)) = keep {
+            // In place: most pages are kept, and copying them into a new map took longer
+            // than the rebuild's rendering of the pages that changed.
+            for (site, files) in built {
+                let entries = sites.entry(site.clone()).or_default();
+                let kept: HashSet<&str> = kept
+                    .get(&site)
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect();
+                entries.retain(|path, _| files.contains_key(path) || kept.contains(path.as_str()));
+                for (path, bytes) in files {
+                    if entries.get(&path).is_none_or(|e| e.bytes != bytes) {
+                        let entry = fresh(&site, &path, bytes);
+                        entries.insert(path, entry);
+                    }
+                }
+            }
         } else {
             let mut next = BTreeMap::new();
             for (site, files) in built {
@@ -124,20 +143,7 @@ impl Store {
                     };
                     entries.insert(path, entry);
                 }
-                if let (Some(old), Some(Keep::Paths(kept))) = (old, keep) {
-                    for path in kept.get(&site).into_iter().flatten() {
-                        if let (false, Some(entry)) = (entries.contains_key(path), old.get(path)) {
-                            entries.insert(path.clone(), entry.clone());
-                        }
-                    }
-                }
                 next.insert(site, entries);
-            }
-            if keep.is_some() {
-                // Sites where an incremental rebuild emitted nothing keep what they had.
-                for (name, entries) in std::mem::take(&mut *sites) {
-                    next.entry(name).or_insert(entries);
-                }
             }
             *sites = next;
         }
@@ -158,5 +164,45 @@ impl Store {
             errors,
             changed: Vec::new(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> BTreeMap<String, HashMap<String, Bytes>> {
+        let files = files
+            .iter()
+            .map(|(p, b)| (p.to_string(), Bytes::from(b.to_string())))
+            .collect();
+        BTreeMap::from([("team".to_string(), files)])
+    }
+
+    fn paths(store: &Store) -> Vec<String> {
+        let sites = store.sites.read().unwrap();
+        let mut paths: Vec<String> = sites["team"].keys().cloned().collect();
+        paths.sort();
+        paths
+    }
+
+    #[test]
+    fn kept_paths_stay_and_what_was_neither_kept_nor_built_goes() {
+        let store = Store::default();
+        let first = site(&[("a.html", "A"), ("b.html", "B"), ("lists/x.html", "X")]);
+        store.publish(first, BTreeMap::new(), None);
+        let etag = store.get("team", "a.html").unwrap().etag;
+        let keep = Keep::Paths(HashMap::from([(
+            "team".to_string(),
+            vec!["a.html".to_string()],
+        )]));
+        let changed = store.publish(
+            site(&[("lists/y.html", "Y"), ("b.html", "B")]),
+            BTreeMap::new(),
+            Some(&keep),
+        );
+        assert_eq!(paths(&store), ["a.html", "b.html", "lists/y.html"]);
+        assert_eq!(changed, ["/team/lists/y.html"], "b.html kept its bytes");
+        assert_eq!(store.get("team", "a.html").unwrap().etag, etag);
     }
 }
