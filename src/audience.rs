@@ -122,6 +122,9 @@ pub struct DocView {
     pub extra: Option<serde_json::Map<String, serde_json::Value>>,
     pub relations: Vec<RelGroup>,
     pub why: Vec<Vec<LinkView>>,
+    /// A hash of [`DocView::item`], made on first use (see [`hashing_items`]).
+    #[serde(skip)]
+    pub item_digest: std::sync::OnceLock<blake3::Hash>,
 }
 
 /// The few fields lists show of a document; list pages carry thousands of these, so they
@@ -175,8 +178,54 @@ impl DocView {
     }
 }
 
+impl DocView {
+    /// A hash of the fields lists show, made once per view: a view is never changed
+    /// after it is made.
+    pub fn item_hash(&self) -> blake3::Hash {
+        *self
+            .item_digest
+            .get_or_init(|| blake3::hash(&serde_json::to_vec(&self.item()).unwrap_or_default()))
+    }
+}
+
+thread_local! {
+    /// Set while the render memo hashes a template context.
+    static HASHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` (which serialises a template context to hash it) with every item standing
+/// for itself by its [`DocView::item_hash`]: lists and views hold thousands of items, and
+/// serialising each one again on every rebuild was most of the memo's work. The result
+/// is a different serialisation, used for hashing only.
+pub fn hashing_items<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            HASHING.set(self.0);
+        }
+    }
+    let _reset = Reset(HASHING.replace(true));
+    f()
+}
+
+fn hashing() -> bool {
+    HASHING.get()
+}
+
+/// An item as its hash, in [`hashing_items`].
+struct ItemHash(blake3::Hash);
+
+impl Serialize for ItemHash {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0.to_hex().as_str())
+    }
+}
+
 /// Serialises documents as [`Item`]s (for `#[serde(serialize_with)]`).
 pub fn as_items<S: serde::Serializer>(docs: &[&DocView], serializer: S) -> Result<S::Ok, S::Error> {
+    if hashing() {
+        return serializer.collect_seq(docs.iter().map(|d| ItemHash(d.item_hash())));
+    }
     serializer.collect_seq(docs.iter().map(|d| d.item()))
 }
 
@@ -195,6 +244,12 @@ pub fn as_decision_cards<S: serde::Serializer>(
     docs: &[&DocView],
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
+    if hashing() {
+        return serializer.collect_seq(
+            docs.iter()
+                .map(|d| (ItemHash(d.item_hash()), &d.deciders, &d.why)),
+        );
+    }
     serializer.collect_seq(docs.iter().map(|d| DecisionCard {
         item: d.item(),
         deciders: &d.deciders,
@@ -204,6 +259,9 @@ pub fn as_decision_cards<S: serde::Serializer>(
 
 /// Serialises one document as an [`Item`].
 pub fn as_item<S: serde::Serializer>(doc: &&DocView, serializer: S) -> Result<S::Ok, S::Error> {
+    if hashing() {
+        return ItemHash(doc.item_hash()).serialize(serializer);
+    }
     doc.item().serialize(serializer)
 }
 
@@ -503,6 +561,7 @@ impl<'a> SiteView<'a> {
                 })
                 .filter(|chain| !chain.is_empty())
                 .collect(),
+            item_digest: std::sync::OnceLock::new(),
         }
     }
 
@@ -677,6 +736,58 @@ mod tests {
             show_unreleased: false,
             line: 0,
         }
+    }
+
+    /// The document views of one site showing a page titled `title`.
+    fn views_of(title: &str) -> Vec<DocView> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("align.toml"),
+            "title = \"T\"\n\n[sites.team]\ntitle = \"Team\"\naudiences = [\"team\"]\n",
+        )
+        .unwrap();
+        let config = crate::config::load(dir.path()).unwrap();
+        let docs = vec![Document {
+            path_id: "pages/a".into(),
+            title: title.into(),
+            audience: Some(vec!["team".into()]),
+            ..Document::default()
+        }];
+        let (graph, _) = Graph::build(&docs, dir.path());
+        SiteView::new("team", &config, &docs, &graph).into_docs()
+    }
+
+    #[derive(Serialize)]
+    struct ListOf<'a> {
+        #[serde(serialize_with = "as_items")]
+        items: Vec<&'a DocView>,
+        #[serde(serialize_with = "as_item")]
+        first: &'a DocView,
+    }
+
+    fn json(views: &[DocView]) -> String {
+        serde_json::to_string(&ListOf {
+            items: views.iter().collect(),
+            first: &views[0],
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn items_hash_by_their_fields_only_while_a_context_is_hashed() {
+        let alpha = views_of("Alpha");
+        let plain = json(&alpha);
+        assert!(plain.contains("\"title\":\"Alpha\""), "{plain}");
+        let hashed = hashing_items(|| json(&alpha));
+        assert!(!hashed.contains("Alpha"), "{hashed}");
+        assert!(hashed.contains(alpha[0].item_hash().to_hex().as_str()));
+        assert_eq!(
+            json(&alpha),
+            plain,
+            "items serialise whole again afterwards"
+        );
+        assert_eq!(hashing_items(|| json(&views_of("Alpha"))), hashed);
+        assert_ne!(hashing_items(|| json(&views_of("Beta"))), hashed);
     }
 
     #[test]

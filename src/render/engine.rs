@@ -94,7 +94,7 @@ impl Renderer {
         }
         // serde_json writes a few bytes at a time; blake3 is fast on large chunks only.
         let mut writer = std::io::BufWriter::with_capacity(64 * 1024, &mut hasher);
-        serde_json::to_writer(&mut writer, ctx)?;
+        crate::audience::hashing_items(|| serde_json::to_writer(&mut writer, ctx))?;
         writer.flush()?;
         drop(writer);
         let hash = hasher.finalize();
