@@ -176,9 +176,7 @@ impl DocView {
             breaking: self.breaking,
         }
     }
-}
 
-impl DocView {
     /// A hash of the fields lists show, made once per view: a view is never changed
     /// after it is made.
     pub fn item_hash(&self) -> blake3::Hash {

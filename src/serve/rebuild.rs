@@ -45,9 +45,9 @@ struct Edited {
     diags: Vec<crate::diag::Diagnostic>,
 }
 
-/// The prose fast path reads the edited files one by one; a burst larger than this (a
+/// The fast paths read the edited files one by one; a burst larger than this (a
 /// branch switch, a search-and-replace) is left to the full path, which reads in parallel.
-const PROSE_EDIT_LIMIT: usize = 64;
+const FAST_PATH_LIMIT: usize = 64;
 
 pub struct Rebuilder {
     /// What the last good build was made of, to tell what an edit can have changed.
@@ -150,7 +150,7 @@ impl Rebuilder {
             && !changes.theme
             && !changes.rescan
             && !changes.paths.is_empty()
-            && changes.paths.len() <= PROSE_EDIT_LIMIT
+            && changes.paths.len() <= FAST_PATH_LIMIT
         {
             match self.fast_paths(&changes.paths) {
                 Ok(Some(built)) => return Ok(built),
