@@ -125,6 +125,10 @@ pub struct DocView {
     /// A hash of [`DocView::item`], made on first use (see [`hashing_items`]).
     #[serde(skip)]
     pub item_digest: std::sync::OnceLock<blake3::Hash>,
+    /// The document's entry in the site's `graph.json`, kept with the view in `serve`
+    /// so that a rebuild serialises only the entries of views made again.
+    #[serde(skip)]
+    pub graph_entry: std::sync::OnceLock<Box<[u8]>>,
 }
 
 /// The few fields lists show of a document; list pages carry thousands of these, so they
@@ -560,6 +564,7 @@ impl<'a> SiteView<'a> {
                 .filter(|chain| !chain.is_empty())
                 .collect(),
             item_digest: std::sync::OnceLock::new(),
+            graph_entry: std::sync::OnceLock::new(),
         }
     }
 

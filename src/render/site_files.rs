@@ -65,14 +65,6 @@ struct SearchEntry<'a> {
     tags: &'a [String],
 }
 
-#[derive(Serialize)]
-struct GraphExport<'a> {
-    site: &'a str,
-    title: &'a str,
-    documents: Vec<GraphDoc<'a>>,
-    edges: Vec<GraphEdge<'a>>,
-}
-
 /// A document in the graph export: its fields as the site shows them; relations are the
 /// `edges` (docs/graph-json.md documents the shape).
 #[derive(Serialize)]
@@ -162,6 +154,39 @@ struct GraphEdge<'a> {
     relation: &'static str,
 }
 
+/// The graph export: `{"site", "title", "documents", "edges"}` as compact JSON. With
+/// `keep`, each document's entry is kept with its view for later rebuilds.
+fn graph_json(input: &Input<'_>, keep: bool) -> anyhow::Result<Vec<u8>> {
+    let view = input.view;
+    let mut json = Vec::with_capacity(view.docs.len() * 1024);
+    json.extend_from_slice(b"{\"site\":");
+    serde_json::to_writer(&mut json, view.name)?;
+    json.extend_from_slice(b",\"title\":");
+    serde_json::to_writer(&mut json, &view.config.title)?;
+    json.extend_from_slice(b",\"documents\":[");
+    for (n, doc) in view.docs.iter().enumerate() {
+        if n > 0 {
+            json.push(b',');
+        }
+        if keep {
+            let entry = match doc.graph_entry.get() {
+                Some(entry) => entry,
+                None => {
+                    let entry = serde_json::to_vec(&GraphDoc::new(doc))?.into_boxed_slice();
+                    doc.graph_entry.get_or_init(|| entry)
+                }
+            };
+            json.extend_from_slice(entry);
+        } else {
+            serde_json::to_writer(&mut json, &GraphDoc::new(doc))?;
+        }
+    }
+    json.extend_from_slice(b"],\"edges\":");
+    serde_json::to_writer(&mut json, &edges(input))?;
+    json.push(b'}');
+    Ok(json)
+}
+
 /// Sitemap, robots.txt, search index and graph export.
 pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyhow::Result<()> {
     let view = input.view;
@@ -179,13 +204,10 @@ pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyh
         })
         .collect();
     out.file("search-index.json", serde_json::to_vec(&search)?.into())?;
-    let export = GraphExport {
-        site: view.name,
-        title: &view.config.title,
-        documents: view.docs.iter().map(GraphDoc::new).collect(),
-        edges: edges(input),
-    };
-    out.file("graph.json", serde_json::to_vec(&export)?.into())?;
+    out.file(
+        "graph.json",
+        graph_json(input, out.renderer.has_memo())?.into(),
+    )?;
     let sitemap = sitemap(input, facets);
     out.page("sitemap.xml", "sitemap.xml", &sitemap)?;
     let robots = match input.config.base_url() {

@@ -889,6 +889,9 @@ mod tests {
         );
         assert!(team.contains_key("lists/kind/page.html"));
         assert!(team.contains_key("search-index.json"));
+        let graph = std::str::from_utf8(&team["graph.json"]).unwrap();
+        assert!(graph.contains("\"title\":\"Hidden plan, second draft\""));
+        assert!(graph.contains("\"title\":\"Open page\""), "a kept entry");
         assert_matches_fresh(&edited, &fresh(dir.path()));
     }
 
