@@ -770,12 +770,34 @@ mod tests {
         }
     }
 
+    /// An event naming one edited file.
+    fn changed(path: &str) -> Changes {
+        Changes {
+            paths: BTreeSet::from([PathBuf::from(path)]),
+            ..Changes::default()
+        }
+    }
+
+    /// A rebuilder of `dir` after its first build, and that build.
+    fn started(dir: &Path) -> (Rebuilder, Built) {
+        let mut rebuilder = Rebuilder::new(dir, Some("2026-11-24".to_string()));
+        let first = rebuilder.rebuild(full()).unwrap();
+        (rebuilder, first)
+    }
+
+    /// Renders every site from scratch, as a clean start of `serve` would.
+    fn fresh(dir: &Path) -> Built {
+        started(dir).1
+    }
+
+    fn edit(rebuilder: &mut Rebuilder, path: &str) -> Built {
+        rebuilder.rebuild(changed(path)).unwrap()
+    }
+
     #[test]
     fn a_prose_edit_renders_one_page_and_moves_its_warnings() {
         let dir = project("");
-        let today = Some("2026-11-24".to_string());
-        let mut rebuilder = Rebuilder::new(dir.path(), today.clone());
-        let first = rebuilder.rebuild(full()).unwrap();
+        let (mut rebuilder, first) = started(dir.path());
         assert!(
             first.warnings[0].contains("open.md:8:"),
             "{:?}",
@@ -787,12 +809,7 @@ mod tests {
             public("Two more\nlines of prose.\n"),
         )
         .unwrap();
-        let edited = rebuilder
-            .rebuild(Changes {
-                paths: BTreeSet::from([PathBuf::from("content/pages/open.md")]),
-                ..Changes::default()
-            })
-            .unwrap();
+        let edited = edit(&mut rebuilder, "content/pages/open.md");
         assert!(
             matches!(edited.keep, Some(Keep::Everything)),
             "the fast path ran"
@@ -804,7 +821,7 @@ mod tests {
             "only the edited page, on both sites: {pages:?}"
         );
 
-        let fresh = Rebuilder::new(dir.path(), today).rebuild(full()).unwrap();
+        let fresh = fresh(dir.path());
         assert_eq!(edited.warnings, fresh.warnings);
         assert!(
             edited.warnings[0].contains("open.md:10:"),
@@ -821,38 +838,16 @@ mod tests {
     #[test]
     fn an_edit_beyond_prose_takes_the_full_path() {
         let dir = project("");
-        let mut rebuilder = Rebuilder::new(dir.path(), Some("2026-11-24".to_string()));
-        rebuilder.rebuild(full()).unwrap();
+        let (mut rebuilder, _) = started(dir.path());
         // The link moves into a team-only block: who may see the edge changes.
         let text = public("").replace(
             "See [[P-2]] for the plan.\n",
             "<!-- audience: team -->\nSee [[P-2]] for the plan.\n<!-- /audience -->\n",
         );
         std::fs::write(dir.path().join("content/pages/open.md"), text).unwrap();
-        let edited = rebuilder
-            .rebuild(Changes {
-                paths: BTreeSet::from([PathBuf::from("content/pages/open.md")]),
-                ..Changes::default()
-            })
-            .unwrap();
+        let edited = edit(&mut rebuilder, "content/pages/open.md");
         assert!(!matches!(edited.keep, Some(Keep::Everything)));
         assert!(edited.warnings.is_empty(), "{:?}", edited.warnings);
-    }
-
-    /// Renders every site from scratch, as a clean start of `serve` would.
-    fn fresh(dir: &Path) -> Built {
-        Rebuilder::new(dir, Some("2026-11-24".to_string()))
-            .rebuild(full())
-            .unwrap()
-    }
-
-    fn edit(rebuilder: &mut Rebuilder, path: &str) -> Built {
-        rebuilder
-            .rebuild(Changes {
-                paths: BTreeSet::from([PathBuf::from(path)]),
-                ..Changes::default()
-            })
-            .unwrap()
     }
 
     /// Every file a rebuild rendered has the bytes of a fresh build, and every file of the
@@ -875,8 +870,7 @@ mod tests {
     #[test]
     fn a_fields_edit_renders_the_document_its_neighbours_and_the_aggregates() {
         let dir = project("");
-        let mut rebuilder = Rebuilder::new(dir.path(), Some("2026-11-24".to_string()));
-        rebuilder.rebuild(full()).unwrap();
+        let (mut rebuilder, _) = started(dir.path());
         let retitled = HIDDEN.replace("Hidden plan", "Hidden plan, second draft");
         std::fs::write(dir.path().join("content/pages/hidden.md"), retitled).unwrap();
         let edited = edit(&mut rebuilder, "content/pages/hidden.md");
@@ -914,8 +908,7 @@ mod tests {
             decision("proposed"),
         )
         .unwrap();
-        let mut rebuilder = Rebuilder::new(dir.path(), Some("2026-11-24".to_string()));
-        rebuilder.rebuild(full()).unwrap();
+        let (mut rebuilder, _) = started(dir.path());
         // Accepting D-1 supersedes D-0: another document's status changes with it.
         std::fs::write(
             dir.path().join("content/decisions/d1.md"),
@@ -944,15 +937,11 @@ mod tests {
         let dir = project("");
         let config = format!("{CONFIG}\n[check.rules]\nstale = \"error\"\n");
         std::fs::write(dir.path().join("align.toml"), config).unwrap();
-        let mut rebuilder = Rebuilder::new(dir.path(), Some("2026-11-24".to_string()));
-        rebuilder.rebuild(full()).unwrap();
+        let (mut rebuilder, _) = started(dir.path());
         let stale = HIDDEN.replace("id = \"P-2\"\n", "id = \"P-2\"\nupdated = 2020-01-01\n");
         std::fs::write(dir.path().join("content/pages/hidden.md"), stale).unwrap();
         let errors = rebuilder
-            .rebuild(Changes {
-                paths: BTreeSet::from([PathBuf::from("content/pages/hidden.md")]),
-                ..Changes::default()
-            })
+            .rebuild(changed("content/pages/hidden.md"))
             .err()
             .expect("the stale page is an error");
         assert!(errors.iter().any(|e| e.contains("hidden.md")), "{errors:?}");
@@ -965,8 +954,7 @@ mod tests {
     #[test]
     fn an_edit_that_adds_a_link_is_not_a_fields_edit() {
         let dir = project("");
-        let mut rebuilder = Rebuilder::new(dir.path(), Some("2026-11-24".to_string()));
-        rebuilder.rebuild(full()).unwrap();
+        let (mut rebuilder, _) = started(dir.path());
         // A new title and a new link: the graph gains an edge.
         let related = HIDDEN
             .replace("Hidden plan", "Hidden plan, linked")
@@ -984,9 +972,7 @@ mod tests {
             format!("+++\ntitle = \"Notes\"\n+++\n{lead}[the diagram](missing.png) here.\n")
         };
         std::fs::write(dir.path().join("content/pages/notes.md"), page("See ")).unwrap();
-        let today = Some("2026-11-24".to_string());
-        let mut rebuilder = Rebuilder::new(dir.path(), today.clone());
-        let first = rebuilder.rebuild(full()).unwrap();
+        let (mut rebuilder, first) = started(dir.path());
         assert!(
             first.warnings.iter().any(|w| w.contains("notes.md:4:5:")),
             "{:?}",
@@ -997,17 +983,12 @@ mod tests {
             page("Please see "),
         )
         .unwrap();
-        let edited = rebuilder
-            .rebuild(Changes {
-                paths: BTreeSet::from([PathBuf::from("content/pages/notes.md")]),
-                ..Changes::default()
-            })
-            .unwrap();
+        let edited = edit(&mut rebuilder, "content/pages/notes.md");
         assert!(
             matches!(edited.keep, Some(Keep::Everything)),
             "the fast path ran"
         );
-        let fresh = Rebuilder::new(dir.path(), today).rebuild(full()).unwrap();
+        let fresh = fresh(dir.path());
         assert_eq!(edited.warnings, fresh.warnings);
         assert!(
             edited.warnings.iter().any(|w| w.contains("notes.md:4:12:")),
