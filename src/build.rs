@@ -129,13 +129,11 @@ pub fn render_sites(
                 (Some(kept), Some(changed)) => {
                     SiteView::reusing(name, config, docs, graph, kept, changed)
                 }
-                _ => SiteView::new_for(
-                    name,
-                    config,
-                    docs,
-                    graph,
-                    (!aggregates).then_some(only).flatten(),
-                ),
+                // Without aggregates only the marked documents' pages are rendered.
+                _ => {
+                    let only = if aggregates { None } else { only };
+                    SiteView::new_for(name, config, docs, graph, only)
+                }
             }
         })
         .collect();

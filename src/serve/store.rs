@@ -101,51 +101,34 @@ impl Store {
                 modified: now,
             }
         };
-        if let Some(Keep::Everything) = keep {
-            // Only a few pages changed: update them where they are.
-            for (site, files) in built {
-                let entries = sites.entry(site.clone()).or_default();
-                for (path, bytes) in files {
-                    if entries.get(&path).is_none_or(|e| e.bytes != bytes) {
-                        let entry = fresh(&site, &path, bytes);
-                        entries.insert(path, entry);
-                    }
+        // Updated in place: most pages are usually unchanged or kept, and copying them
+        // into new maps took longer than rendering the pages that changed, while readers
+        // waited on the lock.
+        if keep.is_none() {
+            sites.retain(|name, _| built.contains_key(name));
+        }
+        for (site, files) in built {
+            let entries = sites.entry(site.clone()).or_default();
+            match keep {
+                Some(Keep::Everything) => {}
+                Some(Keep::Paths(kept)) => {
+                    let kept: HashSet<&str> = kept
+                        .get(&site)
+                        .into_iter()
+                        .flatten()
+                        .map(String::as_str)
+                        .collect();
+                    entries
+                        .retain(|path, _| files.contains_key(path) || kept.contains(path.as_str()));
                 }
+                None => entries.retain(|path, _| files.contains_key(path)),
             }
-        } else if let Some(Keep::Paths(kept)) = keep {
-            // In place: most pages are kept, and copying them into a new map took longer
-            // than the rebuild's rendering of the pages that changed.
-            for (site, files) in built {
-                let entries = sites.entry(site.clone()).or_default();
-                let kept: HashSet<&str> = kept
-                    .get(&site)
-                    .into_iter()
-                    .flatten()
-                    .map(String::as_str)
-                    .collect();
-                entries.retain(|path, _| files.contains_key(path) || kept.contains(path.as_str()));
-                for (path, bytes) in files {
-                    if entries.get(&path).is_none_or(|e| e.bytes != bytes) {
-                        let entry = fresh(&site, &path, bytes);
-                        entries.insert(path, entry);
-                    }
-                }
-            }
-        } else {
-            let mut next = BTreeMap::new();
-            for (site, files) in built {
-                let old = sites.get(&site);
-                let mut entries = HashMap::with_capacity(files.len());
-                for (path, bytes) in files {
-                    let entry = match old.and_then(|o| o.get(&path)).filter(|e| e.bytes == bytes) {
-                        Some(entry) => entry.clone(),
-                        None => fresh(&site, &path, bytes),
-                    };
+            for (path, bytes) in files {
+                if entries.get(&path).is_none_or(|e| e.bytes != bytes) {
+                    let entry = fresh(&site, &path, bytes);
                     entries.insert(path, entry);
                 }
-                next.insert(site, entries);
             }
-            *sites = next;
         }
         *self.titles.write().unwrap_or_else(|e| e.into_inner()) = titles;
         *self.errors.write().unwrap_or_else(|e| e.into_inner()) = Vec::new();
@@ -204,5 +187,26 @@ mod tests {
         assert_eq!(paths(&store), ["a.html", "b.html", "lists/y.html"]);
         assert_eq!(changed, ["/team/lists/y.html"], "b.html kept its bytes");
         assert_eq!(store.get("team", "a.html").unwrap().etag, etag);
+    }
+
+    #[test]
+    fn a_full_build_replaces_every_site_and_keeps_validators_of_unchanged_files() {
+        let store = Store::default();
+        let mut first = site(&[("a.html", "A"), ("b.html", "B")]);
+        first.insert("exec".to_string(), HashMap::new());
+        store.publish(first, BTreeMap::new(), None);
+        let etag = store.get("team", "a.html").unwrap().etag;
+        let changed = store.publish(
+            site(&[("a.html", "A"), ("c.html", "C")]),
+            BTreeMap::new(),
+            None,
+        );
+        assert_eq!(paths(&store), ["a.html", "c.html"]);
+        assert_eq!(changed, ["/team/c.html"]);
+        assert_eq!(store.get("team", "a.html").unwrap().etag, etag);
+        assert!(
+            !store.has_site("exec"),
+            "a site the build no longer has is gone"
+        );
     }
 }
