@@ -125,6 +125,14 @@ pub struct DocView {
     /// A hash of [`DocView::item`], made on first use (see [`hashing_items`]).
     #[serde(skip)]
     pub item_digest: std::sync::OnceLock<blake3::Hash>,
+    /// Whether template values made of this view are kept with it (see
+    /// [`DocView::item_value`]): in `serve`, where views outlive a rebuild.
+    #[serde(skip)]
+    pub keeps_values: bool,
+    #[serde(skip)]
+    item_value: std::sync::OnceLock<tera::Value>,
+    #[serde(skip)]
+    value: std::sync::OnceLock<tera::Value>,
     /// The document's entry in the site's `graph.json`, kept with the view in `serve`
     /// so that a rebuild serialises only the entries of views made again.
     #[serde(skip)]
@@ -188,6 +196,16 @@ impl DocView {
             .item_digest
             .get_or_init(|| blake3::hash(&serde_json::to_vec(&self.item()).unwrap_or_default()))
     }
+
+    /// [`DocView::item`] as a template value, made once per view. A rebuild in `serve`
+    /// renders the lists and views that show thousands of documents again, most of them
+    /// unchanged: the template engine takes a made value as it is (a reference count, not
+    /// a copy), where making it again was most of the time those pages took. Serialised
+    /// anywhere else, it writes the same fields as the item.
+    fn item_value(&self) -> &tera::Value {
+        self.item_value
+            .get_or_init(|| tera::Value::from_serializable(&self.item()))
+    }
 }
 
 thread_local! {
@@ -228,7 +246,35 @@ pub fn as_items<S: serde::Serializer>(docs: &[&DocView], serializer: S) -> Resul
     if hashing() {
         return serializer.collect_seq(docs.iter().map(|d| ItemHash(d.item_hash())));
     }
-    serializer.collect_seq(docs.iter().map(|d| d.item()))
+    serializer.collect_seq(docs.iter().map(|d| TemplateItem(d)))
+}
+
+/// An item for a template context: its kept value when the view keeps values.
+struct TemplateItem<'a>(&'a DocView);
+
+impl Serialize for TemplateItem<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.keeps_values {
+            true => self.0.item_value().serialize(serializer),
+            false => self.0.item().serialize(serializer),
+        }
+    }
+}
+
+/// A whole document for a template context: its kept value when the view keeps values.
+struct TemplateDoc<'a>(&'a DocView);
+
+impl Serialize for TemplateDoc<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.keeps_values && !hashing() {
+            true => self
+                .0
+                .value
+                .get_or_init(|| tera::Value::from_serializable(self.0))
+                .serialize(serializer),
+            false => self.0.serialize(serializer),
+        }
+    }
 }
 
 /// An [`Item`] with what a decision's card adds: who decided, and what it serves.
@@ -259,12 +305,17 @@ pub fn as_decision_cards<S: serde::Serializer>(
     }))
 }
 
+/// Serialises whole documents (for `#[serde(serialize_with)]`).
+pub fn as_docs<S: serde::Serializer>(docs: &[&DocView], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(docs.iter().map(|d| TemplateDoc(d)))
+}
+
 /// Serialises one document as an [`Item`].
 pub fn as_item<S: serde::Serializer>(doc: &&DocView, serializer: S) -> Result<S::Ok, S::Error> {
     if hashing() {
         return ItemHash(doc.item_hash()).serialize(serializer);
     }
-    doc.item().serialize(serializer)
+    TemplateItem(doc).serialize(serializer)
 }
 
 /// Whether a site may show a document: its audience list (or the default one, except on
@@ -360,6 +411,14 @@ impl<'a> SiteView<'a> {
         changed: &[bool],
     ) -> Self {
         SiteView::make(name, config, docs, graph, None, Some((earlier, changed)))
+    }
+
+    /// Lets every document view keep the template values made of it, for a view that
+    /// outlives the render (see [`DocView::item_value`]).
+    pub fn keep_values(&mut self) {
+        for doc in &mut self.docs {
+            doc.keeps_values = true;
+        }
     }
 
     /// The document views, to keep for [`SiteView::reusing`].
@@ -564,6 +623,9 @@ impl<'a> SiteView<'a> {
                 .filter(|chain| !chain.is_empty())
                 .collect(),
             item_digest: std::sync::OnceLock::new(),
+            keeps_values: false,
+            item_value: std::sync::OnceLock::new(),
+            value: std::sync::OnceLock::new(),
             graph_entry: std::sync::OnceLock::new(),
         }
     }
@@ -766,14 +828,48 @@ mod tests {
         items: Vec<&'a DocView>,
         #[serde(serialize_with = "as_item")]
         first: &'a DocView,
+        #[serde(serialize_with = "as_docs")]
+        whole: Vec<&'a DocView>,
+    }
+
+    fn list_of(views: &[DocView]) -> ListOf<'_> {
+        ListOf {
+            items: views.iter().collect(),
+            first: &views[0],
+            whole: views.iter().collect(),
+        }
     }
 
     fn json(views: &[DocView]) -> String {
-        serde_json::to_string(&ListOf {
-            items: views.iter().collect(),
-            first: &views[0],
-        })
-        .unwrap()
+        serde_json::to_string(&list_of(views)).unwrap()
+    }
+
+    #[test]
+    fn kept_template_values_are_the_items_and_documents_they_stand_for() {
+        let made = views_of("Alpha");
+        let mut kept = views_of("Alpha");
+        kept.iter_mut().for_each(|d| d.keeps_values = true);
+        let template =
+            |views: &[DocView]| tera::Value::from_serializable(&list_of(views)).to_string();
+        let expected = template(&made);
+        assert!(expected.contains("Alpha"), "{expected}");
+        assert_eq!(template(&kept), expected, "the values are made");
+        assert!(kept[0].item_value.get().is_some() && kept[0].value.get().is_some());
+        assert!(
+            made[0].item_value.get().is_none(),
+            "a view that keeps nothing"
+        );
+        assert_eq!(template(&kept), expected, "the kept values are taken");
+        assert_eq!(
+            json(&kept),
+            json(&made),
+            "and written as the fields elsewhere"
+        );
+        assert_eq!(
+            hashing_items(|| json(&kept)),
+            hashing_items(|| json(&made)),
+            "and hashed by the fields"
+        );
     }
 
     #[test]
@@ -782,7 +878,13 @@ mod tests {
         let plain = json(&alpha);
         assert!(plain.contains("\"title\":\"Alpha\""), "{plain}");
         let hashed = hashing_items(|| json(&alpha));
-        assert!(!hashed.contains("Alpha"), "{hashed}");
+        let parsed: serde_json::Value = serde_json::from_str(&hashed).unwrap();
+        let items = format!("{} {}", parsed["items"], parsed["first"]);
+        assert!(!items.contains("Alpha"), "{items}");
+        assert!(
+            parsed["whole"].to_string().contains("Alpha"),
+            "whole documents are hashed whole"
+        );
         assert!(hashed.contains(alpha[0].item_hash().to_hex().as_str()));
         assert_eq!(
             json(&alpha),

@@ -117,7 +117,7 @@ pub fn render_sites(
         Some((views, changed)) if aggregates => (views, Some(changed)),
         _ => (Vec::new(), None),
     };
-    let views: Vec<SiteView<'_>> = names
+    let mut views: Vec<SiteView<'_>> = names
         .iter()
         .map(|name| {
             let (config, docs, graph) = (&project.config, &project.docs, &project.graph);
@@ -137,6 +137,9 @@ pub fn render_sites(
             }
         })
         .collect();
+    if renderer.has_memo() {
+        views.iter_mut().for_each(SiteView::keep_values);
+    }
     let viewed = started.elapsed();
     let inputs: Vec<render::Input<'_>> = views
         .iter()

@@ -20,6 +20,7 @@ pub use timeline::Timeline;
 #[derive(Serialize)]
 pub struct Pillar<'a> {
     pub strategy: Option<&'a DocView>,
+    #[serde(serialize_with = "crate::audience::as_docs")]
     pub objectives: Vec<&'a DocView>,
 }
 
@@ -63,6 +64,7 @@ pub struct RoadmapCtx<'a> {
     #[serde(serialize_with = "crate::audience::as_items")]
     pub shipped: Vec<&'a DocView>,
     pub timeline: Option<Timeline>,
+    #[serde(serialize_with = "crate::audience::as_docs")]
     pub decisions: Vec<&'a DocView>,
     pub risks: Vec<Risk<'a>>,
     pub more_risks: usize,
