@@ -79,8 +79,11 @@ def free_port():
 
 
 def serve_edits(project, edits=15, front_edits=5):
-    """Median server rebuild time and median edit-to-event latency for one-document prose
-    edits, and the median rebuild time for an edit to a document's title (frontmatter)."""
+    """For one-document prose edits: the median server rebuild time and the median time
+    from writing the file to receiving the reload event. For edits to a document's title
+    (frontmatter): the median time until the server published the edited document's pages,
+    from writing the file to receiving the event that reloads its page, and until every
+    list, view and site file was rebuilt."""
     port = free_port()
     proc = subprocess.Popen([ALIGN, "serve", project, "--port", str(port), "--today", TODAY],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -92,34 +95,51 @@ def serve_edits(project, edits=15, front_edits=5):
         events.recv(4096)
         target = sorted(os.listdir(os.path.join(project, "content/initiatives")))[0]
         path = os.path.join(project, "content/initiatives", target)
+        page = f"/initiatives/{target[:-3]}.html".encode()
         original = open(path, encoding="utf-8").read()
         rebuilds, latencies = [], []
+        buf = b""
         try:
             for i in range(edits):
                 with open(path, "w", encoding="utf-8") as f:
                     f.write(original + f"\nEdit number {i}.\n")
                 written = time.perf_counter()
-                buf = b""
-                while b"event: update" not in buf:
-                    buf += events.recv(65536)
+                buf = next_update(events, buf, page)
                 latencies.append((time.perf_counter() - written) * 1000)
                 line = wait_for(proc, "rebuilt in")
                 rebuilds.append(int(re.search(r"rebuilt in (\d+) ms", line).group(1)))
                 time.sleep(0.1)
-            fronts = []
+            pages, reloads, fronts = [], [], []
             for i in range(front_edits):
                 with open(path, "w", encoding="utf-8") as f:
                     f.write(re.sub(r'^title = "', f'title = "Retitled {i} ', original, count=1, flags=re.M))
+                written = time.perf_counter()
+                buf = next_update(events, buf, page)
+                reloads.append((time.perf_counter() - written) * 1000)
+                early = wait_for(proc, "pages in")
+                pages.append(int(re.search(r"pages in (\d+) ms", early).group(1)))
                 line = wait_for(proc, "rebuilt in")
                 fronts.append(int(re.search(r"rebuilt in (\d+) ms", line).group(1)))
-                time.sleep(0.1)
+                time.sleep(0.3)
         finally:
             with open(path, "w", encoding="utf-8") as f:
                 f.write(original)
-        return statistics.median(rebuilds), statistics.median(latencies), statistics.median(fronts)
+        median = statistics.median
+        return {"rebuild": median(rebuilds), "latency": median(latencies), "front_pages": median(pages),
+                "front_reload": median(reloads), "front": median(fronts)}
     finally:
         proc.terminate()
         proc.wait()
+
+
+def next_update(events, buf, needle):
+    """Reads Server-Sent Events until an update that names `needle`; returns the rest."""
+    while True:
+        while b"\n\n" in buf:
+            event, buf = buf.split(b"\n\n", 1)
+            if b"event: update" in event and needle in event:
+                return buf
+        buf += events.recv(65536)
 
 
 def connect(port, timeout=30):
@@ -173,7 +193,7 @@ def main():
             site = hugo_site(plain, args.work, n)
             row["hugo"], _ = timed([hugo, "--quiet", "-s", site, "-d", out], out, args.runs)
         if not args.no_serve and n <= 10000:
-            row["rebuild"], row["latency"], row["front"] = serve_edits(project)
+            row.update(serve_edits(project))
         rows.append(row)
         print(row, file=sys.stderr)
     print_table(rows, hugo)
@@ -185,14 +205,14 @@ def fmt(v, unit="s"):
 
 def print_table(rows, hugo):
     print(f"machine: {os.cpu_count()} cores; output on {os.environ.get('BENCH_OUT_FS', 'tmpfs')}; median of runs\n")
-    print("| N | 3 sites | RSS | 1 site | RSS | check | prose edit rebuild | save→reload | title edit rebuild | plain: align | bare | align/bare | hugo | hugo/align |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| N | 3 sites | RSS | 1 site | RSS | check | prose edit rebuild | save→reload | title edit: its pages | save→reload | everything | plain: align | bare | align/bare | hugo | hugo/align |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         ratio = r["plain"] / r["bare"]
         h = r.get("hugo")
         hugo_ratio = "–" if h is None else f"{h / r['plain']:.1f}×"
         print(f"| {r['n']:,} | {fmt(r['three'])} | {fmt(r['three_rss'], 'MB')} | {fmt(r['one'])} | {fmt(r['one_rss'], 'MB')} | {fmt(r['check'])} "
-              f"| {fmt(r.get('rebuild'), 'ms')} | {fmt(r.get('latency'), 'ms')} | {fmt(r.get('front'), 'ms')} | {fmt(r['plain'])} | {fmt(r['bare'])} | {ratio:.1f}× "
+              f"| {fmt(r.get('rebuild'), 'ms')} | {fmt(r.get('latency'), 'ms')} | {fmt(r.get('front_pages'), 'ms')} | {fmt(r.get('front_reload'), 'ms')} | {fmt(r.get('front'), 'ms')} | {fmt(r['plain'])} | {fmt(r['bare'])} | {ratio:.1f}× "
               f"| {fmt(h)} | {hugo_ratio} |")
 
 

@@ -16,7 +16,7 @@ use anyhow::Context as _;
 
 use crate::project::Failure;
 pub use http::{Route, content_type, route};
-use rebuild::{Changes, Rebuilder};
+use rebuild::{Built, Changes, Rebuilder};
 use store::Store;
 
 pub struct ServeOptions {
@@ -116,22 +116,26 @@ fn watch_loop(
     while let Some(changes) = watcher.next() {
         let started = Instant::now();
         let first_event = changes.first_event.unwrap_or(started);
-        match rebuilder.rebuild(changes) {
+        let publish = |built: Built, done: &str| {
+            let changed = store.publish(built.sites, built.titles, built.keep.as_ref());
+            if !quiet {
+                eprintln!(
+                    "{done} in {} ms ({} ms after the first file event): {} file(s) changed ({})",
+                    started.elapsed().as_millis(),
+                    first_event.elapsed().as_millis(),
+                    changed.len(),
+                    built.how
+                );
+            }
+        };
+        let mut early = |built: Built| publish(built, "pages");
+        match rebuilder.rebuild_early(changes, Some(&mut early)) {
             Ok(built) => {
                 if built.warnings != last_warnings {
                     print_warnings(&new_lines(&last_warnings, &built.warnings), quiet);
                 }
                 last_warnings = built.warnings.clone();
-                let changed = store.publish(built.sites, built.titles, built.keep.as_ref());
-                if !quiet {
-                    eprintln!(
-                        "rebuilt in {} ms ({} ms after the first file event): {} file(s) changed ({})",
-                        started.elapsed().as_millis(),
-                        first_event.elapsed().as_millis(),
-                        changed.len(),
-                        built.how
-                    );
-                }
+                publish(built, "rebuilt");
             }
             Err(errors) => {
                 eprintln!(

@@ -146,13 +146,25 @@ impl Rebuilder {
 
     /// Rebuilds every site; on failure returns every error as printable lines.
     pub fn rebuild(&mut self, changes: Changes) -> Result<Built, Vec<String>> {
+        self.rebuild_early(changes, None)
+    }
+
+    /// Like [`Rebuilder::rebuild`], but a fields edit first hands the pages of the
+    /// documents it changed to `early` (with [`Keep::Everything`]), before it renders the
+    /// lists, views and site files that show them: the page being edited reloads as soon
+    /// as it is ready, the rest when everything is. Any other rebuild comes whole.
+    pub fn rebuild_early(
+        &mut self,
+        changes: Changes,
+        early: Option<&mut dyn FnMut(Built)>,
+    ) -> Result<Built, Vec<String>> {
         if !changes.config
             && !changes.theme
             && !changes.rescan
             && !changes.paths.is_empty()
             && changes.paths.len() <= FAST_PATH_LIMIT
         {
-            match self.fast_paths(&changes.paths) {
+            match self.fast_paths(&changes.paths, early) {
                 Ok(Some(built)) => return Ok(built),
                 Ok(None) => {}
                 Err(failure) => return Err(failure_lines(failure)),
@@ -176,7 +188,11 @@ impl Rebuilder {
 
     /// Reads the edited files again and tries the prose path, then the fields path. `None`
     /// when neither applies: a file is new, gone, imported or unreadable, or the date moved.
-    fn fast_paths(&mut self, paths: &BTreeSet<PathBuf>) -> Result<Option<Built>, Failure> {
+    fn fast_paths(
+        &mut self,
+        paths: &BTreeSet<PathBuf>,
+        early: Option<&mut dyn FnMut(Built)>,
+    ) -> Result<Option<Built>, Failure> {
         let Some(last) = &self.last else {
             return Ok(None);
         };
@@ -203,7 +219,7 @@ impl Rebuilder {
         if let Some(built) = self.prose_edit(&mut edited)? {
             return Ok(Some(built));
         }
-        self.fields_edit(edited)
+        self.fields_edit(edited, early)
     }
 
     /// The fast path for the most common edit: prose changed in documents whose
@@ -299,22 +315,11 @@ impl Rebuilder {
             marked[*i] = true;
         }
         let names: Vec<String> = project.config.sites.keys().cloned().collect();
-        let (sites, _) = render(
-            &last.project,
-            theme,
-            renderer,
-            &names,
-            today,
-            Some(&marked),
-            false,
-            None,
-        )?;
+        let built = marked_pages(&last.project, theme, renderer, &names, today, &marked)?;
         Ok(Some(Built {
-            sites,
-            titles: titles(&last.project),
             warnings: last.warnings.clone(),
-            keep: Some(Keep::Everything),
             how: "prose edit",
+            ..built
         }))
     }
 
@@ -324,7 +329,11 @@ impl Rebuilder {
     /// alignment rules run again, and the edited documents' pages, their neighbours' and
     /// every list, view and site file are rendered. `None` when the edit is anything else,
     /// or when it leaves errors (the full path then reports them).
-    fn fields_edit(&mut self, edited: Vec<Edited>) -> Result<Option<Built>, Failure> {
+    fn fields_edit(
+        &mut self,
+        edited: Vec<Edited>,
+        early: Option<&mut dyn FnMut(Built)>,
+    ) -> Result<Option<Built>, Failure> {
         let (Some(last), Some(theme), Some(renderer)) =
             (&mut self.last, &self.theme, &self.renderer)
         else {
@@ -399,6 +408,16 @@ impl Rebuilder {
         }
         mark_dependents(project, &mut marked, seeds);
         let names: Vec<String> = project.config.sites.keys().cloned().collect();
+        if let Some(early) = early {
+            // The marked pages alone, from views made for them; the full render below
+            // takes them from the memo.
+            let built = marked_pages(project, theme, renderer, &names, today, &marked)?;
+            early(Built {
+                warnings: last.warnings.clone(),
+                how: "fields edit, lists and views follow",
+                ..built
+            });
+        }
         // The document views of every unmarked document are still right: only marked
         // documents' fields, relations and why chains can have changed.
         let (sites, views) = render(
@@ -528,6 +547,35 @@ type Sites = BTreeMap<String, HashMap<String, Bytes>>;
 
 /// Renders the selected pages of every site into memory; with aggregates, also hands back
 /// every site's document views (taking those of unmarked documents from `reuse`).
+/// The pages of the marked documents alone, rendered from views made for them; the store
+/// keeps every other file.
+fn marked_pages(
+    project: &Project,
+    theme: &Theme,
+    renderer: &Renderer,
+    names: &[String],
+    today: jiff::civil::Date,
+    marked: &[bool],
+) -> Result<Built, Failure> {
+    let (sites, _) = render(
+        project,
+        theme,
+        renderer,
+        names,
+        today,
+        Some(marked),
+        false,
+        None,
+    )?;
+    Ok(Built {
+        sites,
+        titles: titles(project),
+        warnings: Vec::new(),
+        keep: Some(Keep::Everything),
+        how: "marked pages",
+    })
+}
+
 #[allow(clippy::too_many_arguments)]
 fn render(
     project: &Project,
@@ -828,11 +876,7 @@ mod tests {
             "{:?}",
             edited.warnings
         );
-        for (site, files) in &edited.sites {
-            for (path, bytes) in files {
-                assert_eq!(bytes, &fresh.sites[site][path], "{site}/{path}");
-            }
-        }
+        assert_rendered_as_fresh(&edited, &fresh);
     }
 
     #[test]
@@ -848,6 +892,15 @@ mod tests {
         let edited = edit(&mut rebuilder, "content/pages/open.md");
         assert!(!matches!(edited.keep, Some(Keep::Everything)));
         assert!(edited.warnings.is_empty(), "{:?}", edited.warnings);
+    }
+
+    /// Every file a rebuild rendered has the bytes of a fresh build.
+    fn assert_rendered_as_fresh(built: &Built, fresh: &Built) {
+        for (site, files) in &built.sites {
+            for (path, bytes) in files {
+                assert_eq!(bytes, &fresh.sites[site][path], "{site}/{path}");
+            }
+        }
     }
 
     /// Every file a rebuild rendered has the bytes of a fresh build, and every file of the
@@ -887,6 +940,67 @@ mod tests {
         assert!(graph.contains("\"title\":\"Hidden plan, second draft\""));
         assert!(graph.contains("\"title\":\"Open page\""), "a kept entry");
         assert_matches_fresh(&edited, &fresh(dir.path()));
+    }
+
+    #[test]
+    fn a_fields_edit_hands_over_its_pages_before_the_lists_and_views() {
+        let dir = project("");
+        let (mut rebuilder, _) = started(dir.path());
+        let retitled = HIDDEN.replace("Hidden plan", "Hidden plan, second draft");
+        std::fs::write(dir.path().join("content/pages/hidden.md"), retitled).unwrap();
+        let mut first = Vec::new();
+        let edited = rebuilder
+            .rebuild_early(
+                changed("content/pages/hidden.md"),
+                Some(&mut |built: Built| first.push(built)),
+            )
+            .unwrap();
+        let [early] = first.as_slice() else {
+            panic!("one early hand-over, not {}", first.len());
+        };
+        assert!(matches!(early.keep, Some(Keep::Everything)));
+        let team = &early.sites["team"];
+        let mut paths: Vec<&String> = team.keys().collect();
+        paths.sort();
+        assert_eq!(
+            paths,
+            ["pages/hidden.html", "pages/open.html"],
+            "the edited page and its neighbour's, nothing else"
+        );
+        let hidden = std::str::from_utf8(&team["pages/hidden.html"]).unwrap();
+        assert!(hidden.contains("Hidden plan, second draft"));
+        assert!(
+            early
+                .sites
+                .get("public")
+                .is_none_or(|s| !s.contains_key("pages/hidden.html")),
+            "a page goes only to the sites that show it"
+        );
+        // The whole rebuild that follows is the same as without the early hand-over.
+        assert_eq!(edited.how, "fields edit");
+        let fresh = fresh(dir.path());
+        assert_matches_fresh(&edited, &fresh);
+        assert_rendered_as_fresh(early, &fresh);
+    }
+
+    #[test]
+    fn a_prose_edit_comes_whole_even_when_asked_for_early_pages() {
+        let dir = project("");
+        let (mut rebuilder, _) = started(dir.path());
+        std::fs::write(
+            dir.path().join("content/pages/open.md"),
+            public("More prose.\n"),
+        )
+        .unwrap();
+        let mut early = 0;
+        let edited = rebuilder
+            .rebuild_early(
+                changed("content/pages/open.md"),
+                Some(&mut |_: Built| early += 1),
+            )
+            .unwrap();
+        assert_eq!(edited.how, "prose edit");
+        assert_eq!(early, 0);
     }
 
     #[test]
