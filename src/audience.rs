@@ -461,17 +461,20 @@ impl<'a> SiteView<'a> {
                 && views.iter().zip(&wanted).all(|(v, &i)| v.index == i)
         });
         view.docs = match earlier {
-            Some((views, changed)) => wanted
-                .par_iter()
-                .zip(views.into_par_iter())
-                .map(|(&i, old)| {
-                    if changed[i] {
-                        view.doc_view(docs, graph, i)
-                    } else {
-                        old
-                    }
-                })
-                .collect(),
+            Some((mut views, changed)) => {
+                // In place: moving every kept view into a new vector took longer than
+                // making the few changed ones.
+                let made: Vec<(usize, DocView)> = wanted
+                    .par_iter()
+                    .enumerate()
+                    .filter(|(_, i)| changed[**i])
+                    .map(|(n, &i)| (n, view.doc_view(docs, graph, i)))
+                    .collect();
+                for (n, doc) in made {
+                    views[n] = doc;
+                }
+                views
+            }
             None => wanted
                 .par_iter()
                 .map(|&i| view.doc_view(docs, graph, i))
