@@ -72,7 +72,7 @@ const SITE_FILES: &[&str] = &[
 const SITE_FOLDERS: &[&str] = &["lists/", "assets/"];
 
 /// Whether the site writes `rel` (relative to the site root) for its own pages and files.
-fn site_writes(rel: &str) -> bool {
+pub fn site_writes(rel: &str) -> bool {
     SITE_FILES.contains(&rel) || SITE_FOLDERS.iter().any(|f| rel.starts_with(f))
 }
 

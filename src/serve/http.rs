@@ -197,7 +197,7 @@ fn not_modified(headers: &HeaderMap, entry: &Entry, last_modified: &str) -> bool
     {
         return tags
             .split(',')
-            .any(|t| t.trim() == entry.etag || t.trim() == "*");
+            .any(|t| t.trim() == entry.etag() || t.trim() == "*");
     }
     headers
         .get(header::IF_MODIFIED_SINCE)
@@ -226,7 +226,7 @@ fn seconds(time: std::time::SystemTime) -> i64 {
 }
 
 fn set_validators(headers: &mut HeaderMap, entry: &Entry, last_modified: &str) {
-    if let Ok(value) = HeaderValue::from_str(&entry.etag) {
+    if let Ok(value) = HeaderValue::from_str(entry.etag()) {
         headers.insert(header::ETAG, value);
     }
     if let Ok(value) = HeaderValue::from_str(last_modified) {

@@ -432,8 +432,10 @@ impl Rebuilder {
         )?;
         last.views = views;
         last.warnings = project.warnings().map(|d| d.headline()).collect();
+        // The documents and what each site shows are the same: every page not rendered
+        // is still right, and only a list can be gone.
         Ok(Some(Built {
-            keep: Some(Keep::Paths(kept_pages(project, &names, &marked))),
+            keep: Some(Keep::Documents),
             sites,
             titles: titles(project),
             warnings: last.warnings.clone(),
@@ -911,7 +913,11 @@ mod tests {
                 match edited.sites[site].get(path) {
                     Some(rendered) => assert_eq!(rendered, bytes, "{site}/{path}"),
                     None => assert!(
-                        matches!(&edited.keep, Some(Keep::Paths(kept)) if kept[site].contains(path)),
+                        match &edited.keep {
+                            Some(Keep::Paths(kept)) => kept[site].contains(path),
+                            Some(Keep::Documents) => !crate::project::site_writes(path),
+                            _ => false,
+                        },
                         "{site}/{path} neither rendered nor kept"
                     ),
                 }
@@ -939,6 +945,25 @@ mod tests {
         let graph = std::str::from_utf8(&team["graph.json"]).unwrap();
         assert!(graph.contains("\"title\":\"Hidden plan, second draft\""));
         assert!(graph.contains("\"title\":\"Open page\""), "a kept entry");
+        assert_matches_fresh(&edited, &fresh(dir.path()));
+    }
+
+    #[test]
+    fn a_fields_edit_that_empties_a_list_leaves_it_out() {
+        let dir = project("");
+        let tagged = HIDDEN.replace("id = \"P-2\"", "id = \"P-2\"\ntags = [\"only-here\"]");
+        std::fs::write(dir.path().join("content/pages/hidden.md"), &tagged).unwrap();
+        let (mut rebuilder, first) = started(dir.path());
+        assert!(first.sites["team"].contains_key("lists/tag/only-here.html"));
+        std::fs::write(dir.path().join("content/pages/hidden.md"), HIDDEN).unwrap();
+        let edited = edit(&mut rebuilder, "content/pages/hidden.md");
+        assert_eq!(edited.how, "fields edit");
+        assert!(!edited.sites["team"].contains_key("lists/tag/only-here.html"));
+        assert!(
+            matches!(edited.keep, Some(Keep::Documents)),
+            "the store drops the site's own files not built again"
+        );
+        assert!(crate::project::site_writes("lists/tag/only-here.html"));
         assert_matches_fresh(&edited, &fresh(dir.path()));
     }
 

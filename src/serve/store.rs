@@ -2,7 +2,7 @@
 //! the channel that tells open pages to reload.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::RwLock;
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::SystemTime;
 
 use bytes::Bytes;
@@ -13,8 +13,26 @@ use tokio::sync::broadcast;
 #[derive(Clone)]
 pub struct Entry {
     pub bytes: Bytes,
-    pub etag: String,
+    /// Made on the first request that needs it: a rebuild that changes a 10 MB
+    /// `graph.json` should not wait for its hash.
+    etag: Arc<OnceLock<String>>,
     pub modified: SystemTime,
+}
+
+impl Entry {
+    fn new(bytes: Bytes, modified: SystemTime) -> Self {
+        Entry {
+            bytes,
+            etag: Arc::default(),
+            modified,
+        }
+    }
+
+    /// A strong validator: a hash of the bytes.
+    pub fn etag(&self) -> &str {
+        self.etag
+            .get_or_init(|| format!("\"{}\"", &blake3::hash(&self.bytes).to_hex()[..32]))
+    }
 }
 
 /// Sent to open pages after each rebuild.
@@ -30,6 +48,9 @@ pub struct Update {
 pub enum Keep {
     /// These pages of each site.
     Paths(HashMap<String, Vec<String>>),
+    /// Every document page and linked file the rebuild did not emit; the site's own pages
+    /// and files it did not emit are gone (a list nothing is on any more).
+    Documents,
     /// Every page the rebuild did not emit.
     Everything,
 }
@@ -95,11 +116,7 @@ impl Store {
         let mut changed = Vec::new();
         let mut fresh = |site: &str, path: &str, bytes: Bytes| {
             changed.push(format!("/{site}/{path}"));
-            Entry {
-                etag: format!("\"{}\"", &blake3::hash(&bytes).to_hex()[..32]),
-                bytes,
-                modified: now,
-            }
+            Entry::new(bytes, now)
         };
         // Updated in place: most pages are usually unchanged or kept, and copying them
         // into new maps took longer than rendering the pages that changed, while readers
@@ -121,10 +138,17 @@ impl Store {
                     entries
                         .retain(|path, _| files.contains_key(path) || kept.contains(path.as_str()));
                 }
+                Some(Keep::Documents) => entries.retain(|path, _| {
+                    files.contains_key(path) || !crate::project::site_writes(path)
+                }),
                 None => entries.retain(|path, _| files.contains_key(path)),
             }
             for (path, bytes) in files {
-                if entries.get(&path).is_none_or(|e| e.bytes != bytes) {
+                // A page the memo gave back is the very same bytes.
+                let same = |old: &Bytes| {
+                    (old.as_ptr() == bytes.as_ptr() && old.len() == bytes.len()) || *old == bytes
+                };
+                if entries.get(&path).is_none_or(|e| !same(&e.bytes)) {
                     let entry = fresh(&site, &path, bytes);
                     entries.insert(path, entry);
                 }
@@ -170,11 +194,57 @@ mod tests {
     }
 
     #[test]
+    fn kept_documents_stay_and_the_site_files_not_built_again_go() {
+        let store = Store::default();
+        let first = site(&[
+            ("pages/a.html", "A"),
+            ("lists/tag/x.html", "X"),
+            ("lists/tag/y.html", "Y"),
+            ("roadmap.html", "R"),
+        ]);
+        store.publish(first, BTreeMap::new(), None);
+        let same = store.get("team", "lists/tag/y.html").unwrap().bytes;
+        let changed = store.publish(
+            BTreeMap::from([(
+                "team".to_string(),
+                HashMap::from([
+                    ("lists/tag/y.html".to_string(), same),
+                    ("roadmap.html".to_string(), Bytes::from("R2")),
+                ]),
+            )]),
+            BTreeMap::new(),
+            Some(&Keep::Documents),
+        );
+        assert_eq!(
+            paths(&store),
+            ["lists/tag/y.html", "pages/a.html", "roadmap.html"],
+            "the document page stays, the list nothing is on goes"
+        );
+        assert_eq!(changed, ["/team/roadmap.html"]);
+    }
+
+    #[test]
+    fn an_etag_is_a_hash_of_the_bytes() {
+        let store = Store::default();
+        store.publish(
+            site(&[("a.html", "A"), ("b.html", "B")]),
+            BTreeMap::new(),
+            None,
+        );
+        let a = store.get("team", "a.html").unwrap();
+        assert_ne!(a.etag(), store.get("team", "b.html").unwrap().etag());
+        store.publish(site(&[("a.html", "A2")]), BTreeMap::new(), None);
+        assert_ne!(store.get("team", "a.html").unwrap().etag(), a.etag());
+        store.publish(site(&[("a.html", "A")]), BTreeMap::new(), None);
+        assert_eq!(store.get("team", "a.html").unwrap().etag(), a.etag());
+    }
+
+    #[test]
     fn kept_paths_stay_and_what_was_neither_kept_nor_built_goes() {
         let store = Store::default();
         let first = site(&[("a.html", "A"), ("b.html", "B"), ("lists/x.html", "X")]);
         store.publish(first, BTreeMap::new(), None);
-        let etag = store.get("team", "a.html").unwrap().etag;
+        let etag = store.get("team", "a.html").unwrap().etag().to_string();
         let keep = Keep::Paths(HashMap::from([(
             "team".to_string(),
             vec!["a.html".to_string()],
@@ -186,7 +256,7 @@ mod tests {
         );
         assert_eq!(paths(&store), ["a.html", "b.html", "lists/y.html"]);
         assert_eq!(changed, ["/team/lists/y.html"], "b.html kept its bytes");
-        assert_eq!(store.get("team", "a.html").unwrap().etag, etag);
+        assert_eq!(store.get("team", "a.html").unwrap().etag(), etag);
     }
 
     #[test]
@@ -195,7 +265,7 @@ mod tests {
         let mut first = site(&[("a.html", "A"), ("b.html", "B")]);
         first.insert("exec".to_string(), HashMap::new());
         store.publish(first, BTreeMap::new(), None);
-        let etag = store.get("team", "a.html").unwrap().etag;
+        let etag = store.get("team", "a.html").unwrap().etag().to_string();
         let changed = store.publish(
             site(&[("a.html", "A"), ("c.html", "C")]),
             BTreeMap::new(),
@@ -203,7 +273,7 @@ mod tests {
         );
         assert_eq!(paths(&store), ["a.html", "c.html"]);
         assert_eq!(changed, ["/team/c.html"]);
-        assert_eq!(store.get("team", "a.html").unwrap().etag, etag);
+        assert_eq!(store.get("team", "a.html").unwrap().etag(), etag);
         assert!(
             !store.has_site("exec"),
             "a site the build no longer has is gone"
