@@ -133,10 +133,13 @@ pub struct DocView {
     item_value: std::sync::OnceLock<tera::Value>,
     #[serde(skip)]
     value: std::sync::OnceLock<tera::Value>,
-    /// The document's entry in the site's `graph.json`, kept with the view in `serve`
-    /// so that a rebuild serialises only the entries of views made again.
+    /// The document's entries in the site's `graph.json` and `search-index.json`, kept
+    /// with a view that keeps values, so that a rebuild serialises only the entries of
+    /// views made again.
     #[serde(skip)]
     pub graph_entry: std::sync::OnceLock<Box<[u8]>>,
+    #[serde(skip)]
+    pub search_entry: std::sync::OnceLock<Box<[u8]>>,
 }
 
 /// The few fields lists show of a document; list pages carry thousands of these, so they
@@ -630,6 +633,7 @@ impl<'a> SiteView<'a> {
             item_value: std::sync::OnceLock::new(),
             value: std::sync::OnceLock::new(),
             graph_entry: std::sync::OnceLock::new(),
+            search_entry: std::sync::OnceLock::new(),
         }
     }
 

@@ -154,9 +154,8 @@ struct GraphEdge<'a> {
     relation: &'static str,
 }
 
-/// The graph export: `{"site", "title", "documents", "edges"}` as compact JSON. With
-/// `keep`, each document's entry is kept with its view for later rebuilds.
-fn graph_json(input: &Input<'_>, keep: bool) -> anyhow::Result<Vec<u8>> {
+/// The graph export: `{"site", "title", "documents", "edges"}` as compact JSON.
+fn graph_json(input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<Vec<u8>> {
     let view = input.view;
     let mut json = Vec::with_capacity(view.docs.len() * 1024);
     json.extend_from_slice(b"{\"site\":");
@@ -168,32 +167,46 @@ fn graph_json(input: &Input<'_>, keep: bool) -> anyhow::Result<Vec<u8>> {
         if n > 0 {
             json.push(b',');
         }
-        if keep {
-            let entry = match doc.graph_entry.get() {
-                Some(entry) => entry,
-                None => {
-                    let entry = serde_json::to_vec(&GraphDoc::new(doc))?.into_boxed_slice();
-                    doc.graph_entry.get_or_init(|| entry)
-                }
-            };
-            json.extend_from_slice(entry);
-        } else {
-            serde_json::to_writer(&mut json, &GraphDoc::new(doc))?;
-        }
+        append_entry(&mut json, doc, &doc.graph_entry, || GraphDoc::new(doc))?;
     }
     json.extend_from_slice(b"],\"edges\":");
-    serde_json::to_writer(&mut json, &edges(input))?;
+    json.extend_from_slice(&edges_json(input, out)?);
     json.push(b'}');
     Ok(json)
 }
 
-/// Sitemap, robots.txt, search index and graph export.
-pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyhow::Result<()> {
-    let view = input.view;
-    let search: Vec<SearchEntry<'_>> = view
-        .docs
-        .iter()
-        .map(|d| SearchEntry {
+/// Appends a document's entry as JSON; a view that keeps values keeps the entry too.
+fn append_entry<T: Serialize>(
+    json: &mut Vec<u8>,
+    doc: &DocView,
+    kept: &std::sync::OnceLock<Box<[u8]>>,
+    make: impl FnOnce() -> T,
+) -> anyhow::Result<()> {
+    if !doc.keeps_values {
+        serde_json::to_writer(&mut *json, &make())?;
+        return Ok(());
+    }
+    let entry = match kept.get() {
+        Some(entry) => entry,
+        None => {
+            let entry = serde_json::to_vec(&make())?.into_boxed_slice();
+            kept.get_or_init(|| entry)
+        }
+    };
+    json.extend_from_slice(entry);
+    Ok(())
+}
+
+/// The search index: title, URL, kind, id, status, summary and tags of every document.
+fn search_index(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
+    let docs = &input.view.docs;
+    let mut json = Vec::with_capacity(docs.len() * 160);
+    json.push(b'[');
+    for (n, d) in docs.iter().enumerate() {
+        if n > 0 {
+            json.push(b',');
+        }
+        append_entry(&mut json, d, &d.search_entry, || SearchEntry {
             title: &d.title,
             url: &d.url,
             kind: d.kind_label,
@@ -201,13 +214,17 @@ pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyh
             status: d.status.as_deref(),
             summary: d.summary.as_deref(),
             tags: &d.tags,
-        })
-        .collect();
-    out.file("search-index.json", serde_json::to_vec(&search)?.into())?;
-    out.file(
-        "graph.json",
-        graph_json(input, out.renderer.has_memo())?.into(),
-    )?;
+        })?;
+    }
+    json.push(b']');
+    Ok(json)
+}
+
+/// Sitemap, robots.txt, search index and graph export.
+pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyhow::Result<()> {
+    let view = input.view;
+    out.file("search-index.json", search_index(input)?.into())?;
+    out.file("graph.json", graph_json(input, out)?.into())?;
     let sitemap = sitemap(input, facets);
     out.page("sitemap.xml", "sitemap.xml", &sitemap)?;
     let robots = match input.config.base_url() {
@@ -220,8 +237,10 @@ pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyh
     out.file("robots.txt", robots.into())
 }
 
-fn edges<'a>(input: &'a Input<'_>) -> Vec<GraphEdge<'a>> {
-    input
+/// The edges both ends of which the site shows, as JSON. A fields edit keeps every edge,
+/// so `serve` takes them from the memo, keyed by what they are made of.
+fn edges_json(input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<bytes::Bytes> {
+    let edges: Vec<GraphEdge<'_>> = input
         .graph
         .edges
         .iter()
@@ -243,7 +262,30 @@ fn edges<'a>(input: &'a Input<'_>) -> Vec<GraphEdge<'a>> {
                 relation: e.kind.field(),
             }
         })
-        .collect()
+        .collect();
+    if !out.renderer.has_memo() {
+        return Ok(serde_json::to_vec(&edges)?.into());
+    }
+    // Hashed in one piece: blake3 is slow on many small updates.
+    let mut parts = Vec::with_capacity(edges.len() * 64);
+    for edge in &edges {
+        for part in [edge.from, edge.to, edge.relation] {
+            parts.extend_from_slice(part.as_bytes());
+            parts.push(0);
+        }
+        match edge.key_result {
+            Some(kr) => {
+                parts.push(1);
+                parts.extend_from_slice(kr.as_bytes());
+                parts.push(0);
+            }
+            None => parts.push(2),
+        }
+    }
+    let key = format!("{}/graph.json#edges", input.view.name);
+    Ok(out.renderer.memoised(&key, blake3::hash(&parts), || {
+        serde_json::to_vec(&edges).unwrap_or_default().into()
+    }))
 }
 
 fn sitemap(input: &Input<'_>, facets: &[Facet<'_>]) -> SitemapCtx {
