@@ -256,16 +256,26 @@ impl Ctx<'_> {
 
 /// Runs every rule and applies the configured severities.
 pub fn run(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
-    let mut found = Vec::new();
-    found.extend(plans::orphans(ctx));
-    found.extend(okrs::structure(ctx));
-    found.extend(plans::periods(ctx));
-    found.extend(plans::staleness(ctx));
-    found.extend(plans::schedule(ctx));
-    found.extend(decisions::lifecycle(ctx));
-    found.extend(okrs::sanity(ctx));
-    found.extend(publishing::leaks(ctx));
-    found.extend(publishing::changelog(ctx));
+    use rayon::prelude::*;
+    let rules: [fn(&Ctx<'_>) -> Vec<Diagnostic>; 9] = [
+        plans::orphans,
+        okrs::structure,
+        plans::periods,
+        plans::staleness,
+        plans::schedule,
+        decisions::lifecycle,
+        okrs::sanity,
+        publishing::leaks,
+        publishing::changelog,
+    ];
+    // The rules are independent; their findings keep this order.
+    let found: Vec<Diagnostic> = rules
+        .par_iter()
+        .map(|rule| rule(ctx))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect();
     apply_levels(found, &ctx.config.check)
 }
 

@@ -11,6 +11,9 @@ use super::rebuild::Changes;
 
 /// How long the project must be quiet before a rebuild starts.
 const QUIET: Duration = Duration::from_millis(25);
+/// How long, once the one file a burst touched was closed after writing or renamed into
+/// place: the save is complete, and waiting longer only delays the reload.
+const SAVED: Duration = Duration::from_millis(3);
 /// A rebuild starts at the latest this long after the first event of a burst.
 const MAX_WAIT: Duration = Duration::from_millis(400);
 
@@ -44,18 +47,22 @@ impl ProjectWatcher {
     pub fn next(&self) -> Option<Changes> {
         loop {
             let first = self.events.recv().ok()?;
+            let saved = self.completes_a_save(&first);
             let Some(mut changes) = self.classify(first) else {
                 continue;
             };
             let started = Instant::now();
             changes.first_event = Some(started);
+            let mut quiet = wait_after(&changes, saved);
             loop {
                 let left = MAX_WAIT.saturating_sub(started.elapsed());
-                match self.events.recv_timeout(QUIET.min(left)) {
+                match self.events.recv_timeout(quiet.min(left)) {
                     Ok(event) => {
+                        let saved = self.completes_a_save(&event);
                         if let Some(more) = self.classify(event) {
                             changes.merge(more);
                         }
+                        quiet = wait_after(&changes, saved);
                         if left.is_zero() {
                             return Some(changes);
                         }
@@ -65,6 +72,24 @@ impl ProjectWatcher {
                 }
             }
         }
+    }
+
+    /// Whether an event ends the writing of a file that matters: closed after writing, or
+    /// renamed into place (an editor's write-then-rename save).
+    fn completes_a_save(&self, event: &notify::Result<notify::Event>) -> bool {
+        use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+        let Ok(event) = event else {
+            return false;
+        };
+        let done = matches!(
+            event.kind,
+            notify::EventKind::Access(AccessKind::Close(AccessMode::Write))
+                | notify::EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+        );
+        done && event
+            .paths
+            .last()
+            .is_some_and(|path| self.classify_path(path).is_some())
     }
 
     /// What an event means for the build, or `None` when it does not matter.
@@ -126,6 +151,14 @@ impl ProjectWatcher {
             _ => None,
         }
     }
+}
+
+/// How long to wait for more events: briefly when the last one completed the save of the
+/// only file the burst touched, else until the project is quiet (a branch switch, a
+/// search-and-replace over many files).
+fn wait_after(changes: &Changes, saved: bool) -> Duration {
+    let one_file = changes.paths.len() == 1 && !changes.config && !changes.theme && !changes.rescan;
+    if saved && one_file { SAVED } else { QUIET }
 }
 
 /// Swap, backup and temporary files editors write next to the real one.
