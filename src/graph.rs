@@ -72,13 +72,26 @@ impl Graph {
             ..Graph::default()
         };
         let mut diags = graph.index(docs, dir);
-        for (from, doc) in docs.iter().enumerate() {
-            for reference in &doc.refs {
-                match graph.resolve(docs, from, &reference.text) {
-                    Ok(target) => match check_kind(docs, reference, &target) {
-                        Ok(()) => graph.add(from, reference, target),
-                        Err(message) => diags.push(ref_problem(doc, dir, reference, message)),
-                    },
+        // Resolving reads the index only, so documents resolve in parallel; edges are
+        // added in document order, as before.
+        use rayon::prelude::*;
+        let resolved: Vec<Vec<Result<Target, String>>> = docs
+            .par_iter()
+            .enumerate()
+            .map(|(from, doc)| {
+                doc.refs
+                    .iter()
+                    .map(|reference| {
+                        let target = graph.resolve(docs, from, &reference.text)?;
+                        check_kind(docs, reference, &target).map(|()| target)
+                    })
+                    .collect()
+            })
+            .collect();
+        for ((from, doc), targets) in docs.iter().enumerate().zip(resolved) {
+            for (reference, target) in doc.refs.iter().zip(targets) {
+                match target {
+                    Ok(target) => graph.add(from, reference, target),
                     Err(message) => diags.push(ref_problem(doc, dir, reference, message)),
                 }
             }
