@@ -47,22 +47,22 @@ impl ProjectWatcher {
     pub fn next(&self) -> Option<Changes> {
         loop {
             let first = self.events.recv().ok()?;
-            let saved = self.completes_a_save(&first);
+            let saved = self.saved_file(&first);
             let Some(mut changes) = self.classify(first) else {
                 continue;
             };
             let started = Instant::now();
             changes.first_event = Some(started);
-            let mut quiet = wait_after(&changes, saved);
+            let mut quiet = wait_after(&changes, saved.as_deref());
             loop {
                 let left = MAX_WAIT.saturating_sub(started.elapsed());
                 match self.events.recv_timeout(quiet.min(left)) {
                     Ok(event) => {
-                        let saved = self.completes_a_save(&event);
+                        let saved = self.saved_file(&event);
                         if let Some(more) = self.classify(event) {
                             changes.merge(more);
                         }
-                        quiet = wait_after(&changes, saved);
+                        quiet = wait_after(&changes, saved.as_deref());
                         if left.is_zero() {
                             return Some(changes);
                         }
@@ -74,22 +74,21 @@ impl ProjectWatcher {
         }
     }
 
-    /// Whether an event ends the writing of a file that matters: closed after writing, or
-    /// renamed into place (an editor's write-then-rename save).
-    fn completes_a_save(&self, event: &notify::Result<notify::Event>) -> bool {
+    /// The content file an event finishes writing: closed after writing, or renamed into
+    /// place (an editor's write-then-rename save).
+    fn saved_file(&self, event: &notify::Result<notify::Event>) -> Option<PathBuf> {
         use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
-        let Ok(event) = event else {
-            return false;
-        };
+        let event = event.as_ref().ok()?;
         let done = matches!(
             event.kind,
             notify::EventKind::Access(AccessKind::Close(AccessMode::Write))
                 | notify::EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
         );
-        done && event
-            .paths
-            .last()
-            .is_some_and(|path| self.classify_path(path).is_some())
+        if !done {
+            return None;
+        }
+        let changes = self.classify_path(event.paths.last()?)?;
+        changes.paths.into_iter().next()
     }
 
     /// What an event means for the build, or `None` when it does not matter.
@@ -153,12 +152,16 @@ impl ProjectWatcher {
     }
 }
 
-/// How long to wait for more events: briefly when the last one completed the save of the
-/// only file the burst touched, else until the project is quiet (a branch switch, a
-/// search-and-replace over many files).
-fn wait_after(changes: &Changes, saved: bool) -> Duration {
-    let one_file = changes.paths.len() == 1 && !changes.config && !changes.theme && !changes.rescan;
-    if saved && one_file { SAVED } else { QUIET }
+/// How long to wait for more events: briefly once the only file the burst touched is
+/// saved, else until the project is quiet (a save in progress, a branch switch, a
+/// search-and-replace over many files, the config or the theme).
+fn wait_after(changes: &Changes, saved: Option<&Path>) -> Duration {
+    let only_that = changes.paths.len() == 1
+        && saved.is_some_and(|p| changes.paths.contains(p))
+        && !changes.config
+        && !changes.theme
+        && !changes.rescan;
+    if only_that { SAVED } else { QUIET }
 }
 
 /// Swap, backup and temporary files editors write next to the real one.
@@ -193,5 +196,35 @@ mod tests {
             assert!(is_editor_noise(Path::new(noise)), "{noise}");
         }
         assert!(!is_editor_noise(Path::new("content/x.md")));
+    }
+
+    #[test]
+    fn a_burst_ends_soon_only_once_its_one_file_is_saved() {
+        let one = |path: &str| Changes {
+            paths: [PathBuf::from(path)].into(),
+            ..Changes::default()
+        };
+        let a = Path::new("content/a.md");
+        assert_eq!(wait_after(&one("content/a.md"), Some(a)), SAVED);
+        assert_eq!(
+            wait_after(&one("content/a.md"), None),
+            QUIET,
+            "still writing"
+        );
+        assert_eq!(
+            wait_after(&one("content/b.md"), Some(a)),
+            QUIET,
+            "another file was closed"
+        );
+        let mut two = one("content/a.md");
+        two.merge(one("content/b.md"));
+        assert_eq!(wait_after(&two, Some(a)), QUIET, "several files");
+        let mut config = one("content/a.md");
+        config.config = true;
+        assert_eq!(
+            wait_after(&config, Some(a)),
+            QUIET,
+            "the config changed too"
+        );
     }
 }
