@@ -547,8 +547,6 @@ fn titles(project: &Project) -> BTreeMap<String, String> {
 
 type Sites = BTreeMap<String, HashMap<String, Bytes>>;
 
-/// Renders the selected pages of every site into memory; with aggregates, also hands back
-/// every site's document views (taking those of unmarked documents from `reuse`).
 /// The pages of the marked documents alone, rendered from views made for them; the store
 /// keeps every other file.
 fn marked_pages(
@@ -578,6 +576,8 @@ fn marked_pages(
     })
 }
 
+/// Renders the selected pages of every site into memory; with aggregates, also hands back
+/// every site's document views (taking those of unmarked documents from `reuse`).
 #[allow(clippy::too_many_arguments)]
 fn render(
     project: &Project,
