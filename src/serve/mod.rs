@@ -116,28 +116,37 @@ fn watch_loop(
     while let Some(changes) = watcher.next() {
         let started = Instant::now();
         let first_event = changes.first_event.unwrap_or(started);
-        let publish = |built: Built, done: &str| {
-            let changed = store.publish(built.sites, built.titles, built.keep.as_ref());
+        let log = |done: &str, changed: usize, how: &str| {
             if !quiet {
                 eprintln!(
-                    "{done} in {} ms ({} ms after the first file event): {} file(s) changed ({})",
+                    "{done} in {} ms ({} ms after the first file event): {changed} file(s) changed ({how})",
                     started.elapsed().as_millis(),
                     first_event.elapsed().as_millis(),
-                    changed.len(),
-                    built.how
                 );
             }
         };
-        let mut early = |built: Built| publish(built, "pages");
-        match rebuilder.rebuild_early(changes, Some(&mut early)) {
+        let mut ahead = None;
+        let mut early = |built: Built| {
+            let (changed, replaced) = store.publish_ahead(built.sites, built.titles);
+            log("pages", changed.len(), built.how);
+            ahead = Some(replaced);
+        };
+        let result = rebuilder.rebuild_early(changes, Some(&mut early));
+        match result {
             Ok(built) => {
                 if built.warnings != last_warnings {
                     print_warnings(&new_lines(&last_warnings, &built.warnings), quiet);
                 }
                 last_warnings = built.warnings.clone();
-                publish(built, "rebuilt");
+                let changed = store.publish(built.sites, built.titles, built.keep.as_ref());
+                log("rebuilt", changed.len(), built.how);
             }
             Err(errors) => {
+                // Pages published ahead of a rebuild that failed go back to the last good
+                // build's.
+                if let Some(replaced) = ahead {
+                    store.restore(replaced);
+                }
                 eprintln!(
                     "rebuild failed in {} ms; still serving the last good build:",
                     started.elapsed().as_millis()

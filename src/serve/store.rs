@@ -44,6 +44,9 @@ pub struct Update {
     pub changed: Vec<String>,
 }
 
+/// The entries pages published ahead replaced (`None` where there was none).
+pub struct Replaced(Vec<(String, String, Option<Entry>)>);
+
 /// What an incremental rebuild leaves as it was.
 pub enum Keep {
     /// These pages of each site.
@@ -164,6 +167,52 @@ impl Store {
         changed
     }
 
+    /// Publishes pages ahead of the rest of their rebuild, keeping everything else; what
+    /// they replaced is handed back, for [`Store::restore`] should the rest fail.
+    pub fn publish_ahead(
+        &self,
+        built: BTreeMap<String, HashMap<String, Bytes>>,
+        titles: BTreeMap<String, String>,
+    ) -> (Vec<String>, Replaced) {
+        let replaced = {
+            let sites = self.sites.read().unwrap_or_else(|e| e.into_inner());
+            built
+                .iter()
+                .flat_map(|(site, files)| {
+                    let old = sites.get(site);
+                    files.keys().map(move |path| {
+                        let entry = old.and_then(|entries| entries.get(path)).cloned();
+                        (site.clone(), path.clone(), entry)
+                    })
+                })
+                .collect()
+        };
+        let changed = self.publish(built, titles, Some(&Keep::Everything));
+        (changed, Replaced(replaced))
+    }
+
+    /// Puts back what pages published ahead replaced, so that the last good build is
+    /// served whole again, and tells open pages.
+    pub fn restore(&self, replaced: Replaced) {
+        let mut changed = Vec::new();
+        {
+            let mut sites = self.sites.write().unwrap_or_else(|e| e.into_inner());
+            for (site, path, entry) in replaced.0 {
+                let entries = sites.entry(site.clone()).or_default();
+                match entry {
+                    Some(entry) => entries.insert(path.clone(), entry),
+                    None => entries.remove(&path),
+                };
+                changed.push(format!("/{site}/{path}"));
+            }
+        }
+        changed.sort();
+        let _ = self.updates.send(Update {
+            errors: Vec::new(),
+            changed,
+        });
+    }
+
     /// Keeps the last good build and tells open pages what is wrong.
     pub fn fail(&self, errors: Vec<String>) {
         *self.errors.write().unwrap_or_else(|e| e.into_inner()) = errors.clone();
@@ -191,6 +240,42 @@ mod tests {
         let mut paths: Vec<String> = sites["team"].keys().cloned().collect();
         paths.sort();
         paths
+    }
+
+    #[test]
+    fn pages_published_ahead_can_be_taken_back() {
+        let store = Store::default();
+        store.publish(
+            site(&[("pages/a.html", "A"), ("roadmap.html", "R")]),
+            BTreeMap::new(),
+            None,
+        );
+        let etag = store
+            .get("team", "pages/a.html")
+            .unwrap()
+            .etag()
+            .to_string();
+        let mut updates = store.subscribe();
+        let (changed, replaced) = store.publish_ahead(
+            site(&[("pages/a.html", "A2"), ("pages/new.html", "N")]),
+            BTreeMap::new(),
+        );
+        assert_eq!(changed, ["/team/pages/a.html", "/team/pages/new.html"]);
+        assert_eq!(
+            paths(&store),
+            ["pages/a.html", "pages/new.html", "roadmap.html"]
+        );
+        store.restore(replaced);
+        assert_eq!(paths(&store), ["pages/a.html", "roadmap.html"]);
+        let a = store.get("team", "pages/a.html").unwrap();
+        assert_eq!((&a.bytes[..], a.etag()), (&b"A"[..], etag.as_str()));
+        let _ahead = updates.try_recv().unwrap();
+        let back = updates.try_recv().unwrap();
+        assert_eq!(
+            back.changed,
+            ["/team/pages/a.html", "/team/pages/new.html"],
+            "open pages reload to the last good build"
+        );
     }
 
     #[test]
