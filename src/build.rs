@@ -96,10 +96,10 @@ impl Selection<'_> {
 /// Every site's document views by site name, kept between rebuilds.
 pub type KeptViews = Vec<(String, Vec<crate::audience::DocView>)>;
 
-/// Renders the named sites of a project whose content has no errors. With `reuse`, the
-/// document views of an earlier render are taken for the documents not marked (see
-/// [`SiteView::reusing`]); every site's views are handed back when they are complete
-/// (with aggregates).
+/// Renders the named sites of a project whose content has no errors. With `reuse` and
+/// aggregates, the document views of an earlier render are taken for the documents the
+/// selection does not mark (see [`SiteView::reusing`]); every site's views are handed
+/// back when they are complete (with aggregates).
 #[allow(clippy::too_many_arguments)]
 pub fn render_sites(
     project: &Project,
@@ -108,13 +108,14 @@ pub fn render_sites(
     names: &[String],
     today: Date,
     selection: Selection<'_>,
-    reuse: Option<(KeptViews, &[bool])>,
+    reuse: Option<KeptViews>,
     sink: &Sink<'_>,
 ) -> anyhow::Result<Option<KeptViews>> {
     let Selection { only, aggregates } = selection;
     let started = std::time::Instant::now();
-    let (mut earlier, changed) = match reuse {
-        Some((views, changed)) if aggregates => (views, Some(changed)),
+    // The marked documents are the ones whose views may have changed.
+    let (mut earlier, changed) = match (reuse, only) {
+        (Some(views), Some(changed)) if aggregates => (views, Some(changed)),
         _ => (Vec::new(), None),
     };
     let mut views: Vec<SiteView<'_>> = names

@@ -595,7 +595,6 @@ fn render(
     if full {
         renderer.begin_pass();
     }
-    let reuse = reuse.zip(only);
     let views = render_sites(
         project,
         renderer,
