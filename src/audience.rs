@@ -198,21 +198,13 @@ impl DocView {
     /// A hash of the fields lists show, made once per view: a view is never changed
     /// after it is made.
     pub fn item_hash(&self) -> blake3::Hash {
-        *self
-            .item_digest
-            .get_or_init(|| blake3::hash(&serde_json::to_vec(&self.item()).unwrap_or_default()))
+        *self.item_digest.get_or_init(|| json_digest(&self.item()))
     }
 
     /// A hash of every field of the view, made once per view; it stands for the whole
     /// document, and for its decision card, while a context is hashed.
     fn doc_hash(&self) -> blake3::Hash {
-        *self.doc_digest.get_or_init(|| {
-            let mut hasher = blake3::Hasher::new();
-            let mut writer = std::io::BufWriter::with_capacity(16 * 1024, &mut hasher);
-            let _ = serde_json::to_writer(&mut writer, self);
-            drop(writer);
-            hasher.finalize()
-        })
+        *self.doc_digest.get_or_init(|| json_digest(self))
     }
 
     /// [`DocView::item`] as a template value, made once per view. A rebuild in `serve`
@@ -224,6 +216,21 @@ impl DocView {
         self.item_value
             .get_or_init(|| tera::Value::from_serializable(&self.item()))
     }
+}
+
+/// Feeds `value` as JSON to `hasher` through a buffer: serde_json writes a few bytes at a
+/// time, and blake3 is fast on large chunks only.
+pub fn hash_json(hasher: &mut blake3::Hasher, value: &impl Serialize) -> serde_json::Result<()> {
+    let mut writer = std::io::BufWriter::with_capacity(64 * 1024, hasher);
+    serde_json::to_writer(&mut writer, value)?;
+    std::io::Write::flush(&mut writer).map_err(serde_json::Error::io)
+}
+
+/// A hash of `value` as JSON (a view's fields always serialise).
+fn json_digest(value: &impl Serialize) -> blake3::Hash {
+    let mut hasher = blake3::Hasher::new();
+    let _ = hash_json(&mut hasher, value);
+    hasher.finalize()
 }
 
 thread_local! {
@@ -261,17 +268,18 @@ impl Serialize for ItemHash {
 
 /// Serialises documents as [`Item`]s (for `#[serde(serialize_with)]`).
 pub fn as_items<S: serde::Serializer>(docs: &[&DocView], serializer: S) -> Result<S::Ok, S::Error> {
-    if hashing() {
-        return serializer.collect_seq(docs.iter().map(|d| ItemHash(d.item_hash())));
-    }
     serializer.collect_seq(docs.iter().map(|d| TemplateItem(d)))
 }
 
-/// An item for a template context: its kept value when the view keeps values.
+/// An item for a template context: its kept value when the view keeps values, its hash
+/// while a context is hashed.
 struct TemplateItem<'a>(&'a DocView);
 
 impl Serialize for TemplateItem<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if hashing() {
+            return ItemHash(self.0.item_hash()).serialize(serializer);
+        }
         match self.0.keeps_values {
             true => self.0.item_value().serialize(serializer),
             false => self.0.item().serialize(serializer),
@@ -279,7 +287,8 @@ impl Serialize for TemplateItem<'_> {
     }
 }
 
-/// A whole document for a template context: its kept value when the view keeps values.
+/// A whole document for a template context: its kept value when the view keeps values,
+/// its hash while a context is hashed.
 struct TemplateDoc<'a>(&'a DocView);
 
 impl Serialize for TemplateDoc<'_> {
@@ -330,9 +339,6 @@ pub fn as_docs<S: serde::Serializer>(docs: &[&DocView], serializer: S) -> Result
 
 /// Serialises one document as an [`Item`].
 pub fn as_item<S: serde::Serializer>(doc: &&DocView, serializer: S) -> Result<S::Ok, S::Error> {
-    if hashing() {
-        return ItemHash(doc.item_hash()).serialize(serializer);
-    }
     TemplateItem(doc).serialize(serializer)
 }
 

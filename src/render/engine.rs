@@ -4,7 +4,6 @@
 //! result is the same bytes a clean build writes.
 
 use std::collections::HashMap;
-use std::io::Write as _;
 use std::sync::Mutex;
 
 use bytes::Bytes;
@@ -92,11 +91,7 @@ impl Renderer {
         if let Some(closure) = self.closures.get(template) {
             hasher.update(closure.as_bytes());
         }
-        // serde_json writes a few bytes at a time; blake3 is fast on large chunks only.
-        let mut writer = std::io::BufWriter::with_capacity(64 * 1024, &mut hasher);
-        crate::audience::hashing_items(|| serde_json::to_writer(&mut writer, ctx))?;
-        writer.flush()?;
-        drop(writer);
+        crate::audience::hashing_items(|| crate::audience::hash_json(&mut hasher, ctx))?;
         let hash = hasher.finalize();
         self.remember(memo, key, hash, || {
             Ok(Bytes::from(self.render(template, ctx)?))
