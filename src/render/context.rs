@@ -72,14 +72,34 @@ pub struct NotFoundCtx<'a> {
 
 /// A sitemap entry.
 #[derive(Serialize)]
-pub struct UrlEntry {
-    pub loc: String,
-    pub lastmod: Option<String>,
+pub struct UrlEntry<'a> {
+    pub loc: Loc<'a>,
+    pub lastmod: Option<&'a str>,
+}
+
+/// A URL as the site's prefix and a page's path, joined only when serialised: a sitemap
+/// holds one per page, and `serve` hashes the sitemap's context on every rebuild.
+pub struct Loc<'a> {
+    pub prefix: &'a str,
+    pub path: std::borrow::Cow<'a, str>,
+}
+
+impl std::fmt::Display for Loc<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.prefix)?;
+        f.write_str(&self.path)
+    }
+}
+
+impl Serialize for Loc<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 #[derive(Serialize)]
-pub struct SitemapCtx {
-    pub urls: Vec<UrlEntry>,
+pub struct SitemapCtx<'a> {
+    pub urls: Vec<UrlEntry<'a>>,
 }
 
 /// The `../` prefix for a page at `path` (relative to the site root).

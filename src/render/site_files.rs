@@ -1,8 +1,10 @@
 //! The site-wide files: home page, sitemap, robots.txt, search index and graph export.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
-use super::context::{SiteCtx, SitemapCtx, UrlEntry};
+use super::context::{Loc, SiteCtx, SitemapCtx, UrlEntry};
 use super::lists::Facet;
 use super::{Input, Out};
 use crate::audience::DocView;
@@ -225,8 +227,15 @@ pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyh
     let view = input.view;
     out.file("search-index.json", search_index(input)?.into())?;
     out.file("graph.json", graph_json(input, out)?.into())?;
-    let sitemap = sitemap(input, facets);
-    out.page("sitemap.xml", "sitemap.xml", &sitemap)?;
+    let prefix = match input.config.base_url() {
+        Some(base) => format!("{base}/{}/", view.name),
+        None => String::new(),
+    };
+    out.page(
+        "sitemap.xml",
+        "sitemap.xml",
+        &sitemap(input, facets, &prefix),
+    )?;
     let robots = match input.config.base_url() {
         Some(base) => format!(
             "User-agent: *\nAllow: /\nSitemap: {base}/{}/sitemap.xml\n",
@@ -288,22 +297,21 @@ fn edges_json(input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<bytes::Bytes> 
     }))
 }
 
-fn sitemap(input: &Input<'_>, facets: &[Facet<'_>]) -> SitemapCtx {
-    let prefix = match input.config.base_url() {
-        Some(base) => format!("{base}/{}/", input.view.name),
-        None => String::new(),
-    };
+fn sitemap<'a>(input: &'a Input<'_>, facets: &'a [Facet<'_>], prefix: &'a str) -> SitemapCtx<'a> {
+    let loc = |path| Loc { prefix, path };
     let mut urls = vec![UrlEntry {
-        loc: prefix.clone(),
+        loc: loc(Cow::Borrowed("")),
         lastmod: None,
     }];
     urls.extend(input.view.docs.iter().map(|d| UrlEntry {
-        loc: format!("{prefix}{}", d.url),
-        lastmod: d.updated.clone(),
+        loc: loc(Cow::Borrowed(&d.url)),
+        lastmod: d.updated.as_deref(),
     }));
     for page in facets.iter().flat_map(|f| &f.pages) {
-        let loc = format!("{prefix}{}", crate::audience::encode_path(&page.path));
-        urls.push(UrlEntry { loc, lastmod: None });
+        urls.push(UrlEntry {
+            loc: loc(Cow::Owned(crate::audience::encode_path(&page.path))),
+            lastmod: None,
+        });
     }
     SitemapCtx { urls }
 }

@@ -35,7 +35,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
     let store = Arc::new(Store::default());
     let mut rebuilder = Rebuilder::new(&options.dir, options.today.clone());
     let started = Instant::now();
-    let mut warnings = Vec::new();
+    let mut warnings = rebuild::Warnings::default();
     match rebuilder.rebuild(Changes {
         config: true,
         theme: true,
@@ -68,7 +68,7 @@ async fn run(
     options: ServeOptions,
     config: crate::config::Config,
     store: Arc<Store>,
-    (rebuilder, warnings): (Rebuilder, Vec<String>),
+    (rebuilder, warnings): (Rebuilder, rebuild::Warnings),
 ) -> Result<(), Failure> {
     let address = SocketAddr::new(options.bind, options.port);
     let listener = tokio::net::TcpListener::bind(address)
@@ -111,7 +111,7 @@ fn watch_loop(
     mut rebuilder: Rebuilder,
     store: &Store,
     quiet: bool,
-    mut last_warnings: Vec<String>,
+    mut last_warnings: rebuild::Warnings,
 ) {
     while let Some(changes) = watcher.next() {
         let started = Instant::now();
@@ -134,10 +134,11 @@ fn watch_loop(
         let result = rebuilder.rebuild_early(changes, Some(&mut early));
         match result {
             Ok(built) => {
-                if built.warnings != last_warnings {
+                if !Arc::ptr_eq(&built.warnings, &last_warnings) && built.warnings != last_warnings
+                {
                     print_warnings(&new_lines(&last_warnings, &built.warnings), quiet);
                 }
-                last_warnings = built.warnings.clone();
+                last_warnings = built.warnings;
                 let changed = store.publish(built.sites, built.titles, built.keep.as_ref());
                 log("rebuilt", changed.len(), built.how);
             }

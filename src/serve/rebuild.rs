@@ -71,16 +71,31 @@ struct Last {
     /// makes only those of the documents it marks again.
     views: Option<KeptViews>,
     today: jiff::civil::Date,
-    warnings: Vec<String>,
+    warnings: Warnings,
     /// Document index by source path.
     sources: HashMap<PathBuf, usize>,
+}
+
+/// A build's warnings as printable headlines, shared between the rebuilder and the log.
+pub type Warnings = std::sync::Arc<[String]>;
+
+/// The headlines of a project's warnings; thousands in a large project, so made on every
+/// core.
+fn warning_lines(project: &Project) -> Warnings {
+    use rayon::prelude::*;
+    let warnings: Vec<&crate::diag::Diagnostic> = project.warnings().collect();
+    warnings
+        .par_iter()
+        .map(|d| d.headline())
+        .collect::<Vec<_>>()
+        .into()
 }
 
 /// A finished rebuild: every site's files, and the site titles.
 pub struct Built {
     pub sites: BTreeMap<String, HashMap<String, Bytes>>,
     pub titles: BTreeMap<String, String>,
-    pub warnings: Vec<String>,
+    pub warnings: Warnings,
     /// Pages left out of an incremental rebuild because they cannot have changed: the
     /// store keeps its old bytes for them. `None` for a full rebuild.
     pub keep: Option<Keep>,
@@ -308,7 +323,7 @@ impl Rebuilder {
             project.docs[i] = new;
         }
         if remapped {
-            last.warnings = project.warnings().map(|d| d.headline()).collect();
+            last.warnings = warning_lines(project);
         }
         let mut marked = vec![false; project.docs.len()];
         for (i, _, _) in &swaps {
@@ -413,7 +428,6 @@ impl Rebuilder {
             // takes them from the memo.
             let built = marked_pages(project, theme, renderer, &names, today, &marked)?;
             early(Built {
-                warnings: last.warnings.clone(),
                 how: "fields edit, lists and views follow",
                 ..built
             });
@@ -431,7 +445,7 @@ impl Rebuilder {
             last.views.take(),
         )?;
         last.views = views;
-        last.warnings = project.warnings().map(|d| d.headline()).collect();
+        last.warnings = warning_lines(project);
         // The documents and what each site shows are the same: every page not rendered
         // is still right, and only a list can be gone.
         Ok(Some(Built {
@@ -485,7 +499,7 @@ impl Rebuilder {
         let (sites, views) = render(
             &project, theme, renderer, &names, today, only, aggregates, None,
         )?;
-        let warnings: Vec<String> = project.warnings().map(|d| d.headline()).collect();
+        let warnings = warning_lines(&project);
         let (keep, how) = match scope {
             Scope::Full => (None, "full"),
             Scope::Pages(marked) => (
@@ -570,7 +584,7 @@ fn marked_pages(
     Ok(Built {
         sites,
         titles: titles(project),
-        warnings: Vec::new(),
+        warnings: Warnings::default(),
         keep: Some(Keep::Everything),
         how: "marked pages",
     })
