@@ -1,6 +1,7 @@
 //! `align build`: renders every selected site into a temporary folder, then swaps them all
 //! into place.
 
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -79,17 +80,20 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
 pub type Sink<'a> = dyn Fn(&str, &str, Bytes) -> anyhow::Result<()> + Sync + 'a;
 
 /// Which pages a render makes: document pages of the marked documents only (all when
-/// `only` is `None`), and lists, views and site files or not.
+/// `only` is `None`), and lists, views and site files or not; of these, the `first`
+/// (by site name) before any other.
 #[derive(Clone, Copy)]
 pub struct Selection<'a> {
     pub only: Option<&'a [bool]>,
     pub aggregates: bool,
+    pub first: Option<&'a HashMap<String, HashSet<String>>>,
 }
 
 impl Selection<'_> {
     pub const ALL: Selection<'static> = Selection {
         only: None,
         aggregates: true,
+        first: None,
     };
 }
 
@@ -111,7 +115,11 @@ pub fn render_sites(
     reuse: Option<KeptViews>,
     sink: &Sink<'_>,
 ) -> anyhow::Result<Option<KeptViews>> {
-    let Selection { only, aggregates } = selection;
+    let Selection {
+        only,
+        aggregates,
+        first,
+    } = selection;
     let started = std::time::Instant::now();
     // The marked documents are the ones whose views may have changed.
     let (mut earlier, changed) = match (reuse, only) {
@@ -151,6 +159,7 @@ pub fn render_sites(
             view,
             today,
             files: &theme.files,
+            first: first.and_then(|first| first.get(view.name)),
         })
         .collect();
     render::render_all(renderer, &inputs, only, aggregates, &|site, path, bytes| {
@@ -246,4 +255,86 @@ fn progress_bar(wanted: bool, project: &Project) -> indicatif::ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[test]
+    fn the_first_pages_come_before_every_other_list_and_view_and_again_with_them() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content/pages")).unwrap();
+        std::fs::write(
+            dir.path().join("align.toml"),
+            "title = \"T\"\n\n[sites.team]\ntitle = \"Team\"\naudiences = [\"team\"]\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("content/pages/a.md"),
+            "+++\ntitle = \"A\"\nid = \"P-1\"\ntags = [\"x\"]\n+++\nText.\n",
+        )
+        .unwrap();
+        let project = Project::open(dir.path()).unwrap();
+        let theme = theme::load(dir.path()).unwrap();
+        let renderer = Renderer::new(&theme.templates).unwrap();
+        let names = ["team".to_string()];
+        let first = HashMap::from([(
+            "team".to_string(),
+            HashSet::from([
+                "lists/tag/x.html".to_string(),
+                "release-plan.html".to_string(),
+            ]),
+        )]);
+        let selection = Selection {
+            first: Some(&first),
+            ..Selection::ALL
+        };
+        let emitted = Mutex::new(Vec::new());
+        // One thread: the order of a parallel render is otherwise the scheduler's.
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap()
+            .install(|| {
+                render_sites(
+                    &project,
+                    &renderer,
+                    &theme,
+                    &names,
+                    Date::constant(2026, 11, 24),
+                    selection,
+                    None,
+                    &|_, path, _| {
+                        emitted.lock().unwrap().push(path.to_string());
+                        Ok(())
+                    },
+                )
+            })
+            .unwrap();
+        let emitted = emitted.into_inner().unwrap();
+        let own: Vec<&str> = emitted
+            .iter()
+            .map(String::as_str)
+            .filter(|p| crate::project::site_writes(p))
+            .collect();
+        let mut leading = own[..2].to_vec();
+        leading.sort();
+        assert_eq!(
+            leading,
+            ["lists/tag/x.html", "release-plan.html"],
+            "{own:?}"
+        );
+        for path in [
+            "lists/tag/x.html",
+            "release-plan.html",
+            "roadmap.html",
+            "graph.json",
+        ] {
+            let times = own.iter().filter(|p| **p == path).count();
+            let wanted = if first["team"].contains(path) { 2 } else { 1 };
+            assert_eq!(times, wanted, "{path} in {own:?}");
+        }
+    }
 }

@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use serve_support::{
-    CONFIG, Events, Project, Server, Update, build, built_files, encode_path, page, strip_reload,
+    CONFIG, Events, INITIATIVE, Project, Server, Update, build, built_files, encode_path, page,
+    strip_reload,
 };
 
 /// How long the event stream must stay quiet before a rebuild burst counts as finished.
@@ -733,6 +734,48 @@ fn changed_files_get_new_validators_and_unchanged_keep_theirs() {
         css_after.header("last-modified"),
         css_before.header("last-modified")
     );
+}
+
+#[test]
+fn a_view_open_in_a_browser_reloads_ahead_of_the_rest_of_a_fields_edit() {
+    let project = Project::minimal();
+    let server = Server::start(&project.path(), &[]);
+    let mut roadmap_tab = server.events_for("/team/roadmap.html");
+    project.save(
+        "content/initiatives/a.md",
+        &INITIATIVE.replace("Alpha initiative", "Alpha initiative, renamed"),
+    );
+    let updates = roadmap_tab.settle(QUIET);
+    let alone = updates
+        .iter()
+        .position(|u| u.changed == ["/team/roadmap.html"])
+        .unwrap_or_else(|| panic!("the open roadmap never came alone: {updates:?}"));
+    assert!(
+        updates[alone + 1..]
+            .iter()
+            .any(|u| u.changed.iter().any(|p| p.contains("/lists/"))),
+        "the lists came after the open roadmap: {updates:?}"
+    );
+    assert!(
+        updates
+            .iter()
+            .filter(|u| u.changed.iter().any(|p| p == "/team/roadmap.html"))
+            .count()
+            == 1,
+        "the roadmap reloads once: {updates:?}"
+    );
+    assert!(
+        server
+            .get("/team/roadmap.html")
+            .text()
+            .contains("Alpha initiative, renamed")
+    );
+    server.wait_stderr(1, |l| {
+        l.starts_with("open page in ") && l.ends_with("1 file(s) changed (/team/roadmap.html)")
+    });
+    let out = tempfile::tempdir().unwrap();
+    build(&project.path(), out.path());
+    assert_served_equals(&server, &built_files(out.path()), "after the open roadmap");
 }
 
 #[test]

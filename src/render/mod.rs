@@ -43,6 +43,9 @@ pub struct Input<'a> {
     pub today: Date,
     /// Theme and project static files, copied as they are.
     pub files: &'a [(String, std::borrow::Cow<'static, [u8]>)],
+    /// The site's own pages and files (lists, views, site files) to make before any
+    /// other: in `serve`, those open in a browser.
+    pub first: Option<&'a std::collections::HashSet<String>>,
 }
 
 /// Receives each output file of several sites: the site's index in the inputs, the path
@@ -85,6 +88,7 @@ pub fn render_all(
                     renderer,
                     site: input.view.name,
                     emit: &outs[s],
+                    wanted: None,
                 };
                 out.page(
                     &path,
@@ -100,18 +104,34 @@ pub fn render_all(
             Ok::<(), anyhow::Error>(())
         })
     };
-    let rest = || {
+    let rest = |first: bool| {
         if !aggregates {
             return Ok(());
         }
         inputs.par_iter().enumerate().try_for_each(|(s, input)| {
+            let wanted = if first {
+                match input.first {
+                    Some(wanted) if !wanted.is_empty() => Some(wanted),
+                    _ => return Ok(()),
+                }
+            } else {
+                None
+            };
             let out = Out {
                 renderer,
                 site: input.view.name,
                 emit: &outs[s],
+                wanted,
             };
             render_site_pages(input, &sites[s], &out)
         })
+    };
+    // The pages wanted first, on one core while the other starts on all of them (taking
+    // those from the memo when it gets there): a core left idle would cost more than the
+    // contexts made twice.
+    let rest = || {
+        let (first, all) = rayon::join(|| rest(true), || rest(false));
+        first.and(all)
     };
     // The aggregate pages start first: a long list or view is one template render that
     // cannot be split, and document pages fill the other core around it instead of
@@ -138,6 +158,7 @@ fn render_site_pages(input: &Input<'_>, site: &SiteCtx, out: &Out<'_>) -> anyhow
     facets
         .par_iter()
         .flat_map(|f| f.pages.par_iter())
+        .filter(|list| out.wants(&list.path))
         .try_for_each(|list| {
             let root = root_for(&list.path);
             let ctx = ListCtx {
@@ -182,10 +203,20 @@ pub struct Out<'a> {
     renderer: &'a Renderer,
     site: &'a str,
     emit: &'a Emitter<'a>,
+    /// The only paths to make, when not all of them.
+    wanted: Option<&'a std::collections::HashSet<String>>,
 }
 
 impl Out<'_> {
+    /// Whether `path` is to be made; callers ask before building a costly context.
+    pub fn wants(&self, path: &str) -> bool {
+        self.wanted.is_none_or(|wanted| wanted.contains(path))
+    }
+
     pub fn page<T: Serialize>(&self, path: &str, template: &str, ctx: &T) -> anyhow::Result<()> {
+        if !self.wants(path) {
+            return Ok(());
+        }
         let bytes = self
             .renderer
             .page(&format!("{}/{path}", self.site), template, ctx)?;
@@ -206,6 +237,9 @@ impl Out<'_> {
     }
 
     pub fn file(&self, path: &str, bytes: Bytes) -> anyhow::Result<()> {
+        if !self.wants(path) {
+            return Ok(());
+        }
         self.emit
             .send(path, bytes)
             .with_context(|| format!("writing {path}"))
@@ -272,14 +306,17 @@ fn render_views(
             }),
         ),
     ];
-    let rendered: Vec<(&str, Bytes)> = jobs
-        .par_iter()
-        .map(|(path, job)| Ok((*path, job()?)))
-        .collect::<anyhow::Result<_>>()?;
     let home_view = VIEWS
         .iter()
         .find(|(_, _, h)| *h == Some(home))
         .map(|(_, url, _)| *url);
+    let wanted =
+        |path: &str| out.wants(path) || (Some(path) == home_view && out.wants("index.html"));
+    let rendered: Vec<(&str, Bytes)> = jobs
+        .par_iter()
+        .filter(|(path, _)| wanted(path))
+        .map(|(path, job)| Ok((*path, job()?)))
+        .collect::<anyhow::Result<_>>()?;
     for (path, bytes) in rendered {
         if Some(path) == home_view {
             out.file("index.html", bytes.clone())?;

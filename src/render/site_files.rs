@@ -225,8 +225,15 @@ fn search_index(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
 /// Sitemap, robots.txt, search index and graph export.
 pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyhow::Result<()> {
     let view = input.view;
-    out.file("search-index.json", search_index(input)?.into())?;
-    out.file("graph.json", graph_json(input, out)?.into())?;
+    if out.wants("search-index.json") {
+        out.file("search-index.json", search_index(input)?.into())?;
+    }
+    if out.wants("graph.json") {
+        out.file("graph.json", graph_json(input, out)?.into())?;
+    }
+    if !out.wants("sitemap.xml") && !out.wants("robots.txt") {
+        return Ok(());
+    }
     let prefix = match input.config.base_url() {
         Some(base) => format!("{base}/{}/", view.name),
         None => String::new(),

@@ -123,7 +123,9 @@ fn handle(app: &App, method: &Method, uri: &Uri, headers: &HeaderMap) -> Respons
             "text/javascript; charset=utf-8",
             RELOAD_JS.into(),
         ),
-        Route::Events if app.reload => events(app.store.clone()).into_response(),
+        Route::Events if app.reload => {
+            events(app.store.clone(), uri.query().and_then(open_page)).into_response()
+        }
         Route::ReloadScript | Route::Events => plain(StatusCode::NOT_FOUND, "not found"),
         Route::Redirect(to) => {
             let mut response = plain(StatusCode::PERMANENT_REDIRECT, "moved");
@@ -331,14 +333,35 @@ fn error_page(errors: &[String]) -> Response {
     )
 }
 
-fn events(store: Arc<Store>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+/// The page an event stream's query names (`?page=/team/roadmap.html`, as the browser has
+/// it in its address bar), routed as a request for it would be.
+fn open_page(query: &str) -> Option<(String, String)> {
+    let raw = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("page="))
+        .filter(|raw| raw.len() <= 2048)?;
+    match route(&decode(raw)?) {
+        Route::File { site, path } => Some((site, path)),
+        _ => None,
+    }
+}
+
+/// Tells the page that opened it what each rebuild changed; while it is open, a rebuild
+/// renders that page ahead of the rest (see [`Store::open`]).
+fn events(
+    store: Arc<Store>,
+    page: Option<(String, String)>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let open = page.map(|(site, path)| store.open(&site, &path));
     let current = Update {
         errors: store.errors(),
         changed: Vec::new(),
     };
     let first = stream::iter((!current.errors.is_empty()).then_some(current));
     let later = BroadcastStream::new(store.subscribe()).filter_map(|u| async move { u.ok() });
-    let stream = first.chain(later).map(|update| {
+    let stream = first.chain(later).map(move |update| {
+        // The page stays open for as long as its stream lives.
+        let _open = &open;
         let data = serde_json::to_string(&update).unwrap_or_else(|_| "{}".into());
         Ok(Event::default().event("update").data(data))
     });
@@ -387,6 +410,23 @@ mod tests {
             }
         );
         assert_eq!(route("/__align/events"), Route::Events);
+    }
+
+    #[test]
+    fn an_event_stream_names_its_page_as_the_address_bar_has_it() {
+        let page = |site: &str, path: &str| Some((site.to_string(), path.to_string()));
+        assert_eq!(
+            open_page("page=%2Fteam%2Froadmap.html"),
+            page("team", "roadmap.html")
+        );
+        assert_eq!(open_page("page=%2Fteam%2F"), page("team", "index.html"));
+        assert_eq!(
+            open_page("x=1&page=%2Fteam%2Flists%2Ftag%2Fa%2520b.html"),
+            page("team", "lists/tag/a b.html")
+        );
+        for query in ["", "page=", "page=%2F", "page=%2Fteam%2F..%2Fx", "page=%zz"] {
+            assert_eq!(open_page(query), None, "{query}");
+        }
     }
 
     #[test]

@@ -125,13 +125,21 @@ fn watch_loop(
                 );
             }
         };
-        let mut ahead = None;
+        let mut ahead = Vec::new();
         let mut early = |built: Built| {
             let (changed, replaced) = store.publish_ahead(built.sites, built.titles);
-            log("pages", changed.len(), built.how);
-            ahead = Some(replaced);
+            match built.how {
+                rebuild::OPEN_PAGE if changed.is_empty() => {}
+                rebuild::OPEN_PAGE => log("open page", changed.len(), &changed.join(", ")),
+                how => log("pages", changed.len(), how),
+            }
+            ahead.push(replaced);
         };
-        let result = rebuilder.rebuild_early(changes, Some(&mut early));
+        let early = rebuild::Early {
+            open: store.open_pages(),
+            hand: &mut early,
+        };
+        let result = rebuilder.rebuild_early(changes, Some(early));
         match result {
             Ok(built) => {
                 if !Arc::ptr_eq(&built.warnings, &last_warnings) && built.warnings != last_warnings
@@ -145,7 +153,7 @@ fn watch_loop(
             Err(errors) => {
                 // Pages published ahead of a rebuild that failed go back to the last good
                 // build's.
-                if let Some(replaced) = ahead {
+                for replaced in ahead.into_iter().rev() {
                     store.restore(replaced);
                 }
                 eprintln!(

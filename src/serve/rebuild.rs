@@ -7,8 +7,8 @@ use std::sync::Mutex;
 
 use bytes::Bytes;
 
-use super::store::Keep;
-use crate::build::{KeptViews, render_sites};
+use super::store::{Keep, OpenPages};
+use crate::build::{KeptViews, Selection, render_sites};
 use crate::load;
 use crate::model::{Document, RelKind};
 use crate::project::{Failure, Project};
@@ -75,6 +75,55 @@ struct Last {
     /// Document index by source path.
     sources: HashMap<PathBuf, usize>,
 }
+
+/// What a fields edit renders first and where it hands it: the pages of the documents it
+/// changed and, of the lists, views and site files, those open in a browser.
+pub struct Early<'a> {
+    pub open: OpenPages,
+    pub hand: &'a mut (dyn FnMut(Built) + Send),
+}
+
+/// Hands each list, view or site file open in a browser over as soon as it is rendered.
+struct Ahead<'a> {
+    open: OpenPages,
+    hand: Mutex<&'a mut (dyn FnMut(Built) + Send)>,
+    titles: BTreeMap<String, String>,
+    /// What went ahead already: the render makes open pages first, then all of them.
+    handed: Mutex<BTreeSet<(String, String)>>,
+}
+
+impl Ahead<'_> {
+    fn offer(&self, site: &str, path: &str, bytes: &Bytes) {
+        // Document pages went ahead already.
+        let open = self
+            .open
+            .get(site)
+            .is_some_and(|paths| paths.contains(path));
+        if !open || !crate::project::site_writes(path) {
+            return;
+        }
+        let first = self
+            .handed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert((site.to_string(), path.to_string()));
+        if !first {
+            return;
+        }
+        let page = HashMap::from([(path.to_string(), bytes.clone())]);
+        let mut hand = self.hand.lock().unwrap_or_else(|e| e.into_inner());
+        hand(Built {
+            sites: BTreeMap::from([(site.to_string(), page)]),
+            titles: self.titles.clone(),
+            warnings: Warnings::default(),
+            keep: Some(Keep::Everything),
+            how: OPEN_PAGE,
+        });
+    }
+}
+
+/// How a list, view or site file open in a browser and handed over ahead is logged.
+pub const OPEN_PAGE: &str = "open page";
 
 /// A build's warnings as printable headlines, shared between the rebuilder and the log.
 pub type Warnings = std::sync::Arc<[String]>;
@@ -165,13 +214,14 @@ impl Rebuilder {
     }
 
     /// Like [`Rebuilder::rebuild`], but a fields edit first hands the pages of the
-    /// documents it changed to `early` (with [`Keep::Everything`]), before it renders the
-    /// lists, views and site files that show them: the page being edited reloads as soon
-    /// as it is ready, the rest when everything is. Any other rebuild comes whole.
+    /// documents it changed, and those of the lists, views and site files open in a
+    /// browser, to `early` (with [`Keep::Everything`]), before it renders the rest: the
+    /// pages people are looking at reload as soon as they are ready, the rest when
+    /// everything is. Any other rebuild comes whole.
     pub fn rebuild_early(
         &mut self,
         changes: Changes,
-        early: Option<&mut dyn FnMut(Built)>,
+        early: Option<Early<'_>>,
     ) -> Result<Built, Vec<String>> {
         if !changes.config
             && !changes.theme
@@ -206,7 +256,7 @@ impl Rebuilder {
     fn fast_paths(
         &mut self,
         paths: &BTreeSet<PathBuf>,
-        early: Option<&mut dyn FnMut(Built)>,
+        early: Option<Early<'_>>,
     ) -> Result<Option<Built>, Failure> {
         let Some(last) = &self.last else {
             return Ok(None);
@@ -347,7 +397,7 @@ impl Rebuilder {
     fn fields_edit(
         &mut self,
         edited: Vec<Edited>,
-        early: Option<&mut dyn FnMut(Built)>,
+        early: Option<Early<'_>>,
     ) -> Result<Option<Built>, Failure> {
         let (Some(last), Some(theme), Some(renderer)) =
             (&mut self.last, &self.theme, &self.renderer)
@@ -423,26 +473,38 @@ impl Rebuilder {
         }
         mark_dependents(project, &mut marked, seeds);
         let names: Vec<String> = project.config.sites.keys().cloned().collect();
-        if let Some(early) = early {
+        let mut ahead = None;
+        if let Some(Early { open, hand }) = early {
             // The marked pages alone, from views made for them; the full render below
             // takes them from the memo.
             let built = marked_pages(project, theme, renderer, &names, today, &marked)?;
-            early(Built {
+            hand(Built {
                 how: "fields edit, lists and views follow",
                 ..built
+            });
+            ahead = Some(Ahead {
+                open,
+                hand: Mutex::new(hand),
+                titles: titles(project),
+                handed: Mutex::default(),
             });
         }
         // The document views of every unmarked document are still right: only marked
         // documents' fields, relations and why chains can have changed.
+        let selection = Selection {
+            only: Some(&marked),
+            aggregates: true,
+            first: ahead.as_ref().map(|ahead| &ahead.open),
+        };
         let (sites, views) = render(
             project,
             theme,
             renderer,
             &names,
             today,
-            Some(&marked),
-            true,
+            selection,
             last.views.take(),
+            ahead.as_ref(),
         )?;
         last.views = views;
         last.warnings = warning_lines(project);
@@ -496,8 +558,13 @@ impl Rebuilder {
             Scope::Pages(marked) => (Some(marked.as_slice()), true),
             Scope::Prose(marked) => (Some(marked.as_slice()), false),
         };
+        let selection = Selection {
+            only,
+            aggregates,
+            first: None,
+        };
         let (sites, views) = render(
-            &project, theme, renderer, &names, today, only, aggregates, None,
+            &project, theme, renderer, &names, today, selection, None, None,
         )?;
         let warnings = warning_lines(&project);
         let (keep, how) = match scope {
@@ -571,15 +638,13 @@ fn marked_pages(
     today: jiff::civil::Date,
     marked: &[bool],
 ) -> Result<Built, Failure> {
+    let selection = Selection {
+        only: Some(marked),
+        aggregates: false,
+        first: None,
+    };
     let (sites, _) = render(
-        project,
-        theme,
-        renderer,
-        names,
-        today,
-        Some(marked),
-        false,
-        None,
+        project, theme, renderer, names, today, selection, None, None,
     )?;
     Ok(Built {
         sites,
@@ -599,13 +664,13 @@ fn render(
     renderer: &Renderer,
     names: &[String],
     today: jiff::civil::Date,
-    only: Option<&[bool]>,
-    aggregates: bool,
+    selection: Selection<'_>,
     reuse: Option<KeptViews>,
+    ahead: Option<&Ahead<'_>>,
 ) -> Result<(Sites, Option<KeptViews>), Failure> {
     let collected: Mutex<Sites> = Mutex::default();
     // Only a full pass sees every page, so only a full pass may drop memo entries.
-    let full = only.is_none();
+    let full = selection.only.is_none();
     if full {
         renderer.begin_pass();
     }
@@ -615,9 +680,12 @@ fn render(
         theme,
         names,
         today,
-        crate::build::Selection { only, aggregates },
+        selection,
         reuse,
         &|site, path, bytes| {
+            if let Some(ahead) = ahead {
+                ahead.offer(site, path, &bytes);
+            }
             let mut sites = collected.lock().unwrap_or_else(|e| e.into_inner());
             sites
                 .entry(site.to_string())
@@ -990,7 +1058,10 @@ mod tests {
         let edited = rebuilder
             .rebuild_early(
                 changed("content/pages/hidden.md"),
-                Some(&mut |built: Built| first.push(built)),
+                Some(Early {
+                    open: OpenPages::new(),
+                    hand: &mut |built: Built| first.push(built),
+                }),
             )
             .unwrap();
         let [early] = first.as_slice() else {
@@ -1022,6 +1093,75 @@ mod tests {
     }
 
     #[test]
+    fn lists_and_views_open_in_a_browser_go_ahead_of_the_rest_one_by_one() {
+        let dir = project("");
+        let (mut rebuilder, _) = started(dir.path());
+        let retitled = HIDDEN.replace("Hidden plan", "Hidden plan, second draft");
+        std::fs::write(dir.path().join("content/pages/hidden.md"), retitled).unwrap();
+        let open = |paths: &[&str]| paths.iter().map(|p| p.to_string()).collect();
+        let open = OpenPages::from([
+            (
+                "team".to_string(),
+                open(&["lists/kind/page.html", "roadmap.html", "pages/hidden.html"]),
+            ),
+            ("public".to_string(), open(&["lists/kind/page.html"])),
+        ]);
+        let mut handed = Vec::new();
+        let edited = rebuilder
+            .rebuild_early(
+                changed("content/pages/hidden.md"),
+                Some(Early {
+                    open,
+                    hand: &mut |built: Built| handed.push(built),
+                }),
+            )
+            .unwrap();
+        let (pages, open_pages) = handed.split_first().expect("the edited pages first");
+        assert_eq!(pages.how, "fields edit, lists and views follow");
+        let mut seen: Vec<(String, String)> = open_pages
+            .iter()
+            .map(|built| {
+                assert_eq!(built.how, OPEN_PAGE);
+                assert!(matches!(built.keep, Some(Keep::Everything)));
+                let files: Vec<(&String, &String)> = built
+                    .sites
+                    .iter()
+                    .flat_map(|(site, files)| files.keys().map(move |path| (site, path)))
+                    .collect();
+                let [(site, path)] = files.as_slice() else {
+                    panic!("one page per hand-over, not {files:?}");
+                };
+                (site.to_string(), path.to_string())
+            })
+            .collect();
+        seen.sort();
+        assert_eq!(
+            seen,
+            [
+                ("public".to_string(), "lists/kind/page.html".to_string()),
+                ("team".to_string(), "lists/kind/page.html".to_string()),
+                ("team".to_string(), "roadmap.html".to_string()),
+            ],
+            "each open list and view once; the open document page went with the first"
+        );
+        let list = std::str::from_utf8(
+            &open_pages
+                .iter()
+                .find_map(|b| b.sites.get("team")?.get("lists/kind/page.html"))
+                .unwrap()[..],
+        )
+        .unwrap()
+        .to_string();
+        assert!(list.contains("Hidden plan, second draft"), "{list}");
+        let fresh = fresh(dir.path());
+        for built in &handed {
+            assert_rendered_as_fresh(built, &fresh);
+        }
+        assert_eq!(edited.how, "fields edit");
+        assert_matches_fresh(&edited, &fresh);
+    }
+
+    #[test]
     fn a_prose_edit_comes_whole_even_when_asked_for_early_pages() {
         let dir = project("");
         let (mut rebuilder, _) = started(dir.path());
@@ -1034,7 +1174,10 @@ mod tests {
         let edited = rebuilder
             .rebuild_early(
                 changed("content/pages/open.md"),
-                Some(&mut |_: Built| early += 1),
+                Some(Early {
+                    open: OpenPages::new(),
+                    hand: &mut |_: Built| early += 1,
+                }),
             )
             .unwrap();
         assert_eq!(edited.how, "prose edit");

@@ -31,7 +31,8 @@
     box.appendChild(list);
   }
 
-  var source = new EventSource("/__align/events");
+  // Naming the page lets the server render it ahead of the rest of a rebuild.
+  var source = new EventSource("/__align/events?page=" + encodeURIComponent(window.location.pathname));
   source.addEventListener("update", function (event) {
     var update = JSON.parse(event.data);
     if (update.errors.length > 0) {

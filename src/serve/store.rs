@@ -2,7 +2,7 @@
 //! the channel that tells open pages to reload.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::SystemTime;
 
 use bytes::Bytes;
@@ -63,6 +63,29 @@ pub struct Store {
     titles: RwLock<BTreeMap<String, String>>,
     errors: RwLock<Vec<String>>,
     updates: broadcast::Sender<Update>,
+    /// The pages open in a browser (site, path), with how many event streams show each.
+    open: Mutex<HashMap<(String, String), usize>>,
+}
+
+/// Paths of pages open in a browser, by site name.
+pub type OpenPages = HashMap<String, HashSet<String>>;
+
+/// A page open in a browser for as long as this lives (its event stream holds it).
+pub struct OpenPage {
+    store: Arc<Store>,
+    key: (String, String),
+}
+
+impl Drop for OpenPage {
+    fn drop(&mut self) {
+        let mut open = self.store.open.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = open.get_mut(&self.key) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.key);
+            }
+        }
+    }
 }
 
 impl Default for Store {
@@ -72,6 +95,7 @@ impl Default for Store {
             titles: RwLock::default(),
             errors: RwLock::default(),
             updates: broadcast::channel(64).0,
+            open: Mutex::default(),
         }
     }
 }
@@ -104,6 +128,31 @@ impl Store {
 
     pub fn subscribe(&self) -> broadcast::Receiver<Update> {
         self.updates.subscribe()
+    }
+
+    /// Notes that a browser shows `path` of `site` until the returned guard is dropped.
+    pub fn open(self: &Arc<Self>, site: &str, path: &str) -> OpenPage {
+        let key = (site.to_string(), path.to_string());
+        *self
+            .open
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(key.clone())
+            .or_default() += 1;
+        OpenPage {
+            store: self.clone(),
+            key,
+        }
+    }
+
+    /// The pages open in a browser now, by site.
+    pub fn open_pages(&self) -> OpenPages {
+        let mut pages = OpenPages::new();
+        let open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        for (site, path) in open.keys() {
+            pages.entry(site.clone()).or_default().insert(path.clone());
+        }
+        pages
     }
 
     /// Replaces every site with a new build, keeping the `keep` paths of the old one when the
@@ -240,6 +289,43 @@ mod tests {
         let mut paths: Vec<String> = sites["team"].keys().cloned().collect();
         paths.sort();
         paths
+    }
+
+    #[test]
+    fn a_page_is_open_while_an_event_stream_holds_it() {
+        let store = Arc::new(Store::default());
+        let first = store.open("team", "roadmap.html");
+        let second = store.open("team", "roadmap.html");
+        let list = store.open("public", "lists/tag/x.html");
+        let open = |store: &Store| {
+            let mut pages: Vec<(String, String)> = store
+                .open_pages()
+                .into_iter()
+                .flat_map(|(site, paths)| paths.into_iter().map(move |p| (site.clone(), p)))
+                .collect();
+            pages.sort();
+            pages
+        };
+        let page = |site: &str, path: &str| (site.to_string(), path.to_string());
+        assert_eq!(
+            open(&store),
+            [
+                page("public", "lists/tag/x.html"),
+                page("team", "roadmap.html")
+            ]
+        );
+        drop(first);
+        assert_eq!(
+            open(&store),
+            [
+                page("public", "lists/tag/x.html"),
+                page("team", "roadmap.html")
+            ],
+            "another tab still shows it"
+        );
+        drop(second);
+        drop(list);
+        assert!(open(&store).is_empty());
     }
 
     #[test]

@@ -331,6 +331,14 @@ impl Server {
     pub fn events(&self) -> Events {
         Events::connect(self.port)
     }
+
+    /// The event stream a browser tab showing `page` (`/team/roadmap.html`) opens.
+    pub fn events_for(&self, page: &str) -> Events {
+        Events::connect_to(
+            self.port,
+            &format!("/__align/events?page={}", encode_query(page)),
+        )
+    }
 }
 
 impl Drop for Server {
@@ -489,6 +497,19 @@ pub fn encode_path(path: &str) -> String {
     out
 }
 
+/// A query value as JavaScript's `encodeURIComponent` writes it.
+fn encode_query(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// One `update` event of `/__align/events`.
 #[derive(Debug, Clone, Default)]
 pub struct Update {
@@ -507,11 +528,15 @@ pub struct Events {
 
 impl Events {
     pub fn connect(port: u16) -> Events {
+        Events::connect_to(port, "/__align/events")
+    }
+
+    fn connect_to(port: u16, target: &str) -> Events {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to the server");
         stream
             .write_all(
                 format!(
-                    "GET /__align/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n"
+                    "GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n"
                 )
                 .as_bytes(),
             )
