@@ -190,8 +190,10 @@ impl Store {
                     entries
                         .retain(|path, _| files.contains_key(path) || kept.contains(path.as_str()));
                 }
+                // Document pages first: most entries are, and a prefix test is cheaper
+                // than a lookup.
                 Some(Keep::Documents) => entries.retain(|path, _| {
-                    files.contains_key(path) || !crate::project::site_writes(path)
+                    !crate::project::site_writes(path) || files.contains_key(path)
                 }),
                 None => entries.retain(|path, _| files.contains_key(path)),
             }
