@@ -113,6 +113,13 @@ impl Project {
     /// Runs the alignment rules as of `today` and applies `[check.rules]` severities to
     /// every diagnostic.
     pub fn check(&mut self, today: jiff::civil::Date) {
+        let found = self.rule_findings(today);
+        self.record(found);
+    }
+
+    /// What the alignment rules find, without recording it: [`Project::check`] in two
+    /// halves, for callers that do something else meanwhile.
+    pub fn rule_findings(&self, today: jiff::civil::Date) -> Vec<Diagnostic> {
         let ctx = crate::check::Ctx {
             dir: &self.dir,
             config: &self.config,
@@ -120,7 +127,11 @@ impl Project {
             graph: &self.graph,
             today,
         };
-        let mut found = crate::check::run(&ctx);
+        crate::check::run(&ctx)
+    }
+
+    /// Adds the rules' findings to the diagnostics, at the levels `[check.rules]` sets.
+    pub fn record(&mut self, mut found: Vec<Diagnostic>) {
         found.extend(std::mem::take(&mut self.diagnostics));
         self.diagnostics = crate::check::apply_levels(found, &self.config.check);
         diag::sort(&mut self.diagnostics);

@@ -452,16 +452,7 @@ impl Rebuilder {
             seeds.push(i);
         }
         project.graph.refresh(&project.docs);
-        project.diagnostics = last.linked.clone();
-        project.check(today);
-        if project.error_count() > 0 {
-            return Ok(None);
-        }
         for &i in &seeds {
-            let doc = &project.docs[i];
-            last.shape
-                .fingerprints
-                .insert(doc.path_id.clone(), doc.fingerprint);
             for &e in project.graph.outgoing[i]
                 .iter()
                 .chain(&project.graph.incoming[i])
@@ -471,13 +462,35 @@ impl Rebuilder {
                 marked[edge.to.doc] = true;
             }
         }
-        mark_dependents(project, &mut marked, seeds);
+        mark_dependents(project, &mut marked, seeds.clone());
         let names: Vec<String> = project.config.sites.keys().cloned().collect();
+        // The rules run while the marked pages render: neither reads what the other
+        // makes, and pages are only handed over once the rules found no error.
+        let (shared, wanted) = (&*project, early.is_some());
+        let (found, pages) = rayon::join(
+            || shared.rule_findings(today),
+            || {
+                wanted.then(|| {
+                    // The marked pages alone, from views made for them; the full render
+                    // below takes them from the memo.
+                    marked_pages(shared, theme, renderer, &names, today, &marked)
+                })
+            },
+        );
+        project.diagnostics = last.linked.clone();
+        project.record(found);
+        if project.error_count() > 0 {
+            return Ok(None);
+        }
+        for &i in &seeds {
+            let doc = &project.docs[i];
+            last.shape
+                .fingerprints
+                .insert(doc.path_id.clone(), doc.fingerprint);
+        }
         let mut ahead = None;
-        if let Some(Early { open, hand }) = early {
-            // The marked pages alone, from views made for them; the full render below
-            // takes them from the memo.
-            let built = marked_pages(project, theme, renderer, &names, today, &marked)?;
+        if let (Some(Early { open, hand }), Some(pages)) = (early, pages) {
+            let built = pages?;
             hand(Built {
                 how: "fields edit, lists and views follow",
                 ..built
@@ -1235,11 +1248,22 @@ mod tests {
         let (mut rebuilder, _) = started(dir.path());
         let stale = HIDDEN.replace("id = \"P-2\"\n", "id = \"P-2\"\nupdated = 2020-01-01\n");
         std::fs::write(dir.path().join("content/pages/hidden.md"), stale).unwrap();
+        let mut handed = 0;
         let errors = rebuilder
-            .rebuild(changed("content/pages/hidden.md"))
+            .rebuild_early(
+                changed("content/pages/hidden.md"),
+                Some(Early {
+                    open: OpenPages::new(),
+                    hand: &mut |_: Built| handed += 1,
+                }),
+            )
             .err()
             .expect("the stale page is an error");
         assert!(errors.iter().any(|e| e.contains("hidden.md")), "{errors:?}");
+        assert_eq!(
+            handed, 0,
+            "pages rendered beside the rules are not handed over"
+        );
         // Fixed again: the next edit builds, and matches a fresh build.
         std::fs::write(dir.path().join("content/pages/hidden.md"), HIDDEN).unwrap();
         let fixed = edit(&mut rebuilder, "content/pages/hidden.md");
