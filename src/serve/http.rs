@@ -427,6 +427,8 @@ mod tests {
         for query in ["", "page=", "page=%2F", "page=%2Fteam%2F..%2Fx", "page=%zz"] {
             assert_eq!(open_page(query), None, "{query}");
         }
+        let long = format!("page=%2Fteam%2F{}.html", "a".repeat(2048));
+        assert_eq!(open_page(&long), None, "longer than 2 KB");
     }
 
     #[test]
