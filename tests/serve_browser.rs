@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
-use serve_support::{Project, Server, TIMEOUT, page};
+use serve_support::{INITIATIVE, Project, Server, TIMEOUT, page};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -217,6 +217,24 @@ fn open_page_reloads_shows_errors_and_recovers() {
         })
         .await;
         assert_eq!(fixed["marked"], json!(false), "the page did not reload");
+
+        // A view open in the tab is rendered ahead of the rest of a fields edit: the tab
+        // told the server which page it shows.
+        let roadmap = format!("{}team/roadmap.html", server.base);
+        client.goto(&roadmap).await.expect("open the roadmap");
+        wait_until(&client, "the roadmap", |s| text_has(s, "Alpha initiative")).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        project.save(
+            "content/initiatives/a.md",
+            &INITIATIVE.replace("Alpha initiative", "Alpha initiative, renamed"),
+        );
+        wait_until(&client, "the renamed initiative on the roadmap", |s| {
+            text_has(s, "Alpha initiative, renamed")
+        })
+        .await;
+        server.wait_stderr(1, |l| {
+            l.starts_with("open page in ") && l.ends_with("(/team/roadmap.html)")
+        });
         client.close().await.expect("close the browser");
     });
     drop(server);
