@@ -81,12 +81,14 @@ pub type Sink<'a> = dyn Fn(&str, &str, Bytes) -> anyhow::Result<()> + Sync + 'a;
 
 /// Which pages a render makes: document pages of the marked documents only (all when
 /// `only` is `None`), and lists, views and site files or not; of these, the `first`
-/// (by site name) before any other.
+/// (by site name) before any other. `pages_done` is called once every document page
+/// has been emitted.
 #[derive(Clone, Copy)]
 pub struct Selection<'a> {
     pub only: Option<&'a [bool]>,
     pub aggregates: bool,
     pub first: Option<&'a HashMap<String, HashSet<String>>>,
+    pub pages_done: Option<&'a (dyn Fn() + Sync)>,
 }
 
 impl Selection<'_> {
@@ -94,6 +96,7 @@ impl Selection<'_> {
         only: None,
         aggregates: true,
         first: None,
+        pages_done: None,
     };
 }
 
@@ -119,6 +122,7 @@ pub fn render_sites(
         only,
         aggregates,
         first,
+        pages_done,
     } = selection;
     let started = std::time::Instant::now();
     // The marked documents are the ones whose views may have changed.
@@ -162,10 +166,9 @@ pub fn render_sites(
             first: first.and_then(|first| first.get(view.name)),
         })
         .collect();
-    render::render_all(renderer, &inputs, only, aggregates, &|site, path, bytes| {
-        sink(&names[site], path, bytes)
-    })
-    .context("rendering the sites")?;
+    let emit = |site: usize, path: &str, bytes| sink(&names[site], path, bytes);
+    render::render_all(renderer, &inputs, only, aggregates, &emit, pages_done)
+        .context("rendering the sites")?;
     for (name, view) in names.iter().zip(&views) {
         for (path, bytes) in site_assets(project, view)? {
             sink(name, &path, bytes)?;

@@ -56,12 +56,14 @@ pub type SiteEmit<'a> = dyn Fn(usize, &str, Bytes) -> anyhow::Result<()> + Sync 
 /// document across sites, so a body is parsed and rendered once however many sites show
 /// it (unless what its links show differs between sites). With `only`, document pages are
 /// rendered just for the documents marked; without `aggregates`, nothing but those pages.
+/// `pages_done` is called once every document page has been emitted.
 pub fn render_all(
     renderer: &Renderer,
     inputs: &[Input<'_>],
     only: Option<&[bool]>,
     aggregates: bool,
     emit: &SiteEmit<'_>,
+    pages_done: Option<&(dyn Fn() + Sync)>,
 ) -> anyhow::Result<()> {
     let sites: Vec<SiteCtx> = inputs.iter().map(site_ctx).collect();
     let outs: Vec<Emitter<'_>> = (0..inputs.len())
@@ -71,7 +73,7 @@ pub fn render_all(
     // Hashing a body is worth it only when another site or a later rebuild can reuse it.
     let share = inputs.len() > 1 || renderer.has_memo();
     let pages = || {
-        (0..count).into_par_iter().try_for_each(|doc| {
+        let done = (0..count).into_par_iter().try_for_each(|doc| {
             if only.is_some_and(|only| !only.get(doc).copied().unwrap_or(true)) {
                 return Ok(());
             }
@@ -102,7 +104,11 @@ pub fn render_all(
                 )?;
             }
             Ok::<(), anyhow::Error>(())
-        })
+        });
+        if let (Ok(()), Some(pages_done)) = (&done, pages_done) {
+            pages_done();
+        }
+        done
     };
     let rest = |first: bool| {
         if !aggregates {

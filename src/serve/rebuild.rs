@@ -83,23 +83,42 @@ pub struct Early<'a> {
     pub hand: &'a mut (dyn FnMut(Built) + Send),
 }
 
-/// Hands each list, view or site file open in a browser over as soon as it is rendered.
+/// Hands a fields edit's pages over ahead of the rest of its rebuild: the marked documents'
+/// pages together once they are all rendered, then each list, view or site file open in a
+/// browser as soon as it is. Nothing goes before the rules have run without an error.
 struct Ahead<'a> {
     open: OpenPages,
     hand: Mutex<&'a mut (dyn FnMut(Built) + Send)>,
     titles: BTreeMap<String, String>,
     /// What went ahead already: the render makes open pages first, then all of them.
     handed: Mutex<BTreeSet<(String, String)>>,
+    gate: Mutex<Gate>,
+    /// The document pages rendered so far.
+    pages: Mutex<Sites>,
+}
+
+/// Whether hand-overs may go: held back while the rules run, dropped if they find an error.
+enum Gate {
+    Waiting(Vec<Built>),
+    Open,
+    Closed,
 }
 
 impl Ahead<'_> {
     fn offer(&self, site: &str, path: &str, bytes: &Bytes) {
-        // Document pages went ahead already.
+        if !crate::project::site_writes(path) {
+            let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+            pages
+                .entry(site.to_string())
+                .or_default()
+                .insert(path.to_string(), bytes.clone());
+            return;
+        }
         let open = self
             .open
             .get(site)
             .is_some_and(|paths| paths.contains(path));
-        if !open || !crate::project::site_writes(path) {
+        if !open {
             return;
         }
         let first = self
@@ -107,18 +126,44 @@ impl Ahead<'_> {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert((site.to_string(), path.to_string()));
-        if !first {
-            return;
+        if first {
+            let page = HashMap::from([(path.to_string(), bytes.clone())]);
+            self.give(BTreeMap::from([(site.to_string(), page)]), OPEN_PAGE);
         }
-        let page = HashMap::from([(path.to_string(), bytes.clone())]);
-        let mut hand = self.hand.lock().unwrap_or_else(|e| e.into_inner());
-        hand(Built {
-            sites: BTreeMap::from([(site.to_string(), page)]),
+    }
+
+    /// Every document page is rendered: they go over together.
+    fn pages_done(&self) {
+        let pages = std::mem::take(&mut *self.pages.lock().unwrap_or_else(|e| e.into_inner()));
+        self.give(pages, "fields edit, lists and views follow");
+    }
+
+    fn give(&self, sites: Sites, how: &'static str) {
+        let built = Built {
+            sites,
             titles: self.titles.clone(),
             warnings: Warnings::default(),
             keep: Some(Keep::Everything),
-            how: OPEN_PAGE,
-        });
+            how,
+        };
+        let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
+        match &mut *gate {
+            Gate::Waiting(held) => held.push(built),
+            Gate::Open => (self.hand.lock().unwrap_or_else(|e| e.into_inner()))(built),
+            Gate::Closed => {}
+        }
+    }
+
+    /// The rules have run: what was held goes over, unless they found an error.
+    fn open_gate(&self, ok: bool) {
+        let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
+        let held = std::mem::replace(&mut *gate, if ok { Gate::Open } else { Gate::Closed });
+        if let (true, Gate::Waiting(held)) = (ok, held) {
+            let mut hand = self.hand.lock().unwrap_or_else(|e| e.into_inner());
+            for built in held {
+                hand(built);
+            }
+        }
     }
 }
 
@@ -464,17 +509,53 @@ impl Rebuilder {
         }
         mark_dependents(project, &mut marked, seeds.clone());
         let names: Vec<String> = project.config.sites.keys().cloned().collect();
-        // The rules run while the marked pages render: neither reads what the other
-        // makes, and pages are only handed over once the rules found no error.
-        let (shared, wanted) = (&*project, early.is_some());
-        let (found, pages) = rayon::join(
-            || shared.rule_findings(today),
+        let ahead = early.map(|Early { open, hand }| Ahead {
+            open,
+            hand: Mutex::new(hand),
+            titles: titles(project),
+            handed: Mutex::default(),
+            gate: Mutex::new(Gate::Waiting(Vec::new())),
+            pages: Mutex::default(),
+        });
+        let pages_done = || {
+            if let Some(ahead) = &ahead {
+                ahead.pages_done();
+            }
+        };
+        // The document views of every unmarked document are still right: only marked
+        // documents' fields, relations and why chains can have changed.
+        let selection = Selection {
+            only: Some(&marked),
+            aggregates: true,
+            first: ahead.as_ref().map(|ahead| &ahead.open),
+            pages_done: Some(&pages_done),
+        };
+        // The rules run while everything renders: neither reads what the other makes,
+        // and nothing is handed over before the rules found no error.
+        let (shared, reuse) = (&*project, last.views.take());
+        let (found, rendered) = rayon::join(
             || {
-                wanted.then(|| {
-                    // The marked pages alone, from views made for them; the full render
-                    // below takes them from the memo.
-                    marked_pages(shared, theme, renderer, &names, today, &marked)
-                })
+                let found = shared.rule_findings(today);
+                if let Some(ahead) = &ahead {
+                    let config = &shared.config.check;
+                    let error = found.iter().any(|d| {
+                        crate::check::level(d, config) == Some(crate::diag::Severity::Error)
+                    });
+                    ahead.open_gate(!error);
+                }
+                found
+            },
+            || {
+                render(
+                    shared,
+                    theme,
+                    renderer,
+                    &names,
+                    today,
+                    selection,
+                    reuse,
+                    ahead.as_ref(),
+                )
             },
         );
         project.diagnostics = last.linked.clone();
@@ -482,43 +563,13 @@ impl Rebuilder {
         if project.error_count() > 0 {
             return Ok(None);
         }
+        let (sites, views) = rendered?;
         for &i in &seeds {
             let doc = &project.docs[i];
             last.shape
                 .fingerprints
                 .insert(doc.path_id.clone(), doc.fingerprint);
         }
-        let mut ahead = None;
-        if let (Some(Early { open, hand }), Some(pages)) = (early, pages) {
-            let built = pages?;
-            hand(Built {
-                how: "fields edit, lists and views follow",
-                ..built
-            });
-            ahead = Some(Ahead {
-                open,
-                hand: Mutex::new(hand),
-                titles: titles(project),
-                handed: Mutex::default(),
-            });
-        }
-        // The document views of every unmarked document are still right: only marked
-        // documents' fields, relations and why chains can have changed.
-        let selection = Selection {
-            only: Some(&marked),
-            aggregates: true,
-            first: ahead.as_ref().map(|ahead| &ahead.open),
-        };
-        let (sites, views) = render(
-            project,
-            theme,
-            renderer,
-            &names,
-            today,
-            selection,
-            last.views.take(),
-            ahead.as_ref(),
-        )?;
         last.views = views;
         last.warnings = warning_lines(project);
         // The documents and what each site shows are the same: every page not rendered
@@ -575,6 +626,7 @@ impl Rebuilder {
             only,
             aggregates,
             first: None,
+            pages_done: None,
         };
         let (sites, views) = render(
             &project, theme, renderer, &names, today, selection, None, None,
@@ -655,6 +707,7 @@ fn marked_pages(
         only: Some(marked),
         aggregates: false,
         first: None,
+        pages_done: None,
     };
     let (sites, _) = render(
         project, theme, renderer, names, today, selection, None, None,
@@ -1129,12 +1182,14 @@ mod tests {
                 }),
             )
             .unwrap();
-        let (pages, open_pages) = handed.split_first().expect("the edited pages first");
-        assert_eq!(pages.how, "fields edit, lists and views follow");
+        // The edited pages and the open ones are rendered side by side: either may go first.
+        let (open_pages, pages): (Vec<&Built>, Vec<&Built>) =
+            handed.iter().partition(|built| built.how == OPEN_PAGE);
+        assert_eq!(pages.len(), 1, "the edited pages go together");
+        assert_eq!(pages[0].how, "fields edit, lists and views follow");
         let mut seen: Vec<(String, String)> = open_pages
             .iter()
             .map(|built| {
-                assert_eq!(built.how, OPEN_PAGE);
                 assert!(matches!(built.keep, Some(Keep::Everything)));
                 let files: Vec<(&String, &String)> = built
                     .sites
