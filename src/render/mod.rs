@@ -136,6 +136,9 @@ pub fn render_all(
     // those from the memo when it gets there): a core left idle would cost more than the
     // contexts made twice.
     let rest = || {
+        if inputs.iter().all(|i| i.first.is_none_or(|f| f.is_empty())) {
+            return rest(false);
+        }
         let (first, all) = rayon::join(|| rest(true), || rest(false));
         first.and(all)
     };
