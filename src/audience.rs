@@ -124,12 +124,12 @@ pub struct DocView {
     pub why: Vec<Vec<LinkView>>,
     /// A hash of [`DocView::item`], made on first use (see [`hashing_items`]).
     #[serde(skip)]
-    pub item_digest: std::sync::OnceLock<blake3::Hash>,
+    item_digest: std::sync::OnceLock<blake3::Hash>,
     /// A hash of the whole view, made on first use (see [`hashing_items`]).
     #[serde(skip)]
     doc_digest: std::sync::OnceLock<blake3::Hash>,
     /// Whether template values made of this view are kept with it (see
-    /// [`DocView::item_value`]): in `serve`, where views outlive a rebuild.
+    /// [`for_template`]): in `serve`, where views outlive a rebuild.
     #[serde(skip)]
     pub keeps_values: bool,
     #[serde(skip)]
@@ -197,7 +197,7 @@ impl DocView {
 
     /// A hash of the fields lists show, made once per view: a view is never changed
     /// after it is made.
-    pub fn item_hash(&self) -> blake3::Hash {
+    fn item_hash(&self) -> blake3::Hash {
         *self.item_digest.get_or_init(|| json_digest(&self.item()))
     }
 
@@ -205,16 +205,6 @@ impl DocView {
     /// document, and for its decision card, while a context is hashed.
     fn doc_hash(&self) -> blake3::Hash {
         *self.doc_digest.get_or_init(|| json_digest(self))
-    }
-
-    /// [`DocView::item`] as a template value, made once per view. A rebuild in `serve`
-    /// renders the lists and views that show thousands of documents again, most of them
-    /// unchanged: the template engine takes a made value as it is (a reference count, not
-    /// a copy), where making it again was most of the time those pages took. Serialised
-    /// anywhere else, it writes the same fields as the item.
-    fn item_value(&self) -> &tera::Value {
-        self.item_value
-            .get_or_init(|| tera::Value::from_serializable(&self.item()))
     }
 }
 
@@ -271,40 +261,49 @@ pub fn as_items<S: serde::Serializer>(docs: &[&DocView], serializer: S) -> Resul
     serializer.collect_seq(docs.iter().map(|d| TemplateItem(d)))
 }
 
-/// An item for a template context: its kept value when the view keeps values, its hash
-/// while a context is hashed.
+/// An item for a template context (see [`for_template`]).
 struct TemplateItem<'a>(&'a DocView);
 
 impl Serialize for TemplateItem<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if hashing() {
-            return ItemHash(self.0.item_hash()).serialize(serializer);
-        }
-        match self.0.keeps_values {
-            true => self.0.item_value().serialize(serializer),
-            false => self.0.item().serialize(serializer),
-        }
+        let doc = self.0;
+        for_template(serializer, doc, DocView::item_hash, &doc.item_value, || {
+            doc.item()
+        })
     }
 }
 
-/// A whole document for a template context: its kept value when the view keeps values,
-/// its hash while a context is hashed.
+/// A whole document for a template context (see [`for_template`]).
 struct TemplateDoc<'a>(&'a DocView);
 
 impl Serialize for TemplateDoc<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if hashing() {
-            return ItemHash(self.0.doc_hash()).serialize(serializer);
-        }
-        match self.0.keeps_values {
-            true => self
-                .0
-                .value
-                .get_or_init(|| tera::Value::from_serializable(self.0))
-                .serialize(serializer),
-            false => self.0.serialize(serializer),
-        }
+        let doc = self.0;
+        for_template(serializer, doc, DocView::doc_hash, &doc.value, || doc)
     }
+}
+
+/// Serialises what a template context shows of `doc`: its hash while a context is hashed
+/// (see [`hashing_items`]); else, when the view keeps values, the template value kept in
+/// `kept`, made once per view. A rebuild in `serve` renders the lists and views that show
+/// thousands of documents again, most of them unchanged: the template engine takes a made
+/// value as it is (a reference count, not a copy), where making it again was most of the
+/// time those pages took. Serialised anywhere else, a kept value writes the same fields.
+fn for_template<S: serde::Serializer, T: Serialize>(
+    serializer: S,
+    doc: &DocView,
+    hash: fn(&DocView) -> blake3::Hash,
+    kept: &std::sync::OnceLock<tera::Value>,
+    plain: impl FnOnce() -> T,
+) -> Result<S::Ok, S::Error> {
+    if hashing() {
+        return ItemHash(hash(doc)).serialize(serializer);
+    }
+    if !doc.keeps_values {
+        return plain().serialize(serializer);
+    }
+    kept.get_or_init(|| tera::Value::from_serializable(&plain()))
+        .serialize(serializer)
 }
 
 /// An [`Item`] with what a decision's card adds: who decided, and what it serves.
@@ -438,7 +437,7 @@ impl<'a> SiteView<'a> {
     }
 
     /// Lets every document view keep the template values made of it, for a view that
-    /// outlives the render (see [`DocView::item_value`]).
+    /// outlives the render (see [`for_template`]).
     pub fn keep_values(&mut self) {
         for doc in &mut self.docs {
             doc.keeps_values = true;
