@@ -285,28 +285,21 @@ pub fn apply_levels(diags: Vec<Diagnostic>, config: &CheckConfig) -> Vec<Diagnos
     diags
         .into_iter()
         .filter_map(|mut d| {
-            d.severity = level(&d, config)?;
+            let Some(rule) = d.rule else { return Some(d) };
+            let default = RULES
+                .iter()
+                .find(|r| r.id == rule)
+                .map_or(d.severity, |r| r.severity);
+            d.severity = match config.rules.get(rule) {
+                Some(Level::Off) => return None,
+                Some(Level::Error) => Severity::Error,
+                Some(Level::Warning) => Severity::Warning,
+                None if d.severity == Severity::Error => Severity::Error,
+                None => default,
+            };
             Some(d)
         })
         .collect()
-}
-
-/// The severity `[check.rules]` gives a diagnostic; `None` when its rule is turned off.
-pub fn level(d: &Diagnostic, config: &CheckConfig) -> Option<Severity> {
-    let Some(rule) = d.rule else {
-        return Some(d.severity);
-    };
-    let default = RULES
-        .iter()
-        .find(|r| r.id == rule)
-        .map_or(d.severity, |r| r.severity);
-    Some(match config.rules.get(rule) {
-        Some(Level::Off) => return None,
-        Some(Level::Error) => Severity::Error,
-        Some(Level::Warning) => Severity::Warning,
-        None if d.severity == Severity::Error => Severity::Error,
-        None => default,
-    })
 }
 
 /// Unknown rule ids in `[check.rules]`, for config validation.

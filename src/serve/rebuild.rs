@@ -535,13 +535,10 @@ impl Rebuilder {
         let (shared, reuse) = (&*project, last.views.take());
         let (found, rendered) = rayon::join(
             || {
+                // The findings come at the levels `[check.rules]` sets.
                 let found = shared.rule_findings(today);
                 if let Some(ahead) = &ahead {
-                    let config = &shared.config.check;
-                    let error = found.iter().any(|d| {
-                        crate::check::level(d, config) == Some(crate::diag::Severity::Error)
-                    });
-                    ahead.open_gate(!error);
+                    ahead.open_gate(!found.iter().any(crate::diag::Diagnostic::is_error));
                 }
                 found
             },
