@@ -425,11 +425,27 @@ impl Rebuilder {
             marked[*i] = true;
         }
         let names: Vec<String> = project.config.sites.keys().cloned().collect();
-        let built = marked_pages(&last.project, theme, renderer, &names, today, &marked)?;
+        let selection = Selection {
+            only: Some(&marked),
+            aggregates: false,
+            ..Selection::ALL
+        };
+        let (sites, _) = render(
+            &last.project,
+            theme,
+            renderer,
+            &names,
+            today,
+            selection,
+            None,
+            None,
+        )?;
         Ok(Some(Built {
+            sites,
+            titles: titles(&last.project),
             warnings: last.warnings.clone(),
+            keep: Some(Keep::Everything),
             how: "prose edit",
-            ..built
         }))
     }
 
@@ -622,8 +638,7 @@ impl Rebuilder {
         let selection = Selection {
             only,
             aggregates,
-            first: None,
-            pages_done: None,
+            ..Selection::ALL
         };
         let (sites, views) = render(
             &project, theme, renderer, &names, today, selection, None, None,
@@ -689,34 +704,6 @@ fn titles(project: &Project) -> BTreeMap<String, String> {
 }
 
 type Sites = BTreeMap<String, HashMap<String, Bytes>>;
-
-/// The pages of the marked documents alone, rendered from views made for them; the store
-/// keeps every other file.
-fn marked_pages(
-    project: &Project,
-    theme: &Theme,
-    renderer: &Renderer,
-    names: &[String],
-    today: jiff::civil::Date,
-    marked: &[bool],
-) -> Result<Built, Failure> {
-    let selection = Selection {
-        only: Some(marked),
-        aggregates: false,
-        first: None,
-        pages_done: None,
-    };
-    let (sites, _) = render(
-        project, theme, renderer, names, today, selection, None, None,
-    )?;
-    Ok(Built {
-        sites,
-        titles: titles(project),
-        warnings: Warnings::default(),
-        keep: Some(Keep::Everything),
-        how: "marked pages",
-    })
-}
 
 /// Renders the selected pages of every site into memory; with aggregates, also hands back
 /// every site's document views (taking those of unmarked documents from `reuse`).
