@@ -975,6 +975,16 @@ mod tests {
         rebuilder.rebuild(changed(path)).unwrap()
     }
 
+    /// An edit of `path` that hands what goes ahead to `hand`, with `open` pages in tabs.
+    fn edit_early(
+        rebuilder: &mut Rebuilder,
+        path: &str,
+        open: OpenPages,
+        hand: &mut (dyn FnMut(Built) + Send),
+    ) -> Result<Built, Vec<String>> {
+        rebuilder.rebuild_early(changed(path), Some(Early { open, hand }))
+    }
+
     #[test]
     fn a_prose_edit_renders_one_page_and_moves_its_warnings() {
         let dir = project("");
@@ -1105,15 +1115,13 @@ mod tests {
         let retitled = HIDDEN.replace("Hidden plan", "Hidden plan, second draft");
         std::fs::write(dir.path().join("content/pages/hidden.md"), retitled).unwrap();
         let mut first = Vec::new();
-        let edited = rebuilder
-            .rebuild_early(
-                changed("content/pages/hidden.md"),
-                Some(Early {
-                    open: OpenPages::new(),
-                    hand: &mut |built: Built| first.push(built),
-                }),
-            )
-            .unwrap();
+        let edited = edit_early(
+            &mut rebuilder,
+            "content/pages/hidden.md",
+            OpenPages::new(),
+            &mut |built: Built| first.push(built),
+        )
+        .unwrap();
         let [early] = first.as_slice() else {
             panic!("one early hand-over, not {}", first.len());
         };
@@ -1157,15 +1165,13 @@ mod tests {
             ("public".to_string(), open(&["lists/kind/page.html"])),
         ]);
         let mut handed = Vec::new();
-        let edited = rebuilder
-            .rebuild_early(
-                changed("content/pages/hidden.md"),
-                Some(Early {
-                    open,
-                    hand: &mut |built: Built| handed.push(built),
-                }),
-            )
-            .unwrap();
+        let edited = edit_early(
+            &mut rebuilder,
+            "content/pages/hidden.md",
+            open,
+            &mut |built: Built| handed.push(built),
+        )
+        .unwrap();
         // The edited pages and the open ones are rendered side by side: either may go first.
         let (open_pages, pages): (Vec<&Built>, Vec<&Built>) =
             handed.iter().partition(|built| built.how == OPEN_PAGE);
@@ -1223,15 +1229,13 @@ mod tests {
         )
         .unwrap();
         let mut early = 0;
-        let edited = rebuilder
-            .rebuild_early(
-                changed("content/pages/open.md"),
-                Some(Early {
-                    open: OpenPages::new(),
-                    hand: &mut |_: Built| early += 1,
-                }),
-            )
-            .unwrap();
+        let edited = edit_early(
+            &mut rebuilder,
+            "content/pages/open.md",
+            OpenPages::new(),
+            &mut |_: Built| early += 1,
+        )
+        .unwrap();
         assert_eq!(edited.how, "prose edit");
         assert_eq!(early, 0);
     }
@@ -1288,16 +1292,14 @@ mod tests {
         let stale = HIDDEN.replace("id = \"P-2\"\n", "id = \"P-2\"\nupdated = 2020-01-01\n");
         std::fs::write(dir.path().join("content/pages/hidden.md"), stale).unwrap();
         let mut handed = 0;
-        let errors = rebuilder
-            .rebuild_early(
-                changed("content/pages/hidden.md"),
-                Some(Early {
-                    open: OpenPages::new(),
-                    hand: &mut |_: Built| handed += 1,
-                }),
-            )
-            .err()
-            .expect("the stale page is an error");
+        let errors = edit_early(
+            &mut rebuilder,
+            "content/pages/hidden.md",
+            OpenPages::new(),
+            &mut |_: Built| handed += 1,
+        )
+        .err()
+        .expect("the stale page is an error");
         assert!(errors.iter().any(|e| e.contains("hidden.md")), "{errors:?}");
         assert_eq!(
             handed, 0,
