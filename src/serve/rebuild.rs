@@ -93,8 +93,9 @@ struct Ahead<'a> {
     /// What went ahead already: the render makes open pages first, then all of them.
     handed: Mutex<BTreeSet<(String, String)>>,
     gate: Mutex<Gate>,
-    /// The document pages rendered so far.
-    pages: Mutex<Sites>,
+    /// The document pages rendered so far; `None` once they went over (linked files come
+    /// after them, and are not pages anyone is looking at).
+    pages: Mutex<Option<Sites>>,
 }
 
 /// Whether hand-overs may go: held back while the rules run, dropped if they find an error.
@@ -108,10 +109,12 @@ impl Ahead<'_> {
     fn offer(&self, site: &str, path: &str, bytes: &Bytes) {
         if !crate::project::site_writes(path) {
             let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-            pages
-                .entry(site.to_string())
-                .or_default()
-                .insert(path.to_string(), bytes.clone());
+            if let Some(pages) = pages.as_mut() {
+                pages
+                    .entry(site.to_string())
+                    .or_default()
+                    .insert(path.to_string(), bytes.clone());
+            }
             return;
         }
         let open = self
@@ -134,8 +137,11 @@ impl Ahead<'_> {
 
     /// Every document page is rendered: they go over together.
     fn pages_done(&self) {
-        let pages = std::mem::take(&mut *self.pages.lock().unwrap_or_else(|e| e.into_inner()));
-        self.give(pages, "fields edit, lists and views follow");
+        let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner()).take();
+        self.give(
+            pages.unwrap_or_default(),
+            "fields edit, lists and views follow",
+        );
     }
 
     fn give(&self, sites: Sites, how: &'static str) {
@@ -531,7 +537,7 @@ impl Rebuilder {
             titles: titles(project),
             handed: Mutex::default(),
             gate: Mutex::new(Gate::Waiting(Vec::new())),
-            pages: Mutex::default(),
+            pages: Mutex::new(Some(Sites::new())),
         });
         let pages_done = || {
             if let Some(ahead) = &ahead {
