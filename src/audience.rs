@@ -198,29 +198,19 @@ impl DocView {
     /// A hash of the fields lists show, made once per view: a view is never changed
     /// after it is made.
     fn item_hash(&self) -> blake3::Hash {
-        *self.item_digest.get_or_init(|| json_digest(&self.item()))
+        *self.item_digest.get_or_init(|| view_digest(&self.item()))
     }
 
     /// A hash of every field of the view, made once per view; it stands for the whole
     /// document, and for its decision card, while a context is hashed.
     fn doc_hash(&self) -> blake3::Hash {
-        *self.doc_digest.get_or_init(|| json_digest(self))
+        *self.doc_digest.get_or_init(|| view_digest(self))
     }
 }
 
-/// Feeds `value` as JSON to `hasher` through a buffer: serde_json writes a few bytes at a
-/// time, and blake3 is fast on large chunks only.
-pub fn hash_json(hasher: &mut blake3::Hasher, value: &impl Serialize) -> serde_json::Result<()> {
-    let mut writer = std::io::BufWriter::with_capacity(64 * 1024, hasher);
-    serde_json::to_writer(&mut writer, value)?;
-    std::io::Write::flush(&mut writer).map_err(serde_json::Error::io)
-}
-
-/// A hash of `value` as JSON (a view's fields always serialise).
-fn json_digest(value: &impl Serialize) -> blake3::Hash {
-    let mut hasher = blake3::Hasher::new();
-    let _ = hash_json(&mut hasher, value);
-    hasher.finalize()
+/// A hash of `value` (a view's fields always serialise).
+fn view_digest(value: &impl Serialize) -> blake3::Hash {
+    crate::digest::digest(value).unwrap_or_else(|_| blake3::hash(&[]))
 }
 
 thread_local! {
@@ -252,7 +242,7 @@ struct ItemHash(blake3::Hash);
 
 impl Serialize for ItemHash {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.0.to_hex().as_str())
+        serializer.serialize_bytes(self.0.as_bytes())
     }
 }
 
@@ -913,7 +903,13 @@ mod tests {
             !parsed["whole"].to_string().contains("Alpha"),
             "whole documents stand for themselves by a hash too"
         );
-        assert!(hashed.contains(alpha[0].item_hash().to_hex().as_str()));
+        let bytes: Vec<serde_json::Value> = alpha[0]
+            .item_hash()
+            .as_bytes()
+            .iter()
+            .map(|&b| b.into())
+            .collect();
+        assert_eq!(parsed["items"][0], serde_json::Value::Array(bytes));
         assert_eq!(
             json(&alpha),
             plain,

@@ -91,7 +91,7 @@ impl Renderer {
         if let Some(closure) = self.closures.get(template) {
             hasher.update(closure.as_bytes());
         }
-        crate::audience::hashing_items(|| crate::audience::hash_json(&mut hasher, ctx))?;
+        crate::audience::hashing_items(|| crate::digest::hash_into(&mut hasher, ctx))?;
         let hash = hasher.finalize();
         self.remember(memo, key, hash, || {
             Ok(Bytes::from(self.render(template, ctx)?))
