@@ -28,11 +28,44 @@ pub const RESTRICTED: &str = "[restricted]";
 
 /// Renders a (site-filtered) body to HTML.
 pub fn render(body: &str, links: &LinkResolver<'_>, raw_html: RawHtml) -> String {
-    let parser = Parser::new_ext(body, markdown_options());
+    html(
+        Parser::new_ext(body, markdown_options()),
+        body.len(),
+        links,
+        raw_html,
+    )
+}
+
+/// A body parsed once, for the sites that show the same text with their own links.
+pub struct Parsed<'a> {
+    events: Vec<Event<'a>>,
+    len: usize,
+}
+
+pub fn parse(body: &str) -> Parsed<'_> {
+    Parsed {
+        events: Parser::new_ext(body, markdown_options()).collect(),
+        len: body.len(),
+    }
+}
+
+impl Parsed<'_> {
+    /// The same HTML as [`render`] gives for the text this was parsed from.
+    pub fn render(&self, links: &LinkResolver<'_>, raw_html: RawHtml) -> String {
+        html(self.events.iter().cloned(), self.len, links, raw_html)
+    }
+}
+
+fn html<'e>(
+    events: impl Iterator<Item = Event<'e>>,
+    len: usize,
+    links: &LinkResolver<'_>,
+    raw_html: RawHtml,
+) -> String {
     let mut has_raw = false;
-    let events = rewrite(parser, links, raw_html, &mut has_raw);
+    let events = rewrite(events, links, raw_html, &mut has_raw);
     let events = add_heading_ids(events);
-    let mut html = String::with_capacity(body.len() * 3 / 2);
+    let mut html = String::with_capacity(len * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if has_raw && raw_html == RawHtml::Sanitize {
         html = sanitize(&html);
@@ -234,6 +267,10 @@ mod tests {
     use super::*;
 
     fn render_with(body: &str, visible: bool, mode: RawHtml) -> String {
+        with_links(visible, |links| render(body, links, mode))
+    }
+
+    fn with_links<R>(visible: bool, f: impl FnOnce(&LinkResolver<'_>) -> R) -> R {
         let mut targets = HashMap::new();
         for dest in ["X", "../d/x.md", "X|label"] {
             targets.insert(
@@ -255,11 +292,33 @@ mod tests {
                 LinkFate::Hidden
             }
         };
-        let links = LinkResolver {
+        f(&LinkResolver {
             targets: &targets,
             fate: &fate,
-        };
-        render(body, &links, mode)
+        })
+    }
+
+    #[test]
+    fn a_body_parsed_once_renders_for_every_site_as_if_parsed_for_each() {
+        let body = "# Plan\n\nSee [[X]], [[X|the plan]], [doc](../d/x.md) and \
+                    [out](https://example.com).\n\n## Plan\n\n<div>raw <b>html</b></div>\n\n\
+                    Inline <span>tag</span> <!-- note -->, `code` and\n\n\
+                    | a | b |\n|---|---|\n| [[X]] | <i>x</i> |\n";
+        let parsed = parse(body);
+        for visible in [true, false] {
+            for mode in [RawHtml::Escape, RawHtml::Sanitize, RawHtml::Allow] {
+                let fresh = render_with(body, visible, mode);
+                let again = with_links(visible, |links| parsed.render(links, mode));
+                assert_eq!(again, fresh, "visible {visible}, {mode:?}");
+                // The events are not used up: every site renders from the same parse.
+                let third = with_links(visible, |links| parsed.render(links, mode));
+                assert_eq!(third, fresh);
+            }
+        }
+        assert!(
+            with_links(false, |links| parsed.render(links, RawHtml::Escape))
+                .contains("[restricted]")
+        );
     }
 
     #[test]

@@ -9,13 +9,16 @@ pub mod markdown;
 mod site_files;
 mod views;
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
+
 use anyhow::Context as _;
 use bytes::Bytes;
 use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::audience::{self, SiteView};
+use crate::audience::{self, DocView, SiteView};
 use crate::config::{Config, Home};
 use crate::graph::{Graph, Target};
 use crate::model::{Document, Kind};
@@ -77,14 +80,38 @@ pub fn render_all(
             if only.is_some_and(|only| !only.get(doc).copied().unwrap_or(true)) {
                 return Ok(());
             }
+            let shown: Vec<(usize, &DocView)> = inputs
+                .iter()
+                .enumerate()
+                .filter_map(|(s, input)| Some((s, input.view.view(doc)?)))
+                .collect();
+            let texts: Vec<Cow<'_, str>> = shown
+                .iter()
+                .map(|&(s, _)| audience::body_for(&inputs[s].docs[doc], inputs[s].view.config))
+                .collect();
+            // A body is parsed once, however many sites show the same text; a site whose
+            // links lead elsewhere renders it again from the same events.
+            let parsed: Vec<OnceCell<markdown::Parsed<'_>>> =
+                texts.iter().map(|_| OnceCell::new()).collect();
             let mut bodies: Vec<(blake3::Hash, Bytes)> = Vec::new();
-            for (s, input) in inputs.iter().enumerate() {
-                let Some(view) = input.view.view(doc) else {
-                    continue;
-                };
+            for (k, &(s, view)) in shown.iter().enumerate() {
+                let input = &inputs[s];
                 let path = audience::page_path(&input.docs[doc]);
                 let root = root_for(&path);
-                let body = body_html(renderer, input, doc, &root, share.then_some(&mut bodies));
+                let text = &texts[k];
+                let same = texts.iter().position(|t| t == text).unwrap_or(k);
+                let body = Body {
+                    text,
+                    parsed: (shown.len() > 1).then(|| &parsed[same]),
+                };
+                let body = body_html(
+                    renderer,
+                    input,
+                    doc,
+                    &root,
+                    body,
+                    share.then_some(&mut bodies),
+                );
                 let body = std::str::from_utf8(&body).unwrap_or_default();
                 let out = Out {
                     renderer,
@@ -342,6 +369,13 @@ fn render_views(
     Ok(())
 }
 
+/// A document's body text for one site, and where its parse is kept when other sites
+/// show the same text.
+struct Body<'t> {
+    text: &'t str,
+    parsed: Option<&'t OnceCell<markdown::Parsed<'t>>>,
+}
+
 /// A document's body for this site, with links resolved from a page at `root`. Keyed on
 /// the filtered body text and where each of its links leads: `bodies` holds those already
 /// rendered for other sites, and in `serve` the memo holds those of earlier rebuilds.
@@ -350,6 +384,7 @@ fn body_html(
     input: &Input<'_>,
     doc: usize,
     root: &str,
+    body: Body<'_>,
     bodies: Option<&mut Vec<(blake3::Hash, Bytes)>>,
 ) -> Bytes {
     let view = input.view;
@@ -361,19 +396,25 @@ fn body_html(
         None => LinkFate::Hidden,
     };
     let links = &input.graph.links[doc];
-    let body = audience::body_for(&input.docs[doc], view.config);
+    let Body { text, parsed } = body;
     let render = || {
         let resolver = LinkResolver {
             targets: links,
             fate: &fate,
         };
-        Bytes::from(markdown::render(&body, &resolver, view.config.raw_html()))
+        let raw_html = view.config.raw_html();
+        Bytes::from(match parsed {
+            Some(cell) => cell
+                .get_or_init(|| markdown::parse(text))
+                .render(&resolver, raw_html),
+            None => markdown::render(text, &resolver, raw_html),
+        })
     };
     let Some(bodies) = bodies else {
         return render();
     };
     let mut hasher = blake3::Hasher::new();
-    hasher.update(body.as_bytes());
+    hasher.update(text.as_bytes());
     hasher.update(&[view.config.raw_html() as u8]);
     let mut dests: Vec<&String> = links.keys().collect();
     dests.sort_unstable();
