@@ -3,6 +3,7 @@
 //! [`DocView`]s made here, so they cannot reach what a site may not show.
 
 use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -20,16 +21,21 @@ pub struct SiteView<'a> {
     position: Vec<Option<usize>>,
     /// The documents this site shows, in path id order, with only the fields it may show.
     pub docs: Vec<DocView>,
+    /// Per document index: the URL and title of links to it, made on first use.
+    targets: Vec<OnceLock<(Arc<str>, Arc<str>)>>,
 }
 
+/// A link to a document (or a key result or heading of one). A view holds a dozen, and
+/// the documents most linked to (strategies, objectives, releases) appear in thousands of
+/// views: a link to a whole document shares its URL and title with every other.
 #[derive(Debug, Clone, Serialize)]
 pub struct LinkView {
-    pub title: String,
+    pub title: Arc<str>,
     /// Relative to the site root.
-    pub url: String,
+    pub url: Arc<str>,
     pub kind: &'static str,
     /// For key results: the objective they belong to.
-    pub context: Option<String>,
+    pub context: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -466,6 +472,7 @@ impl<'a> SiteView<'a> {
             shown,
             position,
             docs: Vec::new(),
+            targets: (0..docs.len()).map(|_| OnceLock::new()).collect(),
         };
         use rayon::prelude::*;
         let earlier = earlier.filter(|(views, changed)| {
@@ -523,17 +530,18 @@ impl<'a> SiteView<'a> {
             return None;
         }
         let doc = &docs[target.doc];
-        let mut url = page_url(doc);
-        let (title, context) = match target.kr.and_then(|k| doc.key_results.get(k)) {
-            Some(kr) => {
-                url.push_str(&format!("#kr-{}", kr.id));
-                (kr.title.clone(), Some(self.title_of(doc).to_string()))
-            }
-            None => (self.title_of(doc).to_string(), None),
+        let (url, title) = self.targets[target.doc]
+            .get_or_init(|| (page_url(doc).into(), self.title_of(doc).into()));
+        let (mut url, title, context) = match target.kr.and_then(|k| doc.key_results.get(k)) {
+            Some(kr) => (
+                Arc::from(format!("{url}#kr-{}", kr.id)),
+                Arc::from(kr.title.as_str()),
+                Some(title.clone()),
+            ),
+            None => (url.clone(), title.clone(), None),
         };
         if let Some(anchor) = &target.anchor {
-            url.push('#');
-            url.push_str(&encode_path(anchor));
+            url = format!("{url}#{}", encode_path(anchor)).into();
         }
         Some(LinkView {
             title,

@@ -391,7 +391,7 @@ fn body_html(
     let fate = |target: &Target| match view.link(input.docs, target) {
         Some(link) => LinkFate::Visible {
             href: format!("{root}{}", link.url),
-            title: link.title,
+            title: link.title.to_string(),
         },
         None => LinkFate::Hidden,
     };

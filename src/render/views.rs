@@ -261,7 +261,7 @@ impl<'a> ViewData<'a> {
                 .and_then(|link| {
                     pillars
                         .iter()
-                        .position(|p| p.strategy.is_some_and(|s| s.url == link.url))
+                        .position(|p| p.strategy.is_some_and(|s| *s.url == *link.url))
                 });
             match reached {
                 Some(i) => pillars[i].objectives.push(objective),
