@@ -11,6 +11,9 @@ For each size N it measures, on the same machine and in the same run:
     edit-to-reload latency (file written -> Server-Sent Event received)
   * N plain pages into one site: align, bare pulldown-cmark (examples/bare.rs), and Hugo
     when it is installed (`apt-get install hugo`), with the ratios
+and, for the two largest sizes, the growth of the three-site build from one to the other
+over --pairs interleaved pairs of cold runs (the machine's speed drifts by tens of percent
+over minutes, so only runs taken side by side give a ratio).
 Output folders go to --out (a tmpfs by default) so the disk does not dominate; each run
 starts from an empty output folder ("cold"). Times are the median of --runs.
 """
@@ -48,6 +51,17 @@ def timed(cmd, out_dir, runs):
             sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr[-2000:]}")
         rss.append(int(proc.stderr.strip().splitlines()[-1]) / 1024)
     return statistics.median(times), max(rss)
+
+
+def growth(small, large, out, pairs):
+    """Cold three-site builds of two projects, alternating: medians and per-pair ratios."""
+    times = {small: [], large: []}
+    for _ in range(pairs):
+        for project in (small, large):
+            t, _ = timed([ALIGN, "build", project, "--out", out, "--today", TODAY, "-q"], out, 1)
+            times[project].append(t)
+    ratios = sorted(l / s for s, l in zip(times[small], times[large]))
+    return statistics.median(times[small]), statistics.median(times[large]), ratios
 
 
 def generate(kind, n, work):
@@ -197,6 +211,7 @@ def main():
     parser.add_argument("--work", default="/tmp/align-bench")
     parser.add_argument("--out", default="/dev/shm/align-bench-out")
     parser.add_argument("--no-serve", action="store_true")
+    parser.add_argument("--pairs", type=int, default=5)
     args = parser.parse_args()
     sh(["cargo", "build", "--release", "--quiet", "--bin", "align", "--example", "bare"], cwd=ROOT)
     os.makedirs(args.work, exist_ok=True)
@@ -221,7 +236,19 @@ def main():
             row.update(serve_edits(project))
         rows.append(row)
         print(row, file=sys.stderr)
+    sizes = sorted(r["n"] for r in rows)
+    grown = None
+    if len(sizes) > 1 and args.pairs > 0:
+        small, large = sizes[-2], sizes[-1]
+        out = os.path.join(args.out, "growth")
+        grown = (small, large) + growth(generate("align", small, args.work), generate("align", large, args.work), out, args.pairs)
+        shutil.rmtree(out, ignore_errors=True)
     print_table(rows, hugo)
+    if grown:
+        small, large, ts, tl, ratios = grown
+        print(f"\nGrowth from {small:,} to {large:,} documents, three sites, {len(ratios)} interleaved pairs of cold runs: "
+              f"{ts:.2f} s and {tl:.2f} s by medians, {tl / ts:.1f}×; pair by pair {ratios[0]:.1f}–{ratios[-1]:.1f}× "
+              f"(median {statistics.median(ratios):.1f}×)")
 
 
 def fmt(v, unit="s"):
