@@ -199,9 +199,10 @@ fn run_build(
             started.elapsed().as_millis()
         );
     }
-    // The process ends here: freeing every document one by one would only delay the exit
-    // (a quarter of a second at 100,000 documents).
+    // The process ends here: freeing every document and view one by one would only delay
+    // the exit (a quarter and a tenth of a second at 100,000 documents).
     std::mem::forget(project);
+    std::mem::forget(report.views);
     Ok(0)
 }
 
