@@ -58,6 +58,9 @@ pub struct Graph {
     pub scores: Vec<Option<f64>>,
 }
 
+/// One document's references, each resolved or why not.
+type Resolved = Vec<Result<Target, String>>;
+
 const MAX_CHAIN: usize = 12;
 const MAX_CHAINS: usize = 8;
 
@@ -68,26 +71,37 @@ impl Graph {
         let mut graph = Graph {
             outgoing: vec![Vec::new(); docs.len()],
             incoming: vec![Vec::new(); docs.len()],
-            links: vec![HashMap::new(); docs.len()],
             ..Graph::default()
         };
         let mut diags = graph.index(docs, dir);
-        // Resolving reads the index only, so documents resolve in parallel; edges are
-        // added in document order, as before.
+        // Resolving reads the index only, so documents resolve in parallel, each with the
+        // map of its body links; edges are added in document order, as before.
         use rayon::prelude::*;
-        let resolved: Vec<Vec<Result<Target, String>>> = docs
+        let (resolved, links): (Vec<Resolved>, Vec<HashMap<String, Target>>) = docs
             .par_iter()
             .enumerate()
             .map(|(from, doc)| {
-                doc.refs
+                let targets: Resolved = doc
+                    .refs
                     .iter()
                     .map(|reference| {
                         let target = graph.resolve(docs, from, &reference.text)?;
                         check_kind(docs, reference, &target).map(|()| target)
                     })
-                    .collect()
+                    .collect();
+                let links = doc
+                    .refs
+                    .iter()
+                    .zip(&targets)
+                    .filter(|(reference, _)| reference.kind == RelKind::Mentions)
+                    .filter_map(|(reference, target)| {
+                        Some((reference.text.clone(), target.as_ref().ok()?.clone()))
+                    })
+                    .collect();
+                (targets, links)
             })
-            .collect();
+            .unzip();
+        graph.links = links;
         for ((from, doc), targets) in docs.iter().enumerate().zip(resolved) {
             for (reference, target) in doc.refs.iter().zip(targets) {
                 match target {
@@ -144,9 +158,6 @@ impl Graph {
 
     fn add(&mut self, from: usize, reference: &RefText, target: Target) {
         let written_in = from;
-        if reference.kind == RelKind::Mentions {
-            self.links[from].insert(reference.text.clone(), target.clone());
-        }
         let (from, to) = if reference.inverse {
             (
                 target.doc,
