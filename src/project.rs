@@ -147,7 +147,8 @@ impl Project {
 }
 
 fn reserved_paths(dir: &Path, docs: &[Document]) -> Vec<Diagnostic> {
-    docs.iter()
+    use rayon::prelude::*;
+    docs.par_iter()
         .filter(|d| site_writes(&crate::audience::page_path(d)))
         .map(|d| {
             Diagnostic::error(
@@ -166,10 +167,15 @@ fn reserved_paths(dir: &Path, docs: &[Document]) -> Vec<Diagnostic> {
 fn assets(dir: &Path, docs: &[Document]) -> (Vec<Asset>, Vec<Diagnostic>) {
     let mut found = Vec::new();
     let mut diags = Vec::new();
-    // A linked file must not land where a page or a site file is written.
-    let pages: std::collections::HashSet<String> =
-        docs.iter().map(crate::audience::page_path).collect();
-    let taken = |rel: &str| pages.contains(rel) || site_writes(rel);
+    // A linked file must not land where a page or a site file is written. The set of
+    // page paths is made only once a document links a file.
+    let pages: std::cell::OnceCell<std::collections::HashSet<String>> = Default::default();
+    let taken = |rel: &str| {
+        site_writes(rel)
+            || pages
+                .get_or_init(|| docs.iter().map(crate::audience::page_path).collect())
+                .contains(rel)
+    };
     for (i, doc) in docs.iter().enumerate() {
         for link in &doc.assets {
             let path = link.text.split(['#', '?']).next().unwrap_or_default();
