@@ -86,57 +86,7 @@ pub fn render_all(
                 if only.is_some_and(|only| !only.get(doc).copied().unwrap_or(true)) {
                     return Ok(());
                 }
-                let shown: Vec<(usize, &DocView)> = inputs
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(s, input)| Some((s, input.view.view(doc)?)))
-                    .collect();
-                let texts: Vec<Cow<'_, str>> = shown
-                    .iter()
-                    .map(|&(s, _)| audience::body_for(&inputs[s].docs[doc], inputs[s].view.config))
-                    .collect();
-                // A body is parsed once, however many sites show the same text; a site whose
-                // links lead elsewhere renders it again from the same events.
-                let parsed: Vec<OnceCell<markdown::Parsed<'_>>> =
-                    texts.iter().map(|_| OnceCell::new()).collect();
-                let mut bodies: Vec<(blake3::Hash, Bytes)> = Vec::new();
-                for (k, &(s, view)) in shown.iter().enumerate() {
-                    let input = &inputs[s];
-                    let path = audience::page_path(&input.docs[doc]);
-                    let root = root_for(&path);
-                    let text = &texts[k];
-                    let same = texts.iter().position(|t| t == text).unwrap_or(k);
-                    let body = Body {
-                        text,
-                        parsed: (shown.len() > 1).then(|| &parsed[same]),
-                    };
-                    let body = body_html(
-                        renderer,
-                        input,
-                        doc,
-                        &root,
-                        body,
-                        share.then_some(&mut bodies),
-                    );
-                    let body = std::str::from_utf8(&body).unwrap_or_default();
-                    let out = Out {
-                        renderer,
-                        site: input.view.name,
-                        emit: &outs[s],
-                        wanted: None,
-                    };
-                    out.page(
-                        &path,
-                        "page.html",
-                        &PageCtx {
-                            site: &sites[s],
-                            root: &root,
-                            doc: view,
-                            body,
-                        },
-                    )?;
-                }
-                Ok::<(), anyhow::Error>(())
+                document_pages(renderer, inputs, &sites, &outs, doc, share)
             });
         if let (Ok(()), Some(pages_done)) = (&done, pages_done) {
             pages_done();
@@ -180,6 +130,67 @@ pub fn render_all(
     // leaving a core idle at the end.
     let (rest, pages) = rayon::join(rest, pages);
     rest.and(pages)
+}
+
+/// Every site's page of document `doc`. A body is parsed once, however many sites show
+/// the same text; a site whose links lead elsewhere renders it again from the same events.
+fn document_pages(
+    renderer: &Renderer,
+    inputs: &[Input<'_>],
+    sites: &[SiteCtx],
+    outs: &[Emitter<'_>],
+    doc: usize,
+    share: bool,
+) -> anyhow::Result<()> {
+    let shown: Vec<(usize, &DocView)> = inputs
+        .iter()
+        .enumerate()
+        .filter_map(|(s, input)| Some((s, input.view.view(doc)?)))
+        .collect();
+    let texts: Vec<Cow<'_, str>> = shown
+        .iter()
+        .map(|&(s, _)| audience::body_for(&inputs[s].docs[doc], inputs[s].view.config))
+        .collect();
+    let parsed: Vec<OnceCell<markdown::Parsed<'_>>> =
+        texts.iter().map(|_| OnceCell::new()).collect();
+    let mut bodies: Vec<(blake3::Hash, Bytes)> = Vec::new();
+    for (k, &(s, view)) in shown.iter().enumerate() {
+        let input = &inputs[s];
+        let path = audience::page_path(&input.docs[doc]);
+        let root = root_for(&path);
+        let text = &texts[k];
+        let same = texts.iter().position(|t| t == text).unwrap_or(k);
+        let body = Body {
+            text,
+            // One site alone streams the parser into the renderer.
+            parsed: (shown.len() > 1).then(|| &parsed[same]),
+        };
+        let body = body_html(
+            renderer,
+            input,
+            doc,
+            &root,
+            body,
+            share.then_some(&mut bodies),
+        );
+        let out = Out {
+            renderer,
+            site: input.view.name,
+            emit: &outs[s],
+            wanted: None,
+        };
+        out.page(
+            &path,
+            "page.html",
+            &PageCtx {
+                site: &sites[s],
+                root: &root,
+                doc: view,
+                body: std::str::from_utf8(&body).unwrap_or_default(),
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// Emits into one site of a multi-site render.
