@@ -231,18 +231,17 @@ pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyh
     if out.wants("graph.json") {
         out.file("graph.json", graph_json(input, out)?.into())?;
     }
-    if !out.wants("sitemap.xml") && !out.wants("robots.txt") {
-        return Ok(());
+    if out.wants("sitemap.xml") {
+        let prefix = match input.config.base_url() {
+            Some(base) => format!("{base}/{}/", view.name),
+            None => String::new(),
+        };
+        out.page(
+            "sitemap.xml",
+            "sitemap.xml",
+            &sitemap(input, facets, &prefix),
+        )?;
     }
-    let prefix = match input.config.base_url() {
-        Some(base) => format!("{base}/{}/", view.name),
-        None => String::new(),
-    };
-    out.page(
-        "sitemap.xml",
-        "sitemap.xml",
-        &sitemap(input, facets, &prefix),
-    )?;
     let robots = match input.config.base_url() {
         Some(base) => format!(
             "User-agent: *\nAllow: /\nSitemap: {base}/{}/sitemap.xml\n",
