@@ -142,8 +142,9 @@ fn watch_loop(
         let result = rebuilder.rebuild_early(changes, Some(early));
         match result {
             Ok(built) => {
-                if !Arc::ptr_eq(&built.warnings, &last_warnings) && built.warnings != last_warnings
-                {
+                // Equal `Arc`s compare by pointer first: a rebuild that kept the warnings
+                // costs nothing here.
+                if built.warnings != last_warnings {
                     print_warnings(&new_lines(&last_warnings, &built.warnings), quiet);
                 }
                 last_warnings = built.warnings;
