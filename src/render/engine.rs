@@ -4,18 +4,121 @@
 //! result is the same bytes a clean build writes.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use bytes::Bytes;
 use serde::Serialize;
-use tera::{Kwargs, State, Tera};
+use tera::{Kwargs, State, Tera, Value};
 
 /// Compiled templates, and what each one pulls in.
 pub struct Renderer {
-    tera: Tera,
+    tera: Arc<Tera>,
     /// Per template: a hash of its own text and every template it extends or includes.
-    closures: HashMap<String, blake3::Hash>,
+    closures: Arc<HashMap<String, blake3::Hash>>,
     memo: Option<Mutex<Memo>>,
+    /// What `partial()` rendered, when pages are remembered.
+    partials: Arc<Mutex<Partials>>,
+}
+
+/// Rendered partials by the hash of their template and context; shared by every page and
+/// site, since a partial's output depends on nothing else.
+#[derive(Default)]
+struct Partials {
+    remember: bool,
+    generation: u64,
+    entries: HashMap<blake3::Hash, (Arc<str>, u64)>,
+    maps: MapDigests,
+}
+
+/// The digests of the maps met in partials' contexts, by address. A template value is
+/// reference-counted and never changed in place, and a view in `serve` keeps the values of
+/// its documents across rebuilds: a map met again is the same document, unchanged. The
+/// clone kept with each digest holds its address, so no other map can take it meanwhile.
+type MapDigests = HashMap<usize, (Value, blake3::Hash, u64)>;
+
+/// Writes `value` unambiguously: a tag before every value, lengths before strings and
+/// sequences; a map as the digest of its entries.
+fn write_value(out: &mut Vec<u8>, value: &Value, maps: &mut MapDigests, generation: u64) {
+    use tera::value::ValueKind;
+    match value.kind() {
+        ValueKind::Undefined => out.push(0),
+        ValueKind::None => out.push(1),
+        ValueKind::Bool => out.extend_from_slice(&[2, u8::from(value.as_bool() == Some(true))]),
+        ValueKind::String => {
+            // Safe and escaped strings of the same text print differently.
+            out.push(if value.is_safe() { 4 } else { 3 });
+            write_str(out, value.as_str().unwrap_or_default());
+        }
+        ValueKind::Bytes => {
+            out.push(5);
+            let bytes = value.as_bytes().unwrap_or_default();
+            out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+            out.extend_from_slice(bytes);
+        }
+        ValueKind::Array => {
+            let items = value.as_array().unwrap_or_default();
+            out.push(6);
+            out.extend_from_slice(&(items.len() as u64).to_le_bytes());
+            for item in items {
+                write_value(out, item, maps, generation);
+            }
+        }
+        ValueKind::Map => {
+            out.push(7);
+            out.extend_from_slice(map_digest(value, maps, generation).as_bytes());
+        }
+        _ => match value.as_number() {
+            Some(tera::Number::Integer(n)) => {
+                out.push(8);
+                out.extend_from_slice(&n.to_le_bytes());
+            }
+            Some(tera::Number::Float(x)) => {
+                out.push(9);
+                out.extend_from_slice(&x.to_bits().to_le_bytes());
+            }
+            _ => {
+                out.push(10);
+                write_str(out, &value.to_string());
+            }
+        },
+    }
+}
+
+fn write_str(out: &mut Vec<u8>, text: &str) {
+    out.extend_from_slice(&(text.len() as u64).to_le_bytes());
+    out.extend_from_slice(text.as_bytes());
+}
+
+fn map_digest(value: &Value, maps: &mut MapDigests, generation: u64) -> blake3::Hash {
+    let Some(map) = value.as_map() else {
+        return blake3::hash(&[]);
+    };
+    let address = std::ptr::from_ref(map) as usize;
+    if let Some(entry) = maps.get_mut(&address) {
+        entry.2 = generation;
+        return entry.1;
+    }
+    let mut out = Vec::with_capacity(256);
+    out.extend_from_slice(&(map.len() as u64).to_le_bytes());
+    for (key, item) in map {
+        match key.as_str() {
+            Some(key) => write_str(&mut out, key),
+            None => write_str(&mut out, &key.to_string()),
+        }
+        write_value(&mut out, item, maps, generation);
+    }
+    let hash = blake3::hash(&out);
+    maps.insert(address, (value.clone(), hash, generation));
+    hash
+}
+
+/// What a rebuild pass renders again (see [`Renderer::begin_pass`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Pass {
+    /// Every page, documents' too.
+    pub pages: bool,
+    /// Every list and view.
+    pub lists: bool,
 }
 
 #[derive(Default)]
@@ -39,12 +142,28 @@ impl Renderer {
                 s
             }
         });
+        let closures = Arc::new(closures(templates));
+        let partials = Arc::new(Mutex::new(Partials::default()));
+        let engine = Arc::new(OnceLock::new());
+        tera.register_function(
+            "partial",
+            Partial {
+                tera: Arc::clone(&engine),
+                closures: Arc::clone(&closures),
+                partials: Arc::clone(&partials),
+            },
+        );
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|err| located(&err.to_string(), "template error"))?;
+        let tera = Arc::new(tera);
+        // The function renders with the engine it belongs to; weakly, or the two would
+        // keep each other alive.
+        let _ = engine.set(Arc::downgrade(&tera));
         Ok(Renderer {
             tera,
-            closures: closures(templates),
+            closures,
             memo: None,
+            partials,
         })
     }
 
@@ -52,6 +171,7 @@ impl Renderer {
     pub fn with_memo(templates: &[(String, String)]) -> anyhow::Result<Self> {
         let mut renderer = Renderer::new(templates)?;
         renderer.memo = Some(Mutex::new(Memo::default()));
+        lock(&renderer.partials).remember = true;
         Ok(renderer)
     }
 
@@ -59,6 +179,8 @@ impl Renderer {
     /// templates did not change are still reused.
     pub fn adopt_memo(&mut self, old: Renderer) {
         self.memo = old.memo;
+        let old = std::mem::take(&mut *lock(&old.partials));
+        *lock(&self.partials) = old;
     }
 
     /// Whether rendered pages are remembered between rebuilds (in `serve`).
@@ -66,18 +188,36 @@ impl Renderer {
         self.memo.is_some()
     }
 
-    /// Starts a rebuild pass; entries not used during it are dropped by [`Renderer::end_pass`].
-    pub fn begin_pass(&self) {
+    /// Starts a rebuild pass that renders again every page (`pages`) or every list and
+    /// view (`lists`): what such a pass does not use is dropped by [`Renderer::end_pass`].
+    pub fn begin_pass(&self, pass: Pass) {
         if let Some(memo) = &self.memo {
-            memo.lock().unwrap_or_else(|e| e.into_inner()).generation += 1;
+            if pass.pages {
+                lock(memo).generation += 1;
+            }
+            if pass.lists {
+                lock(&self.partials).generation += 1;
+            }
         }
     }
 
-    pub fn end_pass(&self) {
+    /// Ends a rebuild pass. Pages not used are dropped after a pass over every page;
+    /// partials after a pass over every list and view. A page taken from the memo did not
+    /// ask for its partials, so those go too, and come back the next time that page
+    /// changes.
+    pub fn end_pass(&self, pass: Pass) {
         if let Some(memo) = &self.memo {
-            let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
-            let current = memo.generation;
-            memo.entries.retain(|_, entry| entry.2 == current);
+            if pass.pages {
+                let mut memo = lock(memo);
+                let current = memo.generation;
+                memo.entries.retain(|_, entry| entry.2 == current);
+            }
+            if pass.lists {
+                let mut partials = lock(&self.partials);
+                let current = partials.generation;
+                partials.entries.retain(|_, entry| entry.1 == current);
+                partials.maps.retain(|_, entry| entry.2 == current);
+            }
         }
     }
 
@@ -140,6 +280,78 @@ impl Renderer {
         self.tera
             .render(template, &context)
             .map_err(|err| located(&err.to_string(), &format!("template {template}")).into())
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `partial(name="_release.html", block=block)`: renders the template `name` with the
+/// other arguments, and the calling page's `root` unless given, as its whole context. The output depends on nothing else, so in `serve` it is remembered by a hash
+/// of the template and that context: a view re-rendered after an edit renders again only
+/// the partials whose values changed (one release, one column) and copies the rest.
+struct Partial {
+    tera: Arc<OnceLock<Weak<Tera>>>,
+    closures: Arc<HashMap<String, blake3::Hash>>,
+    partials: Arc<Mutex<Partials>>,
+}
+
+impl tera::Function<tera::TeraResult<Value>> for Partial {
+    fn call(&self, kwargs: Kwargs, state: &State) -> tera::TeraResult<Value> {
+        let name: &str = kwargs.must_get("name")?;
+        let mut values: Vec<(String, Value)> = kwargs
+            .iter()
+            .map(|(key, value)| (key.to_string(), value.clone()))
+            .filter(|(key, _)| key != "name")
+            .collect();
+        if !values.iter().any(|(key, _)| key == "root")
+            && let Some(root) = state.get::<Value>("root")?
+        {
+            values.push(("root".to_string(), root));
+        }
+        let mut context = tera::Context::new();
+        for (key, value) in &values {
+            context.insert_value(key.clone(), value.clone());
+        }
+        let tera = self
+            .tera
+            .get()
+            .and_then(Weak::upgrade)
+            .ok_or_else(|| tera::Error::message("partial(): the templates are gone"))?;
+        let render =
+            || -> tera::TeraResult<Value> { Ok(Value::safe_string(&tera.render(name, &context)?)) };
+        if !lock(&self.partials).remember {
+            return render();
+        }
+        let mut partials = lock(&self.partials);
+        let generation = partials.generation;
+        let mut bytes = Vec::with_capacity(1024);
+        write_str(&mut bytes, name);
+        if let Some(closure) = self.closures.get(name) {
+            bytes.extend_from_slice(closure.as_bytes());
+        }
+        for (key, value) in &values {
+            write_str(&mut bytes, key);
+            write_value(&mut bytes, value, &mut partials.maps, generation);
+        }
+        let hash = blake3::hash(&bytes);
+        if let Some(entry) = partials.entries.get_mut(&hash) {
+            entry.1 = generation;
+            return Ok(Value::safe_string(&entry.0));
+        }
+        // Rendered without the lock: another page's partials go on meanwhile.
+        drop(partials);
+        let html = render()?;
+        let text: Arc<str> = html.as_str().unwrap_or_default().into();
+        let mut partials = lock(&self.partials);
+        let generation = partials.generation;
+        partials.entries.insert(hash, (text, generation));
+        Ok(html)
+    }
+
+    fn is_safe(&self) -> bool {
+        true
     }
 }
 
@@ -256,7 +468,10 @@ mod tests {
     #[test]
     fn memo_reuses_unchanged_pages() {
         let r = Renderer::with_memo(&templates("{{ x }}")).unwrap();
-        r.begin_pass();
+        r.begin_pass(Pass {
+            pages: true,
+            lists: true,
+        });
         let first = r
             .page("s/a", "page.html", &serde_json::json!({"x": 1}))
             .unwrap();
@@ -272,6 +487,143 @@ mod tests {
             .page("s/a", "page.html", &serde_json::json!({"x": 2}))
             .unwrap();
         assert_eq!(&changed[..], b"2");
-        r.end_pass();
+        r.end_pass(Pass {
+            pages: true,
+            lists: true,
+        });
+    }
+
+    const ALL: Pass = Pass {
+        pages: true,
+        lists: true,
+    };
+
+    fn partial_templates(row: &str) -> Vec<(String, String)> {
+        vec![
+            (
+                "view.html".into(),
+                r#"{% for b in blocks %}{{ partial(name="_row.html", b=b) }}{% endfor %}"#.into(),
+            ),
+            ("_row.html".into(), row.into()),
+        ]
+    }
+
+    fn blocks(names: &[&str]) -> serde_json::Value {
+        serde_json::json!({
+            "root": "../",
+            "blocks": names.iter().map(|n| serde_json::json!({"t": n, "n": [1, 2.5]})).collect::<Vec<_>>(),
+        })
+    }
+
+    #[test]
+    fn partials_render_with_their_arguments_and_the_root() {
+        let templates =
+            partial_templates("<a href=\"{{ root }}x\">{{ b.t }} {{ b.n | join(sep=\"/\") }}</a>");
+        for renderer in [
+            Renderer::new(&templates).unwrap(),
+            Renderer::with_memo(&templates).unwrap(),
+        ] {
+            renderer.begin_pass(ALL);
+            let html = renderer
+                .render("view.html", &blocks(&["<A>", "B"]))
+                .unwrap();
+            assert_eq!(
+                html,
+                "<a href=\"../x\">&lt;A&gt; 1/2.5</a><a href=\"../x\">B 1/2.5</a>"
+            );
+            renderer.end_pass(ALL);
+        }
+    }
+
+    #[test]
+    fn partials_outside_their_arguments_see_nothing_of_the_page() {
+        let r = Renderer::new(&partial_templates(
+            "[{{ blocks | default(value=\"none\") }}]",
+        ))
+        .unwrap();
+        assert_eq!(r.render("view.html", &blocks(&["a"])).unwrap(), "[none]");
+    }
+
+    #[test]
+    fn remembered_partials_follow_their_values_and_templates() {
+        let templates = partial_templates("{{ b.t }};");
+        let r = Renderer::with_memo(&templates).unwrap();
+        let pass = |names: &[&str]| {
+            r.begin_pass(ALL);
+            let html = r.render("view.html", &blocks(names)).unwrap();
+            r.end_pass(ALL);
+            html
+        };
+        assert_eq!(pass(&["a", "b"]), "a;b;");
+        assert_eq!(lock(&r.partials).entries.len(), 2);
+        // One block changed: the other is taken from the memo, the changed one rendered.
+        assert_eq!(pass(&["a", "c"]), "a;c;");
+        // What a pass over every list did not use is dropped.
+        assert_eq!(lock(&r.partials).entries.len(), 2);
+        // A pass that renders only documents' pages keeps them.
+        r.begin_pass(Pass {
+            pages: false,
+            lists: false,
+        });
+        r.end_pass(Pass {
+            pages: false,
+            lists: false,
+        });
+        assert_eq!(lock(&r.partials).entries.len(), 2);
+        // A changed partial template is not answered from the memo of the old one.
+        let mut changed = Renderer::with_memo(&partial_templates("({{ b.t }})")).unwrap();
+        changed.adopt_memo(r);
+        changed.begin_pass(ALL);
+        assert_eq!(
+            changed.render("view.html", &blocks(&["a", "c"])).unwrap(),
+            "(a)(c)"
+        );
+        changed.end_pass(ALL);
+    }
+
+    #[test]
+    fn remembered_partials_tell_safe_strings_from_escaped_ones() {
+        let templates = vec![
+            (
+                "view.html".into(),
+                r#"{{ partial(name="_p.html", v=x) }}|{{ partial(name="_p.html", v=x | safe) }}"#
+                    .into(),
+            ),
+            ("_p.html".into(), "{{ v }}".into()),
+        ];
+        let r = Renderer::with_memo(&templates).unwrap();
+        r.begin_pass(ALL);
+        let html = r
+            .render("view.html", &serde_json::json!({"x": "<i>"}))
+            .unwrap();
+        assert_eq!(html, "&lt;i&gt;|<i>");
+    }
+
+    #[test]
+    fn map_digests_differ_by_keys_values_and_nesting() {
+        let digest = |v: serde_json::Value| {
+            let mut maps = MapDigests::new();
+            let mut out = Vec::new();
+            write_value(&mut out, &Value::from_serializable(&v), &mut maps, 0);
+            out
+        };
+        let values = [
+            serde_json::json!({"a": "b"}),
+            serde_json::json!({"b": "a"}),
+            serde_json::json!({"a": ["b"]}),
+            serde_json::json!({"a": {"b": null}}),
+            serde_json::json!({"ab": ""}),
+            serde_json::json!({"a": 1}),
+            serde_json::json!({"a": 1.0}),
+            serde_json::json!({"a": true}),
+            serde_json::json!({"a": null}),
+            serde_json::json!([{"a": "b"}]),
+        ];
+        for (i, a) in values.iter().enumerate() {
+            assert_eq!(digest(a.clone()), digest(a.clone()), "{a}");
+            for b in &values[i + 1..] {
+                assert_ne!(digest(a.clone()), digest(b.clone()), "{a} and {b}");
+            }
+        }
     }
 }

@@ -25,7 +25,7 @@ use crate::model::{Document, Kind};
 use context::{ListCtx, ListsIndexCtx, NavItem, NotFoundCtx, PageCtx, SiteCtx, root_for};
 use markdown::{LinkFate, LinkResolver};
 
-pub use engine::{Renderer, TemplateError};
+pub use engine::{Pass, Renderer, TemplateError};
 
 /// A number as people write it: no trailing `.0`, at most two decimals.
 pub fn format_number(x: f64) -> String {

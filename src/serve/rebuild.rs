@@ -12,7 +12,7 @@ use crate::build::{KeptViews, Selection, render_sites};
 use crate::load;
 use crate::model::{Document, RelKind};
 use crate::project::{Failure, Project};
-use crate::render::Renderer;
+use crate::render::{Pass, Renderer};
 use crate::theme::{self, Theme};
 
 /// What changed; decides how much is thrown away.
@@ -725,11 +725,13 @@ fn render(
     ahead: Option<&Ahead<'_>>,
 ) -> Result<(Sites, Option<KeptViews>), Failure> {
     let collected: Mutex<Sites> = Mutex::default();
-    // Only a full pass sees every page, so only a full pass may drop memo entries.
-    let full = selection.only.is_none();
-    if full {
-        renderer.begin_pass();
-    }
+    // Only a pass that sees every page (or every list and view) may drop what the memo
+    // holds of them.
+    let pass = Pass {
+        pages: selection.only.is_none(),
+        lists: selection.aggregates,
+    };
+    renderer.begin_pass(pass);
     let views = render_sites(
         project,
         renderer,
@@ -750,9 +752,7 @@ fn render(
             Ok(())
         },
     )?;
-    if full {
-        renderer.end_pass();
-    }
+    renderer.end_pass(pass);
     let sites = collected.into_inner().unwrap_or_else(|e| e.into_inner());
     Ok((sites, views))
 }
