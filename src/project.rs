@@ -131,10 +131,18 @@ impl Project {
     }
 
     /// Adds the rules' findings to the diagnostics, at the levels `[check.rules]` sets.
-    pub fn record(&mut self, mut found: Vec<Diagnostic>) {
-        found.extend(std::mem::take(&mut self.diagnostics));
-        self.diagnostics = crate::check::apply_levels(found, &self.config.check);
-        diag::sort(&mut self.diagnostics);
+    pub fn record(&mut self, found: Vec<Diagnostic>) {
+        let earlier = std::mem::take(&mut self.diagnostics);
+        self.diagnostics = self.recorded(found, earlier);
+    }
+
+    /// The rules' findings and `earlier` diagnostics together, at the levels
+    /// `[check.rules]` sets and in report order: what [`Project::record`] records.
+    pub fn recorded(&self, mut found: Vec<Diagnostic>, earlier: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        found.extend(earlier);
+        let mut all = crate::check::apply_levels(found, &self.config.check);
+        diag::sort(&mut all);
+        all
     }
 
     pub fn error_count(&self) -> usize {

@@ -206,8 +206,29 @@ impl Emitter<'_> {
 }
 
 /// Everything of a site but its document pages: lists, views, 404, site files, assets.
+/// The site files (search index, graph export, sitemap) are made beside the pages: each
+/// is one long run that cannot be split, and left for last it kept a core idle.
 fn render_site_pages(input: &Input<'_>, site: &SiteCtx, out: &Out<'_>) -> anyhow::Result<()> {
     let facets = lists::facets(input.view);
+    let (pages, files) = rayon::join(
+        || list_and_view_pages(input, site, &facets, out),
+        || {
+            site_files::write_all(input, &facets, out)?;
+            for (path, bytes) in input.files {
+                out.file(path, Bytes::copy_from_slice(bytes))?;
+            }
+            Ok(())
+        },
+    );
+    pages.and(files)
+}
+
+fn list_and_view_pages(
+    input: &Input<'_>,
+    site: &SiteCtx,
+    facets: &[lists::Facet<'_>],
+    out: &Out<'_>,
+) -> anyhow::Result<()> {
     facets
         .par_iter()
         .flat_map(|f| f.pages.par_iter())
@@ -224,7 +245,7 @@ fn render_site_pages(input: &Input<'_>, site: &SiteCtx, out: &Out<'_>) -> anyhow
             };
             out.page(&list.path, "list.html", &ctx)
         })?;
-    let groups = lists::index_groups(&facets);
+    let groups = lists::index_groups(facets);
     out.page(
         "lists/index.html",
         "lists.html",
@@ -234,7 +255,7 @@ fn render_site_pages(input: &Input<'_>, site: &SiteCtx, out: &Out<'_>) -> anyhow
             groups,
         },
     )?;
-    render_views(input, site, &facets, out)?;
+    render_views(input, site, facets, out)?;
     let not_found_root = site_files::absolute_root(input);
     out.page(
         "404.html",
@@ -243,12 +264,7 @@ fn render_site_pages(input: &Input<'_>, site: &SiteCtx, out: &Out<'_>) -> anyhow
             site,
             root: &not_found_root,
         },
-    )?;
-    site_files::write_all(input, &facets, out)?;
-    for (path, bytes) in input.files {
-        out.file(path, Bytes::copy_from_slice(bytes))?;
-    }
-    Ok(())
+    )
 }
 
 /// Where rendered pages go: through the engine (and its memo) to the emitter.

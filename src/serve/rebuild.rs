@@ -181,9 +181,10 @@ pub type Warnings = std::sync::Arc<[String]>;
 
 /// The headlines of a project's warnings; thousands in a large project, so made on every
 /// core.
-fn warning_lines(project: &Project) -> Warnings {
+fn warning_lines(diagnostics: &[crate::diag::Diagnostic]) -> Warnings {
     use rayon::prelude::*;
-    let warnings: Vec<&crate::diag::Diagnostic> = project.warnings().collect();
+    let warnings: Vec<&crate::diag::Diagnostic> =
+        diagnostics.iter().filter(|d| !d.is_error()).collect();
     warnings
         .par_iter()
         .map(|d| d.headline())
@@ -424,7 +425,7 @@ impl Rebuilder {
             project.docs[i] = new;
         }
         if remapped {
-            last.warnings = warning_lines(project);
+            last.warnings = warning_lines(&project.diagnostics);
         }
         let mut marked = vec![false; project.docs.len()];
         for (i, _, _) in &swaps {
@@ -553,16 +554,26 @@ impl Rebuilder {
             pages_done: Some(&pages_done),
         };
         // The rules run while everything renders: neither reads what the other makes,
-        // and nothing is handed over before the rules found no error.
-        let (shared, reuse) = (&*project, last.views.take());
-        let (found, rendered) = rayon::join(
+        // and nothing is handed over before the rules found no error. Their findings are
+        // recorded and the warnings formatted on the rules' side too, beside the render
+        // instead of after it.
+        let (shared, linked, reuse) = (&*project, &last.linked, last.views.take());
+        let last_warnings = &last.warnings;
+        let ((diagnostics, warnings), rendered) = rayon::join(
             || {
                 // The findings come at the levels `[check.rules]` sets.
                 let found = shared.rule_findings(today);
                 if let Some(ahead) = &ahead {
                     ahead.open_gate(!found.iter().any(crate::diag::Diagnostic::is_error));
                 }
-                found
+                let diagnostics = shared.recorded(found, linked.clone());
+                let mut warnings = warning_lines(&diagnostics);
+                // The same warnings as before are the same `Arc`: the log compares them
+                // by pointer, after the render, instead of line by line.
+                if warnings == *last_warnings {
+                    warnings = last_warnings.clone();
+                }
+                (diagnostics, warnings)
             },
             || {
                 render(
@@ -577,8 +588,7 @@ impl Rebuilder {
                 )
             },
         );
-        project.diagnostics = last.linked.clone();
-        project.record(found);
+        project.diagnostics = diagnostics;
         if project.error_count() > 0 {
             return Ok(None);
         }
@@ -590,7 +600,7 @@ impl Rebuilder {
                 .insert(doc.path_id.clone(), doc.fingerprint);
         }
         last.views = views;
-        last.warnings = warning_lines(project);
+        last.warnings = warnings;
         // The documents and what each site shows are the same: every page not rendered
         // is still right, and only a list can be gone.
         Ok(Some(Built {
@@ -649,7 +659,7 @@ impl Rebuilder {
         let (sites, views) = render(
             &project, theme, renderer, &names, today, selection, None, None,
         )?;
-        let warnings = warning_lines(&project);
+        let warnings = warning_lines(&project.diagnostics);
         let (keep, how) = match scope {
             Scope::Full => (None, "full"),
             Scope::Pages(marked) => (
