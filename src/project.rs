@@ -138,7 +138,11 @@ impl Project {
 
     /// The rules' findings and `earlier` diagnostics together, at the levels
     /// `[check.rules]` sets and in report order: what [`Project::record`] records.
-    pub fn recorded(&self, mut found: Vec<Diagnostic>, earlier: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    pub fn recorded(
+        &self,
+        mut found: Vec<Diagnostic>,
+        earlier: Vec<Diagnostic>,
+    ) -> Vec<Diagnostic> {
         found.extend(earlier);
         let mut all = crate::check::apply_levels(found, &self.config.check);
         diag::sort(&mut all);

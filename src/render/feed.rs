@@ -66,17 +66,21 @@ fn entry(
     let doc = release.doc;
     let mut content = String::new();
     if let Some(summary) = &doc.summary {
-        content.push_str(&format!("<p>{}</p>", escape(summary)));
+        content.push_str("<p>");
+        escape_into(&mut content, summary);
+        content.push_str("</p>");
     }
     for group in &release.groups {
-        content.push_str(&format!("<h3>{}</h3><ul>", escape(&group.label)));
+        content.push_str("<h3>");
+        escape_into(&mut content, &group.label);
+        content.push_str("</h3><ul>");
         for change in &group.items {
-            let breaking = if change.breaking {
-                "<strong>Breaking:</strong> "
-            } else {
-                ""
-            };
-            content.push_str(&format!("<li>{breaking}{}</li>", escape(&change.title)));
+            content.push_str("<li>");
+            if change.breaking {
+                content.push_str("<strong>Breaking:</strong> ");
+            }
+            escape_into(&mut content, &change.title);
+            content.push_str("</li>");
         }
         content.push_str("</ul>");
     }
@@ -101,17 +105,32 @@ fn timestamp(day: &str) -> String {
     }
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+/// Appends `text` with `&<>"'` escaped, copying the runs between them whole.
+fn escape_into(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[at + 1..];
     }
-    out
+    out.push_str(rest);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes_markup_and_quotes_and_keeps_the_rest() {
+        let mut out = String::from("<p>");
+        super::escape_into(&mut out, "Fix <b> & \"quotes\" it's — naïve");
+        assert_eq!(
+            out,
+            "<p>Fix &lt;b&gt; &amp; &quot;quotes&quot; it&#39;s — naïve"
+        );
+    }
 }

@@ -327,6 +327,10 @@ fn render_views(
     out: &Out<'_>,
 ) -> anyhow::Result<()> {
     let data = views::ViewData::new(input);
+    // The changelog and its feed show the same releases: made once, for whichever asks
+    // first.
+    let changelog_ctx = std::sync::OnceLock::new();
+    let changelog = || changelog_ctx.get_or_init(|| data.changelog(site, ""));
     let home = input.view.config.home;
     // Each view renders once, in parallel; the home page reuses the bytes of its view.
     let jobs: Vec<(&str, Job<'_>)> = vec![
@@ -346,23 +350,11 @@ fn render_views(
         ),
         (
             "changelog.html",
-            Box::new(|| {
-                out.render(
-                    "changelog.html",
-                    "changelog.html",
-                    &data.changelog(site, ""),
-                )
-            }),
+            Box::new(|| out.render("changelog.html", "changelog.html", changelog())),
         ),
         (
             "feed.xml",
-            Box::new(|| {
-                out.render(
-                    "feed.xml",
-                    "feed.xml",
-                    &feed::feed(input, &data.changelog(site, "")),
-                )
-            }),
+            Box::new(|| out.render("feed.xml", "feed.xml", &feed::feed(input, changelog()))),
         ),
         (
             "decisions.html",
