@@ -26,7 +26,8 @@ pub struct Renderer {
 struct Partials {
     remember: bool,
     generation: u64,
-    entries: HashMap<blake3::Hash, (Arc<str>, u64)>,
+    /// The rendered text as a safe string value: handed out by reference count.
+    entries: HashMap<blake3::Hash, (Value, u64)>,
     maps: MapDigests,
 }
 
@@ -297,6 +298,23 @@ struct Partial {
     partials: Arc<Mutex<Partials>>,
 }
 
+impl Partial {
+    /// Renders `name` with `values` as its context: made here, only when a partial is
+    /// rendered rather than taken from the memo (a list makes one call per document).
+    fn render(&self, name: &str, values: Vec<(String, Value)>) -> tera::TeraResult<Value> {
+        let tera = self
+            .tera
+            .get()
+            .and_then(Weak::upgrade)
+            .ok_or_else(|| tera::Error::message("partial(): the templates are gone"))?;
+        let mut context = tera::Context::new();
+        for (key, value) in values {
+            context.insert_value(key, value);
+        }
+        Ok(Value::safe_string(&tera.render(name, &context)?))
+    }
+}
+
 impl tera::Function<tera::TeraResult<Value>> for Partial {
     fn call(&self, kwargs: Kwargs, state: &State) -> tera::TeraResult<Value> {
         let name: &str = kwargs.must_get("name")?;
@@ -310,23 +328,13 @@ impl tera::Function<tera::TeraResult<Value>> for Partial {
         {
             values.push(("root".to_string(), root));
         }
-        let mut context = tera::Context::new();
-        for (key, value) in &values {
-            context.insert_value(key.clone(), value.clone());
-        }
-        let tera = self
-            .tera
-            .get()
-            .and_then(Weak::upgrade)
-            .ok_or_else(|| tera::Error::message("partial(): the templates are gone"))?;
-        let render =
-            || -> tera::TeraResult<Value> { Ok(Value::safe_string(&tera.render(name, &context)?)) };
-        if !lock(&self.partials).remember {
-            return render();
-        }
         let mut partials = lock(&self.partials);
+        if !partials.remember {
+            drop(partials);
+            return self.render(name, values);
+        }
         let generation = partials.generation;
-        let mut bytes = Vec::with_capacity(1024);
+        let mut bytes = Vec::with_capacity(256);
         write_str(&mut bytes, name);
         if let Some(closure) = self.closures.get(name) {
             bytes.extend_from_slice(closure.as_bytes());
@@ -338,15 +346,14 @@ impl tera::Function<tera::TeraResult<Value>> for Partial {
         let hash = blake3::hash(&bytes);
         if let Some(entry) = partials.entries.get_mut(&hash) {
             entry.1 = generation;
-            return Ok(Value::safe_string(&entry.0));
+            return Ok(entry.0.clone());
         }
         // Rendered without the lock: another page's partials go on meanwhile.
         drop(partials);
-        let html = render()?;
-        let text: Arc<str> = html.as_str().unwrap_or_default().into();
+        let html = self.render(name, values)?;
         let mut partials = lock(&self.partials);
         let generation = partials.generation;
-        partials.entries.insert(hash, (text, generation));
+        partials.entries.insert(hash, (html.clone(), generation));
         Ok(html)
     }
 
@@ -367,9 +374,18 @@ fn located(text: &str, fallback: &str) -> TemplateError {
     let (Some(first), Some(place)) = (lines.next(), place) else {
         return TemplateError(format!("{fallback}: {text}"));
     };
-    let message = first.trim().strip_prefix("error:").unwrap_or(first).trim();
-    let rest: Vec<&str> = lines
-        .filter(|l| !l.trim_start().starts_with("--> "))
+    // An error inside a partial comes wrapped in the calling template's: `error: error: …`.
+    let mut message = first.trim();
+    while let Some(rest) = message.strip_prefix("error:") {
+        message = rest.trim_start();
+    }
+    // The first place is in the headline; any other is where a partial was called from.
+    let rest: Vec<String> = lines
+        .filter_map(|l| match l.trim_start().strip_prefix("--> ") {
+            Some(at) if at.trim() == place => None,
+            Some(at) => Some(format!("  = called from templates/{}", at.trim())),
+            None => Some(l.to_string()),
+        })
         .collect();
     TemplateError(
         format!("templates/{place}: error: {message}\n{}", rest.join("\n"))
@@ -579,6 +595,22 @@ mod tests {
             "(a)(c)"
         );
         changed.end_pass(ALL);
+    }
+
+    #[test]
+    fn an_error_inside_a_partial_names_the_partial_and_its_caller() {
+        let r = Renderer::new(&partial_templates("{{ b.t }} {{ site.title }}")).unwrap();
+        let err = r
+            .render("view.html", &blocks(&["a"]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("templates/_row.html:1:"),
+            "the partial's place comes first: {err}"
+        );
+        assert!(!err.contains("error: error:"), "{err}");
+        assert!(err.contains("Variable `site` is not defined"), "{err}");
+        assert!(err.contains("called from templates/view.html:1:"), "{err}");
     }
 
     #[test]
