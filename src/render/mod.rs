@@ -11,6 +11,7 @@ mod views;
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
+use std::sync::OnceLock;
 
 use anyhow::Context as _;
 use bytes::Bytes;
@@ -93,31 +94,34 @@ pub fn render_all(
         }
         done
     };
+    // A site's facets are made once, by whichever of the two passes below asks first.
+    let facets: Vec<OnceLock<Vec<lists::Facet<'_>>>> =
+        inputs.iter().map(|_| OnceLock::new()).collect();
     let rest = |first: bool| {
         if !aggregates {
             return Ok(());
         }
         inputs.par_iter().enumerate().try_for_each(|(s, input)| {
-            let wanted = if first {
-                match input.first {
-                    Some(wanted) if !wanted.is_empty() => Some(wanted),
-                    _ => return Ok(()),
-                }
-            } else {
-                None
+            let open = input.first.filter(|wanted| !wanted.is_empty());
+            let (wanted, skip) = match (first, open) {
+                (true, Some(open)) => (Some(open), None),
+                (true, None) => return Ok(()),
+                // What the first pass makes, it makes whole: the other pass leaves it.
+                (false, open) => (None, open),
             };
             let out = Out {
                 renderer,
                 site: input.view.name,
                 emit: &outs[s],
                 wanted,
+                skip,
             };
-            render_site_pages(input, &sites[s], &out)
+            let facets = facets[s].get_or_init(|| lists::facets(input.view));
+            render_site_pages(input, &sites[s], facets, &out)
         })
     };
-    // The pages wanted first, on one core while the other starts on all of them (taking
-    // those from the memo when it gets there): a core left idle would cost more than the
-    // contexts made twice.
+    // The pages wanted first, on one core while the other starts on all the rest: a
+    // core left idle would cost more than the facets waited for.
     let rest = || {
         if inputs.iter().all(|i| i.first.is_none_or(|f| f.is_empty())) {
             return rest(false);
@@ -178,6 +182,7 @@ fn document_pages(
             site: input.view.name,
             emit: &outs[s],
             wanted: None,
+            skip: None,
         };
         out.page(
             &path,
@@ -208,12 +213,16 @@ impl Emitter<'_> {
 /// Everything of a site but its document pages: lists, views, 404, site files, assets.
 /// The site files (search index, graph export, sitemap) are made beside the pages: each
 /// is one long run that cannot be split, and left for last it kept a core idle.
-fn render_site_pages(input: &Input<'_>, site: &SiteCtx, out: &Out<'_>) -> anyhow::Result<()> {
-    let facets = lists::facets(input.view);
+fn render_site_pages(
+    input: &Input<'_>,
+    site: &SiteCtx,
+    facets: &[lists::Facet<'_>],
+    out: &Out<'_>,
+) -> anyhow::Result<()> {
     let (pages, files) = rayon::join(
-        || list_and_view_pages(input, site, &facets, out),
+        || list_and_view_pages(input, site, facets, out),
         || {
-            site_files::write_all(input, &facets, out)?;
+            site_files::write_all(input, facets, out)?;
             for (path, bytes) in input.files {
                 out.file(path, Bytes::copy_from_slice(bytes))?;
             }
@@ -245,16 +254,17 @@ fn list_and_view_pages(
             };
             out.page(&list.path, "list.html", &ctx)
         })?;
-    let groups = lists::index_groups(facets);
-    out.page(
-        "lists/index.html",
-        "lists.html",
-        &ListsIndexCtx {
-            site,
-            root: "../",
-            groups,
-        },
-    )?;
+    if out.wants("lists/index.html") {
+        out.page(
+            "lists/index.html",
+            "lists.html",
+            &ListsIndexCtx {
+                site,
+                root: "../",
+                groups: lists::index_groups(facets),
+            },
+        )?;
+    }
     render_views(input, site, facets, out)?;
     let not_found_root = site_files::absolute_root(input);
     out.page(
@@ -274,12 +284,15 @@ pub struct Out<'a> {
     emit: &'a Emitter<'a>,
     /// The only paths to make, when not all of them.
     wanted: Option<&'a std::collections::HashSet<String>>,
+    /// Paths not to make: another pass makes them.
+    skip: Option<&'a std::collections::HashSet<String>>,
 }
 
 impl Out<'_> {
     /// Whether `path` is to be made; callers ask before building a costly context.
     pub fn wants(&self, path: &str) -> bool {
         self.wanted.is_none_or(|wanted| wanted.contains(path))
+            && self.skip.is_none_or(|skip| !skip.contains(path))
     }
 
     pub fn page<T: Serialize>(&self, path: &str, template: &str, ctx: &T) -> anyhow::Result<()> {
