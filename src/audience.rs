@@ -239,7 +239,8 @@ pub fn hashing_items<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
-fn hashing() -> bool {
+/// Whether a context is being serialised for its hash (see [`hashing_items`]).
+pub fn hashing() -> bool {
     HASHING.get()
 }
 
