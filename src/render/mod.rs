@@ -129,9 +129,15 @@ pub fn render_all(
         let (first, all) = rayon::join(|| rest(true), || rest(false));
         first.and(all)
     };
-    // The aggregate pages start first: a long list or view is one template render that
-    // cannot be split, and document pages fill the other core around it instead of
-    // leaving a core idle at the end.
+    // In a whole build the aggregate pages start first: a long list or view is one
+    // template render that cannot be split, and document pages fill the other core
+    // around it instead of leaving a core idle at the end. When only a few documents'
+    // pages are made (an edit in `serve`), those come first: they are the pages being
+    // looked at, and they are done long before the lists.
+    if only.is_some() {
+        let (pages, rest) = rayon::join(pages, rest);
+        return rest.and(pages);
+    }
     let (rest, pages) = rayon::join(rest, pages);
     rest.and(pages)
 }
