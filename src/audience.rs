@@ -303,6 +303,35 @@ fn for_template<S: serde::Serializer, T: Serialize>(
         .serialize(serializer)
 }
 
+/// One of a document's key results in a template context (the `kr` of the roadmap's
+/// undriven key results): while a context is hashed, the document's hash and the key
+/// result's place, since the document's hash covers its key results; when the view keeps
+/// values, the key result's value inside the document's kept value, a reference count
+/// instead of a copy with every check-in made again on every rebuild.
+pub struct KeyResultOf<'a>(pub &'a DocView, pub usize);
+
+impl Serialize for KeyResultOf<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let KeyResultOf(doc, k) = *self;
+        if hashing() {
+            return (ItemHash(doc.doc_hash()), k).serialize(serializer);
+        }
+        if doc.keeps_values {
+            let kept = doc
+                .value
+                .get_or_init(|| tera::Value::from_serializable(doc))
+                .as_map()
+                .and_then(|map| map.get(&tera::value::Key::Str("key_results")))
+                .and_then(tera::Value::as_array)
+                .and_then(|krs| krs.get(k));
+            if let Some(kr) = kept {
+                return kr.serialize(serializer);
+            }
+        }
+        doc.key_results.get(k).serialize(serializer)
+    }
+}
+
 /// An [`Item`] with what a decision's card adds: who decided, and what it serves.
 #[derive(Serialize)]
 pub struct DecisionCard<'a> {

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::Input;
 use super::context::{NavItem, SiteCtx};
 use super::lists::Facet;
-use crate::audience::{DocView, KrView, SiteView};
+use crate::audience::{DocView, SiteView};
 use crate::graph::Graph;
 use crate::model::{Category, Kind, Period, RelKind};
 
@@ -50,7 +50,7 @@ pub struct UndrivenKr<'a> {
     /// would be copied into the context once for each.
     #[serde(serialize_with = "crate::audience::as_item")]
     pub objective: &'a DocView,
-    pub kr: &'a KrView,
+    pub kr: crate::audience::KeyResultOf<'a>,
 }
 
 #[derive(Serialize)]
@@ -234,8 +234,12 @@ impl<'a> ViewData<'a> {
                 .flat_map(|o| {
                     o.key_results
                         .iter()
-                        .filter(|kr| kr.driven_by.is_empty())
-                        .map(move |kr| UndrivenKr { objective: o, kr })
+                        .enumerate()
+                        .filter(|(_, kr)| kr.driven_by.is_empty())
+                        .map(move |(k, _)| UndrivenKr {
+                            objective: o,
+                            kr: crate::audience::KeyResultOf(o, k),
+                        })
                 })
                 .collect(),
         }
