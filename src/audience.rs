@@ -900,6 +900,68 @@ mod tests {
         serde_json::to_string(&list_of(views)).unwrap()
     }
 
+    fn objective_views(kr_titles: &[&str]) -> Vec<DocView> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("align.toml"),
+            "title = \"T\"\n\n[sites.team]\ntitle = \"Team\"\naudiences = [\"team\"]\n",
+        )
+        .unwrap();
+        let config = crate::config::load(dir.path()).unwrap();
+        let key_results = kr_titles
+            .iter()
+            .enumerate()
+            .map(|(n, title)| crate::model::KeyResult {
+                id: format!("kr{n}"),
+                title: (*title).into(),
+                unit: None,
+                direction: None,
+                baseline: 0.0,
+                target: 10.0,
+                current: Some(n as f64),
+                confidence: None,
+                checkins: Vec::new(),
+                line: 1,
+            })
+            .collect();
+        let docs = vec![Document {
+            path_id: "objectives/o".into(),
+            title: "O".into(),
+            kind: crate::model::Kind::Objective,
+            audience: Some(vec!["team".into()]),
+            key_results,
+            ..Document::default()
+        }];
+        let (graph, _) = Graph::build(&docs, dir.path());
+        SiteView::new("team", &config, &docs, &graph).into_docs()
+    }
+
+    #[test]
+    fn a_key_result_of_a_kept_view_is_the_one_a_fresh_view_makes() {
+        let made = objective_views(&["First", "Second"]);
+        let mut kept = objective_views(&["First", "Second"]);
+        kept.iter_mut().for_each(|d| d.keeps_values = true);
+        for k in 0..2 {
+            let fresh = tera::Value::from_serializable(&KeyResultOf(&made[0], k)).to_string();
+            assert!(fresh.contains(["First", "Second"][k]), "{fresh}");
+            let from_kept = tera::Value::from_serializable(&KeyResultOf(&kept[0], k)).to_string();
+            assert_eq!(from_kept, fresh);
+        }
+        assert!(
+            kept[0].value.get().is_some(),
+            "taken from the document's kept value"
+        );
+        let hash = |views: &[DocView], k| {
+            hashing_items(|| crate::digest::digest(&KeyResultOf(&views[0], k)).unwrap())
+        };
+        assert_ne!(hash(&kept, 0), hash(&kept, 1), "the place counts");
+        assert_ne!(
+            hash(&objective_views(&["First", "Second"]), 1),
+            hash(&objective_views(&["First", "Changed"]), 1),
+            "the document's hash covers its key results"
+        );
+    }
+
     #[test]
     fn kept_template_values_are_the_items_and_documents_they_stand_for() {
         let made = views_of("Alpha");
