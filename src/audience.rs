@@ -859,8 +859,8 @@ mod tests {
         }
     }
 
-    /// The document views of one site showing a page titled `title`.
-    fn views_of(title: &str) -> Vec<DocView> {
+    /// The document views of a site `team` showing `doc`.
+    fn team_views(doc: Document) -> Vec<DocView> {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("align.toml"),
@@ -869,13 +869,20 @@ mod tests {
         .unwrap();
         let config = crate::config::load(dir.path()).unwrap();
         let docs = vec![Document {
-            path_id: "pages/a".into(),
-            title: title.into(),
             audience: Some(vec!["team".into()]),
-            ..Document::default()
+            ..doc
         }];
         let (graph, _) = Graph::build(&docs, dir.path());
         SiteView::new("team", &config, &docs, &graph).into_docs()
+    }
+
+    /// The document views of one site showing a page titled `title`.
+    fn views_of(title: &str) -> Vec<DocView> {
+        team_views(Document {
+            path_id: "pages/a".into(),
+            title: title.into(),
+            ..Document::default()
+        })
     }
 
     #[derive(Serialize)]
@@ -901,13 +908,6 @@ mod tests {
     }
 
     fn objective_views(kr_titles: &[&str]) -> Vec<DocView> {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("align.toml"),
-            "title = \"T\"\n\n[sites.team]\ntitle = \"Team\"\naudiences = [\"team\"]\n",
-        )
-        .unwrap();
-        let config = crate::config::load(dir.path()).unwrap();
         let key_results = kr_titles
             .iter()
             .enumerate()
@@ -924,16 +924,13 @@ mod tests {
                 line: 1,
             })
             .collect();
-        let docs = vec![Document {
+        team_views(Document {
             path_id: "objectives/o".into(),
             title: "O".into(),
             kind: crate::model::Kind::Objective,
-            audience: Some(vec!["team".into()]),
             key_results,
             ..Document::default()
-        }];
-        let (graph, _) = Graph::build(&docs, dir.path());
-        SiteView::new("team", &config, &docs, &graph).into_docs()
+        })
     }
 
     #[test]
