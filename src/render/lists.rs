@@ -1,6 +1,6 @@
 //! List pages: per kind, status, team, tag, period and owner, and an index of them all.
 
-use std::collections::HashMap;
+use ahash::AHashMap as HashMap;
 
 use crate::audience::{DocView, SiteView};
 use crate::load::slug;
@@ -30,116 +30,126 @@ fn slug_or(text: &str) -> String {
     }
 }
 
-/// Groups documents by the values `values` gives each (with `emit(qualifier, value)`);
-/// each group becomes a page at `lists/<folder>/<key>.html`, where `name(qualifier, value)`
-/// gives the key and the title. Values whose keys are the same share a page, titled by
-/// the first. `name` runs once per distinct value, not once per document: a list of
-/// thousands of documents has a handful of teams.
-fn facet<'a>(
-    view: &'a SiteView<'_>,
+/// Groups documents by a value of theirs (a team, a tag, …); each group becomes a page
+/// at `lists/<folder>/<key>.html`, where `name(qualifier, value)` gives the key and the
+/// title. Values whose keys are the same share a page, titled by the first. `name` runs
+/// once per distinct value, not once per document: thousands of documents have a handful
+/// of teams.
+struct Grouping<'a, F> {
     title: &'static str,
-    folder: &str,
-    values: impl Fn(&'a DocView, &mut dyn FnMut(&'a str, &'a str)),
-    name: impl Fn(&str, &str) -> (String, String),
-) -> Facet<'a> {
-    let mut groups: Vec<(String, String, Vec<&'a DocView>)> = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
-    let mut by_value: HashMap<(&'a str, &'a str), usize> = HashMap::new();
-    for doc in &view.docs {
-        values(doc, &mut |qualifier, value| {
-            let group = *by_value.entry((qualifier, value)).or_insert_with(|| {
-                let (key, label) = name(qualifier, value);
-                *by_key.entry(key.clone()).or_insert_with(|| {
-                    groups.push((key, label, Vec::new()));
-                    groups.len() - 1
-                })
-            });
-            groups[group].2.push(doc);
-        });
+    folder: &'static str,
+    name: F,
+    groups: Vec<(String, String, Vec<&'a DocView>)>,
+    by_key: HashMap<String, usize>,
+    by_value: HashMap<(&'a str, &'a str), usize>,
+}
+
+impl<'a, F: Fn(&str, &str) -> (String, String)> Grouping<'a, F> {
+    fn new(title: &'static str, folder: &'static str, name: F) -> Self {
+        Grouping {
+            title,
+            folder,
+            name,
+            groups: Vec::new(),
+            by_key: HashMap::new(),
+            by_value: HashMap::new(),
+        }
     }
-    groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let pages = groups
-        .into_iter()
-        .map(|(key, label, items)| ListPage {
-            path: format!("lists/{folder}/{key}.html"),
-            title: label,
-            items,
-        })
-        .collect();
-    Facet { title, pages }
+
+    fn add(&mut self, doc: &'a DocView, qualifier: &'a str, value: &'a str) {
+        let Grouping {
+            name,
+            groups,
+            by_key,
+            by_value,
+            ..
+        } = self;
+        let group = *by_value.entry((qualifier, value)).or_insert_with(|| {
+            let (key, label) = name(qualifier, value);
+            *by_key.entry(key.clone()).or_insert_with(|| {
+                groups.push((key, label, Vec::new()));
+                groups.len() - 1
+            })
+        });
+        groups[group].2.push(doc);
+    }
+
+    fn finish(self) -> Facet<'a> {
+        let mut groups = self.groups;
+        groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let pages = groups
+            .into_iter()
+            .map(|(key, label, items)| ListPage {
+                path: format!("lists/{}/{key}.html", self.folder),
+                title: label,
+                items,
+            })
+            .collect();
+        Facet {
+            title: self.title,
+            pages,
+        }
+    }
 }
 
 fn plural(kind: &str) -> &'static str {
     Kind::parse(kind).unwrap_or_default().plural_label()
 }
 
-/// Every facet of a site, in the order the lists index shows them.
+/// Every facet of a site, in the order the lists index shows them. One pass over the
+/// documents feeds them all: each document is read once, not once per facet.
 pub fn facets<'a>(view: &'a SiteView<'_>) -> Vec<Facet<'a>> {
-    let mut all = vec![
-        facet(
-            view,
-            "By kind",
-            "kind",
-            |d, emit| emit("", d.kind),
-            |_, kind| (kind.to_string(), plural(kind).to_string()),
-        ),
-        facet(
-            view,
-            "By status",
-            "status",
-            |d, emit| {
-                if let Some(status) = &d.status {
-                    emit(d.kind, status);
-                }
-            },
-            |kind, status| {
-                (
-                    format!("{kind}/{}", slug_or(status)),
-                    format!("{}: {status}", plural(kind)),
-                )
-            },
-        ),
-        facet(
-            view,
-            "By period",
-            "period",
-            |d, emit| {
-                if let Some(period) = &d.period {
-                    emit("", period);
-                }
-            },
-            |_, period| (period.to_string(), format!("Period {period}")),
-        ),
-        facet(
-            view,
-            "By team",
-            "team",
-            |d, emit| {
-                if let Some(team) = &d.team {
-                    emit("", team);
-                }
-            },
-            |_, team| (slug_or(team), format!("Team {team}")),
-        ),
-        facet(
-            view,
-            "By tag",
-            "tag",
-            |d, emit| d.tags.iter().for_each(|t| emit("", t)),
-            |_, tag| (slug_or(tag), format!("Tag: {tag}")),
-        ),
-    ];
-    let mut owners = facet(
-        view,
-        "By owner",
-        "owner",
-        |d, emit| d.owners.iter().chain(&d.deciders).for_each(|o| emit("", o)),
-        |_, owner| (slug_or(owner), owner.to_string()),
-    );
+    let mut kinds = Grouping::new("By kind", "kind", |_, kind| {
+        (kind.to_string(), plural(kind).to_string())
+    });
+    let mut statuses = Grouping::new("By status", "status", |kind, status| {
+        (
+            format!("{kind}/{}", slug_or(status)),
+            format!("{}: {status}", plural(kind)),
+        )
+    });
+    let mut periods = Grouping::new("By period", "period", |_, period| {
+        (period.to_string(), format!("Period {period}"))
+    });
+    let mut teams = Grouping::new("By team", "team", |_, team| {
+        (slug_or(team), format!("Team {team}"))
+    });
+    let mut tags = Grouping::new("By tag", "tag", |_, tag| {
+        (slug_or(tag), format!("Tag: {tag}"))
+    });
+    let mut owners = Grouping::new("By owner", "owner", |_, owner| {
+        (slug_or(owner), owner.to_string())
+    });
+    for doc in &view.docs {
+        kinds.add(doc, "", doc.kind);
+        if let Some(status) = &doc.status {
+            statuses.add(doc, doc.kind, status);
+        }
+        if let Some(period) = &doc.period {
+            periods.add(doc, "", period);
+        }
+        if let Some(team) = &doc.team {
+            teams.add(doc, "", team);
+        }
+        for tag in &doc.tags {
+            tags.add(doc, "", tag);
+        }
+        for owner in doc.owners.iter().chain(&doc.deciders) {
+            owners.add(doc, "", owner);
+        }
+    }
+    let mut owners = owners.finish();
     for page in &mut owners.pages {
         page.items.dedup_by_key(|d| d.index);
     }
-    all.push(owners);
+    let mut all = vec![
+        kinds.finish(),
+        statuses.finish(),
+        periods.finish(),
+        teams.finish(),
+        tags.finish(),
+        owners,
+    ];
     all.retain(|f| !f.pages.is_empty());
     all
 }
