@@ -255,29 +255,33 @@ pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyh
 /// The edges both ends of which the site shows, as JSON. A fields edit keeps every edge,
 /// so `serve` takes them from the memo, keyed by what they are made of.
 fn edges_json(input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<bytes::Bytes> {
-    let edges: Vec<GraphEdge<'_>> = input
-        .graph
-        .edges
-        .iter()
-        .filter(|e| {
-            input.view.shows(e.from)
-                && input.view.shows(e.to.doc)
-                && e.shown_to(&input.view.config.audiences)
-        })
-        .map(|e| {
-            let to = &input.docs[e.to.doc];
-            GraphEdge {
-                from: &input.docs[e.from].path_id,
-                to: &to.path_id,
-                key_result: e
-                    .to
-                    .kr
-                    .and_then(|k| to.key_results.get(k))
-                    .map(|kr| kr.id.as_str()),
-                relation: e.kind.field(),
-            }
-        })
-        .collect();
+    // Sized for every edge up front: grown from nothing, the list was copied again and
+    // again on every rebuild.
+    let mut edges: Vec<GraphEdge<'_>> = Vec::with_capacity(input.graph.edges.len());
+    edges.extend(
+        input
+            .graph
+            .edges
+            .iter()
+            .filter(|e| {
+                input.view.shows(e.from)
+                    && input.view.shows(e.to.doc)
+                    && e.shown_to(&input.view.config.audiences)
+            })
+            .map(|e| {
+                let to = &input.docs[e.to.doc];
+                GraphEdge {
+                    from: &input.docs[e.from].path_id,
+                    to: &to.path_id,
+                    key_result: e
+                        .to
+                        .kr
+                        .and_then(|k| to.key_results.get(k))
+                        .map(|kr| kr.id.as_str()),
+                    relation: e.kind.field(),
+                }
+            }),
+    );
     if !out.renderer.has_memo() {
         return Ok(serde_json::to_vec(&edges)?.into());
     }
