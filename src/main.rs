@@ -38,7 +38,24 @@ extern "C" fn configure_allocator() {
 #[unsafe(link_section = ".init_array")]
 static CONFIGURE_ALLOCATOR: extern "C" fn() = configure_allocator;
 
+/// `serve` keeps freed pages for ten seconds instead of one: its rebuilds come a fraction
+/// of a second apart while someone types, and each one freed the pages the next one
+/// faulted in again (a title edit at 10,000 documents: 5,200–5,800 page faults against
+/// 1,800–2,100, and about a tenth of its CPU time), for about 30 MB more resident (746
+/// against 718 MB after ten edits).
+#[cfg(target_os = "linux")]
+fn configure_serve_allocator() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: sets an integer option; mimalloc reads it when it next schedules a purge.
+        unsafe { libmimalloc_sys::mi_option_set(15, 10_000) };
+    }
+}
+
 fn main() {
     let cli = align::cli::Cli::parse();
+    #[cfg(target_os = "linux")]
+    if matches!(cli.command, align::cli::Command::Serve { .. }) {
+        configure_serve_allocator();
+    }
     std::process::exit(align::cli::run(cli));
 }
