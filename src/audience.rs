@@ -239,8 +239,7 @@ pub fn hashing_items<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
-/// Whether a context is being serialised for its hash (see [`hashing_items`]).
-pub fn hashing() -> bool {
+fn hashing() -> bool {
     HASHING.get()
 }
 

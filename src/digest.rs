@@ -15,6 +15,7 @@ pub fn hash_into(hasher: &mut blake3::Hasher, value: &impl Serialize) -> Result<
     let mut feed = Feed {
         hasher,
         buffer: Vec::with_capacity(BUFFER),
+        scratch: String::new(),
     };
     value.serialize(&mut feed)?;
     feed.flush();
@@ -45,6 +46,8 @@ impl ser::Error for Error {
 struct Feed<'h> {
     hasher: &'h mut blake3::Hasher,
     buffer: Vec<u8>,
+    /// Where displayed values are written before they are fed (see `collect_str`).
+    scratch: String,
 }
 
 // One tag per kind of value; `END` closes sequences, maps and structs.
@@ -165,6 +168,17 @@ impl<'a, 'h> ser::Serializer for &'a mut Feed<'h> {
     }
     fn serialize_str(self, v: &str) -> Result<(), Error> {
         self.sized(STR, v.as_bytes());
+        Ok(())
+    }
+    /// As `serialize_str` of the displayed text, without a new string for each value
+    /// (serde's default): a sitemap displays one URL per page.
+    fn collect_str<T: ?Sized + std::fmt::Display>(self, value: &T) -> Result<(), Error> {
+        use std::fmt::Write as _;
+        let mut text = std::mem::take(&mut self.scratch);
+        text.clear();
+        write!(text, "{value}").map_err(ser::Error::custom)?;
+        self.sized(STR, text.as_bytes());
+        self.scratch = text;
         Ok(())
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<(), Error> {
@@ -328,6 +342,32 @@ impl ser::SerializeStructVariant for &mut Feed<'_> {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    /// Serialises through `collect_str`, as values that display themselves do.
+    struct Shown(&'static str, &'static str);
+
+    impl Serialize for Shown {
+        fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_str(&format_args!("{}{}", self.0, self.1))
+        }
+    }
+
+    #[test]
+    fn displayed_values_hash_as_their_text() {
+        assert_eq!(
+            hash(&Shown("https://x/", "a.html")),
+            hash(&"https://x/a.html")
+        );
+        assert_ne!(
+            hash(&Shown("https://x/", "a.html")),
+            hash(&"https://x/b.html")
+        );
+        // The scratch text is cleared between values.
+        assert_eq!(
+            hash(&(Shown("ab", "cd"), Shown("e", ""))),
+            hash(&("abcd", "e"))
+        );
+    }
 
     fn hash(value: &impl Serialize) -> blake3::Hash {
         digest(value).unwrap()

@@ -93,10 +93,6 @@ impl std::fmt::Display for Loc<'_> {
 
 impl Serialize for Loc<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        // For its hash, the two parts as they are: no formatting machinery per URL.
-        if crate::audience::hashing() {
-            return (self.prefix, &*self.path).serialize(serializer);
-        }
         serializer.collect_str(self)
     }
 }
