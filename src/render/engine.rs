@@ -15,19 +15,62 @@ pub struct Renderer {
     tera: Arc<Tera>,
     /// Per template: a hash of its own text and every template it extends or includes.
     closures: Arc<HashMap<String, blake3::Hash>>,
-    memo: Option<Mutex<Memo>>,
+    /// Pages by output path, with the hash of what they were made of.
+    memo: Option<Mutex<Kept<String, (blake3::Hash, Bytes)>>>,
     /// What `partial()` rendered, when pages are remembered.
     partials: Arc<Mutex<Partials>>,
 }
 
-/// Rendered partials by the hash of their template and context; shared by every page and
-/// site, since a partial's output depends on nothing else.
+/// Values kept from one rebuild pass to the next, each marked with the last pass that used
+/// it; [`Kept::sweep`] drops the rest after a pass that would have used all still needed.
+struct Kept<K, V> {
+    generation: u64,
+    entries: HashMap<K, (V, u64)>,
+}
+
+impl<K, V> Default for Kept<K, V> {
+    fn default() -> Self {
+        Kept {
+            generation: 0,
+            entries: HashMap::new(),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq, V> Kept<K, V> {
+    /// The value under `key`, marked as used by this pass.
+    fn get<Q>(&mut self, key: &Q) -> Option<&V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: std::hash::Hash + Eq + ?Sized,
+    {
+        let generation = self.generation;
+        let entry = self.entries.get_mut(key)?;
+        entry.1 = generation;
+        Some(&entry.0)
+    }
+
+    fn insert(&mut self, key: K, value: V) {
+        self.entries.insert(key, (value, self.generation));
+    }
+
+    fn next_pass(&mut self) {
+        self.generation += 1;
+    }
+
+    /// Drops what this pass did not use.
+    fn sweep(&mut self) {
+        let current = self.generation;
+        self.entries.retain(|_, entry| entry.1 == current);
+    }
+}
+
+/// Rendered partials by the hash of their template and context (shared by every page and
+/// site, since a partial's output depends on nothing else), as safe string values handed
+/// out by reference count; and the digests of the maps met in their contexts.
 #[derive(Default)]
 struct Partials {
-    remember: bool,
-    generation: u64,
-    /// The rendered text as a safe string value: handed out by reference count.
-    entries: HashMap<blake3::Hash, (Value, u64)>,
+    entries: Kept<blake3::Hash, Value>,
     maps: MapDigests,
 }
 
@@ -35,11 +78,11 @@ struct Partials {
 /// reference-counted and never changed in place, and a view in `serve` keeps the values of
 /// its documents across rebuilds: a map met again is the same document, unchanged. The
 /// clone kept with each digest holds its address, so no other map can take it meanwhile.
-type MapDigests = HashMap<usize, (Value, blake3::Hash, u64)>;
+type MapDigests = Kept<usize, (Value, blake3::Hash)>;
 
 /// Writes `value` unambiguously: a tag before every value, lengths before strings and
 /// sequences; a map as the digest of its entries.
-fn write_value(out: &mut Vec<u8>, value: &Value, maps: &mut MapDigests, generation: u64) {
+fn write_value(out: &mut Vec<u8>, value: &Value, maps: &mut MapDigests) {
     use tera::value::ValueKind;
     match value.kind() {
         ValueKind::Undefined => out.push(0),
@@ -61,12 +104,12 @@ fn write_value(out: &mut Vec<u8>, value: &Value, maps: &mut MapDigests, generati
             out.push(6);
             out.extend_from_slice(&(items.len() as u64).to_le_bytes());
             for item in items {
-                write_value(out, item, maps, generation);
+                write_value(out, item, maps);
             }
         }
         ValueKind::Map => {
             out.push(7);
-            out.extend_from_slice(map_digest(value, maps, generation).as_bytes());
+            out.extend_from_slice(map_digest(value, maps).as_bytes());
         }
         _ => match value.as_number() {
             Some(tera::Number::Integer(n)) => {
@@ -90,14 +133,13 @@ fn write_str(out: &mut Vec<u8>, text: &str) {
     out.extend_from_slice(text.as_bytes());
 }
 
-fn map_digest(value: &Value, maps: &mut MapDigests, generation: u64) -> blake3::Hash {
+fn map_digest(value: &Value, maps: &mut MapDigests) -> blake3::Hash {
     let Some(map) = value.as_map() else {
         return blake3::hash(&[]);
     };
     let address = std::ptr::from_ref(map) as usize;
-    if let Some(entry) = maps.get_mut(&address) {
-        entry.2 = generation;
-        return entry.1;
+    if let Some((_, hash)) = maps.get(&address) {
+        return *hash;
     }
     let mut out = Vec::with_capacity(256);
     out.extend_from_slice(&(map.len() as u64).to_le_bytes());
@@ -106,10 +148,10 @@ fn map_digest(value: &Value, maps: &mut MapDigests, generation: u64) -> blake3::
             Some(key) => write_str(&mut out, key),
             None => write_str(&mut out, &key.to_string()),
         }
-        write_value(&mut out, item, maps, generation);
+        write_value(&mut out, item, maps);
     }
     let hash = blake3::hash(&out);
-    maps.insert(address, (value.clone(), hash, generation));
+    maps.insert(address, (value.clone(), hash));
     hash
 }
 
@@ -122,15 +164,18 @@ pub struct Pass {
     pub lists: bool,
 }
 
-#[derive(Default)]
-struct Memo {
-    generation: u64,
-    entries: HashMap<String, (blake3::Hash, Bytes, u64)>,
-}
-
 impl Renderer {
     /// A renderer that renders every page it is asked for.
     pub fn new(templates: &[(String, String)]) -> anyhow::Result<Self> {
+        Renderer::make(templates, false)
+    }
+
+    /// A renderer that remembers what it rendered, for rebuilds.
+    pub fn with_memo(templates: &[(String, String)]) -> anyhow::Result<Self> {
+        Renderer::make(templates, true)
+    }
+
+    fn make(templates: &[(String, String)], remember: bool) -> anyhow::Result<Self> {
         let mut tera = Tera::new();
         tera.register_filter("num", |x: f64, _: Kwargs, _: &State| {
             super::format_number(x)
@@ -151,7 +196,7 @@ impl Renderer {
             Partial {
                 tera: Arc::clone(&engine),
                 closures: Arc::clone(&closures),
-                partials: Arc::clone(&partials),
+                partials: remember.then(|| Arc::clone(&partials)),
             },
         );
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
@@ -163,17 +208,9 @@ impl Renderer {
         Ok(Renderer {
             tera,
             closures,
-            memo: None,
+            memo: remember.then(|| Mutex::new(Kept::default())),
             partials,
         })
-    }
-
-    /// A renderer that remembers what it rendered, for rebuilds.
-    pub fn with_memo(templates: &[(String, String)]) -> anyhow::Result<Self> {
-        let mut renderer = Renderer::new(templates)?;
-        renderer.memo = Some(Mutex::new(Memo::default()));
-        lock(&renderer.partials).remember = true;
-        Ok(renderer)
     }
 
     /// Carries the memo of an older renderer over, after templates changed: pages whose
@@ -194,10 +231,12 @@ impl Renderer {
     pub fn begin_pass(&self, pass: Pass) {
         if let Some(memo) = &self.memo {
             if pass.pages {
-                lock(memo).generation += 1;
+                lock(memo).next_pass();
             }
             if pass.lists {
-                lock(&self.partials).generation += 1;
+                let mut partials = lock(&self.partials);
+                partials.entries.next_pass();
+                partials.maps.next_pass();
             }
         }
     }
@@ -209,15 +248,12 @@ impl Renderer {
     pub fn end_pass(&self, pass: Pass) {
         if let Some(memo) = &self.memo {
             if pass.pages {
-                let mut memo = lock(memo);
-                let current = memo.generation;
-                memo.entries.retain(|_, entry| entry.2 == current);
+                lock(memo).sweep();
             }
             if pass.lists {
                 let mut partials = lock(&self.partials);
-                let current = partials.generation;
-                partials.entries.retain(|_, entry| entry.1 == current);
-                partials.maps.retain(|_, entry| entry.2 == current);
+                partials.entries.sweep();
+                partials.maps.sweep();
             }
         }
     }
@@ -251,27 +287,18 @@ impl Renderer {
 
     fn remember(
         &self,
-        memo: &Mutex<Memo>,
+        memo: &Mutex<Kept<String, (blake3::Hash, Bytes)>>,
         key: &str,
         hash: blake3::Hash,
         make: impl FnOnce() -> anyhow::Result<Bytes>,
     ) -> anyhow::Result<Bytes> {
+        if let Some((kept, bytes)) = lock(memo).get(key)
+            && *kept == hash
         {
-            let mut guard = memo.lock().unwrap_or_else(|e| e.into_inner());
-            let generation = guard.generation;
-            if let Some(entry) = guard.entries.get_mut(key)
-                && entry.0 == hash
-            {
-                entry.2 = generation;
-                return Ok(entry.1.clone());
-            }
+            return Ok(bytes.clone());
         }
         let bytes = make()?;
-        let mut guard = memo.lock().unwrap_or_else(|e| e.into_inner());
-        let generation = guard.generation;
-        guard
-            .entries
-            .insert(key.to_string(), (hash, bytes.clone(), generation));
+        lock(memo).insert(key.to_string(), (hash, bytes.clone()));
         Ok(bytes)
     }
 
@@ -289,13 +316,15 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// `partial(name="_release.html", block=block)`: renders the template `name` with the
-/// other arguments, and the calling page's `root` unless given, as its whole context. The output depends on nothing else, so in `serve` it is remembered by a hash
-/// of the template and that context: a view re-rendered after an edit renders again only
+/// other arguments, and the calling page's `root` unless given, as its whole context.
+/// The output depends on nothing else, so in `serve` it is remembered by a hash of the
+/// template and that context: a view re-rendered after an edit renders again only
 /// the partials whose values changed (one release, one column) and copies the rest.
 struct Partial {
     tera: Arc<OnceLock<Weak<Tera>>>,
     closures: Arc<HashMap<String, blake3::Hash>>,
-    partials: Arc<Mutex<Partials>>,
+    /// Where partials are remembered; none in a build that renders every page once.
+    partials: Option<Arc<Mutex<Partials>>>,
 }
 
 impl Partial {
@@ -328,12 +357,10 @@ impl tera::Function<tera::TeraResult<Value>> for Partial {
         {
             values.push(("root".to_string(), root));
         }
-        let mut partials = lock(&self.partials);
-        if !partials.remember {
-            drop(partials);
+        let Some(memo) = &self.partials else {
             return self.render(name, values);
-        }
-        let generation = partials.generation;
+        };
+        let mut partials = lock(memo);
         let mut bytes = Vec::with_capacity(256);
         write_str(&mut bytes, name);
         if let Some(closure) = self.closures.get(name) {
@@ -341,19 +368,16 @@ impl tera::Function<tera::TeraResult<Value>> for Partial {
         }
         for (key, value) in &values {
             write_str(&mut bytes, key);
-            write_value(&mut bytes, value, &mut partials.maps, generation);
+            write_value(&mut bytes, value, &mut partials.maps);
         }
         let hash = blake3::hash(&bytes);
-        if let Some(entry) = partials.entries.get_mut(&hash) {
-            entry.1 = generation;
-            return Ok(entry.0.clone());
+        if let Some(html) = partials.entries.get(&hash) {
+            return Ok(html.clone());
         }
         // Rendered without the lock: another page's partials go on meanwhile.
         drop(partials);
         let html = self.render(name, values)?;
-        let mut partials = lock(&self.partials);
-        let generation = partials.generation;
-        partials.entries.insert(hash, (html.clone(), generation));
+        lock(memo).entries.insert(hash, html.clone());
         Ok(html)
     }
 
@@ -571,11 +595,11 @@ mod tests {
             html
         };
         assert_eq!(pass(&["a", "b"]), "a;b;");
-        assert_eq!(lock(&r.partials).entries.len(), 2);
+        assert_eq!(lock(&r.partials).entries.entries.len(), 2);
         // One block changed: the other is taken from the memo, the changed one rendered.
         assert_eq!(pass(&["a", "c"]), "a;c;");
         // What a pass over every list did not use is dropped.
-        assert_eq!(lock(&r.partials).entries.len(), 2);
+        assert_eq!(lock(&r.partials).entries.entries.len(), 2);
         // A pass that renders only documents' pages keeps them.
         r.begin_pass(Pass {
             pages: false,
@@ -585,7 +609,7 @@ mod tests {
             pages: false,
             lists: false,
         });
-        assert_eq!(lock(&r.partials).entries.len(), 2);
+        assert_eq!(lock(&r.partials).entries.entries.len(), 2);
         // A changed partial template is not answered from the memo of the old one.
         let mut changed = Renderer::with_memo(&partial_templates("({{ b.t }})")).unwrap();
         changed.adopt_memo(r);
@@ -634,9 +658,9 @@ mod tests {
     #[test]
     fn map_digests_differ_by_keys_values_and_nesting() {
         let digest = |v: serde_json::Value| {
-            let mut maps = MapDigests::new();
+            let mut maps = MapDigests::default();
             let mut out = Vec::new();
-            write_value(&mut out, &Value::from_serializable(&v), &mut maps, 0);
+            write_value(&mut out, &Value::from_serializable(&v), &mut maps);
             out
         };
         let values = [
