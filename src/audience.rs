@@ -23,6 +23,9 @@ pub struct SiteView<'a> {
     pub docs: Vec<DocView>,
     /// Per document index: the URL and title of links to it, made on first use.
     targets: Vec<OnceLock<(Arc<str>, Arc<str>)>>,
+    /// Made by [`SiteView::reusing`] when the site shows none of the edited documents and
+    /// every view made again came out as before: nothing the site shows has changed.
+    pub unchanged: bool,
 }
 
 /// A link to a document (or a key result or heading of one). A view holds a dozen, and
@@ -209,7 +212,7 @@ impl DocView {
 
     /// A hash of every field of the view, made once per view; it stands for the whole
     /// document, and for its decision card, while a context is hashed.
-    fn doc_hash(&self) -> blake3::Hash {
+    pub fn doc_hash(&self) -> blake3::Hash {
         *self.doc_digest.get_or_init(|| view_digest(self))
     }
 }
@@ -449,7 +452,8 @@ impl<'a> SiteView<'a> {
     /// A full view that takes the [`DocView`]s of an earlier view of the same site for
     /// every document not marked `changed`. The earlier view must have been made from the
     /// same documents with the same audiences (an edit to fields only); otherwise every
-    /// view is made again.
+    /// view is made again. `edited` are the documents whose files changed (marked too,
+    /// with the documents their change reaches).
     pub fn reusing(
         name: &'a str,
         config: &'a Config,
@@ -457,8 +461,16 @@ impl<'a> SiteView<'a> {
         graph: &Graph,
         earlier: Vec<DocView>,
         changed: &[bool],
+        edited: &[usize],
     ) -> Self {
-        SiteView::make(name, config, docs, graph, None, Some((earlier, changed)))
+        SiteView::make(
+            name,
+            config,
+            docs,
+            graph,
+            None,
+            Some((earlier, changed, edited)),
+        )
     }
 
     /// Lets every document view keep the template values made of it, for a view that
@@ -480,7 +492,7 @@ impl<'a> SiteView<'a> {
         docs: &[Document],
         graph: &Graph,
         only: Option<&[bool]>,
-        earlier: Option<(Vec<DocView>, &[bool])>,
+        earlier: Option<(Vec<DocView>, &[bool], &[usize])>,
     ) -> Self {
         let site = &config.sites[name];
         let default_audience = config.default_audience();
@@ -502,15 +514,16 @@ impl<'a> SiteView<'a> {
             position,
             docs: Vec::new(),
             targets: (0..docs.len()).map(|_| OnceLock::new()).collect(),
+            unchanged: false,
         };
         use rayon::prelude::*;
-        let earlier = earlier.filter(|(views, changed)| {
+        let earlier = earlier.filter(|(views, changed, _)| {
             changed.len() == docs.len()
                 && views.len() == wanted.len()
                 && views.iter().zip(&wanted).all(|(v, &i)| v.index == i)
         });
         view.docs = match earlier {
-            Some((mut views, changed)) => {
+            Some((mut views, changed, edited)) => {
                 // In place: moving every kept view into a new vector took longer than
                 // making the few changed ones.
                 let made: Vec<(usize, DocView)> = wanted
@@ -519,9 +532,13 @@ impl<'a> SiteView<'a> {
                     .filter(|(_, i)| changed[**i])
                     .map(|(n, &i)| (n, view.doc_view(docs, graph, i)))
                     .collect();
+                // An edited document's page shows its body too, which no view holds.
+                let mut unchanged = edited.iter().all(|&i| !view.shows(i));
                 for (n, doc) in made {
+                    unchanged = unchanged && views[n].doc_hash() == doc.doc_hash();
                     views[n] = doc;
                 }
+                view.unchanged = unchanged;
                 views
             }
             None => wanted

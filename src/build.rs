@@ -90,6 +90,9 @@ pub type Sink<'a> = dyn Fn(&str, &str, Bytes) -> anyhow::Result<()> + Sync + 'a;
 #[derive(Clone, Copy)]
 pub struct Selection<'a> {
     pub only: Option<&'a [bool]>,
+    /// The documents whose files changed, among the marked ones: a site that shows none
+    /// of them and whose views of the others came out the same is not rendered at all.
+    pub edited: &'a [usize],
     pub aggregates: bool,
     pub first: Option<&'a HashMap<String, HashSet<String>>>,
     pub pages_done: Option<&'a (dyn Fn() + Sync)>,
@@ -98,6 +101,7 @@ pub struct Selection<'a> {
 impl Selection<'_> {
     pub const ALL: Selection<'static> = Selection {
         only: None,
+        edited: &[],
         aggregates: true,
         first: None,
         pages_done: None,
@@ -124,6 +128,7 @@ pub fn render_sites(
 ) -> anyhow::Result<Option<KeptViews>> {
     let Selection {
         only,
+        edited,
         aggregates,
         first,
         pages_done,
@@ -144,7 +149,7 @@ pub fn render_sites(
                 .map(|at| earlier.swap_remove(at).1);
             match (kept, changed) {
                 (Some(kept), Some(changed)) => {
-                    SiteView::reusing(name, config, docs, graph, kept, changed)
+                    SiteView::reusing(name, config, docs, graph, kept, changed, edited)
                 }
                 // Without aggregates only the marked documents' pages are rendered.
                 _ => {
@@ -158,8 +163,12 @@ pub fn render_sites(
         views.iter_mut().for_each(SiteView::keep_values);
     }
     let viewed = started.elapsed();
-    let inputs: Vec<render::Input<'_>> = views
+    // A site nothing of which changed keeps every page it has: editing an internal
+    // document leaves the public site alone.
+    let rendered: Vec<usize> = (0..views.len()).filter(|&s| !views[s].unchanged).collect();
+    let inputs: Vec<render::Input<'_>> = rendered
         .iter()
+        .map(|&s| &views[s])
         .map(|view| render::Input {
             config: &project.config,
             docs: &project.docs,
@@ -170,10 +179,11 @@ pub fn render_sites(
             first: first.and_then(|first| first.get(view.name)),
         })
         .collect();
-    let emit = |site: usize, path: &str, bytes| sink(&names[site], path, bytes);
+    let emit = |site: usize, path: &str, bytes| sink(&names[rendered[site]], path, bytes);
     render::render_all(renderer, &inputs, only, aggregates, &emit, pages_done)
         .context("rendering the sites")?;
-    for (name, view) in names.iter().zip(&views) {
+    for &s in &rendered {
+        let (name, view) = (&names[s], &views[s]);
         for (path, bytes) in site_assets(project, view)? {
             sink(name, &path, bytes)?;
         }

@@ -549,6 +549,7 @@ impl Rebuilder {
         // documents' fields, relations and why chains can have changed.
         let selection = Selection {
             only: Some(&marked),
+            edited: &seeds,
             aggregates: true,
             first: ahead.as_ref().map(|ahead| &ahead.open),
             pages_done: Some(&pages_done),
@@ -940,6 +941,7 @@ fn kept_pages(project: &Project, names: &[String], only: &[bool]) -> HashMap<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::serve::store::Store;
 
     const CONFIG: &str = "title = \"T\"\n\n[sites.team]\ntitle = \"Team\"\naudiences = [\"team\"]\n\n[sites.public]\ntitle = \"Public\"\naudiences = [\"public\"]\npublic = true\n";
     const HIDDEN: &str = "+++\ntitle = \"Hidden plan\"\nid = \"P-2\"\n+++\nInternal.\n";
@@ -1062,23 +1064,31 @@ mod tests {
         }
     }
 
-    /// Every file a rebuild rendered has the bytes of a fresh build, and every file of the
-    /// fresh build was rendered or kept.
-    fn assert_matches_fresh(edited: &Built, fresh: &Built) {
+    /// A store serving `first`, as the server does after its first build.
+    fn serving(first: Built) -> Store {
+        let store = Store::default();
+        store.publish(first.sites, first.titles, None);
+        store
+    }
+
+    /// Publishes `edited` as the server does; the store then serves every file of the
+    /// fresh build with its bytes, and no other file.
+    fn assert_serves_fresh(store: &Store, edited: &Built, fresh: &Built) {
+        store.publish(
+            edited.sites.clone(),
+            edited.titles.clone(),
+            edited.keep.as_ref(),
+        );
         for (site, files) in &fresh.sites {
             for (path, bytes) in files {
-                match edited.sites[site].get(path) {
-                    Some(rendered) => assert_eq!(rendered, bytes, "{site}/{path}"),
-                    None => assert!(
-                        match &edited.keep {
-                            Some(Keep::Paths(kept)) => kept[site].contains(path),
-                            Some(Keep::Documents) => !crate::project::site_writes(path),
-                            _ => false,
-                        },
-                        "{site}/{path} neither rendered nor kept"
-                    ),
-                }
+                let served = store
+                    .get(site, path)
+                    .unwrap_or_else(|| panic!("{site}/{path} neither rendered nor kept"));
+                assert_eq!(&served.bytes, bytes, "{site}/{path}");
             }
+            let mut served = store.paths(site);
+            served.retain(|path| !files.contains_key(path));
+            assert!(served.is_empty(), "{site} serves more: {served:?}");
         }
         assert_eq!(edited.warnings, fresh.warnings);
     }
@@ -1086,7 +1096,8 @@ mod tests {
     #[test]
     fn a_fields_edit_renders_the_document_its_neighbours_and_the_aggregates() {
         let dir = project("");
-        let (mut rebuilder, _) = started(dir.path());
+        let (mut rebuilder, first) = started(dir.path());
+        let store = serving(first);
         let retitled = HIDDEN.replace("Hidden plan", "Hidden plan, second draft");
         std::fs::write(dir.path().join("content/pages/hidden.md"), retitled).unwrap();
         let edited = edit(&mut rebuilder, "content/pages/hidden.md");
@@ -1102,7 +1113,40 @@ mod tests {
         let graph = std::str::from_utf8(&team["graph.json"]).unwrap();
         assert!(graph.contains("\"title\":\"Hidden plan, second draft\""));
         assert!(graph.contains("\"title\":\"Open page\""), "a kept entry");
-        assert_matches_fresh(&edited, &fresh(dir.path()));
+        assert_serves_fresh(&store, &edited, &fresh(dir.path()));
+    }
+
+    #[test]
+    fn a_fields_edit_leaves_alone_a_site_that_shows_nothing_it_changed() {
+        let dir = project("");
+        let (mut rebuilder, first) = started(dir.path());
+        let store = serving(first);
+        // Only the team sees the hidden plan; the public page that links to it is marked
+        // with it, but its public view shows no link to it and comes out the same.
+        let retitled = HIDDEN.replace("Hidden plan", "Hidden plan, second draft");
+        std::fs::write(dir.path().join("content/pages/hidden.md"), retitled).unwrap();
+        let edited = edit(&mut rebuilder, "content/pages/hidden.md");
+        assert_eq!(edited.how, "fields edit");
+        assert!(edited.sites.contains_key("team"));
+        assert!(
+            !edited.sites.contains_key("public"),
+            "nothing of the public site is rendered: {:?}",
+            edited
+                .sites
+                .get("public")
+                .map(|s| s.keys().collect::<Vec<_>>())
+        );
+        assert_serves_fresh(&store, &edited, &fresh(dir.path()));
+
+        // An edit of the page both sites show renders both.
+        let retitled = public("").replace("Open page", "Open page, revised");
+        std::fs::write(dir.path().join("content/pages/open.md"), retitled).unwrap();
+        let edited = edit(&mut rebuilder, "content/pages/open.md");
+        assert_eq!(edited.how, "fields edit");
+        let public = std::str::from_utf8(&edited.sites["public"]["pages/open.html"]).unwrap();
+        assert!(public.contains("Open page, revised"));
+        assert!(edited.sites["public"].contains_key("lists/kind/page.html"));
+        assert_serves_fresh(&store, &edited, &fresh(dir.path()));
     }
 
     #[test]
@@ -1112,6 +1156,7 @@ mod tests {
         std::fs::write(dir.path().join("content/pages/hidden.md"), &tagged).unwrap();
         let (mut rebuilder, first) = started(dir.path());
         assert!(first.sites["team"].contains_key("lists/tag/only-here.html"));
+        let store = serving(first);
         std::fs::write(dir.path().join("content/pages/hidden.md"), HIDDEN).unwrap();
         let edited = edit(&mut rebuilder, "content/pages/hidden.md");
         assert_eq!(edited.how, "fields edit");
@@ -1121,13 +1166,14 @@ mod tests {
             "the store drops the site's own files not built again"
         );
         assert!(crate::project::site_writes("lists/tag/only-here.html"));
-        assert_matches_fresh(&edited, &fresh(dir.path()));
+        assert_serves_fresh(&store, &edited, &fresh(dir.path()));
     }
 
     #[test]
     fn a_fields_edit_hands_over_its_pages_before_the_lists_and_views() {
         let dir = project("");
-        let (mut rebuilder, _) = started(dir.path());
+        let (mut rebuilder, first) = started(dir.path());
+        let store = serving(first);
         let retitled = HIDDEN.replace("Hidden plan", "Hidden plan, second draft");
         std::fs::write(dir.path().join("content/pages/hidden.md"), retitled).unwrap();
         let mut first = Vec::new();
@@ -1162,14 +1208,15 @@ mod tests {
         // The whole rebuild that follows is the same as without the early hand-over.
         assert_eq!(edited.how, "fields edit");
         let fresh = fresh(dir.path());
-        assert_matches_fresh(&edited, &fresh);
+        assert_serves_fresh(&store, &edited, &fresh);
         assert_rendered_as_fresh(early, &fresh);
     }
 
     #[test]
     fn lists_and_views_open_in_a_browser_go_ahead_of_the_rest_one_by_one() {
         let dir = project("");
-        let (mut rebuilder, _) = started(dir.path());
+        let (mut rebuilder, first) = started(dir.path());
+        let store = serving(first);
         let retitled = HIDDEN.replace("Hidden plan", "Hidden plan, second draft");
         std::fs::write(dir.path().join("content/pages/hidden.md"), retitled).unwrap();
         let open = |paths: &[&str]| paths.iter().map(|p| p.to_string()).collect();
@@ -1212,11 +1259,11 @@ mod tests {
         assert_eq!(
             seen,
             [
-                ("public".to_string(), "lists/kind/page.html".to_string()),
                 ("team".to_string(), "lists/kind/page.html".to_string()),
                 ("team".to_string(), "roadmap.html".to_string()),
             ],
-            "each open list and view once; the open document page went with the first"
+            "each open list and view once; the open document page went with the first; \
+             the public site does not show the edited page, so its open list stays as it is"
         );
         let list = std::str::from_utf8(
             &open_pages
@@ -1232,7 +1279,7 @@ mod tests {
             assert_rendered_as_fresh(built, &fresh);
         }
         assert_eq!(edited.how, "fields edit");
-        assert_matches_fresh(&edited, &fresh);
+        assert_serves_fresh(&store, &edited, &fresh);
     }
 
     #[test]
@@ -1275,7 +1322,8 @@ mod tests {
             decision("proposed"),
         )
         .unwrap();
-        let (mut rebuilder, _) = started(dir.path());
+        let (mut rebuilder, first) = started(dir.path());
+        let store = serving(first);
         // Accepting D-1 supersedes D-0: another document's status changes with it.
         std::fs::write(
             dir.path().join("content/decisions/d1.md"),
@@ -1286,7 +1334,7 @@ mod tests {
         assert_eq!(edited.how, "fields edit");
         let old = std::str::from_utf8(&edited.sites["team"]["decisions/d0.html"]).unwrap();
         assert!(old.contains("superseded"), "D-0 is superseded now");
-        assert_matches_fresh(&edited, &fresh(dir.path()));
+        assert_serves_fresh(&store, &edited, &fresh(dir.path()));
         // Back to proposed: a decision superseding an accepted one is fine either way,
         // and D-0 is in force again.
         std::fs::write(
@@ -1296,7 +1344,7 @@ mod tests {
         .unwrap();
         let edited = edit(&mut rebuilder, "content/decisions/d1.md");
         assert_eq!(edited.how, "fields edit");
-        assert_matches_fresh(&edited, &fresh(dir.path()));
+        assert_serves_fresh(&store, &edited, &fresh(dir.path()));
     }
 
     #[test]
@@ -1304,7 +1352,8 @@ mod tests {
         let dir = project("");
         let config = format!("{CONFIG}\n[check.rules]\nstale = \"error\"\n");
         std::fs::write(dir.path().join("align.toml"), config).unwrap();
-        let (mut rebuilder, _) = started(dir.path());
+        let (mut rebuilder, first) = started(dir.path());
+        let store = serving(first);
         let stale = HIDDEN.replace("id = \"P-2\"\n", "id = \"P-2\"\nupdated = 2020-01-01\n");
         std::fs::write(dir.path().join("content/pages/hidden.md"), stale).unwrap();
         let mut handed = 0;
@@ -1324,13 +1373,14 @@ mod tests {
         // Fixed again: the next edit builds, and matches a fresh build.
         std::fs::write(dir.path().join("content/pages/hidden.md"), HIDDEN).unwrap();
         let fixed = edit(&mut rebuilder, "content/pages/hidden.md");
-        assert_matches_fresh(&fixed, &fresh(dir.path()));
+        assert_serves_fresh(&store, &fixed, &fresh(dir.path()));
     }
 
     #[test]
     fn an_edit_that_adds_a_link_is_not_a_fields_edit() {
         let dir = project("");
-        let (mut rebuilder, _) = started(dir.path());
+        let (mut rebuilder, first) = started(dir.path());
+        let store = serving(first);
         // A new title and a new link: the graph gains an edge.
         let related = HIDDEN
             .replace("Hidden plan", "Hidden plan, linked")
@@ -1338,7 +1388,7 @@ mod tests {
         std::fs::write(dir.path().join("content/pages/hidden.md"), related).unwrap();
         let edited = edit(&mut rebuilder, "content/pages/hidden.md");
         assert_eq!(edited.how, "changed pages");
-        assert_matches_fresh(&edited, &fresh(dir.path()));
+        assert_serves_fresh(&store, &edited, &fresh(dir.path()));
     }
 
     #[test]

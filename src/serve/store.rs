@@ -106,6 +106,16 @@ impl Store {
         sites.get(site)?.get(path).cloned()
     }
 
+    /// Every path a site serves.
+    #[cfg(test)]
+    pub fn paths(&self, site: &str) -> Vec<String> {
+        let sites = self.sites.read().unwrap_or_else(|e| e.into_inner());
+        sites
+            .get(site)
+            .map(|files| files.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
     pub fn has_site(&self, site: &str) -> bool {
         self.sites
             .read()
