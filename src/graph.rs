@@ -56,7 +56,14 @@ pub struct Graph {
     pub links: Vec<HashMap<String, Target>>,
     pub status: Vec<Option<String>>,
     pub scores: Vec<Option<f64>>,
+    /// A number no other graph of this process has. A graph keeps its edges, and the
+    /// ids and key results at their ends, for life (an edit that would change them
+    /// builds a new graph), so the number stands for all of them.
+    pub generation: u64,
 }
+
+/// The next [`Graph::generation`].
+static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// One document's references, each resolved or why not.
 type Resolved = Vec<Result<Target, String>>;
@@ -71,6 +78,7 @@ impl Graph {
         let mut graph = Graph {
             outgoing: vec![Vec::new(); docs.len()],
             incoming: vec![Vec::new(); docs.len()],
+            generation: GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             ..Graph::default()
         };
         let mut diags = graph.index(docs, dir);

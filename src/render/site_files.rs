@@ -252,58 +252,47 @@ pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyh
     out.file("robots.txt", robots.into())
 }
 
-/// The edges both ends of which the site shows, as JSON. A fields edit keeps every edge,
-/// so `serve` takes them from the memo, keyed by what they are made of.
+/// The edges both ends of which the site shows, as JSON. A graph keeps its edges and
+/// what they show of their ends for life, so `serve` keeps them in the memo under the
+/// graph's generation: a fields edit neither filters nor writes them again.
 fn edges_json(input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<bytes::Bytes> {
-    // Sized for every edge up front: grown from nothing, the list was copied again and
-    // again on every rebuild.
-    let mut edges: Vec<GraphEdge<'_>> = Vec::with_capacity(input.graph.edges.len());
-    edges.extend(
-        input
-            .graph
-            .edges
-            .iter()
-            .filter(|e| {
-                input.view.shows(e.from)
-                    && input.view.shows(e.to.doc)
-                    && e.shown_to(&input.view.config.audiences)
-            })
-            .map(|e| {
-                let to = &input.docs[e.to.doc];
-                GraphEdge {
-                    from: &input.docs[e.from].path_id,
-                    to: &to.path_id,
-                    key_result: e
-                        .to
-                        .kr
-                        .and_then(|k| to.key_results.get(k))
-                        .map(|kr| kr.id.as_str()),
-                    relation: e.kind.field(),
-                }
-            }),
-    );
+    let edges = || -> anyhow::Result<Vec<u8>> {
+        // Sized for every edge up front: grown from nothing, the list is copied again
+        // and again.
+        let mut edges: Vec<GraphEdge<'_>> = Vec::with_capacity(input.graph.edges.len());
+        edges.extend(
+            input
+                .graph
+                .edges
+                .iter()
+                .filter(|e| {
+                    input.view.shows(e.from)
+                        && input.view.shows(e.to.doc)
+                        && e.shown_to(&input.view.config.audiences)
+                })
+                .map(|e| {
+                    let to = &input.docs[e.to.doc];
+                    GraphEdge {
+                        from: &input.docs[e.from].path_id,
+                        to: &to.path_id,
+                        key_result: e
+                            .to
+                            .kr
+                            .and_then(|k| to.key_results.get(k))
+                            .map(|kr| kr.id.as_str()),
+                        relation: e.kind.field(),
+                    }
+                }),
+        );
+        Ok(serde_json::to_vec(&edges)?)
+    };
     if !out.renderer.has_memo() {
-        return Ok(serde_json::to_vec(&edges)?.into());
-    }
-    // Hashed in one piece: blake3 is slow on many small updates.
-    let mut parts = Vec::with_capacity(edges.len() * 64);
-    for edge in &edges {
-        for part in [edge.from, edge.to, edge.relation] {
-            parts.extend_from_slice(part.as_bytes());
-            parts.push(0);
-        }
-        match edge.key_result {
-            Some(kr) => {
-                parts.push(1);
-                parts.extend_from_slice(kr.as_bytes());
-                parts.push(0);
-            }
-            None => parts.push(2),
-        }
+        return Ok(edges()?.into());
     }
     let key = format!("{}/graph.json#edges", input.view.name);
-    Ok(out.renderer.memoised(&key, blake3::hash(&parts), || {
-        serde_json::to_vec(&edges).unwrap_or_default().into()
+    let generation = input.graph.generation.to_le_bytes();
+    Ok(out.renderer.memoised(&key, blake3::hash(&generation), || {
+        edges().unwrap_or_default().into()
     }))
 }
 
