@@ -165,59 +165,111 @@ fn graph_json(input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<Vec<u8>> {
     json.extend_from_slice(b",\"title\":");
     serde_json::to_writer(&mut json, &view.config.title)?;
     json.extend_from_slice(b",\"documents\":[");
-    for (n, doc) in view.docs.iter().enumerate() {
-        if n > 0 {
-            json.push(b',');
-        }
-        append_entry(&mut json, doc, &doc.graph_entry, || GraphDoc::new(doc))?;
-    }
+    let entries = Entries {
+        key: "graph.json#documents",
+        kept: |d| &d.graph_entry,
+        write: |d, json| serde_json::to_writer(json, &GraphDoc::new(d)),
+    };
+    entries.append(&mut json, input, out)?;
     json.extend_from_slice(b"],\"edges\":");
     json.extend_from_slice(&edges_json(input, out)?);
     json.push(b'}');
     Ok(json)
 }
 
-/// Appends a document's entry as JSON; a view that keeps values keeps the entry too.
-fn append_entry<T: Serialize>(
-    json: &mut Vec<u8>,
-    doc: &DocView,
-    kept: &std::sync::OnceLock<Box<[u8]>>,
-    make: impl FnOnce() -> T,
-) -> anyhow::Result<()> {
-    if !doc.keeps_values {
-        serde_json::to_writer(&mut *json, &make())?;
-        return Ok(());
-    }
-    let entry = match kept.get() {
-        Some(entry) => entry,
-        None => {
-            let entry = serde_json::to_vec(&make())?.into_boxed_slice();
-            kept.get_or_init(|| entry)
+/// How a site file lists every document: one JSON entry each, written by `write`; a
+/// view that keeps values keeps its entry in `kept`.
+struct Entries {
+    /// Names the runs of entries in the memo, after the site's name.
+    key: &'static str,
+    kept: fn(&DocView) -> &std::sync::OnceLock<Box<[u8]>>,
+    write: fn(&DocView, &mut Vec<u8>) -> serde_json::Result<()>,
+}
+
+/// Documents in a run of entries kept whole (see [`Entries::append`]).
+const RUN: usize = 128;
+
+impl Entries {
+    /// Appends every document's entry, separated by commas. In `serve` (views keep
+    /// values) each run of [`RUN`] documents is kept whole in the memo under the hashes
+    /// of its views: an edit joins the run that holds the edited document again, and the
+    /// file is copied from a few long runs instead of from thousands of small entries
+    /// spread over the heap.
+    fn append(&self, json: &mut Vec<u8>, input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<()> {
+        let docs = &input.view.docs;
+        if !out.renderer.has_memo() {
+            return self.join(json, docs);
         }
-    };
-    json.extend_from_slice(entry);
-    Ok(())
+        for (n, run) in docs.chunks(RUN).enumerate() {
+            let mut hasher = blake3::Hasher::new();
+            for doc in run {
+                hasher.update(doc.doc_hash().as_bytes());
+            }
+            let key = format!("{}/{}#{n}", input.view.name, self.key);
+            let mut failed = None;
+            let joined = out.renderer.memoised(&key, hasher.finalize(), || {
+                let mut part = Vec::with_capacity(run.len() * 1024);
+                if let Err(err) = self.join(&mut part, run) {
+                    failed = Some(err);
+                }
+                part.into()
+            });
+            if let Some(err) = failed {
+                return Err(err);
+            }
+            if n > 0 {
+                json.push(b',');
+            }
+            json.extend_from_slice(&joined);
+        }
+        Ok(())
+    }
+
+    fn join(&self, json: &mut Vec<u8>, docs: &[DocView]) -> anyhow::Result<()> {
+        for (n, doc) in docs.iter().enumerate() {
+            if n > 0 {
+                json.push(b',');
+            }
+            if !doc.keeps_values {
+                (self.write)(doc, json)?;
+                continue;
+            }
+            let kept = (self.kept)(doc);
+            let entry = match kept.get() {
+                Some(entry) => entry,
+                None => {
+                    let mut entry = Vec::new();
+                    (self.write)(doc, &mut entry)?;
+                    kept.get_or_init(|| entry.into_boxed_slice())
+                }
+            };
+            json.extend_from_slice(entry);
+        }
+        Ok(())
+    }
 }
 
 /// The search index: title, URL, kind, id, status, summary and tags of every document.
-fn search_index(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
-    let docs = &input.view.docs;
-    let mut json = Vec::with_capacity(docs.len() * 160);
+fn search_index(input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<Vec<u8>> {
+    let mut json = Vec::with_capacity(input.view.docs.len() * 160);
     json.push(b'[');
-    for (n, d) in docs.iter().enumerate() {
-        if n > 0 {
-            json.push(b',');
-        }
-        append_entry(&mut json, d, &d.search_entry, || SearchEntry {
-            title: &d.title,
-            url: &d.url,
-            kind: d.kind_label,
-            id: d.id.as_deref(),
-            status: d.status.as_deref(),
-            summary: d.summary.as_deref(),
-            tags: &d.tags,
-        })?;
-    }
+    let entries = Entries {
+        key: "search-index.json",
+        kept: |d| &d.search_entry,
+        write: |d, json| {
+            let entry = SearchEntry {
+                title: &d.title,
+                url: &d.url,
+                kind: d.kind_label,
+                id: d.id.as_deref(),
+                status: d.status.as_deref(),
+                summary: d.summary.as_deref(),
+                tags: &d.tags,
+            };
+            serde_json::to_writer(json, &entry)
+        },
+    };
+    entries.append(&mut json, input, out)?;
     json.push(b']');
     Ok(json)
 }
@@ -226,7 +278,7 @@ fn search_index(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
 pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyhow::Result<()> {
     let view = input.view;
     if out.wants("search-index.json") {
-        out.file("search-index.json", search_index(input)?.into())?;
+        out.file("search-index.json", search_index(input, out)?.into())?;
     }
     if out.wants("graph.json") {
         out.file("graph.json", graph_json(input, out)?.into())?;

@@ -1150,6 +1150,36 @@ mod tests {
     }
 
     #[test]
+    fn a_fields_edit_among_hundreds_of_documents_writes_the_site_files_as_a_fresh_build() {
+        let dir = project("");
+        for n in 0..300 {
+            std::fs::write(
+                dir.path().join(format!("content/pages/p{n:03}.md")),
+                format!("+++\ntitle = \"Page {n}\"\nid = \"Q-{n}\"\n+++\nSee [[P-1]].\n"),
+            )
+            .unwrap();
+        }
+        let (mut rebuilder, first) = started(dir.path());
+        let store = serving(first);
+        // Entries are kept in runs of documents: edit one in the middle of a later run,
+        // then one in the first.
+        for (n, title) in [(200, "Page two hundred"), (3, "Page three")] {
+            std::fs::write(
+                dir.path().join(format!("content/pages/p{n:03}.md")),
+                format!("+++\ntitle = \"{title}\"\nid = \"Q-{n}\"\n+++\nSee [[P-1]].\n"),
+            )
+            .unwrap();
+            let edited = edit(&mut rebuilder, &format!("content/pages/p{n:03}.md"));
+            assert_eq!(edited.how, "fields edit");
+            let graph = std::str::from_utf8(&edited.sites["team"]["graph.json"]).unwrap();
+            assert!(graph.contains(&format!("\"title\":\"{title}\"")), "{title}");
+            let index = std::str::from_utf8(&edited.sites["team"]["search-index.json"]).unwrap();
+            assert!(index.contains(&format!("\"title\":\"{title}\"")), "{title}");
+            assert_serves_fresh(&store, &edited, &fresh(dir.path()));
+        }
+    }
+
+    #[test]
     fn a_fields_edit_that_empties_a_list_leaves_it_out() {
         let dir = project("");
         let tagged = HIDDEN.replace("id = \"P-2\"", "id = \"P-2\"\ntags = [\"only-here\"]");
