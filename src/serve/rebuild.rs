@@ -568,12 +568,14 @@ impl Rebuilder {
                     ahead.open_gate(!found.iter().any(crate::diag::Diagnostic::is_error));
                 }
                 let diagnostics = shared.recorded(found, linked.clone());
-                let mut warnings = warning_lines(&diagnostics);
-                // The same warnings as before are the same `Arc`: the log compares them
-                // by pointer, after the render, instead of line by line.
-                if warnings == *last_warnings {
-                    warnings = last_warnings.clone();
-                }
+                // The same findings as before give the same warnings, the same `Arc`: the
+                // log compares them by pointer, after the render, instead of line by line.
+                // Comparing the findings is cheaper than writing thousands of lines.
+                let warnings = if diagnostics == shared.diagnostics {
+                    last_warnings.clone()
+                } else {
+                    warning_lines(&diagnostics)
+                };
                 (diagnostics, warnings)
             },
             || {
