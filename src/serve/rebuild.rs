@@ -179,15 +179,49 @@ pub const OPEN_PAGE: &str = "open page";
 /// A build's warnings as printable headlines, shared between the rebuilder and the log.
 pub type Warnings = std::sync::Arc<[String]>;
 
+/// A project's warnings: its findings that are not errors.
+fn warnings_of(diagnostics: &[crate::diag::Diagnostic]) -> Vec<&crate::diag::Diagnostic> {
+    diagnostics.iter().filter(|d| !d.is_error()).collect()
+}
+
 /// The headlines of a project's warnings; thousands in a large project, so made on every
 /// core.
 fn warning_lines(diagnostics: &[crate::diag::Diagnostic]) -> Warnings {
     use rayon::prelude::*;
-    let warnings: Vec<&crate::diag::Diagnostic> =
-        diagnostics.iter().filter(|d| !d.is_error()).collect();
-    warnings
+    warnings_of(diagnostics)
         .par_iter()
         .map(|d| d.headline())
+        .collect::<Vec<_>>()
+        .into()
+}
+
+/// The headlines of `diagnostics`' warnings, where `last` were those of `before`. A
+/// finding the same as the one in its place before keeps its line; the same findings give
+/// the same `Arc`, which the log compares by pointer instead of line by line. An edit
+/// changes a few findings of thousands, and comparing them is cheaper than writing lines.
+fn warning_lines_since(
+    diagnostics: &[crate::diag::Diagnostic],
+    before: &[crate::diag::Diagnostic],
+    last: &Warnings,
+) -> Warnings {
+    use rayon::prelude::*;
+    let (now, then) = (warnings_of(diagnostics), warnings_of(before));
+    if now.len() != then.len() || then.len() != last.len() {
+        return warning_lines(diagnostics);
+    }
+    if now == then {
+        return last.clone();
+    }
+    now.par_iter()
+        .zip(then)
+        .zip(&**last)
+        .map(|((d, was), line)| {
+            if *d == was {
+                line.clone()
+            } else {
+                d.headline()
+            }
+        })
         .collect::<Vec<_>>()
         .into()
 }
@@ -568,14 +602,8 @@ impl Rebuilder {
                     ahead.open_gate(!found.iter().any(crate::diag::Diagnostic::is_error));
                 }
                 let diagnostics = shared.recorded(found, linked.clone());
-                // The same findings as before give the same warnings, the same `Arc`: the
-                // log compares them by pointer, after the render, instead of line by line.
-                // Comparing the findings is cheaper than writing thousands of lines.
-                let warnings = if diagnostics == shared.diagnostics {
-                    last_warnings.clone()
-                } else {
-                    warning_lines(&diagnostics)
-                };
+                let warnings =
+                    warning_lines_since(&diagnostics, &shared.diagnostics, last_warnings);
                 (diagnostics, warnings)
             },
             || {
@@ -1003,6 +1031,39 @@ mod tests {
         hand: &mut (dyn FnMut(Built) + Send),
     ) -> Result<Built, Vec<String>> {
         rebuilder.rebuild_early(changed(path), Some(Early { open, hand }))
+    }
+
+    #[test]
+    fn warning_lines_are_written_again_only_for_findings_that_changed() {
+        use crate::diag::{Diagnostic, Location};
+        let found = |messages: &[&str]| -> Vec<Diagnostic> {
+            messages
+                .iter()
+                .enumerate()
+                .map(|(n, m)| Diagnostic::warning(Location::new("a.md", n + 1, 1), *m))
+                .collect()
+        };
+        let before = found(&["one", "two", "three"]);
+        let last = warning_lines(&before);
+        let same = warning_lines_since(&found(&["one", "two", "three"]), &before, &last);
+        assert!(
+            std::sync::Arc::ptr_eq(&same, &last),
+            "the same findings, the same lines"
+        );
+        let changed = found(&["one", "2", "three"]);
+        let lines = warning_lines_since(&changed, &before, &last);
+        assert_eq!(lines, warning_lines(&changed));
+        assert_eq!(&*lines[1], "a.md:2:1: warning: 2");
+        let more = found(&["one", "two", "three", "four"]);
+        assert_eq!(
+            warning_lines_since(&more, &before, &last),
+            warning_lines(&more)
+        );
+        let mut with_error = found(&["one", "two"]);
+        with_error.push(Diagnostic::error(Location::new("b.md", 1, 1), "bad"));
+        let lines = warning_lines_since(&with_error, &before, &last);
+        assert_eq!(lines, warning_lines(&with_error));
+        assert_eq!(lines.len(), 2, "errors are not warnings");
     }
 
     #[test]
