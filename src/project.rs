@@ -69,11 +69,16 @@ const SITE_FILES: &[&str] = &[
     "feed.xml",
     ".align-site",
 ];
-const SITE_FOLDERS: &[&str] = &["lists/", "assets/"];
+const SITE_FOLDERS: &[&str] = &["lists", "assets"];
 
 /// Whether the site writes `rel` (relative to the site root) for its own pages and files.
+/// Most paths asked about are document pages, in a folder of their kind: one look at the
+/// first folder settles them.
 pub fn site_writes(rel: &str) -> bool {
-    SITE_FILES.contains(&rel) || SITE_FOLDERS.iter().any(|f| rel.starts_with(f))
+    match rel.split_once('/') {
+        Some((folder, _)) => SITE_FOLDERS.contains(&folder),
+        None => SITE_FILES.contains(&rel),
+    }
 }
 
 impl Project {
@@ -247,4 +252,34 @@ fn stays_in_content(dir: &Path, rel: &Path) -> bool {
         return false;
     };
     real.starts_with(root) && real.is_file()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::site_writes;
+
+    #[test]
+    fn a_site_writes_its_own_files_and_folders_and_no_document_page() {
+        for own in [
+            "index.html",
+            "graph.json",
+            ".align-site",
+            "lists/kind/page.html",
+            "lists/index.html",
+            "assets/style.css",
+        ] {
+            assert!(site_writes(own), "{own}");
+        }
+        for other in [
+            "pages/open.html",
+            "initiatives/i0.html",
+            "lists",
+            "listsx/a.html",
+            "pages/lists/a.html",
+            "pages/index.html",
+            "roadmap.htm",
+        ] {
+            assert!(!site_writes(other), "{other}");
+        }
+    }
 }
