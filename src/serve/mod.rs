@@ -116,15 +116,17 @@ fn watch_loop(
     while let Some(changes) = watcher.next() {
         let started = Instant::now();
         let first_event = changes.first_event.unwrap_or(started);
-        let log = |done: &str, changed: usize, how: &str| {
+        let log_at = |at: Instant, done: &str, changed: usize, how: &str| {
             if !quiet {
                 eprintln!(
                     "{done} in {} ms ({} ms after the first file event): {changed} file(s) changed ({how})",
-                    started.elapsed().as_millis(),
-                    first_event.elapsed().as_millis(),
+                    (at - started).as_millis(),
+                    (at - first_event).as_millis(),
                 );
             }
         };
+        let log =
+            |done: &str, changed: usize, how: &str| log_at(Instant::now(), done, changed, how);
         let mut ahead = Vec::new();
         let mut early = |built: Built| {
             let (changed, replaced) = store.publish_ahead(built.sites, built.titles);
@@ -142,14 +144,16 @@ fn watch_loop(
         let result = rebuilder.rebuild_early(changes, Some(early));
         match result {
             Ok(built) => {
+                // Published first: open pages reload while the log is written.
+                let changed = store.publish(built.sites, built.titles, built.keep.as_ref());
+                let published = Instant::now();
                 // Equal `Arc`s compare by pointer first: a rebuild that kept the warnings
                 // costs nothing here.
                 if built.warnings != last_warnings {
                     print_warnings(&new_lines(&last_warnings, &built.warnings), quiet);
                 }
                 last_warnings = built.warnings;
-                let changed = store.publish(built.sites, built.titles, built.keep.as_ref());
-                log("rebuilt", changed.len(), built.how);
+                log_at(published, "rebuilt", changed.len(), built.how);
             }
             Err(errors) => {
                 // Pages published ahead of a rebuild that failed go back to the last good
