@@ -209,19 +209,18 @@ fn warning_lines_since(
     if now.len() != then.len() || then.len() != last.len() {
         return warning_lines(diagnostics);
     }
-    if now == then {
+    let written: Vec<Option<String>> = now
+        .par_iter()
+        .zip(then)
+        .map(|(d, was)| (*d != was).then(|| d.headline()))
+        .collect();
+    if written.iter().all(Option::is_none) {
         return last.clone();
     }
-    now.par_iter()
-        .zip(then)
+    written
+        .into_iter()
         .zip(&**last)
-        .map(|((d, was), line)| {
-            if *d == was {
-                line.clone()
-            } else {
-                d.headline()
-            }
-        })
+        .map(|(line, kept)| line.unwrap_or_else(|| kept.clone()))
         .collect::<Vec<_>>()
         .into()
 }
