@@ -69,16 +69,11 @@ const SITE_FILES: &[&str] = &[
     "feed.xml",
     ".align-site",
 ];
-const SITE_FOLDERS: &[&str] = &["lists", "assets"];
+const SITE_FOLDERS: &[&str] = &["lists/", "assets/"];
 
 /// Whether the site writes `rel` (relative to the site root) for its own pages and files.
-/// Most paths asked about are document pages, in a folder of their kind: one look at the
-/// first folder settles them.
 pub fn site_writes(rel: &str) -> bool {
-    match rel.split_once('/') {
-        Some((folder, _)) => SITE_FOLDERS.contains(&folder),
-        None => SITE_FILES.contains(&rel),
-    }
+    SITE_FILES.contains(&rel) || SITE_FOLDERS.iter().any(|f| rel.starts_with(f))
 }
 
 impl Project {
