@@ -93,7 +93,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def serve_edits(project, edits=15, front_edits=5):
+def serve_edits(project, edits=15, front_edits=11):
     """For one-document prose edits: the median server rebuild time and the median time
     from writing the file to receiving the reload event. For edits to a document's title
     (frontmatter): the median time until the server published the edited document's pages,
