@@ -1126,6 +1126,19 @@ mod tests {
         }
     }
 
+    /// The two-page project after its first build, and a store serving that build.
+    fn served_project() -> (tempfile::TempDir, Rebuilder, Store) {
+        let dir = project("");
+        let (rebuilder, first) = started(dir.path());
+        (dir, rebuilder, serving(first))
+    }
+
+    /// Gives the team-only page a new title.
+    fn retitle_hidden(dir: &Path) {
+        let retitled = HIDDEN.replace("Hidden plan", "Hidden plan, second draft");
+        std::fs::write(dir.join("content/pages/hidden.md"), retitled).unwrap();
+    }
+
     /// A store serving `first`, as the server does after its first build.
     fn serving(first: Built) -> Store {
         let store = Store::default();
@@ -1157,11 +1170,8 @@ mod tests {
 
     #[test]
     fn a_fields_edit_renders_the_document_its_neighbours_and_the_aggregates() {
-        let dir = project("");
-        let (mut rebuilder, first) = started(dir.path());
-        let store = serving(first);
-        let retitled = HIDDEN.replace("Hidden plan", "Hidden plan, second draft");
-        std::fs::write(dir.path().join("content/pages/hidden.md"), retitled).unwrap();
+        let (dir, mut rebuilder, store) = served_project();
+        retitle_hidden(dir.path());
         let edited = edit(&mut rebuilder, "content/pages/hidden.md");
         assert_eq!(edited.how, "fields edit");
         let team = &edited.sites["team"];
@@ -1180,13 +1190,10 @@ mod tests {
 
     #[test]
     fn a_fields_edit_leaves_alone_a_site_that_shows_nothing_it_changed() {
-        let dir = project("");
-        let (mut rebuilder, first) = started(dir.path());
-        let store = serving(first);
+        let (dir, mut rebuilder, store) = served_project();
         // Only the team sees the hidden plan; the public page that links to it is marked
         // with it, but its public view shows no link to it and comes out the same.
-        let retitled = HIDDEN.replace("Hidden plan", "Hidden plan, second draft");
-        std::fs::write(dir.path().join("content/pages/hidden.md"), retitled).unwrap();
+        retitle_hidden(dir.path());
         let edited = edit(&mut rebuilder, "content/pages/hidden.md");
         assert_eq!(edited.how, "fields edit");
         assert!(edited.sites.contains_key("team"));
@@ -1263,11 +1270,8 @@ mod tests {
 
     #[test]
     fn a_fields_edit_hands_over_its_pages_before_the_lists_and_views() {
-        let dir = project("");
-        let (mut rebuilder, first) = started(dir.path());
-        let store = serving(first);
-        let retitled = HIDDEN.replace("Hidden plan", "Hidden plan, second draft");
-        std::fs::write(dir.path().join("content/pages/hidden.md"), retitled).unwrap();
+        let (dir, mut rebuilder, store) = served_project();
+        retitle_hidden(dir.path());
         let mut first = Vec::new();
         let edited = edit_early(
             &mut rebuilder,
@@ -1306,11 +1310,8 @@ mod tests {
 
     #[test]
     fn lists_and_views_open_in_a_browser_go_ahead_of_the_rest_one_by_one() {
-        let dir = project("");
-        let (mut rebuilder, first) = started(dir.path());
-        let store = serving(first);
-        let retitled = HIDDEN.replace("Hidden plan", "Hidden plan, second draft");
-        std::fs::write(dir.path().join("content/pages/hidden.md"), retitled).unwrap();
+        let (dir, mut rebuilder, store) = served_project();
+        retitle_hidden(dir.path());
         let open = |paths: &[&str]| paths.iter().map(|p| p.to_string()).collect();
         let open = OpenPages::from([
             (
@@ -1470,9 +1471,7 @@ mod tests {
 
     #[test]
     fn an_edit_that_adds_a_link_is_not_a_fields_edit() {
-        let dir = project("");
-        let (mut rebuilder, first) = started(dir.path());
-        let store = serving(first);
+        let (dir, mut rebuilder, store) = served_project();
         // A new title and a new link: the graph gains an edge.
         let related = HIDDEN
             .replace("Hidden plan", "Hidden plan, linked")
