@@ -275,13 +275,17 @@ impl Renderer {
         })
     }
 
-    /// Memoises any computed output under `key`, keyed by an input hash.
-    pub fn memoised(&self, key: &str, hash: blake3::Hash, make: impl FnOnce() -> Bytes) -> Bytes {
+    /// Memoises any computed output under `key`, keyed by an input hash. An output that
+    /// fails to be made is neither kept nor handed out.
+    pub fn memoised(
+        &self,
+        key: &str,
+        hash: blake3::Hash,
+        make: impl FnOnce() -> anyhow::Result<Bytes>,
+    ) -> anyhow::Result<Bytes> {
         match &self.memo {
             None => make(),
-            Some(memo) => self
-                .remember(memo, key, hash, || Ok(make()))
-                .unwrap_or_default(),
+            Some(memo) => self.remember(memo, key, hash, make),
         }
     }
 
@@ -582,6 +586,20 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(r.render("view.html", &blocks(&["a"])).unwrap(), "[none]");
+    }
+
+    #[test]
+    fn memoised_output_is_kept_only_once_it_was_made() {
+        let r = Renderer::with_memo(&partial_templates("")).unwrap();
+        let hash = blake3::hash(b"inputs");
+        let failed = r.memoised("site/graph.json#edges", hash, || {
+            anyhow::bail!("cannot write")
+        });
+        assert!(failed.is_err());
+        let made = r.memoised("site/graph.json#edges", hash, || Ok(Bytes::from("[]")));
+        assert_eq!(made.unwrap(), "[]", "the failure was not kept");
+        let kept = r.memoised("site/graph.json#edges", hash, || anyhow::bail!("not asked"));
+        assert_eq!(kept.unwrap(), "[]", "the same inputs give what was made");
     }
 
     #[test]

@@ -182,7 +182,7 @@ fn document_pages(
             &root,
             body,
             share.then_some(&mut bodies),
-        );
+        )?;
         let out = Out {
             renderer,
             site: input.view.name,
@@ -430,7 +430,7 @@ fn body_html(
     root: &str,
     body: Body<'_>,
     bodies: Option<&mut Vec<(blake3::Hash, Bytes)>>,
-) -> Bytes {
+) -> anyhow::Result<Bytes> {
     let view = input.view;
     let fate = |target: &Target| match view.link(input.docs, target) {
         Some(link) => LinkFate::Visible {
@@ -455,7 +455,7 @@ fn body_html(
         })
     };
     let Some(bodies) = bodies else {
-        return render();
+        return Ok(render());
     };
     let mut hasher = blake3::Hasher::new();
     hasher.update(text.as_bytes());
@@ -478,12 +478,12 @@ fn body_html(
     }
     let hash = hasher.finalize();
     if let Some((_, html)) = bodies.iter().find(|(h, _)| *h == hash) {
-        return html.clone();
+        return Ok(html.clone());
     }
     let key = format!("{}/{}#body", view.name, input.docs[doc].path_id);
-    let html = renderer.memoised(&key, hash, render);
+    let html = renderer.memoised(&key, hash, || Ok(render()))?;
     bodies.push((hash, html.clone()));
-    html
+    Ok(html)
 }
 
 /// The audience views every site has: their name, their page, and the `home` setting

@@ -206,17 +206,11 @@ impl Entries {
                 hasher.update(doc.doc_hash().as_bytes());
             }
             let key = format!("{}/{}#{n}", input.view.name, self.key);
-            let mut failed = None;
             let joined = out.renderer.memoised(&key, hasher.finalize(), || {
                 let mut part = Vec::with_capacity(run.len() * 1024);
-                if let Err(err) = self.join(&mut part, run) {
-                    failed = Some(err);
-                }
-                part.into()
-            });
-            if let Some(err) = failed {
-                return Err(err);
-            }
+                self.join(&mut part, run)?;
+                Ok(part.into())
+            })?;
             if n > 0 {
                 json.push(b',');
             }
@@ -308,7 +302,7 @@ pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyh
 /// what they show of their ends for life, so `serve` keeps them in the memo under the
 /// graph's generation: a fields edit neither filters nor writes them again.
 fn edges_json(input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<bytes::Bytes> {
-    let edges = || -> anyhow::Result<Vec<u8>> {
+    let edges = || -> anyhow::Result<bytes::Bytes> {
         // Sized for every edge up front: grown from nothing, the list is copied again
         // and again.
         let mut edges: Vec<GraphEdge<'_>> = Vec::with_capacity(input.graph.edges.len());
@@ -336,16 +330,12 @@ fn edges_json(input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<bytes::Bytes> 
                     }
                 }),
         );
-        Ok(serde_json::to_vec(&edges)?)
+        Ok(serde_json::to_vec(&edges)?.into())
     };
-    if !out.renderer.has_memo() {
-        return Ok(edges()?.into());
-    }
     let key = format!("{}/graph.json#edges", input.view.name);
     let generation = input.graph.generation.to_le_bytes();
-    Ok(out.renderer.memoised(&key, blake3::hash(&generation), || {
-        edges().unwrap_or_default().into()
-    }))
+    out.renderer
+        .memoised(&key, blake3::hash(&generation), edges)
 }
 
 fn sitemap<'a>(input: &'a Input<'_>, facets: &'a [Facet<'_>], prefix: &'a str) -> SitemapCtx<'a> {
