@@ -177,20 +177,20 @@ impl Store {
         // Which files differ from those served is found first, on every core and while
         // pages are still served: comparing a 10 MB graph export byte by byte was the
         // longest step of a rebuild's last stretch.
-        let built: Vec<(String, Vec<(String, Bytes)>)> = built
-            .into_iter()
-            .map(|(site, files)| (site, files.into_iter().collect()))
-            .collect();
-        let differs: Vec<bool> = {
+        let changed_files: HashSet<(&str, &str)> = {
             use rayon::prelude::*;
             let sites = self.sites.read().unwrap_or_else(|e| e.into_inner());
-            let files: Vec<(&str, &String, &Bytes)> = built
+            let files: Vec<(&str, &str, &Bytes)> = built
                 .iter()
-                .flat_map(|(site, files)| files.iter().map(move |(p, b)| (site.as_str(), p, b)))
+                .flat_map(|(site, files)| {
+                    files
+                        .iter()
+                        .map(move |(path, bytes)| (site.as_str(), path.as_str(), bytes))
+                })
                 .collect();
             files
                 .par_iter()
-                .map(|&(site, path, bytes)| {
+                .filter(|&&(site, path, bytes)| {
                     let served = sites.get(site).and_then(|entries| entries.get(path));
                     // A page the memo gave back is the very same bytes.
                     served.is_none_or(|e| {
@@ -198,45 +198,42 @@ impl Store {
                             && e.bytes != *bytes
                     })
                 })
+                .map(|&(site, path, _)| (site, path))
                 .collect()
         };
-        let mut differs = differs.into_iter();
         let mut sites = self.sites.write().unwrap_or_else(|e| e.into_inner());
         let mut changed = Vec::new();
         // Updated in place: most pages are usually unchanged or kept, and copying them
         // into new maps took longer than rendering the pages that changed, while readers
         // waited on the lock.
         if keep.is_none() {
-            sites.retain(|name, _| built.iter().any(|(site, _)| site == name));
+            sites.retain(|name, _| built.contains_key(name));
         }
-        for (site, files) in built {
+        for (site, files) in &built {
             let entries = sites.entry(site.clone()).or_default();
-            if !matches!(keep, Some(Keep::Everything)) {
-                let made: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-                match keep {
-                    Some(Keep::Paths(kept)) => {
-                        let kept: HashSet<&str> = kept
-                            .get(&site)
-                            .into_iter()
-                            .flatten()
-                            .map(String::as_str)
-                            .collect();
-                        entries.retain(|path, _| {
-                            made.contains(path.as_str()) || kept.contains(path.as_str())
-                        });
-                    }
-                    // Document pages first: most entries are, and a prefix test is
-                    // cheaper than a lookup.
-                    Some(Keep::Documents) => entries.retain(|path, _| {
-                        !crate::project::site_writes(path) || made.contains(path.as_str())
-                    }),
-                    _ => entries.retain(|path, _| made.contains(path.as_str())),
+            match keep {
+                Some(Keep::Everything) => {}
+                Some(Keep::Paths(kept)) => {
+                    let kept: HashSet<&str> = kept
+                        .get(site)
+                        .into_iter()
+                        .flatten()
+                        .map(String::as_str)
+                        .collect();
+                    entries
+                        .retain(|path, _| files.contains_key(path) || kept.contains(path.as_str()));
                 }
+                // Document pages first: most entries are, and a prefix test is cheaper
+                // than a lookup.
+                Some(Keep::Documents) => entries.retain(|path, _| {
+                    !crate::project::site_writes(path) || files.contains_key(path)
+                }),
+                None => entries.retain(|path, _| files.contains_key(path)),
             }
-            for ((path, bytes), differs) in files.into_iter().zip(differs.by_ref()) {
-                if differs {
+            for (path, bytes) in files {
+                if changed_files.contains(&(site.as_str(), path.as_str())) {
                     changed.push(format!("/{site}/{path}"));
-                    entries.insert(path, Entry::new(bytes, now));
+                    entries.insert(path.clone(), Entry::new(bytes.clone(), now));
                 }
             }
         }
