@@ -154,7 +154,7 @@ impl Project {
     }
 
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics.iter().filter(|d| !d.is_error())
+        diag::warnings(&self.diagnostics)
     }
 }
 

@@ -179,16 +179,12 @@ pub const OPEN_PAGE: &str = "open page";
 /// A build's warnings as printable headlines, shared between the rebuilder and the log.
 pub type Warnings = std::sync::Arc<[String]>;
 
-/// A project's warnings: its findings that are not errors.
-fn warnings_of(diagnostics: &[crate::diag::Diagnostic]) -> Vec<&crate::diag::Diagnostic> {
-    diagnostics.iter().filter(|d| !d.is_error()).collect()
-}
-
 /// The headlines of a project's warnings; thousands in a large project, so made on every
 /// core.
 fn warning_lines(diagnostics: &[crate::diag::Diagnostic]) -> Warnings {
     use rayon::prelude::*;
-    warnings_of(diagnostics)
+    let warnings: Vec<_> = crate::diag::warnings(diagnostics).collect();
+    warnings
         .par_iter()
         .map(|d| d.headline())
         .collect::<Vec<_>>()
@@ -205,7 +201,8 @@ fn warning_lines_since(
     last: &Warnings,
 ) -> Warnings {
     use rayon::prelude::*;
-    let (now, then) = (warnings_of(diagnostics), warnings_of(before));
+    let now: Vec<_> = crate::diag::warnings(diagnostics).collect();
+    let then: Vec<_> = crate::diag::warnings(before).collect();
     if now.len() != then.len() || then.len() != last.len() {
         return warning_lines(diagnostics);
     }
