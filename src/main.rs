@@ -9,16 +9,19 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// mimalloc options set before the first allocation, unless the environment sets them
 /// (`MIMALLOC_*`): arenas are committed as they are used rather than up front (10,000
-/// documents: a peak of about 200 MB instead of 290 MB), and pages freed by one stage of a
-/// build are kept for a second before they go back to the system, so that the next stage
-/// reuses them instead of faulting in fresh ones (half the page faults; 10,000 documents
-/// 10 % faster for 25 MB more at the peak, 100,000 documents 10 % faster; see
-/// bench/README.md).
+/// documents: a peak of about 200 MB instead of 290 MB), and pages freed by one stage are
+/// kept for ten seconds before they go back to the system, so that the next stage reuses
+/// them instead of faulting in fresh ones. A build of 100,000 documents takes ten
+/// seconds: with a one-second delay it handed back and faulted in again 100,000 pages
+/// (530,000 faults against 430,000, 0.3 s of system time); `serve`'s rebuilds come a
+/// fraction of a second apart while someone types, and each one freed the pages the next
+/// one faulted in again (a title edit at 10,000 documents: 5,200–5,800 page faults
+/// against 1,800–2,100). See bench/README.md.
 #[cfg(target_os = "linux")]
 const ALLOCATOR_OPTIONS: [(&str, libmimalloc_sys::mi_option_t, std::ffi::c_long); 2] = [
     // Their numbers in mimalloc's `mi_option_t`.
     ("MIMALLOC_ARENA_EAGER_COMMIT", 4, 0),
-    ("MIMALLOC_PURGE_DELAY", 15, 1000),
+    ("MIMALLOC_PURGE_DELAY", 15, 10_000),
 ];
 
 #[cfg(target_os = "linux")]
@@ -38,24 +41,7 @@ extern "C" fn configure_allocator() {
 #[unsafe(link_section = ".init_array")]
 static CONFIGURE_ALLOCATOR: extern "C" fn() = configure_allocator;
 
-/// `serve` keeps freed pages for ten seconds instead of one: its rebuilds come a fraction
-/// of a second apart while someone types, and each one freed the pages the next one
-/// faulted in again (a title edit at 10,000 documents: 5,200–5,800 page faults against
-/// 1,800–2,100, and about a tenth of its CPU time), for about 30 MB more resident (746
-/// against 718 MB after ten edits).
-#[cfg(target_os = "linux")]
-fn configure_serve_allocator() {
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-        // SAFETY: sets an integer option; mimalloc reads it when it next schedules a purge.
-        unsafe { libmimalloc_sys::mi_option_set(15, 10_000) };
-    }
-}
-
 fn main() {
     let cli = align::cli::Cli::parse();
-    #[cfg(target_os = "linux")]
-    if matches!(cli.command, align::cli::Command::Serve { .. }) {
-        configure_serve_allocator();
-    }
     std::process::exit(align::cli::run(cli));
 }
