@@ -242,7 +242,7 @@ pub fn hashing_items<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
-fn hashing() -> bool {
+pub(crate) fn hashing() -> bool {
     HASHING.get()
 }
 

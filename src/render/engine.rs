@@ -72,6 +72,79 @@ impl<K: std::hash::Hash + Eq, V> Kept<K, V> {
 struct Partials {
     entries: Kept<blake3::Hash, Value>,
     maps: MapDigests,
+    /// The template values of [`Shared`] parts of contexts, by their hashes.
+    parts: Kept<blake3::Hash, Value>,
+}
+
+thread_local! {
+    /// Where [`Shared`] parts are kept while a renderer with a memo makes a context.
+    static PARTS: std::cell::RefCell<Option<Arc<Mutex<Partials>>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// A part of a view's context (a release of the release plan, a pillar of the roadmap, a
+/// release of the changelog) that `serve` keeps as a template value from one rebuild to
+/// the next, under the hash of what it shows. An edit makes again only the parts it
+/// changed; every other part is the very value the last rebuild made, so the partial that
+/// renders it is found in the memo by its map's address, without walking the thousands
+/// of items under it. While a context is hashed (see [`crate::audience::hashing_items`])
+/// a part stands for itself by its hash; in a build it is serialised as it is.
+pub struct Shared<T> {
+    value: T,
+    hash: OnceLock<Option<blake3::Hash>>,
+}
+
+impl<T: Serialize> Shared<T> {
+    pub fn new(value: T) -> Self {
+        Shared {
+            value,
+            hash: OnceLock::new(),
+        }
+    }
+
+    /// The hash of the part as a hashed context sees it: items by their own hashes.
+    fn hash(&self) -> Option<blake3::Hash> {
+        *self.hash.get_or_init(|| {
+            crate::audience::hashing_items(|| crate::digest::digest(&self.value)).ok()
+        })
+    }
+
+    /// The part's template value: the one kept under its hash, or made and kept.
+    fn kept_value(&self, parts: &Mutex<Partials>) -> Option<Result<Value, tera::Error>> {
+        let hash = self.hash()?;
+        if let Some(value) = lock(parts).parts.get(&hash) {
+            return Some(Ok(value.clone()));
+        }
+        let made = Value::try_from_serializable(&self.value);
+        if let Ok(value) = &made {
+            lock(parts).parts.insert(hash, value.clone());
+        }
+        Some(made)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: Serialize> Serialize for Shared<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if crate::audience::hashing()
+            && let Some(hash) = self.hash()
+        {
+            return serializer.serialize_bytes(hash.as_bytes());
+        }
+        let parts = PARTS.with(|parts| parts.borrow().clone());
+        match parts.as_deref().and_then(|parts| self.kept_value(parts)) {
+            Some(Ok(value)) => value.serialize(serializer),
+            Some(Err(err)) => Err(serde::ser::Error::custom(err)),
+            None => self.value.serialize(serializer),
+        }
+    }
 }
 
 /// The digests of the maps met in partials' contexts, by address. A template value is
@@ -237,6 +310,7 @@ impl Renderer {
                 let mut partials = lock(&self.partials);
                 partials.entries.next_pass();
                 partials.maps.next_pass();
+                partials.parts.next_pass();
             }
         }
     }
@@ -254,6 +328,7 @@ impl Renderer {
                 let mut partials = lock(&self.partials);
                 partials.entries.sweep();
                 partials.maps.sweep();
+                partials.parts.sweep();
             }
         }
     }
@@ -307,11 +382,28 @@ impl Renderer {
     }
 
     pub fn render<T: Serialize>(&self, template: &str, ctx: &T) -> anyhow::Result<String> {
-        let context = tera::Context::from_serialize(ctx)
+        let context = self
+            .with_parts(|| tera::Context::from_serialize(ctx))
             .map_err(|err| anyhow::anyhow!("template context for {template}: {err}"))?;
         self.tera
             .render(template, &context)
             .map_err(|err| located(&err.to_string(), &format!("template {template}")).into())
+    }
+}
+
+impl Renderer {
+    /// Runs `f` (which makes a template context) with [`Shared`] parts kept in the memo,
+    /// when there is one.
+    fn with_parts<R>(&self, f: impl FnOnce() -> R) -> R {
+        struct Reset(Option<Arc<Mutex<Partials>>>);
+        impl Drop for Reset {
+            fn drop(&mut self) {
+                PARTS.with(|parts| *parts.borrow_mut() = self.0.take());
+            }
+        }
+        let kept = self.memo.is_some().then(|| Arc::clone(&self.partials));
+        let _reset = Reset(PARTS.with(|parts| parts.replace(kept)));
+        f()
     }
 }
 
@@ -600,6 +692,60 @@ mod tests {
         assert_eq!(made.unwrap(), "[]", "the failure was not kept");
         let kept = r.memoised("site/graph.json#edges", hash, || anyhow::bail!("not asked"));
         assert_eq!(kept.unwrap(), "[]", "the same inputs give what was made");
+    }
+
+    #[derive(Serialize)]
+    struct PartsCtx {
+        root: &'static str,
+        blocks: Vec<Shared<serde_json::Value>>,
+    }
+
+    fn parts(names: &[&str]) -> PartsCtx {
+        PartsCtx {
+            root: "../",
+            blocks: names
+                .iter()
+                .map(|n| Shared::new(serde_json::json!({ "t": n })))
+                .collect(),
+        }
+    }
+
+    /// The map of the value kept for the part named `name`, by address.
+    fn kept_part(r: &Renderer, name: &str) -> Option<usize> {
+        let hash = Shared::new(serde_json::json!({ "t": name })).hash()?;
+        let partials = lock(&r.partials);
+        let (value, _) = partials.parts.entries.get(&hash)?;
+        value.as_map().map(|map| std::ptr::from_ref(map) as usize)
+    }
+
+    #[test]
+    fn shared_parts_are_kept_by_their_hash_and_made_again_when_they_change() {
+        let templates = partial_templates("{{ b.t }};");
+        let r = Renderer::with_memo(&templates).unwrap();
+        let pass = |names: &[&str]| {
+            r.begin_pass(ALL);
+            let html = r.page("s/view.html", "view.html", &parts(names)).unwrap();
+            r.end_pass(ALL);
+            html
+        };
+        assert_eq!(pass(&["a", "b"]), "a;b;");
+        let a = kept_part(&r, "a").expect("part a is kept");
+        assert!(kept_part(&r, "b").is_some());
+        // One part changed: the page is made again, from the very value kept for the other.
+        assert_eq!(pass(&["a", "c"]), "a;c;");
+        assert_eq!(kept_part(&r, "a"), Some(a), "part a was not made again");
+        assert!(kept_part(&r, "c").is_some());
+        assert_eq!(
+            kept_part(&r, "b"),
+            None,
+            "what a pass did not use is dropped"
+        );
+        assert_eq!(lock(&r.partials).entries.entries.len(), 2);
+        // Without a memo parts are serialised as they are, and nothing is kept.
+        let plain = Renderer::new(&templates).unwrap();
+        let html = plain.render("view.html", &parts(&["a", "<b>"])).unwrap();
+        assert_eq!(html, "a;&lt;b&gt;;");
+        assert!(lock(&plain.partials).parts.entries.is_empty());
     }
 
     #[test]

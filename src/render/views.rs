@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::Input;
 use super::context::{NavItem, SiteCtx};
+use super::engine::Shared;
 use super::lists::Facet;
 use crate::audience::{DocView, SiteView};
 use crate::graph::Graph;
@@ -59,7 +60,7 @@ pub struct RoadmapCtx<'a> {
     pub root: &'a str,
     pub today: String,
     pub period: Option<String>,
-    pub pillars: Vec<Pillar<'a>>,
+    pub pillars: Vec<Shared<Pillar<'a>>>,
     pub board: Vec<Column<'a>>,
     #[serde(serialize_with = "crate::audience::as_items")]
     pub shipped: Vec<&'a DocView>,
@@ -87,8 +88,8 @@ pub struct ReleaseBlock<'a> {
 pub struct ReleasePlanCtx<'a> {
     pub site: &'a SiteCtx,
     pub root: &'a str,
-    pub upcoming: Vec<ReleaseBlock<'a>>,
-    pub released: Vec<ReleaseBlock<'a>>,
+    pub upcoming: Vec<Shared<ReleaseBlock<'a>>>,
+    pub released: Vec<Shared<ReleaseBlock<'a>>>,
     #[serde(serialize_with = "crate::audience::as_items")]
     pub unreleased_initiatives: Vec<&'a DocView>,
     #[serde(serialize_with = "crate::audience::as_items")]
@@ -119,7 +120,7 @@ pub struct ChangelogRelease<'a> {
 pub struct ChangelogCtx<'a> {
     pub site: &'a SiteCtx,
     pub root: &'a str,
-    pub releases: Vec<ChangelogRelease<'a>>,
+    pub releases: Vec<Shared<ChangelogRelease<'a>>>,
     pub unreleased: Option<Vec<CategoryGroup<'a>>>,
 }
 
@@ -222,7 +223,11 @@ impl<'a> ViewData<'a> {
             root,
             today: self.today.to_string(),
             period: period.map(|p| p.to_string()),
-            pillars: self.pillars(&objectives),
+            pillars: self
+                .pillars(&objectives)
+                .into_iter()
+                .map(Shared::new)
+                .collect(),
             board: board(&initiatives),
             shipped,
             timeline: Timeline::build(self, &initiatives),
@@ -382,8 +387,14 @@ impl<'a> ViewData<'a> {
         ReleasePlanCtx {
             site,
             root,
-            upcoming: upcoming.into_iter().map(block).collect(),
-            released: released.into_iter().map(block).collect(),
+            upcoming: upcoming
+                .into_iter()
+                .map(|r| Shared::new(block(r)))
+                .collect(),
+            released: released
+                .into_iter()
+                .map(|r| Shared::new(block(r)))
+                .collect(),
             unreleased_initiatives: self
                 .of_kind(Kind::Initiative)
                 .into_iter()
@@ -429,11 +440,11 @@ impl<'a> ViewData<'a> {
                         .filter(|d| d.kind == "change")
                         .collect::<Vec<_>>();
                     let breaking = changes.iter().any(|c| c.breaking);
-                    ChangelogRelease {
+                    Shared::new(ChangelogRelease {
                         doc,
                         groups: group_by_category(changes),
                         breaking,
-                    }
+                    })
                 })
                 .collect(),
             unreleased,
