@@ -10,6 +10,7 @@ use bytes::Bytes;
 use jiff::civil::Date;
 
 use crate::audience::SiteView;
+use crate::file_bytes::FileBytes;
 use crate::project::{Failure, Project};
 use crate::render::{self, Renderer};
 use crate::{theme, write};
@@ -81,7 +82,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
 }
 
 /// Receives every output file: site name, path in the site, bytes.
-pub type Sink<'a> = dyn Fn(&str, &str, Bytes) -> anyhow::Result<()> + Sync + 'a;
+pub type Sink<'a> = dyn Fn(&str, &str, FileBytes) -> anyhow::Result<()> + Sync + 'a;
 
 /// Which pages a render makes: document pages of the marked documents only (all when
 /// `only` is `None`), and lists, views and site files or not; of these, the `first`
@@ -185,7 +186,7 @@ pub fn render_sites(
     for &s in &rendered {
         let (name, view) = (&names[s], &views[s]);
         for (path, bytes) in site_assets(project, view)? {
-            sink(name, &path, bytes)?;
+            sink(name, &path, bytes.into())?;
         }
     }
     if verbose() {

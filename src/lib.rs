@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod digest;
+pub mod file_bytes;
 pub mod graph;
 pub mod import;
 pub mod load;

@@ -4,10 +4,12 @@
 //! deletes a folder it did not create.
 
 use std::fs;
-use std::io;
+use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
+
+use crate::file_bytes::FileBytes;
 
 /// Marks an output folder as align's, so a later build may replace what is in it.
 pub const OUT_MARKER: &str = ".align-output";
@@ -130,7 +132,7 @@ impl OutDir {
 
 impl SiteWriter {
     /// Writes one file at a path relative to the site root.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+    pub fn write(&self, rel: &str, bytes: &FileBytes) -> io::Result<()> {
         let path = self.tmp.path().join(safe_relative(rel)?);
         if let Some(parent) = path.parent() {
             let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
@@ -139,7 +141,13 @@ impl SiteWriter {
                 made.insert(parent.to_path_buf());
             }
         }
-        fs::write(path, bytes)
+        match bytes {
+            FileBytes::Whole(bytes) => fs::write(path, bytes),
+            FileBytes::Pieces(pieces) => {
+                let mut file = fs::File::create(path)?;
+                pieces.iter().try_for_each(|piece| file.write_all(piece))
+            }
+        }
     }
 
     /// Swaps the finished site into place.
@@ -231,10 +239,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = prepare(&dir.path().join("out"), &dir.path().join("p")).unwrap();
         let first = out.site("team").unwrap();
-        first.write("a/old.html", b"old").unwrap();
+        first
+            .write("a/old.html", &FileBytes::from(b"old".to_vec()))
+            .unwrap();
         first.commit().unwrap();
         let second = out.site("team").unwrap();
-        second.write("new.html", b"new").unwrap();
+        second
+            .write("new.html", &FileBytes::from(b"new".to_vec()))
+            .unwrap();
         second.commit().unwrap();
         let site = dir.path().join("out/team");
         assert!(site.join("new.html").exists());

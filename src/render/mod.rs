@@ -21,6 +21,7 @@ use serde::Serialize;
 
 use crate::audience::{self, DocView, SiteView};
 use crate::config::{Config, Home};
+use crate::file_bytes::FileBytes;
 use crate::graph::{Graph, Target};
 use crate::model::{Document, Kind};
 use context::{ListCtx, ListsIndexCtx, NavItem, NotFoundCtx, PageCtx, SiteCtx, root_for};
@@ -54,7 +55,7 @@ pub struct Input<'a> {
 
 /// Receives each output file of several sites: the site's index in the inputs, the path
 /// relative to that site's root, and the bytes.
-pub type SiteEmit<'a> = dyn Fn(usize, &str, Bytes) -> anyhow::Result<()> + Sync + 'a;
+pub type SiteEmit<'a> = dyn Fn(usize, &str, FileBytes) -> anyhow::Result<()> + Sync + 'a;
 
 /// Renders every file of every site in `inputs`. Document pages are rendered document by
 /// document across sites, so a body is parsed and rendered once however many sites show
@@ -211,7 +212,7 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
-    fn send(&self, path: &str, bytes: Bytes) -> anyhow::Result<()> {
+    fn send(&self, path: &str, bytes: FileBytes) -> anyhow::Result<()> {
         (self.emit)(self.site, path, bytes)
     }
 }
@@ -309,7 +310,7 @@ impl Out<'_> {
             .renderer
             .page(&format!("{}/{path}", self.site), template, ctx)?;
         self.emit
-            .send(path, bytes)
+            .send(path, bytes.into())
             .with_context(|| format!("writing {path}"))
     }
 
@@ -324,12 +325,12 @@ impl Out<'_> {
             .page(&format!("{}/{key}", self.site), template, ctx)
     }
 
-    pub fn file(&self, path: &str, bytes: Bytes) -> anyhow::Result<()> {
+    pub fn file(&self, path: &str, bytes: impl Into<FileBytes>) -> anyhow::Result<()> {
         if !self.wants(path) {
             return Ok(());
         }
         self.emit
-            .send(path, bytes)
+            .send(path, bytes.into())
             .with_context(|| format!("writing {path}"))
     }
 }

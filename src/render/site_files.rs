@@ -2,12 +2,14 @@
 
 use std::borrow::Cow;
 
+use bytes::Bytes;
 use serde::Serialize;
 
 use super::context::{Loc, SiteCtx, SitemapCtx, UrlEntry};
 use super::lists::Facet;
 use super::{Input, Out};
 use crate::audience::DocView;
+use crate::file_bytes::FileBytes;
 use crate::model::Kind;
 
 #[derive(Serialize)]
@@ -157,24 +159,72 @@ struct GraphEdge<'a> {
 }
 
 /// The graph export: `{"site", "title", "documents", "edges"}` as compact JSON.
-fn graph_json(input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<Vec<u8>> {
+fn graph_json(input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<FileBytes> {
     let view = input.view;
-    let mut json = Vec::with_capacity(view.docs.len() * 1024);
-    json.extend_from_slice(b"{\"site\":");
-    serde_json::to_writer(&mut json, view.name)?;
-    json.extend_from_slice(b",\"title\":");
-    serde_json::to_writer(&mut json, &view.config.title)?;
-    json.extend_from_slice(b",\"documents\":[");
+    let mut json = Joined::new(out, view.docs.len() * 1024);
+    json.buffer.extend_from_slice(b"{\"site\":");
+    serde_json::to_writer(&mut json.buffer, view.name)?;
+    json.buffer.extend_from_slice(b",\"title\":");
+    serde_json::to_writer(&mut json.buffer, &view.config.title)?;
+    json.buffer.extend_from_slice(b",\"documents\":[");
     let entries = Entries {
         key: "graph.json#documents",
         kept: |d| &d.graph_entry,
         write: |d, json| serde_json::to_writer(json, &GraphDoc::new(d)),
     };
     entries.append(&mut json, input, out)?;
-    json.extend_from_slice(b"],\"edges\":");
-    json.extend_from_slice(&edges_json(input, out)?);
-    json.push(b'}');
-    Ok(json)
+    json.buffer.extend_from_slice(b"],\"edges\":");
+    json.push_kept(edges_json(input, out)?);
+    json.buffer.push(b'}');
+    Ok(json.finish())
+}
+
+/// A file joined from bytes written here and pieces kept in the memo: in `serve` the
+/// kept pieces stay pieces of the file (see [`FileBytes`]); in a build, with nothing to
+/// keep them for, everything is written into one buffer.
+struct Joined {
+    pieces: Option<Vec<Bytes>>,
+    buffer: Vec<u8>,
+}
+
+impl Joined {
+    fn new(out: &Out<'_>, capacity: usize) -> Self {
+        if out.renderer.has_memo() {
+            Joined {
+                pieces: Some(Vec::new()),
+                buffer: Vec::with_capacity(256),
+            }
+        } else {
+            Joined {
+                pieces: None,
+                buffer: Vec::with_capacity(capacity),
+            }
+        }
+    }
+
+    fn push_kept(&mut self, kept: Bytes) {
+        match &mut self.pieces {
+            Some(pieces) => {
+                if !self.buffer.is_empty() {
+                    pieces.push(std::mem::take(&mut self.buffer).into());
+                }
+                pieces.push(kept);
+            }
+            None => self.buffer.extend_from_slice(&kept),
+        }
+    }
+
+    fn finish(self) -> FileBytes {
+        match self.pieces {
+            Some(mut pieces) => {
+                if !self.buffer.is_empty() {
+                    pieces.push(self.buffer.into());
+                }
+                pieces.into()
+            }
+            None => self.buffer.into(),
+        }
+    }
 }
 
 /// How a site file lists every document: one JSON entry each, written by `write`; a
@@ -195,10 +245,10 @@ impl Entries {
     /// of its views: an edit joins the run that holds the edited document again, and the
     /// file is copied from a few long runs instead of from thousands of small entries
     /// spread over the heap.
-    fn append(&self, json: &mut Vec<u8>, input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<()> {
+    fn append(&self, json: &mut Joined, input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<()> {
         let docs = &input.view.docs;
         if !out.renderer.has_memo() {
-            return self.join(json, docs);
+            return self.join(&mut json.buffer, docs);
         }
         for (n, run) in docs.chunks(RUN).enumerate() {
             let mut hasher = blake3::Hasher::new();
@@ -212,9 +262,9 @@ impl Entries {
                 Ok(part.into())
             })?;
             if n > 0 {
-                json.push(b',');
+                json.buffer.push(b',');
             }
-            json.extend_from_slice(&joined);
+            json.push_kept(joined);
         }
         Ok(())
     }
@@ -244,9 +294,9 @@ impl Entries {
 }
 
 /// The search index: title, URL, kind, id, status, summary and tags of every document.
-fn search_index(input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<Vec<u8>> {
-    let mut json = Vec::with_capacity(input.view.docs.len() * 160);
-    json.push(b'[');
+fn search_index(input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<FileBytes> {
+    let mut json = Joined::new(out, input.view.docs.len() * 160);
+    json.buffer.push(b'[');
     let entries = Entries {
         key: "search-index.json",
         kept: |d| &d.search_entry,
@@ -264,18 +314,18 @@ fn search_index(input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<Vec<u8>> {
         },
     };
     entries.append(&mut json, input, out)?;
-    json.push(b']');
-    Ok(json)
+    json.buffer.push(b']');
+    Ok(json.finish())
 }
 
 /// Sitemap, robots.txt, search index and graph export.
 pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyhow::Result<()> {
     let view = input.view;
     if out.wants("search-index.json") {
-        out.file("search-index.json", search_index(input, out)?.into())?;
+        out.file("search-index.json", search_index(input, out)?)?;
     }
     if out.wants("graph.json") {
-        out.file("graph.json", graph_json(input, out)?.into())?;
+        out.file("graph.json", graph_json(input, out)?)?;
     }
     if out.wants("sitemap.xml") {
         let prefix = match input.config.base_url() {
@@ -295,14 +345,14 @@ pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyh
         ),
         None => "User-agent: *\nAllow: /\n".to_string(),
     };
-    out.file("robots.txt", robots.into())
+    out.file("robots.txt", robots)
 }
 
 /// The edges both ends of which the site shows, as JSON. A graph keeps its edges and
 /// what they show of their ends for life, so `serve` keeps them in the memo under the
 /// graph's generation: a fields edit neither filters nor writes them again.
-fn edges_json(input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<bytes::Bytes> {
-    let edges = || -> anyhow::Result<bytes::Bytes> {
+fn edges_json(input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<Bytes> {
+    let edges = || -> anyhow::Result<Bytes> {
         // Sized for every edge up front: grown from nothing, the list is copied again
         // and again.
         let mut edges: Vec<GraphEdge<'_>> = Vec::with_capacity(input.graph.edges.len());

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use bytes::Bytes;
+use crate::file_bytes::FileBytes;
 
 use super::store::{Keep, OpenPages};
 use crate::build::{KeptViews, Selection, render_sites};
@@ -106,7 +106,7 @@ enum Gate {
 }
 
 impl Ahead<'_> {
-    fn offer(&self, site: &str, path: &str, bytes: &Bytes) {
+    fn offer(&self, site: &str, path: &str, bytes: &FileBytes) {
         if !crate::project::site_writes(path) {
             let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(pages) = pages.as_mut() {
@@ -224,7 +224,7 @@ fn warning_lines_since(
 
 /// A finished rebuild: every site's files, and the site titles.
 pub struct Built {
-    pub sites: BTreeMap<String, HashMap<String, Bytes>>,
+    pub sites: BTreeMap<String, HashMap<String, FileBytes>>,
     pub titles: BTreeMap<String, String>,
     pub warnings: Warnings,
     /// Pages left out of an incremental rebuild because they cannot have changed: the
@@ -746,7 +746,7 @@ fn titles(project: &Project) -> BTreeMap<String, String> {
         .collect()
 }
 
-type Sites = BTreeMap<String, HashMap<String, Bytes>>;
+type Sites = BTreeMap<String, HashMap<String, FileBytes>>;
 
 /// Renders the selected pages of every site into memory; with aggregates, also hands back
 /// every site's document views (taking those of unmarked documents from `reuse`).
@@ -1172,14 +1172,14 @@ mod tests {
         let edited = edit(&mut rebuilder, "content/pages/hidden.md");
         assert_eq!(edited.how, "fields edit");
         let team = &edited.sites["team"];
-        let open = std::str::from_utf8(&team["pages/open.html"]).unwrap();
+        let open = String::from_utf8(team["pages/open.html"].to_bytes().to_vec()).unwrap();
         assert!(
             open.contains("Hidden plan, second draft"),
             "the neighbour shows the new title"
         );
         assert!(team.contains_key("lists/kind/page.html"));
         assert!(team.contains_key("search-index.json"));
-        let graph = std::str::from_utf8(&team["graph.json"]).unwrap();
+        let graph = String::from_utf8(team["graph.json"].to_bytes().to_vec()).unwrap();
         assert!(graph.contains("\"title\":\"Hidden plan, second draft\""));
         assert!(graph.contains("\"title\":\"Open page\""), "a kept entry");
         assert_serves_fresh(&store, &edited, &fresh(dir.path()));
@@ -1209,7 +1209,12 @@ mod tests {
         std::fs::write(dir.path().join("content/pages/open.md"), retitled).unwrap();
         let edited = edit(&mut rebuilder, "content/pages/open.md");
         assert_eq!(edited.how, "fields edit");
-        let public = std::str::from_utf8(&edited.sites["public"]["pages/open.html"]).unwrap();
+        let public = String::from_utf8(
+            edited.sites["public"]["pages/open.html"]
+                .to_bytes()
+                .to_vec(),
+        )
+        .unwrap();
         assert!(public.contains("Open page, revised"));
         assert!(edited.sites["public"].contains_key("lists/kind/page.html"));
         assert_serves_fresh(&store, &edited, &fresh(dir.path()));
@@ -1235,11 +1240,31 @@ mod tests {
                 format!("+++\ntitle = \"{title}\"\nid = \"Q-{n}\"\n+++\nSee [[P-1]].\n"),
             )
             .unwrap();
+            let before = store.get("team", "graph.json").unwrap().bytes;
             let edited = edit(&mut rebuilder, &format!("content/pages/p{n:03}.md"));
             assert_eq!(edited.how, "fields edit");
-            let graph = std::str::from_utf8(&edited.sites["team"]["graph.json"]).unwrap();
+            // The runs the edit did not touch are the buffers served before, not copies.
+            let after = &edited.sites["team"]["graph.json"];
+            let kept = after
+                .pieces()
+                .iter()
+                .filter(|p| p.len() > 1000)
+                .filter(|p| before.pieces().iter().any(|b| b.as_ptr() == p.as_ptr()))
+                .count();
+            assert!(
+                kept >= 1,
+                "{title}: {} pieces, none kept",
+                after.pieces().len()
+            );
+            let graph =
+                String::from_utf8(edited.sites["team"]["graph.json"].to_bytes().to_vec()).unwrap();
             assert!(graph.contains(&format!("\"title\":\"{title}\"")), "{title}");
-            let index = std::str::from_utf8(&edited.sites["team"]["search-index.json"]).unwrap();
+            let index = String::from_utf8(
+                edited.sites["team"]["search-index.json"]
+                    .to_bytes()
+                    .to_vec(),
+            )
+            .unwrap();
             assert!(index.contains(&format!("\"title\":\"{title}\"")), "{title}");
             assert_serves_fresh(&store, &edited, &fresh(dir.path()));
         }
@@ -1289,7 +1314,7 @@ mod tests {
             ["pages/hidden.html", "pages/open.html"],
             "the edited page and its neighbour's, nothing else"
         );
-        let hidden = std::str::from_utf8(&team["pages/hidden.html"]).unwrap();
+        let hidden = String::from_utf8(team["pages/hidden.html"].to_bytes().to_vec()).unwrap();
         assert!(hidden.contains("Hidden plan, second draft"));
         assert!(
             early
@@ -1355,14 +1380,12 @@ mod tests {
             "each open list and view once; the open document page went with the first; \
              the public site does not show the edited page, so its open list stays as it is"
         );
-        let list = std::str::from_utf8(
-            &open_pages
-                .iter()
-                .find_map(|b| b.sites.get("team")?.get("lists/kind/page.html"))
-                .unwrap()[..],
-        )
-        .unwrap()
-        .to_string();
+        let list = open_pages
+            .iter()
+            .find_map(|b| b.sites.get("team")?.get("lists/kind/page.html"))
+            .unwrap()
+            .to_bytes();
+        let list = String::from_utf8(list.to_vec()).unwrap();
         assert!(list.contains("Hidden plan, second draft"), "{list}");
         let fresh = fresh(dir.path());
         for built in &handed {
@@ -1422,7 +1445,12 @@ mod tests {
         .unwrap();
         let edited = edit(&mut rebuilder, "content/decisions/d1.md");
         assert_eq!(edited.how, "fields edit");
-        let old = std::str::from_utf8(&edited.sites["team"]["decisions/d0.html"]).unwrap();
+        let old = String::from_utf8(
+            edited.sites["team"]["decisions/d0.html"]
+                .to_bytes()
+                .to_vec(),
+        )
+        .unwrap();
         assert!(old.contains("superseded"), "D-0 is superseded now");
         assert_serves_fresh(&store, &edited, &fresh(dir.path()));
         // Back to proposed: a decision superseding an accepted one is fine either way,

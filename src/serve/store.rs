@@ -5,14 +5,14 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::SystemTime;
 
-use bytes::Bytes;
+use crate::file_bytes::FileBytes;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
 /// One served file.
 #[derive(Clone)]
 pub struct Entry {
-    pub bytes: Bytes,
+    pub bytes: FileBytes,
     /// Made on the first request that needs it: a rebuild that changes a 10 MB
     /// `graph.json` should not wait for its hash.
     etag: Arc<OnceLock<String>>,
@@ -20,7 +20,7 @@ pub struct Entry {
 }
 
 impl Entry {
-    fn new(bytes: Bytes, modified: SystemTime) -> Self {
+    fn new(bytes: FileBytes, modified: SystemTime) -> Self {
         Entry {
             bytes,
             etag: Arc::default(),
@@ -30,8 +30,13 @@ impl Entry {
 
     /// A strong validator: a hash of the bytes.
     pub fn etag(&self) -> &str {
-        self.etag
-            .get_or_init(|| format!("\"{}\"", &blake3::hash(&self.bytes).to_hex()[..32]))
+        self.etag.get_or_init(|| {
+            let mut hasher = blake3::Hasher::new();
+            for piece in self.bytes.pieces() {
+                hasher.update(piece);
+            }
+            format!("\"{}\"", &hasher.finalize().to_hex()[..32])
+        })
     }
 }
 
@@ -169,7 +174,7 @@ impl Store {
     /// build did not emit them; returns the URL paths whose bytes changed.
     pub fn publish(
         &self,
-        built: BTreeMap<String, HashMap<String, Bytes>>,
+        built: BTreeMap<String, HashMap<String, FileBytes>>,
         titles: BTreeMap<String, String>,
         keep: Option<&Keep>,
     ) -> Vec<String> {
@@ -180,7 +185,7 @@ impl Store {
         let changed_files: HashSet<(&str, &str)> = {
             use rayon::prelude::*;
             let sites = self.sites.read().unwrap_or_else(|e| e.into_inner());
-            let files: Vec<(&str, &str, &Bytes)> = built
+            let files: Vec<(&str, &str, &FileBytes)> = built
                 .iter()
                 .flat_map(|(site, files)| {
                     files
@@ -193,10 +198,7 @@ impl Store {
                 .filter(|&&(site, path, bytes)| {
                     let served = sites.get(site).and_then(|entries| entries.get(path));
                     // A page the memo gave back is the very same bytes.
-                    served.is_none_or(|e| {
-                        !(e.bytes.as_ptr() == bytes.as_ptr() && e.bytes.len() == bytes.len())
-                            && e.bytes != *bytes
-                    })
+                    served.is_none_or(|e| !e.bytes.same(bytes) && e.bytes != *bytes)
                 })
                 .map(|&(site, path, _)| (site, path))
                 .collect()
@@ -251,7 +253,7 @@ impl Store {
     /// they replaced is handed back, for [`Store::restore`] should the rest fail.
     pub fn publish_ahead(
         &self,
-        built: BTreeMap<String, HashMap<String, Bytes>>,
+        built: BTreeMap<String, HashMap<String, FileBytes>>,
         titles: BTreeMap<String, String>,
     ) -> (Vec<String>, Replaced) {
         let replaced = {
@@ -307,10 +309,10 @@ impl Store {
 mod tests {
     use super::*;
 
-    fn site(files: &[(&str, &str)]) -> BTreeMap<String, HashMap<String, Bytes>> {
+    fn site(files: &[(&str, &str)]) -> BTreeMap<String, HashMap<String, FileBytes>> {
         let files = files
             .iter()
-            .map(|(p, b)| (p.to_string(), Bytes::from(b.to_string())))
+            .map(|(p, b)| (p.to_string(), FileBytes::from(b.to_string())))
             .collect();
         BTreeMap::from([("team".to_string(), files)])
     }
@@ -385,7 +387,10 @@ mod tests {
         store.restore(replaced);
         assert_eq!(paths(&store), ["pages/a.html", "roadmap.html"]);
         let a = store.get("team", "pages/a.html").unwrap();
-        assert_eq!((&a.bytes[..], a.etag()), (&b"A"[..], etag.as_str()));
+        assert_eq!(
+            (a.bytes.to_bytes(), a.etag()),
+            (bytes::Bytes::from("A"), etag.as_str())
+        );
         let _ahead = updates.try_recv().unwrap();
         let back = updates.try_recv().unwrap();
         assert_eq!(
@@ -411,7 +416,10 @@ mod tests {
                 "team".to_string(),
                 HashMap::from([
                     ("lists/tag/y.html".to_string(), same),
-                    ("roadmap.html".to_string(), Bytes::from("R2")),
+                    (
+                        "roadmap.html".to_string(),
+                        FileBytes::from("R2".to_string()),
+                    ),
                 ]),
             )]),
             BTreeMap::new(),
