@@ -26,6 +26,41 @@ pub struct SiteView<'a> {
     /// Made by [`SiteView::reusing`] when the site shows none of the edited documents and
     /// every view made again came out as before: nothing the site shows has changed.
     pub unchanged: bool,
+    /// The site's documents grouped into list pages, made on first use; taken from the
+    /// earlier view by [`SiteView::reusing`] when no document changed what they are
+    /// grouped by.
+    pub groupings: OnceLock<Arc<[Grouping]>>,
+}
+
+/// Documents grouped into list pages by one of their fields (see `render::lists`), by
+/// their positions in a site view's `docs`.
+pub struct Grouping {
+    pub title: &'static str,
+    pub pages: Vec<GroupPage>,
+}
+
+pub struct GroupPage {
+    pub path: String,
+    pub title: String,
+    pub items: Vec<u32>,
+}
+
+/// Whether two views of a document group it into the same list pages: the fields
+/// `render::lists::facets` groups by.
+fn groups_alike(a: &DocView, b: &DocView) -> bool {
+    a.kind == b.kind
+        && a.status == b.status
+        && a.period == b.period
+        && a.team == b.team
+        && a.tags == b.tags
+        && a.owners == b.owners
+        && a.deciders == b.deciders
+}
+
+/// What a site view leaves for the next rebuild (see [`SiteView::reusing`]).
+pub struct KeptView {
+    pub docs: Vec<DocView>,
+    pub groupings: Option<Arc<[Grouping]>>,
 }
 
 /// A link to a document (or a key result or heading of one). A view holds a dozen, and
@@ -459,7 +494,7 @@ impl<'a> SiteView<'a> {
         config: &'a Config,
         docs: &[Document],
         graph: &Graph,
-        earlier: Vec<DocView>,
+        earlier: KeptView,
         changed: &[bool],
         edited: &[usize],
     ) -> Self {
@@ -481,9 +516,12 @@ impl<'a> SiteView<'a> {
         }
     }
 
-    /// The document views, to keep for [`SiteView::reusing`].
-    pub fn into_docs(self) -> Vec<DocView> {
-        self.docs
+    /// The document views and their groupings, to keep for [`SiteView::reusing`].
+    pub fn into_kept(self) -> KeptView {
+        KeptView {
+            docs: self.docs,
+            groupings: self.groupings.into_inner(),
+        }
     }
 
     fn make(
@@ -492,7 +530,7 @@ impl<'a> SiteView<'a> {
         docs: &[Document],
         graph: &Graph,
         only: Option<&[bool]>,
-        earlier: Option<(Vec<DocView>, &[bool], &[usize])>,
+        earlier: Option<(KeptView, &[bool], &[usize])>,
     ) -> Self {
         let site = &config.sites[name];
         let default_audience = config.default_audience();
@@ -515,15 +553,20 @@ impl<'a> SiteView<'a> {
             docs: Vec::new(),
             targets: (0..docs.len()).map(|_| OnceLock::new()).collect(),
             unchanged: false,
+            groupings: OnceLock::new(),
         };
         use rayon::prelude::*;
-        let earlier = earlier.filter(|(views, changed, _)| {
+        let earlier = earlier.filter(|(kept, changed, _)| {
             changed.len() == docs.len()
-                && views.len() == wanted.len()
-                && views.iter().zip(&wanted).all(|(v, &i)| v.index == i)
+                && kept.docs.len() == wanted.len()
+                && kept.docs.iter().zip(&wanted).all(|(v, &i)| v.index == i)
         });
         view.docs = match earlier {
-            Some((mut views, changed, edited)) => {
+            Some((kept, changed, edited)) => {
+                let KeptView {
+                    docs: mut views,
+                    groupings,
+                } = kept;
                 // In place: moving every kept view into a new vector took longer than
                 // making the few changed ones.
                 let made: Vec<(usize, DocView)> = wanted
@@ -534,11 +577,16 @@ impl<'a> SiteView<'a> {
                     .collect();
                 // An edited document's page shows its body too, which no view holds.
                 let mut unchanged = edited.iter().all(|&i| !view.shows(i));
+                let mut grouped_alike = true;
                 for (n, doc) in made {
                     unchanged = unchanged && views[n].doc_hash() == doc.doc_hash();
+                    grouped_alike = grouped_alike && groups_alike(&views[n], &doc);
                     views[n] = doc;
                 }
                 view.unchanged = unchanged;
+                if let Some(groupings) = groupings.filter(|_| grouped_alike) {
+                    let _ = view.groupings.set(groupings);
+                }
                 views
             }
             None => wanted
@@ -889,7 +937,9 @@ mod tests {
             ..doc
         }];
         let (graph, _) = Graph::build(&docs, dir.path());
-        SiteView::new("team", &config, &docs, &graph).into_docs()
+        SiteView::new("team", &config, &docs, &graph)
+            .into_kept()
+            .docs
     }
 
     /// The document views of one site showing a page titled `title`.

@@ -110,7 +110,7 @@ impl Selection<'_> {
 }
 
 /// Every site's document views by site name, kept between rebuilds.
-pub type KeptViews = Vec<(String, Vec<crate::audience::DocView>)>;
+pub type KeptViews = Vec<(String, crate::audience::KeptView)>;
 
 /// Renders the named sites of a project whose content has no errors. With `reuse` and
 /// aggregates, the document views of an earlier render are taken for the documents the
@@ -206,7 +206,7 @@ pub fn render_sites(
         names
             .iter()
             .cloned()
-            .zip(views.into_iter().map(SiteView::into_docs))
+            .zip(views.into_iter().map(SiteView::into_kept))
             .collect()
     }))
 }

@@ -1,8 +1,10 @@
 //! List pages: per kind, status, team, tag, period and owner, and an index of them all.
 
+use std::sync::Arc;
+
 use ahash::AHashMap as HashMap;
 
-use crate::audience::{DocView, SiteView};
+use crate::audience::{DocView, GroupPage, Grouping, SiteView};
 use crate::load::slug;
 use crate::model::Kind;
 
@@ -10,8 +12,8 @@ use super::context::{ListGroup, NavItem};
 
 /// One list page: where it goes, its title and the documents on it.
 pub struct ListPage<'a> {
-    pub path: String,
-    pub title: String,
+    pub path: &'a str,
+    pub title: &'a str,
     pub items: Vec<&'a DocView>,
 }
 
@@ -35,18 +37,18 @@ fn slug_or(text: &str) -> String {
 /// title. Values whose keys are the same share a page, titled by the first. `name` runs
 /// once per distinct value, not once per document: thousands of documents have a handful
 /// of teams.
-struct Grouping<'a, F> {
+struct Grouper<'a, F> {
     title: &'static str,
     folder: &'static str,
     name: F,
-    groups: Vec<(String, String, Vec<&'a DocView>)>,
+    groups: Vec<(String, String, Vec<u32>)>,
     by_key: HashMap<String, usize>,
     by_value: HashMap<(&'a str, &'a str), usize>,
 }
 
-impl<'a, F: Fn(&str, &str) -> (String, String)> Grouping<'a, F> {
+impl<'a, F: Fn(&str, &str) -> (String, String)> Grouper<'a, F> {
     fn new(title: &'static str, folder: &'static str, name: F) -> Self {
-        Grouping {
+        Grouper {
             title,
             folder,
             name,
@@ -56,8 +58,9 @@ impl<'a, F: Fn(&str, &str) -> (String, String)> Grouping<'a, F> {
         }
     }
 
-    fn add(&mut self, doc: &'a DocView, qualifier: &'a str, value: &'a str) {
-        let Grouping {
+    /// Adds the document at `position` in the view's documents.
+    fn add(&mut self, position: u32, qualifier: &'a str, value: &'a str) {
+        let Grouper {
             name,
             groups,
             by_key,
@@ -71,21 +74,21 @@ impl<'a, F: Fn(&str, &str) -> (String, String)> Grouping<'a, F> {
                 groups.len() - 1
             })
         });
-        groups[group].2.push(doc);
+        groups[group].2.push(position);
     }
 
-    fn finish(self) -> Facet<'a> {
+    fn finish(self) -> Grouping {
         let mut groups = self.groups;
         groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let pages = groups
             .into_iter()
-            .map(|(key, label, items)| ListPage {
+            .map(|(key, title, items)| GroupPage {
                 path: format!("lists/{}/{key}.html", self.folder),
-                title: label,
+                title,
                 items,
             })
             .collect();
-        Facet {
+        Grouping {
             title: self.title,
             pages,
         }
@@ -96,51 +99,76 @@ fn plural(kind: &str) -> &'static str {
     Kind::parse(kind).unwrap_or_default().plural_label()
 }
 
-/// Every facet of a site, in the order the lists index shows them. One pass over the
-/// documents feeds them all: each document is read once, not once per facet.
+/// Every facet of a site, in the order the lists index shows them. The documents are
+/// grouped once per view, or not at all when the view took its groupings from an earlier
+/// one (an edit that changed no document's groups): each list page is then its kept
+/// positions in the view's documents.
 pub fn facets<'a>(view: &'a SiteView<'_>) -> Vec<Facet<'a>> {
-    let mut kinds = Grouping::new("By kind", "kind", |_, kind| {
+    let groupings = view.groupings.get_or_init(|| group(view));
+    groupings
+        .iter()
+        .map(|grouping| Facet {
+            title: grouping.title,
+            pages: grouping
+                .pages
+                .iter()
+                .map(|page| ListPage {
+                    path: &page.path,
+                    title: &page.title,
+                    items: page.items.iter().map(|&n| &view.docs[n as usize]).collect(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Groups a view's documents by every facet. One pass over the documents feeds them all:
+/// each document is read once, not once per facet. The fields read here are those
+/// `audience::groups_alike` compares.
+fn group(view: &SiteView<'_>) -> Arc<[Grouping]> {
+    let mut kinds = Grouper::new("By kind", "kind", |_, kind| {
         (kind.to_string(), plural(kind).to_string())
     });
-    let mut statuses = Grouping::new("By status", "status", |kind, status| {
+    let mut statuses = Grouper::new("By status", "status", |kind, status| {
         (
             format!("{kind}/{}", slug_or(status)),
             format!("{}: {status}", plural(kind)),
         )
     });
-    let mut periods = Grouping::new("By period", "period", |_, period| {
+    let mut periods = Grouper::new("By period", "period", |_, period| {
         (period.to_string(), format!("Period {period}"))
     });
-    let mut teams = Grouping::new("By team", "team", |_, team| {
+    let mut teams = Grouper::new("By team", "team", |_, team| {
         (slug_or(team), format!("Team {team}"))
     });
-    let mut tags = Grouping::new("By tag", "tag", |_, tag| {
+    let mut tags = Grouper::new("By tag", "tag", |_, tag| {
         (slug_or(tag), format!("Tag: {tag}"))
     });
-    let mut owners = Grouping::new("By owner", "owner", |_, owner| {
+    let mut owners = Grouper::new("By owner", "owner", |_, owner| {
         (slug_or(owner), owner.to_string())
     });
-    for doc in &view.docs {
-        kinds.add(doc, "", doc.kind);
+    for (n, doc) in view.docs.iter().enumerate() {
+        let n = n as u32;
+        kinds.add(n, "", doc.kind);
         if let Some(status) = &doc.status {
-            statuses.add(doc, doc.kind, status);
+            statuses.add(n, doc.kind, status);
         }
         if let Some(period) = &doc.period {
-            periods.add(doc, "", period);
+            periods.add(n, "", period);
         }
         if let Some(team) = &doc.team {
-            teams.add(doc, "", team);
+            teams.add(n, "", team);
         }
         for tag in &doc.tags {
-            tags.add(doc, "", tag);
+            tags.add(n, "", tag);
         }
         for owner in doc.owners.iter().chain(&doc.deciders) {
-            owners.add(doc, "", owner);
+            owners.add(n, "", owner);
         }
     }
     let mut owners = owners.finish();
     for page in &mut owners.pages {
-        page.items.dedup_by_key(|d| d.index);
+        page.items.dedup();
     }
     let mut all = vec![
         kinds.finish(),
@@ -151,7 +179,7 @@ pub fn facets<'a>(view: &'a SiteView<'_>) -> Vec<Facet<'a>> {
         owners,
     ];
     all.retain(|f| !f.pages.is_empty());
-    all
+    all.into()
 }
 
 /// The lists index: a heading per facet with a link per page.
@@ -164,8 +192,8 @@ pub fn index_groups(facets: &[Facet<'_>]) -> Vec<ListGroup> {
                 .pages
                 .iter()
                 .map(|p| NavItem {
-                    title: p.title.clone(),
-                    url: crate::audience::encode_path(&p.path),
+                    title: p.title.to_string(),
+                    url: crate::audience::encode_path(p.path),
                     count: p.items.len(),
                 })
                 .collect(),

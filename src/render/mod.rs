@@ -248,18 +248,18 @@ fn list_and_view_pages(
     facets
         .par_iter()
         .flat_map(|f| f.pages.par_iter())
-        .filter(|list| out.wants(&list.path))
+        .filter(|list| out.wants(list.path))
         .try_for_each(|list| {
-            let root = root_for(&list.path);
+            let root = root_for(list.path);
             let ctx = ListCtx {
                 site,
                 root: &root,
-                title: list.title.clone(),
+                title: list.title.to_string(),
                 description: None,
                 one_kind: list.items.windows(2).all(|w| w[0].kind == w[1].kind),
                 items: list.items.clone(),
             };
-            out.page(&list.path, "list.html", &ctx)
+            out.page(list.path, "list.html", &ctx)
         })?;
     if out.wants("lists/index.html") {
         out.page(

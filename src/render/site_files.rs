@@ -400,7 +400,7 @@ fn sitemap<'a>(input: &'a Input<'_>, facets: &'a [Facet<'_>], prefix: &'a str) -
     }));
     for page in facets.iter().flat_map(|f| &f.pages) {
         urls.push(UrlEntry {
-            loc: loc(Cow::Owned(crate::audience::encode_path(&page.path))),
+            loc: loc(Cow::Owned(crate::audience::encode_path(page.path))),
             lastmod: None,
         });
     }

@@ -561,8 +561,8 @@ fn facet_links(facets: &[Facet<'_>], prefix: &str) -> Vec<NavItem> {
         .flat_map(|f| &f.pages)
         .filter(|p| p.path.starts_with(prefix))
         .map(|p| NavItem {
-            title: p.title.clone(),
-            url: crate::audience::encode_path(&p.path),
+            title: p.title.to_string(),
+            url: crate::audience::encode_path(p.path),
             count: p.items.len(),
         })
         .collect()

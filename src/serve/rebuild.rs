@@ -1270,6 +1270,38 @@ mod tests {
         }
     }
 
+    /// The list groupings the rebuilder keeps for the team site.
+    fn team_groupings(rebuilder: &Rebuilder) -> std::sync::Arc<[crate::audience::Grouping]> {
+        let views = rebuilder.last.as_ref().unwrap().views.as_ref().unwrap();
+        let (_, team) = views.iter().find(|(name, _)| name == "team").unwrap();
+        team.groupings.clone().expect("the lists were grouped")
+    }
+
+    #[test]
+    fn a_fields_edit_groups_the_lists_again_only_when_a_group_changes() {
+        let (dir, mut rebuilder, store) = served_project();
+        let first = team_groupings(&rebuilder);
+        retitle_hidden(dir.path());
+        let edited = edit(&mut rebuilder, "content/pages/hidden.md");
+        assert_eq!(edited.how, "fields edit");
+        let retitled = team_groupings(&rebuilder);
+        assert!(
+            std::sync::Arc::ptr_eq(&first, &retitled),
+            "a new title changes no group"
+        );
+        assert_serves_fresh(&store, &edited, &fresh(dir.path()));
+        let tagged = HIDDEN.replace("id = \"P-2\"", "id = \"P-2\"\ntags = [\"fresh\"]");
+        std::fs::write(dir.path().join("content/pages/hidden.md"), tagged).unwrap();
+        let edited = edit(&mut rebuilder, "content/pages/hidden.md");
+        assert_eq!(edited.how, "fields edit");
+        assert!(!std::sync::Arc::ptr_eq(
+            &retitled,
+            &team_groupings(&rebuilder)
+        ));
+        assert!(edited.sites["team"].contains_key("lists/tag/fresh.html"));
+        assert_serves_fresh(&store, &edited, &fresh(dir.path()));
+    }
+
     #[test]
     fn a_fields_edit_that_empties_a_list_leaves_it_out() {
         let dir = project("");
