@@ -500,3 +500,25 @@ fn imported_records_render() {
     p.site("public").assert_links_resolve();
     p.site("public").assert_nowhere("Ana Ruiz");
 }
+
+#[test]
+fn sites_that_treat_raw_html_differently_render_the_same_body_each_their_way() {
+    let config = "title = \"T\"\n\n[sites.team]\ntitle = \"Team\"\naudiences = [\"team\"]\n\n\
+                  [sites.plain]\ntitle = \"Plain\"\naudiences = [\"team\"]\nraw_html = \"escape\"\n\n\
+                  [sites.open]\ntitle = \"Open\"\naudiences = [\"team\"]\nraw_html = \"allow\"\n";
+    let project = Project::new().config(config).file(
+        "content/pages/p.md",
+        "+++\ntitle = \"P\"\naudience = [\"team\"]\n+++\nSome <kbd>raw</kbd> and <span onclick=\"x()\">more</span>.\n",
+    );
+    project.build().success();
+    let team = project.site("team").main("pages/p.html");
+    assert!(team.contains("<kbd>raw</kbd>"), "{team}");
+    assert!(!team.contains("onclick"), "sanitised: {team}");
+    let plain = project.site("plain").main("pages/p.html");
+    assert!(
+        plain.contains("&lt;kbd&gt;raw&lt;/kbd&gt;"),
+        "escaped: {plain}"
+    );
+    let open = project.site("open").main("pages/p.html");
+    assert!(open.contains("onclick=\"x()\""), "allowed: {open}");
+}

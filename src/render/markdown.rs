@@ -11,6 +11,7 @@ use crate::graph::Target;
 use crate::load::{has_scheme, markdown_options, slug};
 
 /// Where a body link leads on this site.
+#[derive(Clone, PartialEq)]
 pub enum LinkFate {
     /// Shown: its URL relative to the page, and the target's title for unlabelled wiki links.
     Visible { href: String, title: String },

@@ -164,7 +164,7 @@ fn document_pages(
         .collect();
     let parsed: Vec<OnceCell<markdown::Parsed<'_>>> =
         texts.iter().map(|_| OnceCell::new()).collect();
-    let mut bodies: Vec<(blake3::Hash, Bytes)> = Vec::new();
+    let mut bodies: Vec<Rendered<'_>> = Vec::new();
     for (k, &(s, view)) in shown.iter().enumerate() {
         let input = &inputs[s];
         let path = audience::page_path(&input.docs[doc]);
@@ -421,16 +421,27 @@ struct Body<'t> {
     parsed: Option<&'t OnceCell<markdown::Parsed<'t>>>,
 }
 
-/// A document's body for this site, with links resolved from a page at `root`. Keyed on
-/// the filtered body text and where each of its links leads: `bodies` holds those already
-/// rendered for other sites, and in `serve` the memo holds those of earlier rebuilds.
-fn body_html(
+/// A body rendered for one site: its text, how raw HTML was treated and where each of
+/// its links led, by destination.
+struct Rendered<'t> {
+    text: &'t str,
+    raw_html: u8,
+    fates: Vec<(&'t String, LinkFate)>,
+    html: Bytes,
+}
+
+/// A document's body for this site, with links resolved from a page at `root`. A body
+/// depends on its filtered text, the site's raw HTML setting and where each of its links
+/// leads: `bodies` holds those already rendered for other sites, and in `serve` the memo
+/// holds those of earlier rebuilds under a hash of all three. Each link's fate is found
+/// once, for the comparison and the render alike.
+fn body_html<'t>(
     renderer: &Renderer,
-    input: &Input<'_>,
+    input: &Input<'t>,
     doc: usize,
     root: &str,
-    body: Body<'_>,
-    bodies: Option<&mut Vec<(blake3::Hash, Bytes)>>,
+    body: Body<'t>,
+    bodies: Option<&mut Vec<Rendered<'t>>>,
 ) -> anyhow::Result<Bytes> {
     let view = input.view;
     let fate = |target: &Target| match view.link(input.docs, target) {
@@ -442,12 +453,12 @@ fn body_html(
     };
     let links = &input.graph.links[doc];
     let Body { text, parsed } = body;
-    let render = || {
+    let raw_html = view.config.raw_html();
+    let render = |fate: &dyn Fn(&Target) -> LinkFate| {
         let resolver = LinkResolver {
             targets: links,
-            fate: &fate,
+            fate,
         };
-        let raw_html = view.config.raw_html();
         Bytes::from(match parsed {
             Some(cell) => cell
                 .get_or_init(|| markdown::parse(text))
@@ -456,34 +467,65 @@ fn body_html(
         })
     };
     let Some(bodies) = bodies else {
-        return Ok(render());
+        return Ok(render(&fate));
     };
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(text.as_bytes());
-    hasher.update(&[view.config.raw_html() as u8]);
-    let mut dests: Vec<&String> = links.keys().collect();
-    dests.sort_unstable();
-    for dest in dests {
-        hasher.update(dest.as_bytes());
-        match fate(&links[dest]) {
-            LinkFate::Visible { href, title } => {
-                hasher.update(href.as_bytes());
-                hasher.update(&[0]);
-                hasher.update(title.as_bytes());
-            }
-            LinkFate::Hidden => {
-                hasher.update(b"\0hidden");
-            }
+    let mut found: Vec<(&String, &Target, LinkFate)> = links
+        .iter()
+        .map(|(dest, target)| (dest, target, fate(target)))
+        .collect();
+    found.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let fates: Vec<(&String, LinkFate)> = found
+        .iter()
+        .map(|(dest, _, fate)| (*dest, fate.clone()))
+        .collect();
+    let same =
+        |b: &&Rendered<'_>| b.text == text && b.raw_html == raw_html as u8 && b.fates == fates;
+    if let Some(done) = bodies.iter().find(same) {
+        return Ok(done.html.clone());
+    }
+    // The render asks by target: the fates found above, by the target's address.
+    let mut by_target: Vec<(*const Target, usize)> = found
+        .iter()
+        .enumerate()
+        .map(|(n, (_, target, _))| (std::ptr::from_ref(*target), n))
+        .collect();
+    by_target.sort_unstable();
+    let known = |target: &Target| {
+        let at = by_target.binary_search_by_key(&std::ptr::from_ref(target), |(t, _)| *t);
+        match at {
+            Ok(at) => found[by_target[at].1].2.clone(),
+            Err(_) => fate(target),
         }
-        hasher.update(&[0]);
-    }
-    let hash = hasher.finalize();
-    if let Some((_, html)) = bodies.iter().find(|(h, _)| *h == hash) {
-        return Ok(html.clone());
-    }
-    let key = format!("{}/{}#body", view.name, input.docs[doc].path_id);
-    let html = renderer.memoised(&key, hash, || Ok(render()))?;
-    bodies.push((hash, html.clone()));
+    };
+    let html = if renderer.has_memo() {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(text.as_bytes());
+        hasher.update(&[raw_html as u8]);
+        for (dest, fate) in &fates {
+            hasher.update(dest.as_bytes());
+            match fate {
+                LinkFate::Visible { href, title } => {
+                    hasher.update(href.as_bytes());
+                    hasher.update(&[0]);
+                    hasher.update(title.as_bytes());
+                }
+                LinkFate::Hidden => {
+                    hasher.update(b"\0hidden");
+                }
+            }
+            hasher.update(&[0]);
+        }
+        let key = format!("{}/{}#body", view.name, input.docs[doc].path_id);
+        renderer.memoised(&key, hasher.finalize(), || Ok(render(&known)))?
+    } else {
+        render(&known)
+    };
+    bodies.push(Rendered {
+        text,
+        raw_html: raw_html as u8,
+        fates,
+        html: html.clone(),
+    });
     Ok(html)
 }
 
