@@ -61,6 +61,8 @@ fn groups_alike(a: &DocView, b: &DocView) -> bool {
 pub struct KeptView {
     pub docs: Vec<DocView>,
     pub groupings: Option<Arc<[Grouping]>>,
+    /// Per document index: whether the site showed it.
+    shown: Vec<bool>,
 }
 
 /// A link to a document (or a key result or heading of one). A view holds a dozen, and
@@ -521,6 +523,7 @@ impl<'a> SiteView<'a> {
         KeptView {
             docs: self.docs,
             groupings: self.groupings.into_inner(),
+            shown: self.shown,
         }
     }
 
@@ -534,10 +537,27 @@ impl<'a> SiteView<'a> {
     ) -> Self {
         let site = &config.sites[name];
         let default_audience = config.default_audience();
-        let shown: Vec<bool> = docs
-            .iter()
-            .map(|d| may_show(d, site, &default_audience))
-            .collect();
+        let shown: Vec<bool> = match &earlier {
+            // A document not marked is the document the earlier view was made from:
+            // whether the site shows it is taken from that view, not read again.
+            Some((kept, changed, _))
+                if kept.shown.len() == docs.len() && changed.len() == docs.len() =>
+            {
+                (0..docs.len())
+                    .map(|i| {
+                        if changed[i] {
+                            may_show(&docs[i], site, &default_audience)
+                        } else {
+                            kept.shown[i]
+                        }
+                    })
+                    .collect()
+            }
+            _ => docs
+                .iter()
+                .map(|d| may_show(d, site, &default_audience))
+                .collect(),
+        };
         let wanted: Vec<usize> = (0..docs.len())
             .filter(|&i| shown[i] && only.is_none_or(|o| o.get(i).copied().unwrap_or(true)))
             .collect();
@@ -556,16 +576,19 @@ impl<'a> SiteView<'a> {
             groupings: OnceLock::new(),
         };
         use rayon::prelude::*;
+        // The earlier view holds a view of each document it showed, in order: the same
+        // documents shown means the same places.
         let earlier = earlier.filter(|(kept, changed, _)| {
             changed.len() == docs.len()
+                && kept.shown == view.shown
                 && kept.docs.len() == wanted.len()
-                && kept.docs.iter().zip(&wanted).all(|(v, &i)| v.index == i)
         });
         view.docs = match earlier {
             Some((kept, changed, edited)) => {
                 let KeptView {
                     docs: mut views,
                     groupings,
+                    ..
                 } = kept;
                 // In place: moving every kept view into a new vector took longer than
                 // making the few changed ones.

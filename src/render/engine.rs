@@ -389,9 +389,7 @@ impl Renderer {
             .render(template, &context)
             .map_err(|err| located(&err.to_string(), &format!("template {template}")).into())
     }
-}
 
-impl Renderer {
     /// Runs `f` (which makes a template context) with [`Shared`] parts kept in the memo,
     /// when there is one.
     fn with_parts<R>(&self, f: impl FnOnce() -> R) -> R {
