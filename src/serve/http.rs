@@ -161,10 +161,8 @@ fn file(app: &App, site: &str, path: &str, headers: &HeaderMap, head: bool) -> R
     }
     let kind = content_type(path);
     let bytes = match (&app.base_url, status) {
-        (Some(base), StatusCode::NOT_FOUND) => local_links(&entry.bytes.to_bytes(), base, site),
-        // A file served in pieces is joined for the response: only the graph export and
-        // the search index are, and pages ask for them once.
-        _ => entry.bytes.to_bytes(),
+        (Some(base), StatusCode::NOT_FOUND) => local_links(&entry.body(), base, site),
+        _ => entry.body(),
     };
     let body = if app.reload && kind.starts_with("text/html") {
         inject(&bytes)

@@ -5,9 +5,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::SystemTime;
 
-use crate::file_bytes::FileBytes;
+use bytes::Bytes;
 use serde::Serialize;
 use tokio::sync::broadcast;
+
+use crate::file_bytes::FileBytes;
 
 /// One served file.
 #[derive(Clone)]
@@ -16,6 +18,9 @@ pub struct Entry {
     /// Made on the first request that needs it: a rebuild that changes a 10 MB
     /// `graph.json` should not wait for its hash.
     etag: Arc<OnceLock<String>>,
+    /// A file served in pieces, joined on the first request for it (the graph export and
+    /// the search index, which a page may ask for on every reload).
+    joined: Arc<OnceLock<Bytes>>,
     pub modified: SystemTime,
 }
 
@@ -24,7 +29,16 @@ impl Entry {
         Entry {
             bytes,
             etag: Arc::default(),
+            joined: Arc::default(),
             modified,
+        }
+    }
+
+    /// The file's bytes in one buffer.
+    pub fn body(&self) -> Bytes {
+        match &self.bytes {
+            FileBytes::Whole(bytes) => bytes.clone(),
+            FileBytes::Pieces(_) => self.joined.get_or_init(|| self.bytes.to_bytes()).clone(),
         }
     }
 
@@ -322,6 +336,23 @@ mod tests {
         let mut paths: Vec<String> = sites["team"].keys().cloned().collect();
         paths.sort();
         paths
+    }
+
+    #[test]
+    fn a_file_in_pieces_is_joined_once_and_hashed_as_its_bytes() {
+        let store = Store::default();
+        let pieces: FileBytes = vec![Bytes::from_static(b"[1,"), Bytes::from_static(b"2]")].into();
+        let built = BTreeMap::from([(
+            "team".to_string(),
+            HashMap::from([("graph.json".to_string(), pieces)]),
+        )]);
+        store.publish(built, BTreeMap::new(), None);
+        let entry = store.get("team", "graph.json").unwrap();
+        let body = entry.body();
+        assert_eq!(body, "[1,2]");
+        assert_eq!(entry.body().as_ptr(), body.as_ptr(), "joined once");
+        let whole = Entry::new(FileBytes::from(b"[1,2]".to_vec()), entry.modified);
+        assert_eq!(entry.etag(), whole.etag());
     }
 
     #[test]
