@@ -243,8 +243,8 @@ impl Entries {
     /// Appends every document's entry, separated by commas. In `serve` (views keep
     /// values) each run of [`RUN`] documents is kept whole in the memo under the hashes
     /// of its views: an edit joins the run that holds the edited document again, and the
-    /// file is copied from a few long runs instead of from thousands of small entries
-    /// spread over the heap.
+    /// file is made of a few long runs, kept as they are (see [`Joined`]), instead of
+    /// thousands of small entries spread over the heap.
     fn append(&self, json: &mut Joined, input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<()> {
         let docs = &input.view.docs;
         if !out.renderer.has_memo() {
