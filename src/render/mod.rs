@@ -24,7 +24,7 @@ use crate::config::{Config, Home};
 use crate::file_bytes::FileBytes;
 use crate::graph::{Graph, Target};
 use crate::model::{Document, Kind};
-use context::{ListCtx, ListsIndexCtx, NavItem, NotFoundCtx, PageCtx, SiteCtx, root_for};
+use context::{ListCtx, ListsIndexCtx, NavItem, NotFoundCtx, PageCtx, SiteCtx, SiteInfo, root_for};
 use markdown::{LinkFate, LinkResolver};
 
 pub use engine::{Pass, Renderer, TemplateError};
@@ -569,7 +569,7 @@ fn site_ctx(input: &Input<'_>) -> SiteCtx {
             });
         }
     }
-    SiteCtx {
+    SiteCtx::new(SiteInfo {
         name: view.name.to_string(),
         title: view.config.title.clone(),
         description: view.config.description.clone(),
@@ -582,5 +582,5 @@ fn site_ctx(input: &Input<'_>) -> SiteCtx {
             .config
             .base_url()
             .map(|b| format!("{b}/{}/", view.name)),
-    }
+    })
 }
