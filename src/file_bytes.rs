@@ -90,7 +90,15 @@ impl Eq for FileBytes {}
 
 impl PartialEq<[u8]> for FileBytes {
     fn eq(&self, other: &[u8]) -> bool {
-        *self == FileBytes::Whole(Bytes::copy_from_slice(other))
+        if self.len() != other.len() {
+            return false;
+        }
+        let mut rest = other;
+        self.pieces().iter().all(|piece| {
+            let (head, tail) = rest.split_at(piece.len());
+            rest = tail;
+            head == &piece[..]
+        })
     }
 }
 
@@ -149,6 +157,10 @@ mod tests {
         assert_ne!(pieces(&["abd", "eg"]), pieces(&["ab", "def"]));
         assert_eq!(pieces(&["abd", "ef"]), pieces(&["ab", "def"]));
         assert_eq!(pieces(&[]), FileBytes::from(Vec::<u8>::new()));
+        assert_eq!(pieces(&["ab", "", "cdef"]), *b"abcdef".as_slice());
+        assert_eq!(pieces(&["ab", "cdef"]), "abcdef");
+        assert_ne!(pieces(&["ab", "cdeg"]), "abcdef");
+        assert_ne!(pieces(&["ab", "cde"]), "abcdef");
     }
 
     #[test]
