@@ -46,7 +46,7 @@ pub struct GroupPage {
 }
 
 /// Whether two views of a document group it into the same list pages: the fields
-/// `render::lists::facets` groups by.
+/// `render::lists::group` groups by.
 fn groups_alike(a: &DocView, b: &DocView) -> bool {
     a.kind == b.kind
         && a.status == b.status

@@ -153,12 +153,12 @@ fn source_line(path: &Path, line: usize) -> Option<String> {
     Some(raw.chars().take(200).collect())
 }
 
-/// Sorts diagnostics by file and position so output is stable.
 /// The findings that are warnings, not errors.
 pub fn warnings(diags: &[Diagnostic]) -> impl Iterator<Item = &Diagnostic> {
     diags.iter().filter(|d| !d.is_error())
 }
 
+/// Sorts diagnostics by file and position so output is stable.
 pub fn sort(diags: &mut [Diagnostic]) {
     // Paths compare as bytes: `Path`'s own ordering walks components, which made sorting
     // tens of thousands of diagnostics a visible part of large builds.
