@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::audience::{self, DocView, SiteView};
-use crate::config::{Config, Home};
+use crate::config::{Config, Home, RawHtml};
 use crate::file_bytes::FileBytes;
 use crate::graph::{Graph, Target};
 use crate::model::{Document, Kind};
@@ -425,9 +425,29 @@ struct Body<'t> {
 /// its links led, by destination.
 struct Rendered<'t> {
     text: &'t str,
-    raw_html: u8,
-    fates: Vec<(&'t String, LinkFate)>,
+    raw_html: RawHtml,
+    fates: Vec<(&'t String, &'t Target, LinkFate)>,
     html: Bytes,
+}
+
+impl Rendered<'_> {
+    /// Whether a body with these inputs renders the same: the targets are where the
+    /// fates came from, not what the render depends on.
+    fn renders_as(
+        &self,
+        text: &str,
+        raw_html: RawHtml,
+        fates: &[(&String, &Target, LinkFate)],
+    ) -> bool {
+        self.text == text
+            && self.raw_html == raw_html
+            && self.fates.len() == fates.len()
+            && self
+                .fates
+                .iter()
+                .zip(fates)
+                .all(|(a, b)| a.0 == b.0 && a.2 == b.2)
+    }
 }
 
 /// A document's body for this site, with links resolved from a page at `root`. A body
@@ -469,22 +489,16 @@ fn body_html<'t>(
     let Some(bodies) = bodies else {
         return Ok(render(&fate));
     };
-    let mut found: Vec<(&String, &Target, LinkFate)> = links
+    let mut fates: Vec<(&String, &Target, LinkFate)> = links
         .iter()
         .map(|(dest, target)| (dest, target, fate(target)))
         .collect();
-    found.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let fates: Vec<(&String, LinkFate)> = found
-        .iter()
-        .map(|(dest, _, fate)| (*dest, fate.clone()))
-        .collect();
-    let same =
-        |b: &&Rendered<'_>| b.text == text && b.raw_html == raw_html as u8 && b.fates == fates;
-    if let Some(done) = bodies.iter().find(same) {
+    fates.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    if let Some(done) = bodies.iter().find(|b| b.renders_as(text, raw_html, &fates)) {
         return Ok(done.html.clone());
     }
     // The render asks by target: the fates found above, by the target's address.
-    let mut by_target: Vec<(*const Target, usize)> = found
+    let mut by_target: Vec<(*const Target, usize)> = fates
         .iter()
         .enumerate()
         .map(|(n, (_, target, _))| (std::ptr::from_ref(*target), n))
@@ -493,7 +507,7 @@ fn body_html<'t>(
     let known = |target: &Target| {
         let at = by_target.binary_search_by_key(&std::ptr::from_ref(target), |(t, _)| *t);
         match at {
-            Ok(at) => found[by_target[at].1].2.clone(),
+            Ok(at) => fates[by_target[at].1].2.clone(),
             Err(_) => fate(target),
         }
     };
@@ -501,7 +515,7 @@ fn body_html<'t>(
         let mut hasher = blake3::Hasher::new();
         hasher.update(text.as_bytes());
         hasher.update(&[raw_html as u8]);
-        for (dest, fate) in &fates {
+        for (dest, _, fate) in &fates {
             hasher.update(dest.as_bytes());
             match fate {
                 LinkFate::Visible { href, title } => {
@@ -522,7 +536,7 @@ fn body_html<'t>(
     };
     bodies.push(Rendered {
         text,
-        raw_html: raw_html as u8,
+        raw_html,
         fates,
         html: html.clone(),
     });
