@@ -5,10 +5,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::file_bytes::FileBytes;
-
 use super::store::{Keep, OpenPages};
 use crate::build::{KeptViews, Selection, render_sites};
+use crate::file_bytes::FileBytes;
 use crate::load;
 use crate::model::{Document, RelKind};
 use crate::project::{Failure, Project};
@@ -1123,6 +1122,11 @@ mod tests {
         }
     }
 
+    /// A served or built file as text.
+    fn text(bytes: &FileBytes) -> String {
+        String::from_utf8(bytes.to_bytes().to_vec()).unwrap()
+    }
+
     /// The two-page project after its first build, and a store serving that build.
     fn served_project() -> (tempfile::TempDir, Rebuilder, Store) {
         let dir = project("");
@@ -1172,14 +1176,14 @@ mod tests {
         let edited = edit(&mut rebuilder, "content/pages/hidden.md");
         assert_eq!(edited.how, "fields edit");
         let team = &edited.sites["team"];
-        let open = String::from_utf8(team["pages/open.html"].to_bytes().to_vec()).unwrap();
+        let open = text(&team["pages/open.html"]);
         assert!(
             open.contains("Hidden plan, second draft"),
             "the neighbour shows the new title"
         );
         assert!(team.contains_key("lists/kind/page.html"));
         assert!(team.contains_key("search-index.json"));
-        let graph = String::from_utf8(team["graph.json"].to_bytes().to_vec()).unwrap();
+        let graph = text(&team["graph.json"]);
         assert!(graph.contains("\"title\":\"Hidden plan, second draft\""));
         assert!(graph.contains("\"title\":\"Open page\""), "a kept entry");
         assert_serves_fresh(&store, &edited, &fresh(dir.path()));
@@ -1209,12 +1213,7 @@ mod tests {
         std::fs::write(dir.path().join("content/pages/open.md"), retitled).unwrap();
         let edited = edit(&mut rebuilder, "content/pages/open.md");
         assert_eq!(edited.how, "fields edit");
-        let public = String::from_utf8(
-            edited.sites["public"]["pages/open.html"]
-                .to_bytes()
-                .to_vec(),
-        )
-        .unwrap();
+        let public = text(&edited.sites["public"]["pages/open.html"]);
         assert!(public.contains("Open page, revised"));
         assert!(edited.sites["public"].contains_key("lists/kind/page.html"));
         assert_serves_fresh(&store, &edited, &fresh(dir.path()));
@@ -1256,15 +1255,9 @@ mod tests {
                 "{title}: {} pieces, none kept",
                 after.pieces().len()
             );
-            let graph =
-                String::from_utf8(edited.sites["team"]["graph.json"].to_bytes().to_vec()).unwrap();
+            let graph = text(&edited.sites["team"]["graph.json"]);
             assert!(graph.contains(&format!("\"title\":\"{title}\"")), "{title}");
-            let index = String::from_utf8(
-                edited.sites["team"]["search-index.json"]
-                    .to_bytes()
-                    .to_vec(),
-            )
-            .unwrap();
+            let index = text(&edited.sites["team"]["search-index.json"]);
             assert!(index.contains(&format!("\"title\":\"{title}\"")), "{title}");
             assert_serves_fresh(&store, &edited, &fresh(dir.path()));
         }
@@ -1346,7 +1339,7 @@ mod tests {
             ["pages/hidden.html", "pages/open.html"],
             "the edited page and its neighbour's, nothing else"
         );
-        let hidden = String::from_utf8(team["pages/hidden.html"].to_bytes().to_vec()).unwrap();
+        let hidden = text(&team["pages/hidden.html"]);
         assert!(hidden.contains("Hidden plan, second draft"));
         assert!(
             early
@@ -1412,12 +1405,12 @@ mod tests {
             "each open list and view once; the open document page went with the first; \
              the public site does not show the edited page, so its open list stays as it is"
         );
-        let list = open_pages
-            .iter()
-            .find_map(|b| b.sites.get("team")?.get("lists/kind/page.html"))
-            .unwrap()
-            .to_bytes();
-        let list = String::from_utf8(list.to_vec()).unwrap();
+        let list = text(
+            open_pages
+                .iter()
+                .find_map(|b| b.sites.get("team")?.get("lists/kind/page.html"))
+                .unwrap(),
+        );
         assert!(list.contains("Hidden plan, second draft"), "{list}");
         let fresh = fresh(dir.path());
         for built in &handed {
@@ -1477,12 +1470,7 @@ mod tests {
         .unwrap();
         let edited = edit(&mut rebuilder, "content/decisions/d1.md");
         assert_eq!(edited.how, "fields edit");
-        let old = String::from_utf8(
-            edited.sites["team"]["decisions/d0.html"]
-                .to_bytes()
-                .to_vec(),
-        )
-        .unwrap();
+        let old = text(&edited.sites["team"]["decisions/d0.html"]);
         assert!(old.contains("superseded"), "D-0 is superseded now");
         assert_serves_fresh(&store, &edited, &fresh(dir.path()));
         // Back to proposed: a decision superseding an accepted one is fine either way,
