@@ -21,8 +21,8 @@ pub struct SiteView<'a> {
     position: Vec<Option<usize>>,
     /// The documents this site shows, in path id order, with only the fields it may show.
     pub docs: Vec<DocView>,
-    /// Per document index: the URL and title of links to it, made on first use.
-    targets: Vec<OnceLock<(Arc<str>, Arc<str>)>>,
+    /// Per document index: what links to it show, made with its view or on first use.
+    targets: Vec<OnceLock<LinkTarget>>,
     /// Made by [`SiteView::reusing`] when the site shows none of the edited documents and
     /// every view made again came out as before: nothing the site shows has changed.
     pub unchanged: bool,
@@ -30,6 +30,14 @@ pub struct SiteView<'a> {
     /// earlier view by [`SiteView::reusing`] when no document changed what they are
     /// grouped by.
     pub groupings: OnceLock<Arc<[Grouping]>>,
+}
+
+/// What every link to one document shows: kept apart from the document, so a link reads
+/// a few words of a table instead of a whole document somewhere in a large heap.
+struct LinkTarget {
+    url: Arc<str>,
+    title: Arc<str>,
+    kind: &'static str,
 }
 
 /// Documents grouped into list pages by one of their fields (see `render::lists`), by
@@ -612,9 +620,18 @@ impl<'a> SiteView<'a> {
                 }
                 views
             }
+            // What links to a document show is taken from its view while it is at hand.
             None => wanted
                 .par_iter()
-                .map(|&i| view.doc_view(docs, graph, i))
+                .map(|&i| {
+                    let made = view.doc_view(docs, graph, i);
+                    view.targets[i].get_or_init(|| LinkTarget {
+                        url: made.url.as_str().into(),
+                        title: made.title.as_str().into(),
+                        kind: made.kind,
+                    });
+                    made
+                })
                 .collect(),
         };
         view
@@ -646,10 +663,16 @@ impl<'a> SiteView<'a> {
         if !self.shows(target.doc) {
             return None;
         }
-        let doc = &docs[target.doc];
-        let (url, title) = self.targets[target.doc]
-            .get_or_init(|| (page_url(doc).into(), self.title_of(doc).into()));
-        let (mut url, title, context) = match target.kr.and_then(|k| doc.key_results.get(k)) {
+        let LinkTarget { url, title, kind } = self.targets[target.doc].get_or_init(|| {
+            let doc = &docs[target.doc];
+            LinkTarget {
+                url: page_url(doc).into(),
+                title: self.title_of(doc).into(),
+                kind: doc.kind.as_str(),
+            }
+        });
+        let kr = target.kr.and_then(|k| docs[target.doc].key_results.get(k));
+        let (mut url, title, context) = match kr {
             Some(kr) => (
                 Arc::from(format!("{url}#kr-{}", kr.id)),
                 Arc::from(kr.title.as_str()),
@@ -663,7 +686,7 @@ impl<'a> SiteView<'a> {
         Some(LinkView {
             title,
             url,
-            kind: doc.kind.as_str(),
+            kind,
             context,
         })
     }
