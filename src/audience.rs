@@ -620,19 +620,17 @@ impl<'a> SiteView<'a> {
                 }
                 views
             }
-            // What links to a document show is taken from its view while it is at hand.
-            None => wanted
-                .par_iter()
-                .map(|&i| {
-                    let made = view.doc_view(docs, graph, i);
-                    view.targets[i].get_or_init(|| LinkTarget {
-                        url: made.url.as_str().into(),
-                        title: made.title.as_str().into(),
-                        kind: made.kind,
-                    });
-                    made
-                })
-                .collect(),
+            None => {
+                // What links show is made first, in the documents' order: made on first
+                // use, each would be made while reading a document far from the last.
+                wanted.par_iter().for_each(|&i| {
+                    view.target(docs, i);
+                });
+                wanted
+                    .par_iter()
+                    .map(|&i| view.doc_view(docs, graph, i))
+                    .collect()
+            }
         };
         view
     }
@@ -658,19 +656,21 @@ impl<'a> SiteView<'a> {
         }
     }
 
+    /// What links to a document show, made on first use.
+    fn target(&self, docs: &[Document], i: usize) -> &LinkTarget {
+        self.targets[i].get_or_init(|| LinkTarget {
+            url: page_url(&docs[i]).into(),
+            title: self.title_of(&docs[i]).into(),
+            kind: docs[i].kind.as_str(),
+        })
+    }
+
     /// A link to a reference target, or `None` when the site may not show it.
     pub fn link(&self, docs: &[Document], target: &Target) -> Option<LinkView> {
         if !self.shows(target.doc) {
             return None;
         }
-        let LinkTarget { url, title, kind } = self.targets[target.doc].get_or_init(|| {
-            let doc = &docs[target.doc];
-            LinkTarget {
-                url: page_url(doc).into(),
-                title: self.title_of(doc).into(),
-                kind: doc.kind.as_str(),
-            }
-        });
+        let LinkTarget { url, title, kind } = self.target(docs, target.doc);
         let kr = target.kr.and_then(|k| docs[target.doc].key_results.get(k));
         let (mut url, title, context) = match kr {
             Some(kr) => (
