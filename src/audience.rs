@@ -22,7 +22,7 @@ pub struct SiteView<'a> {
     /// The documents this site shows, in path id order, with only the fields it may show.
     pub docs: Vec<DocView>,
     /// Per document index: what links to it show, made with its view or on first use.
-    targets: Vec<OnceLock<LinkTarget>>,
+    targets: Vec<OnceLock<Arc<LinkTarget>>>,
     /// Made by [`SiteView::reusing`] when the site shows none of the edited documents and
     /// every view made again came out as before: nothing the site shows has changed.
     pub unchanged: bool,
@@ -34,9 +34,10 @@ pub struct SiteView<'a> {
 
 /// What every link to one document shows: kept apart from the document, so a link reads
 /// a few words of a table instead of a whole document somewhere in a large heap.
+#[derive(Debug)]
 struct LinkTarget {
-    url: Arc<str>,
-    title: Arc<str>,
+    url: String,
+    title: String,
     kind: &'static str,
 }
 
@@ -75,15 +76,61 @@ pub struct KeptView {
 
 /// A link to a document (or a key result or heading of one). A view holds a dozen, and
 /// the documents most linked to (strategies, objectives, releases) appear in thousands of
-/// views: a link to a whole document shares its URL and title with every other.
-#[derive(Debug, Clone, Serialize)]
+/// views: a link to a whole document is the site's one [`LinkTarget`] of it, shared by
+/// count, and only a key result's or a heading's link has words of its own. Templates
+/// see `title`, `url`, `kind` and `context` (for key results: the objective's title).
+#[derive(Debug, Clone)]
 pub struct LinkView {
-    pub title: Arc<str>,
+    target: Arc<LinkTarget>,
+    part: Option<Box<LinkPart>>,
+}
+
+/// What a link to a key result or a heading shows instead of its document's URL and title.
+#[derive(Debug, Clone)]
+struct LinkPart {
+    url: String,
+    /// A key result's title; a heading's link keeps its document's.
+    title: Option<String>,
+}
+
+impl LinkView {
     /// Relative to the site root.
-    pub url: Arc<str>,
-    pub kind: &'static str,
+    pub fn url(&self) -> &str {
+        self.part
+            .as_ref()
+            .map_or(&self.target.url, |part| &part.url)
+    }
+
+    pub fn title(&self) -> &str {
+        match self.part.as_ref().and_then(|part| part.title.as_deref()) {
+            Some(title) => title,
+            None => &self.target.title,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        self.target.kind
+    }
+
     /// For key results: the objective they belong to.
-    pub context: Option<Arc<str>>,
+    pub fn context(&self) -> Option<&str> {
+        self.part
+            .as_ref()
+            .and_then(|part| part.title.as_ref())
+            .map(|_| &*self.target.title)
+    }
+}
+
+impl Serialize for LinkView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut link = serializer.serialize_struct("LinkView", 4)?;
+        link.serialize_field("title", self.title())?;
+        link.serialize_field("url", self.url())?;
+        link.serialize_field("kind", self.kind())?;
+        link.serialize_field("context", &self.context())?;
+        link.end()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -657,11 +704,13 @@ impl<'a> SiteView<'a> {
     }
 
     /// What links to a document show, made on first use.
-    fn target(&self, docs: &[Document], i: usize) -> &LinkTarget {
-        self.targets[i].get_or_init(|| LinkTarget {
-            url: page_url(&docs[i]).into(),
-            title: self.title_of(&docs[i]).into(),
-            kind: docs[i].kind.as_str(),
+    fn target(&self, docs: &[Document], i: usize) -> &Arc<LinkTarget> {
+        self.targets[i].get_or_init(|| {
+            Arc::new(LinkTarget {
+                url: page_url(&docs[i]),
+                title: self.title_of(&docs[i]).to_string(),
+                kind: docs[i].kind.as_str(),
+            })
         })
     }
 
@@ -670,24 +719,28 @@ impl<'a> SiteView<'a> {
         if !self.shows(target.doc) {
             return None;
         }
-        let LinkTarget { url, title, kind } = self.target(docs, target.doc);
+        let linked = self.target(docs, target.doc);
         let kr = target.kr.and_then(|k| docs[target.doc].key_results.get(k));
-        let (mut url, title, context) = match kr {
-            Some(kr) => (
-                Arc::from(format!("{url}#kr-{}", kr.id)),
-                Arc::from(kr.title.as_str()),
-                Some(title.clone()),
-            ),
-            None => (url.clone(), title.clone(), None),
+        let part = match (kr, &target.anchor) {
+            (None, None) => None,
+            (Some(kr), _) => Some(LinkPart {
+                url: format!("{}#kr-{}", linked.url, kr.id),
+                title: Some(kr.title.clone()),
+            }),
+            (None, Some(_)) => Some(LinkPart {
+                url: linked.url.clone(),
+                title: None,
+            }),
         };
-        if let Some(anchor) = &target.anchor {
-            url = format!("{url}#{}", encode_path(anchor)).into();
-        }
+        let part = part.map(|mut part| {
+            if let Some(anchor) = &target.anchor {
+                part.url = format!("{}#{}", part.url, encode_path(anchor));
+            }
+            Box::new(part)
+        });
         Some(LinkView {
-            title,
-            url,
-            kind,
-            context,
+            target: Arc::clone(linked),
+            part,
         })
     }
 
@@ -1126,6 +1179,68 @@ mod tests {
         );
         assert_eq!(hashing_items(|| json(&views_of("Alpha"))), hashed);
         assert_ne!(hashing_items(|| json(&views_of("Beta"))), hashed);
+    }
+
+    #[test]
+    fn links_to_a_document_share_its_target_and_parts_of_it_show_their_own_words() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("align.toml"),
+            "title = \"T\"\n\n[sites.team]\ntitle = \"Team\"\naudiences = [\"team\"]\n",
+        )
+        .unwrap();
+        let config = crate::config::load(dir.path()).unwrap();
+        let docs = vec![Document {
+            path_id: "objectives/o k".into(),
+            title: "Speed".into(),
+            kind: crate::model::Kind::Objective,
+            audience: Some(vec!["team".into()]),
+            key_results: vec![crate::model::KeyResult {
+                id: "kr1".into(),
+                title: "Faster pages".into(),
+                unit: None,
+                direction: None,
+                baseline: 0.0,
+                target: 10.0,
+                current: None,
+                confidence: None,
+                checkins: Vec::new(),
+                line: 1,
+            }],
+            ..Document::default()
+        }];
+        let (graph, _) = Graph::build(&docs, dir.path());
+        let view = SiteView::new("team", &config, &docs, &graph);
+        let to = |kr: Option<usize>, anchor: Option<&str>| {
+            view.link(
+                &docs,
+                &Target {
+                    doc: 0,
+                    kr,
+                    anchor: anchor.map(str::to_string),
+                },
+            )
+            .unwrap()
+        };
+        let (whole, again) = (to(None, None), to(None, None));
+        assert!(Arc::ptr_eq(&whole.target, &again.target));
+        let fields = |link: &LinkView| serde_json::to_value(link).unwrap();
+        assert_eq!(
+            fields(&whole),
+            serde_json::json!({"title": "Speed", "url": "objectives/o%20k.html", "kind": "objective", "context": null})
+        );
+        assert_eq!(
+            fields(&to(Some(0), None)),
+            serde_json::json!({"title": "Faster pages", "url": "objectives/o%20k.html#kr-kr1", "kind": "objective", "context": "Speed"})
+        );
+        assert_eq!(
+            fields(&to(None, Some("next steps"))),
+            serde_json::json!({"title": "Speed", "url": "objectives/o%20k.html#next%20steps", "kind": "objective", "context": null})
+        );
+        assert_eq!(
+            fields(&to(Some(0), Some("h"))),
+            serde_json::json!({"title": "Faster pages", "url": "objectives/o%20k.html#kr-kr1#h", "kind": "objective", "context": "Speed"})
+        );
     }
 
     #[test]

@@ -466,8 +466,8 @@ fn body_html<'t>(
     let view = input.view;
     let fate = |target: &Target| match view.link(input.docs, target) {
         Some(link) => LinkFate::Visible {
-            href: format!("{root}{}", link.url),
-            title: link.title.to_string(),
+            href: format!("{root}{}", link.url()),
+            title: link.title().to_string(),
         },
         None => LinkFate::Hidden,
     };

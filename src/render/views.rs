@@ -266,11 +266,11 @@ impl<'a> ViewData<'a> {
                 .why
                 .iter()
                 .filter_map(|chain| chain.last())
-                .find(|link| link.kind == "strategy")
+                .find(|link| link.kind() == "strategy")
                 .and_then(|link| {
                     pillars
                         .iter()
-                        .position(|p| p.strategy.is_some_and(|s| *s.url == *link.url))
+                        .position(|p| p.strategy.is_some_and(|s| *s.url == *link.url()))
                 });
             match reached {
                 Some(i) => pillars[i].objectives.push(objective),
