@@ -522,3 +522,60 @@ fn sites_that_treat_raw_html_differently_render_the_same_body_each_their_way() {
     let open = project.site("open").main("pages/p.html");
     assert!(open.contains("onclick=\"x()\""), "allowed: {open}");
 }
+
+#[test]
+fn a_long_list_goes_on_in_numbered_pages_that_link_to_each_other() {
+    let mut project = Project::new();
+    for n in 0..1001 {
+        project = project.file(
+            &format!("content/pages/p{n:04}.md"),
+            &format!("+++\ntitle = \"Note {n:04}\"\ntags = [\"many\"]\n+++\nText.\n"),
+        );
+    }
+    project.build().success();
+    let team = project.site("team");
+    let pages = [
+        "lists/tag/many.html",
+        "lists/tag/many/2.html",
+        "lists/tag/many/3.html",
+    ];
+    assert!(!team.exists("lists/tag/many/4.html"));
+    let mut shown = Vec::new();
+    for (n, path) in pages.iter().enumerate() {
+        let main = team.main(path);
+        assert!(
+            main.contains(&format!("1001 documents · page {} of 3", n + 1)),
+            "{path}: {main}"
+        );
+        let root = "../".repeat(path.matches('/').count());
+        let prev = n.checked_sub(1).map(|p| pages[p]);
+        let next = pages.get(n + 1);
+        for (rel, target) in [("prev", prev), ("next", next.copied())] {
+            let link = target.map(|t| format!(r#"<a href="{root}{t}" rel="{rel}">"#));
+            match link {
+                Some(link) => assert!(main.contains(&link), "{path} lacks {link}: {main}"),
+                None => assert!(!main.contains(&format!(r#"rel="{rel}""#)), "{path}"),
+            }
+        }
+        shown.extend(
+            main.split("<li class=\"doc-item")
+                .skip(1)
+                .map(|item| item[item.find("Note ").unwrap()..][..9].to_string()),
+        );
+    }
+    let expected: Vec<String> = (0..1001).map(|n| format!("Note {n:04}")).collect();
+    assert_eq!(
+        shown, expected,
+        "every document once, in order, across the pages"
+    );
+    let sitemap = team.read("sitemap.xml");
+    for path in pages {
+        assert!(
+            sitemap.contains(&format!("<loc>{path}</loc>")),
+            "{path} in {sitemap}"
+        );
+    }
+    let index = team.main("lists/index.html");
+    assert!(index.contains("many.html"), "{index}");
+    assert!(team.assert_links_resolve() > 0);
+}

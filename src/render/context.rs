@@ -79,10 +79,19 @@ pub struct ListCtx<'a> {
     pub root: &'a str,
     pub title: String,
     pub description: Option<String>,
+    /// The documents on this page of the list.
     #[serde(serialize_with = "crate::audience::as_items")]
-    pub items: Vec<&'a DocView>,
+    pub items: &'a [&'a DocView],
     /// Whether every item is of one kind, which the list then need not repeat per item.
     pub one_kind: bool,
+    /// Documents in the whole list, on every page.
+    pub total: usize,
+    /// This page's number, from 1, and the number of pages.
+    pub page: usize,
+    pub pages: usize,
+    /// The pages before and after this one, relative to the site root.
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
 }
 
 #[derive(Serialize)]

@@ -10,11 +10,40 @@ use crate::model::Kind;
 
 use super::context::{ListGroup, NavItem};
 
-/// One list page: where it goes, its title and the documents on it.
+/// One list: where its first page goes, its title and its documents.
 pub struct ListPage<'a> {
     pub path: &'a str,
     pub title: &'a str,
     pub items: Vec<&'a DocView>,
+}
+
+/// Documents per list page. A longer list goes on in numbered pages beside its first:
+/// `lists/kind/initiative.html`, then `lists/kind/initiative/2.html` and so on. A page of
+/// thousands of entries is slow to open and to search in a browser, and its template
+/// context would be made whole before the template reads it.
+pub const PAGE_SIZE: usize = 500;
+
+impl ListPage<'_> {
+    /// How many pages the list takes: one at least, also when it is empty.
+    pub fn pages(&self) -> usize {
+        self.items.len().div_ceil(PAGE_SIZE).max(1)
+    }
+
+    /// The path of page `page` (from 1).
+    pub fn page_path(&self, page: usize) -> String {
+        if page <= 1 {
+            return self.path.to_string();
+        }
+        let stem = self.path.strip_suffix(".html").unwrap_or(self.path);
+        format!("{stem}/{page}.html")
+    }
+
+    /// The documents on page `page` (from 1).
+    pub fn page_items(&self, page: usize) -> &[&DocView] {
+        let start = (page.max(1) - 1) * PAGE_SIZE;
+        let end = (start + PAGE_SIZE).min(self.items.len());
+        self.items.get(start..end).unwrap_or_default()
+    }
 }
 
 /// A facet of documents (team, tag, …) and the list pages it yields.

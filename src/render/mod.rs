@@ -248,18 +248,27 @@ fn list_and_view_pages(
     facets
         .par_iter()
         .flat_map(|f| f.pages.par_iter())
-        .filter(|list| out.wants(list.path))
-        .try_for_each(|list| {
-            let root = root_for(list.path);
+        .flat_map_iter(|list| (1..=list.pages()).map(move |page| (list, page)))
+        .map(|(list, page)| (list, page, list.page_path(page)))
+        .filter(|(_, _, path)| out.wants(path))
+        .try_for_each(|(list, page, path)| {
+            let root = root_for(&path);
+            let url = |page| crate::audience::encode_path(&list.page_path(page));
+            let pages = list.pages();
             let ctx = ListCtx {
                 site,
                 root: &root,
                 title: list.title.to_string(),
                 description: None,
                 one_kind: list.items.windows(2).all(|w| w[0].kind == w[1].kind),
-                items: list.items.clone(),
+                items: list.page_items(page),
+                total: list.items.len(),
+                page,
+                pages,
+                prev_url: (page > 1).then(|| url(page - 1)),
+                next_url: (page < pages).then(|| url(page + 1)),
             };
-            out.page(list.path, "list.html", &ctx)
+            out.page(&path, "list.html", &ctx)
         })?;
     if out.wants("lists/index.html") {
         out.page(

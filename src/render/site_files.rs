@@ -398,11 +398,15 @@ fn sitemap<'a>(input: &'a Input<'_>, facets: &'a [Facet<'_>], prefix: &'a str) -
         loc: loc(Cow::Borrowed(&d.url)),
         lastmod: d.updated.as_deref(),
     }));
-    for page in facets.iter().flat_map(|f| &f.pages) {
-        urls.push(UrlEntry {
-            loc: loc(Cow::Owned(crate::audience::encode_path(page.path))),
-            lastmod: None,
-        });
+    for list in facets.iter().flat_map(|f| &f.pages) {
+        for page in 1..=list.pages() {
+            urls.push(UrlEntry {
+                loc: loc(Cow::Owned(crate::audience::encode_path(
+                    &list.page_path(page),
+                ))),
+                lastmod: None,
+            });
+        }
     }
     SitemapCtx { urls }
 }
