@@ -211,7 +211,7 @@ def main():
     parser.add_argument("--work", default="/tmp/align-bench")
     parser.add_argument("--out", default="/dev/shm/align-bench-out")
     parser.add_argument("--no-serve", action="store_true")
-    parser.add_argument("--pairs", type=int, default=5)
+    parser.add_argument("--pairs", type=int, default=9)
     args = parser.parse_args()
     sh(["cargo", "build", "--release", "--quiet", "--bin", "align", "--example", "bare"], cwd=ROOT)
     os.makedirs(args.work, exist_ok=True)
