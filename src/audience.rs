@@ -21,7 +21,8 @@ pub struct SiteView<'a> {
     position: Vec<Option<usize>>,
     /// The documents this site shows, in path id order, with only the fields it may show.
     pub docs: Vec<DocView>,
-    /// Per document index: what links to it show, made with its view or on first use.
+    /// Per document index: what links to it show, made for every shown document before
+    /// the views (or, in a view made from an earlier one, on first use).
     targets: Vec<OnceLock<Arc<LinkTarget>>>,
     /// Made by [`SiteView::reusing`] when the site shows none of the edited documents and
     /// every view made again came out as before: nothing the site shows has changed.

@@ -248,10 +248,14 @@ fn list_and_view_pages(
     facets
         .par_iter()
         .flat_map(|f| f.pages.par_iter())
-        .flat_map_iter(|list| (1..=list.pages()).map(move |page| (list, page)))
-        .map(|(list, page)| (list, page, list.page_path(page)))
-        .filter(|(_, _, path)| out.wants(path))
-        .try_for_each(|(list, page, path)| {
+        .flat_map_iter(|list| {
+            // Whether the whole list is of one kind, asked once however many pages it has.
+            let one_kind = list.items.windows(2).all(|w| w[0].kind == w[1].kind);
+            (1..=list.pages()).map(move |page| (list, one_kind, page))
+        })
+        .map(|(list, one_kind, page)| (list, one_kind, page, list.page_path(page)))
+        .filter(|(.., path)| out.wants(path))
+        .try_for_each(|(list, one_kind, page, path)| {
             let root = root_for(&path);
             let url = |page| crate::audience::encode_path(&list.page_path(page));
             let pages = list.pages();
@@ -260,7 +264,7 @@ fn list_and_view_pages(
                 root: &root,
                 title: list.title.to_string(),
                 description: None,
-                one_kind: list.items.windows(2).all(|w| w[0].kind == w[1].kind),
+                one_kind,
                 items: list.page_items(page),
                 total: list.items.len(),
                 page,
