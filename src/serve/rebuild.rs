@@ -1316,6 +1316,29 @@ mod tests {
     }
 
     #[test]
+    fn a_fields_edit_that_shortens_a_paged_list_drops_its_last_page() {
+        let dir = project("");
+        let page = |n: usize, tags: &str| {
+            format!("+++\ntitle = \"Note {n}\"\ntags = [{tags}]\n+++\nText.\n")
+        };
+        for n in 0..501 {
+            let path = dir.path().join(format!("content/pages/n{n:03}.md"));
+            std::fs::write(path, page(n, "\"many\"")).unwrap();
+        }
+        let (mut rebuilder, first) = started(dir.path());
+        assert!(first.sites["team"].contains_key("lists/tag/many/2.html"));
+        let store = serving(first);
+        std::fs::write(dir.path().join("content/pages/n007.md"), page(7, "")).unwrap();
+        let edited = edit(&mut rebuilder, "content/pages/n007.md");
+        assert_eq!(edited.how, "fields edit");
+        let list = text(&edited.sites["team"]["lists/tag/many.html"]);
+        assert!(list.contains("500 documents</p>"), "{list}");
+        assert!(!edited.sites["team"].contains_key("lists/tag/many/2.html"));
+        assert_serves_fresh(&store, &edited, &fresh(dir.path()));
+        assert!(store.get("team", "lists/tag/many/2.html").is_none());
+    }
+
+    #[test]
     fn a_fields_edit_hands_over_its_pages_before_the_lists_and_views() {
         let (dir, mut rebuilder, store) = served_project();
         retitle_hidden(dir.path());
