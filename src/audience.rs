@@ -722,22 +722,18 @@ impl<'a> SiteView<'a> {
         }
         let linked = self.target(docs, target.doc);
         let kr = target.kr.and_then(|k| docs[target.doc].key_results.get(k));
-        let part = match (kr, &target.anchor) {
-            (None, None) => None,
-            (Some(kr), _) => Some(LinkPart {
-                url: format!("{}#kr-{}", linked.url, kr.id),
-                title: Some(kr.title.clone()),
-            }),
-            (None, Some(_)) => Some(LinkPart {
-                url: linked.url.clone(),
-                title: None,
-            }),
-        };
-        let part = part.map(|mut part| {
-            if let Some(anchor) = &target.anchor {
-                part.url = format!("{}#{}", part.url, encode_path(anchor));
+        let part = (kr.is_some() || target.anchor.is_some()).then(|| {
+            let mut url = linked.url.clone();
+            if let Some(kr) = kr {
+                url = format!("{url}#kr-{}", kr.id);
             }
-            Box::new(part)
+            if let Some(anchor) = &target.anchor {
+                url = format!("{url}#{}", encode_path(anchor));
+            }
+            Box::new(LinkPart {
+                url,
+                title: kr.map(|kr| kr.title.clone()),
+            })
         });
         Some(LinkView {
             target: Arc::clone(linked),
