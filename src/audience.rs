@@ -1019,8 +1019,8 @@ mod tests {
         }
     }
 
-    /// The document views of a site `team` showing `doc`.
-    fn team_views(doc: Document) -> Vec<DocView> {
+    /// A project folder whose one site, `team`, shows the audience `team`, and its config.
+    fn team_config() -> (tempfile::TempDir, Config) {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("align.toml"),
@@ -1028,6 +1028,28 @@ mod tests {
         )
         .unwrap();
         let config = crate::config::load(dir.path()).unwrap();
+        (dir, config)
+    }
+
+    /// A key result from 0 to 10.
+    fn key_result(id: &str, title: &str, current: Option<f64>) -> crate::model::KeyResult {
+        crate::model::KeyResult {
+            id: id.into(),
+            title: title.into(),
+            unit: None,
+            direction: None,
+            baseline: 0.0,
+            target: 10.0,
+            current,
+            confidence: None,
+            checkins: Vec::new(),
+            line: 1,
+        }
+    }
+
+    /// The document views of a site `team` showing `doc`.
+    fn team_views(doc: Document) -> Vec<DocView> {
+        let (dir, config) = team_config();
         let docs = vec![Document {
             audience: Some(vec!["team".into()]),
             ..doc
@@ -1073,18 +1095,7 @@ mod tests {
         let key_results = kr_titles
             .iter()
             .enumerate()
-            .map(|(n, title)| crate::model::KeyResult {
-                id: format!("kr{n}"),
-                title: (*title).into(),
-                unit: None,
-                direction: None,
-                baseline: 0.0,
-                target: 10.0,
-                current: Some(n as f64),
-                confidence: None,
-                checkins: Vec::new(),
-                line: 1,
-            })
+            .map(|(n, title)| key_result(&format!("kr{n}"), title, Some(n as f64)))
             .collect();
         team_views(Document {
             path_id: "objectives/o".into(),
@@ -1180,30 +1191,13 @@ mod tests {
 
     #[test]
     fn links_to_a_document_share_its_target_and_parts_of_it_show_their_own_words() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("align.toml"),
-            "title = \"T\"\n\n[sites.team]\ntitle = \"Team\"\naudiences = [\"team\"]\n",
-        )
-        .unwrap();
-        let config = crate::config::load(dir.path()).unwrap();
+        let (dir, config) = team_config();
         let docs = vec![Document {
             path_id: "objectives/o k".into(),
             title: "Speed".into(),
             kind: crate::model::Kind::Objective,
             audience: Some(vec!["team".into()]),
-            key_results: vec![crate::model::KeyResult {
-                id: "kr1".into(),
-                title: "Faster pages".into(),
-                unit: None,
-                direction: None,
-                baseline: 0.0,
-                target: 10.0,
-                current: None,
-                confidence: None,
-                checkins: Vec::new(),
-                line: 1,
-            }],
+            key_results: vec![key_result("kr1", "Faster pages", None)],
             ..Document::default()
         }];
         let (graph, _) = Graph::build(&docs, dir.path());
