@@ -71,9 +71,16 @@ const SITE_FILES: &[&str] = &[
 ];
 const SITE_FOLDERS: &[&str] = &["lists/", "assets/"];
 
-/// Whether the site writes `rel` (relative to the site root) for its own pages and files.
+/// Whether the site writes `rel` (relative to the site root) for its own pages and files:
+/// the files above, anything in the folders above, and the parts of a sitemap too long for
+/// one file (`sitemap-1.xml`, `sitemap-2.xml`, …).
 pub fn site_writes(rel: &str) -> bool {
-    SITE_FILES.contains(&rel) || SITE_FOLDERS.iter().any(|f| rel.starts_with(f))
+    SITE_FILES.contains(&rel)
+        || SITE_FOLDERS.iter().any(|f| rel.starts_with(f))
+        || rel
+            .strip_prefix("sitemap-")
+            .and_then(|rest| rest.strip_suffix(".xml"))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 impl Project {
@@ -262,6 +269,8 @@ mod tests {
             "lists/kind/page.html",
             "lists/index.html",
             "assets/style.css",
+            "sitemap-1.xml",
+            "sitemap-12.xml",
         ] {
             assert!(site_writes(own), "{own}");
         }
@@ -273,6 +282,10 @@ mod tests {
             "pages/lists/a.html",
             "pages/index.html",
             "roadmap.htm",
+            "sitemap-.xml",
+            "sitemap-a.xml",
+            "sitemap-1.xml.html",
+            "pages/sitemap-1.xml",
         ] {
             assert!(!site_writes(other), "{other}");
         }

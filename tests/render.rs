@@ -579,3 +579,73 @@ fn a_long_list_goes_on_in_numbered_pages_that_link_to_each_other() {
     assert!(index.contains("many.html"), "{index}");
     assert!(team.assert_links_resolve() > 0);
 }
+
+#[test]
+fn a_sitemap_of_more_than_50000_pages_goes_into_parts_that_an_index_lists() {
+    // Three tags of its own make each note four pages: 12,600 notes, over 50,400 pages.
+    let mut project = Project::new().config(
+        "title = \"Acme\"\nbase_url = \"https://docs.example\"\n\n[sites.team]\ntitle = \"Team\"\naudiences = [\"team\"]\n",
+    );
+    for n in 0..12_600 {
+        project = project.file(
+            &format!("content/pages/p{n:05}.md"),
+            &format!(
+                "+++\ntitle = \"Note {n}\"\ntags = [\"a{n}\", \"b{n}\", \"c{n}\"]\n+++\nText.\n"
+            ),
+        );
+    }
+    project.build().success();
+    let team = project.site("team");
+    let base = "https://docs.example/team/";
+    let index = team.read("sitemap.xml");
+    assert!(index.contains("<sitemapindex "), "{index}");
+    let locs = |text: &str| -> Vec<String> {
+        text.split("<loc>")
+            .skip(1)
+            .map(|rest| rest[..rest.find("</loc>").unwrap()].to_string())
+            .collect()
+    };
+    let parts = locs(&index);
+    assert_eq!(
+        parts,
+        [
+            format!("{base}sitemap-1.xml"),
+            format!("{base}sitemap-2.xml")
+        ]
+    );
+    assert!(!team.exists("sitemap-3.xml"));
+    let first = locs(&team.read("sitemap-1.xml"));
+    let second = locs(&team.read("sitemap-2.xml"));
+    assert_eq!(
+        first.len(),
+        50_000,
+        "the protocol's limit fills the first part"
+    );
+    assert!(!second.is_empty());
+    let mut pages: Vec<String> = first.into_iter().chain(second).collect();
+    assert_eq!(pages[0], base, "the home page first");
+    let count = pages.len();
+    pages.sort();
+    pages.dedup();
+    assert_eq!(pages.len(), count, "no page twice");
+    for page in &pages[1..] {
+        let path = page.strip_prefix(base).unwrap_or_else(|| panic!("{page}"));
+        assert!(team.exists(path), "{page} is not a page of the site");
+    }
+    for n in [0, 6_000, 12_599] {
+        for page in [
+            format!("pages/p{n:05}.html"),
+            format!("lists/tag/c{n}.html"),
+        ] {
+            assert!(
+                pages.contains(&format!("{base}{page}")),
+                "{page} missing from the sitemap"
+            );
+        }
+    }
+    let robots = team.read("robots.txt");
+    assert!(
+        robots.contains(&format!("Sitemap: {base}sitemap.xml")),
+        "{robots}"
+    );
+}

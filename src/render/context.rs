@@ -142,7 +142,13 @@ impl Serialize for Loc<'_> {
 
 #[derive(Serialize)]
 pub struct SitemapCtx<'a> {
-    pub urls: Vec<UrlEntry<'a>>,
+    pub urls: &'a [UrlEntry<'a>],
+}
+
+/// The index of a sitemap in parts: where each part is.
+#[derive(Serialize)]
+pub struct SitemapIndexCtx<'a> {
+    pub sitemaps: Vec<Loc<'a>>,
 }
 
 /// The `../` prefix for a page at `path` (relative to the site root).

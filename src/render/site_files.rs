@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use bytes::Bytes;
 use serde::Serialize;
 
-use super::context::{Loc, SiteCtx, SitemapCtx, UrlEntry};
+use super::context::{Loc, SiteCtx, SitemapCtx, SitemapIndexCtx, UrlEntry};
 use super::lists::Facet;
 use super::{Input, Out};
 use crate::audience::DocView;
@@ -327,16 +327,40 @@ pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyh
     if out.wants("graph.json") {
         out.file("graph.json", graph_json(input, out)?)?;
     }
-    if out.wants("sitemap.xml") {
+    let pages = 1
+        + view.docs.len()
+        + facets
+            .iter()
+            .flat_map(|f| &f.pages)
+            .map(|l| l.pages())
+            .sum::<usize>();
+    let parts = sitemap_parts(pages, SITEMAP_URLS);
+    if out.wants("sitemap.xml") || parts.iter().any(|(name, _)| out.wants(name)) {
         let prefix = match input.config.base_url() {
             Some(base) => format!("{base}/{}/", view.name),
             None => String::new(),
         };
-        out.page(
-            "sitemap.xml",
-            "sitemap.xml",
-            &sitemap(input, facets, &prefix),
-        )?;
+        let urls = sitemap_urls(input, facets, &prefix);
+        if parts.is_empty() {
+            out.page("sitemap.xml", "sitemap.xml", &SitemapCtx { urls: &urls })?;
+        } else {
+            for (name, range) in &parts {
+                let urls = &urls[range.clone()];
+                out.page(name, "sitemap.xml", &SitemapCtx { urls })?;
+            }
+            let sitemaps = parts
+                .iter()
+                .map(|(name, _)| Loc {
+                    prefix: &prefix,
+                    path: Cow::Borrowed(name),
+                })
+                .collect();
+            out.page(
+                "sitemap.xml",
+                "sitemap-index.xml",
+                &SitemapIndexCtx { sitemaps },
+            )?;
+        }
     }
     let robots = match input.config.base_url() {
         Some(base) => format!(
@@ -388,7 +412,36 @@ fn edges_json(input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<Bytes> {
         .memoised(&key, blake3::hash(&generation), edges)
 }
 
-fn sitemap<'a>(input: &'a Input<'_>, facets: &'a [Facet<'_>], prefix: &'a str) -> SitemapCtx<'a> {
+/// The most URLs one sitemap file names: the sitemap protocol's limit (with 50 MB, which
+/// 50,000 of this site's URLs stay far below), past which search engines reject the file.
+const SITEMAP_URLS: usize = 50_000;
+
+/// The parts of a sitemap of `count` URLs, each a file name and the URLs it names, at most
+/// `limit` each: none when one `sitemap.xml` holds them all; else `sitemap-1.xml`,
+/// `sitemap-2.xml`, … in order, which `sitemap.xml` then lists as a sitemap index.
+fn sitemap_parts(count: usize, limit: usize) -> Vec<(String, std::ops::Range<usize>)> {
+    if count <= limit {
+        return Vec::new();
+    }
+    (0..count)
+        .step_by(limit)
+        .enumerate()
+        .map(|(n, start)| {
+            (
+                format!("sitemap-{}.xml", n + 1),
+                start..(start + limit).min(count),
+            )
+        })
+        .collect()
+}
+
+/// Every page of the site, home first, then the documents and the pages of every list:
+/// as many as [`write_all`] counts.
+fn sitemap_urls<'a>(
+    input: &'a Input<'_>,
+    facets: &'a [Facet<'_>],
+    prefix: &'a str,
+) -> Vec<UrlEntry<'a>> {
     let loc = |path| Loc { prefix, path };
     let mut urls = vec![UrlEntry {
         loc: loc(Cow::Borrowed("")),
@@ -408,5 +461,23 @@ fn sitemap<'a>(input: &'a Input<'_>, facets: &'a [Facet<'_>], prefix: &'a str) -
             });
         }
     }
-    SitemapCtx { urls }
+    urls
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sitemap_parts;
+
+    #[test]
+    fn a_sitemap_goes_into_parts_of_at_most_the_limit_that_cover_every_url_once() {
+        assert!(sitemap_parts(0, 3).is_empty());
+        assert!(sitemap_parts(3, 3).is_empty());
+        let parts = sitemap_parts(7, 3);
+        let names: Vec<&str> = parts.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml"]);
+        let ranges: Vec<_> = parts.iter().map(|(_, range)| range.clone()).collect();
+        assert_eq!(ranges, [0..3, 3..6, 6..7]);
+        assert_eq!(sitemap_parts(100_456, 50_000).len(), 3);
+        assert_eq!(sitemap_parts(100_000, 50_000).len(), 2);
+    }
 }
