@@ -327,6 +327,8 @@ pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyh
     if out.wants("graph.json") {
         out.file("graph.json", graph_json(input, out)?)?;
     }
+    // Whether any sitemap file is wanted, asked before its URLs are gathered; the parts
+    // are then cut from the URLs themselves.
     let pages = 1
         + view.docs.len()
         + facets
@@ -334,13 +336,17 @@ pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyh
             .flat_map(|f| &f.pages)
             .map(|l| l.pages())
             .sum::<usize>();
-    let parts = sitemap_parts(pages, SITEMAP_URLS);
-    if out.wants("sitemap.xml") || parts.iter().any(|(name, _)| out.wants(name)) {
+    let wanted = out.wants("sitemap.xml")
+        || sitemap_parts(pages, SITEMAP_URLS)
+            .iter()
+            .any(|(name, _)| out.wants(name));
+    if wanted {
         let prefix = match input.config.base_url() {
             Some(base) => format!("{base}/{}/", view.name),
             None => String::new(),
         };
         let urls = sitemap_urls(input, facets, &prefix);
+        let parts = sitemap_parts(urls.len(), SITEMAP_URLS);
         if parts.is_empty() {
             out.page("sitemap.xml", "sitemap.xml", &SitemapCtx { urls: &urls })?;
         } else {
@@ -435,8 +441,7 @@ fn sitemap_parts(count: usize, limit: usize) -> Vec<(String, std::ops::Range<usi
         .collect()
 }
 
-/// Every page of the site, home first, then the documents and the pages of every list:
-/// as many as [`write_all`] counts.
+/// Every page of the site: home first, then the documents and the pages of every list.
 fn sitemap_urls<'a>(
     input: &'a Input<'_>,
     facets: &'a [Facet<'_>],
