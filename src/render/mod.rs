@@ -170,7 +170,12 @@ fn document_pages(
         let path = audience::page_path(&input.docs[doc]);
         let root = root_for(&path);
         let text = &texts[k];
-        let same = texts.iter().position(|t| t == text).unwrap_or(k);
+        // The first site with the same text: most sites show the document's own body
+        // (the same bytes at the same address), which is equal without reading it.
+        let same = texts[..k]
+            .iter()
+            .position(|t| std::ptr::eq(t.as_ref(), text.as_ref()) || t == text)
+            .unwrap_or(k);
         let body = Body {
             text,
             // One site alone streams the parser into the renderer.
