@@ -73,14 +73,23 @@ const SITE_FOLDERS: &[&str] = &["lists/", "assets/"];
 
 /// Whether the site writes `rel` (relative to the site root) for its own pages and files:
 /// the files above, anything in the folders above, and the parts of a sitemap too long for
-/// one file (`sitemap-1.xml`, `sitemap-2.xml`, …).
+/// one file.
 pub fn site_writes(rel: &str) -> bool {
     SITE_FILES.contains(&rel)
         || SITE_FOLDERS.iter().any(|f| rel.starts_with(f))
-        || rel
-            .strip_prefix("sitemap-")
-            .and_then(|rest| rest.strip_suffix(".xml"))
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        || is_sitemap_part(rel)
+}
+
+/// Part `n` (from 1) of a sitemap too long for one file: `sitemap-1.xml`, `sitemap-2.xml`, …
+pub fn sitemap_part(n: usize) -> String {
+    format!("sitemap-{n}.xml")
+}
+
+/// Whether `rel` is a name [`sitemap_part`] gives.
+pub fn is_sitemap_part(rel: &str) -> bool {
+    rel.strip_prefix("sitemap-")
+        .and_then(|rest| rest.strip_suffix(".xml"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 impl Project {

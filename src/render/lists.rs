@@ -38,6 +38,11 @@ impl ListPage<'_> {
         format!("{stem}/{page}.html")
     }
 
+    /// The same, percent-encoded for use in an `href`.
+    pub fn page_url(&self, page: usize) -> String {
+        crate::audience::encode_path(&self.page_path(page))
+    }
+
     /// The documents on page `page` (from 1).
     pub fn page_items(&self, page: usize) -> &[&DocView] {
         let start = (page.max(1) - 1) * PAGE_SIZE;
@@ -222,7 +227,7 @@ pub fn index_groups(facets: &[Facet<'_>]) -> Vec<ListGroup> {
                 .iter()
                 .map(|p| NavItem {
                     title: p.title.to_string(),
-                    url: crate::audience::encode_path(p.path),
+                    url: p.page_url(1),
                     count: p.items.len(),
                 })
                 .collect(),

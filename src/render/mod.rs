@@ -262,7 +262,7 @@ fn list_and_view_pages(
         .filter(|(.., path)| out.wants(path))
         .try_for_each(|(list, one_kind, page, path)| {
             let root = root_for(&path);
-            let url = |page| crate::audience::encode_path(&list.page_path(page));
+            let url = |page| list.page_url(page);
             let pages = list.pages();
             let ctx = ListCtx {
                 site,
@@ -318,6 +318,13 @@ impl Out<'_> {
     pub fn wants(&self, path: &str) -> bool {
         self.wanted.is_none_or(|wanted| wanted.contains(path))
             && self.skip.is_none_or(|skip| !skip.contains(path))
+    }
+
+    /// Whether any path `names` accepts may be wanted, for files whose names are known
+    /// only once their context is made (every one of them is asked again by [`Out::page`]).
+    pub fn wants_any(&self, names: impl Fn(&str) -> bool) -> bool {
+        self.wanted
+            .is_none_or(|wanted| wanted.iter().any(|path| names(path) && self.wants(path)))
     }
 
     pub fn page<T: Serialize>(&self, path: &str, template: &str, ctx: &T) -> anyhow::Result<()> {

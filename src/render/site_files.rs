@@ -327,19 +327,9 @@ pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyh
     if out.wants("graph.json") {
         out.file("graph.json", graph_json(input, out)?)?;
     }
-    // Whether any sitemap file is wanted, asked before its URLs are gathered; the parts
-    // are then cut from the URLs themselves.
-    let pages = 1
-        + view.docs.len()
-        + facets
-            .iter()
-            .flat_map(|f| &f.pages)
-            .map(|l| l.pages())
-            .sum::<usize>();
-    let wanted = out.wants("sitemap.xml")
-        || sitemap_parts(pages, SITEMAP_URLS)
-            .iter()
-            .any(|(name, _)| out.wants(name));
+    // A long sitemap's parts are known by name only once its URLs are gathered.
+    let wanted =
+        out.wants_any(|path| path == "sitemap.xml" || crate::project::is_sitemap_part(path));
     if wanted {
         let prefix = match input.config.base_url() {
             Some(base) => format!("{base}/{}/", view.name),
@@ -434,7 +424,7 @@ fn sitemap_parts(count: usize, limit: usize) -> Vec<(String, std::ops::Range<usi
         .enumerate()
         .map(|(n, start)| {
             (
-                format!("sitemap-{}.xml", n + 1),
+                crate::project::sitemap_part(n + 1),
                 start..(start + limit).min(count),
             )
         })
@@ -459,9 +449,7 @@ fn sitemap_urls<'a>(
     for list in facets.iter().flat_map(|f| &f.pages) {
         for page in 1..=list.pages() {
             urls.push(UrlEntry {
-                loc: loc(Cow::Owned(crate::audience::encode_path(
-                    &list.page_path(page),
-                ))),
+                loc: loc(Cow::Owned(list.page_url(page))),
                 lastmod: None,
             });
         }

@@ -562,7 +562,7 @@ fn facet_links(facets: &[Facet<'_>], prefix: &str) -> Vec<NavItem> {
         .filter(|p| p.path.starts_with(prefix))
         .map(|p| NavItem {
             title: p.title.to_string(),
-            url: crate::audience::encode_path(p.path),
+            url: p.page_url(1),
             count: p.items.len(),
         })
         .collect()
