@@ -725,10 +725,12 @@ impl<'a> SiteView<'a> {
         let part = (kr.is_some() || target.anchor.is_some()).then(|| {
             let mut url = linked.url.clone();
             if let Some(kr) = kr {
-                url = format!("{url}#kr-{}", kr.id);
+                url.push_str("#kr-");
+                url.push_str(&kr.id);
             }
             if let Some(anchor) = &target.anchor {
-                url = format!("{url}#{}", encode_path(anchor));
+                url.push('#');
+                url.push_str(&encode_path(anchor));
             }
             Box::new(LinkPart {
                 url,
