@@ -43,6 +43,15 @@ impl ListPage<'_> {
         crate::audience::encode_path(&self.page_path(page))
     }
 
+    /// A link to the list's first page, with the whole list's count.
+    pub fn nav_item(&self) -> NavItem {
+        NavItem {
+            title: self.title.to_string(),
+            url: self.page_url(1),
+            count: self.items.len(),
+        }
+    }
+
     /// The documents on page `page` (from 1).
     pub fn page_items(&self, page: usize) -> &[&DocView] {
         let start = (page.max(1) - 1) * PAGE_SIZE;
@@ -222,15 +231,7 @@ pub fn index_groups(facets: &[Facet<'_>]) -> Vec<ListGroup> {
         .iter()
         .map(|facet| ListGroup {
             title: facet.title.to_string(),
-            links: facet
-                .pages
-                .iter()
-                .map(|p| NavItem {
-                    title: p.title.to_string(),
-                    url: p.page_url(1),
-                    count: p.items.len(),
-                })
-                .collect(),
+            links: facet.pages.iter().map(ListPage::nav_item).collect(),
         })
         .collect()
 }

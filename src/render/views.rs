@@ -560,10 +560,6 @@ fn facet_links(facets: &[Facet<'_>], prefix: &str) -> Vec<NavItem> {
         .iter()
         .flat_map(|f| &f.pages)
         .filter(|p| p.path.starts_with(prefix))
-        .map(|p| NavItem {
-            title: p.title.to_string(),
-            url: p.page_url(1),
-            count: p.items.len(),
-        })
+        .map(super::lists::ListPage::nav_item)
         .collect()
 }
