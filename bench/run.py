@@ -13,7 +13,9 @@ For each size N it measures, on the same machine and in the same run:
     when it is installed (`apt-get install hugo`), with the ratios
 and, for the two largest sizes, the growth of the three-site build from one to the other
 over --pairs interleaved pairs of cold runs (the machine's speed drifts by tens of percent
-over minutes, so only runs taken side by side give a ratio).
+over minutes, so only runs taken side by side give a ratio), by wall time and by CPU time
+(user and system apart: the kernel's share, writing files, grows differently from the
+build's own work).
 Output folders go to --out (a tmpfs by default) so the disk does not dominate; each run
 starts from an empty output folder ("cold"). Times are the median of --runs.
 """
@@ -39,29 +41,34 @@ def sh(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
 
+def run_once(cmd, out_dir):
+    """One cold run: wall time, user and system CPU time (s) and peak RSS (MB)."""
+    shutil.rmtree(out_dir, ignore_errors=True)
+    started = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-f", "%U %S %M"] + cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr[-2000:]}")
+    user, system, rss = proc.stderr.strip().splitlines()[-1].split()
+    return wall, float(user), float(system), int(rss) / 1024
+
+
 def timed(cmd, out_dir, runs):
     """Median wall time and the largest peak RSS (MB) over `runs` cold runs."""
-    times, rss = [], []
-    for _ in range(runs):
-        shutil.rmtree(out_dir, ignore_errors=True)
-        started = time.perf_counter()
-        proc = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True)
-        times.append(time.perf_counter() - started)
-        if proc.returncode != 0:
-            sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr[-2000:]}")
-        rss.append(int(proc.stderr.strip().splitlines()[-1]) / 1024)
-    return statistics.median(times), max(rss)
+    results = [run_once(cmd, out_dir) for _ in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[3] for r in results)
 
 
 def growth(small, large, out, pairs):
-    """Cold three-site builds of two projects, alternating: medians and per-pair ratios."""
-    times = {small: [], large: []}
+    """Cold three-site builds of two projects, alternating: per project, the medians of
+    wall, user and system time; and the pair-by-pair ratios of wall time."""
+    runs = {small: [], large: []}
     for _ in range(pairs):
         for project in (small, large):
-            t, _ = timed([ALIGN, "build", project, "--out", out, "--today", TODAY, "-q"], out, 1)
-            times[project].append(t)
-    ratios = sorted(l / s for s, l in zip(times[small], times[large]))
-    return statistics.median(times[small]), statistics.median(times[large]), ratios
+            runs[project].append(run_once([ALIGN, "build", project, "--out", out, "--today", TODAY, "-q"], out))
+    medians = {p: [statistics.median(r[k] for r in runs[p]) for k in range(3)] for p in runs}
+    ratios = sorted(l[0] / s[0] for s, l in zip(runs[small], runs[large]))
+    return medians[small], medians[large], ratios
 
 
 def generate(kind, n, work):
@@ -245,10 +252,12 @@ def main():
         shutil.rmtree(out, ignore_errors=True)
     print_table(rows, hugo)
     if grown:
-        small, large, ts, tl, ratios = grown
+        small, large, (ts, us, ss), (tl, ul, sl), ratios = grown
         print(f"\nGrowth from {small:,} to {large:,} documents, three sites, {len(ratios)} interleaved pairs of cold runs: "
               f"{ts:.2f} s and {tl:.2f} s by medians, {tl / ts:.1f}×; pair by pair {ratios[0]:.1f}–{ratios[-1]:.1f}× "
-              f"(median {statistics.median(ratios):.1f}×)")
+              f"(median {statistics.median(ratios):.1f}×); CPU time {us + ss:.2f} s and {ul + sl:.2f} s, "
+              f"{(ul + sl) / max(us + ss, 0.01):.2f}× (user {ul / max(us, 0.01):.2f}×, "
+              f"system {sl / max(ss, 0.01):.2f}×)")
 
 
 def fmt(v, unit="s"):
