@@ -21,6 +21,7 @@ starts from an empty output folder ("cold"). Times are the median of --runs.
 """
 
 import argparse
+import collections
 import os
 import re
 import shutil
@@ -41,6 +42,9 @@ def sh(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
 
+Run = collections.namedtuple("Run", "wall user system rss")
+
+
 def run_once(cmd, out_dir):
     """One cold run: wall time, user and system CPU time (s) and peak RSS (MB)."""
     shutil.rmtree(out_dir, ignore_errors=True)
@@ -50,13 +54,13 @@ def run_once(cmd, out_dir):
     if proc.returncode != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr[-2000:]}")
     user, system, rss = proc.stderr.strip().splitlines()[-1].split()
-    return wall, float(user), float(system), int(rss) / 1024
+    return Run(wall, float(user), float(system), int(rss) / 1024)
 
 
 def timed(cmd, out_dir, runs):
     """Median wall time and the largest peak RSS (MB) over `runs` cold runs."""
     results = [run_once(cmd, out_dir) for _ in range(runs)]
-    return statistics.median(r[0] for r in results), max(r[3] for r in results)
+    return statistics.median(r.wall for r in results), max(r.rss for r in results)
 
 
 def growth(small, large, out, pairs):
@@ -66,8 +70,8 @@ def growth(small, large, out, pairs):
     for _ in range(pairs):
         for project in (small, large):
             runs[project].append(run_once([ALIGN, "build", project, "--out", out, "--today", TODAY, "-q"], out))
-    medians = {p: [statistics.median(r[k] for r in runs[p]) for k in range(3)] for p in runs}
-    ratios = sorted(l[0] / s[0] for s, l in zip(runs[small], runs[large]))
+    medians = {p: [statistics.median(getattr(r, k) for r in runs[p]) for k in ("wall", "user", "system")] for p in runs}
+    ratios = sorted(l.wall / s.wall for s, l in zip(runs[small], runs[large]))
     return medians[small], medians[large], ratios
 
 
