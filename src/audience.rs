@@ -249,7 +249,7 @@ pub struct DocView {
 
 /// The few fields lists show of a document; list pages carry thousands of these, so they
 /// borrow from the [`DocView`] instead of copying it whole.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy)]
 pub struct Item<'a> {
     pub title: &'a str,
     pub url: &'a str,
@@ -270,6 +270,66 @@ pub struct Item<'a> {
     pub health_label: Option<&'static str>,
     pub category_label: Option<&'a str>,
     pub breaking: bool,
+}
+
+impl Item<'_> {
+    const FIELDS: usize = 19;
+
+    /// Writes the item's fields into a struct being serialised: an item's own, or a
+    /// [`DecisionCard`]'s, which adds its own after them. Taken apart whole, so a field
+    /// added to the item cannot be left out here.
+    fn write_fields<S: serde::ser::SerializeStruct>(&self, out: &mut S) -> Result<(), S::Error> {
+        let Item {
+            title,
+            url,
+            kind,
+            kind_label,
+            id,
+            number,
+            status,
+            status_slug,
+            summary,
+            date,
+            period,
+            team,
+            owners,
+            target,
+            slipped_from,
+            health,
+            health_label,
+            category_label,
+            breaking,
+        } = self;
+        out.serialize_field("title", title)?;
+        out.serialize_field("url", url)?;
+        out.serialize_field("kind", kind)?;
+        out.serialize_field("kind_label", kind_label)?;
+        out.serialize_field("id", id)?;
+        out.serialize_field("number", number)?;
+        out.serialize_field("status", status)?;
+        out.serialize_field("status_slug", status_slug)?;
+        out.serialize_field("summary", summary)?;
+        out.serialize_field("date", date)?;
+        out.serialize_field("period", period)?;
+        out.serialize_field("team", team)?;
+        out.serialize_field("owners", owners)?;
+        out.serialize_field("target", target)?;
+        out.serialize_field("slipped_from", slipped_from)?;
+        out.serialize_field("health", health)?;
+        out.serialize_field("health_label", health_label)?;
+        out.serialize_field("category_label", category_label)?;
+        out.serialize_field("breaking", breaking)?;
+        Ok(())
+    }
+}
+
+impl Serialize for Item<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("Item", Self::FIELDS)?;
+        self.write_fields(&mut out)?;
+        out.end()
+    }
 }
 
 impl DocView {
@@ -428,12 +488,23 @@ impl Serialize for KeyResultOf<'_> {
 }
 
 /// An [`Item`] with what a decision's card adds: who decided, and what it serves.
-#[derive(Serialize)]
 pub struct DecisionCard<'a> {
-    #[serde(flatten)]
     pub item: Item<'a>,
     pub deciders: &'a [String],
     pub why: &'a [Vec<LinkView>],
+}
+
+/// The item's fields and the card's in one struct, as a flattened item would write them
+/// but without going through a map of keys made one by one.
+impl Serialize for DecisionCard<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("DecisionCard", Item::FIELDS + 2)?;
+        self.item.write_fields(&mut out)?;
+        out.serialize_field("deciders", self.deciders)?;
+        out.serialize_field("why", self.why)?;
+        out.end()
+    }
 }
 
 /// Serialises decisions as [`DecisionCard`]s: the decision log shows every accepted one,
@@ -1262,6 +1333,39 @@ mod tests {
         assert!(!team.contains("secret") && team.contains('a') && team.contains('b'));
         let exec = body_for(&doc, &site(&["exec"], false));
         assert!(exec.contains("secret") && !exec.contains("audience"));
+    }
+
+    #[test]
+    fn a_decision_card_is_its_item_then_who_decided_and_why() {
+        let views = team_views(Document {
+            path_id: "decisions/d".into(),
+            kind: Kind::Decision,
+            title: "Use Postgres".into(),
+            number: Some(7),
+            deciders: vec!["Ana".into()],
+            ..Document::default()
+        });
+        let view = &views[0];
+        let keys = |value: serde_json::Value| -> Vec<String> {
+            value.as_object().unwrap().keys().cloned().collect()
+        };
+        let item = keys(serde_json::to_value(view.item()).unwrap());
+        assert_eq!(item.len(), Item::FIELDS);
+        let card = serde_json::to_value(DecisionCard {
+            item: view.item(),
+            deciders: &view.deciders,
+            why: &view.why,
+        })
+        .unwrap();
+        assert_eq!(card["title"], "Use Postgres");
+        assert_eq!(card["number"], 7);
+        assert_eq!(card["deciders"], serde_json::json!(["Ana"]));
+        let mut expected = item;
+        expected.extend(["deciders".to_string(), "why".to_string()]);
+        let mut card = keys(card);
+        card.sort();
+        expected.sort();
+        assert_eq!(card, expected);
     }
 
     #[test]
