@@ -12,6 +12,7 @@ pub mod graph;
 pub mod import;
 pub mod load;
 pub mod model;
+pub mod prefetch;
 pub mod project;
 pub mod render;
 pub mod scaffold;

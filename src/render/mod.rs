@@ -153,6 +153,13 @@ fn document_pages(
     doc: usize,
     share: bool,
 ) -> anyhow::Result<()> {
+    // The next documents are most often this thread's next ones (documents go in runs
+    // of up to 64): what their pages read of other documents starts loading now, while
+    // this one renders, in two steps (the targets, then what they point to).
+    for input in inputs {
+        input.view.prefetch_page(input.graph, doc + 2, false);
+        input.view.prefetch_page(input.graph, doc + 1, true);
+    }
     let shown: Vec<(usize, &DocView)> = inputs
         .iter()
         .enumerate()

@@ -69,7 +69,21 @@ pub struct RoadmapCtx<'a> {
     pub decisions: Vec<&'a DocView>,
     pub risks: Vec<Risk<'a>>,
     pub more_risks: usize,
+    #[serde(serialize_with = "undriven_ahead")]
     pub undriven: Vec<UndrivenKr<'a>>,
+}
+
+/// The undriven key results, each objective's view asked for ahead (thousands of them
+/// in a large project, in no order of where their objectives are in memory).
+fn undriven_ahead<S: serde::Serializer>(
+    undriven: &[UndrivenKr<'_>],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(crate::audience::ahead_of(
+        undriven,
+        |u| u.objective,
+        crate::audience::Reads::Doc,
+    ))
 }
 
 #[derive(Serialize)]
