@@ -10,7 +10,10 @@ use serde::Serialize;
 use crate::config::{Config, SiteConfig};
 use crate::graph::{Graph, Node, Target};
 use crate::model::{DateText, Document, KeyResult, Kind, RelKind};
-use crate::prefetch;
+
+mod ahead;
+
+pub use ahead::{Reads, ahead, ahead_of};
 
 /// One site's share of the project.
 pub struct SiteView<'a> {
@@ -139,7 +142,7 @@ impl Serialize for LinkView {
 pub struct RelGroup {
     pub key: &'static str,
     pub label: &'static str,
-    #[serde(serialize_with = "links_ahead")]
+    #[serde(serialize_with = "ahead::links_ahead")]
     pub items: Vec<LinkView>,
 }
 
@@ -170,7 +173,7 @@ pub struct KrView {
     pub checkins: Vec<CheckinView>,
     /// SVG polyline points of the check-in trend (80×20 box), when check-ins are shown.
     pub sparkline: Option<String>,
-    #[serde(serialize_with = "links_ahead")]
+    #[serde(serialize_with = "ahead::links_ahead")]
     pub driven_by: Vec<LinkView>,
 }
 
@@ -414,131 +417,6 @@ impl Serialize for ItemHash {
 /// Serialises documents as [`Item`]s (for `#[serde(serialize_with)]`).
 pub fn as_items<S: serde::Serializer>(docs: &[&DocView], serializer: S) -> Result<S::Ok, S::Error> {
     serializer.collect_seq(ahead(docs, Reads::Item).map(TemplateItem))
-}
-
-/// How many entries ahead of the one being serialised [`ahead_of`] asks for a view.
-const AHEAD: usize = 8;
-
-/// What the serialisation of a document view reads, beyond the view itself.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Reads {
-    /// An [`Item`]'s strings.
-    Item,
-    /// A [`DecisionCard`]: the item, and the links of its why chains.
-    Card,
-    /// The whole view: its key results and its relations too.
-    Doc,
-}
-
-/// [`ahead_of`] for a list of document views.
-pub fn ahead<'d>(docs: &'d [&'d DocView], reads: Reads) -> impl Iterator<Item = &'d DocView> + 'd {
-    ahead_of(docs, |doc| *doc, reads).copied()
-}
-
-/// The entries in order, asking the processor to start loading what serialising each
-/// one's document view reads, in steps as the pointers to follow arrive: the view
-/// [`AHEAD`] entries before it is serialised, its strings and lists half as far before,
-/// what those lists point to a quarter as far. Lists and views show documents sorted by
-/// anything but where their views are in memory: at 100,000 documents the views of a
-/// site (100 MB) and their links' targets are far larger than the processor's caches,
-/// and each entry waited for memory in turn.
-pub fn ahead_of<'d, T>(
-    entries: &'d [T],
-    view: impl Fn(&T) -> &DocView + 'd,
-    reads: Reads,
-) -> impl Iterator<Item = &'d T> + 'd {
-    entries.iter().enumerate().map(move |(n, entry)| {
-        if let Some(far) = entries.get(n + AHEAD) {
-            prefetch::all(std::slice::from_ref(view(far)));
-        }
-        if let Some(near) = entries.get(n + AHEAD / 2) {
-            let near = view(near);
-            prefetch::line(near.title.as_ptr());
-            prefetch::line(near.url.as_ptr());
-            let texts = [
-                &near.id,
-                &near.summary,
-                &near.status,
-                &near.date,
-                &near.team,
-            ];
-            for text in texts.into_iter().flatten() {
-                prefetch::line(text.as_ptr());
-            }
-            if reads != Reads::Item {
-                for link in near.why.iter().flatten() {
-                    prefetch::line(Arc::as_ptr(&link.target));
-                }
-            }
-            if reads == Reads::Doc {
-                prefetch::all(&near.key_results);
-                prefetch::all(&near.relations);
-            }
-        }
-        if let Some(next) = entries.get(n + AHEAD / 4) {
-            let next = view(next);
-            if reads != Reads::Item {
-                for link in next.why.iter().flatten() {
-                    prefetch::line(link.target.url.as_ptr());
-                    prefetch::line(link.target.title.as_ptr());
-                }
-            }
-            if reads == Reads::Doc {
-                for link in next.relations.iter().flat_map(|g| &g.items) {
-                    prefetch::line(Arc::as_ptr(&link.target));
-                }
-                for kr in &next.key_results {
-                    prefetch::line(kr.title.as_ptr());
-                    prefetch::all(&kr.checkins);
-                }
-            }
-        }
-        entry
-    })
-}
-
-/// Links in order, each one's target asked for [`AHEAD`] links before it is serialised
-/// and the target's URL and title half as far before: the documents linked to most
-/// (strategies, objectives, releases) list thousands of documents linking back, each
-/// somewhere else in memory.
-fn links_ahead<S: serde::Serializer>(links: &[LinkView], serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_seq(links.iter().enumerate().map(|(n, link)| {
-        if let Some(far) = links.get(n + AHEAD) {
-            prefetch::line(Arc::as_ptr(&far.target));
-        }
-        if let Some(near) = links.get(n + AHEAD / 2) {
-            prefetch::line(near.target.url.as_ptr());
-            prefetch::line(near.target.title.as_ptr());
-        }
-        link
-    }))
-}
-
-/// Starts loading what making document `i`'s view reads first: its strings and the
-/// lists of its edges.
-fn prefetch_doc(doc: &Document, graph: &Graph, i: usize) {
-    prefetch::line(doc.title.as_ptr());
-    prefetch::line(doc.path_id.as_ptr());
-    let texts = [&doc.id, &doc.summary, &doc.status, &doc.team];
-    for text in texts.into_iter().flatten() {
-        prefetch::line(text.as_ptr());
-    }
-    for edges in [&graph.outgoing, &graph.incoming] {
-        if let Some(edges) = edges.get(i) {
-            prefetch::line(edges.as_ptr());
-        }
-    }
-}
-
-/// Starts loading document `i`'s edges (their lists were asked for a step before).
-fn prefetch_edges(graph: &Graph, i: usize) {
-    for edges in [&graph.outgoing, &graph.incoming] {
-        for &e in edges.get(i).into_iter().flatten() {
-            if let Some(edge) = graph.edges.get(e) {
-                prefetch::line(std::ptr::from_ref(edge));
-            }
-        }
-    }
 }
 
 /// An item for a template context (see [`for_template`]).
@@ -880,10 +758,10 @@ impl<'a> SiteView<'a> {
                     .enumerate()
                     .map(|(n, &i)| {
                         if let Some(&later) = wanted.get(n + 3) {
-                            prefetch_doc(&docs[later], graph, later);
+                            ahead::prefetch_doc(&docs[later], graph, later);
                         }
                         if let Some(&soon) = wanted.get(n + 2) {
-                            prefetch_edges(graph, soon);
+                            ahead::prefetch_edges(graph, soon);
                         }
                         if let Some(&next) = wanted.get(n + 1) {
                             view.prefetch_edge_targets(graph, next);
@@ -894,59 +772,6 @@ impl<'a> SiteView<'a> {
             }
         };
         view
-    }
-
-    /// Asks the processor to start loading what the page of document `doc` will read
-    /// of other documents: the link targets of its relations, why chains and body links,
-    /// scattered over a heap far larger than the caches in a large project (see
-    /// [`ahead`]). Without `strings`, the targets themselves; with it, their URLs and
-    /// titles, once the targets have been asked for a step before.
-    pub fn prefetch_page(&self, graph: &Graph, doc: usize, strings: bool) {
-        let ask = |target: &LinkTarget| {
-            if strings {
-                prefetch::line(target.url.as_ptr());
-                prefetch::line(target.title.as_ptr());
-            } else {
-                prefetch::line(std::ptr::from_ref(target));
-            }
-        };
-        if let Some(view) = self.view(doc) {
-            let links = view
-                .relations
-                .iter()
-                .flat_map(|g| &g.items)
-                .chain(view.why.iter().flatten());
-            for link in links {
-                ask(&link.target);
-            }
-        }
-        if let Some(links) = graph.links.get(doc) {
-            for target in links.values() {
-                if let Some(linked) = self.targets.get(target.doc).and_then(OnceLock::get) {
-                    ask(linked);
-                }
-            }
-        }
-    }
-
-    /// Starts loading the link targets at the other ends of document `i`'s edges (the
-    /// edges were asked for a step before).
-    fn prefetch_edge_targets(&self, graph: &Graph, i: usize) {
-        let outgoing = graph.outgoing.get(i).into_iter().flatten();
-        let incoming = graph.incoming.get(i).into_iter().flatten();
-        for &e in outgoing.chain(incoming) {
-            let Some(edge) = graph.edges.get(e) else {
-                continue;
-            };
-            let other = if edge.from == i {
-                edge.to.doc
-            } else {
-                edge.from
-            };
-            if let Some(linked) = self.targets.get(other).and_then(OnceLock::get) {
-                prefetch::line(Arc::as_ptr(linked));
-            }
-        }
     }
 
     pub fn shows(&self, doc: usize) -> bool {
@@ -1566,6 +1391,7 @@ mod tests {
     #[test]
     fn asking_ahead_serialises_every_entry_once_in_order() {
         let one = views_of("A").remove(0);
+        use ahead::AHEAD;
         for count in [0, 1, AHEAD - 1, AHEAD, 3 * AHEAD + 1] {
             let views: Vec<DocView> = (0..count)
                 .map(|n| DocView {
