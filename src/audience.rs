@@ -757,15 +757,11 @@ impl<'a> SiteView<'a> {
                     .par_iter()
                     .enumerate()
                     .map(|(n, &i)| {
-                        if let Some(&later) = wanted.get(n + 3) {
-                            ahead::prefetch_doc(&docs[later], graph, later);
-                        }
-                        if let Some(&soon) = wanted.get(n + 2) {
-                            ahead::prefetch_edges(graph, soon);
-                        }
-                        if let Some(&next) = wanted.get(n + 1) {
-                            view.prefetch_edge_targets(graph, next);
-                        }
+                        crate::prefetch::ask_ahead(&wanted, n, &[3, 2, 1], |step, &j| match step {
+                            0 => ahead::prefetch_doc(&docs[j], graph, j),
+                            1 => ahead::prefetch_edges(graph, j),
+                            _ => view.prefetch_edge_targets(graph, j),
+                        });
                         view.doc_view(docs, graph, i)
                     })
                     .collect()

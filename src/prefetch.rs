@@ -27,6 +27,30 @@ pub fn all<T>(items: &[T]) {
     }
 }
 
+/// For the entry at `n` of `items`: calls `ask(step, entry)` with the entry
+/// `distances[step]` places ahead, for each step whose entry exists. Steps run far to
+/// near, so a step can follow the pointers that an earlier call, for an earlier entry,
+/// asked for when that entry was further ahead.
+pub fn ask_ahead<T>(items: &[T], n: usize, distances: &[usize], mut ask: impl FnMut(usize, &T)) {
+    for (step, &distance) in distances.iter().enumerate() {
+        if let Some(entry) = items.get(n + distance) {
+            ask(step, entry);
+        }
+    }
+}
+
+/// The items in order, each one's turn first calling [`ask_ahead`] for it.
+pub fn in_order<'a, T, const STEPS: usize>(
+    items: &'a [T],
+    distances: [usize; STEPS],
+    ask: impl Fn(usize, &T) + 'a,
+) -> impl Iterator<Item = &'a T> + 'a {
+    items.iter().enumerate().map(move |(n, item)| {
+        ask_ahead(items, n, &distances, &ask);
+        item
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,5 +64,21 @@ mod tests {
         line(usize::MAX as *const u8);
         line(values.as_ptr().wrapping_add(1 << 40));
         assert_eq!(values, [1, 2, 3]);
+    }
+
+    #[test]
+    fn each_entry_is_asked_for_at_each_distance_before_its_turn() {
+        let items = [10, 11, 12, 13, 14];
+        let asked = std::cell::RefCell::new(Vec::new());
+        let seen: Vec<i32> = in_order(&items, [3, 1], |step, &item| {
+            asked.borrow_mut().push((step, item))
+        })
+        .copied()
+        .collect();
+        assert_eq!(seen, items);
+        assert_eq!(
+            asked.into_inner(),
+            [(0, 13), (1, 11), (0, 14), (1, 12), (1, 13), (1, 14)]
+        );
     }
 }

@@ -40,54 +40,49 @@ pub fn ahead_of<'d, T>(
     view: impl Fn(&T) -> &DocView + 'd,
     reads: Reads,
 ) -> impl Iterator<Item = &'d T> + 'd {
-    entries.iter().enumerate().map(move |(n, entry)| {
-        if let Some(far) = entries.get(n + AHEAD) {
-            prefetch::all(std::slice::from_ref(view(far)));
-        }
-        if let Some(near) = entries.get(n + AHEAD / 2) {
-            let near = view(near);
-            prefetch::line(near.title.as_ptr());
-            prefetch::line(near.url.as_ptr());
-            let texts = [
-                &near.id,
-                &near.summary,
-                &near.status,
-                &near.date,
-                &near.team,
-            ];
-            for text in texts.into_iter().flatten() {
-                prefetch::line(text.as_ptr());
-            }
-            if reads != Reads::Item {
-                for link in near.why.iter().flatten() {
-                    prefetch::line(Arc::as_ptr(&link.target));
+    prefetch::in_order(
+        entries,
+        [AHEAD, AHEAD / 2, AHEAD / 4],
+        move |step, entry| {
+            let doc = view(entry);
+            match step {
+                0 => prefetch::all(std::slice::from_ref(doc)),
+                1 => {
+                    prefetch::line(doc.title.as_ptr());
+                    prefetch::line(doc.url.as_ptr());
+                    let texts = [&doc.id, &doc.summary, &doc.status, &doc.date, &doc.team];
+                    for text in texts.into_iter().flatten() {
+                        prefetch::line(text.as_ptr());
+                    }
+                    if reads != Reads::Item {
+                        for link in doc.why.iter().flatten() {
+                            prefetch::line(Arc::as_ptr(&link.target));
+                        }
+                    }
+                    if reads == Reads::Doc {
+                        prefetch::all(&doc.key_results);
+                        prefetch::all(&doc.relations);
+                    }
+                }
+                _ => {
+                    if reads != Reads::Item {
+                        for link in doc.why.iter().flatten() {
+                            prefetch_strings(&link.target);
+                        }
+                    }
+                    if reads == Reads::Doc {
+                        for link in doc.relations.iter().flat_map(|g| &g.items) {
+                            prefetch::line(Arc::as_ptr(&link.target));
+                        }
+                        for kr in &doc.key_results {
+                            prefetch::line(kr.title.as_ptr());
+                            prefetch::all(&kr.checkins);
+                        }
+                    }
                 }
             }
-            if reads == Reads::Doc {
-                prefetch::all(&near.key_results);
-                prefetch::all(&near.relations);
-            }
-        }
-        if let Some(next) = entries.get(n + AHEAD / 4) {
-            let next = view(next);
-            if reads != Reads::Item {
-                for link in next.why.iter().flatten() {
-                    prefetch::line(link.target.url.as_ptr());
-                    prefetch::line(link.target.title.as_ptr());
-                }
-            }
-            if reads == Reads::Doc {
-                for link in next.relations.iter().flat_map(|g| &g.items) {
-                    prefetch::line(Arc::as_ptr(&link.target));
-                }
-                for kr in &next.key_results {
-                    prefetch::line(kr.title.as_ptr());
-                    prefetch::all(&kr.checkins);
-                }
-            }
-        }
-        entry
-    })
+        },
+    )
 }
 
 /// Links in order, each one's target asked for `AHEAD` links before it is serialised
@@ -98,16 +93,20 @@ pub(super) fn links_ahead<S: serde::Serializer>(
     links: &[LinkView],
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    serializer.collect_seq(links.iter().enumerate().map(|(n, link)| {
-        if let Some(far) = links.get(n + AHEAD) {
-            prefetch::line(Arc::as_ptr(&far.target));
-        }
-        if let Some(near) = links.get(n + AHEAD / 2) {
-            prefetch::line(near.target.url.as_ptr());
-            prefetch::line(near.target.title.as_ptr());
-        }
-        link
-    }))
+    serializer.collect_seq(prefetch::in_order(
+        links,
+        [AHEAD, AHEAD / 2],
+        |step, link| match step {
+            0 => prefetch::line(Arc::as_ptr(&link.target)),
+            _ => prefetch_strings(&link.target),
+        },
+    ))
+}
+
+/// What a link shows of its target: its URL and title.
+fn prefetch_strings(target: &LinkTarget) {
+    prefetch::line(target.url.as_ptr());
+    prefetch::line(target.title.as_ptr());
 }
 
 /// Starts loading what making document `i`'s view reads first: its strings and the
@@ -146,8 +145,7 @@ impl SiteView<'_> {
     pub fn prefetch_page(&self, graph: &Graph, doc: usize, strings: bool) {
         let ask = |target: &LinkTarget| {
             if strings {
-                prefetch::line(target.url.as_ptr());
-                prefetch::line(target.title.as_ptr());
+                prefetch_strings(target);
             } else {
                 prefetch::line(std::ptr::from_ref(target));
             }
