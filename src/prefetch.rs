@@ -27,6 +27,13 @@ pub fn all<T>(items: &[T]) {
     }
 }
 
+/// Asks for the first line of each text that is there.
+pub fn texts<const N: usize>(texts: [&Option<String>; N]) {
+    for text in texts.into_iter().flatten() {
+        line(text.as_ptr());
+    }
+}
+
 /// For the entry at `n` of `items`: calls `ask(step, entry)` with the entry
 /// `distances[step]` places ahead, for each step whose entry exists. Steps run far to
 /// near, so a step can follow the pointers that an earlier call, for an earlier entry,
@@ -63,6 +70,9 @@ mod tests {
         line(std::ptr::null::<u8>());
         line(usize::MAX as *const u8);
         line(values.as_ptr().wrapping_add(1 << 40));
+        let (none, some) = (None, Some("text".to_string()));
+        texts([&none, &some]);
+        assert_eq!(some.as_deref(), Some("text"));
         assert_eq!(values, [1, 2, 3]);
     }
 

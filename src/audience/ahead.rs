@@ -2,7 +2,7 @@
 //! [`crate::prefetch`]): lists and views show documents sorted by anything but where
 //! their views are in memory, and links lead to documents anywhere.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use super::{DocView, LinkTarget, LinkView, SiteView};
 use crate::graph::Graph;
@@ -50,13 +50,10 @@ pub fn ahead_of<'d, T>(
                 1 => {
                     prefetch::line(doc.title.as_ptr());
                     prefetch::line(doc.url.as_ptr());
-                    let texts = [&doc.id, &doc.summary, &doc.status, &doc.date, &doc.team];
-                    for text in texts.into_iter().flatten() {
-                        prefetch::line(text.as_ptr());
-                    }
+                    prefetch::texts([&doc.id, &doc.summary, &doc.status, &doc.date, &doc.team]);
                     if reads != Reads::Item {
                         for link in doc.why.iter().flatten() {
-                            prefetch::line(Arc::as_ptr(&link.target));
+                            ask_for(&link.target, false);
                         }
                     }
                     if reads == Reads::Doc {
@@ -67,12 +64,12 @@ pub fn ahead_of<'d, T>(
                 _ => {
                     if reads != Reads::Item {
                         for link in doc.why.iter().flatten() {
-                            prefetch_strings(&link.target);
+                            ask_for(&link.target, true);
                         }
                     }
                     if reads == Reads::Doc {
                         for link in doc.relations.iter().flat_map(|g| &g.items) {
-                            prefetch::line(Arc::as_ptr(&link.target));
+                            ask_for(&link.target, false);
                         }
                         for kr in &doc.key_results {
                             prefetch::line(kr.title.as_ptr());
@@ -96,17 +93,19 @@ pub(super) fn links_ahead<S: serde::Serializer>(
     serializer.collect_seq(prefetch::in_order(
         links,
         [AHEAD, AHEAD / 2],
-        |step, link| match step {
-            0 => prefetch::line(Arc::as_ptr(&link.target)),
-            _ => prefetch_strings(&link.target),
-        },
+        |step, link| ask_for(&link.target, step > 0),
     ))
 }
 
-/// What a link shows of its target: its URL and title.
-fn prefetch_strings(target: &LinkTarget) {
-    prefetch::line(target.url.as_ptr());
-    prefetch::line(target.title.as_ptr());
+/// Asks for a link's target; with `strings`, for what a link shows of it instead (its
+/// URL and title), once the target itself was asked for a step before.
+fn ask_for(target: &LinkTarget, strings: bool) {
+    if strings {
+        prefetch::line(target.url.as_ptr());
+        prefetch::line(target.title.as_ptr());
+    } else {
+        prefetch::line(std::ptr::from_ref(target));
+    }
 }
 
 /// Starts loading what making document `i`'s view reads first: its strings and the
@@ -114,10 +113,7 @@ fn prefetch_strings(target: &LinkTarget) {
 pub(super) fn prefetch_doc(doc: &Document, graph: &Graph, i: usize) {
     prefetch::line(doc.title.as_ptr());
     prefetch::line(doc.path_id.as_ptr());
-    let texts = [&doc.id, &doc.summary, &doc.status, &doc.team];
-    for text in texts.into_iter().flatten() {
-        prefetch::line(text.as_ptr());
-    }
+    prefetch::texts([&doc.id, &doc.summary, &doc.status, &doc.team]);
     for edges in [&graph.outgoing, &graph.incoming] {
         if let Some(edges) = edges.get(i) {
             prefetch::line(edges.as_ptr());
@@ -143,13 +139,6 @@ impl SiteView<'_> {
     /// [`ahead`]). Without `strings`, the targets themselves; with it, their URLs and
     /// titles, once the targets have been asked for a step before.
     pub fn prefetch_page(&self, graph: &Graph, doc: usize, strings: bool) {
-        let ask = |target: &LinkTarget| {
-            if strings {
-                prefetch_strings(target);
-            } else {
-                prefetch::line(std::ptr::from_ref(target));
-            }
-        };
         if let Some(view) = self.view(doc) {
             let links = view
                 .relations
@@ -157,13 +146,13 @@ impl SiteView<'_> {
                 .flat_map(|g| &g.items)
                 .chain(view.why.iter().flatten());
             for link in links {
-                ask(&link.target);
+                ask_for(&link.target, strings);
             }
         }
         if let Some(links) = graph.links.get(doc) {
             for target in links.values() {
                 if let Some(linked) = self.targets.get(target.doc).and_then(OnceLock::get) {
-                    ask(linked);
+                    ask_for(linked, strings);
                 }
             }
         }
@@ -184,7 +173,7 @@ impl SiteView<'_> {
                 edge.from
             };
             if let Some(linked) = self.targets.get(other).and_then(OnceLock::get) {
-                prefetch::line(Arc::as_ptr(linked));
+                ask_for(linked, false);
             }
         }
     }
