@@ -12,8 +12,10 @@ For each size N it measures, on the same machine and in the same run:
   * N plain pages into one site: align, bare pulldown-cmark (examples/bare.rs), and Hugo
     when it is installed (`apt-get install hugo`), with the ratios
 and, for the two largest sizes, the growth of the three-site build from one to the other
-over --pairs interleaved pairs of cold runs (the machine's speed drifts by tens of percent
-over minutes, so only runs taken side by side give a ratio), by wall time and by CPU time
+over --pairs pairs of cold runs, the order turned every other pair (the machine's speed
+drifts by tens of percent over minutes, so only runs taken side by side give a ratio, and
+a build right after a large one is slower, so each size follows each size as often), by
+wall time and by CPU time
 (user and system apart: the kernel's share, writing files, grows differently from the
 build's own work).
 Output folders go to --out (a tmpfs by default) so the disk does not dominate; each run
@@ -64,15 +66,29 @@ def timed(cmd, out_dir, runs):
 
 
 def growth(small, large, out, pairs):
-    """Cold three-site builds of two projects, alternating: per project, the medians of
-    wall, user and system time; and the pair-by-pair ratios of wall time."""
+    """Cold three-site builds of two projects, pair by pair, the order turned every other
+    pair (small, large, large, small, small, large, ...): a build runs slower right after
+    a large one (the machine is still taking back the memory and files the large one
+    left), so always putting the small build after the large one would slow only the
+    small builds and understate the growth. Per project: the medians of wall, user and
+    system time; the pair-by-pair ratios of wall time; and, keyed by (large, after the
+    same size), the medians of wall time of the builds that followed a build of the same
+    size and of the other size."""
     runs = {small: [], large: []}
-    for _ in range(pairs):
-        for project in (small, large):
-            runs[project].append(run_once([ALIGN, "build", project, "--out", out, "--today", TODAY, "-q"], out))
+    after = {(small, True): [], (small, False): [], (large, True): [], (large, False): []}
+    previous = None
+    for pair in range(pairs):
+        order = (small, large) if pair % 2 == 0 else (large, small)
+        for project in order:
+            run = run_once([ALIGN, "build", project, "--out", out, "--today", TODAY, "-q"], out)
+            runs[project].append(run)
+            if previous is not None:
+                after[(project, previous == project)].append(run.wall)
+            previous = project
     medians = {p: [statistics.median(getattr(r, k) for r in runs[p]) for k in ("wall", "user", "system")] for p in runs}
     ratios = sorted(l.wall / s.wall for s, l in zip(runs[small], runs[large]))
-    return medians[small], medians[large], ratios
+    by_previous = {(p == large, same): statistics.median(v) if v else None for (p, same), v in after.items()}
+    return medians[small], medians[large], ratios, by_previous
 
 
 def generate(kind, n, work):
@@ -222,7 +238,7 @@ def main():
     parser.add_argument("--work", default="/tmp/align-bench")
     parser.add_argument("--out", default="/dev/shm/align-bench-out")
     parser.add_argument("--no-serve", action="store_true")
-    parser.add_argument("--pairs", type=int, default=9)
+    parser.add_argument("--pairs", type=int, default=10)
     args = parser.parse_args()
     sh(["cargo", "build", "--release", "--quiet", "--bin", "align", "--example", "bare"], cwd=ROOT)
     os.makedirs(args.work, exist_ok=True)
@@ -256,12 +272,16 @@ def main():
         shutil.rmtree(out, ignore_errors=True)
     print_table(rows, hugo)
     if grown:
-        small, large, (ts, us, ss), (tl, ul, sl), ratios = grown
-        print(f"\nGrowth from {small:,} to {large:,} documents, three sites, {len(ratios)} interleaved pairs of cold runs: "
+        small, large, (ts, us, ss), (tl, ul, sl), ratios, by_previous = grown
+        print(f"\nGrowth from {small:,} to {large:,} documents, three sites, {len(ratios)} pairs of cold runs in turned order: "
               f"{ts:.2f} s and {tl:.2f} s by medians, {tl / ts:.1f}×; pair by pair {ratios[0]:.1f}–{ratios[-1]:.1f}× "
               f"(median {statistics.median(ratios):.1f}×); CPU time {us + ss:.2f} s and {ul + sl:.2f} s, "
               f"{(ul + sl) / max(us + ss, 0.01):.2f}× (user {ul / max(us, 0.01):.2f}×, "
               f"system {sl / max(ss, 0.01):.2f}×)")
+        for same, label in ((True, "after a build of the same size"), (False, "after a build of the other size")):
+            s_wall, l_wall = by_previous[(False, same)], by_previous[(True, same)]
+            if s_wall and l_wall:
+                print(f"  {label}: {s_wall:.2f} s and {l_wall:.2f} s by medians, {l_wall / s_wall:.1f}×")
 
 
 def fmt(v, unit="s"):
