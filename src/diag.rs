@@ -148,7 +148,8 @@ impl Diagnostic {
 fn source_line(path: &Path, line: usize) -> Option<String> {
     let bytes = std::fs::read(path).ok()?;
     // Lines are counted as the loader counts them: a lone CR ends a line too.
-    let text = crate::load::normalise(&String::from_utf8_lossy(&bytes));
+    let text = String::from_utf8_lossy(&bytes);
+    let text = crate::load::normalise(&text);
     let raw = text.lines().nth(line.checked_sub(1)?)?;
     Some(raw.chars().take(200).collect())
 }

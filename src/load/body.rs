@@ -135,9 +135,17 @@ fn asset(index: &LineIndex, first_line: usize, dest: &str, offset: usize) -> Ref
     }
 }
 
-/// Whether a body could hold a link, an image or a link reference definition.
+/// Whether a body could hold a link, an image or a link reference definition: whether
+/// it has `[[`, `](` or `]:` anywhere. One pass over the brackets, which prose has few of,
+/// instead of one search of the whole body for each pair.
 pub fn may_link(body: &str) -> bool {
-    body.contains("[[") || body.contains("](") || body.contains("]:")
+    let bytes = body.as_bytes();
+    memchr::memchr2_iter(b'[', b']', bytes).any(|at| {
+        matches!(
+            (bytes[at], bytes.get(at + 1)),
+            (b'[', Some(b'[')) | (b']', Some(b'(' | b':'))
+        )
+    })
 }
 
 /// The headings of a body and their anchors.
@@ -183,6 +191,32 @@ pub fn has_scheme(dest: &str) -> bool {
 
 /// The anchor of a heading: lowercase, runs of anything but letters and digits become `-`.
 pub fn slug(text: &str) -> String {
+    if text.is_ascii() {
+        slug_ascii(text)
+    } else {
+        slug_chars(text)
+    }
+}
+
+/// The slug of most headings and names: byte by byte, without decoding characters.
+fn slug_ascii(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(char::from(b.to_ascii_lowercase()));
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+fn slug_chars(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut dash = false;
     for c in text.chars() {
@@ -278,7 +312,7 @@ fn marker(line: &str) -> Option<Marker> {
 /// unclosed or unmatched marker.
 pub fn audience_blocks(body: &str) -> Result<Vec<AudienceBlock>, Vec<BlockError>> {
     // Every marker, and every near miss, is an HTML comment.
-    if !body.contains("<!--") {
+    if memchr::memmem::find(body.as_bytes(), b"<!--").is_none() {
         return Ok(Vec::new());
     }
     let mut blocks = Vec::new();
@@ -352,6 +386,29 @@ mod tests {
     fn slugs_like_code_hosts() {
         assert_eq!(slug("Quarterly review"), "quarterly-review");
         assert_eq!(slug("  Décision: 2.0 / v3!"), "décision-2-0-v3");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn an_ascii_slug_is_the_slug_by_characters(text in "[ -~]{0,40}") {
+            proptest::prop_assert_eq!(slug(&text), slug_chars(&text));
+        }
+
+        #[test]
+        fn may_link_finds_every_pair_that_opens_a_link(text in "[a\\[\\](): é\n]{0,40}") {
+            let expected = text.contains("[[") || text.contains("](") || text.contains("]:");
+            proptest::prop_assert_eq!(may_link(&text), expected);
+        }
+    }
+
+    #[test]
+    fn may_link_reads_pairs_at_either_end() {
+        assert!(may_link("[[a"));
+        assert!(may_link("x]("));
+        assert!(may_link("x]:"));
+        assert!(!may_link("a ] [ ]"));
+        assert!(!may_link("a]"));
+        assert!(!may_link("]é("));
     }
 
     #[test]

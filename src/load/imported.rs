@@ -95,7 +95,7 @@ pub fn apply_body(doc: &mut Document, diags: &mut Vec<Diagnostic>, shown: &Path)
 pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Vec<Diagnostic>) {
     let shown = dir.join(file);
     let text = match std::fs::read(&shown).map(String::from_utf8) {
-        Ok(Ok(text)) => super::normalise(&text),
+        Ok(Ok(text)) => super::normalise(&text).into_owned(),
         Ok(Err(_)) => {
             return (
                 vec![],

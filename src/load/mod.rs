@@ -11,6 +11,7 @@ pub use body::{
 };
 pub use fields::parse_iso_date;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::time::SystemTime;
@@ -314,12 +315,12 @@ fn fingerprint(doc: &Document, front: &str) -> blake3::Hash {
 }
 
 /// Drops a BOM and turns CRLF (and lone CR) line ends into `\n`.
-pub fn normalise(text: &str) -> String {
+pub fn normalise(text: &str) -> Cow<'_, str> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
+    if memchr::memchr(b'\r', text.as_bytes()).is_some() {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
-        text.to_string()
+        Cow::Borrowed(text)
     }
 }
 
@@ -415,7 +416,10 @@ impl DocReader<'_> {
     fn title(&mut self, doc: &mut Document) {
         // With a title already set, only a heading that repeats it matters: most bodies
         // do not contain it at all, and need no scan.
-        if !doc.title.trim().is_empty() && !doc.imported && !doc.body.contains(doc.title.as_str()) {
+        if !doc.title.trim().is_empty()
+            && !doc.imported
+            && memchr::memmem::find(doc.body.as_bytes(), doc.title.as_bytes()).is_none()
+        {
             return;
         }
         let heading = body::first_heading(&doc.body);
