@@ -261,6 +261,8 @@ def main():
             row["hugo"], _ = timed([hugo, "--quiet", "-s", site, "-d", out], out, args.runs)
         if not args.no_serve and n <= 10000:
             row.update(serve_edits(project))
+        # The last run's output would stay in memory (a tmpfs) through the runs after it.
+        shutil.rmtree(out, ignore_errors=True)
         rows.append(row)
         print(row, file=sys.stderr)
     sizes = sorted(r["n"] for r in rows)
