@@ -75,7 +75,8 @@ def growth(small, large, out, pairs):
     same size), the medians of wall time of the builds that followed a build of the same
     size and of the other size."""
     runs = {small: [], large: []}
-    after = {(small, True): [], (small, False): [], (large, True): [], (large, False): []}
+    # Wall times keyed by (the large project, after a build of the same project).
+    after = {(large_one, same): [] for large_one in (False, True) for same in (True, False)}
     previous = None
     for pair in range(pairs):
         order = (small, large) if pair % 2 == 0 else (large, small)
@@ -83,11 +84,11 @@ def growth(small, large, out, pairs):
             run = run_once([ALIGN, "build", project, "--out", out, "--today", TODAY, "-q"], out)
             runs[project].append(run)
             if previous is not None:
-                after[(project, previous == project)].append(run.wall)
+                after[(project == large, previous == project)].append(run.wall)
             previous = project
     medians = {p: [statistics.median(getattr(r, k) for r in runs[p]) for k in ("wall", "user", "system")] for p in runs}
     ratios = sorted(l.wall / s.wall for s, l in zip(runs[small], runs[large]))
-    by_previous = {(p == large, same): statistics.median(v) if v else None for (p, same), v in after.items()}
+    by_previous = {key: statistics.median(v) if v else None for key, v in after.items()}
     return medians[small], medians[large], ratios, by_previous
 
 

@@ -43,9 +43,15 @@ pub struct Parsed<'a> {
     len: usize,
 }
 
+/// How many events to make room for at once, for a body of `len` bytes: bodies make about
+/// one event for every 24 bytes and seldom more than one for every 16, so a vector this
+/// large is not copied again and again as it grows.
+fn events_for(len: usize) -> usize {
+    len / 12 + 16
+}
+
 pub fn parse(body: &str) -> Parsed<'_> {
-    // Made large enough at once, as in `html`.
-    let mut events = Vec::with_capacity(body.len() / 12 + 16);
+    let mut events = Vec::with_capacity(events_for(body.len()));
     events.extend(Parser::new_ext(body, markdown_options()));
     Parsed {
         events,
@@ -67,9 +73,7 @@ fn html<'e>(
     raw_html: RawHtml,
 ) -> String {
     let mut has_raw = false;
-    // Bodies make about one event for every 24 bytes, seldom more than one for every 16:
-    // a vector made large enough at once is not copied again and again as it grows.
-    let events = rewrite(events, len / 12 + 16, links, raw_html, &mut has_raw);
+    let events = rewrite(events, events_for(len), links, raw_html, &mut has_raw);
     let events = add_heading_ids(events);
     let mut html = String::with_capacity(len * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
