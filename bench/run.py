@@ -9,8 +9,9 @@ For each size N it measures, on the same machine and in the same run:
   * `align check`
   * a one-document edit under `align serve`: rebuild time (from the server's own log) and
     edit-to-reload latency (file written -> Server-Sent Event received)
-  * N plain pages into one site: align, bare pulldown-cmark (examples/bare.rs), and Hugo
-    when it is installed (`apt-get install hugo`), with the ratios
+  * N plain pages into one site: align and bare pulldown-cmark (examples/bare.rs) side by
+    side over --plain-pairs pairs of cold runs, and Hugo when it is installed
+    (`apt-get install hugo`), with the ratios
 and, for the two largest sizes, the growth of the three-site build from one to the other
 over --pairs pairs of cold runs, the order turned every other pair (the machine's speed
 drifts by tens of percent over minutes, so only runs taken side by side give a ratio, and
@@ -63,6 +64,17 @@ def timed(cmd, out_dir, runs):
     """Median wall time and the largest peak RSS (MB) over `runs` cold runs."""
     results = [run_once(cmd, out_dir) for _ in range(runs)]
     return statistics.median(r.wall for r in results), max(r.rss for r in results)
+
+
+def side_by_side(first, second, out_dir, pairs):
+    """Cold runs of two commands, one after the other, pair by pair: the medians of wall
+    time (and the first's largest peak RSS) and the sorted pair-by-pair ratios. A ratio
+    of runs taken side by side moves less with the machine's drift than one of medians
+    taken minutes apart."""
+    runs = [(run_once(first, out_dir), run_once(second, out_dir)) for _ in range(pairs)]
+    a = statistics.median(r.wall for r, _ in runs)
+    b = statistics.median(r.wall for _, r in runs)
+    return a, max(r.rss for r, _ in runs), b, sorted(r.wall / q.wall for r, q in runs)
 
 
 def growth(small, large, out, pairs):
@@ -240,6 +252,7 @@ def main():
     parser.add_argument("--out", default="/dev/shm/align-bench-out")
     parser.add_argument("--no-serve", action="store_true")
     parser.add_argument("--pairs", type=int, default=10)
+    parser.add_argument("--plain-pairs", type=int, default=9)
     args = parser.parse_args()
     sh(["cargo", "build", "--release", "--quiet", "--bin", "align", "--example", "bare"], cwd=ROOT)
     os.makedirs(args.work, exist_ok=True)
@@ -255,8 +268,8 @@ def main():
         started = time.perf_counter()
         subprocess.run([ALIGN, "check", project, "--today", TODAY, "--format", "json"], capture_output=True)
         row["check"] = time.perf_counter() - started
-        row["plain"], row["plain_rss"] = timed([ALIGN, "build", plain, "--out", out, "-q"], out, args.runs)
-        row["bare"], _ = timed([BARE, plain, out], out, args.runs)
+        row["plain"], row["plain_rss"], row["bare"], row["plain_ratios"] = side_by_side(
+            [ALIGN, "build", plain, "--out", out, "-q"], [BARE, plain, out], out, max(args.runs, args.plain_pairs))
         if hugo:
             site = hugo_site(plain, args.work, n)
             row["hugo"], _ = timed([hugo, "--quiet", "-s", site, "-d", out], out, args.runs)
@@ -274,6 +287,12 @@ def main():
         grown = (small, large) + growth(generate("align", small, args.work), generate("align", large, args.work), out, args.pairs)
         shutil.rmtree(out, ignore_errors=True)
     print_table(rows, hugo)
+    print()
+    for r in rows:
+        ratios = r["plain_ratios"]
+        print(f"Plain pages, {r['n']:,}: align and bare pulldown-cmark in {len(ratios)} pairs of cold runs side by side: "
+              f"{r['plain']:.3f} s and {r['bare']:.3f} s by medians, {r['plain'] / r['bare']:.2f}×; pair by pair "
+              f"{ratios[0]:.2f}–{ratios[-1]:.2f}× (median {statistics.median(ratios):.2f}×)")
     if grown:
         small, large, (ts, us, ss), (tl, ul, sl), ratios, by_previous = grown
         print(f"\nGrowth from {small:,} to {large:,} documents, three sites, {len(ratios)} pairs of cold runs in turned order: "
