@@ -230,6 +230,10 @@ pub struct DocView {
     pub extra: Option<serde_json::Map<String, serde_json::Value>>,
     pub relations: Vec<RelGroup>,
     pub why: Vec<Vec<LinkView>>,
+    /// Whether any field of the list under a page's title is set (see
+    /// [`DocView::lists_fields`]): a page with none skips the list, and the theme asks once
+    /// instead of once per field (eighteen lookups on every plain page).
+    pub has_fields: bool,
     /// A hash of [`DocView::item`], made on first use (see [`hashing_items`]).
     #[serde(skip)]
     item_digest: std::sync::OnceLock<blake3::Hash>,
@@ -339,6 +343,37 @@ impl Serialize for Item<'_> {
 }
 
 impl DocView {
+    /// Whether any of the fields the default theme lists under a page's title
+    /// (`_fields.html`) is set, as the template engine tells: a string that is not empty,
+    /// a list that is not.
+    fn lists_fields(&self) -> bool {
+        let set = |text: &Option<String>| text.as_deref().is_some_and(|t| !t.is_empty());
+        let texts = [
+            &self.team,
+            &self.period,
+            &self.level,
+            &self.objective_type,
+            &self.horizon,
+            &self.start,
+            &self.target,
+            &self.version,
+            &self.date,
+            &self.created,
+            &self.updated,
+            &self.review_by,
+        ];
+        let lists = [
+            &self.owners,
+            &self.deciders,
+            &self.consulted,
+            &self.informed,
+            &self.tags,
+        ];
+        texts.into_iter().any(set)
+            || lists.into_iter().any(|list| !list.is_empty())
+            || self.extra.as_ref().is_some_and(|extra| !extra.is_empty())
+    }
+
     pub fn item(&self) -> Item<'_> {
         Item {
             title: &self.title,
@@ -858,7 +893,7 @@ impl<'a> SiteView<'a> {
             (Some(s), true) => Some(s.clone()),
             _ => doc.summary.clone(),
         };
-        DocView {
+        let mut view = DocView {
             index: i,
             path_id: doc.path_id.clone(),
             url: page_url(doc),
@@ -925,6 +960,7 @@ impl<'a> SiteView<'a> {
                 })
                 .filter(|chain| !chain.is_empty())
                 .collect(),
+            has_fields: false,
             item_digest: std::sync::OnceLock::new(),
             doc_digest: std::sync::OnceLock::new(),
             keeps_values: false,
@@ -932,7 +968,9 @@ impl<'a> SiteView<'a> {
             value: std::sync::OnceLock::new(),
             graph_entry: std::sync::OnceLock::new(),
             search_entry: std::sync::OnceLock::new(),
-        }
+        };
+        view.has_fields = view.lists_fields();
+        view
     }
 
     fn kr_view(
@@ -1147,6 +1185,61 @@ mod tests {
         SiteView::new("team", &config, &docs, &graph)
             .into_kept()
             .docs
+    }
+
+    /// `has_fields` follows the default theme's `_fields.html`: true exactly when the
+    /// template lists something, for each field it lists.
+    #[test]
+    fn has_fields_is_true_exactly_when_the_theme_lists_a_field() {
+        #[derive(Serialize)]
+        struct Ctx<'a> {
+            doc: &'a DocView,
+            root: &'a str,
+        }
+        let theme = crate::theme::load(std::path::Path::new("no-such-project")).unwrap();
+        let renderer = crate::render::Renderer::new(&theme.templates).unwrap();
+        let listed = |doc: &DocView| {
+            let html = renderer
+                .render("_fields.html", &Ctx { doc, root: "" })
+                .unwrap();
+            html.contains("<dt>")
+        };
+        let plain = views_of("A").remove(0);
+        assert!(!plain.lists_fields() && !listed(&plain));
+        let text = || Some("x".to_string());
+        let list = || vec!["x".to_string()];
+        type Set = fn(&mut DocView, Option<String>, Vec<String>);
+        let fields: [(&str, Set); 18] = [
+            ("owners", |d, _, l| d.owners = l),
+            ("team", |d, t, _| d.team = t),
+            ("period", |d, t, _| d.period = t),
+            ("level", |d, t, _| d.level = t),
+            ("objective_type", |d, t, _| d.objective_type = t),
+            ("horizon", |d, t, _| d.horizon = t),
+            ("start", |d, t, _| d.start = t),
+            ("target", |d, t, _| d.target = t),
+            ("version", |d, t, _| d.version = t),
+            ("date", |d, t, _| d.date = t),
+            ("deciders", |d, _, l| d.deciders = l),
+            ("consulted", |d, _, l| d.consulted = l),
+            ("informed", |d, _, l| d.informed = l),
+            ("tags", |d, _, l| d.tags = l),
+            ("created", |d, t, _| d.created = t),
+            ("updated", |d, t, _| d.updated = t),
+            ("review_by", |d, t, _| d.review_by = t),
+            ("extra", |d, t, _| {
+                d.extra = t.map(|t| serde_json::Map::from_iter([(t, "y".into())]));
+            }),
+        ];
+        for (name, set) in fields {
+            let mut doc = plain.clone();
+            set(&mut doc, text(), list());
+            assert!(doc.lists_fields() && listed(&doc), "{name}");
+            // An empty string is not set, for the engine or for the flag.
+            let mut empty = plain.clone();
+            set(&mut empty, Some(String::new()), Vec::new());
+            assert_eq!(empty.lists_fields(), listed(&empty), "{name} empty");
+        }
     }
 
     /// The document views of one site showing a page titled `title`.

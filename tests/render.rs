@@ -167,6 +167,34 @@ fn an_initiative_page_shows_its_why_chain() {
 }
 
 #[test]
+fn a_page_without_fields_or_badges_has_no_empty_list_for_them() {
+    let p = built();
+    let team = p.site("team");
+    let notes = team.main("pages/été.html");
+    assert!(
+        !notes.contains("class=\"fields\"") && !notes.contains("class=\"badges\""),
+        "{notes}"
+    );
+    let objective = team.main("objectives/activation.html");
+    let fields = &objective[objective
+        .find("<dl class=\"fields\">")
+        .expect("a field list")..];
+    let fields = &fields[..fields.find("</dl>").unwrap()];
+    for shown in ["Owners", "Team", "Period", "Tags"] {
+        assert!(
+            fields.contains(&format!("<dt>{shown}</dt>")),
+            "{shown}: {fields}"
+        );
+    }
+    assert!(
+        objective.contains(
+            "<p class=\"badges\">\n      <span class=\"status status-active\">active</span>"
+        ),
+        "{objective}"
+    );
+}
+
+#[test]
 fn relations_show_both_ways() {
     let p = built();
     let team = p.site("team");
