@@ -13,10 +13,8 @@ use tera::{Kwargs, State, Tera, Value};
 /// Compiled templates, and what each one pulls in.
 pub struct Renderer {
     tera: Arc<Tera>,
-    /// Per template: a hash of its own text and every template it extends or includes.
-    closures: Arc<HashMap<String, blake3::Hash>>,
-    /// Per template: the room its output is given to start with.
-    sizes: HashMap<String, usize>,
+    /// Per template: what it pulls in (see [`Closure`]).
+    closures: Arc<HashMap<String, Closure>>,
     /// Pages by output path, with the hash of what they were made of.
     memo: Option<Mutex<Kept<String, (blake3::Hash, Bytes)>>>,
     /// What `partial()` rendered, when pages are remembered.
@@ -283,7 +281,6 @@ impl Renderer {
         Ok(Renderer {
             tera,
             closures,
-            sizes: sizes(templates),
             memo: remember.then(|| Mutex::new(Kept::default())),
             partials,
         })
@@ -344,7 +341,7 @@ impl Renderer {
         let mut hasher = blake3::Hasher::new();
         hasher.update(template.as_bytes());
         if let Some(closure) = self.closures.get(template) {
-            hasher.update(closure.as_bytes());
+            hasher.update(closure.hash.as_bytes());
         }
         crate::audience::hashing_items(|| crate::digest::hash_into(&mut hasher, ctx))?;
         let hash = hasher.finalize();
@@ -392,10 +389,10 @@ impl Renderer {
     /// [`Renderer::render`] as the bytes of an output file. The engine writes only whole
     /// strings, so its output is UTF-8 without checking all of it again as a `String`
     /// would (a page is about ten kilobytes: that check was 1 % of a build). The buffer
-    /// starts at the size [`sizes`] gives the template.
+    /// starts at the template's [`Closure::size`].
     fn render_bytes<T: Serialize>(&self, template: &str, ctx: &T) -> anyhow::Result<Bytes> {
         let context = self.context(template, ctx)?;
-        let size = self.sizes.get(template).copied().unwrap_or_default();
+        let size = self.closures.get(template).map_or(0, |c| c.size);
         let mut out = Vec::with_capacity(size);
         self.tera
             .render_to(template, &context, &mut out)
@@ -434,7 +431,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// the partials whose values changed (one release, one column) and copies the rest.
 struct Partial {
     tera: Arc<OnceLock<Weak<Tera>>>,
-    closures: Arc<HashMap<String, blake3::Hash>>,
+    closures: Arc<HashMap<String, Closure>>,
     /// Where partials are remembered; none in a build that renders every page once.
     partials: Option<Arc<Mutex<Partials>>>,
 }
@@ -476,7 +473,7 @@ impl tera::Function<tera::TeraResult<Value>> for Partial {
         let mut bytes = Vec::with_capacity(256);
         write_str(&mut bytes, name);
         if let Some(closure) = self.closures.get(name) {
-            bytes.extend_from_slice(closure.as_bytes());
+            bytes.extend_from_slice(closure.hash.as_bytes());
         }
         for (key, value) in &values {
             write_str(&mut bytes, key);
@@ -543,35 +540,19 @@ impl std::fmt::Display for TemplateError {
 
 impl std::error::Error for TemplateError {}
 
-/// For each template, a hash over its text and the texts of everything it extends or
-/// includes, found by scanning for `{% extends "…" %}` and `{% include "…" %}`.
-fn closures(templates: &[(String, String)]) -> HashMap<String, blake3::Hash> {
-    each_closure(templates, |parts| {
-        let mut hasher = blake3::Hasher::new();
-        for (name, text) in parts {
-            hasher.update(name.as_bytes());
-            hasher.update(text.as_bytes());
-        }
-        hasher.finalize()
-    })
+/// What a template pulls in: itself and everything it extends or includes, found by
+/// scanning for `{% extends "…" %}` and `{% include "…" %}`.
+struct Closure {
+    /// A hash over the names and texts of all of them.
+    hash: blake3::Hash,
+    /// The room its output is given to start with: their texts' length, to the next power
+    /// of two. A document page of the default theme gets 16 KiB (its templates are 10 KB,
+    /// its pages 6–14 KB).
+    size: usize,
 }
 
-/// For each template, the room its output is given to start with: the text of everything
-/// it pulls in, to the next power of two. A document page of the default theme gets
-/// 16 KiB (its templates are 10 KB, its pages 6–14 KB).
-fn sizes(templates: &[(String, String)]) -> HashMap<String, usize> {
-    each_closure(templates, |parts| {
-        let len: usize = parts.iter().map(|(_, text)| text.len()).sum();
-        len.next_power_of_two()
-    })
-}
-
-/// `f` of each template's closure: the template and everything it extends or includes,
-/// as (name, text) pairs sorted by name.
-fn each_closure<T>(
-    templates: &[(String, String)],
-    f: impl Fn(&[(&str, &str)]) -> T,
-) -> HashMap<String, T> {
+/// Each template's [`Closure`].
+fn closures(templates: &[(String, String)]) -> HashMap<String, Closure> {
     let texts: HashMap<&str, &str> = templates
         .iter()
         .map(|(n, t)| (n.as_str(), t.as_str()))
@@ -592,11 +573,19 @@ fn each_closure<T>(
                 );
             }
             seen.sort_unstable();
-            let parts: Vec<(&str, &str)> = seen
-                .into_iter()
-                .map(|part| (part, texts.get(part).copied().unwrap_or_default()))
-                .collect();
-            (name.to_string(), f(&parts))
+            let mut hasher = blake3::Hasher::new();
+            let mut len = 0;
+            for part in seen {
+                let text = texts.get(part).copied().unwrap_or_default();
+                hasher.update(part.as_bytes());
+                hasher.update(text.as_bytes());
+                len += text.len();
+            }
+            let closure = Closure {
+                hash: hasher.finalize(),
+                size: len.next_power_of_two(),
+            };
+            (name.to_string(), closure)
         })
         .collect()
 }
@@ -638,18 +627,21 @@ mod tests {
             templates(r#"{% extends "base.html" %}{% block c %}{{ x }}{% endblock %}"#);
         changed[0].1 = "<i>{% block c %}{% endblock %}</i>".into();
         let b = closures(&changed);
-        assert_ne!(a["page.html"], b["page.html"]);
-        assert_eq!(a["other.html"], b["other.html"]);
+        assert_ne!(a["page.html"].hash, b["page.html"].hash);
+        assert_eq!(a["other.html"].hash, b["other.html"].hash);
     }
 
     #[test]
     fn pages_start_with_room_for_everything_their_template_pulls_in() {
         let page = r#"{% extends "base.html" %}{% block c %}{{ x }}{% endblock %}"#;
         let all = templates(page);
-        let sizes = sizes(&all);
+        let closures = closures(&all);
         let pulled = page.len() + all[0].1.len();
-        assert_eq!(sizes["page.html"], pulled.next_power_of_two());
-        assert_eq!(sizes["other.html"], "{{ x }}".len().next_power_of_two());
+        assert_eq!(closures["page.html"].size, pulled.next_power_of_two());
+        assert_eq!(
+            closures["other.html"].size,
+            "{{ x }}".len().next_power_of_two()
+        );
     }
 
     #[test]
