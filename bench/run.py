@@ -10,7 +10,7 @@ For each size N it measures, on the same machine and in the same run:
   * a one-document edit under `align serve`: rebuild time (from the server's own log) and
     edit-to-reload latency (file written -> Server-Sent Event received)
   * N plain pages into one site: align and bare pulldown-cmark (examples/bare.rs) side by
-    side over --plain-pairs pairs of cold runs, and Hugo when it is installed
+    side over --plain-pairs pairs of cold runs in turned order, and Hugo when it is installed
     (`apt-get install hugo`), with the ratios
 and, for the two largest sizes, the growth of the three-site build from one to the other
 over --pairs pairs of cold runs, the order turned every other pair (the machine's speed
@@ -66,40 +66,48 @@ def timed(cmd, out_dir, runs):
     return statistics.median(r.wall for r in results), max(r.rss for r in results)
 
 
+def turned_pairs(first, second, out_dir, pairs):
+    """Cold runs of two commands, pair by pair, the order turned every other pair (first,
+    second, second, first, first, second, ...): only runs taken side by side give a ratio
+    (the machine's speed drifts by tens of percent over minutes), and a run right after a
+    heavier one is slower (the machine is still taking back the memory and files the other
+    left), so each command follows each as often. The pairs as (run of first, run of
+    second), and every run in the order it ran as (0 for first or 1 for second, run)."""
+    done, ran = [], []
+    for pair in range(pairs):
+        runs = {}
+        for which in ((0, 1) if pair % 2 == 0 else (1, 0)):
+            runs[which] = run_once((first, second)[which], out_dir)
+            ran.append((which, runs[which]))
+        done.append((runs[0], runs[1]))
+    return done, ran
+
+
 def side_by_side(first, second, out_dir, pairs):
-    """Cold runs of two commands, one after the other, pair by pair: the medians of wall
-    time (and the first's largest peak RSS) and the sorted pair-by-pair ratios. A ratio
-    of runs taken side by side moves less with the machine's drift than one of medians
-    taken minutes apart."""
-    runs = [(run_once(first, out_dir), run_once(second, out_dir)) for _ in range(pairs)]
+    """Two commands in turned pairs: the medians of wall time (and the first's largest peak
+    RSS) and the sorted pair-by-pair ratios of the first to the second."""
+    runs, _ = turned_pairs(first, second, out_dir, pairs)
     a = statistics.median(r.wall for r, _ in runs)
     b = statistics.median(r.wall for _, r in runs)
     return a, max(r.rss for r, _ in runs), b, sorted(r.wall / q.wall for r, q in runs)
 
 
 def growth(small, large, out, pairs):
-    """Cold three-site builds of two projects, pair by pair, the order turned every other
-    pair (small, large, large, small, small, large, ...): a build runs slower right after
-    a large one (the machine is still taking back the memory and files the large one
-    left), so always putting the small build after the large one would slow only the
-    small builds and understate the growth. Per project: the medians of wall, user and
-    system time; the pair-by-pair ratios of wall time; and, keyed by (large, after the
-    same size), the medians of wall time of the builds that followed a build of the same
-    size and of the other size."""
-    runs = {small: [], large: []}
+    """Cold three-site builds of two projects in turned pairs (see `turned_pairs`): always
+    putting the small build right after the large one would slow only the small builds
+    and understate the growth. Per project: the medians of wall, user and system time;
+    the pair-by-pair ratios of wall time; and, keyed by (large, after the same size), the
+    medians of wall time of the builds that followed a build of the same size and of the
+    other size."""
+    build = lambda project: [ALIGN, "build", project, "--out", out, "--today", TODAY, "-q"]
+    done, ran = turned_pairs(build(small), build(large), out, pairs)
+    runs = {small: [s for s, _ in done], large: [l for _, l in done]}
     # Wall times keyed by (the large project, after a build of the same project).
     after = {(large_one, same): [] for large_one in (False, True) for same in (True, False)}
-    previous = None
-    for pair in range(pairs):
-        order = (small, large) if pair % 2 == 0 else (large, small)
-        for project in order:
-            run = run_once([ALIGN, "build", project, "--out", out, "--today", TODAY, "-q"], out)
-            runs[project].append(run)
-            if previous is not None:
-                after[(project == large, previous == project)].append(run.wall)
-            previous = project
+    for (previous, _), (which, run) in zip(ran, ran[1:]):
+        after[(which == 1, previous == which)].append(run.wall)
     medians = {p: [statistics.median(getattr(r, k) for r in runs[p]) for k in ("wall", "user", "system")] for p in runs}
-    ratios = sorted(l.wall / s.wall for s, l in zip(runs[small], runs[large]))
+    ratios = sorted(l.wall / s.wall for s, l in done)
     by_previous = {key: statistics.median(v) if v else None for key, v in after.items()}
     return medians[small], medians[large], ratios, by_previous
 
@@ -290,7 +298,7 @@ def main():
     print()
     for r in rows:
         ratios = r["plain_ratios"]
-        print(f"Plain pages, {r['n']:,}: align and bare pulldown-cmark in {len(ratios)} pairs of cold runs side by side: "
+        print(f"Plain pages, {r['n']:,}: align and bare pulldown-cmark in {len(ratios)} pairs of cold runs in turned order: "
               f"{r['plain']:.3f} s and {r['bare']:.3f} s by medians, {r['plain'] / r['bare']:.2f}×; pair by pair "
               f"{ratios[0]:.2f}–{ratios[-1]:.2f}× (median {statistics.median(ratios):.2f}×)")
     if grown:
