@@ -18,7 +18,8 @@ drifts by tens of percent over minutes, so only runs taken side by side give a r
 a build right after a large one is slower, so each size follows each size as often), by
 wall time and by CPU time
 (user and system apart: the kernel's share, writing files, grows differently from the
-build's own work).
+build's own work), and bare pulldown-cmark's growth over the plain pages of the same two
+sizes in pairs of the same kind: what the machine alone adds when the work grows tenfold.
 Output folders go to --out (a tmpfs by default) so the disk does not dominate; each run
 starts from an empty output folder ("cold"). Times are the median of --runs.
 """
@@ -110,6 +111,20 @@ def growth(small, large, out, pairs):
     ratios = sorted(l.wall / s.wall for s, l in done)
     by_previous = {key: statistics.median(v) if v else None for key, v in after.items()}
     return medians[small], medians[large], ratios, by_previous
+
+
+def bare_growth(small, large, out, pairs):
+    """Bare pulldown-cmark (examples/bare.rs) over the plain pages of both sizes in turned
+    pairs: how much the machine itself slows work that grows tenfold, keeps nothing from
+    one page to the next and touches nothing shared (the output written is ten times as
+    large too). Medians of wall time and of CPU time per size, and the sorted pair-by-pair
+    ratios of wall time."""
+    done, _ = turned_pairs([BARE, small, out], [BARE, large, out], out, pairs)
+    median = lambda runs, time: statistics.median(time(r) for r in runs)
+    wall, cpu = (lambda r: r.wall), (lambda r: r.user + r.system)
+    smalls, larges = [s for s, _ in done], [l for _, l in done]
+    return (median(smalls, wall), median(larges, wall), median(smalls, cpu), median(larges, cpu),
+            sorted(l.wall / s.wall for s, l in done))
 
 
 def generate(kind, n, work):
@@ -293,6 +308,7 @@ def main():
         small, large = sizes[-2], sizes[-1]
         out = os.path.join(args.out, "growth")
         grown = (small, large) + growth(generate("align", small, args.work), generate("align", large, args.work), out, args.pairs)
+        floor = bare_growth(generate("plain", small, args.work), generate("plain", large, args.work), out, args.pairs)
         shutil.rmtree(out, ignore_errors=True)
     print_table(rows, hugo)
     print()
@@ -312,6 +328,10 @@ def main():
             s_wall, l_wall = by_previous[(False, same)], by_previous[(True, same)]
             if s_wall and l_wall:
                 print(f"  {label}: {s_wall:.2f} s and {l_wall:.2f} s by medians, {l_wall / s_wall:.1f}×")
+        ws, wl, cs, cl, ratios = floor
+        print(f"Bare pulldown-cmark over {small:,} and {large:,} plain pages, {len(ratios)} pairs in turned order: "
+              f"{ws:.2f} s and {wl:.2f} s by medians, {wl / ws:.1f}×; pair by pair {ratios[0]:.1f}–{ratios[-1]:.1f}× "
+              f"(median {statistics.median(ratios):.1f}×); CPU time {cs:.2f} s and {cl:.2f} s, {cl / max(cs, 0.01):.2f}×")
 
 
 def fmt(v, unit="s"):
