@@ -22,6 +22,9 @@ pub struct Config {
     /// site that is not public.
     #[serde(default)]
     pub default_audience: Option<Vec<String>>,
+    /// The line of `default_audience` in align.toml, for diagnostics.
+    #[serde(skip)]
+    pub default_audience_line: usize,
     /// The period the exec roadmap shows; when absent, the latest period with active objectives.
     #[serde(default)]
     pub current_period: Option<String>,
@@ -89,6 +92,9 @@ pub struct ImportConfig {
     pub changelog: Option<PathBuf>,
     #[serde(default)]
     pub changelog_audience: Option<Vec<String>>,
+    /// The line of `changelog_audience` in align.toml, for diagnostics.
+    #[serde(skip)]
+    pub changelog_audience_line: usize,
 }
 
 /// Fields a public site leaves out unless `public_fields` lists them.
@@ -162,6 +168,9 @@ pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
     for (name, site) in &mut config.sites {
         site.line = find_line(&text, &format!("[sites.{name}]"), None).0;
     }
+    config.default_audience_line = find_line(&text, "default_audience", None).0;
+    config.import.changelog_audience_line =
+        find_line(&text, "changelog_audience", Some("[import]")).0;
     let errors = validate(&config, &text, &shown);
     if errors.is_empty() {
         Ok(config)

@@ -385,6 +385,18 @@ fn cases() -> Vec<Case> {
             other: None,
         },
         Case {
+            rule: "unknown-audience",
+            // `leadership` is no site's audience; the page still reaches the team.
+            edit: Edit::Replace(
+                PAGE,
+                "updated = 2026-10-01\n",
+                "updated = 2026-10-01\naudience = [\"team\", \"leadership\"]\n",
+            ),
+            path: "content/pages/how-we-plan.md",
+            line: 5,
+            other: None,
+        },
+        Case {
             rule: "change-without-category",
             edit: Edit::Replace(PUBLIC_CHANGE, "category = \"added\"\n", ""),
             path: "content/changes/csv-import.md",
@@ -1364,7 +1376,111 @@ fn a_public_changelog_with_only_planned_releases_is_empty() {
             "status = \"planned\"\naudience = [\"customers\", \"team\", \"exec\"]\n",
         ),
     ]);
-    assert_eq!(rules_of(&findings(dir.path())), ["empty-public-home"]);
+    // The four documents that still name `public`, which no site lists now, are reported
+    // as such; the site itself as empty.
+    let mut rules = rules_of(&findings(dir.path()));
+    rules.sort();
+    assert_eq!(
+        rules,
+        [
+            "empty-public-home",
+            "unknown-audience",
+            "unknown-audience",
+            "unknown-audience",
+            "unknown-audience"
+        ]
+    );
+}
+
+#[test]
+fn unknown_audiences_are_reported_where_they_are_written_and_can_be_turned_off() {
+    let edits = [
+        Edit::Replace(
+            "align.toml",
+            "default_audience = [\"team\"]",
+            "default_audience = [\"team\", \"staff\"]\n\n[import]\nchangelog = \"CHANGELOG.md\"\nchangelog_audience = [\"customers\"]",
+        ),
+        Edit::Write(
+            "CHANGELOG.md",
+            "# Changelog\n\n## [0.1.0] - 2026-01-10\n\n### Added\n\n- First import.\n\n## [0.0.1] - 2026-01-02\n\n### Added\n\n- Earlier import.\n",
+        ),
+        Edit::Replace(
+            PAGE,
+            "starting with [[ADR-0001]].\n",
+            "starting with [[ADR-0001]].\n\n<!-- audience: Exec -->\nBudget notes.\n<!-- /audience -->\n",
+        ),
+    ];
+    let dir = clean_with(&edits);
+    let found: Vec<Value> = findings(dir.path())
+        .into_iter()
+        .filter(|f| f["rule"] == "unknown-audience")
+        .collect();
+    let at: Vec<(String, u64)> = found
+        .iter()
+        .map(|f| {
+            let path = f["path"].as_str().unwrap();
+            let path = path.trim_start_matches("./").to_string();
+            (path, f["line"].as_u64().unwrap())
+        })
+        .collect();
+    // One finding per place, none per imported record.
+    assert_eq!(
+        at,
+        [
+            ("align.toml".to_string(), 2),
+            ("align.toml".to_string(), 6),
+            ("content/pages/how-we-plan.md".to_string(), 12),
+        ],
+        "{found:#?}"
+    );
+    let messages: Vec<&str> = found
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "`default_audience`: audience `staff` is listed by no site (the sites list exec, public, team); only the sites of the other audiences listed there show documents that name no audience",
+            "`changelog_audience`: audience `customers` is listed by no site (the sites list exec, public, team), so no site shows the imported changelog",
+            "audience `Exec` is listed by no site (the sites list exec, public, team), so no site shows the text of this audience block in `pages/how-we-plan` (How we plan)",
+        ]
+    );
+    assert_eq!(
+        found[2]["help"],
+        "audience names are matched exactly: did you mean `exec`?"
+    );
+    assert!(
+        found[1]["help"]
+            .as_str()
+            .unwrap()
+            .contains("unknown-audience = \"off\""),
+        "{found:#?}"
+    );
+    // Hiding on purpose: the rule turned off reports nothing, and the block stays hidden.
+    let mut off = edits.to_vec();
+    off.push(Edit::Replace(
+        "align.toml",
+        "public = true",
+        "public = true\n\n[check.rules]\nunknown-audience = \"off\"",
+    ));
+    let dir = clean_with(&off);
+    assert!(
+        !rules_of(&findings(dir.path())).contains(&"unknown-audience".to_string()),
+        "the rule is off"
+    );
+    let build = align(dir.path(), &["build", ".", "--today", TODAY]);
+    assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
+    for entry in walkdir::WalkDir::new(dir.path().join("public")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("Budget notes"),
+                "{} shows the hidden block",
+                entry.path().display()
+            );
+        }
+    }
 }
 
 #[test]

@@ -152,6 +152,11 @@ pub const RULES: &[Rule] = &[
         summary: "a public site's home page would be empty",
     },
     Rule {
+        id: "unknown-audience",
+        severity: Severity::Warning,
+        summary: "an audience that no site lists, so nothing shows what it marks",
+    },
+    Rule {
         id: "change-without-category",
         severity: Severity::Warning,
         summary: "a change in a released release has no category",
@@ -257,7 +262,7 @@ impl Ctx<'_> {
 /// Runs every rule and applies the configured severities.
 pub fn run(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     use rayon::prelude::*;
-    let rules: [fn(&Ctx<'_>) -> Vec<Diagnostic>; 9] = [
+    let rules: [fn(&Ctx<'_>) -> Vec<Diagnostic>; 10] = [
         plans::orphans,
         okrs::structure,
         plans::periods,
@@ -266,6 +271,7 @@ pub fn run(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
         decisions::lifecycle,
         okrs::sanity,
         publishing::leaks,
+        publishing::audiences,
         publishing::changelog,
     ];
     // The rules are independent; their findings keep this order.

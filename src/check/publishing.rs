@@ -62,6 +62,118 @@ pub fn leaks(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     out
 }
 
+/// Audience names that no site lists: in a document's `audience`, in an audience block's
+/// marker, and in `default_audience` and `changelog_audience`. What they mark is shown
+/// nowhere for them (audiences are matched exactly), which is usually a typo (`pubilc`,
+/// `Exec`), but can be meant (`audience = ["draft"]`), hence a warning.
+pub fn audiences(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
+    let mut known: Vec<&str> = ctx
+        .config
+        .sites
+        .values()
+        .flat_map(|site| site.audiences.iter().map(String::as_str))
+        .collect();
+    known.sort_unstable();
+    known.dedup();
+    let unknown = |list: &[String]| -> Vec<String> {
+        list.iter()
+            .filter(|a| !known.contains(&a.as_str()))
+            .cloned()
+            .collect()
+    };
+    // What a finding says about the unknown names: each quoted, and what they hide.
+    let finding = |names: &[String], whole: bool, what: &str| {
+        let quoted: Vec<String> = names.iter().map(|a| format!("`{a}`")).collect();
+        let (noun, verb) = if names.len() == 1 {
+            ("audience", "is")
+        } else {
+            ("audiences", "are")
+        };
+        let outcome = if whole {
+            format!(", so no site shows {what}")
+        } else {
+            format!("; only the sites of the other audiences listed there show {what}")
+        };
+        format!(
+            "{noun} {} {verb} listed by no site (the sites list {}){outcome}",
+            quoted.join(", "),
+            known.join(", ")
+        )
+    };
+    let help = |names: &[String]| {
+        let near = names.iter().find_map(|name| {
+            known
+                .iter()
+                .find(|k| k.eq_ignore_ascii_case(name))
+                .map(|k| format!("audience names are matched exactly: did you mean `{k}`?"))
+        });
+        near.unwrap_or_else(|| {
+            "correct the name or add it to a site's `audiences` in align.toml; if hiding is meant, set `unknown-audience = \"off\"` in [check.rules]".to_string()
+        })
+    };
+    let mut out = Vec::new();
+    let config_file = ctx.dir.join(crate::config::CONFIG_FILE);
+    let settings = [
+        (
+            &ctx.config.default_audience,
+            ctx.config.default_audience_line,
+            "`default_audience`",
+            "documents that name no audience",
+        ),
+        (
+            &ctx.config.import.changelog_audience,
+            ctx.config.import.changelog_audience_line,
+            "`changelog_audience`",
+            "the imported changelog",
+        ),
+    ];
+    for (list, line, key, what) in settings {
+        let Some(list) = list else { continue };
+        let names = unknown(list);
+        if names.is_empty() {
+            continue;
+        }
+        let message = format!(
+            "{key}: {}",
+            finding(&names, names.len() == list.len(), what)
+        );
+        let location = crate::diag::Location::new(&config_file, line.max(1), 1);
+        out.push(
+            Diagnostic::warning(location, message)
+                .with_rule("unknown-audience")
+                .with_help(help(&names)),
+        );
+    }
+    for (i, doc) in ctx.docs.iter().enumerate() {
+        // Imported records take their audience from `changelog_audience`, reported above.
+        if let Some(list) = doc.audience.as_ref().filter(|_| !doc.imported) {
+            let names = unknown(list);
+            if !names.is_empty() {
+                let message = finding(&names, names.len() == list.len(), &ctx.name(i));
+                out.push(
+                    ctx.at("unknown-audience", i, "audience", message)
+                        .with_help(help(&names)),
+                );
+            }
+        }
+        for block in &doc.blocks {
+            let names = unknown(&block.audiences);
+            if names.is_empty() {
+                continue;
+            }
+            let before = &doc.body.as_bytes()[..block.open_marker.0.min(doc.body.len())];
+            let line = doc.body_line + memchr::memchr_iter(b'\n', before).count();
+            let what = format!("the text of this audience block in {}", ctx.name(i));
+            let message = finding(&names, names.len() == block.audiences.len(), &what);
+            out.push(
+                ctx.at_line("unknown-audience", i, line, message)
+                    .with_help(help(&names)),
+            );
+        }
+    }
+    out
+}
+
 pub fn changelog(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // Every release's version, sorted once: a breaking change looks up the one before.
