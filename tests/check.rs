@@ -1409,6 +1409,11 @@ fn unknown_audiences_are_reported_where_they_are_written_and_can_be_turned_off()
             "starting with [[ADR-0001]].\n",
             "starting with [[ADR-0001]].\n\n<!-- audience: Exec -->\nBudget notes.\n<!-- /audience -->\n",
         ),
+        // A record in another tool's format (YAML frontmatter) names its own audience.
+        Edit::Write(
+            "content/decisions/0004-keep-jobs-in-postgres.md",
+            "---\ntitle: Keep jobs in Postgres\nstatus: accepted\ndate: 2026-11-01\naudience: [engineering]\n---\n\n## Context\n\nOne database is enough.\n",
+        ),
     ];
     let dir = clean_with(&edits);
     let found: Vec<Value> = findings(dir.path())
@@ -1423,12 +1428,16 @@ fn unknown_audiences_are_reported_where_they_are_written_and_can_be_turned_off()
             (path, f["line"].as_u64().unwrap())
         })
         .collect();
-    // One finding per place, none per imported record.
+    // One finding per place, none per record of the imported changelog.
     assert_eq!(
         at,
         [
             ("align.toml".to_string(), 2),
             ("align.toml".to_string(), 6),
+            (
+                "content/decisions/0004-keep-jobs-in-postgres.md".to_string(),
+                5
+            ),
             ("content/pages/how-we-plan.md".to_string(), 12),
         ],
         "{found:#?}"
@@ -1442,11 +1451,12 @@ fn unknown_audiences_are_reported_where_they_are_written_and_can_be_turned_off()
         [
             "`default_audience`: audience `staff` is listed by no site (the sites list exec, public, team); only the sites of the other audiences listed there show documents that name no audience",
             "`changelog_audience`: audience `customers` is listed by no site (the sites list exec, public, team), so no site shows the imported changelog",
+            "audience `engineering` is listed by no site (the sites list exec, public, team), so no site shows `decisions/0004-keep-jobs-in-postgres` (Keep jobs in Postgres)",
             "audience `Exec` is listed by no site (the sites list exec, public, team), so no site shows the text of this audience block in `pages/how-we-plan` (How we plan)",
         ]
     );
     assert_eq!(
-        found[2]["help"],
+        found[3]["help"],
         "audience names are matched exactly: did you mean `exec`?"
     );
     assert!(

@@ -144,9 +144,12 @@ pub fn audiences(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                 .with_help(help(&names)),
         );
     }
+    let changelog = ctx.config.import.changelog.as_deref();
     for (i, doc) in ctx.docs.iter().enumerate() {
-        // Imported records take their audience from `changelog_audience`, reported above.
-        if let Some(list) = doc.audience.as_ref().filter(|_| !doc.imported) {
+        // The imported changelog's records take their audience from `changelog_audience`,
+        // reported above; decision records in other formats may name their own.
+        let from_changelog = doc.imported && Some(doc.source.as_path()) == changelog;
+        if let Some(list) = doc.audience.as_ref().filter(|_| !from_changelog) {
             let names = unknown(list);
             if !names.is_empty() {
                 let message = finding(&names, names.len() == list.len(), &ctx.name(i));
