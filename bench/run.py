@@ -132,6 +132,10 @@ def generate(kind, n, work):
     if not os.path.exists(os.path.join(path, "align.toml")):
         shutil.rmtree(path, ignore_errors=True)
         sh([sys.executable, os.path.join(ROOT, "bench/gen.py"), kind, str(n), path])
+        # A new corpus is still being written back to the disk for a while (0.75 GB at
+        # 100,000 pages): the runs that come right after it would share the machine with
+        # that writeback.
+        os.sync()
     return path
 
 
