@@ -385,6 +385,14 @@ fn cases() -> Vec<Case> {
             other: None,
         },
         Case {
+            rule: "target-before-start",
+            // The target typed as the first of the month instead of the 23rd.
+            edit: Edit::Replace(TRIAL_NUDGES, "target = 2026-12-23", "target = 2026-12-01"),
+            path: "content/initiatives/trial-nudges.md",
+            line: 7,
+            other: Some("initiatives/trial-nudges.md"),
+        },
+        Case {
             rule: "unknown-audience",
             // `leadership` is no site's audience; the page still reaches the team.
             edit: Edit::Replace(

@@ -82,6 +82,11 @@ pub const RULES: &[Rule] = &[
         summary: "a document was not updated within the configured number of days",
     },
     Rule {
+        id: "target-before-start",
+        severity: Severity::Warning,
+        summary: "an initiative's target date comes before its start",
+    },
+    Rule {
         id: "after-release",
         severity: Severity::Warning,
         summary: "an initiative targets a date after its release's date",

@@ -129,6 +129,7 @@ pub fn schedule(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     for (i, doc) in ctx.docs.iter().enumerate() {
         match doc.kind {
             Kind::Initiative => {
+                out.extend(target_before_start(ctx, i));
                 out.extend(after_release(ctx, i));
                 out.extend(dependency_order(ctx, i));
                 out.extend(outside_period(ctx, i));
@@ -149,6 +150,24 @@ pub fn schedule(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// Dates written the wrong way round: the timeline can only draw such an initiative as a
+/// point at its start, and every rule that reads its span reads nonsense.
+fn target_before_start(ctx: &Ctx<'_>, i: usize) -> Option<Diagnostic> {
+    let doc = &ctx.docs[i];
+    let (start, target) = (doc.start?, doc.target?);
+    if target >= start {
+        return None;
+    }
+    let message = format!(
+        "initiative {} targets {target}, before its start on {start}",
+        ctx.name(i)
+    );
+    let diag = ctx
+        .at("target-before-start", i, "target", message)
+        .with_help("swap the two dates, or correct the one that is wrong");
+    Some(ctx.related(diag, i, "start", "its start"))
 }
 
 fn after_release(ctx: &Ctx<'_>, i: usize) -> Option<Diagnostic> {
