@@ -405,6 +405,17 @@ fn cases() -> Vec<Case> {
             other: None,
         },
         Case {
+            rule: "duplicate-version",
+            // A hotfix written as its own release under the version it fixes.
+            edit: Edit::Write(
+                "content/releases/2-2-0-hotfix.md",
+                "+++\ntitle = \"2.2.0 hotfix\"\nversion = \"v2.2.0\"\nstatus = \"released\"\ndate = 2026-08-12\naudience = [\"public\", \"team\", \"exec\"]\n+++\n\nA fix for recurring jobs.\n",
+            ),
+            path: "content/releases/2-2-0-hotfix.md",
+            line: 3,
+            other: Some("releases/2-2-0.md"),
+        },
+        Case {
             rule: "change-without-category",
             edit: Edit::Replace(PUBLIC_CHANGE, "category = \"added\"\n", ""),
             path: "content/changes/csv-import.md",

@@ -162,6 +162,11 @@ pub const RULES: &[Rule] = &[
         summary: "an audience that no site lists, so nothing shows what it marks",
     },
     Rule {
+        id: "duplicate-version",
+        severity: Severity::Warning,
+        summary: "two releases have the same version",
+    },
+    Rule {
         id: "change-without-category",
         severity: Severity::Warning,
         summary: "a change in a released release has no category",

@@ -178,7 +178,7 @@ pub fn audiences(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
 }
 
 pub fn changelog(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    let mut out = duplicate_versions(ctx);
     // Every release's version, sorted once: a breaking change looks up the one before.
     let versions = std::cell::OnceCell::new();
     for (i, doc) in ctx.docs.iter().enumerate() {
@@ -215,6 +215,45 @@ pub fn changelog(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             );
             let diag = ctx.at("breaking-in-minor-release", i, "breaking", message);
             out.push(ctx.related(diag, release, "version", "the release version"));
+        }
+    }
+    out
+}
+
+/// Two releases of one version: the changelog, its feed and the release plan would list
+/// the version twice, each with part of its changes. `v1.2.0` and `1.2.0` are one version.
+fn duplicate_versions(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
+    let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for (i, doc) in ctx.docs.iter().enumerate() {
+        if doc.kind != Kind::Release {
+            continue;
+        }
+        let Some(version) = doc
+            .version
+            .as_deref()
+            .map(|v| v.trim().trim_start_matches('v'))
+        else {
+            continue;
+        };
+        if version.is_empty() {
+            continue;
+        }
+        match first.get(version) {
+            None => {
+                first.insert(version, i);
+            }
+            Some(&earlier) => {
+                let message = format!(
+                    "release {} has the same version as {}: the changelog would list {version} twice",
+                    ctx.name(i),
+                    ctx.name(earlier)
+                );
+                let diag = ctx
+                    .at("duplicate-version", i, "version", message)
+                    .with_help("give each release its own version, or merge the two into one release document");
+                out.push(ctx.related(diag, earlier, "version", "the same version"));
+            }
         }
     }
     out
