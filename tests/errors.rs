@@ -184,6 +184,31 @@ fn a_heading_is_a_title() {
 }
 
 #[test]
+fn a_setext_heading_is_a_title_shown_once() {
+    let project = Project::new().file(
+        "content/pages/a.md",
+        "\nTitle from setext\n=================\n\nText under it.\n",
+    );
+    project.build().success();
+    let main = project.site("team").main("pages/a.html");
+    assert!(main.contains("<h1>Title from setext</h1>"), "{main}");
+    assert_eq!(main.matches("Title from setext").count(), 1, "{main}");
+    assert!(main.contains("Text under it."), "{main}");
+}
+
+#[test]
+fn lines_after_a_setext_title_keep_their_numbers() {
+    // The title's two lines are blanked out of the body; the unclosed marker is still
+    // reported on line 6 of the file.
+    fails_at(
+        "content/pages/a.md",
+        "\nTitle from setext\n=================\n\nText.\n<!-- audience: team -->\nx\n",
+        "content/pages/a.md:6:1",
+        &["never closed"],
+    );
+}
+
+#[test]
 fn invalid_utf8_is_an_error_for_its_file() {
     let project = Project::new();
     project.write(

@@ -248,17 +248,27 @@ fn unique_anchor(existing: &[Heading], base: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The first level-one ATX heading outside code: its text and byte range of its line.
+/// The first level-one heading outside code, ATX (`# Title`) or setext (`Title` over a
+/// line of `=`): its text, the 0-based line its text is on, and the byte range of its
+/// line or lines. Lines indented by four spaces or more are code, not headings.
 pub fn first_heading(body: &str) -> Option<(String, usize, std::ops::Range<usize>)> {
     let mut fence: Option<&str> = None;
     let mut offset = 0;
+    // A one-line paragraph that a line of `=` right below would make a heading: its text,
+    // line and start.
+    let mut candidate: Option<(&str, usize, usize)> = None;
+    let mut after_blank = true;
     for (i, raw) in body.split_inclusive('\n').enumerate() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
+        let indented = line.len() - trimmed.len() >= 4;
+        let mut next = None;
         if let Some(open) = fence {
             if trimmed.starts_with(open) {
                 fence = None;
             }
+        } else if indented {
+            // Code, or the continuation of a paragraph: neither starts a heading.
         } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             fence = Some(&trimmed[..3]);
         } else if let Some(text) = trimmed.strip_prefix("# ") {
@@ -266,10 +276,32 @@ pub fn first_heading(body: &str) -> Option<(String, usize, std::ops::Range<usize
             if !text.is_empty() {
                 return Some((text.to_string(), i, offset..offset + raw.len()));
             }
+        } else if !trimmed.is_empty() && trimmed.bytes().all(|b| b == b'=') {
+            if let Some((text, line, start)) = candidate {
+                return Some((text.to_string(), line, start..offset + raw.len()));
+            }
+        } else if after_blank && starts_paragraph(trimmed) {
+            next = Some((trimmed, i, offset));
         }
+        candidate = next;
+        after_blank = trimmed.is_empty();
         offset += raw.len();
     }
     None
+}
+
+/// Whether a line, not indented, starts a paragraph rather than another block (a list
+/// item, a quote, a table row, HTML or a heading), whose line of `=` below would not make
+/// it a setext heading.
+fn starts_paragraph(line: &str) -> bool {
+    let Some(first) = line.chars().next() else {
+        return false;
+    };
+    if matches!(first, '>' | '-' | '*' | '+' | '|' | '<' | '#' | '=') {
+        return false;
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    !(digits > 0 && matches!(line.as_bytes().get(digits), Some(b'.' | b')')))
 }
 
 /// A misplaced audience marker.
@@ -461,5 +493,35 @@ mod tests {
     fn first_heading_skips_code() {
         let (title, line, _) = first_heading("```\n# not\n```\n\n# 3. Real title\n").unwrap();
         assert_eq!((title.as_str(), line), ("3. Real title", 4));
+        // Indented code is code too.
+        let (title, ..) = first_heading("Intro.\n\n    # not a heading\n\n# Real\n").unwrap();
+        assert_eq!(title, "Real");
+    }
+
+    #[test]
+    fn first_heading_reads_setext_titles() {
+        let body = "\nUse Postgres for jobs\n=====================\n\nContext.\n";
+        let (title, line, range) = first_heading(body).unwrap();
+        assert_eq!((title.as_str(), line), ("Use Postgres for jobs", 1));
+        assert_eq!(
+            &body[range],
+            "Use Postgres for jobs\n=====================\n"
+        );
+        // Whichever comes first, ATX or setext.
+        let (title, ..) = first_heading("First\n===\n\n# Second\n").unwrap();
+        assert_eq!(title, "First");
+        // Not a heading: a line of `=` under the second line of a paragraph, under a list
+        // item or a quote, or alone; and a level-two underline.
+        for body in [
+            "Two lines\nof text\n===\n",
+            "- item\n===\n",
+            "> quote\n===\n",
+            "1. step\n===\n",
+            "===\n",
+            "Section\n-------\n",
+            "```\nTitle\n===\n```\n",
+        ] {
+            assert_eq!(first_heading(body), None, "{body:?}");
+        }
     }
 }

@@ -432,7 +432,10 @@ impl DocReader<'_> {
             if doc.title.is_empty() {
                 doc.title = text.clone();
             }
-            doc.body.replace_range(range.clone(), "\n");
+            // As many line ends as the heading had (two for a setext heading), so the
+            // lines after it keep their numbers.
+            let lines = doc.body[range.clone()].matches('\n').count().max(1);
+            doc.body.replace_range(range.clone(), &"\n".repeat(lines));
         }
         // A `title` field of the wrong type has its own error already.
         let has_title_field = doc.field_lines.iter().any(|(k, _)| k == "title");
