@@ -385,6 +385,14 @@ fn cases() -> Vec<Case> {
             other: None,
         },
         Case {
+            rule: "placeholder",
+            // The owner `align new` leaves for the author to fill in.
+            edit: Edit::Replace(PAGE, "owners = [\"Dana Ruiz\"]", "owners = [\"TODO\"]"),
+            path: "content/pages/how-we-plan.md",
+            line: 3,
+            other: None,
+        },
+        Case {
             rule: "target-before-start",
             // The target typed as the first of the month instead of the 23rd.
             edit: Edit::Replace(TRIAL_NUDGES, "target = 2026-12-23", "target = 2026-12-01"),
@@ -1510,6 +1518,59 @@ fn unknown_audiences_are_reported_where_they_are_written_and_can_be_turned_off()
             );
         }
     }
+}
+
+#[test]
+fn placeholders_are_reported_once_per_document_naming_where_they_are() {
+    let dir = clean_with(&[
+        Edit::Replace(
+            PUBLIC_CHANGE,
+            "release = \"R-2-3\"\n",
+            "release = \"R-2-3\"\nsummary = \"TODO: in words a customer understands\"\n",
+        ),
+        Edit::Replace(
+            PAGE,
+            "starting with [[ADR-0001]].\n",
+            "starting with [[ADR-0001]].\n\n## Cadence\n\n- TODO\n- TODOS are tracked elsewhere\n\n```\nTODO inside code is code\n```\nTODO: the review calendar.\n",
+        ),
+    ]);
+    let found: Vec<Value> = findings(dir.path())
+        .into_iter()
+        .filter(|f| f["rule"] == "placeholder")
+        .collect();
+    let messages: Vec<(&str, u64)> = found
+        .iter()
+        .map(|f| (f["message"].as_str().unwrap(), f["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            (
+                "`changes/csv-import` (Import customers from a spreadsheet) still holds `TODO` placeholders: `summary`, and the public site `public` shows it",
+                5
+            ),
+            (
+                "`pages/how-we-plan` (How we plan) still holds `TODO` placeholders: 2 lines of the body",
+                14
+            ),
+        ],
+        "{found:#?}"
+    );
+    // What `align new` writes is reported until it is filled in.
+    let dir = clean_with(&[]);
+    let written = new(dir.path(), "initiative", "Offline mode");
+    assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
+    let found = findings(dir.path());
+    let placeholder = found
+        .iter()
+        .find(|f| f["rule"] == "placeholder")
+        .unwrap_or_else(|| panic!("{found:#?}"));
+    assert!(
+        placeholder["message"].as_str().unwrap().ends_with(
+            "still holds `TODO` placeholders: `owners`, `rationale` and 3 lines of the body"
+        ),
+        "{placeholder:#?}"
+    );
 }
 
 #[test]

@@ -72,6 +72,11 @@ pub const RULES: &[Rule] = &[
         summary: "an open initiative drives only objectives of ended periods",
     },
     Rule {
+        id: "placeholder",
+        severity: Severity::Warning,
+        summary: "a document still holds a `TODO` placeholder",
+    },
+    Rule {
         id: "review-overdue",
         severity: Severity::Warning,
         summary: "a document's review_by date has passed",
@@ -272,11 +277,12 @@ impl Ctx<'_> {
 /// Runs every rule and applies the configured severities.
 pub fn run(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     use rayon::prelude::*;
-    let rules: [fn(&Ctx<'_>) -> Vec<Diagnostic>; 10] = [
+    let rules: [fn(&Ctx<'_>) -> Vec<Diagnostic>; 11] = [
         plans::orphans,
         okrs::structure,
         plans::periods,
         plans::staleness,
+        plans::placeholders,
         plans::schedule,
         decisions::lifecycle,
         okrs::sanity,

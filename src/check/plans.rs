@@ -72,6 +72,134 @@ fn open_in_past(ctx: &Ctx<'_>, i: usize) -> Option<Diagnostic> {
     Some(ctx.related(diag, objective, "period", "the objective's period"))
 }
 
+/// Documents that still hold the `TODO` prompts `align new` writes (or any `TODO` in a
+/// field or at the start of a body line): one finding per document, at the first of them,
+/// naming every field that holds one and counting the body's lines.
+pub fn placeholders(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
+    let default = ctx.config.default_audience();
+    let mut out = Vec::new();
+    for (i, doc) in ctx.docs.iter().enumerate() {
+        // Records in another tool's format are history, kept as they were written.
+        if doc.imported {
+            continue;
+        }
+        let single = [
+            ("title", Some(&doc.title)),
+            ("summary", doc.summary.as_ref()),
+            ("public_title", doc.public_title.as_ref()),
+            ("public_summary", doc.public_summary.as_ref()),
+            ("horizon", doc.horizon.as_ref()),
+            ("rationale", doc.rationale.as_ref()),
+            ("version", doc.version.as_ref()),
+            ("team", doc.team.as_ref()),
+        ];
+        let lists = [
+            ("owners", &doc.owners),
+            ("deciders", &doc.deciders),
+            ("consulted", &doc.consulted),
+            ("informed", &doc.informed),
+            ("tags", &doc.tags),
+        ];
+        // (line, what) of every placeholder found.
+        let mut found: Vec<(usize, String)> = Vec::new();
+        for (field, value) in single {
+            if value.is_some_and(|v| is_placeholder(v)) {
+                found.push((doc.field_line(field), format!("`{field}`")));
+            }
+        }
+        for (field, values) in lists {
+            if values.iter().any(|v| is_placeholder(v)) {
+                found.push((doc.field_line(field), format!("`{field}`")));
+            }
+        }
+        for kr in &doc.key_results {
+            if is_placeholder(&kr.title) {
+                found.push((kr.line, format!("key result `{}`", kr.id)));
+            }
+        }
+        let body = body_placeholders(&doc.body);
+        if let Some(&first) = body.first() {
+            let lines = if body.len() == 1 { "line" } else { "lines" };
+            found.push((
+                doc.body_line + first,
+                format!("{} {lines} of the body", body.len()),
+            ));
+        }
+        found.sort_by_key(|(line, _)| *line);
+        let Some(&(line, _)) = found.first() else {
+            continue;
+        };
+        let places: Vec<&str> = found.iter().map(|(_, what)| what.as_str()).collect();
+        let public: Vec<&str> = ctx
+            .config
+            .sites
+            .iter()
+            .filter(|(_, site)| site.public && crate::audience::may_show(doc, site, &default))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let shown = if public.is_empty() {
+            String::new()
+        } else {
+            format!(", and the public site `{}` shows it", public.join("`, `"))
+        };
+        let message = format!(
+            "{} still holds `TODO` placeholders: {}{shown}",
+            ctx.name(i),
+            join_and(&places)
+        );
+        out.push(ctx.at_line("placeholder", i, line, message).with_help(
+            "fill them in, or remove what does not apply (`align new` writes them as prompts)",
+        ));
+    }
+    out
+}
+
+/// `TODO` at the start of a value, as a word: `TODO`, `TODO: why`, not `TODOS`.
+fn is_placeholder(text: &str) -> bool {
+    text.trim_start()
+        .strip_prefix("TODO")
+        .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+}
+
+/// 0-based lines of the body that start with a placeholder, list markers aside, outside
+/// fenced code.
+fn body_placeholders(body: &str) -> Vec<usize> {
+    if memchr::memmem::find(body.as_bytes(), b"TODO").is_none() {
+        return Vec::new();
+    }
+    let mut fence: Option<&str> = None;
+    let mut lines = Vec::new();
+    for (i, line) in body.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if let Some(open) = fence {
+            if trimmed.starts_with(open) {
+                fence = None;
+            }
+            continue;
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = Some(&trimmed[..3]);
+            continue;
+        }
+        let text = trimmed
+            .strip_prefix(['*', '-', '+'])
+            .map_or(trimmed, str::trim_start);
+        if is_placeholder(text) {
+            lines.push(i);
+        }
+    }
+    lines
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_and(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 pub fn staleness(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let days = i64::from(ctx.config.check.stale_after_days);
