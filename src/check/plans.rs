@@ -103,21 +103,21 @@ pub fn placeholders(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
         // (line, what) of every placeholder found.
         let mut found: Vec<(usize, String)> = Vec::new();
         for (field, value) in single {
-            if value.is_some_and(|v| is_placeholder(v)) {
+            if value.is_some_and(|v| crate::load::is_placeholder(v)) {
                 found.push((doc.field_line(field), format!("`{field}`")));
             }
         }
         for (field, values) in lists {
-            if values.iter().any(|v| is_placeholder(v)) {
+            if values.iter().any(|v| crate::load::is_placeholder(v)) {
                 found.push((doc.field_line(field), format!("`{field}`")));
             }
         }
         for kr in &doc.key_results {
-            if is_placeholder(&kr.title) {
+            if crate::load::is_placeholder(&kr.title) {
                 found.push((kr.line, format!("key result `{}`", kr.id)));
             }
         }
-        let body = body_placeholders(&doc.body);
+        let body = crate::load::placeholder_lines(&doc.body);
         if let Some(&first) = body.first() {
             let lines = if body.len() == 1 { "line" } else { "lines" };
             found.push((
@@ -152,43 +152,6 @@ pub fn placeholders(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
         ));
     }
     out
-}
-
-/// `TODO` at the start of a value, as a word: `TODO`, `TODO: why`, not `TODOS`.
-fn is_placeholder(text: &str) -> bool {
-    text.trim_start()
-        .strip_prefix("TODO")
-        .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
-}
-
-/// 0-based lines of the body that start with a placeholder, list markers aside, outside
-/// fenced code.
-fn body_placeholders(body: &str) -> Vec<usize> {
-    if memchr::memmem::find(body.as_bytes(), b"TODO").is_none() {
-        return Vec::new();
-    }
-    let mut fence: Option<&str> = None;
-    let mut lines = Vec::new();
-    for (i, line) in body.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if let Some(open) = fence {
-            if trimmed.starts_with(open) {
-                fence = None;
-            }
-            continue;
-        }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = Some(&trimmed[..3]);
-            continue;
-        }
-        let text = trimmed
-            .strip_prefix(['*', '-', '+'])
-            .map_or(trimmed, str::trim_start);
-        if is_placeholder(text) {
-            lines.push(i);
-        }
-    }
-    lines
 }
 
 /// `a`, `a and b`, `a, b and c`.

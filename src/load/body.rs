@@ -304,6 +304,43 @@ fn starts_paragraph(line: &str) -> bool {
     !(digits > 0 && matches!(line.as_bytes().get(digits), Some(b'.' | b')')))
 }
 
+/// `TODO` at the start of a value, as a word: `TODO`, `TODO: why`, not `TODOS`.
+pub fn is_placeholder(text: &str) -> bool {
+    text.trim_start()
+        .strip_prefix("TODO")
+        .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+}
+
+/// 0-based lines of the body that start with a placeholder, list markers aside, outside
+/// fenced code.
+pub fn placeholder_lines(body: &str) -> Vec<usize> {
+    if memchr::memmem::find(body.as_bytes(), b"TODO").is_none() {
+        return Vec::new();
+    }
+    let mut fence: Option<&str> = None;
+    let mut lines = Vec::new();
+    for (i, line) in body.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if let Some(open) = fence {
+            if trimmed.starts_with(open) {
+                fence = None;
+            }
+            continue;
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = Some(&trimmed[..3]);
+            continue;
+        }
+        let text = trimmed
+            .strip_prefix(['*', '-', '+'])
+            .map_or(trimmed, str::trim_start);
+        if is_placeholder(text) {
+            lines.push(i);
+        }
+    }
+    lines
+}
+
 /// A misplaced audience marker.
 #[derive(Debug, PartialEq)]
 pub struct BlockError {

@@ -7,7 +7,8 @@ pub mod frontmatter;
 mod imported;
 
 pub use body::{
-    LineIndex, audience_blocks, has_scheme, headings, is_document_link, markdown_options, slug,
+    LineIndex, audience_blocks, has_scheme, headings, is_document_link, is_placeholder,
+    markdown_options, placeholder_lines, slug,
 };
 pub use fields::parse_iso_date;
 

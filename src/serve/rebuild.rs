@@ -395,6 +395,7 @@ impl Rebuilder {
                 || new.fingerprint != old.fingerprint
                 || new.body_line != old.body_line
                 || anchors(old) != anchors(new)
+                || !same_for_rules(old, new)
             {
                 return Ok(None);
             }
@@ -963,6 +964,19 @@ fn kept_pages(project: &Project, names: &[String], only: &[bool]) -> HashMap<Str
         .collect()
 }
 
+/// Whether the prose of two versions of a document is the same to the alignment rules,
+/// which the prose path does not run again: the audiences its blocks name
+/// (`unknown-audience`) and how many of its lines start with a placeholder
+/// (`placeholder`). Asked only of edited documents, so a build never scans for them.
+fn same_for_rules(old: &crate::model::Document, new: &crate::model::Document) -> bool {
+    let audiences = |doc: &crate::model::Document| -> Vec<Vec<String>> {
+        doc.blocks.iter().map(|b| b.audiences.clone()).collect()
+    };
+    audiences(old) == audiences(new)
+        && crate::load::placeholder_lines(&old.body).len()
+            == crate::load::placeholder_lines(&new.body).len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1096,6 +1110,37 @@ mod tests {
             edited.warnings
         );
         assert_rendered_as_fresh(&edited, &fresh);
+    }
+
+    #[test]
+    fn prose_that_the_rules_read_takes_the_path_that_runs_them() {
+        let dir = project("");
+        let (mut rebuilder, first) = started(dir.path());
+        let placeholders = |built: &Built| {
+            built
+                .warnings
+                .iter()
+                .filter(|w| w.contains("[placeholder]") || w.contains("[unknown-audience]"))
+                .count()
+        };
+        assert_eq!(placeholders(&first), 0, "{:?}", first.warnings);
+        // A `TODO` line added to the prose, then a block for an audience no site lists.
+        for prose in [
+            "TODO: say why.\n",
+            "TODO: say why.\n<!-- audience: board -->\nNumbers.\n<!-- /audience -->\n",
+        ] {
+            std::fs::write(dir.path().join("content/pages/open.md"), public(prose)).unwrap();
+            let edited = edit(&mut rebuilder, "content/pages/open.md");
+            assert_ne!(edited.how, "prose edit");
+            let fresh = fresh(dir.path());
+            assert_eq!(edited.warnings, fresh.warnings);
+            assert!(placeholders(&edited) > 0, "{:?}", edited.warnings);
+        }
+        // And back: the findings go as they came.
+        std::fs::write(dir.path().join("content/pages/open.md"), public("")).unwrap();
+        let edited = edit(&mut rebuilder, "content/pages/open.md");
+        assert_eq!(placeholders(&edited), 0, "{:?}", edited.warnings);
+        assert_eq!(edited.warnings, fresh(dir.path()).warnings);
     }
 
     #[test]
