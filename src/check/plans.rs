@@ -117,7 +117,7 @@ pub fn placeholders(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                 found.push((kr.line, format!("key result `{}`", kr.id)));
             }
         }
-        let body = crate::load::placeholder_lines(&doc.body);
+        let body = &doc.placeholder_lines;
         if let Some(&first) = body.first() {
             let lines = if body.len() == 1 { "line" } else { "lines" };
             found.push((

@@ -8,7 +8,7 @@ mod imported;
 
 pub use body::{
     LineIndex, audience_blocks, has_scheme, headings, is_document_link, is_placeholder,
-    markdown_options, placeholder_lines, slug,
+    markdown_options, slug,
 };
 pub use fields::parse_iso_date;
 
@@ -446,6 +446,11 @@ impl DocReader<'_> {
     }
 
     fn body(&mut self, doc: &mut Document) {
+        // Found here, where the body was just read, rather than by the rule, which would
+        // read every body again from memory on every check.
+        if !doc.imported {
+            doc.placeholder_lines = body::placeholder_lines(&doc.body);
+        }
         match body::audience_blocks(&doc.body) {
             Ok(blocks) => doc.blocks = blocks,
             Err(errors) => {

@@ -235,6 +235,9 @@ pub struct Document {
     /// of a document with the same fingerprint differ only in what their own page shows.
     pub fingerprint: Option<blake3::Hash>,
     pub blocks: Vec<AudienceBlock>,
+    /// 0-based lines of the body that start with a `TODO` placeholder, found while the
+    /// body is read (see the `placeholder` rule).
+    pub placeholder_lines: Vec<usize>,
 }
 
 impl Document {

@@ -967,14 +967,15 @@ fn kept_pages(project: &Project, names: &[String], only: &[bool]) -> HashMap<Str
 /// Whether the prose of two versions of a document is the same to the alignment rules,
 /// which the prose path does not run again: the audiences its blocks name
 /// (`unknown-audience`) and how many of its lines start with a placeholder
-/// (`placeholder`). Asked only of edited documents, so a build never scans for them.
+/// (`placeholder`).
 fn same_for_rules(old: &crate::model::Document, new: &crate::model::Document) -> bool {
-    let audiences = |doc: &crate::model::Document| -> Vec<Vec<String>> {
-        doc.blocks.iter().map(|b| b.audiences.clone()).collect()
-    };
-    audiences(old) == audiences(new)
-        && crate::load::placeholder_lines(&old.body).len()
-            == crate::load::placeholder_lines(&new.body).len()
+    old.placeholder_lines.len() == new.placeholder_lines.len()
+        && old.blocks.len() == new.blocks.len()
+        && old
+            .blocks
+            .iter()
+            .zip(&new.blocks)
+            .all(|(a, b)| a.audiences == b.audiences)
 }
 
 #[cfg(test)]
