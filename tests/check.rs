@@ -1556,21 +1556,44 @@ fn placeholders_are_reported_once_per_document_naming_where_they_are() {
         ],
         "{found:#?}"
     );
+    // Two public sites show it: both are named.
+    let dir = clean_with(&[
+        Edit::Replace(
+            PUBLIC_CHANGE,
+            "release = \"R-2-3\"\n",
+            "release = \"R-2-3\"\nsummary = \"TODO\"\n",
+        ),
+        Edit::Replace(
+            "align.toml",
+            "public = true",
+            "public = true\n\n[sites.press]\ntitle = \"Press\"\naudiences = [\"public\"]\nhome = \"changelog\"\npublic = true",
+        ),
+    ]);
+    assert!(
+        placeholder_message(dir.path())
+            .ends_with("`summary`, and the public sites `press` and `public` show it")
+    );
     // What `align new` writes is reported until it is filled in.
     let dir = clean_with(&[]);
     let written = new(dir.path(), "initiative", "Offline mode");
     assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
-    let found = findings(dir.path());
-    let placeholder = found
+    assert!(placeholder_message(dir.path()).ends_with(
+        "still holds `TODO` placeholders: `owners`, `rationale` and 3 lines of the body"
+    ));
+}
+
+/// The message of the one `placeholder` finding in the project at `dir`.
+fn placeholder_message(dir: &Path) -> String {
+    let found = findings(dir);
+    let messages: Vec<&str> = found
         .iter()
-        .find(|f| f["rule"] == "placeholder")
-        .unwrap_or_else(|| panic!("{found:#?}"));
-    assert!(
-        placeholder["message"].as_str().unwrap().ends_with(
-            "still holds `TODO` placeholders: `owners`, `rationale` and 3 lines of the body"
-        ),
-        "{placeholder:#?}"
-    );
+        .filter(|f| f["rule"] == "placeholder")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    match messages.as_slice() {
+        [one] => one.to_string(),
+        _ => panic!("{found:#?}"),
+    }
 }
 
 #[test]

@@ -83,8 +83,9 @@ pub fn placeholders(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
         if doc.imported {
             continue;
         }
+        // Not the title or tags, which `align new` never fills with a prompt and where
+        // "TODO" is more likely a name ("TODO list conventions").
         let single = [
-            ("title", Some(&doc.title)),
             ("summary", doc.summary.as_ref()),
             ("public_title", doc.public_title.as_ref()),
             ("public_summary", doc.public_summary.as_ref()),
@@ -98,7 +99,6 @@ pub fn placeholders(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             ("deciders", &doc.deciders),
             ("consulted", &doc.consulted),
             ("informed", &doc.informed),
-            ("tags", &doc.tags),
         ];
         // (line, what) of every placeholder found.
         let mut found: Vec<(usize, String)> = Vec::new();
@@ -137,10 +137,14 @@ pub fn placeholders(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             .filter(|(_, site)| site.public && crate::audience::may_show(doc, site, &default))
             .map(|(name, _)| name.as_str())
             .collect();
-        let shown = if public.is_empty() {
-            String::new()
-        } else {
-            format!(", and the public site `{}` shows it", public.join("`, `"))
+        let shown = match public.as_slice() {
+            [] => String::new(),
+            [one] => format!(", and the public site `{one}` shows it"),
+            many => {
+                let names: Vec<String> = many.iter().map(|n| format!("`{n}`")).collect();
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                format!(", and the public sites {} show it", join_and(&names))
+            }
         };
         let message = format!(
             "{} still holds `TODO` placeholders: {}{shown}",
