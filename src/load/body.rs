@@ -347,8 +347,8 @@ fn scan_placeholder_lines(body: &str) -> Vec<usize> {
 }
 
 /// Whether some `TODO` starts a line, list markers and indentation aside: the quick test
-/// every body gets while it is read. A single-byte scan for `T` costs a third of a search
-/// for the whole word, and most bodies have few capital Ts.
+/// every body gets while it is read. A scan for one byte is the cheapest there is, and
+/// most bodies have few capital Ts.
 fn may_hold_placeholder(bytes: &[u8]) -> bool {
     memchr::memchr_iter(b'T', bytes).any(|at| {
         bytes[at..].starts_with(b"TODO")
