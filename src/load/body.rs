@@ -248,11 +248,32 @@ fn unique_anchor(existing: &[Heading], base: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Fenced code (```` ``` ```` or `~~~`), followed line by line.
+#[derive(Default)]
+struct Fence<'a>(Option<&'a str>);
+
+impl<'a> Fence<'a> {
+    /// Whether a line, its indentation trimmed, belongs to fenced code, fences included.
+    fn holds(&mut self, trimmed: &'a str) -> bool {
+        if let Some(open) = self.0 {
+            if trimmed.starts_with(open) {
+                self.0 = None;
+            }
+            return true;
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            self.0 = Some(&trimmed[..3]);
+            return true;
+        }
+        false
+    }
+}
+
 /// The first level-one heading outside code, ATX (`# Title`) or setext (`Title` over a
 /// line of `=`): its text, the 0-based line its text is on, and the byte range of its
 /// line or lines. Lines indented by four spaces or more are code, not headings.
 pub fn first_heading(body: &str) -> Option<(String, usize, std::ops::Range<usize>)> {
-    let mut fence: Option<&str> = None;
+    let mut fence = Fence::default();
     let mut offset = 0;
     // A one-line paragraph that a line of `=` right below would make a heading: its text,
     // line and start.
@@ -263,14 +284,8 @@ pub fn first_heading(body: &str) -> Option<(String, usize, std::ops::Range<usize
         let trimmed = line.trim_start();
         let indented = line.len() - trimmed.len() >= 4;
         let mut next = None;
-        if let Some(open) = fence {
-            if trimmed.starts_with(open) {
-                fence = None;
-            }
-        } else if indented {
+        if fence.holds(trimmed) || indented {
             // Code, or the continuation of a paragraph: neither starts a heading.
-        } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = Some(&trimmed[..3]);
         } else if let Some(text) = trimmed.strip_prefix("# ") {
             let text = text.trim().trim_end_matches('#').trim();
             if !text.is_empty() {
@@ -322,18 +337,11 @@ pub fn placeholder_lines(body: &str) -> Vec<usize> {
 
 /// [`placeholder_lines`] without the quick test first.
 fn scan_placeholder_lines(body: &str) -> Vec<usize> {
-    let mut fence: Option<&str> = None;
+    let mut fence = Fence::default();
     let mut lines = Vec::new();
     for (i, line) in body.lines().enumerate() {
         let trimmed = line.trim_start();
-        if let Some(open) = fence {
-            if trimmed.starts_with(open) {
-                fence = None;
-            }
-            continue;
-        }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = Some(&trimmed[..3]);
+        if fence.holds(trimmed) {
             continue;
         }
         let text = trimmed
@@ -406,20 +414,13 @@ pub fn audience_blocks(body: &str) -> Result<Vec<AudienceBlock>, Vec<BlockError>
     let mut blocks = Vec::new();
     let mut errors = Vec::new();
     let mut open: Vec<(usize, Vec<String>, (usize, usize))> = Vec::new();
-    let mut fence: Option<String> = None;
+    let mut fence = Fence::default();
     let mut offset = 0;
     for (i, raw) in body.split_inclusive('\n').enumerate() {
         let span = (offset, offset + raw.len());
         offset += raw.len();
         let trimmed = raw.trim();
-        if let Some(open_fence) = &fence {
-            if trimmed.starts_with(open_fence.as_str()) {
-                fence = None;
-            }
-            continue;
-        }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = Some(trimmed[..3].to_string());
+        if fence.holds(trimmed) {
             continue;
         }
         match marker(trimmed) {
