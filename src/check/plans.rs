@@ -2,7 +2,7 @@
 
 use jiff::ToSpan;
 
-use super::Ctx;
+use super::{Ctx, join_and};
 use crate::diag::Diagnostic;
 use crate::model::{Kind, RelKind};
 
@@ -129,22 +129,18 @@ pub fn placeholders(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
         let Some(&(line, _)) = found.first() else {
             continue;
         };
-        let places: Vec<&str> = found.iter().map(|(_, what)| what.as_str()).collect();
-        let public: Vec<&str> = ctx
+        let places: Vec<String> = found.into_iter().map(|(_, what)| what).collect();
+        let public: Vec<String> = ctx
             .config
             .sites
             .iter()
             .filter(|(_, site)| site.public && crate::audience::may_show(doc, site, &default))
-            .map(|(name, _)| name.as_str())
+            .map(|(name, _)| format!("`{name}`"))
             .collect();
-        let shown = match public.as_slice() {
-            [] => String::new(),
-            [one] => format!(", and the public site `{one}` shows it"),
-            many => {
-                let names: Vec<String> = many.iter().map(|n| format!("`{n}`")).collect();
-                let names: Vec<&str> = names.iter().map(String::as_str).collect();
-                format!(", and the public sites {} show it", join_and(&names))
-            }
+        let shown = match public.len() {
+            0 => String::new(),
+            1 => format!(", and the public site {} shows it", public[0]),
+            _ => format!(", and the public sites {} show it", join_and(&public)),
         };
         let message = format!(
             "{} still holds `TODO` placeholders: {}{shown}",
@@ -156,15 +152,6 @@ pub fn placeholders(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
         ));
     }
     out
-}
-
-/// `a`, `a and b`, `a, b and c`.
-fn join_and(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 pub fn staleness(ctx: &Ctx<'_>) -> Vec<Diagnostic> {

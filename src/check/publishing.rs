@@ -1,9 +1,9 @@
 //! Rules about what reaches public sites and about the changelog.
 
-use super::Ctx;
+use super::{Ctx, join_and};
 use crate::audience::may_show;
 use crate::config::Home;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, line_col};
 use crate::model::{Kind, RelKind};
 
 /// A public document that references a document its public site does not show: the link
@@ -96,7 +96,7 @@ pub fn audiences(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
         };
         format!(
             "{noun} {} {verb} listed by no site (the sites list {}){outcome}",
-            quoted.join(", "),
+            join_and(&quoted),
             known.join(", ")
         )
     };
@@ -164,8 +164,7 @@ pub fn audiences(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             if names.is_empty() {
                 continue;
             }
-            let before = &doc.body.as_bytes()[..block.open_marker.0.min(doc.body.len())];
-            let line = doc.body_line + memchr::memchr_iter(b'\n', before).count();
+            let line = doc.body_line - 1 + line_col(&doc.body, block.open_marker.0).0;
             let what = format!("the text of this audience block in {}", ctx.name(i));
             let message = finding(&names, names.len() == block.audiences.len(), &what);
             out.push(
