@@ -315,6 +315,16 @@ fn fingerprint(doc: &Document, front: &str) -> blake3::Hash {
         hasher.update(h.anchor.as_bytes());
         hasher.update(&[0]);
     }
+    // What the alignment rules read from the prose (`unknown-audience`, `placeholder`):
+    // an edit that changes it needs them run again, which an edit to prose alone does not.
+    for block in &doc.blocks {
+        for audience in &block.audiences {
+            hasher.update(audience.as_bytes());
+            hasher.update(&[1]);
+        }
+        hasher.update(&[2]);
+    }
+    hasher.update(&doc.placeholder_lines.len().to_le_bytes());
     hasher.finalize()
 }
 

@@ -231,8 +231,10 @@ pub struct Document {
     pub body_line: usize,
     /// Headings with their anchors; read from the body when first asked for.
     pub headings: std::sync::OnceLock<Vec<Heading>>,
-    /// A hash of everything but the prose: frontmatter, links, files linked. Two versions
-    /// of a document with the same fingerprint differ only in what their own page shows.
+    /// A hash of everything but the prose: frontmatter, links, files linked, and what the
+    /// alignment rules read from the prose (its blocks' audiences, how many lines start
+    /// with `TODO`). Two versions of a document with the same fingerprint differ only in
+    /// what their own page shows.
     pub fingerprint: Option<blake3::Hash>,
     pub blocks: Vec<AudienceBlock>,
     /// 0-based lines of the body that start with a `TODO` placeholder, found while the

@@ -395,7 +395,6 @@ impl Rebuilder {
                 || new.fingerprint != old.fingerprint
                 || new.body_line != old.body_line
                 || anchors(old) != anchors(new)
-                || !same_for_rules(old, new)
             {
                 return Ok(None);
             }
@@ -962,20 +961,6 @@ fn kept_pages(project: &Project, names: &[String], only: &[bool]) -> HashMap<Str
             (name.clone(), pages)
         })
         .collect()
-}
-
-/// Whether the prose of two versions of a document is the same to the alignment rules,
-/// which the prose path does not run again: the audiences its blocks name
-/// (`unknown-audience`) and how many of its lines start with a placeholder
-/// (`placeholder`).
-fn same_for_rules(old: &crate::model::Document, new: &crate::model::Document) -> bool {
-    old.placeholder_lines.len() == new.placeholder_lines.len()
-        && old.blocks.len() == new.blocks.len()
-        && old
-            .blocks
-            .iter()
-            .zip(&new.blocks)
-            .all(|(a, b)| a.audiences == b.audiences)
 }
 
 #[cfg(test)]
