@@ -94,15 +94,14 @@ def side_by_side(first, second, out_dir, pairs):
 
 
 def growth(small, large, out, pairs):
-    """Cold three-site builds of two projects in turned pairs (see `turned_pairs`): always
-    putting the small build right after the large one would slow only the small builds
-    and understate the growth. Per project: the medians of wall, user and system time;
-    the pair-by-pair ratios of wall time; and, keyed by (large, after the same size), the
-    medians of wall time of the builds that followed a build of the same size and of the
-    other size."""
-    build = lambda project: [ALIGN, "build", project, "--out", out, "--today", TODAY, "-q"]
-    done, ran = turned_pairs(build(small), build(large), out, pairs)
-    runs = {small: [s for s, _ in done], large: [l for _, l in done]}
+    """Cold runs of the commands for a small and a large project in turned pairs (see
+    `turned_pairs`): always putting the small run right after the large one would slow
+    only the small runs and understate the growth. Per project: the medians of wall, user
+    and system time; the pair-by-pair ratios of wall time; and, keyed by (large, after the
+    same size), the medians of wall time of the runs that followed a run of the same size
+    and of the other size."""
+    done, ran = turned_pairs(small, large, out, pairs)
+    runs = {0: [s for s, _ in done], 1: [l for _, l in done]}
     # Wall times keyed by (the large project, after a build of the same project).
     after = {(large_one, same): [] for large_one in (False, True) for same in (True, False)}
     for (previous, _), (which, run) in zip(ran, ran[1:]):
@@ -110,21 +109,7 @@ def growth(small, large, out, pairs):
     medians = {p: [statistics.median(getattr(r, k) for r in runs[p]) for k in ("wall", "user", "system")] for p in runs}
     ratios = sorted(l.wall / s.wall for s, l in done)
     by_previous = {key: statistics.median(v) if v else None for key, v in after.items()}
-    return medians[small], medians[large], ratios, by_previous
-
-
-def bare_growth(small, large, out, pairs):
-    """Bare pulldown-cmark (examples/bare.rs) over the plain pages of both sizes in turned
-    pairs: how much the machine itself slows work that grows tenfold, keeps nothing from
-    one page to the next and touches nothing shared (the output written is ten times as
-    large too). Medians of wall time and of CPU time per size, and the sorted pair-by-pair
-    ratios of wall time."""
-    done, _ = turned_pairs([BARE, small, out], [BARE, large, out], out, pairs)
-    median = lambda runs, time: statistics.median(time(r) for r in runs)
-    wall, cpu = (lambda r: r.wall), (lambda r: r.user + r.system)
-    smalls, larges = [s for s, _ in done], [l for _, l in done]
-    return (median(smalls, wall), median(larges, wall), median(smalls, cpu), median(larges, cpu),
-            sorted(l.wall / s.wall for s, l in done))
+    return medians[0], medians[1], ratios, by_previous
 
 
 def generate(kind, n, work):
@@ -311,8 +296,13 @@ def main():
     if len(sizes) > 1 and args.pairs > 0:
         small, large = sizes[-2], sizes[-1]
         out = os.path.join(args.out, "growth")
-        grown = (small, large) + growth(generate("align", small, args.work), generate("align", large, args.work), out, args.pairs)
-        floor = bare_growth(generate("plain", small, args.work), generate("plain", large, args.work), out, args.pairs)
+        build = lambda n: [ALIGN, "build", generate("align", n, args.work), "--out", out, "--today", TODAY, "-q"]
+        grown = (small, large) + growth(build(small), build(large), out, args.pairs)
+        # Bare pulldown-cmark over the plain pages of both sizes, in pairs of the same
+        # kind: it keeps nothing from one page to the next and reads nothing shared, so
+        # its growth is what the machine alone adds when the work grows tenfold.
+        bare = lambda n: [BARE, generate("plain", n, args.work), out]
+        floor = growth(bare(small), bare(large), out, args.pairs)
         shutil.rmtree(out, ignore_errors=True)
     print_table(rows, hugo)
     print()
@@ -332,7 +322,8 @@ def main():
             s_wall, l_wall = by_previous[(False, same)], by_previous[(True, same)]
             if s_wall and l_wall:
                 print(f"  {label}: {s_wall:.2f} s and {l_wall:.2f} s by medians, {l_wall / s_wall:.1f}×")
-        ws, wl, cs, cl, ratios = floor
+        (ws, us, ss), (wl, ul, sl), ratios, _ = floor
+        cs, cl = us + ss, ul + sl
         print(f"Bare pulldown-cmark over {small:,} and {large:,} plain pages, {len(ratios)} pairs in turned order: "
               f"{ws:.2f} s and {wl:.2f} s by medians, {wl / ws:.1f}×; pair by pair {ratios[0]:.1f}–{ratios[-1]:.1f}× "
               f"(median {statistics.median(ratios):.1f}×); CPU time {cs:.2f} s and {cl:.2f} s, {cl / max(cs, 0.01):.2f}×")
