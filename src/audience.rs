@@ -903,7 +903,7 @@ impl<'a> SiteView<'a> {
             title: self.title_of(doc).to_string(),
             summary,
             status: graph.status[i].clone(),
-            status_slug: graph.status[i].as_deref().map(crate::load::slug),
+            status_slug: graph.status[i].as_deref().map(crate::load::list_key),
             owners: people("owners", &doc.owners),
             team: doc.team.clone(),
             tags: doc.tags.clone(),

@@ -71,6 +71,10 @@ const SITE_FILES: &[&str] = &[
 ];
 const SITE_FOLDERS: &[&str] = &["lists/", "assets/"];
 
+/// The longest file name (in bytes) common file systems allow. A page's name is its file's
+/// with `.html` for `.md`, two bytes longer.
+const NAME_MAX: usize = 255;
+
 /// Whether the site writes `rel` (relative to the site root) for its own pages and files:
 /// the files above, anything in the folders above, and the parts of a sitemap too long for
 /// one file.
@@ -112,7 +116,7 @@ impl Project {
         let (graph, graph_diags) = Graph::build(&loaded.docs, dir);
         let mut diagnostics = loaded.diagnostics;
         diagnostics.extend(graph_diags);
-        diagnostics.extend(reserved_paths(dir, &loaded.docs));
+        diagnostics.extend(unwritable_pages(dir, &loaded.docs));
         let (assets, asset_diags) = assets(dir, &loaded.docs);
         diagnostics.extend(asset_diags);
         diag::sort(&mut diagnostics);
@@ -174,18 +178,28 @@ impl Project {
     }
 }
 
-fn reserved_paths(dir: &Path, docs: &[Document]) -> Vec<Diagnostic> {
+/// Documents whose page no build could write: one that would land on a file every site
+/// writes itself, or one whose name leaves no room for `.html`.
+fn unwritable_pages(dir: &Path, docs: &[Document]) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     docs.par_iter()
-        .filter(|d| site_writes(&crate::audience::page_path(d)))
-        .map(|d| {
-            Diagnostic::error(
-                Location::new(dir.join(&d.source), 1, 1),
+        .filter_map(|d| {
+            let page = crate::audience::page_path(d);
+            let name = page.rsplit('/').next().unwrap_or_default();
+            let message = if site_writes(&page) {
                 format!(
-                    "`{}` would be written to {}.html, which every site uses for its own pages; rename or move the file",
-                    d.path_id, d.path_id
-                ),
-            )
+                    "`{}` would be written to {page}, which every site uses for its own pages; rename or move the file",
+                    d.path_id
+                )
+            } else if name.len() > NAME_MAX {
+                format!(
+                    "the file name is too long for its page: `{name}` would be {} bytes, and file systems allow {NAME_MAX}; shorten the name",
+                    name.len()
+                )
+            } else {
+                return None;
+            };
+            Some(Diagnostic::error(Location::new(dir.join(&d.source), 1, 1), message))
         })
         .collect()
 }

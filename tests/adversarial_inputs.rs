@@ -262,3 +262,97 @@ fn documents_never_take_the_paths_a_site_writes_itself() {
     );
     assert!(!dir.path().join("out/team").exists(), "nothing was written");
 }
+
+/// The `href`s of `html` that lead into `lists/`, resolved against the folder of the page.
+fn list_links(page: &Path) -> Vec<std::path::PathBuf> {
+    let html = std::fs::read_to_string(page).unwrap();
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|href| href.contains("lists/") && !href.ends_with("lists/index.html"))
+        .map(|href| page.parent().unwrap().join(href))
+        .collect()
+}
+
+#[test]
+fn long_statuses_tags_and_teams_get_list_pages_a_file_system_can_hold() {
+    let sentence = "superseded in part by the hosting decision of the platform team, and the rest of it is kept until the migration of every service is done and verified";
+    let long_tag = "x".repeat(300);
+    let nygard = format!(
+        "# 1. Host on one platform\n\nDate: 2024-03-01\n\n## Status\n\n{sentence}\n\n## Context\n\nThree hosts.\n\n## Decision\n\nOne.\n"
+    );
+    let tagged = format!(
+        "+++\ntitle = \"Tagged\"\nteam = \"{}\"\ntags = [\"{long_tag}\", \"{long_tag} y\"]\n+++\nBody.\n",
+        "Platform ".repeat(40)
+    );
+    let (code, stderr, dir) = build(&[
+        ("content/decisions/0001-host.md", nygard.into_bytes()),
+        (
+            "content/decisions/0002-odd.md",
+            b"# 2. Odd status\n\n## Status\n\n??\n\n## Decision\n\nNone.\n".to_vec(),
+        ),
+        ("content/pages/tagged.md", tagged.into_bytes()),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let site = dir.path().join("out/team");
+    let mut names = Vec::new();
+    for folder in ["lists/status/decision", "lists/tag", "lists/team"] {
+        for entry in std::fs::read_dir(site.join(folder)).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            assert!(name.len() <= 105, "{folder}/{name}");
+            names.push(format!("{folder}/{name}"));
+        }
+    }
+    names.sort();
+    // Two tags that start alike keep pages of their own.
+    let tags: Vec<_> = names
+        .iter()
+        .filter(|n| n.starts_with("lists/tag/"))
+        .collect();
+    assert_eq!(tags.len(), 2, "{names:?}");
+    assert!(
+        names.iter().any(|n| n.starts_with(
+            "lists/status/decision/superseded-in-part-by-the-hosting-decision-of-the-platform-team-and-the-rest-of-it-is-"
+        )),
+        "{names:?}"
+    );
+    // Every link to a list page leads to one that was written.
+    let pages = [
+        site.join("pages/tagged.html"),
+        site.join("decisions.html"),
+        site.join("decisions/0001-host.html"),
+        site.join("decisions/0002-odd.html"),
+    ];
+    let links: Vec<_> = pages.iter().flat_map(|p| list_links(p)).collect();
+    assert!(links.len() >= 5, "{links:?}");
+    assert!(names.contains(&"lists/status/decision/unnamed.html".to_string()));
+    for link in links {
+        assert!(link.exists(), "{} leads nowhere", link.display());
+    }
+}
+
+#[test]
+fn a_file_name_too_long_for_its_page_is_an_error_that_names_the_file() {
+    let stem = "a".repeat(252);
+    let (code, stderr, dir) = build(&[
+        (&format!("content/pages/{stem}.md"), page("long")),
+        ("content/pages/fine.md", page("fine")),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{stem}.md:1:1: error: the file name is too long for its page: `{stem}.html` would be 257 bytes, and file systems allow 255; shorten the name"
+        )),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("out/team").exists(), "nothing was written");
+    // One byte shorter, the page fits.
+    let stem = "a".repeat(250);
+    let (code, stderr, dir) = build(&[(&format!("content/pages/{stem}.md"), page("long"))]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        dir.path()
+            .join(format!("out/team/pages/{stem}.html"))
+            .exists()
+    );
+}

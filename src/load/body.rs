@@ -198,6 +198,31 @@ pub fn slug(text: &str) -> String {
     }
 }
 
+/// The longest name a list page keeps whole (in bytes). File systems allow 255 bytes for
+/// a file name; an imported record's status can be a whole sentence, and a tag or an
+/// owner anything at all.
+pub const LIST_KEY_MAX: usize = 100;
+
+/// The name of the list page of a value (a status, team, tag or owner): its [`slug`], or
+/// `unnamed` when nothing is left of it. A slug longer than [`LIST_KEY_MAX`] bytes is cut
+/// and ends in eight hex digits of its hash, so values that start alike still get pages
+/// of their own.
+pub fn list_key(text: &str) -> String {
+    let key = slug(text);
+    if key.is_empty() {
+        return "unnamed".to_string();
+    }
+    if key.len() <= LIST_KEY_MAX {
+        return key;
+    }
+    let mut cut = LIST_KEY_MAX - 9;
+    while !key.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let hash = blake3::hash(key.as_bytes()).to_hex();
+    format!("{}-{}", key[..cut].trim_end_matches('-'), &hash[..8])
+}
+
 /// The slug of most headings and names: byte by byte, without decoding characters.
 fn slug_ascii(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -475,6 +500,24 @@ mod tests {
     fn slugs_like_code_hosts() {
         assert_eq!(slug("Quarterly review"), "quarterly-review");
         assert_eq!(slug("  Décision: 2.0 / v3!"), "décision-2-0-v3");
+    }
+
+    #[test]
+    fn list_keys_are_slugs_short_enough_for_a_file_name() {
+        assert_eq!(list_key("Platform Team"), "platform-team");
+        assert_eq!(list_key("?!"), "unnamed");
+        let whole = "a".repeat(LIST_KEY_MAX);
+        assert_eq!(list_key(&whole), whole);
+        let long = list_key(&"a".repeat(LIST_KEY_MAX + 1));
+        assert_eq!(long.len(), LIST_KEY_MAX);
+        assert!(long.starts_with(&"a".repeat(91)) && long.as_bytes()[91] == b'-');
+        assert_ne!(long, list_key(&"a".repeat(LIST_KEY_MAX + 2)));
+        // Cut between characters, and without a dash before the hash's own.
+        let accents = list_key(&"é".repeat(80));
+        assert!(accents.len() <= LIST_KEY_MAX && accents.starts_with(&"é".repeat(45)));
+        let words = list_key(&"ab ".repeat(60));
+        assert!(!words.contains("--"), "{words}");
+        assert_eq!(list_key(&"AB ".repeat(60)), words);
     }
 
     proptest::proptest! {

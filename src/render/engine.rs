@@ -254,12 +254,7 @@ impl Renderer {
             super::format_number(x)
         });
         tera.register_filter("slug", |x: &str, _: Kwargs, _: &State| {
-            let s = crate::load::slug(x);
-            if s.is_empty() {
-                "unnamed".to_string()
-            } else {
-                s
-            }
+            crate::load::list_key(x)
         });
         let closures = Arc::new(closures(templates));
         let partials = Arc::new(Mutex::new(Partials::default()));

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use ahash::AHashMap as HashMap;
 
 use crate::audience::{DocView, GroupPage, Grouping, SiteView};
-use crate::load::slug;
+use crate::load::list_key;
 use crate::model::Kind;
 
 use super::context::{ListGroup, NavItem};
@@ -64,15 +64,6 @@ impl ListPage<'_> {
 pub struct Facet<'a> {
     pub title: &'static str,
     pub pages: Vec<ListPage<'a>>,
-}
-
-fn slug_or(text: &str) -> String {
-    let s = slug(text);
-    if s.is_empty() {
-        "unnamed".to_string()
-    } else {
-        s
-    }
 }
 
 /// Groups documents by a value of theirs (a team, a tag, …); each group becomes a page
@@ -174,7 +165,7 @@ fn group(view: &SiteView<'_>) -> Arc<[Grouping]> {
     });
     let mut statuses = Grouper::new("By status", "status", |kind, status| {
         (
-            format!("{kind}/{}", slug_or(status)),
+            format!("{kind}/{}", list_key(status)),
             format!("{}: {status}", plural(kind)),
         )
     });
@@ -182,13 +173,13 @@ fn group(view: &SiteView<'_>) -> Arc<[Grouping]> {
         (period.to_string(), format!("Period {period}"))
     });
     let mut teams = Grouper::new("By team", "team", |_, team| {
-        (slug_or(team), format!("Team {team}"))
+        (list_key(team), format!("Team {team}"))
     });
     let mut tags = Grouper::new("By tag", "tag", |_, tag| {
-        (slug_or(tag), format!("Tag: {tag}"))
+        (list_key(tag), format!("Tag: {tag}"))
     });
     let mut owners = Grouper::new("By owner", "owner", |_, owner| {
-        (slug_or(owner), owner.to_string())
+        (list_key(owner), owner.to_string())
     });
     for (n, doc) in view.docs.iter().enumerate() {
         let n = n as u32;
