@@ -115,6 +115,26 @@ fn wrong_field_inside_a_key_result_names_the_field_and_its_line() {
 }
 
 #[test]
+fn a_key_result_number_that_is_no_number_says_what_it_found() {
+    for (value, found) in [
+        ("inf", "\"inf\""),
+        ("-inf", "\"-inf\""),
+        ("nan", "\"nan\""),
+        ("-nan", "\"-nan\""),
+    ] {
+        let text = format!(
+            "+++\ntitle = \"O\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"K\"\nbaseline = 0\ntarget = {value}\n+++\n"
+        );
+        fails_at(
+            "content/objectives/o.md",
+            &text,
+            "content/objectives/o.md:8",
+            &["key result `kr1`", "field `target`", found],
+        );
+    }
+}
+
+#[test]
 fn bad_checkin_date_names_the_field_and_its_line() {
     let text = "+++\ntitle = \"O\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"K\"\nbaseline = 0\ntarget = 10\n\n[[key_results.checkins]]\ndate = \"yesterday\"\nvalue = 3\n+++\n";
     fails_at(

@@ -99,11 +99,21 @@ fn parse_toml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
         .collect())
 }
 
+/// TOML's `inf` and `nan` have no JSON number: they stay text as written, so that a field
+/// that needs a number says what it found (`invalid type: string "inf"`), and `extra`
+/// shows them as written instead of as nothing.
 fn toml_to_json(value: toml::Value) -> Value {
     match value {
         toml::Value::String(s) => Value::String(s),
         toml::Value::Integer(i) => Value::from(i),
-        toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+        toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or_else(
+            || {
+                let sign = if f.is_sign_negative() { "-" } else { "" };
+                let name = if f.is_nan() { "nan" } else { "inf" };
+                Value::String(format!("{sign}{name}"))
+            },
+            Value::Number,
+        ),
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(a) => Value::Array(a.into_iter().map(toml_to_json).collect()),
