@@ -62,6 +62,22 @@ pub struct Graph {
     pub generation: u64,
 }
 
+/// What [`Graph::cycles`] finds along one relation.
+pub struct Cycles {
+    /// One cycle per group: the documents in the order the relation leads, from the
+    /// group's first document in `docs`' order; the groups in that order too.
+    pub cycles: Vec<Vec<usize>>,
+    /// Per document, the group (its index in `cycles`) it belongs to, if any.
+    pub group: Vec<Option<usize>>,
+}
+
+impl Cycles {
+    /// Whether `a` and `b` lie on a cycle together.
+    pub fn together(&self, a: usize, b: usize) -> bool {
+        self.group[a].is_some() && self.group[a] == self.group[b]
+    }
+}
+
 /// The next [`Graph::generation`].
 static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
@@ -344,6 +360,91 @@ impl Graph {
             .collect()
     }
 
+    /// The groups of documents that reach each other along `kind` (a strongly connected
+    /// component of more than one document, or a document that names itself), each with
+    /// its shortest cycle from its first document. Tarjan's algorithm without recursion,
+    /// linear in the edges, so that relations written every which way (each decision
+    /// superseding the two before it) cost no more than a chain.
+    pub fn cycles(&self, kind: RelKind) -> Cycles {
+        const UNSEEN: usize = usize::MAX;
+        let n = self.outgoing.len();
+        // The relation's targets of each document, side by side: `targets[starts[v]..starts[v + 1]]`.
+        let mut starts = Vec::with_capacity(n + 1);
+        let mut targets = Vec::new();
+        for v in 0..n {
+            starts.push(targets.len());
+            targets.extend(self.out_of(v, kind).map(|e| e.to.doc));
+        }
+        starts.push(targets.len());
+        let next = |v: usize| &targets[starts[v]..starts[v + 1]];
+
+        let mut index = vec![UNSEEN; n];
+        let mut low = vec![0; n];
+        let mut group = vec![UNSEEN; n];
+        let mut stack = Vec::new();
+        let mut counter = 0;
+        let mut found: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+        for root in 0..n {
+            if index[root] != UNSEEN || next(root).is_empty() {
+                continue;
+            }
+            index[root] = counter;
+            low[root] = counter;
+            counter += 1;
+            stack.push(root);
+            // Each frame: a document and how many of its targets were taken.
+            let mut frames = vec![(root, 0)];
+            while let Some(frame) = frames.last_mut() {
+                let (v, taken) = *frame;
+                if let Some(&w) = next(v).get(taken) {
+                    frame.1 += 1;
+                    if index[w] == UNSEEN {
+                        index[w] = counter;
+                        low[w] = counter;
+                        counter += 1;
+                        stack.push(w);
+                        frames.push((w, 0));
+                    } else if group[w] == UNSEEN {
+                        // Still on the stack: part of the group being found.
+                        low[v] = low[v].min(index[w]);
+                    }
+                    continue;
+                }
+                frames.pop();
+                if let Some(&(u, _)) = frames.last() {
+                    low[u] = low[u].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    let mut members = Vec::new();
+                    while let Some(w) = stack.pop() {
+                        group[w] = v;
+                        members.push(w);
+                        if w == v {
+                            break;
+                        }
+                    }
+                    if members.len() > 1 || next(v).contains(&v) {
+                        let first = members.iter().copied().min().unwrap_or(v);
+                        let cycle = shortest_cycle(first, |u| next(u), |u| group[u] == v);
+                        found.push((cycle, members));
+                    }
+                }
+            }
+        }
+        found.sort_unstable();
+        let mut cycles = Cycles {
+            cycles: Vec::with_capacity(found.len()),
+            group: vec![None; n],
+        };
+        for (g, (cycle, members)) in found.into_iter().enumerate() {
+            for member in members {
+                cycles.group[member] = Some(g);
+            }
+            cycles.cycles.push(cycle);
+        }
+        cycles
+    }
+
     /// Edges leaving a document of one kind.
     pub fn out_of(&self, doc: usize, kind: RelKind) -> impl Iterator<Item = &Edge> {
         self.outgoing[doc]
@@ -482,6 +583,35 @@ pub fn percent_decode(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
+/// The shortest cycle from `first` back to itself through documents `inside` holds, by
+/// breadth-first search; `first` must lie on one.
+fn shortest_cycle<'a>(
+    first: usize,
+    next: impl Fn(usize) -> &'a [usize],
+    inside: impl Fn(usize) -> bool,
+) -> Vec<usize> {
+    let mut came_from: HashMap<usize, usize> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([first]);
+    while let Some(u) = queue.pop_front() {
+        for &w in next(u) {
+            if w == first {
+                // Back from `u` to `first`, which no document was reached from.
+                let mut cycle = vec![u];
+                while let Some(&before) = came_from.get(&cycle[cycle.len() - 1]) {
+                    cycle.push(before);
+                }
+                cycle.reverse();
+                return cycle;
+            }
+            if inside(w) && !came_from.contains_key(&w) {
+                came_from.insert(w, u);
+                queue.push_back(w);
+            }
+        }
+    }
+    vec![first]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -507,6 +637,67 @@ mod tests {
             inverse: false,
             audiences: Vec::new(),
         }
+    }
+
+    /// Decisions `d0`, `d1`, … where `d{i}` supersedes each `d{j}` of `edges[i]`.
+    fn superseding(edges: &[&[usize]]) -> Graph {
+        let mut docs: Vec<Document> = (0..edges.len())
+            .map(|i| doc(&format!("decisions/d{i}"), Kind::Decision, None))
+            .collect();
+        for (i, targets) in edges.iter().enumerate() {
+            for j in targets.iter() {
+                let text = format!("decisions/d{j}");
+                docs[i].refs.push(reference(RelKind::Supersedes, &text));
+            }
+        }
+        let (graph, diags) = Graph::build(&docs, Path::new("p"));
+        assert!(diags.is_empty(), "{diags:?}");
+        graph
+    }
+
+    #[test]
+    fn cycles_are_found_once_each_shortest_from_their_first_document() {
+        let cycles = |edges: &[&[usize]]| superseding(edges).cycles(RelKind::Supersedes).cycles;
+        assert_eq!(cycles(&[&[0]]), [vec![0]]);
+        assert_eq!(cycles(&[&[1], &[0], &[0]]), [vec![0, 1]]);
+        // 0 → 1 → 2 → 0 and the shorter 0 → 2 → 0.
+        assert_eq!(cycles(&[&[1, 2], &[2], &[0]]), [vec![0, 2]]);
+        assert_eq!(
+            cycles(&[&[], &[2], &[3], &[1], &[4], &[4]]),
+            [vec![1, 2, 3], vec![4]]
+        );
+        assert!(
+            superseding(&[&[1], &[0]])
+                .cycles(RelKind::DependsOn)
+                .cycles
+                .is_empty()
+        );
+        // 1 → 2 → 3 → 1 holds 1, 2 and 3, though 4 leads into it.
+        let found = superseding(&[&[], &[2], &[3], &[1], &[1]]).cycles(RelKind::Supersedes);
+        assert_eq!(found.group, [None, Some(0), Some(0), Some(0), None]);
+        assert!(found.together(1, 3) && !found.together(4, 1) && !found.together(0, 0));
+    }
+
+    #[test]
+    fn cycles_cost_no_more_than_the_edges_however_they_are_written() {
+        // Each decision supersedes the two before it: 2^n paths, no cycle.
+        let edges: Vec<Vec<usize>> = (0..2000).map(|i| (i.max(2) - 2..i).collect()).collect();
+        let edges: Vec<&[usize]> = edges.iter().map(Vec::as_slice).collect();
+        assert!(
+            superseding(&edges)
+                .cycles(RelKind::Supersedes)
+                .cycles
+                .is_empty()
+        );
+        // The same with the first superseding the last: one cycle through all of them.
+        let mut looped: Vec<Vec<usize>> = edges.iter().map(|e| e.to_vec()).collect();
+        looped[0].push(1999);
+        let looped: Vec<&[usize]> = looped.iter().map(Vec::as_slice).collect();
+        let found = superseding(&looped).cycles(RelKind::Supersedes);
+        let cycles = found.cycles;
+        assert_eq!(cycles.len(), 1);
+        assert!(found.group.iter().all(|g| *g == Some(0)));
+        assert_eq!(cycles[0][..2], [0, 1999]);
     }
 
     #[test]

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 const CONFIG: &str = "title = \"T\"\ndefault_audience = [\"team\"]\n[sites.team]\ntitle = \"Team\"\naudiences = [\"team\"]\n";
 
-/// Builds a project made of `files`; returns the exit code and stderr.
-fn build(files: &[(&str, Vec<u8>)]) -> (i32, String, tempfile::TempDir) {
+/// A project made of `files` in a temp dir.
+fn project<P: AsRef<Path>>(files: &[(P, Vec<u8>)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("align.toml"), CONFIG).unwrap();
     for (path, bytes) in files {
@@ -16,19 +16,26 @@ fn build(files: &[(&str, Vec<u8>)]) -> (i32, String, tempfile::TempDir) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, bytes).unwrap();
     }
+    dir
+}
+
+/// Builds a project made of `files`; returns the exit code and stderr.
+fn build<P: AsRef<Path>>(files: &[(P, Vec<u8>)]) -> (i32, String, tempfile::TempDir) {
+    let dir = project(files);
     let (code, stderr) = run(dir.path());
     (code, stderr, dir)
 }
 
 fn run(dir: &Path) -> (i32, String) {
+    let out = dir.join("out");
+    let (dir, out) = (dir.to_str().unwrap(), out.to_str().unwrap());
+    run_align(&["build", dir, "--out", out, "-q"])
+}
+
+/// Runs align with `args`; returns the exit code and stderr.
+fn run_align(args: &[&str]) -> (i32, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_align"))
-        .args([
-            "build",
-            dir.to_str().unwrap(),
-            "--out",
-            dir.join("out").to_str().unwrap(),
-            "-q",
-        ])
+        .args(args)
         .env_remove("RUST_BACKTRACE")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -335,7 +342,7 @@ fn long_statuses_tags_and_teams_get_list_pages_a_file_system_can_hold() {
 fn a_file_name_too_long_for_its_page_is_an_error_that_names_the_file() {
     let stem = "a".repeat(252);
     let (code, stderr, dir) = build(&[
-        (&format!("content/pages/{stem}.md"), page("long")),
+        (format!("content/pages/{stem}.md").as_str(), page("long")),
         ("content/pages/fine.md", page("fine")),
     ]);
     assert_eq!(code, 1, "{stderr}");
@@ -354,5 +361,72 @@ fn a_file_name_too_long_for_its_page_is_an_error_that_names_the_file() {
         dir.path()
             .join(format!("out/team/pages/{stem}.html"))
             .exists()
+    );
+}
+
+/// Eighty decisions and eighty initiatives, each superseding or depending on the two
+/// before it; the first decision names the last when `close_decisions`, the first
+/// initiative the last when `close_initiatives`.
+fn woven(close_decisions: bool, close_initiatives: bool) -> Vec<(String, Vec<u8>)> {
+    let refs = |i: usize, close: bool, name: &dyn Fn(usize) -> String| {
+        let mut refs: Vec<String> = (i.saturating_sub(2).max(1)..i).map(name).collect();
+        if close && i == 1 {
+            refs.push(name(80));
+        }
+        let quoted: Vec<String> = refs.iter().map(|r| format!("\"{r}\"")).collect();
+        quoted.join(", ")
+    };
+    let mut files = Vec::new();
+    for i in 1..=80usize {
+        let supersedes = refs(i, close_decisions, &|j| format!("decisions/{j:04}-d"));
+        let depends_on = refs(i, close_initiatives, &|j| format!("I-{j}"));
+        files.push((
+            format!("content/decisions/{i:04}-d.md"),
+            format!("+++\ntitle = \"D{i}\"\nstatus = \"accepted\"\ndate = 2026-01-01\nsupersedes = [{supersedes}]\n+++\nBody.\n").into_bytes(),
+        ));
+        files.push((
+            format!("content/initiatives/i{i}.md"),
+            format!("+++\nid = \"I-{i}\"\ntitle = \"I{i}\"\nstatus = \"planned\"\ndepends_on = [{depends_on}]\n+++\nBody.\n").into_bytes(),
+        ));
+    }
+    files
+}
+
+#[test]
+fn relations_written_every_which_way_are_checked_in_moments() {
+    // More paths than could ever be walked one by one (a cycle search that did took
+    // longer than any timeout at sixty decisions), and no cycle among them.
+    let build_woven = |decisions: bool, initiatives: bool| {
+        let (code, stderr, _dir) = build(&woven(decisions, initiatives));
+        (code, stderr)
+    };
+    let (code, stderr) = build_woven(false, false);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("cycle"), "{stderr}");
+    // One cycle through all of them, found once.
+    let (code, stderr) = build_woven(true, false);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        stderr.matches("error[supersession-cycle]").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("0001-d.md:5:1: error[supersession-cycle]: decisions supersede each other in a cycle: `decisions/0001-d` (D1) → `decisions/0080-d` (D80) → `decisions/0078-d` (D78) → "),
+        "{stderr}"
+    );
+    let (code, stderr) = build_woven(false, true);
+    assert_eq!(code, 0, "{stderr}");
+    let dir = project(&woven(false, true));
+    let (code, stderr) = run_align(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stderr.matches("warning[dependency-cycle]").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("i1.md:5:1: warning[dependency-cycle]: initiatives depend on each other in a cycle: I-1 (I1) → I-80 (I80) → I-78 (I78) → "),
+        "{stderr}"
     );
 }

@@ -284,6 +284,17 @@ fn cases() -> Vec<Case> {
             other: Some("initiatives/guided-setup.md"),
         },
         Case {
+            rule: "dependency-cycle",
+            edit: Edit::Replace(
+                TRIAL_NUDGES,
+                "depends_on = [\"I-GUIDED-SETUP\"]",
+                "depends_on = [\"I-TRIAL-NUDGES\"]",
+            ),
+            path: "content/initiatives/trial-nudges.md",
+            line: 9,
+            other: None,
+        },
+        Case {
             rule: "outside-period",
             edit: Edit::Replace(
                 TRIAL_NUDGES,
@@ -311,6 +322,17 @@ fn cases() -> Vec<Case> {
             path: "content/decisions/0002-setup-in-onboarding-service.md",
             line: 5,
             other: Some("decisions/0003-setup-state-on-account.md"),
+        },
+        Case {
+            rule: "parent-cycle",
+            edit: Edit::Replace(
+                OBJECTIVE,
+                "parent = \"S-GROWTH\"",
+                "parent = \"O-ACTIVATION#kr2\"",
+            ),
+            path: "content/objectives/activation-q4.md",
+            line: 8,
+            other: None,
         },
         Case {
             rule: "supersedes-unaccepted",
@@ -540,6 +562,70 @@ fn every_rule_has_a_case() {
         assert!(ids.contains(rule), "case for an unknown rule `{rule}`");
     }
     assert_eq!(ids.len(), covered.len(), "one case per rule");
+}
+
+#[test]
+fn relations_in_a_circle_are_reported_once_with_the_whole_circle() {
+    let dir = clean_with(&[
+        Edit::Replace(
+            GUIDED_SETUP,
+            "release = \"R-2-4\"",
+            "release = \"R-2-4\"\ndepends_on = [\"I-TRIAL-NUDGES\"]",
+        ),
+        Edit::Replace(
+            OBJECTIVE,
+            "parent = \"S-GROWTH\"",
+            "parent = \"O-SETUP-Q3\"",
+        ),
+        Edit::Replace(
+            CLOSED_OBJECTIVE,
+            "parent = \"S-GROWTH\"",
+            "parent = \"O-ACTIVATION#kr1\"",
+        ),
+        Edit::Replace(
+            NEW_DECISION,
+            "supersedes = [\"ADR-0002\"]",
+            "supersedes = [\"ADR-0002\", \"ADR-0003\"]",
+        ),
+    ]);
+    let found = findings(dir.path());
+    // The dependency's dates cannot be put in order either; the circle is the finding.
+    assert_eq!(
+        rules_of(&found),
+        ["supersession-cycle", "dependency-cycle", "parent-cycle"],
+        "{found:#?}"
+    );
+    let (itself, dependencies, parents) = (&found[0], &found[1], &found[2]);
+    assert_eq!(
+        itself["message"],
+        "decision `decisions/0003-setup-state-on-account` (Store setup progress on the account) supersedes itself"
+    );
+    assert_eq!(
+        (
+            itself["line"].as_u64(),
+            itself["related"].as_array().map(Vec::len)
+        ),
+        (Some(7), Some(0))
+    );
+    assert_eq!(
+        parents["message"],
+        "objectives are each other's parents in a cycle: O-ACTIVATION (New teams schedule their first job on day one) → O-SETUP-Q3 (Importing customers takes minutes, not days); none of them traces to a strategy"
+    );
+    assert!(parents["path"].as_str().unwrap().ends_with(OBJECTIVE));
+    assert_eq!(parents["line"], 8);
+    assert!(names_other(parents, "objectives/setup-q3.md"));
+    assert_eq!(
+        dependencies["message"],
+        "initiatives depend on each other in a cycle: I-GUIDED-SETUP (Guided setup checklist) → I-TRIAL-NUDGES (Trial nudges at the right moment); none of them can start before another has finished"
+    );
+    assert!(
+        dependencies["path"]
+            .as_str()
+            .unwrap()
+            .ends_with(GUIDED_SETUP)
+    );
+    assert_eq!(dependencies["line"], 10);
+    assert!(names_other(dependencies, "initiatives/trial-nudges.md"));
 }
 
 #[test]

@@ -44,49 +44,6 @@ pub fn lifecycle(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                 out.push(ctx.related(diag, old, "status", "its status"));
             }
         }
-        if let Some(cycle) = cycle_from(ctx, i)
-            && cycle.iter().min() == Some(&i)
-        {
-            let names: Vec<String> = cycle.iter().map(|&d| ctx.name(d)).collect();
-            let message = format!(
-                "decisions supersede each other in a cycle: {}",
-                names.join(" → ")
-            );
-            let diag = ctx.at("supersession-cycle", i, "supersedes", message);
-            out.push(ctx.related(
-                diag,
-                cycle[1 % cycle.len()],
-                "supersedes",
-                "next in the cycle",
-            ));
-        }
     }
     out
-}
-
-/// The cycle through `start` along `supersedes`, if there is one.
-fn cycle_from(ctx: &Ctx<'_>, start: usize) -> Option<Vec<usize>> {
-    let mut path = vec![start];
-    let mut stack = vec![(start, 0usize)];
-    while let Some((node, next)) = stack.pop() {
-        let targets: Vec<usize> = ctx
-            .graph
-            .out_of(node, RelKind::Supersedes)
-            .map(|e| e.to.doc)
-            .collect();
-        if next >= targets.len() {
-            path.pop();
-            continue;
-        }
-        stack.push((node, next + 1));
-        let target = targets[next];
-        if target == start {
-            return Some(path.clone());
-        }
-        if !path.contains(&target) && path.len() < 64 {
-            path.push(target);
-            stack.push((target, 0));
-        }
-    }
-    None
 }

@@ -2,6 +2,7 @@
 //! severity and a paragraph in `docs/checks.md`; `align.toml`'s `[check.rules]` can raise,
 //! lower or turn off any of them.
 
+mod cycles;
 mod decisions;
 mod okrs;
 mod plans;
@@ -107,6 +108,11 @@ pub const RULES: &[Rule] = &[
         summary: "an initiative ends after an initiative that depends on it starts",
     },
     Rule {
+        id: "dependency-cycle",
+        severity: Severity::Warning,
+        summary: "initiatives depend on each other in a cycle",
+    },
+    Rule {
         id: "outside-period",
         severity: Severity::Warning,
         summary: "an initiative's dates lie outside its objective's period",
@@ -120,6 +126,11 @@ pub const RULES: &[Rule] = &[
         id: "supersession-cycle",
         severity: Severity::Error,
         summary: "decisions supersede each other in a cycle",
+    },
+    Rule {
+        id: "parent-cycle",
+        severity: Severity::Warning,
+        summary: "objectives or strategies are each other's parents in a cycle",
     },
     Rule {
         id: "supersedes-unaccepted",
@@ -286,7 +297,7 @@ fn join_and(items: &[String]) -> String {
 /// Runs every rule and applies the configured severities.
 pub fn run(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     use rayon::prelude::*;
-    let rules: [fn(&Ctx<'_>) -> Vec<Diagnostic>; 11] = [
+    let rules: [fn(&Ctx<'_>) -> Vec<Diagnostic>; 12] = [
         plans::orphans,
         okrs::structure,
         plans::periods,
@@ -294,6 +305,7 @@ pub fn run(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
         plans::placeholders,
         plans::schedule,
         decisions::lifecycle,
+        cycles::cycles,
         okrs::sanity,
         publishing::leaks,
         publishing::audiences,

@@ -4,6 +4,7 @@ use jiff::ToSpan;
 
 use super::{Ctx, join_and};
 use crate::diag::Diagnostic;
+use crate::graph::Cycles;
 use crate::model::{Kind, RelKind};
 
 pub fn orphans(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
@@ -208,12 +209,15 @@ pub fn staleness(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
 
 pub fn schedule(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // Initiatives that wait for each other get `dependency-cycle`; no order of dates
+    // could satisfy them.
+    let cycles = ctx.graph.cycles(RelKind::DependsOn);
     for (i, doc) in ctx.docs.iter().enumerate() {
         match doc.kind {
             Kind::Initiative => {
                 out.extend(target_before_start(ctx, i));
                 out.extend(after_release(ctx, i));
-                out.extend(dependency_order(ctx, i));
+                out.extend(dependency_order(ctx, i, &cycles));
                 out.extend(outside_period(ctx, i));
             }
             Kind::Release if ctx.status(i) == Some("planned") => {
@@ -273,7 +277,7 @@ fn after_release(ctx: &Ctx<'_>, i: usize) -> Option<Diagnostic> {
 }
 
 /// `i` depends on `dep`: `dep` must end before `i` starts.
-fn dependency_order(ctx: &Ctx<'_>, i: usize) -> Vec<Diagnostic> {
+fn dependency_order(ctx: &Ctx<'_>, i: usize, cycles: &Cycles) -> Vec<Diagnostic> {
     let Some(start) = ctx.docs[i].start.filter(|_| ctx.is_open(i)) else {
         return Vec::new();
     };
@@ -281,7 +285,7 @@ fn dependency_order(ctx: &Ctx<'_>, i: usize) -> Vec<Diagnostic> {
         .out_of(i, RelKind::DependsOn)
         .filter_map(|edge| {
             let dep = edge.to.doc;
-            if ctx.status(dep) == Some("cancelled") {
+            if ctx.status(dep) == Some("cancelled") || cycles.together(i, dep) {
                 return None;
             }
             let end = ctx.docs[dep].target.filter(|t| *t > start)?;
