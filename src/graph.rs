@@ -489,11 +489,16 @@ fn check_kind(docs: &[Document], reference: &RefText, target: &Target) -> Result
         RelKind::Justifies => "an initiative, objective or strategy",
         _ => "a decision",
     };
+    let kind = to.kind.as_str();
+    let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
     Err(format!(
-        "`{}` must name {wanted}, but `{}` is a {}",
+        "`{}` must name {wanted}, but `{}` is {article} {kind}",
         reference.kind.field(),
         reference.text,
-        to.kind.as_str()
     ))
 }
 

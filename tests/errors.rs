@@ -345,6 +345,20 @@ fn relation_to_the_wrong_kind() {
 }
 
 #[test]
+fn relation_to_an_initiative_of_the_wrong_kind_reads_right() {
+    let project = Project::new().file(
+        "content/initiatives/i.md",
+        "+++\nid = \"I-1\"\ntitle = \"I\"\ndrives = [\"I-1\"]\n+++\n",
+    );
+    let run = project.build();
+    run.expect(1);
+    run.error_at(
+        "content/initiatives/i.md:4",
+        &["`drives` must name an objective or key result, but `I-1` is an initiative"],
+    );
+}
+
+#[test]
 fn duplicate_ids_name_both_files() {
     let project = Project::new()
         .file(
