@@ -248,6 +248,42 @@ fn headings_get_unique_anchors() {
 }
 
 #[test]
+fn an_id_written_on_a_heading_is_its_anchor_for_links_and_on_the_page() {
+    let p = Project::new()
+        .file(
+            "content/pages/plan.md",
+            "+++\ntitle = \"Plan\"\n+++\n## Rollout plan {#rollout}\n\n## Rollout plan\n\n## Risks\n\n## Risks\n",
+        )
+        .file(
+            "content/pages/notes.md",
+            "+++\ntitle = \"Notes\"\n+++\nSee [[pages/plan#rollout]], [[pages/plan#rollout-plan]] and [the second risks](plan.md#risks-1).\n",
+        );
+    p.build().success();
+    let site = p.site("team");
+    let plan = site.main("pages/plan.html");
+    for id in ["rollout", "rollout-plan", "risks", "risks-1"] {
+        assert!(plan.contains(&format!("<h2 id=\"{id}\">")), "{id}: {plan}");
+    }
+    let notes = site.main("pages/notes.html");
+    for href in [
+        "plan.html#rollout\"",
+        "plan.html#rollout-plan\"",
+        "plan.html#risks-1\"",
+    ] {
+        assert!(notes.contains(href), "{href}: {notes}");
+    }
+    // The text's slug of a heading with an id of its own is no anchor.
+    p.write(
+        "content/pages/notes.md",
+        "+++\ntitle = \"Notes\"\n+++\nSee [[pages/plan#rollout-plan-1]].\n",
+    );
+    p.build().expect(1).error_at(
+        "content/pages/notes.md:4:5",
+        &["`#rollout-plan-1` is neither a key result nor a heading of `pages/plan`"],
+    );
+}
+
+#[test]
 fn wiki_and_markdown_links_become_relative_page_urls() {
     let p = built();
     let team = p.site("team");

@@ -51,16 +51,21 @@ pub struct BodyFacts {
 pub fn scan(body: &str, first_line: usize) -> BodyFacts {
     let index = LineIndex::new(body);
     let mut facts = BodyFacts::default();
-    let mut heading: Option<(u8, String)> = None;
+    let mut heading: Option<(u8, Option<String>, String)> = None;
+    let mut anchors = Anchors::default();
     let mut link: Option<(String, bool, usize, String)> = None;
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((level_number(level), String::new()))
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((
+                    level_number(level),
+                    id.map(|id| id.to_string()),
+                    String::new(),
+                ))
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, text)) = heading.take() {
-                    let anchor = unique_anchor(&facts.headings, &slug(&text));
+                if let Some((level, id, text)) = heading.take() {
+                    let anchor = anchors.assign(id.as_deref(), &text);
                     facts.headings.push(Heading {
                         anchor,
                         text,
@@ -109,7 +114,7 @@ pub fn scan(body: &str, first_line: usize) -> BodyFacts {
                 }
             }
             Event::Text(text) | Event::Code(text) => {
-                if let Some((_, t)) = heading.as_mut() {
+                if let Some((_, _, t)) = heading.as_mut() {
                     t.push_str(&text);
                 }
                 if let Some((_, _, _, label)) = link.as_mut() {
@@ -262,15 +267,40 @@ fn slug_chars(text: &str) -> String {
     out
 }
 
-fn unique_anchor(existing: &[Heading], base: &str) -> String {
-    let base = if base.is_empty() { "section" } else { base };
-    if !existing.iter().any(|h| h.anchor == base) {
-        return base.to_string();
+/// Gives a body's headings their anchors in order: an id written on the heading
+/// (`## Rollout {#rollout}`) as it is, else the slug of its text (`section` when nothing is
+/// left), followed by `-1`, `-2`, … when an earlier heading took it. The same for the
+/// anchors links are checked against and for the ids of the rendered page; constant
+/// time a heading, however many share a title.
+#[derive(Default)]
+pub struct Anchors {
+    taken: std::collections::HashSet<String>,
+    /// The last number tried after each slug.
+    numbered: std::collections::HashMap<String, usize>,
+}
+
+impl Anchors {
+    pub fn assign(&mut self, id: Option<&str>, text: &str) -> String {
+        if let Some(id) = id {
+            self.taken.insert(id.to_string());
+            return id.to_string();
+        }
+        let mut base = slug(text);
+        if base.is_empty() {
+            base = "section".to_string();
+        }
+        if self.taken.insert(base.clone()) {
+            return base;
+        }
+        let n = self.numbered.entry(base.clone()).or_default();
+        loop {
+            *n += 1;
+            let anchor = format!("{base}-{n}");
+            if self.taken.insert(anchor.clone()) {
+                return anchor;
+            }
+        }
     }
-    (1..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|candidate| !existing.iter().any(|h| h.anchor == *candidate))
-        .unwrap_or_default()
 }
 
 /// Fenced code (```` ``` ```` or `~~~`), followed line by line.
@@ -500,6 +530,37 @@ mod tests {
     fn slugs_like_code_hosts() {
         assert_eq!(slug("Quarterly review"), "quarterly-review");
         assert_eq!(slug("  Décision: 2.0 / v3!"), "décision-2-0-v3");
+    }
+
+    #[test]
+    fn anchors_keep_written_ids_and_number_the_rest() {
+        let mut anchors = Anchors::default();
+        let given: Vec<String> = [
+            (None, "A"),
+            (Some("a-1"), "Written"),
+            (None, "A"),
+            (None, "a 1"),
+            (None, "?"),
+            (None, ""),
+            (Some("custom"), "A"),
+            (None, "custom"),
+        ]
+        .into_iter()
+        .map(|(id, text)| anchors.assign(id, text))
+        .collect();
+        assert_eq!(
+            given,
+            [
+                "a",
+                "a-1",
+                "a-2",
+                "a-1-1",
+                "section",
+                "section-1",
+                "custom",
+                "custom-1"
+            ]
+        );
     }
 
     #[test]

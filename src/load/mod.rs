@@ -7,8 +7,8 @@ pub mod frontmatter;
 mod imported;
 
 pub use body::{
-    LineIndex, audience_blocks, has_scheme, headings, is_document_link, is_placeholder, list_key,
-    markdown_options, slug,
+    Anchors, LineIndex, audience_blocks, has_scheme, headings, is_document_link, is_placeholder,
+    list_key, markdown_options, slug,
 };
 pub use fields::parse_iso_date;
 

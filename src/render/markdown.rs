@@ -8,7 +8,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
 use crate::config::RawHtml;
 use crate::graph::Target;
-use crate::load::{has_scheme, markdown_options, slug};
+use crate::load::{has_scheme, markdown_options};
 
 /// Where a body link leads on this site.
 #[derive(Clone, PartialEq)]
@@ -219,11 +219,16 @@ fn raw<'e>(text: &str, mode: RawHtml, has_raw: &mut bool, block: bool) -> Option
 }
 
 fn add_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
-    let mut used: Vec<String> = Vec::new();
+    let mut anchors = crate::load::Anchors::default();
     for i in 0..events.len() {
-        let Event::Start(Tag::Heading { id: None, .. }) = &events[i] else {
+        let Event::Start(Tag::Heading { id, .. }) = &events[i] else {
             continue;
         };
+        if let Some(id) = id {
+            let id = id.to_string();
+            anchors.assign(Some(&id), "");
+            continue;
+        }
         let mut text = String::new();
         for event in &events[i + 1..] {
             match event {
@@ -232,19 +237,7 @@ fn add_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 _ => {}
             }
         }
-        let base = slug(&text);
-        let base = if base.is_empty() {
-            "section".to_string()
-        } else {
-            base
-        };
-        let mut anchor = base.clone();
-        let mut n = 0;
-        while used.contains(&anchor) {
-            n += 1;
-            anchor = format!("{base}-{n}");
-        }
-        used.push(anchor.clone());
+        let anchor = anchors.assign(None, &text);
         if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
             *id = Some(anchor.into());
         }
