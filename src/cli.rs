@@ -6,7 +6,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::build::{self, BuildOptions};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Sources};
 use crate::project::{Failure, Project};
 
 /// Alignment documents in, one static site per audience out.
@@ -218,8 +218,9 @@ fn run_check(
     let diags = &project.diagnostics;
     match format {
         Format::Text => {
+            let mut sources = Sources::default();
             for d in diags {
-                eprint!("{}", d.render());
+                eprint!("{}", d.render_from(&mut sources));
             }
             let errors = project.error_count();
             eprintln!(
@@ -291,8 +292,9 @@ fn print_diagnostics<'a>(diags: impl Iterator<Item = &'a Diagnostic>, quiet: boo
     if quiet {
         return;
     }
+    let mut sources = Sources::default();
     for d in diags {
-        eprint!("{}", d.render());
+        eprint!("{}", d.render_from(&mut sources));
     }
 }
 
@@ -300,8 +302,9 @@ fn report_failure(failure: Failure) -> i32 {
     match failure {
         Failure::Content(diags) => {
             // Warnings were printed when the project was loaded; errors stop the build here.
+            let mut sources = Sources::default();
             for d in diags.iter().filter(|d| d.is_error()) {
-                eprint!("{}", d.render());
+                eprint!("{}", d.render_from(&mut sources));
             }
             let errors = diags.iter().filter(|d| d.is_error()).count();
             eprintln!(

@@ -118,9 +118,15 @@ impl Diagnostic {
 
     /// The headline, the offending source line with a caret, then help and related notes.
     pub fn render(&self) -> String {
+        self.render_from(&mut Sources::default())
+    }
+
+    /// The same, reading the source line from `sources`: printing thousands of findings in
+    /// one file reads and splits it once, not once for each.
+    pub fn render_from(&self, sources: &mut Sources) -> String {
         let mut out = self.headline();
         out.push('\n');
-        if let Some(line) = source_line(&self.location.path, self.location.line) {
+        if let Some(line) = sources.line(&self.location.path, self.location.line) {
             let number = self.location.line.to_string();
             let pad = " ".repeat(number.len());
             let caret_pad = " ".repeat(self.location.col.saturating_sub(1).min(line.len()));
@@ -144,14 +150,36 @@ impl Diagnostic {
     }
 }
 
-/// One line of a file, shortened so a minified multi-megabyte line stays readable.
-fn source_line(path: &Path, line: usize) -> Option<String> {
-    let bytes = std::fs::read(path).ok()?;
-    // Lines are counted as the loader counts them: a lone CR ends a line too.
-    let text = String::from_utf8_lossy(&bytes);
-    let text = crate::load::normalise(&text);
-    let raw = text.lines().nth(line.checked_sub(1)?)?;
-    Some(raw.chars().take(200).collect())
+/// The files findings point into, each read once: its text, its lines counted as the
+/// loader counts them (a lone CR ends a line too), and where each line starts.
+#[derive(Default)]
+pub struct Sources {
+    files: std::collections::HashMap<PathBuf, Option<(String, Vec<usize>)>>,
+}
+
+impl Sources {
+    /// Line `line` (from 1) of `path`, shortened so a minified multi-megabyte line stays
+    /// readable; `None` when the file cannot be read or is shorter.
+    fn line(&mut self, path: &Path, line: usize) -> Option<String> {
+        let (text, starts) = self
+            .files
+            .entry(path.to_path_buf())
+            .or_insert_with(|| {
+                let bytes = std::fs::read(path).ok()?;
+                let text = crate::load::normalise(&String::from_utf8_lossy(&bytes)).into_owned();
+                let starts = std::iter::once(0)
+                    .filter(|_| !text.is_empty())
+                    .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|n| n + 1))
+                    .filter(|&start| start < text.len())
+                    .collect();
+                Some((text, starts))
+            })
+            .as_ref()?;
+        let start = *starts.get(line.checked_sub(1)?)?;
+        let rest = &text[start..];
+        let raw = rest.split('\n').next().unwrap_or_default();
+        Some(raw.chars().take(200).collect())
+    }
 }
 
 /// The findings that are warnings, not errors.
@@ -221,7 +249,37 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("old-mac.md");
         std::fs::write(&path, "one\rtwo\r\nthree\rfour").unwrap();
-        assert_eq!(source_line(&path, 3).as_deref(), Some("three"));
-        assert_eq!(source_line(&path, 4).as_deref(), Some("four"));
+        let mut sources = Sources::default();
+        assert_eq!(sources.line(&path, 3).as_deref(), Some("three"));
+        assert_eq!(sources.line(&path, 4).as_deref(), Some("four"));
+        assert_eq!(sources.line(&path, 5), None);
+    }
+
+    #[test]
+    fn source_lines_are_the_lines_a_line_iterator_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "\n\nb",
+            "a\n\n",
+            "\u{feff}x\ny\n",
+            "é\nü",
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let mut sources = Sources::default();
+            let text = text.trim_start_matches('\u{feff}');
+            for n in 0..5usize {
+                let expected = n.checked_sub(1).and_then(|i| text.lines().nth(i));
+                assert_eq!(
+                    sources.line(&path, n).as_deref(),
+                    expected,
+                    "{text:?} line {n}"
+                );
+            }
+        }
     }
 }

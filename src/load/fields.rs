@@ -1,5 +1,7 @@
 //! Turns the frontmatter value tree into typed document fields, one error per bad field.
 
+use std::collections::HashMap;
+
 use jiff::civil::Date;
 use serde_json::{Map, Value};
 
@@ -18,6 +20,9 @@ pub struct FieldIssue {
 pub struct Fields<'a> {
     pub split: &'a Split<'a>,
     pub issues: Vec<FieldIssue>,
+    /// The line of each top-level key, made on the first error: a frontmatter of
+    /// thousands of unknown keys is an error at each of them.
+    pub lines: Option<HashMap<String, usize>>,
 }
 
 const COMMON: &[&str] = &[
@@ -40,7 +45,14 @@ const COMMON: &[&str] = &[
 
 impl Fields<'_> {
     fn error(&mut self, doc: &Document, key: &str, message: String) {
-        let line = doc.field_line(key);
+        let lines = self.lines.get_or_insert_with(|| {
+            let mut lines = HashMap::with_capacity(doc.field_lines.len());
+            for (name, line) in &doc.field_lines {
+                lines.entry(name.clone()).or_insert(*line);
+            }
+            lines
+        });
+        let line = lines.get(key).copied().unwrap_or(1);
         self.issues.push(FieldIssue {
             line,
             message,

@@ -151,6 +151,7 @@ fn parse_yaml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
 /// The line of each top-level key, in file order.
 pub fn key_lines(split: &Split<'_>) -> Vec<(String, usize)> {
     let mut lines = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut in_table = false;
     for (i, raw) in split.front.lines().enumerate() {
         let line = split.front_line + i;
@@ -171,7 +172,7 @@ pub fn key_lines(split: &Split<'_>) -> Vec<(String, usize)> {
             _ => None,
         };
         if let Some(key) = key
-            && !lines.iter().any(|(k, _): &(String, usize)| *k == key)
+            && seen.insert(key.clone())
         {
             lines.push((key, line));
         }

@@ -379,6 +379,7 @@ impl DocReader<'_> {
         let mut fields = fields::Fields {
             split: &split,
             issues: Vec::new(),
+            lines: None,
         };
         fields.apply(&mut doc, map);
         for issue in fields.issues {
