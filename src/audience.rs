@@ -941,7 +941,8 @@ impl<'a> SiteView<'a> {
             key_results: doc
                 .key_results
                 .iter()
-                .map(|kr| self.kr_view(docs, graph, i, kr))
+                .enumerate()
+                .map(|(k, kr)| self.kr_view(docs, graph, i, k, kr))
                 .collect(),
             score,
             score_pct: score.map(percent),
@@ -978,16 +979,16 @@ impl<'a> SiteView<'a> {
         docs: &[Document],
         graph: &Graph,
         objective: usize,
+        kr_index: usize,
         kr: &KeyResult,
     ) -> KrView {
         let shows_current = self.config.shows("current");
         let shows_confidence = self.config.shows("confidence");
         let progress = kr.progress().filter(|_| shows_current);
         let health = kr.health().filter(|_| shows_current);
-        let kr_index = docs[objective].key_result(&kr.id);
         let driven_by = graph
             .into(objective, RelKind::Drives)
-            .filter(|e| e.to.kr == kr_index)
+            .filter(|e| e.to.kr == Some(kr_index))
             .filter_map(|e| {
                 self.node_link(
                     docs,

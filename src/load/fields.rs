@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use serde_json::{Map, Value};
 
-use super::frontmatter::{Split, nested_line};
+use super::frontmatter::{Split, line_starts, nested_line};
 use crate::import::adr;
 use crate::model::{Category, DateText, Document, KeyResult, Kind, Period, RefText, RelKind, Slip};
 
@@ -23,6 +23,8 @@ pub struct Fields<'a> {
     /// The line of each top-level key, made on the first error: a frontmatter of
     /// thousands of unknown keys is an error at each of them.
     pub lines: Option<HashMap<String, usize>>,
+    /// Where the frontmatter's lines start, made when a key result is first placed.
+    pub starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 const COMMON: &[&str] = &[
@@ -192,9 +194,10 @@ impl Fields<'_> {
             (Some(_), _) | (None, 1) => 0,
             (None, n) => path[n - 2].1.unwrap_or(0),
         };
+        let starts = self.starts.get_or_init(|| line_starts(self.split.front));
         let mut at = line;
         for n in 0..=nth {
-            match nested_line(self.split, at + usize::from(n > 0), key) {
+            match nested_line(self.split, starts, at + usize::from(n > 0), key) {
                 Some(found) => at = found,
                 None => return (line, Some(key.clone())),
             }
@@ -211,6 +214,7 @@ impl Fields<'_> {
         };
         let base = doc.field_line("key_results");
         let mut krs: Vec<KeyResult> = Vec::new();
+        let mut ids = std::collections::HashSet::new();
         let mut line = base;
         for (i, item) in items.into_iter().enumerate() {
             let id = item
@@ -218,21 +222,23 @@ impl Fields<'_> {
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_string();
-            line = nested_line(self.split, line, "id").unwrap_or(line);
+            let starts = self.starts.get_or_init(|| line_starts(self.split.front));
+            line = nested_line(self.split, starts, line, "id").unwrap_or(line);
             match typed_at::<KeyResult>(item) {
-                Ok(kr) if krs.iter().any(|k| k.id == kr.id) => self.issues.push(FieldIssue {
+                Ok(kr) if !ids.insert(kr.id.clone()) => self.issues.push(FieldIssue {
                     line,
                     message: format!("duplicate key result id `{}` in this objective", kr.id),
                     warning: false,
                 }),
                 Ok(mut kr) => {
                     kr.line = line;
+                    // Each check-in's `date` after the one before, else the key result's line.
+                    let mut at = Some(line);
                     for (n, checkin) in kr.checkins.iter_mut().enumerate() {
-                        let path = [
-                            ("checkins".to_string(), Some(n)),
-                            ("date".to_string(), None),
-                        ];
-                        checkin.line = self.nested_field(line, &path).0;
+                        at = at.and_then(|at| {
+                            nested_line(self.split, starts, at + usize::from(n > 0), "date")
+                        });
+                        checkin.line = at.unwrap_or(line);
                     }
                     krs.push(kr);
                 }

@@ -184,20 +184,29 @@ fn unquote(key: &str) -> String {
     key.trim().trim_matches(['"', '\'']).to_string()
 }
 
-/// The line of `key` nested somewhere after the line `after` (for key-result fields).
-pub fn nested_line(split: &Split<'_>, after: usize, key: &str) -> Option<usize> {
+/// Where each line of `text` starts, as [`str::lines`] counts them.
+pub fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|n| n + 1))
+        .filter(|&start| start < text.len())
+        .collect()
+}
+
+/// The line of `key` nested somewhere from the line `after` on (for key-result fields).
+/// `starts` are the frontmatter's [`line_starts`]: the search begins at `after` instead
+/// of reading every line before it again, so finding each of thousands of check-ins in
+/// turn is linear.
+pub fn nested_line(split: &Split<'_>, starts: &[usize], after: usize, key: &str) -> Option<usize> {
     let skip = after.saturating_sub(split.front_line);
-    split
-        .front
+    let from = *starts.get(skip)?;
+    split.front[from..]
         .lines()
-        .enumerate()
-        .skip(skip)
-        .find(|(_, raw)| {
+        .position(|raw| {
             let t = raw.trim_start().trim_start_matches(['-', ' ', '{', '[']);
             t.strip_prefix(key)
                 .is_some_and(|rest| rest.trim_start().starts_with(['=', ':']))
         })
-        .map(|(i, _)| split.front_line + i)
+        .map(|i| split.front_line + skip + i)
 }
 
 #[cfg(test)]
@@ -238,7 +247,10 @@ mod tests {
                 ("extra".into(), 5)
             ]
         );
-        assert_eq!(nested_line(&s, 3, "id"), Some(4));
+        let starts = line_starts(s.front);
+        assert_eq!(nested_line(&s, &starts, 3, "id"), Some(4));
+        assert_eq!(nested_line(&s, &starts, 5, "id"), None);
+        assert_eq!(nested_line(&s, &starts, 40, "id"), None);
     }
 
     #[test]

@@ -74,7 +74,10 @@ pub struct RoadmapCtx<'a> {
 }
 
 /// The undriven key results, each objective's view asked for ahead (thousands of them
-/// in a large project, in no order of where their objectives are in memory).
+/// in a large project, in no order of where their objectives are in memory). Only the
+/// objective's item is read, and one key result: asking for every key result of the
+/// objective for each of them made an objective of 20,000 undriven key results
+/// quadratic.
 fn undriven_ahead<S: serde::Serializer>(
     undriven: &[UndrivenKr<'_>],
     serializer: S,
@@ -82,7 +85,7 @@ fn undriven_ahead<S: serde::Serializer>(
     serializer.collect_seq(crate::audience::ahead_of(
         undriven,
         |u| u.objective,
-        crate::audience::Reads::Doc,
+        crate::audience::Reads::Item,
     ))
 }
 
