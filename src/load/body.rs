@@ -274,29 +274,64 @@ fn slug_chars(text: &str) -> String {
 /// time a heading, however many share a title.
 #[derive(Default)]
 pub struct Anchors {
-    taken: std::collections::HashSet<String>,
+    taken: Taken,
     /// The last number tried after each slug.
-    numbered: std::collections::HashMap<String, usize>,
+    numbered: ahash::AHashMap<String, usize>,
+}
+
+/// The anchors given so far: a list while a body has few headings (most have a handful,
+/// and a list costs no hashing), a set past [`Taken::FEW`].
+enum Taken {
+    Few(Vec<String>),
+    Many(ahash::AHashSet<String>),
+}
+
+impl Default for Taken {
+    fn default() -> Self {
+        Taken::Few(Vec::new())
+    }
+}
+
+impl Taken {
+    const FEW: usize = 32;
+
+    /// Takes `anchor`; false if it was taken already.
+    fn insert(&mut self, anchor: &str) -> bool {
+        match self {
+            Taken::Few(list) if list.iter().any(|a| a == anchor) => false,
+            Taken::Few(list) if list.len() < Self::FEW => {
+                list.push(anchor.to_string());
+                true
+            }
+            Taken::Few(list) => {
+                let mut set: ahash::AHashSet<String> = list.drain(..).collect();
+                set.insert(anchor.to_string());
+                *self = Taken::Many(set);
+                true
+            }
+            Taken::Many(set) => set.insert(anchor.to_string()),
+        }
+    }
 }
 
 impl Anchors {
     pub fn assign(&mut self, id: Option<&str>, text: &str) -> String {
         if let Some(id) = id {
-            self.taken.insert(id.to_string());
+            self.taken.insert(id);
             return id.to_string();
         }
         let mut base = slug(text);
         if base.is_empty() {
             base = "section".to_string();
         }
-        if self.taken.insert(base.clone()) {
+        if self.taken.insert(&base) {
             return base;
         }
         let n = self.numbered.entry(base.clone()).or_default();
         loop {
             *n += 1;
             let anchor = format!("{base}-{n}");
-            if self.taken.insert(anchor.clone()) {
+            if self.taken.insert(&anchor) {
                 return anchor;
             }
         }
@@ -561,6 +596,15 @@ mod tests {
                 "custom-1"
             ]
         );
+        // Past the few a list holds, a set keeps the same anchors.
+        let mut many = Anchors::default();
+        let given: Vec<String> = (0..40).map(|_| many.assign(None, "A")).collect();
+        let expected: Vec<String> = std::iter::once("a".to_string())
+            .chain((1..40).map(|n| format!("a-{n}")))
+            .collect();
+        assert_eq!(given, expected);
+        assert_eq!(many.assign(Some("a-7"), "x"), "a-7");
+        assert_eq!(many.assign(None, "a 7"), "a-7-1");
     }
 
     #[test]
