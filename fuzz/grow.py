@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Checks that one document's cost grows linearly with what it holds.
+
+    python3 fuzz/grow.py [--n N] [PATTERN ...]
+
+For each pattern, builds a project whose one document (or N documents) holds N and then
+2N of something: headings of one title, audience blocks, TODO lines, links to missing
+files or documents, tags, key results, check-ins, footnotes, reference links, table
+rows, nesting, initiatives driving one key result, dependency chains, unknown keys. It
+prints both build times and their ratio; a ratio near 4 is a quadratic step (linear is
+near 2), and a build over 120 s is reported as a timeout. The exit status is 1 when a
+ratio passes 3 or a build times out.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ALIGN = os.path.join(ROOT, "target/release/align")
+CONFIG = """title = "T"
+default_audience = ["team"]
+[sites.team]
+title = "Team"
+audiences = ["team"]
+[sites.pub]
+title = "P"
+audiences = ["public"]
+public = true
+"""
+FRONT = '+++\ntitle = "P"\naudience = ["team", "public"]\n+++\n'
+OBJECTIVE = '+++\nid = "O"\ntitle = "O"\nperiod = "2026-Q4"\n'
+KR = '[[key_results]]\nid = "k{i}"\ntitle = "K"\nbaseline = 0\ntarget = 1\n'
+
+
+def page(text):
+    return {"pages/p.md": FRONT + text}
+
+
+PATTERNS = {
+    "headings": lambda n: page("## Notes\n\n" * n),
+    "blocks": lambda n: page("".join(f"<!-- audience: team -->\nsecret {i}\n<!-- /audience -->\n\n" for i in range(n))),
+    "todo": lambda n: page("".join(f"TODO item {i}\n\n" for i in range(n))),
+    "missing-files": lambda n: page("".join(f"![x](img{i}.png)\n" for i in range(n))),
+    "broken-links": lambda n: page("".join(f"[[nope-{i}]]\n" for i in range(n))),
+    "footnotes": lambda n: page("".join(f"x[^{i}]\n" for i in range(n)) + "\n" + "".join(f"[^{i}]: note\n" for i in range(n))),
+    "reflinks": lambda n: page("".join(f"[a{i}]\n" for i in range(n)) + "\n" + "".join(f"[a{i}]: https://e.com/{i}\n" for i in range(n))),
+    "table-rows": lambda n: page("| a | b |\n|---|---|\n" + "".join(f"| {i} | x |\n" for i in range(n))),
+    "nesting": lambda n: page("> " * n + "x\n"),
+    "tags": lambda n: {"pages/p.md": '+++\ntitle = "P"\ntags = [' + ", ".join(f'"t{i}"' for i in range(n)) + "]\n+++\nBody\n"},
+    "unknown-keys": lambda n: {"pages/p.md": '+++\ntitle = "P"\n' + "".join(f"k{i} = 1\n" for i in range(n)) + "+++\nBody\n"},
+    "key-results": lambda n: {"objectives/o.md": OBJECTIVE + "".join(KR.format(i=i) for i in range(n)) + "+++\nBody\n"},
+    "check-ins": lambda n: {"objectives/o.md": OBJECTIVE + KR.format(i=0) + "".join(f"[[key_results.checkins]]\ndate = 2026-11-01\nvalue = {i}\n" for i in range(n)) + "+++\nBody\n"},
+    "drivers": lambda n: {"objectives/o.md": OBJECTIVE + KR.format(i=0) + "+++\nBody\n",
+                          **{f"initiatives/i{i}.md": f'+++\ntitle = "I{i}"\nstatus = "planned"\ndrives = ["O#k0"]\n+++\nB\n' for i in range(n)}},
+    "dependencies": lambda n: {f"initiatives/i{i}.md": f'+++\nid = "I{i}"\ntitle = "I{i}"\nstatus = "planned"\ndepends_on = [' + ", ".join(f'"I{j}"' for j in range(max(0, i - 2), i)) + "]\n+++\nB\n" for i in range(n)},
+    "supersedes": lambda n: {f"decisions/{i:05}-d.md": f'+++\ntitle = "D{i}"\nstatus = "accepted"\ndate = 2026-01-01\nsupersedes = [' + ", ".join(f'"decisions/{j:05}-d"' for j in range(max(0, i - 2), i)) + "]\n+++\nB\n" for i in range(n)},
+}
+# Patterns of many documents take N / 4 of them.
+MANY = {"drivers", "dependencies", "supersedes"}
+
+
+def build(files):
+    with tempfile.TemporaryDirectory(dir="/dev/shm" if os.path.isdir("/dev/shm") else None) as d:
+        with open(os.path.join(d, "align.toml"), "w") as f:
+            f.write(CONFIG)
+        for path, text in files.items():
+            path = os.path.join(d, "content", path)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w") as f:
+                f.write(text)
+        started = time.perf_counter()
+        try:
+            subprocess.run([ALIGN, "build", d, "--out", os.path.join(d, "out"), "-q", "--today", "2026-11-23"],
+                           capture_output=True, timeout=120)
+        except subprocess.TimeoutExpired:
+            return None
+        return time.perf_counter() - started
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=10000)
+    parser.add_argument("patterns", nargs="*", default=list(PATTERNS))
+    opts = parser.parse_args()
+    if not os.path.exists(ALIGN):
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    bad = 0
+    for name in opts.patterns:
+        n = opts.n // 4 if name in MANY else opts.n
+        small, large = build(PATTERNS[name](n)), build(PATTERNS[name](2 * n))
+        if small is None or large is None:
+            bad += 1
+            print(f"{name:14} n={n}: timeout", flush=True)
+            continue
+        ratio = large / max(small, 1e-3)
+        bad += ratio > 3
+        print(f"{name:14} n={n}: {small:.2f} s, 2n: {large:.2f} s, x{ratio:.1f}", flush=True)
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()
