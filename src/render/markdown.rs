@@ -225,8 +225,7 @@ fn add_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
             continue;
         };
         if let Some(id) = id {
-            let id = id.to_string();
-            anchors.assign(Some(&id), "");
+            anchors.assign(Some(id), "");
             continue;
         }
         let mut text = String::new();
