@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::load::LineIndex;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -154,30 +156,24 @@ impl Diagnostic {
 /// loader counts them (a lone CR ends a line too), and where each line starts.
 #[derive(Default)]
 pub struct Sources {
-    files: std::collections::HashMap<PathBuf, Option<(String, Vec<usize>)>>,
+    files: std::collections::HashMap<PathBuf, Option<(String, LineIndex)>>,
 }
 
 impl Sources {
     /// Line `line` (from 1) of `path`, shortened so a minified multi-megabyte line stays
     /// readable; `None` when the file cannot be read or is shorter.
     fn line(&mut self, path: &Path, line: usize) -> Option<String> {
-        let (text, starts) = self
+        let (text, lines) = self
             .files
             .entry(path.to_path_buf())
             .or_insert_with(|| {
                 let bytes = std::fs::read(path).ok()?;
                 let text = crate::load::normalise(&String::from_utf8_lossy(&bytes)).into_owned();
-                let starts = std::iter::once(0)
-                    .filter(|_| !text.is_empty())
-                    .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|n| n + 1))
-                    .filter(|&start| start < text.len())
-                    .collect();
-                Some((text, starts))
+                let lines = LineIndex::new(&text);
+                Some((text, lines))
             })
             .as_ref()?;
-        let start = *starts.get(line.checked_sub(1)?)?;
-        let rest = &text[start..];
-        let raw = rest.split('\n').next().unwrap_or_default();
+        let raw = lines.line(text, line.checked_sub(1)?)?;
         Some(raw.chars().take(200).collect())
     }
 }

@@ -27,6 +27,25 @@ impl LineIndex {
         LineIndex { starts }
     }
 
+    /// Where 0-based line `line` starts; the end of the text for the empty line after a
+    /// final newline, `None` past it.
+    pub fn start(&self, line: usize) -> Option<usize> {
+        self.starts.get(line).copied()
+    }
+
+    /// 0-based line `line` of `text` (the text the index was made from) as
+    /// [`str::lines`] gives it: without its line end, `None` past the last line.
+    pub fn line<'t>(&self, text: &'t str, line: usize) -> Option<&'t str> {
+        let start = self.start(line).filter(|&start| start < text.len())?;
+        let end = self.start(line + 1).map_or(text.len(), |next| next - 1);
+        let raw = &text[start..end];
+        Some(if end < text.len() {
+            raw.strip_suffix('\r').unwrap_or(raw)
+        } else {
+            raw
+        })
+    }
+
     /// 0-based line and 1-based column (in bytes) of an offset.
     pub fn locate(&self, offset: usize) -> (usize, usize) {
         let line = self
@@ -565,6 +584,20 @@ mod tests {
     fn slugs_like_code_hosts() {
         assert_eq!(slug("Quarterly review"), "quarterly-review");
         assert_eq!(slug("  Décision: 2.0 / v3!"), "décision-2-0-v3");
+    }
+
+    #[test]
+    fn an_index_gives_the_lines_a_line_iterator_gives() {
+        for text in ["", "\n", "a", "a\n", "\n\nb", "a\r\nb\r", "a\n\n", "é\nü"] {
+            let index = LineIndex::new(text);
+            for n in 0..5 {
+                assert_eq!(
+                    index.line(text, n),
+                    text.lines().nth(n),
+                    "{text:?} line {n}"
+                );
+            }
+        }
     }
 
     #[test]

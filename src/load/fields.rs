@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use serde_json::{Map, Value};
 
-use super::frontmatter::{Split, line_starts, nested_line};
+use super::body::LineIndex;
+use super::frontmatter::{Split, nested_line};
 use crate::import::adr;
 use crate::model::{Category, DateText, Document, KeyResult, Kind, Period, RefText, RelKind, Slip};
 
@@ -24,7 +25,7 @@ pub struct Fields<'a> {
     /// thousands of unknown keys is an error at each of them.
     pub lines: Option<HashMap<String, usize>>,
     /// Where the frontmatter's lines start, made when a key result is first placed.
-    pub starts: std::cell::OnceCell<Vec<usize>>,
+    pub lines_index: std::cell::OnceCell<LineIndex>,
 }
 
 const COMMON: &[&str] = &[
@@ -194,10 +195,12 @@ impl Fields<'_> {
             (Some(_), _) | (None, 1) => 0,
             (None, n) => path[n - 2].1.unwrap_or(0),
         };
-        let starts = self.starts.get_or_init(|| line_starts(self.split.front));
+        let front = self
+            .lines_index
+            .get_or_init(|| LineIndex::new(self.split.front));
         let mut at = line;
         for n in 0..=nth {
-            match nested_line(self.split, starts, at + usize::from(n > 0), key) {
+            match nested_line(self.split, front, at + usize::from(n > 0), key) {
                 Some(found) => at = found,
                 None => return (line, Some(key.clone())),
             }
@@ -222,8 +225,10 @@ impl Fields<'_> {
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_string();
-            let starts = self.starts.get_or_init(|| line_starts(self.split.front));
-            line = nested_line(self.split, starts, line, "id").unwrap_or(line);
+            let front = self
+                .lines_index
+                .get_or_init(|| LineIndex::new(self.split.front));
+            line = nested_line(self.split, front, line, "id").unwrap_or(line);
             match typed_at::<KeyResult>(item) {
                 Ok(kr) if !ids.insert(kr.id.clone()) => self.issues.push(FieldIssue {
                     line,
@@ -236,7 +241,7 @@ impl Fields<'_> {
                     let mut at = Some(line);
                     for (n, checkin) in kr.checkins.iter_mut().enumerate() {
                         at = at.and_then(|at| {
-                            nested_line(self.split, starts, at + usize::from(n > 0), "date")
+                            nested_line(self.split, front, at + usize::from(n > 0), "date")
                         });
                         checkin.line = at.unwrap_or(line);
                     }

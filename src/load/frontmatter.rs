@@ -3,6 +3,8 @@
 
 use serde_json::{Map, Value};
 
+use super::body::LineIndex;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Toml,
@@ -184,21 +186,12 @@ fn unquote(key: &str) -> String {
     key.trim().trim_matches(['"', '\'']).to_string()
 }
 
-/// Where each line of `text` starts, as [`str::lines`] counts them.
-pub fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|n| n + 1))
-        .filter(|&start| start < text.len())
-        .collect()
-}
-
 /// The line of `key` nested somewhere from the line `after` on (for key-result fields).
-/// `starts` are the frontmatter's [`line_starts`]: the search begins at `after` instead
-/// of reading every line before it again, so finding each of thousands of check-ins in
-/// turn is linear.
-pub fn nested_line(split: &Split<'_>, starts: &[usize], after: usize, key: &str) -> Option<usize> {
+/// `lines` indexes the frontmatter: the search begins at `after` instead of reading every
+/// line before it again, so finding each of thousands of check-ins in turn is linear.
+pub fn nested_line(split: &Split<'_>, lines: &LineIndex, after: usize, key: &str) -> Option<usize> {
     let skip = after.saturating_sub(split.front_line);
-    let from = *starts.get(skip)?;
+    let from = lines.start(skip)?;
     split.front[from..]
         .lines()
         .position(|raw| {
@@ -247,10 +240,10 @@ mod tests {
                 ("extra".into(), 5)
             ]
         );
-        let starts = line_starts(s.front);
-        assert_eq!(nested_line(&s, &starts, 3, "id"), Some(4));
-        assert_eq!(nested_line(&s, &starts, 5, "id"), None);
-        assert_eq!(nested_line(&s, &starts, 40, "id"), None);
+        let lines = LineIndex::new(s.front);
+        assert_eq!(nested_line(&s, &lines, 3, "id"), Some(4));
+        assert_eq!(nested_line(&s, &lines, 5, "id"), None);
+        assert_eq!(nested_line(&s, &lines, 40, "id"), None);
     }
 
     #[test]

@@ -380,7 +380,7 @@ impl DocReader<'_> {
             split: &split,
             issues: Vec::new(),
             lines: None,
-            starts: Default::default(),
+            lines_index: Default::default(),
         };
         fields.apply(&mut doc, map);
         for issue in fields.issues {
