@@ -6,10 +6,12 @@
 For each pattern, builds a project whose one document (or N documents) holds N and then
 2N of something: headings of one title, audience blocks, TODO lines, links to missing
 files or documents, tags, key results, check-ins, footnotes, reference links, table
-rows, nesting, initiatives driving one key result, dependency chains, unknown keys. It
-prints both build times and their ratio; a ratio near 4 is a quadratic step (linear is
-near 2), and a build over 120 s is reported as a timeout. The exit status is 1 when a
-ratio passes 3 or a build times out.
+rows, nesting, initiatives driving one key result, dependency chains, unknown keys,
+unclosed brackets, links and comments, audience markers, emphasis and backtick runs, raw
+HTML tags, list items, long lines and titles, one initiative depending on N others, N
+pages linking to one. It prints both build times, their ratio and align's exit status; a
+ratio near 4 is a quadratic step (linear is near 2), and a build over 120 s is reported
+as a timeout. The exit status is 1 when a ratio passes 3 or a build times out.
 """
 
 import argparse
@@ -51,6 +53,27 @@ PATTERNS = {
     "reflinks": lambda n: page("".join(f"[a{i}]\n" for i in range(n)) + "\n" + "".join(f"[a{i}]: https://e.com/{i}\n" for i in range(n))),
     "table-rows": lambda n: page("| a | b |\n|---|---|\n" + "".join(f"| {i} | x |\n" for i in range(n))),
     "nesting": lambda n: page("> " * n + "x\n"),
+    "brackets": lambda n: page("[" * n + "\n"),
+    "open-links": lambda n: page("[[" * n + "\n"),
+    "open-targets": lambda n: page("[a](" * n + "\n"),
+    "same-line-links": lambda n: page("[[p]] " * n + "\n"),
+    "anchor-links": lambda n: page("".join(f"## H{i}\n\n[[p#h{i}]]\n\n" for i in range(n))),
+    "fragment-links": lambda n: page("".join(f"[x](#h{i}) " for i in range(n)) + "\n"),
+    "open-comments": lambda n: page("<!--\n" * n),
+    "open-blocks": lambda n: page("<!-- audience: team -->\nx\n" * n),
+    "close-blocks": lambda n: page("<!-- /audience -->\nx\n" * n),
+    "nested-blocks": lambda n: page("<!-- audience: team -->\n" * n + "x\n" + "<!-- /audience -->\n" * n),
+    "emphasis": lambda n: page("*a_" * n + "\n"),
+    "backticks": lambda n: page(" ".join("`" * (i % 50 + 1) + "a" for i in range(n)) + "\n"),
+    "html-tags": lambda n: page("<div>" * n + "\n"),
+    "html-reopened": lambda n: page("".join(f"<div><b id={i}></div>" for i in range(n))),
+    "html-in-nesting": lambda n: page("- " * n + "x\n\n<b>raw</b>\n"),
+    "list-items": lambda n: page("- x\n" * n),
+    "long-line": lambda n: page("word " * (10 * n) + "\n"),
+    "long-title": lambda n: {"pages/p.md": '+++\ntitle = "' + "T" * (10 * n) + '"\n+++\nBody\n'},
+    "fan-out": lambda n: {"initiatives/i.md": '+++\nid = "I"\ntitle = "I"\nstatus = "planned"\ndepends_on = [' + ", ".join(f'"J{j}"' for j in range(n)) + "]\n+++\nB\n",
+                          **{f"initiatives/j{i}.md": f'+++\nid = "J{i}"\ntitle = "J{i}"\nstatus = "planned"\n+++\nB\n' for i in range(n)}},
+    "backlinks": lambda n: {"pages/p.md": FRONT + "Target\n", **{f"pages/q{i}.md": FRONT.replace('"P"', f'"Q{i}"') + "[[p]]\n" for i in range(n)}},
     "tags": lambda n: {"pages/p.md": '+++\ntitle = "P"\ntags = [' + ", ".join(f'"t{i}"' for i in range(n)) + "]\n+++\nBody\n"},
     "unknown-keys": lambda n: {"pages/p.md": '+++\ntitle = "P"\n' + "".join(f"k{i} = 1\n" for i in range(n)) + "+++\nBody\n"},
     "key-results": lambda n: {"objectives/o.md": OBJECTIVE + "".join(KR.format(i=i) for i in range(n)) + "+++\nBody\n"},
@@ -61,7 +84,7 @@ PATTERNS = {
     "supersedes": lambda n: {f"decisions/{i:05}-d.md": f'+++\ntitle = "D{i}"\nstatus = "accepted"\ndate = 2026-01-01\nsupersedes = [' + ", ".join(f'"decisions/{j:05}-d"' for j in range(max(0, i - 2), i)) + "]\n+++\nB\n" for i in range(n)},
 }
 # Patterns of many documents take N / 4 of them.
-MANY = {"drivers", "dependencies", "supersedes"}
+MANY = {"drivers", "dependencies", "supersedes", "fan-out", "backlinks"}
 
 
 def build(files):
@@ -75,11 +98,11 @@ def build(files):
                 f.write(text)
         started = time.perf_counter()
         try:
-            subprocess.run([ALIGN, "build", d, "--out", os.path.join(d, "out"), "-q", "--today", "2026-11-23"],
-                           capture_output=True, timeout=120)
+            done = subprocess.run([ALIGN, "build", d, "--out", os.path.join(d, "out"), "-q", "--today", "2026-11-23"],
+                                  capture_output=True, timeout=120)
         except subprocess.TimeoutExpired:
             return None
-        return time.perf_counter() - started
+        return time.perf_counter() - started, done.returncode
 
 
 def main():
@@ -95,11 +118,12 @@ def main():
         small, large = build(PATTERNS[name](n)), build(PATTERNS[name](2 * n))
         if small is None or large is None:
             bad += 1
-            print(f"{name:14} n={n}: timeout", flush=True)
+            print(f"{name:15} n={n}: timeout", flush=True)
             continue
+        (small, status), (large, _) = small, large
         ratio = large / max(small, 1e-3)
         bad += ratio > 3
-        print(f"{name:14} n={n}: {small:.2f} s, 2n: {large:.2f} s, x{ratio:.1f}", flush=True)
+        print(f"{name:15} n={n}: {small:.2f} s, 2n: {large:.2f} s, x{ratio:.1f} (exit {status})", flush=True)
     sys.exit(1 if bad else 0)
 
 

@@ -505,3 +505,49 @@ fn relations_written_every_which_way_are_checked_in_moments() {
         "{stderr}"
     );
 }
+
+#[test]
+fn raw_html_that_would_make_the_sanitiser_quadratic_is_shown_as_text_in_moments() {
+    // The sanitiser's HTML parser walks its open elements for most tags and opens every
+    // formatting element left open again in each later block: 80,000 `<div>`s took 9 s,
+    // and 5,000 `<div><b id=N></div>` made 3.2 GB of elements.
+    let divs = "<div>".repeat(200_000);
+    let reopened: String = (0..20_000)
+        .map(|n| format!("<div><b id={n}></div>"))
+        .collect();
+    let deep = format!("{}x\n\n<b>raw</b>\n", "- ".repeat(100_000));
+    let ordinary = "Some <b>bold</b> and <script>alert(1)</script> text.\n";
+    let (code, stderr, dir) = build(&[
+        ("content/pages/divs.md", page(&divs)),
+        ("content/pages/reopened.md", page(&reopened)),
+        ("content/pages/deep.md", page(&deep)),
+        ("content/pages/ordinary.md", page(ordinary)),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    for (page, shown) in [
+        ("divs", "&lt;div&gt;&lt;div&gt;"),
+        ("reopened", "&lt;div&gt;&lt;b id=19999&gt;&lt;/div&gt;"),
+        ("deep", "&lt;b&gt;raw&lt;/b&gt;"),
+    ] {
+        let html = std::fs::read_to_string(dir.path().join(format!("out/team/pages/{page}.html")))
+            .unwrap();
+        assert!(html.contains(shown), "{page}");
+        assert!(!html.contains("<b id="), "{page}");
+    }
+    let (_, found) = run_align(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(
+        found.matches("warning[raw-html-limits]").count(),
+        3,
+        "{found}"
+    );
+    assert!(
+        found.contains("content/pages/deep.md:6:1: warning[raw-html-limits]"),
+        "{found}"
+    );
+    // Within the limits raw HTML is still sanitised, not shown as text.
+    let html = std::fs::read_to_string(dir.path().join("out/team/pages/ordinary.html")).unwrap();
+    assert!(
+        html.contains("<b>bold</b>") && !html.contains("alert(1)"),
+        "{html}"
+    );
+}

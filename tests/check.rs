@@ -161,6 +161,22 @@ fn cases() -> Vec<Case> {
             other: None,
         },
         Case {
+            rule: "raw-html-limits",
+            edit: Edit::Write(
+                "content/pages/export.md",
+                Box::leak(
+                    format!(
+                        "+++\ntitle = \"Export\"\nupdated = 2026-11-02\n+++\n\nThe export, as the tool wrote it:\n\n{}\n",
+                        "<div><b>".repeat(5_000)
+                    )
+                    .into_boxed_str(),
+                ),
+            ),
+            path: "content/pages/export.md",
+            line: 8,
+            other: None,
+        },
+        Case {
             rule: "duplicate-id",
             edit: Edit::Write(
                 "content/pages/glossary.md",

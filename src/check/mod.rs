@@ -178,6 +178,11 @@ pub const RULES: &[Rule] = &[
         summary: "an audience that no site lists, so nothing shows what it marks",
     },
     Rule {
+        id: "raw-html-limits",
+        severity: Severity::Warning,
+        summary: "a body holds more raw HTML than align sanitises, so it is shown as text",
+    },
+    Rule {
         id: "duplicate-version",
         severity: Severity::Warning,
         summary: "two releases have the same version",
@@ -297,7 +302,7 @@ fn join_and(items: &[String]) -> String {
 /// Runs every rule and applies the configured severities.
 pub fn run(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     use rayon::prelude::*;
-    let rules: [fn(&Ctx<'_>) -> Vec<Diagnostic>; 12] = [
+    let rules: [fn(&Ctx<'_>) -> Vec<Diagnostic>; 13] = [
         plans::orphans,
         okrs::structure,
         plans::periods,
@@ -310,6 +315,7 @@ pub fn run(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
         publishing::leaks,
         publishing::audiences,
         publishing::changelog,
+        publishing::raw_html,
     ];
     // The rules are independent; their findings keep this order.
     let found: Vec<Diagnostic> = rules

@@ -297,3 +297,48 @@ fn minor_or_patch(
         "patch"
     })
 }
+
+/// Documents whose raw HTML is more than the sanitiser parses in linear time
+/// (`render::html_load`): the sites that sanitise raw HTML show it as text.
+pub fn raw_html(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    let default = ctx.config.default_audience();
+    let sanitising: Vec<_> = ctx
+        .config
+        .sites
+        .iter()
+        .filter(|(_, site)| site.raw_html() == crate::config::RawHtml::Sanitize)
+        .collect();
+    if sanitising.is_empty() {
+        return Vec::new();
+    }
+    ctx.docs
+        .par_iter()
+        .enumerate()
+        .filter(|(_, doc)| crate::render::html_load::may_hold_tags(&doc.body))
+        .filter_map(|(i, doc)| {
+            if crate::render::markdown::html_load(&doc.body).sanitisable() {
+                return None;
+            }
+            let sites: Vec<String> = sanitising
+                .iter()
+                .filter(|(_, site)| may_show(doc, site, &default))
+                .map(|(name, _)| format!("`{name}`"))
+                .collect();
+            let (shows, them) = match sites.len() {
+                0 => return None,
+                1 => ("site", "shows it"),
+                _ => ("sites", "show it"),
+            };
+            let message = format!(
+                "{} holds more raw HTML, or nests it deeper, than align sanitises, so the {shows} {} {them} as text",
+                ctx.name(i),
+                join_and(&sites)
+            );
+            let line = doc.body_line + crate::render::markdown::first_raw_html_line(&doc.body);
+            Some(ctx.at_line("raw-html-limits", i, line, message).with_help(
+                "close the elements its HTML opens and nest less, or split it into smaller documents",
+            ))
+        })
+        .collect()
+}

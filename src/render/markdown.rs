@@ -9,6 +9,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 use crate::config::RawHtml;
 use crate::graph::Target;
 use crate::load::{has_scheme, markdown_options};
+use crate::render::html_load::HtmlLoad;
 
 /// Where a body link leads on this site.
 #[derive(Clone, PartialEq)]
@@ -73,7 +74,12 @@ fn html<'e>(
     raw_html: RawHtml,
 ) -> String {
     let mut has_raw = false;
-    let events = rewrite(events, events_for(len), links, raw_html, &mut has_raw);
+    let mut events = rewrite(events, events_for(len), links, raw_html, &mut has_raw);
+    // Raw HTML beyond what the sanitiser parses in linear time is shown as text.
+    if has_raw && raw_html == RawHtml::Sanitize && !HtmlLoad::of(&events).sanitisable() {
+        escape_raw(&mut events);
+        has_raw = false;
+    }
     let events = add_heading_ids(events);
     let mut html = String::with_capacity(len * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -81,6 +87,43 @@ fn html<'e>(
         html = sanitize(&html);
     }
     html
+}
+
+/// The line (0-based, in the body) of a body's first raw HTML.
+pub fn first_raw_html_line(body: &str) -> usize {
+    let start = Parser::new_ext(body, markdown_options())
+        .into_offset_iter()
+        .find(|(event, _)| matches!(event, Event::Html(_) | Event::InlineHtml(_)))
+        .map_or(0, |(_, range)| range.start);
+    crate::load::LineIndex::new(body).locate(start).0
+}
+
+/// What `raw_html = "escape"` makes of raw HTML: text.
+fn escape_raw(events: &mut [Event<'_>]) {
+    for event in events {
+        if let Event::Html(text) | Event::InlineHtml(text) = event {
+            *event = Event::Text(std::mem::replace(text, CowStr::Borrowed("")));
+        }
+    }
+}
+
+/// How much sanitising a body as written would cost (for `align check`: every link kept,
+/// no audience block left out).
+pub fn html_load(body: &str) -> HtmlLoad {
+    let targets = HashMap::new();
+    let links = LinkResolver {
+        targets: &targets,
+        fate: &|_| LinkFate::Hidden,
+    };
+    let mut has_raw = false;
+    let events = rewrite(
+        Parser::new_ext(body, markdown_options()),
+        events_for(body.len()),
+        &links,
+        RawHtml::Sanitize,
+        &mut has_raw,
+    );
+    HtmlLoad::of(&events)
 }
 
 fn rewrite<'e>(

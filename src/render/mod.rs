@@ -4,6 +4,7 @@
 mod context;
 mod engine;
 mod feed;
+pub mod html_load;
 mod lists;
 pub mod markdown;
 mod site_files;
