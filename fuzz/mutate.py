@@ -35,7 +35,8 @@ TOKENS = [
     b"[[key_results]]", b"[[key_results.checkins]]", b'period = "2026-Q5"',
     b'supersedes = ["dec-0001"]', b"TODO", b"<script>", b"&", b"../", b"/", b"%2e%2e",
     b"\xef\xbb\xbf", b"* ", b"1. ", b"> ", b"    ", b"[x]: ", b"<http://", b"![i](x.png)",
-    b"{#id}",
+    b"{#id}", b"<div>", b"</div>", b"<b id=1>", b"</b>", b"<table><td>", b"</td>",
+    b"<object>", b"<svg><path/>", b"<textarea>", b"<p>", b"<li>",
 ]
 
 
