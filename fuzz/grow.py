@@ -9,7 +9,8 @@ files or documents, tags, key results, check-ins, footnotes, reference links, ta
 rows, nesting, initiatives driving one key result, dependency chains, unknown keys,
 unclosed brackets, links and comments, audience markers, emphasis and backtick runs, raw
 HTML tags, list items, long lines and titles, one initiative depending on N others, N
-pages linking to one. It prints both build times, their ratio and align's exit status; a
+pages linking to one, links to N key results or headings, wide tables, an imported
+changelog of N versions or entries, N imported decision records. It prints both build times, their ratio and align's exit status; a
 ratio near 4 is a quadratic step (linear is near 2), and a build over 120 s is reported
 as a timeout. The exit status is 1 when a ratio passes 3 or a build times out.
 """
@@ -58,6 +59,8 @@ PATTERNS = {
     "open-targets": lambda n: page("[a](" * n + "\n"),
     "same-line-links": lambda n: page("[[p]] " * n + "\n"),
     "anchor-links": lambda n: page("".join(f"## H{i}\n\n[[p#h{i}]]\n\n" for i in range(n))),
+    "kr-links": lambda n: {"objectives/o.md": OBJECTIVE + "".join(KR.format(i=i) for i in range(n)) + "+++\nBody\n",
+                           "pages/p.md": FRONT + "".join(f"[[O#k{i}]]\n" for i in range(n))},
     "fragment-links": lambda n: page("".join(f"[x](#h{i}) " for i in range(n)) + "\n"),
     "open-comments": lambda n: page("<!--\n" * n),
     "open-blocks": lambda n: page("<!-- audience: team -->\nx\n" * n),
@@ -74,6 +77,19 @@ PATTERNS = {
     "fan-out": lambda n: {"initiatives/i.md": '+++\nid = "I"\ntitle = "I"\nstatus = "planned"\ndepends_on = [' + ", ".join(f'"J{j}"' for j in range(n)) + "]\n+++\nB\n",
                           **{f"initiatives/j{i}.md": f'+++\nid = "J{i}"\ntitle = "J{i}"\nstatus = "planned"\n+++\nB\n' for i in range(n)}},
     "backlinks": lambda n: {"pages/p.md": FRONT + "Target\n", **{f"pages/q{i}.md": FRONT.replace('"P"', f'"Q{i}"') + "[[p]]\n" for i in range(n)}},
+    "wide-table": lambda n: page("|" + "a|" * n + "\n|" + "-|" * n + "\n" + ("|" + "x|" * n + "\n") * 3),
+    "autolinks": lambda n: page("<a:" * n + "\n"),
+    "entities": lambda n: page("&#" * n + "&amp" * n + "\n"),
+    "nested-labels": lambda n: page("[a " * n + "]" * n + "(u)\n"),
+    "inline-comments": lambda n: page("x <!-- " * n + "\n"),
+    "cdata": lambda n: page("x <![CDATA[ " * n + "\n"),
+    "instructions": lambda n: page("x <?" * n + "\n"),
+    "emphasis-mix": lambda n: page("**_*a" * n + "\n"),
+    "heading-classes": lambda n: page("# H {#h " + " ".join(f".c{i}" for i in range(n)) + "}\n"),
+    "link-titles": lambda n: page("[a]\n\n[a]: /u '" + "t " * n + "'\n"),
+    "changelog-versions": lambda n: {"/CHANGELOG.md": "# Changelog\n\n" + "".join(f"## [1.{i}.0] - 2026-01-01\n### Added\n- Thing {i}\n\n" for i in range(n))},
+    "changelog-entries": lambda n: {"/CHANGELOG.md": "# Changelog\n\n## [1.0.0] - 2026-01-01\n### Added\n" + "".join(f"- Thing {i}\n" for i in range(n))},
+    "adr-records": lambda n: {f"decisions/{i:05}-d.md": f"# {i}. Decide {i}\n\nDate: 2026-01-01\n\n## Status\n\nAccepted\n\n## Context\n\nC.\n" for i in range(n)},
     "tags": lambda n: {"pages/p.md": '+++\ntitle = "P"\ntags = [' + ", ".join(f'"t{i}"' for i in range(n)) + "]\n+++\nBody\n"},
     "unknown-keys": lambda n: {"pages/p.md": '+++\ntitle = "P"\n' + "".join(f"k{i} = 1\n" for i in range(n)) + "+++\nBody\n"},
     "key-results": lambda n: {"objectives/o.md": OBJECTIVE + "".join(KR.format(i=i) for i in range(n)) + "+++\nBody\n"},
@@ -84,15 +100,19 @@ PATTERNS = {
     "supersedes": lambda n: {f"decisions/{i:05}-d.md": f'+++\ntitle = "D{i}"\nstatus = "accepted"\ndate = 2026-01-01\nsupersedes = [' + ", ".join(f'"decisions/{j:05}-d"' for j in range(max(0, i - 2), i)) + "]\n+++\nB\n" for i in range(n)},
 }
 # Patterns of many documents take N / 4 of them.
-MANY = {"drivers", "dependencies", "supersedes", "fan-out", "backlinks"}
+MANY = {"drivers", "dependencies", "supersedes", "fan-out", "backlinks", "adr-records", "changelog-versions"}
 
 
 def build(files):
     with tempfile.TemporaryDirectory(dir="/dev/shm" if os.path.isdir("/dev/shm") else None) as d:
+        os.makedirs(os.path.join(d, "content"))
         with open(os.path.join(d, "align.toml"), "w") as f:
             f.write(CONFIG)
+            if "/CHANGELOG.md" in files:
+                f.write('[import]\nchangelog = "CHANGELOG.md"\nchangelog_audience = ["team", "public"]\n')
         for path, text in files.items():
-            path = os.path.join(d, "content", path)
+            # Paths from the root ("/CHANGELOG.md") go beside align.toml, the rest in content/.
+            path = os.path.join(d, path[1:]) if path.startswith("/") else os.path.join(d, "content", path)
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w") as f:
                 f.write(text)

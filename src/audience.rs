@@ -938,12 +938,21 @@ impl<'a> SiteView<'a> {
                 .map(|c| c.label().to_string())
                 .or_else(|| doc.category_text.clone()),
             breaking: doc.breaking,
-            key_results: doc
-                .key_results
-                .iter()
-                .enumerate()
-                .map(|(k, kr)| self.kr_view(docs, graph, i, k, kr))
-                .collect(),
+            key_results: {
+                // The initiatives driving each key result, gathered in one pass over the
+                // objective's edges rather than one for each of its key results.
+                let mut drivers = vec![Vec::new(); doc.key_results.len()];
+                for edge in graph.into(i, RelKind::Drives) {
+                    if let Some(list) = edge.to.kr.and_then(|k| drivers.get_mut(k)) {
+                        list.push(edge.from);
+                    }
+                }
+                doc.key_results
+                    .iter()
+                    .zip(&drivers)
+                    .map(|(kr, drivers)| self.kr_view(docs, kr, drivers))
+                    .collect()
+            },
             score,
             score_pct: score.map(percent),
             health: score.map(|s| crate::model::Health::from_score(s).as_str()),
@@ -974,30 +983,15 @@ impl<'a> SiteView<'a> {
         view
     }
 
-    fn kr_view(
-        &self,
-        docs: &[Document],
-        graph: &Graph,
-        objective: usize,
-        kr_index: usize,
-        kr: &KeyResult,
-    ) -> KrView {
+    /// A key result as a site shows it; `drivers` are the initiatives that drive it.
+    fn kr_view(&self, docs: &[Document], kr: &KeyResult, drivers: &[usize]) -> KrView {
         let shows_current = self.config.shows("current");
         let shows_confidence = self.config.shows("confidence");
         let progress = kr.progress().filter(|_| shows_current);
         let health = kr.health().filter(|_| shows_current);
-        let driven_by = graph
-            .into(objective, RelKind::Drives)
-            .filter(|e| e.to.kr == Some(kr_index))
-            .filter_map(|e| {
-                self.node_link(
-                    docs,
-                    Node {
-                        doc: e.from,
-                        kr: None,
-                    },
-                )
-            })
+        let driven_by = drivers
+            .iter()
+            .filter_map(|&doc| self.node_link(docs, Node { doc, kr: None }))
             .collect();
         let shows_checkins = self.config.shows("checkins") && shows_current;
         KrView {

@@ -62,6 +62,19 @@ pub struct Graph {
     pub generation: u64,
 }
 
+/// The edges of documents with many outgoing edges, by their ends and kind, so that
+/// adding one more does not compare it with every edge before it (one page linking to
+/// 20,000 documents or key results took seconds).
+#[derive(Default)]
+struct LongLists {
+    edges: HashMap<(usize, usize, Option<usize>, RelKind), usize>,
+}
+
+impl LongLists {
+    /// Outgoing edges past which a document's are looked up in the map.
+    const FROM: usize = 32;
+}
+
 /// What [`Graph::cycles`] finds along one relation.
 pub struct Cycles {
     /// One cycle per group: the documents in the order the relation leads, from the
@@ -126,10 +139,11 @@ impl Graph {
             })
             .unzip();
         graph.links = links;
+        let mut long = LongLists::default();
         for ((from, doc), targets) in docs.iter().enumerate().zip(resolved) {
             for (reference, target) in doc.refs.iter().zip(targets) {
                 match target {
-                    Ok(target) => graph.add(from, reference, target),
+                    Ok(target) => graph.add(from, reference, target, &mut long),
                     Err(message) => diags.push(ref_problem(doc, dir, reference, message)),
                 }
             }
@@ -180,7 +194,7 @@ impl Graph {
         diags
     }
 
-    fn add(&mut self, from: usize, reference: &RefText, target: Target) {
+    fn add(&mut self, from: usize, reference: &RefText, target: Target, long: &mut LongLists) {
         let written_in = from;
         let (from, to) = if reference.inverse {
             (
@@ -197,10 +211,15 @@ impl Graph {
         if from == to.doc && reference.kind == RelKind::Mentions {
             return;
         }
-        let duplicate = self.outgoing[from].iter().copied().find(|&e| {
-            let edge = &self.edges[e];
-            edge.to.doc == to.doc && edge.to.kr == to.kr && edge.kind == reference.kind
-        });
+        let key = (from, to.doc, to.kr, reference.kind);
+        let duplicate = if self.outgoing[from].len() < LongLists::FROM {
+            self.outgoing[from].iter().copied().find(|&e| {
+                let edge = &self.edges[e];
+                edge.to.doc == to.doc && edge.to.kr == to.kr && edge.kind == reference.kind
+            })
+        } else {
+            long.edges.get(&key).copied()
+        };
         if let Some(e) = duplicate {
             // The same link written outside any block makes the edge visible everywhere.
             if reference.audiences.is_empty() {
@@ -210,6 +229,20 @@ impl Graph {
         }
         let index = self.edges.len();
         self.outgoing[from].push(index);
+        match self.outgoing[from].len() {
+            n if n < LongLists::FROM => {}
+            n if n == LongLists::FROM => {
+                for &e in &self.outgoing[from][..n - 1] {
+                    let edge = &self.edges[e];
+                    long.edges
+                        .insert((from, edge.to.doc, edge.to.kr, edge.kind), e);
+                }
+                long.edges.insert(key, index);
+            }
+            _ => {
+                long.edges.insert(key, index);
+            }
+        }
         self.incoming[to.doc].push(index);
         self.edges.push(Edge {
             from,
@@ -250,10 +283,7 @@ impl Graph {
                 anchor: None,
             });
         }
-        let headings = target
-            .headings
-            .get_or_init(|| crate::load::headings(&target.body));
-        if headings.iter().any(|h| h.anchor == fragment) {
+        if target.has_anchor(fragment) {
             return Ok(Target {
                 doc,
                 kr: None,
@@ -727,6 +757,44 @@ mod tests {
             1,
             "one backlink despite three links"
         );
+    }
+
+    #[test]
+    fn a_document_with_many_links_gets_one_edge_per_target_and_kind() {
+        // Past `LongLists::FROM` edges the duplicates are found in a map, not by a scan.
+        let mut docs: Vec<Document> = (0..100)
+            .map(|i| doc(&format!("pages/p{i}"), Kind::Page, None))
+            .collect();
+        docs.push(doc("initiatives/i", Kind::Initiative, None));
+        for round in 0..3 {
+            for i in 0..100 {
+                let kind = if round == 1 && i % 2 == 0 {
+                    RelKind::RelatesTo
+                } else {
+                    RelKind::Mentions
+                };
+                docs[100].refs.push(reference(kind, &format!("pages/p{i}")));
+            }
+        }
+        let mut audienced = reference(RelKind::Mentions, "pages/p99");
+        audienced.audiences = vec![vec!["exec".to_string()]];
+        docs[100].refs.insert(0, audienced);
+        let (graph, diags) = Graph::build(&docs, Path::new("p"));
+        assert!(diags.is_empty(), "{diags:?}");
+        let graph = &graph;
+        assert_eq!(graph.outgoing[100].len(), 150);
+        for i in 0..100 {
+            let kinds: Vec<RelKind> = graph.into(i, RelKind::Mentions).map(|e| e.kind).collect();
+            assert_eq!(kinds, [RelKind::Mentions], "p{i}");
+            assert_eq!(
+                graph.into(i, RelKind::RelatesTo).count(),
+                usize::from(i % 2 == 0)
+            );
+        }
+        // The link written outside any block, seen after the map took over, still makes
+        // the first edge to p99 visible everywhere.
+        let edge = graph.into(99, RelKind::Mentions).next().unwrap();
+        assert!(edge.audiences.is_empty());
     }
 
     #[test]

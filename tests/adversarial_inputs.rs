@@ -551,3 +551,40 @@ fn raw_html_that_would_make_the_sanitiser_quadratic_is_shown_as_text_in_moments(
         "{html}"
     );
 }
+
+#[test]
+fn a_page_linking_to_thousands_of_key_results_and_headings_is_linked_in_moments() {
+    // Each link's key result and heading was looked for from the first, each new edge
+    // compared with every edge of its page before it, and each key result's drivers
+    // looked for among every edge into its objective: 40,000 such links took 5 s in a release build.
+    let krs: String = (0..30_000)
+        .map(|n| {
+            format!("[[key_results]]\nid = \"k{n}\"\ntitle = \"K{n}\"\nbaseline = 0\ntarget = 1\n")
+        })
+        .collect();
+    let objective =
+        format!("+++\nid = \"O\"\ntitle = \"O\"\nperiod = \"2026-Q4\"\n{krs}+++\nBody\n");
+    let links: String = (0..30_000)
+        .map(|n| format!("## H{n}\n\n[[O#k{n}]] and [[p#h{n}]]\n\n"))
+        .collect();
+    let driver = "+++\ntitle = \"I\"\nstatus = \"planned\"\ndrives = [\"O#k29999\"]\n+++\nB\n";
+    let (code, stderr, dir) = build(&[
+        ("content/objectives/o.md", objective.into_bytes()),
+        ("content/pages/p.md", page(&links)),
+        ("content/initiatives/i.md", driver.as_bytes().to_vec()),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let html = std::fs::read_to_string(dir.path().join("out/team/pages/p.html")).unwrap();
+    assert!(html.contains("href=\"../objectives/o.html#kr-k29999\""));
+    assert!(html.contains("href=\"../pages/p.html#h29999\""));
+    let objective = std::fs::read_to_string(dir.path().join("out/team/objectives/o.html")).unwrap();
+    // The initiative shows under the key result it drives, and under no other.
+    let section = |kr: &str| {
+        let start = objective.find(&format!("id=\"kr-{kr}\"")).unwrap();
+        let rest = &objective[start + 1..];
+        rest[..rest.find("id=\"kr-").unwrap_or(rest.len())].to_string()
+    };
+    assert!(section("k29999").contains("initiatives/i.html"));
+    assert!(!section("k29998").contains("initiatives/i.html"));
+    assert!(!section("k0").contains("initiatives/i.html"));
+}

@@ -231,6 +231,10 @@ pub struct Document {
     pub body_line: usize,
     /// Headings with their anchors; read from the body when first asked for.
     pub headings: std::sync::OnceLock<Vec<Heading>>,
+    /// The key results in the order of their ids and the headings in the order of their
+    /// anchors, made when first looked up in, for documents with many (see [`find_by_key`]).
+    pub kr_order: std::sync::OnceLock<Vec<u32>>,
+    pub anchor_order: std::sync::OnceLock<Vec<u32>>,
     /// A hash of everything but the prose: frontmatter, links, files linked, and what the
     /// alignment rules read from the prose (its blocks' audiences, how many lines start
     /// with `TODO`). Two versions of a document with the same fingerprint differ only in
@@ -240,6 +244,32 @@ pub struct Document {
     /// 0-based lines of the body that start with a `TODO` placeholder, found while the
     /// body is read (see the `placeholder` rule).
     pub placeholder_lines: Vec<usize>,
+}
+
+/// The first of `items` whose key is `wanted`: looked for in order among a few, else by a
+/// binary search in `order`, the items sorted by key when first needed, so that a document
+/// holding thousands, each linked to, is not searched from its start for every link.
+fn find_by_key<T>(
+    items: &[T],
+    key: impl Fn(&T) -> &str,
+    order: &std::sync::OnceLock<Vec<u32>>,
+    wanted: &str,
+) -> Option<usize> {
+    const FEW: usize = 16;
+    if items.len() <= FEW {
+        return items.iter().position(|item| key(item) == wanted);
+    }
+    let order = order.get_or_init(|| {
+        let mut order: Vec<u32> = (0..items.len() as u32).collect();
+        // Stable, so that the first of equal keys comes first, as in a search in order.
+        order.sort_by(|&a, &b| key(&items[a as usize]).cmp(key(&items[b as usize])));
+        order
+    });
+    let at = order.partition_point(|&i| key(&items[i as usize]) < wanted);
+    order
+        .get(at)
+        .map(|&i| i as usize)
+        .filter(|&i| key(&items[i]) == wanted)
 }
 
 impl Document {
@@ -252,7 +282,15 @@ impl Document {
     }
 
     pub fn key_result(&self, id: &str) -> Option<usize> {
-        self.key_results.iter().position(|kr| kr.id == id)
+        find_by_key(&self.key_results, |kr| &kr.id, &self.kr_order, id)
+    }
+
+    /// Whether a heading of the body has this anchor.
+    pub fn has_anchor(&self, anchor: &str) -> bool {
+        let headings = self
+            .headings
+            .get_or_init(|| crate::load::headings(&self.body));
+        find_by_key(headings, |h| &h.anchor, &self.anchor_order, anchor).is_some()
     }
 
     pub fn horizon_enum(&self) -> Option<Horizon> {
@@ -262,5 +300,37 @@ impl Document {
     /// The decision date, release date, or start, whichever this kind has.
     pub fn main_date(&self) -> Option<Date> {
         self.date.as_ref().and_then(DateText::date)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups_by_key_find_the_first_match_among_few_or_many() {
+        for n in [3usize, 16, 17, 500] {
+            let mut items: Vec<String> = (0..n).map(|i| format!("k{}", n - i)).collect();
+            items.push("k1".into());
+            let order = std::sync::OnceLock::new();
+            let find = |key: &str| find_by_key(&items, |s| s.as_str(), &order, key);
+            assert_eq!(find("k1"), Some(n - 1), "{n}: the first of two equal keys");
+            assert_eq!(find(&format!("k{n}")), Some(0));
+            assert_eq!(find("k0"), None);
+            assert_eq!(find("zz"), None);
+            assert_eq!(order.get().is_some(), n + 1 > 16, "{n}");
+        }
+    }
+
+    #[test]
+    fn a_body_of_many_headings_knows_its_anchors() {
+        let body: String = (0..100).map(|i| format!("## Part {i}\n\n")).collect();
+        let doc = Document {
+            body: body + "## Part 7\n",
+            ..Document::default()
+        };
+        assert!(doc.has_anchor("part-0") && doc.has_anchor("part-99"));
+        assert!(doc.has_anchor("part-7-1"));
+        assert!(!doc.has_anchor("part-100") && !doc.has_anchor(""));
     }
 }
