@@ -10,7 +10,8 @@ rows, nesting, initiatives driving one key result, dependency chains, unknown ke
 unclosed brackets, links and comments, audience markers, emphasis and backtick runs, raw
 HTML tags, list items, long lines and titles, one initiative depending on N others, N
 pages linking to one, links to N key results or headings, wide tables, an imported
-changelog of N versions or entries, N imported decision records. It prints both build times, their ratio and align's exit status; a
+changelog of N versions or entries, N imported decision records, a document and a site
+of N audiences each. It prints both build times, their ratio and align's exit status; a
 ratio near 4 is a quadratic step (linear is near 2), and a build over 120 s is reported
 as a timeout. The exit status is 1 when a ratio passes 3 or a build times out.
 """
@@ -90,6 +91,10 @@ PATTERNS = {
     "changelog-versions": lambda n: {"/CHANGELOG.md": "# Changelog\n\n" + "".join(f"## [1.{i}.0] - 2026-01-01\n### Added\n- Thing {i}\n\n" for i in range(n))},
     "changelog-entries": lambda n: {"/CHANGELOG.md": "# Changelog\n\n## [1.0.0] - 2026-01-01\n### Added\n" + "".join(f"- Thing {i}\n" for i in range(n))},
     "adr-records": lambda n: {f"decisions/{i:05}-d.md": f"# {i}. Decide {i}\n\nDate: 2026-01-01\n\n## Status\n\nAccepted\n\n## Context\n\nC.\n" for i in range(n)},
+    "audiences": lambda n: {"/align.toml": CONFIG.replace('audiences = ["team"]', "audiences = [" + ", ".join(f'"a{i}"' for i in range(n)) + ', "team"]'),
+                            "pages/p.md": '+++\ntitle = "P"\naudience = [' + ", ".join(f'"b{i}"' for i in range(n)) + ', "team"]\n+++\nBody\n'},
+    "block-audiences": lambda n: {"/align.toml": CONFIG.replace('audiences = ["team"]', "audiences = [" + ", ".join(f'"a{i}"' for i in range(n)) + ', "team"]'),
+                                  "pages/p.md": FRONT + "<!-- audience: " + ", ".join(f"b{i}" for i in range(n)) + " -->\nx\n<!-- /audience -->\n"},
     "tags": lambda n: {"pages/p.md": '+++\ntitle = "P"\ntags = [' + ", ".join(f'"t{i}"' for i in range(n)) + "]\n+++\nBody\n"},
     "unknown-keys": lambda n: {"pages/p.md": '+++\ntitle = "P"\n' + "".join(f"k{i} = 1\n" for i in range(n)) + "+++\nBody\n"},
     "key-results": lambda n: {"objectives/o.md": OBJECTIVE + "".join(KR.format(i=i) for i in range(n)) + "+++\nBody\n"},

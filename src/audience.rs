@@ -582,7 +582,7 @@ pub fn may_show(doc: &Document, site: &SiteConfig, default_audience: &[String]) 
         (None, false) => default_audience,
         (None, true) => return false,
     };
-    list.iter().any(|a| site.audiences.contains(a))
+    crate::model::share_audience(list, &site.audiences)
 }
 
 /// The body with every audience block the site may not see cut out, and the markers of the
@@ -593,7 +593,7 @@ pub fn body_for<'d>(doc: &'d Document, site: &SiteConfig) -> Cow<'d, str> {
     }
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     for block in &doc.blocks {
-        if block.audiences.iter().any(|a| site.audiences.contains(a)) {
+        if crate::model::share_audience(&block.audiences, &site.audiences) {
             cuts.push(block.open_marker);
             cuts.push(block.close_marker);
         } else {

@@ -588,3 +588,34 @@ fn a_page_linking_to_thousands_of_key_results_and_headings_is_linked_in_moments(
     assert!(!section("k29998").contains("initiatives/i.html"));
     assert!(!section("k0").contains("initiatives/i.html"));
 }
+
+#[test]
+fn thousands_of_audiences_on_a_site_and_a_document_are_matched_in_moments() {
+    // Each of a document's audiences was looked for among all of a site's, in its list,
+    // its audience blocks and the check: 40,000 on each side took 9 s, 80,000 took 44 s.
+    let list = |prefix: &str, quote: &str| -> String {
+        (0..50_000)
+            .map(|n| format!("{quote}{prefix}{n}{quote}, "))
+            .collect()
+    };
+    let text = format!(
+        "+++\ntitle = \"P\"\naudience = [{}\"a49999\"]\n+++\n<!-- audience: {}a0 -->\nshown\n<!-- /audience -->\n",
+        list("b", "\""),
+        list("c", "")
+    );
+    let dir = project(&[("content/pages/p.md", text.into_bytes())]);
+    let config = format!(
+        "title = \"T\"\n[sites.team]\ntitle = \"Team\"\naudiences = [{}\"team\"]\n",
+        list("a", "\"")
+    );
+    std::fs::write(dir.path().join("align.toml"), config).unwrap();
+    let (code, stderr) = run(dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    let html = std::fs::read_to_string(dir.path().join("out/team/pages/p.html")).unwrap();
+    assert!(html.contains("shown"));
+    let (_, found) = run_align(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(found.matches("warning[unknown-audience]").count(), 2);
+    assert!(found.contains(
+        "(the sites list a0, a1, a10, a100, a1000, a10000, a10001, a10002, a10003, a10004, a10005, a10006 and 49989 more)"
+    ));
+}

@@ -77,9 +77,20 @@ pub fn audiences(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     known.dedup();
     let unknown = |list: &[String]| -> Vec<String> {
         list.iter()
-            .filter(|a| !known.contains(&a.as_str()))
+            .filter(|a| known.binary_search(&a.as_str()).is_err())
             .cloned()
             .collect()
+    };
+    // Known names by their lowercase form, for the help's "did you mean".
+    let mut folded: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    for k in &known {
+        folded.entry(k.to_ascii_lowercase()).or_insert(k);
+    }
+    // The known names as every finding lists them: all of them, unless there are many.
+    const LISTED: usize = 12;
+    let listed = match known.len() {
+        n if n <= LISTED => known.join(", "),
+        n => format!("{} and {} more", known[..LISTED].join(", "), n - LISTED),
     };
     // What a finding says about the unknown names: each quoted, and what they hide.
     let finding = |names: &[String], whole: bool, what: &str| {
@@ -95,16 +106,14 @@ pub fn audiences(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             format!("; only the sites of the other audiences listed there show {what}")
         };
         format!(
-            "{noun} {} {verb} listed by no site (the sites list {}){outcome}",
+            "{noun} {} {verb} listed by no site (the sites list {listed}){outcome}",
             join_and(&quoted),
-            known.join(", ")
         )
     };
     let help = |names: &[String]| {
         let near = names.iter().find_map(|name| {
-            known
-                .iter()
-                .find(|k| k.eq_ignore_ascii_case(name))
+            folded
+                .get(&name.to_ascii_lowercase())
                 .map(|k| format!("audience names are matched exactly: did you mean `{k}`?"))
         });
         near.unwrap_or_else(|| {

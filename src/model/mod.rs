@@ -118,7 +118,23 @@ pub struct RefText {
 pub fn blocks_allow(blocks: &[Vec<String>], site_audiences: &[String]) -> bool {
     blocks
         .iter()
-        .all(|list| list.iter().any(|a| site_audiences.contains(a)))
+        .all(|list| share_audience(list, site_audiences))
+}
+
+/// Whether two audience lists name an audience in common: compared pair by pair when
+/// short, through a set of the shorter one when long (a document and a site of 40,000
+/// audiences each took seconds).
+pub fn share_audience(list: &[String], others: &[String]) -> bool {
+    if list.len().saturating_mul(others.len()) <= 64 {
+        return list.iter().any(|a| others.contains(a));
+    }
+    let (few, many) = if list.len() <= others.len() {
+        (list, others)
+    } else {
+        (others, list)
+    };
+    let few: std::collections::HashSet<&str> = few.iter().map(String::as_str).collect();
+    many.iter().any(|a| few.contains(a.as_str()))
 }
 
 /// A schedule slip of an initiative.
@@ -320,6 +336,24 @@ mod tests {
             assert_eq!(find("zz"), None);
             assert_eq!(order.get().is_some(), n + 1 > 16, "{n}");
         }
+    }
+
+    #[test]
+    fn audience_lists_short_or_long_share_a_name_only_when_they_do() {
+        let names = |prefix: &str, n: usize| -> Vec<String> {
+            (0..n).map(|i| format!("{prefix}{i}")).collect()
+        };
+        for (n, m) in [(1, 1), (3, 5), (1, 1000), (1000, 1), (2000, 3000)] {
+            let (a, b) = (names("a", n), names("b", m));
+            assert!(!share_audience(&a, &b), "{n} {m}");
+            let mut with = b.clone();
+            with.insert(m / 2, a[n - 1].clone());
+            assert!(
+                share_audience(&a, &with) && share_audience(&with, &a),
+                "{n} {m}"
+            );
+        }
+        assert!(!share_audience(&[], &names("a", 100)));
     }
 
     #[test]
