@@ -11,7 +11,8 @@ unclosed brackets, links and comments, audience markers, emphasis and backtick r
 HTML tags, list items, long lines and titles, one initiative depending on N others, N
 pages linking to one, links to N key results or headings, wide tables, an imported
 changelog of N versions or entries, N imported decision records, a document and a site
-of N audiences each. It prints both build times, their ratio and align's exit status; a
+of N audiences each, N sites, N releases of one version, a chain of N parents, N schedule
+slips, N changes in one release. It prints both build times, their ratio and align's exit status; a
 ratio near 4 is a quadratic step (linear is near 2), and a build over 120 s is reported
 as a timeout. The exit status is 1 when a ratio passes 3 or a build times out.
 """
@@ -95,6 +96,13 @@ PATTERNS = {
                             "pages/p.md": '+++\ntitle = "P"\naudience = [' + ", ".join(f'"b{i}"' for i in range(n)) + ', "team"]\n+++\nBody\n'},
     "block-audiences": lambda n: {"/align.toml": CONFIG.replace('audiences = ["team"]', "audiences = [" + ", ".join(f'"a{i}"' for i in range(n)) + ', "team"]'),
                                   "pages/p.md": FRONT + "<!-- audience: " + ", ".join(f"b{i}" for i in range(n)) + " -->\nx\n<!-- /audience -->\n"},
+    "sites": lambda n: {"/align.toml": CONFIG + "".join(f'[sites.s{i}]\ntitle = "S{i}"\naudiences = ["team"]\n' for i in range(n)),
+                        "pages/p.md": FRONT + "Body [[p]]\n"},
+    "same-version": lambda n: {f"releases/r{i}.md": f'+++\ntitle = "R{i}"\nversion = "1.0.0"\nstatus = "released"\ndate = 2026-01-01\n+++\nB\n' for i in range(n)},
+    "parent-chain": lambda n: {f"objectives/o{i}.md": f'+++\nid = "O{i}"\ntitle = "O{i}"\nperiod = "2026-Q4"\n' + (f'parent = "O{i - 1}"\n' if i else "") + "+++\nB\n" for i in range(n)},
+    "slips": lambda n: {"initiatives/i.md": '+++\ntitle = "I"\nstatus = "planned"\ntarget = 2026-12-01\n' + "".join(f'[[target_history]]\ndate = 2026-01-01\ntarget = 2026-02-01\nreason = "r{i}"\n' for i in range(n)) + "+++\nB\n"},
+    "changes-in-release": lambda n: {"releases/r.md": '+++\nid = "R"\ntitle = "R"\nversion = "1.0.0"\nstatus = "released"\ndate = 2026-01-01\n+++\nB\n',
+                                     **{f"changes/c{i}.md": f'+++\ntitle = "C{i}"\nrelease = "R"\ncategory = "added"\n+++\nB\n' for i in range(n)}},
     "tags": lambda n: {"pages/p.md": '+++\ntitle = "P"\ntags = [' + ", ".join(f'"t{i}"' for i in range(n)) + "]\n+++\nBody\n"},
     "unknown-keys": lambda n: {"pages/p.md": '+++\ntitle = "P"\n' + "".join(f"k{i} = 1\n" for i in range(n)) + "+++\nBody\n"},
     "key-results": lambda n: {"objectives/o.md": OBJECTIVE + "".join(KR.format(i=i) for i in range(n)) + "+++\nBody\n"},
@@ -105,7 +113,7 @@ PATTERNS = {
     "supersedes": lambda n: {f"decisions/{i:05}-d.md": f'+++\ntitle = "D{i}"\nstatus = "accepted"\ndate = 2026-01-01\nsupersedes = [' + ", ".join(f'"decisions/{j:05}-d"' for j in range(max(0, i - 2), i)) + "]\n+++\nB\n" for i in range(n)},
 }
 # Patterns of many documents take N / 4 of them.
-MANY = {"drivers", "dependencies", "supersedes", "fan-out", "backlinks", "adr-records", "changelog-versions"}
+MANY = {"drivers", "dependencies", "supersedes", "fan-out", "backlinks", "adr-records", "changelog-versions", "sites", "same-version", "parent-chain", "changes-in-release"}
 
 
 def build(files):

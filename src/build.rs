@@ -47,6 +47,8 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
         .iter()
         .map(|name| Ok((name.clone(), out.site(name)?)))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    // Each written file finds its site's writer by name: in a map, for projects of many.
+    let by_site: HashMap<&str, _> = writers.iter().map(|(n, w)| (n.as_str(), w)).collect();
     let views = render_sites(
         project,
         &renderer,
@@ -60,11 +62,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
             if n.is_multiple_of(256) {
                 bar.set_position(n as u64);
             }
-            let writer = writers
-                .iter()
-                .find(|(n, _)| n == site)
-                .map(|(_, w)| w)
-                .context("unknown site")?;
+            let writer = by_site.get(site).context("unknown site")?;
             writer
                 .write(path, &bytes)
                 .with_context(|| format!("cannot write {path}"))

@@ -1,6 +1,6 @@
 //! `align.toml`: the typed project configuration, its defaults and its validation.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -165,8 +165,20 @@ pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
         let message = err.message().trim().replace('\n', " ");
         vec![Diagnostic::error(Location::new(&shown, line, col), message)]
     })?;
+    // Every table header's line, found in one pass: a project of thousands of sites
+    // looked for each one's from the top.
+    let mut headers: HashMap<&str, usize> = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_start();
+        if let Some(end) = line.starts_with('[').then(|| line.find(']')).flatten() {
+            headers.entry(&line[..=end]).or_insert(i + 1);
+        }
+    }
     for (name, site) in &mut config.sites {
-        site.line = find_line(&text, &format!("[sites.{name}]"), None).0;
+        site.line = headers
+            .get(format!("[sites.{name}]").as_str())
+            .copied()
+            .unwrap_or(1);
     }
     config.default_audience_line = find_line(&text, "default_audience", None).0;
     config.import.changelog_audience_line =

@@ -619,3 +619,23 @@ fn thousands_of_audiences_on_a_site_and_a_document_are_matched_in_moments() {
         "(the sites list a0, a1, a10, a100, a1000, a10000, a10001, a10002, a10003, a10004, a10005, a10006 and 49989 more)"
     ));
 }
+
+#[test]
+fn a_project_of_thousands_of_sites_finds_each_site_s_line_in_moments() {
+    // Each site's line in align.toml was looked for from the top: 8,000 sites took 3 s of
+    // an 11 s build (and each written file looked for its site's writer among all).
+    let dir = project(&[("content/pages/p.md", page("Body.\n"))]);
+    let sites: String = (0..20_000)
+        .map(|n| format!("[sites.s{n}]\ntitle = \"S{n}\"\naudiences = [\"team\"]\n"))
+        .collect();
+    let public = "[sites.out]\ntitle = \"Out\"\naudiences = [\"public\"]\npublic = true\n";
+    let config = format!("{CONFIG}{sites}{public}");
+    std::fs::write(dir.path().join("align.toml"), config).unwrap();
+    // The public site's finding is at its own table, found among thousands.
+    let (code, found) = run_align(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{found}");
+    assert!(
+        found.contains("align.toml:60006:1: warning[empty-public-home]"),
+        "{found}"
+    );
+}
