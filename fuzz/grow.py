@@ -12,7 +12,8 @@ HTML tags, list items, long lines and titles, one initiative depending on N othe
 pages linking to one, links to N key results or headings, wide tables, an imported
 changelog of N versions or entries, N imported decision records, a document and a site
 of N audiences each, N sites, N releases of one version, a chain of N parents, N schedule
-slips, N changes in one release. It prints both build times, their ratio and align's exit status; a
+slips, N changes in one release, N linked images and files, one file linked N times, N
+static files. It prints both build times, their ratio and align's exit status; a
 ratio near 4 is a quadratic step (linear is near 2), and a build over 120 s is reported
 as a timeout. The exit status is 1 when a ratio passes 3 or a build times out.
 """
@@ -103,6 +104,10 @@ PATTERNS = {
     "slips": lambda n: {"initiatives/i.md": '+++\ntitle = "I"\nstatus = "planned"\ntarget = 2026-12-01\n' + "".join(f'[[target_history]]\ndate = 2026-01-01\ntarget = 2026-02-01\nreason = "r{i}"\n' for i in range(n)) + "+++\nB\n"},
     "changes-in-release": lambda n: {"releases/r.md": '+++\nid = "R"\ntitle = "R"\nversion = "1.0.0"\nstatus = "released"\ndate = 2026-01-01\n+++\nB\n',
                                      **{f"changes/c{i}.md": f'+++\ntitle = "C{i}"\nrelease = "R"\ncategory = "added"\n+++\nB\n' for i in range(n)}},
+    "assets": lambda n: {**{f"pages/p{i}.md": FRONT.replace('"P"', f'"P{i}"') + f"![i](img{i}.png) [f](f{i}.txt)\n" for i in range(n)},
+                         **{f"pages/img{i}.png": "x" for i in range(n)}, **{f"pages/f{i}.txt": "x" for i in range(n)}},
+    "one-asset": lambda n: {"pages/p.md": FRONT + "".join(f"![i](img.png) [f](img.png#{i})\n" for i in range(n)), "pages/img.png": "x"},
+    "static-files": lambda n: {f"/static/s{i}.css": "x" for i in range(n)},
     "tags": lambda n: {"pages/p.md": '+++\ntitle = "P"\ntags = [' + ", ".join(f'"t{i}"' for i in range(n)) + "]\n+++\nBody\n"},
     "unknown-keys": lambda n: {"pages/p.md": '+++\ntitle = "P"\n' + "".join(f"k{i} = 1\n" for i in range(n)) + "+++\nBody\n"},
     "key-results": lambda n: {"objectives/o.md": OBJECTIVE + "".join(KR.format(i=i) for i in range(n)) + "+++\nBody\n"},
@@ -113,7 +118,7 @@ PATTERNS = {
     "supersedes": lambda n: {f"decisions/{i:05}-d.md": f'+++\ntitle = "D{i}"\nstatus = "accepted"\ndate = 2026-01-01\nsupersedes = [' + ", ".join(f'"decisions/{j:05}-d"' for j in range(max(0, i - 2), i)) + "]\n+++\nB\n" for i in range(n)},
 }
 # Patterns of many documents take N / 4 of them.
-MANY = {"drivers", "dependencies", "supersedes", "fan-out", "backlinks", "adr-records", "changelog-versions", "sites", "same-version", "parent-chain", "changes-in-release"}
+MANY = {"drivers", "dependencies", "supersedes", "fan-out", "backlinks", "adr-records", "changelog-versions", "sites", "same-version", "parent-chain", "changes-in-release", "assets"}
 
 
 def build(files):

@@ -36,23 +36,38 @@ pub fn load(project: &Path) -> anyhow::Result<Theme> {
             files.push((asset.to_string(), file.data));
         }
     }
+    let mut own = Vec::new();
     for (name, bytes) in read_tree(&project.join("templates"))? {
         let text =
             String::from_utf8(bytes).with_context(|| format!("template {name} is not UTF-8"))?;
-        replace(&mut templates, name, text);
+        own.push((name, text));
     }
-    for (name, bytes) in read_tree(&project.join("static"))? {
-        replace(&mut files, name, Cow::Owned(bytes));
-    }
+    overlay(&mut templates, own);
+    let own = read_tree(&project.join("static"))?
+        .into_iter()
+        .map(|(name, bytes)| (name, Cow::Owned(bytes)));
+    overlay(&mut files, own);
     templates.sort_by(|a, b| a.0.cmp(&b.0));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(Theme { templates, files })
 }
 
-fn replace<T>(list: &mut Vec<(String, T)>, name: String, value: T) {
-    match list.iter_mut().find(|(n, _)| *n == name) {
-        Some(slot) => slot.1 = value,
-        None => list.push((name, value)),
+/// Puts each of `items` into `list`, in place of the entry of the same name if there is
+/// one (a map, not a search of the list for each: 80,000 static files took 12 s).
+fn overlay<T>(list: &mut Vec<(String, T)>, items: impl IntoIterator<Item = (String, T)>) {
+    let mut at: std::collections::HashMap<String, usize> = list
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| (name.clone(), i))
+        .collect();
+    for (name, value) in items {
+        match at.get(&name) {
+            Some(&i) => list[i].1 = value,
+            None => {
+                at.insert(name.clone(), list.len());
+                list.push((name, value));
+            }
+        }
     }
 }
 
@@ -79,4 +94,25 @@ fn read_tree(dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
         out.push((name, bytes));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_project_file_replaces_the_theme_s_of_its_name_and_others_are_added() {
+        let mut list: Vec<(String, u32)> = vec![("a.css".into(), 1), ("b.js".into(), 2)];
+        let own = (0..1_000)
+            .map(|i| (format!("s{i}.css"), i))
+            .chain([("b.js".to_string(), 20), ("s7.css".to_string(), 70)]);
+        overlay(&mut list, own);
+        assert_eq!(list.len(), 1_002);
+        assert_eq!(
+            list[..2],
+            [("a.css".to_string(), 1), ("b.js".to_string(), 20)]
+        );
+        assert_eq!(list[2], ("s0.css".to_string(), 0));
+        assert_eq!(list.iter().find(|(n, _)| n == "s7.css").unwrap().1, 70);
+    }
 }
