@@ -13,7 +13,7 @@ pages linking to one, links to N key results or headings, wide tables, an import
 changelog of N versions or entries, N imported decision records, a document and a site
 of N audiences each, N sites, N releases of one version, a chain of N parents, N schedule
 slips, N changes in one release, N linked images and files, one file linked N times, N
-static files. It prints both build times, their ratio and align's exit status; a
+static files, one id on N documents, a decision related to N pages that link back. It prints both build times, their ratio and align's exit status; a
 ratio near 4 is a quadratic step (linear is near 2), and a build over 120 s is reported
 as a timeout. The exit status is 1 when a ratio passes 3 or a build times out.
 """
@@ -108,6 +108,9 @@ PATTERNS = {
                          **{f"pages/img{i}.png": "x" for i in range(n)}, **{f"pages/f{i}.txt": "x" for i in range(n)}},
     "one-asset": lambda n: {"pages/p.md": FRONT + "".join(f"![i](img.png) [f](img.png#{i})\n" for i in range(n)), "pages/img.png": "x"},
     "static-files": lambda n: {f"/static/s{i}.css": "x" for i in range(n)},
+    "same-id": lambda n: {f"pages/p{i}.md": '+++\nid = "X"\ntitle = "P"\n+++\nB\n' for i in range(n)},
+    "relations-mixed": lambda n: {"decisions/0001-d.md": '+++\ntitle = "D"\nstatus = "accepted"\ndate = 2026-01-01\nrelates_to = [' + ", ".join(f'"pages/p{i}"' for i in range(n)) + "]\n+++\nB\n",
+                                  **{f"pages/p{i}.md": FRONT.replace('"P"', f'"P{i}"') + "[[decisions/0001-d]]\n" for i in range(n)}},
     "tags": lambda n: {"pages/p.md": '+++\ntitle = "P"\ntags = [' + ", ".join(f'"t{i}"' for i in range(n)) + "]\n+++\nBody\n"},
     "unknown-keys": lambda n: {"pages/p.md": '+++\ntitle = "P"\n' + "".join(f"k{i} = 1\n" for i in range(n)) + "+++\nBody\n"},
     "key-results": lambda n: {"objectives/o.md": OBJECTIVE + "".join(KR.format(i=i) for i in range(n)) + "+++\nBody\n"},
@@ -118,7 +121,7 @@ PATTERNS = {
     "supersedes": lambda n: {f"decisions/{i:05}-d.md": f'+++\ntitle = "D{i}"\nstatus = "accepted"\ndate = 2026-01-01\nsupersedes = [' + ", ".join(f'"decisions/{j:05}-d"' for j in range(max(0, i - 2), i)) + "]\n+++\nB\n" for i in range(n)},
 }
 # Patterns of many documents take N / 4 of them.
-MANY = {"drivers", "dependencies", "supersedes", "fan-out", "backlinks", "adr-records", "changelog-versions", "sites", "same-version", "parent-chain", "changes-in-release", "assets"}
+MANY = {"drivers", "dependencies", "supersedes", "fan-out", "backlinks", "adr-records", "changelog-versions", "sites", "same-version", "parent-chain", "changes-in-release", "assets", "same-id", "relations-mixed"}
 
 
 def build(files):
