@@ -8,7 +8,7 @@
 //! whose counts pass the budgets below has its raw HTML shown as text instead of being
 //! sanitised, which is linear; the `raw-html-limits` check names such a body.
 
-use pulldown_cmark::{Event, Tag, TagEnd};
+use pulldown_cmark::{Event, TagEnd};
 
 /// Budget for the stack walks: start tags times the deepest the stack can get.
 const WALK_BUDGET: u64 = 50_000_000;
@@ -220,33 +220,9 @@ fn contains(names: &[&str], name: &[u8]) -> bool {
     position(names, name).is_some()
 }
 
-/// The element a Markdown element opens in HTML (one of them, for the few that open two).
-fn markdown_tag(tag: &Tag<'_>) -> &'static [u8] {
-    match tag {
-        Tag::Paragraph => b"p",
-        Tag::Heading { .. } => b"h1",
-        Tag::BlockQuote(_) => b"blockquote",
-        Tag::CodeBlock(_) => b"pre",
-        Tag::List(Some(_)) => b"ol",
-        Tag::List(None) => b"ul",
-        Tag::Item => b"li",
-        Tag::FootnoteDefinition(_) => b"div",
-        Tag::Table(_) => b"table",
-        Tag::TableHead => b"thead",
-        Tag::TableRow => b"tr",
-        Tag::TableCell => b"td",
-        Tag::Emphasis => b"em",
-        Tag::Strong => b"strong",
-        Tag::Strikethrough => b"del",
-        Tag::Link { .. } => b"a",
-        Tag::Image { .. } => b"img",
-        Tag::Superscript => b"sup",
-        Tag::Subscript => b"sub",
-        _ => b"div",
-    }
-}
-
-fn markdown_end(end: &TagEnd) -> &'static [u8] {
+/// The element a Markdown element opens and closes in HTML (one of them, for the few that
+/// open two), named by its end.
+fn markdown_element(end: &TagEnd) -> &'static [u8] {
     match end {
         TagEnd::Paragraph => b"p",
         TagEnd::Heading(_) => b"h1",
@@ -281,12 +257,14 @@ impl HtmlLoad {
             match event {
                 Event::Start(tag) => {
                     load.tags += 1;
-                    open.start(markdown_tag(tag));
-                    reopen.start(markdown_tag(tag));
+                    let name = markdown_element(&tag.to_end());
+                    open.start(name);
+                    reopen.start(name);
                 }
                 Event::End(end) => {
-                    open.end(markdown_end(end));
-                    reopen.end(markdown_end(end));
+                    let name = markdown_element(end);
+                    open.end(name);
+                    reopen.end(name);
                 }
                 Event::Code(_)
                 | Event::HardBreak
