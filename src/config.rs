@@ -165,25 +165,13 @@ pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
         let message = err.message().trim().replace('\n', " ");
         vec![Diagnostic::error(Location::new(&shown, line, col), message)]
     })?;
-    // Every table header's line, found in one pass: a project of thousands of sites
-    // looked for each one's from the top.
-    let mut headers: HashMap<&str, usize> = HashMap::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim_start();
-        if let Some(end) = line.starts_with('[').then(|| line.find(']')).flatten() {
-            headers.entry(&line[..=end]).or_insert(i + 1);
-        }
-    }
+    let lines = ConfigLines::new(&text);
     for (name, site) in &mut config.sites {
-        site.line = headers
-            .get(format!("[sites.{name}]").as_str())
-            .copied()
-            .unwrap_or(1);
+        site.line = lines.find(&format!("[sites.{name}]"), None).0;
     }
-    config.default_audience_line = find_line(&text, "default_audience", None).0;
-    config.import.changelog_audience_line =
-        find_line(&text, "changelog_audience", Some("[import]")).0;
-    let errors = validate(&config, &text, &shown);
+    config.default_audience_line = lines.find("default_audience", None).0;
+    config.import.changelog_audience_line = lines.find("changelog_audience", Some("[import]")).0;
+    let errors = validate(&config, &lines, &shown);
     if errors.is_empty() {
         Ok(config)
     } else {
@@ -191,10 +179,10 @@ pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
     }
 }
 
-fn validate(config: &Config, text: &str, shown: &Path) -> Vec<Diagnostic> {
+fn validate(config: &Config, lines: &ConfigLines<'_>, shown: &Path) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     let mut error = |needle: &str, section: Option<&str>, message: String| {
-        let (line, col) = find_line(text, needle, section);
+        let (line, col) = lines.find(needle, section);
         errors.push(Diagnostic::error(Location::new(shown, line, col), message));
     };
     if config.sites.is_empty() {
@@ -266,40 +254,61 @@ fn is_safe_name(name: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
-/// Line and column of the first line that starts with `needle` (a table header or a key),
-/// looking only after the `section` header when one is given and skipping comments; else
-/// the section header, else the top of the file.
-fn find_line(text: &str, needle: &str, section: Option<&str>) -> (usize, usize) {
-    if needle.is_empty() {
-        return (1, 1);
-    }
-    let lines: Vec<&str> = text.lines().collect();
-    let starts = |line: &str, prefix: &str| {
-        let line = line.trim_start();
-        line.starts_with(prefix)
-            && (prefix.starts_with('[')
-                || line[prefix.len()..].trim_start().starts_with(['=', '.'])
-                || line[prefix.len()..].starts_with('"'))
-    };
-    let quoted = format!("\"{needle}\"");
-    let from = match section {
-        Some(header) => match lines.iter().position(|l| starts(l, header)) {
-            Some(at) => at,
-            None => return (1, 1),
-        },
-        None => 0,
-    };
-    let found = lines[from..]
-        .iter()
-        .position(|l| starts(l, needle) || starts(l, &quoted))
-        .map(|at| from + at)
-        .or(section.map(|_| from));
-    match found {
-        Some(at) => {
-            let col = lines[at].len() - lines[at].trim_start().len() + 1;
-            (at + 1, col)
+/// align.toml's lines, and the line of each table header, found in one pass (a project of
+/// thousands of sites looked for each one's header from the top).
+struct ConfigLines<'t> {
+    lines: Vec<&'t str>,
+    /// `[header]` (as written, up to its first `]`) → its first line's index.
+    headers: HashMap<&'t str, usize>,
+}
+
+impl<'t> ConfigLines<'t> {
+    fn new(text: &'t str) -> Self {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut headers = HashMap::new();
+        for (i, line) in lines.iter().enumerate() {
+            let line = line.trim_start();
+            if let Some(end) = line.starts_with('[').then(|| line.find(']')).flatten() {
+                headers.entry(&line[..=end]).or_insert(i);
+            }
         }
-        None => (1, 1),
+        ConfigLines { lines, headers }
+    }
+
+    /// Line and column of the first line that starts with `needle` (a table header or a
+    /// key), looking only after the `section` header when one is given and skipping
+    /// comments; else the section header, else the top of the file.
+    fn find(&self, needle: &str, section: Option<&str>) -> (usize, usize) {
+        if needle.is_empty() {
+            return (1, 1);
+        }
+        let at = |i: usize| {
+            let line = self.lines[i];
+            (i + 1, line.len() - line.trim_start().len() + 1)
+        };
+        if needle.starts_with('[') {
+            return self.headers.get(needle).map_or((1, 1), |&i| at(i));
+        }
+        let from = match section {
+            Some(header) => match self.headers.get(header) {
+                Some(&i) => i,
+                None => return (1, 1),
+            },
+            None => 0,
+        };
+        let starts = |line: &str, prefix: &str| {
+            let line = line.trim_start();
+            line.starts_with(prefix)
+                && (line[prefix.len()..].trim_start().starts_with(['=', '.'])
+                    || line[prefix.len()..].starts_with('"'))
+        };
+        let quoted = format!("\"{needle}\"");
+        self.lines[from..]
+            .iter()
+            .position(|l| starts(l, needle) || starts(l, &quoted))
+            .map(|i| from + i)
+            .or(section.map(|_| from))
+            .map_or((1, 1), at)
     }
 }
 
