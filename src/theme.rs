@@ -3,6 +3,7 @@
 //! theme's assets.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::Context as _;
@@ -20,10 +21,11 @@ pub struct Theme {
     pub files: Vec<(String, Cow<'static, [u8]>)>,
 }
 
-/// The default theme with the project's overrides applied.
+/// The default theme with the project's overrides applied, each list in name order.
 pub fn load(project: &Path) -> anyhow::Result<Theme> {
-    let mut templates: Vec<(String, String)> = Vec::new();
-    let mut files: Vec<(String, Cow<'static, [u8]>)> = Vec::new();
+    // By name: a project's file takes the place of the theme's of its name.
+    let mut templates: BTreeMap<String, String> = BTreeMap::new();
+    let mut files: BTreeMap<String, Cow<'static, [u8]>> = BTreeMap::new();
     for name in DefaultTheme::iter() {
         let Some(file) = DefaultTheme::get(&name) else {
             continue;
@@ -31,44 +33,23 @@ pub fn load(project: &Path) -> anyhow::Result<Theme> {
         if let Some(template) = name.strip_prefix("templates/") {
             let text = String::from_utf8(file.data.into_owned())
                 .with_context(|| format!("theme template {name} is not UTF-8"))?;
-            templates.push((template.to_string(), text));
+            templates.insert(template.to_string(), text);
         } else if let Some(asset) = name.strip_prefix("static/") {
-            files.push((asset.to_string(), file.data));
+            files.insert(asset.to_string(), file.data);
         }
     }
-    let mut own = Vec::new();
     for (name, bytes) in read_tree(&project.join("templates"))? {
         let text =
             String::from_utf8(bytes).with_context(|| format!("template {name} is not UTF-8"))?;
-        own.push((name, text));
+        templates.insert(name, text);
     }
-    overlay(&mut templates, own);
-    let own = read_tree(&project.join("static"))?
-        .into_iter()
-        .map(|(name, bytes)| (name, Cow::Owned(bytes)));
-    overlay(&mut files, own);
-    templates.sort_by(|a, b| a.0.cmp(&b.0));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(Theme { templates, files })
-}
-
-/// Puts each of `items` into `list`, in place of the entry of the same name if there is
-/// one (a map, not a search of the list for each: 80,000 static files took 12 s).
-fn overlay<T>(list: &mut Vec<(String, T)>, items: impl IntoIterator<Item = (String, T)>) {
-    let mut at: std::collections::HashMap<String, usize> = list
-        .iter()
-        .enumerate()
-        .map(|(i, (name, _))| (name.clone(), i))
-        .collect();
-    for (name, value) in items {
-        match at.get(&name) {
-            Some(&i) => list[i].1 = value,
-            None => {
-                at.insert(name.clone(), list.len());
-                list.push((name, value));
-            }
-        }
+    for (name, bytes) in read_tree(&project.join("static"))? {
+        files.insert(name, Cow::Owned(bytes));
     }
+    Ok(Theme {
+        templates: templates.into_iter().collect(),
+        files: files.into_iter().collect(),
+    })
 }
 
 /// Every file under `dir` by relative `/`-separated path; nothing when `dir` is absent.
@@ -102,17 +83,24 @@ mod tests {
 
     #[test]
     fn a_project_file_replaces_the_theme_s_of_its_name_and_others_are_added() {
-        let mut list: Vec<(String, u32)> = vec![("a.css".into(), 1), ("b.js".into(), 2)];
-        let own = (0..1_000)
-            .map(|i| (format!("s{i}.css"), i))
-            .chain([("b.js".to_string(), 20), ("s7.css".to_string(), 70)]);
-        overlay(&mut list, own);
-        assert_eq!(list.len(), 1_002);
-        assert_eq!(
-            list[..2],
-            [("a.css".to_string(), 1), ("b.js".to_string(), 20)]
+        let dir = tempfile::tempdir().unwrap();
+        let stat = dir.path().join("static");
+        std::fs::create_dir_all(&stat).unwrap();
+        for i in 0..1_000 {
+            std::fs::write(stat.join(format!("s{i}.css")), format!("{i}")).unwrap();
+        }
+        std::fs::create_dir_all(stat.join("assets")).unwrap();
+        std::fs::write(stat.join("assets/style.css"), "mine").unwrap();
+        let theme = load(dir.path()).unwrap();
+        let default = load(Path::new("/nonexistent")).unwrap();
+        assert_eq!(theme.files.len(), default.files.len() + 1_000);
+        let file = |name: &str| theme.files.iter().find(|(n, _)| n == name).map(|(_, b)| b);
+        assert_eq!(file("assets/style.css").map(|b| &b[..]), Some(&b"mine"[..]));
+        assert_eq!(file("s7.css").map(|b| &b[..]), Some(&b"7"[..]));
+        assert!(
+            theme.files.windows(2).all(|w| w[0].0 < w[1].0),
+            "in name order"
         );
-        assert_eq!(list[2], ("s0.css".to_string(), 0));
-        assert_eq!(list.iter().find(|(n, _)| n == "s7.css").unwrap().1, 70);
+        assert_eq!(theme.templates, default.templates);
     }
 }
