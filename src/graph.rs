@@ -31,6 +31,10 @@ pub struct Edge {
 }
 
 impl Edge {
+    fn key(&self) -> EdgeKey {
+        (self.from, self.to.doc, self.to.kr, self.kind)
+    }
+
     /// Whether a site with these audiences may know of this edge.
     pub fn shown_to(&self, site_audiences: &[String]) -> bool {
         crate::model::blocks_allow(&self.audiences, site_audiences)
@@ -62,12 +66,15 @@ pub struct Graph {
     pub generation: u64,
 }
 
+/// What makes an edge one: its ends (a key result or not) and its kind.
+type EdgeKey = (usize, usize, Option<usize>, RelKind);
+
 /// The edges of documents with many outgoing edges, by their ends and kind, so that
 /// adding one more does not compare it with every edge before it (one page linking to
 /// 20,000 documents or key results took seconds).
 #[derive(Default)]
 struct LongLists {
-    edges: HashMap<(usize, usize, Option<usize>, RelKind), usize>,
+    edges: HashMap<EdgeKey, usize>,
 }
 
 impl LongLists {
@@ -213,10 +220,10 @@ impl Graph {
         }
         let key = (from, to.doc, to.kr, reference.kind);
         let duplicate = if self.outgoing[from].len() < LongLists::FROM {
-            self.outgoing[from].iter().copied().find(|&e| {
-                let edge = &self.edges[e];
-                edge.to.doc == to.doc && edge.to.kr == to.kr && edge.kind == reference.kind
-            })
+            self.outgoing[from]
+                .iter()
+                .copied()
+                .find(|&e| self.edges[e].key() == key)
         } else {
             long.edges.get(&key).copied()
         };
@@ -228,22 +235,6 @@ impl Graph {
             return;
         }
         let index = self.edges.len();
-        self.outgoing[from].push(index);
-        match self.outgoing[from].len() {
-            n if n < LongLists::FROM => {}
-            n if n == LongLists::FROM => {
-                for &e in &self.outgoing[from][..n - 1] {
-                    let edge = &self.edges[e];
-                    long.edges
-                        .insert((from, edge.to.doc, edge.to.kr, edge.kind), e);
-                }
-                long.edges.insert(key, index);
-            }
-            _ => {
-                long.edges.insert(key, index);
-            }
-        }
-        self.incoming[to.doc].push(index);
         self.edges.push(Edge {
             from,
             to,
@@ -253,6 +244,16 @@ impl Graph {
             col: reference.col,
             audiences: reference.audiences.clone(),
         });
+        self.outgoing[from].push(index);
+        self.incoming[self.edges[index].to.doc].push(index);
+        // From its `FROM`th edge on, a document's edges are found in the map.
+        let outgoing = &self.outgoing[from];
+        if outgoing.len() == LongLists::FROM {
+            long.edges
+                .extend(outgoing.iter().map(|&e| (self.edges[e].key(), e)));
+        } else if outgoing.len() > LongLists::FROM {
+            long.edges.insert(key, index);
+        }
     }
 
     /// Finds the document a reference names: short id, path id, or a path relative to the
