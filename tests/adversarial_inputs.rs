@@ -517,7 +517,15 @@ fn raw_html_that_would_make_the_sanitiser_quadratic_is_shown_as_text_in_moments(
         .collect();
     let deep = format!("{}x\n\n<b>raw</b>\n", "- ".repeat(100_000));
     let ordinary = "Some <b>bold</b> and <script>alert(1)</script> text.\n";
+    // An imported changelog entry is a body too.
+    let config = format!(
+        "{CONFIG}[import]\nchangelog = \"CHANGELOG.md\"\nchangelog_audience = [\"team\"]\n"
+    );
+    let changelog =
+        format!("# Changelog\n\n## [1.0.0] - 2026-01-05\n\n### Added\n\n- Export {reopened}\n");
     let (code, stderr, dir) = build(&[
+        ("align.toml", config.into_bytes()),
+        ("CHANGELOG.md", changelog.into_bytes()),
         ("content/pages/divs.md", page(&divs)),
         ("content/pages/reopened.md", page(&reopened)),
         ("content/pages/deep.md", page(&deep)),
@@ -537,7 +545,11 @@ fn raw_html_that_would_make_the_sanitiser_quadratic_is_shown_as_text_in_moments(
     let (_, found) = run_align(&["check", dir.path().to_str().unwrap()]);
     assert_eq!(
         found.matches("warning[raw-html-limits]").count(),
-        3,
+        4,
+        "{found}"
+    );
+    assert!(
+        found.contains("CHANGELOG.md:7:1: warning[raw-html-limits]"),
         "{found}"
     );
     assert!(

@@ -144,6 +144,7 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
                     body_line: entry.line,
                     ..Document::default()
                 };
+                doc.html_past_bound = crate::render::markdown::past_html_bound(&doc.body);
                 if let Some(target) = &release_ref {
                     doc.refs.push(RefText {
                         kind: RelKind::Release,

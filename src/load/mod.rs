@@ -315,8 +315,9 @@ fn fingerprint(doc: &Document, front: &str) -> blake3::Hash {
         hasher.update(h.anchor.as_bytes());
         hasher.update(&[0]);
     }
-    // What the alignment rules read from the prose (`unknown-audience`, `placeholder`):
-    // an edit that changes it needs them run again, which an edit to prose alone does not.
+    // What the alignment rules read from the prose (`unknown-audience`, `placeholder`,
+    // `raw-html-limits`): an edit that changes it needs them run again, which an edit to
+    // prose alone does not.
     for block in &doc.blocks {
         for audience in &block.audiences {
             hasher.update(audience.as_bytes());
@@ -325,6 +326,7 @@ fn fingerprint(doc: &Document, front: &str) -> blake3::Hash {
         hasher.update(&[2]);
     }
     hasher.update(&doc.placeholder_lines.len().to_le_bytes());
+    hasher.update(&[u8::from(doc.html_past_bound)]);
     hasher.finalize()
 }
 
@@ -463,6 +465,7 @@ impl DocReader<'_> {
         if !doc.imported {
             doc.placeholder_lines = body::placeholder_lines(&doc.body);
         }
+        doc.html_past_bound = crate::render::markdown::past_html_bound(&doc.body);
         match body::audience_blocks(&doc.body) {
             Ok(blocks) => doc.blocks = blocks,
             Err(errors) => {

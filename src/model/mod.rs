@@ -260,6 +260,10 @@ pub struct Document {
     /// 0-based lines of the body that start with a `TODO` placeholder, found while the
     /// body is read (see the `placeholder` rule).
     pub placeholder_lines: Vec<usize>,
+    /// Whether the body's raw HTML is more than the sanitiser parses in linear time
+    /// (`render::html_load`), found while the body is read (see the `raw-html-limits`
+    /// rule).
+    pub html_past_bound: bool,
 }
 
 /// The first of `items` whose key is `wanted`: looked for in order among a few, else by a

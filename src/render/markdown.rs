@@ -107,6 +107,12 @@ fn escape_raw(events: &mut [Event<'_>]) {
     }
 }
 
+/// Whether sanitising `body`'s raw HTML would take more than linear time, so the sites
+/// that sanitise show it as text: measured once, as the body is read.
+pub fn past_html_bound(body: &str) -> bool {
+    crate::render::html_load::may_hold_tags(body) && !html_load(body).sanitisable()
+}
+
 /// How much sanitising a body as written would cost (for `align check`: no audience block
 /// left out; wiki links, which no site shows unresolved, counted as text).
 pub fn html_load(body: &str) -> HtmlLoad {
