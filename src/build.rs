@@ -232,7 +232,9 @@ fn site_assets(project: &Project, view: &SiteView<'_>) -> anyhow::Result<Vec<(St
         .collect()
 }
 
-fn select_sites(project: &Project, wanted: &[String]) -> Result<Vec<String>, Failure> {
+/// The sites `wanted` names (every site when it names none); a name align.toml does not
+/// have is a usage error.
+pub fn select_sites(project: &Project, wanted: &[String]) -> Result<Vec<String>, Failure> {
     let all: Vec<String> = project.config.sites.keys().cloned().collect();
     if wanted.is_empty() {
         return Ok(all);

@@ -169,6 +169,8 @@ fn run_build(
     let started = Instant::now();
     let today = crate::today::resolve(today.as_deref())?;
     let mut project = Project::open(&dir)?;
+    // A site name align.toml does not have is reported before anything about the content.
+    build::select_sites(&project, &sites)?;
     let loaded = started.elapsed();
     project.check(today);
     if crate::build::VERBOSE.load(std::sync::atomic::Ordering::Relaxed) {

@@ -661,13 +661,17 @@ fn config_errors_quote_the_projects_own_config() {
 
 #[test]
 fn unknown_site_is_a_usage_error() {
-    let project = Project::new().file("content/pages/a.md", "+++\ntitle = \"A\"\n+++\n");
+    // The project has warnings (an initiative that drives nothing, a public home with
+    // nothing to show); a mistyped site name is reported alone, before any of them.
+    let project = Project::new()
+        .file("content/pages/a.md", "+++\ntitle = \"A\"\n+++\n")
+        .file("content/initiatives/i.md", "+++\ntitle = \"I\"\n+++\n");
     let run = project.run(&["build", "--out", "out", "--site", "board"]);
     run.expect(2);
     let stderr = run.stderr();
-    assert!(
-        stderr.contains("no site named `board`") && stderr.contains("exec, public, team"),
-        "{stderr}"
+    assert_eq!(
+        stderr.trim_end(),
+        "error: no site named `board` in align.toml (sites: exec, public, team)"
     );
     assert!(!project.path().join("out/exec").exists());
 }
