@@ -893,6 +893,7 @@ impl<'a> SiteView<'a> {
             (Some(s), true) => Some(s.clone()),
             _ => doc.summary.clone(),
         };
+        let status = self.status(docs, graph, i);
         let mut view = DocView {
             index: i,
             path_id: doc.path_id.clone(),
@@ -902,8 +903,8 @@ impl<'a> SiteView<'a> {
             kind_label: doc.kind.label(),
             title: self.title_of(doc).to_string(),
             summary,
-            status: graph.status[i].clone(),
-            status_slug: graph.status[i].as_deref().map(crate::load::list_key),
+            status: status.clone(),
+            status_slug: status.as_deref().map(crate::load::list_key),
             owners: people("owners", &doc.owners),
             team: doc.team.clone(),
             tags: doc.tags.clone(),
@@ -959,17 +960,7 @@ impl<'a> SiteView<'a> {
             health_label: score.map(|s| crate::model::Health::from_score(s).label()),
             extra: (shows("extra") && !doc.extra.is_empty()).then(|| doc.extra.clone()),
             relations: self.relations(docs, graph, i),
-            why: graph
-                .why(docs, i)
-                .into_iter()
-                .map(|chain| {
-                    chain
-                        .into_iter()
-                        .filter_map(|n| self.node_link(docs, n))
-                        .collect::<Vec<_>>()
-                })
-                .filter(|chain| !chain.is_empty())
-                .collect(),
+            why: self.why(docs, graph, i),
             has_fields: false,
             item_digest: std::sync::OnceLock::new(),
             doc_digest: std::sync::OnceLock::new(),
@@ -981,6 +972,48 @@ impl<'a> SiteView<'a> {
         };
         view.has_fields = view.lists_fields();
         view
+    }
+
+    /// A document's effective status as this site may show it: `superseded` only by an
+    /// accepted decision the site shows too, so that a decision it hides does not show
+    /// through; else the document's own status.
+    fn status(&self, docs: &[Document], graph: &Graph, i: usize) -> Option<String> {
+        let status = &graph.status[i];
+        if *status != docs[i].status && !graph.superseders(docs, i).any(|j| self.shows(j)) {
+            return docs[i].status.clone();
+        }
+        status.clone()
+    }
+
+    /// A document's why chains as this site may show them: each up to the first step the
+    /// site does not show, since what a hidden document drives or serves is its own, and
+    /// none that is the start of another (the chains that went on through a hidden step).
+    fn why(&self, docs: &[Document], graph: &Graph, i: usize) -> Vec<Vec<LinkView>> {
+        let chains: Vec<Vec<Node>> = graph
+            .why(docs, i)
+            .into_iter()
+            .map(|chain| {
+                let shown = chain.iter().take_while(|n| self.shows(n.doc)).count();
+                chain[..shown].to_vec()
+            })
+            .collect();
+        chains
+            .iter()
+            .enumerate()
+            .filter(|&(at, chain)| {
+                !chain.is_empty()
+                    && !chains[..at].contains(chain)
+                    && !chains
+                        .iter()
+                        .any(|other| other.len() > chain.len() && other.starts_with(chain))
+            })
+            .map(|(_, chain)| {
+                chain
+                    .iter()
+                    .filter_map(|&n| self.node_link(docs, n))
+                    .collect()
+            })
+            .collect()
     }
 
     /// A key result as a site shows it; `drivers` are the initiatives that drive it.

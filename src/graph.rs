@@ -312,17 +312,21 @@ impl Graph {
     }
 
     fn effective_status(&self, docs: &[Document], i: usize, doc: &Document) -> Option<String> {
-        if doc.kind == Kind::Decision {
-            let superseded = self.incoming[i].iter().any(|&e| {
-                let edge = &self.edges[e];
-                edge.kind == RelKind::Supersedes
-                    && docs[edge.from].status.as_deref() == Some("accepted")
-            });
-            if superseded {
-                return Some("superseded".to_string());
-            }
+        if doc.kind == Kind::Decision && self.superseders(docs, i).next().is_some() {
+            return Some("superseded".to_string());
         }
         doc.status.clone()
+    }
+
+    /// The accepted decisions that supersede document `i`: what makes it `superseded`.
+    pub fn superseders<'g>(
+        &'g self,
+        docs: &'g [Document],
+        i: usize,
+    ) -> impl Iterator<Item = usize> + 'g {
+        self.into(i, RelKind::Supersedes)
+            .filter(|edge| docs[edge.from].status.as_deref() == Some("accepted"))
+            .map(|edge| edge.from)
     }
 
     /// The chains from a document up to the strategy it serves:

@@ -415,6 +415,18 @@ fn cases() -> Vec<Case> {
             other: Some("initiatives/csv-import.md"),
         },
         Case {
+            rule: "superseded-by-internal",
+            // The old decision is public and says it is in force; what superseded it is not.
+            edit: Edit::Replace(
+                OLD_DECISION,
+                "status = \"superseded\"",
+                "status = \"accepted\"\naudience = [\"public\", \"team\"]",
+            ),
+            path: "content/decisions/0003-setup-state-on-account.md",
+            line: 7,
+            other: Some("decisions/0002-setup-in-onboarding-service.md"),
+        },
+        Case {
             rule: "empty-public-home",
             // A public roadmap, but no initiative or objective is public.
             edit: Edit::Replace("align.toml", "home = \"changelog\"", "home = \"roadmap\""),

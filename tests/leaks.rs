@@ -312,6 +312,104 @@ fn relations_to_hidden_documents_are_left_out() {
     );
 }
 
+/// Documents the public site shows, related through documents it hides: an initiative
+/// that a public change implements, an objective a public one serves, a decision that
+/// supersedes a public one.
+fn hidden_links_project() -> Project {
+    let project = Project::new()
+        .file(
+            "content/strategy/s.md",
+            "+++\nid = \"S-P\"\ntitle = \"Public strategy\"\naudience = [\"public\", \"exec\"]\n+++\n",
+        )
+        .file(
+            "content/objectives/p.md",
+            "+++\nid = \"O-P\"\ntitle = \"Public objective\"\nperiod = \"2026-Q4\"\nparent = \"S-P\"\naudience = [\"public\", \"exec\"]\n\n[[key_results]]\nid = \"k1\"\ntitle = \"Public key result\"\nbaseline = 0\ntarget = 10\n+++\n",
+        )
+        .file(
+            "content/objectives/h.md",
+            "+++\nid = \"O-H\"\ntitle = \"Hidden objective\"\nperiod = \"2026-Q4\"\nparent = \"S-P\"\naudience = [\"exec\"]\n\n[[key_results]]\nid = \"kh\"\ntitle = \"Hidden key result\"\nbaseline = 0\ntarget = 10\n+++\n",
+        )
+        .file(
+            "content/objectives/q.md",
+            "+++\nid = \"O-Q\"\ntitle = \"Public objective under a hidden one\"\nperiod = \"2026-Q4\"\nparent = \"O-H#kh\"\naudience = [\"public\", \"exec\"]\n\n[[key_results]]\nid = \"q1\"\ntitle = \"Q one\"\nbaseline = 0\ntarget = 10\n+++\n",
+        )
+        .file(
+            "content/initiatives/h.md",
+            "+++\nid = \"I-H\"\ntitle = \"Hidden initiative\"\nstatus = \"in-progress\"\ndrives = [\"O-P#k1\"]\naudience = [\"exec\"]\n+++\n",
+        )
+        .file(
+            "content/changes/c.md",
+            "+++\ntitle = \"Public change\"\ncategory = \"added\"\nimplements = \"I-H\"\naudience = [\"public\", \"exec\"]\n+++\n",
+        )
+        .file(
+            "content/decisions/0001-public.md",
+            "+++\ntitle = \"Public decision\"\nstatus = \"accepted\"\ndate = 2026-10-01\naudience = [\"public\", \"exec\"]\n+++\n",
+        )
+        .file(
+            "content/decisions/0002-hidden.md",
+            "+++\ntitle = \"Hidden decision\"\nstatus = \"accepted\"\ndate = 2026-11-01\nsupersedes = [\"decisions/0001-public\"]\naudience = [\"exec\"]\n+++\n",
+        );
+    project.build().success();
+    project
+}
+
+#[test]
+fn why_chains_stop_at_the_first_document_a_site_hides() {
+    let project = hidden_links_project();
+    let (exec, public) = (project.site("exec"), project.site("public"));
+    // The exec site shows every step: the change serves the key result through the
+    // initiative, and the objective under the hidden one reaches the strategy.
+    let change = exec.main("changes/c.html");
+    assert!(
+        change.contains("Hidden initiative") && change.contains("Public key result"),
+        "{change}"
+    );
+    assert!(exec.main("objectives/q.html").contains("Public strategy"));
+    // The public site hides the initiative and the hidden objective, and with them what
+    // they serve: the public change and objective have no why chain there at all.
+    for page in ["changes/c.html", "objectives/q.html"] {
+        let html = public.main(page);
+        assert!(!html.contains(r#"class="chain""#), "{page}: {html}");
+        assert!(!html.contains("Public key result"), "{page}: {html}");
+        assert!(!html.contains("Public strategy"), "{page}: {html}");
+    }
+    // A chain that is all visible is still shown.
+    let objective = public.main("objectives/p.html");
+    assert!(
+        objective.contains(r#"class="chain""#) && objective.contains("Public strategy"),
+        "{objective}"
+    );
+}
+
+#[test]
+fn a_decision_a_site_hides_does_not_make_a_public_one_superseded() {
+    let project = hidden_links_project();
+    let exec = project.site("exec");
+    assert!(
+        exec.main("decisions/0001-public.html")
+            .contains("status-superseded")
+    );
+    let public = project.site("public");
+    let decision = public.main("decisions/0001-public.html");
+    assert!(decision.contains("status-accepted"), "{decision}");
+    // Nowhere else either (the search index, the graph export, a status list), but for
+    // the theme's style for the status.
+    assert_eq!(public.files_holding("superseded"), ["assets/style.css"]);
+    assert!(public.main("decisions.html").contains("Public decision"));
+    // `align check` says why the public site shows it as accepted.
+    let check = project.check();
+    let warning = check
+        .warnings()
+        .into_iter()
+        .find(|w| w.contains("warning[superseded-by-internal]"))
+        .unwrap_or_else(|| panic!("{}", check.stderr()));
+    assert!(
+        warning.contains("content/decisions/0002-hidden.md:5:1")
+            && warning.contains("so that site shows it as accepted"),
+        "{warning}"
+    );
+}
+
 #[test]
 fn default_audience_never_makes_a_document_public() {
     let config = CONFIG.replace(

@@ -168,6 +168,11 @@ pub const RULES: &[Rule] = &[
         summary: "a public document references one its public site does not show",
     },
     Rule {
+        id: "superseded-by-internal",
+        severity: Severity::Warning,
+        summary: "a public decision is superseded by one its public site does not show",
+    },
+    Rule {
         id: "empty-public-home",
         severity: Severity::Warning,
         summary: "a public site's home page would be empty",

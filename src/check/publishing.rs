@@ -29,6 +29,31 @@ pub fn leaks(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                 out.push(ctx.related(diag, edge.to.doc, "audience", "its audience"));
             }
         }
+        // A decision the site hides does not make the one it shows `superseded` there.
+        for edge in &ctx.graph.edges {
+            let (public, successor) = (edge.to.doc, edge.from);
+            if edge.kind == RelKind::Supersedes
+                && shown[public]
+                && !shown[successor]
+                && ctx.docs[successor].status.as_deref() == Some("accepted")
+                && ctx.docs[public].status.as_deref() != Some("superseded")
+                && !ctx.graph.superseders(ctx.docs, public).any(|j| shown[j])
+            {
+                let as_written = match &ctx.docs[public].status {
+                    Some(status) => format!("as {status}"),
+                    None => "without a status".to_string(),
+                };
+                let message = format!(
+                    "public decision {} is superseded by {}, which the public site `{name}` does not show, so that site shows it {as_written}",
+                    ctx.name(public),
+                    ctx.name(successor)
+                );
+                let diag = ctx.at_edge("superseded-by-internal", edge, message).with_help(
+                    "make the superseding decision public too, or set the public decision's own status",
+                );
+                out.push(ctx.related(diag, public, "audience", "the public decision's audience"));
+            }
+        }
         let wanted: &[Kind] = match site.home {
             Home::Roadmap => &[Kind::Initiative, Kind::Objective],
             Home::ReleasePlan | Home::Changelog => &[Kind::Release],
