@@ -59,6 +59,10 @@ pub struct Diagnostic {
     pub message: String,
     pub help: Option<String>,
     pub related: Vec<Related>,
+    /// Whether the text shows the line it points at: not for a file that was not read,
+    /// such as a symlink to outside the project, whose text is not the project's to print.
+    #[serde(skip)]
+    pub quotes_source: bool,
 }
 
 impl Diagnostic {
@@ -70,6 +74,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             related: Vec::new(),
+            quotes_source: true,
         }
     }
 
@@ -90,6 +95,12 @@ impl Diagnostic {
             location,
             message: message.into(),
         });
+        self
+    }
+
+    /// The diagnostic without the line it points at (see [`Diagnostic::quotes_source`]).
+    pub fn without_source(mut self) -> Self {
+        self.quotes_source = false;
         self
     }
 
@@ -128,7 +139,10 @@ impl Diagnostic {
     pub fn render_from(&self, sources: &mut Sources) -> String {
         let mut out = self.headline();
         out.push('\n');
-        if let Some(line) = sources.line(&self.location.path, self.location.line) {
+        let quoted = self
+            .quotes_source
+            .then(|| sources.line(&self.location.path, self.location.line));
+        if let Some(line) = quoted.flatten() {
             let number = self.location.line.to_string();
             let pad = " ".repeat(number.len());
             let caret_pad = " ".repeat(self.location.col.saturating_sub(1).min(line.len()));

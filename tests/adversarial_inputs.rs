@@ -247,9 +247,21 @@ fn symlinks_never_lead_out_of_the_project() {
     let (_, _, dir) = build(&[("content/pages/a.md", page("fine"))]);
     let pages = dir.path().join("content/pages");
     std::os::unix::fs::symlink(outside.path().join("secret.md"), pages.join("leak.md")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), pages.join("shared")).unwrap();
     std::os::unix::fs::symlink(&pages, pages.join("loop")).unwrap();
     let (code, stderr) = run(dir.path());
     assert_eq!(code, 0, "{stderr}");
+    // Both are named, and neither file's text is quoted in the report.
+    let (_, found) = run_align(&["check", dir.path().to_str().unwrap()]);
+    for link in ["leak.md", "shared"] {
+        assert!(
+            found.contains(&format!(
+                "{link}:1:1: warning: symlink points outside the project; skipped"
+            )),
+            "{found}"
+        );
+    }
+    assert!(!found.contains("OUTSIDE-SECRET-42"), "{found}");
     let out = dir.path().join("out/team");
     let mut stack = vec![out];
     while let Some(next) = stack.pop() {
