@@ -143,7 +143,7 @@ pub fn run(cli: Cli) -> i32 {
             format,
             deny,
             today,
-        } => run_check(dir, format, deny.is_some(), today),
+        } => run_check(&cli_flags(cli.quiet), dir, format, deny.is_some(), today),
     };
     match result {
         Ok(code) => code,
@@ -209,6 +209,7 @@ fn run_build(
 }
 
 fn run_check(
+    flags: &Flags,
     dir: PathBuf,
     format: Format,
     deny_warnings: bool,
@@ -220,18 +221,24 @@ fn run_check(
     let diags = &project.diagnostics;
     match format {
         Format::Text => {
+            // `--quiet` leaves out what does not fail the check: warnings, unless denied,
+            // and the count.
             let mut sources = Sources::default();
             for d in diags {
-                eprint!("{}", d.render_from(&mut sources));
+                if !flags.quiet || d.is_error() || deny_warnings {
+                    eprint!("{}", d.render_from(&mut sources));
+                }
             }
             let errors = project.error_count();
-            eprintln!(
-                "{} error{}, {} warning{}",
-                errors,
-                plural(errors),
-                diags.len() - errors,
-                plural(diags.len() - errors)
-            );
+            if !flags.quiet {
+                eprintln!(
+                    "{} error{}, {} warning{}",
+                    errors,
+                    plural(errors),
+                    diags.len() - errors,
+                    plural(diags.len() - errors)
+                );
+            }
         }
         Format::Json => println!("{}", crate::check::to_json(diags)),
         Format::Github => {

@@ -677,6 +677,43 @@ fn unknown_site_is_a_usage_error() {
 }
 
 #[test]
+fn check_quiet_prints_only_what_fails_it() {
+    // An error (a broken link) and a warning (an initiative that drives nothing).
+    let project = Project::new()
+        .file(
+            "content/pages/a.md",
+            "+++\ntitle = \"A\"\n+++\nSee [[nowhere]].\n",
+        )
+        .file("content/initiatives/i.md", "+++\ntitle = \"I\"\n+++\n");
+    let run = project.run(&["check", "-q", "--today", common::TODAY]);
+    run.expect(1);
+    let stderr = run.stderr();
+    assert!(stderr.contains("a.md:4:5: error[broken-reference]"), "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    assert!(!stderr.contains("1 error"), "{stderr}");
+    // Denied warnings fail the check too, so they are printed.
+    project.remove("content/pages/a.md");
+    let run = project.run(&[
+        "check",
+        "-q",
+        "--deny",
+        "warnings",
+        "--today",
+        common::TODAY,
+    ]);
+    run.expect(1);
+    assert!(
+        run.stderr().contains("warning[orphan-initiative]"),
+        "{}",
+        run.stderr()
+    );
+    // Without them, a quiet check of a project with warnings prints nothing.
+    let run = project.run(&["check", "-q", "--today", common::TODAY]);
+    run.expect(0);
+    assert_eq!(run.stderr(), "");
+}
+
+#[test]
 fn bad_today_is_a_usage_error() {
     let project = Project::new().file("content/pages/a.md", "+++\ntitle = \"A\"\n+++\n");
     let run = project.run(&["build", "--today", "2026-13-01"]);
