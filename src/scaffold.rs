@@ -68,9 +68,32 @@ fn fold_accents(text: &str) -> String {
 }
 
 /// Writes a new document; returns its path.
-pub fn new_document(dir: &Path, kind: Kind, title: &str, today: Date) -> anyhow::Result<PathBuf> {
-    let config = crate::config::load(dir).map_err(|d| anyhow::anyhow!("{}", d[0].headline()))?;
-    let loaded = crate::load::load(dir, &config);
+pub fn new_document(
+    dir: &Path,
+    kind: Kind,
+    title: &str,
+    today: Date,
+) -> Result<PathBuf, crate::project::Failure> {
+    if title.trim().is_empty() {
+        let message = format!(
+            "the title is empty: `align new {} \"Title\"`",
+            kind.as_str()
+        );
+        return Err(anyhow::anyhow!(message).into());
+    }
+    let config = crate::config::load(dir).map_err(crate::project::Failure::Config)?;
+    Ok(write_document(dir, &config, kind, title, today)?)
+}
+
+/// The new document's file, written where documents of its kind live.
+fn write_document(
+    dir: &Path,
+    config: &crate::config::Config,
+    kind: Kind,
+    title: &str,
+    today: Date,
+) -> anyhow::Result<PathBuf> {
+    let loaded = crate::load::load(dir, config);
     // A folder already holding this kind, judged by the folder mapping rather than by
     // documents that name their kind explicitly, so the new file gets its kind from where
     // it lives.

@@ -1238,6 +1238,47 @@ fn new_decisions_take_the_number_after_the_highest_without_filling_gaps() {
 }
 
 #[test]
+fn new_needs_a_title_and_a_project() {
+    let dir = clean_with(&[]);
+    let output = new(dir.path(), "decision", "  ");
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "error: the title is empty: `align new decision \"Title\"`\n"
+    );
+    assert!(
+        !dir.path()
+            .join("content/decisions/0004-untitled.md")
+            .exists()
+    );
+    // A folder without align.toml: the config's own error, said once.
+    let empty = tempfile::tempdir().unwrap();
+    let output = new(empty.path(), "page", "Glossary");
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    assert!(
+        text.starts_with("./align.toml:1:1: error: cannot read"),
+        "{text}"
+    );
+    assert_eq!(text.matches("error:").count(), 1, "{text}");
+}
+
+#[test]
+fn an_empty_title_is_an_error_at_its_field() {
+    let dir = clean_with(&[Edit::Write(
+        "content/pages/glossary.md",
+        "+++\ntitle = \" \"\nupdated = 2026-11-02\n+++\n\nTerms.\n",
+    )]);
+    let output = align(dir.path(), &["check", ".", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("content/pages/glossary.md:2:1: error: `title` is empty"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn new_decisions_count_record_numbers_and_file_numbers() {
     // The record says 12 although its file is 0004-…: the next is 13.
     let dir = clean_with(&[]);

@@ -688,7 +688,10 @@ fn check_quiet_prints_only_what_fails_it() {
     let run = project.run(&["check", "-q", "--today", common::TODAY]);
     run.expect(1);
     let stderr = run.stderr();
-    assert!(stderr.contains("a.md:4:5: error[broken-reference]"), "{stderr}");
+    assert!(
+        stderr.contains("a.md:4:5: error[broken-reference]"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("warning"), "{stderr}");
     assert!(!stderr.contains("1 error"), "{stderr}");
     // Denied warnings fail the check too, so they are printed.

@@ -464,10 +464,16 @@ impl DocReader<'_> {
             let lines = doc.body[range.clone()].matches('\n').count().max(1);
             doc.body.replace_range(range.clone(), &"\n".repeat(lines));
         }
-        // A `title` field of the wrong type has its own error already.
-        let has_title_field = doc.field_lines.iter().any(|(k, _)| k == "title");
-        if doc.title.trim().is_empty() && !has_title_field {
-            self.error(1, 1, "document has no title: set `title` in the frontmatter or start the body with a `# heading`");
+        if !doc.title.trim().is_empty() {
+            return;
+        }
+        match doc.field_lines.iter().find(|(k, _)| k == "title") {
+            None => self.error(1, 1, "document has no title: set `title` in the frontmatter or start the body with a `# heading`"),
+            // A `title` field of the wrong type has its own error already.
+            Some(&(_, line)) if !self.diags.iter().any(|d| d.location.line == line) => {
+                self.error(line, 1, "`title` is empty: write the document's title, or remove the field and start the body with a `# heading`");
+            }
+            Some(_) => {}
         }
     }
 
