@@ -475,6 +475,39 @@ fn every_error_in_every_file_is_reported_in_one_run() {
 }
 
 #[test]
+fn a_kind_that_is_no_kind_does_not_hide_the_files_other_errors() {
+    // The folder's kind stands in: the bad id and the broken link are reported too, and
+    // `drives`, a field of the kind probably meant, is not an error of its own.
+    let project = Project::new().file(
+        "content/pages/b.md",
+        "+++\ntitle = \"B\"\nid = \"has space\"\nkind = \"initiativ\"\ndrives = [\"O-1\"]\n+++\nSee [[missing]].\n",
+    );
+    let run = project.check();
+    run.expect(1);
+    let places: Vec<String> = run
+        .errors()
+        .iter()
+        .map(|l| l.split(": ").next().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        places,
+        [
+            "content/pages/b.md:3:1",
+            "content/pages/b.md:4:1",
+            "content/pages/b.md:7:5",
+        ],
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        run.stderr()
+            .contains("field `kind`: `initiativ` is not one of"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
 fn a_failed_build_prints_each_diagnostic_once() {
     let project = Project::new()
         .file(

@@ -26,6 +26,9 @@ pub struct Fields<'a> {
     pub lines: Option<HashMap<String, usize>>,
     /// Where the frontmatter's lines start, made when a key result is first placed.
     pub lines_index: std::cell::OnceCell<LineIndex>,
+    /// The document's `kind` field named no kind, and the folder's stands in: a field
+    /// that kind lacks may be one of the kind meant, so it is not an error of its own.
+    pub kind_in_doubt: bool,
 }
 
 const COMMON: &[&str] = &[
@@ -82,7 +85,7 @@ impl Fields<'_> {
             if !known {
                 if doc.imported {
                     doc.extra.insert(key, value);
-                } else {
+                } else if !self.kind_in_doubt {
                     let message = unknown_field_message(&key, doc.kind);
                     self.error(doc, &key, message);
                 }

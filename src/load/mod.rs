@@ -384,7 +384,8 @@ impl DocReader<'_> {
             field_lines: frontmatter::key_lines(&split),
             ..Document::default()
         };
-        doc.kind = self.kind(&doc, &map, config)?;
+        let (kind, kind_in_doubt) = self.kind(&doc, &map, config);
+        doc.kind = kind;
         doc.imported =
             doc.kind == Kind::Decision && split.format != Some(frontmatter::Format::Toml);
         if doc.imported && imported::is_not_a_record(rel) {
@@ -395,6 +396,7 @@ impl DocReader<'_> {
             issues: Vec::new(),
             lines: None,
             lines_index: Default::default(),
+            kind_in_doubt,
         };
         fields.apply(&mut doc, map);
         for issue in fields.issues {
@@ -416,29 +418,33 @@ impl DocReader<'_> {
         Some(doc)
     }
 
+    /// The document's kind, and whether it is in doubt: a `kind` field that names no kind
+    /// is an error, and the folder's kind stands in so that the rest of the file is still
+    /// read and checked.
     fn kind(
         &mut self,
         doc: &Document,
         map: &serde_json::Map<String, serde_json::Value>,
         config: &Config,
-    ) -> Option<Kind> {
-        if let Some(value) = map.get("kind") {
-            let kind = value.as_str().and_then(Kind::parse);
-            if kind.is_none() {
-                let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-                let message = format!(
-                    "field `kind`: `{}` is not one of: {}",
-                    value.as_str().unwrap_or("?"),
-                    names.join(", ")
-                );
-                self.error(doc.field_line("kind"), 1, message);
-            }
-            return kind;
+    ) -> (Kind, bool) {
+        let by_folder = || match doc.path_id.split_once('/') {
+            Some((folder, _)) => config.kind_for_folder(folder),
+            None => Kind::Page,
+        };
+        let Some(value) = map.get("kind") else {
+            return (by_folder(), false);
+        };
+        if let Some(kind) = value.as_str().and_then(Kind::parse) {
+            return (kind, false);
         }
-        match doc.path_id.split_once('/') {
-            Some((folder, _)) => Some(config.kind_for_folder(folder)),
-            None => Some(Kind::Page),
-        }
+        let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+        let message = format!(
+            "field `kind`: `{}` is not one of: {}",
+            value.as_str().unwrap_or("?"),
+            names.join(", ")
+        );
+        self.error(doc.field_line("kind"), 1, message);
+        (by_folder(), true)
     }
 
     /// Title from frontmatter, else from the first `# heading`; a heading that repeats the
