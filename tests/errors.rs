@@ -429,6 +429,14 @@ fn errors_quote_the_offending_line() {
     assert!(stderr.contains("3 | colour = \"red\""), "{stderr}");
 }
 
+/// `path:line:col` of each error a run printed.
+fn error_places(run: &common::Run) -> Vec<String> {
+    run.errors()
+        .iter()
+        .map(|l| l.split(": ").next().unwrap().to_string())
+        .collect()
+}
+
 #[test]
 fn every_error_in_every_file_is_reported_in_one_run() {
     let project = Project::new()
@@ -448,11 +456,7 @@ fn every_error_in_every_file_is_reported_in_one_run() {
         .file("content/pages/e.md", "+++\ntitle = \"E\"\n");
     let run = project.build();
     run.expect(1);
-    let places: Vec<String> = run
-        .errors()
-        .iter()
-        .map(|l| l.split(": ").next().unwrap().to_string())
-        .collect();
+    let places = error_places(&run);
     assert_eq!(
         places,
         [
@@ -484,11 +488,7 @@ fn a_kind_that_is_no_kind_does_not_hide_the_files_other_errors() {
     );
     let run = project.check();
     run.expect(1);
-    let places: Vec<String> = run
-        .errors()
-        .iter()
-        .map(|l| l.split(": ").next().unwrap().to_string())
-        .collect();
+    let places = error_places(&run);
     assert_eq!(
         places,
         [
