@@ -171,7 +171,17 @@ pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
     }
     config.default_audience_line = lines.find("default_audience", None).0;
     config.import.changelog_audience_line = lines.find("changelog_audience", Some("[import]")).0;
-    let errors = validate(&config, &lines, &shown);
+    let mut errors = validate(&config, &lines, &shown);
+    if let Some(file) = &config.import.changelog
+        && !dir.join(file).is_file()
+    {
+        let (line, col) = lines.find("changelog", Some("[import]"));
+        let message = format!(
+            "[import] changelog: there is no file `{}` (the path is relative to the project folder)",
+            file.display()
+        );
+        errors.push(Diagnostic::error(Location::new(&shown, line, col), message));
+    }
     if errors.is_empty() {
         Ok(config)
     } else {

@@ -639,6 +639,13 @@ fn config_fails_at(config: &str, line: usize, words: &[&str]) {
 }
 
 #[test]
+fn a_changelog_to_import_that_is_not_there_is_a_config_error_at_its_line() {
+    let config = format!("{CONFIG}\n[import]\nchangelog = \"CHANGES.md\"\n");
+    let line = config.lines().count();
+    config_fails_at(&config, line, &["[import] changelog", "`CHANGES.md`"]);
+}
+
+#[test]
 fn unknown_site_key_names_the_key_and_line() {
     let (config, line) = config_with_site_line("hoem = \"roadmap\"");
     config_fails_at(&config, line, &["unknown field `hoem`"]);
