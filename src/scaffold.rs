@@ -115,7 +115,9 @@ fn write_document(
     if path.exists() {
         bail!("{} already exists", path.display());
     }
-    std::fs::create_dir_all(path.parent().unwrap_or(dir))?;
+    let folder = path.parent().unwrap_or(dir);
+    std::fs::create_dir_all(folder)
+        .with_context(|| format!("cannot create {}", folder.display()))?;
     std::fs::write(&path, template(kind, title, number, today))
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(path)
@@ -191,14 +193,24 @@ pub fn init(dir: &Path, today: Date) -> anyhow::Result<Vec<PathBuf>> {
             dir.display()
         );
     }
+    if dir.exists() && !dir.is_dir() {
+        bail!("{} is a file, not a folder", dir.display());
+    }
     let content = dir.join(crate::load::CONTENT_DIR);
-    if content.is_dir() && std::fs::read_dir(&content)?.next().is_some() {
+    if content.is_dir()
+        && std::fs::read_dir(&content)
+            .with_context(|| format!("cannot read {}", content.display()))?
+            .next()
+            .is_some()
+    {
         bail!("{} already has content/; not overwriting it", dir.display());
     }
     let mut written = Vec::new();
     for (path, text) in starter(today) {
         let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().unwrap_or(dir))?;
+        let folder = path.parent().unwrap_or(dir);
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create {}", folder.display()))?;
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
         written.push(path);
     }

@@ -1490,6 +1490,23 @@ fn init_into_a_new_folder() {
 }
 
 #[test]
+fn init_names_the_path_it_cannot_use() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes"), "a file").unwrap();
+    let output = align(dir.path(), &["init", "notes", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stderr(&output), "error: notes is a file, not a folder\n");
+    // A folder under that file cannot be made: the error says which.
+    let output = align(dir.path(), &["init", "notes/handbook", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("error: cannot create notes/handbook"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn a_second_init_refuses_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     assert!(
