@@ -186,6 +186,28 @@ fn invalid_yaml_points_at_the_bad_line() {
 }
 
 #[test]
+fn yaml_errors_speak_of_the_file_not_of_the_parser() {
+    // The place is the file's line and column; the parser's own option for duplicate
+    // keys and its frontmatter-relative place are not part of the message.
+    let found = fails_at(
+        "content/pages/a.md",
+        "---\ntitle: A\ntitle: B\n---\n",
+        "content/pages/a.md:3:1",
+        &["invalid YAML frontmatter: duplicate mapping key: title"],
+    );
+    assert!(
+        !found.contains("DuplicateKeyPolicy") && !found.contains("line 2"),
+        "{found}"
+    );
+    fails_at(
+        "content/pages/b.md",
+        "---\ntitle: [A\nsummary: B\n---\n",
+        "content/pages/b.md:3:8",
+        &["invalid YAML frontmatter"],
+    );
+}
+
+#[test]
 fn a_document_without_title_or_heading() {
     fails_at(
         "content/pages/a.md",

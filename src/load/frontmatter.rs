@@ -125,18 +125,39 @@ fn toml_to_json(value: toml::Value) -> Value {
     }
 }
 
+/// The parser's message without what the diagnostic says already (`error: line 2 column
+/// 5: `) or what is about the parser's own options (how to allow duplicate keys).
+fn yaml_message(text: &str) -> String {
+    let first = text.lines().next().unwrap_or("invalid YAML");
+    let mut message = first.strip_prefix("error: ").unwrap_or(first);
+    if let Some(rest) = message.strip_prefix("line ")
+        && let Some((place, rest)) = rest.split_once(": ")
+        && place.contains(" column ")
+    {
+        message = rest;
+    }
+    let message = message
+        .split(", set DuplicateKeyPolicy")
+        .next()
+        .unwrap_or(message);
+    message.trim().to_string()
+}
+
 fn parse_yaml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
     if split.front.trim().is_empty() {
         return Ok(Map::new());
     }
     let value: Value = serde_saphyr::from_str(split.front).map_err(|err| {
-        let line = err.location().map_or(1, |l| l.line() as usize);
-        let message = err.to_string();
-        let message = message.lines().next().unwrap_or("invalid YAML").to_string();
+        let (line, col) = err
+            .location()
+            .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
         FrontError {
             line: split.front_line + line.max(1) - 1,
-            col: 1,
-            message: format!("invalid YAML frontmatter: {message}"),
+            col: col.max(1),
+            message: format!(
+                "invalid YAML frontmatter: {}",
+                yaml_message(&err.to_string())
+            ),
         }
     })?;
     match value {
