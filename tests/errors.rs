@@ -141,8 +141,20 @@ fn bad_checkin_date_names_the_field_and_its_line() {
         "content/objectives/o.md",
         text,
         "content/objectives/o.md:11",
-        &["`date`", "yesterday"],
+        &["key result `kr1`: field `date`: `yesterday` is not a date (dates are YYYY-MM-DD)"],
     );
+}
+
+#[test]
+fn bad_date_in_a_schedule_slip_names_the_slip_and_quotes_it() {
+    let text = "+++\ntitle = \"I\"\n\n[[target_history]]\ndate = 2026-10-01\ntarget = \"2026-13-01\"\nreason = \"Scope grew\"\n+++\n";
+    let found = fails_at(
+        "content/initiatives/i.md",
+        text,
+        "content/initiatives/i.md:4",
+        &["field `target_history`: slip #1: field `target`: `2026-13-01` is not a date"],
+    );
+    assert!(!found.contains("failed to parse"), "{found}");
 }
 
 #[test]

@@ -128,7 +128,16 @@ impl Fields<'_> {
             "key_results" => doc.key_results = self.key_results(doc, value)?,
             "start" => doc.start = Some(date(value)?),
             "target" => doc.target = Some(date(value)?),
-            "target_history" => doc.target_history = typed::<Vec<Slip>>(value)?,
+            "target_history" => {
+                doc.target_history = typed_at::<Vec<Slip>>(value).map_err(|(path, message)| {
+                    match path.as_slice() {
+                        [(_, Some(i)), (field, _), ..] => {
+                            format!("slip #{}: field `{field}`: {message}", i + 1)
+                        }
+                        _ => message,
+                    }
+                })?;
+            }
             "rationale" => doc.rationale = Some(string(value)?),
             "version" => doc.version = Some(scalar_string(value)?),
             "date" => doc.date = Some(self.date_text(doc, value)?),
@@ -420,15 +429,11 @@ fn number(value: Value) -> Result<u32, String> {
     .ok_or_else(|| format!("expected a whole number, found {value}"))
 }
 
-fn typed<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, String> {
-    typed_at(value).map_err(|(_, message)| message)
-}
-
 /// Where a value sits in a field: (key, list index) steps.
 type FieldPath = Vec<(String, Option<usize>)>;
 
-/// Like [`typed`], also giving the path of the value that failed (`checkins[1].date`), as
-/// (key, list index) steps.
+/// `value` read as a `T`; else the path of the value that failed (`checkins[1].date`), as
+/// (key, list index) steps, and what is wrong with it.
 fn typed_at<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, (FieldPath, String)> {
     // Read from a borrow, so the value is still there to quote when a date is wrong.
     serde_path_to_error::deserialize(&value).map_err(|err| {
@@ -436,11 +441,11 @@ fn typed_at<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, (FieldPat
         for segment in err.path().iter() {
             match segment {
                 serde_path_to_error::Segment::Map { key } => path.push((key.clone(), None)),
-                serde_path_to_error::Segment::Seq { index } => {
-                    if let Some(last) = path.last_mut() {
-                        last.1 = Some(*index);
-                    }
-                }
+                // A list inside a list, or the value itself a list: a step without a key.
+                serde_path_to_error::Segment::Seq { index } => match path.last_mut() {
+                    Some(last) if last.1.is_none() => last.1 = Some(*index),
+                    _ => path.push((String::new(), Some(*index))),
+                },
                 _ => {}
             }
         }
@@ -449,15 +454,15 @@ fn typed_at<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, (FieldPat
         let text = if text.contains("civil date") || text.contains("failed to parse") {
             let mut at = Some(&value);
             for (key, index) in &path {
-                at = at.and_then(|v| v.get(key));
+                if !key.is_empty() {
+                    at = at.and_then(|v| v.get(key));
+                }
                 if let Some(i) = index {
                     at = at.and_then(|v| v.get(i));
                 }
             }
             match at.and_then(Value::as_str) {
-                Some(written) => {
-                    format!("`{written}` is not a date (dates are YYYY-MM-DD): {text}")
-                }
+                Some(written) => format!("`{written}` is not a date (dates are YYYY-MM-DD)"),
                 None => format!("{text} (dates are YYYY-MM-DD)"),
             }
         } else {
