@@ -135,6 +135,17 @@ fn a_key_result_number_that_is_no_number_says_what_it_found() {
 }
 
 #[test]
+fn a_key_result_without_an_id_is_placed_at_its_own_table() {
+    let text = "+++\ntitle = \"O\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"K\"\nbaseline = 0\ntarget = 10\n\n[[key_results]]\ntitle = \"L\"\nbaseline = 0\ntarget = 5\n+++\n";
+    fails_at(
+        "content/objectives/o.md",
+        text,
+        "content/objectives/o.md:10:1",
+        &["key result #2: missing field `id`"],
+    );
+}
+
+#[test]
 fn bad_checkin_date_names_the_field_and_its_line() {
     let text = "+++\ntitle = \"O\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"K\"\nbaseline = 0\ntarget = 10\n\n[[key_results.checkins]]\ndate = \"yesterday\"\nvalue = 3\n+++\n";
     fails_at(

@@ -231,6 +231,20 @@ impl Fields<'_> {
         let mut krs: Vec<KeyResult> = Vec::new();
         let mut ids = std::collections::HashSet::new();
         let mut line = base;
+        // In TOML's `[[key_results]]` tables each key result starts at its own header, so
+        // one without an `id` is placed there rather than at the next `id` found.
+        let headers: Vec<usize> = (self.split.format == Some(super::frontmatter::Format::Toml))
+            .then(|| {
+                self.split
+                    .front
+                    .lines()
+                    .enumerate()
+                    .filter(|(_, l)| l.trim() == "[[key_results]]")
+                    .map(|(i, _)| self.split.front_line + i)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let by_header = headers.len() == items.len();
         for (i, item) in items.into_iter().enumerate() {
             let id = item
                 .get("id")
@@ -240,7 +254,14 @@ impl Fields<'_> {
             let front = self
                 .lines_index
                 .get_or_init(|| LineIndex::new(self.split.front));
-            line = nested_line(self.split, front, line, "id").unwrap_or(line);
+            line = if by_header {
+                let end = headers.get(i + 1).copied().unwrap_or(usize::MAX);
+                nested_line(self.split, front, headers[i], "id")
+                    .filter(|&at| at < end)
+                    .unwrap_or(headers[i])
+            } else {
+                nested_line(self.split, front, line, "id").unwrap_or(line)
+            };
             match typed_at::<KeyResult>(item) {
                 Ok(kr) if !ids.insert(kr.id.clone()) => self.issues.push(FieldIssue {
                     line,
