@@ -233,17 +233,17 @@ impl Fields<'_> {
         let mut line = base;
         // In TOML's `[[key_results]]` tables each key result starts at its own header, so
         // one without an `id` is placed there rather than at the next `id` found.
-        let headers: Vec<usize> = (self.split.format == Some(super::frontmatter::Format::Toml))
-            .then(|| {
-                self.split
-                    .front
-                    .lines()
-                    .enumerate()
-                    .filter(|(_, l)| l.trim() == "[[key_results]]")
-                    .map(|(i, _)| self.split.front_line + i)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let headers: Vec<usize> = if self.split.format == Some(super::frontmatter::Format::Toml) {
+            self.split
+                .front
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| l.trim() == "[[key_results]]")
+                .map(|(i, _)| self.split.front_line + i)
+                .collect()
+        } else {
+            Vec::new()
+        };
         let by_header = headers.len() == items.len();
         for (i, item) in items.into_iter().enumerate() {
             let id = item
