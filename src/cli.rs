@@ -36,12 +36,14 @@ pub enum Command {
         /// Build only this site (repeatable).
         #[arg(long = "site", value_name = "NAME")]
         sites: Vec<String>,
-        /// The date views and checks treat as today (YYYY-MM-DD).
+        /// The date views and checks treat as today
+        /// (YYYY-MM-DD; else SOURCE_DATE_EPOCH, else the clock).
         #[arg(long)]
         today: Option<String>,
     },
     /// Build every site in memory, serve them, rebuild on change and reload open pages.
     Serve {
+        /// The project folder.
         #[arg(default_value = ".")]
         dir: PathBuf,
         /// Port to listen on (0 picks a free one).
@@ -56,6 +58,8 @@ pub enum Command {
         /// Serve the built sites only: no watching, no reload script (for hosting).
         #[arg(long)]
         no_reload: bool,
+        /// The date views and checks treat as today
+        /// (YYYY-MM-DD; else SOURCE_DATE_EPOCH, else the clock).
         #[arg(long)]
         today: Option<String>,
     },
@@ -65,20 +69,27 @@ pub enum Command {
         kind: String,
         /// The document's title.
         title: String,
+        /// The project folder.
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// The date the new document is created on
+        /// (YYYY-MM-DD; else SOURCE_DATE_EPOCH, else the clock).
         #[arg(long)]
         today: Option<String>,
     },
     /// Write a starter project (refuses to overwrite one).
     Init {
+        /// The project folder.
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// The date the starter documents are written for
+        /// (YYYY-MM-DD; else SOURCE_DATE_EPOCH, else the clock).
         #[arg(long)]
         today: Option<String>,
     },
     /// Report every error and warning without writing anything.
     Check {
+        /// The project folder.
         #[arg(default_value = ".")]
         dir: PathBuf,
         /// Output format.
@@ -87,6 +98,8 @@ pub enum Command {
         /// Fail (exit 1) on warnings too: `--deny warnings`.
         #[arg(long, value_name = "warnings")]
         deny: Option<Deny>,
+        /// The date views and checks treat as today
+        /// (YYYY-MM-DD; else SOURCE_DATE_EPOCH, else the clock).
         #[arg(long)]
         today: Option<String>,
     },
