@@ -1,5 +1,6 @@
 //! `align.toml`: the typed project configuration, its defaults and its validation.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -268,8 +269,24 @@ fn is_safe_name(name: &str) -> bool {
 /// thousands of sites looked for each one's header from the top).
 struct ConfigLines<'t> {
     lines: Vec<&'t str>,
-    /// `[header]` (as written, up to its first `]`) → its first line's index.
-    headers: HashMap<&'t str, usize>,
+    /// `[header]` (up to its first `]`, without quotes or spaces around its parts, as
+    /// [`header_key`] writes it) → its first line's index.
+    headers: HashMap<Cow<'t, str>, usize>,
+}
+
+/// A table header as align.toml's lines are looked up by: `[sites."Bad Name"]` and
+/// `[ sites . team ]` as `[sites.Bad Name]` and `[sites.team]`.
+fn header_key(header: &str) -> Cow<'_, str> {
+    if !header.contains(['"', '\'', ' ', '\t']) {
+        return Cow::Borrowed(header);
+    }
+    let parts: Vec<String> = header
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .split('.')
+        .map(|part| part.trim().trim_matches(['"', '\'']).to_string())
+        .collect();
+    Cow::Owned(format!("[{}]", parts.join(".")))
 }
 
 impl<'t> ConfigLines<'t> {
@@ -279,7 +296,7 @@ impl<'t> ConfigLines<'t> {
         for (i, line) in lines.iter().enumerate() {
             let line = line.trim_start();
             if let Some(end) = line.starts_with('[').then(|| line.find(']')).flatten() {
-                headers.entry(&line[..=end]).or_insert(i);
+                headers.entry(header_key(&line[..=end])).or_insert(i);
             }
         }
         ConfigLines { lines, headers }

@@ -715,6 +715,19 @@ fn unknown_public_field_names_the_field() {
 }
 
 #[test]
+fn a_quoted_site_name_is_found_at_its_own_table() {
+    let config = format!(
+        "{CONFIG}\n[ sites . \"Board Room\" ]\ntitle = \"Board\"\naudiences = [\"exec\"]\n"
+    );
+    let line = config
+        .lines()
+        .position(|l| l.contains("Board Room"))
+        .unwrap()
+        + 1;
+    config_fails_at(&config, line, &["site name `Board Room`"]);
+}
+
+#[test]
 fn invalid_config_toml_names_the_line() {
     let config = format!("{CONFIG}\n[sites.extra]\ntitle = \"Extra\n");
     let line = config.lines().count();
