@@ -139,13 +139,14 @@ impl Diagnostic {
     pub fn render_from(&self, sources: &mut Sources) -> String {
         let mut out = self.headline();
         out.push('\n');
-        let quoted = self
-            .quotes_source
-            .then(|| sources.line(&self.location.path, self.location.line));
-        if let Some(line) = quoted.flatten() {
+        let quoted = self.quotes_source.then(|| {
+            let loc = &self.location;
+            sources.line(&loc.path, loc.line, loc.col)
+        });
+        if let Some((line, caret)) = quoted.flatten() {
             let number = self.location.line.to_string();
             let pad = " ".repeat(number.len());
-            let caret_pad = " ".repeat(self.location.col.saturating_sub(1).min(line.len()));
+            let caret_pad = " ".repeat(caret);
             let _ = writeln!(out, "{pad} |\n{number} | {line}\n{pad} | {caret_pad}^");
         }
         for related in &self.related {
@@ -175,8 +176,10 @@ pub struct Sources {
 
 impl Sources {
     /// Line `line` (from 1) of `path`, shortened so a minified multi-megabyte line stays
-    /// readable; `None` when the file cannot be read or is shorter.
-    fn line(&mut self, path: &Path, line: usize) -> Option<String> {
+    /// readable: its first 200 characters, or 200 around column `col` (from 1) after a
+    /// `…`; and the caret's offset in characters. `None` when the file cannot be
+    /// read or is shorter.
+    fn line(&mut self, path: &Path, line: usize, col: usize) -> Option<(String, usize)> {
         let (text, lines) = self
             .files
             .entry(path.to_path_buf())
@@ -188,7 +191,15 @@ impl Sources {
             })
             .as_ref()?;
         let raw = lines.line(text, line.checked_sub(1)?)?;
-        Some(raw.chars().take(200).collect())
+        const SHOWN: usize = 200;
+        // Columns count characters; a column past the line's end is at its end.
+        let at = col.saturating_sub(1).min(raw.chars().count());
+        if at < SHOWN {
+            return Some((raw.chars().take(SHOWN).collect(), at));
+        }
+        let from = at - SHOWN / 2;
+        let window: String = raw.chars().skip(from).take(SHOWN).collect();
+        Some((format!("…{window}"), at - from + 1))
     }
 }
 
@@ -260,9 +271,33 @@ mod tests {
         let path = dir.path().join("old-mac.md");
         std::fs::write(&path, "one\rtwo\r\nthree\rfour").unwrap();
         let mut sources = Sources::default();
-        assert_eq!(sources.line(&path, 3).as_deref(), Some("three"));
-        assert_eq!(sources.line(&path, 4).as_deref(), Some("four"));
-        assert_eq!(sources.line(&path, 5), None);
+        let mut line = |n| sources.line(&path, n, 1).map(|(text, _)| text);
+        assert_eq!(line(3).as_deref(), Some("three"));
+        assert_eq!(line(4).as_deref(), Some("four"));
+        assert_eq!(line(5), None);
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_its_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("minified.md");
+        let line = format!("{}é[[nowhere]]{}", "ab".repeat(5_000), "c".repeat(5_000));
+        std::fs::write(&path, &line).unwrap();
+        // Column 10,002 is the `[` after 10,000 letters and the `é`.
+        let d = Diagnostic::error(Location::new(&path, 1, 10_002), "broken link");
+        let text = d.render();
+        let lines: Vec<&str> = text.lines().collect();
+        let (shown, caret) = (lines[2], lines[3]);
+        let at = caret.chars().position(|c| c == '^').unwrap();
+        let under: String = shown.chars().skip(at).take(11).collect();
+        assert_eq!(under, "[[nowhere]]", "{text}");
+        assert!(shown.starts_with("1 | …"), "{shown}");
+        assert!(shown.chars().count() < 220, "{shown}");
+        // Near the start, the line's first 200 characters and no mark.
+        let d = Diagnostic::error(Location::new(&path, 1, 3), "here");
+        let text = d.render();
+        assert!(text.contains("1 | abab"), "{text}");
+        assert!(text.contains("  |   ^"), "{text}");
     }
 
     #[test]
@@ -285,7 +320,7 @@ mod tests {
             for n in 0..5usize {
                 let expected = n.checked_sub(1).and_then(|i| text.lines().nth(i));
                 assert_eq!(
-                    sources.line(&path, n).as_deref(),
+                    sources.line(&path, n, 1).map(|(line, _)| line).as_deref(),
                     expected,
                     "{text:?} line {n}"
                 );
