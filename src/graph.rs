@@ -541,6 +541,9 @@ fn ref_problem(doc: &Document, dir: &Path, reference: &RefText, message: String)
     let location = Location::new(dir.join(&doc.source), reference.line, reference.col);
     let message = match reference.kind {
         RelKind::Mentions => format!("broken link: {message}"),
+        // Written on this record as the other end's relation (`superseded by ADR-0099` in
+        // its status), not as a field of its own.
+        kind if reference.inverse => format!("{}: {message}", kind.reverse().replace('_', " ")),
         kind => format!("field `{}`: {message}", kind.field()),
     };
     // Other tools' records keep their history as written: a dangling link there is a warning.

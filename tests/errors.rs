@@ -316,6 +316,28 @@ fn broken_reference_in_a_relation_field() {
 }
 
 #[test]
+fn a_relation_written_in_an_imported_status_is_named_as_written() {
+    // MADR keeps "superseded by" in the status: there is no `supersedes` field to blame.
+    let project = Project::new().file(
+        "content/decisions/0002-other.md",
+        "---\nstatus: \"superseded by ADR-0099\"\ndate: 2026-01-01\n---\n# 2. Other\n",
+    );
+    let run = project.check();
+    run.expect(0);
+    let warnings = run.warnings();
+    assert!(
+        warnings.iter().any(|w| w
+            .contains("0002-other.md:2:1: warning: superseded by: `ADR-0099` names no document")),
+        "{warnings:?}"
+    );
+    assert!(
+        !run.stderr().contains("field `supersedes`"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
 fn broken_wiki_link_in_a_body() {
     fails_at(
         "content/pages/a.md",
