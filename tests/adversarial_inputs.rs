@@ -277,6 +277,28 @@ fn symlinks_never_lead_out_of_the_project() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_is_an_error_naming_the_file() {
+    use std::os::unix::ffi::OsStrExt;
+    let (_, _, dir) = build(&[("content/pages/a.md", page("fine"))]);
+    let pages = dir.path().join("content/pages");
+    // Two names that would both read `caf�` if guessed at.
+    for name in [&b"caf\xe9.md"[..], &b"caf\xe8.md"[..]] {
+        std::fs::write(pages.join(std::ffi::OsStr::from_bytes(name)), page("x")).unwrap();
+    }
+    let (code, found) = run_align(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{found}");
+    assert_eq!(
+        found
+            .matches(".md:1:1: error: the file's path is not valid UTF-8: rename it")
+            .count(),
+        2,
+        "{found}"
+    );
+    assert!(!found.contains("duplicate path id"), "{found}");
+}
+
 #[test]
 fn a_linked_file_never_overwrites_a_page() {
     let (code, stderr, dir) = build(&[

@@ -207,6 +207,14 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             continue;
         }
         if let Ok(rel) = entry.path().strip_prefix(dir) {
+            // A path id, a page's name and its links are text: a name that is not UTF-8
+            // would be published under a name changed by guessing.
+            if rel.to_str().is_none() {
+                let loc = Location::new(entry.path(), 1, 1);
+                let message = "the file's path is not valid UTF-8: rename it to publish it";
+                diags.push(Diagnostic::error(loc, message).without_source());
+                continue;
+            }
             files.push(rel.to_path_buf());
         }
     }
