@@ -140,16 +140,20 @@ impl Reader {
     }
 
     fn heading(&mut self, level: usize, text: &str, line: usize) {
-        if level == 3 {
+        // Keep a Changelog puts releases under `##`; conventional-changelog also puts major
+        // releases under `#` and patch releases under `###`, beside its `### Features`
+        // sections. Such a heading is a release when it is plainly one: a bracketed
+        // version, or a version with a date.
+        let release = parse_release_heading(text)
+            .filter(|heading| level == 2 || heading.bracketed || heading.date.is_some());
+        if level == 3 && release.is_none() {
             if let Some(open) = &mut self.open {
                 open.start_section(text, line);
             }
             return;
         }
         self.close_release();
-        if level == 2 {
-            self.open = parse_release_heading(text).map(|heading| OpenRelease::new(heading, line));
-        }
+        self.open = release.map(|heading| OpenRelease::new(heading, line));
     }
 
     fn close_release(&mut self) {
@@ -498,6 +502,8 @@ fn is_link_def(text: &str) -> bool {
 
 #[derive(Debug, Default, PartialEq)]
 struct ReleaseHeading {
+    /// Written `[1.0.0]` or `[Unreleased]`, as Keep a Changelog and its kin write them.
+    bracketed: bool,
     version: Option<String>,
     date: Option<Date>,
     date_raw: Option<String>,
@@ -516,6 +522,7 @@ fn parse_release_heading(text: &str) -> Option<ReleaseHeading> {
     let (rest, yanked) = take_yanked(rest);
     let (date, date_raw, suffix) = date_and_suffix(&rest);
     Some(ReleaseHeading {
+        bracketed: text.trim_start().starts_with('['),
         version,
         date,
         date_raw,
@@ -577,7 +584,7 @@ fn take_yanked(rest: &str) -> (String, bool) {
     }
 }
 
-const SEPARATORS: [&str; 4] = [" - ", " – ", " — ", " | "];
+const SEPARATORS: [&str; 5] = [" - ", " – ", " — ", " | ", " / "];
 
 /// A release's date, the date as written, and the heading text after the date.
 type DateParts = (Option<Date>, Option<String>, Option<String>);
@@ -587,7 +594,7 @@ type DateParts = (Option<Date>, Option<String>, Option<String>);
 fn date_and_suffix(rest: &str) -> DateParts {
     let rest = rest
         .trim()
-        .trim_start_matches(['-', '–', '—', ':', '|'])
+        .trim_start_matches(['-', '–', '—', ':', '|', '/'])
         .trim();
     if rest.is_empty() {
         return (None, None, None);
@@ -607,7 +614,7 @@ fn date_and_suffix(rest: &str) -> DateParts {
     (None, None, Some(rest.to_string()))
 }
 
-/// Splits at the first ` - `, ` – `, ` — ` or ` | `.
+/// Splits at the first ` - `, ` – `, ` — `, ` | ` or ` / `.
 fn split_at_separator(rest: &str) -> (&str, Option<&str>) {
     let split = SEPARATORS
         .iter()
@@ -707,6 +714,40 @@ mod tests {
     const CANONICAL: &str = "# Changelog\n\nAll notable changes to this project will be documented in this file.\n\n\
         ## [Unreleased]\n\n### Added\n- Dark mode\n\n## [1.2.3] - 2020-01-01\n\n### Added\n\n- New thing\n- Other thing\n\n\
         ### Fixed\n\n- A crash\n\n[Unreleased]: https://example.com/compare/v1.2.3...HEAD\n[1.2.3]: https://example.com/releases/v1.2.3\n";
+
+    #[test]
+    fn conventional_changelog_levels_hold_releases_too() {
+        // standard-version: majors under `#`, minors under `##`, patches under `###`, and
+        // the sections under `###` as well.
+        let text = "# Changelog\n\n# [2.0.0](https://x/compare/v1.1.0...v2.0.0) (2021-04-01)\n\n\
+            ### Features\n\n* new API\n\n## [1.1.0](https://x) (2021-03-20)\n\n### Bug Fixes\n\n* a crash\n\n\
+            ### [1.0.1](https://x) (2021-03-15)\n\n### Bug Fixes\n\n* a typo\n\n### 1.0 notes\n\n* kept\n";
+        let log = parse_changelog(text);
+        let versions: Vec<_> = log.releases.iter().map(|r| r.version.as_deref()).collect();
+        assert_eq!(versions, [Some("2.0.0"), Some("1.1.0"), Some("1.0.1")]);
+        assert_eq!(log.releases[0].date, date(2021, 4, 1));
+        assert_eq!(log.releases[2].date, date(2021, 3, 15));
+        assert_eq!(texts(&log.releases[0].sections[0]), ["new API"]);
+        // A `###` heading with neither brackets nor a date stays a section.
+        let names: Vec<_> = log.releases[2]
+            .sections
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        assert_eq!(names, ["Bug Fixes", "1.0 notes"]);
+        // A `#` heading that is no release still ends the one before.
+        let log = parse_changelog("## [1.0.0] - 2020-01-01\n- a\n# Older history\n- b\n");
+        assert_eq!(log.releases.len(), 1);
+        assert_eq!(texts(&log.releases[0].sections[0]), ["a"]);
+    }
+
+    #[test]
+    fn a_slash_before_the_date() {
+        let release = only_release("## 2.0.0 / 2019-11-01\n");
+        assert_eq!(release.version.as_deref(), Some("2.0.0"));
+        assert_eq!(release.date, date(2019, 11, 1));
+        assert_eq!(release.suffix, None);
+    }
 
     #[test]
     fn canonical_changelog() {
