@@ -713,3 +713,45 @@ fn a_sitemap_of_more_than_50000_pages_goes_into_parts_that_an_index_lists() {
         "{robots}"
     );
 }
+
+#[test]
+fn the_roadmap_shows_the_objectives_of_todays_quarter_with_its_half_and_year() {
+    let objective = |id: &str, period: &str| {
+        format!(
+            "+++\nid = \"{id}\"\ntitle = \"Objective {id}\"\nperiod = \"{period}\"\nstatus = \"active\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"Measure of {id}\"\nbaseline = 0\ntarget = 10\n+++\n"
+        )
+    };
+    let mut project = Project::new();
+    for (id, period) in [
+        ("Q3", "2026-Q3"),
+        ("Q4", "2026-Q4"),
+        ("H2", "2026-H2"),
+        ("YEAR", "2026"),
+        ("NEXT", "2027-Q1"),
+    ] {
+        project = project.file(
+            &format!("content/objectives/{}.md", id.to_lowercase()),
+            &objective(id, period),
+        );
+    }
+    let roadmap = |today: &str| {
+        project
+            .run(&["build", "--out", today, "--today", today])
+            .success();
+        project.site_in(today, "exec").main("roadmap.html")
+    };
+    let shown = |html: &str| -> Vec<&str> {
+        ["Q3", "Q4", "H2", "YEAR", "NEXT"]
+            .into_iter()
+            .filter(|id| html.contains(&format!("Objective {id}<")))
+            .collect()
+    };
+    let summer = roadmap("2026-08-01");
+    assert!(summer.contains("2026-Q3"), "{summer}");
+    assert_eq!(shown(&summer), ["Q3", "H2", "YEAR"]);
+    let autumn = roadmap("2026-11-23");
+    assert_eq!(shown(&autumn), ["Q4", "H2", "YEAR"]);
+    // A quarter without objectives: the latest period that has active ones.
+    let later = roadmap("2027-05-01");
+    assert_eq!(shown(&later), ["NEXT"]);
+}

@@ -191,7 +191,9 @@ impl<'a> ViewData<'a> {
             .collect()
     }
 
-    /// The period the roadmap shows: configured, else the latest with active objectives.
+    /// The period the roadmap shows: configured, else the quarter of today when the site
+    /// shows objectives for it (or for its half or year), else the latest period with
+    /// active objectives, else the latest with any.
     pub fn current_period(&self) -> Option<Period> {
         if let Some(p) = self
             .config
@@ -202,6 +204,14 @@ impl<'a> ViewData<'a> {
             return Some(p);
         }
         let objectives = self.of_kind(Kind::Objective);
+        let quarter = Period::quarter_of(self.today);
+        if objectives.iter().any(|o| {
+            self.docs[o.index]
+                .period
+                .is_some_and(|p| covers(p, quarter))
+        }) {
+            return Some(quarter);
+        }
         let latest = |active_only: bool| {
             objectives
                 .iter()
@@ -217,7 +227,13 @@ impl<'a> ViewData<'a> {
         let objectives: Vec<&DocView> = self
             .of_kind(Kind::Objective)
             .into_iter()
-            .filter(|o| period.is_some() && self.docs[o.index].period == period)
+            .filter(|o| {
+                period.is_some_and(|current| {
+                    self.docs[o.index]
+                        .period
+                        .is_some_and(|p| covers(p, current))
+                })
+            })
             .collect();
         let initiatives = self.of_kind(Kind::Initiative);
         let mut decisions: Vec<&DocView> = self
@@ -579,4 +595,9 @@ fn facet_links(facets: &[Facet<'_>], prefix: &str) -> Vec<NavItem> {
         .filter(|p| p.path.starts_with(prefix))
         .map(super::lists::ListPage::nav_item)
         .collect()
+}
+
+/// Whether period `outer` holds all of `inner`: a year its quarters, a half its two.
+fn covers(outer: Period, inner: Period) -> bool {
+    outer.start() <= inner.start() && inner.end() <= outer.end()
 }
