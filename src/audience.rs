@@ -1067,16 +1067,24 @@ impl<'a> SiteView<'a> {
     /// Relations both ways, grouped by name, keeping only documents the site shows.
     fn relations(&self, docs: &[Document], graph: &Graph, i: usize) -> Vec<RelGroup> {
         let mut groups: Vec<RelGroup> = Vec::new();
-        let mut push = |key: &'static str, label: &'static str, link: LinkView| match groups
-            .iter_mut()
-            .find(|g| g.key == key)
-        {
-            Some(group) => group.items.push(link),
-            None => groups.push(RelGroup {
-                key,
-                label,
-                items: vec![link],
-            }),
+        // Each end once in a group: an initiative driving two key results of an objective
+        // drives it once as seen from there, and a page linking twice references once.
+        let mut seen = std::collections::HashSet::new();
+        let mut push = |key: &'static str,
+                        label: &'static str,
+                        (doc, kr): (usize, Option<usize>),
+                        link: LinkView| {
+            if !seen.insert((key, doc, kr)) {
+                return;
+            }
+            match groups.iter_mut().find(|g| g.key == key) {
+                Some(group) => group.items.push(link),
+                None => groups.push(RelGroup {
+                    key,
+                    label,
+                    items: vec![link],
+                }),
+            }
         };
         for &e in &graph.outgoing[i] {
             let edge = &graph.edges[e];
@@ -1090,7 +1098,12 @@ impl<'a> SiteView<'a> {
                     ..edge.to.clone()
                 },
             ) {
-                push(edge.kind.field(), edge.kind.label(), link);
+                push(
+                    edge.kind.field(),
+                    edge.kind.label(),
+                    (edge.to.doc, edge.to.kr),
+                    link,
+                );
             }
         }
         for &e in &graph.incoming[i] {
@@ -1105,7 +1118,12 @@ impl<'a> SiteView<'a> {
                     kr: None,
                 },
             ) {
-                push(edge.kind.reverse(), edge.kind.reverse_label(), link);
+                push(
+                    edge.kind.reverse(),
+                    edge.kind.reverse_label(),
+                    (edge.from, None),
+                    link,
+                );
             }
         }
         groups

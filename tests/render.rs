@@ -755,3 +755,34 @@ fn the_roadmap_shows_the_objectives_of_todays_quarter_with_its_half_and_year() {
     let later = roadmap("2027-05-01");
     assert_eq!(shown(&later), ["NEXT"]);
 }
+
+#[test]
+fn a_document_related_twice_in_one_way_is_listed_once() {
+    let project = Project::new()
+        .file(
+            "content/objectives/o.md",
+            "+++\nid = \"O-1\"\ntitle = \"Objective one\"\nperiod = \"2026-Q4\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"First\"\nbaseline = 0\ntarget = 10\n\n[[key_results]]\nid = \"kr2\"\ntitle = \"Second\"\nbaseline = 0\ntarget = 10\n+++\n",
+        )
+        .file(
+            "content/initiatives/i.md",
+            "+++\nid = \"I-1\"\ntitle = \"Both measures\"\ndrives = [\"O-1#kr1\", \"O-1#kr2\"]\n+++\nSee [[O-1]] and again [[O-1#kr2]].\n",
+        );
+    project.build().success();
+    let team = project.site("team");
+    let objective = team.main("objectives/o.html");
+    let relations = &objective[objective.find("relations-heading").unwrap()..];
+    // Driven by the initiative, and referenced by it: each once.
+    assert_eq!(
+        relations.matches(">Both measures</a>").count(),
+        2,
+        "{relations}"
+    );
+    assert!(relations.contains("Driven by") && relations.contains("Referenced by"));
+    // From the initiative, each key result it drives is its own relation.
+    let initiative = team.main("initiatives/i.html");
+    let drives = &initiative[initiative.find("relations-heading").unwrap()..];
+    assert!(
+        drives.contains("#kr-kr1\">") && drives.contains("#kr-kr2\">"),
+        "{drives}"
+    );
+}
