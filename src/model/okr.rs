@@ -125,8 +125,10 @@ impl KeyResult {
         self.progress().map(|p| (p * 10.0).round() / 10.0)
     }
 
+    /// The band of the score shown, so that a key result at 0.67 progress, shown as 0.7,
+    /// is on track as 0.7 is.
     pub fn health(&self) -> Option<Health> {
-        self.progress().map(Health::from_score)
+        self.score().map(Health::from_score)
     }
 
     pub fn last_checkin(&self) -> Option<Date> {
@@ -193,6 +195,18 @@ mod tests {
         assert_eq!(k.current_value(), Some(8.0));
         assert_eq!(k.health(), Some(Health::OnTrack));
         assert_eq!(k.current_confidence(), Some(0.3));
+    }
+
+    #[test]
+    fn health_is_the_band_of_the_score_shown() {
+        // 25 → 10, now 15: progress 0.667, shown as 0.7, on track as 0.7 is.
+        let k = kr(25.0, 10.0, Some(15.0));
+        assert_eq!(k.score(), Some(0.7));
+        assert_eq!(k.health(), Some(Health::OnTrack));
+        // 0.64 shows as 0.6: at risk.
+        let k = kr(0.0, 100.0, Some(64.0));
+        assert_eq!(k.score(), Some(0.6));
+        assert_eq!(k.health(), Some(Health::AtRisk));
     }
 
     #[test]
