@@ -786,3 +786,54 @@ fn a_document_related_twice_in_one_way_is_listed_once() {
         "{drives}"
     );
 }
+
+#[test]
+fn a_release_without_a_date_stands_where_its_version_puts_it() {
+    let release = |version: &str, date: Option<&str>| {
+        let date = date.map(|d| format!("date = {d}\n")).unwrap_or_default();
+        format!(
+            "+++\ntitle = \"{version}\"\nversion = \"{version}\"\nstatus = \"released\"\n{date}+++\n"
+        )
+    };
+    let project = Project::new()
+        .file(
+            "content/releases/a.md",
+            &release("1.0.0", Some("2026-01-05")),
+        )
+        .file("content/releases/b.md", &release("1.1.0", None))
+        .file(
+            "content/releases/c.md",
+            &release("1.2.0", Some("2026-06-01")),
+        )
+        .file("content/releases/d.md", &release("0.9.0", None));
+    project.build().success();
+    let team = project.site("team");
+    let changelog = team.main("changelog.html");
+    let at = |v: &str| changelog.find(&format!(">{v}<")).unwrap_or(usize::MAX);
+    assert!(
+        at("1.2.0") < at("1.1.0") && at("1.1.0") < at("1.0.0") && at("1.0.0") < at("0.9.0"),
+        "{changelog}"
+    );
+    // In the feed, the undated release takes the date of the older one it comes before,
+    // and the one older than every dated release the date of the release before it.
+    let feed = team.read("feed.xml");
+    assert!(!feed.contains("1970"), "{feed}");
+    let updated: Vec<&str> = feed
+        .split("<entry>")
+        .skip(1)
+        .map(|e| {
+            let from = e.find("<updated>").unwrap() + 9;
+            &e[from..from + 20]
+        })
+        .collect();
+    assert_eq!(
+        updated,
+        [
+            "2026-06-01T00:00:00Z",
+            "2026-01-05T00:00:00Z",
+            "2026-01-05T00:00:00Z",
+            "2026-01-05T00:00:00Z"
+        ],
+        "{feed}"
+    );
+}

@@ -20,7 +20,8 @@ pub struct FeedCtx {
 pub struct FeedEntry {
     pub id: String,
     pub title: String,
-    pub updated: String,
+    /// Always set once the feed is made (see [`feed`]).
+    pub updated: Option<String>,
     pub url: String,
     /// HTML, escaped by the template as Atom's `type="html"` wants.
     pub content: String,
@@ -37,16 +38,32 @@ pub fn feed(input: &Input<'_>, changelog: &ChangelogCtx<'_>) -> FeedCtx {
         Some(b) => format!("{b}{url}"),
         None => format!("urn:align:{site}:{url}"),
     };
-    let entries: Vec<FeedEntry> = changelog
+    let mut entries: Vec<FeedEntry> = changelog
         .releases
         .iter()
         .map(|r| entry(r, &absolute, &id_for))
         .collect();
     let updated = entries
         .iter()
-        .map(|e| e.updated.clone())
+        .filter_map(|e| e.updated.clone())
         .max()
         .unwrap_or_else(|| timestamp(&input.today.to_string()));
+    // A release without a date takes the date of the next older one that has one (the
+    // changelog lists it just before that one), else of the next newer one, else the
+    // feed's.
+    let mut older: Vec<Option<String>> = vec![None; entries.len()];
+    let mut last = None;
+    for (i, entry) in entries.iter().enumerate().rev() {
+        last = entry.updated.clone().or(last);
+        older[i] = last.clone();
+    }
+    let mut newer = None;
+    for (entry, older) in entries.iter_mut().zip(older) {
+        if entry.updated.is_none() {
+            entry.updated = Some(older.or_else(|| newer.clone()).unwrap_or(updated.clone()));
+        }
+        newer.clone_from(&entry.updated);
+    }
     FeedCtx {
         title: format!("{} — {}", input.config.title, input.view.config.title),
         id: id_for("feed.xml"),
@@ -91,18 +108,19 @@ fn entry(
     FeedEntry {
         id: id_for(&doc.url),
         title,
-        updated: timestamp(doc.date.as_deref().unwrap_or("1970-01-01")),
+        updated: doc
+            .date
+            .as_deref()
+            .and_then(crate::load::parse_iso_date)
+            .map(|d| format!("{d}T00:00:00Z")),
         url: absolute(&doc.url),
         content,
     }
 }
 
-/// An RFC 3339 timestamp for a day; dates that are not ISO fall back to the epoch.
+/// An RFC 3339 timestamp for an ISO day.
 fn timestamp(day: &str) -> String {
-    match crate::load::parse_iso_date(day) {
-        Some(d) => format!("{d}T00:00:00Z"),
-        None => "1970-01-01T00:00:00Z".to_string(),
-    }
+    format!("{day}T00:00:00Z")
 }
 
 /// Appends `text` with `&<>"'` escaped.

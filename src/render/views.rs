@@ -506,13 +506,36 @@ impl<'a> ViewData<'a> {
     }
 }
 
-/// Releases by date, newest first; undated ones by version.
+/// Releases by date, newest first. An undated release goes where its version puts it:
+/// with the newest dated release of a lower version (just before it), else last; ties by
+/// version.
 fn sort_newest_first(list: &mut [&DocView]) {
-    list.sort_by(|a, b| {
-        b.date
-            .cmp(&a.date)
-            .then_with(|| version_key(b.version.as_deref()).cmp(&version_key(a.version.as_deref())))
-    });
+    // The dated releases by version, each with the newest date up to its version.
+    let mut dated: Vec<(Vec<u64>, &str)> = list
+        .iter()
+        .filter_map(|r| Some((version_key(r.version.as_deref()), r.date.as_deref()?)))
+        .collect();
+    dated.sort();
+    let mut newest = "";
+    for entry in &mut dated {
+        newest = newest.max(entry.1);
+        entry.1 = newest;
+    }
+    let mut keyed: Vec<(Option<&str>, Vec<u64>, usize)> = list
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let version = version_key(r.version.as_deref());
+            let date = r.date.as_deref().or_else(|| {
+                let below = dated.partition_point(|(v, _)| *v < version);
+                (!version.is_empty() && below > 0).then(|| dated[below - 1].1)
+            });
+            (date, version, i)
+        })
+        .collect();
+    keyed.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.cmp(&a.1)));
+    let sorted: Vec<&DocView> = keyed.iter().map(|&(_, _, i)| list[i]).collect();
+    list.copy_from_slice(&sorted);
 }
 
 /// Numeric parts of a version, so `0.10` sorts after `0.9`.
