@@ -338,6 +338,31 @@ fn a_relation_written_in_an_imported_status_is_named_as_written() {
 }
 
 #[test]
+fn an_imported_record_left_as_its_template_wrote_it_loads() {
+    // MADR's template: keys left empty, and a date placeholder YAML reads as a table.
+    let project = Project::new().file(
+        "content/decisions/0001-use-x.md",
+        "---\nstatus:\ndecision-makers:\ndate: {YYYY-MM-DD when the decision was last updated}\n---\n# Use X\n\nBody.\n",
+    );
+    let run = project.check();
+    run.expect(0);
+    assert!(
+        run.warnings().iter().any(|w| w.contains(
+            "0001-use-x.md:4:1: warning[unreadable-date]: field `date`: cannot read date `{YYYY-MM-DD when the decision was last updated}`"
+        )),
+        "{}",
+        run.stderr()
+    );
+    project.build().success();
+    assert!(
+        project
+            .site("team")
+            .main("decisions/0001-use-x.html")
+            .contains("Use X")
+    );
+}
+
+#[test]
 fn broken_wiki_link_in_a_body() {
     fails_at(
         "content/pages/a.md",

@@ -77,7 +77,8 @@ impl Fields<'_> {
     /// Applies every field of `map` to `doc` (whose kind is already set).
     pub fn apply(&mut self, doc: &mut Document, map: Map<String, Value>) {
         for (key, value) in map {
-            if key == "kind" {
+            // An imported template's key left empty (`status:`) says nothing.
+            if key == "kind" || (doc.imported && value.is_null()) {
                 continue;
             }
             let known =
@@ -178,7 +179,12 @@ impl Fields<'_> {
         if !doc.imported {
             return date(value).map(DateText::Date);
         }
-        let text = scalar_string(value)?;
+        // MADR's template writes `date: {YYYY-MM-DD when the decision was last updated}`,
+        // which YAML reads as a table: kept as written, like any date that cannot be read.
+        let text = match value {
+            Value::Object(_) | Value::Array(_) => yaml_flow(&value),
+            value => scalar_string(value)?,
+        };
         match adr::parse_loose_date(&text) {
             Some(day) => Ok(DateText::Date(day)),
             None => {
@@ -491,4 +497,28 @@ fn typed_at<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, (FieldPat
         };
         (path, text)
     })
+}
+
+/// A table or list as YAML's flow style writes it (`{YYYY-MM-DD when…}`): how a template's
+/// placeholder read as one is shown again.
+fn yaml_flow(value: &Value) -> String {
+    match value {
+        Value::Object(map) => {
+            let parts: Vec<String> = map
+                .iter()
+                .map(|(k, v)| match v {
+                    Value::Null => k.clone(),
+                    v => format!("{k}: {}", yaml_flow(v)),
+                })
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Array(items) => {
+            let parts: Vec<String> = items.iter().map(yaml_flow).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
 }
