@@ -166,7 +166,8 @@ fn nygard_records_build_with_relations_both_ways() {
     );
     assert_eq!(
         built.doc("decisions/0003-aws-networking-outline")["status"],
-        "partly superseded"
+        "Partly superseded",
+        "free words are kept as written"
     );
     assert_eq!(
         built.doc("decisions/0001-record-architecture-decisions")["status"],

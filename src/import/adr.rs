@@ -71,7 +71,41 @@ pub fn parse_status_text(status: &str, line: usize) -> (String, Vec<AdrRelation>
     } else {
         split.status
     };
-    (text.to_lowercase(), split.relations)
+    (normal_status(&text), split.relations)
+}
+
+/// A status align knows, in lowercase, also when Markdown dresses it (`**Accepted**`,
+/// `* Accepted`) or a date in brackets follows it (`Accepted (2019-03-04)`); any other
+/// words kept as written (`Pending`, `Superseded in part by ADR 12`).
+fn normal_status(text: &str) -> String {
+    const KNOWN: [&str; 6] = [
+        "draft",
+        "proposed",
+        "accepted",
+        "rejected",
+        "deprecated",
+        "superseded",
+    ];
+    let bare = text
+        .trim()
+        .trim_start_matches(['*', '-', '+'])
+        .trim()
+        .trim_matches(['*', '_', '`'])
+        .trim();
+    let lower = bare.to_lowercase();
+    let word = lower
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or_default();
+    let rest = lower[word.len()..].trim();
+    let dated = rest
+        .strip_prefix('(')
+        .and_then(|r| r.strip_suffix(')'))
+        .is_some_and(|r| parse_loose_date(r).is_some());
+    if KNOWN.contains(&word) && (rest.is_empty() || dated) {
+        return word.to_string();
+    }
+    bare.to_string()
 }
 
 /// Common date spellings: ISO `2017-03-12`, `2017/03/12`, `12 March 2017`, `12th March 2017`,
@@ -1062,7 +1096,7 @@ mod tests {
         );
         assert_eq!(
             parse_status_text("Partly superseded", 1),
-            ("partly superseded".to_string(), vec![])
+            ("Partly superseded".to_string(), vec![])
         );
     }
 
@@ -1115,7 +1149,21 @@ mod tests {
         );
         assert_eq!(
             parse_status_text("supersedesX", 1),
-            ("supersedesx".to_string(), vec![])
+            ("supersedesX".to_string(), vec![])
+        );
+        // Markdown around a known status, or a date after it; other words as written.
+        for written in [
+            "**Accepted**",
+            "* Accepted",
+            "Accepted (2019-03-04)",
+            "ACCEPTED",
+        ] {
+            assert_eq!(parse_status_text(written, 1).0, "accepted", "{written}");
+        }
+        assert_eq!(parse_status_text("Pending", 1).0, "Pending");
+        assert_eq!(
+            parse_status_text("Superseded in part by ADR 12", 1).0,
+            "Superseded in part by ADR 12"
         );
         assert_eq!(
             parse_status_text("superseded by [ADR-0005]", 1).1[0].target,
