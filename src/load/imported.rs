@@ -215,12 +215,22 @@ fn release_document(
 }
 
 /// The first line of an entry as plain text, short enough for a title.
+/// A change entry's title: the text of its first line, as read once its Markdown is
+/// rendered (`Dropped Node 8 ([#40](…))` reads `Dropped Node 8 (#40)`, `` `foo_bar` ``
+/// reads `foo_bar`), shortened to 90 characters.
 fn entry_title(text: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
     let first = text.lines().next().unwrap_or_default();
-    let plain: String = first
-        .chars()
-        .filter(|c| !matches!(c, '*' | '`' | '_'))
-        .collect();
+    let mut plain = String::new();
+    for event in Parser::new(first) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => {
+                plain.push_str(&t);
+            }
+            Event::SoftBreak | Event::HardBreak => plain.push(' '),
+            _ => {}
+        }
+    }
     let plain = plain.trim();
     if plain.chars().count() > 90 {
         let cut: String = plain.chars().take(87).collect();
@@ -237,5 +247,30 @@ fn join_link_defs(text: &str, defs: &str) -> String {
         text.to_string()
     } else {
         format!("{text}\n\n{defs}\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::entry_title;
+
+    #[test]
+    fn an_entry_title_is_its_first_line_as_text() {
+        assert_eq!(
+            entry_title("Dropped Node 8 ([#40](https://example.com/40))\nMore."),
+            "Dropped Node 8 (#40)"
+        );
+        assert_eq!(
+            entry_title("**Breaking:** the `foo_bar` option is gone"),
+            "Breaking: the foo_bar option is gone"
+        );
+        assert_eq!(
+            entry_title("snake_case names stay whole"),
+            "snake_case names stay whole"
+        );
+        assert_eq!(entry_title(""), "Change");
+        let long = entry_title(&"word ".repeat(40));
+        assert_eq!(long.chars().count(), 88, "{long}");
+        assert!(long.ends_with('…'));
     }
 }
