@@ -1,6 +1,8 @@
 //! `align serve` in a real browser: headless Chromium, driven over WebDriver, reloads a
 //! page by itself after an edit, shows a broken edit's errors over the page, and clears
-//! them once the edit is fixed. Skipped when chromedriver is not installed.
+//! them once the edit is fixed; and a site's search finds its documents when served, and
+//! says why it cannot when the site is opened from disk. Skipped when chromedriver is not
+//! installed.
 
 mod serve_support;
 
@@ -13,7 +15,7 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
-use serve_support::{INITIATIVE, Project, Server, TIMEOUT, page};
+use serve_support::{INITIATIVE, Project, Server, TIMEOUT, build, page};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -149,14 +151,67 @@ fn run<F: Future<Output = ()>>(test: F) {
     });
 }
 
+/// Whether chromedriver is there to run a browser test (required when
+/// `ALIGN_REQUIRE_TOOLS` is set).
+fn have_browser() -> bool {
+    if Path::new(CHROMEDRIVER).exists() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("ALIGN_REQUIRE_TOOLS").is_none(),
+        "chromedriver is required (ALIGN_REQUIRE_TOOLS is set) but not installed"
+    );
+    eprintln!("skipped: chromedriver not installed");
+    false
+}
+
+/// Types `query` into the page's search box.
+async fn search(client: &Client, query: &str) {
+    client
+        .find(fantoccini::Locator::Id("search-input"))
+        .await
+        .expect("the search box")
+        .send_keys(query)
+        .await
+        .expect("type into the search box");
+}
+
+#[test]
+fn search_finds_documents_over_http_and_says_why_not_from_disk() {
+    if !have_browser() {
+        return;
+    }
+    let project = Project::minimal();
+    let server = Server::start(&project.path(), &[]);
+    let out = tempfile::tempdir().unwrap();
+    build(&project.path(), out.path());
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().unwrap();
+    run(async {
+        let client = connect(&driver, profile.path()).await;
+        client
+            .goto(&format!("{}team/index.html", server.base))
+            .await
+            .expect("open the served site");
+        search(&client, "page p").await;
+        // The release plan names no page: "Page P" is the result.
+        let found = wait_until(&client, "a search result", |s| text_has(s, "Page P")).await;
+        assert!(!text_has(&found, "Search needs"), "{found:#}");
+        let file = format!("file://{}", out.path().join("team/index.html").display());
+        client.goto(&file).await.expect("open the site from disk");
+        search(&client, "page p").await;
+        wait_until(&client, "the search box saying why it cannot search", |s| {
+            text_has(s, "Search needs the site served over HTTP")
+        })
+        .await;
+        client.close().await.expect("close the browser");
+    });
+    drop(server);
+}
+
 #[test]
 fn open_page_reloads_shows_errors_and_recovers() {
-    if !Path::new(CHROMEDRIVER).exists() {
-        assert!(
-            std::env::var_os("ALIGN_REQUIRE_TOOLS").is_none(),
-            "chromedriver is required (ALIGN_REQUIRE_TOOLS is set) but not installed"
-        );
-        eprintln!("skipped: chromedriver not installed");
+    if !have_browser() {
         return;
     }
     let project = Project::minimal();

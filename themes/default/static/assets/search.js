@@ -7,6 +7,8 @@
   var root = document.body.getAttribute("data-root") || "";
   var index = null;
   var loading = null;
+  // Browsers do not let a page opened from disk (file://) read the index.
+  var unavailable = false;
 
   function load() {
     if (index) return Promise.resolve(index);
@@ -14,7 +16,7 @@
       loading = fetch(root + "search-index.json")
         .then(function (r) { return r.json(); })
         .then(function (data) { index = data; return data; })
-        .catch(function () { index = []; return index; });
+        .catch(function () { unavailable = true; index = []; return index; });
     }
     return loading;
   }
@@ -53,6 +55,15 @@
     if (!q) { show([]); return; }
     var terms = q.split(/\s+/);
     load().then(function (docs) {
+      if (unavailable) {
+        list.textContent = "";
+        var li = document.createElement("li");
+        li.className = "meta";
+        li.textContent = "Search needs the site served over HTTP, not opened from disk.";
+        list.appendChild(li);
+        list.hidden = false;
+        return;
+      }
       var hits = docs
         .map(function (d) { return { d: d, s: score(d, terms) }; })
         .filter(function (h) { return h.s > 0; })
