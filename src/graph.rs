@@ -291,6 +291,18 @@ impl Graph {
                 anchor: Some(fragment.to_string()),
             });
         }
+        // The anchor of the title's heading, which the page shows as its title (records
+        // link `[6. Foxtrot](0006-foxtrot.md#6-foxtrot)`): the document itself.
+        let numbered = target.number.map(|n| format!("{n}. {}", target.title));
+        if fragment == crate::load::slug(&target.title)
+            || numbered.is_some_and(|heading| fragment == crate::load::slug(&heading))
+        {
+            return Ok(Target {
+                doc,
+                kr: None,
+                anchor: None,
+            });
+        }
         Err(format!(
             "`{text}`: `#{fragment}` is neither a key result nor a heading of `{}`",
             target.path_id

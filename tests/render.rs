@@ -837,3 +837,32 @@ fn a_release_without_a_date_stands_where_its_version_puts_it() {
         "{feed}"
     );
 }
+
+#[test]
+fn a_link_to_the_anchor_of_a_records_title_links_the_record() {
+    // adr-tools writes `[6. Foxtrot](0006-foxtrot.md#6-foxtrot)`: the anchor of the title's
+    // heading, which the page shows as its title, not as a heading of its body.
+    let project = Project::new()
+        .file(
+            "content/decisions/0006-foxtrot.md",
+            "# 6. Foxtrot\n\nDate: 2020-01-01\n\n## Status\n\nAccepted\n",
+        )
+        .file(
+            "content/decisions/0007-golf.md",
+            "# 7. Golf\n\nDate: 2020-02-01\n\n## Status\n\nAccepted\n\nSupersedes [6. Foxtrot](0006-foxtrot.md#6-foxtrot)\n\n## Context\n\nAfter [the first](0006-foxtrot.md#foxtrot).\n",
+        );
+    let check = project.check();
+    check.expect(0);
+    assert!(!check.stderr().contains("foxtrot`"), "{}", check.stderr());
+    project.build().success();
+    let team = project.site("team");
+    assert!(
+        team.main("decisions/0006-foxtrot.html")
+            .contains("status-superseded")
+    );
+    let golf = team.main("decisions/0007-golf.html");
+    assert!(
+        golf.contains(r#"<a href="../decisions/0006-foxtrot.html">the first</a>"#),
+        "{golf}"
+    );
+}
