@@ -224,6 +224,15 @@ impl BodyReader {
             return;
         }
         let name = text.trim_end_matches(':').trim();
+        // `## Status: Accepted`: the section's heading says it.
+        if let Some((key, value)) = name.split_once(':')
+            && key.trim().eq_ignore_ascii_case("status")
+            && !value.trim().is_empty()
+        {
+            self.status_text(value.trim(), line);
+            self.zone = Zone::Status;
+            return;
+        }
         self.zone = if name.eq_ignore_ascii_case("status") {
             Zone::Status
         } else {
@@ -939,6 +948,15 @@ mod tests {
             assert_eq!(body.status, located(word, 5), "{word}");
             assert!(body.relations.is_empty(), "{word}");
         }
+    }
+
+    #[test]
+    fn a_status_heading_may_say_the_status() {
+        let body = parse_adr_body("# 10. Kilo\n\n## Status: Accepted\n\n## Context\n\nx\n");
+        assert_eq!(body.status, located("Accepted", 3));
+        // A section named `Status:` alone is the usual section.
+        let body = parse_adr_body("## Status:\n\nProposed\n");
+        assert_eq!(body.status, located("Proposed", 3));
     }
 
     #[test]
