@@ -373,6 +373,18 @@ fn why_chains_stop_at_the_first_document_a_site_hides() {
         assert!(!html.contains("Public key result"), "{page}: {html}");
         assert!(!html.contains("Public strategy"), "{page}: {html}");
     }
+    // The public roadmap knows of no initiative driving the key result, and says so of
+    // itself only; the exec roadmap sees the initiative.
+    let roadmap = public.main("roadmap.html");
+    assert!(
+        roadmap.contains("(Public objective) has no initiative on this site driving it"),
+        "{roadmap}"
+    );
+    assert!(
+        !exec
+            .main("roadmap.html")
+            .contains("(Public objective) has no initiative")
+    );
     // A chain that is all visible is still shown.
     let objective = public.main("objectives/p.html");
     assert!(
