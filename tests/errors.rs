@@ -146,6 +146,20 @@ fn a_key_result_without_an_id_is_placed_at_its_own_table() {
 }
 
 #[test]
+fn an_objective_whose_only_key_result_cannot_be_read_is_not_also_said_to_have_none() {
+    let text = "+++\ntitle = \"O\"\nperiod = \"2026-Q4\"\nstatus = \"active\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"K\"\nbaseline = 0\ntarget = 10\ndirection = \"sideways\"\n+++\n";
+    let project = Project::new().file("content/objectives/o.md", text);
+    let run = project.check();
+    run.expect(1);
+    assert!(run.stderr().contains("`direction`"), "{}", run.stderr());
+    assert!(
+        !run.stderr().contains("objective-without-key-results"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
 fn bad_checkin_date_names_the_field_and_its_line() {
     let text = "+++\ntitle = \"O\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"K\"\nbaseline = 0\ntarget = 10\n\n[[key_results.checkins]]\ndate = \"yesterday\"\nvalue = 3\n+++\n";
     fails_at(

@@ -12,7 +12,8 @@ pub fn structure(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
         if doc.kind != Kind::Objective || matches!(ctx.status(i), Some("cancelled" | "draft")) {
             continue;
         }
-        if doc.key_results.is_empty() {
+        // Key results written but unreadable are errors of their own.
+        if doc.key_results.is_empty() && !doc.key_results_unread {
             let message = format!(
                 "objective {} has no key results: nothing says how success is measured",
                 ctx.name(i)

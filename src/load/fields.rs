@@ -126,7 +126,11 @@ impl Fields<'_> {
             "period" => doc.period = Some(period(value)?),
             "level" => doc.level = Some(choice(value, &["company", "org", "team"])?),
             "type" => doc.objective_type = Some(choice(value, &["committed", "aspirational"])?),
-            "key_results" => doc.key_results = self.key_results(doc, value)?,
+            "key_results" => {
+                let before = self.issues.len();
+                doc.key_results = self.key_results(doc, value)?;
+                doc.key_results_unread = self.issues[before..].iter().any(|i| !i.warning);
+            }
             "start" => doc.start = Some(date(value)?),
             "target" => doc.target = Some(date(value)?),
             "target_history" => {

@@ -220,6 +220,8 @@ pub struct Document {
     pub level: Option<String>,
     pub objective_type: Option<String>,
     pub key_results: Vec<KeyResult>,
+    /// Some key results are written but could not be read (each is an error already).
+    pub key_results_unread: bool,
     pub start: Option<Date>,
     pub target: Option<Date>,
     pub target_history: Vec<Slip>,
