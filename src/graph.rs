@@ -318,6 +318,13 @@ impl Graph {
         if let Some(&doc) = self.keys.get(bare) {
             return Some(doc);
         }
+        if let Some(n) = adr_number(bare)
+            && let Some(&doc) = [format!("ADR-{n}"), format!("ADR-{n:04}")]
+                .iter()
+                .find_map(|key| self.keys.get(key))
+        {
+            return Some(doc);
+        }
         let joined = normalise(&source.parent().unwrap_or(Path::new("")).join(&*decoded))?;
         let id = crate::load::path_id(&joined);
         self.keys.get(&id).copied()
@@ -549,6 +556,15 @@ fn check_kind(docs: &[Document], reference: &RefText, target: &Target) -> Result
     ))
 }
 
+/// The number in a record's name as prose writes it: `ADR 7`, `adr_0007`, `ADR-12`.
+fn adr_number(text: &str) -> Option<u32> {
+    let prefix = text.get(..3)?;
+    if !prefix.eq_ignore_ascii_case("adr") {
+        return None;
+    }
+    text[3..].trim_start_matches([' ', '_', '-']).parse().ok()
+}
+
 fn ref_problem(doc: &Document, dir: &Path, reference: &RefText, message: String) -> Diagnostic {
     let location = Location::new(dir.join(&doc.source), reference.line, reference.col);
     let message = match reference.kind {
@@ -708,6 +724,30 @@ mod tests {
         let (graph, diags) = Graph::build(&docs, Path::new("p"));
         assert!(diags.is_empty(), "{diags:?}");
         graph
+    }
+
+    #[test]
+    fn a_record_named_as_prose_names_it_is_found() {
+        let mut numbered = doc("decisions/0007-golf", Kind::Decision, None);
+        numbered.number = Some(7);
+        let with_id = doc("decisions/0012-lima", Kind::Decision, Some("ADR-0012"));
+        let mut citing = doc("decisions/0013-mike", Kind::Decision, None);
+        for text in ["ADR 7", "adr_0007", "ADR 12", "ADR-12", "ADR 99"] {
+            citing.refs.push(reference(RelKind::Supersedes, text));
+        }
+        let docs = [numbered, with_id, citing];
+        let (graph, diags) = Graph::build(&docs, Path::new("p"));
+        let targets: Vec<usize> = graph
+            .out_of(2, RelKind::Supersedes)
+            .map(|e| e.to.doc)
+            .collect();
+        assert_eq!(targets, [0, 1]);
+        // `ADR 99` names nothing, and says so.
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(
+            diags[0].message.contains("`ADR 99` names no document"),
+            "{diags:?}"
+        );
     }
 
     #[test]
