@@ -208,6 +208,17 @@ fn cases() -> Vec<Case> {
             other: None,
         },
         Case {
+            rule: "ambiguous-date",
+            // 2 November or 11 February: read day first.
+            edit: Edit::Write(
+                "content/decisions/0004-use-a-job-queue.md",
+                "# 4. Use a job queue for reminder emails\n\nDate: 02/11/2026\n\n## Status\n\nAccepted\n\n## Context\n\nReminder emails were sent from the web request.\n\n## Decision\n\nThey go through a job queue.\n",
+            ),
+            path: "content/decisions/0004-use-a-job-queue.md",
+            line: 3,
+            other: None,
+        },
+        Case {
             rule: "orphan-initiative",
             edit: Edit::Write(
                 "content/initiatives/dark-mode.md",

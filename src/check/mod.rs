@@ -48,6 +48,11 @@ pub const RULES: &[Rule] = &[
         summary: "an imported record's date could not be read and is kept as written",
     },
     Rule {
+        id: "ambiguous-date",
+        severity: Severity::Warning,
+        summary: "an imported record's date reads as two different days; read day first",
+    },
+    Rule {
         id: "orphan-initiative",
         severity: Severity::Warning,
         summary: "an initiative drives no objective or key result",

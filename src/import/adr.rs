@@ -749,6 +749,32 @@ fn numeric_date(s: &str) -> Option<Date> {
     make_date(year, month, day)
 }
 
+/// How `written` was read, when it could also have been read the other way round: a
+/// year-last date with slashes or dots whose first two numbers could each be the month
+/// (`09/01/2019`, read day first as 9 January). `day` is what it was read as.
+pub fn ambiguous_date(written: &str, day: Date) -> Option<String> {
+    let s = written
+        .trim()
+        .trim_matches(|c| matches!(c, '[' | ']' | '(' | ')' | '*' | '_' | '`' | '"' | '\''));
+    let s = s.split_whitespace().next().unwrap_or(s);
+    let separator = s.chars().find(|c| !c.is_ascii_digit())?;
+    if !matches!(separator, '/' | '.' | '-') {
+        return None;
+    }
+    let parts: Vec<&str> = s.split(separator).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return None;
+    };
+    let (x, y) = (small_number(a)?, small_number(b)?);
+    let other = make_date(small_number(c)?, x, y)?;
+    if c.len() != 4 || x == y || x > 12 || y > 12 || other == day {
+        return None;
+    }
+    Some(format!(
+        "`{written}` could be {day} or {other}; read day first as {day}: write dates as YYYY-MM-DD to be sure"
+    ))
+}
+
 /// One to four ASCII digits.
 fn small_number(s: &str) -> Option<u16> {
     let ok = (1..=4).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
@@ -947,6 +973,28 @@ mod tests {
             let body = parse_adr_body(&format!("# 3. X\n\n## Status\n\n{word}\n"));
             assert_eq!(body.status, located(word, 5), "{word}");
             assert!(body.relations.is_empty(), "{word}");
+        }
+    }
+
+    #[test]
+    fn a_date_that_reads_two_ways_says_how_it_was_read() {
+        let read = |s: &str| ambiguous_date(s, parse_loose_date(s).unwrap());
+        let found = read("02/11/2026").unwrap();
+        assert!(
+            found.contains("could be 2026-11-02 or 2026-02-11; read day first as 2026-11-02"),
+            "{found}"
+        );
+        assert!(read("09.01.2019").is_some());
+        assert!(read("09-01-2019").is_some());
+        // One way only: a number past 12, the same number twice, or the year first.
+        for one_way in [
+            "25/03/2026",
+            "03/25/2026",
+            "05/05/2026",
+            "2026/02/11",
+            "2026-02-11",
+        ] {
+            assert_eq!(read(one_way), None, "{one_way}");
         }
     }
 

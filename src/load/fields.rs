@@ -15,7 +15,8 @@ use crate::model::{Category, DateText, Document, KeyResult, Kind, Period, RefTex
 pub struct FieldIssue {
     pub line: usize,
     pub message: String,
-    pub warning: bool,
+    /// The rule of a warning; `None` for an error.
+    pub warning: Option<&'static str>,
 }
 
 pub struct Fields<'a> {
@@ -62,15 +63,15 @@ impl Fields<'_> {
         self.issues.push(FieldIssue {
             line,
             message,
-            warning: false,
+            warning: None,
         });
     }
 
-    fn warn(&mut self, line: usize, message: String) {
+    fn warn(&mut self, rule: &'static str, line: usize, message: String) {
         self.issues.push(FieldIssue {
             line,
             message,
-            warning: true,
+            warning: Some(rule),
         });
     }
 
@@ -129,7 +130,7 @@ impl Fields<'_> {
             "key_results" => {
                 let before = self.issues.len();
                 doc.key_results = self.key_results(doc, value)?;
-                doc.key_results_unread = self.issues[before..].iter().any(|i| !i.warning);
+                doc.key_results_unread = self.issues[before..].iter().any(|i| i.warning.is_none());
             }
             "start" => doc.start = Some(date(value)?),
             "target" => doc.target = Some(date(value)?),
@@ -190,10 +191,20 @@ impl Fields<'_> {
             value => scalar_string(value)?,
         };
         match adr::parse_loose_date(&text) {
-            Some(day) => Ok(DateText::Date(day)),
+            Some(day) => {
+                if let Some(message) = adr::ambiguous_date(&text, day) {
+                    self.warn(
+                        "ambiguous-date",
+                        doc.field_line("date"),
+                        format!("field `date`: {message}"),
+                    );
+                }
+                Ok(DateText::Date(day))
+            }
             None => {
                 let line = doc.field_line("date");
                 self.warn(
+                    "unreadable-date",
                     line,
                     format!("field `date`: cannot read date `{text}`; kept as written"),
                 );
@@ -276,7 +287,7 @@ impl Fields<'_> {
                 Ok(kr) if !ids.insert(kr.id.clone()) => self.issues.push(FieldIssue {
                     line,
                     message: format!("duplicate key result id `{}` in this objective", kr.id),
-                    warning: false,
+                    warning: None,
                 }),
                 Ok(mut kr) => {
                     kr.line = line;
@@ -303,7 +314,7 @@ impl Fields<'_> {
                         message: format!(
                             "field `key_results`: key result {name}: {field}{message}"
                         ),
-                        warning: false,
+                        warning: None,
                     });
                 }
             }

@@ -72,10 +72,16 @@ pub fn apply_body(doc: &mut Document, diags: &mut Vec<Diagnostic>, shown: &Path)
     if doc.date.is_none()
         && let Some(date) = &found.date
     {
+        let loc = Location::new(shown, first + date.line.saturating_sub(1), 1);
         doc.date = Some(match adr::parse_loose_date(&date.value) {
-            Some(day) => DateText::Date(day),
+            Some(day) => {
+                if let Some(message) = adr::ambiguous_date(&date.value, day) {
+                    let diag = Diagnostic::warning(loc, message).with_rule("ambiguous-date");
+                    diags.push(diag);
+                }
+                DateText::Date(day)
+            }
             None => {
-                let loc = Location::new(shown, first + date.line.saturating_sub(1), 1);
                 let message = format!("cannot read date `{}`; kept as written", date.value);
                 diags.push(Diagnostic::warning(loc, message).with_rule("unreadable-date"));
                 DateText::Raw(date.value.clone())

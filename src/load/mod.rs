@@ -409,10 +409,9 @@ impl DocReader<'_> {
         fields.apply(&mut doc, map);
         for issue in fields.issues {
             let loc = Location::new(self.shown, issue.line, 1);
-            self.diags.push(if issue.warning {
-                Diagnostic::warning(loc, issue.message).with_rule("unreadable-date")
-            } else {
-                Diagnostic::error(loc, issue.message)
+            self.diags.push(match issue.warning {
+                Some(rule) => Diagnostic::warning(loc, issue.message).with_rule(rule),
+                None => Diagnostic::error(loc, issue.message),
             });
         }
         doc.body = split.body.to_string();
