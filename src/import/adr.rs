@@ -78,14 +78,6 @@ pub fn parse_status_text(status: &str, line: usize) -> (String, Vec<AdrRelation>
 /// `* Accepted`) or a date in brackets follows it (`Accepted (2019-03-04)`); any other
 /// words kept as written (`Pending`, `Superseded in part by ADR 12`).
 fn normal_status(text: &str) -> String {
-    const KNOWN: [&str; 6] = [
-        "draft",
-        "proposed",
-        "accepted",
-        "rejected",
-        "deprecated",
-        "superseded",
-    ];
     let bare = text
         .trim()
         .trim_start_matches(['*', '-', '+'])
@@ -102,7 +94,7 @@ fn normal_status(text: &str) -> String {
         .strip_prefix('(')
         .and_then(|r| r.strip_suffix(')'))
         .is_some_and(|r| parse_loose_date(r).is_some());
-    if KNOWN.contains(&word) && (rest.is_empty() || dated) {
+    if crate::model::Kind::Decision.statuses().contains(&word) && (rest.is_empty() || dated) {
         return word.to_string();
     }
     bare.to_string()
