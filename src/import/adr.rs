@@ -2,6 +2,8 @@
 
 use jiff::civil::Date;
 
+use crate::model::DateText;
+
 /// A value found in the body, with its 1-based line number within the text given.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Located<T> {
@@ -106,14 +108,38 @@ fn normal_status(text: &str) -> String {
 /// A year-last date with slashes is read day first too, unless only month first makes sense
 /// (`03/25/2017`). A trailing time (`2017-03-12T10:00`, `2017-03-12 10:00`) is ignored.
 pub fn parse_loose_date(s: &str) -> Option<Date> {
-    let s = s
-        .trim()
-        .trim_matches(|c| matches!(c, '[' | ']' | '(' | ')' | '*' | '_' | '`' | '"' | '\''));
+    let s = bare_date(s);
     if let Some(date) = numeric_date(s).or_else(|| worded_date(s)) {
         return Some(date);
     }
     let first = s.split_whitespace().next()?;
     numeric_date(first.split('T').next().unwrap_or(first))
+}
+
+/// An imported record's date as [`parse_loose_date`] reads it, kept as written when it
+/// reads as no day; and the warning it is worth (`rule`, message) when it reads as no day
+/// or as one of two.
+pub fn record_date(written: &str) -> (DateText, Option<(&'static str, String)>) {
+    let Some(day) = parse_loose_date(written) else {
+        let message = format!("cannot read date `{written}`; kept as written");
+        return (
+            DateText::Raw(written.to_string()),
+            Some(("unreadable-date", message)),
+        );
+    };
+    let warning = other_reading(written, day).map(|other| {
+        let message = format!(
+            "`{written}` could be {day} or {other}; read day first as {day}: write dates as YYYY-MM-DD to be sure"
+        );
+        ("ambiguous-date", message)
+    });
+    (DateText::Date(day), warning)
+}
+
+/// A loosely written date without the brackets, quotes and Markdown marks around it.
+fn bare_date(s: &str) -> &str {
+    s.trim()
+        .trim_matches(|c| matches!(c, '[' | ']' | '(' | ')' | '*' | '_' | '`' | '"' | '\''))
 }
 
 /// Leading number of a file stem: "0007-adopt-postgres" -> Some(7), "0038-mongo_replacement" -> Some(38);
@@ -721,15 +747,7 @@ fn custom_link_relation(text: &str, line: usize) -> Option<AdrRelation> {
 
 /// `2017-03-12`, `2017/3/5`, `12.03.2017`, `12/03/2017`.
 fn numeric_date(s: &str) -> Option<Date> {
-    let separator = s.chars().find(|c| !c.is_ascii_digit())?;
-    if !matches!(separator, '-' | '/' | '.') {
-        return None;
-    }
-    let mut parts = s.split(separator);
-    let (a, b, c) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() {
-        return None;
-    }
+    let (separator, [a, b, c]) = numeric_parts(s)?;
     let [x, y, z] = [a, b, c].map(small_number);
     let (x, y, z) = (x?, y?, z?);
     let (year, month, day) = match (a.len(), c.len()) {
@@ -741,30 +759,27 @@ fn numeric_date(s: &str) -> Option<Date> {
     make_date(year, month, day)
 }
 
-/// How `written` was read, when it could also have been read the other way round: a
-/// year-last date with slashes or dots whose first two numbers could each be the month
-/// (`09/01/2019`, read day first as 9 January). `day` is what it was read as.
-pub fn ambiguous_date(written: &str, day: Date) -> Option<String> {
-    let s = written
-        .trim()
-        .trim_matches(|c| matches!(c, '[' | ']' | '(' | ')' | '*' | '_' | '`' | '"' | '\''));
-    let s = s.split_whitespace().next().unwrap_or(s);
+/// A numeric date's separator (`-`, `/` or `.`) and its three parts.
+fn numeric_parts(s: &str) -> Option<(char, [&str; 3])> {
     let separator = s.chars().find(|c| !c.is_ascii_digit())?;
-    if !matches!(separator, '/' | '.' | '-') {
+    if !matches!(separator, '-' | '/' | '.') {
         return None;
     }
-    let parts: Vec<&str> = s.split(separator).collect();
-    let [a, b, c] = parts.as_slice() else {
-        return None;
-    };
+    let mut parts = s.split(separator);
+    let three = [parts.next()?, parts.next()?, parts.next()?];
+    parts.next().is_none().then_some((separator, three))
+}
+
+/// The other day a year-last numeric date read as `day` could be, when its first two
+/// numbers could each be the month (`09/01/2019`: 9 January, or September 1).
+fn other_reading(written: &str, day: Date) -> Option<Date> {
+    let s = bare_date(written);
+    let (_, [a, b, c]) = numeric_parts(s.split_whitespace().next().unwrap_or(s))?;
     let (x, y) = (small_number(a)?, small_number(b)?);
-    let other = make_date(small_number(c)?, x, y)?;
-    if c.len() != 4 || x == y || x > 12 || y > 12 || other == day {
+    if c.len() != 4 || x > 12 || y > 12 {
         return None;
     }
-    Some(format!(
-        "`{written}` could be {day} or {other}; read day first as {day}: write dates as YYYY-MM-DD to be sure"
-    ))
+    make_date(small_number(c)?, x, y).filter(|&other| other != day)
 }
 
 /// One to four ASCII digits.
@@ -970,10 +985,16 @@ mod tests {
 
     #[test]
     fn a_date_that_reads_two_ways_says_how_it_was_read() {
-        let read = |s: &str| ambiguous_date(s, parse_loose_date(s).unwrap());
+        let read = |s: &str| {
+            record_date(s)
+                .1
+                .map(|(rule, message)| format!("{rule}: {message}"))
+        };
         let found = read("02/11/2026").unwrap();
         assert!(
-            found.contains("could be 2026-11-02 or 2026-02-11; read day first as 2026-11-02"),
+            found.contains(
+                "ambiguous-date: `02/11/2026` could be 2026-11-02 or 2026-02-11; read day first as 2026-11-02"
+            ),
             "{found}"
         );
         assert!(read("09.01.2019").is_some());
@@ -988,6 +1009,10 @@ mod tests {
         ] {
             assert_eq!(read(one_way), None, "{one_way}");
         }
+        assert_eq!(
+            read("soon").as_deref(),
+            Some("unreadable-date: cannot read date `soon`; kept as written")
+        );
     }
 
     #[test]

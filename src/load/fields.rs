@@ -190,27 +190,15 @@ impl Fields<'_> {
             Value::Object(_) | Value::Array(_) => yaml_flow(&value),
             value => scalar_string(value)?,
         };
-        match adr::parse_loose_date(&text) {
-            Some(day) => {
-                if let Some(message) = adr::ambiguous_date(&text, day) {
-                    self.warn(
-                        "ambiguous-date",
-                        doc.field_line("date"),
-                        format!("field `date`: {message}"),
-                    );
-                }
-                Ok(DateText::Date(day))
-            }
-            None => {
-                let line = doc.field_line("date");
-                self.warn(
-                    "unreadable-date",
-                    line,
-                    format!("field `date`: cannot read date `{text}`; kept as written"),
-                );
-                Ok(DateText::Raw(text))
-            }
+        let (date, warning) = adr::record_date(&text);
+        if let Some((rule, message)) = warning {
+            self.warn(
+                rule,
+                doc.field_line("date"),
+                format!("field `date`: {message}"),
+            );
         }
+        Ok(date)
     }
 
     /// The line of a value inside a key result, from the path serde gave (`target`,

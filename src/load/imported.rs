@@ -72,21 +72,12 @@ pub fn apply_body(doc: &mut Document, diags: &mut Vec<Diagnostic>, shown: &Path)
     if doc.date.is_none()
         && let Some(date) = &found.date
     {
-        let loc = Location::new(shown, first + date.line.saturating_sub(1), 1);
-        doc.date = Some(match adr::parse_loose_date(&date.value) {
-            Some(day) => {
-                if let Some(message) = adr::ambiguous_date(&date.value, day) {
-                    let diag = Diagnostic::warning(loc, message).with_rule("ambiguous-date");
-                    diags.push(diag);
-                }
-                DateText::Date(day)
-            }
-            None => {
-                let message = format!("cannot read date `{}`; kept as written", date.value);
-                diags.push(Diagnostic::warning(loc, message).with_rule("unreadable-date"));
-                DateText::Raw(date.value.clone())
-            }
-        });
+        let (day, warning) = adr::record_date(&date.value);
+        if let Some((rule, message)) = warning {
+            let loc = Location::new(shown, first + date.line.saturating_sub(1), 1);
+            diags.push(Diagnostic::warning(loc, message).with_rule(rule));
+        }
+        doc.date = Some(day);
     }
     if doc.deciders.is_empty() {
         doc.deciders = found.deciders;
