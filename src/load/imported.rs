@@ -211,7 +211,6 @@ fn release_document(
     }
 }
 
-/// The first line of an entry as plain text, short enough for a title.
 /// A change entry's title: the text of its first line, as read once its Markdown is
 /// rendered (`Dropped Node 8 ([#40](…))` reads `Dropped Node 8 (#40)`, `` `foo_bar` ``
 /// reads `foo_bar`), shortened to 90 characters.
