@@ -28,9 +28,7 @@ pub fn leaks(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                     .with_help("make the target public too, or drop the reference from the public document");
                 out.push(ctx.related(diag, edge.to.doc, "audience", "its audience"));
             }
-        }
-        // A decision the site hides does not make the one it shows `superseded` there.
-        for edge in &ctx.graph.edges {
+            // A decision the site hides does not make the one it shows `superseded` there.
             let (public, successor) = (edge.to.doc, edge.from);
             if edge.kind == RelKind::Supersedes
                 && shown[public]
