@@ -115,12 +115,17 @@ fn write_document(
     if path.exists() {
         bail!("{} already exists", path.display());
     }
-    let folder = path.parent().unwrap_or(dir);
-    std::fs::create_dir_all(folder)
-        .with_context(|| format!("cannot create {}", folder.display()))?;
-    std::fs::write(&path, template(kind, title, number, today))
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    write_new(&path, &template(kind, title, number, today))?;
     Ok(path)
+}
+
+/// Writes a file the scaffolding makes, with the folders it goes in; errors name the path.
+fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create {}", folder.display()))?;
+    }
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// One more than the highest decision number in use, by record or by file name.
@@ -208,10 +213,7 @@ pub fn init(dir: &Path, today: Date) -> anyhow::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (path, text) in starter(today) {
         let path = dir.join(path);
-        let folder = path.parent().unwrap_or(dir);
-        std::fs::create_dir_all(folder)
-            .with_context(|| format!("cannot create {}", folder.display()))?;
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        write_new(&path, &text)?;
         written.push(path);
     }
     Ok(written)
