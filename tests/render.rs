@@ -866,3 +866,21 @@ fn a_link_to_the_anchor_of_a_records_title_links_the_record() {
         "{golf}"
     );
 }
+
+#[test]
+fn a_record_written_with_setext_headings_is_read() {
+    let project = Project::new().file(
+        "content/decisions/0009-juliet.md",
+        "9. Juliet\n=========\n\nDate: 2016-05-01\n\nStatus\n------\n\nRejected\n\nContext\n-------\n\nWe need *this*.\n",
+    );
+    project.check().expect(0);
+    project.build().success();
+    let page = project.site("team").main("decisions/0009-juliet.html");
+    assert!(page.contains("<h1>Juliet</h1>"), "{page}");
+    assert!(page.contains("No. 9"), "{page}");
+    assert!(page.contains(r#"class="status status-rejected""#), "{page}");
+    assert!(page.contains("2016-05-01"), "{page}");
+    // The title is the page's, not a list item of its body.
+    assert!(!page.contains("<ol") && !page.contains("===="), "{page}");
+    assert!(page.contains("<em>this</em>"), "{page}");
+}

@@ -54,10 +54,60 @@ pub struct AdrBody {
 /// Reads a record body (the text after any frontmatter; may contain CRLF, lines with only a space).
 pub fn parse_adr_body(body: &str) -> AdrBody {
     let mut reader = BodyReader::default();
+    let mut held: Option<(&str, usize)> = None;
+    let mut after_text = false;
     for (index, raw) in body.split('\n').enumerate() {
-        reader.line(raw.strip_suffix('\r').unwrap_or(raw), index + 1);
+        let text = raw.strip_suffix('\r').unwrap_or(raw);
+        // A one-line paragraph over `===` or `---` is a setext heading, which only the
+        // next line tells: the line waits for it.
+        if let Some((title, at)) = held.take() {
+            if let Some(level) = setext_level(text) {
+                reader.heading(level, title.trim(), at);
+                after_text = false;
+                continue;
+            }
+            reader.line(title, at);
+        }
+        let candidate = reader.outside_code() && paragraph_line(text);
+        if candidate && !after_text {
+            held = Some((text, index + 1));
+        } else {
+            reader.line(text, index + 1);
+        }
+        after_text = candidate;
+    }
+    if let Some((text, at)) = held {
+        reader.line(text, at);
     }
     reader.finish()
+}
+
+/// The level of the heading a setext underline (`===`, `---`) makes of the line above it.
+fn setext_level(text: &str) -> Option<usize> {
+    let indent = text.len() - text.trim_start_matches(' ').len();
+    let marks = text.trim();
+    let level = match marks.as_bytes().first()? {
+        b'=' => 1,
+        b'-' => 2,
+        _ => return None,
+    };
+    (indent < 4 && marks.bytes().all(|b| b == marks.as_bytes()[0])).then_some(level)
+}
+
+/// A line that may be a paragraph's text, so a setext heading's: not blank, not indented
+/// as code, not an ATX heading, a quote, a list bullet or a fence.
+fn paragraph_line(text: &str) -> bool {
+    let indent = text.len() - text.trim_start_matches(' ').len();
+    let rest = text.trim();
+    !rest.is_empty()
+        && indent < 4
+        && atx_heading(text).is_none()
+        && setext_level(text).is_none()
+        && !rest.starts_with(['>', '<', '|'])
+        && !["- ", "* ", "+ "]
+            .iter()
+            .any(|bullet| rest.starts_with(bullet))
+        && Fence::opened_by(text).is_none()
 }
 
 /// MADR / free status strings: "superseded by ADR-0057" -> ("superseded", [SupersededBy ADR-0057]);
@@ -199,6 +249,11 @@ impl BodyReader {
             }
             Zone::Other => {}
         }
+    }
+
+    /// Whether the next line starts outside fenced code and HTML comments.
+    fn outside_code(&self) -> bool {
+        self.fence.is_none() && !self.in_comment
     }
 
     /// Consumes lines inside fenced code and HTML comments, which hold no metadata.
@@ -1070,6 +1125,26 @@ mod tests {
             assert_eq!(body.number, number, "{heading}");
             assert_eq!(body.title, located(title, 1), "{heading}");
         }
+    }
+
+    #[test]
+    fn setext_headings_are_headings() {
+        let text = "9. Juliet\n=========\n\nDate: 2016-05-01\n\nStatus\n------\n\nAccepted\n\nContext\n-------\n\nSome text\nover two lines\n---\n";
+        let body = parse_adr_body(text);
+        assert_eq!(body.number, Some(9));
+        assert_eq!(body.title, located("Juliet", 1));
+        assert_eq!(body.date, located("2016-05-01", 4));
+        assert_eq!(body.status, located("Accepted", 9));
+        // An empty status section: the next section's name is not taken for the status.
+        let body = parse_adr_body("Title\n=====\n\nStatus\n------\n\nContext\n-------\n\nx\n");
+        assert_eq!(body.title, located("Title", 1));
+        assert_eq!(body.status, None);
+        // A rule after a blank line, a list item or a key line is no underline.
+        let body = parse_adr_body("# 1. A\n\nStatus: Accepted\n---\n\n- Date: 2020-01-02\n---\n");
+        assert_eq!(body.status, located("Accepted", 3));
+        assert_eq!(body.date, located("2020-01-02", 6));
+        let body = parse_adr_body("```\nNot a title\n===\n```\n");
+        assert_eq!(body.title, None);
     }
 
     #[test]

@@ -380,8 +380,13 @@ impl<'a> Fence<'a> {
 
 /// The first level-one heading outside code, ATX (`# Title`) or setext (`Title` over a
 /// line of `=`): its text, the 0-based line its text is on, and the byte range of its
-/// line or lines. Lines indented by four spaces or more are code, not headings.
-pub fn first_heading(body: &str) -> Option<(String, usize, std::ops::Range<usize>)> {
+/// line or lines. Lines indented by four spaces or more are code, not headings. With
+/// `numbered`, a numbered line over `=` is a heading too (`9. Title`, as adr-tools users
+/// write a record's title), which CommonMark reads as a list item.
+pub fn first_heading(
+    body: &str,
+    numbered: bool,
+) -> Option<(String, usize, std::ops::Range<usize>)> {
     let mut fence = Fence::default();
     let mut offset = 0;
     // A one-line paragraph that a line of `=` right below would make a heading: its text,
@@ -404,7 +409,7 @@ pub fn first_heading(body: &str) -> Option<(String, usize, std::ops::Range<usize
             if let Some((text, line, start)) = candidate {
                 return Some((text.to_string(), line, start..offset + raw.len()));
             }
-        } else if after_blank && starts_paragraph(trimmed) {
+        } else if after_blank && starts_paragraph(trimmed, numbered) {
             next = Some((trimmed, i, offset));
         }
         candidate = next;
@@ -416,8 +421,8 @@ pub fn first_heading(body: &str) -> Option<(String, usize, std::ops::Range<usize
 
 /// Whether a line, not indented, starts a paragraph rather than another block (a list
 /// item, a quote, a table row, HTML or a heading), whose line of `=` below would not make
-/// it a setext heading.
-fn starts_paragraph(line: &str) -> bool {
+/// it a setext heading; with `numbered`, a numbered line counts as a paragraph.
+fn starts_paragraph(line: &str, numbered: bool) -> bool {
     let Some(first) = line.chars().next() else {
         return false;
     };
@@ -425,7 +430,7 @@ fn starts_paragraph(line: &str) -> bool {
         return false;
     }
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-    !(digits > 0 && matches!(line.as_bytes().get(digits), Some(b'.' | b')')))
+    numbered || !(digits > 0 && matches!(line.as_bytes().get(digits), Some(b'.' | b')')))
 }
 
 /// `TODO` at the start of a value, as a word: `TODO`, `TODO: why`, not `TODOS`.
@@ -729,10 +734,12 @@ mod tests {
 
     #[test]
     fn first_heading_skips_code() {
-        let (title, line, _) = first_heading("```\n# not\n```\n\n# 3. Real title\n").unwrap();
+        let (title, line, _) =
+            first_heading("```\n# not\n```\n\n# 3. Real title\n", false).unwrap();
         assert_eq!((title.as_str(), line), ("3. Real title", 4));
         // Indented code is code too.
-        let (title, ..) = first_heading("Intro.\n\n    # not a heading\n\n# Real\n").unwrap();
+        let (title, ..) =
+            first_heading("Intro.\n\n    # not a heading\n\n# Real\n", false).unwrap();
         assert_eq!(title, "Real");
     }
 
@@ -755,14 +762,14 @@ mod tests {
     #[test]
     fn first_heading_reads_setext_titles() {
         let body = "\nUse Postgres for jobs\n=====================\n\nContext.\n";
-        let (title, line, range) = first_heading(body).unwrap();
+        let (title, line, range) = first_heading(body, false).unwrap();
         assert_eq!((title.as_str(), line), ("Use Postgres for jobs", 1));
         assert_eq!(
             &body[range],
             "Use Postgres for jobs\n=====================\n"
         );
         // Whichever comes first, ATX or setext.
-        let (title, ..) = first_heading("First\n===\n\n# Second\n").unwrap();
+        let (title, ..) = first_heading("First\n===\n\n# Second\n", false).unwrap();
         assert_eq!(title, "First");
         // Not a heading: a line of `=` under the second line of a paragraph, under a list
         // item or a quote, or alone; and a level-two underline.
@@ -775,7 +782,11 @@ mod tests {
             "Section\n-------\n",
             "```\nTitle\n===\n```\n",
         ] {
-            assert_eq!(first_heading(body), None, "{body:?}");
+            assert_eq!(first_heading(body, false), None, "{body:?}");
         }
+        // An imported record's numbered title.
+        let (title, line, range) = first_heading("9. Juliet\n===\n\nText.\n", true).unwrap();
+        assert_eq!((title.as_str(), line, range), ("9. Juliet", 0, 0..14));
+        assert_eq!(first_heading("- item\n===\n", true), None);
     }
 }

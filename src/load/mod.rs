@@ -465,7 +465,7 @@ impl DocReader<'_> {
         {
             return;
         }
-        let heading = body::first_heading(&doc.body);
+        let heading = body::first_heading(&doc.body, doc.imported);
         if let Some((text, _, range)) = &heading
             && (doc.title.is_empty() || *text == doc.title || doc.imported)
         {
