@@ -176,10 +176,64 @@ fn bad_date_in_a_schedule_slip_names_the_slip_and_quotes_it() {
     let found = fails_at(
         "content/initiatives/i.md",
         text,
-        "content/initiatives/i.md:4",
+        "content/initiatives/i.md:6",
         &["field `target_history`: slip #1: field `target`: `2026-13-01` is not a date"],
     );
     assert!(!found.contains("failed to parse"), "{found}");
+}
+
+#[test]
+fn every_error_in_a_key_result_is_reported_at_its_line() {
+    let objective = "+++\nid = \"O\"\ntitle = \"O\"\nperiod = \"2026-Q4\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"K\"\nbaseline = \"forty\"\ntarget = 60\ncolour = \"red\"\n\n[[key_results.checkins]]\ndate = \"2026-13-01\"\nvalue = \"x\"\n\n[[key_results]]\nid = \"kr2\"\ntitle = \"L\"\nbaseline = 1\n+++\n";
+    let initiative = "+++\ntitle = \"I\"\ndrives = [\"O#kr1\"]\n+++\n";
+    let project = Project::new()
+        .file("content/objectives/o.md", objective)
+        .file("content/initiatives/i.md", initiative);
+    let run = project.check();
+    run.expect(1);
+    let o = "content/objectives/o.md";
+    run.error_at(&format!("{o}:9:1"), &["key result `kr1`: field `baseline`"]);
+    run.error_at(&format!("{o}:11:1"), &["key result `kr1`: field `colour`"]);
+    run.error_at(
+        &format!("{o}:14:1"),
+        &["field `date`: `2026-13-01` is not a date"],
+    );
+    run.error_at(&format!("{o}:15:1"), &["key result `kr1`: field `value`"]);
+    run.error_at(
+        &format!("{o}:18:1"),
+        &["key result `kr2`: missing field `target`"],
+    );
+    // A link to the unreadable key result is not broken besides: its errors say why.
+    assert_eq!(run.errors().len(), 5, "{}", run.stderr());
+    assert!(
+        !run.warnings()
+            .iter()
+            .any(|w| w.contains("orphan-initiative")),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn every_error_in_every_schedule_slip_is_reported_at_its_line() {
+    let text = "+++\ntitle = \"I\"\n\n[[target_history]]\ndate = 2026-12-01\ntarget = 2026-12-20\nwho = \"x\"\n\n[[target_history]]\ndate = 2026-12-02\ntarget = \"soon\"\nwhy = \"y\"\n+++\n";
+    let project = Project::new().file("content/initiatives/i.md", text);
+    let run = project.check();
+    run.expect(1);
+    let i = "content/initiatives/i.md";
+    run.error_at(
+        &format!("{i}:7:1"),
+        &["slip #1: field `who`: unknown field"],
+    );
+    run.error_at(
+        &format!("{i}:11:1"),
+        &["slip #2: field `target`: `soon` is not a date"],
+    );
+    run.error_at(
+        &format!("{i}:12:1"),
+        &["slip #2: field `why`: unknown field"],
+    );
+    assert_eq!(run.errors().len(), 3, "{}", run.stderr());
 }
 
 #[test]

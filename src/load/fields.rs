@@ -129,21 +129,12 @@ impl Fields<'_> {
             "type" => doc.objective_type = Some(choice(value, &["committed", "aspirational"])?),
             "key_results" => {
                 let before = self.issues.len();
-                doc.key_results = self.key_results(doc, value)?;
+                (doc.key_results, doc.unread_key_results) = self.key_results(doc, value)?;
                 doc.key_results_unread = self.issues[before..].iter().any(|i| i.warning.is_none());
             }
             "start" => doc.start = Some(date(value)?),
             "target" => doc.target = Some(date(value)?),
-            "target_history" => {
-                doc.target_history = typed_at::<Vec<Slip>>(value).map_err(|(path, message)| {
-                    match path.as_slice() {
-                        [(_, Some(i)), (field, _), ..] => {
-                            format!("slip #{}: field `{field}`: {message}", i + 1)
-                        }
-                        _ => message,
-                    }
-                })?;
-            }
+            "target_history" => doc.target_history = self.slips(doc, value)?,
             "rationale" => doc.rationale = Some(string(value)?),
             "version" => doc.version = Some(scalar_string(value)?),
             "date" => doc.date = Some(self.date_text(doc, value)?),
@@ -229,7 +220,73 @@ impl Fields<'_> {
         (at, Some(key.clone()))
     }
 
-    fn key_results(&mut self, doc: &Document, value: Value) -> Result<Vec<KeyResult>, String> {
+    /// The slips of `target_history` that could be read; each error of the others is an
+    /// issue at its line.
+    fn slips(&mut self, doc: &Document, value: Value) -> Result<Vec<Slip>, String> {
+        let Value::Array(items) = value else {
+            return Err(format!(
+                "expected a list of slips, found {}",
+                type_name(&value)
+            ));
+        };
+        let base = doc.field_line("target_history");
+        let headers = self.table_headers("target_history");
+        let by_header = headers.len() == items.len();
+        let mut slips = Vec::new();
+        for (i, item) in items.into_iter().enumerate() {
+            match read_all::<Slip>(item, slip_placeholder) {
+                Ok(slip) => slips.push(slip),
+                Err(errors) => {
+                    for (path, message) in errors {
+                        let (at, field) = match headers.get(i) {
+                            Some(&header) if by_header => {
+                                let (at, field) = self.nested_field(header, &path);
+                                (at.max(header), field)
+                            }
+                            _ => {
+                                let mut path = path;
+                                path.insert(0, (String::new(), Some(i)));
+                                self.nested_field(base, &path)
+                            }
+                        };
+                        let field = field.map(|f| format!("field `{f}`: ")).unwrap_or_default();
+                        self.issues.push(FieldIssue {
+                            line: at,
+                            message: format!(
+                                "field `target_history`: slip #{}: {field}{message}",
+                                i + 1
+                            ),
+                            warning: None,
+                        });
+                    }
+                }
+            }
+        }
+        Ok(slips)
+    }
+
+    /// The lines of TOML's `[[name]]` table headers, one for each item of the list `name`
+    /// when it is written so.
+    fn table_headers(&self, name: &str) -> Vec<usize> {
+        if self.split.format != Some(super::frontmatter::Format::Toml) {
+            return Vec::new();
+        }
+        let header = format!("[[{name}]]");
+        self.split
+            .front
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim() == header)
+            .map(|(i, _)| self.split.front_line + i)
+            .collect()
+    }
+
+    /// The key results that could be read, and the ids of those that could not.
+    fn key_results(
+        &mut self,
+        doc: &Document,
+        value: Value,
+    ) -> Result<(Vec<KeyResult>, Vec<String>), String> {
         let Value::Array(items) = value else {
             return Err(format!(
                 "expected a list of key results, found {}",
@@ -238,21 +295,12 @@ impl Fields<'_> {
         };
         let base = doc.field_line("key_results");
         let mut krs: Vec<KeyResult> = Vec::new();
+        let mut unread = Vec::new();
         let mut ids = std::collections::HashSet::new();
         let mut line = base;
         // In TOML's `[[key_results]]` tables each key result starts at its own header, so
         // one without an `id` is placed there rather than at the next `id` found.
-        let headers: Vec<usize> = if self.split.format == Some(super::frontmatter::Format::Toml) {
-            self.split
-                .front
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| l.trim() == "[[key_results]]")
-                .map(|(i, _)| self.split.front_line + i)
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let headers = self.table_headers("key_results");
         let by_header = headers.len() == items.len();
         for (i, item) in items.into_iter().enumerate() {
             let id = item
@@ -271,7 +319,7 @@ impl Fields<'_> {
             } else {
                 nested_line(self.split, front, line, "id").unwrap_or(line)
             };
-            match typed_at::<KeyResult>(item) {
+            match read_all::<KeyResult>(item, placeholder) {
                 Ok(kr) if !ids.insert(kr.id.clone()) => self.issues.push(FieldIssue {
                     line,
                     message: format!("duplicate key result id `{}` in this objective", kr.id),
@@ -289,26 +337,31 @@ impl Fields<'_> {
                     }
                     krs.push(kr);
                 }
-                Err((path, message)) => {
+                Err(errors) => {
                     let name = if id.is_empty() {
                         format!("#{}", i + 1)
                     } else {
                         format!("`{id}`")
                     };
-                    let (at, field) = self.nested_field(line, &path);
-                    let field = field.map(|f| format!("field `{f}`: ")).unwrap_or_default();
-                    self.issues.push(FieldIssue {
-                        line: at,
-                        message: format!(
-                            "field `key_results`: key result {name}: {field}{message}"
-                        ),
-                        warning: None,
-                    });
+                    if !id.is_empty() {
+                        unread.push(id.clone());
+                    }
+                    for (path, message) in errors {
+                        let (at, field) = self.nested_field(line, &path);
+                        let field = field.map(|f| format!("field `{f}`: ")).unwrap_or_default();
+                        self.issues.push(FieldIssue {
+                            line: at,
+                            message: format!(
+                                "field `key_results`: key result {name}: {field}{message}"
+                            ),
+                            warning: None,
+                        });
+                    }
                 }
             }
             line += 1;
         }
-        Ok(krs)
+        Ok((krs, unread))
     }
 
     fn relation(&mut self, doc: &mut Document, key: &str, value: Value) -> Result<(), String> {
@@ -457,6 +510,100 @@ fn number(value: Value) -> Result<u32, String> {
         _ => None,
     }
     .ok_or_else(|| format!("expected a whole number, found {value}"))
+}
+
+/// A `T` read from `item`; else every error in it, not only the first: each value found
+/// wrong is mended (`placeholder` gives a value of the type a field needs; a field
+/// without one is removed) and the item read again.
+fn read_all<T: serde::de::DeserializeOwned>(
+    mut item: Value,
+    placeholder: fn(&str) -> Option<Value>,
+) -> Result<T, Vec<(FieldPath, String)>> {
+    let mut errors = Vec::new();
+    // Each round mends one value, so this many rounds cover every value it may have.
+    for _ in 0..64 {
+        match typed_at::<T>(item.clone()) {
+            Ok(read) if errors.is_empty() => return Ok(read),
+            Ok(_) => break,
+            Err((path, message)) => {
+                let mended = mend(&mut item, &path, &message, placeholder);
+                errors.push((path, message));
+                if !mended {
+                    break;
+                }
+            }
+        }
+    }
+    Err(errors)
+}
+
+/// A value a key result, check-in or slip needs, of the type it needs.
+fn placeholder(field: &str) -> Option<Value> {
+    match field {
+        "id" | "title" => Some(Value::from("x")),
+        "baseline" | "target" | "value" => Some(Value::from(0)),
+        "date" => Some(Value::from("2000-01-01")),
+        _ => None,
+    }
+}
+
+/// [`placeholder`] for a slip, whose `target` is a date.
+fn slip_placeholder(field: &str) -> Option<Value> {
+    match field {
+        "date" | "target" => Some(Value::from("2000-01-01")),
+        _ => None,
+    }
+}
+
+/// Puts a placeholder in place of the value at `path` that `message` says is wrong, or
+/// removes the value when it may be left out; false when there is nothing to mend.
+fn mend(
+    item: &mut Value,
+    path: &FieldPath,
+    message: &str,
+    placeholder: fn(&str) -> Option<Value>,
+) -> bool {
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    // The table holding the value, and the value's key in it.
+    let (steps, key) = match (missing, path.split_last()) {
+        (Some(field), _) => (&path[..], field),
+        (None, Some(((key, None), steps))) if !key.is_empty() => (steps, key.as_str()),
+        // A check-in that is not a table: a placeholder check-in in its place keeps the
+        // others where they are.
+        (None, Some(((key, Some(index)), []))) if key == "checkins" => {
+            let checkin = serde_json::json!({ "date": "2000-01-01", "value": 0 });
+            return match item.get_mut(key).and_then(|list| list.get_mut(*index)) {
+                Some(slot) if *slot != checkin => {
+                    *slot = checkin;
+                    true
+                }
+                _ => false,
+            };
+        }
+        _ => return false,
+    };
+    let mut table = Some(item);
+    for (step, index) in steps {
+        if !step.is_empty() {
+            table = table.and_then(|t| t.get_mut(step));
+        }
+        if let Some(index) = index {
+            table = table.and_then(|t| t.get_mut(*index));
+        }
+    }
+    let Some(Value::Object(table)) = table else {
+        return false;
+    };
+    match placeholder(key) {
+        Some(value) if table.get(key) != Some(&value) => {
+            table.insert(key.to_string(), value);
+            true
+        }
+        Some(_) => false,
+        None => table.remove(key).is_some(),
+    }
 }
 
 /// Where a value sits in a field: (key, list index) steps.

@@ -222,6 +222,8 @@ pub struct Document {
     pub key_results: Vec<KeyResult>,
     /// Some key results are written but could not be read (each is an error already).
     pub key_results_unread: bool,
+    /// The ids of those key results: links to them are not broken, only unread.
+    pub unread_key_results: Vec<String>,
     pub start: Option<Date>,
     pub target: Option<Date>,
     pub target_history: Vec<Slip>,
