@@ -844,13 +844,19 @@ impl<'a> SiteView<'a> {
         }
         let linked = self.target(docs, target.doc);
         let kr = target.kr.and_then(|k| docs[target.doc].key_results.get(k));
-        let part = (kr.is_some() || target.anchor.is_some()).then(|| {
+        // A heading the site does not show, in an audience block of the document, is
+        // left out of the link: its anchor would say what the block holds.
+        let anchor = target
+            .anchor
+            .as_ref()
+            .filter(|a| docs[target.doc].shows_heading(a, &self.config.audiences));
+        let part = (kr.is_some() || anchor.is_some()).then(|| {
             let mut url = linked.url.clone();
             if let Some(kr) = kr {
                 url.push_str("#kr-");
                 url.push_str(&kr.id);
             }
-            if let Some(anchor) = &target.anchor {
+            if let Some(anchor) = anchor {
                 url.push('#');
                 url.push_str(&encode_path(anchor));
             }

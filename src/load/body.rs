@@ -70,7 +70,7 @@ pub struct BodyFacts {
 pub fn scan(body: &str, first_line: usize) -> BodyFacts {
     let index = LineIndex::new(body);
     let mut facts = BodyFacts::default();
-    let mut heading: Option<(u8, Option<String>, String)> = None;
+    let mut heading: Option<(u8, Option<String>, String, usize)> = None;
     let mut anchors = Anchors::default();
     let mut link: Option<(String, bool, usize, String)> = None;
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
@@ -80,15 +80,17 @@ pub fn scan(body: &str, first_line: usize) -> BodyFacts {
                     level_number(level),
                     id.map(|id| id.to_string()),
                     String::new(),
+                    range.start,
                 ))
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, id, text)) = heading.take() {
+                if let Some((level, id, text, offset)) = heading.take() {
                     let anchor = anchors.assign(id.as_deref(), &text);
                     facts.headings.push(Heading {
                         anchor,
                         text,
                         level,
+                        offset,
                     });
                 }
             }
@@ -133,7 +135,7 @@ pub fn scan(body: &str, first_line: usize) -> BodyFacts {
                 }
             }
             Event::Text(text) | Event::Code(text) => {
-                if let Some((_, _, t)) = heading.as_mut() {
+                if let Some((_, _, t, _)) = heading.as_mut() {
                     t.push_str(&text);
                 }
                 if let Some((_, _, _, label)) = link.as_mut() {

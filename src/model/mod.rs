@@ -176,6 +176,8 @@ pub struct Heading {
     pub anchor: String,
     pub text: String,
     pub level: u8,
+    /// Where the heading starts in the body, in bytes.
+    pub offset: usize,
 }
 
 /// A part of the body restricted to some audiences.
@@ -307,6 +309,25 @@ impl Document {
 
     pub fn key_result(&self, id: &str) -> Option<usize> {
         find_by_key(&self.key_results, |kr| &kr.id, &self.kr_order, id)
+    }
+
+    /// Whether a site for `audiences` shows the heading with this anchor: no audience
+    /// block it stands in leaves the site out.
+    pub fn shows_heading(&self, anchor: &str, audiences: &[String]) -> bool {
+        if self.blocks.is_empty() {
+            return true;
+        }
+        let headings = self
+            .headings
+            .get_or_init(|| crate::load::headings(&self.body));
+        let Some(at) = find_by_key(headings, |h| &h.anchor, &self.anchor_order, anchor) else {
+            return false;
+        };
+        let offset = headings[at].offset;
+        self.blocks
+            .iter()
+            .filter(|b| (b.start..b.end).contains(&offset))
+            .all(|b| share_audience(&b.audiences, audiences))
     }
 
     /// Whether a heading of the body has this anchor.
