@@ -102,6 +102,9 @@ drives = ["O-VIS#kr1", "CANARY-HIDDEN-ID-7f3a#kr1"]
 +++
 Read [[O-VIS]] and [[O-VIS#kr1]], [[O-VIS#canary-exec-heading-7f3a]] and
 [its plan](../objectives/visible.md#canary-exec-heading-7f3a).
+
+In raw HTML: <a href="../objectives/canary-hidden-path-7f3a.md">the board's plan</a> and
+<a href='../objectives/visible.md'>ours</a>.
 "#;
 
 const DECISION: &str = r#"+++
@@ -176,6 +179,26 @@ fn a_hidden_document_reaches_no_byte_of_sites_that_may_not_show_it() {
         ],
         "exec",
         &["team", "public"],
+    );
+}
+
+#[test]
+fn links_in_raw_html_lead_to_pages_and_lose_the_address_of_hidden_ones() {
+    let project = leak_project();
+    for site in ["team", "public"] {
+        let page = project.site(site).main("initiatives/guided-setup.html");
+        assert!(page.contains("<a>the board's plan</a>"), "{site}: {page}");
+        assert!(
+            page.contains(r#"<a href="../objectives/visible.html">ours</a>"#),
+            "{site}: {page}"
+        );
+    }
+    let exec = project.site("exec").main("initiatives/guided-setup.html");
+    assert!(
+        exec.contains(
+            r#"<a href="../objectives/canary-hidden-path-7f3a.html">the board's plan</a>"#
+        ),
+        "{exec}"
     );
 }
 

@@ -73,7 +73,22 @@ pub fn scan(body: &str, first_line: usize) -> BodyFacts {
     let mut heading: Option<(u8, Option<String>, String, usize)> = None;
     let mut anchors = Anchors::default();
     let mut link: Option<(String, bool, usize, String)> = None;
+    // Raw HTML, a block's lines together, and where it starts.
+    let mut html: Option<(String, usize)> = None;
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Html(text) | Event::InlineHtml(text) => {
+                html.get_or_insert_with(|| (String::new(), range.start))
+                    .0
+                    .push_str(&text);
+                continue;
+            }
+            _ => {
+                if let Some((text, start)) = html.take() {
+                    raw_html_links(&text, start, &index, first_line, &mut facts.refs);
+                }
+            }
+        }
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((
@@ -145,7 +160,39 @@ pub fn scan(body: &str, first_line: usize) -> BodyFacts {
             _ => {}
         }
     }
+    if let Some((text, start)) = html.take() {
+        raw_html_links(&text, start, &index, first_line, &mut facts.refs);
+    }
     facts
+}
+
+/// The links to documents (`href="other.md"`) in raw HTML that starts at byte `start` of
+/// the body: each is a reference, resolved and shown or hidden as a Markdown link is.
+/// HTML comments hold none.
+fn raw_html_links(
+    html: &str,
+    start: usize,
+    index: &LineIndex,
+    first_line: usize,
+    refs: &mut Vec<RefText>,
+) {
+    if !html.contains(".md") {
+        return;
+    }
+    for (at, dest) in crate::render::markdown::raw_links(html) {
+        if is_document_link(dest) {
+            let (line, col) = index.locate(start + at);
+            refs.push(RefText {
+                kind: RelKind::Mentions,
+                text: dest.to_string(),
+                label: None,
+                line: first_line + line,
+                col,
+                inverse: false,
+                audiences: Vec::new(),
+            });
+        }
+    }
 }
 
 fn asset(index: &LineIndex, first_line: usize, dest: &str, offset: usize) -> RefText {

@@ -84,9 +84,83 @@ fn html<'e>(
     let mut html = String::with_capacity(len * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if has_raw && raw_html == RawHtml::Sanitize {
-        html = sanitize(&html);
+        html = sanitize(&html, raw_link_fates(links));
     }
     html
+}
+
+/// Where each link to a document that raw HTML may hold leads on this site: its URL, or
+/// `None` when the site may not show it.
+fn raw_link_fates(links: &LinkResolver<'_>) -> HashMap<String, Option<String>> {
+    links
+        .targets
+        .iter()
+        .filter(|(dest, _)| crate::load::is_document_link(dest))
+        .map(|(dest, target)| {
+            let href = match (links.fate)(target) {
+                LinkFate::Visible { href, .. } => Some(href),
+                LinkFate::Hidden => None,
+            };
+            (dest.clone(), href)
+        })
+        .collect()
+}
+
+/// The values of the `href` and `src` attributes in raw HTML, with their byte offsets,
+/// outside comments.
+pub fn raw_links(html: &str) -> Vec<(usize, &str)> {
+    let bytes = html.as_bytes();
+    let at_word = |at: usize, word: &[u8]| {
+        bytes
+            .get(at..at + word.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(word))
+    };
+    let skip_space = |mut i: usize| {
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        i
+    };
+    let mut found = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        if at_word(at, b"<!--") {
+            at = memchr::memmem::find(&bytes[at + 4..], b"-->")
+                .map_or(bytes.len(), |end| at + 7 + end);
+            continue;
+        }
+        let name = [&b"href"[..], b"src"]
+            .into_iter()
+            .find(|name| at_word(at, name))
+            .filter(|_| at > 0 && bytes[at - 1].is_ascii_whitespace());
+        let Some(name) = name else {
+            at += 1;
+            continue;
+        };
+        let mut i = skip_space(at + name.len());
+        if bytes.get(i) != Some(&b'=') {
+            at = i.max(at + 1);
+            continue;
+        }
+        i = skip_space(i + 1);
+        let (from, to) = match bytes.get(i) {
+            Some(&quote @ (b'"' | b'\'')) => {
+                let end = memchr::memchr(quote, &bytes[i + 1..]).map_or(bytes.len(), |e| i + 1 + e);
+                (i + 1, end)
+            }
+            _ => {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|&b| b.is_ascii_whitespace() || b == b'>')
+                    .map_or(bytes.len(), |e| i + e);
+                (i, end)
+            }
+        };
+        // Both ends are next to ASCII bytes, so on character boundaries.
+        found.push((from, &html[from..to]));
+        at = to.max(at + 1);
+    }
+    found
 }
 
 /// The line (0-based, in the body) of a body's first raw HTML.
@@ -293,8 +367,17 @@ fn add_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     events
 }
 
-fn sanitize(html: &str) -> String {
+/// Raw HTML made safe; links to documents in it (`href="other.md"`) lead where `fates`
+/// says, and lose their address when the site may not show the document or the link
+/// names none.
+fn sanitize(html: &str, fates: HashMap<String, Option<String>>) -> String {
     let mut builder = ammonia::Builder::default();
+    builder.attribute_filter(move |_, attribute, value| {
+        if !matches!(attribute, "href" | "src") || !crate::load::is_document_link(value) {
+            return Some(value.into());
+        }
+        fates.get(value).cloned().flatten().map(Into::into)
+    });
     builder
         .add_tag_attributes("h1", &["id"])
         .add_tag_attributes("h2", &["id"])
@@ -317,6 +400,15 @@ fn sanitize(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_links_are_the_href_and_src_values_outside_comments() {
+        let html = "<a href=\"a.md\" title='x'><img SRC = 'b é.md'><!-- <a href=\"c.md\"> -->\n<a data-href=\"d.md\" href=e.md>é</a><a href=";
+        let values: Vec<&str> = raw_links(html).into_iter().map(|(_, v)| v).collect();
+        assert_eq!(values, ["a.md", "b é.md", "e.md", ""]);
+        let (at, value) = raw_links(html)[0];
+        assert_eq!(&html[at..at + value.len()], "a.md");
+    }
 
     fn render_with(body: &str, visible: bool, mode: RawHtml) -> String {
         with_links(visible, |links| render(body, links, mode))
