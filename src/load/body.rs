@@ -181,20 +181,12 @@ fn raw_html_links(
     }
     for (at, dest) in crate::render::markdown::raw_links(html) {
         if is_document_link(dest) {
-            let (line, col) = index.locate(start + at);
-            refs.push(RefText {
-                kind: RelKind::Mentions,
-                text: dest.to_string(),
-                label: None,
-                line: first_line + line,
-                col,
-                inverse: false,
-                audiences: Vec::new(),
-            });
+            refs.push(asset(index, first_line, dest, start + at));
         }
     }
 }
 
+/// A mention of `dest` at byte `offset` of the body: a link to a file or a document.
 fn asset(index: &LineIndex, first_line: usize, dest: &str, offset: usize) -> RefText {
     let (line, col) = index.locate(offset);
     RefText {
