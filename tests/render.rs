@@ -884,3 +884,19 @@ fn a_record_written_with_setext_headings_is_read() {
     assert!(!page.contains("<ol") && !page.contains("===="), "{page}");
     assert!(page.contains("<em>this</em>"), "{page}");
 }
+
+#[test]
+fn a_link_whose_text_is_in_brackets_is_a_link_not_a_restricted_reference() {
+    let project = Project::new().file(
+        "content/pages/thanks.md",
+        "+++\ntitle = \"Thanks\"\n+++\nThanks [[@ann]](https://example.com/ann).\n",
+    );
+    project.check().expect(0);
+    project.build().success();
+    let page = project.site("team").main("pages/thanks.html");
+    assert!(
+        page.contains(r#"<a href="https://example.com/ann">[@ann]</a>"#),
+        "{page}"
+    );
+    assert!(!page.contains("restricted"), "{page}");
+}

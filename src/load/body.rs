@@ -213,6 +213,35 @@ pub fn may_link(body: &str) -> bool {
     })
 }
 
+/// Reads `[[text]](url)` as CommonMark does, a link whose text is `[text]` (changelogs
+/// credit people so: `[[@someone]](https://…)`), not as a wiki link followed by text in
+/// brackets: the inner brackets are escaped. Code is left alone.
+pub fn bracketed_link_texts(body: &mut String) {
+    if memchr::memmem::find(body.as_bytes(), b"]](").is_none() {
+        return;
+    }
+    let mut edits = Vec::new();
+    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        if let Event::Start(Tag::Link {
+            link_type: LinkType::WikiLink { .. },
+            ..
+        }) = event
+        {
+            let source = &body[range.clone()];
+            if source.starts_with("[[")
+                && source.ends_with("]]")
+                && body[range.end..].starts_with('(')
+            {
+                edits.push(range.start + 1);
+                edits.push(range.end - 2);
+            }
+        }
+    }
+    for at in edits.into_iter().rev() {
+        body.insert(at, '\\');
+    }
+}
+
 /// The headings of a body and their anchors.
 pub fn headings(body: &str) -> Vec<Heading> {
     scan(body, 1).headings
@@ -798,6 +827,19 @@ mod tests {
         let body = "Intro.\n\nTODO\n\n* TODO: list\n- TODOS\n  TODO: indented\n```\nTODO\n```\nNot TODO here.\n";
         assert_eq!(placeholder_lines(body), [2, 4, 6]);
         assert!(placeholder_lines("No placeholders. Today is Tuesday.\n").is_empty());
+    }
+
+    #[test]
+    fn a_link_whose_text_is_in_brackets_is_no_wiki_link() {
+        let mut body = "By [[@ann]](https://e.com), see [[X]] and `[[y]](z)`.\n".to_string();
+        bracketed_link_texts(&mut body);
+        assert_eq!(
+            body,
+            "By [\\[@ann\\]](https://e.com), see [[X]] and `[[y]](z)`.\n"
+        );
+        let facts = scan(&body, 1);
+        let refs: Vec<&str> = facts.refs.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(refs, ["X"]);
     }
 
     #[test]

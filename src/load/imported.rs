@@ -137,7 +137,11 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
                     category: section.category.and_then(Category::parse),
                     category_text: Some(section.name.clone()).filter(|n| !n.is_empty()),
                     breaking: entry.breaking,
-                    body: join_link_defs(&entry.text, &parsed.link_defs),
+                    body: {
+                        let mut body = join_link_defs(&entry.text, &parsed.link_defs);
+                        crate::load::bracketed_link_texts(&mut body);
+                        body
+                    },
                     body_line: entry.line,
                     ..Document::default()
                 };

@@ -7,8 +7,8 @@ pub mod frontmatter;
 mod imported;
 
 pub use body::{
-    Anchors, LineIndex, audience_blocks, has_scheme, headings, is_document_link, is_placeholder,
-    list_key, markdown_options, slug,
+    Anchors, LineIndex, audience_blocks, bracketed_link_texts, has_scheme, headings,
+    is_document_link, is_placeholder, list_key, markdown_options, slug,
 };
 pub use fields::parse_iso_date;
 
@@ -415,6 +415,7 @@ impl DocReader<'_> {
             });
         }
         doc.body = split.body.to_string();
+        body::bracketed_link_texts(&mut doc.body);
         doc.body_line = split.body_line;
         if doc.imported {
             imported::apply_body(&mut doc, &mut self.diags, self.shown);
