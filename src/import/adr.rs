@@ -350,6 +350,14 @@ impl BodyReader {
             self.body.relations.push(relation);
             return;
         }
+        // After a lone `Superseded by …` line, which says the status, the section's
+        // prose is prose: only relations are read from it.
+        if self.implied.is_some() && self.body.status.is_none() {
+            self.body
+                .relations
+                .extend(split_status(text, line).relations);
+            return;
+        }
         self.status_text(text, line);
     }
 
@@ -1125,6 +1133,15 @@ mod tests {
             assert_eq!(body.number, number, "{heading}");
             assert_eq!(body.title, located(title, 1), "{heading}");
         }
+    }
+
+    #[test]
+    fn prose_after_a_superseded_by_line_is_not_the_status() {
+        let body = parse_adr_body(
+            "# 4. Fourth\n\n## Status\n\nSuperseded by [9. Gone](0009-gone.md)\n\nSee the RFC.\n",
+        );
+        assert_eq!(body.status, located("Superseded", 5));
+        assert_eq!(body.relations.len(), 1);
     }
 
     #[test]
