@@ -219,6 +219,17 @@ fn cases() -> Vec<Case> {
             other: None,
         },
         Case {
+            rule: "number-mismatch",
+            // Copied from record 4, and its title still says so.
+            edit: Edit::Write(
+                "content/decisions/0014-send-digests-weekly.md",
+                "# 4. Send digests weekly\n\nDate: 2026-10-02\n\n## Status\n\nAccepted\n\n## Context\n\nDaily digests went unread.\n\n## Decision\n\nThey go out on Mondays.\n",
+            ),
+            path: "content/decisions/0014-send-digests-weekly.md",
+            line: 1,
+            other: None,
+        },
+        Case {
             rule: "orphan-initiative",
             edit: Edit::Write(
                 "content/initiatives/dark-mode.md",

@@ -173,8 +173,16 @@ fn nygard_records_build_with_relations_both_ways() {
         built.doc("decisions/0001-record-architecture-decisions")["status"],
         "accepted"
     );
-    // The title says 3 although the file is 0033: the title's number is what the record says.
-    assert_eq!(built.doc("decisions/0033-ip-ranges")["number"], 3);
+    // The title says 3 although the file is 0033: the file name's number is used, with
+    // a warning.
+    assert_eq!(built.doc("decisions/0033-ip-ranges")["number"], 33);
+    assert!(
+        built.stderr.contains(
+            "0033-ip-ranges.md:1:1: warning[number-mismatch]: the title numbers this record 3 and its file name 33: 33 is used"
+        ),
+        "{}",
+        built.stderr
+    );
     assert_eq!(
         built.doc("decisions/0038-mongo_replacement_by_documentdb")["kind"],
         "decision"

@@ -53,6 +53,11 @@ pub const RULES: &[Rule] = &[
         summary: "an imported record's date reads as two different days; read day first",
     },
     Rule {
+        id: "number-mismatch",
+        severity: Severity::Warning,
+        summary: "an imported record's title gives another number than its file name",
+    },
+    Rule {
         id: "orphan-initiative",
         severity: Severity::Warning,
         summary: "an initiative drives no objective or key result",

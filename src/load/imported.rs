@@ -53,9 +53,19 @@ pub fn apply_body(doc: &mut Document, diags: &mut Vec<Diagnostic>, shown: &Path)
             .source
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned());
-        doc.number = found
-            .number
-            .or_else(|| stem.as_deref().and_then(adr::number_from_stem));
+        // The file name's number, which no two records share, over the title's, which
+        // a record copied from another may still have wrong.
+        let from_file = stem.as_deref().and_then(adr::number_from_stem);
+        doc.number = from_file.or(found.number);
+        if let (Some(file), Some(titled), Some(title)) = (from_file, found.number, &found.title)
+            && file != titled
+        {
+            let loc = Location::new(shown, first + title.line.saturating_sub(1), 1);
+            let message = format!(
+                "the title numbers this record {titled} and its file name {file}: {file} is used"
+            );
+            diags.push(Diagnostic::warning(loc, message).with_rule("number-mismatch"));
+        }
     }
     if doc.title.is_empty()
         && let Some(title) = &found.title
