@@ -113,18 +113,20 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// The first line, `path:line:col: error: message`.
+    /// The first line, `path:line:col: error: message`, and the rule in brackets after
+    /// the message when one reports it: `… warning: message [orphan-initiative]`.
     pub fn headline(&self) -> String {
         let loc = &self.location;
-        let label = match self.rule {
-            Some(rule) => format!("{}[{rule}]", self.severity.as_str()),
-            None => self.severity.as_str().to_string(),
-        };
+        let rule = self
+            .rule
+            .map(|rule| format!(" [{rule}]"))
+            .unwrap_or_default();
         format!(
-            "{}:{}:{}: {label}: {}",
+            "{}:{}:{}: {}: {}{rule}",
             loc.path.display(),
             loc.line,
             loc.col,
+            self.severity.as_str(),
             self.message
         )
     }
@@ -262,7 +264,7 @@ mod tests {
     #[test]
     fn headline_has_rule_when_set() {
         let d = Diagnostic::warning(Location::new("a.md", 3, 2), "stale").with_rule("stale");
-        assert_eq!(d.headline(), "a.md:3:2: warning[stale]: stale");
+        assert_eq!(d.headline(), "a.md:3:2: warning: stale [stale]");
     }
 
     #[test]

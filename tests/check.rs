@@ -818,7 +818,7 @@ fn a_rule_raised_to_error_fails_check_and_build() {
     let output = check(dir.path(), &[]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr(&output).contains("error[orphan-initiative]"),
+        stderr(&output).contains(" [orphan-initiative]\n") && stderr(&output).contains(": error: "),
         "{}",
         stderr(&output)
     );
@@ -985,7 +985,7 @@ fn deny_warnings_decides_the_exit_code() {
     let build = align(warned.path(), &["build", ".", "--today", TODAY]);
     assert_eq!(build.status.code(), Some(0), "warnings never fail a build");
     assert!(
-        stderr(&build).contains("warning[orphan-initiative]"),
+        stderr(&build).contains(" [orphan-initiative]\n"),
         "build prints the same warnings: {}",
         stderr(&build)
     );
@@ -1039,13 +1039,14 @@ fn text_format_shows_the_place_the_source_line_notes_help_and_a_summary() {
     );
     assert_eq!(stdout(&output), "", "text goes to stderr");
     let text = stderr(&output);
-    let expected = "./content/initiatives/guided-setup.md:7:1: warning[after-release]: initiative I-GUIDED-SETUP (Guided setup checklist) targets 2026-12-04, after its release R-2-4 (2.4.0) on 2026-12-01\n  |\n7 | target = 2026-12-04\n  | ^\n  = note: ./content/releases/2-4-0.md:6:1: the release date\n";
+    let expected = "./content/initiatives/guided-setup.md:7:1: warning: initiative I-GUIDED-SETUP (Guided setup checklist) targets 2026-12-04, after its release R-2-4 (2.4.0) on 2026-12-01 [after-release]\n  |\n7 | target = 2026-12-04\n  | ^\n  = note: ./content/releases/2-4-0.md:6:1: the release date\n";
     assert!(text.contains(expected), "{text}");
     assert!(
         text.contains("./content/pages/how-we-plan.md:10:"),
         "{text}"
     );
-    assert!(text.contains(": error[broken-reference]: "), "{text}");
+    assert!(text.contains(": error: "), "{text}");
+    assert!(text.contains(" [broken-reference]\n"), "{text}");
     assert!(text.ends_with("1 error, 1 warning\n"), "{text}");
 
     let orphan = with_orphan();
@@ -1146,7 +1147,7 @@ fn the_docs_describe_every_rule_with_its_default_severity() {
         let section = docs.split(&heading).nth(1).unwrap();
         let section = section.split("\n### ").next().unwrap();
         assert!(
-            section.contains(&format!("[{}]: ", rule.id)),
+            section.contains(&format!(" [{}]\n", rule.id)),
             "docs/checks.md has no example message for `{}`",
             rule.id
         );

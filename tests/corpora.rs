@@ -178,7 +178,7 @@ fn nygard_records_build_with_relations_both_ways() {
     assert_eq!(built.doc("decisions/0033-ip-ranges")["number"], 33);
     assert!(
         built.stderr.contains(
-            "0033-ip-ranges.md:1:1: warning[number-mismatch]: the title numbers this record 3 and its file name 33: 33 is used"
+            "0033-ip-ranges.md:1:1: warning: the title numbers this record 3 and its file name 33: 33 is used [number-mismatch]"
         ),
         "{}",
         built.stderr
@@ -188,9 +188,7 @@ fn nygard_records_build_with_relations_both_ways() {
         "decision"
     );
     assert!(
-        built
-            .stderr
-            .contains("warning[missing-file]: link to a missing file"),
+        built.stderr.contains("warning: link to a missing file"),
         "{}",
         built.stderr
     );
@@ -285,7 +283,7 @@ fn repository_fixture_covers_every_quirk() {
     assert!(
         built
             .stderr
-            .contains("0002-use-postgres.md:3:1: warning[unreadable-date]: cannot read date"),
+            .contains("0002-use-postgres.md:3:1: warning: cannot read date"),
         "{}",
         built.stderr
     );

@@ -440,7 +440,7 @@ fn a_decision_a_site_hides_does_not_make_a_public_one_superseded() {
     let warning = check
         .warnings()
         .into_iter()
-        .find(|w| w.contains("warning[superseded-by-internal]"))
+        .find(|w| w.ends_with(" [superseded-by-internal]"))
         .unwrap_or_else(|| panic!("{}", check.stderr()));
     assert!(
         warning.contains("content/decisions/0002-hidden.md:5:1")

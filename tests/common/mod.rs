@@ -220,9 +220,9 @@ impl Run {
     }
 }
 
-/// Whether a line is a diagnostic headline of `severity`: `...: error: ` or `...: error[rule]: `.
+/// Whether a line is a diagnostic headline of `severity`: `...: error: ...`.
 fn is_headline(line: &str, severity: &str) -> bool {
-    line.contains(&format!(": {severity}: ")) || line.contains(&format!(": {severity}["))
+    line.contains(&format!(": {severity}: "))
 }
 
 /// One site folder of a build.
