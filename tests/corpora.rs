@@ -240,6 +240,23 @@ fn keep_a_changelog_files_become_releases_and_changes() {
     );
     assert!(changes.iter().any(|c| c["category"] == "fixed"));
     assert!(changes.iter().any(|c| c["breaking"] == true));
+    // `[[@user]](…)` credits are links, not references to hidden documents.
+    let pages = walkdir::WalkDir::new(built._out.path().join("team/changelog"));
+    let credited = pages
+        .into_iter()
+        .map(|entry| entry.unwrap())
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| std::fs::read_to_string(entry.path()).unwrap())
+        .filter(|page| {
+            page.contains(r#"<a href="https://github.com/bc-universe">[@bc-universe]</a>"#)
+        })
+        .count();
+    assert!(credited > 0, "no page credits @bc-universe by a link");
+    assert!(
+        !std::fs::read_to_string(built._out.path().join("team/search-index.json"))
+            .unwrap()
+            .contains("[restricted]")
+    );
 
     let madr = project_with(&[], Some(&dir.join("adr-madr.CHANGELOG.md")));
     let built = build(madr.path());
@@ -258,6 +275,20 @@ fn keep_a_changelog_files_become_releases_and_changes() {
     assert!(
         public.contains("1.1.0"),
         "imported releases appear on the public changelog"
+    );
+    // A bullet wrapped over two lines is one title; a release's opening prose is its summary.
+    assert!(
+        public.contains("Don&#39;t let your friends dump git logs into changelogs"),
+        "{public}"
+    );
+    assert!(
+        public.contains("2.0.0 is the first major revision of Keep a Changelog."),
+        "{public}"
+    );
+    let feed = std::fs::read_to_string(built._out.path().join("public/feed.xml")).unwrap();
+    assert!(
+        !feed.contains("Breaking:&lt;/strong&gt; Breaking"),
+        "{feed}"
     );
 }
 

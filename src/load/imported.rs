@@ -141,7 +141,7 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
                     source: file.to_path_buf(),
                     path_id: format!("{folder}/{n:03}"),
                     kind: Kind::Change,
-                    title: entry_title(&entry.text),
+                    title: entry_title(&entry.text, entry.breaking),
                     imported: true,
                     audience: audience.clone(),
                     category: section.category.and_then(Category::parse),
@@ -219,34 +219,59 @@ fn release_document(
             .map(DateText::Date)
             .or_else(|| release.date_raw.clone().map(DateText::Raw)),
         audience,
+        // The changelog and the feed show a release's summary under its heading.
+        summary: Some(first_paragraph(&release.intro, 280)).filter(|s| !s.is_empty()),
         body: release.intro.clone(),
         body_line: release.line + 1,
         ..Document::default()
     }
 }
 
-/// A change entry's title: the text of its first line, as read once its Markdown is
-/// rendered (`Dropped Node 8 ([#40](…))` reads `Dropped Node 8 (#40)`, `` `foo_bar` ``
-/// reads `foo_bar`), shortened to 90 characters.
-fn entry_title(text: &str) -> String {
-    use pulldown_cmark::{Event, Parser};
-    let first = text.lines().next().unwrap_or_default();
+/// A change entry's title: the text of its first paragraph (see [`first_paragraph`]),
+/// shortened to 90 characters; `Change` when it has none. A breaking change's
+/// `Breaking:` is left to its badge.
+fn entry_title(text: &str, breaking: bool) -> String {
+    let plain = first_paragraph(text, 90);
+    let mut title = plain.as_str();
+    if breaking {
+        for prefix in ["breaking change:", "breaking changes:", "breaking:"] {
+            if title
+                .get(..prefix.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+            {
+                title = title[prefix.len()..].trim_start();
+                break;
+            }
+        }
+    }
+    if title.is_empty() {
+        "Change".to_string()
+    } else {
+        title.to_string()
+    }
+}
+
+/// The text of the first paragraph of `text`, a bullet wrapped over lines included, as
+/// read once its Markdown is rendered (`Dropped Node 8 ([#40](…))` reads
+/// `Dropped Node 8 (#40)`, `` `foo_bar` `` reads `foo_bar`); past `max` characters, cut
+/// with `…`.
+fn first_paragraph(text: &str, max: usize) -> String {
+    use pulldown_cmark::{Event, Parser, TagEnd};
     let mut plain = String::new();
-    for event in Parser::new(first) {
+    for event in Parser::new(text) {
         match event {
             Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => {
                 plain.push_str(&t);
             }
             Event::SoftBreak | Event::HardBreak => plain.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock) => break,
             _ => {}
         }
     }
     let plain = plain.trim();
-    if plain.chars().count() > 90 {
-        let cut: String = plain.chars().take(87).collect();
+    if plain.chars().count() > max {
+        let cut: String = plain.chars().take(max.saturating_sub(3)).collect();
         format!("{}…", cut.trim_end())
-    } else if plain.is_empty() {
-        "Change".to_string()
     } else {
         plain.to_string()
     }
@@ -267,19 +292,34 @@ mod tests {
     #[test]
     fn an_entry_title_is_its_first_line_as_text() {
         assert_eq!(
-            entry_title("Dropped Node 8 ([#40](https://example.com/40))\nMore."),
+            entry_title(
+                "Dropped Node 8 ([#40](https://example.com/40))\n\nMore.",
+                false
+            ),
             "Dropped Node 8 (#40)"
         );
         assert_eq!(
-            entry_title("**Breaking:** the `foo_bar` option is gone"),
+            entry_title("**Breaking:** the `foo_bar` option is gone", false),
             "Breaking: the foo_bar option is gone"
         );
         assert_eq!(
-            entry_title("snake_case names stay whole"),
+            entry_title("**Breaking:** the `foo_bar` option is gone", true),
+            "the foo_bar option is gone"
+        );
+        // A bullet wrapped over lines is one title; its sub-list is not.
+        assert_eq!(
+            entry_title(
+                "Retired the tagline \"Don't let your friends dump git logs into\nchangelogs.\"\n- a detail\n",
+                false
+            ),
+            "Retired the tagline \"Don't let your friends dump git logs into changelogs.\""
+        );
+        assert_eq!(
+            entry_title("snake_case names stay whole", false),
             "snake_case names stay whole"
         );
-        assert_eq!(entry_title(""), "Change");
-        let long = entry_title(&"word ".repeat(40));
+        assert_eq!(entry_title("", false), "Change");
+        let long = entry_title(&"word ".repeat(40), false);
         assert_eq!(long.chars().count(), 88, "{long}");
         assert!(long.ends_with('…'));
     }
