@@ -823,6 +823,25 @@ fn new_folders_and_their_documents_are_picked_up() {
 }
 
 #[test]
+fn a_page_removed_by_an_edit_is_announced_so_its_open_tab_reloads() {
+    let project = Project::minimal();
+    let server = Server::start(&project.path(), &[]);
+    assert_eq!(server.get("/team/pages/p.html").status, 200);
+    let mut events = server.events();
+    project.remove("content/pages/p.md");
+    let changed: Vec<String> = events
+        .settle(QUIET)
+        .into_iter()
+        .flat_map(|update| update.changed)
+        .collect();
+    assert!(
+        changed.iter().any(|path| path == "/team/pages/p.html"),
+        "{changed:?}"
+    );
+    assert_eq!(server.get("/team/pages/p.html").status, 404);
+}
+
+#[test]
 fn serving_the_current_folder_rebuilds() {
     let project = Project::minimal();
     let server = Server::start_in(&project.path(), &[]);

@@ -218,33 +218,49 @@ impl Store {
                 .collect()
         };
         let mut sites = self.sites.write().unwrap_or_else(|e| e.into_inner());
+        // Removed files are changes too: a page open on one reloads to the 404.
         let mut changed = Vec::new();
         // Updated in place: most pages are usually unchanged or kept, and copying them
         // into new maps took longer than rendering the pages that changed, while readers
         // waited on the lock.
         if keep.is_none() {
-            sites.retain(|name, _| built.contains_key(name));
+            sites.retain(|name, entries| {
+                let kept = built.contains_key(name);
+                if !kept {
+                    changed.extend(entries.keys().map(|path| format!("/{name}/{path}")));
+                }
+                kept
+            });
         }
         for (site, files) in &built {
             let entries = sites.entry(site.clone()).or_default();
-            match keep {
-                Some(Keep::Everything) => {}
-                Some(Keep::Paths(kept)) => {
-                    let kept: HashSet<&str> = kept
-                        .get(site)
-                        .into_iter()
-                        .flatten()
-                        .map(String::as_str)
-                        .collect();
-                    entries
-                        .retain(|path, _| files.contains_key(path) || kept.contains(path.as_str()));
-                }
+            let kept: HashSet<&str> = match keep {
+                Some(Keep::Paths(kept)) => kept
+                    .get(site)
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect(),
+                _ => HashSet::new(),
+            };
+            let stays = |path: &String| match keep {
+                Some(Keep::Everything) => true,
+                Some(Keep::Paths(_)) => files.contains_key(path) || kept.contains(path.as_str()),
                 // Document pages first: most entries are, and a prefix test is cheaper
                 // than a lookup.
-                Some(Keep::Documents) => entries.retain(|path, _| {
+                Some(Keep::Documents) => {
                     !crate::project::site_writes(path) || files.contains_key(path)
-                }),
-                None => entries.retain(|path, _| files.contains_key(path)),
+                }
+                None => files.contains_key(path),
+            };
+            if !matches!(keep, Some(Keep::Everything)) {
+                entries.retain(|path, _| {
+                    let stays = stays(path);
+                    if !stays {
+                        changed.push(format!("/{site}/{path}"));
+                    }
+                    stays
+                });
             }
             for (path, bytes) in files {
                 if changed_files.contains(&(site.as_str(), path.as_str())) {
