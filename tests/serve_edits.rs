@@ -434,10 +434,14 @@ fn changed_between(
     before: &BTreeMap<String, Vec<u8>>,
     after: &BTreeMap<String, Vec<u8>>,
 ) -> BTreeSet<String> {
+    // Removed files are changes too: a page open on one reloads to the 404.
+    let removed = before.keys().filter(|path| !after.contains_key(*path));
     after
         .iter()
         .filter(|(path, bytes)| before.get(*path) != Some(*bytes))
-        .map(|(path, _)| path.clone())
+        .map(|(path, _)| path)
+        .chain(removed)
+        .cloned()
         .collect()
 }
 
