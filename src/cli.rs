@@ -149,8 +149,7 @@ pub fn run(cli: Cli) -> i32 {
             reload: !no_reload,
             today,
             quiet: cli.quiet,
-        })
-        .map(|()| 0),
+        }),
         Command::Check {
             dir,
             format,

@@ -846,6 +846,40 @@ fn a_page_removed_by_an_edit_is_announced_so_its_open_tab_reloads() {
 }
 
 #[test]
+fn an_imported_changelog_is_watched_however_its_path_is_written() {
+    for written in ["./CHANGELOG.md", "../shared/CHANGELOG.md"] {
+        let project = Project::minimal();
+        let file = project.path().join(written);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        let changelog = |entry: &str| {
+            format!("# Changelog\n\n## [1.0.0] - 2026-11-01\n\n### Added\n- {entry}\n")
+        };
+        std::fs::write(&file, changelog("First entry")).unwrap();
+        let config = format!(
+            "{CONFIG}\n[import]\nchangelog = \"{written}\"\nchangelog_audience = [\"team\"]\n"
+        );
+        project.write("align.toml", &config);
+        let server = Server::start(&project.path(), &[]);
+        assert!(
+            server
+                .get("/team/changelog.html")
+                .text()
+                .contains("First entry")
+        );
+        let mut events = server.events();
+        std::fs::write(&file, changelog("Second entry")).unwrap();
+        let _ = events.settle(QUIET);
+        assert!(
+            server
+                .get("/team/changelog.html")
+                .text()
+                .contains("Second entry"),
+            "{written}"
+        );
+    }
+}
+
+#[test]
 fn serving_the_current_folder_rebuilds() {
     let project = Project::minimal();
     let server = Server::start_in(&project.path(), &[]);

@@ -418,6 +418,57 @@ fn pages_get_the_reload_script_before_body_end() {
     assert!(script.contains("align-error-overlay"));
 }
 
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_while_a_page_is_open() {
+    let (_project, mut server) = served();
+    let _open = server.events_for("/team/pages/p.html");
+    let status = server.interrupt(Duration::from_secs(10));
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "still running, or failed: {status:?}"
+    );
+}
+
+#[test]
+fn a_date_that_is_not_one_is_a_usage_error() {
+    let project = Project::minimal();
+    let output = std::process::Command::new(serve_support::bin())
+        .args(["serve", project.path().to_str().unwrap(), "--port", "0"])
+        .args(["--today", "2026-13-01"])
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--today `2026-13-01` is not a date"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn no_reload_with_a_broken_build_serves_nothing_and_fails() {
+    let project = Project::minimal();
+    project.write(
+        "content/pages/secret.md",
+        "+++\ntitle = \"Secret merger\"\naudience = [\"exec\"]\n+++\nSee [[NO-SUCH-DOC]].\n",
+    );
+    let output = std::process::Command::new(serve_support::bin())
+        .args(["serve", project.path().to_str().unwrap(), "--port", "0"])
+        .args(["--no-reload", "--today", serve_support::TODAY])
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("NO-SUCH-DOC"), "{stderr}");
+    assert!(
+        String::from_utf8_lossy(&output.stdout).is_empty(),
+        "nothing served"
+    );
+}
+
 #[test]
 fn no_reload_serves_the_build_as_is() {
     let project = Project::minimal();

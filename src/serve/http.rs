@@ -25,6 +25,8 @@ pub struct App {
     /// The configured `base_url`: the 404 page links there absolutely (it is served at
     /// any depth), which under `serve` must lead back to this server instead.
     pub base_url: Option<String>,
+    /// Set when the server stops: event streams end.
+    pub stop: tokio::sync::watch::Receiver<bool>,
 }
 
 pub fn router(app: Arc<App>) -> Router {
@@ -123,9 +125,12 @@ fn handle(app: &App, method: &Method, uri: &Uri, headers: &HeaderMap) -> Respons
             "text/javascript; charset=utf-8",
             RELOAD_JS.into(),
         ),
-        Route::Events if app.reload => {
-            events(app.store.clone(), uri.query().and_then(open_page)).into_response()
-        }
+        Route::Events if app.reload => events(
+            app.store.clone(),
+            uri.query().and_then(open_page),
+            app.stop.clone(),
+        )
+        .into_response(),
         Route::ReloadScript | Route::Events => plain(StatusCode::NOT_FOUND, "not found"),
         Route::Redirect(to) => {
             let mut response = plain(StatusCode::PERMANENT_REDIRECT, "moved");
@@ -346,25 +351,41 @@ fn open_page(query: &str) -> Option<(String, String)> {
     }
 }
 
+/// Resolves once the server is told to stop: open event streams end then, so that they
+/// do not hold the server open.
+async fn stopped(mut stop: tokio::sync::watch::Receiver<bool>) {
+    let _ = stop.wait_for(|stopped| *stopped).await;
+}
+
 /// Tells the page that opened it what each rebuild changed; while it is open, a rebuild
 /// renders that page ahead of the rest (see [`Store::open`]).
 fn events(
     store: Arc<Store>,
     page: Option<(String, String)>,
+    stop: tokio::sync::watch::Receiver<bool>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let open = page.map(|(site, path)| store.open(&site, &path));
     let current = Update {
         errors: store.errors(),
-        changed: Vec::new(),
+        ..Update::default()
     };
     let first = stream::iter((!current.errors.is_empty()).then_some(current));
-    let later = BroadcastStream::new(store.subscribe()).filter_map(|u| async move { u.ok() });
-    let stream = first.chain(later).map(move |update| {
-        // The page stays open for as long as its stream lives.
-        let _open = &open;
-        let data = serde_json::to_string(&update).unwrap_or_else(|_| "{}".into());
-        Ok(Event::default().event("update").data(data))
+    // A page that missed updates (more came at once than its stream holds) reloads.
+    let later = BroadcastStream::new(store.subscribe()).map(|update| {
+        update.unwrap_or_else(|_| Update {
+            all: true,
+            ..Update::default()
+        })
     });
+    let stream = first
+        .chain(later)
+        .take_until(stopped(stop))
+        .map(move |update| {
+            // The page stays open for as long as its stream lives.
+            let _open = &open;
+            let data = serde_json::to_string(&update).unwrap_or_else(|_| "{}".into());
+            Ok(Event::default().event("update").data(data))
+        });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 

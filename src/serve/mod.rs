@@ -30,7 +30,11 @@ pub struct ServeOptions {
     pub quiet: bool,
 }
 
-pub fn serve(options: ServeOptions) -> Result<(), Failure> {
+/// Serves until stopped; the exit status is 1 when `--no-reload` has no good build to
+/// serve, as `build` would have failed.
+pub fn serve(options: ServeOptions) -> Result<i32, Failure> {
+    // A date that is not one is a usage error, as in `build`, not a broken build.
+    crate::today::resolve(options.today.as_deref()).map_err(Failure::Usage)?;
     let config = crate::config::load(&options.dir).map_err(Failure::Config)?;
     let store = Arc::new(Store::default());
     let mut rebuilder = Rebuilder::new(&options.dir, options.today.clone());
@@ -53,6 +57,11 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
             for line in &errors {
                 eprintln!("{line}");
             }
+            // Without watching, nothing would ever fix it; and a hosted site must not
+            // show its errors.
+            if !options.reload {
+                return Ok(1);
+            }
             store.fail(errors);
         }
     }
@@ -61,7 +70,8 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
         .enable_all()
         .build()
         .context("cannot start the server runtime")?;
-    runtime.block_on(run(options, config, store, (rebuilder, warnings)))
+    runtime.block_on(run(options, config, store, (rebuilder, warnings)))?;
+    Ok(0)
 }
 
 async fn run(
@@ -92,14 +102,18 @@ async fn run(
         let quiet = options.quiet;
         std::thread::spawn(move || watch_loop(watcher, rebuilder, &store, quiet, warnings));
     }
+    let (stop, stopped) = tokio::sync::watch::channel(false);
     let app = Arc::new(http::App {
         store,
         reload: options.reload,
         base_url: config.base_url().map(str::to_string),
+        stop: stopped,
     });
     axum::serve(listener, http::router(app))
-        .with_graceful_shutdown(async {
+        .with_graceful_shutdown(async move {
             let _ = tokio::signal::ctrl_c().await;
+            // Open pages' event streams end, or they would keep the server waiting.
+            let _ = stop.send(true);
         })
         .await
         .context("server stopped")?;

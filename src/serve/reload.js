@@ -40,7 +40,7 @@
       return;
     }
     var hadOverlay = !!document.getElementById(OVERLAY_ID);
-    if (hadOverlay || document.body.getAttribute("data-align-error") === "1" || update.changed.indexOf(currentPath()) >= 0) {
+    if (update.all || hadOverlay || document.body.getAttribute("data-align-error") === "1" || update.changed.indexOf(currentPath()) >= 0) {
       window.location.reload();
     }
   });

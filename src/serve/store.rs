@@ -55,12 +55,16 @@ impl Entry {
 }
 
 /// Sent to open pages after each rebuild.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Update {
     /// Errors of the last rebuild; while there are any, the last good build is served.
     pub errors: Vec<String>,
     /// URL paths whose bytes changed (`/team/index.html`).
     pub changed: Vec<String>,
+    /// Every page may have changed: the page missed updates (more came at once than its
+    /// stream holds).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub all: bool,
 }
 
 /// The entries pages published ahead replaced (`None` where there was none).
@@ -273,8 +277,8 @@ impl Store {
         *self.errors.write().unwrap_or_else(|e| e.into_inner()) = Vec::new();
         changed.sort();
         let _ = self.updates.send(Update {
-            errors: Vec::new(),
             changed: changed.clone(),
+            ..Update::default()
         });
         changed
     }
@@ -320,8 +324,8 @@ impl Store {
         }
         changed.sort();
         let _ = self.updates.send(Update {
-            errors: Vec::new(),
             changed,
+            ..Update::default()
         });
     }
 
@@ -330,7 +334,7 @@ impl Store {
         *self.errors.write().unwrap_or_else(|e| e.into_inner()) = errors.clone();
         let _ = self.updates.send(Update {
             errors,
-            changed: Vec::new(),
+            ..Update::default()
         });
     }
 }
@@ -477,7 +481,8 @@ mod tests {
             ["lists/tag/y.html", "pages/a.html", "roadmap.html"],
             "the document page stays, the list nothing is on goes"
         );
-        assert_eq!(changed, ["/team/roadmap.html"]);
+        // The list that went is a change too: a page open on it reloads to the 404.
+        assert_eq!(changed, ["/team/lists/tag/x.html", "/team/roadmap.html"]);
     }
 
     #[test]
@@ -512,7 +517,11 @@ mod tests {
             Some(&keep),
         );
         assert_eq!(paths(&store), ["a.html", "b.html", "lists/y.html"]);
-        assert_eq!(changed, ["/team/lists/y.html"], "b.html kept its bytes");
+        assert_eq!(
+            changed,
+            ["/team/lists/x.html", "/team/lists/y.html"],
+            "b.html kept its bytes, lists/x.html went"
+        );
         assert_eq!(store.get("team", "a.html").unwrap().etag(), etag);
     }
 
@@ -529,7 +538,7 @@ mod tests {
             None,
         );
         assert_eq!(paths(&store), ["a.html", "c.html"]);
-        assert_eq!(changed, ["/team/c.html"]);
+        assert_eq!(changed, ["/team/b.html", "/team/c.html"]);
         assert_eq!(store.get("team", "a.html").unwrap().etag(), etag);
         assert!(
             !store.has_site("exec"),

@@ -22,8 +22,8 @@ pub struct ProjectWatcher {
     events: mpsc::Receiver<notify::Result<notify::Event>>,
     /// The project folder as given and as resolved.
     roots: Vec<PathBuf>,
-    /// The imported changelog, relative to the project.
-    changelog: Option<PathBuf>,
+    /// The imported changelog's absolute paths, as written and with links resolved.
+    changelog: Vec<PathBuf>,
 }
 
 impl ProjectWatcher {
@@ -35,6 +35,26 @@ impl ProjectWatcher {
         // form of the project folder (they differ when it is reached through a symlink).
         let given = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
         let resolved = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        // The changelog as events name it, however `align.toml` spells its path
+        // (`./CHANGELOG.md`, `../CHANGELOG.md`); one outside the project is watched too.
+        let changelog: Vec<PathBuf> = changelog
+            .iter()
+            .flat_map(|file| {
+                let written = given.join(file);
+                let real = written.canonicalize().ok();
+                let lexical = normal(&written);
+                [Some(lexical), real]
+            })
+            .flatten()
+            .collect();
+        for file in &changelog {
+            let inside = [&resolved, &given]
+                .iter()
+                .any(|root| file.starts_with(root));
+            if let (false, Some(parent)) = (inside, file.parent()) {
+                watcher.watch(parent, RecursiveMode::NonRecursive)?;
+            }
+        }
         Ok(ProjectWatcher {
             _watcher: watcher,
             events,
@@ -123,16 +143,16 @@ impl ProjectWatcher {
         if is_editor_noise(path) {
             return None;
         }
-        let rel = self
-            .roots
-            .iter()
-            .find_map(|root| path.strip_prefix(root).ok())?;
-        if self.changelog.as_deref() == Some(rel) {
+        if self.changelog.iter().any(|file| file == path) {
             return Some(Changes {
                 rescan: true,
                 ..Changes::default()
             });
         }
+        let rel = self
+            .roots
+            .iter()
+            .find_map(|root| path.strip_prefix(root).ok())?;
         let top = rel.components().next()?.as_os_str().to_str()?;
         match top {
             "align.toml" => Some(Changes {
@@ -164,13 +184,28 @@ fn wait_after(changes: &Changes, saved: Option<&Path>) -> Duration {
     if only_that { SAVED } else { QUIET }
 }
 
+/// `path` with `.` left out and each `..` taking off the name before it, as written.
+fn normal(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Swap, backup and temporary files editors write next to the real one.
 pub fn is_editor_noise(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return true;
     };
     name.starts_with('.')
-        || name.starts_with('#')
+        || (name.starts_with('#') && name.ends_with('#') && name.len() > 1)
         || name.ends_with('~')
         || name == "4913"
         || [
@@ -196,6 +231,16 @@ mod tests {
             assert!(is_editor_noise(Path::new(noise)), "{noise}");
         }
         assert!(!is_editor_noise(Path::new("content/x.md")));
+        assert!(!is_editor_noise(Path::new("content/#x.md")));
+    }
+
+    #[test]
+    fn paths_are_made_normal_as_written() {
+        assert_eq!(
+            normal(Path::new("/p/./a/../CHANGELOG.md")),
+            Path::new("/p/CHANGELOG.md")
+        );
+        assert_eq!(normal(Path::new("/p/q/../../c.md")), Path::new("/c.md"));
     }
 
     #[test]

@@ -298,6 +298,15 @@ impl Server {
         self.stdout.lock().unwrap().clone()
     }
 
+    /// Sends Ctrl-C (SIGINT) and waits up to `timeout` for the server to exit.
+    #[cfg(unix)]
+    pub fn interrupt(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-INT", &pid]).status();
+        assert!(sent.is_ok_and(|s| s.success()), "kill -INT {pid}");
+        wait_for(timeout, || self.child.try_wait().ok().flatten())
+    }
+
     pub fn stderr(&self) -> Vec<String> {
         self.stderr.lock().unwrap().clone()
     }
