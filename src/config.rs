@@ -250,9 +250,14 @@ fn validate(config: &Config, lines: &ConfigLines<'_>, shown: &Path) -> Vec<Diagn
         error(
             &rule,
             Some("[check.rules]"),
-            format!(
-                "unknown rule `{rule}` in [check.rules]; `align check --format json` names every rule"
-            ),
+            match crate::check::nearest_rule(&rule) {
+                Some(near) => format!(
+                    "unknown rule `{rule}` in [check.rules]: did you mean `{near}`? (docs/checks.md lists every rule)"
+                ),
+                None => format!(
+                    "unknown rule `{rule}` in [check.rules] (docs/checks.md lists every rule)"
+                ),
+            },
         );
     }
     errors

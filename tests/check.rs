@@ -875,7 +875,7 @@ fn an_unknown_rule_id_is_a_config_error_naming_key_and_line() {
     let text = stderr(&output);
     assert!(text.contains("orphan-initiatives"), "{text}");
     assert!(
-        text.contains("align.toml:25:1: error: unknown rule `orphan-initiatives`"),
+        text.contains("align.toml:25:1: error: unknown rule `orphan-initiatives` in [check.rules]: did you mean `orphan-initiative`?"),
         "{text}"
     );
     assert_eq!(
