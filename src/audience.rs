@@ -894,7 +894,9 @@ impl<'a> SiteView<'a> {
                 Vec::new()
             }
         };
-        let score = graph.scores[i].filter(|_| shows("current"));
+        let score = graph.scores[i]
+            .filter(|_| shows("current"))
+            .map(crate::model::shown_score);
         let summary = match (&doc.public_summary, public) {
             (Some(s), true) => Some(s.clone()),
             _ => doc.summary.clone(),

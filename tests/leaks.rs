@@ -247,7 +247,7 @@ fn progress_score_and_health_stay_off_the_public_site() {
     let project = leak_project();
     let team = project.site("team").main("objectives/visible.html");
     assert!(
-        team.contains("78%") && team.contains("on track · 0.8"),
+        team.contains("78%") && team.contains("on track · 0.78"),
         "{team}"
     );
     let public = project.site("public").main("objectives/visible.html");

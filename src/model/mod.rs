@@ -5,7 +5,7 @@ mod okr;
 pub mod period;
 
 pub use kind::{Category, Horizon, Kind};
-pub use okr::{Checkin, Direction, Health, KeyResult, objective_score};
+pub use okr::{Checkin, Direction, Health, KeyResult, objective_score, shown_score};
 pub use period::Period;
 
 use std::path::PathBuf;

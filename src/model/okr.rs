@@ -120,13 +120,12 @@ impl KeyResult {
         raw.is_finite().then(|| raw.clamp(0.0, 1.0))
     }
 
-    /// The score on Google's 0.0–1.0 scale, rounded to a tenth as OKR graders do.
+    /// The score on Google's 0.0–1.0 scale: the progress, as shown (see [`shown_score`]).
     pub fn score(&self) -> Option<f64> {
-        self.progress().map(|p| (p * 10.0).round() / 10.0)
+        self.progress().map(shown_score)
     }
 
-    /// The band of the score shown, so that a key result at 0.67 progress, shown as 0.7,
-    /// is on track as 0.7 is.
+    /// The band of the score: at 0.66 at risk, as the page shows `0.66`.
     pub fn health(&self) -> Option<Health> {
         self.score().map(Health::from_score)
     }
@@ -134,6 +133,12 @@ impl KeyResult {
     pub fn last_checkin(&self) -> Option<Date> {
         self.checkins.iter().map(|c| c.date).max()
     }
+}
+
+/// A score to the hundredth, as pages show it, so that its health band is the one its
+/// number says (a score shown as `0.7` is on track, `0.66` at risk).
+pub fn shown_score(score: f64) -> f64 {
+    (score * 100.0).round() / 100.0
 }
 
 /// An objective's score: the mean of its key results' progress.
@@ -199,14 +204,17 @@ mod tests {
 
     #[test]
     fn health_is_the_band_of_the_score_shown() {
-        // 25 → 10, now 15: progress 0.667, shown as 0.7, on track as 0.7 is.
+        // 25 → 10, now 15: progress 0.667, shown as 0.67, at risk: below 0.7.
         let k = kr(25.0, 10.0, Some(15.0));
+        assert_eq!(k.score(), Some(0.67));
+        assert_eq!(k.health(), Some(Health::AtRisk));
+        // 0.6996 shows as 0.7, and is on track as its number says.
+        let k = kr(0.0, 10_000.0, Some(6_996.0));
         assert_eq!(k.score(), Some(0.7));
         assert_eq!(k.health(), Some(Health::OnTrack));
-        // 0.64 shows as 0.6: at risk.
-        let k = kr(0.0, 100.0, Some(64.0));
-        assert_eq!(k.score(), Some(0.6));
-        assert_eq!(k.health(), Some(Health::AtRisk));
+        // 0.36 is off track.
+        let k = kr(0.0, 100.0, Some(36.0));
+        assert_eq!(k.health(), Some(Health::OffTrack));
     }
 
     #[test]
