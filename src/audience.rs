@@ -894,9 +894,11 @@ impl<'a> SiteView<'a> {
                 Vec::new()
             }
         };
-        let score = graph.scores[i]
-            .filter(|_| shows("current"))
-            .map(crate::model::shown_score);
+        let shown = graph.scores[i].map(crate::model::shown_score);
+        let score = shown.filter(|_| site.shows_computed("score"));
+        let health = shown
+            .filter(|_| site.shows_computed("health"))
+            .map(crate::model::Health::from_score);
         let summary = match (&doc.public_summary, public) {
             (Some(s), true) => Some(s.clone()),
             _ => doc.summary.clone(),
@@ -964,8 +966,8 @@ impl<'a> SiteView<'a> {
             },
             score,
             score_pct: score.map(percent),
-            health: score.map(|s| crate::model::Health::from_score(s).as_str()),
-            health_label: score.map(|s| crate::model::Health::from_score(s).label()),
+            health: health.map(|h| h.as_str()),
+            health_label: health.map(|h| h.label()),
             extra: (shows("extra") && !doc.extra.is_empty()).then(|| doc.extra.clone()),
             relations: self.relations(docs, graph, i),
             why: self.why(docs, graph, i),
@@ -1028,8 +1030,10 @@ impl<'a> SiteView<'a> {
     fn kr_view(&self, docs: &[Document], kr: &KeyResult, drivers: &[usize]) -> KrView {
         let shows_current = self.config.shows("current");
         let shows_confidence = self.config.shows("confidence");
-        let progress = kr.progress().filter(|_| shows_current);
-        let health = kr.health().filter(|_| shows_current);
+        let progress = kr
+            .progress()
+            .filter(|_| self.config.shows_computed("progress"));
+        let health = kr.health().filter(|_| self.config.shows_computed("health"));
         let driven_by = drivers
             .iter()
             .filter_map(|&doc| self.node_link(docs, Node { doc, kr: None }))
@@ -1052,7 +1056,7 @@ impl<'a> SiteView<'a> {
             confidence: kr.current_confidence().filter(|_| shows_confidence),
             progress,
             progress_pct: progress.map(percent),
-            score: kr.score().filter(|_| shows_current),
+            score: kr.score().filter(|_| self.config.shows_computed("score")),
             health: health.map(|h| h.as_str()),
             health_label: health.map(|h| h.label()),
             checkins: if self.config.shows("checkins") {

@@ -110,7 +110,17 @@ pub const PRIVATE_FIELDS: &[&str] = &[
     "extra",
 ];
 
+/// Values computed from key results' `current` that `public_fields` may let through on
+/// their own, without the values they are computed from.
+pub const COMPUTED_FIELDS: &[&str] = &["progress", "score", "health"];
+
 impl SiteConfig {
+    /// Whether this site may show a value computed from `current`: `progress`, `score`
+    /// or `health` ([`COMPUTED_FIELDS`]), listed itself or through `current`.
+    pub fn shows_computed(&self, field: &str) -> bool {
+        self.shows("current") || self.shows(field)
+    }
+
     pub fn raw_html(&self) -> RawHtml {
         self.raw_html.unwrap_or(RawHtml::Sanitize)
     }
@@ -216,8 +226,10 @@ fn validate(config: &Config, lines: &ConfigLines<'_>, shown: &Path) -> Vec<Diagn
             error(&header, None, format!("site `{name}` lists no audiences"));
         }
         for field in &site.public_fields {
-            if !PRIVATE_FIELDS.contains(&field.as_str()) {
-                let known = PRIVATE_FIELDS.join(", ");
+            if !PRIVATE_FIELDS.contains(&field.as_str())
+                && !COMPUTED_FIELDS.contains(&field.as_str())
+            {
+                let known = [PRIVATE_FIELDS, COMPUTED_FIELDS].concat().join(", ");
                 error(
                     "public_fields",
                     Some(&header),

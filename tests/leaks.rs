@@ -495,6 +495,26 @@ fn public_fields_let_only_the_named_fields_through() {
 }
 
 #[test]
+fn public_fields_can_publish_scores_without_the_values_behind_them() {
+    let config = format!("{CONFIG}public_fields = [\"score\", \"health\"]\n");
+    let project = Project::new()
+        .config(&config)
+        .file("content/objectives/visible.md", VISIBLE_OBJECTIVE)
+        .file(
+            "content/objectives/canary-hidden-path-7f3a.md",
+            HIDDEN_OBJECTIVE,
+        );
+    project.build().success();
+    let page = project.site("public").main("objectives/visible.html");
+    // kr1: 10 → 20, now 17.77: score 0.78, on track.
+    assert!(page.contains("on track · 0.78"), "{page}");
+    for private in ["17.77", "78%", "31.31", "43.43", "0.593"] {
+        assert!(!page.contains(private), "`{private}` in: {page}");
+    }
+    project.site("public").assert_nowhere("17.77");
+}
+
+#[test]
 fn a_site_shows_no_document_outside_its_audiences() {
     let project = leak_project();
     let expected = [
