@@ -476,9 +476,9 @@ fn default_audience_never_makes_a_document_public() {
     assert!(news.contains("See [restricted]."), "{news}");
 }
 
-#[test]
-fn public_fields_let_only_the_named_fields_through() {
-    let config = format!("{CONFIG}public_fields = [\"owners\", \"extra\"]\n");
+/// The visible objective and the hidden one, built with the public site's `public_fields`.
+fn built_with_public_fields(fields: &str) -> Project {
+    let config = format!("{CONFIG}public_fields = {fields}\n");
     let project = Project::new()
         .config(&config)
         .file("content/objectives/visible.md", VISIBLE_OBJECTIVE)
@@ -487,6 +487,12 @@ fn public_fields_let_only_the_named_fields_through() {
             HIDDEN_OBJECTIVE,
         );
     project.build().success();
+    project
+}
+
+#[test]
+fn public_fields_let_only_the_named_fields_through() {
+    let project = built_with_public_fields(r#"["owners", "extra"]"#);
     let public = project.site("public");
     public.assert_somewhere("CANARY-OWNER-7f3a");
     public.assert_somewhere("CANARY-EXTRA-7f3a");
@@ -496,15 +502,7 @@ fn public_fields_let_only_the_named_fields_through() {
 
 #[test]
 fn public_fields_can_publish_scores_without_the_values_behind_them() {
-    let config = format!("{CONFIG}public_fields = [\"score\", \"health\"]\n");
-    let project = Project::new()
-        .config(&config)
-        .file("content/objectives/visible.md", VISIBLE_OBJECTIVE)
-        .file(
-            "content/objectives/canary-hidden-path-7f3a.md",
-            HIDDEN_OBJECTIVE,
-        );
-    project.build().success();
+    let project = built_with_public_fields(r#"["score", "health"]"#);
     let page = project.site("public").main("objectives/visible.html");
     // kr1: 10 → 20, now 17.77: score 0.78, on track.
     assert!(page.contains("on track · 0.78"), "{page}");
