@@ -438,8 +438,10 @@ fn sitemap_urls<'a>(
     prefix: &'a str,
 ) -> Vec<UrlEntry<'a>> {
     let loc = |path| Loc { prefix, path };
+    // The home page: the site's own URL, or its file where there is no URL to name.
+    let home = if prefix.is_empty() { "index.html" } else { "" };
     let mut urls = vec![UrlEntry {
-        loc: loc(Cow::Borrowed("")),
+        loc: loc(Cow::Borrowed(home)),
         lastmod: None,
     }];
     urls.extend(input.view.docs.iter().map(|d| UrlEntry {
