@@ -366,7 +366,7 @@ fn key_results_show_progress_score_and_health() {
             "kr3",
             "<td>60</td>",
             " 25%",
-            "health-off-track\">off track · 0.3<",
+            "health-off-track\">off track · 0.25<",
         ),
     ];
     for (id, current, progress, health) in expected {
