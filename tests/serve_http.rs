@@ -32,6 +32,13 @@ fn explicit_bind_address_is_used() {
     let server = Server::start(&project.path(), &["--bind", "127.0.0.1"]);
     assert_eq!(server.base, format!("http://127.0.0.1:{}/", server.port));
     assert_eq!(server.get("/team/").status, 200);
+    // A folder of a site, and an unknown name, whose address keeps its encoding.
+    let response = server.get("/team/lists");
+    assert_eq!(response.status, 308);
+    assert_eq!(response.header("location"), Some("/team/lists/"));
+    assert_eq!(server.get("/team/lists/").status, 200);
+    let response = server.get("/a%20b");
+    assert_eq!(response.header("location"), Some("/a%20b/"));
 }
 
 #[test]
@@ -90,6 +97,11 @@ fn matching_etag_gives_304() {
         let other = server.request("GET", path, &[("If-None-Match", "\"other\"")]);
         assert_eq!(other.status, 200, "{path}");
         assert_eq!(other.body, first.body);
+
+        // A compressing proxy passes the tag on weakened: it still matches.
+        let weak = format!("W/{etag}");
+        let again = server.request("GET", path, &[("If-None-Match", &weak)]);
+        assert_eq!(again.status, 304, "{path} with a weak tag");
     }
 }
 
@@ -161,6 +173,7 @@ fn other_methods_are_refused() {
     for method in ["POST", "PUT", "DELETE"] {
         let response = server.request(method, "/team/pages/p.html", &[("Content-Length", "0")]);
         assert_eq!(response.status, 405, "{method}");
+        assert_eq!(response.header("allow"), Some("GET, HEAD"), "{method}");
     }
 }
 
@@ -341,6 +354,13 @@ fn site_without_slash_redirects() {
         assert_eq!(response.header("location"), Some(location));
     }
     assert_eq!(server.get("/team/").status, 200);
+    // A folder of a site, and an unknown name, whose address keeps its encoding.
+    let response = server.get("/team/lists");
+    assert_eq!(response.status, 308);
+    assert_eq!(response.header("location"), Some("/team/lists/"));
+    assert_eq!(server.get("/team/lists/").status, 200);
+    let response = server.get("/a%20b");
+    assert_eq!(response.header("location"), Some("/a%20b/"));
 }
 
 #[test]

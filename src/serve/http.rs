@@ -114,7 +114,11 @@ fn decode(part: &str) -> Option<String> {
 
 fn handle(app: &App, method: &Method, uri: &Uri, headers: &HeaderMap) -> Response {
     if method != Method::GET && method != Method::HEAD {
-        return plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
+        let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
     }
     let head = method == Method::HEAD;
     match route(uri.path()) {
@@ -132,15 +136,25 @@ fn handle(app: &App, method: &Method, uri: &Uri, headers: &HeaderMap) -> Respons
         )
         .into_response(),
         Route::ReloadScript | Route::Events => plain(StatusCode::NOT_FOUND, "not found"),
-        Route::Redirect(to) => {
-            let mut response = plain(StatusCode::PERMANENT_REDIRECT, "moved");
-            if let Ok(value) = HeaderValue::from_str(&to) {
-                response.headers_mut().insert(header::LOCATION, value);
+        // The path as the client wrote it, still percent-encoded, with the slash added.
+        Route::Redirect(_) => redirect(&format!("{}/", uri.path())),
+        Route::File { site, path } => {
+            // A folder asked for without its slash, as static hosts answer it.
+            let folder = format!("{path}/index.html");
+            if app.store.get(&site, &path).is_none() && app.store.get(&site, &folder).is_some() {
+                return redirect(&format!("{}/", uri.path()));
             }
-            response
+            file(app, &site, &path, headers, head)
         }
-        Route::File { site, path } => file(app, &site, &path, headers, head),
     }
+}
+
+fn redirect(to: &str) -> Response {
+    let mut response = plain(StatusCode::PERMANENT_REDIRECT, "moved");
+    if let Ok(value) = HeaderValue::from_str(to) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
 }
 
 fn file(app: &App, site: &str, path: &str, headers: &HeaderMap, head: bool) -> Response {
@@ -202,9 +216,12 @@ fn not_modified(headers: &HeaderMap, entry: &Entry, last_modified: &str) -> bool
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
     {
+        // Weak comparison, as RFC 9110 asks of If-None-Match: a proxy that compresses
+        // marks the tag weak (`W/"…"`).
         return tags
             .split(',')
-            .any(|t| t.trim() == entry.etag() || t.trim() == "*");
+            .map(str::trim)
+            .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == entry.etag());
     }
     headers
         .get(header::IF_MODIFIED_SINCE)

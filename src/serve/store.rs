@@ -269,7 +269,15 @@ impl Store {
             for (path, bytes) in files {
                 if changed_files.contains(&(site.as_str(), path.as_str())) {
                     changed.push(format!("/{site}/{path}"));
-                    entries.insert(path.clone(), Entry::new(bytes.clone(), now));
+                    // A second later than the bytes it replaces at least: validators
+                    // are whole seconds, and a page rebuilt twice in one second would
+                    // otherwise pass for unmodified since the first.
+                    let modified = entries
+                        .get(path)
+                        .map(|old| old.modified + std::time::Duration::from_secs(1))
+                        .filter(|&next| next > now)
+                        .unwrap_or(now);
+                    entries.insert(path.clone(), Entry::new(bytes.clone(), modified));
                 }
             }
         }
@@ -483,6 +491,17 @@ mod tests {
         );
         // The list that went is a change too: a page open on it reloads to the 404.
         assert_eq!(changed, ["/team/lists/tag/x.html", "/team/roadmap.html"]);
+    }
+
+    #[test]
+    fn a_file_rebuilt_within_a_second_is_modified_a_second_later() {
+        let store = Store::default();
+        store.publish(site(&[("a.html", "A")]), BTreeMap::new(), None);
+        let first = store.get("team", "a.html").unwrap().modified;
+        store.publish(site(&[("a.html", "A2")]), BTreeMap::new(), None);
+        let second = store.get("team", "a.html").unwrap().modified;
+        let whole = |t: SystemTime| t.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs();
+        assert!(whole(second) > whole(first), "{first:?} then {second:?}");
     }
 
     #[test]
