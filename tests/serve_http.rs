@@ -32,13 +32,6 @@ fn explicit_bind_address_is_used() {
     let server = Server::start(&project.path(), &["--bind", "127.0.0.1"]);
     assert_eq!(server.base, format!("http://127.0.0.1:{}/", server.port));
     assert_eq!(server.get("/team/").status, 200);
-    // A folder of a site, and an unknown name, whose address keeps its encoding.
-    let response = server.get("/team/lists");
-    assert_eq!(response.status, 308);
-    assert_eq!(response.header("location"), Some("/team/lists/"));
-    assert_eq!(server.get("/team/lists/").status, 200);
-    let response = server.get("/a%20b");
-    assert_eq!(response.header("location"), Some("/a%20b/"));
 }
 
 #[test]
