@@ -147,12 +147,38 @@ impl Config {
         all
     }
 
-    /// The kind a top-level content folder maps to.
+    /// The kind a content folder maps to.
     pub fn kind_for_folder(&self, folder: &str) -> Kind {
-        if let Some(kind) = self.folders.get(folder) {
+        if let Some(kind) = self.folders.get(folder.trim_matches('/')) {
             return *kind;
         }
         Kind::from_folder(folder).unwrap_or(Kind::Page)
+    }
+
+    /// The folder that decides the kind of the document at `path_id` (`decisions/0001-x`):
+    /// the deepest folder `[folders]` maps that holds it (`architecture/decisions`), else
+    /// its first folder; `None` at the top of `content/`.
+    pub fn kind_folder<'p>(&self, path_id: &'p str) -> Option<&'p str> {
+        let mapped = self
+            .folders
+            .keys()
+            .map(|key| key.trim_matches('/'))
+            .filter(|key| {
+                path_id
+                    .strip_prefix(key)
+                    .is_some_and(|rest| rest.starts_with('/'))
+            })
+            .max_by_key(|key| key.len());
+        match mapped {
+            Some(key) => Some(&path_id[..key.len()]),
+            None => path_id.split_once('/').map(|(top, _)| top),
+        }
+    }
+
+    /// The kind of a document at `path_id` that does not name one.
+    pub fn kind_for_path(&self, path_id: &str) -> Kind {
+        self.kind_folder(path_id)
+            .map_or(Kind::Page, |folder| self.kind_for_folder(folder))
     }
 
     pub fn base_url(&self) -> Option<&str> {

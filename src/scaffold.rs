@@ -101,8 +101,8 @@ fn write_document(
         .docs
         .iter()
         .filter(|d| d.kind == kind && !d.imported)
-        .filter_map(|d| d.path_id.split_once('/').map(|(top, _)| top))
-        .find(|top| config.kind_for_folder(top) == kind)
+        .filter_map(|d| config.kind_folder(&d.path_id))
+        .find(|folder| config.kind_for_folder(folder) == kind)
         .map_or_else(|| default_folder(kind).to_string(), str::to_string);
     let slug = slugify(title);
     let (name, number) = if kind == Kind::Decision {

@@ -900,3 +900,23 @@ fn a_link_whose_text_is_in_brackets_is_a_link_not_a_restricted_reference() {
     );
     assert!(!page.contains("restricted"), "{page}");
 }
+
+#[test]
+fn a_folder_mapped_below_the_top_of_content_gives_its_kind() {
+    let config = format!(
+        "{}\n[folders]\n\"architecture/decisions\" = \"decision\"\n",
+        common::CONFIG
+    );
+    let project = Project::new().config(&config).file(
+        "content/architecture/decisions/0003-use-queues.md",
+        "# 3. Use queues\n\nDate: 2024-02-01\n\n## Status\n\nAccepted\n",
+    );
+    project.check().expect(0);
+    project.build().success();
+    let page = project
+        .site("team")
+        .main("architecture/decisions/0003-use-queues.html");
+    assert!(page.contains("kind-decision"), "{page}");
+    assert!(page.contains(r#"class="status status-accepted""#), "{page}");
+    assert!(page.contains("No. 3"), "{page}");
+}

@@ -397,14 +397,22 @@ impl Fields<'_> {
 }
 
 fn unknown_field_message(key: &str, kind: Kind) -> String {
-    let owner = Kind::ALL.iter().find(|k| k.own_fields().contains(&key));
-    match owner {
-        Some(other) => format!(
-            "unknown field `{key}` for a {}: `{key}` is a field of {} documents",
-            kind.as_str(),
-            other.as_str()
+    let owners: Vec<&str> = Kind::ALL
+        .iter()
+        .filter(|k| k.own_fields().contains(&key))
+        .map(|k| k.as_str())
+        .collect();
+    match owners.as_slice() {
+        [] => format!("unknown field `{key}` (put free-form data under `[extra]`)"),
+        [one] => format!(
+            "unknown field `{key}` for a {}: `{key}` is a field of {one} documents",
+            kind.as_str()
         ),
-        None => format!("unknown field `{key}` (put free-form data under `[extra]`)"),
+        [some @ .., last] => format!(
+            "unknown field `{key}` for a {}: `{key}` is a field of {} and {last} documents",
+            kind.as_str(),
+            some.join(", ")
+        ),
     }
 }
 

@@ -435,10 +435,7 @@ impl DocReader<'_> {
         map: &serde_json::Map<String, serde_json::Value>,
         config: &Config,
     ) -> (Kind, bool) {
-        let by_folder = || match doc.path_id.split_once('/') {
-            Some((folder, _)) => config.kind_for_folder(folder),
-            None => Kind::Page,
-        };
+        let by_folder = || config.kind_for_path(&doc.path_id);
         let Some(value) = map.get("kind") else {
             return (by_folder(), false);
         };
