@@ -1200,6 +1200,7 @@ mod tests {
             public_fields: vec![],
             raw_html: None,
             show_unreleased: false,
+            url: None,
             line: 0,
         }
     }

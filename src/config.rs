@@ -58,6 +58,10 @@ pub struct SiteConfig {
     /// Whether the changelog home lists changes not yet in a release.
     #[serde(default)]
     pub show_unreleased: bool,
+    /// Where this site is published, when not at `base_url`/NAME/ (a site of its own
+    /// at the root of a host).
+    #[serde(default)]
+    pub url: Option<String>,
     /// The line of this site's `[sites.NAME]` header in align.toml, for diagnostics.
     #[serde(skip)]
     pub line: usize,
@@ -184,6 +188,17 @@ impl Config {
     pub fn base_url(&self) -> Option<&str> {
         self.base_url.as_deref().map(|u| u.trim_end_matches('/'))
     }
+
+    /// The absolute URL of site `name`, ending in `/`: its own `url`, else
+    /// `base_url`/NAME/; `None` when neither is set.
+    pub fn site_url(&self, name: &str) -> Option<String> {
+        let own = self.sites.get(name).and_then(|site| site.url.as_deref());
+        match (own, self.base_url()) {
+            (Some(url), _) => Some(format!("{}/", url.trim_end_matches('/'))),
+            (None, Some(base)) => Some(format!("{base}/{name}/")),
+            (None, None) => None,
+        }
+    }
 }
 
 /// Reads and validates `DIR/align.toml`; errors are diagnostics pointing into it.
@@ -274,6 +289,18 @@ fn validate(config: &Config, lines: &ConfigLines<'_>, shown: &Path) -> Vec<Diagn
             None,
             format!("base_url `{url}` must start with http:// or https://"),
         );
+    }
+    for (name, site) in &config.sites {
+        if let Some(url) = &site.url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            let header = format!("[sites.{name}]");
+            error(
+                "url",
+                Some(&header),
+                format!("url `{url}` of site `{name}` must start with http:// or https://"),
+            );
+        }
     }
     if let Some(period) = &config.current_period
         && period.parse::<crate::model::Period>().is_err()

@@ -920,3 +920,40 @@ fn a_folder_mapped_below_the_top_of_content_gives_its_kind() {
     assert!(page.contains(r#"class="status status-accepted""#), "{page}");
     assert!(page.contains("No. 3"), "{page}");
 }
+
+#[test]
+fn a_site_published_at_its_own_address_uses_it_in_feed_sitemap_robots_and_404() {
+    let project = Project::new()
+        .config(
+            "title = \"Acme\"\nbase_url = \"https://docs.example\"\n\n[sites.team]\ntitle = \"Team\"\naudiences = [\"team\"]\n\n[sites.public]\ntitle = \"News\"\naudiences = [\"public\"]\npublic = true\nurl = \"https://news.example/\"\n",
+        )
+        .file(
+            "content/pages/p.md",
+            "+++\ntitle = \"P\"\naudience = [\"team\", \"public\"]\n+++\nText.\n",
+        );
+    project.build().success();
+    let public = project.site("public");
+    assert!(
+        public
+            .read("sitemap.xml")
+            .contains("<loc>https://news.example/pages/p.html</loc>")
+    );
+    assert!(
+        public
+            .read("robots.txt")
+            .contains("Sitemap: https://news.example/sitemap.xml")
+    );
+    assert!(public.read("feed.xml").contains("https://news.example/"));
+    assert!(
+        public
+            .read("404.html")
+            .contains("https://news.example/assets/")
+    );
+    // The other site stays under base_url.
+    let team = project.site("team");
+    assert!(
+        team.read("sitemap.xml")
+            .contains("<loc>https://docs.example/team/pages/p.html</loc>")
+    );
+    assert!(!team.read("sitemap.xml").contains("news.example"));
+}

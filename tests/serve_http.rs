@@ -547,4 +547,15 @@ fn the_404_page_links_back_to_this_server_not_the_published_site() {
         built.contains("https://plans.example.com/docs/team/assets/"),
         "{built}"
     );
+    // Hosted behind a proxy at the published address, the 404 page keeps it.
+    drop(server);
+    let hosted = Server::start(&project.path(), &["--no-reload"]);
+    let missing = hosted.get("/team/pages/deep/nope.html");
+    assert!(
+        missing
+            .text()
+            .contains("https://plans.example.com/docs/team/assets/"),
+        "{}",
+        missing.text()
+    );
 }

@@ -29,7 +29,7 @@ pub struct FeedEntry {
 
 pub fn feed(input: &Input<'_>, changelog: &ChangelogCtx<'_>) -> FeedCtx {
     let site = input.view.name;
-    let base = input.config.base_url().map(|b| format!("{b}/{site}/"));
+    let base = input.config.site_url(site);
     let absolute = |url: &str| match &base {
         Some(b) => format!("{b}{url}"),
         None => url.to_string(),

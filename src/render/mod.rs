@@ -625,9 +625,6 @@ fn site_ctx(input: &Input<'_>) -> SiteCtx {
         nav,
         home_title,
         views,
-        base_url: input
-            .config
-            .base_url()
-            .map(|b| format!("{b}/{}/", view.name)),
+        base_url: input.config.site_url(view.name),
     })
 }

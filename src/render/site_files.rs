@@ -52,10 +52,10 @@ pub fn home_ctx<'a>(input: &'a Input<'_>, site: &'a SiteCtx) -> impl Serialize +
 
 /// Where the 404 page links lead: it is served at any depth, so relative links won't do.
 pub fn absolute_root(input: &Input<'_>) -> String {
-    match input.config.base_url() {
-        Some(base) => format!("{base}/{}/", input.view.name),
-        None => format!("/{}/", input.view.name),
-    }
+    input
+        .config
+        .site_url(input.view.name)
+        .unwrap_or_else(|| format!("/{}/", input.view.name))
 }
 
 #[derive(Serialize)]
@@ -331,10 +331,7 @@ pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyh
     let wanted =
         out.wants_any(|path| path == "sitemap.xml" || crate::project::is_sitemap_part(path));
     if wanted {
-        let prefix = match input.config.base_url() {
-            Some(base) => format!("{base}/{}/", view.name),
-            None => String::new(),
-        };
+        let prefix = input.config.site_url(view.name).unwrap_or_default();
         let urls = sitemap_urls(input, facets, &prefix);
         let parts = sitemap_parts(urls.len(), SITEMAP_URLS);
         if parts.is_empty() {
@@ -358,11 +355,8 @@ pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyh
             )?;
         }
     }
-    let robots = match input.config.base_url() {
-        Some(base) => format!(
-            "User-agent: *\nAllow: /\nSitemap: {base}/{}/sitemap.xml\n",
-            view.name
-        ),
+    let robots = match input.config.site_url(view.name) {
+        Some(url) => format!("User-agent: *\nAllow: /\nSitemap: {url}sitemap.xml\n"),
         None => "User-agent: *\nAllow: /\n".to_string(),
     };
     out.file("robots.txt", robots)

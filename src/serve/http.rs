@@ -22,9 +22,10 @@ const RELOAD_TAG: &str = "<script src=\"/__align/reload.js\"></script>";
 pub struct App {
     pub store: Arc<Store>,
     pub reload: bool,
-    /// The configured `base_url`: the 404 page links there absolutely (it is served at
-    /// any depth), which under `serve` must lead back to this server instead.
-    pub base_url: Option<String>,
+    /// Where each site is published (`base_url`/NAME/, or its own `url`): the 404 page
+    /// links there absolutely (it is served at any depth), which under `serve` must lead
+    /// back to this server instead.
+    pub site_urls: std::collections::BTreeMap<String, String>,
     /// Set when the server stops: event streams end.
     pub stop: tokio::sync::watch::Receiver<bool>,
 }
@@ -179,8 +180,12 @@ fn file(app: &App, site: &str, path: &str, headers: &HeaderMap, head: bool) -> R
         return response;
     }
     let kind = content_type(path);
-    let bytes = match (&app.base_url, status) {
-        (Some(base), StatusCode::NOT_FOUND) => local_links(&entry.body(), base, site),
+    let bytes = match (app.site_urls.get(site), status) {
+        // Only in preview: hosted behind a proxy (`--no-reload`), the published address
+        // is the right one.
+        (Some(published), StatusCode::NOT_FOUND) if app.reload => {
+            local_links(&entry.body(), published, site)
+        }
         _ => entry.body(),
     };
     let body = if app.reload && kind.starts_with("text/html") {
@@ -201,11 +206,10 @@ fn file(app: &App, site: &str, path: &str, headers: &HeaderMap, head: bool) -> R
 
 /// The 404 page with its absolute links to the published site turned into links to the
 /// same site on this server.
-fn local_links(html: &bytes::Bytes, base: &str, site: &str) -> bytes::Bytes {
-    let published = format!("{}/{site}/", base.trim_end_matches('/'));
+fn local_links(html: &bytes::Bytes, published: &str, site: &str) -> bytes::Bytes {
     match std::str::from_utf8(html) {
-        Ok(text) if text.contains(&published) => {
-            bytes::Bytes::from(text.replace(&published, &format!("/{site}/")))
+        Ok(text) if text.contains(published) => {
+            bytes::Bytes::from(text.replace(published, &format!("/{site}/")))
         }
         _ => html.clone(),
     }

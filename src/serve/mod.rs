@@ -106,7 +106,11 @@ async fn run(
     let app = Arc::new(http::App {
         store,
         reload: options.reload,
-        base_url: config.base_url().map(str::to_string),
+        site_urls: config
+            .sites
+            .keys()
+            .filter_map(|name| Some((name.clone(), config.site_url(name)?)))
+            .collect(),
         stop: stopped,
     });
     axum::serve(listener, http::router(app))
