@@ -285,6 +285,13 @@ fn keep_a_changelog_files_become_releases_and_changes() {
         public.contains("2.0.0 is the first major revision of Keep a Changelog."),
         "{public}"
     );
+    // A release's page links to its changes by the changelog's own reference link.
+    let release =
+        std::fs::read_to_string(built._out.path().join("public/changelog/v1.1.0.html")).unwrap();
+    assert!(
+        release.contains(r#"<a href="https://github.com/olivierlacan/keep-a-changelog/compare/v1.0.0...v1.1.0">Every change in 1.1.0</a>"#),
+        "{release}"
+    );
     let feed = std::fs::read_to_string(built._out.path().join("public/feed.xml")).unwrap();
     assert!(
         !feed.contains("Breaking:&lt;/strong&gt; Breaking"),

@@ -957,3 +957,22 @@ fn a_site_published_at_its_own_address_uses_it_in_feed_sitemap_robots_and_404() 
     );
     assert!(!team.read("sitemap.xml").contains("news.example"));
 }
+
+#[test]
+fn a_record_about_templates_is_a_record_and_a_template_is_not() {
+    let record = "# 1. Use templates for emails\n\nDate: 2024-01-02\n\n## Status\n\nAccepted\n";
+    let project = Project::new()
+        .file(
+            "content/decisions/0001-use-jinja-templates-for-emails.md",
+            record,
+        )
+        .file(
+            "content/decisions/adr-template.md",
+            "# NUMBER. TITLE\n\nDate: DATE\n\n## Status\n\nSTATUS\n",
+        );
+    project.check().expect(0);
+    project.build().success();
+    let team = project.site("team");
+    assert!(team.exists("decisions/0001-use-jinja-templates-for-emails.html"));
+    assert!(!team.exists("decisions/adr-template.html"));
+}

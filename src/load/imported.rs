@@ -15,7 +15,13 @@ pub fn is_not_a_record(rel: &Path) -> bool {
         .file_stem()
         .map(|s| s.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    matches!(stem.as_str(), "index" | "_index" | "readme") || stem.contains("template")
+    // A template's name has the word `template` and no record number (`adr-template`,
+    // `template-minimal`, `0000-template`); `0012-use-templates-for-emails` is a record.
+    let template = stem
+        .split(['-', '_', '.', ' '])
+        .any(|word| word == "template")
+        && adr::number_from_stem(&stem).is_none_or(|n| n == 0);
+    matches!(stem.as_str(), "index" | "_index" | "readme") || template
 }
 
 /// Adds relations found in status text or the body; `line_offset` is the file line of the
@@ -127,10 +133,16 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
     let mut docs = Vec::new();
     for release in &parsed.releases {
         let folder = release_folder(release);
-        let release_doc = release
-            .version
-            .as_ref()
-            .map(|version| release_document(file, &folder, version, release, audience.clone()));
+        let release_doc = release.version.as_ref().map(|version| {
+            let mut doc = release_document(file, &folder, version, release, audience.clone());
+            // The changelog's link for the version (`[1.2.0]: …/compare/v1.1.0...v1.2.0`)
+            // closes the release's page.
+            if let Some(url) = version_link(&parsed.link_defs, version) {
+                doc.body
+                    .push_str(&format!("\n\n[Every change in {version}]({url})\n"));
+            }
+            doc
+        });
         let release_ref = release_doc.as_ref().map(|d| d.path_id.clone());
         docs.extend(release_doc);
         let mut n = 0;
@@ -227,6 +239,21 @@ fn release_document(
     }
 }
 
+/// The address a changelog's reference links give `version` (`[1.2.0]: https://…`, also
+/// written `[v1.2.0]`), when it is a web address.
+fn version_link<'d>(defs: &'d str, version: &str) -> Option<&'d str> {
+    defs.lines().find_map(|line| {
+        let (label, url) = line.trim().strip_prefix('[')?.split_once("]:")?;
+        let label = label.trim();
+        let named = label.eq_ignore_ascii_case(version)
+            || label
+                .strip_prefix(['v', 'V'])
+                .is_some_and(|l| l.eq_ignore_ascii_case(version));
+        let url = url.split_whitespace().next()?;
+        (named && (url.starts_with("https://") || url.starts_with("http://"))).then_some(url)
+    })
+}
+
 /// A change entry's title: the text of its first paragraph (see [`first_paragraph`]),
 /// shortened to 90 characters; `Change` when it has none. A breaking change's
 /// `Breaking:` is left to its badge.
@@ -287,7 +314,45 @@ fn join_link_defs(text: &str, defs: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::entry_title;
+    use std::path::Path;
+
+    use super::{entry_title, is_not_a_record, version_link};
+
+    #[test]
+    fn a_version_is_linked_by_its_reference_definition() {
+        let defs = "[unreleased]: https://x/compare/v1.1.0...HEAD\n[1.1.0]: https://x/compare/v1.0.0...v1.1.0\n[v1.0.0]: https://x/releases/v1.0.0 \"Title\"\n[0.9]: ./local.md";
+        assert_eq!(
+            version_link(defs, "1.1.0"),
+            Some("https://x/compare/v1.0.0...v1.1.0")
+        );
+        assert_eq!(
+            version_link(defs, "1.0.0"),
+            Some("https://x/releases/v1.0.0")
+        );
+        assert_eq!(version_link(defs, "0.9"), None);
+        assert_eq!(version_link(defs, "2.0"), None);
+    }
+
+    #[test]
+    fn templates_and_indexes_are_not_records_but_records_about_templates_are() {
+        for name in [
+            "index.md",
+            "README.md",
+            "adr-template.md",
+            "adr-template-bare-minimal.md",
+            "template.md",
+            "0000-template.md",
+        ] {
+            assert!(is_not_a_record(Path::new(name)), "{name}");
+        }
+        for name in [
+            "0001-use-jinja-templates-for-emails.md",
+            "0007-template-engine.md",
+            "0003-pick-a-templating-language.md",
+        ] {
+            assert!(!is_not_a_record(Path::new(name)), "{name}");
+        }
+    }
 
     #[test]
     fn an_entry_title_is_its_first_line_as_text() {
