@@ -155,6 +155,18 @@ fn head_has_the_headers_and_no_body() {
             "{path}"
         );
     }
+    // Compressed, HEAD says what GET sends: gzip, and no length of the uncompressed bytes.
+    let gzip = [("Accept-Encoding", "gzip")];
+    let get = server.request("GET", "/team/pages/p.html", &gzip);
+    let head = server.request("HEAD", "/team/pages/p.html", &gzip);
+    assert!(head.body.is_empty());
+    assert_eq!(get.header("content-encoding"), Some("gzip"));
+    assert_eq!(
+        head.header("content-encoding"),
+        get.header("content-encoding")
+    );
+    assert_eq!(head.header("vary"), get.header("vary"));
+    assert_eq!(head.header("content-length"), get.header("content-length"));
     let missing = server.request("HEAD", "/team/nope.html", &[]);
     assert_eq!(missing.status, 404);
     assert!(missing.body.is_empty());

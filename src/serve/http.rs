@@ -121,7 +121,6 @@ fn handle(app: &App, method: &Method, uri: &Uri, headers: &HeaderMap) -> Respons
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return response;
     }
-    let head = method == Method::HEAD;
     match route(uri.path()) {
         Route::Bad => plain(StatusCode::BAD_REQUEST, "bad request"),
         Route::Index => index(app),
@@ -145,7 +144,7 @@ fn handle(app: &App, method: &Method, uri: &Uri, headers: &HeaderMap) -> Respons
             if app.store.get(&site, &path).is_none() && app.store.get(&site, &folder).is_some() {
                 return redirect(&format!("{}/", uri.path()));
             }
-            file(app, &site, &path, headers, head)
+            file(app, &site, &path, headers)
         }
     }
 }
@@ -158,7 +157,7 @@ fn redirect(to: &str) -> Response {
     response
 }
 
-fn file(app: &App, site: &str, path: &str, headers: &HeaderMap, head: bool) -> Response {
+fn file(app: &App, site: &str, path: &str, headers: &HeaderMap) -> Response {
     if !app.store.has_site(site) {
         let errors = app.store.errors();
         if !errors.is_empty() {
@@ -193,14 +192,12 @@ fn file(app: &App, site: &str, path: &str, headers: &HeaderMap, head: bool) -> R
     } else {
         bytes
     };
-    let length = body.len();
-    let mut response = typed(status, kind, if head { bytes::Bytes::new() } else { body });
+    // A HEAD request gets the GET response, compressed alike, whose body the server then
+    // leaves out: its headers are the ones a GET gets.
+    let mut response = typed(status, kind, body);
     let headers = response.headers_mut();
     set_validators(headers, &entry, &last_modified);
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if head {
-        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
-    }
     response
 }
 
