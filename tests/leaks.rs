@@ -104,7 +104,8 @@ Read [[O-VIS]] and [[O-VIS#kr1]], [[O-VIS#canary-exec-heading-7f3a]] and
 [its plan](../objectives/visible.md#canary-exec-heading-7f3a).
 
 In raw HTML: <a href="../objectives/canary-hidden-path-7f3a.md">the board's plan</a> and
-<a href='../objectives/visible.md'>ours</a>.
+<a href='../objectives/visible.md'>ours</a>, <q cite="../objectives/canary-hidden-path-7f3a.md">quoted</q>
+and <a href="../objectives/canary-hidden-path-7f3a&#46;md">encoded</a>.
 "#;
 
 const DECISION: &str = r#"+++

@@ -373,7 +373,13 @@ fn add_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
 fn sanitize(html: &str, fates: HashMap<String, Option<String>>) -> String {
     let mut builder = ammonia::Builder::default();
     builder.attribute_filter(move |_, attribute, value| {
-        if !matches!(attribute, "href" | "src") || !crate::load::is_document_link(value) {
+        // Every attribute that holds an address: `<q cite="…">` and `<video poster="…">`
+        // would name a hidden document as well as `href` does.
+        let address = matches!(
+            attribute,
+            "href" | "src" | "cite" | "longdesc" | "poster" | "data" | "action" | "formaction"
+        );
+        if !address || !crate::load::is_document_link(value) {
             return Some(value.into());
         }
         fates.get(value).cloned().flatten().map(Into::into)
