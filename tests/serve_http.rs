@@ -559,8 +559,22 @@ fn the_404_page_links_back_to_this_server_not_the_published_site() {
         built.contains("https://plans.example.com/docs/team/assets/"),
         "{built}"
     );
+    // After base_url changes, the 404 page still leads back to this server.
+    let mut events = server.events();
+    project.save(
+        "align.toml",
+        &format!("base_url = \"https://moved.example.com\"\n{CONFIG}"),
+    );
+    let _ = events.settle(Duration::from_millis(400));
+    let moved = server.get("/team/pages/deep/nope.html").text();
+    assert!(moved.contains("href=\"/team/assets/"), "{moved}");
+    assert!(!moved.contains("moved.example.com"), "{moved}");
     // Hosted behind a proxy at the published address, the 404 page keeps it.
     drop(server);
+    project.write(
+        "align.toml",
+        &format!("base_url = \"https://plans.example.com/docs\"\n{CONFIG}"),
+    );
     let hosted = Server::start(&project.path(), &["--no-reload"]);
     let missing = hosted.get("/team/pages/deep/nope.html");
     assert!(

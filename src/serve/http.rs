@@ -22,10 +22,6 @@ const RELOAD_TAG: &str = "<script src=\"/__align/reload.js\"></script>";
 pub struct App {
     pub store: Arc<Store>,
     pub reload: bool,
-    /// Where each site is published (`base_url`/NAME/, or its own `url`): the 404 page
-    /// links there absolutely (it is served at any depth), which under `serve` must lead
-    /// back to this server instead.
-    pub site_urls: std::collections::BTreeMap<String, String>,
     /// Set when the server stops: event streams end.
     pub stop: tokio::sync::watch::Receiver<bool>,
 }
@@ -179,12 +175,14 @@ fn file(app: &App, site: &str, path: &str, headers: &HeaderMap) -> Response {
         return response;
     }
     let kind = content_type(path);
-    let bytes = match (app.site_urls.get(site), status) {
-        // Only in preview: hosted behind a proxy (`--no-reload`), the published address
-        // is the right one.
-        (Some(published), StatusCode::NOT_FOUND) if app.reload => {
-            local_links(&entry.body(), published, site)
-        }
+    // The 404 page links absolutely to where the site is published (it is served at any
+    // depth); in preview those links lead back to this server. Hosted behind a proxy
+    // (`--no-reload`), the published address is the right one.
+    let published = (app.reload && status == StatusCode::NOT_FOUND)
+        .then(|| app.store.site_url(site))
+        .flatten();
+    let bytes = match published {
+        Some(published) => local_links(&entry.body(), &published, site),
         _ => entry.body(),
     };
     let body = if app.reload && kind.starts_with("text/html") {

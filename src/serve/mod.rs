@@ -48,6 +48,7 @@ pub fn serve(options: ServeOptions) -> Result<i32, Failure> {
         Ok(built) => {
             print_warnings(&built.warnings, options.quiet);
             warnings = built.warnings;
+            store.set_urls(built.urls);
             store.publish(built.sites, built.titles, built.keep.as_ref());
             if !options.quiet {
                 eprintln!("built in {} ms", started.elapsed().as_millis());
@@ -106,11 +107,6 @@ async fn run(
     let app = Arc::new(http::App {
         store,
         reload: options.reload,
-        site_urls: config
-            .sites
-            .keys()
-            .filter_map(|name| Some((name.clone(), config.site_url(name)?)))
-            .collect(),
         stop: stopped,
     });
     axum::serve(listener, http::router(app))
@@ -163,6 +159,7 @@ fn watch_loop(
         match result {
             Ok(built) => {
                 // Published first: open pages reload while the log is written.
+                store.set_urls(built.urls);
                 let changed = store.publish(built.sites, built.titles, built.keep.as_ref());
                 let published = Instant::now();
                 // Equal `Arc`s compare by pointer first: a rebuild that kept the warnings

@@ -147,6 +147,8 @@ impl Ahead<'_> {
         let built = Built {
             sites,
             titles: self.titles.clone(),
+            // Published ahead, pages keep the addresses the rebuild will set.
+            urls: BTreeMap::new(),
             warnings: Warnings::default(),
             keep: Some(Keep::Everything),
             how,
@@ -225,6 +227,8 @@ fn warning_lines_since(
 pub struct Built {
     pub sites: BTreeMap<String, HashMap<String, FileBytes>>,
     pub titles: BTreeMap<String, String>,
+    /// Where each site is published (`base_url`/NAME/, or its own `url`).
+    pub urls: BTreeMap<String, String>,
     pub warnings: Warnings,
     /// Pages left out of an incremental rebuild because they cannot have changed: the
     /// store keeps its old bytes for them. `None` for a full rebuild.
@@ -479,6 +483,7 @@ impl Rebuilder {
         Ok(Some(Built {
             sites,
             titles: titles(&last.project),
+            urls: urls(&last.project),
             warnings: last.warnings.clone(),
             keep: Some(Keep::Everything),
             how: "prose edit",
@@ -633,6 +638,7 @@ impl Rebuilder {
             keep: Some(Keep::Documents),
             sites,
             titles: titles(project),
+            urls: urls(project),
             warnings: last.warnings.clone(),
             how: "fields edit",
         }))
@@ -699,6 +705,7 @@ impl Rebuilder {
             keep,
             sites,
             titles: titles(&project),
+            urls: urls(&project),
             warnings: warnings.clone(),
         };
         let sources = project
@@ -734,6 +741,15 @@ fn failure_lines(failure: Failure) -> Vec<String> {
             vec![message.lines().next().unwrap_or_default().to_string()]
         }
     }
+}
+
+fn urls(project: &Project) -> BTreeMap<String, String> {
+    let config = &project.config;
+    config
+        .sites
+        .keys()
+        .filter_map(|name| Some((name.clone(), config.site_url(name)?)))
+        .collect()
 }
 
 fn titles(project: &Project) -> BTreeMap<String, String> {

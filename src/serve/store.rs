@@ -84,6 +84,8 @@ pub enum Keep {
 pub struct Store {
     sites: RwLock<BTreeMap<String, HashMap<String, Entry>>>,
     titles: RwLock<BTreeMap<String, String>>,
+    /// Where each site is published, as the last good build's `align.toml` says.
+    urls: RwLock<BTreeMap<String, String>>,
     errors: RwLock<Vec<String>>,
     updates: broadcast::Sender<Update>,
     /// The pages open in a browser (site, path), with how many event streams show each.
@@ -116,6 +118,7 @@ impl Default for Store {
         Store {
             sites: RwLock::default(),
             titles: RwLock::default(),
+            urls: RwLock::default(),
             errors: RwLock::default(),
             updates: broadcast::channel(64).0,
             open: Mutex::default(),
@@ -144,6 +147,17 @@ impl Store {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .contains_key(site)
+    }
+
+    /// Where site `name` is published, if `align.toml` says.
+    pub fn site_url(&self, name: &str) -> Option<String> {
+        let urls = self.urls.read().unwrap_or_else(|e| e.into_inner());
+        urls.get(name).cloned()
+    }
+
+    /// Sets where each site is published, after a good build.
+    pub fn set_urls(&self, urls: BTreeMap<String, String>) {
+        *self.urls.write().unwrap_or_else(|e| e.into_inner()) = urls;
     }
 
     /// Site names and titles, for the index at `/`.
