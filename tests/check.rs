@@ -86,6 +86,8 @@ enum Edit {
     Replace(&'static str, &'static str, &'static str),
     /// Deletes a file.
     Remove(&'static str),
+    /// Several edits, in order.
+    All(&'static [Edit]),
 }
 
 impl Edit {
@@ -108,6 +110,11 @@ impl Edit {
                 std::fs::write(path, text.replacen(from, to, 1)).unwrap();
             }
             Edit::Remove(path) => std::fs::remove_file(dir.join(path)).unwrap(),
+            Edit::All(edits) => {
+                for edit in edits {
+                    edit.apply(dir);
+                }
+            }
         }
     }
 }
@@ -227,6 +234,24 @@ fn cases() -> Vec<Case> {
             ),
             path: "content/decisions/0014-send-digests-weekly.md",
             line: 1,
+            other: None,
+        },
+        Case {
+            rule: "unpublished-link",
+            // The changelog links to a file beside it in the repository.
+            edit: Edit::All(&[
+                Edit::Replace(
+                    "align.toml",
+                    "public = true\n",
+                    "public = true\n\n[import]\nchangelog = \"CHANGELOG.md\"\n",
+                ),
+                Edit::Write(
+                    "CHANGELOG.md",
+                    "# Changelog\n\n## [2.5.0] - 2026-11-20\n\n### Added\n\n- Shortcuts for the board, listed in [the key guide](./KEYS.md).\n",
+                ),
+            ]),
+            path: "CHANGELOG.md",
+            line: 7,
             other: None,
         },
         Case {

@@ -58,6 +58,11 @@ pub const RULES: &[Rule] = &[
         summary: "an imported record's title gives another number than its file name",
     },
     Rule {
+        id: "unpublished-link",
+        severity: Severity::Warning,
+        summary: "an imported changelog links to a file of the repository that no site publishes",
+    },
+    Rule {
         id: "orphan-initiative",
         severity: Severity::Warning,
         summary: "an initiative drives no objective or key result",

@@ -130,6 +130,7 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
     };
     let parsed = changelog::parse_changelog(&text);
     let audience = config.import.changelog_audience.clone();
+    let mut diags = Vec::new();
     let mut docs = Vec::new();
     for release in &parsed.releases {
         let folder = release_folder(release);
@@ -162,6 +163,15 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
                     body: {
                         let mut body = join_link_defs(&entry.text, &parsed.link_defs);
                         crate::load::bracketed_link_texts(&mut body);
+                        for (line, dest) in local_links_as_text(&mut body) {
+                            let loc = Location::new(&shown, entry.line + line, 1);
+                            let message = format!(
+                                "the changelog links to `{dest}`, a file of the repository that no site publishes: shown as text (write the link as a web address to keep it)"
+                            );
+                            diags.push(
+                                Diagnostic::warning(loc, message).with_rule("unpublished-link"),
+                            );
+                        }
                         body
                     },
                     body_line: entry.line,
@@ -183,7 +193,63 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
             }
         }
     }
-    (docs, vec![])
+    (docs, diags)
+}
+
+/// Turns the inline links and images of a changelog entry that lead to local files
+/// (`[config](./KEY_CONFIG.md)`, `![demo](assets/demo.gif)`) into their text: they name
+/// files beside the changelog in its repository, which no site publishes, so on a page
+/// they would lead nowhere. Each one's line in the text (0-based) and address.
+fn local_links_as_text(body: &mut String) -> Vec<(usize, String)> {
+    use pulldown_cmark::{Event, LinkType, Parser, Tag};
+    if !body.contains("](") {
+        return Vec::new();
+    }
+    let local = |dest: &str| {
+        !dest.is_empty() && !crate::load::has_scheme(dest) && !dest.starts_with(['#', '/'])
+    };
+    let mut found = Vec::new();
+    for (event, range) in Parser::new_ext(body, crate::load::markdown_options()).into_offset_iter()
+    {
+        let (Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            ..
+        })
+        | Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            ..
+        })) = event
+        else {
+            continue;
+        };
+        let source = &body[range.clone()];
+        let inline = link_type == LinkType::Inline && source.ends_with(')');
+        let label_end = source.rfind("](");
+        let label_start = source.find('[').map(|at| at + 1);
+        // An image inside a link is the link's text, and goes with it.
+        let inside = found
+            .last()
+            .is_some_and(|(outer, _, _): &(std::ops::Range<usize>, _, _)| range.start < outer.end);
+        if let (true, true, Some(start), Some(end)) =
+            (inline, local(&dest_url), label_start, label_end)
+            && start <= end
+            && !inside
+        {
+            found.push((range, start..end, dest_url.to_string()));
+        }
+    }
+    let mut dropped = Vec::new();
+    // From the last, so that the earlier ranges still hold.
+    for (range, label, dest) in found.into_iter().rev() {
+        let text = body[range.clone()][label].to_string();
+        let line = body[..range.start].matches('\n').count();
+        body.replace_range(range, &text);
+        dropped.push((line, dest));
+    }
+    dropped.reverse();
+    dropped
 }
 
 fn release_folder(release: &ChangelogRelease) -> String {
@@ -316,7 +382,22 @@ fn join_link_defs(text: &str, defs: &str) -> String {
 mod tests {
     use std::path::Path;
 
-    use super::{entry_title, is_not_a_record, version_link};
+    use super::{entry_title, is_not_a_record, local_links_as_text, version_link};
+
+    #[test]
+    fn local_links_of_a_changelog_entry_become_their_text() {
+        let mut body = "Keys in [the config](./KEY_CONFIG.md), see [#12](https://x/12)\n![demo](assets/d.gif) and [![x](a.png)](b.md) [é](#top)\n".to_string();
+        let dropped = local_links_as_text(&mut body);
+        assert_eq!(
+            body,
+            "Keys in the config, see [#12](https://x/12)\ndemo and ![x](a.png) [é](#top)\n"
+        );
+        let dropped: Vec<(usize, &str)> = dropped.iter().map(|(l, d)| (*l, d.as_str())).collect();
+        assert_eq!(
+            dropped,
+            [(0, "./KEY_CONFIG.md"), (1, "assets/d.gif"), (1, "b.md")]
+        );
+    }
 
     #[test]
     fn a_version_is_linked_by_its_reference_definition() {
