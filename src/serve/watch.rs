@@ -40,10 +40,11 @@ impl ProjectWatcher {
         let changelog: Vec<PathBuf> = changelog
             .iter()
             .flat_map(|file| {
-                let written = given.join(file);
-                let real = written.canonicalize().ok();
-                let lexical = normal(&written);
-                [Some(lexical), real]
+                // As events under the project name it; one outside is known by its real
+                // path, whose folder is watched below.
+                let lexical = crate::graph::normalise(file).map(|file| given.join(file));
+                let real = given.join(file).canonicalize().ok();
+                [lexical, real]
             })
             .flatten()
             .collect();
@@ -184,21 +185,6 @@ fn wait_after(changes: &Changes, saved: Option<&Path>) -> Duration {
     if only_that { SAVED } else { QUIET }
 }
 
-/// `path` with `.` left out and each `..` taking off the name before it, as written.
-fn normal(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// Swap, backup and temporary files editors write next to the real one.
 pub fn is_editor_noise(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
@@ -232,15 +218,6 @@ mod tests {
         }
         assert!(!is_editor_noise(Path::new("content/x.md")));
         assert!(!is_editor_noise(Path::new("content/#x.md")));
-    }
-
-    #[test]
-    fn paths_are_made_normal_as_written() {
-        assert_eq!(
-            normal(Path::new("/p/./a/../CHANGELOG.md")),
-            Path::new("/p/CHANGELOG.md")
-        );
-        assert_eq!(normal(Path::new("/p/q/../../c.md")), Path::new("/c.md"));
     }
 
     #[test]
