@@ -485,19 +485,24 @@ fn is_thematic_break(text: &str) -> bool {
 
 /// `[label]: destination`, at most three spaces in.
 fn is_link_def(text: &str) -> bool {
+    link_def(text).is_some()
+}
+
+/// The label and the destination of a link reference definition (`[1.0.0]: https://…`,
+/// also `<https://…> "title"`), at most three spaces in.
+pub fn link_def(text: &str) -> Option<(&str, &str)> {
     let trimmed = text.trim_start();
     if indent_width(text) > 3 {
-        return false;
+        return None;
     }
-    let Some(end) = closing(trimmed, b'[', b']') else {
-        return false;
-    };
-    let label_ok = end > 1;
-    let after = &trimmed[end + 1..];
-    label_ok
-        && after
-            .strip_prefix(':')
-            .is_some_and(|dest| !dest.trim().is_empty())
+    let end = closing(trimmed, b'[', b']').filter(|&end| end > 1)?;
+    let rest = trimmed[end + 1..].strip_prefix(':')?.trim();
+    let first = rest.split_whitespace().next()?;
+    let dest = first
+        .strip_prefix('<')
+        .and_then(|d| d.strip_suffix('>'))
+        .unwrap_or(first);
+    Some((&trimmed[1..end], dest))
 }
 
 #[derive(Debug, Default, PartialEq)]

@@ -308,16 +308,17 @@ fn release_document(
 /// The address a changelog's reference links give `version` (`[1.2.0]: https://…`, also
 /// written `[v1.2.0]`), when it is a web address.
 fn version_link<'d>(defs: &'d str, version: &str) -> Option<&'d str> {
-    defs.lines().find_map(|line| {
-        let (label, url) = line.trim().strip_prefix('[')?.split_once("]:")?;
-        let label = label.trim();
-        let named = label.eq_ignore_ascii_case(version)
-            || label
-                .strip_prefix(['v', 'V'])
-                .is_some_and(|l| l.eq_ignore_ascii_case(version));
-        let url = url.split_whitespace().next()?;
-        (named && (url.starts_with("https://") || url.starts_with("http://"))).then_some(url)
-    })
+    defs.lines()
+        .filter_map(changelog::link_def)
+        .find_map(|(label, url)| {
+            let label = label.trim();
+            let named = label.eq_ignore_ascii_case(version)
+                || label
+                    .strip_prefix(['v', 'V'])
+                    .is_some_and(|l| l.eq_ignore_ascii_case(version));
+            let web = url.starts_with("https://") || url.starts_with("http://");
+            (named && web).then_some(url)
+        })
 }
 
 /// A change entry's title: the text of its first paragraph (see [`first_paragraph`]),
