@@ -94,19 +94,13 @@ fn setext_level(text: &str) -> Option<usize> {
     (indent < 4 && marks.bytes().all(|b| b == marks.as_bytes()[0])).then_some(level)
 }
 
-/// A line that may be a paragraph's text, so a setext heading's: not blank, not indented
-/// as code, not an ATX heading, a quote, a list bullet or a fence.
+/// A line that may be a paragraph's text, so a setext heading's: not indented as code,
+/// not a fence, and starting a paragraph as a title's line does (see
+/// [`crate::load::starts_paragraph`]; a numbered title, `9. Juliet`, is one).
 fn paragraph_line(text: &str) -> bool {
     let indent = text.len() - text.trim_start_matches(' ').len();
-    let rest = text.trim();
-    !rest.is_empty()
-        && indent < 4
-        && atx_heading(text).is_none()
-        && setext_level(text).is_none()
-        && !rest.starts_with(['>', '<', '|'])
-        && !["- ", "* ", "+ "]
-            .iter()
-            .any(|bullet| rest.starts_with(bullet))
+    indent < 4
+        && crate::load::starts_paragraph(text.trim(), true)
         && Fence::opened_by(text).is_none()
 }
 

@@ -492,7 +492,7 @@ pub fn first_heading(
 /// Whether a line, not indented, starts a paragraph rather than another block (a list
 /// item, a quote, a table row, HTML or a heading), whose line of `=` below would not make
 /// it a setext heading; with `numbered`, a numbered line counts as a paragraph.
-fn starts_paragraph(line: &str, numbered: bool) -> bool {
+pub fn starts_paragraph(line: &str, numbered: bool) -> bool {
     let Some(first) = line.chars().next() else {
         return false;
     };

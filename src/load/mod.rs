@@ -8,7 +8,7 @@ mod imported;
 
 pub use body::{
     Anchors, LineIndex, audience_blocks, bracketed_link_texts, has_scheme, headings,
-    is_document_link, is_placeholder, list_key, markdown_options, slug,
+    is_document_link, is_placeholder, list_key, markdown_options, slug, starts_paragraph,
 };
 pub use fields::parse_iso_date;
 
