@@ -73,19 +73,25 @@ pub fn scan(body: &str, first_line: usize) -> BodyFacts {
     let mut heading: Option<(u8, Option<String>, String, usize)> = None;
     let mut anchors = Anchors::default();
     let mut link: Option<(String, bool, usize, String)> = None;
-    // Raw HTML, a block's lines together, and where it starts.
-    let mut html: Option<(String, usize)> = None;
+    // Where a run of raw HTML (a block's lines together) starts and ends in the body: read
+    // there, where its offsets are the body's, without copying it.
+    let mut html: Option<(usize, usize)> = None;
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
         match event {
-            Event::Html(text) | Event::InlineHtml(text) => {
-                html.get_or_insert_with(|| (String::new(), range.start))
-                    .0
-                    .push_str(&text);
+            Event::Html(_) | Event::InlineHtml(_) => {
+                let (start, _) = html.unwrap_or((range.start, range.end));
+                html = Some((start, range.end));
                 continue;
             }
             _ => {
-                if let Some((text, start)) = html.take() {
-                    raw_html_links(&text, start, &index, first_line, &mut facts.refs);
+                if let Some((start, end)) = html.take() {
+                    raw_html_links(
+                        &body[start..end],
+                        start,
+                        &index,
+                        first_line,
+                        &mut facts.refs,
+                    );
                 }
             }
         }
@@ -160,8 +166,14 @@ pub fn scan(body: &str, first_line: usize) -> BodyFacts {
             _ => {}
         }
     }
-    if let Some((text, start)) = html.take() {
-        raw_html_links(&text, start, &index, first_line, &mut facts.refs);
+    if let Some((start, end)) = html.take() {
+        raw_html_links(
+            &body[start..end],
+            start,
+            &index,
+            first_line,
+            &mut facts.refs,
+        );
     }
     facts
 }
