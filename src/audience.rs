@@ -845,11 +845,12 @@ impl<'a> SiteView<'a> {
         let linked = self.target(docs, target.doc);
         let kr = target.kr.and_then(|k| docs[target.doc].key_results.get(k));
         // A heading the site does not show, in an audience block of the document, is
-        // left out of the link: its anchor would say what the block holds.
+        // left out of the link: its anchor would say what the block holds. One it shows
+        // has the anchor the site's page gives it.
         let anchor = target
             .anchor
-            .as_ref()
-            .filter(|a| docs[target.doc].shows_heading(a, &self.config.audiences));
+            .as_deref()
+            .and_then(|a| docs[target.doc].site_anchor(a, &self.config.audiences));
         let part = (kr.is_some() || anchor.is_some()).then(|| {
             let mut url = linked.url.clone();
             if let Some(kr) = kr {
@@ -858,7 +859,7 @@ impl<'a> SiteView<'a> {
             }
             if let Some(anchor) = anchor {
                 url.push('#');
-                url.push_str(&encode_path(anchor));
+                url.push_str(&encode_path(&anchor));
             }
             Box::new(LinkPart {
                 url,

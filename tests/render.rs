@@ -284,6 +284,49 @@ fn an_id_written_on_a_heading_is_its_anchor_for_links_and_on_the_page() {
 }
 
 #[test]
+fn a_heading_repeating_a_hidden_ones_title_is_linked_by_the_anchor_its_site_gives_it() {
+    let p = Project::new()
+        .file(
+            "content/pages/plan.md",
+            "+++\ntitle = \"Plan\"\naudience = [\"team\", \"public\"]\n+++\n<!-- audience: exec -->\n## Risks\n\nThe board's risks.\n<!-- /audience -->\n\n## Risks\n\nEveryone's risks.\n",
+        )
+        .file(
+            "content/pages/notes.md",
+            "+++\ntitle = \"Notes\"\naudience = [\"team\", \"public\"]\n+++\nSee [[pages/plan#risks-1|everyone's risks]] and [the board's](plan.md#risks).\n",
+        );
+    p.build().success();
+    let exec = p.site("exec");
+    let notes = exec.main("pages/notes.html");
+    assert!(
+        notes.contains(r#"href="../pages/plan.html#risks-1""#),
+        "{notes}"
+    );
+    assert!(
+        notes.contains(r#"href="../pages/plan.html#risks""#),
+        "{notes}"
+    );
+    for site in ["team", "public"] {
+        let site = p.site(site);
+        // The page numbers only the heading it shows, and the link follows it; a
+        // `-1` would tell that a hidden heading of the same title stands before it.
+        let plan = site.main("pages/plan.html");
+        assert!(plan.contains(r#"<h2 id="risks">Risks</h2>"#), "{plan}");
+        let notes = site.main("pages/notes.html");
+        assert!(
+            notes.contains(r#"<a href="../pages/plan.html#risks">everyone's risks</a>"#),
+            "{notes}"
+        );
+        assert!(
+            notes.contains(r#"<a href="../pages/plan.html">the board's</a>"#),
+            "{notes}"
+        );
+        site.assert_nowhere("risks-1");
+        site.assert_links_resolve();
+    }
+    exec.assert_links_resolve();
+}
+
+#[test]
 fn wiki_and_markdown_links_become_relative_page_urls() {
     let p = built();
     let team = p.site("team");

@@ -112,6 +112,7 @@ pub fn scan(body: &str, first_line: usize) -> BodyFacts {
                         text,
                         level,
                         offset,
+                        written: id.is_some(),
                     });
                 }
             }

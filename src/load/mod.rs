@@ -331,9 +331,22 @@ fn fingerprint(doc: &Document, front: &str) -> blake3::Hash {
         }
         hasher.update(&[3]);
     }
-    for h in doc.headings.get().into_iter().flatten() {
+    // A site numbers only the headings it shows, so the anchors links to this document
+    // get on each site depend on the audience blocks around its headings too.
+    let headings = if doc.blocks.is_empty() {
+        doc.headings.get()
+    } else {
+        Some(doc.headings.get_or_init(|| body::headings(&doc.body)))
+    };
+    for h in headings.into_iter().flatten() {
         hasher.update(h.anchor.as_bytes());
         hasher.update(&[0]);
+        for (i, block) in doc.blocks.iter().enumerate() {
+            if (block.start..block.end).contains(&h.offset) {
+                hasher.update(&(i as u64).to_le_bytes());
+            }
+        }
+        hasher.update(&[4]);
     }
     // What the alignment rules read from the prose (`unknown-audience`, `placeholder`,
     // `raw-html-limits`): an edit that changes it needs them run again, which an edit to

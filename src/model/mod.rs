@@ -178,6 +178,8 @@ pub struct Heading {
     pub level: u8,
     /// Where the heading starts in the body, in bytes.
     pub offset: usize,
+    /// Whether the anchor was written on the heading (`## Rollout {#rollout}`).
+    pub written: bool,
 }
 
 /// A part of the body restricted to some audiences.
@@ -311,23 +313,43 @@ impl Document {
         find_by_key(&self.key_results, |kr| &kr.id, &self.kr_order, id)
     }
 
-    /// Whether a site for `audiences` shows the heading with this anchor: no audience
-    /// block it stands in leaves the site out.
-    pub fn shows_heading(&self, anchor: &str, audiences: &[String]) -> bool {
+    /// The anchor that a site for `audiences` gives the heading with this anchor, or `None`
+    /// when an audience block it stands in leaves the site out. A site's page numbers only
+    /// the headings it shows, so a heading that repeats the title of a hidden one before it
+    /// (`risks-1` where all are shown) is `risks` there: the link must say so, and a
+    /// number would tell that a hidden heading of that title exists.
+    pub fn site_anchor<'a>(
+        &self,
+        anchor: &'a str,
+        audiences: &[String],
+    ) -> Option<std::borrow::Cow<'a, str>> {
         if self.blocks.is_empty() {
-            return true;
+            return Some(std::borrow::Cow::Borrowed(anchor));
         }
         let headings = self
             .headings
             .get_or_init(|| crate::load::headings(&self.body));
-        let Some(at) = find_by_key(headings, |h| &h.anchor, &self.anchor_order, anchor) else {
-            return false;
+        let at = find_by_key(headings, |h| &h.anchor, &self.anchor_order, anchor)?;
+        let shown = |h: &Heading| {
+            self.blocks
+                .iter()
+                .filter(|b| (b.start..b.end).contains(&h.offset))
+                .all(|b| share_audience(&b.audiences, audiences))
         };
-        let offset = headings[at].offset;
-        self.blocks
-            .iter()
-            .filter(|b| (b.start..b.end).contains(&offset))
-            .all(|b| share_audience(&b.audiences, audiences))
+        if !shown(&headings[at]) {
+            return None;
+        }
+        // Only the headings before it decide its number.
+        if headings[..at].iter().all(shown) {
+            return Some(std::borrow::Cow::Borrowed(anchor));
+        }
+        let mut anchors = crate::load::Anchors::default();
+        let mut last = None;
+        for h in headings[..=at].iter().filter(|h| shown(h)) {
+            let written = h.written.then_some(h.anchor.as_str());
+            last = Some(anchors.assign(written, &h.text));
+        }
+        last.map(std::borrow::Cow::Owned)
     }
 
     /// Whether a heading of the body has this anchor.

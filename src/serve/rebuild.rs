@@ -852,12 +852,19 @@ impl Moves {
     }
 }
 
-/// The heading anchors of a document, which other documents may link to.
-fn anchors(doc: &Document) -> Vec<&str> {
+/// The heading anchors of a document, which other documents may link to, each with the
+/// audience blocks it stands in (which decide the anchor each site gives it).
+fn anchors(doc: &Document) -> Vec<(&str, Vec<usize>)> {
     doc.headings
         .get_or_init(|| load::headings(&doc.body))
         .iter()
-        .map(|h| h.anchor.as_str())
+        .map(|h| {
+            let blocks = (doc.blocks.iter().enumerate())
+                .filter(|(_, b)| (b.start..b.end).contains(&h.offset))
+                .map(|(i, _)| i)
+                .collect();
+            (h.anchor.as_str(), blocks)
+        })
         .collect()
 }
 
@@ -1166,6 +1173,39 @@ mod tests {
         let edited = edit(&mut rebuilder, "content/pages/open.md");
         assert!(!matches!(edited.keep, Some(Keep::Everything)));
         assert!(edited.warnings.is_empty(), "{:?}", edited.warnings);
+    }
+
+    #[test]
+    fn a_heading_moved_into_a_block_renumbers_the_links_to_it_on_sites_without_the_block() {
+        let dir = project("");
+        let target = |first: &str| {
+            format!(
+                "+++\ntitle = \"Hidden plan\"\nid = \"P-2\"\naudience = [\"public\", \"team\"]\n+++\n{first}## Risks\n\nOpen risks.\n"
+            )
+        };
+        let write_target = |first: &str| {
+            std::fs::write(dir.path().join("content/pages/hidden.md"), target(first)).unwrap();
+        };
+        write_target("<!-- audience: team -->\nFirst.\n<!-- /audience -->\n\n## Risks\n\n");
+        let linking = public("").replace("[[P-2]]", "[[P-2#risks-1]]");
+        std::fs::write(dir.path().join("content/pages/open.md"), linking).unwrap();
+        let (mut rebuilder, first) = started(dir.path());
+        let link = |built: &Built, site: &str| {
+            let page = text(&built.sites[site]["pages/open.html"]);
+            let at = page.find("hidden.html").expect("a link to the plan");
+            page[at..at + page[at..].find('"').unwrap()].to_string()
+        };
+        assert_eq!(link(&first, "public"), "hidden.html#risks-1");
+        let store = serving(first);
+        // The block takes in the first heading, with the same audiences as before: only
+        // the team sees that heading now, the public page numbers the second as its
+        // first, and so must the link.
+        write_target("<!-- audience: team -->\nFirst.\n\n## Risks\n<!-- /audience -->\n\n");
+        let edited = edit(&mut rebuilder, "content/pages/hidden.md");
+        let fresh = fresh(dir.path());
+        assert_eq!(link(&fresh, "public"), "hidden.html#risks");
+        assert_eq!(link(&fresh, "team"), "hidden.html#risks-1");
+        assert_serves_fresh(&store, &edited, &fresh);
     }
 
     /// Every file a rebuild rendered has the bytes of a fresh build.
