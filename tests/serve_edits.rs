@@ -817,13 +817,25 @@ fn new_folders_and_their_documents_are_picked_up() {
     assert_eq!(response.status, 200);
     assert!(response.text().contains("Deep body."));
     project.write("content/deep/er/new.md", &page("Deep new page", "Deeper."));
+    assert!(shows_once_settled(
+        &mut events,
+        &server,
+        "/team/deep/er/new.html",
+        "Deeper."
+    ));
+}
+
+/// The pages the rebuilds `events` report changed, once they have settled.
+fn changed_once_settled(events: &mut Events) -> Vec<String> {
+    (events.settle(QUIET).into_iter())
+        .flat_map(|update| update.changed)
+        .collect()
+}
+
+/// Whether `page` holds `text` once the rebuilds `events` report have settled.
+fn shows_once_settled(events: &mut Events, server: &Server, page: &str, text: &str) -> bool {
     let _ = events.settle(QUIET);
-    assert!(
-        server
-            .get("/team/deep/er/new.html")
-            .text()
-            .contains("Deeper.")
-    );
+    server.get(page).text().contains(text)
 }
 
 #[test]
@@ -833,11 +845,7 @@ fn a_page_removed_by_an_edit_is_announced_so_its_open_tab_reloads() {
     assert_eq!(server.get("/team/pages/p.html").status, 200);
     let mut events = server.events();
     project.remove("content/pages/p.md");
-    let changed: Vec<String> = events
-        .settle(QUIET)
-        .into_iter()
-        .flat_map(|update| update.changed)
-        .collect();
+    let changed = changed_once_settled(&mut events);
     assert!(
         changed.iter().any(|path| path == "/team/pages/p.html"),
         "{changed:?}"
@@ -913,4 +921,71 @@ fn project_reached_through_a_symlink_rebuilds() {
             .text()
             .contains("Edited via link.")
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_edit_to_the_target_of_a_content_symlink_rebuilds_the_linked_page() {
+    let project = Project::minimal();
+    let link = |target: &str, at: &str| {
+        std::os::unix::fs::symlink(target, project.file(at)).unwrap();
+    };
+    // A file kept elsewhere in the project, a folder of them, and a second name for a
+    // document of `content/` itself.
+    project.write("shared/linked.md", &page("Linked page", "Shared body."));
+    project.write("teamdocs/notes.md", &page("Team notes", "Notes body."));
+    link("../../shared/linked.md", "content/pages/linked.md");
+    link("../teamdocs", "content/teamdocs");
+    link("p.md", "content/pages/alias.md");
+    let server = Server::start(&project.path(), &[]);
+    for (page_path, text) in [
+        ("/team/pages/linked.html", "Shared body."),
+        ("/team/teamdocs/notes.html", "Notes body."),
+        ("/team/pages/alias.html", "First body text."),
+    ] {
+        assert!(server.get(page_path).text().contains(text), "{page_path}");
+    }
+    let mut events = server.events();
+    for (file, page_path, body) in [
+        (
+            "shared/linked.md",
+            "/team/pages/linked.html",
+            "Shared, edited.",
+        ),
+        (
+            "teamdocs/notes.md",
+            "/team/teamdocs/notes.html",
+            "Notes, edited.",
+        ),
+        (
+            "content/pages/p.md",
+            "/team/pages/alias.html",
+            "Edited under its first name.",
+        ),
+    ] {
+        project.save(file, &page("Edited", body));
+        let changed = changed_once_settled(&mut events);
+        assert!(
+            changed.iter().any(|p| p == page_path),
+            "{file}: {changed:?}"
+        );
+        assert!(server.get(page_path).text().contains(body), "{file}");
+    }
+    // A link made while serving is followed from then on.
+    project.write("shared/later.md", &page("Later page", "Later body."));
+    link("../../shared/later.md", "content/pages/later.md");
+    let later = "/team/pages/later.html";
+    assert!(shows_once_settled(
+        &mut events,
+        &server,
+        later,
+        "Later body."
+    ));
+    project.save("shared/later.md", &page("Later page", "Later, edited."));
+    assert!(shows_once_settled(
+        &mut events,
+        &server,
+        later,
+        "Later, edited."
+    ));
 }

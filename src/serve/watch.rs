@@ -24,6 +24,18 @@ pub struct ProjectWatcher {
     roots: Vec<PathBuf>,
     /// The imported changelog's absolute paths, as written and with links resolved.
     changelog: Vec<PathBuf>,
+    /// The symlinks under `content/` and where they lead in the project: an edit to a
+    /// file they lead to is an edit to the documents read through them.
+    links: std::sync::Mutex<Vec<ContentLink>>,
+}
+
+/// A symlink under `content/` that stays inside the project, both paths relative to it.
+#[derive(Debug, PartialEq)]
+struct ContentLink {
+    /// Where it leads, with every link resolved.
+    target: PathBuf,
+    /// The link itself (`content/pages/shared.md`).
+    link: PathBuf,
 }
 
 impl ProjectWatcher {
@@ -56,11 +68,13 @@ impl ProjectWatcher {
                 watcher.watch(parent, RecursiveMode::NonRecursive)?;
             }
         }
+        let links = std::sync::Mutex::new(content_links(&resolved));
         Ok(ProjectWatcher {
             _watcher: watcher,
             events,
             roots: vec![resolved, given],
             changelog,
+            links,
         })
     }
 
@@ -85,14 +99,29 @@ impl ProjectWatcher {
                         }
                         quiet = wait_after(&changes, saved.as_deref());
                         if left.is_zero() {
-                            return Some(changes);
+                            return Some(self.settled(changes));
                         }
                     }
-                    Err(mpsc::RecvTimeoutError::Timeout) => return Some(changes),
+                    Err(mpsc::RecvTimeoutError::Timeout) => return Some(self.settled(changes)),
                     Err(mpsc::RecvTimeoutError::Disconnected) => return None,
                 }
             }
         }
+    }
+
+    /// A burst's changes, once settled; the symlinks under `content/` are looked for
+    /// again when the burst may have made, changed or removed one.
+    fn settled(&self, changes: Changes) -> Changes {
+        let mut links = self.links.lock().unwrap_or_else(|e| e.into_inner());
+        let root = &self.roots[0];
+        let touched = changes.rescan
+            || changes.paths.iter().any(|path| {
+                root.join(path).is_symlink() || links.iter().any(|l| path.starts_with(&l.link))
+            });
+        if touched {
+            *links = content_links(root);
+        }
+        changes
     }
 
     /// The content file an event finishes writing: closed after writing, or renamed into
@@ -154,6 +183,26 @@ impl ProjectWatcher {
             .roots
             .iter()
             .find_map(|root| path.strip_prefix(root).ok())?;
+        let mut changes = self.classify_rel(rel);
+        // The same file read under `content/` through a symlink.
+        let links = self.links.lock().unwrap_or_else(|e| e.into_inner());
+        for link in links.iter() {
+            if let Ok(rest) = rel.strip_prefix(&link.target) {
+                let path = if rest.as_os_str().is_empty() {
+                    link.link.clone()
+                } else {
+                    link.link.join(rest)
+                };
+                changes
+                    .get_or_insert_with(Changes::default)
+                    .paths
+                    .insert(path);
+            }
+        }
+        changes
+    }
+
+    fn classify_rel(&self, rel: &Path) -> Option<Changes> {
         let top = rel.components().next()?.as_os_str().to_str()?;
         match top {
             "align.toml" => Some(Changes {
@@ -171,6 +220,24 @@ impl ProjectWatcher {
             _ => None,
         }
     }
+}
+
+/// Every symlink under the project's `content/` folder that leads to a place inside the
+/// project (the loader skips the others), as the project resolved `root` names them.
+fn content_links(root: &Path) -> Vec<ContentLink> {
+    walkdir::WalkDir::new(root.join(crate::load::CONTENT_DIR))
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(Result::ok)
+        .filter(|e| e.path_is_symlink())
+        .filter_map(|e| {
+            let target = e.path().canonicalize().ok()?;
+            Some(ContentLink {
+                target: target.strip_prefix(root).ok()?.to_path_buf(),
+                link: e.path().strip_prefix(root).ok()?.to_path_buf(),
+            })
+        })
+        .collect()
 }
 
 /// How long to wait for more events: briefly once the only file the burst touched is
