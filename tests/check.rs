@@ -255,6 +255,24 @@ fn cases() -> Vec<Case> {
             other: None,
         },
         Case {
+            rule: "withheld-prose",
+            // The release's prose names a customer only the team may know.
+            edit: Edit::All(&[
+                Edit::Replace(
+                    "align.toml",
+                    "public = true\n",
+                    "public = true\n\n[import]\nchangelog = \"CHANGELOG.md\"\n",
+                ),
+                Edit::Write(
+                    "CHANGELOG.md",
+                    "# Changelog\n\n## [2.5.0] - 2026-11-20\n\n<!-- audience: team -->\nBuilt for Acme's rollout.\n<!-- /audience -->\n\n### Added\n\n- Shortcuts for the board.\n",
+                ),
+            ]),
+            path: "CHANGELOG.md",
+            line: 6,
+            other: None,
+        },
+        Case {
             rule: "orphan-initiative",
             edit: Edit::Write(
                 "content/initiatives/dark-mode.md",

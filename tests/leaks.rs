@@ -595,3 +595,87 @@ fn a_near_miss_audience_marker_fails_closed() {
         }
     }
 }
+
+#[test]
+fn text_in_an_audience_block_never_becomes_a_field_every_site_shows() {
+    // A record's status, date and tags, read from its body, and a page's title heading:
+    // fields are shown by every site that shows the document, so none is read from a
+    // block.
+    let record = "---\naudience: [public, team]\n---\n# 4. Queue the reminders\n\n<!-- audience: exec -->\n* Status: rejected\n* Date: 1999-12-31\n* Tags: canary-block-tag-7f3a\n<!-- /audience -->\n* Status: accepted\n* Date: 2026-10-01\n\nThe queue.\n";
+    let project = Project::new()
+        .file("content/decisions/0004-queue.md", record)
+        .file(
+            "content/pages/a.md",
+            "+++\naudience = [\"public\", \"team\"]\n+++\n<!-- audience: exec -->\n# CANARY-BLOCK-TITLE-7f3a\n<!-- /audience -->\n\nOpen text.\n",
+        );
+    project.build().expect(1).error_at(
+        "content/pages/a.md:1:1",
+        &["document has no title", "audience block"],
+    );
+    project.write(
+        "content/pages/a.md",
+        "---\naudience: [public, team]\n---\n# Open title <!-- CANARY-TITLE-COMMENT-7f3a -->\n\n<!-- audience: exec -->\nCANARY-BLOCK-TEXT-7f3a\n<!-- /audience -->\n",
+    );
+    project.build().success();
+    for site in ["team", "public"] {
+        let site = project.site(site);
+        let page = site.main("decisions/0004-queue.html");
+        assert!(page.contains("status-accepted"), "{page}");
+        assert!(
+            page.contains("2026-10-01") && !page.contains("1999"),
+            "{page}"
+        );
+        assert!(!page.contains("rejected"), "{page}");
+        for canary in ["canary-block-tag-7f3a", "CANARY-BLOCK-TEXT-7f3a"] {
+            site.assert_nowhere(canary);
+        }
+        assert!(site.main("pages/a.html").contains("<h1>Open title</h1>"));
+    }
+    let exec = project.site("exec");
+    exec.assert_somewhere("CANARY-BLOCK-TEXT-7f3a");
+    exec.assert_somewhere("canary-block-tag-7f3a");
+    for site in common::SITES {
+        project
+            .site(site)
+            .assert_nowhere("CANARY-TITLE-COMMENT-7f3a");
+    }
+}
+
+#[test]
+fn an_imported_changelogs_audience_blocks_keep_their_text_to_their_audiences() {
+    let project = Project::new()
+        .config(&format!(
+            "{CONFIG}\n[import]\nchangelog = \"CHANGELOG.md\"\nchangelog_audience = [\"public\", \"team\"]\n"
+        ))
+        .file("content/pages/about.md", "+++\ntitle = \"About\"\n+++\nAbout us.\n")
+        .file(
+            "CHANGELOG.md",
+            "# Changelog\n\n## [1.1.0] - 2026-03-01\n\nOpening prose.\n<!-- audience: team -->\nCANARY-RELEASE-PROSE-7f3a\n<!-- /audience -->\n\n### Added\n\n- Public thing\n<!-- audience: team -->\n- CANARY-TEAM-BULLET-7f3a\n  continued CANARY-TEAM-MORE-7f3a\n<!-- /audience -->\n- Another <!-- CANARY-ENTRY-COMMENT-7f3a --> thing\n",
+        );
+    let run = project.build();
+    run.success();
+    assert!(
+        run.warnings()
+            .iter()
+            .any(|w| w.contains("CHANGELOG.md:7:1") && w.contains("[withheld-prose]")),
+        "{:?}",
+        run.warnings()
+    );
+    assert_confined(
+        &project,
+        &["CANARY-TEAM-BULLET-7f3a", "CANARY-TEAM-MORE-7f3a"],
+        "team",
+        &["public"],
+    );
+    for site in common::SITES {
+        let site = project.site(site);
+        site.assert_nowhere("CANARY-RELEASE-PROSE-7f3a");
+        site.assert_nowhere("CANARY-ENTRY-COMMENT-7f3a");
+    }
+    let public = project.site("public").main("changelog.html");
+    assert!(
+        public.contains("Public thing") && public.contains("Another thing"),
+        "{public}"
+    );
+    assert!(public.contains("Opening prose."), "{public}");
+}

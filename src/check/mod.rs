@@ -63,6 +63,11 @@ pub const RULES: &[Rule] = &[
         summary: "an imported changelog links to a file of the repository that no site publishes",
     },
     Rule {
+        id: "withheld-prose",
+        severity: Severity::Warning,
+        summary: "release prose of an imported changelog inside an audience block is left out",
+    },
+    Rule {
         id: "orphan-initiative",
         severity: Severity::Warning,
         summary: "an initiative drives no objective or key result",

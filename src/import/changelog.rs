@@ -10,6 +10,9 @@ pub struct Changelog {
     /// Every link reference definition line (`[1.0.0]: https://...`, `[@user]: https://...`) joined
     /// with "\n", to append to rendered entries so reference links resolve.
     pub link_defs: String,
+    /// Lines of release prose inside an audience block, left out: a release's prose is
+    /// its summary, which every site that shows the release shows.
+    pub withheld: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -50,6 +53,9 @@ pub struct ChangelogEntry {
     /// first bullet or under a `####` heading is an entry of its own.
     pub text: String,
     pub line: usize,
+    /// The audience blocks the entry is written in, outermost first: only a site for an
+    /// audience of each may show it.
+    pub blocks: Vec<Vec<String>>,
     /// Section named Breaking Change(s) / "BREAKING", or the entry starts with "BREAKING" / "**Breaking**".
     pub breaking: bool,
 }
@@ -71,6 +77,9 @@ struct Reader {
     in_comment: bool,
     /// The release being read; None before the first release and under headings that are not releases.
     open: Option<OpenRelease>,
+    /// The audience blocks open at this line, outermost first.
+    blocks: Vec<Vec<String>>,
+    withheld: Vec<usize>,
 }
 
 /// Where a line of Markdown went, so the lines of a code fence follow its opening line.
@@ -78,6 +87,8 @@ struct Reader {
 enum Target {
     Entry,
     Intro,
+    /// Release prose inside an audience block, left out.
+    Withheld,
     Nowhere,
 }
 
@@ -88,6 +99,12 @@ impl Reader {
                 self.fence = None;
             }
             self.fenced_line(text, target);
+            return;
+        }
+        if !self.in_comment
+            && let Some(marker) = crate::load::audience_marker(text)
+        {
+            self.audience_marker(marker);
             return;
         }
         if self.skips_comment(text) {
@@ -102,11 +119,32 @@ impl Reader {
             return;
         }
         let target = match &mut self.open {
-            Some(open) => open.markdown_line(text, line),
+            Some(open) => {
+                let target = open.markdown_line(text, line, &self.blocks);
+                if target == Target::Withheld {
+                    self.withheld.push(line);
+                }
+                target
+            }
             None => Target::Nowhere,
         };
         if let Some(fence) = Fence::opened_by(text) {
             self.fence = Some((fence, target));
+        }
+    }
+
+    /// An audience block opens or closes: the entry before it ends there, and what follows
+    /// is for the block's audiences. A close with no block open closes nothing; a block
+    /// never closed keeps what follows it for its audiences (fail closed).
+    fn audience_marker(&mut self, marker: crate::load::Marker) {
+        if let Some(open) = &mut self.open {
+            open.finish_entry();
+        }
+        match marker {
+            crate::load::Marker::Open(audiences) => self.blocks.push(audiences),
+            crate::load::Marker::Close => {
+                self.blocks.pop();
+            }
         }
     }
 
@@ -167,6 +205,7 @@ impl Reader {
         Changelog {
             releases: self.releases,
             link_defs: self.link_defs.join("\n"),
+            withheld: self.withheld,
         }
     }
 }
@@ -223,12 +262,12 @@ impl OpenRelease {
     }
 
     /// Routes one line of Markdown that is not a release or section heading.
-    fn markdown_line(&mut self, text: &str, line: usize) -> Target {
+    fn markdown_line(&mut self, text: &str, line: usize, blocks: &[Vec<String>]) -> Target {
         if text.trim().is_empty() {
             self.blank();
             return Target::Nowhere;
         }
-        let target = self.content_line(text, line);
+        let target = self.content_line(text, line, blocks);
         self.after_blank = false;
         target
     }
@@ -243,7 +282,7 @@ impl OpenRelease {
         }
     }
 
-    fn content_line(&mut self, text: &str, line: usize) -> Target {
+    fn content_line(&mut self, text: &str, line: usize, blocks: &[Vec<String>]) -> Target {
         let indent = indent_width(text);
         let nested = self
             .entry
@@ -253,7 +292,7 @@ impl OpenRelease {
             if nested {
                 return self.continue_entry(text);
             }
-            self.start_bullet(indent, marker_width, content, line);
+            self.start_bullet(indent, marker_width, content, line, blocks);
             return Target::Entry;
         }
         if is_thematic_break(text) {
@@ -276,8 +315,12 @@ impl OpenRelease {
         }
         self.finish_entry();
         if self.in_section {
-            self.entry = Some(EntryBuf::prose(text, line, self.current_section()));
+            let mut entry = EntryBuf::prose(text, line, self.current_section());
+            entry.blocks = blocks.to_vec();
+            self.entry = Some(entry);
             Target::Entry
+        } else if !blocks.is_empty() {
+            Target::Withheld
         } else {
             self.intro.push(text);
             Target::Intro
@@ -291,7 +334,14 @@ impl OpenRelease {
         Target::Entry
     }
 
-    fn start_bullet(&mut self, indent: usize, marker_width: usize, content: &str, line: usize) {
+    fn start_bullet(
+        &mut self,
+        indent: usize,
+        marker_width: usize,
+        content: &str,
+        line: usize,
+        blocks: &[Vec<String>],
+    ) {
         self.finish_entry();
         let section = if self.in_section {
             self.current_section()
@@ -308,6 +358,7 @@ impl OpenRelease {
             content_col,
             bullet: true,
             section,
+            blocks: blocks.to_vec(),
         });
     }
 
@@ -352,6 +403,7 @@ impl OpenRelease {
                 text,
                 line: entry.line,
                 breaking,
+                blocks: entry.blocks,
             });
         }
     }
@@ -400,6 +452,7 @@ struct EntryBuf {
     content_col: usize,
     bullet: bool,
     section: usize,
+    blocks: Vec<Vec<String>>,
 }
 
 impl EntryBuf {
@@ -413,6 +466,7 @@ impl EntryBuf {
             content_col: 0,
             bullet: false,
             section,
+            blocks: Vec::new(),
         }
     }
 
@@ -1122,12 +1176,38 @@ mod tests {
     }
 
     #[test]
+    fn audience_blocks_keep_entries_to_their_audiences_and_withhold_release_prose() {
+        let log = parse_changelog(
+            "## [1.0.0]\nOpen.\n<!-- audience: team -->\nHidden prose.\n<!-- /audience -->\n### Added\n- open\n<!-- audience: team, exec -->\n- inner\n  more\n<!-- audience: exec -->\n- innermost\n<!-- /audience -->\n<!-- /audience -->\n- after\n",
+        );
+        assert_eq!(log.withheld, [4]);
+        let release = &log.releases[0];
+        assert_eq!(release.intro, "Open.");
+        let entries: Vec<(&str, Vec<Vec<String>>)> = release.sections[0]
+            .entries
+            .iter()
+            .map(|e| (e.text.as_str(), e.blocks.clone()))
+            .collect();
+        let list = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            entries,
+            [
+                ("open", vec![]),
+                ("inner\n  more", vec![list(&["team", "exec"])]),
+                ("innermost", vec![list(&["team", "exec"]), list(&["exec"])]),
+                ("after", vec![]),
+            ]
+        );
+    }
+
+    #[test]
     fn empty_and_degenerate_inputs() {
         assert_eq!(
             parse_changelog(""),
             Changelog {
                 releases: vec![],
-                link_defs: String::new()
+                link_defs: String::new(),
+                withheld: vec![],
             }
         );
         let release = only_release("## [1.0.0]\n### \n-\n- \n");

@@ -573,12 +573,12 @@ pub struct BlockError {
     pub message: String,
 }
 
-enum Marker {
+pub enum Marker {
     Open(Vec<String>),
     Close,
 }
 
-fn marker(line: &str) -> Option<Marker> {
+pub fn marker(line: &str) -> Option<Marker> {
     let inner = line
         .trim()
         .strip_prefix("<!--")?
@@ -599,6 +599,48 @@ fn marker(line: &str) -> Option<Marker> {
         .filter(|a| !a.is_empty())
         .collect();
     Some(Marker::Open(audiences))
+}
+
+/// The body with the text of every audience block blanked out (each byte but line ends
+/// made a space), so the same offsets and lines hold only what every site shows; `None`
+/// when it has no block. What is read from the body as the document's own fields (the
+/// title heading, an imported record's status, date, deciders and tags) is read from
+/// this: a field is shown by every site that shows the document, and no block's text may
+/// become one.
+pub fn outside_blocks(body: &str) -> Option<String> {
+    let blocks = audience_blocks(body).ok()?;
+    if blocks.is_empty() {
+        return None;
+    }
+    let mut bytes = body.as_bytes().to_vec();
+    for block in &blocks {
+        for byte in &mut bytes[block.start..block.end] {
+            if *byte != b'\n' {
+                *byte = b' ';
+            }
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// Text without its HTML comments (`<!-- … -->`; one never closed runs to the end): a
+/// title read from a heading, where a comment is a note to the writer, never shown.
+pub fn without_comments(text: &str) -> std::borrow::Cow<'_, str> {
+    let Some(start) = memchr::memmem::find(text.as_bytes(), b"<!--") else {
+        return std::borrow::Cow::Borrowed(text);
+    };
+    let mut out = text[..start].to_string();
+    let mut rest = &text[start..];
+    while let Some(at) = rest.find("<!--") {
+        out.push_str(&rest[..at]);
+        rest = match rest[at + 4..].find("-->") {
+            Some(end) => &rest[at + 4 + end + 3..],
+            None => "",
+        };
+    }
+    out.push_str(rest);
+    // `Title <!-- note --> end` reads `Title end`.
+    std::borrow::Cow::Owned(out.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// Finds `<!-- audience: a, b -->` … `<!-- /audience -->` blocks; fails closed on any
@@ -813,6 +855,24 @@ mod tests {
     fn markers_inside_code_are_text() {
         let body = "```\n<!-- audience: exec -->\n```\n";
         assert_eq!(audience_blocks(body).unwrap(), vec![]);
+    }
+
+    #[test]
+    fn outside_blocks_keeps_offsets_and_blanks_what_blocks_hold() {
+        let body = "Open.\n<!-- audience: exec -->\n# Secret é\n<!-- /audience -->\n# Shown\n";
+        let outside = outside_blocks(body).unwrap();
+        assert_eq!(outside.len(), body.len());
+        assert_eq!(outside.lines().count(), body.lines().count());
+        assert!(!outside.contains("Secret") && !outside.contains("audience"));
+        assert_eq!(first_heading(&outside, false).unwrap().0, "Shown");
+        assert_eq!(outside_blocks("# Plain\n"), None);
+    }
+
+    #[test]
+    fn comments_leave_titles() {
+        assert_eq!(without_comments("Plain title"), "Plain title");
+        assert_eq!(without_comments("Title <!-- note --> end"), "Title end");
+        assert_eq!(without_comments("A<!--x-->B <!-- never closed"), "AB");
     }
 
     #[test]

@@ -51,8 +51,15 @@ pub fn push_relations(doc: &mut Document, relations: Vec<AdrRelation>, line_offs
 
 /// Number, title, status, date, deciders, tags and relations from an imported record's body,
 /// for whatever the frontmatter did not give.
-pub fn apply_body(doc: &mut Document, diags: &mut Vec<Diagnostic>, shown: &Path) {
-    let found = adr::parse_adr_body(&doc.body);
+/// `outside` is the body with its audience blocks blanked, when it has any: a record's
+/// fields are read from what every site shows.
+pub fn apply_body(
+    doc: &mut Document,
+    outside: Option<&str>,
+    diags: &mut Vec<Diagnostic>,
+    shown: &Path,
+) {
+    let found = adr::parse_adr_body(outside.unwrap_or(&doc.body));
     let first = doc.body_line;
     if doc.number.is_none() {
         let stem = doc
@@ -76,7 +83,7 @@ pub fn apply_body(doc: &mut Document, diags: &mut Vec<Diagnostic>, shown: &Path)
     if doc.title.is_empty()
         && let Some(title) = &found.title
     {
-        doc.title = title.value.clone();
+        doc.title = super::body::without_comments(&title.value).into_owned();
     }
     if doc.status.is_none()
         && let Some(status) = &found.status
@@ -131,6 +138,11 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
     let parsed = changelog::parse_changelog(&text);
     let audience = config.import.changelog_audience.clone();
     let mut diags = Vec::new();
+    for &line in &parsed.withheld {
+        let loc = Location::new(&shown, line, 1);
+        let message = "release prose inside an audience block is left out: a release's prose is its summary, which every site showing the release shows (write it in a bullet, which becomes a change for the block's audiences)";
+        diags.push(Diagnostic::warning(loc, message).with_rule("withheld-prose"));
+    }
     let mut docs = Vec::new();
     for release in &parsed.releases {
         let folder = release_folder(release);
@@ -156,7 +168,7 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
                     kind: Kind::Change,
                     title: entry_title(&entry.text, entry.breaking),
                     imported: true,
-                    audience: audience.clone(),
+                    audience: entry_audience(audience.as_ref(), &entry.blocks, config),
                     category: section.category.and_then(Category::parse),
                     category_text: Some(section.name.clone()).filter(|n| !n.is_empty()),
                     breaking: entry.breaking,
@@ -194,6 +206,25 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
         }
     }
     (docs, diags)
+}
+
+/// Who may see a change entry: the changelog's audience, narrowed to the audiences of
+/// each audience block the entry is written in.
+fn entry_audience(
+    audience: Option<&Vec<String>>,
+    blocks: &[Vec<String>],
+    config: &Config,
+) -> Option<Vec<String>> {
+    if blocks.is_empty() {
+        return audience.cloned();
+    }
+    let mut shown = audience
+        .cloned()
+        .unwrap_or_else(|| config.default_audience());
+    for block in blocks {
+        shown.retain(|a| block.contains(a));
+    }
+    Some(shown)
 }
 
 /// Turns the inline links and images of a changelog entry that lead to local files
@@ -354,15 +385,18 @@ fn first_paragraph(text: &str, max: usize) -> String {
     let mut plain = String::new();
     for event in Parser::new(text) {
         match event {
-            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => {
-                plain.push_str(&t);
-            }
+            Event::Text(t) | Event::Code(t) => plain.push_str(&t),
+            // Tags and comments are no part of the text a title or summary reads
+            // (`<kbd>Ctrl</kbd>` reads `Ctrl`; a comment is a note to the writer).
+            Event::InlineHtml(_) | Event::Html(_) => {}
             Event::SoftBreak | Event::HardBreak => plain.push(' '),
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock) => break,
             _ => {}
         }
     }
-    let plain = plain.trim();
+    // `Another <!-- note --> thing` reads `Another thing`.
+    let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    let plain = plain.as_str();
     if plain.chars().count() > max {
         let cut: String = plain.chars().take(max.saturating_sub(3)).collect();
         format!("{}…", cut.trim_end())

@@ -7,8 +7,9 @@ pub mod frontmatter;
 mod imported;
 
 pub use body::{
-    Anchors, LineIndex, audience_blocks, bracketed_link_texts, has_scheme, headings,
-    is_document_link, is_placeholder, list_key, markdown_options, slug, starts_paragraph,
+    Anchors, LineIndex, Marker, audience_blocks, bracketed_link_texts, has_scheme, headings,
+    is_document_link, is_placeholder, list_key, markdown_options, marker as audience_marker, slug,
+    starts_paragraph,
 };
 pub use fields::parse_iso_date;
 
@@ -430,10 +431,12 @@ impl DocReader<'_> {
         doc.body = split.body.to_string();
         body::bracketed_link_texts(&mut doc.body);
         doc.body_line = split.body_line;
+        // Fields read from the body come from outside its audience blocks.
+        let outside = body::outside_blocks(&doc.body);
         if doc.imported {
-            imported::apply_body(&mut doc, &mut self.diags, self.shown);
+            imported::apply_body(&mut doc, outside.as_deref(), &mut self.diags, self.shown);
         }
-        self.title(&mut doc);
+        self.title(&mut doc, outside.as_deref());
         self.body(&mut doc);
         doc.fingerprint = Some(fingerprint(&doc, split.front));
         Some(doc)
@@ -467,7 +470,10 @@ impl DocReader<'_> {
 
     /// Title from frontmatter, else from the first `# heading`; a heading that repeats the
     /// title is blanked out of the body (keeping line numbers) so pages don't show it twice.
-    fn title(&mut self, doc: &mut Document) {
+    /// The title from the first `# heading` outside audience blocks (`outside`, the body
+    /// with them blanked, when it has any), and that heading out of the body when it is
+    /// the title.
+    fn title(&mut self, doc: &mut Document, outside: Option<&str>) {
         // With a title already set, only a heading that repeats it matters: most bodies
         // do not contain it at all, and need no scan.
         if !doc.title.trim().is_empty()
@@ -476,7 +482,9 @@ impl DocReader<'_> {
         {
             return;
         }
-        let heading = body::first_heading(&doc.body, doc.imported);
+        let heading = body::first_heading(outside.unwrap_or(&doc.body), doc.imported)
+            .map(|(text, line, range)| (body::without_comments(&text).into_owned(), line, range))
+            .filter(|(text, ..)| !text.is_empty());
         if let Some((text, _, range)) = &heading
             && (doc.title.is_empty() || *text == doc.title || doc.imported)
         {
@@ -491,7 +499,9 @@ impl DocReader<'_> {
         if !doc.title.trim().is_empty() {
             return;
         }
+        let in_block = outside.is_some() && body::first_heading(&doc.body, doc.imported).is_some();
         match doc.field_lines.iter().find(|(k, _)| k == "title") {
+            None if in_block => self.error(1, 1, "document has no title: its `# heading` is inside an audience block, which not every site shows; set `title` in the frontmatter or write the heading outside the block"),
             None => self.error(1, 1, "document has no title: set `title` in the frontmatter or start the body with a `# heading`"),
             // A `title` field of the wrong type has its own error already.
             Some(&(_, line)) if !self.diags.iter().any(|d| d.location.line == line) => {
