@@ -511,6 +511,21 @@ fn public_fields_can_publish_scores_without_the_values_behind_them() {
         assert!(!page.contains(private), "`{private}` in: {page}");
     }
     project.site("public").assert_nowhere("17.77");
+    // Either one alone.
+    let page = built_with_public_fields(r#"["health"]"#)
+        .site("public")
+        .main("objectives/visible.html");
+    assert!(
+        page.contains(">on track</span>") && !page.contains("0.78"),
+        "{page}"
+    );
+    let page = built_with_public_fields(r#"["score"]"#)
+        .site("public")
+        .main("objectives/visible.html");
+    assert!(
+        page.contains(">0.78</span>") && !page.contains("on track"),
+        "{page}"
+    );
 }
 
 #[test]
