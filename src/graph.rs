@@ -327,6 +327,12 @@ impl Graph {
         {
             return Some(doc);
         }
+        // From the project's root (`/content/pages/a.md`), as code hosts read it, or from
+        // `content/` (`/pages/a.md`), as the site's own paths go.
+        if let Some(rooted) = decoded.strip_prefix('/') {
+            let id = crate::load::path_id(&normalise(Path::new(rooted))?);
+            return self.keys.get(&id).copied();
+        }
         let joined = normalise(&source.parent().unwrap_or(Path::new("")).join(&*decoded))?;
         let id = crate::load::path_id(&joined);
         self.keys.get(&id).copied()

@@ -694,3 +694,49 @@ fn an_imported_changelogs_audience_blocks_keep_their_text_to_their_audiences() {
     );
     assert!(public.contains("Opening prose."), "{public}");
 }
+
+#[test]
+fn links_within_a_page_and_unusual_spellings_keep_hidden_headings_and_paths_off_a_site() {
+    let project = Project::new()
+        .file(
+            "content/initiatives/canary-deal-path-7f3a.md",
+            "+++\ntitle = \"Deal\"\naudience = [\"team\"]\n+++\nThe deal.\n",
+        )
+        .file(
+            "content/pages/p.md",
+            "+++\ntitle = \"P\"\naudience = [\"public\", \"team\"]\n+++\n<!-- audience: team -->\n## Deal {#canary-deal-anchor-7f3a}\n\n## Risks\n<!-- /audience -->\n\n## Risks\n\n[a](#canary-deal-anchor-7f3a) [b](#risks-1) <a href=\"  ../initiatives/canary-deal-path-7f3a.md  \">c</a> [d](/initiatives/canary-deal-path-7f3a.md) [e](/content/initiatives/canary-deal-path-7f3a.md)\n",
+        );
+    project.build().success();
+    let public = project.site("public");
+    let page = public.main("pages/p.html");
+    assert!(
+        page.contains(r##"<p>a <a href="#risks">b</a> <a>c</a> d e</p>"##),
+        "{page}"
+    );
+    for canary in [
+        "canary-deal-anchor-7f3a",
+        "canary-deal-path-7f3a",
+        "risks-1",
+    ] {
+        public.assert_nowhere(canary);
+    }
+    let team = project.site("team").main("pages/p.html");
+    for link in [
+        r##"<a href="#canary-deal-anchor-7f3a">a</a>"##,
+        r##"<a href="#risks-1">b</a>"##,
+        r#"<a href="../initiatives/canary-deal-path-7f3a.html">c</a>"#,
+        r#"<a href="../initiatives/canary-deal-path-7f3a.html">d</a>"#,
+        r#"<a href="../initiatives/canary-deal-path-7f3a.html">e</a>"#,
+    ] {
+        assert!(team.contains(link), "{link}: {team}");
+    }
+    // A rooted path to no document is a broken reference, as a relative one is.
+    project.write(
+        "content/pages/q.md",
+        "+++\ntitle = \"Q\"\n+++\nSee [gone](/pages/gone.md).\n",
+    );
+    project.build().expect(1).error_at(
+        "content/pages/q.md:4:5",
+        &["`/pages/gone.md` names no document"],
+    );
+}

@@ -266,7 +266,9 @@ fn level_number(level: HeadingLevel) -> u8 {
 
 /// Whether a link destination points at a Markdown file of the project.
 pub fn is_document_link(dest: &str) -> bool {
-    if has_scheme(dest) || dest.starts_with('#') || dest.starts_with('/') {
+    // `/decisions/0007.md` is read from the project's root, as code hosts read it;
+    // `//host/x.md` names another host.
+    if has_scheme(dest) || dest.starts_with('#') || dest.starts_with("//") {
         return false;
     }
     let path = dest.split(['#', '?']).next().unwrap_or(dest);

@@ -24,7 +24,14 @@ pub enum LinkFate {
 pub struct LinkResolver<'a> {
     pub targets: &'a HashMap<String, Target>,
     pub fate: &'a dyn Fn(&Target) -> LinkFate,
+    /// For a link within the page (`#risks`) to a heading of the document: the anchor the
+    /// site's page gives it, `Some(None)` when the site does not show that heading;
+    /// `None` when the fragment names no heading.
+    pub own_anchor: Option<&'a OwnAnchor<'a>>,
 }
+
+/// See [`LinkResolver::own_anchor`].
+pub type OwnAnchor<'a> = dyn Fn(&str) -> Option<Option<String>> + 'a;
 
 pub const RESTRICTED: &str = "[restricted]";
 
@@ -156,11 +163,20 @@ pub fn raw_links(html: &str) -> Vec<(usize, &str)> {
                 (i, end)
             }
         };
+        // Browsers drop spaces and control characters around an address, so they are no
+        // part of it: `href=" hidden.md "` leads to `hidden.md`.
+        let value = &html[from..to];
+        let lead = value.len() - value.trim_start_matches(is_url_space).len();
         // Both ends are next to ASCII bytes, so on character boundaries.
-        found.push((from, &html[from..to]));
+        found.push((from + lead, value.trim_matches(is_url_space)));
         at = to.max(at + 1);
     }
     found
+}
+
+/// What a browser strips around an address: spaces and C0 control characters.
+fn is_url_space(c: char) -> bool {
+    c <= ' '
 }
 
 /// The line (0-based, in the body) of a body's first raw HTML.
@@ -194,6 +210,7 @@ pub fn html_load(body: &str) -> HtmlLoad {
     let links = LinkResolver {
         targets: &targets,
         fate: &|_| LinkFate::Hidden,
+        own_anchor: None,
     };
     let mut has_raw = false;
     let events = rewrite(
@@ -282,6 +299,28 @@ fn link_start<'e>(
     unlabelled: bool,
 ) -> (Option<Event<'e>>, Option<String>, bool) {
     let target = links.targets.get(dest_url.as_ref());
+    // A heading of the page: the anchor this site gives it, or text when the site leaves
+    // the heading out (its anchor would say what the block holds).
+    let own = match (target, dest_url.strip_prefix('#')) {
+        (None, Some(fragment)) => links
+            .own_anchor
+            .and_then(|own| own(fragment))
+            .filter(|anchor| anchor.as_deref() != Some(fragment)),
+        _ => None,
+    };
+    match own {
+        Some(Some(anchor)) => {
+            let start = Event::Start(Tag::Link {
+                link_type,
+                dest_url: format!("#{}", crate::audience::encode_path(&anchor)).into(),
+                title,
+                id,
+            });
+            return (Some(start), None, true);
+        }
+        Some(None) => return (None, None, false),
+        None => {}
+    }
     match target.map(|t| (links.fate)(t)) {
         Some(LinkFate::Visible {
             href,
@@ -379,10 +418,11 @@ fn sanitize(html: &str, fates: HashMap<String, Option<String>>) -> String {
             attribute,
             "href" | "src" | "cite" | "longdesc" | "poster" | "data" | "action" | "formaction"
         );
-        if !address || !crate::load::is_document_link(value) {
+        let trimmed = value.trim_matches(is_url_space);
+        if !address || !crate::load::is_document_link(trimmed) {
             return Some(value.into());
         }
-        fates.get(value).cloned().flatten().map(Into::into)
+        fates.get(trimmed).cloned().flatten().map(Into::into)
     });
     builder
         .add_tag_attributes("h1", &["id"])
@@ -445,6 +485,7 @@ mod tests {
         f(&LinkResolver {
             targets: &targets,
             fate: &fate,
+            own_anchor: None,
         })
     }
 

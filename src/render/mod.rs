@@ -505,12 +505,22 @@ fn body_html<'t>(
         None => LinkFate::Hidden,
     };
     let links = &input.graph.links[doc];
+    // Links within the page follow the anchors the site gives its headings.
+    let document = &input.docs[doc];
+    let own_anchor = |fragment: &str| {
+        document.has_anchor(fragment).then(|| {
+            document
+                .site_anchor(fragment, &view.config.audiences)
+                .map(Cow::into_owned)
+        })
+    };
     let Body { text, parsed } = body;
     let raw_html = view.config.raw_html();
     let render = |fate: &dyn Fn(&Target) -> LinkFate| {
         let resolver = LinkResolver {
             targets: links,
             fate,
+            own_anchor: Some(&own_anchor),
         };
         Bytes::from(match parsed {
             Some(cell) => cell
