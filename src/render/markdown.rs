@@ -231,8 +231,9 @@ fn rewrite<'e>(
     has_raw: &mut bool,
 ) -> Vec<Event<'e>> {
     let mut out = Vec::with_capacity(capacity);
-    // For each open link: whether its end tag is kept, and whether inner text is replaced.
-    let mut stack: Vec<(bool, bool)> = Vec::new();
+    // For each open link: whether its end tag is kept, whether inner text is replaced,
+    // and where its text starts in `out` with what stands for it when it has none.
+    let mut stack: Vec<(bool, bool, usize, Option<String>)> = Vec::new();
     let mut html_block = String::new();
     let mut in_html_block = false;
     for event in events {
@@ -245,18 +246,27 @@ fn rewrite<'e>(
             }) => {
                 let wiki = matches!(link_type, LinkType::WikiLink { .. });
                 let unlabelled = matches!(link_type, LinkType::WikiLink { has_pothole: false });
-                let (start, replacement, keep) =
+                let (start, replacement, keep, fill) =
                     link_start(links, link_type, dest_url, title, id, wiki, unlabelled);
                 out.extend(start);
+                let text_start = out.len();
                 out.extend(replacement.clone().map(|t| Event::Text(t.into())));
-                stack.push((keep, replacement.is_some()));
+                stack.push((keep, replacement.is_some(), text_start, fill));
             }
             Event::End(TagEnd::Link) => {
-                if let Some((true, _)) = stack.pop() {
-                    out.push(Event::End(TagEnd::Link));
+                if let Some((keep, _, text_start, fill)) = stack.pop() {
+                    // `[](hidden.md)` has no text of its own to show.
+                    if out.len() == text_start
+                        && let Some(fill) = fill
+                    {
+                        out.push(Event::Text(fill.into()));
+                    }
+                    if keep {
+                        out.push(Event::End(TagEnd::Link));
+                    }
                 }
             }
-            _ if stack.last().is_some_and(|(_, replaced)| *replaced) => {}
+            _ if stack.last().is_some_and(|(_, replaced, ..)| *replaced) => {}
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
@@ -287,8 +297,8 @@ fn rewrite<'e>(
     out
 }
 
-/// The events that open a link, the text that replaces its label (if any), and whether its
-/// end tag is kept.
+/// The events that open a link, the text that replaces its label (if any), whether its
+/// end tag is kept, and what stands for a label left empty (`[](other.md)`).
 fn link_start<'e>(
     links: &LinkResolver<'_>,
     link_type: LinkType,
@@ -297,7 +307,7 @@ fn link_start<'e>(
     id: CowStr<'e>,
     wiki: bool,
     unlabelled: bool,
-) -> (Option<Event<'e>>, Option<String>, bool) {
+) -> (Option<Event<'e>>, Option<String>, bool, Option<String>) {
     let target = links.targets.get(dest_url.as_ref());
     // A heading of the page: the anchor this site gives it, or text when the site leaves
     // the heading out (its anchor would say what the block holds).
@@ -316,9 +326,9 @@ fn link_start<'e>(
                 title,
                 id,
             });
-            return (Some(start), None, true);
+            return (Some(start), None, true, None);
         }
-        Some(None) => return (None, None, false),
+        Some(None) => return (None, None, false, None),
         None => {}
     }
     match target.map(|t| (links.fate)(t)) {
@@ -332,12 +342,20 @@ fn link_start<'e>(
                 title,
                 id,
             });
-            (Some(start), unlabelled.then_some(target_title), true)
+            let (replacement, fill) = if unlabelled {
+                (Some(target_title), None)
+            } else {
+                (None, Some(target_title))
+            };
+            (Some(start), replacement, true, fill)
         }
-        Some(LinkFate::Hidden) => (None, unlabelled.then(|| RESTRICTED.to_string()), false),
+        Some(LinkFate::Hidden) => {
+            let restricted = || RESTRICTED.to_string();
+            (None, unlabelled.then(restricted), false, Some(restricted()))
+        }
         // Unresolved wiki links fail the build; never print their raw reference.
-        None if wiki => (None, unlabelled.then(|| RESTRICTED.to_string()), false),
-        None if !safe_url(&dest_url) => (None, None, false),
+        None if wiki => (None, unlabelled.then(|| RESTRICTED.to_string()), false, None),
+        None if !safe_url(&dest_url) => (None, None, false, None),
         None => (
             Some(Event::Start(Tag::Link {
                 link_type,
@@ -347,6 +365,7 @@ fn link_start<'e>(
             })),
             None,
             true,
+            None,
         ),
     }
 }
@@ -520,6 +539,11 @@ mod tests {
             RawHtml::Sanitize,
         );
         assert_eq!(html, "<p>See [restricted], the plan and doc.</p>\n");
+        // A link with no text of its own shows what a wiki link without one would.
+        let html = render_with("See [](../d/x.md).", false, RawHtml::Sanitize);
+        assert_eq!(html, "<p>See [restricted].</p>\n");
+        let html = render_with("See [](../d/x.md).", true, RawHtml::Sanitize);
+        assert_eq!(html, "<p>See <a href=\"../d/x.html\">Hidden Title</a>.</p>\n");
     }
 
     #[test]
