@@ -193,7 +193,7 @@ pub fn render_sites(
             .zip(&views)
             .map(|(n, v)| format!("{n} {}", v.docs.len()))
             .collect();
-        eprintln!(
+        crate::errln!(
             "sites ({}): views in {} ms, rendered in {} ms",
             shown.join(", "),
             viewed.as_millis(),

@@ -186,7 +186,7 @@ fn run_build(
     let loaded = started.elapsed();
     project.check(today);
     if crate::build::VERBOSE.load(std::sync::atomic::Ordering::Relaxed) {
-        eprintln!(
+        crate::errln!(
             "loaded {} documents in {} ms, checked in {} ms",
             project.docs.len(),
             loaded.as_millis(),
@@ -203,7 +203,7 @@ fn run_build(
     };
     let report = build::build(&project, &options)?;
     if !flags.quiet {
-        eprintln!(
+        crate::errln!(
             "built {} site{} ({}) from {} documents into {} in {} ms",
             report.sites.len(),
             if report.sites.len() == 1 { "" } else { "s" },
@@ -238,12 +238,12 @@ fn run_check(
             let mut sources = Sources::default();
             for d in diags {
                 if !flags.quiet || d.is_error() || deny_warnings {
-                    eprint!("{}", d.render_from(&mut sources));
+                    crate::err_print!("{}", d.render_from(&mut sources));
                 }
             }
             let errors = project.error_count();
             if !flags.quiet {
-                eprintln!(
+                crate::errln!(
                     "{} error{}, {} warning{}",
                     errors,
                     plural(errors),
@@ -252,10 +252,10 @@ fn run_check(
                 );
             }
         }
-        Format::Json => println!("{}", crate::check::to_json(diags)),
+        Format::Json => crate::outln!("{}", crate::check::to_json(diags)),
         Format::Github => {
             for d in diags {
-                println!("{}", github_annotation(d));
+                crate::outln!("{}", github_annotation(d));
             }
         }
     }
@@ -275,14 +275,14 @@ fn run_new(
     };
     let today = crate::today::resolve(today.as_deref())?;
     let path = crate::scaffold::new_document(dir, kind, title, today)?;
-    println!("{}", path.display());
+    crate::outln!("{}", path.display());
     Ok(0)
 }
 
 fn run_init(dir: &std::path::Path, today: Option<String>) -> Result<i32, Failure> {
     let today = crate::today::resolve(today.as_deref())?;
     for path in crate::scaffold::init(dir, today)? {
-        println!("{}", path.display());
+        crate::outln!("{}", path.display());
     }
     Ok(0)
 }
@@ -315,7 +315,7 @@ fn print_diagnostics<'a>(diags: impl Iterator<Item = &'a Diagnostic>, quiet: boo
     }
     let mut sources = Sources::default();
     for d in diags {
-        eprint!("{}", d.render_from(&mut sources));
+        crate::err_print!("{}", d.render_from(&mut sources));
     }
 }
 
@@ -325,10 +325,10 @@ fn report_failure(failure: Failure) -> i32 {
             // Warnings were printed when the project was loaded; errors stop the build here.
             let mut sources = Sources::default();
             for d in diags.iter().filter(|d| d.is_error()) {
-                eprint!("{}", d.render_from(&mut sources));
+                crate::err_print!("{}", d.render_from(&mut sources));
             }
             let errors = diags.iter().filter(|d| d.is_error()).count();
-            eprintln!(
+            crate::errln!(
                 "error: build failed with {errors} error{}; the previous output was left as it was",
                 plural(errors)
             );
@@ -336,12 +336,12 @@ fn report_failure(failure: Failure) -> i32 {
         }
         Failure::Config(diags) => {
             for d in &diags {
-                eprint!("{}", d.render());
+                crate::err_print!("{}", d.render());
             }
             2
         }
         Failure::Usage(err) => {
-            eprintln!("{}", crate::project::usage_message(&err));
+            crate::errln!("{}", crate::project::usage_message(&err));
             2
         }
     }

@@ -944,3 +944,32 @@ fn bad_today_is_a_usage_error() {
         run.stderr()
     );
 }
+
+#[test]
+fn output_to_a_closed_pipe_is_dropped_and_the_exit_status_still_tells() {
+    // `align check | head`: the reader is gone before anything is written.
+    let project = Project::new().file(
+        "content/pages/a.md",
+        "+++\ntitle = \"A\"\n+++\nSee [[missing]] and TODO.\n",
+    );
+    for (args, code) in [
+        (&["check", "--today", "2026-11-23"][..], 1),
+        (
+            &["check", "--format", "json", "--today", "2026-11-23"][..],
+            1,
+        ),
+        (&["build", "--out", "out", "--today", "2026-11-23"][..], 1),
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let status = std::process::Command::new(assert_cmd::cargo::cargo_bin("align"))
+            .args(args)
+            .current_dir(project.path())
+            .env_remove("RUST_BACKTRACE")
+            .stdout(writer.try_clone().unwrap())
+            .stderr(writer)
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(code), "{args:?}");
+    }
+}

@@ -354,7 +354,12 @@ fn link_start<'e>(
             (None, unlabelled.then(restricted), false, Some(restricted()))
         }
         // Unresolved wiki links fail the build; never print their raw reference.
-        None if wiki => (None, unlabelled.then(|| RESTRICTED.to_string()), false, None),
+        None if wiki => (
+            None,
+            unlabelled.then(|| RESTRICTED.to_string()),
+            false,
+            None,
+        ),
         None if !safe_url(&dest_url) => (None, None, false, None),
         None => (
             Some(Event::Start(Tag::Link {
@@ -543,7 +548,10 @@ mod tests {
         let html = render_with("See [](../d/x.md).", false, RawHtml::Sanitize);
         assert_eq!(html, "<p>See [restricted].</p>\n");
         let html = render_with("See [](../d/x.md).", true, RawHtml::Sanitize);
-        assert_eq!(html, "<p>See <a href=\"../d/x.html\">Hidden Title</a>.</p>\n");
+        assert_eq!(
+            html,
+            "<p>See <a href=\"../d/x.html\">Hidden Title</a>.</p>\n"
+        );
     }
 
     #[test]

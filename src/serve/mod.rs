@@ -51,12 +51,12 @@ pub fn serve(options: ServeOptions) -> Result<i32, Failure> {
             store.set_urls(built.urls);
             store.publish(built.sites, built.titles, built.keep.as_ref());
             if !options.quiet {
-                eprintln!("built in {} ms", started.elapsed().as_millis());
+                crate::errln!("built in {} ms", started.elapsed().as_millis());
             }
         }
         Err(errors) => {
             for line in &errors {
-                eprintln!("{line}");
+                crate::errln!("{line}");
             }
             // Without watching, nothing would ever fix it; and a hosted site must not
             // show its errors.
@@ -87,9 +87,9 @@ async fn run(
         .with_context(|| format!("cannot listen on {address}"))?;
     let local = listener.local_addr().context("no local address")?;
     let base = format!("http://{local}/");
-    println!("serving at {base}");
+    crate::outln!("serving at {base}");
     for name in config.sites.keys() {
-        println!("  {name}: {base}{name}/");
+        crate::outln!("  {name}: {base}{name}/");
     }
     let _ = std::io::stdout().flush();
     if options.open {
@@ -132,7 +132,7 @@ fn watch_loop(
         let first_event = changes.first_event.unwrap_or(started);
         let log_at = |at: Instant, done: &str, changed: usize, how: &str| {
             if !quiet {
-                eprintln!(
+                crate::errln!(
                     "{done} in {} ms ({} ms after the first file event): {changed} file(s) changed ({how})",
                     (at - started).as_millis(),
                     (at - first_event).as_millis(),
@@ -176,12 +176,12 @@ fn watch_loop(
                 for replaced in ahead.into_iter().rev() {
                     store.restore(replaced);
                 }
-                eprintln!(
+                crate::errln!(
                     "rebuild failed in {} ms; still serving the last good build:",
                     started.elapsed().as_millis()
                 );
                 for line in &errors {
-                    eprintln!("{line}");
+                    crate::errln!("{line}");
                 }
                 store.fail(errors);
             }
@@ -201,7 +201,7 @@ fn new_lines(before: &[String], now: &[String]) -> Vec<String> {
 fn print_warnings(warnings: &[String], quiet: bool) {
     if !quiet {
         for line in warnings {
-            eprintln!("{line}");
+            crate::errln!("{line}");
         }
     }
 }

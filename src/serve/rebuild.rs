@@ -652,7 +652,7 @@ impl Rebuilder {
         let linked = project.diagnostics.clone();
         project.check(today);
         if std::env::var_os("ALIGN_PROFILE").is_some() {
-            eprintln!(
+            crate::errln!(
                 "  rebuild: opened in {opened:?}, checked in {:?}",
                 clock.elapsed() - opened
             );
