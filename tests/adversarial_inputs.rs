@@ -339,6 +339,24 @@ fn dangling_symlinks_and_unreadable_files_name_the_file() {
         stderr.contains("locked.md:1:1: error: cannot read"),
         "{stderr}"
     );
+    // A folder that cannot be read fails the build too: its documents would be missing
+    // from every site, and the last output stays as it was.
+    std::fs::remove_file(&locked).unwrap();
+    let (code, stderr) = run(dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    let before = tree(&dir.path().join("out"));
+    let folder = dir.path().join("content/locked");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("x.md"), page("x")).unwrap();
+    std::fs::set_permissions(&folder, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
+    let (code, stderr) = run(dir.path());
+    std::fs::set_permissions(&folder, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("locked:1:1: error: cannot read"),
+        "{stderr}"
+    );
+    assert_eq!(tree(&dir.path().join("out")), before);
 }
 
 #[test]
@@ -686,4 +704,16 @@ fn a_project_of_thousands_of_sites_finds_each_site_s_line_in_moments() {
                 && l.ends_with(" [empty-public-home]")),
         "{found}"
     );
+}
+
+/// Every file under `dir` with its bytes, in path order.
+fn tree(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
 }

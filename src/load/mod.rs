@@ -194,13 +194,23 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                 let path = err
                     .path()
                     .map_or_else(|| content.clone(), Path::to_path_buf);
-                let message = if err.loop_ancestor().is_some() {
-                    "symlink loop; skipped".to_string()
+                let loc = Location::new(path, 1, 1);
+                // A folder or file that cannot be read would leave its documents out of
+                // every site without a word: the build fails instead, and the last
+                // output stays. A symlink loop holds nothing that is not read elsewhere,
+                // and a symlink to nothing holds nothing.
+                let dangling = err
+                    .io_error()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+                diags.push(if err.loop_ancestor().is_some() {
+                    Diagnostic::warning(loc, "symlink loop; skipped").without_source()
+                } else if dangling {
+                    let message = format!("cannot read: {err}; skipped");
+                    Diagnostic::warning(loc, message).without_source()
                 } else {
-                    format!("cannot read: {err}")
-                };
-                diags
-                    .push(Diagnostic::warning(Location::new(path, 1, 1), message).without_source());
+                    let message = format!("cannot read: {err}");
+                    Diagnostic::error(loc, message).without_source()
+                });
                 continue;
             }
         };
