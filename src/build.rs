@@ -69,9 +69,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
         },
     )?;
     bar.finish_and_clear();
-    for (_, writer) in writers {
-        writer.commit()?;
-    }
+    write::commit_all(writers.into_iter().map(|(_, writer)| writer).collect())?;
     Ok(BuildReport {
         sites: names,
         files: files.into_inner(),

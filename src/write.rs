@@ -152,34 +152,97 @@ impl SiteWriter {
 
     /// Swaps the finished site into place.
     pub fn commit(self) -> anyhow::Result<()> {
-        fs::write(self.tmp.path().join(SITE_MARKER), "")?;
-        let tmp = self.tmp.keep();
-        let old = self.target.with_file_name(format!(
+        commit_all(vec![self])
+    }
+}
+
+/// Swaps every finished site into place, all or none: should moving one fail, the sites
+/// already moved go back, so the output holds either the last build's sites or this one's,
+/// never some of each.
+pub fn commit_all(writers: Vec<SiteWriter>) -> anyhow::Result<()> {
+    swap_all(writers, &|from, to| fs::rename(from, to))
+}
+
+/// [`commit_all`] with the rename it uses, which tests make fail.
+fn swap_all(
+    writers: Vec<SiteWriter>,
+    rename: &dyn Fn(&Path, &Path) -> io::Result<()>,
+) -> anyhow::Result<()> {
+    struct Swap {
+        tmp: PathBuf,
+        target: PathBuf,
+        old: PathBuf,
+        had_old: bool,
+    }
+    let mut swaps = Vec::new();
+    for writer in writers {
+        fs::write(writer.tmp.path().join(SITE_MARKER), "")?;
+        let old = writer.target.with_file_name(format!(
             ".align-old-{}",
-            self.target
+            writer
+                .target
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default()
         ));
-        if old.exists() {
-            fs::remove_dir_all(&old)?;
+        swaps.push(Swap {
+            tmp: writer.tmp.keep(),
+            target: writer.target,
+            old,
+            had_old: false,
+        });
+    }
+    let give_up = |swaps: &[Swap]| {
+        for swap in swaps {
+            let _ = fs::remove_dir_all(&swap.tmp);
         }
-        if self.target.exists() {
-            fs::rename(&self.target, &old)
-                .with_context(|| format!("cannot move {} aside", self.target.display()))?;
+    };
+    // The last build's sites aside, each to be put back should a later one fail.
+    for k in 0..swaps.len() {
+        let swap = &swaps[k];
+        let moved = (|| -> anyhow::Result<bool> {
+            if swap.old.exists() {
+                fs::remove_dir_all(&swap.old)?;
+            }
+            if !swap.target.exists() {
+                return Ok(false);
+            }
+            rename(&swap.target, &swap.old)
+                .with_context(|| format!("cannot move {} aside", swap.target.display()))?;
+            Ok(true)
+        })();
+        match moved {
+            Ok(had_old) => swaps[k].had_old = had_old,
+            Err(err) => {
+                for back in swaps[..k].iter().filter(|s| s.had_old) {
+                    let _ = rename(&back.old, &back.target);
+                }
+                give_up(&swaps);
+                return Err(err);
+            }
         }
-        if let Err(err) = fs::rename(&tmp, &self.target) {
-            let _ = fs::rename(&old, &self.target);
-            let _ = fs::remove_dir_all(&tmp);
+    }
+    for k in 0..swaps.len() {
+        let swap = &swaps[k];
+        if let Err(err) = rename(&swap.tmp, &swap.target) {
+            for (j, back) in swaps.iter().enumerate() {
+                if j < k {
+                    let _ = fs::remove_dir_all(&back.target);
+                }
+                if back.had_old {
+                    let _ = rename(&back.old, &back.target);
+                }
+            }
+            give_up(&swaps);
             return Err(err).with_context(|| {
-                format!("cannot move the new site into {}", self.target.display())
+                format!("cannot move the new site into {}", swap.target.display())
             });
         }
-        if old.exists() {
-            remove_tree(&old).with_context(|| format!("cannot remove {}", old.display()))?;
-        }
-        Ok(())
     }
+    for swap in swaps.iter().filter(|s| s.had_old) {
+        remove_tree(&swap.old).with_context(|| format!("cannot remove {}", swap.old.display()))?;
+    }
+    Ok(())
 }
 
 /// Removes a folder tree, its top-level entries in parallel (old sites hold many files).
@@ -232,6 +295,50 @@ mod tests {
         assert!(prepare(&foreign, &project).is_err());
         assert!(foreign.join("keep.txt").exists());
         assert!(prepare(&dir.path().join("out"), &project).is_ok());
+    }
+
+    #[test]
+    fn a_swap_that_fails_puts_every_site_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = prepare(&dir.path().join("out"), &dir.path().join("p")).unwrap();
+        let build = |text: &str| {
+            ["exec", "team", "public"]
+                .iter()
+                .map(|name| {
+                    let site = out.site(name).unwrap();
+                    site.write("index.html", &FileBytes::from(text.as_bytes().to_vec()))
+                        .unwrap();
+                    site
+                })
+                .collect::<Vec<_>>()
+        };
+        commit_all(build("first")).unwrap();
+        let read = |name: &str| {
+            fs::read_to_string(dir.path().join("out").join(name).join("index.html")).unwrap()
+        };
+        // Moving the second site aside fails, then moving the second new site in.
+        for fails in [".align-old-team", "team"] {
+            let rename = |from: &Path, to: &Path| {
+                if to.file_name().is_some_and(|n| n == fails)
+                    && (fails != "team" || from.to_string_lossy().contains(".align-tmp-"))
+                {
+                    return Err(io::Error::other("refused"));
+                }
+                fs::rename(from, to)
+            };
+            assert!(swap_all(build("second"), &rename).is_err());
+            for name in ["exec", "team", "public"] {
+                assert_eq!(read(name), "first", "{fails}: {name}");
+            }
+            let mut left: Vec<String> = fs::read_dir(dir.path().join("out"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            left.sort();
+            assert_eq!(left, [".align-output", "exec", "public", "team"], "{fails}");
+        }
+        commit_all(build("third")).unwrap();
+        assert_eq!(read("team"), "third");
     }
 
     #[test]
