@@ -299,12 +299,15 @@ fn github_annotation(d: &Diagnostic) -> String {
             .replace('\r', "%0D")
             .replace('\n', "%0A")
     };
+    // A property ends at `,` and the properties at `::`: a file name holding them (or a
+    // line end) would write an annotation of its own.
+    let property = |s: &str| escape(s).replace(':', "%3A").replace(',', "%2C");
     format!(
         "::{level} file={},line={},col={},title={}::{}",
-        d.location.path.display(),
+        property(&d.location.path.display().to_string()),
         d.location.line,
         d.location.col,
-        title,
+        property(title),
         escape(&d.message)
     )
 }

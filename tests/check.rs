@@ -1126,6 +1126,28 @@ fn github_format_prints_one_annotation_per_finding() {
     );
 }
 
+#[test]
+fn github_annotations_escape_the_file_name() {
+    // A file name that holds `,`, `::` and a line end would otherwise forge an annotation.
+    let dir = clean_with(&[]);
+    let name = "x,y\n::warning file=README.md,line=1::forged.md";
+    std::fs::write(
+        dir.path().join("content/pages").join(name),
+        "+++\ntitle = \"X\"\nowner = \"y\"\n+++\n",
+    )
+    .unwrap();
+    let output = check(dir.path(), &["--format", "github"]);
+    let out = stdout(&output);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 1, "{out}");
+    assert!(
+        lines[0].starts_with(
+            "::error file=./content/pages/x%2Cy%0A%3A%3Awarning file=README.md%2Cline=1%3A%3Aforged.md,line=3,col=1,title=align::"
+        ),
+        "{out}"
+    );
+}
+
 fn with_orphan_edit() -> Edit {
     cases()
         .into_iter()
