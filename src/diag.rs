@@ -139,7 +139,7 @@ impl Diagnostic {
     /// The same, reading the source line from `sources`: printing thousands of findings in
     /// one file reads and splits it once, not once for each.
     pub fn render_from(&self, sources: &mut Sources) -> String {
-        let mut out = self.headline();
+        let mut out = printable(&self.headline()).into_owned();
         out.push('\n');
         let quoted = self.quotes_source.then(|| {
             let loc = &self.location;
@@ -149,6 +149,7 @@ impl Diagnostic {
             let number = self.location.line.to_string();
             let pad = " ".repeat(number.len());
             let caret_pad = " ".repeat(caret);
+            let line = printable(&line);
             let _ = writeln!(out, "{pad} |\n{number} | {line}\n{pad} | {caret_pad}^");
         }
         for related in &self.related {
@@ -159,14 +160,34 @@ impl Diagnostic {
                 loc.path.display(),
                 loc.line,
                 loc.col,
-                related.message
+                printable(&related.message)
             );
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "  = help: {help}");
+            let _ = writeln!(out, "  = help: {}", printable(help));
         }
         out
     }
+}
+
+/// Text for a terminal: each control character but a tab (an escape sequence written in a
+/// field, a NUL, a line end in a file name) shown as `�`, one character for one, so a
+/// caret under a quoted line stays in place.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\t') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let shown = text
+        .chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect();
+    std::borrow::Cow::Owned(shown)
 }
 
 /// The files findings point into, each read once: its text, its lines counted as the

@@ -973,3 +973,38 @@ fn output_to_a_closed_pipe_is_dropped_and_the_exit_status_still_tells() {
         assert_eq!(status.code(), Some(code), "{args:?}");
     }
 }
+
+#[test]
+fn columns_count_characters_and_control_characters_are_not_printed() {
+    let project = Project::new()
+        .file(
+            "content/pages/a.md",
+            "+++\ntitle = \"A\"\n+++\nsee [[nope]] and éé [[nope2]]\n",
+        )
+        .file(
+            "content/initiatives/i.md",
+            "+++\ntitle = \"I\"\nstatus = \"\\u001b[31mRED\\u0007\"\n+++\n",
+        );
+    let run = project.build();
+    run.expect(1);
+    let stderr = run.stderr();
+    // The status as written, without the escape sequence a terminal would act on.
+    assert!(
+        stderr.contains("`\u{fffd}[31mRED\u{fffd}` is not one of"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
+        "{stderr:?}"
+    );
+    // `[[nope2]]` starts at the 21st character of its line (the 23rd byte), and the
+    // caret stands under it.
+    assert!(
+        stderr.contains("content/pages/a.md:4:21: error:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("4 | see [[nope]] and éé [[nope2]]\n  |                     ^"),
+        "{stderr}"
+    );
+}

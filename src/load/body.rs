@@ -46,6 +46,17 @@ impl LineIndex {
         })
     }
 
+    /// 0-based line and 1-based column, in characters of `text` (the text the index was
+    /// made from), of a byte offset: where a finding's caret goes.
+    pub fn locate_in(&self, text: &str, offset: usize) -> (usize, usize) {
+        let (line, byte_col) = self.locate(offset);
+        let start = self.starts[line];
+        let col = text
+            .get(start..offset)
+            .map_or(byte_col, |before| before.chars().count() + 1);
+        (line, col)
+    }
+
     /// 0-based line and 1-based column (in bytes) of an offset.
     pub fn locate(&self, offset: usize) -> (usize, usize) {
         let line = self
@@ -85,13 +96,7 @@ pub fn scan(body: &str, first_line: usize) -> BodyFacts {
             }
             _ => {
                 if let Some((start, end)) = html.take() {
-                    raw_html_links(
-                        &body[start..end],
-                        start,
-                        &index,
-                        first_line,
-                        &mut facts.refs,
-                    );
+                    raw_html_links(body, start..end, &index, first_line, &mut facts.refs);
                 }
             }
         }
@@ -126,7 +131,7 @@ pub fn scan(body: &str, first_line: usize) -> BodyFacts {
                 if !is_wiki && is_local_file(&dest_url) {
                     facts
                         .assets
-                        .push(asset(&index, first_line, &dest_url, range.start));
+                        .push(asset(&index, body, first_line, &dest_url, range.start));
                 }
                 if is_wiki || is_document_link(&dest_url) {
                     link = Some((
@@ -140,11 +145,11 @@ pub fn scan(body: &str, first_line: usize) -> BodyFacts {
             Event::Start(Tag::Image { dest_url, .. }) if is_local_file(&dest_url) => {
                 facts
                     .assets
-                    .push(asset(&index, first_line, &dest_url, range.start));
+                    .push(asset(&index, body, first_line, &dest_url, range.start));
             }
             Event::End(TagEnd::Link) => {
                 if let Some((dest, labelled, start, label)) = link.take() {
-                    let (line, col) = index.locate(start);
+                    let (line, col) = index.locate_in(body, start);
                     facts.refs.push(RefText {
                         kind: RelKind::Mentions,
                         text: dest,
@@ -168,40 +173,34 @@ pub fn scan(body: &str, first_line: usize) -> BodyFacts {
         }
     }
     if let Some((start, end)) = html.take() {
-        raw_html_links(
-            &body[start..end],
-            start,
-            &index,
-            first_line,
-            &mut facts.refs,
-        );
+        raw_html_links(body, start..end, &index, first_line, &mut facts.refs);
     }
     facts
 }
 
-/// The links to documents (`href="other.md"`) in raw HTML that starts at byte `start` of
-/// the body: each is a reference, resolved and shown or hidden as a Markdown link is.
+/// The links to documents (`href="other.md"`) in the raw HTML at `range` of the body: each is a reference, resolved and shown or hidden as a Markdown link is.
 /// HTML comments hold none.
 fn raw_html_links(
-    html: &str,
-    start: usize,
+    body: &str,
+    range: std::ops::Range<usize>,
     index: &LineIndex,
     first_line: usize,
     refs: &mut Vec<RefText>,
 ) {
+    let (start, html) = (range.start, &body[range]);
     if !html.contains(".md") {
         return;
     }
     for (at, dest) in crate::render::markdown::raw_links(html) {
         if is_document_link(dest) {
-            refs.push(asset(index, first_line, dest, start + at));
+            refs.push(asset(index, body, first_line, dest, start + at));
         }
     }
 }
 
 /// A mention of `dest` at byte `offset` of the body: a link to a file or a document.
-fn asset(index: &LineIndex, first_line: usize, dest: &str, offset: usize) -> RefText {
-    let (line, col) = index.locate(offset);
+fn asset(index: &LineIndex, body: &str, first_line: usize, dest: &str, offset: usize) -> RefText {
+    let (line, col) = index.locate_in(body, offset);
     RefText {
         kind: RelKind::Mentions,
         text: dest.to_string(),
