@@ -106,7 +106,7 @@ fn write_document(
         .map_or_else(|| default_folder(kind).to_string(), str::to_string);
     let slug = slugify(title);
     let (name, number) = if kind == Kind::Decision {
-        let number = next_number(dir, &folder, &loaded.docs);
+        let number = next_number(dir, &folder, &loaded.docs)?;
         (format!("{number:04}-{slug}.md"), Some(number))
     } else {
         (format!("{slug}.md"), None)
@@ -129,7 +129,7 @@ fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
 }
 
 /// One more than the highest decision number in use, by record or by file name.
-fn next_number(dir: &Path, folder: &str, docs: &[crate::model::Document]) -> u32 {
+fn next_number(dir: &Path, folder: &str, docs: &[crate::model::Document]) -> anyhow::Result<u32> {
     let from_docs = docs
         .iter()
         .filter(|d| d.kind == Kind::Decision)
@@ -139,7 +139,12 @@ fn next_number(dir: &Path, folder: &str, docs: &[crate::model::Document]) -> u32
         .flatten()
         .flatten()
         .filter_map(|e| crate::import::adr::number_from_stem(&e.file_name().to_string_lossy()));
-    from_docs.chain(from_files).max().map_or(1, |n| n + 1)
+    match from_docs.chain(from_files).max() {
+        None => Ok(1),
+        Some(n) => n.checked_add(1).with_context(|| {
+            format!("decision {n} has the highest number there is; number the new decision by hand")
+        }),
+    }
 }
 
 fn quote(text: &str) -> String {

@@ -1323,6 +1323,24 @@ fn new_decisions_take_the_number_after_the_highest_without_filling_gaps() {
         stdout(&output),
         "./content/decisions/0009-adopt-opentelemetry.md\n"
     );
+    // Past the highest number there is, nothing is written.
+    std::fs::write(
+        dir.path().join("content/decisions/4294967295-last.md"),
+        "+++\nnumber = 4294967295\ntitle = \"Last\"\nstatus = \"accepted\"\ndate = 2026-11-02\n+++\n",
+    )
+    .unwrap();
+    let output = new(dir.path(), "decision", "One more");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("decision 4294967295 has the highest number there is"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        !dir.path()
+            .join("content/decisions/0000-one-more.md")
+            .exists()
+    );
 }
 
 #[test]
