@@ -49,6 +49,20 @@ fn free_form_data_under_extra_is_no_error() {
 }
 
 #[test]
+fn a_field_written_after_the_extra_table_is_an_error_not_free_form_data() {
+    // TOML puts every key after `[extra]` into that table.
+    fails_at(
+        "content/initiatives/i.md",
+        "+++\ntitle = \"I\"\n\n[extra]\ncolour = \"red\"\nstatus = \"cancelled\"\n+++\n",
+        "content/initiatives/i.md:6:1",
+        &[
+            "`status` is under `[extra]`",
+            "write it above the `[extra]` line",
+        ],
+    );
+}
+
+#[test]
 fn bad_date_names_the_field() {
     fails_at(
         "content/pages/a.md",
@@ -142,6 +156,31 @@ fn a_key_result_without_an_id_is_placed_at_its_own_table() {
         text,
         "content/objectives/o.md:10:1",
         &["key result #2: missing field `id`"],
+    );
+}
+
+#[test]
+fn a_key_result_needs_an_id_fit_for_links_and_a_title() {
+    let kr = |id: &str, title: &str| {
+        format!(
+            "+++\ntitle = \"O\"\n\n[[key_results]]\nid = \"{id}\"\ntitle = \"{title}\"\nbaseline = 0\ntarget = 10\n+++\n"
+        )
+    };
+    for id in ["", "k r#3"] {
+        fails_at(
+            "content/objectives/o.md",
+            &kr(id, "K"),
+            "content/objectives/o.md:5:1",
+            &[&format!(
+                "key result #1: `{id}` is not a valid id (no spaces or `#`)"
+            )],
+        );
+    }
+    fails_at(
+        "content/objectives/o.md",
+        &kr("kr1", "   "),
+        "content/objectives/o.md:5:1",
+        &["key result `kr1`: `title` is empty"],
     );
 }
 

@@ -97,6 +97,36 @@ impl Fields<'_> {
                 self.error(doc, &key, format!("field `{key}`: {message}"));
             }
         }
+        if !doc.imported {
+            self.fields_under_extra(doc);
+        }
+    }
+
+    /// A field of the document's kind written after the `[extra]` line, which TOML puts
+    /// in that table: it would be free-form data, and the document would go without it
+    /// (a `status = "cancelled"` there leaves the initiative as it was).
+    fn fields_under_extra(&mut self, doc: &Document) {
+        let misplaced: Vec<&String> = (doc.extra.keys())
+            .filter(|k| COMMON.contains(&k.as_str()) || doc.kind.own_fields().contains(&k.as_str()))
+            .filter(|k| *k != "extra")
+            .collect();
+        if misplaced.is_empty() {
+            return;
+        }
+        let front = self
+            .lines_index
+            .get_or_init(|| LineIndex::new(self.split.front));
+        let after = doc.field_line("extra");
+        for key in misplaced {
+            let line = nested_line(self.split, front, after, key).unwrap_or(after);
+            self.issues.push(FieldIssue {
+                line,
+                message: format!(
+                    "`{key}` is under `[extra]`, where it is free-form data and not the document's `{key}`: write it above the `[extra]` line"
+                ),
+                warning: None,
+            });
+        }
     }
 
     fn apply_one(&mut self, doc: &mut Document, key: &str, value: Value) -> Result<(), String> {
@@ -320,6 +350,30 @@ impl Fields<'_> {
                 nested_line(self.split, front, line, "id").unwrap_or(line)
             };
             match read_all::<KeyResult>(item, placeholder) {
+                // Its id goes into links (`O-1#kr1`) and its page anchor, its title into
+                // every list of key results.
+                Ok(kr) if short_id(Value::from(kr.id.clone())).is_err() => {
+                    self.issues.push(FieldIssue {
+                        line,
+                        message: format!(
+                            "field `key_results`: key result #{}: `{}` is not a valid id (no spaces or `#`)",
+                            i + 1,
+                            kr.id
+                        ),
+                        warning: None,
+                    })
+                }
+                Ok(kr) if kr.title.trim().is_empty() => {
+                    unread.push(kr.id.clone());
+                    self.issues.push(FieldIssue {
+                        line,
+                        message: format!(
+                            "field `key_results`: key result `{}`: `title` is empty: say what the key result measures",
+                            kr.id
+                        ),
+                        warning: None,
+                    })
+                }
                 Ok(kr) if !ids.insert(kr.id.clone()) => self.issues.push(FieldIssue {
                     line,
                     message: format!("duplicate key result id `{}` in this objective", kr.id),
