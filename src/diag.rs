@@ -195,6 +195,10 @@ fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 #[derive(Default)]
 pub struct Sources {
     files: std::collections::HashMap<PathBuf, Option<(String, LineIndex)>>,
+    /// Where each character starts in the last long line quoted, by file and line:
+    /// thousands of findings on one minified line find their place without counting the
+    /// line's characters again for each.
+    long_line: Option<(PathBuf, usize, Vec<usize>)>,
 }
 
 impl Sources {
@@ -215,13 +219,27 @@ impl Sources {
             .as_ref()?;
         let raw = lines.line(text, line.checked_sub(1)?)?;
         const SHOWN: usize = 200;
-        // Columns count characters; a column past the line's end is at its end.
-        let at = col.saturating_sub(1).min(raw.chars().count());
+        if raw.len() <= SHOWN {
+            // Columns count characters; a column past the line's end is at its end.
+            let at = col.saturating_sub(1).min(raw.chars().count());
+            return Some((raw.to_string(), at));
+        }
+        let cached = self
+            .long_line
+            .as_ref()
+            .is_some_and(|(p, l, _)| p == path && *l == line);
+        if !cached {
+            let starts = raw.char_indices().map(|(at, _)| at).collect();
+            self.long_line = Some((path.to_path_buf(), line, starts));
+        }
+        let starts = &self.long_line.as_ref()?.2;
+        let byte = |char_at: usize| starts.get(char_at).copied().unwrap_or(raw.len());
+        let at = col.saturating_sub(1).min(starts.len());
         if at < SHOWN {
-            return Some((raw.chars().take(SHOWN).collect(), at));
+            return Some((raw[..byte(SHOWN)].to_string(), at));
         }
         let from = at - SHOWN / 2;
-        let window: String = raw.chars().skip(from).take(SHOWN).collect();
+        let window = &raw[byte(from)..byte(from + SHOWN)];
         Some((format!("…{window}"), at - from + 1))
     }
 }
@@ -321,6 +339,14 @@ mod tests {
         let text = d.render();
         assert!(text.contains("1 | abab"), "{text}");
         assert!(text.contains("  |   ^"), "{text}");
+        // Findings read from one `Sources` share the line's character positions, and each
+        // is shown around its own column.
+        let mut sources = Sources::default();
+        for col in [10_002, 3, 10_002] {
+            let d = Diagnostic::error(Location::new(&path, 1, col), "here");
+            let reused = d.render_from(&mut sources);
+            assert_eq!(reused, d.render(), "column {col}");
+        }
     }
 
     #[test]
