@@ -279,6 +279,32 @@ fn symlinks_never_lead_out_of_the_project() {
 
 #[cfg(unix)]
 #[test]
+fn a_symlink_back_to_the_project_reads_no_document_twice() {
+    let (_, _, dir) = build(&[("content/pages/a.md", page("fine"))]);
+    let pages = dir.path().join("content/pages");
+    std::os::unix::fs::symlink(dir.path(), pages.join("up")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("content"), pages.join("again")).unwrap();
+    let (code, found) = run_align(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{found}");
+    assert!(
+        found.contains("pages/up:1:1: warning: symlink leads back to a folder holding content/"),
+        "{found}"
+    );
+    assert!(
+        found.contains("pages/again:1:1: warning: symlink loop; skipped"),
+        "{found}"
+    );
+    let (code, stderr) = run(dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    let pages: Vec<_> = std::fs::read_dir(dir.path().join("out/team/pages"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(pages, ["a.html"]);
+}
+
+#[cfg(unix)]
+#[test]
 fn a_file_name_that_is_not_utf8_is_an_error_naming_the_file() {
     use std::os::unix::ffi::OsStrExt;
     let (_, _, dir) = build(&[("content/pages/a.md", page("fine"))]);
