@@ -1047,3 +1047,47 @@ fn columns_count_characters_and_control_characters_are_not_printed() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_error_in_a_later_check_in_is_reported_at_its_own_line() {
+    let objective = |checkins: &str| {
+        format!(
+            "+++\ntitle = \"O\"\nperiod = \"2026-Q4\"\n\n[[key_results]]\nid = \"k\"\ntitle = \"K\"\nbaseline = 0\ntarget = 10\n{checkins}+++\n"
+        )
+    };
+    fails_at(
+        "content/objectives/o.md",
+        &objective(
+            "\n[[key_results.checkins]]\ndate = 2026-10-01\nvalue = 1\n\n[[key_results.checkins]]\ndate = 2026-10-08\nconfidance = 0.5\nvalue = 2\n",
+        ),
+        "content/objectives/o.md:17:1",
+        &["key result `k`", "unknown field `confidance`"],
+    );
+    fails_at(
+        "content/objectives/o.md",
+        &objective(
+            "checkins = [\n  { date = 2026-10-01, value = 1 },\n  { date = 2026-10-08, value = \"x\" },\n]\n",
+        ),
+        "content/objectives/o.md:12:1",
+        &["key result `k`", "field `value`"],
+    );
+    // A field before the check-in's date, in the table of the second check-in.
+    fails_at(
+        "content/objectives/o.md",
+        &objective(
+            "\n[[key_results.checkins]]\ndate = 2026-10-01\nvalue = 1\n\n[[key_results.checkins]]\nconfidance = 0.5\ndate = 2026-10-08\nvalue = 2\n",
+        ),
+        "content/objectives/o.md:16:1",
+        &["unknown field `confidance`"],
+    );
+}
+
+#[test]
+fn a_key_inside_a_multi_line_string_is_not_the_field() {
+    fails_at(
+        "content/pages/a.md",
+        "+++\ntitle = \"t\"\nsummary = \"\"\"\nowner = x\n\"\"\"\n# owner = 1\nowner = \"y\"\n+++\n",
+        "content/pages/a.md:7:1",
+        &["unknown field `owner`"],
+    );
+}

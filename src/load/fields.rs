@@ -233,6 +233,32 @@ impl Fields<'_> {
         let Some((key, index)) = path.last() else {
             return (line, None);
         };
+        // A field of the kth check-in: from the check-in before it (each has a `date`),
+        // the first line that names the field, wherever in its table it stands.
+        if let [.., (parent, Some(k)), (_, None)] = path
+            && parent == "checkins"
+        {
+            let front = self
+                .lines_index
+                .get_or_init(|| LineIndex::new(self.split.front));
+            let mut from = line;
+            for n in 0..*k {
+                match nested_line(self.split, front, from + usize::from(n > 0), "date") {
+                    Some(found) => from = found,
+                    None => break,
+                }
+            }
+            let start = if *k > 0 { from + 1 } else { from };
+            // The check-in's own date, and the next one's: the field is between, or on
+            // the check-in's line when it is written inline (`{ date = …, value = … }`).
+            let own = nested_line(self.split, front, start, "date");
+            let next = own.and_then(|own| nested_line(self.split, front, own + 1, "date"));
+            let at = nested_line(self.split, front, start, key)
+                .filter(|&at| next.is_none_or(|next| at < next))
+                .or(own)
+                .unwrap_or(line);
+            return (at, Some(key.clone()));
+        }
         let nth = match (index, path.len()) {
             (Some(_), _) | (None, 1) => 0,
             (None, n) => path[n - 2].1.unwrap_or(0),

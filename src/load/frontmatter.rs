@@ -176,8 +176,22 @@ pub fn key_lines(split: &Split<'_>) -> Vec<(String, usize)> {
     let mut lines = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut in_table = false;
+    // The delimiter of a TOML multi-line string open at this line: its lines are text,
+    // however much they look like `key = value`.
+    let mut in_string: Option<&str> = None;
     for (i, raw) in split.front.lines().enumerate() {
         let line = split.front_line + i;
+        if split.format == Some(Format::Toml) {
+            if let Some(delim) = in_string {
+                if raw.matches(delim).count() % 2 == 1 {
+                    in_string = None;
+                }
+                continue;
+            }
+            in_string = ["\"\"\"", "'''"]
+                .into_iter()
+                .find(|delim| raw.matches(delim).count() % 2 == 1);
+        }
         let trimmed = raw.trim_start();
         if trimmed.starts_with('#') || trimmed.is_empty() {
             continue;
@@ -246,6 +260,24 @@ mod tests {
         let s = split("# Title\n").unwrap();
         assert_eq!(s.format, None);
         assert_eq!(s.body, "# Title\n");
+    }
+
+    #[test]
+    fn key_lines_skip_the_lines_of_multi_line_strings() {
+        let front = "title = \"t\"\nsummary = \"\"\"\nowner = x\nstatus = \"y\"\n\"\"\"\nnote = '''a'''\nstatus = \"bogus\"\nowner = \"z\"\n";
+        let split = Split {
+            format: Some(Format::Toml),
+            front,
+            front_line: 2,
+            body: "",
+            body_line: 12,
+        };
+        let lines = key_lines(&split);
+        let line = |key: &str| lines.iter().find(|(k, _)| k == key).map(|(_, l)| *l);
+        assert_eq!(line("summary"), Some(3));
+        assert_eq!(line("note"), Some(7));
+        assert_eq!(line("status"), Some(8));
+        assert_eq!(line("owner"), Some(9));
     }
 
     #[test]
