@@ -192,10 +192,39 @@ impl Graph {
             }
         }
         // Imported records are often cited as `ADR-0007`; give them that name when free.
+        // Another document whose own id is that name would take the record's links: both
+        // are named, as for any id used twice.
         for (i, doc) in docs.iter().enumerate() {
             if let (Kind::Decision, None, Some(n)) = (doc.kind, &doc.id, doc.number) {
-                self.keys.entry(format!("ADR-{n:04}")).or_insert(i);
-                self.keys.entry(format!("ADR-{n}")).or_insert(i);
+                for name in [format!("ADR-{n:04}"), format!("ADR-{n}")] {
+                    match self.keys.get(&name) {
+                        Some(&other) if docs[other].id.as_deref() == Some(name.as_str()) => {
+                            let message = format!(
+                                "decision {n} is cited as `{name}`, which is the id of {}: links to `{name}` would reach that document; give it another id",
+                                dir.join(&docs[other].source).display()
+                            );
+                            diags.push(
+                                Diagnostic::error(
+                                    Location::new(dir.join(&doc.source), 1, 1),
+                                    message,
+                                )
+                                .with_rule("duplicate-id")
+                                .with_related(
+                                    Location::new(
+                                        dir.join(&docs[other].source),
+                                        docs[other].field_line("id"),
+                                        1,
+                                    ),
+                                    "that id",
+                                ),
+                            );
+                        }
+                        Some(_) => {}
+                        None => {
+                            self.keys.insert(name, i);
+                        }
+                    }
+                }
             }
         }
         diags

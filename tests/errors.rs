@@ -1091,3 +1091,24 @@ fn a_key_inside_a_multi_line_string_is_not_the_field() {
         &["unknown field `owner`"],
     );
 }
+
+#[test]
+fn an_id_that_is_a_decisions_cited_name_is_a_duplicate() {
+    // `[[ADR-7]]` would reach the page, `[[ADR-0007]]` the decision.
+    let project = Project::new()
+        .file(
+            "content/pages/p.md",
+            "+++\ntitle = \"P\"\nid = \"ADR-7\"\n+++\n",
+        )
+        .file(
+            "content/decisions/0007-use-queues.md",
+            "+++\ntitle = \"Use queues\"\nnumber = 7\nstatus = \"accepted\"\ndate = 2026-10-01\n+++\n",
+        );
+    project.build().expect(1).error_at(
+        "content/decisions/0007-use-queues.md:1:1",
+        &[
+            "decision 7 is cited as `ADR-7`, which is the id of",
+            "[duplicate-id]",
+        ],
+    );
+}
