@@ -27,6 +27,9 @@ pub struct BuildOptions {
 pub struct BuildReport {
     pub sites: Vec<String>,
     pub files: usize,
+    /// Sites of an earlier build that `align.toml` no longer lists, removed from the
+    /// output (a full build only).
+    pub removed: Vec<PathBuf>,
     /// Every site's document views, handed back rather than dropped: a caller about to
     /// exit may forget them (freeing 300,000 views one by one takes a tenth of a second).
     pub views: Option<KeptViews>,
@@ -70,9 +73,18 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
     )?;
     bar.finish_and_clear();
     write::commit_all(writers.into_iter().map(|(_, writer)| writer).collect())?;
+    // A site renamed or dropped in align.toml would otherwise stay published as it was,
+    // whatever its documents have become since. A build of chosen sites leaves the
+    // others alone.
+    let removed = if options.sites.is_empty() {
+        write::remove_stale_sites(out.path(), &project.config.sites)?
+    } else {
+        Vec::new()
+    };
     Ok(BuildReport {
         sites: names,
         files: files.into_inner(),
+        removed,
         views,
     })
 }

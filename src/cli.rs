@@ -202,6 +202,12 @@ fn run_build(
         progress: !flags.quiet,
     };
     let report = build::build(&project, &options)?;
+    for path in &report.removed {
+        crate::errln!(
+            "removed {}: align.toml lists no site of that name any more",
+            path.display()
+        );
+    }
     if !flags.quiet {
         crate::errln!(
             "built {} site{} ({}) from {} documents into {} in {} ms",

@@ -245,6 +245,28 @@ fn swap_all(
     Ok(())
 }
 
+/// Removes the sites an earlier build wrote into `out` (folders holding the
+/// [`SITE_MARKER`]) whose names `sites` no longer has; the folders removed.
+pub fn remove_stale_sites<V>(
+    out: &Path,
+    sites: &std::collections::BTreeMap<String, V>,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let mut removed = Vec::new();
+    for entry in fs::read_dir(out)? {
+        let path = entry?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let ours = !path.is_symlink() && path.join(SITE_MARKER).is_file();
+        if ours && !name.starts_with('.') && !sites.contains_key(name) {
+            remove_tree(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+            removed.push(path);
+        }
+    }
+    removed.sort();
+    Ok(removed)
+}
+
 /// Removes a folder tree, its top-level entries in parallel (old sites hold many files).
 fn remove_tree(dir: &Path) -> io::Result<()> {
     use rayon::prelude::*;

@@ -321,3 +321,33 @@ fn a_template_error_names_its_file_and_line() {
     assert!(stderr.contains("templates/page.html:2:"), "{stderr}");
     assert!(!stderr.contains("Error {"), "{stderr}");
 }
+
+#[test]
+fn a_site_no_longer_in_the_config_leaves_the_output_with_a_full_build() {
+    let p = project();
+    p.build().success();
+    assert!(p.site("public").exists("index.html"));
+    std::fs::create_dir_all(p.path().join("out/notes")).unwrap();
+    std::fs::write(p.path().join("out/notes/keep.txt"), "mine").unwrap();
+    // The public site renamed: its old folder would stay published as it was.
+    let config = std::fs::read_to_string(p.path().join("align.toml")).unwrap();
+    p.write(
+        "align.toml",
+        config.replace("[sites.public]", "[sites.transparency]"),
+    );
+    // A build of chosen sites leaves the others alone.
+    p.run(&["build", "--out", "out", "--today", TODAY, "--site", "team"])
+        .success();
+    assert!(p.site("public").exists("index.html"));
+    let run = p.build();
+    run.success();
+    assert!(
+        run.stderr()
+            .contains("out/public: align.toml lists no site of that name any more"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!p.path().join("out/public").exists());
+    assert!(p.site("transparency").exists("index.html"));
+    assert!(p.path().join("out/notes/keep.txt").exists(), "not align's");
+}
