@@ -1112,3 +1112,21 @@ fn an_id_that_is_a_decisions_cited_name_is_a_duplicate() {
         ],
     );
 }
+
+#[test]
+fn a_kind_or_slip_written_wrong_says_what_was_found_and_what_is_missing() {
+    fails_at(
+        "content/pages/p.md",
+        "+++\ntitle = \"P\"\nkind = 1.5\n+++\n",
+        "content/pages/p.md:3:1",
+        &["field `kind`: expected a string, found 1.5: write one of strategy,"],
+    );
+    let initiative = "+++\ntitle = \"I\"\nstart = 2026-10-01\ntarget = 2026-12-01\ntarget_history = [{ target = 2026-11-01 }]\n+++\n";
+    let message = fails_at(
+        "content/initiatives/i.md",
+        initiative,
+        "content/initiatives/i.md:5:1",
+        &["field `target_history`: slip #1: missing field `date`"],
+    );
+    assert!(!message.contains("field ``"), "{message}");
+}

@@ -305,7 +305,10 @@ impl Fields<'_> {
                                 self.nested_field(base, &path)
                             }
                         };
-                        let field = field.map(|f| format!("field `{f}`: ")).unwrap_or_default();
+                        // A missing field has no name of its own in the path.
+                        let field = (field.filter(|f| !f.is_empty()))
+                            .map(|f| format!("field `{f}`: "))
+                            .unwrap_or_default();
                         self.issues.push(FieldIssue {
                             line: at,
                             message: format!(

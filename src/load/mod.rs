@@ -487,11 +487,13 @@ impl DocReader<'_> {
             return (kind, false);
         }
         let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-        let message = format!(
-            "field `kind`: `{}` is not one of: {}",
-            value.as_str().unwrap_or("?"),
-            names.join(", ")
-        );
+        let message = match value.as_str() {
+            Some(text) => format!("field `kind`: `{text}` is not one of: {}", names.join(", ")),
+            None => format!(
+                "field `kind`: expected a string, found {value}: write one of {}",
+                names.join(", ")
+            ),
+        };
         self.error(doc.field_line("kind"), 1, message);
         (by_folder(), true)
     }
