@@ -1130,3 +1130,23 @@ fn a_kind_or_slip_written_wrong_says_what_was_found_and_what_is_missing() {
     );
     assert!(!message.contains("field ``"), "{message}");
 }
+
+#[test]
+fn an_empty_audience_is_a_warning_that_no_site_shows_the_document() {
+    let project = Project::new().file(
+        "content/pages/p.md",
+        "+++\ntitle = \"P\"\naudience = []\n+++\nText.\n",
+    );
+    let run = project.build();
+    run.success();
+    let warnings = run.warnings();
+    assert!(
+        warnings.iter().any(|w| w.contains(
+            "content/pages/p.md:3:1: warning: the `audience` of `pages/p` (P) is empty, so no site shows it [unknown-audience]"
+        )),
+        "{warnings:?}"
+    );
+    for site in common::SITES {
+        assert!(!project.site(site).exists("pages/p.html"), "{site}");
+    }
+}

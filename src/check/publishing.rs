@@ -182,6 +182,17 @@ pub fn audiences(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
         // reported above; decision records in other formats may name their own.
         let from_changelog = doc.imported && Some(doc.source.as_path()) == changelog;
         if let Some(list) = doc.audience.as_ref().filter(|_| !from_changelog) {
+            if list.is_empty() {
+                let message = format!(
+                    "the `audience` of {} is empty, so no site shows it",
+                    ctx.name(i)
+                );
+                out.push(
+                    ctx.at("unknown-audience", i, "audience", message).with_help(
+                        "name the audiences that may see it, or remove the field to use `default_audience`; if hiding is meant, set `unknown-audience = \"off\"` in [check.rules]",
+                    ),
+                );
+            }
             let names = unknown(list);
             if !names.is_empty() {
                 let message = finding(&names, names.len() == list.len(), &ctx.name(i));
