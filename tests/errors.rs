@@ -131,10 +131,10 @@ fn wrong_field_inside_a_key_result_names_the_field_and_its_line() {
 #[test]
 fn a_key_result_number_that_is_no_number_says_what_it_found() {
     for (value, found) in [
-        ("inf", "\"inf\""),
-        ("-inf", "\"-inf\""),
-        ("nan", "\"nan\""),
-        ("-nan", "\"-nan\""),
+        ("inf", "`inf` is not a number align can work with"),
+        ("-inf", "`-inf` is not a number align can work with"),
+        ("nan", "`nan` is not a number align can work with"),
+        ("-nan", "`-nan` is not a number align can work with"),
     ] {
         let text = format!(
             "+++\ntitle = \"O\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"K\"\nbaseline = 0\ntarget = {value}\n+++\n"
@@ -1149,4 +1149,15 @@ fn an_empty_audience_is_a_warning_that_no_site_shows_the_document() {
     for site in common::SITES {
         assert!(!project.site(site).exists("pages/p.html"), "{site}");
     }
+}
+
+#[test]
+fn a_check_in_date_that_is_no_date_is_quoted() {
+    let text = "+++\ntitle = \"O\"\nperiod = \"2026-Q4\"\n\n[[key_results]]\nid = \"k\"\ntitle = \"K\"\nbaseline = 0\ntarget = 10\n\n[[key_results.checkins]]\ndate = \"x\"\nvalue = 1\n+++\n";
+    fails_at(
+        "content/objectives/o.md",
+        text,
+        "content/objectives/o.md:12:1",
+        &["field `date`: `x` is not a date (dates are YYYY-MM-DD)"],
+    );
 }

@@ -718,21 +718,32 @@ fn typed_at<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, (FieldPat
             }
         }
         let text = err.into_inner().to_string();
-        // Dates from jiff get a friendlier wording that quotes what was written.
-        let text = if text.contains("civil date") || text.contains("failed to parse") {
-            let mut at = Some(&value);
-            for (key, index) in &path {
-                if !key.is_empty() {
-                    at = at.and_then(|v| v.get(key));
-                }
-                if let Some(i) = index {
-                    at = at.and_then(|v| v.get(i));
-                }
+        // What was written there, to quote it.
+        let mut at = Some(&value);
+        for (key, index) in &path {
+            if !key.is_empty() {
+                at = at.and_then(|v| v.get(key));
             }
-            match at.and_then(Value::as_str) {
+            if let Some(i) = index {
+                at = at.and_then(|v| v.get(i));
+            }
+        }
+        let written = at.and_then(Value::as_str);
+        let is_date = path.last().is_some_and(|(key, _)| key == "date");
+        // Dates from jiff get a friendlier wording that quotes what was written.
+        let text = if text.contains("civil date")
+            || text.contains("failed to parse")
+            || (is_date && written.is_some())
+        {
+            match written {
                 Some(written) => format!("`{written}` is not a date (dates are YYYY-MM-DD)"),
                 None => format!("{text} (dates are YYYY-MM-DD)"),
             }
+        } else if let (Some(written @ ("nan" | "-nan" | "inf" | "-inf")), true) =
+            (written, text.contains("expected f64"))
+        {
+            // TOML's `nan` and `inf`, which no progress can be worked out from.
+            format!("`{written}` is not a number align can work with: write a finite number")
         } else {
             text
         };
