@@ -624,24 +624,16 @@ pub fn outside_blocks(body: &str) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-/// Text without its HTML comments (`<!-- … -->`; one never closed runs to the end): a
-/// title read from a heading, where a comment is a note to the writer, never shown.
+/// Text without its HTML comments (see [`crate::import::adr::strip_html_comments`]), its
+/// spaces closed up: a title read from a heading, where a comment is a note to the writer,
+/// never shown.
 pub fn without_comments(text: &str) -> std::borrow::Cow<'_, str> {
-    let Some(start) = memchr::memmem::find(text.as_bytes(), b"<!--") else {
+    if memchr::memmem::find(text.as_bytes(), b"<!--").is_none() {
         return std::borrow::Cow::Borrowed(text);
-    };
-    let mut out = text[..start].to_string();
-    let mut rest = &text[start..];
-    while let Some(at) = rest.find("<!--") {
-        out.push_str(&rest[..at]);
-        rest = match rest[at + 4..].find("-->") {
-            Some(end) => &rest[at + 4 + end + 3..],
-            None => "",
-        };
     }
-    out.push_str(rest);
+    let kept = crate::import::adr::strip_html_comments(text);
     // `Title <!-- note --> end` reads `Title end`.
-    std::borrow::Cow::Owned(out.split_whitespace().collect::<Vec<_>>().join(" "))
+    std::borrow::Cow::Owned(kept.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// Finds `<!-- audience: a, b -->` … `<!-- /audience -->` blocks; fails closed on any
