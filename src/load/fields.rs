@@ -381,7 +381,7 @@ impl Fields<'_> {
             match read_all::<KeyResult>(item, placeholder) {
                 // Its id goes into links (`O-1#kr1`) and its page anchor, its title into
                 // every list of key results.
-                Ok(kr) if short_id(Value::from(kr.id.clone())).is_err() => {
+                Ok(kr) if !is_valid_id(&kr.id) => {
                     self.issues.push(FieldIssue {
                         line,
                         message: format!(
@@ -529,10 +529,15 @@ fn scalar_string(value: Value) -> Result<String, String> {
 
 fn short_id(value: Value) -> Result<String, String> {
     let id = scalar_string(value)?;
-    if id.trim().is_empty() || id.contains('#') || id.chars().any(char::is_whitespace) {
+    if !is_valid_id(&id) {
         return Err(format!("`{id}` is not a valid id (no spaces or `#`)"));
     }
     Ok(id)
+}
+
+/// Whether `id` can stand in a reference (`O-1`, `O-1#kr1`): not empty, no spaces, no `#`.
+fn is_valid_id(id: &str) -> bool {
+    !id.trim().is_empty() && !id.contains('#') && !id.chars().any(char::is_whitespace)
 }
 
 /// A list of strings; a single string counts as a list of one.
