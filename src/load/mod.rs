@@ -171,11 +171,6 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
         return (files, diags);
     }
     let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    let content_real = content.canonicalize().unwrap_or_else(|_| content.clone());
-    // A symlink, to a file or to a folder, is followed only when it stays inside the
-    // project; one that leads out is neither read nor walked into, and one that leads
-    // back to `content/` or a folder holding it would read every document again under
-    // another path.
     let outside = std::cell::RefCell::new(Vec::new());
     let back = std::cell::RefCell::new(Vec::new());
     let walker = WalkDir::new(&content)
@@ -185,20 +180,16 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             if e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.') {
                 return false;
             }
-            if e.path_is_symlink() && !stays_inside(e.path(), &root) {
-                outside.borrow_mut().push(e.path().to_path_buf());
-                return false;
+            if !e.path_is_symlink() {
+                return true;
             }
-            if e.path_is_symlink()
-                && e.file_type().is_dir()
-                && e.path()
-                    .canonicalize()
-                    .is_ok_and(|target| content_real.starts_with(target))
-            {
-                back.borrow_mut().push(e.path().to_path_buf());
-                return false;
-            }
-            true
+            let skipped = match symlink(e.path(), &root) {
+                Symlink::Followed(_) => return true,
+                Symlink::Outside => &outside,
+                Symlink::Back => &back,
+            };
+            skipped.borrow_mut().push(e.path().to_path_buf());
+            false
         });
     for entry in walker {
         let entry = match entry {
@@ -261,8 +252,27 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     (files, diags)
 }
 
-fn stays_inside(path: &Path, root: &Path) -> bool {
-    path.canonicalize().is_ok_and(|real| real.starts_with(root))
+/// What the loader does with a symlink under `content/` of the project at `root` (its
+/// resolved path).
+pub enum Symlink {
+    /// Followed, to where it leads (every link resolved).
+    Followed(PathBuf),
+    /// Leads out of the project, or nowhere: neither read nor walked into.
+    Outside,
+    /// Leads back to `content/` or a folder holding it, whose documents would be read
+    /// again under other paths: skipped.
+    Back,
+}
+
+pub fn symlink(link: &Path, root: &Path) -> Symlink {
+    let content = root.join(CONTENT_DIR);
+    let content = content.canonicalize().unwrap_or(content);
+    match link.canonicalize() {
+        Ok(real) if !real.starts_with(root) => Symlink::Outside,
+        Err(_) => Symlink::Outside,
+        Ok(real) if content.starts_with(&real) => Symlink::Back,
+        Ok(real) => Symlink::Followed(real),
+    }
 }
 
 /// The path id of a file: its path under `content/` without `.md`, with `/` separators.

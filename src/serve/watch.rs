@@ -222,22 +222,19 @@ impl ProjectWatcher {
     }
 }
 
-/// Every symlink under the project's `content/` folder that leads to a place inside the
-/// project (the loader skips the others), as the project resolved `root` names them.
+/// Every symlink under the project's `content/` folder that the loader follows
+/// ([`crate::load::symlink`]), as the project resolved `root` names them.
 fn content_links(root: &Path) -> Vec<ContentLink> {
-    let content = root.join(crate::load::CONTENT_DIR);
-    let content_real = content.canonicalize().unwrap_or_else(|_| content.clone());
-    walkdir::WalkDir::new(&content)
+    walkdir::WalkDir::new(root.join(crate::load::CONTENT_DIR))
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
         .filter_map(Result::ok)
         .filter(|e| e.path_is_symlink())
         .filter_map(|e| {
-            let target = e.path().canonicalize().ok()?;
-            // One leading back to a folder holding content/ is not read (see load::walk).
-            if content_real.starts_with(&target) {
+            let crate::load::Symlink::Followed(target) = crate::load::symlink(e.path(), root)
+            else {
                 return None;
-            }
+            };
             Some(ContentLink {
                 target: target.strip_prefix(root).ok()?.to_path_buf(),
                 link: e.path().strip_prefix(root).ok()?.to_path_buf(),
