@@ -197,32 +197,16 @@ impl Graph {
         for (i, doc) in docs.iter().enumerate() {
             if let (Kind::Decision, None, Some(n)) = (doc.kind, &doc.id, doc.number) {
                 for name in [format!("ADR-{n:04}"), format!("ADR-{n}")] {
-                    match self.keys.get(&name) {
-                        Some(&other) if docs[other].id.as_deref() == Some(name.as_str()) => {
-                            let message = format!(
-                                "decision {n} is cited as `{name}`, which is the id of {}: links to `{name}` would reach that document; give it another id",
-                                dir.join(&docs[other].source).display()
-                            );
-                            diags.push(
-                                Diagnostic::error(
-                                    Location::new(dir.join(&doc.source), 1, 1),
-                                    message,
-                                )
-                                .with_rule("duplicate-id")
-                                .with_related(
-                                    Location::new(
-                                        dir.join(&docs[other].source),
-                                        docs[other].field_line("id"),
-                                        1,
-                                    ),
-                                    "that id",
-                                ),
-                            );
-                        }
-                        Some(_) => {}
-                        None => {
-                            self.keys.insert(name, i);
-                        }
+                    let Some(&other) = self.keys.get(&name) else {
+                        self.keys.insert(name, i);
+                        continue;
+                    };
+                    if docs[other].id.as_deref() == Some(name.as_str()) {
+                        let message = format!(
+                            "decision {n} is cited as `{name}`, which is the id of {}: links to `{name}` would reach that document; give it another id",
+                            dir.join(&docs[other].source).display()
+                        );
+                        diags.push(clash(docs, dir, other, i, &name, message));
                     }
                 }
             }
@@ -627,25 +611,37 @@ fn duplicate(
     key: &str,
     what: &str,
 ) -> Diagnostic {
-    let (a, b) = (&docs[first], &docs[second]);
-    let line = if what == "id" { b.field_line("id") } else { 1 };
-    let first_line = if what == "id" && a.id.as_deref() == Some(key) {
-        a.field_line("id")
-    } else {
-        1
+    let message = format!(
+        "duplicate {what} `{key}`: also used by {}",
+        dir.join(&docs[first].source).display()
+    );
+    clash(docs, dir, first, second, key, message)
+}
+
+/// A `duplicate-id` error: document `second` answers to `key`, which document `first`
+/// took already; each is placed at its `id` field when that is the name they share.
+fn clash(
+    docs: &[Document],
+    dir: &Path,
+    first: usize,
+    second: usize,
+    key: &str,
+    message: String,
+) -> Diagnostic {
+    let line = |doc: &Document| {
+        if doc.id.as_deref() == Some(key) {
+            doc.field_line("id")
+        } else {
+            1
+        }
     };
-    Diagnostic::error(
-        Location::new(dir.join(&b.source), line, 1),
-        format!(
-            "duplicate {what} `{key}`: also used by {}",
-            dir.join(&a.source).display()
-        ),
-    )
-    .with_rule("duplicate-id")
-    .with_related(
-        Location::new(dir.join(&a.source), first_line, 1),
-        "first used here",
-    )
+    let (a, b) = (&docs[first], &docs[second]);
+    Diagnostic::error(Location::new(dir.join(&b.source), line(b), 1), message)
+        .with_rule("duplicate-id")
+        .with_related(
+            Location::new(dir.join(&a.source), line(a), 1),
+            "first used here",
+        )
 }
 
 /// Resolves `.` and `..` without touching the disk; `None` when it climbs out of the project.
