@@ -231,7 +231,8 @@ fn rewrite<'e>(
     has_raw: &mut bool,
 ) -> Vec<Event<'e>> {
     let mut out = Vec::with_capacity(capacity);
-    // For each open link: whether its end tag is kept, whether inner text is replaced,
+    // For each open link: whether its end tag is kept, whether its own text is left out
+    // (a wiki link without a label shows its target's title instead of the reference),
     // and where its text starts in `out` with what stands for it when it has none.
     let mut stack: Vec<(bool, bool, usize, Option<String>)> = Vec::new();
     let mut html_block = String::new();
@@ -246,16 +247,14 @@ fn rewrite<'e>(
             }) => {
                 let wiki = matches!(link_type, LinkType::WikiLink { .. });
                 let unlabelled = matches!(link_type, LinkType::WikiLink { has_pothole: false });
-                let (start, replacement, keep, fill) =
-                    link_start(links, link_type, dest_url, title, id, wiki, unlabelled);
+                let (start, keep, fill) = link_start(links, link_type, dest_url, title, id, wiki);
                 out.extend(start);
-                let text_start = out.len();
-                out.extend(replacement.clone().map(|t| Event::Text(t.into())));
-                stack.push((keep, replacement.is_some(), text_start, fill));
+                let replaced = unlabelled && fill.is_some();
+                stack.push((keep, replaced, out.len(), fill));
             }
             Event::End(TagEnd::Link) => {
                 if let Some((keep, _, text_start, fill)) = stack.pop() {
-                    // `[](hidden.md)` has no text of its own to show.
+                    // `[](hidden.md)` and `[[X]]` have no text of their own to show.
                     if out.len() == text_start
                         && let Some(fill) = fill
                     {
@@ -297,8 +296,9 @@ fn rewrite<'e>(
     out
 }
 
-/// The events that open a link, the text that replaces its label (if any), whether its
-/// end tag is kept, and what stands for a label left empty (`[](other.md)`).
+/// The events that open a link, whether its end tag is kept, and what stands for a label
+/// left empty or left out (`[](other.md)`, `[[X]]`): the target's title, or
+/// `[restricted]` where the site may not show it.
 fn link_start<'e>(
     links: &LinkResolver<'_>,
     link_type: LinkType,
@@ -306,8 +306,7 @@ fn link_start<'e>(
     title: CowStr<'e>,
     id: CowStr<'e>,
     wiki: bool,
-    unlabelled: bool,
-) -> (Option<Event<'e>>, Option<String>, bool, Option<String>) {
+) -> (Option<Event<'e>>, bool, Option<String>) {
     let target = links.targets.get(dest_url.as_ref());
     // A heading of the page: the anchor this site gives it, or text when the site leaves
     // the heading out (its anchor would say what the block holds).
@@ -326,9 +325,9 @@ fn link_start<'e>(
                 title,
                 id,
             });
-            return (Some(start), None, true, None);
+            return (Some(start), true, None);
         }
-        Some(None) => return (None, None, false, None),
+        Some(None) => return (None, false, None),
         None => {}
     }
     match target.map(|t| (links.fate)(t)) {
@@ -342,25 +341,12 @@ fn link_start<'e>(
                 title,
                 id,
             });
-            let (replacement, fill) = if unlabelled {
-                (Some(target_title), None)
-            } else {
-                (None, Some(target_title))
-            };
-            (Some(start), replacement, true, fill)
+            (Some(start), true, Some(target_title))
         }
-        Some(LinkFate::Hidden) => {
-            let restricted = || RESTRICTED.to_string();
-            (None, unlabelled.then(restricted), false, Some(restricted()))
-        }
+        Some(LinkFate::Hidden) => (None, false, Some(RESTRICTED.to_string())),
         // Unresolved wiki links fail the build; never print their raw reference.
-        None if wiki => (
-            None,
-            unlabelled.then(|| RESTRICTED.to_string()),
-            false,
-            None,
-        ),
-        None if !safe_url(&dest_url) => (None, None, false, None),
+        None if wiki => (None, false, Some(RESTRICTED.to_string())),
+        None if !safe_url(&dest_url) => (None, false, None),
         None => (
             Some(Event::Start(Tag::Link {
                 link_type,
@@ -368,7 +354,6 @@ fn link_start<'e>(
                 title,
                 id,
             })),
-            None,
             true,
             None,
         ),
