@@ -192,48 +192,32 @@ fn swap_all(
             had_old: false,
         });
     }
-    let give_up = |swaps: &[Swap]| {
-        for swap in swaps {
+    // Puts every site back as the last build left it: the first `moved_in` new sites
+    // out, the old ones back in, and every temporary folder gone.
+    let roll_back = |swaps: &[Swap], moved_in: usize| {
+        for (j, swap) in swaps.iter().enumerate() {
+            if j < moved_in {
+                let _ = fs::remove_dir_all(&swap.target);
+            }
+            if swap.had_old {
+                let _ = rename(&swap.old, &swap.target);
+            }
             let _ = fs::remove_dir_all(&swap.tmp);
         }
     };
-    // The last build's sites aside, each to be put back should a later one fail.
+    // The last build's sites aside first, so that none is replaced unless all can be.
     for k in 0..swaps.len() {
-        let swap = &swaps[k];
-        let moved = (|| -> anyhow::Result<bool> {
-            if swap.old.exists() {
-                fs::remove_dir_all(&swap.old)?;
-            }
-            if !swap.target.exists() {
-                return Ok(false);
-            }
-            rename(&swap.target, &swap.old)
-                .with_context(|| format!("cannot move {} aside", swap.target.display()))?;
-            Ok(true)
-        })();
-        match moved {
+        match move_aside(&swaps[k].target, &swaps[k].old, rename) {
             Ok(had_old) => swaps[k].had_old = had_old,
             Err(err) => {
-                for back in swaps[..k].iter().filter(|s| s.had_old) {
-                    let _ = rename(&back.old, &back.target);
-                }
-                give_up(&swaps);
+                roll_back(&swaps, 0);
                 return Err(err);
             }
         }
     }
-    for k in 0..swaps.len() {
-        let swap = &swaps[k];
+    for (k, swap) in swaps.iter().enumerate() {
         if let Err(err) = rename(&swap.tmp, &swap.target) {
-            for (j, back) in swaps.iter().enumerate() {
-                if j < k {
-                    let _ = fs::remove_dir_all(&back.target);
-                }
-                if back.had_old {
-                    let _ = rename(&back.old, &back.target);
-                }
-            }
-            give_up(&swaps);
+            roll_back(&swaps, k);
             return Err(err).with_context(|| {
                 format!("cannot move the new site into {}", swap.target.display())
             });
@@ -243,6 +227,23 @@ fn swap_all(
         remove_tree(&swap.old).with_context(|| format!("cannot remove {}", swap.old.display()))?;
     }
     Ok(())
+}
+
+/// Moves a site folder to `old` (removing what an earlier failure left there); false when
+/// there is no site to move.
+fn move_aside(
+    target: &Path,
+    old: &Path,
+    rename: &dyn Fn(&Path, &Path) -> io::Result<()>,
+) -> anyhow::Result<bool> {
+    if old.exists() {
+        fs::remove_dir_all(old)?;
+    }
+    if !target.exists() {
+        return Ok(false);
+    }
+    rename(target, old).with_context(|| format!("cannot move {} aside", target.display()))?;
+    Ok(true)
 }
 
 /// Removes the sites an earlier build wrote into `out` (folders holding the
