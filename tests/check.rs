@@ -90,6 +90,13 @@ enum Edit {
     All(&'static [Edit]),
 }
 
+/// The clean project's config, importing `CHANGELOG.md` from the project folder.
+const IMPORT_CHANGELOG: Edit = Edit::Replace(
+    "align.toml",
+    "public = true\n",
+    "public = true\n\n[import]\nchangelog = \"CHANGELOG.md\"\n",
+);
+
 impl Edit {
     fn apply(self, dir: &Path) {
         match self {
@@ -240,11 +247,7 @@ fn cases() -> Vec<Case> {
             rule: "unpublished-link",
             // The changelog links to a file beside it in the repository.
             edit: Edit::All(&[
-                Edit::Replace(
-                    "align.toml",
-                    "public = true\n",
-                    "public = true\n\n[import]\nchangelog = \"CHANGELOG.md\"\n",
-                ),
+                IMPORT_CHANGELOG,
                 Edit::Write(
                     "CHANGELOG.md",
                     "# Changelog\n\n## [2.5.0] - 2026-11-20\n\n### Added\n\n- Shortcuts for the board, listed in [the key guide](./KEYS.md).\n",
@@ -258,11 +261,7 @@ fn cases() -> Vec<Case> {
             rule: "withheld-prose",
             // The release's prose names a customer only the team may know.
             edit: Edit::All(&[
-                Edit::Replace(
-                    "align.toml",
-                    "public = true\n",
-                    "public = true\n\n[import]\nchangelog = \"CHANGELOG.md\"\n",
-                ),
+                IMPORT_CHANGELOG,
                 Edit::Write(
                     "CHANGELOG.md",
                     "# Changelog\n\n## [2.5.0] - 2026-11-20\n\n<!-- audience: team -->\nBuilt for Acme's rollout.\n<!-- /audience -->\n\n### Added\n\n- Shortcuts for the board.\n",
