@@ -691,6 +691,23 @@ fn an_imported_changelogs_audience_blocks_keep_their_text_to_their_audiences() {
         "{public}"
     );
     assert!(public.contains("Opening prose."), "{public}");
+    // A block for an audience the changelog's own does not hold: no site shows its
+    // changes, and the warning says so.
+    project.write(
+        "CHANGELOG.md",
+        "# Changelog\n\n## [1.1.0] - 2026-03-01\n\n### Added\n\n<!-- audience: exec -->\n- CANARY-EXEC-BULLET-7f3a\n<!-- /audience -->\n- Public thing\n",
+    );
+    let run = project.build();
+    run.success();
+    assert!(
+        run.warnings().iter().any(|w| w.contains("CHANGELOG.md:8:1")
+            && w.contains("share no audience with `changelog_audience`, so no site shows it")),
+        "{:?}",
+        run.warnings()
+    );
+    for site in common::SITES {
+        project.site(site).assert_nowhere("CANARY-EXEC-BULLET-7f3a");
+    }
 }
 
 #[test]

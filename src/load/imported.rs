@@ -162,13 +162,19 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
         for section in &release.sections {
             for entry in &section.entries {
                 n += 1;
+                let seen_by = entry_audience(audience.as_ref(), &entry.blocks, config);
+                if seen_by.as_ref().is_some_and(Vec::is_empty) {
+                    let loc = Location::new(&shown, entry.line, 1);
+                    let message = "the audience blocks around this change share no audience with `changelog_audience`, so no site shows it";
+                    diags.push(Diagnostic::warning(loc, message).with_rule("unknown-audience"));
+                }
                 let mut doc = Document {
                     source: file.to_path_buf(),
                     path_id: format!("{folder}/{n:03}"),
                     kind: Kind::Change,
                     title: entry_title(&entry.text, entry.breaking),
                     imported: true,
-                    audience: entry_audience(audience.as_ref(), &entry.blocks, config),
+                    audience: seen_by,
                     category: section.category.and_then(Category::parse),
                     category_text: Some(section.name.clone()).filter(|n| !n.is_empty()),
                     breaking: entry.breaking,
