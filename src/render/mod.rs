@@ -30,10 +30,15 @@ use markdown::{LinkFate, LinkResolver};
 
 pub use engine::{Pass, Renderer, TemplateError};
 
-/// A number as people write it: no trailing `.0`, at most two decimals.
+/// A number as people write it: no trailing `.0`, at most two decimals; past a
+/// quadrillion in scientific notation (`1e308`), where hundredths mean nothing and the
+/// rounding itself would overflow to infinity.
 pub fn format_number(x: f64) -> String {
+    if x.abs() >= 1e15 {
+        return format!("{x:e}");
+    }
     let rounded = (x * 100.0).round() / 100.0;
-    if rounded.fract() == 0.0 && rounded.abs() < 1e15 {
+    if rounded.fract() == 0.0 {
         format!("{}", rounded as i64)
     } else {
         format!("{rounded}")
@@ -637,4 +642,25 @@ fn site_ctx(input: &Input<'_>) -> SiteCtx {
         views,
         base_url: input.config.site_url(view.name),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_number;
+
+    #[test]
+    fn numbers_read_as_written_and_huge_ones_stay_finite() {
+        let cases = [
+            (40.0, "40"),
+            (0.125, "0.13"),
+            (-2.5, "-2.5"),
+            (1e14, "100000000000000"),
+            (1e308, "1e308"),
+            (-1e308, "-1e308"),
+            (f64::MAX, "1.7976931348623157e308"),
+        ];
+        for (x, shown) in cases {
+            assert_eq!(format_number(x), shown, "{x}");
+        }
+    }
 }
