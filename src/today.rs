@@ -9,7 +9,10 @@ pub fn resolve(flag: Option<&str>) -> anyhow::Result<Date> {
         return crate::load::parse_iso_date(text)
             .with_context(|| format!("--today `{text}` is not a date (expected YYYY-MM-DD)"));
     }
-    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+    // Set but empty counts as unset, as `${SOURCE_DATE_EPOCH:-$(date +%s)}` reads it.
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH")
+        && !epoch.trim().is_empty()
+    {
         let Ok(seconds) = epoch.trim().parse::<i64>() else {
             bail!("SOURCE_DATE_EPOCH `{epoch}` is not a number of seconds");
         };

@@ -74,6 +74,24 @@ fn source_date_epoch_stands_for_today() {
 }
 
 #[test]
+fn an_empty_source_date_epoch_counts_as_unset_and_a_bad_one_is_a_usage_error() {
+    let p = project();
+    // Without `--today` and with the variable empty, today is the clock's: the build runs.
+    let empty = p.run_with_env(&["build", "--out", "empty"], &[("SOURCE_DATE_EPOCH", " ")]);
+    empty.success();
+    assert!(p.path().join("empty/exec/roadmap.html").is_file());
+    let bad = p.run_with_env(&["build", "--out", "bad"], &[("SOURCE_DATE_EPOCH", "soon")]);
+    assert_eq!(bad.code(), 2, "{}", bad.stderr());
+    assert!(
+        bad.stderr()
+            .contains("SOURCE_DATE_EPOCH `soon` is not a number of seconds"),
+        "{}",
+        bad.stderr()
+    );
+    assert!(!p.path().join("bad").exists());
+}
+
+#[test]
 fn output_does_not_depend_on_where_the_project_is() {
     let p = project();
     p.build_into("relative").success();
