@@ -77,8 +77,14 @@ fn yaml_alias_bomb_is_bounded() {
         yaml.push_str(&format!("a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
     }
     yaml.push_str("---\n# Bomb\n");
-    let (code, _, _) = build(&[("content/decisions/0001-bomb.md", yaml.into_bytes())]);
-    assert!(code <= 1);
+    let (code, stderr, _) = build(&[("content/decisions/0001-bomb.md", yaml.into_bytes())]);
+    assert_eq!(code, 1, "{stderr}");
+    // In the author's words, not the parser's (`budget breached: Nodes { .. }`).
+    assert!(
+        stderr.contains("0001-bomb.md:") && stderr.contains("error: invalid YAML frontmatter: the frontmatter is past what align reads safely: it expands to too many values"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("budget"), "{stderr}");
 }
 
 #[test]
@@ -93,11 +99,18 @@ fn deep_nesting_in_frontmatter() {
         "[".repeat(10_000),
         "]".repeat(10_000)
     );
-    let (code, _, _) = build(&[
+    let (code, stderr, _) = build(&[
         ("content/pages/t.md", toml.into_bytes()),
         ("content/decisions/0001-d.md", yaml.into_bytes()),
     ]);
-    assert!(code <= 1);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("0001-d.md:2:")
+            && stderr.contains(
+                "past what align reads safely: its lists and tables are nested too deeply"
+            ),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -136,11 +136,33 @@ fn yaml_message(text: &str) -> String {
     {
         message = rest;
     }
+    if let Some(breach) = message.strip_prefix("budget breached: ") {
+        return budget_message(breach);
+    }
+    if message.starts_with("recursion limit exceeded") {
+        return budget_message("Depth");
+    }
     let message = message
         .split(", set DuplicateKeyPolicy")
         .next()
         .unwrap_or(message);
     message.trim().to_string()
+}
+
+/// The reader's limits for hostile YAML (an alias bomb expands to billions of values), in
+/// the author's words instead of the parser's (`budget breached: Nodes { nodes: 250001 }`).
+fn budget_message(breach: &str) -> String {
+    let name = breach.split([' ', '{']).next().unwrap_or_default();
+    let what = match name {
+        "Aliases" | "AliasAnchorRatio" | "Nodes" | "Events" => {
+            "it expands to too many values (aliases such as `*name` repeat what they name)"
+        }
+        "Anchors" => "it has too many anchors (`&name`)",
+        "Depth" => "its lists and tables are nested too deeply",
+        "ScalarBytes" | "CommentBytes" | "InputBytes" => "it is too long",
+        _ => "it is too large or too complex",
+    };
+    format!("the frontmatter is past what align reads safely: {what}")
 }
 
 fn parse_yaml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
