@@ -185,6 +185,25 @@ fn a_key_result_needs_an_id_fit_for_links_and_a_title() {
 }
 
 #[test]
+fn a_duplicate_key_result_id_is_reported_beside_the_key_result_s_other_errors() {
+    let text = "+++\ntitle = \"O\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"K\"\nbaseline = 0\ntarget = 10\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"L\"\nbaseline = 0\ntarget = 5\nconfidence = \"high\"\n+++\n";
+    let project = Project::new().file("content/objectives/o.md", text);
+    let run = project.check();
+    run.expect(1);
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains(
+            "content/objectives/o.md:11:1: error: duplicate key result id `kr1` in this objective"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/objectives/o.md:15:1: error: field `key_results`: key result `kr1`: field `confidence`"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn an_objective_whose_only_key_result_cannot_be_read_is_not_also_said_to_have_none() {
     let text = "+++\ntitle = \"O\"\nperiod = \"2026-Q4\"\nstatus = \"active\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"K\"\nbaseline = 0\ntarget = 10\ndirection = \"sideways\"\n+++\n";
     let project = Project::new().file("content/objectives/o.md", text);

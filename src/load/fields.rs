@@ -378,7 +378,19 @@ impl Fields<'_> {
             } else {
                 nested_line(self.split, front, line, "id").unwrap_or(line)
             };
+            // A second key result of one id is reported whether or not the rest of it
+            // reads: its other errors do not hide the clash.
+            let duplicate = !id.is_empty() && !ids.insert(id.clone());
+            if duplicate {
+                self.issues.push(FieldIssue {
+                    line,
+                    message: format!("duplicate key result id `{id}` in this objective"),
+                    warning: None,
+                });
+            }
             match read_all::<KeyResult>(item, placeholder) {
+                // The first key result of that id stands.
+                Ok(_) if duplicate => {}
                 // Its id goes into links (`O-1#kr1`) and its page anchor, its title into
                 // every list of key results.
                 Ok(kr) if !is_valid_id(&kr.id) => {
@@ -403,11 +415,6 @@ impl Fields<'_> {
                         warning: None,
                     })
                 }
-                Ok(kr) if !ids.insert(kr.id.clone()) => self.issues.push(FieldIssue {
-                    line,
-                    message: format!("duplicate key result id `{}` in this objective", kr.id),
-                    warning: None,
-                }),
                 Ok(mut kr) => {
                     kr.line = line;
                     // Each check-in's `date` after the one before, else the key result's line.
