@@ -30,6 +30,28 @@ fn unknown_field_names_the_field_and_its_line() {
 }
 
 #[test]
+fn frontmatter_below_a_blank_line_or_a_comment_fails_instead_of_being_shown_as_text() {
+    // Read as text, its `audience` would be lost and the document shown to everyone.
+    for (text, place) in [
+        (
+            "\n+++\ntitle = \"Plan\"\naudience = [\"exec\"]\n+++\nBoard only.\n",
+            "content/pages/a.md:2:1",
+        ),
+        (
+            "<!-- markdownlint-disable -->\n---\ntitle: Plan\naudience: [exec]\n---\nBoard only.\n",
+            "content/pages/a.md:2:1",
+        ),
+    ] {
+        fails_at(
+            "content/pages/a.md",
+            text,
+            place,
+            &["frontmatter must start on the first line"],
+        );
+    }
+}
+
+#[test]
 fn a_field_of_another_kind_says_whose_it_is() {
     fails_at(
         "content/pages/a.md",

@@ -39,6 +39,17 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontError> {
         "+++" => Format::Toml,
         "---" => Format::Yaml,
         _ => {
+            // Frontmatter a line too low would be read as text, and its `audience` with it:
+            // the document would go to every site of the default audience.
+            if let Some(line) = late_frontmatter(text) {
+                return Err(FrontError {
+                    line,
+                    col: 1,
+                    message: "frontmatter must start on the first line of the file: move the \
+                              blank lines or comments above it below it"
+                        .into(),
+                });
+            }
             return Ok(Split {
                 format: None,
                 front: "",
@@ -49,27 +60,68 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontError> {
         }
     };
     let rest_start = (first_end + 1).min(text.len());
-    let mut offset = rest_start;
-    for (line, raw) in (2..).zip(text[rest_start..].split_inclusive('\n')) {
+    match closing(text, rest_start, fence, 2) {
+        Some((end, line, body_start)) => Ok(Split {
+            format: Some(format),
+            front: &text[rest_start..end],
+            front_line: 2,
+            body: &text[body_start..],
+            body_line: line + 1,
+        }),
+        None => Err(FrontError {
+            line: 1,
+            col: 1,
+            message: format!("frontmatter opened with `{fence}` is never closed"),
+        }),
+    }
+}
+
+/// The fence closing frontmatter opened by `fence`, searched from `start` (at line
+/// `line`): where the frontmatter ends, the fence's line and where the body starts.
+fn closing(text: &str, start: usize, fence: &str, line: usize) -> Option<(usize, usize, usize)> {
+    let mut offset = start;
+    for (line, raw) in (line..).zip(text[start..].split_inclusive('\n')) {
         let trimmed = raw.trim_end();
-        let closes = trimmed == fence || (format == Format::Yaml && trimmed == "...");
-        if closes {
-            let body_start = offset + raw.len();
-            return Ok(Split {
-                format: Some(format),
-                front: &text[rest_start..offset],
-                front_line: 2,
-                body: &text[body_start.min(text.len())..],
-                body_line: line + 1,
-            });
+        if trimmed == fence || (fence == "---" && trimmed == "...") {
+            return Some((offset, line, (offset + raw.len()).min(text.len())));
         }
         offset += raw.len();
     }
-    Err(FrontError {
-        line: 1,
-        col: 1,
-        message: format!("frontmatter opened with `{fence}` is never closed"),
-    })
+    None
+}
+
+/// The line of a frontmatter fence that comes after blank lines or HTML comments at the
+/// top of a file: `+++`, or `---` closed further down (else it is a thematic break).
+fn late_frontmatter(text: &str) -> Option<usize> {
+    let mut in_comment = false;
+    let mut offset = 0;
+    for (line, raw) in (1..).zip(text.split_inclusive('\n')) {
+        offset += raw.len();
+        let mut rest = raw.trim();
+        if in_comment {
+            let Some((_, after)) = rest.split_once("-->") else {
+                continue;
+            };
+            in_comment = false;
+            rest = after.trim();
+        }
+        while let Some(comment) = rest.strip_prefix("<!--") {
+            match comment.split_once("-->") {
+                Some((_, after)) => rest = after.trim(),
+                None => {
+                    in_comment = true;
+                    rest = "";
+                }
+            }
+        }
+        match rest {
+            "" => continue,
+            "+++" => return Some(line),
+            "---" => return closing(text, offset, "---", line + 1).map(|_| line),
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// Parses the frontmatter into a map; TOML dates become `YYYY-MM-DD` strings.
@@ -275,6 +327,26 @@ mod tests {
     #[test]
     fn unclosed_frontmatter_is_an_error() {
         assert!(split("---\ntitle: x\n").is_err());
+    }
+
+    #[test]
+    fn frontmatter_below_blank_lines_or_comments_is_an_error_at_its_fence() {
+        let cases = [
+            ("\n+++\ntitle = \"A\"\n+++\nbody\n", 2),
+            ("<!-- lint -->\n---\ntitle: A\n---\nbody\n", 2),
+            ("<!--\nlicence\n-->\n\n+++\n", 5),
+            ("<!-- a --> <!-- b -->\n  ---\ntitle: A\n...\n", 2),
+        ];
+        for (text, line) in cases {
+            let err = split(text).unwrap_err();
+            assert_eq!(err.line, line, "{text:?}");
+            assert!(err.message.contains("first line"), "{}", err.message);
+        }
+        // A thematic break nothing closes, or a fence after text, is the body's own.
+        for text in ["\n---\n# Title\n", "# Title\n\n+++\nx\n+++\n", "<!-- x\n"] {
+            let s = split(text).unwrap();
+            assert_eq!((s.format, s.body), (None, text));
+        }
     }
 
     #[test]
