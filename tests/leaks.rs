@@ -654,17 +654,21 @@ fn text_in_an_audience_block_never_becomes_a_field_every_site_shows() {
     }
 }
 
-#[test]
-fn an_imported_changelogs_audience_blocks_keep_their_text_to_their_audiences() {
-    let project = Project::new()
+/// A project importing `CHANGELOG.md` (`changelog`) for the public and the team.
+fn changelog_project(changelog: &str) -> Project {
+    Project::new()
         .config(&format!(
             "{CONFIG}\n[import]\nchangelog = \"CHANGELOG.md\"\nchangelog_audience = [\"public\", \"team\"]\n"
         ))
         .file("content/pages/about.md", "+++\ntitle = \"About\"\n+++\nAbout us.\n")
-        .file(
-            "CHANGELOG.md",
-            "# Changelog\n\n## [1.1.0] - 2026-03-01\n\nOpening prose.\n<!-- audience: team -->\nCANARY-RELEASE-PROSE-7f3a\n<!-- /audience -->\n\n### Added\n\n- Public thing\n<!-- audience: team -->\n- CANARY-TEAM-BULLET-7f3a\n  continued CANARY-TEAM-MORE-7f3a\n<!-- /audience -->\n- Another <!-- CANARY-ENTRY-COMMENT-7f3a --> thing\n",
-        );
+        .file("CHANGELOG.md", changelog)
+}
+
+#[test]
+fn an_imported_changelogs_audience_blocks_keep_their_text_to_their_audiences() {
+    let project = changelog_project(
+        "# Changelog\n\n## [1.1.0] - 2026-03-01\n\nOpening prose.\n<!-- audience: team -->\nCANARY-RELEASE-PROSE-7f3a\n<!-- /audience -->\n\n### Added\n\n- Public thing\n<!-- audience: team -->\n- CANARY-TEAM-BULLET-7f3a\n  continued CANARY-TEAM-MORE-7f3a\n<!-- /audience -->\n- Another <!-- CANARY-ENTRY-COMMENT-7f3a --> thing\n",
+    );
     let run = project.build();
     run.success();
     assert!(
@@ -708,6 +712,45 @@ fn an_imported_changelogs_audience_blocks_keep_their_text_to_their_audiences() {
     for site in common::SITES {
         project.site(site).assert_nowhere("CANARY-EXEC-BULLET-7f3a");
     }
+}
+
+#[test]
+fn headings_and_link_definitions_in_an_imported_changelogs_blocks_stay_with_their_audiences() {
+    let project = changelog_project(
+        "# Changelog\n\n<!-- audience: team -->\n## [2.0.0-canaryver7f3a] - 2026-09-01\n### Added\n- Team-only entry\n<!-- /audience -->\n- CANARY-UNDER-TEAM-RELEASE-7f3a\n\n## [1.1.0] - 2026-08-01\n### Added\n- Public add\n<!-- audience: team -->\n- Team-only add\n### CANARY-SECTION-7f3a\n- Team-only entry in its own section\n<!-- /audience -->\n- CANARY-UNDER-TEAM-SECTION-7f3a\n\n<!-- audience: team -->\n[1.1.0]: https://git.example/compare/CANARY-COMPARE-7f3a\n<!-- /audience -->\n",
+    );
+    let run = project.build();
+    run.success();
+    // What is written under a heading in a block is for the block's audiences, after the
+    // block closes too: the release, the section's name and their changes.
+    assert_confined(
+        &project,
+        &[
+            "canaryver7f3a",
+            "CANARY-UNDER-TEAM-RELEASE-7f3a",
+            "CANARY-SECTION-7f3a",
+            "CANARY-UNDER-TEAM-SECTION-7f3a",
+        ],
+        "team",
+        &["public"],
+    );
+    // A link definition in a block would serve every site: it is left out, with a word.
+    for site in common::SITES {
+        project.site(site).assert_nowhere("CANARY-COMPARE-7f3a");
+    }
+    assert!(
+        run.warnings()
+            .iter()
+            .any(|w| w.contains("CHANGELOG.md:21:1")
+                && w.contains("link definition inside an audience block")),
+        "{:?}",
+        run.warnings()
+    );
+    let public = project.site("public").main("changelog.html");
+    assert!(
+        public.contains("Public add") && public.contains("1.1.0"),
+        "{public}"
+    );
 }
 
 #[test]

@@ -13,6 +13,9 @@ pub struct Changelog {
     /// Lines of release prose inside an audience block, left out: a release's prose is
     /// its summary, which every site that shows the release shows.
     pub withheld: Vec<usize>,
+    /// Lines of link reference definitions inside an audience block, left out: the
+    /// definitions serve every entry and release on every site.
+    pub withheld_defs: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +34,9 @@ pub struct ChangelogRelease {
     /// Markdown prose between the heading and the first `### ` section (trimmed; may be empty).
     pub intro: String,
     pub sections: Vec<ChangelogSection>,
+    /// The audience blocks open at the heading, outermost first: only a site for an
+    /// audience of each may show the release, or anything written under it.
+    pub blocks: Vec<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +49,9 @@ pub struct ChangelogSection {
     pub category: Option<&'static str>,
     pub line: usize,
     pub entries: Vec<ChangelogEntry>,
+    /// The audience blocks open at the heading, outermost first: the section's name and
+    /// entries are for their audiences only.
+    pub blocks: Vec<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -53,8 +62,9 @@ pub struct ChangelogEntry {
     /// first bullet or under a `####` heading is an entry of its own.
     pub text: String,
     pub line: usize,
-    /// The audience blocks the entry is written in, outermost first: only a site for an
-    /// audience of each may show it.
+    /// The audience blocks the entry is written in, outermost first, with those around
+    /// its release's and its section's headings: only a site for an audience of each may
+    /// show it.
     pub blocks: Vec<Vec<String>>,
     /// Section named Breaking Change(s) / "BREAKING", or the entry starts with "BREAKING" / "**Breaking**".
     pub breaking: bool,
@@ -80,6 +90,7 @@ struct Reader {
     /// The audience blocks open at this line, outermost first.
     blocks: Vec<Vec<String>>,
     withheld: Vec<usize>,
+    withheld_defs: Vec<usize>,
 }
 
 /// Where a line of Markdown went, so the lines of a code fence follow its opening line.
@@ -111,7 +122,11 @@ impl Reader {
             return;
         }
         if is_link_def(text) {
-            self.link_defs.push(text.trim().to_string());
+            if self.blocks.is_empty() {
+                self.link_defs.push(text.trim().to_string());
+            } else {
+                self.withheld_defs.push(line);
+            }
             return;
         }
         if let Some((level @ 1..=3, heading)) = atx_heading(text) {
@@ -186,12 +201,12 @@ impl Reader {
             .filter(|heading| level == 2 || heading.bracketed || heading.date.is_some());
         if level == 3 && release.is_none() {
             if let Some(open) = &mut self.open {
-                open.start_section(text, line);
+                open.start_section(text, line, &self.blocks);
             }
             return;
         }
         self.close_release();
-        self.open = release.map(|heading| OpenRelease::new(heading, line));
+        self.open = release.map(|heading| OpenRelease::new(heading, line, &self.blocks));
     }
 
     fn close_release(&mut self) {
@@ -206,6 +221,7 @@ impl Reader {
             releases: self.releases,
             link_defs: self.link_defs.join("\n"),
             withheld: self.withheld,
+            withheld_defs: self.withheld_defs,
         }
     }
 }
@@ -224,7 +240,7 @@ struct OpenRelease {
 }
 
 impl OpenRelease {
-    fn new(heading: ReleaseHeading, line: usize) -> OpenRelease {
+    fn new(heading: ReleaseHeading, line: usize, blocks: &[Vec<String>]) -> OpenRelease {
         let release = ChangelogRelease {
             version: heading.version,
             date: heading.date,
@@ -234,6 +250,7 @@ impl OpenRelease {
             line,
             intro: String::new(),
             sections: Vec::new(),
+            blocks: blocks.to_vec(),
         };
         OpenRelease {
             release,
@@ -246,7 +263,7 @@ impl OpenRelease {
         }
     }
 
-    fn start_section(&mut self, name: &str, line: usize) {
+    fn start_section(&mut self, name: &str, line: usize, blocks: &[Vec<String>]) {
         self.finish_entry();
         let name = name.trim();
         let category = category_of(name);
@@ -256,6 +273,7 @@ impl OpenRelease {
             category,
             line,
             entries: Vec::new(),
+            blocks: blocks.to_vec(),
         });
         self.in_section = true;
         self.after_blank = false;
@@ -376,6 +394,7 @@ impl OpenRelease {
             category: None,
             line,
             entries: Vec::new(),
+            blocks: Vec::new(),
         };
         self.release.sections.push(section);
         self.breaking_sections.push(false);
@@ -399,11 +418,16 @@ impl OpenRelease {
                 .copied()
                 .unwrap_or(false);
             let breaking = in_breaking || starts_breaking(&text);
+            let blocks = [&self.release.blocks, &section.blocks, &entry.blocks]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect();
             section.entries.push(ChangelogEntry {
                 text,
                 line: entry.line,
                 breaking,
-                blocks: entry.blocks,
+                blocks,
             });
         }
     }
@@ -1208,6 +1232,7 @@ mod tests {
                 releases: vec![],
                 link_defs: String::new(),
                 withheld: vec![],
+                withheld_defs: vec![],
             }
         );
         let release = only_release("## [1.0.0]\n### \n-\n- \n");

@@ -143,11 +143,27 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
         let message = "release prose inside an audience block is left out: a release's prose is its summary, which every site showing the release shows (write it in a bullet, which becomes a change for the block's audiences)";
         diags.push(Diagnostic::warning(loc, message).with_rule("withheld-prose"));
     }
+    for &line in &parsed.withheld_defs {
+        let loc = Location::new(&shown, line, 1);
+        let message = "a link definition inside an audience block is left out: the changelog's link definitions serve every release and change on every site (write the address in the link itself)";
+        diags.push(Diagnostic::warning(loc, message).with_rule("withheld-prose"));
+    }
+    let no_audience = |line: usize, what: &str, diags: &mut Vec<Diagnostic>| {
+        let loc = Location::new(&shown, line, 1);
+        let message = format!(
+            "the audience blocks around this {what} share no audience with `changelog_audience`, so no site shows it"
+        );
+        diags.push(Diagnostic::warning(loc, message).with_rule("unknown-audience"));
+    };
     let mut docs = Vec::new();
     for release in &parsed.releases {
         let folder = release_folder(release);
+        let release_audience = entry_audience(audience.as_ref(), &release.blocks, config);
+        if release.version.is_some() && release_audience.as_ref().is_some_and(Vec::is_empty) {
+            no_audience(release.line, "release", &mut diags);
+        }
         let release_doc = release.version.as_ref().map(|version| {
-            let mut doc = release_document(file, &folder, version, release, audience.clone());
+            let mut doc = release_document(file, &folder, version, release, release_audience);
             // The changelog's link for the version (`[1.2.0]: …/compare/v1.1.0...v1.2.0`)
             // closes the release's page.
             if let Some(url) = version_link(&parsed.link_defs, version) {
@@ -164,9 +180,7 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
                 n += 1;
                 let seen_by = entry_audience(audience.as_ref(), &entry.blocks, config);
                 if seen_by.as_ref().is_some_and(Vec::is_empty) {
-                    let loc = Location::new(&shown, entry.line, 1);
-                    let message = "the audience blocks around this change share no audience with `changelog_audience`, so no site shows it";
-                    diags.push(Diagnostic::warning(loc, message).with_rule("unknown-audience"));
+                    no_audience(entry.line, "change", &mut diags);
                 }
                 let mut doc = Document {
                     source: file.to_path_buf(),
