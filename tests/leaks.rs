@@ -754,6 +754,103 @@ fn headings_and_link_definitions_in_an_imported_changelogs_blocks_stay_with_thei
 }
 
 #[test]
+fn deciders_read_from_an_imported_records_body_stay_off_the_public_site() {
+    let project = Project::new().file(
+        "content/decisions/0001-use-postgres.md",
+        "---\naudience: [public, team]\n---\n# Use PostgreSQL\n\n* Status: accepted\n* Deciders: CANARY-DECIDER-7f3a, Raj\n* Date: 2026-01-03\n\n## Context\n\nWe need a database.\n",
+    );
+    project.build().success();
+    // The line is the field now: shown where deciders are, as a field.
+    let team = project
+        .site("team")
+        .main("decisions/0001-use-postgres.html");
+    assert!(
+        team.contains("<dt>Deciders</dt><dd>CANARY-DECIDER-7f3a, Raj</dd>"),
+        "{team}"
+    );
+    assert_eq!(team.matches("CANARY-DECIDER-7f3a").count(), 1, "{team}");
+    project.site("public").assert_nowhere("CANARY-DECIDER-7f3a");
+    let public = project
+        .site("public")
+        .main("decisions/0001-use-postgres.html");
+    assert!(public.contains("We need a database."), "{public}");
+}
+
+#[test]
+fn a_title_heading_reads_as_plain_words_and_names_no_hidden_document() {
+    let hidden = "+++\nid = \"P-CANARY-ID-7f3a\"\ntitle = \"Internal\"\naudience = [\"exec\"]\n+++\n## Canary heading 7f3a\n";
+    let project = Project::new()
+        .file("content/pages/canary-path-7f3a.md", hidden)
+        .file(
+            "content/pages/a.md",
+            "+++\naudience = [\"public\", \"team\"]\n+++\n# Notes on [the plan](canary-path-7f3a.md#canary-heading-7f3a), `jiff` and <a href=\"canary-path-7f3a.md\">x</a>\n\nText.\n",
+        )
+        .file(
+            "content/pages/b.md",
+            "+++\naudience = [\"public\", \"team\"]\n+++\n# Working with [[P-CANARY-ID-7f3a|the board]]\n",
+        );
+    project.build().success();
+    for site in ["public", "team"] {
+        let site = project.site(site);
+        for canary in [
+            "canary-path-7f3a",
+            "P-CANARY-ID-7f3a",
+            "canary-heading-7f3a",
+        ] {
+            site.assert_nowhere(canary);
+        }
+        assert!(
+            site.main("pages/a.html")
+                .contains("<h1>Notes on the plan, jiff and x</h1>")
+        );
+        assert!(
+            site.main("pages/b.html")
+                .contains("<h1>Working with the board</h1>")
+        );
+    }
+    // Without a label the words would depend on the site: an error at the heading.
+    project.write(
+        "content/pages/b.md",
+        "+++\naudience = [\"public\", \"team\"]\n+++\n# Working with [[P-CANARY-ID-7f3a]]\n",
+    );
+    let run = project.build();
+    run.expect(1);
+    run.error_at(
+        "content/pages/b.md:4:1",
+        &["the title heading names `[[P-CANARY-ID-7f3a]]` without a label"],
+    );
+}
+
+#[test]
+fn an_imported_changelogs_wiki_links_and_local_links_name_no_document() {
+    let project = changelog_project(
+        "# Changelog\n\n## [1.0.0] - 2026-08-01\nHighlights: see [[P-CANARY-ID-7f3a]] and [notes](content/pages/canary-path-7f3a.md).\n\n### Added\n- Faster sync, designed in [[P-CANARY-ID-7f3a]] and [[P-CANARY-ID-7f3a|the plan]]\n",
+    )
+    .file(
+        "content/pages/canary-path-7f3a.md",
+        "+++\nid = \"P-CANARY-ID-7f3a\"\ntitle = \"Internal\"\naudience = [\"team\"]\n+++\n",
+    );
+    let run = project.build();
+    run.success();
+    let public = project.site("public");
+    for canary in ["canary-path-7f3a", "P-CANARY-ID-7f3a"] {
+        public.assert_nowhere(canary);
+    }
+    let changelog = public.main("changelog.html");
+    assert!(
+        changelog.contains("Faster sync, designed in [restricted] and the plan")
+            && changelog.contains("Highlights: see [restricted] and notes."),
+        "{changelog}"
+    );
+    assert!(
+        run.warnings().iter().any(|w| w.contains("CHANGELOG.md:4:1")
+            && w.contains("links to `content/pages/canary-path-7f3a.md`")),
+        "{:?}",
+        run.warnings()
+    );
+}
+
+#[test]
 fn links_within_a_page_and_unusual_spellings_keep_hidden_headings_and_paths_off_a_site() {
     let project = Project::new()
         .file(

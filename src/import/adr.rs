@@ -46,6 +46,8 @@ pub struct AdrBody {
     pub date: Option<Located<String>>,
     /// `- Deciders: a, b` (also `Decision-makers:`), split on commas, trimmed.
     pub deciders: Vec<String>,
+    /// The line the deciders were read from (1-based in the body).
+    pub deciders_line: Option<usize>,
     /// `- Tags: x, y`; split on commas, or on spaces when there is no comma (log4brains allows both).
     pub tags: Vec<String>,
     pub relations: Vec<AdrRelation>,
@@ -322,6 +324,7 @@ impl BodyReader {
             | "decision maker(s)" => {
                 if self.body.deciders.is_empty() {
                     self.body.deciders = split_list(value, false);
+                    self.body.deciders_line = Some(line);
                 }
             }
             "tags" => {

@@ -636,6 +636,56 @@ pub fn without_comments(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(kept.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
+/// Wiki links in text shown as it is written, such as a title: `[[ref|label]]` reads its
+/// label, and `[[ref]]`, which has no words of its own, reads what `labelless` gives
+/// for its reference. Which title a reference would show depends on the site, and a
+/// title is the same on every site.
+pub fn wiki_as_words<'t>(
+    text: &'t str,
+    labelless: &mut dyn FnMut(&str) -> String,
+) -> std::borrow::Cow<'t, str> {
+    if !text.contains("[[") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("[[") {
+        let Some(len) = rest[start + 2..].find("]]") else {
+            break;
+        };
+        let inner = &rest[start + 2..start + 2 + len];
+        out.push_str(&rest[..start]);
+        match inner.split_once('|') {
+            Some((_, label)) => out.push_str(label.trim()),
+            None => out.push_str(&labelless(inner.trim())),
+        }
+        rest = &rest[start + 2 + len + 2..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// A line of inline Markdown as a page reads it: `` `jiff` `` reads `jiff`, `*new*`
+/// reads `new`, `[the plan](plan.md)` reads `the plan`; tags and comments are dropped
+/// and spaces closed up. Read as a heading's text, so `1. Title` stays a title, not a list.
+pub fn plain_inline(text: &str) -> std::borrow::Cow<'_, str> {
+    use pulldown_cmark::{Event, Parser, TagEnd};
+    if !text.bytes().any(|b| b"[]`*_<>\\&~!".contains(&b)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let heading = format!("# {}", text.replace('\n', " "));
+    let mut plain = String::with_capacity(text.len());
+    for event in Parser::new_ext(&heading, crate::load::markdown_options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => plain.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => plain.push(' '),
+            Event::End(TagEnd::Heading(_)) => break,
+            _ => {}
+        }
+    }
+    std::borrow::Cow::Owned(plain.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 /// Finds `<!-- audience: a, b -->` … `<!-- /audience -->` blocks; fails closed on any
 /// unclosed or unmatched marker.
 pub fn audience_blocks(body: &str) -> Result<Vec<AudienceBlock>, Vec<BlockError>> {

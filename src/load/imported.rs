@@ -102,13 +102,34 @@ pub fn apply_body(
         }
         doc.date = Some(day);
     }
-    if doc.deciders.is_empty() {
+    if doc.deciders.is_empty() && !found.deciders.is_empty() {
         doc.deciders = found.deciders;
+        // The line that named them is the field now: shown where the site shows
+        // deciders, and only there (a public site leaves people out). Blanked to spaces,
+        // so that every offset and line after it stays where it was.
+        if let Some(line) = found.deciders_line {
+            blank_line(&mut doc.body, line);
+        }
     }
     if doc.tags.is_empty() {
         doc.tags = found.tags;
     }
     push_relations(doc, found.relations, first);
+}
+
+/// Turns the `line`th line (1-based) of `text` into spaces, its line end kept.
+fn blank_line(text: &mut String, line: usize) {
+    let Some(start) = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .try_fold(0usize, |at, len| at.checked_add(len))
+    else {
+        return;
+    };
+    let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+    let spaces = " ".repeat(text[start..end].len());
+    text.replace_range(start..end, &spaces);
 }
 
 /// Releases and change entries from the Keep a Changelog file named in `align.toml`.
@@ -148,6 +169,16 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
         let message = "a link definition inside an audience block is left out: the changelog's link definitions serve every release and change on every site (write the address in the link itself)";
         diags.push(Diagnostic::warning(loc, message).with_rule("withheld-prose"));
     }
+    // Links to files of the repository lead nowhere on a site: they become their text.
+    let unpublished = |body: &mut String, first: usize, diags: &mut Vec<Diagnostic>| {
+        for (line, dest) in local_links_as_text(body) {
+            let loc = Location::new(&shown, first + line, 1);
+            let message = format!(
+                "the changelog links to `{dest}`, a file of the repository that no site publishes: shown as text (write the link as a web address to keep it)"
+            );
+            diags.push(Diagnostic::warning(loc, message).with_rule("unpublished-link"));
+        }
+    };
     let no_audience = |line: usize, what: &str, diags: &mut Vec<Diagnostic>| {
         let loc = Location::new(&shown, line, 1);
         let message = format!(
@@ -164,6 +195,7 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
         }
         let release_doc = release.version.as_ref().map(|version| {
             let mut doc = release_document(file, &folder, version, release, release_audience);
+            unpublished(&mut doc.body, doc.body_line, &mut diags);
             // The changelog's link for the version (`[1.2.0]: …/compare/v1.1.0...v1.2.0`)
             // closes the release's page.
             if let Some(url) = version_link(&parsed.link_defs, version) {
@@ -195,15 +227,7 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
                     body: {
                         let mut body = join_link_defs(&entry.text, &parsed.link_defs);
                         crate::load::bracketed_link_texts(&mut body);
-                        for (line, dest) in local_links_as_text(&mut body) {
-                            let loc = Location::new(&shown, entry.line + line, 1);
-                            let message = format!(
-                                "the changelog links to `{dest}`, a file of the repository that no site publishes: shown as text (write the link as a web address to keep it)"
-                            );
-                            diags.push(
-                                Diagnostic::warning(loc, message).with_rule("unpublished-link"),
-                            );
-                        }
+                        unpublished(&mut body, entry.line, &mut diags);
                         body
                     },
                     body_line: entry.line,
@@ -402,8 +426,12 @@ fn entry_title(text: &str, breaking: bool) -> String {
 /// with `…`.
 fn first_paragraph(text: &str, max: usize) -> String {
     use pulldown_cmark::{Event, Parser, TagEnd};
+    // A changelog's wiki links lead nowhere (it is no document of the project): a title
+    // or summary reads the label, else `[restricted]`, as the entry's page shows them,
+    // never the reference.
+    let text = crate::load::body::wiki_as_words(text, &mut |_| "[restricted]".into());
     let mut plain = String::new();
-    for event in Parser::new(text) {
+    for event in Parser::new(&text) {
         match event {
             Event::Text(t) | Event::Code(t) => plain.push_str(&t),
             // Tags and comments are no part of the text a title or summary reads

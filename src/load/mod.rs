@@ -522,9 +522,26 @@ impl DocReader<'_> {
         {
             return;
         }
+        let mut labelless = Vec::new();
         let heading = body::first_heading(outside.unwrap_or(&doc.body), doc.imported)
-            .map(|(text, line, range)| (body::without_comments(&text).into_owned(), line, range))
+            .map(|(text, line, range)| {
+                let text = body::wiki_as_words(&text, &mut |reference| {
+                    labelless.push(reference.to_string());
+                    reference.to_string()
+                })
+                .into_owned();
+                let text = body::plain_inline(&body::without_comments(&text)).into_owned();
+                (text, line, range)
+            })
             .filter(|(text, ..)| !text.is_empty());
+        if let Some((_, line, _)) = &heading {
+            for reference in labelless {
+                let message = format!(
+                    "the title heading names `[[{reference}]]` without a label: a title reads the same on every site, and which title the link would show depends on the site; write `[[{reference}|the words to show]]`, or the words alone"
+                );
+                self.error(doc.body_line + line, 1, message);
+            }
+        }
         if let Some((text, _, range)) = &heading
             && (doc.title.is_empty() || *text == doc.title || doc.imported)
         {
