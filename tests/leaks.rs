@@ -777,6 +777,29 @@ fn deciders_read_from_an_imported_records_body_stay_off_the_public_site() {
 }
 
 #[test]
+fn raw_html_shown_as_text_names_no_hidden_document() {
+    let page = "+++\ntitle = \"Page\"\naudience = [\"public\", \"team\"]\n+++\nSee <a href=\"canary-path-7f3a.md\" title=\"canary-path-7f3a.md\">the plan</a> and <q cite=\"canary-path-7f3a&#46;md\">this</q>.\n";
+    let hidden = "+++\ntitle = \"Internal\"\naudience = [\"exec\"]\n+++\n";
+    // Shown as text on the site's word, and past the sanitiser's bound on its own.
+    let escape = CONFIG.replace("public = true", "public = true\nraw_html = \"escape\"");
+    let past = format!("{page}\n{}\n", "<div>".repeat(9000));
+    for (config, body) in [(escape.as_str(), page.to_string()), (CONFIG, past)] {
+        let project = Project::new()
+            .config(config)
+            .file("content/pages/page.md", &body)
+            .file("content/pages/canary-path-7f3a.md", hidden);
+        project.build().success();
+        let public = project.site("public");
+        public.assert_nowhere("canary-path-7f3a");
+        let shown = public.main("pages/page.html");
+        assert!(
+            shown.contains("&lt;a href=\"[restricted]\" title=\"[restricted]\"&gt;the plan"),
+            "{shown}"
+        );
+    }
+}
+
+#[test]
 fn a_title_heading_reads_as_plain_words_and_names_no_hidden_document() {
     let hidden = "+++\nid = \"P-CANARY-ID-7f3a\"\ntitle = \"Internal\"\naudience = [\"exec\"]\n+++\n## Canary heading 7f3a\n";
     let project = Project::new()

@@ -81,10 +81,18 @@ fn html<'e>(
     raw_html: RawHtml,
 ) -> String {
     let mut has_raw = false;
-    let mut events = rewrite(events, events_for(len), links, raw_html, &mut has_raw);
+    // `escape` shows raw HTML as text: made text here, where the addresses are known.
+    let mode = match raw_html {
+        RawHtml::Escape => RawHtml::Allow,
+        mode => mode,
+    };
+    let mut events = rewrite(events, events_for(len), links, mode, &mut has_raw);
     // Raw HTML beyond what the sanitiser parses in linear time is shown as text.
-    if has_raw && raw_html == RawHtml::Sanitize && !HtmlLoad::of(&events).sanitisable() {
-        escape_raw(&mut events);
+    if has_raw
+        && (raw_html == RawHtml::Escape
+            || raw_html == RawHtml::Sanitize && !HtmlLoad::of(&events).sanitisable())
+    {
+        escape_raw(&mut events, &raw_link_fates(links));
         has_raw = false;
     }
     let events = add_heading_ids(events);
@@ -144,25 +152,12 @@ pub fn raw_links(html: &str) -> Vec<(usize, &str)> {
             at += 1;
             continue;
         };
-        let mut i = skip_space(at + name.len());
+        let i = skip_space(at + name.len());
         if bytes.get(i) != Some(&b'=') {
             at = i.max(at + 1);
             continue;
         }
-        i = skip_space(i + 1);
-        let (from, to) = match bytes.get(i) {
-            Some(&quote @ (b'"' | b'\'')) => {
-                let end = memchr::memchr(quote, &bytes[i + 1..]).map_or(bytes.len(), |e| i + 1 + e);
-                (i + 1, end)
-            }
-            _ => {
-                let end = bytes[i..]
-                    .iter()
-                    .position(|&b| b.is_ascii_whitespace() || b == b'>')
-                    .map_or(bytes.len(), |e| i + e);
-                (i, end)
-            }
-        };
+        let (from, to) = value_at(bytes, skip_space(i + 1));
         // Browsers drop spaces and control characters around an address, so they are no
         // part of it: `href=" hidden.md "` leads to `hidden.md`.
         let value = &html[from..to];
@@ -172,6 +167,104 @@ pub fn raw_links(html: &str) -> Vec<(usize, &str)> {
         at = to.max(at + 1);
     }
     found
+}
+
+/// Where an attribute's value starting at `i` (after its `=`) lies: inside its quotes, or
+/// up to the next space or `>`.
+fn value_at(bytes: &[u8], i: usize) -> (usize, usize) {
+    match bytes.get(i) {
+        Some(&quote @ (b'"' | b'\'')) => {
+            let end = memchr::memchr(quote, &bytes[i + 1..]).map_or(bytes.len(), |e| i + 1 + e);
+            (i + 1, end)
+        }
+        _ => {
+            let end = bytes[i..]
+                .iter()
+                .position(|&b| b.is_ascii_whitespace() || b == b'>')
+                .map_or(bytes.len(), |e| i + e);
+            (i, end)
+        }
+    }
+}
+
+/// Raw HTML shown as text, with the value of every attribute that names a document
+/// (`href="plan.md"`, `cite='x&#46;md'`, entities read as a browser reads them) made the
+/// address the site gives it, or `[restricted]` where the site may not show it: shown as
+/// text, a hidden document's path would still be read.
+fn escaped_with_addresses(html: &str, fates: &HashMap<String, Option<String>>) -> String {
+    if !html.contains('=') {
+        return html.to_string();
+    }
+    let bytes = html.as_bytes();
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    for (at, _) in html.match_indices('=') {
+        if at < copied {
+            continue;
+        }
+        let mut i = at + 1;
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        let (from, to) = value_at(bytes, i);
+        let value = decode_entities(&html[from..to]);
+        let value = value.trim_matches(is_url_space);
+        if !crate::load::is_document_link(value) {
+            continue;
+        }
+        let shown = fates.get(value).cloned().flatten();
+        out.push_str(&html[copied..from]);
+        out.push_str(shown.as_deref().unwrap_or(RESTRICTED));
+        copied = to;
+    }
+    out.push_str(&html[copied..]);
+    out
+}
+
+/// Character references as a browser reads them in an attribute: `&#46;`, `&#x2e;`,
+/// `&period;` and the five of XML. Others are left as written.
+fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('&') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let end = rest.find(';').filter(|&e| e <= 12);
+        let decoded = end.and_then(|end| {
+            let name = &rest[1..end];
+            let code = match name.strip_prefix('#') {
+                Some(hex) if hex.starts_with(['x', 'X']) => u32::from_str_radix(&hex[1..], 16).ok(),
+                Some(dec) => dec.parse().ok(),
+                None => match name {
+                    "amp" => Some(u32::from('&')),
+                    "lt" => Some(u32::from('<')),
+                    "gt" => Some(u32::from('>')),
+                    "quot" => Some(u32::from('"')),
+                    "apos" => Some(u32::from('\'')),
+                    "period" => Some(u32::from('.')),
+                    "sol" => Some(u32::from('/')),
+                    "num" => Some(u32::from('#')),
+                    _ => None,
+                },
+            };
+            code.and_then(char::from_u32).map(|c| (c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 /// What a browser strips around an address: spaces and C0 control characters.
@@ -188,11 +281,12 @@ pub fn first_raw_html_line(body: &str) -> usize {
     crate::load::LineIndex::new(body).locate(start).0
 }
 
-/// What `raw_html = "escape"` makes of raw HTML: text.
-fn escape_raw(events: &mut [Event<'_>]) {
+/// What `raw_html = "escape"` makes of raw HTML: text, which names no hidden document
+/// (see [`escaped_with_addresses`]).
+fn escape_raw(events: &mut [Event<'_>], fates: &HashMap<String, Option<String>>) {
     for event in events {
         if let Event::Html(text) | Event::InlineHtml(text) = event {
-            *event = Event::Text(std::mem::replace(text, CowStr::Borrowed("")));
+            *event = Event::Text(escaped_with_addresses(text, fates).into());
         }
     }
 }
@@ -420,15 +514,12 @@ fn add_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
 /// names none.
 fn sanitize(html: &str, fates: HashMap<String, Option<String>>) -> String {
     let mut builder = ammonia::Builder::default();
-    builder.attribute_filter(move |_, attribute, value| {
-        // Every attribute that holds an address: `<q cite="…">` and `<video poster="…">`
-        // would name a hidden document as well as `href` does.
-        let address = matches!(
-            attribute,
-            "href" | "src" | "cite" | "longdesc" | "poster" | "data" | "action" | "formaction"
-        );
+    builder.attribute_filter(move |_, _, value| {
+        // Every attribute that names a document, not only those that hold an address:
+        // `<q cite="…">`, `<video poster="…">` or `<a title="…">` would name a hidden
+        // document as well as `href` does.
         let trimmed = value.trim_matches(is_url_space);
-        if !address || !crate::load::is_document_link(trimmed) {
+        if !crate::load::is_document_link(trimmed) {
             return Some(value.into());
         }
         fates.get(trimmed).cloned().flatten().map(Into::into)
@@ -571,6 +662,39 @@ mod tests {
         );
         let escaped = render_with("<b>hi</b>", true, RawHtml::Escape);
         assert!(escaped.contains("&lt;b&gt;"), "{escaped}");
+    }
+
+    #[test]
+    fn raw_html_shown_as_text_names_no_hidden_document() {
+        let body = "See <a href=\"../d/x.md\" title=' ../d/x.md '>a</a>, <q cite=../d/x&#46;md>b</q>, <img src=\"../d/y&period;md\"> and <a href=\"https://e.com/z.md?q=1\">c</a>.\n";
+        let hidden = render_with(body, false, RawHtml::Escape);
+        assert!(
+            !hidden.contains("x.md") && !hidden.contains("x&") && !hidden.contains("y&"),
+            "{hidden}"
+        );
+        assert_eq!(hidden.matches("[restricted]").count(), 4, "{hidden}");
+        assert!(
+            hidden.contains("&lt;a href=\"https://e.com/z.md?q=1\"&gt;"),
+            "{hidden}"
+        );
+        // Shown, a document's address is the one its page has on the site.
+        let shown = render_with(body, true, RawHtml::Escape);
+        assert!(shown.contains("href=\"../d/x.html\""), "{shown}");
+        assert!(!shown.contains("x.md"), "{shown}");
+        // Past the sanitiser's bound the same text is shown, as `escape` shows it.
+        let past = format!("{body}\n{}", "<div>".repeat(9000));
+        let fallback = render_with(&past, false, RawHtml::Sanitize);
+        assert!(
+            fallback.contains("&lt;a href=\"[restricted]\""),
+            "{fallback}"
+        );
+        assert!(!fallback.contains("x.md"), "{fallback}");
+        // Sanitised, an attribute that only names a document goes too.
+        let sanitised = render_with(body, false, RawHtml::Sanitize);
+        assert!(
+            !sanitised.contains("x.md") && !sanitised.contains("title="),
+            "{sanitised}"
+        );
     }
 
     #[test]
