@@ -52,6 +52,32 @@ fn frontmatter_below_a_blank_line_or_a_comment_fails_instead_of_being_shown_as_t
 }
 
 #[test]
+fn a_version_or_tag_written_as_a_fraction_must_be_quoted() {
+    // `1.10` would read 1.1: a different version.
+    fails_at(
+        "content/releases/r.md",
+        "+++\ntitle = \"R\"\nversion = 1.10\nstatus = \"released\"\n+++\n",
+        "content/releases/r.md:3:1",
+        &[
+            "field `version`: expected a string, found the number 1.1",
+            "write it in quotes",
+        ],
+    );
+    fails_at(
+        "content/pages/a.md",
+        "+++\ntitle = \"A\"\ntags = [\"x\", 2.50]\n+++\n",
+        "content/pages/a.md:3:1",
+        &["field `tags`: expected a string, found the number 2.5"],
+    );
+    // A whole number has lost nothing.
+    let project = Project::new().file(
+        "content/releases/r.md",
+        "+++\ntitle = \"R\"\nversion = 2\nstatus = \"released\"\n+++\n",
+    );
+    project.build().success();
+}
+
+#[test]
 fn a_field_of_another_kind_says_whose_it_is() {
     fails_at(
         "content/pages/a.md",

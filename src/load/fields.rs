@@ -524,12 +524,16 @@ fn string(value: Value) -> Result<String, String> {
     }
 }
 
-/// Strings, numbers and booleans as text: versions like `1.0` and statuses.
+/// Strings, and whole numbers as text (`period = 2026`, `id = 7`). A number with a
+/// fraction is not read as text: it has lost what was written (`version = 1.10` reads
+/// 1.1), so it must be quoted.
 fn scalar_string(value: Value) -> Result<String, String> {
     match value {
         Value::String(s) => Ok(s),
-        Value::Number(n) => Ok(n.to_string()),
-        Value::Bool(b) => Ok(b.to_string()),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Ok(n.to_string()),
+        Value::Number(n) => Err(format!(
+            "expected a string, found the number {n}: a number drops what it does not need (`1.10` reads 1.1), so write it in quotes, as written"
+        )),
         other => Err(format!("expected a string, found {}", type_name(&other))),
     }
 }
