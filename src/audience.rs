@@ -234,6 +234,9 @@ pub struct DocView {
     /// [`DocView::lists_fields`]): a page with none skips the list, and the theme asks once
     /// instead of once per field (eighteen lookups on every plain page).
     pub has_fields: bool,
+    /// An objective that an initiative the site shows drives as a whole, which counts for
+    /// each of its key results (as `undriven-key-result` counts it).
+    pub driven_whole: bool,
     /// A hash of [`DocView::item`], made on first use (see [`hashing_items`]).
     #[serde(skip)]
     item_digest: std::sync::OnceLock<blake3::Hash>,
@@ -885,6 +888,7 @@ impl<'a> SiteView<'a> {
 
     fn doc_view(&self, docs: &[Document], graph: &Graph, i: usize) -> DocView {
         let doc = &docs[i];
+        let mut driven_whole = false;
         let site = self.config;
         let public = site.public;
         let shows = |field: &str| site.shows(field);
@@ -955,8 +959,23 @@ impl<'a> SiteView<'a> {
                 // objective's edges rather than one for each of its key results.
                 let mut drivers = vec![Vec::new(); doc.key_results.len()];
                 for edge in graph.into(i, RelKind::Drives) {
-                    if let Some(list) = edge.to.kr.and_then(|k| drivers.get_mut(k)) {
-                        list.push(edge.from);
+                    match edge.to.kr {
+                        Some(k) => drivers
+                            .get_mut(k)
+                            .into_iter()
+                            .for_each(|l| l.push(edge.from)),
+                        None => {
+                            driven_whole = driven_whole
+                                || self
+                                    .node_link(
+                                        docs,
+                                        Node {
+                                            doc: edge.from,
+                                            kr: None,
+                                        },
+                                    )
+                                    .is_some();
+                        }
                     }
                 }
                 doc.key_results
@@ -973,6 +992,7 @@ impl<'a> SiteView<'a> {
             relations: self.relations(docs, graph, i),
             why: self.why(docs, graph, i),
             has_fields: false,
+            driven_whole,
             item_digest: std::sync::OnceLock::new(),
             doc_digest: std::sync::OnceLock::new(),
             keeps_values: false,

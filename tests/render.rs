@@ -800,6 +800,48 @@ fn the_roadmap_shows_the_objectives_of_todays_quarter_with_its_half_and_year() {
 }
 
 #[test]
+fn the_roadmaps_undriven_key_results_count_an_initiative_driving_the_whole_objective() {
+    let objective = |id: &str| {
+        format!(
+            "+++\nid = \"{id}\"\ntitle = \"Objective {id}\"\nperiod = \"2026-Q4\"\nstatus = \"active\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"Measure of {id}\"\nbaseline = 0\ntarget = 10\n+++\n"
+        )
+    };
+    let project = Project::new()
+        .file("content/objectives/whole.md", &objective("WHOLE"))
+        .file("content/objectives/none.md", &objective("NONE"))
+        .file(
+            "content/initiatives/i.md",
+            "+++\ntitle = \"I\"\nstatus = \"planned\"\ndrives = [\"WHOLE\"]\n+++\n",
+        )
+        .file(
+            "content/initiatives/hidden.md",
+            "+++\ntitle = \"H\"\nstatus = \"planned\"\naudience = [\"exec\"]\ndrives = [\"NONE\"]\n+++\n",
+        );
+    let run = project.build();
+    run.success();
+    // As `align check` counts them: WHOLE's key result is driven, NONE's only by an
+    // initiative the team site does not show.
+    assert!(
+        !run.stderr().contains("undriven-key-result"),
+        "{}",
+        run.stderr()
+    );
+    let undriven = |site: &str| {
+        let roadmap = project.site(site).main("roadmap.html");
+        ["WHOLE", "NONE"]
+            .into_iter()
+            .filter(|id| {
+                roadmap.contains(&format!(
+                    "Measure of {id}</a> (Objective {id}) has no initiative"
+                ))
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(undriven("exec"), Vec::<&str>::new());
+    assert_eq!(undriven("team"), ["NONE"]);
+}
+
+#[test]
 fn a_document_related_twice_in_one_way_is_listed_once() {
     let project = Project::new()
         .file(

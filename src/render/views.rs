@@ -250,7 +250,14 @@ impl<'a> ViewData<'a> {
             .collect();
         shipped.sort_by(|a, b| b.target.cmp(&a.target));
         shipped.truncate(6);
-        let risks = self.risks(&initiatives);
+        // Risks are the plan's own weak spots, for the people who run it: a public site's
+        // roadmap shows what is planned, not where the plan is thin.
+        let internal = !self.view.config.public;
+        let risks = if internal {
+            self.risks(&initiatives)
+        } else {
+            Vec::new()
+        };
         RoadmapCtx {
             site,
             root,
@@ -269,6 +276,7 @@ impl<'a> ViewData<'a> {
             risks: risks.into_iter().take(VIEW_LIMIT).collect(),
             undriven: objectives
                 .iter()
+                .filter(|o| internal && !o.driven_whole)
                 .flat_map(|o| {
                     o.key_results
                         .iter()
