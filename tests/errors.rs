@@ -1147,6 +1147,16 @@ fn an_error_in_a_later_check_in_is_reported_at_its_own_line() {
         "content/objectives/o.md:16:1",
         &["unknown field `confidance`"],
     );
+    // The same field in the check-in before, where it is right: the error is at the
+    // second check-in's own.
+    fails_at(
+        "content/objectives/o.md",
+        &objective(
+            "\n[[key_results.checkins]]\ndate = 2026-10-01\nvalue = 1\nconfidence = 0.5\n\n[[key_results.checkins]]\ndate = 2026-10-08\nvalue = 2\nconfidence = \"high\"\n",
+        ),
+        "content/objectives/o.md:19:1",
+        &["key result `k`", "field `confidence`", "\"high\""],
+    );
 }
 
 #[test]

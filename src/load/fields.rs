@@ -241,6 +241,25 @@ impl Fields<'_> {
             let front = self
                 .lines_index
                 .get_or_init(|| LineIndex::new(self.split.front));
+            // Written as `[[key_results.checkins]]` tables, the kth check-in is the kth
+            // such table after the key result's line, up to the next table of either kind.
+            let next_kr = self
+                .table_headers("key_results")
+                .into_iter()
+                .find(|&at| at > line)
+                .unwrap_or(usize::MAX);
+            let tables: Vec<usize> = self
+                .table_headers("key_results.checkins")
+                .into_iter()
+                .filter(|&at| at > line && at < next_kr)
+                .collect();
+            if let Some(&table) = tables.get(*k) {
+                let end = tables.get(k + 1).copied().unwrap_or(next_kr);
+                let at = nested_line(self.split, front, table, key)
+                    .filter(|&at| at < end)
+                    .unwrap_or(table);
+                return (at, Some(key.clone()));
+            }
             let mut from = line;
             for n in 0..*k {
                 match nested_line(self.split, front, from + usize::from(n > 0), "date") {
