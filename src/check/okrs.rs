@@ -75,6 +75,7 @@ fn undriven(ctx: &Ctx<'_>, i: usize) -> Vec<Diagnostic> {
 
 pub fn sanity(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let num = crate::render::format_number;
     for (i, doc) in ctx.docs.iter().enumerate() {
         for kr in &doc.key_results {
             let line = kr.line;
@@ -86,12 +87,22 @@ pub fn sanity(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                     line,
                     format!(
                         "{name}: target equals baseline ({}), so progress cannot be measured",
-                        kr.target
+                        num(kr.target)
                     ),
                 ));
             }
             if let Some(value) = implausible(kr) {
-                out.push(ctx.at_line("kr-implausible-value", i, line, format!("{name}: value {value} is far outside the range from baseline {} to target {}", kr.baseline, kr.target)));
+                out.push(ctx.at_line(
+                    "kr-implausible-value",
+                    i,
+                    line,
+                    format!(
+                        "{name}: value {} is far outside the range from baseline {} to target {}",
+                        num(value),
+                        num(kr.baseline),
+                        num(kr.target)
+                    ),
+                ));
             }
             let confidences = kr
                 .confidence
