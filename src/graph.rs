@@ -196,7 +196,10 @@ impl Graph {
         // are named, as for any id used twice.
         for (i, doc) in docs.iter().enumerate() {
             if let (Kind::Decision, None, Some(n)) = (doc.kind, &doc.id, doc.number) {
-                for name in [format!("ADR-{n:04}"), format!("ADR-{n}")] {
+                for (k, name) in [format!("ADR-{n:04}"), format!("ADR-{n}")]
+                    .into_iter()
+                    .enumerate()
+                {
                     let Some(&other) = self.keys.get(&name) else {
                         self.keys.insert(name, i);
                         continue;
@@ -207,6 +210,10 @@ impl Graph {
                             dir.join(&docs[other].source).display()
                         );
                         diags.push(clash(docs, dir, other, i, &name, message));
+                    } else if docs[other].number == Some(n) && k == 0 {
+                        // Two records of one number, as parallel branches of adr-tools
+                        // make them: its cited name leads to the first (said once).
+                        diags.push(same_number(docs, dir, other, i, n));
                     }
                 }
             }
@@ -616,6 +623,29 @@ fn duplicate(
         dir.join(&docs[first].source).display()
     );
     clash(docs, dir, first, second, key, message)
+}
+
+/// A `duplicate-number` warning: decision `second` has the number of decision `first`,
+/// whose cited name (`ADR-0007`) links to it alone.
+fn same_number(docs: &[Document], dir: &Path, first: usize, second: usize, n: u32) -> Diagnostic {
+    let (a, b) = (&docs[first], &docs[second]);
+    let line = |doc: &Document| {
+        if doc.field_lines.iter().any(|(k, _)| k == "number") {
+            doc.field_line("number")
+        } else {
+            1
+        }
+    };
+    let message = format!(
+        "decisions {} and {} are both number {n}: `ADR-{n:04}` and `ADR-{n}` lead to the first; give this one the next free number",
+        a.path_id, b.path_id
+    );
+    Diagnostic::warning(Location::new(dir.join(&b.source), line(b), 1), message)
+        .with_rule("duplicate-number")
+        .with_related(
+            Location::new(dir.join(&a.source), line(a), 1),
+            "numbered here first",
+        )
 }
 
 /// A `duplicate-id` error: document `second` answers to `key`, which document `first`

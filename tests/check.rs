@@ -233,6 +233,17 @@ fn cases() -> Vec<Case> {
             other: None,
         },
         Case {
+            rule: "duplicate-number",
+            // Written on another branch while record 3 was written on this one.
+            edit: Edit::Write(
+                "content/decisions/0003-send-digests-weekly.md",
+                "# 3. Send digests weekly\n\nDate: 2026-10-02\n\n## Status\n\nAccepted\n\n## Context\n\nDaily digests went unread.\n\n## Decision\n\nThey go out on Mondays.\n",
+            ),
+            path: "content/decisions/0003-setup-state-on-account.md",
+            line: 2,
+            other: Some("content/decisions/0003-send-digests-weekly.md"),
+        },
+        Case {
             rule: "number-mismatch",
             // Copied from record 4, and its title still says so.
             edit: Edit::Write(

@@ -38,6 +38,11 @@ pub const RULES: &[Rule] = &[
         summary: "two documents share an id or path id",
     },
     Rule {
+        id: "duplicate-number",
+        severity: Severity::Warning,
+        summary: "two decisions share a number, so their cited name leads to the first",
+    },
+    Rule {
         id: "missing-file",
         severity: Severity::Warning,
         summary: "a link or image points at a local file that does not exist",
