@@ -842,6 +842,31 @@ fn the_roadmaps_undriven_key_results_count_an_initiative_driving_the_whole_objec
 }
 
 #[test]
+fn a_decision_without_a_number_takes_its_file_names() {
+    let project = Project::new()
+        .file(
+            "content/decisions/0007-use-postgres.md",
+            "+++\ntitle = \"Use Postgres\"\nstatus = \"accepted\"\ndate = 2026-10-01\n+++\n",
+        )
+        .file(
+            "content/pages/p.md",
+            "+++\ntitle = \"P\"\n+++\nSee [[ADR-7]] and [[ADR-0007|the record]].\n",
+        );
+    project.build().success();
+    let team = project.site("team");
+    let page = team.main("pages/p.html");
+    assert!(
+        page.contains(r#"<a href="../decisions/0007-use-postgres.html">Use Postgres</a>"#)
+            && page.contains(r#"<a href="../decisions/0007-use-postgres.html">the record</a>"#),
+        "{page}"
+    );
+    assert!(
+        team.main("decisions.html")
+            .contains(r#"<span class="num">7.</span>"#)
+    );
+}
+
+#[test]
 fn a_document_related_twice_in_one_way_is_listed_once() {
     let project = Project::new()
         .file(

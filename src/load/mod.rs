@@ -473,6 +473,11 @@ impl DocReader<'_> {
         let outside = body::outside_blocks(&doc.body);
         if doc.imported {
             imported::apply_body(&mut doc, outside.as_deref(), &mut self.diags, self.shown);
+        } else if doc.kind == Kind::Decision && doc.number.is_none() {
+            // `0007-use-postgres.md` is decision 7, as `align new` numbers it and as an
+            // imported record's file name numbers it.
+            doc.number = (doc.source.file_stem())
+                .and_then(|stem| crate::import::adr::number_from_stem(&stem.to_string_lossy()));
         }
         self.title(&mut doc, outside.as_deref());
         self.body(&mut doc);
