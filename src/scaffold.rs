@@ -96,13 +96,18 @@ fn write_document(
     let loaded = crate::load::load(dir, config);
     // A folder already holding this kind, judged by the folder mapping rather than by
     // documents that name their kind explicitly, so the new file gets its kind from where
-    // it lives.
-    let folder = loaded
-        .docs
-        .iter()
-        .filter(|d| d.kind == kind && !d.imported)
-        .filter_map(|d| config.kind_folder(&d.path_id))
-        .find(|folder| config.kind_for_folder(folder) == kind)
+    // it lives: one of align's own documents first, else of records from other tools
+    // (an `adr/` folder of adr-tools records), so that a project keeps one folder.
+    let held_by = |imported: bool| {
+        loaded
+            .docs
+            .iter()
+            .filter(|d| d.kind == kind && d.imported == imported)
+            .filter_map(|d| config.kind_folder(&d.path_id))
+            .find(|folder| config.kind_for_folder(folder) == kind)
+    };
+    let folder = held_by(false)
+        .or_else(|| held_by(true))
         .map_or_else(|| default_folder(kind).to_string(), str::to_string);
     let slug = slugify(title);
     let (name, number) = if kind == Kind::Decision {

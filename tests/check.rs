@@ -1456,6 +1456,28 @@ fn new_decisions_start_at_one_and_follow_the_existing_folder() {
         "{}",
         stderr(&output)
     );
+
+    // So do they when adr/ holds only adr-tools records, without frontmatter.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/check/clean/align.toml"),
+        dir.path().join("align.toml"),
+    )
+    .unwrap();
+    let adr = dir.path().join("content/adr");
+    std::fs::create_dir_all(&adr).unwrap();
+    std::fs::write(
+        adr.join("0001-record-architecture-decisions.md"),
+        "# 1. Record architecture decisions\n\nDate: 2026-01-05\n\n## Status\n\nAccepted\n",
+    )
+    .unwrap();
+    let output = new(dir.path(), "decision", "Use a queue");
+    assert_eq!(
+        stdout(&output),
+        "./content/adr/0002-use-a-queue.md\n",
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
