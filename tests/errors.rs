@@ -370,6 +370,13 @@ fn invalid_toml_points_at_the_bad_line_and_column() {
         "content/pages/a.md:3:11",
         &["invalid TOML frontmatter"],
     );
+    // A date TOML cannot read names its field, as other fields' errors do.
+    fails_at(
+        "content/pages/a.md",
+        "+++\ntitle = \"A\"\nreview_by = 2027-02-30\n+++\n",
+        "content/pages/a.md:3:13",
+        &["invalid TOML frontmatter: field `review_by`: invalid date"],
+    );
 }
 
 #[test]

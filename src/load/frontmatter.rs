@@ -138,11 +138,27 @@ fn parse_toml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
         let (line, col) = err
             .span()
             .map_or((1, 1), |s| crate::diag::line_col(split.front, s.start));
+        // The field whose value could not be read (`review_by = 2027-02-30`), named as
+        // every other field error names it.
+        let field = split
+            .front
+            .lines()
+            .nth(line - 1)
+            .and_then(|text| text.split_once('='))
+            .map(|(key, _)| key.trim())
+            .filter(|key| {
+                !key.is_empty()
+                    && key
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+            })
+            .map(|key| format!("field `{key}`: "))
+            .unwrap_or_default();
         FrontError {
             line: split.front_line + line - 1,
             col,
             message: format!(
-                "invalid TOML frontmatter: {}",
+                "invalid TOML frontmatter: {field}{}",
                 err.message().trim().replace('\n', " ")
             ),
         }
