@@ -130,7 +130,7 @@ impl Graph {
                     .iter()
                     .map(|reference| {
                         let target = graph.resolve(docs, from, &reference.text)?;
-                        check_kind(docs, reference, &target).map(|()| target)
+                        check_kind(docs, doc.kind, reference, &target).map(|()| target)
                     })
                     .collect();
                 let links = doc
@@ -544,13 +544,20 @@ impl Graph {
     }
 }
 
-/// Which kinds a relation field may point at.
-fn check_kind(docs: &[Document], reference: &RefText, target: &Target) -> Result<(), String> {
+/// Which kinds a relation field of a document of kind `from` may point at.
+fn check_kind(
+    docs: &[Document],
+    from: Kind,
+    reference: &RefText,
+    target: &Target,
+) -> Result<(), String> {
     use Kind::*;
     let to = &docs[target.doc];
     let is_kr = target.kr.is_some();
     let ok = match reference.kind {
         RelKind::Drives => to.kind == Objective,
+        // A strategy's parent is the strategy it refines; an objective's, what it serves.
+        RelKind::Parent if from == Strategy => to.kind == Strategy && !is_kr,
         RelKind::Parent => {
             matches!(to.kind, Strategy | Objective) && (!is_kr || to.kind == Objective)
         }
@@ -565,6 +572,7 @@ fn check_kind(docs: &[Document], reference: &RefText, target: &Target) -> Result
     }
     let wanted = match reference.kind {
         RelKind::Drives => "an objective or key result",
+        RelKind::Parent if from == Strategy => "another strategy",
         RelKind::Parent => "a strategy, objective or key result",
         RelKind::DependsOn | RelKind::Implements => "an initiative",
         RelKind::Release => "a release",
@@ -933,6 +941,33 @@ mod tests {
         assert!(diags[0].message.contains("`nope` names no document"));
         assert!(diags[1].message.contains("must name an objective"));
         assert_eq!(diags[0].location.line, 3);
+    }
+
+    #[test]
+    fn a_strategys_parent_is_another_strategy_and_an_objectives_may_be_either() {
+        let mut docs = vec![
+            doc("objectives/o", Kind::Objective, None),
+            doc("strategy/a", Kind::Strategy, None),
+            doc("strategy/b", Kind::Strategy, None),
+        ];
+        docs[1]
+            .refs
+            .push(reference(RelKind::Parent, "objectives/o"));
+        docs[2].refs.push(reference(RelKind::Parent, "strategy/a"));
+        docs[0].refs.push(reference(RelKind::Parent, "strategy/b"));
+        let (_, diags) = Graph::build(&docs, Path::new("p"));
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(
+            diags[0].location.path,
+            PathBuf::from("p/content/strategy/a.md")
+        );
+        assert!(
+            diags[0].message.contains(
+                "`parent` must name another strategy, but `objectives/o` is an objective"
+            ),
+            "{}",
+            diags[0].message
+        );
     }
 
     #[test]
