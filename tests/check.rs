@@ -448,6 +448,18 @@ fn cases() -> Vec<Case> {
             other: None,
         },
         Case {
+            rule: "kr-direction-mismatch",
+            // Conversion should go up.
+            edit: Edit::Replace(
+                OBJECTIVE,
+                "unit = \"%\"\nbaseline = 8\ntarget = 12",
+                "unit = \"%\"\ndirection = \"decrease\"\nbaseline = 8\ntarget = 12",
+            ),
+            path: "content/objectives/activation-q4.md",
+            line: 32,
+            other: None,
+        },
+        Case {
             rule: "kr-implausible-value",
             // 41 % typed as 410.
             edit: Edit::Replace(OBJECTIVE, "value = 41\n", "value = 410\n"),

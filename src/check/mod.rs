@@ -168,6 +168,11 @@ pub const RULES: &[Rule] = &[
         summary: "a key result's target equals its baseline",
     },
     Rule {
+        id: "kr-direction-mismatch",
+        severity: Severity::Warning,
+        summary: "a key result's direction goes against its baseline and target",
+    },
+    Rule {
         id: "kr-implausible-value",
         severity: Severity::Warning,
         summary: "a key result's value is outside any plausible range",

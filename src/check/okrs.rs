@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::diag::Diagnostic;
-use crate::model::{KeyResult, Kind, RelKind};
+use crate::model::{Direction, KeyResult, Kind, RelKind};
 
 const MAX_KEY_RESULTS: usize = 5;
 
@@ -88,6 +88,29 @@ pub fn sanity(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                     format!(
                         "{name}: target equals baseline ({}), so progress cannot be measured",
                         num(kr.target)
+                    ),
+                ));
+            }
+            // Progress runs from baseline to target whatever the direction says: a
+            // direction against them is a typo in one or the other.
+            let against = match kr.direction {
+                Some(Direction::Decrease) => kr.target > kr.baseline,
+                Some(Direction::Increase) => kr.target < kr.baseline,
+                None => false,
+            };
+            if against {
+                let (direction, way) = match kr.direction {
+                    Some(Direction::Decrease) => ("decrease", "above"),
+                    _ => ("increase", "below"),
+                };
+                out.push(ctx.at_line(
+                    "kr-direction-mismatch",
+                    i,
+                    line,
+                    format!(
+                        "{name}: direction is `{direction}`, but the target ({}) is {way} the baseline ({}): progress is measured from baseline to target",
+                        num(kr.target),
+                        num(kr.baseline)
                     ),
                 ));
             }
