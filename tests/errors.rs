@@ -363,6 +363,27 @@ fn unclosed_yaml_frontmatter() {
 }
 
 #[test]
+fn a_records_missing_successor_is_reported_once() {
+    let project = Project::new().file(
+        "content/decisions/0002-second.md",
+        "# 2. Second\n\nDate: 2026-01-02\n\n## Status\n\nSuperseded by [3. Third](0003-third.md)\n",
+    );
+    let run = project.check();
+    let stderr = run.stderr();
+    assert_eq!(
+        stderr.matches("`0003-third.md` names no document").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "0002-second.md:7:1: warning: superseded by: `0003-third.md` names no document"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn invalid_toml_points_at_the_bad_line_and_column() {
     fails_at(
         "content/pages/a.md",
