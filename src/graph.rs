@@ -679,7 +679,7 @@ fn clash(
         if doc.id.as_deref() == Some(key) {
             doc.field_line("id")
         } else {
-            1
+            doc.top_line()
         }
     };
     let (a, b) = (&docs[first], &docs[second]);

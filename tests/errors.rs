@@ -363,6 +363,28 @@ fn unclosed_yaml_frontmatter() {
 }
 
 #[test]
+fn a_clash_with_the_imported_changelog_points_at_its_version_heading() {
+    let project = Project::new()
+        .config(&format!(
+            "{CONFIG}\n[import]\nchangelog = \"CHANGELOG.md\"\nchangelog_audience = [\"team\"]\n"
+        ))
+        .file(
+            "CHANGELOG.md",
+            "# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2026-01-01\n### Added\n- Thing\n",
+        )
+        .file(
+            "content/changelog/v1.0.0.md",
+            "+++\ntitle = \"x\"\nkind = \"page\"\n+++\n",
+        );
+    let run = project.check();
+    run.expect(1);
+    run.error_at(
+        "CHANGELOG.md:5:1",
+        &["duplicate path id `changelog/v1.0.0`"],
+    );
+}
+
+#[test]
 fn a_records_missing_successor_is_reported_once() {
     let project = Project::new().file(
         "content/decisions/0002-second.md",

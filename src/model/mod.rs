@@ -301,12 +301,22 @@ fn find_by_key<T>(
 }
 
 impl Document {
-    /// The line a frontmatter field was written on, else the first line.
+    /// The line a frontmatter field was written on, else where the document starts.
     pub fn field_line(&self, field: &str) -> usize {
         self.field_lines
             .iter()
             .find(|(name, _)| name == field)
-            .map_or(1, |(_, line)| *line)
+            .map_or_else(|| self.top_line(), |(_, line)| *line)
+    }
+
+    /// Where the document starts in its file: the first line, or for a release or change
+    /// read from the imported changelog, its heading or bullet there.
+    pub fn top_line(&self) -> usize {
+        match self.kind {
+            Kind::Release if self.imported => self.body_line.saturating_sub(1).max(1),
+            Kind::Change if self.imported => self.body_line.max(1),
+            _ => 1,
+        }
     }
 
     pub fn key_result(&self, id: &str) -> Option<usize> {
