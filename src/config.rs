@@ -201,6 +201,13 @@ impl Config {
     }
 }
 
+/// The path of an absolute URL, from the host's root: `/docs/exec/` of
+/// `https://example.com/docs/exec/`, `/` of `https://example.com`.
+pub fn url_path(url: &str) -> &str {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    after_scheme.find('/').map_or("/", |at| &after_scheme[at..])
+}
+
 /// Reads and validates `DIR/align.toml`; errors are diagnostics pointing into it.
 pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
     let path = dir.join(CONFIG_FILE);

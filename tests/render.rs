@@ -750,10 +750,11 @@ fn a_sitemap_of_more_than_50000_pages_goes_into_parts_that_an_index_lists() {
             );
         }
     }
-    let robots = team.read("robots.txt");
+    // The team's site asks crawlers to stay out; a public one names its sitemap (below).
+    assert_eq!(team.read("robots.txt"), "User-agent: *\nDisallow: /\n");
     assert!(
-        robots.contains(&format!("Sitemap: {base}sitemap.xml")),
-        "{robots}"
+        team.read("index.html")
+            .contains(r#"<meta name="robots" content="noindex">"#)
     );
 }
 
@@ -1054,11 +1055,29 @@ fn a_site_published_at_its_own_address_uses_it_in_feed_sitemap_robots_and_404() 
             .contains("Sitemap: https://news.example/sitemap.xml")
     );
     assert!(public.read("feed.xml").contains("https://news.example/"));
+    // The 404 page, served at any depth, links from the host's root by the site's path:
+    // on a preview or staging host too, where the published host's styles would not load.
+    let not_found = public.read("404.html");
     assert!(
-        public
-            .read("404.html")
-            .contains("https://news.example/assets/")
+        not_found.contains(r#"href="/assets/style.css""#)
+            && !not_found.contains("news.example/assets"),
+        "{not_found}"
     );
+    assert!(!public.read("index.html").contains("noindex"));
+    // Every view is in the sitemap but the one the home page is.
+    let sitemap = public.read("sitemap.xml");
+    for view in [
+        "roadmap.html",
+        "release-plan.html",
+        "changelog.html",
+        "decisions.html",
+        "lists/index.html",
+    ] {
+        assert!(
+            sitemap.contains(&format!("<loc>https://news.example/{view}</loc>")),
+            "{view}: {sitemap}"
+        );
+    }
     // The other site stays under base_url.
     let team = project.site("team");
     assert!(

@@ -34,9 +34,12 @@ pub fn feed(input: &Input<'_>, changelog: &ChangelogCtx<'_>) -> FeedCtx {
         Some(b) => format!("{b}{url}"),
         None => url.to_string(),
     };
+    // Without an address an id is made of names: the project's too, so that two
+    // projects' feeds, read in one reader, do not share ids.
+    let project = crate::load::slug(&input.config.title);
     let id_for = |url: &str| match &base {
         Some(b) => format!("{b}{url}"),
-        None => format!("urn:align:{site}:{url}"),
+        None => format!("urn:align:{project}:{site}:{url}"),
     };
     let mut entries: Vec<FeedEntry> = changelog
         .releases

@@ -593,7 +593,7 @@ fn body_html<'t>(
 
 /// The audience views every site has: their name, their page, and the `home` setting
 /// that makes one of them the home page.
-const VIEWS: [(&str, &str, Option<Home>); 4] = [
+pub(crate) const VIEWS: [(&str, &str, Option<Home>); 4] = [
     ("Roadmap", "roadmap.html", Some(Home::Roadmap)),
     ("Release plan", "release-plan.html", Some(Home::ReleasePlan)),
     ("Changelog", "changelog.html", Some(Home::Changelog)),

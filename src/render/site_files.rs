@@ -51,11 +51,15 @@ pub fn home_ctx<'a>(input: &'a Input<'_>, site: &'a SiteCtx) -> impl Serialize +
 }
 
 /// Where the 404 page links lead: it is served at any depth, so relative links won't do.
+/// The path of the site's URL (`/exec/` of `https://docs.example/exec/`), from the host's
+/// root: on the published host and on any other that serves the site at the same path
+/// (a staging host, a preview), where an address with the published host would load its
+/// styles from elsewhere, which the page's Content-Security-Policy forbids.
 pub fn absolute_root(input: &Input<'_>) -> String {
-    input
-        .config
-        .site_url(input.view.name)
-        .unwrap_or_else(|| format!("/{}/", input.view.name))
+    match input.config.site_url(input.view.name) {
+        Some(url) => crate::config::url_path(&url).to_string(),
+        None => format!("/{}/", input.view.name),
+    }
 }
 
 #[derive(Serialize)]
@@ -355,7 +359,11 @@ pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyh
             )?;
         }
     }
+    // A site for the organisation's own people asks crawlers to stay out (its pages say
+    // `noindex` too, which counts wherever the site is published: crawlers read
+    // robots.txt only at a host's root).
     let robots = match input.config.site_url(view.name) {
+        _ if !view.config.public => "User-agent: *\nDisallow: /\n".to_string(),
         Some(url) => format!("User-agent: *\nAllow: /\nSitemap: {url}sitemap.xml\n"),
         None => "User-agent: *\nAllow: /\n".to_string(),
     };
@@ -438,6 +446,17 @@ fn sitemap_urls<'a>(
         loc: loc(Cow::Borrowed(home)),
         lastmod: None,
     }];
+    // The views (a public site's roadmap and decision log among them), but the one the
+    // home page is, and the index of lists.
+    let home_view = input.view.config.home;
+    let views = (super::VIEWS.iter())
+        .filter(|(_, _, h)| *h != Some(home_view))
+        .map(|(_, page, _)| *page)
+        .chain(["lists/index.html"]);
+    urls.extend(views.map(|page| UrlEntry {
+        loc: loc(Cow::Borrowed(page)),
+        lastmod: None,
+    }));
     urls.extend(input.view.docs.iter().map(|d| UrlEntry {
         loc: loc(Cow::Borrowed(&d.url)),
         lastmod: d.updated.as_deref(),

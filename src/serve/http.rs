@@ -180,7 +180,8 @@ fn file(app: &App, site: &str, path: &str, headers: &HeaderMap) -> Response {
     // (`--no-reload`), the published address is the right one.
     let published = (app.reload && status == StatusCode::NOT_FOUND)
         .then(|| app.store.site_url(site))
-        .flatten();
+        .flatten()
+        .map(|url| crate::config::url_path(&url).to_string());
     let bytes = match published {
         Some(published) => local_links(&entry.body(), &published, site),
         _ => entry.body(),
@@ -199,8 +200,8 @@ fn file(app: &App, site: &str, path: &str, headers: &HeaderMap) -> Response {
     response
 }
 
-/// The 404 page with its absolute links to the published site turned into links to the
-/// same site on this server.
+/// The 404 page with its links from the published site's path (`/docs/exec/`) turned
+/// into links to the same site on this server (`/exec/`).
 fn local_links(html: &bytes::Bytes, published: &str, site: &str) -> bytes::Bytes {
     match std::str::from_utf8(html) {
         Ok(text) if text.contains(published) => {
