@@ -55,6 +55,52 @@ fn example_builds_and_checks_clean() {
 }
 
 #[test]
+fn the_readmes_example_document_checks_clean_in_the_example_project() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let start = readme
+        .find("```markdown\n+++")
+        .expect("the README's example")
+        + 12;
+    let end = start + readme[start..].find("```").unwrap();
+    let example = &readme[start..end];
+    // A copy of the example project with the README's document beside its own (under
+    // another id: the README shows a document the example has).
+    let copy = tempfile::tempdir().unwrap();
+    for file in walk(&root.join("content-example")) {
+        let to = copy
+            .path()
+            .join(file.strip_prefix(root.join("content-example")).unwrap());
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&file, to).unwrap();
+    }
+    let id = example
+        .lines()
+        .find_map(|l| l.strip_prefix("id = "))
+        .expect("an id");
+    std::fs::write(
+        copy.path().join("content/initiatives/from-readme.md"),
+        example.replace(&format!("id = {id}"), "id = \"I-FROM-README\""),
+    )
+    .unwrap();
+    let check = Command::new(env!("CARGO_BIN_EXE_align"))
+        .args([
+            "check",
+            copy.path().to_str().unwrap(),
+            "--today",
+            "2026-11-23",
+        ])
+        .args(["--deny", "warnings"])
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
 fn exec_home_is_the_roadmap() {
     let (out, _) = build_example();
     let home = read(&out, "exec/index.html");
