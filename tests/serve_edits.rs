@@ -122,6 +122,8 @@ struct Model {
     exec_site: bool,
     base_override: Option<u32>,
     card_override: Option<u32>,
+    /// A template the theme calls through `partial()`, not `include`.
+    items_override: Option<u32>,
     static_files: BTreeSet<String>,
     static_serial: u32,
 }
@@ -337,10 +339,10 @@ fn theme_template(name: &str) -> String {
 }
 
 fn template_edit(project: &Project, model: &mut Model, rng: &mut Lcg) -> String {
-    let (name, slot) = if rng.below(2) == 0 {
-        ("base.html", &mut model.base_override)
-    } else {
-        ("_card.html", &mut model.card_override)
+    let (name, slot) = match rng.below(3) {
+        0 => ("base.html", &mut model.base_override),
+        1 => ("_card.html", &mut model.card_override),
+        _ => ("_doc_items.html", &mut model.items_override),
     };
     let rel = format!("templates/{name}");
     if slot.is_some() && rng.below(3) == 0 {
@@ -501,6 +503,7 @@ fn run_sequence(seed: u64, kinds: &[usize]) {
         exec_site: false,
         base_override: None,
         card_override: None,
+        items_override: None,
         static_files: BTreeSet::new(),
         static_serial: 0,
     };
@@ -823,6 +826,34 @@ fn new_folders_and_their_documents_are_picked_up() {
         "/team/deep/er/new.html",
         "Deeper."
     ));
+}
+
+#[test]
+fn a_template_the_theme_calls_through_partial_is_picked_up_when_overridden() {
+    let project = Project::minimal();
+    let server = Server::start(&project.path(), &[]);
+    let mut events = server.events();
+    let page = "/team/lists/kind/page.html";
+    for version in 1..=2 {
+        let text = format!(
+            "{}<!-- items override {version} -->\n",
+            theme_template("_doc_items.html")
+        );
+        project.save("templates/_doc_items.html", &text);
+        assert!(
+            shows_once_settled(
+                &mut events,
+                &server,
+                page,
+                &format!("items override {version}")
+            ),
+            "version {version}: {}",
+            server.get(page).text()
+        );
+    }
+    project.remove("templates/_doc_items.html");
+    let _ = events.settle(QUIET);
+    assert!(!server.get(page).text().contains("items override"));
 }
 
 /// The pages the rebuilds `events` report changed, once they have settled.

@@ -585,17 +585,27 @@ fn closures(templates: &[(String, String)]) -> HashMap<String, Closure> {
         .collect()
 }
 
+/// The templates a template's text names: `{% extends "…" %}`, `{% include "…" %}` and
+/// `partial(name="…")`, whose output a page holds as much as an included one's.
 fn references(text: &str) -> impl Iterator<Item = &str> {
-    text.split("{%").filter_map(|tag| {
-        let tag = tag.trim_start_matches('-').trim_start();
-        let rest = tag
-            .strip_prefix("extends")
-            .or_else(|| tag.strip_prefix("include"))?;
+    fn quoted(rest: &str) -> Option<&str> {
         let rest = rest.trim_start();
         let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
         let inner = &rest[1..];
         inner.find(quote).map(|end| &inner[..end])
-    })
+    }
+    let tags = text.split("{%").filter_map(|tag| {
+        let tag = tag.trim_start_matches('-').trim_start();
+        quoted(
+            tag.strip_prefix("extends")
+                .or_else(|| tag.strip_prefix("include"))?,
+        )
+    });
+    let partials = text.split("partial(").skip(1).filter_map(|call| {
+        let rest = call.trim_start().strip_prefix("name")?.trim_start();
+        quoted(rest.strip_prefix('=')?)
+    });
+    tags.chain(partials)
 }
 
 #[cfg(test)]
@@ -611,6 +621,21 @@ mod tests {
             ("page.html".into(), page.into()),
             ("other.html".into(), "{{ x }}".into()),
         ]
+    }
+
+    #[test]
+    fn a_partial_a_template_calls_is_part_of_its_closure() {
+        let mut all = templates(r#"<p>{{ partial(name = "_row.html", x=1) }}</p>"#);
+        all.push(("_row.html".into(), "<i>{{ x }}</i>".into()));
+        let before = closures(&all);
+        all.last_mut().unwrap().1 = "<em>{{ x }}</em>".into();
+        let after = closures(&all);
+        assert_ne!(before["page.html"].hash, after["page.html"].hash);
+        assert_eq!(before["other.html"].hash, after["other.html"].hash);
+        let names: Vec<&str> =
+            references(r#"{{ partial(name="_a.html") }}{{ partial( name = '_b.html', y=2) }}"#)
+                .collect();
+        assert_eq!(names, ["_a.html", "_b.html"]);
     }
 
     #[test]
