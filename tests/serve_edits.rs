@@ -588,6 +588,47 @@ fn run_sequence(seed: u64, kinds: &[usize]) {
 }
 
 #[test]
+fn an_edit_that_fails_to_render_leaves_nothing_of_itself_once_fixed() {
+    // A page template that fails for a cancelled document only: loading and the rules
+    // pass, the render fails.
+    let project = Project::minimal();
+    let failing = theme_template("page.html").replacen(
+        "{% block content %}",
+        "{% block content %}{% if doc.status == \"cancelled\" %}{{ no_such_variable }}{% endif %}",
+        1,
+    );
+    project.write("templates/page.html", &failing);
+    // Two pages far from the failing document: one linking to the other.
+    project.write("content/pages/q.md", &page("Page Q", "Q body."));
+    project.write("content/pages/z.md", &page("Page Z", "See [[pages/q]]."));
+    let server = Server::start(&project.path(), &[]);
+    let mut events = server.events();
+    let cancelled = INITIATIVE.replacen("+++\n", "+++\nstatus = \"cancelled\"\n", 1);
+    project.save("content/initiatives/a.md", &cancelled);
+    let failed = events.settle(QUIET);
+    assert!(!failed.last().unwrap().errors.is_empty(), "{failed:?}");
+    // While it fails, another document's title and the failing one's prose change.
+    project.save("content/pages/q.md", &page("Page Q2", "Q body."));
+    let failed = events.settle(QUIET);
+    assert!(!failed.last().unwrap().errors.is_empty(), "{failed:?}");
+    project.save(
+        "content/initiatives/a.md",
+        &cancelled.replace("forward", "onward"),
+    );
+    let failed = events.settle(QUIET);
+    assert!(!failed.last().unwrap().errors.is_empty(), "{failed:?}");
+    // Fixed: everything served is what a clean build writes.
+    project.save(
+        "content/initiatives/a.md",
+        &INITIATIVE.replace("forward", "onward"),
+    );
+    settle_without_errors(&mut events, &server, "the fix");
+    let out = tempfile::tempdir().unwrap();
+    build(&project.path(), out.path());
+    assert_served_equals(&server, &built_files(out.path()), "the fix");
+}
+
+#[test]
 fn broken_edit_keeps_the_last_good_build_until_fixed() {
     let project = Project::minimal();
     let server = Server::start(&project.path(), &[]);

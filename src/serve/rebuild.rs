@@ -317,7 +317,13 @@ impl Rebuilder {
             match self.fast_paths(&changes.paths, early) {
                 Ok(Some(built)) => return Ok(built),
                 Ok(None) => {}
-                Err(failure) => return Err(failure_lines(failure)),
+                Err(failure) => {
+                    // The kept project may have taken in the edit before its pages
+                    // failed to render, and nothing of it was published: the next
+                    // rebuild starts again from the files, whole.
+                    self.last = None;
+                    return Err(failure_lines(failure));
+                }
             }
         }
         let mut shape = None;
