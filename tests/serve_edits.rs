@@ -897,6 +897,43 @@ fn a_template_the_theme_calls_through_partial_is_picked_up_when_overridden() {
     assert!(!server.get(page).text().contains("items override"));
 }
 
+#[test]
+fn a_changelog_named_in_align_toml_while_serving_is_watched() {
+    let project = Project::minimal();
+    let server = Server::start(&project.path(), &[]);
+    let mut events = server.events();
+    let import = |file: &str| {
+        format!("{CONFIG}\n[import]\nchangelog = \"{file}\"\nchangelog_audience = [\"team\"]\n")
+    };
+    let changelog =
+        |text: &str| format!("# Changelog\n\n## [7.0.0] - 2026-10-01\n### Added\n- {text}\n");
+    project.save("CHANGELOG.md", &changelog("Seven v1."));
+    project.save("align.toml", &import("CHANGELOG.md"));
+    let page = "/team/changelog/v7.0.0/001.html";
+    assert!(shows_once_settled(&mut events, &server, page, "Seven v1."));
+    project.save("CHANGELOG.md", &changelog("Seven v2."));
+    assert!(
+        shows_once_settled(&mut events, &server, page, "Seven v2."),
+        "{}",
+        server.get(page).text()
+    );
+    // Named anew: the new file is watched.
+    project.save("docs/HISTORY.md", &changelog("History v1."));
+    project.save("align.toml", &import("docs/HISTORY.md"));
+    assert!(shows_once_settled(
+        &mut events,
+        &server,
+        page,
+        "History v1."
+    ));
+    project.save("docs/HISTORY.md", &changelog("History v2."));
+    assert!(
+        shows_once_settled(&mut events, &server, page, "History v2."),
+        "{}",
+        server.get(page).text()
+    );
+}
+
 /// The pages the rebuilds `events` report changed, once they have settled.
 fn changed_once_settled(events: &mut Events) -> Vec<String> {
     (events.settle(QUIET).into_iter())

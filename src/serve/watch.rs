@@ -18,12 +18,15 @@ const SAVED: Duration = Duration::from_millis(3);
 const MAX_WAIT: Duration = Duration::from_millis(400);
 
 pub struct ProjectWatcher {
-    _watcher: notify::RecommendedWatcher,
+    watcher: std::sync::Mutex<notify::RecommendedWatcher>,
     events: mpsc::Receiver<notify::Result<notify::Event>>,
-    /// The project folder as given and as resolved.
+    /// The project folder as given.
+    dir: PathBuf,
+    /// The project folder as resolved and as given.
     roots: Vec<PathBuf>,
-    /// The imported changelog's absolute paths, as written and with links resolved.
-    changelog: Vec<PathBuf>,
+    /// The imported changelog's absolute paths, as written and with links resolved: the
+    /// one `align.toml` names now, which an edit to it may change.
+    changelog: std::sync::Mutex<Vec<PathBuf>>,
     /// The symlinks under `content/` and where they lead in the project: an edit to a
     /// file they lead to is an edit to the documents read through them.
     links: std::sync::Mutex<Vec<ContentLink>>,
@@ -47,9 +50,26 @@ impl ProjectWatcher {
         // form of the project folder (they differ when it is reached through a symlink).
         let given = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
         let resolved = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        let links = std::sync::Mutex::new(content_links(&resolved));
+        let this = ProjectWatcher {
+            watcher: std::sync::Mutex::new(watcher),
+            events,
+            dir: dir.to_path_buf(),
+            roots: vec![resolved, given],
+            changelog: std::sync::Mutex::default(),
+            links,
+        };
+        this.watch_changelog(changelog.as_deref())?;
+        Ok(this)
+    }
+
+    /// Watches the changelog `align.toml` names (`[import] changelog`), in place of any
+    /// it named before.
+    fn watch_changelog(&self, changelog: Option<&Path>) -> notify::Result<()> {
+        let [resolved, given] = [&self.roots[0], &self.roots[1]];
         // The changelog as events name it, however `align.toml` spells its path
         // (`./CHANGELOG.md`, `../CHANGELOG.md`); one outside the project is watched too.
-        let changelog: Vec<PathBuf> = changelog
+        let files: Vec<PathBuf> = changelog
             .iter()
             .flat_map(|file| {
                 // As events under the project name it; one outside is known by its real
@@ -60,22 +80,15 @@ impl ProjectWatcher {
             })
             .flatten()
             .collect();
-        for file in &changelog {
-            let inside = [&resolved, &given]
-                .iter()
-                .any(|root| file.starts_with(root));
+        let mut watcher = self.watcher.lock().unwrap_or_else(|e| e.into_inner());
+        for file in &files {
+            let inside = [resolved, given].iter().any(|root| file.starts_with(root));
             if let (false, Some(parent)) = (inside, file.parent()) {
                 watcher.watch(parent, RecursiveMode::NonRecursive)?;
             }
         }
-        let links = std::sync::Mutex::new(content_links(&resolved));
-        Ok(ProjectWatcher {
-            _watcher: watcher,
-            events,
-            roots: vec![resolved, given],
-            changelog,
-            links,
-        })
+        *self.changelog.lock().unwrap_or_else(|e| e.into_inner()) = files;
+        Ok(())
     }
 
     /// Blocks until a relevant burst of changes has settled; `None` when watching stopped.
@@ -112,6 +125,12 @@ impl ProjectWatcher {
     /// A burst's changes, once settled; the symlinks under `content/` are looked for
     /// again when the burst may have made, changed or removed one.
     fn settled(&self, changes: Changes) -> Changes {
+        // `align.toml` may name another changelog now, or one for the first time.
+        if changes.config
+            && let Ok(config) = crate::config::load(&self.dir)
+        {
+            let _ = self.watch_changelog(config.import.changelog.as_deref());
+        }
         let mut links = self.links.lock().unwrap_or_else(|e| e.into_inner());
         let root = &self.roots[0];
         let touched = changes.rescan
@@ -173,7 +192,10 @@ impl ProjectWatcher {
         if is_editor_noise(path) {
             return None;
         }
-        if self.changelog.iter().any(|file| file == path) {
+        let changelog = (self.changelog.lock().unwrap_or_else(|e| e.into_inner()))
+            .iter()
+            .any(|file| file == path);
+        if changelog {
             return Some(Changes {
                 rescan: true,
                 ..Changes::default()
