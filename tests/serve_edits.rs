@@ -1097,4 +1097,25 @@ fn an_edit_to_the_target_of_a_content_symlink_rebuilds_the_linked_page() {
         later,
         "Later, edited."
     ));
+    // The file a link leads to moved away (the page goes) and back (it comes back), as
+    // a branch switch or a slow editor's save does.
+    let (file, away) = (
+        project.file("shared/later.md"),
+        project.file("later.md.away"),
+    );
+    std::fs::rename(&file, &away).unwrap();
+    let _ = events.settle(QUIET);
+    assert_eq!(server.get(later).status, 404);
+    std::fs::rename(&away, &file).unwrap();
+    assert!(
+        shows_once_settled(&mut events, &server, later, "Later, edited."),
+        "the page did not come back"
+    );
+    project.save("shared/later.md", &page("Later page", "Later, again."));
+    assert!(shows_once_settled(
+        &mut events,
+        &server,
+        later,
+        "Later, again."
+    ));
 }

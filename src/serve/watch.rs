@@ -253,14 +253,24 @@ fn content_links(root: &Path) -> Vec<ContentLink> {
         .filter_map(Result::ok)
         .filter(|e| e.path_is_symlink())
         .filter_map(|e| {
-            let crate::load::Symlink::Followed(target) = crate::load::symlink(e.path(), root)
-            else {
-                return None;
+            let link = e.path().strip_prefix(root).ok()?.to_path_buf();
+            let target = match crate::load::symlink(e.path(), root) {
+                crate::load::Symlink::Followed(target) => {
+                    target.strip_prefix(root).ok()?.to_path_buf()
+                }
+                // A link whose file is gone for now (moved away, or mid-save): where it
+                // would lead, so that the file coming back is seen as the link's.
+                crate::load::Symlink::Outside if !e.path().exists() => {
+                    let written = std::fs::read_link(e.path()).ok()?;
+                    let joined = match written.strip_prefix(root) {
+                        Ok(inside) => inside.to_path_buf(),
+                        Err(_) => link.parent()?.join(written),
+                    };
+                    crate::graph::normalise(&joined)?
+                }
+                _ => return None,
             };
-            Some(ContentLink {
-                target: target.strip_prefix(root).ok()?.to_path_buf(),
-                link: e.path().strip_prefix(root).ok()?.to_path_buf(),
-            })
+            Some(ContentLink { target, link })
         })
         .collect()
 }
