@@ -132,16 +132,25 @@ fn handle(app: &App, method: &Method, uri: &Uri, headers: &HeaderMap) -> Respons
         )
         .into_response(),
         Route::ReloadScript | Route::Events => plain(StatusCode::NOT_FOUND, "not found"),
-        // The path as the client wrote it, still percent-encoded, with the slash added.
-        Route::Redirect(_) => redirect(&format!("{}/", uri.path())),
+        Route::Redirect(_) => redirect(&with_slash(uri)),
         Route::File { site, path } => {
             // A folder asked for without its slash, as static hosts answer it.
             let folder = format!("{path}/index.html");
             if app.store.get(&site, &path).is_none() && app.store.get(&site, &folder).is_some() {
-                return redirect(&format!("{}/", uri.path()));
+                return redirect(&with_slash(uri));
             }
             file(app, &site, &path, headers)
         }
+    }
+}
+
+/// The address a folder asked for without its slash moves to: the path as the client
+/// wrote it, still percent-encoded, with the slash added, and the query kept
+/// (`/team/lists?q=x` to `/team/lists/?q=x`).
+fn with_slash(uri: &Uri) -> String {
+    match uri.query() {
+        Some(query) => format!("{}/?{query}", uri.path()),
+        None => format!("{}/", uri.path()),
     }
 }
 
@@ -250,7 +259,9 @@ fn seconds(time: std::time::SystemTime) -> i64 {
 }
 
 fn set_validators(headers: &mut HeaderMap, entry: &Entry, last_modified: &str) {
-    if let Ok(value) = HeaderValue::from_str(entry.etag()) {
+    // Weak: the server sends the same bytes compressed or not, under one tag, and a strong
+    // tag names one representation's bytes exactly.
+    if let Ok(value) = HeaderValue::from_str(&format!("W/{}", entry.etag())) {
         headers.insert(header::ETAG, value);
     }
     if let Ok(value) = HeaderValue::from_str(last_modified) {
