@@ -695,6 +695,15 @@ fn an_imported_changelogs_audience_blocks_keep_their_text_to_their_audiences() {
         "{public}"
     );
     assert!(public.contains("Opening prose."), "{public}");
+    // The public site's changes are numbered without a gap where the team's stands.
+    let site = project.site("public");
+    assert!(site.exists("changelog/v1.1.0/001.html") && site.exists("changelog/v1.1.0/002.html"));
+    assert!(!site.exists("changelog/v1.1.0/003.html"));
+    assert!(
+        project
+            .site("team")
+            .exists("changelog/v1.1.0/team-001.html")
+    );
     // A block for an audience the changelog's own does not hold: no site shows its
     // changes, and the warning says so.
     project.write(

@@ -1,6 +1,7 @@
 //! Records written for other tools: decision records in adr-tools, log4brains and MADR form,
 //! and a Keep a Changelog file turned into releases and change entries.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use crate::config::Config;
@@ -206,17 +207,39 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
         });
         let release_ref = release_doc.as_ref().map(|d| d.path_id.clone());
         docs.extend(release_doc);
-        let mut n = 0;
+        // Changes are numbered in turn among those of one audience: a site that shows
+        // some of a release's changes sees no gap where those it hides would stand, and
+        // names no audience but its own (`v1.2.0/001`, `v1.2.0/team-001`).
+        let mut numbers: HashMap<Option<Vec<String>>, usize> = HashMap::new();
         for section in &release.sections {
             for entry in &section.entries {
-                n += 1;
                 let seen_by = entry_audience(audience.as_ref(), &entry.blocks, config);
                 if seen_by.as_ref().is_some_and(Vec::is_empty) {
                     no_audience(entry.line, "change", &mut diags);
                 }
+                let sorted = |list: &Option<Vec<String>>| {
+                    list.clone().map(|mut names| {
+                        names.sort();
+                        names.dedup();
+                        names
+                    })
+                };
+                // Among the changelog's own audience's, or those of a narrower one.
+                let narrower = sorted(&seen_by)
+                    .filter(|names| *names != sorted(&audience).unwrap_or_default());
+                let n = numbers.entry(narrower.clone()).or_default();
+                *n += 1;
+                let path_id = match narrower {
+                    _ if entry.blocks.is_empty() => format!("{folder}/{n:03}"),
+                    None => format!("{folder}/{n:03}"),
+                    Some(names) if names.is_empty() => format!("{folder}/none-{n:03}"),
+                    Some(names) => {
+                        format!("{folder}/{}-{n:03}", crate::load::slug(&names.join("-")))
+                    }
+                };
                 let mut doc = Document {
                     source: file.to_path_buf(),
-                    path_id: format!("{folder}/{n:03}"),
+                    path_id,
                     kind: Kind::Change,
                     title: entry_title(&entry.text, entry.breaking),
                     imported: true,
