@@ -252,10 +252,14 @@ fn keep_a_changelog_files_become_releases_and_changes() {
         })
         .count();
     assert!(credited > 0, "no page credits @bc-universe by a link");
+    // Titles read them so too, in every list, the feed and the search index.
+    let index = std::fs::read_to_string(built._out.path().join("team/search-index.json")).unwrap();
+    assert!(!index.contains("restricted"), "{index}");
     assert!(
-        !std::fs::read_to_string(built._out.path().join("team/search-index.json"))
-            .unwrap()
-            .contains("[restricted]")
+        index.contains(
+            "list changes in commit message inside external editor [@bc-universe] (#1420)"
+        ),
+        "{index}"
     );
 
     let madr = project_with(&[], Some(&dir.join("adr-madr.CHANGELOG.md")));
@@ -283,6 +287,11 @@ fn keep_a_changelog_files_become_releases_and_changes() {
     );
     assert!(
         public.contains("2.0.0 is the first major revision of Keep a Changelog."),
+        "{public}"
+    );
+    // Reference links (`[@mpbzh]`, defined at the bottom) read as their text in titles.
+    assert!(
+        public.contains("German translation from @mpbzh &amp; @Art4."),
         "{public}"
     );
     // A release's page links to its changes by the changelog's own reference link.

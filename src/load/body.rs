@@ -654,6 +654,12 @@ pub fn wiki_as_words<'t>(
             break;
         };
         let inner = &rest[start + 2..start + 2 + len];
+        // `[[@ann]](https://…)` is a link whose text is `[@ann]`, as CommonMark reads it.
+        if rest[start + 2 + len + 2..].starts_with('(') {
+            out.push_str(&rest[..start + 2 + len + 2]);
+            rest = &rest[start + 2 + len + 2..];
+            continue;
+        }
         out.push_str(&rest[..start]);
         match inner.split_once('|') {
             Some((_, label)) => out.push_str(label.trim()),

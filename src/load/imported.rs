@@ -196,6 +196,10 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
         }
         let release_doc = release.version.as_ref().map(|version| {
             let mut doc = release_document(file, &folder, version, release, release_audience);
+            // The summary reads the prose as the page does (see the entries' titles).
+            let mut prose = join_link_defs(&release.intro, &parsed.link_defs);
+            crate::load::bracketed_link_texts(&mut prose);
+            doc.summary = Some(first_paragraph(&prose, 280)).filter(|s| !s.is_empty());
             unpublished(&mut doc.body, doc.body_line, &mut diags);
             // The changelog's link for the version (`[1.2.0]: …/compare/v1.1.0...v1.2.0`)
             // closes the release's page.
@@ -237,22 +241,24 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
                         format!("{folder}/{}-{n:03}", crate::load::slug(&names.join("-")))
                     }
                 };
+                // The title reads the entry as its page does: reference links resolved
+                // (`[@ann]` with `[@ann]: https://…` at the bottom reads `@ann`) and a
+                // link whose text is in brackets a link (`[[@ann]](https://…)`).
+                let mut body = join_link_defs(&entry.text, &parsed.link_defs);
+                crate::load::bracketed_link_texts(&mut body);
+                let title = entry_title(&body, entry.breaking);
+                unpublished(&mut body, entry.line, &mut diags);
                 let mut doc = Document {
                     source: file.to_path_buf(),
                     path_id,
                     kind: Kind::Change,
-                    title: entry_title(&entry.text, entry.breaking),
+                    title,
                     imported: true,
                     audience: seen_by,
                     category: section.category.and_then(Category::parse),
                     category_text: Some(section.name.clone()).filter(|n| !n.is_empty()),
                     breaking: entry.breaking,
-                    body: {
-                        let mut body = join_link_defs(&entry.text, &parsed.link_defs);
-                        crate::load::bracketed_link_texts(&mut body);
-                        unpublished(&mut body, entry.line, &mut diags);
-                        body
-                    },
+                    body,
                     body_line: entry.line,
                     ..Document::default()
                 };
@@ -324,8 +330,8 @@ fn local_links_as_text(body: &mut String) -> Vec<(usize, String)> {
         };
         let source = &body[range.clone()];
         let inline = link_type == LinkType::Inline && source.ends_with(')');
-        let label_end = source.rfind("](");
         let label_start = source.find('[').map(|at| at + 1);
+        let label_end = label_start.and_then(|start| closing_bracket(source, start));
         // An image inside a link is the link's text, and goes with it.
         let inside = found
             .last()
@@ -348,6 +354,40 @@ fn local_links_as_text(body: &mut String) -> Vec<(usize, String)> {
     }
     dropped.reverse();
     dropped
+}
+
+/// Where the `]` closing a link's text that starts at `start` stands: brackets nest,
+/// and escaped ones and those in code spans do not count. The destination may hold
+/// brackets too (`[text]([#66](https://…))`), so the last `](` is not the one.
+fn closing_bracket(source: &str, start: usize) -> Option<usize> {
+    let bytes = source.as_bytes();
+    let mut depth = 1;
+    let mut at = start;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'\\' => at += 1,
+            b'`' => {
+                let run = bytes[at..].iter().take_while(|&&b| b == b'`').count();
+                let fence = &source[at..at + run];
+                at += run;
+                match source[at..].find(fence) {
+                    Some(end) => at += end + run,
+                    None => continue,
+                }
+                continue;
+            }
+            b'[' => depth += 1,
+            b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(at);
+                }
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    None
 }
 
 fn release_folder(release: &ChangelogRelease) -> String {
@@ -503,6 +543,18 @@ mod tests {
             dropped,
             [(0, "./KEY_CONFIG.md"), (1, "assets/d.gif"), (1, "b.md")]
         );
+        // A destination that holds brackets of its own: the text ends at its own `]`.
+        let mut body = "switch [in `a]`->`mio`]([#66](https://x/66)) now".to_string();
+        local_links_as_text(&mut body);
+        assert_eq!(body, "switch in `a]`->`mio` now");
+    }
+
+    #[test]
+    fn a_titles_reference_links_and_bracketed_credits_read_as_on_the_page() {
+        let defs = "[@ann]: https://x/ann";
+        let mut text = super::join_link_defs("Thanks to [@ann] and [[@bo]](https://x/bo)", defs);
+        crate::load::bracketed_link_texts(&mut text);
+        assert_eq!(entry_title(&text, false), "Thanks to @ann and [@bo]");
     }
 
     #[test]
