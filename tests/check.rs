@@ -1021,6 +1021,20 @@ fn stale_after_days_sets_the_staleness_window() {
     );
 }
 
+#[test]
+fn a_staleness_window_past_the_calendars_end_makes_nothing_stale() {
+    // The largest window there is: no date is that far away, so nothing goes stale (the
+    // span once overflowed, and every document went stale, or the run panicked).
+    for days in ["7304485", "4294967295"] {
+        let dir = clean_with(&[]);
+        append_config(dir.path(), &format!("[check]\nstale_after_days = {days}\n"));
+        let found = findings(dir.path());
+        assert!(found.iter().all(|f| f["rule"] != "stale"), "{found:#?}");
+        let build = align(dir.path(), &["build", ".", "--today", TODAY]);
+        assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
+    }
+}
+
 // --- formats and exit codes ------------------------------------------------------------
 
 #[test]

@@ -1,7 +1,5 @@
 //! Rules about initiatives and plans: orphans, ended periods, staleness and schedules.
 
-use jiff::ToSpan;
-
 use super::{Ctx, join_and};
 use crate::diag::Diagnostic;
 use crate::graph::Cycles;
@@ -192,8 +190,13 @@ pub fn staleness(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             (None, Some(c)) => ("created", c),
             _ => continue,
         };
-        let limit = last.checked_add(days.days()).unwrap_or(last);
-        if limit < ctx.today {
+        // A limit past the calendar's end (`stale_after_days = 4000000000`) is never
+        // reached: nothing goes stale.
+        let limit = jiff::Span::new()
+            .try_days(days)
+            .ok()
+            .and_then(|span| last.checked_add(span).ok());
+        if limit.is_some_and(|limit| limit < ctx.today) {
             let message = format!(
                 "{} was last updated on {last}, more than {days} days ago",
                 ctx.name(i)
