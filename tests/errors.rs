@@ -385,6 +385,28 @@ fn a_clash_with_the_imported_changelog_points_at_its_version_heading() {
 }
 
 #[test]
+fn a_local_link_in_release_prose_is_reported_at_its_own_line() {
+    let project = Project::new()
+        .config(&format!(
+            "{CONFIG}\n[import]\nchangelog = \"CHANGELOG.md\"\nchangelog_audience = [\"team\"]\n"
+        ))
+        .file(
+            "CHANGELOG.md",
+            "# Changelog\n\n## [1.1.0] - 2026-10-01\n\n\nSee [keys](./KEYS.md).\n\n\nAnd ![demo](demo.gif).\n",
+        );
+    let run = project.check();
+    let stderr = run.stderr();
+    for at in ["CHANGELOG.md:6:1", "CHANGELOG.md:9:1"] {
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.ends_with("[unpublished-link]") && l.contains(at)),
+            "{at}: {stderr}"
+        );
+    }
+}
+
+#[test]
 fn a_records_missing_successor_is_reported_once() {
     let project = Project::new().file(
         "content/decisions/0002-second.md",

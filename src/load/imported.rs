@@ -171,9 +171,20 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
         diags.push(Diagnostic::warning(loc, message).with_rule("withheld-prose"));
     }
     // Links to files of the repository lead nowhere on a site: they become their text.
+    let lines: Vec<&str> = text.lines().collect();
     let unpublished = |body: &mut String, first: usize, diags: &mut Vec<Diagnostic>| {
         for (line, dest) in local_links_as_text(body) {
-            let loc = Location::new(&shown, first + line, 1);
+            // The text was joined from the file's lines with blank runs closed up, so the
+            // link is looked for in the file, from where the text was taken on.
+            let written = format!("]({dest}");
+            let at = (first + line..=lines.len())
+                .find(|&n| lines.get(n - 1).is_some_and(|l| l.contains(&written)))
+                .or_else(|| {
+                    (first..=lines.len())
+                        .find(|&n| lines.get(n - 1).is_some_and(|l| l.contains(&written)))
+                })
+                .unwrap_or(first + line);
+            let loc = Location::new(&shown, at, 1);
             let message = format!(
                 "the changelog links to `{dest}`, a file of the repository that no site publishes: shown as text (write the link as a web address to keep it)"
             );
