@@ -257,9 +257,14 @@ impl Graph {
             long.edges.get(&key).copied()
         };
         if let Some(e) = duplicate {
-            // The same link written outside any block makes the edge visible everywhere.
-            if reference.audiences.is_empty() {
-                self.edges[e].audiences.clear();
+            // The same link written outside any block makes the edge visible everywhere,
+            // and the edge is found there: a finding about it points at the link every
+            // site shows, not at one inside a block.
+            let edge = &mut self.edges[e];
+            if reference.audiences.is_empty() && !edge.audiences.is_empty() {
+                edge.audiences.clear();
+                (edge.written_in, edge.line, edge.col) =
+                    (written_in, reference.line, reference.col);
             }
             return;
         }

@@ -385,6 +385,24 @@ fn a_clash_with_the_imported_changelog_points_at_its_version_heading() {
 }
 
 #[test]
+fn a_public_pages_link_to_an_internal_one_is_reported_where_the_public_site_shows_it() {
+    let project = Project::new()
+        .file("content/pages/internal.md", "+++\ntitle = \"Internal\"\n+++\n")
+        .file(
+            "content/pages/p1.md",
+            "+++\ntitle = \"P1\"\naudience = [\"public\", \"team\"]\n+++\n<!-- audience: team -->\nTeam only: [[pages/internal]].\n<!-- /audience -->\n\nFor all: [[pages/internal]].\n",
+        );
+    let run = project.check();
+    let stderr = run.stderr();
+    let found: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.ends_with("[public-links-internal]"))
+        .collect();
+    assert_eq!(found.len(), 1, "{stderr}");
+    assert!(found[0].contains("content/pages/p1.md:9:10:"), "{stderr}");
+}
+
+#[test]
 fn a_local_link_in_release_prose_is_reported_at_its_own_line() {
     let project = Project::new()
         .config(&format!(
