@@ -403,6 +403,25 @@ fn a_public_pages_link_to_an_internal_one_is_reported_where_the_public_site_show
 }
 
 #[test]
+fn an_internal_records_superseded_by_line_is_no_reference_of_the_public_successor() {
+    let project = Project::new()
+        .file(
+            "content/decisions/0001-old.md",
+            "# 1. Old internal\n\nDate: 2026-01-01\n\n## Status\n\nSuperseded by [2. New public](0002-new.md)\n",
+        )
+        .file(
+            "content/decisions/0002-new.md",
+            "+++\ntitle = \"New public\"\nstatus = \"accepted\"\naudience = [\"public\"]\n+++\n",
+        );
+    let run = project.check();
+    assert!(
+        !run.stderr().contains("public-links-internal"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
 fn a_local_link_in_release_prose_is_reported_at_its_own_line() {
     let project = Project::new()
         .config(&format!(

@@ -18,7 +18,13 @@ pub fn leaks(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             .map(|d| may_show(d, site, &default))
             .collect();
         for edge in &ctx.graph.edges {
-            if shown[edge.from] && !shown[edge.to.doc] && edge.shown_to(&site.audiences) {
+            // Written in the public document itself: a record's `Superseded by [2](…)`
+            // written in the internal one names nothing on the public page.
+            if shown[edge.from]
+                && !shown[edge.to.doc]
+                && edge.written_in == edge.from
+                && edge.shown_to(&site.audiences)
+            {
                 let message = format!(
                     "public document {} references {}, which the public site `{name}` does not show",
                     ctx.name(edge.from),
