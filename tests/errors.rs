@@ -422,6 +422,20 @@ fn an_internal_records_superseded_by_line_is_no_reference_of_the_public_successo
 }
 
 #[test]
+fn a_changes_review_date_is_kept_but_a_change_never_goes_stale() {
+    let project = Project::new().file(
+        "content/changes/c.md",
+        "+++\ntitle = \"C\"\ncategory = \"added\"\nreview_by = 2026-01-01\nupdated = 2020-01-01\n+++\n",
+    );
+    let stderr = project.check().stderr();
+    assert!(
+        stderr.contains("content/changes/c.md:4:1: warning: `changes/c` (C) was due for review on 2026-01-01 [review-overdue]"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("[stale]"), "{stderr}");
+}
+
+#[test]
 fn a_local_link_in_release_prose_is_reported_at_its_own_line() {
     let project = Project::new()
         .config(&format!(

@@ -157,9 +157,7 @@ pub fn staleness(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let days = i64::from(ctx.config.check.stale_after_days);
     for (i, doc) in ctx.docs.iter().enumerate() {
-        // A change entry records what happened; it does not go stale.
         if doc.imported
-            || doc.kind == Kind::Change
             || matches!(
                 ctx.status(i),
                 Some(
@@ -183,6 +181,11 @@ pub fn staleness(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                 ctx.at("review-overdue", i, "review_by", message)
                     .with_help("review it, then move `review_by` forward"),
             );
+            continue;
+        }
+        // A change records what happened; it does not go stale (a `review_by` written
+        // on one is still kept, above).
+        if doc.kind == Kind::Change {
             continue;
         }
         let (field, last) = match (doc.updated, doc.created) {
