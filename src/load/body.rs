@@ -447,19 +447,31 @@ struct Fence<'a>(Option<&'a str>);
 
 impl<'a> Fence<'a> {
     /// Whether a line, its indentation trimmed, belongs to fenced code, fences included.
+    /// As CommonMark has it, a fence is closed only by a run of its own character at
+    /// least as long, with nothing after it: a ```` ```` ```` fence holds ```` ``` ````
+    /// lines (a Markdown example with code in it).
     fn holds(&mut self, trimmed: &'a str) -> bool {
         if let Some(open) = self.0 {
-            if trimmed.starts_with(open) {
+            let run = run_of(trimmed, open.as_bytes()[0]);
+            if run >= open.len() && trimmed[run..].trim().is_empty() {
                 self.0 = None;
             }
             return true;
         }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            self.0 = Some(&trimmed[..3]);
-            return true;
+        for mark in [b'`', b'~'] {
+            let run = run_of(trimmed, mark);
+            if run >= 3 {
+                self.0 = Some(&trimmed[..run]);
+                return true;
+            }
         }
         false
     }
+}
+
+/// How many of `mark` a line starts with.
+fn run_of(line: &str, mark: u8) -> usize {
+    line.bytes().take_while(|&b| b == mark).count()
 }
 
 /// The first level-one heading outside code, ATX (`# Title`) or setext (`Title` over a
@@ -542,9 +554,16 @@ fn scan_placeholder_lines(body: &str) -> Vec<usize> {
         if fence.holds(trimmed) {
             continue;
         }
-        let text = trimmed
-            .strip_prefix(['*', '-', '+'])
-            .map_or(trimmed, str::trim_start);
+        // `- TODO`, `1. TODO`, `2) TODO`.
+        let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+        let numbered = (1..=9).contains(&digits) && trimmed[digits..].starts_with(['.', ')']);
+        let text = if numbered {
+            trimmed[digits + 1..].trim_start()
+        } else {
+            trimmed
+                .strip_prefix(['*', '-', '+'])
+                .map_or(trimmed, str::trim_start)
+        };
         if is_placeholder(text) {
             lines.push(i);
         }
@@ -562,7 +581,12 @@ fn may_hold_placeholder(bytes: &[u8]) -> bool {
                 .iter()
                 .rev()
                 .take_while(|&&b| b != b'\n')
-                .all(|b| matches!(b, b' ' | b'\t' | b'*' | b'-' | b'+'))
+                .all(|b| {
+                    matches!(
+                        b,
+                        b' ' | b'\t' | b'*' | b'-' | b'+' | b'.' | b')' | b'0'..=b'9'
+                    )
+                })
     })
 }
 
@@ -938,7 +962,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn the_quick_test_turns_away_no_placeholder(
-            text in "(TODO|TODOS|T|O|D| |\t|\\*|-|\\+|\n|```|a|é){0,14}"
+            text in "(TODO|TODOS|T|O|D| |\t|\\*|-|\\+|1\\.|2\\)|\n|```|````|a|é){0,14}"
         ) {
             proptest::prop_assert_eq!(placeholder_lines(&text), scan_placeholder_lines(&text));
         }
@@ -949,6 +973,9 @@ mod tests {
         let body = "Intro.\n\nTODO\n\n* TODO: list\n- TODOS\n  TODO: indented\n```\nTODO\n```\nNot TODO here.\n";
         assert_eq!(placeholder_lines(body), [2, 4, 6]);
         assert!(placeholder_lines("No placeholders. Today is Tuesday.\n").is_empty());
+        // A numbered list's item; code in a longer fence, whose ``` lines do not close it.
+        let body = "1. TODO: first step\n2) TODO\n10. Done\n````markdown\n```\nTODO in code\n```\n````\nTODO after\n";
+        assert_eq!(placeholder_lines(body), [0, 1, 8]);
     }
 
     #[test]
