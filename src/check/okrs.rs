@@ -159,7 +159,10 @@ pub fn sanity(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
 
 /// A value more than ten spans away from the baseline–target range, or a percentage outside 0–100.
 fn implausible(kr: &KeyResult) -> Option<f64> {
-    let span = (kr.target - kr.baseline).abs().max(1.0);
+    // The distance, but at least a tenth of the values themselves (a rating from 4.5 to
+    // 4.6 may well fall to 3.2), up to 1: a share from 0.31 to 0.55 typed as 4.1 is found.
+    let size = kr.baseline.abs().max(kr.target.abs());
+    let span = (kr.target - kr.baseline).abs().max((size / 10.0).min(1.0));
     let (lo, hi) = (kr.baseline.min(kr.target), kr.baseline.max(kr.target));
     let percent = kr.unit.as_deref() == Some("%");
     kr.current
@@ -170,4 +173,36 @@ fn implausible(kr: &KeyResult) -> Option<f64> {
                 || *v > hi + 10.0 * span
                 || (percent && !(0.0..=100.0).contains(v))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::implausible;
+    use crate::model::KeyResult;
+
+    fn kr(baseline: f64, target: f64, current: f64) -> KeyResult {
+        KeyResult {
+            id: "k".into(),
+            title: "K".into(),
+            unit: None,
+            direction: None,
+            baseline,
+            target,
+            current: Some(current),
+            confidence: None,
+            checkins: Vec::new(),
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn a_value_ten_distances_out_is_implausible_however_small_the_numbers() {
+        // A share typed as a percentage; a rating's fall; counts and large numbers.
+        assert_eq!(implausible(&kr(0.31, 0.55, 4.1)), Some(4.1));
+        assert_eq!(implausible(&kr(0.31, 0.55, 0.6)), None);
+        assert_eq!(implausible(&kr(4.5, 4.6, 3.2)), None);
+        assert_eq!(implausible(&kr(2.0, 3.0, 12.0)), None);
+        assert_eq!(implausible(&kr(2.0, 3.0, 14.0)), Some(14.0));
+        assert_eq!(implausible(&kr(1000.0, 1010.0, 1200.0)), Some(1200.0));
+    }
 }
