@@ -436,6 +436,30 @@ fn a_changes_review_date_is_kept_but_a_change_never_goes_stale() {
 }
 
 #[test]
+fn a_version_written_twice_in_the_imported_changelog_is_one_warning() {
+    let project = Project::new()
+        .config(&format!(
+            "{CONFIG}\n[import]\nchangelog = \"CHANGELOG.md\"\nchangelog_audience = [\"team\"]\n"
+        ))
+        .file(
+            "CHANGELOG.md",
+            "# Changelog\n\n## [1.1.0] - 2026-10-01\n### Added\n- One\n\n## 1.1.0 - 2026-10-02\n### Added\n- Two\n",
+        )
+        .file("content/pages/about.md", "+++\ntitle = \"About\"\n+++\n");
+    let run = project.build();
+    run.success();
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains("CHANGELOG.md:7:1: warning: release `changelog/v1.1.0~2` (1.1.0) has the same version as `changelog/v1.1.0` (1.1.0)"),
+        "{stderr}"
+    );
+    let team = project.site("team");
+    assert!(
+        team.main("changelog.html").contains("Two") && team.main("changelog.html").contains("One")
+    );
+}
+
+#[test]
 fn a_local_link_in_release_prose_is_reported_at_its_own_line() {
     let project = Project::new()
         .config(&format!(

@@ -199,8 +199,18 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
         diags.push(Diagnostic::warning(loc, message).with_rule("unknown-audience"));
     };
     let mut docs = Vec::new();
+    // A version written twice (a release edited back in, or two Unreleased sections)
+    // loads as two releases, the later one's pages under `~2` (no version holds a `~`):
+    // the changelog is read as it is, and `duplicate-version` says what is wrong with it.
+    let mut folders: HashMap<String, usize> = HashMap::new();
     for release in &parsed.releases {
         let folder = release_folder(release);
+        let seen = folders.entry(folder.clone()).or_default();
+        *seen += 1;
+        let folder = match *seen {
+            1 => folder,
+            n => format!("{folder}~{n}"),
+        };
         let release_audience = entry_audience(audience.as_ref(), &release.blocks, config);
         if release.version.is_some() && release_audience.as_ref().is_some_and(Vec::is_empty) {
             no_audience(release.line, "release", &mut diags);
