@@ -175,6 +175,9 @@ pub struct KrView {
     pub sparkline: Option<String>,
     #[serde(serialize_with = "ahead::links_ahead")]
     pub driven_by: Vec<LinkView>,
+    /// Whether an initiative the site shows, and not cancelled, drives it.
+    #[serde(skip)]
+    pub moved: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -958,30 +961,53 @@ impl<'a> SiteView<'a> {
                 // The initiatives driving each key result, gathered in one pass over the
                 // objective's edges rather than one for each of its key results.
                 let mut drivers = vec![Vec::new(); doc.key_results.len()];
+                // A cancelled initiative moves nothing (`undriven-key-result` counts so).
+                let moving = |from: usize| graph.status[from].as_deref() != Some("cancelled");
+                let mut moved = vec![false; doc.key_results.len()];
                 for edge in graph.into(i, RelKind::Drives) {
+                    let shown = || {
+                        self.node_link(
+                            docs,
+                            Node {
+                                doc: edge.from,
+                                kr: None,
+                            },
+                        )
+                        .is_some()
+                    };
                     match edge.to.kr {
-                        Some(k) => drivers
-                            .get_mut(k)
-                            .into_iter()
-                            .for_each(|l| l.push(edge.from)),
+                        Some(k) => {
+                            drivers
+                                .get_mut(k)
+                                .into_iter()
+                                .for_each(|l| l.push(edge.from));
+                            if moving(edge.from) && shown() {
+                                moved.get_mut(k).into_iter().for_each(|m| *m = true);
+                            }
+                        }
                         None => {
                             driven_whole = driven_whole
-                                || self
-                                    .node_link(
-                                        docs,
-                                        Node {
-                                            doc: edge.from,
-                                            kr: None,
-                                        },
-                                    )
-                                    .is_some();
+                                || moving(edge.from)
+                                    && self
+                                        .node_link(
+                                            docs,
+                                            Node {
+                                                doc: edge.from,
+                                                kr: None,
+                                            },
+                                        )
+                                        .is_some();
                         }
                     }
                 }
                 doc.key_results
                     .iter()
                     .zip(&drivers)
-                    .map(|(kr, drivers)| self.kr_view(docs, kr, drivers))
+                    .zip(moved)
+                    .map(|((kr, drivers), moved)| KrView {
+                        moved,
+                        ..self.kr_view(docs, kr, drivers)
+                    })
                     .collect()
             },
             score,
@@ -1094,6 +1120,7 @@ impl<'a> SiteView<'a> {
                 Vec::new()
             },
             driven_by,
+            moved: false,
         }
     }
 

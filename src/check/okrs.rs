@@ -43,9 +43,11 @@ pub fn structure(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
 
 /// Key results no initiative drives; an initiative driving the whole objective counts for all.
 fn undriven(ctx: &Ctx<'_>, i: usize) -> Vec<Diagnostic> {
+    // A cancelled initiative moves nothing.
     let driving: Vec<Option<usize>> = ctx
         .graph
         .into(i, RelKind::Drives)
+        .filter(|e| ctx.status(e.from) != Some("cancelled"))
         .map(|e| e.to.kr)
         .collect();
     if driving.contains(&None) {

@@ -281,7 +281,7 @@ impl<'a> ViewData<'a> {
                     o.key_results
                         .iter()
                         .enumerate()
-                        .filter(|(_, kr)| kr.driven_by.is_empty())
+                        .filter(|(_, kr)| !kr.moved)
                         .map(move |(k, _)| UndrivenKr {
                             objective: o,
                             kr: crate::audience::KeyResultOf(o, k),
