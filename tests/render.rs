@@ -498,6 +498,29 @@ fn every_local_link_of_every_site_resolves() {
 }
 
 #[test]
+fn files_raw_html_links_are_published_or_reported_missing() {
+    let p = Project::new()
+        .file(
+            "content/pages/raw.md",
+            "+++\ntitle = \"Raw\"\n+++\n<img src=\"img/raw.png\" alt=\"r\">\n\n<IMG SRC=\"img/missing.png\" alt=\"m\">\n\n<a href=\"nofile.pdf\">pdf</a>\n",
+        )
+        .file("content/pages/img/raw.png", "png");
+    let run = p.build();
+    run.success();
+    assert!(p.site("team").exists("pages/img/raw.png"));
+    for (at, file) in [("6:11", "img/missing.png"), ("8:10", "nofile.pdf")] {
+        assert!(
+            run.warnings()
+                .iter()
+                .any(|w| w.contains(&format!("content/pages/raw.md:{at}"))
+                    && w.contains(&format!("link to a missing file `{file}` [missing-file]"))),
+            "{:?}",
+            run.warnings()
+        );
+    }
+}
+
+#[test]
 fn odd_file_names_link_and_resolve() {
     let p = Project::new()
         .file(

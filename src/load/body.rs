@@ -96,7 +96,7 @@ pub fn scan(body: &str, first_line: usize) -> BodyFacts {
             }
             _ => {
                 if let Some((start, end)) = html.take() {
-                    raw_html_links(body, start..end, &index, first_line, &mut facts.refs);
+                    raw_html_links(body, start..end, &index, first_line, &mut facts);
                 }
             }
         }
@@ -173,27 +173,35 @@ pub fn scan(body: &str, first_line: usize) -> BodyFacts {
         }
     }
     if let Some((start, end)) = html.take() {
-        raw_html_links(body, start..end, &index, first_line, &mut facts.refs);
+        raw_html_links(body, start..end, &index, first_line, &mut facts);
     }
     facts
 }
 
-/// The links to documents (`href="other.md"`) in the raw HTML at `range` of the body: each is a reference, resolved and shown or hidden as a Markdown link is.
-/// HTML comments hold none.
+/// The links in the raw HTML at `range` of the body: to documents (`href="other.md"`),
+/// each a reference, resolved and shown or hidden as a Markdown link is; to local files
+/// (`<img src="chart.png">`), each published beside the page as a Markdown image's is,
+/// or reported missing. HTML comments hold none.
 fn raw_html_links(
     body: &str,
     range: std::ops::Range<usize>,
     index: &LineIndex,
     first_line: usize,
-    refs: &mut Vec<RefText>,
+    facts: &mut BodyFacts,
 ) {
     let (start, html) = (range.start, &body[range]);
-    if !html.contains(".md") {
+    if !html.contains('=') {
         return;
     }
     for (at, dest) in crate::render::markdown::raw_links(html) {
         if is_document_link(dest) {
-            refs.push(asset(index, body, first_line, dest, start + at));
+            facts
+                .refs
+                .push(asset(index, body, first_line, dest, start + at));
+        } else if is_local_file(dest) {
+            facts
+                .assets
+                .push(asset(index, body, first_line, dest, start + at));
         }
     }
 }
@@ -222,6 +230,18 @@ pub fn may_link(body: &str) -> bool {
             (bytes[at], bytes.get(at + 1)),
             (b'[', Some(b'[')) | (b']', Some(b'(' | b':'))
         )
+    }) || may_hold_raw_link(bytes)
+}
+
+/// Whether raw HTML could link somewhere (`<a href=…>`, `<img src=…>`): prose has few
+/// `<`, and only those are looked at.
+fn may_hold_raw_link(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(b'<', bytes).any(|at| {
+        let tag = &bytes[at..bytes.len().min(at + 512)];
+        let end = memchr::memchr(b'>', tag).unwrap_or(tag.len());
+        let tag = &tag[..end];
+        tag.windows(3)
+            .any(|w| w.eq_ignore_ascii_case(b"ref") || w.eq_ignore_ascii_case(b"src"))
     })
 }
 
