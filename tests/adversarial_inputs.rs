@@ -602,7 +602,12 @@ fn raw_html_that_would_make_the_sanitiser_quadratic_is_shown_as_text_in_moments(
     // The sanitiser's HTML parser walks its open elements for most tags and opens every
     // formatting element left open again in each later block: 80,000 `<div>`s took 9 s,
     // and 5,000 `<div><b id=N></div>` made 3.2 GB of elements.
-    let divs = "<div>".repeat(200_000);
+    // One value holding 200,000 `=` and as many `&`: shown as text, each is read once.
+    let divs = format!(
+        "<div title=\"{}\">{}",
+        "=&".repeat(200_000),
+        "<div>".repeat(200_000)
+    );
     let reopened: String = (0..20_000)
         .map(|n| format!("<div><b id={n}></div>"))
         .collect();

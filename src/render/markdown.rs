@@ -197,9 +197,11 @@ fn escaped_with_addresses(html: &str, fates: &HashMap<String, Option<String>>) -
     }
     let bytes = html.as_bytes();
     let mut out = String::with_capacity(html.len());
-    let mut copied = 0;
+    // Each `=` is looked at once, and none inside a value already read: linear however
+    // many a value holds (`title="===…"`).
+    let (mut copied, mut scanned) = (0, 0);
     for (at, _) in html.match_indices('=') {
-        if at < copied {
+        if at < scanned {
             continue;
         }
         let mut i = at + 1;
@@ -207,6 +209,7 @@ fn escaped_with_addresses(html: &str, fates: &HashMap<String, Option<String>>) -
             i += 1;
         }
         let (from, to) = value_at(bytes, i);
+        scanned = to;
         let value = decode_entities(&html[from..to]);
         let value = value.trim_matches(is_url_space);
         if !crate::load::is_document_link(value) {
@@ -232,7 +235,8 @@ fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let end = rest.find(';').filter(|&e| e <= 12);
+        // A reference is short: its `;` is looked for among the next few bytes only.
+        let end = rest.bytes().take(13).position(|b| b == b';');
         let decoded = end.and_then(|end| {
             let name = &rest[1..end];
             let code = match name.strip_prefix('#') {

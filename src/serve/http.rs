@@ -211,10 +211,17 @@ fn file(app: &App, site: &str, path: &str, headers: &HeaderMap) -> Response {
 
 /// The 404 page with its links from the published site's path (`/docs/exec/`) turned
 /// into links to the same site on this server (`/exec/`).
+/// Only the attributes that start with that path change (`href="/docs/exec/…"`), not
+/// text, and nothing when the paths are the same.
 fn local_links(html: &bytes::Bytes, published: &str, site: &str) -> bytes::Bytes {
+    let here = format!("/{site}/");
+    if published == here {
+        return html.clone();
+    }
+    let from = format!("=\"{published}");
     match std::str::from_utf8(html) {
-        Ok(text) if text.contains(published) => {
-            bytes::Bytes::from(text.replace(published, &format!("/{site}/")))
+        Ok(text) if text.contains(&from) => {
+            bytes::Bytes::from(text.replace(&from, &format!("=\"{here}")))
         }
         _ => html.clone(),
     }
@@ -459,6 +466,24 @@ mod tests {
             }
         );
         assert_eq!(route("/__align/events"), Route::Events);
+    }
+
+    #[test]
+    fn the_404_pages_links_lead_back_to_this_server_and_its_text_stays() {
+        let page = |text: &str| bytes::Bytes::from(text.to_string());
+        let html = page(r#"<link href="/docs/exec/assets/s.css"><p>See /docs/exec/ and </p>"#);
+        assert_eq!(
+            local_links(&html, "/docs/exec/", "exec"),
+            page(r#"<link href="/exec/assets/s.css"><p>See /docs/exec/ and </p>"#)
+        );
+        // A site at a host's root: only addresses from the root change.
+        let html = page(r#"<a href="/index.html">home</a></p>"#);
+        assert_eq!(
+            local_links(&html, "/", "exec"),
+            page(r#"<a href="/exec/index.html">home</a></p>"#)
+        );
+        let same = page(r#"<a href="/exec/index.html">"#);
+        assert_eq!(local_links(&same, "/exec/", "exec"), same);
     }
 
     #[test]
