@@ -820,6 +820,11 @@ fn a_title_heading_reads_as_plain_words_and_names_no_hidden_document() {
         .file(
             "content/pages/b.md",
             "+++\naudience = [\"public\", \"team\"]\n+++\n# Working with [[P-CANARY-ID-7f3a|the board]]\n",
+        )
+        // A heading that is not the title (the field is) is the body's, linked per site.
+        .file(
+            "content/pages/c.md",
+            "+++\ntitle = \"C\"\naudience = [\"public\", \"team\"]\n+++\n# About [[P-CANARY-ID-7f3a]] and `[[code]]`\n",
         );
     project.build().success();
     for site in ["public", "team"] {

@@ -694,6 +694,17 @@ pub fn wiki_as_words<'t>(
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("[[") {
+        // A code span before it holds text as written, `[[x]]` included.
+        if let Some(tick) = rest[..start].find('`') {
+            let run = rest[tick..].bytes().take_while(|&b| b == b'`').count();
+            let fence = &rest[tick..tick + run];
+            let end = rest[tick + run..]
+                .find(fence)
+                .map_or(tick + run, |at| tick + run + at + run);
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+            continue;
+        }
         let Some(len) = rest[start + 2..].find("]]") else {
             break;
         };
@@ -713,6 +724,28 @@ pub fn wiki_as_words<'t>(
     }
     out.push_str(rest);
     std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod wiki_words_tests {
+    use super::wiki_as_words;
+
+    #[test]
+    fn wiki_links_read_as_words_but_in_code_and_before_a_destination() {
+        let mut seen = Vec::new();
+        let words = wiki_as_words(
+            "See [[a|the plan]], `[[code]]`, [[@ann]](https://x) and [[b]] ` [[c|odd]]",
+            &mut |r| {
+                seen.push(r.to_string());
+                format!("<{r}>")
+            },
+        );
+        assert_eq!(
+            words,
+            "See the plan, `[[code]]`, [[@ann]](https://x) and <b> ` odd"
+        );
+        assert_eq!(seen, ["b"]);
+    }
 }
 
 /// A line of inline Markdown as a page reads it: `` `jiff` `` reads `jiff`, `*new*`

@@ -530,28 +530,25 @@ impl DocReader<'_> {
         let mut labelless = Vec::new();
         let heading = body::first_heading(outside.unwrap_or(&doc.body), doc.imported)
             .map(|(text, line, range)| {
+                let text = body::without_comments(&text);
                 let text = body::wiki_as_words(&text, &mut |reference| {
                     labelless.push(reference.to_string());
                     reference.to_string()
-                })
-                .into_owned();
-                let text = body::plain_inline(&body::without_comments(&text)).into_owned();
-                (text, line, range)
+                });
+                (body::plain_inline(&text).into_owned(), line, range)
             })
             .filter(|(text, ..)| !text.is_empty());
-        if let Some((_, line, _)) = &heading {
-            for reference in labelless {
-                let message = format!(
-                    "the title heading names `[[{reference}]]` without a label: a title reads the same on every site, and which title the link would show depends on the site; write `[[{reference}|the words to show]]`, or the words alone"
-                );
-                self.error(doc.body_line + line, 1, message);
-            }
-        }
-        if let Some((text, _, range)) = &heading
+        if let Some((text, line, range)) = &heading
             && (doc.title.is_empty() || *text == doc.title || doc.imported)
         {
             if doc.title.is_empty() {
                 doc.title = text.clone();
+                for reference in labelless {
+                    let message = format!(
+                        "the title heading names `[[{reference}]]` without a label: a title reads the same on every site, and which title the link would show depends on the site; write `[[{reference}|the words to show]]`, or the words alone"
+                    );
+                    self.error(doc.body_line + line, 1, message);
+                }
             }
             // As many line ends as the heading had (two for a setext heading), so the
             // lines after it keep their numbers.
