@@ -175,15 +175,13 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
     let unpublished = |body: &mut String, first: usize, diags: &mut Vec<Diagnostic>| {
         for (line, dest) in local_links_as_text(body) {
             // The text was joined from the file's lines with blank runs closed up, so the
-            // link is looked for in the file, from where the text was taken on.
+            // link stands on that line of the file or a little further: it is looked for
+            // there, among the next lines (a bounded search, however long the file).
             let written = format!("]({dest}");
-            let at = (first + line..=lines.len())
+            let from = first + line;
+            let at = (from..from + 200)
                 .find(|&n| lines.get(n - 1).is_some_and(|l| l.contains(&written)))
-                .or_else(|| {
-                    (first..=lines.len())
-                        .find(|&n| lines.get(n - 1).is_some_and(|l| l.contains(&written)))
-                })
-                .unwrap_or(first + line);
+                .unwrap_or(from);
             let loc = Location::new(&shown, at, 1);
             let message = format!(
                 "the changelog links to `{dest}`, a file of the repository that no site publishes: shown as text (write the link as a web address to keep it)"
@@ -203,6 +201,11 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
     // loads as two releases, the later one's pages under `~2` (no version holds a `~`):
     // the changelog is read as it is, and `duplicate-version` says what is wrong with it.
     let mut folders: HashMap<String, usize> = HashMap::new();
+    let own = sorted(
+        audience
+            .clone()
+            .unwrap_or_else(|| config.default_audience()),
+    );
     for release in &parsed.releases {
         let folder = release_folder(release);
         let seen = folders.entry(folder.clone()).or_default();
@@ -242,25 +245,15 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
                 if seen_by.as_ref().is_some_and(Vec::is_empty) {
                     no_audience(entry.line, "change", &mut diags);
                 }
-                let sorted = |list: &Option<Vec<String>>| {
-                    list.clone().map(|mut names| {
-                        names.sort();
-                        names.dedup();
-                        names
-                    })
-                };
                 // Among the changelog's own audience's, or those of a narrower one.
-                let narrower = sorted(&seen_by)
-                    .filter(|names| *names != sorted(&audience).unwrap_or_default());
+                let seen = sorted(seen_by.clone().unwrap_or_else(|| own.clone()));
+                let narrower = (seen != own).then_some(seen);
                 let n = numbers.entry(narrower.clone()).or_default();
                 *n += 1;
                 let path_id = match narrower {
-                    _ if entry.blocks.is_empty() => format!("{folder}/{n:03}"),
                     None => format!("{folder}/{n:03}"),
                     Some(names) if names.is_empty() => format!("{folder}/none-{n:03}"),
-                    Some(names) => {
-                        format!("{folder}/{}-{n:03}", crate::load::slug(&names.join("-")))
-                    }
+                    Some(names) => format!("{folder}/{}-{n:03}", audience_key(&names)),
                 };
                 // The title reads the entry as its page does: reference links resolved
                 // (`[@ann]` with `[@ann]: https://…` at the bottom reads `@ann`) and a
@@ -300,6 +293,30 @@ pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Ve
         }
     }
     (docs, diags)
+}
+
+fn sorted(mut names: Vec<String>) -> Vec<String> {
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Audience names as a part of a path: joined by `+`, anything but letters, digits, `-`
+/// and `_` made `-` (`team+exec`). Names are matched exactly, so no two lists share one
+/// unless their names differ only in those characters.
+fn audience_key(names: &[String]) -> String {
+    let safe = |name: &String| -> String {
+        name.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect()
+    };
+    names.iter().map(safe).collect::<Vec<_>>().join("+")
 }
 
 /// Who may see a change entry: the changelog's audience, narrowed to the audiences of
@@ -513,7 +530,8 @@ fn first_paragraph(text: &str, max: usize) -> String {
     // A changelog's wiki links lead nowhere (it is no document of the project): a title
     // or summary reads the label, else `[restricted]`, as the entry's page shows them,
     // never the reference.
-    let text = crate::load::body::wiki_as_words(text, &mut |_| "[restricted]".into());
+    let text =
+        crate::load::body::wiki_as_words(text, &mut |_| crate::render::markdown::RESTRICTED.into());
     let mut plain = String::new();
     for event in Parser::new(&text) {
         match event {
