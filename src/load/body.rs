@@ -221,8 +221,9 @@ fn asset(index: &LineIndex, body: &str, first_line: usize, dest: &str, offset: u
 }
 
 /// Whether a body could hold a link, an image or a link reference definition: whether
-/// it has `[[`, `](` or `]:` anywhere. One pass over the brackets, which prose has few of,
-/// instead of one search of the whole body for each pair.
+/// it has `[[`, `](` or `]:` anywhere, or a tag with an `href` or `src`. One pass over
+/// the brackets, which prose has few of, instead of one search of the whole body for each
+/// pair, and one over the tags.
 pub fn may_link(body: &str) -> bool {
     let bytes = body.as_bytes();
     memchr::memchr2_iter(b'[', b']', bytes).any(|at| {
@@ -236,13 +237,24 @@ pub fn may_link(body: &str) -> bool {
 /// Whether raw HTML could link somewhere (`<a href=…>`, `<img src=…>`): prose has few
 /// `<`, and only those are looked at.
 fn may_hold_raw_link(bytes: &[u8]) -> bool {
-    memchr::memchr_iter(b'<', bytes).any(|at| {
-        let tag = &bytes[at..bytes.len().min(at + 512)];
-        let end = memchr::memchr(b'>', tag).unwrap_or(tag.len());
-        let tag = &tag[..end];
-        tag.windows(3)
+    // From tag to tag, each byte looked at once, however long a tag's attributes run.
+    let mut at = 0;
+    while let Some(open) = memchr::memchr(b'<', &bytes[at..]) {
+        let start = at + open;
+        let end = memchr::memchr(b'>', &bytes[start..]).map_or(bytes.len(), |e| start + e);
+        let tag = &bytes[start..end];
+        if tag
+            .windows(3)
             .any(|w| w.eq_ignore_ascii_case(b"ref") || w.eq_ignore_ascii_case(b"src"))
-    })
+        {
+            return true;
+        }
+        at = end.max(start + 1);
+        if at >= bytes.len() {
+            break;
+        }
+    }
+    false
 }
 
 /// Reads `[[text]](url)` as CommonMark does, a link whose text is `[text]` (changelogs

@@ -27,6 +27,9 @@ pub struct Fields<'a> {
     pub lines: Option<HashMap<String, usize>>,
     /// Where the frontmatter's lines start, made when a key result is first placed.
     pub lines_index: std::cell::OnceCell<LineIndex>,
+    /// The lines of the `[[key_results]]` and `[[key_results.checkins]]` headers, found
+    /// on the first error in a check-in: each later one reads them from here.
+    pub tables: std::cell::OnceCell<(Vec<usize>, Vec<usize>)>,
     /// The document's `kind` field named no kind, and the folder's stands in: a field
     /// that kind lacks may be one of the kind meant, so it is not an error of its own.
     pub kind_in_doubt: bool,
@@ -243,14 +246,20 @@ impl Fields<'_> {
                 .get_or_init(|| LineIndex::new(self.split.front));
             // Written as `[[key_results.checkins]]` tables, the kth check-in is the kth
             // such table after the key result's line, up to the next table of either kind.
-            let next_kr = self
-                .table_headers("key_results")
-                .into_iter()
+            let (results, checkins) = self.tables.get_or_init(|| {
+                (
+                    self.table_headers("key_results"),
+                    self.table_headers("key_results.checkins"),
+                )
+            });
+            let next_kr = results
+                .iter()
+                .copied()
                 .find(|&at| at > line)
                 .unwrap_or(usize::MAX);
-            let tables: Vec<usize> = self
-                .table_headers("key_results.checkins")
-                .into_iter()
+            let tables: Vec<usize> = checkins
+                .iter()
+                .copied()
                 .filter(|&at| at > line && at < next_kr)
                 .collect();
             if let Some(&table) = tables.get(*k) {

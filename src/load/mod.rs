@@ -456,6 +456,7 @@ impl DocReader<'_> {
             issues: Vec::new(),
             lines: None,
             lines_index: Default::default(),
+            tables: Default::default(),
             kind_in_doubt,
         };
         fields.apply(&mut doc, map);
