@@ -976,27 +976,13 @@ impl<'a> SiteView<'a> {
                         .is_some()
                     };
                     match edge.to.kr {
-                        Some(k) => {
-                            drivers
-                                .get_mut(k)
-                                .into_iter()
-                                .for_each(|l| l.push(edge.from));
-                            if moving(edge.from) && shown() {
-                                moved.get_mut(k).into_iter().for_each(|m| *m = true);
-                            }
+                        Some(k) if k < drivers.len() => {
+                            drivers[k].push(edge.from);
+                            moved[k] = moved[k] || moving(edge.from) && shown();
                         }
+                        Some(_) => {}
                         None => {
-                            driven_whole = driven_whole
-                                || moving(edge.from)
-                                    && self
-                                        .node_link(
-                                            docs,
-                                            Node {
-                                                doc: edge.from,
-                                                kr: None,
-                                            },
-                                        )
-                                        .is_some();
+                            driven_whole = driven_whole || moving(edge.from) && shown();
                         }
                     }
                 }

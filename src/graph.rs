@@ -651,13 +651,7 @@ fn duplicate(
 /// whose cited name (`ADR-0007`) links to it alone.
 fn same_number(docs: &[Document], dir: &Path, first: usize, second: usize, n: u32) -> Diagnostic {
     let (a, b) = (&docs[first], &docs[second]);
-    let line = |doc: &Document| {
-        if doc.field_lines.iter().any(|(k, _)| k == "number") {
-            doc.field_line("number")
-        } else {
-            1
-        }
-    };
+    let line = |doc: &Document| doc.field_line("number");
     let message = format!(
         "decisions {} and {} are both number {n}: `ADR-{n:04}` and `ADR-{n}` lead to the first; give this one the next free number",
         a.path_id, b.path_id

@@ -96,15 +96,11 @@ pub fn sanity(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             // Progress runs from baseline to target whatever the direction says: a
             // direction against them is a typo in one or the other.
             let against = match kr.direction {
-                Some(Direction::Decrease) => kr.target > kr.baseline,
-                Some(Direction::Increase) => kr.target < kr.baseline,
-                None => false,
+                Some(Direction::Decrease) if kr.target > kr.baseline => Some(("decrease", "above")),
+                Some(Direction::Increase) if kr.target < kr.baseline => Some(("increase", "below")),
+                _ => None,
             };
-            if against {
-                let (direction, way) = match kr.direction {
-                    Some(Direction::Decrease) => ("decrease", "above"),
-                    _ => ("increase", "below"),
-                };
+            if let Some((direction, way)) = against {
                 out.push(ctx.at_line(
                     "kr-direction-mismatch",
                     i,

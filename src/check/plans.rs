@@ -156,6 +156,9 @@ pub fn placeholders(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
 pub fn staleness(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let days = i64::from(ctx.config.check.stale_after_days);
+    // A window past the calendar's end (`stale_after_days = 4000000000`), or a limit past
+    // it, is never reached: nothing goes stale.
+    let window = jiff::Span::new().try_days(days).ok();
     for (i, doc) in ctx.docs.iter().enumerate() {
         if doc.imported
             || matches!(
@@ -184,7 +187,7 @@ pub fn staleness(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             continue;
         }
         // A change records what happened; it does not go stale (a `review_by` written
-        // on one is still kept, above).
+        // on one is checked above).
         if doc.kind == Kind::Change {
             continue;
         }
@@ -193,12 +196,7 @@ pub fn staleness(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             (None, Some(c)) => ("created", c),
             _ => continue,
         };
-        // A limit past the calendar's end (`stale_after_days = 4000000000`) is never
-        // reached: nothing goes stale.
-        let limit = jiff::Span::new()
-            .try_days(days)
-            .ok()
-            .and_then(|span| last.checked_add(span).ok());
+        let limit = window.and_then(|span| last.checked_add(span).ok());
         if limit.is_some_and(|limit| limit < ctx.today) {
             let message = format!(
                 "{} was last updated on {last}, more than {days} days ago",

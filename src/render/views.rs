@@ -274,9 +274,9 @@ impl<'a> ViewData<'a> {
             decisions,
             more_risks: risks.len().saturating_sub(VIEW_LIMIT),
             risks: risks.into_iter().take(VIEW_LIMIT).collect(),
-            undriven: objectives
+            undriven: (if internal { objectives.as_slice() } else { &[] })
                 .iter()
-                .filter(|o| internal && !o.driven_whole)
+                .filter(|o| !o.driven_whole)
                 .flat_map(|o| {
                     o.key_results
                         .iter()

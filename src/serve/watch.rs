@@ -63,8 +63,9 @@ impl ProjectWatcher {
         Ok(this)
     }
 
-    /// Watches the changelog `align.toml` names (`[import] changelog`), in place of any
-    /// it named before.
+    /// Watches the changelog `align.toml` names (`[import] changelog`): its events
+    /// rebuild from now on, and no longer those of one it named before (whose folder, if
+    /// outside the project, stays watched: its events are ignored).
     fn watch_changelog(&self, changelog: Option<&Path>) -> notify::Result<()> {
         let [resolved, given] = [&self.roots[0], &self.roots[1]];
         // The changelog as events name it, however `align.toml` spells its path
@@ -128,8 +129,9 @@ impl ProjectWatcher {
         // `align.toml` may name another changelog now, or one for the first time.
         if changes.config
             && let Ok(config) = crate::config::load(&self.dir)
+            && let Err(err) = self.watch_changelog(config.import.changelog.as_deref())
         {
-            let _ = self.watch_changelog(config.import.changelog.as_deref());
+            crate::errln!("warning: cannot watch the changelog align.toml names: {err}");
         }
         let mut links = self.links.lock().unwrap_or_else(|e| e.into_inner());
         let root = &self.roots[0];
