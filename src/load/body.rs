@@ -475,35 +475,23 @@ impl Anchors {
 
 /// Fenced code (```` ``` ```` or `~~~`), followed line by line.
 #[derive(Default)]
-struct Fence<'a>(Option<&'a str>);
+struct Fence(Option<crate::import::adr::Fence>);
 
-impl<'a> Fence<'a> {
+impl Fence {
     /// Whether a line, its indentation trimmed, belongs to fenced code, fences included.
     /// As CommonMark has it, a fence is closed only by a run of its own character at
     /// least as long, with nothing after it: a ```` ```` ```` fence holds ```` ``` ````
     /// lines (a Markdown example with code in it).
-    fn holds(&mut self, trimmed: &'a str) -> bool {
+    fn holds(&mut self, trimmed: &str) -> bool {
         if let Some(open) = self.0 {
-            let run = run_of(trimmed, open.as_bytes()[0]);
-            if run >= open.len() && trimmed[run..].trim().is_empty() {
+            if open.closed_by(trimmed) {
                 self.0 = None;
             }
             return true;
         }
-        for mark in [b'`', b'~'] {
-            let run = run_of(trimmed, mark);
-            if run >= 3 {
-                self.0 = Some(&trimmed[..run]);
-                return true;
-            }
-        }
-        false
+        self.0 = crate::import::adr::Fence::opened_by(trimmed);
+        self.0.is_some()
     }
-}
-
-/// How many of `mark` a line starts with.
-fn run_of(line: &str, mark: u8) -> usize {
-    line.bytes().take_while(|&b| b == mark).count()
 }
 
 /// The first level-one heading outside code, ATX (`# Title`) or setext (`Title` over a
