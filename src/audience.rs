@@ -199,6 +199,9 @@ pub struct DocView {
     pub kind_label: &'static str,
     pub title: String,
     pub summary: Option<String>,
+    /// The summary is the body's first paragraph (a release read from the imported
+    /// changelog): its page shows it once, in the body.
+    pub summary_in_body: bool,
     /// The effective status (a decision superseded by an accepted one is `superseded`).
     pub status: Option<String>,
     pub status_slug: Option<String>,
@@ -921,6 +924,7 @@ impl<'a> SiteView<'a> {
             kind_label: doc.kind.label(),
             title: self.title_of(doc).to_string(),
             summary,
+            summary_in_body: doc.imported && doc.kind == Kind::Release,
             status: status.clone(),
             status_slug: status.as_deref().map(crate::load::list_key),
             owners: people("owners", &doc.owners),

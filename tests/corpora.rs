@@ -294,6 +294,14 @@ fn keep_a_changelog_files_become_releases_and_changes() {
         public.contains("German translation from @mpbzh &amp; @Art4."),
         "{public}"
     );
+    // A release's page shows its prose once: the summary is its first paragraph.
+    let two =
+        std::fs::read_to_string(built._out.path().join("public/changelog/v2.0.0.html")).unwrap();
+    assert_eq!(
+        two.matches("2.0.0 is the first major revision").count(),
+        1,
+        "{two}"
+    );
     // A release's page links to its changes by the changelog's own reference link.
     let release =
         std::fs::read_to_string(built._out.path().join("public/changelog/v1.1.0.html")).unwrap();
