@@ -460,6 +460,45 @@ fn a_version_written_twice_in_the_imported_changelog_is_one_warning() {
 }
 
 #[test]
+fn an_initiative_with_only_a_start_or_a_target_outside_its_period_says_which() {
+    let objective = "+++\nid = \"O\"\ntitle = \"O\"\nperiod = \"2026-Q4\"\nstatus = \"active\"\n\n[[key_results]]\nid = \"k\"\ntitle = \"K\"\nbaseline = 0\ntarget = 10\n+++\n";
+    for (dates, said) in [
+        (
+            "start = 2027-01-11",
+            "starts on 2027-01-11, outside the period 2026-Q4",
+        ),
+        (
+            "target = 2027-02-26",
+            "is due on 2027-02-26, outside the period 2026-Q4",
+        ),
+    ] {
+        let project = Project::new()
+            .file("content/objectives/o.md", objective)
+            .file(
+                "content/initiatives/i.md",
+                &format!(
+                    "+++\ntitle = \"I\"\nstatus = \"planned\"\n{dates}\ndrives = [\"O\"]\n+++\n"
+                ),
+            );
+        let stderr = project.check().stderr();
+        assert!(stderr.contains(said), "{stderr}");
+    }
+}
+
+#[test]
+fn a_public_changelog_with_only_planned_releases_says_so() {
+    let project = Project::new().file(
+        "content/releases/r.md",
+        "+++\ntitle = \"R\"\nversion = \"1.0.0\"\nstatus = \"planned\"\naudience = [\"public\"]\n+++\n",
+    );
+    let stderr = project.check().stderr();
+    assert!(
+        stderr.contains("would be empty: none of its releases has gone out yet"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_local_link_in_release_prose_is_reported_at_its_own_line() {
     let project = Project::new()
         .config(&format!(

@@ -325,8 +325,13 @@ fn outside_period(ctx: &Ctx<'_>, i: usize) -> Vec<Diagnostic> {
             if to >= period.start() && from <= period.end() {
                 return None;
             }
+            let when = match (doc.start, doc.target) {
+                (Some(_), Some(_)) => format!("runs {from} to {to}"),
+                (Some(_), None) => format!("starts on {from}"),
+                _ => format!("is due on {to}"),
+            };
             let message = format!(
-                "initiative {} runs {from} to {to}, outside the period {period} of the objective it drives, {}",
+                "initiative {} {when}, outside the period {period} of the objective it drives, {}",
                 ctx.name(i),
                 ctx.name(objective)
             );

@@ -69,17 +69,21 @@ pub fn leaks(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                 || site.show_unreleased
                 || matches!(ctx.status(i), Some("released" | "yanked"))
         };
-        let empty = !ctx
-            .docs
-            .iter()
-            .zip(&shown)
-            .enumerate()
-            .any(|(i, (d, s))| *s && wanted.contains(&d.kind) && listed(i));
-        if empty {
-            let message = format!(
-                "the home page of public site `{name}` would be empty: no document it needs lists one of its audiences ({})",
-                site.audiences.join(", ")
-            );
+        let wanted_shown: Vec<usize> = (ctx.docs.iter().zip(&shown).enumerate())
+            .filter(|(_, (d, s))| **s && wanted.contains(&d.kind))
+            .map(|(i, _)| i)
+            .collect();
+        if !wanted_shown.iter().any(|&i| listed(i)) {
+            let message = if wanted_shown.is_empty() {
+                format!(
+                    "the home page of public site `{name}` would be empty: no document it needs lists one of its audiences ({})",
+                    site.audiences.join(", ")
+                )
+            } else {
+                format!(
+                    "the home page of public site `{name}` would be empty: none of its releases has gone out yet (a changelog lists released and yanked ones, unless the site sets `show_unreleased`)"
+                )
+            };
             let location = crate::diag::Location::new(
                 ctx.dir.join(crate::config::CONFIG_FILE),
                 site.line.max(1),
