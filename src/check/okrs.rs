@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::diag::Diagnostic;
-use crate::model::{Direction, KeyResult, Kind, RelKind};
+use crate::model::{Checkin, Direction, KeyResult, Kind, RelKind};
 
 const MAX_KEY_RESULTS: usize = 5;
 
@@ -112,29 +112,37 @@ pub fn sanity(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                     ),
                 ));
             }
-            if let Some(value) = implausible(kr) {
+            // A check-in's finding stands at the check-in, and says which one it is.
+            let at = |checkin: Option<&Checkin>| match checkin {
+                Some(c) => (c.line.max(line), format!("{name}: check-in on {}", c.date)),
+                None => (line, name.clone()),
+            };
+            if let Some((value, checkin)) = implausible(kr) {
+                let (place, what) = at(checkin);
                 out.push(ctx.at_line(
                     "kr-implausible-value",
                     i,
-                    line,
+                    place,
                     format!(
-                        "{name}: value {} is far outside the range from baseline {} to target {}",
+                        "{what}: value {} is far outside the range from baseline {} to target {}",
                         num(value),
                         num(kr.baseline),
                         num(kr.target)
                     ),
                 ));
             }
-            let confidences = kr
-                .confidence
-                .into_iter()
-                .chain(kr.checkins.iter().filter_map(|c| c.confidence));
-            for confidence in confidences.filter(|c| !(0.0..=1.0).contains(c)) {
+            let confidences = (kr.confidence.map(|c| (c, None)).into_iter()).chain(
+                kr.checkins
+                    .iter()
+                    .filter_map(|c| Some((c.confidence?, Some(c)))),
+            );
+            for (confidence, checkin) in confidences.filter(|(c, _)| !(0.0..=1.0).contains(c)) {
+                let (place, what) = at(checkin);
                 out.push(ctx.at_line(
                     "confidence-out-of-range",
                     i,
-                    line,
-                    format!("{name}: confidence {confidence} is outside 0–1"),
+                    place,
+                    format!("{what}: confidence {} is outside 0–1", num(confidence)),
                 ));
             }
             if let Some(period) = doc.period {
@@ -156,17 +164,18 @@ pub fn sanity(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
 }
 
 /// A value more than ten spans away from the baseline–target range, or a percentage outside 0–100.
-fn implausible(kr: &KeyResult) -> Option<f64> {
+/// The first value of a key result (its `current`, else a check-in's) far outside any
+/// plausible range, with the check-in that holds it.
+fn implausible(kr: &KeyResult) -> Option<(f64, Option<&Checkin>)> {
     // The distance, but at least a tenth of the values themselves (a rating from 4.5 to
     // 4.6 may well fall to 3.2), up to 1: a share from 0.31 to 0.55 typed as 4.1 is found.
     let size = kr.baseline.abs().max(kr.target.abs());
     let span = (kr.target - kr.baseline).abs().max((size / 10.0).min(1.0));
     let (lo, hi) = (kr.baseline.min(kr.target), kr.baseline.max(kr.target));
     let percent = kr.unit.as_deref() == Some("%");
-    kr.current
-        .into_iter()
-        .chain(kr.checkins.iter().map(|c| c.value))
-        .find(|v| {
+    (kr.current.map(|v| (v, None)).into_iter())
+        .chain(kr.checkins.iter().map(|c| (c.value, Some(c))))
+        .find(|(v, _)| {
             *v < lo - 10.0 * span
                 || *v > hi + 10.0 * span
                 || (percent && !(0.0..=100.0).contains(v))
@@ -196,11 +205,12 @@ mod tests {
     #[test]
     fn a_value_ten_distances_out_is_implausible_however_small_the_numbers() {
         // A share typed as a percentage; a rating's fall; counts and large numbers.
-        assert_eq!(implausible(&kr(0.31, 0.55, 4.1)), Some(4.1));
-        assert_eq!(implausible(&kr(0.31, 0.55, 0.6)), None);
-        assert_eq!(implausible(&kr(4.5, 4.6, 3.2)), None);
-        assert_eq!(implausible(&kr(2.0, 3.0, 12.0)), None);
-        assert_eq!(implausible(&kr(2.0, 3.0, 14.0)), Some(14.0));
-        assert_eq!(implausible(&kr(1000.0, 1010.0, 1200.0)), Some(1200.0));
+        let value = |kr: KeyResult| implausible(&kr).map(|(v, _)| v);
+        assert_eq!(value(kr(0.31, 0.55, 4.1)), Some(4.1));
+        assert_eq!(value(kr(0.31, 0.55, 0.6)), None);
+        assert_eq!(value(kr(4.5, 4.6, 3.2)), None);
+        assert_eq!(value(kr(2.0, 3.0, 12.0)), None);
+        assert_eq!(value(kr(2.0, 3.0, 14.0)), Some(14.0));
+        assert_eq!(value(kr(1000.0, 1010.0, 1200.0)), Some(1200.0));
     }
 }
