@@ -551,6 +551,18 @@ fn cases() -> Vec<Case> {
             other: None,
         },
         Case {
+            rule: "release-date-order",
+            // 2.2.0 dated after 2.3.0: a month typed wrong.
+            edit: Edit::Replace(
+                "content/releases/2-2-0.md",
+                "date = 2026-08-10",
+                "date = 2026-10-10",
+            ),
+            path: "content/releases/2-2-0.md",
+            line: 6,
+            other: Some("releases/2-3-0.md"),
+        },
+        Case {
             rule: "duplicate-version",
             // A hotfix written as its own release under the version it fixes.
             edit: Edit::Write(

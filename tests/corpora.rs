@@ -227,6 +227,17 @@ fn keep_a_changelog_files_become_releases_and_changes() {
     let built = build(gitui.path());
     let releases = built.docs("release");
     assert_eq!(releases.len(), 45, "every version but Unreleased");
+    // 0.11.0 is dated 2021-12-20, between 0.10.1 (2020-09-01) and 0.12.0 (2021-03-03):
+    // a year typed wrong, and the one release out of order.
+    let out_of_order: Vec<&str> = (built.stderr.lines())
+        .filter(|l| l.ends_with("[release-date-order]"))
+        .collect();
+    assert_eq!(out_of_order.len(), 1, "{}", built.stderr);
+    assert!(
+        out_of_order[0].contains("`changelog/v0.11.0` (0.11.0) is dated 2021-12-20, after the higher version `changelog/v0.12.0` (0.12.0), dated 2021-03-03"),
+        "{}",
+        built.stderr
+    );
     let build_meta = built.doc("changelog/v0.26.0+1");
     assert_eq!(build_meta["version"], "0.26.0+1");
     let tagged = built.doc("changelog/v0.20");

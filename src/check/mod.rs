@@ -223,6 +223,11 @@ pub const RULES: &[Rule] = &[
         summary: "two releases have the same version",
     },
     Rule {
+        id: "release-date-order",
+        severity: Severity::Warning,
+        summary: "a release is dated after a higher version",
+    },
+    Rule {
         id: "change-without-category",
         severity: Severity::Warning,
         summary: "a change in a released release has no category",

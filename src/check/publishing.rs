@@ -231,6 +231,7 @@ pub fn audiences(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
 
 pub fn changelog(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     let mut out = duplicate_versions(ctx);
+    out.extend(dates_out_of_order(ctx));
     // Every release's version, sorted once: a breaking change looks up the one before.
     let versions = std::cell::OnceCell::new();
     for (i, doc) in ctx.docs.iter().enumerate() {
@@ -306,6 +307,55 @@ fn duplicate_versions(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                     .with_help("give each release its own version, or merge the two into one release document");
                 out.push(ctx.related(diag, earlier, "version", "the same version"));
             }
+        }
+    }
+    out
+}
+
+/// A release dated after a higher version: the changelog lists releases by date, so it
+/// stands out of its place, and its date is most likely a typo (`2021-12-20` for
+/// `2020-12-20`). Releases that have not gone out, pre-releases, and releases without a
+/// date or a readable version are left out.
+fn dates_out_of_order(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
+    // Only releases that went out: a planned one's date is a plan.
+    let mut dated: Vec<(Vec<u64>, jiff::civil::Date, usize)> = (ctx.docs.iter().enumerate())
+        .filter(|&(i, d)| {
+            d.kind == Kind::Release && matches!(ctx.status(i), Some("released" | "yanked"))
+        })
+        .filter_map(|(i, d)| {
+            let version = d.version.as_deref()?.trim().trim_start_matches('v');
+            let parts = version
+                .split('.')
+                .map(|p| p.parse::<u64>().ok())
+                .collect::<Option<Vec<u64>>>()?;
+            let Some(crate::model::DateText::Date(date)) = d.date else {
+                return None;
+            };
+            Some((parts, date, i))
+        })
+        .collect();
+    dated.sort();
+    let mut out = Vec::new();
+    // From the highest version down: the earliest date among the versions above.
+    // (Two releases of one version are `duplicate-version`'s.)
+    let mut earliest: Option<(jiff::civil::Date, usize, &Vec<u64>)> = None;
+    for (parts, date, i) in dated.iter().rev() {
+        if let Some((first, higher, version)) = earliest
+            && *date > first
+            && parts != version
+        {
+            let message = format!(
+                "release {} is dated {date}, after the higher version {}, dated {first}: the changelog, which lists releases by date, shows it out of its place",
+                ctx.name(*i),
+                ctx.name(higher)
+            );
+            let diag = ctx
+                .at("release-date-order", *i, "date", message)
+                .with_help("correct the date (a year typed wrong?), or the version");
+            out.push(ctx.related(diag, higher, "date", "the higher version's date"));
+        }
+        if earliest.is_none_or(|(first, ..)| *date < first) {
+            earliest = Some((*date, *i, parts));
         }
     }
     out
