@@ -111,6 +111,18 @@ impl Graph {
     /// Builds the graph; every reference that resolves to nothing, or to the wrong kind,
     /// and every duplicate id is a diagnostic. `dir` prefixes paths in diagnostics.
     pub fn build(docs: &[Document], dir: &Path) -> (Graph, Vec<Diagnostic>) {
+        Graph::build_around(docs, dir, &HashMap::new())
+    }
+
+    /// Like [`Graph::build`], with the names (path ids and ids) of documents that could
+    /// not be read: a reference to one of them is no error of its own, since that file
+    /// has its error already (one broken frontmatter would otherwise be reported again
+    /// in every file that links to it).
+    pub fn build_around(
+        docs: &[Document],
+        dir: &Path,
+        unreadable: &HashMap<String, usize>,
+    ) -> (Graph, Vec<Diagnostic>) {
         let mut graph = Graph {
             outgoing: vec![Vec::new(); docs.len()],
             incoming: vec![Vec::new(); docs.len()],
@@ -160,6 +172,14 @@ impl Graph {
                                     && other.line == reference.line
                                     && other.text == reference.text
                             }) => {}
+                    Err(_)
+                        if !unreadable.is_empty()
+                            && lookup_in(
+                                unreadable,
+                                &doc.source,
+                                reference.text.split('#').next().unwrap_or_default().trim(),
+                            )
+                            .is_some() => {}
                     Err(message) => diags.push(ref_problem(doc, dir, reference, message)),
                 }
             }
@@ -346,30 +366,7 @@ impl Graph {
     }
 
     fn lookup(&self, source: &Path, path: &str) -> Option<usize> {
-        if let Some(&doc) = self.keys.get(path) {
-            return Some(doc);
-        }
-        let decoded = percent_decode(path);
-        let bare = decoded.strip_suffix(".md").unwrap_or(&decoded);
-        if let Some(&doc) = self.keys.get(bare) {
-            return Some(doc);
-        }
-        if let Some(n) = adr_number(bare)
-            && let Some(&doc) = [format!("ADR-{n}"), format!("ADR-{n:04}")]
-                .iter()
-                .find_map(|key| self.keys.get(key))
-        {
-            return Some(doc);
-        }
-        // From the project's root (`/content/pages/a.md`), as code hosts read it, or from
-        // `content/` (`/pages/a.md`), as the site's own paths go.
-        if let Some(rooted) = decoded.strip_prefix('/') {
-            let id = crate::load::path_id(&normalise(Path::new(rooted))?);
-            return self.keys.get(&id).copied();
-        }
-        let joined = normalise(&source.parent().unwrap_or(Path::new("")).join(&*decoded))?;
-        let id = crate::load::path_id(&joined);
-        self.keys.get(&id).copied()
+        lookup_in(&self.keys, source, path)
     }
 
     fn effective_status(&self, docs: &[Document], i: usize, doc: &Document) -> Option<String> {
@@ -556,6 +553,35 @@ impl Graph {
             .map(|&e| &self.edges[e])
             .filter(move |e| e.kind == kind)
     }
+}
+
+/// [`Graph::lookup`] in `keys`: the index, or the names of documents that could not be
+/// read.
+fn lookup_in(keys: &HashMap<String, usize>, source: &Path, path: &str) -> Option<usize> {
+    if let Some(&doc) = keys.get(path) {
+        return Some(doc);
+    }
+    let decoded = percent_decode(path);
+    let bare = decoded.strip_suffix(".md").unwrap_or(&decoded);
+    if let Some(&doc) = keys.get(bare) {
+        return Some(doc);
+    }
+    if let Some(n) = adr_number(bare)
+        && let Some(&doc) = [format!("ADR-{n}"), format!("ADR-{n:04}")]
+            .iter()
+            .find_map(|key| keys.get(key))
+    {
+        return Some(doc);
+    }
+    // From the project's root (`/content/pages/a.md`), as code hosts read it, or from
+    // `content/` (`/pages/a.md`), as the site's own paths go.
+    if let Some(rooted) = decoded.strip_prefix('/') {
+        let id = crate::load::path_id(&normalise(Path::new(rooted))?);
+        return keys.get(&id).copied();
+    }
+    let joined = normalise(&source.parent().unwrap_or(Path::new("")).join(&*decoded))?;
+    let id = crate::load::path_id(&joined);
+    keys.get(&id).copied()
 }
 
 /// Which kinds a relation field of a document of kind `from` may point at.

@@ -113,7 +113,7 @@ impl Project {
     }
 
     fn assemble(dir: &Path, config: Config, loaded: load::Loaded) -> Project {
-        let (graph, graph_diags) = Graph::build(&loaded.docs, dir);
+        let (graph, graph_diags) = Graph::build_around(&loaded.docs, dir, &loaded.unreadable);
         let mut diagnostics = loaded.diagnostics;
         diagnostics.extend(graph_diags);
         diagnostics.extend(unwritable_pages(dir, &loaded.docs));

@@ -499,6 +499,26 @@ fn a_public_changelog_with_only_planned_releases_says_so() {
 }
 
 #[test]
+fn a_file_that_cannot_be_read_is_one_error_not_one_more_per_reference_to_it() {
+    let project = Project::new()
+        .file(
+            "content/objectives/o.md",
+            "+++\nid = \"O-1\"\ntitle = \"O\"\nreview_by = 2027-02-30\n+++\n",
+        )
+        .file(
+            "content/initiatives/i.md",
+            "+++\ntitle = \"I\"\ndrives = [\"O-1#kr1\"]\n+++\nSee [[objectives/o]], [o](../objectives/o.md) and [[nope]].\n",
+        );
+    let run = project.check();
+    run.expect(1);
+    let errors = run.errors();
+    assert_eq!(errors.len(), 2, "{}", run.stderr());
+    run.error_at("content/objectives/o.md:4:13", &["field `review_by`"]);
+    // A reference to a document that does not exist at all is still an error.
+    run.error_at("content/initiatives/i.md:5", &["`nope` names no document"]);
+}
+
+#[test]
 fn a_local_link_in_release_prose_is_reported_at_its_own_line() {
     let project = Project::new()
         .config(&format!(

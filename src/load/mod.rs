@@ -31,6 +31,9 @@ pub const CONTENT_DIR: &str = "content";
 pub struct Loaded {
     pub docs: Vec<Document>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The names (path id, and `id` when one is written) of the files that hold an
+    /// error that kept them from being read, each with 0.
+    pub unreadable: HashMap<String, usize>,
 }
 
 /// Loads every document under `DIR/content/` plus any imported changelog.
@@ -40,7 +43,7 @@ pub fn load(dir: &Path, config: &Config) -> Loaded {
         .par_iter()
         .map(|rel| load_file(dir, rel, config))
         .collect();
-    finish(dir, config, results, &mut diagnostics)
+    finish(dir, config, &files, results, &mut diagnostics)
 }
 
 /// Files read in an earlier pass, reused while their size and modification time stay the
@@ -127,25 +130,32 @@ pub fn load_cached(dir: &Path, config: &Config, cache: &mut Cache) -> Loaded {
         .filter(|k| !current.contains(k))
         .cloned()
         .collect();
-    cache.entries = files
-        .into_iter()
+    cache.entries = (files.iter().cloned())
         .zip(stamps)
         .zip(&results)
         .map(|((rel, stamp), (doc, diags))| (rel, (stamp, doc.is_some(), diags.clone())))
         .collect();
     cache.parked.clear();
-    finish(dir, config, results, &mut diagnostics)
+    finish(dir, config, &files, results, &mut diagnostics)
 }
 
 fn finish(
     dir: &Path,
     config: &Config,
+    files: &[PathBuf],
     results: Vec<(Option<Document>, Vec<Diagnostic>)>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Loaded {
     let mut diagnostics = std::mem::take(diagnostics);
     let mut docs = Vec::with_capacity(results.len());
-    for (doc, diags) in results {
+    let mut unreadable = HashMap::new();
+    for (rel, (doc, diags)) in files.iter().zip(results) {
+        if doc.is_none() && diags.iter().any(Diagnostic::is_error) {
+            unreadable.insert(path_id(rel), 0);
+            if let Some(id) = written_id(&dir.join(rel)) {
+                unreadable.insert(id, 0);
+            }
+        }
         docs.extend(doc);
         diagnostics.extend(diags);
     }
@@ -155,7 +165,23 @@ fn finish(
         diagnostics.extend(diags);
     }
     docs.sort_by(|a, b| a.path_id.cmp(&b.path_id));
-    Loaded { docs, diagnostics }
+    Loaded {
+        docs,
+        diagnostics,
+        unreadable,
+    }
+}
+
+/// The `id` a file that could not be read writes at the start of one of its lines
+/// (`id = "O-1"`, `id: O-1`), for what references it by that name.
+fn written_id(file: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(file).ok()?;
+    text.lines().take(200).find_map(|line| {
+        let rest = line.strip_prefix("id")?.trim_start();
+        let value = rest.strip_prefix('=').or_else(|| rest.strip_prefix(':'))?;
+        let id = value.trim().trim_matches(['"', '\'']).trim();
+        (!id.is_empty() && !id.contains(char::is_whitespace)).then(|| id.to_string())
+    })
 }
 
 /// Every `.md` file under `content/`, relative to the project, sorted. Hidden files and
