@@ -81,13 +81,9 @@ fn html<'e>(
     raw_html: RawHtml,
 ) -> String {
     let mut has_raw = false;
-    // `escape` shows raw HTML as text: made text here, where the addresses are known.
-    let mode = match raw_html {
-        RawHtml::Escape => RawHtml::Allow,
-        mode => mode,
-    };
-    let mut events = rewrite(events, events_for(len), links, mode, &mut has_raw);
-    // Raw HTML beyond what the sanitiser parses in linear time is shown as text.
+    let mut events = rewrite(events, events_for(len), links, &mut has_raw);
+    // `escape` shows raw HTML as text, made so here, where the addresses are known; so is
+    // raw HTML beyond what the sanitiser parses in linear time.
     if has_raw
         && (raw_html == RawHtml::Escape
             || raw_html == RawHtml::Sanitize && !HtmlLoad::of(&events).sanitisable())
@@ -315,7 +311,6 @@ pub fn html_load(body: &str) -> HtmlLoad {
         Parser::new_ext(body, markdown_options()),
         events_for(body.len()),
         &links,
-        RawHtml::Sanitize,
         &mut has_raw,
     );
     HtmlLoad::of(&events)
@@ -325,7 +320,6 @@ fn rewrite<'e>(
     events: impl Iterator<Item = Event<'e>>,
     capacity: usize,
     links: &LinkResolver<'_>,
-    raw_html: RawHtml,
     has_raw: &mut bool,
 ) -> Vec<Event<'e>> {
     let mut out = Vec::with_capacity(capacity);
@@ -382,12 +376,10 @@ fn rewrite<'e>(
             Event::End(TagEnd::HtmlBlock) => {
                 in_html_block = false;
                 let block = std::mem::take(&mut html_block);
-                out.extend(raw(&block, raw_html, has_raw, true));
+                out.extend(raw(&block, has_raw, true));
             }
             Event::Html(text) if in_html_block => html_block.push_str(&text),
-            Event::Html(text) | Event::InlineHtml(text) => {
-                out.extend(raw(&text, raw_html, has_raw, false))
-            }
+            Event::Html(text) | Event::InlineHtml(text) => out.extend(raw(&text, has_raw, false)),
             other => out.push(other),
         }
     }
@@ -469,22 +461,19 @@ pub fn safe_url(url: &str) -> bool {
         .any(|s| lower.starts_with(s))
 }
 
-fn raw<'e>(text: &str, mode: RawHtml, has_raw: &mut bool, block: bool) -> Option<Event<'e>> {
+/// Raw HTML without its comments, which never reach a page; what the site's `raw_html`
+/// makes of it is decided once the whole body is read (see [`html`]).
+fn raw<'e>(text: &str, has_raw: &mut bool, block: bool) -> Option<Event<'e>> {
     let kept = crate::import::adr::strip_html_comments(text);
     if kept.trim().is_empty() {
         return None;
     }
-    match mode {
-        RawHtml::Escape => Some(Event::Text(kept.into())),
-        RawHtml::Sanitize | RawHtml::Allow => {
-            *has_raw = true;
-            Some(if block {
-                Event::Html(kept.into())
-            } else {
-                Event::InlineHtml(kept.into())
-            })
-        }
-    }
+    *has_raw = true;
+    Some(if block {
+        Event::Html(kept.into())
+    } else {
+        Event::InlineHtml(kept.into())
+    })
 }
 
 fn add_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
