@@ -35,16 +35,14 @@ fn example_builds_and_checks_clean() {
         !stderr.contains("warning") && !stderr.contains("error"),
         "{stderr}"
     );
-    let project = Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example");
+    checks_clean(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example"));
+}
+
+/// Asserts `align check --deny warnings` passes on `project`.
+fn checks_clean(project: &Path) {
     let check = Command::new(env!("CARGO_BIN_EXE_align"))
-        .args([
-            "check",
-            project.to_str().unwrap(),
-            "--today",
-            "2026-11-23",
-            "--deny",
-            "warnings",
-        ])
+        .args(["check", project.to_str().unwrap(), "--today", "2026-11-23"])
+        .args(["--deny", "warnings"])
         .output()
         .unwrap();
     assert!(
@@ -83,21 +81,7 @@ fn the_readmes_example_document_checks_clean_in_the_example_project() {
         example.replace(&format!("id = {id}"), "id = \"I-FROM-README\""),
     )
     .unwrap();
-    let check = Command::new(env!("CARGO_BIN_EXE_align"))
-        .args([
-            "check",
-            copy.path().to_str().unwrap(),
-            "--today",
-            "2026-11-23",
-        ])
-        .args(["--deny", "warnings"])
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    checks_clean(copy.path());
 }
 
 #[test]

@@ -120,17 +120,11 @@ pub fn apply_body(
 
 /// Turns the `line`th line (1-based) of `text` into spaces, its line end kept.
 fn blank_line(text: &mut String, line: usize) {
-    let Some(start) = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .try_fold(0usize, |at, len| at.checked_add(len))
-    else {
-        return;
-    };
-    let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
-    let spaces = " ".repeat(text[start..end].len());
-    text.replace_range(start..end, &spaces);
+    let index = super::body::LineIndex::new(text);
+    let at = line.saturating_sub(1);
+    if let (Some(start), Some(len)) = (index.start(at), index.line(text, at).map(str::len)) {
+        text.replace_range(start..start + len, &" ".repeat(len));
+    }
 }
 
 /// Releases and change entries from the Keep a Changelog file named in `align.toml`.
