@@ -557,6 +557,30 @@ impl Serialize for DecisionCard<'_> {
     }
 }
 
+/// A change as the changelog lists it: its [`Item`], and for a change read from an
+/// imported changelog its text as written there (`html`: links, code and sub-lists,
+/// rendered for the site), where its title is a line of plain words.
+pub struct ChangeItem<'a> {
+    pub doc: &'a DocView,
+    pub html: Option<&'a str>,
+}
+
+impl Serialize for ChangeItem<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let Some(html) = self.html else {
+            return TemplateItem(self.doc).serialize(serializer);
+        };
+        if hashing() {
+            return (ItemHash(self.doc.item_hash()), html).serialize(serializer);
+        }
+        let mut out = serializer.serialize_struct("ChangeItem", Item::FIELDS + 1)?;
+        self.doc.item().write_fields(&mut out)?;
+        out.serialize_field("html", html)?;
+        out.end()
+    }
+}
+
 /// Serialises decisions as [`DecisionCard`]s: the decision log shows every accepted one,
 /// so they must not carry whole documents.
 pub fn as_decision_cards<S: serde::Serializer>(

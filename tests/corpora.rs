@@ -238,6 +238,17 @@ fn keep_a_changelog_files_become_releases_and_changes() {
         "{}",
         built.stderr
     );
+    // The changelog shows each entry as written: its links, code and sub-list, and a
+    // link to the entry's own page.
+    let public = std::fs::read_to_string(built._out.path().join("public/changelog.html")).unwrap();
+    assert!(
+        public.contains(r#"<li>add fetch/update command all remote branches (<a href="https://github.com/gitui-org/gitui/issues/998">#998</a>) <a class="permalink" href="changelog/v0.19/005.html""#),
+        "{public}"
+    );
+    assert!(
+        public.contains("<li>The format of <code>theme.ron</code> has changed: you only specify the colors etc. that should differ from their default value</li>"),
+        "{public}"
+    );
     let build_meta = built.doc("changelog/v0.26.0+1");
     assert_eq!(build_meta["version"], "0.26.0+1");
     let tagged = built.doc("changelog/v0.20");
@@ -291,18 +302,32 @@ fn keep_a_changelog_files_become_releases_and_changes() {
         public.contains("1.1.0"),
         "imported releases appear on the public changelog"
     );
-    // A bullet wrapped over two lines is one title; a release's opening prose is its summary.
+    // A bullet wrapped over two lines is one title; the changelog shows it as written,
+    // its `**Breaking:**` left to the badge; a release's opening prose is its summary.
+    let index =
+        std::fs::read_to_string(built._out.path().join("public/search-index.json")).unwrap();
     assert!(
-        public.contains("Don&#39;t let your friends dump git logs into changelogs"),
+        index.contains(
+            r#"Retired the tagline \"Don't let your friends dump git logs into changelogs\""#
+        ),
+        "{index}"
+    );
+    assert!(
+        public.contains("<span class=\"breaking\">Breaking</span> Retired the tagline \"Don't let your friends dump git logs into\nchangelogs\" for"),
         "{public}"
     );
     assert!(
         public.contains("2.0.0 is the first major revision of Keep a Changelog."),
         "{public}"
     );
-    // Reference links (`[@mpbzh]`, defined at the bottom) read as their text in titles.
+    // Reference links (`[@mpbzh]`, defined at the bottom) read as their text in titles,
+    // and link on the changelog.
     assert!(
-        public.contains("German translation from @mpbzh &amp; @Art4."),
+        index.contains("German translation from @mpbzh & @Art4."),
+        "{index}"
+    );
+    assert!(
+        public.contains(r#"German translation from <a href="https://github.com/mpbzh">@mpbzh</a> &amp; <a href="https://github.com/Art4">@Art4</a>."#),
         "{public}"
     );
     // A release's page shows its prose once: the summary is its first paragraph.

@@ -689,10 +689,17 @@ fn an_imported_changelogs_audience_blocks_keep_their_text_to_their_audiences() {
         site.assert_nowhere("CANARY-RELEASE-PROSE-7f3a");
         site.assert_nowhere("CANARY-ENTRY-COMMENT-7f3a");
     }
+    // The changelog shows each entry as written, its comment left out as on its page.
     let public = project.site("public").main("changelog.html");
     assert!(
-        public.contains("Public thing") && public.contains("Another thing"),
+        public.contains("<li>Public thing <a class=\"permalink\"")
+            && public.contains("<li>Another  thing <a class=\"permalink\""),
         "{public}"
+    );
+    let feed = project.site("public").read("feed.xml");
+    assert!(
+        feed.contains("&lt;li&gt;Another  thing&lt;/li&gt;"),
+        "{feed}"
     );
     assert!(public.contains("Opening prose."), "{public}");
     // The public site's changes are numbered without a gap where the team's stands.

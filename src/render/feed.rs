@@ -96,10 +96,14 @@ fn entry(
         content.push_str("</h3><ul>");
         for change in &group.items {
             content.push_str("<li>");
-            if change.breaking {
+            if change.doc.breaking {
                 content.push_str("<strong>Breaking:</strong> ");
             }
-            escape_into(&mut content, &change.title);
+            // Its links lead from the site's root, where the feed is too.
+            match change.html {
+                Some(html) => content.push_str(html),
+                None => escape_into(&mut content, &change.doc.title),
+            }
             content.push_str("</li>");
         }
         content.push_str("</ul>");

@@ -385,11 +385,22 @@ fn render_views(
     out: &Out<'_>,
 ) -> anyhow::Result<()> {
     let data = views::ViewData::new(input);
+    let home = input.view.config.home;
+    let home_view = VIEWS
+        .iter()
+        .find(|(_, _, h)| *h == Some(home))
+        .map(|(_, url, _)| *url);
+    let wanted =
+        |path: &str| out.wants(path) || (Some(path) == home_view && out.wants("index.html"));
+    let lines = if wanted("changelog.html") || wanted("feed.xml") {
+        change_lines(input)
+    } else {
+        views::ChangeLines::new()
+    };
     // The changelog and its feed show the same releases: made once, for whichever asks
     // first.
     let changelog_ctx = std::sync::OnceLock::new();
-    let changelog = || changelog_ctx.get_or_init(|| data.changelog(site, ""));
-    let home = input.view.config.home;
+    let changelog = || changelog_ctx.get_or_init(|| data.changelog(site, "", &lines));
     // Each view renders once, in parallel; the home page reuses the bytes of its view.
     let jobs: Vec<(&str, Job<'_>)> = vec![
         (
@@ -425,12 +436,6 @@ fn render_views(
             }),
         ),
     ];
-    let home_view = VIEWS
-        .iter()
-        .find(|(_, _, h)| *h == Some(home))
-        .map(|(_, url, _)| *url);
-    let wanted =
-        |path: &str| out.wants(path) || (Some(path) == home_view && out.wants("index.html"));
     let rendered: Vec<(&str, Bytes)> = jobs
         .par_iter()
         .filter(|(path, _)| wanted(path))
@@ -450,6 +455,108 @@ fn render_views(
         )?;
     }
     Ok(())
+}
+
+/// The text of each change of the imported changelog the site shows, as its page shows it
+/// but from the site's root (see [`views::ChangeLines`]): a bullet of one paragraph without
+/// the paragraph around it, so that it reads as a line of the list it stands in.
+fn change_lines(input: &Input<'_>) -> views::ChangeLines {
+    input
+        .view
+        .docs
+        .par_iter()
+        .filter(|d| d.kind == "change" && input.docs[d.index].imported)
+        .filter_map(|d| {
+            let text = audience::body_for(&input.docs[d.index], input.view.config);
+            let html = body_alone(input, d.index, "", &text);
+            let html = std::str::from_utf8(&html).ok()?.trim_end();
+            let line = match html
+                .strip_prefix("<p>")
+                .and_then(|h| h.strip_suffix("</p>"))
+            {
+                Some(inner) if !inner.contains("<p") && !inner.contains("</p>") => inner,
+                _ => html,
+            };
+            let line = match (d.breaking, line.strip_prefix("<p>")) {
+                (false, _) => line.to_string(),
+                (true, Some(first)) => format!("<p>{}", without_breaking_mark(first)),
+                (true, None) => without_breaking_mark(line).to_string(),
+            };
+            (!line.is_empty()).then_some((d.index, line))
+        })
+        .collect()
+}
+
+/// A breaking change's rendered line without the `Breaking:` it starts with
+/// (`**Breaking:**`, `BREAKING CHANGE:`, `*Breaking*:`), which its badge says: its title
+/// leaves it out too.
+fn without_breaking_mark(line: &str) -> &str {
+    for (open, close) in [("<strong>", "</strong>"), ("<em>", "</em>"), ("", "")] {
+        let Some(rest) = line.strip_prefix(open) else {
+            continue;
+        };
+        for word in ["breaking changes", "breaking change", "breaking"] {
+            if !rest
+                .get(..word.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(word))
+            {
+                continue;
+            }
+            let after = &rest[word.len()..];
+            // The colon inside the emphasis, or after it.
+            let text = (after.strip_prefix(':').and_then(|a| a.strip_prefix(close)))
+                .or_else(|| after.strip_prefix(close).and_then(|a| a.strip_prefix(':')))
+                .map(str::trim_start);
+            if let Some(text) = text.filter(|t| !t.is_empty()) {
+                return text;
+            }
+        }
+    }
+    line
+}
+
+/// Where a link to `target` leads from a page at `root` of the input's site, if anywhere.
+fn link_fate<'i>(input: &'i Input<'_>, root: &'i str) -> impl Fn(&Target) -> LinkFate + 'i {
+    move |target| match input.view.link(input.docs, target) {
+        Some(link) => LinkFate::Visible {
+            href: format!("{root}{}", link.url()),
+            title: link.title().to_string(),
+        },
+        None => LinkFate::Hidden,
+    }
+}
+
+/// The anchor the site gives a heading of document `doc`, for links within its page:
+/// `None` when the document has no such heading, `Some(None)` when the site hides it.
+fn own_anchor<'i>(
+    input: &'i Input<'_>,
+    doc: usize,
+) -> impl Fn(&str) -> Option<Option<String>> + 'i {
+    let document = &input.docs[doc];
+    move |fragment| {
+        document.has_anchor(fragment).then(|| {
+            document
+                .site_anchor(fragment, &input.view.config.audiences)
+                .map(Cow::into_owned)
+        })
+    }
+}
+
+/// Document `doc`'s body `text` rendered for the input's site from a page at `root`,
+/// kept nowhere and shared with nothing.
+fn body_alone(input: &Input<'_>, doc: usize, root: &str, text: &str) -> Bytes {
+    let fate = link_fate(input, root);
+    let own_anchor = own_anchor(input, doc);
+    let resolver = LinkResolver {
+        targets: &input.graph.links[doc],
+        fate: &fate,
+        own_anchor: Some(&own_anchor),
+    };
+    Bytes::from(markdown::render(
+        text,
+        &resolver,
+        input.view.config.raw_html(),
+    ))
 }
 
 /// A document's body text for one site, and where its parse is kept when other sites
@@ -502,23 +609,9 @@ fn body_html<'t>(
     bodies: Option<&mut Vec<Rendered<'t>>>,
 ) -> anyhow::Result<Bytes> {
     let view = input.view;
-    let fate = |target: &Target| match view.link(input.docs, target) {
-        Some(link) => LinkFate::Visible {
-            href: format!("{root}{}", link.url()),
-            title: link.title().to_string(),
-        },
-        None => LinkFate::Hidden,
-    };
+    let fate = link_fate(input, root);
     let links = &input.graph.links[doc];
-    // Links within the page follow the anchors the site gives its headings.
-    let document = &input.docs[doc];
-    let own_anchor = |fragment: &str| {
-        document.has_anchor(fragment).then(|| {
-            document
-                .site_anchor(fragment, &view.config.audiences)
-                .map(Cow::into_owned)
-        })
-    };
+    let own_anchor = own_anchor(input, doc);
     let Body { text, parsed } = body;
     let raw_html = view.config.raw_html();
     let render = |fate: &dyn Fn(&Target) -> LinkFate| {
@@ -646,7 +739,32 @@ fn site_ctx(input: &Input<'_>) -> SiteCtx {
 
 #[cfg(test)]
 mod tests {
-    use super::format_number;
+    use super::{format_number, without_breaking_mark};
+
+    #[test]
+    fn a_breaking_changes_line_leaves_its_mark_to_the_badge() {
+        let cases = [
+            (
+                "<strong>Breaking:</strong> the <code>x</code> option is gone",
+                "the <code>x</code> option is gone",
+            ),
+            ("<strong>BREAKING</strong>: renamed", "renamed"),
+            ("<em>Breaking change</em>: renamed", "renamed"),
+            ("BREAKING CHANGE: renamed", "renamed"),
+            ("Breaking changes: renamed", "renamed"),
+            // Without a colon the word is part of the text, as in the title.
+            (
+                "<strong>Breaking</strong> renamed",
+                "<strong>Breaking</strong> renamed",
+            ),
+            ("Breakingly fast", "Breakingly fast"),
+            // A mark and nothing else stays, so the line is not empty.
+            ("<strong>Breaking:</strong>", "<strong>Breaking:</strong>"),
+        ];
+        for (line, shown) in cases {
+            assert_eq!(without_breaking_mark(line), shown, "{line}");
+        }
+    }
 
     #[test]
     fn numbers_read_as_written_and_huge_ones_stay_finite() {

@@ -10,7 +10,7 @@ use super::Input;
 use super::context::{NavItem, SiteCtx};
 use super::engine::Shared;
 use super::lists::Facet;
-use crate::audience::{DocView, SiteView};
+use crate::audience::{ChangeItem, DocView, SiteView};
 use crate::graph::Graph;
 use crate::model::{Category, Kind, Period, RelKind};
 
@@ -121,9 +121,12 @@ pub struct ReleasePlanCtx<'a> {
 #[derive(Serialize)]
 pub struct CategoryGroup<'a> {
     pub label: String,
-    #[serde(serialize_with = "crate::audience::as_items")]
-    pub items: Vec<&'a DocView>,
+    pub items: Vec<ChangeItem<'a>>,
 }
+
+/// The text of each change read from an imported changelog, by document index, rendered
+/// for the changelog page and the feed (see [`ChangeItem`]).
+pub type ChangeLines = std::collections::HashMap<usize, String>;
 
 #[derive(Serialize)]
 pub struct ChangelogRelease<'a> {
@@ -454,7 +457,12 @@ impl<'a> ViewData<'a> {
         }
     }
 
-    pub fn changelog(&self, site: &'a SiteCtx, root: &'a str) -> ChangelogCtx<'a> {
+    pub fn changelog(
+        &self,
+        site: &'a SiteCtx,
+        root: &'a str,
+        lines: &'a ChangeLines,
+    ) -> ChangelogCtx<'a> {
         let mut releases: Vec<&DocView> = self
             .of_kind(Kind::Release)
             .into_iter()
@@ -467,7 +475,7 @@ impl<'a> ViewData<'a> {
                 .into_iter()
                 .filter(|d| self.outgoing(d.index, RelKind::Release).is_empty())
                 .collect();
-            group_by_category(changes)
+            group_by_category(changes, lines)
         });
         ChangelogCtx {
             site,
@@ -483,7 +491,7 @@ impl<'a> ViewData<'a> {
                     let breaking = changes.iter().any(|c| c.breaking);
                     Shared::new(ChangelogRelease {
                         doc,
-                        groups: group_by_category(changes),
+                        groups: group_by_category(changes, lines),
                         breaking,
                     })
                 })
@@ -590,7 +598,14 @@ fn board<'a>(initiatives: &[&'a DocView]) -> Vec<Column<'a>> {
 }
 
 /// Changes in Keep a Changelog order, then sections that are not one of its categories.
-fn group_by_category(changes: Vec<&DocView>) -> Vec<CategoryGroup<'_>> {
+fn group_by_category<'a>(
+    changes: Vec<&'a DocView>,
+    lines: &'a ChangeLines,
+) -> Vec<CategoryGroup<'a>> {
+    let item = |doc: &'a DocView| ChangeItem {
+        doc,
+        html: lines.get(&doc.index).map(String::as_str),
+    };
     let mut groups: Vec<CategoryGroup<'_>> = Category::ALL
         .iter()
         .map(|c| CategoryGroup {
@@ -599,16 +614,17 @@ fn group_by_category(changes: Vec<&DocView>) -> Vec<CategoryGroup<'_>> {
                 .iter()
                 .copied()
                 .filter(|d| d.category == Some(c.as_str()))
+                .map(item)
                 .collect(),
         })
         .collect();
-    let mut others: BTreeMap<String, Vec<&DocView>> = BTreeMap::new();
-    for change in changes.iter().filter(|d| d.category.is_none()) {
+    let mut others: BTreeMap<String, Vec<ChangeItem<'a>>> = BTreeMap::new();
+    for change in changes.iter().copied().filter(|d| d.category.is_none()) {
         let label = change
             .category_label
             .clone()
             .unwrap_or_else(|| "Other".to_string());
-        others.entry(label).or_default().push(change);
+        others.entry(label).or_default().push(item(change));
     }
     groups.extend(
         others
