@@ -175,6 +175,16 @@ fn cases() -> Vec<Case> {
             other: None,
         },
         Case {
+            rule: "broken-anchor",
+            edit: Edit::Write(
+                "content/pages/glossary.md",
+                "+++\ntitle = \"Glossary\"\nupdated = 2026-11-02\n+++\n\n## Activation\n\nSee [activation](#activation), [the top](#main), the note[^n] and [its text](#n), <a id=\"faq\"></a>[the FAQ](#faq)\nand [retention](#retention).\n\n[^n]: A note.\n",
+            ),
+            path: "content/pages/glossary.md",
+            line: 9,
+            other: None,
+        },
+        Case {
             rule: "raw-html-limits",
             edit: Edit::Write(
                 "content/pages/export.md",

@@ -4,6 +4,7 @@
 
 mod cycles;
 mod decisions;
+mod links;
 mod okrs;
 mod plans;
 mod publishing;
@@ -31,6 +32,11 @@ pub const RULES: &[Rule] = &[
         id: "broken-reference",
         severity: Severity::Error,
         summary: "a reference names no document, key result or heading",
+    },
+    Rule {
+        id: "broken-anchor",
+        severity: Severity::Warning,
+        summary: "a link within a page names no heading, key result or id of that page",
     },
     Rule {
         id: "duplicate-id",
@@ -342,7 +348,7 @@ fn join_and(items: &[String]) -> String {
 /// Runs every rule and applies the configured severities.
 pub fn run(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     use rayon::prelude::*;
-    let rules: [fn(&Ctx<'_>) -> Vec<Diagnostic>; 13] = [
+    let rules: [fn(&Ctx<'_>) -> Vec<Diagnostic>; 14] = [
         plans::orphans,
         okrs::structure,
         plans::periods,
@@ -356,6 +362,7 @@ pub fn run(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
         publishing::audiences,
         publishing::changelog,
         publishing::raw_html,
+        links::own_anchors,
     ];
     // The rules are independent; their findings keep this order.
     let found: Vec<Diagnostic> = rules

@@ -75,6 +75,8 @@ pub struct BodyFacts {
     pub refs: Vec<RefText>,
     /// Links and images to other local files.
     pub assets: Vec<RefText>,
+    /// Links within the page (`[usage](#usage)`).
+    pub fragments: Vec<RefText>,
 }
 
 /// Scans a body; `first_line` is the file line of the body's first line.
@@ -131,6 +133,11 @@ pub fn scan(body: &str, first_line: usize) -> BodyFacts {
                 if !is_wiki && is_local_file(&dest_url) {
                     facts
                         .assets
+                        .push(asset(&index, body, first_line, &dest_url, range.start));
+                }
+                if !is_wiki && dest_url.len() > 1 && dest_url.starts_with('#') {
+                    facts
+                        .fragments
                         .push(asset(&index, body, first_line, &dest_url, range.start));
                 }
                 if is_wiki || is_document_link(&dest_url) {
@@ -201,6 +208,10 @@ fn raw_html_links(
         } else if is_local_file(dest) {
             facts
                 .assets
+                .push(asset(index, body, first_line, dest, start + at));
+        } else if dest.len() > 1 && dest.starts_with('#') {
+            facts
+                .fragments
                 .push(asset(index, body, first_line, dest, start + at));
         }
     }

@@ -381,7 +381,7 @@ fn fingerprint(doc: &Document, front: &str) -> blake3::Hash {
     if doc.imported {
         hasher.update(doc.body.as_bytes());
     }
-    for r in doc.refs.iter().chain(&doc.assets) {
+    for r in doc.refs.iter().chain(&doc.assets).chain(&doc.fragments) {
         hasher.update(r.text.as_bytes());
         hasher.update(&[0]);
         hasher.update(r.label.as_deref().unwrap_or_default().as_bytes());
@@ -621,6 +621,7 @@ impl DocReader<'_> {
             mark_blocks(doc, &mut facts.assets);
             doc.refs.extend(facts.refs);
             doc.assets = facts.assets;
+            doc.fragments = facts.fragments;
         }
     }
 }

@@ -246,6 +246,9 @@ pub struct Document {
     pub refs: Vec<RefText>,
     /// Links and images to local files that are not documents (`diagram.png`).
     pub assets: Vec<RefText>,
+    /// Links within the document's own page (`[usage](#usage)`), for the `broken-anchor`
+    /// rule.
+    pub fragments: Vec<RefText>,
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// Line of each frontmatter field, for diagnostics.
     pub field_lines: Vec<(String, usize)>,

@@ -819,8 +819,8 @@ fn render(
 /// same order: by line, and by line and column. `None` when one line of `old` would go to
 /// two lines.
 fn moved_lines(old: &Document, new: &Document) -> Option<Moves> {
-    let before = old.refs.iter().chain(&old.assets);
-    let after = new.refs.iter().chain(&new.assets);
+    let before = old.refs.iter().chain(&old.assets).chain(&old.fragments);
+    let after = new.refs.iter().chain(&new.assets).chain(&new.fragments);
     let mut moves = Moves::default();
     for (a, b) in before.zip(after) {
         if *moves.lines.entry(a.line).or_insert(b.line) != b.line {
