@@ -626,6 +626,13 @@ fn imported_records_render() {
         madr.contains("<dt>Deciders</dt><dd>Ana Ruiz, Bo Chen</dd>"),
         "MADR's decision-makers are the deciders: {madr}"
     );
+    // Its own extra key is shown; the keys that place it in a Jekyll site's navigation
+    // are not.
+    assert!(
+        madr.contains("<dt>review-board</dt><dd>Architecture guild</dd>")
+            && !madr.contains("nav_order"),
+        "{madr}"
+    );
     assert!(!team.exists("decisions/index.html") && !team.exists("decisions/adr-template.html"));
     p.site("public").assert_links_resolve();
     p.site("public").assert_nowhere("Ana Ruiz");

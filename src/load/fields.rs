@@ -10,6 +10,21 @@ use super::frontmatter::{Split, nested_line};
 use crate::import::adr;
 use crate::model::{Category, DateText, Document, KeyResult, Kind, Period, RefText, RelKind, Slip};
 
+/// Keys with which records written for a Jekyll site (MADR's own, with just-the-docs) place
+/// themselves in that site's navigation: `parent: Decisions`, `nav_order: 13`. They say
+/// nothing about the decision, and a page listing them under its fields would read as if
+/// they did.
+const SITE_KEYS: [&str; 8] = [
+    "nav_order",
+    "parent",
+    "grand_parent",
+    "has_children",
+    "nav_exclude",
+    "has_toc",
+    "layout",
+    "permalink",
+];
+
 /// A field problem at a line of the file.
 #[derive(Debug)]
 pub struct FieldIssue {
@@ -78,7 +93,9 @@ impl Fields<'_> {
         });
     }
 
-    /// Applies every field of `map` to `doc` (whose kind is already set).
+    /// Applies every field of `map` to `doc` (whose kind is already set). An imported
+    /// record's keys that align does not know go under `extra`, except those that place
+    /// the record in another site generator's navigation ([`SITE_KEYS`]).
     pub fn apply(&mut self, doc: &mut Document, map: Map<String, Value>) {
         for (key, value) in map {
             // An imported template's key left empty (`status:`) says nothing.
@@ -88,6 +105,9 @@ impl Fields<'_> {
             let known =
                 COMMON.contains(&key.as_str()) || doc.kind.own_fields().contains(&key.as_str());
             if !known {
+                if doc.imported && SITE_KEYS.contains(&key.as_str()) {
+                    continue;
+                }
                 if doc.imported {
                     doc.extra.insert(key, value);
                 } else if !self.kind_in_doubt {
