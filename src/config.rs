@@ -219,11 +219,7 @@ pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
             return Err(vec![Diagnostic::error(Location::new(shown, 1, 1), message)]);
         }
     };
-    let mut config: Config = toml::from_str(&text).map_err(|err| {
-        let (line, col) = err.span().map_or((1, 1), |s| line_col(&text, s.start));
-        let message = err.message().trim().replace('\n', " ");
-        vec![Diagnostic::error(Location::new(&shown, line, col), message)]
-    })?;
+    let mut config = from_text(&text, &shown)?;
     let lines = ConfigLines::new(&text);
     for (name, site) in &mut config.sites {
         site.line = lines.find(&format!("[sites.{name}]"), None).0;
@@ -246,6 +242,59 @@ pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
     } else {
         Err(errors)
     }
+}
+
+/// Reads align.toml's text. An unknown key is reported, left out and the text read again,
+/// so that one run names every unknown key, in the order they are written, instead of
+/// one per run; any other error ends the reading.
+fn from_text(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
+    let mut text = Cow::Borrowed(text);
+    let mut errors = Vec::new();
+    loop {
+        let err = match toml::from_str::<Config>(&text) {
+            Ok(config) if errors.is_empty() => return Ok(config),
+            Ok(_) => break,
+            Err(err) => err,
+        };
+        let (line, col) = err.span().map_or((1, 1), |s| line_col(&text, s.start));
+        let message = err.message().trim().replace('\n', " ");
+        errors.push(Diagnostic::error(Location::new(shown, line, col), message));
+        let unknown = err.message().starts_with("unknown field");
+        match err.span().filter(|_| unknown && errors.len() < 100) {
+            Some(span) => match without_key(&text, span.start) {
+                Some(rest) => text = Cow::Owned(rest),
+                None => break,
+            },
+            None => break,
+        }
+    }
+    errors.sort_by_key(|d| (d.location.line, d.location.col));
+    Err(errors)
+}
+
+/// `text` with the key that starts at byte `at` and its value blanked out, line ends kept
+/// (so every other place keeps its line and column); `None` unless the key holds a value
+/// written after it (not a table of its own) and the rest still reads as TOML.
+fn without_key(text: &str, at: usize) -> Option<String> {
+    use toml::de::{DeTable, DeValue};
+    fn value_end(table: &DeTable<'_>, at: usize) -> Option<usize> {
+        table.iter().find_map(|(key, value)| match value.get_ref() {
+            DeValue::Table(_) if key.span().start == at => None,
+            _ if key.span().start == at => Some(value.span().end),
+            DeValue::Table(inner) => value_end(inner, at),
+            _ => None,
+        })
+    }
+    let table = DeTable::parse(text).ok()?;
+    let end = value_end(table.get_ref(), at)?;
+    let mut bytes = text.as_bytes().to_vec();
+    for byte in bytes.get_mut(at..end)? {
+        if !matches!(*byte, b'\n' | b'\r') {
+            *byte = b' ';
+        }
+    }
+    let rest = String::from_utf8(bytes).ok()?;
+    DeTable::parse(&rest).is_ok().then_some(rest)
 }
 
 fn validate(config: &Config, lines: &ConfigLines<'_>, shown: &Path) -> Vec<Diagnostic> {
@@ -434,6 +483,41 @@ mod tests {
         .unwrap_err();
         assert_eq!(errs[0].location.line, 6);
         assert!(errs[0].message.contains("colour"), "{}", errs[0].message);
+    }
+
+    #[test]
+    fn every_unknown_key_is_named_in_one_run_in_the_order_written() {
+        let errs = parse(
+            "title = \"x\"\ncolour = [\n  1,\n]\n\n[sites.a]\ntitle = \"A\"\naudiences = [\"team\"]\nfoo = 1\n[sites.b]\ntitle = \"B\"\naudiences = [\"team\"]\nhome = \"roadmap\"\nbar = { x = 1 }\n[check]\nstale_after = 3\n",
+        )
+        .unwrap_err();
+        let found: Vec<(usize, usize, &str)> = errs
+            .iter()
+            .map(|e| {
+                (
+                    e.location.line,
+                    e.location.col,
+                    &e.message[..e.message.find(',').unwrap()],
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (2, 1, "unknown field `colour`"),
+                (9, 1, "unknown field `foo`"),
+                (14, 1, "unknown field `bar`"),
+                (16, 1, "unknown field `stale_after`"),
+            ]
+        );
+        // An error of another kind ends the reading: what follows would be guesswork.
+        let errs =
+            parse("title = 1\ncolour = 2\n[sites.a]\ntitle = \"A\"\naudiences = [\"team\"]\n")
+                .unwrap_err();
+        assert!(
+            errs.iter().any(|e| e.message.contains("invalid type")),
+            "{errs:?}"
+        );
     }
 
     #[test]
