@@ -6,10 +6,15 @@
                           and audience blocks, three sites (exec, team, public)
     gen.py plain N OUT   N plain Markdown pages (title + body) with a one-site config,
                           for comparison with bare pulldown-cmark and with Hugo
+    gen.py align-changelog N OUT
+                         the align project of N, and a Keep a Changelog CHANGELOG.md it
+                          imports with as many entries as it has change documents (bullets
+                          with code, issue links, sub-lists and an audience block)
 
 The same N always gives the same bytes.
 """
 
+import datetime
 import os
 import random
 import sys
@@ -215,11 +220,39 @@ def align(n, out):
               f'+++\ntitle = "Page {i}"\n+++\n\n{body(rng, links_to_earlier(), rng.randint(300, 1000))}')
 
 
+def align_changelog(n, out):
+    align(n, out)
+    rng = random.Random(99)
+    entries = mix(n)[5]
+    sections = ["Added", "Changed", "Fixed", "Removed", "Security", "Deprecated"]
+    lines = ["# Changelog\n\nAll notable changes to Bench Co.\n\n## [Unreleased]\n\n### Added\n\n- Something coming\n"]
+    made, version = 0, 0
+    while made < entries:
+        version += 1
+        # Before the project's own releases (1.x, dated 2026), every three days from 1990.
+        day = datetime.date(1990, 1, 1) + datetime.timedelta(days=3 * version)
+        lines.append(f"\n## [0.{version}.0] - {day.isoformat()}\n\n{sentence(rng)}\n")
+        for section in rng.sample(sections, 3):
+            lines.append(f"\n### {section}\n\n")
+            for _ in range(5):
+                made += 1
+                text = f"- {sentence(rng)[:-1]} `{rng.choice(WORDS)}` ([#{made}](https://git.bench.example/issues/{made}))\n"
+                if made % 25 == 0:
+                    text += f"  - {sentence(rng)}\n  - {sentence(rng)}\n"
+                if made % 40 == 0:
+                    text = f"<!-- audience: team -->\n{text}<!-- /audience -->\n"
+                lines.append(text)
+    write(os.path.join(out, "CHANGELOG.md"), "".join(lines))
+    with open(os.path.join(out, "align.toml"), "a", encoding="utf-8") as f:
+        f.write('\n[import]\nchangelog = "CHANGELOG.md"\nchangelog_audience = ["public", "team"]\n')
+
+
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] not in ("align", "plain"):
+    kinds = {"align": align, "plain": plain, "align-changelog": align_changelog}
+    if len(sys.argv) != 4 or sys.argv[1] not in kinds:
         sys.exit(__doc__)
     kind, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    (align if kind == "align" else plain)(n, out)
+    kinds[kind](n, out)
 
 
 if __name__ == "__main__":

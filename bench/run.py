@@ -287,6 +287,9 @@ def main():
             row["hugo"], _ = timed([hugo, "--quiet", "-s", site, "-d", out], out, args.runs)
         if not args.no_serve and n <= 10000:
             row.update(serve_edits(project))
+            # The same with a CHANGELOG.md of as many entries imported beside it.
+            imported = serve_edits(generate("align-changelog", n, args.work))
+            row.update({f"changelog_{k}": v for k, v in imported.items()})
         # The last run's output would stay in memory (a tmpfs) through the runs after it.
         shutil.rmtree(out, ignore_errors=True)
         rows.append(row)
@@ -311,6 +314,13 @@ def main():
         print(f"Plain pages, {r['n']:,}: align and bare pulldown-cmark in {len(ratios)} pairs of cold runs in turned order: "
               f"{r['plain']:.3f} s and {r['bare']:.3f} s by medians, {r['plain'] / r['bare']:.2f}×; pair by pair "
               f"{ratios[0]:.2f}–{ratios[-1]:.2f}× (median {statistics.median(ratios):.2f}×)")
+    for r in rows:
+        if "changelog_front" in r:
+            print(f"Serve, {r['n']:,} documents and an imported changelog of as many entries as they have "
+                  f"changes: prose edit {r['changelog_rebuild']:.0f} ms rebuild, {r['changelog_latency']:.0f} ms "
+                  f"save→reload; title edit: its pages {r['changelog_front_pages']:.0f} ms, save→reload "
+                  f"{r['changelog_front_reload']:.0f} ms, open release plan {r['changelog_front_plan']:.0f} ms, "
+                  f"everything {r['changelog_front']:.0f} ms")
     if grown:
         small, large, (ts, us, ss), (tl, ul, sl), ratios, by_previous = grown
         print(f"\nGrowth from {small:,} to {large:,} documents, three sites, {len(ratios)} pairs of cold runs in turned order: "

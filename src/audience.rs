@@ -35,6 +35,9 @@ pub struct SiteView<'a> {
     /// earlier view by [`SiteView::reusing`] when no document changed what they are
     /// grouped by.
     pub groupings: OnceLock<Arc<[Grouping]>>,
+    /// The imported changelog's changes as the changelog page shows them, made on first
+    /// use; taken from the earlier view by [`SiteView::reusing`] when none of them changed.
+    pub change_lines: OnceLock<Arc<ChangeLines>>,
 }
 
 /// What every link to one document shows: kept apart from the document, so a link reads
@@ -77,7 +80,12 @@ pub struct KeptView {
     pub groupings: Option<Arc<[Grouping]>>,
     /// Per document index: whether the site showed it.
     shown: Vec<bool>,
+    change_lines: Option<Arc<ChangeLines>>,
 }
+
+/// The text of each change read from an imported changelog, by document index, rendered
+/// for the changelog page and the feed (see [`ChangeItem`]).
+pub type ChangeLines = std::collections::HashMap<usize, String>;
 
 /// A link to a document (or a key result or heading of one). A view holds a dozen, and
 /// the documents most linked to (strategies, objectives, releases) appear in thousands of
@@ -725,6 +733,7 @@ impl<'a> SiteView<'a> {
             docs: self.docs,
             groupings: self.groupings.into_inner(),
             shown: self.shown,
+            change_lines: self.change_lines.into_inner(),
         }
     }
 
@@ -775,6 +784,7 @@ impl<'a> SiteView<'a> {
             targets: (0..docs.len()).map(|_| OnceLock::new()).collect(),
             unchanged: false,
             groupings: OnceLock::new(),
+            change_lines: OnceLock::new(),
         };
         use rayon::prelude::*;
         // The earlier view holds a view of each document it showed, in order: the same
@@ -789,8 +799,17 @@ impl<'a> SiteView<'a> {
                 let KeptView {
                     docs: mut views,
                     groupings,
+                    change_lines,
                     ..
                 } = kept;
+                // An imported change is made again only when something it links to
+                // changed (the changelog itself is read whole when it changes).
+                let lines_alike = !wanted
+                    .iter()
+                    .any(|&i| changed[i] && docs[i].imported && docs[i].kind == Kind::Change);
+                if let Some(lines) = change_lines.filter(|_| lines_alike) {
+                    let _ = view.change_lines.set(lines);
+                }
                 // In place: moving every kept view into a new vector took longer than
                 // making the few changed ones.
                 let made: Vec<(usize, DocView)> = wanted

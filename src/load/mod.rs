@@ -58,6 +58,10 @@ pub struct Cache {
     pub changed: Vec<PathBuf>,
     /// Files gone since the call before.
     pub removed: Vec<PathBuf>,
+    /// A hash of the imported changelog's bytes as the last call read them.
+    changelog: Option<blake3::Hash>,
+    /// Whether the last call found the imported changelog changed (or read it first).
+    pub changelog_changed: bool,
 }
 
 type Stamp = (Option<SystemTime>, u64);
@@ -136,6 +140,12 @@ pub fn load_cached(dir: &Path, config: &Config, cache: &mut Cache) -> Loaded {
         .map(|((rel, stamp), (doc, diags))| (rel, (stamp, doc.is_some(), diags.clone())))
         .collect();
     cache.parked.clear();
+    // Imported again every time (it is one file, read in a few milliseconds), but only a
+    // change to its bytes changes what its documents are.
+    let changelog = (config.import.changelog.as_ref())
+        .map(|file| std::fs::read(dir.join(file)).map_or([0; 32].into(), |b| blake3::hash(&b)));
+    cache.changelog_changed = changelog.is_some() && changelog != cache.changelog;
+    cache.changelog = changelog;
     finish(dir, config, &files, results, &mut diagnostics)
 }
 

@@ -392,15 +392,19 @@ fn render_views(
         .map(|(_, url, _)| *url);
     let wanted =
         |path: &str| out.wants(path) || (Some(path) == home_view && out.wants("index.html"));
+    let none = audience::ChangeLines::new();
     let lines = if wanted("changelog.html") || wanted("feed.xml") {
-        change_lines(input)
+        input
+            .view
+            .change_lines
+            .get_or_init(|| std::sync::Arc::new(change_lines(input)))
     } else {
-        views::ChangeLines::new()
+        &none
     };
     // The changelog and its feed show the same releases: made once, for whichever asks
     // first.
     let changelog_ctx = std::sync::OnceLock::new();
-    let changelog = || changelog_ctx.get_or_init(|| data.changelog(site, "", &lines));
+    let changelog = || changelog_ctx.get_or_init(|| data.changelog(site, "", lines));
     // Each view renders once, in parallel; the home page reuses the bytes of its view.
     let jobs: Vec<(&str, Job<'_>)> = vec![
         (
@@ -458,9 +462,9 @@ fn render_views(
 }
 
 /// The text of each change of the imported changelog the site shows, as its page shows it
-/// but from the site's root (see [`views::ChangeLines`]): a bullet of one paragraph without
+/// but from the site's root (see [`audience::ChangeLines`]): a bullet of one paragraph without
 /// the paragraph around it, so that it reads as a line of the list it stands in.
-fn change_lines(input: &Input<'_>) -> views::ChangeLines {
+fn change_lines(input: &Input<'_>) -> audience::ChangeLines {
     input
         .view
         .docs

@@ -10,7 +10,7 @@ use super::Input;
 use super::context::{NavItem, SiteCtx};
 use super::engine::Shared;
 use super::lists::Facet;
-use crate::audience::{ChangeItem, DocView, SiteView};
+use crate::audience::{ChangeItem, ChangeLines, DocView, SiteView};
 use crate::graph::Graph;
 use crate::model::{Category, Kind, Period, RelKind};
 
@@ -123,10 +123,6 @@ pub struct CategoryGroup<'a> {
     pub label: String,
     pub items: Vec<ChangeItem<'a>>,
 }
-
-/// The text of each change read from an imported changelog, by document index, rendered
-/// for the changelog page and the feed (see [`ChangeItem`]).
-pub type ChangeLines = std::collections::HashMap<usize, String>;
 
 #[derive(Serialize)]
 pub struct ChangelogRelease<'a> {

@@ -513,9 +513,6 @@ impl Rebuilder {
             return Ok(None);
         };
         let today = last.today;
-        if last.project.config.import.changelog.is_some() {
-            return Ok(None);
-        }
         let mut swaps = Vec::new();
         for Edited { index, new, diags } in edited {
             if !diags.is_empty() || !same_edges(&last.project.docs[index], &new) {
@@ -875,9 +872,10 @@ fn anchors(doc: &Document) -> Vec<(&str, Vec<usize>)> {
 }
 
 /// The documents whose pages an edit can have changed, or `None` when every page may have
-/// (documents added, removed, or changing kind or audience change every page's navigation).
+/// (documents added, removed, or changing kind or audience change every page's navigation;
+/// an edited changelog, whose documents are not read file by file).
 fn affected(project: &Project, last: &Shape, now: &Shape, cache: &load::Cache) -> Scope {
-    if last.documents != now.documents || project.config.import.changelog.is_some() {
+    if last.documents != now.documents || cache.changelog_changed {
         return Scope::Full;
     }
     let docs = &project.docs;
@@ -1288,6 +1286,57 @@ mod tests {
         assert!(graph.contains("\"title\":\"Hidden plan, second draft\""));
         assert!(graph.contains("\"title\":\"Open page\""), "a kept entry");
         assert_serves_fresh(&store, &edited, &fresh(dir.path()));
+    }
+
+    #[test]
+    fn edits_beside_an_imported_changelog_take_the_fast_paths_until_it_changes() {
+        let dir = project("");
+        let config = format!(
+            "{CONFIG}\n[import]\nchangelog = \"CHANGELOG.md\"\nchangelog_audience = [\"public\", \"team\"]\n"
+        );
+        std::fs::write(dir.path().join("align.toml"), config).unwrap();
+        let changelog = dir.path().join("CHANGELOG.md");
+        let entry = "- Faster `sync` ([#7](https://git.example/7))\n";
+        std::fs::write(
+            &changelog,
+            format!("# Changelog\n\n## [1.0.0] - 2026-11-01\n\n### Added\n\n{entry}"),
+        )
+        .unwrap();
+        let (mut rebuilder, first) = started(dir.path());
+        let store = serving(first);
+        let line = r#"<li>Faster <code>sync</code> (<a href="https://git.example/7">#7</a>) <a class="permalink""#;
+        retitle_hidden(dir.path());
+        let edited = edit(&mut rebuilder, "content/pages/hidden.md");
+        assert_eq!(edited.how, "fields edit");
+        assert!(text(&edited.sites["team"]["changelog.html"]).contains(line));
+        assert_serves_fresh(&store, &edited, &fresh(dir.path()));
+        // A link added: the full path, which renders only the pages the edit reaches
+        // while the changelog stays as it was.
+        std::fs::write(
+            dir.path().join("content/pages/open.md"),
+            public("Also [[P-2|the plan]]."),
+        )
+        .unwrap();
+        let linked = edit(&mut rebuilder, "content/pages/open.md");
+        assert_eq!(linked.how, "changed pages");
+        assert_serves_fresh(&store, &linked, &fresh(dir.path()));
+        // The changelog edited: every page again, with the new entry.
+        std::fs::write(
+            &changelog,
+            format!("# Changelog\n\n## [1.0.0] - 2026-11-01\n\n### Added\n\n{entry}- Dark mode\n"),
+        )
+        .unwrap();
+        let rescan = Changes {
+            rescan: true,
+            ..Changes::default()
+        };
+        let reread = rebuilder.rebuild(rescan).unwrap();
+        assert_eq!(reread.how, "full");
+        assert!(
+            text(&reread.sites["public"]["changelog.html"])
+                .contains("<li>Dark mode <a class=\"permalink\"")
+        );
+        assert_serves_fresh(&store, &reread, &fresh(dir.path()));
     }
 
     #[test]
