@@ -345,14 +345,7 @@ impl Graph {
                 anchor: Some(fragment.to_string()),
             });
         }
-        // The anchor of the title's heading, which the page shows as its title (records
-        // link `[6. Foxtrot](0006-foxtrot.md#6-foxtrot)`): the document itself. So is a
-        // key result written but unreadable, whose own error says what is wrong with it.
-        let numbered = target.number.map(|n| format!("{n}. {}", target.title));
-        if fragment == crate::load::slug(&target.title)
-            || target.unread_key_results.iter().any(|id| id == fragment)
-            || numbered.is_some_and(|heading| fragment == crate::load::slug(&heading))
-        {
+        if target.fragment_is_itself(fragment) {
             return Ok(Target {
                 doc,
                 kr: None,

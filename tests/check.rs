@@ -178,10 +178,10 @@ fn cases() -> Vec<Case> {
             rule: "broken-anchor",
             edit: Edit::Write(
                 "content/pages/glossary.md",
-                "+++\ntitle = \"Glossary\"\nupdated = 2026-11-02\n+++\n\n## Activation\n\nSee [activation](#activation), [the top](#main), the note[^n] and [its text](#n), <a id=\"faq\"></a>[the FAQ](#faq)\nand [retention](#retention).\n\n[^n]: A note.\n",
+                "+++\ntitle = \"Glossary\"\nupdated = 2026-11-02\n+++\n\n## Activation\n\n<div id=\"faq\"></div>\n\nSee [activation](#activation), [the top](#main), the note[^n] and [its text](#n), [the FAQ](#faq)\nand [retention](#retention).\n\n[^n]: A note.\n",
             ),
             path: "content/pages/glossary.md",
-            line: 9,
+            line: 11,
             other: None,
         },
         Case {
@@ -687,6 +687,32 @@ fn the_clean_fixture_triggers_no_rule() {
     let build = align(dir.path(), &["build", ".", "--today", TODAY]);
     assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
     assert!(!stderr(&build).contains("warning"), "{}", stderr(&build));
+}
+
+#[test]
+fn a_link_within_a_page_to_an_id_the_sanitiser_removes_is_broken() {
+    let dir = clean_with(&[Edit::Write(
+        "content/pages/faq.md",
+        "+++\ntitle = \"FAQ\"\nupdated = 2026-11-02\n+++\n\n<a id=\"pricing\" name=\"pricing\"></a><span id=\"terms\"></span>\n\n`<div id=\"code\">`\n\n<li id=\"kept\">A</li>\n\n[a](#pricing) [b](#terms) [c](#code) [d](#kept)\n",
+    )]);
+    let anchors: Vec<String> = findings(dir.path())
+        .iter()
+        .filter(|f| f["rule"] == "broken-anchor")
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(anchors.len(), 3, "{anchors:?}");
+    for (id, broken) in [
+        ("pricing", true),
+        ("terms", true),
+        ("code", true),
+        ("kept", false),
+    ] {
+        assert_eq!(
+            anchors.iter().any(|m| m.contains(&format!("`#{id}`"))),
+            broken,
+            "{id}: {anchors:?}"
+        );
+    }
 }
 
 #[test]

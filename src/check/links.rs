@@ -45,29 +45,15 @@ pub fn own_anchors(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
 }
 
 /// Whether the page of `doc` has an element with this id: a heading, a key result, the
-/// theme's own, an HTML element of the body or a footnote.
+/// theme's own, a footnote or an element of the body's raw HTML, or the top of the page.
 fn has_id(doc: &Document, id: &str) -> bool {
     doc.has_anchor(id)
-        || id
-            .strip_prefix("kr-")
-            .is_some_and(|kr| doc.key_result(kr).is_some() || doc.unread_key_results.iter().any(|k| k == kr))
+        || id.strip_prefix("kr-").is_some_and(|kr| {
+            doc.key_result(kr).is_some() || doc.unread_key_results.iter().any(|k| k == kr)
+        })
         || THEME_IDS.contains(&id)
-        // Records link to their title's heading (`#6-foxtrot`), which the page shows as
-        // its title: the top of the page.
-        || id == crate::load::slug(&doc.title)
-        || doc
-            .number
-            .is_some_and(|n| id == crate::load::slug(&format!("{n}. {}", doc.title)))
-        || written_in_body(&doc.body, id)
-}
-
-/// Whether the body gives an element this id in its raw HTML (`<a id="faq">`,
-/// `name="faq"`) or defines a footnote of this label (`[^faq]:`), whose note has it.
-fn written_in_body(body: &str, id: &str) -> bool {
-    ["id=\"", "id='", "name=\"", "name='"].iter().any(|attr| {
-        let quote = &attr[attr.len() - 1..];
-        body.contains(&format!("{attr}{id}{quote}"))
-    }) || body.contains(&format!("[^{id}]:"))
+        || doc.body_ids.iter().any(|written| written == id)
+        || doc.fragment_is_itself(id)
 }
 
 #[cfg(test)]

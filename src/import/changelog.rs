@@ -775,10 +775,67 @@ fn starts_breaking(text: &str) -> bool {
     })
 }
 
+/// What follows the mark a breaking change starts with, when it starts with one:
+/// `Breaking:`, `BREAKING CHANGE:` or `[breaking]` as plain text, or in the HTML it
+/// renders to (`<strong>Breaking:</strong>`, `<em>Breaking</em>:`). A mark without its
+/// colon is part of the text (`Breaking news`); the rest may be empty.
+pub fn without_breaking_mark(text: &str) -> Option<&str> {
+    if text
+        .get(..10)
+        .is_some_and(|head| head.eq_ignore_ascii_case("[breaking]"))
+    {
+        return Some(text[10..].trim_start());
+    }
+    for (open, close) in [("<strong>", "</strong>"), ("<em>", "</em>"), ("", "")] {
+        let Some(rest) = text.strip_prefix(open) else {
+            continue;
+        };
+        for word in ["breaking changes", "breaking change", "breaking"] {
+            if !rest
+                .get(..word.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(word))
+            {
+                continue;
+            }
+            let after = &rest[word.len()..];
+            // The colon inside the emphasis, or after it.
+            let unmarked = (after.strip_prefix(':').and_then(|a| a.strip_prefix(close)))
+                .or_else(|| after.strip_prefix(close).and_then(|a| a.strip_prefix(':')));
+            if let Some(unmarked) = unmarked {
+                return Some(unmarked.trim_start());
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::path::Path;
+
+    #[test]
+    fn a_breaking_changes_mark_is_found_in_text_and_in_html() {
+        let cases = [
+            (
+                "<strong>Breaking:</strong> the <code>x</code> option is gone",
+                Some("the <code>x</code> option is gone"),
+            ),
+            ("<strong>BREAKING</strong>: renamed", Some("renamed")),
+            ("<em>Breaking change</em>: renamed", Some("renamed")),
+            ("BREAKING CHANGE: renamed", Some("renamed")),
+            ("Breaking changes: renamed", Some("renamed")),
+            ("[breaking] renamed", Some("renamed")),
+            ("Breaking:", Some("")),
+            // Without a colon the word is part of the text.
+            ("<strong>Breaking</strong> renamed", None),
+            ("Breakingly fast", None),
+            ("Breaking news", None),
+        ];
+        for (text, rest) in cases {
+            assert_eq!(without_breaking_mark(text), rest, "{text}");
+        }
+    }
 
     fn date(y: i16, m: i8, d: i8) -> Option<Date> {
         Some(Date::new(y, m, d).unwrap())

@@ -77,6 +77,9 @@ pub struct BodyFacts {
     pub assets: Vec<RefText>,
     /// Links within the page (`[usage](#usage)`).
     pub fragments: Vec<RefText>,
+    /// Ids the body gives elements of its page besides its headings: footnotes' labels
+    /// and the ids of raw HTML that the sanitiser keeps.
+    pub ids: Vec<String>,
 }
 
 /// Scans a body; `first_line` is the file line of the body's first line.
@@ -149,6 +152,7 @@ pub fn scan(body: &str, first_line: usize) -> BodyFacts {
                     ));
                 }
             }
+            Event::Start(Tag::FootnoteDefinition(label)) => facts.ids.push(label.to_string()),
             Event::Start(Tag::Image { dest_url, .. }) if is_local_file(&dest_url) => {
                 facts
                     .assets
@@ -215,6 +219,11 @@ fn raw_html_links(
                 .push(asset(index, body, first_line, dest, start + at));
         }
     }
+    facts.ids.extend(
+        crate::render::markdown::raw_ids(html)
+            .into_iter()
+            .map(str::to_string),
+    );
 }
 
 /// A mention of `dest` at byte `offset` of the body: a link to a file or a document.

@@ -128,10 +128,15 @@ fn blank_line(text: &mut String, line: usize) {
 }
 
 /// Releases and change entries from the Keep a Changelog file named in `align.toml`.
-pub fn changelog(dir: &Path, file: &Path, config: &Config) -> (Vec<Document>, Vec<Diagnostic>) {
+pub fn changelog(
+    dir: &Path,
+    file: &Path,
+    read: &std::io::Result<Vec<u8>>,
+    config: &Config,
+) -> (Vec<Document>, Vec<Diagnostic>) {
     let shown = dir.join(file);
-    let text = match std::fs::read(&shown).map(String::from_utf8) {
-        Ok(Ok(text)) => super::normalise(&text).into_owned(),
+    let text = match read.as_ref().map(|bytes| std::str::from_utf8(bytes)) {
+        Ok(Ok(text)) => super::normalise(text).into_owned(),
         Ok(Err(_)) => {
             return (
                 vec![],
@@ -496,18 +501,10 @@ fn version_link<'d>(defs: &'d str, version: &str) -> Option<&'d str> {
 /// `Breaking:` is left to its badge.
 fn entry_title(text: &str, breaking: bool) -> String {
     let plain = first_paragraph(text, 90);
-    let mut title = plain.as_str();
-    if breaking {
-        for prefix in ["breaking change:", "breaking changes:", "breaking:"] {
-            if title
-                .get(..prefix.len())
-                .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
-            {
-                title = title[prefix.len()..].trim_start();
-                break;
-            }
-        }
-    }
+    let title = match breaking {
+        true => crate::import::changelog::without_breaking_mark(&plain).unwrap_or(&plain),
+        false => &plain,
+    };
     if title.is_empty() {
         "Change".to_string()
     } else {

@@ -34,6 +34,8 @@ pub struct Loaded {
     /// The names (path id, and `id` when one is written) of the files that hold an
     /// error that kept them from being read, each with 0.
     pub unreadable: HashMap<String, usize>,
+    /// A hash of the imported changelog's bytes, as read for its documents.
+    pub changelog: Option<blake3::Hash>,
 }
 
 /// Loads every document under `DIR/content/` plus any imported changelog.
@@ -140,13 +142,12 @@ pub fn load_cached(dir: &Path, config: &Config, cache: &mut Cache) -> Loaded {
         .map(|((rel, stamp), (doc, diags))| (rel, (stamp, doc.is_some(), diags.clone())))
         .collect();
     cache.parked.clear();
+    let loaded = finish(dir, config, &files, results, &mut diagnostics);
     // Imported again every time (it is one file, read in a few milliseconds), but only a
     // change to its bytes changes what its documents are.
-    let changelog = (config.import.changelog.as_ref())
-        .map(|file| std::fs::read(dir.join(file)).map_or([0; 32].into(), |b| blake3::hash(&b)));
-    cache.changelog_changed = changelog.is_some() && changelog != cache.changelog;
-    cache.changelog = changelog;
-    finish(dir, config, &files, results, &mut diagnostics)
+    cache.changelog_changed = loaded.changelog.is_some() && loaded.changelog != cache.changelog;
+    cache.changelog = loaded.changelog;
+    loaded
 }
 
 fn finish(
@@ -169,8 +170,11 @@ fn finish(
         docs.extend(doc);
         diagnostics.extend(diags);
     }
+    let mut changelog_hash = None;
     if let Some(changelog) = &config.import.changelog {
-        let (imported, diags) = imported::changelog(dir, changelog, config);
+        let read = std::fs::read(dir.join(changelog));
+        changelog_hash = Some(read.as_ref().map_or([0; 32].into(), |b| blake3::hash(b)));
+        let (imported, diags) = imported::changelog(dir, changelog, &read, config);
         docs.extend(imported);
         diagnostics.extend(diags);
     }
@@ -179,6 +183,7 @@ fn finish(
         docs,
         diagnostics,
         unreadable,
+        changelog: changelog_hash,
     }
 }
 
@@ -390,6 +395,11 @@ fn fingerprint(doc: &Document, front: &str) -> blake3::Hash {
     // Imported records take their fields from the body, so all of it counts.
     if doc.imported {
         hasher.update(doc.body.as_bytes());
+    }
+    // What a link within the page may lead to besides headings (the `broken-anchor` rule).
+    for id in &doc.body_ids {
+        hasher.update(id.as_bytes());
+        hasher.update(&[5]);
     }
     for r in doc.refs.iter().chain(&doc.assets).chain(&doc.fragments) {
         hasher.update(r.text.as_bytes());
@@ -632,6 +642,7 @@ impl DocReader<'_> {
             doc.refs.extend(facts.refs);
             doc.assets = facts.assets;
             doc.fragments = facts.fragments;
+            doc.body_ids = facts.ids;
         }
     }
 }

@@ -246,9 +246,11 @@ pub struct Document {
     pub refs: Vec<RefText>,
     /// Links and images to local files that are not documents (`diagram.png`).
     pub assets: Vec<RefText>,
-    /// Links within the document's own page (`[usage](#usage)`), for the `broken-anchor`
-    /// rule.
+    /// Links within the document's own page (`[usage](#usage)`), and the ids its body
+    /// gives elements besides its headings (footnotes' labels, raw HTML's ids the
+    /// sanitiser keeps), for the `broken-anchor` rule.
     pub fragments: Vec<RefText>,
+    pub body_ids: Vec<String>,
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// Line of each frontmatter field, for diagnostics.
     pub field_lines: Vec<(String, usize)>,
@@ -366,6 +368,18 @@ impl Document {
     }
 
     /// Whether a heading of the body has this anchor.
+    /// Whether `fragment` names the document itself: the anchor of its title's heading,
+    /// which its page shows as its title (records link
+    /// `[6. Foxtrot](0006-foxtrot.md#6-foxtrot)`), or a key result written but unreadable,
+    /// whose own error says what is wrong with it.
+    pub fn fragment_is_itself(&self, fragment: &str) -> bool {
+        fragment == crate::load::slug(&self.title)
+            || self.unread_key_results.iter().any(|id| id == fragment)
+            || self
+                .number
+                .is_some_and(|n| fragment == crate::load::slug(&format!("{n}. {}", self.title)))
+    }
+
     pub fn has_anchor(&self, anchor: &str) -> bool {
         let headings = self
             .headings

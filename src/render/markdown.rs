@@ -120,6 +120,35 @@ fn raw_link_fates(links: &LinkResolver<'_>) -> HashMap<String, Option<String>> {
 /// The values of the `href` and `src` attributes in raw HTML, with their byte offsets,
 /// outside comments.
 pub fn raw_links(html: &str) -> Vec<(usize, &str)> {
+    attributes(html, &[b"href", b"src"])
+        .into_iter()
+        .map(|a| (a.at, a.value))
+        .collect()
+}
+
+/// The tags whose `id` the sanitiser keeps (besides the anchors the renderer gives
+/// headings): a link within the page can lead to those written in raw HTML.
+pub const ID_TAGS: [&str; 9] = ["h1", "h2", "h3", "h4", "h5", "h6", "div", "sup", "li"];
+
+/// The `id`s written in raw HTML on the tags of [`ID_TAGS`], outside comments.
+pub fn raw_ids(html: &str) -> Vec<&str> {
+    attributes(html, &[b"id"])
+        .into_iter()
+        .filter(|a| ID_TAGS.iter().any(|t| t.eq_ignore_ascii_case(a.tag)))
+        .map(|a| a.value)
+        .collect()
+}
+
+/// An attribute found in raw HTML: its value, where the value starts, and the name of the
+/// tag it stands in.
+struct Attribute<'h> {
+    at: usize,
+    value: &'h str,
+    tag: &'h str,
+}
+
+/// The attributes of raw HTML with one of these names, outside comments.
+fn attributes<'h>(html: &'h str, names: &[&[u8]]) -> Vec<Attribute<'h>> {
     let bytes = html.as_bytes();
     let at_word = |at: usize, word: &[u8]| {
         bytes
@@ -134,14 +163,18 @@ pub fn raw_links(html: &str) -> Vec<(usize, &str)> {
     };
     let mut found = Vec::new();
     let mut at = 0;
+    // Where the name of the last tag opened starts.
+    let mut tag = 0;
     while at < bytes.len() {
         if at_word(at, b"<!--") {
             at = memchr::memmem::find(&bytes[at + 4..], b"-->")
                 .map_or(bytes.len(), |end| at + 7 + end);
             continue;
         }
-        let name = [&b"href"[..], b"src"]
-            .into_iter()
+        if bytes[at] == b'<' {
+            tag = at + 1;
+        }
+        let name = (names.iter())
             .find(|name| at_word(at, name))
             .filter(|_| at > 0 && bytes[at - 1].is_ascii_whitespace());
         let Some(name) = name else {
@@ -158,8 +191,15 @@ pub fn raw_links(html: &str) -> Vec<(usize, &str)> {
         // part of it: `href=" hidden.md "` leads to `hidden.md`.
         let value = &html[from..to];
         let lead = value.len() - value.trim_start_matches(is_url_space).len();
-        // Both ends are next to ASCII bytes, so on character boundaries.
-        found.push((from + lead, value.trim_matches(is_url_space)));
+        let tag_end = (bytes[tag..at].iter())
+            .position(|b| b.is_ascii_whitespace() || *b == b'/' || *b == b'>')
+            .map_or(at, |e| tag + e);
+        // Both ends of each are next to ASCII bytes, so on character boundaries.
+        found.push(Attribute {
+            at: from + lead,
+            value: value.trim_matches(is_url_space),
+            tag: &html[tag..tag_end],
+        });
         at = to.max(at + 1);
     }
     found
@@ -517,17 +557,13 @@ fn sanitize(html: &str, fates: HashMap<String, Option<String>>) -> String {
         }
         fates.get(trimmed).cloned().flatten().map(Into::into)
     });
+    for tag in ID_TAGS {
+        builder.add_tag_attributes(tag, &["id"]);
+    }
     builder
-        .add_tag_attributes("h1", &["id"])
-        .add_tag_attributes("h2", &["id"])
-        .add_tag_attributes("h3", &["id"])
-        .add_tag_attributes("h4", &["id"])
-        .add_tag_attributes("h5", &["id"])
-        .add_tag_attributes("h6", &["id"])
         .add_tag_attributes("code", &["class"])
-        .add_tag_attributes("div", &["class", "id"])
-        .add_tag_attributes("sup", &["class", "id"])
-        .add_tag_attributes("li", &["id"])
+        .add_tag_attributes("div", &["class"])
+        .add_tag_attributes("sup", &["class"])
         .add_tags(&["input"])
         .add_tag_attributes("input", &["type", "checked", "disabled"])
         .add_tag_attributes("th", &["style"])
@@ -539,6 +575,20 @@ fn sanitize(html: &str, fates: HashMap<String, Option<String>>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_ids_are_those_the_sanitiser_keeps() {
+        let html = "<div id=\"a\"><a id=\"b\" name=\"c\"></a><!-- <h2 id=\"d\"> --><H3 class=x id='e'>x</H3><li/ id=f><sup\nid=g></sup></div>";
+        assert_eq!(raw_ids(html), ["a", "e", "f", "g"]);
+        let kept = sanitize(html, HashMap::new());
+        for id in raw_ids(html) {
+            assert!(kept.contains(&format!("id=\"{id}\"")), "{id}: {kept}");
+        }
+        assert!(
+            !kept.contains("id=\"b\"") && !kept.contains("name="),
+            "{kept}"
+        );
+    }
 
     #[test]
     fn raw_links_are_the_href_and_src_values_outside_comments() {

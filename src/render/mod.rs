@@ -24,6 +24,7 @@ use crate::audience::{self, DocView, SiteView};
 use crate::config::{Config, Home, RawHtml};
 use crate::file_bytes::FileBytes;
 use crate::graph::{Graph, Target};
+use crate::import::changelog::without_breaking_mark;
 use crate::model::{Document, Kind};
 use context::{ListCtx, ListsIndexCtx, NavItem, NotFoundCtx, PageCtx, SiteCtx, SiteInfo, root_for};
 use markdown::{LinkFate, LinkResolver};
@@ -481,42 +482,16 @@ fn change_lines(input: &Input<'_>) -> audience::ChangeLines {
                 Some(inner) if !inner.contains("<p") && !inner.contains("</p>") => inner,
                 _ => html,
             };
+            // Its `Breaking:` is left to the badge, as in its title.
+            let unmarked = |text| without_breaking_mark(text).filter(|t| !t.is_empty());
             let line = match (d.breaking, line.strip_prefix("<p>")) {
                 (false, _) => line.to_string(),
-                (true, Some(first)) => format!("<p>{}", without_breaking_mark(first)),
-                (true, None) => without_breaking_mark(line).to_string(),
+                (true, Some(first)) => format!("<p>{}", unmarked(first).unwrap_or(first)),
+                (true, None) => unmarked(line).unwrap_or(line).to_string(),
             };
             (!line.is_empty()).then_some((d.index, line))
         })
         .collect()
-}
-
-/// A breaking change's rendered line without the `Breaking:` it starts with
-/// (`**Breaking:**`, `BREAKING CHANGE:`, `*Breaking*:`), which its badge says: its title
-/// leaves it out too.
-fn without_breaking_mark(line: &str) -> &str {
-    for (open, close) in [("<strong>", "</strong>"), ("<em>", "</em>"), ("", "")] {
-        let Some(rest) = line.strip_prefix(open) else {
-            continue;
-        };
-        for word in ["breaking changes", "breaking change", "breaking"] {
-            if !rest
-                .get(..word.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(word))
-            {
-                continue;
-            }
-            let after = &rest[word.len()..];
-            // The colon inside the emphasis, or after it.
-            let text = (after.strip_prefix(':').and_then(|a| a.strip_prefix(close)))
-                .or_else(|| after.strip_prefix(close).and_then(|a| a.strip_prefix(':')))
-                .map(str::trim_start);
-            if let Some(text) = text.filter(|t| !t.is_empty()) {
-                return text;
-            }
-        }
-    }
-    line
 }
 
 /// Where a link to `target` leads from a page at `root` of the input's site, if anywhere.
@@ -612,11 +587,15 @@ fn body_html<'t>(
     body: Body<'t>,
     bodies: Option<&mut Vec<Rendered<'t>>>,
 ) -> anyhow::Result<Bytes> {
+    let Body { text, parsed } = body;
+    let Some(bodies) = bodies else {
+        // Shared with nothing: one site, whose body no other site parsed.
+        return Ok(body_alone(input, doc, root, text));
+    };
     let view = input.view;
     let fate = link_fate(input, root);
     let links = &input.graph.links[doc];
     let own_anchor = own_anchor(input, doc);
-    let Body { text, parsed } = body;
     let raw_html = view.config.raw_html();
     let render = |fate: &dyn Fn(&Target) -> LinkFate| {
         let resolver = LinkResolver {
@@ -630,9 +609,6 @@ fn body_html<'t>(
                 .render(&resolver, raw_html),
             None => markdown::render(text, &resolver, raw_html),
         })
-    };
-    let Some(bodies) = bodies else {
-        return Ok(render(&fate));
     };
     let mut fates: Vec<(&String, &Target, LinkFate)> = links
         .iter()
@@ -743,32 +719,7 @@ fn site_ctx(input: &Input<'_>) -> SiteCtx {
 
 #[cfg(test)]
 mod tests {
-    use super::{format_number, without_breaking_mark};
-
-    #[test]
-    fn a_breaking_changes_line_leaves_its_mark_to_the_badge() {
-        let cases = [
-            (
-                "<strong>Breaking:</strong> the <code>x</code> option is gone",
-                "the <code>x</code> option is gone",
-            ),
-            ("<strong>BREAKING</strong>: renamed", "renamed"),
-            ("<em>Breaking change</em>: renamed", "renamed"),
-            ("BREAKING CHANGE: renamed", "renamed"),
-            ("Breaking changes: renamed", "renamed"),
-            // Without a colon the word is part of the text, as in the title.
-            (
-                "<strong>Breaking</strong> renamed",
-                "<strong>Breaking</strong> renamed",
-            ),
-            ("Breakingly fast", "Breakingly fast"),
-            // A mark and nothing else stays, so the line is not empty.
-            ("<strong>Breaking:</strong>", "<strong>Breaking:</strong>"),
-        ];
-        for (line, shown) in cases {
-            assert_eq!(without_breaking_mark(line), shown, "{line}");
-        }
-    }
+    use super::format_number;
 
     #[test]
     fn numbers_read_as_written_and_huge_ones_stay_finite() {

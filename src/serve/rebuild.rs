@@ -1162,6 +1162,14 @@ mod tests {
             let edited = write("");
             assert_eq!(findings(&edited), 0, "{:?}", edited.warnings);
         }
+        // The ids a link within the page may lead to: one taken away breaks the link.
+        let broken = |built: &Built| built.warnings.iter().any(|w| w.contains("[broken-anchor]"));
+        let with_id = "<div id=\"faq\"></div>\n\nSee [the FAQ](#faq).\n";
+        assert!(!broken(&write(with_id)));
+        let edited = write("<div></div>\n\nSee [the FAQ](#faq).\n");
+        assert_ne!(edited.how, "prose edit");
+        assert!(broken(&edited), "{:?}", edited.warnings);
+        assert!(!broken(&write(with_id)));
     }
 
     #[test]
