@@ -872,14 +872,20 @@ fn anchors(doc: &Document) -> Vec<(&str, Vec<usize>)> {
 }
 
 /// The documents whose pages an edit can have changed, or `None` when every page may have
-/// (documents added, removed, or changing kind or audience change every page's navigation;
-/// an edited changelog, whose documents are not read file by file).
+/// (documents added, removed, or changing kind or audience change every page's navigation).
 fn affected(project: &Project, last: &Shape, now: &Shape, cache: &load::Cache) -> Scope {
-    if last.documents != now.documents || cache.changelog_changed {
+    if last.documents != now.documents {
         return Scope::Full;
     }
     let docs = &project.docs;
-    let changed: std::collections::HashSet<&PathBuf> = cache.changed.iter().collect();
+    let mut changed: std::collections::HashSet<&PathBuf> = cache.changed.iter().collect();
+    // An edited changelog that still makes the same documents (a bullet's wording, a
+    // date): each of them may have changed, as if its own file had.
+    if cache.changelog_changed
+        && let Some(changelog) = &project.config.import.changelog
+    {
+        changed.insert(changelog);
+    }
     let index: HashMap<&str, usize> = docs
         .iter()
         .enumerate()
@@ -1338,13 +1344,23 @@ mod tests {
             rescan: true,
             ..Changes::default()
         };
-        let reread = rebuilder.rebuild(rescan).unwrap();
-        assert_eq!(reread.how, "full");
+        let reread = rebuilder.rebuild(rescan.clone()).unwrap();
+        assert_eq!(reread.how, "full", "a new entry is a new document");
         assert!(
             text(&reread.sites["public"]["changelog.html"])
                 .contains("<li>Dark mode <a class=\"permalink\"")
         );
         assert_serves_fresh(&store, &reread, &fresh(dir.path()));
+        // An entry reworded: the same documents, so only theirs and the aggregates.
+        std::fs::write(&changelog, format!("# Changelog\n\n## [1.0.0] - 2026-11-01\n\n### Added\n\n{entry}- Dark mode everywhere\n")).unwrap();
+        let reworded = rebuilder.rebuild(rescan).unwrap();
+        assert_eq!(reworded.how, "changed pages");
+        assert!(!reworded.sites["team"].contains_key("pages/open.html"));
+        assert!(
+            text(&reworded.sites["public"]["changelog.html"])
+                .contains("<li>Dark mode everywhere <a")
+        );
+        assert_serves_fresh(&store, &reworded, &fresh(dir.path()));
     }
 
     #[test]
