@@ -219,7 +219,7 @@ enum Zone {
 struct BodyReader {
     body: AdrBody,
     zone: Zone,
-    fence: Option<Fence>,
+    fence: FencedCode,
     in_comment: bool,
     /// "Superseded" from a lone `Superseded by [..](..)` line; a written status wins over it.
     implied: Option<Located<String>>,
@@ -249,19 +249,12 @@ impl BodyReader {
 
     /// Whether the next line starts outside fenced code and HTML comments.
     fn outside_code(&self) -> bool {
-        self.fence.is_none() && !self.in_comment
+        !self.fence.is_open() && !self.in_comment
     }
 
     /// Consumes lines inside fenced code and HTML comments, which hold no metadata.
     fn skips_code_or_comment(&mut self, text: &str) -> bool {
-        if let Some(fence) = self.fence {
-            if fence.closed_by(text) {
-                self.fence = None;
-            }
-            return true;
-        }
-        if let Some(fence) = Fence::opened_by(text) {
-            self.fence = Some(fence);
+        if self.fence.holds(text) {
             return true;
         }
         if self.in_comment {
@@ -408,6 +401,35 @@ impl Fence {
     pub(crate) fn closed_by(self, text: &str) -> bool {
         let trimmed = text.trim();
         trimmed.len() >= self.len && trimmed.bytes().all(|b| b == self.marker)
+    }
+}
+
+/// Fenced code, followed line by line.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct FencedCode(Option<Fence>);
+
+impl FencedCode {
+    /// Whether a line belongs to fenced code, fences included. As CommonMark has it, a
+    /// fence is closed only by a run of its own character at least as long, with nothing
+    /// after it: a ```` ```` ```` fence holds ```` ``` ```` lines (a Markdown example
+    /// with code in it).
+    pub(crate) fn holds(&mut self, text: &str) -> bool {
+        match self.0 {
+            Some(open) => {
+                if open.closed_by(text) {
+                    self.0 = None;
+                }
+                true
+            }
+            None => {
+                self.0 = Fence::opened_by(text);
+                self.0.is_some()
+            }
+        }
+    }
+
+    pub(crate) fn is_open(self) -> bool {
+        self.0.is_some()
     }
 }
 

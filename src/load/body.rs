@@ -493,27 +493,6 @@ impl Anchors {
     }
 }
 
-/// Fenced code (```` ``` ```` or `~~~`), followed line by line.
-#[derive(Default)]
-struct Fence(Option<crate::import::adr::Fence>);
-
-impl Fence {
-    /// Whether a line, its indentation trimmed, belongs to fenced code, fences included.
-    /// As CommonMark has it, a fence is closed only by a run of its own character at
-    /// least as long, with nothing after it: a ```` ```` ```` fence holds ```` ``` ````
-    /// lines (a Markdown example with code in it).
-    fn holds(&mut self, trimmed: &str) -> bool {
-        if let Some(open) = self.0 {
-            if open.closed_by(trimmed) {
-                self.0 = None;
-            }
-            return true;
-        }
-        self.0 = crate::import::adr::Fence::opened_by(trimmed);
-        self.0.is_some()
-    }
-}
-
 /// The first level-one heading outside code, ATX (`# Title`) or setext (`Title` over a
 /// line of `=`): its text, the 0-based line its text is on, and the byte range of its
 /// line or lines. Lines indented by four spaces or more are code, not headings. With
@@ -523,7 +502,7 @@ pub fn first_heading(
     body: &str,
     numbered: bool,
 ) -> Option<(String, usize, std::ops::Range<usize>)> {
-    let mut fence = Fence::default();
+    let mut fence = crate::import::adr::FencedCode::default();
     let mut offset = 0;
     // A one-line paragraph that a line of `=` right below would make a heading: its text,
     // line and start.
@@ -587,7 +566,7 @@ pub fn placeholder_lines(body: &str) -> Vec<usize> {
 
 /// [`placeholder_lines`] without the quick test first.
 fn scan_placeholder_lines(body: &str) -> Vec<usize> {
-    let mut fence = Fence::default();
+    let mut fence = crate::import::adr::FencedCode::default();
     let mut lines = Vec::new();
     for (i, line) in body.lines().enumerate() {
         let trimmed = line.trim_start();
@@ -716,11 +695,7 @@ pub fn wiki_as_words<'t>(
     while let Some(start) = rest.find("[[") {
         // A code span before it holds text as written, `[[x]]` included.
         if let Some(tick) = rest[..start].find('`') {
-            let run = rest[tick..].bytes().take_while(|&b| b == b'`').count();
-            let fence = &rest[tick..tick + run];
-            let end = rest[tick + run..]
-                .find(fence)
-                .map_or(tick + run, |at| tick + run + at + run);
+            let end = code_span_end(rest, tick);
             out.push_str(&rest[..end]);
             rest = &rest[end..];
             continue;
@@ -746,6 +721,25 @@ pub fn wiki_as_words<'t>(
     std::borrow::Cow::Owned(out)
 }
 
+/// Where the code span that the run of backticks at byte `tick` opens ends: past the
+/// next run of as many backticks, or past the opening run when none closes it (its
+/// backticks are then text), as CommonMark reads them.
+pub fn code_span_end(text: &str, tick: usize) -> usize {
+    let bytes = text.as_bytes();
+    let ticks = |from: usize| bytes[from..].iter().take_while(|&&b| b == b'`').count();
+    let run = ticks(tick);
+    let mut at = tick + run;
+    while let Some(next) = memchr::memchr(b'`', &bytes[at..]) {
+        let start = at + next;
+        let len = ticks(start);
+        if len == run {
+            return start + len;
+        }
+        at = start + len;
+    }
+    tick + run
+}
+
 #[cfg(test)]
 mod wiki_words_tests {
     use super::wiki_as_words;
@@ -765,6 +759,15 @@ mod wiki_words_tests {
             "See the plan, `[[code]]`, [[@ann]](https://x) and <b> ` odd"
         );
         assert_eq!(seen, ["b"]);
+    }
+
+    #[test]
+    fn a_code_span_closes_at_a_run_of_as_many_backticks() {
+        use super::code_span_end;
+        assert_eq!(code_span_end("a `b` c", 2), 5);
+        assert_eq!(code_span_end("``a`b``c", 0), 7);
+        assert_eq!(code_span_end("`a``b`", 0), 6);
+        assert_eq!(code_span_end("``a` b", 0), 2);
     }
 }
 
@@ -799,7 +802,7 @@ pub fn audience_blocks(body: &str) -> Result<Vec<AudienceBlock>, Vec<BlockError>
     let mut blocks = Vec::new();
     let mut errors = Vec::new();
     let mut open: Vec<(usize, Vec<String>, (usize, usize))> = Vec::new();
-    let mut fence = Fence::default();
+    let mut fence = crate::import::adr::FencedCode::default();
     let mut offset = 0;
     for (i, raw) in body.split_inclusive('\n').enumerate() {
         let span = (offset, offset + raw.len());

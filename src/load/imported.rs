@@ -220,8 +220,7 @@ pub fn changelog(
         let release_doc = release.version.as_ref().map(|version| {
             let mut doc = release_document(file, &folder, version, release, release_audience);
             // The summary reads the prose as the page does (see the entries' titles).
-            let mut prose = join_link_defs(&release.intro, &parsed.link_defs);
-            crate::load::bracketed_link_texts(&mut prose);
+            let prose = as_read(&release.intro, &parsed.link_defs);
             doc.summary = Some(first_paragraph(&prose, 280)).filter(|s| !s.is_empty());
             unpublished(&mut doc.body, doc.body_line, &mut diags);
             // The changelog's link for the version (`[1.2.0]: …/compare/v1.1.0...v1.2.0`)
@@ -257,8 +256,7 @@ pub fn changelog(
                 // The title reads the entry as its page does: reference links resolved
                 // (`[@ann]` with `[@ann]: https://…` at the bottom reads `@ann`) and a
                 // link whose text is in brackets a link (`[[@ann]](https://…)`).
-                let mut body = join_link_defs(&entry.text, &parsed.link_defs);
-                crate::load::bracketed_link_texts(&mut body);
+                let mut body = as_read(&entry.text, &parsed.link_defs);
                 let title = entry_title(&body, entry.breaking);
                 unpublished(&mut body, entry.line, &mut diags);
                 let mut doc = Document {
@@ -292,6 +290,14 @@ pub fn changelog(
         }
     }
     (docs, diags)
+}
+
+/// Text of the changelog as a page reads it: its reference links with the changelog's
+/// definitions, and a link whose text is in brackets (`[[@ann]](https://…)`) a link.
+fn as_read(text: &str, defs: &str) -> String {
+    let mut text = join_link_defs(text, defs);
+    crate::load::bracketed_link_texts(&mut text);
+    text
 }
 
 fn sorted(mut names: Vec<String>) -> Vec<String> {
@@ -404,13 +410,7 @@ fn closing_bracket(source: &str, start: usize) -> Option<usize> {
         match bytes[at] {
             b'\\' => at += 1,
             b'`' => {
-                let run = bytes[at..].iter().take_while(|&&b| b == b'`').count();
-                let fence = &source[at..at + run];
-                at += run;
-                match source[at..].find(fence) {
-                    Some(end) => at += end + run,
-                    None => continue,
-                }
+                at = crate::load::body::code_span_end(source, at);
                 continue;
             }
             b'[' => depth += 1,
@@ -582,8 +582,7 @@ mod tests {
     #[test]
     fn a_titles_reference_links_and_bracketed_credits_read_as_on_the_page() {
         let defs = "[@ann]: https://x/ann";
-        let mut text = super::join_link_defs("Thanks to [@ann] and [[@bo]](https://x/bo)", defs);
-        crate::load::bracketed_link_texts(&mut text);
+        let text = super::as_read("Thanks to [@ann] and [[@bo]](https://x/bo)", defs);
         assert_eq!(entry_title(&text, false), "Thanks to @ann and [@bo]");
     }
 
