@@ -589,6 +589,15 @@ impl Serialize for ChangeItem<'_> {
     }
 }
 
+/// Serialises changes as [`ChangeItem`]s, each document's view asked for ahead of its
+/// turn as [`as_items`] does.
+pub fn as_change_items<S: serde::Serializer>(
+    items: &[ChangeItem<'_>],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(ahead_of(items, |item| item.doc, Reads::Item))
+}
+
 /// Serialises decisions as [`DecisionCard`]s: the decision log shows every accepted one,
 /// so they must not carry whole documents.
 pub fn as_decision_cards<S: serde::Serializer>(
@@ -1037,10 +1046,7 @@ impl<'a> SiteView<'a> {
                     .iter()
                     .zip(&drivers)
                     .zip(moved)
-                    .map(|((kr, drivers), moved)| KrView {
-                        moved,
-                        ..self.kr_view(docs, kr, drivers)
-                    })
+                    .map(|((kr, drivers), moved)| self.kr_view(docs, kr, drivers, moved))
                     .collect()
             },
             score,
@@ -1106,8 +1112,9 @@ impl<'a> SiteView<'a> {
             .collect()
     }
 
-    /// A key result as a site shows it; `drivers` are the initiatives that drive it.
-    fn kr_view(&self, docs: &[Document], kr: &KeyResult, drivers: &[usize]) -> KrView {
+    /// A key result as a site shows it; `drivers` are the initiatives that drive it, and
+    /// `moved` whether one the site shows, and not cancelled, does.
+    fn kr_view(&self, docs: &[Document], kr: &KeyResult, drivers: &[usize], moved: bool) -> KrView {
         let shows_current = self.config.shows("current");
         let shows_confidence = self.config.shows("confidence");
         let progress = kr
@@ -1153,7 +1160,7 @@ impl<'a> SiteView<'a> {
                 Vec::new()
             },
             driven_by,
-            moved: false,
+            moved,
         }
     }
 

@@ -121,6 +121,7 @@ pub struct ReleasePlanCtx<'a> {
 #[derive(Serialize)]
 pub struct CategoryGroup<'a> {
     pub label: String,
+    #[serde(serialize_with = "crate::audience::as_change_items")]
     pub items: Vec<ChangeItem<'a>>,
 }
 
