@@ -323,11 +323,7 @@ fn dates_out_of_order(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             d.kind == Kind::Release && matches!(ctx.status(i), Some("released" | "yanked"))
         })
         .filter_map(|(i, d)| {
-            let version = d.version.as_deref()?.trim().trim_start_matches('v');
-            let parts = version
-                .split('.')
-                .map(|p| p.parse::<u64>().ok())
-                .collect::<Option<Vec<u64>>>()?;
+            let parts = version_numbers(d.version.as_deref()?)?;
             let Some(crate::model::DateText::Date(date)) = d.date else {
                 return None;
             };
@@ -361,11 +357,25 @@ fn dates_out_of_order(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     out
 }
 
+/// A version's numbers (`v1.2.3`: 1, 2 and 3, as many as it has); `None` for one with
+/// a pre-release or build part, or anything but numbers.
+fn version_numbers(text: &str) -> Option<Vec<u64>> {
+    (text.trim().trim_start_matches('v').split('.'))
+        .map(|part| part.parse().ok())
+        .collect()
+}
+
+/// A semantic version's major, minor and patch, its pre-release and build parts left out.
 fn semver(text: &str) -> Option<(u64, u64, u64)> {
-    let core = text.trim_start_matches('v').split(['-', '+']).next()?;
-    let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
-    let version = (parts.next()??, parts.next()??, parts.next()??);
-    parts.next().is_none().then_some(version)
+    let core = text
+        .trim()
+        .trim_start_matches('v')
+        .split(['-', '+'])
+        .next()?;
+    match version_numbers(core)?.as_slice() {
+        &[major, minor, patch] => Some((major, minor, patch)),
+        _ => None,
+    }
 }
 
 /// "minor" or "patch" when the release keeps the major version of the release before it
