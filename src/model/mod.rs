@@ -367,7 +367,6 @@ impl Document {
         last.map(std::borrow::Cow::Owned)
     }
 
-    /// Whether a heading of the body has this anchor.
     /// Whether `fragment` names the document itself: the anchor of its title's heading,
     /// which its page shows as its title (records link
     /// `[6. Foxtrot](0006-foxtrot.md#6-foxtrot)`), or a key result written but unreadable,
@@ -380,6 +379,7 @@ impl Document {
                 .is_some_and(|n| fragment == crate::load::slug(&format!("{n}. {}", self.title)))
     }
 
+    /// Whether a heading of the body has this anchor.
     pub fn has_anchor(&self, anchor: &str) -> bool {
         let headings = self
             .headings
