@@ -14,6 +14,20 @@ use walkdir::WalkDir;
 #[folder = "themes/default/"]
 struct DefaultTheme;
 
+/// The ids the default theme gives every document page besides its headings' and key
+/// results' anchors: a link within the page may lead to them too, and a heading's anchor
+/// never takes one of them (see [`crate::load::Anchors`]).
+pub const PAGE_IDS: [&str; 8] = [
+    "main",
+    "search-input",
+    "search-results",
+    "kr-heading",
+    "why-heading",
+    "relations-heading",
+    "rationale-heading",
+    "slips-heading",
+];
+
 /// Templates and static files, as the build uses them.
 pub struct Theme {
     pub templates: Vec<(String, String)>,
@@ -102,5 +116,29 @@ mod tests {
             "in name order"
         );
         assert_eq!(theme.templates, default.templates);
+    }
+
+    #[test]
+    fn the_theme_ids_are_those_the_default_theme_writes_on_a_page() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+        let mut found: Vec<String> = Vec::new();
+        for name in [
+            "base.html",
+            "page.html",
+            "_fields.html",
+            "_key_results.html",
+        ] {
+            let text = std::fs::read_to_string(dir.join(name)).unwrap();
+            for part in text.split("id=\"").skip(1) {
+                let id = &part[..part.find('"').unwrap()];
+                if !id.contains("{{") {
+                    found.push(id.to_string());
+                }
+            }
+        }
+        found.sort();
+        let mut known: Vec<String> = PAGE_IDS.iter().map(ToString::to_string).collect();
+        known.sort();
+        assert_eq!(found, known);
     }
 }

@@ -284,6 +284,39 @@ fn an_id_written_on_a_heading_is_its_anchor_for_links_and_on_the_page() {
 }
 
 #[test]
+fn a_heading_named_like_an_element_of_the_page_gets_an_id_of_its_own() {
+    let p = Project::new()
+        .file(
+            "content/pages/search.md",
+            "+++\ntitle = \"Search\"\n+++\n## Main\n\n## Search results\n\nSee [the results](#search-results-1) and [[pages/search#main-1]].\n",
+        );
+    let built = p.build();
+    built.success();
+    let about_the_page: Vec<String> = built
+        .warnings()
+        .into_iter()
+        .filter(|w| w.contains("search.md"))
+        .collect();
+    assert_eq!(about_the_page, Vec::<String>::new());
+    let page = p.site("team").read("pages/search.html");
+    // The search box's list and the main element keep their ids, once on the page.
+    for id in ["search-results", "main"] {
+        assert_eq!(
+            page.matches(&format!(" id=\"{id}\"")).count(),
+            1,
+            "{id}: {page}"
+        );
+    }
+    assert!(page.contains(r#"<h2 id="main-1">Main</h2>"#), "{page}");
+    assert!(
+        page.contains(r#"<h2 id="search-results-1">Search results</h2>"#),
+        "{page}"
+    );
+    assert!(page.contains(r##"href="#search-results-1""##), "{page}");
+    assert!(page.contains(r##"search.html#main-1""##), "{page}");
+}
+
+#[test]
 fn a_heading_repeating_a_hidden_ones_title_is_linked_by_the_anchor_its_site_gives_it() {
     let p = Project::new()
         .file(

@@ -4,19 +4,6 @@ use super::Ctx;
 use crate::diag::{Diagnostic, Location};
 use crate::model::Document;
 
-/// The ids the default theme gives every document page besides its headings' and key
-/// results' anchors: a link within the page may lead to them too.
-pub const THEME_IDS: [&str; 8] = [
-    "main",
-    "search-input",
-    "search-results",
-    "kr-heading",
-    "why-heading",
-    "relations-heading",
-    "rationale-heading",
-    "slips-heading",
-];
-
 /// A link within a page (`[usage](#usage)`) to an anchor the page does not have: a
 /// heading renamed or removed, or a typo. Readers click and nothing happens.
 pub fn own_anchors(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
@@ -51,36 +38,7 @@ fn has_id(doc: &Document, id: &str) -> bool {
         || id.strip_prefix("kr-").is_some_and(|kr| {
             doc.key_result(kr).is_some() || doc.unread_key_results.iter().any(|k| k == kr)
         })
-        || THEME_IDS.contains(&id)
+        || crate::theme::PAGE_IDS.contains(&id)
         || doc.body_ids.iter().any(|written| written == id)
         || doc.fragment_is_itself(id)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::THEME_IDS;
-
-    #[test]
-    fn the_theme_ids_are_those_the_default_theme_writes_on_a_page() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
-        let mut found: Vec<String> = Vec::new();
-        for name in [
-            "base.html",
-            "page.html",
-            "_fields.html",
-            "_key_results.html",
-        ] {
-            let text = std::fs::read_to_string(dir.join(name)).unwrap();
-            for part in text.split("id=\"").skip(1) {
-                let id = &part[..part.find('"').unwrap()];
-                if !id.contains("{{") {
-                    found.push(id.to_string());
-                }
-            }
-        }
-        found.sort();
-        let mut known: Vec<String> = THEME_IDS.iter().map(ToString::to_string).collect();
-        known.sort();
-        assert_eq!(found, known);
-    }
 }

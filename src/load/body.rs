@@ -424,7 +424,9 @@ fn slug_chars(text: &str) -> String {
 
 /// Gives a body's headings their anchors in order: an id written on the heading
 /// (`## Rollout {#rollout}`) as it is, else the slug of its text (`section` when nothing is
-/// left), followed by `-1`, `-2`, … when an earlier heading took it. The same for the
+/// left), followed by `-1`, `-2`, … when an earlier heading took it or the theme's page
+/// holds an element of that id (`## Search results` is `#search-results-1`, since the
+/// search box's results are `#search-results`: [`crate::theme::PAGE_IDS`]). The same for the
 /// anchors links are checked against and for the ids of the rendered page; constant
 /// time a heading, however many share a title.
 #[derive(Default)]
@@ -479,7 +481,7 @@ impl Anchors {
         if base.is_empty() {
             base = "section".to_string();
         }
-        if self.taken.insert(&base) {
+        if !crate::theme::PAGE_IDS.contains(&base.as_str()) && self.taken.insert(&base) {
             return base;
         }
         let n = self.numbered.entry(base.clone()).or_default();
@@ -917,6 +919,21 @@ mod tests {
         assert_eq!(given, expected);
         assert_eq!(many.assign(Some("a-7"), "x"), "a-7");
         assert_eq!(many.assign(None, "a 7"), "a-7-1");
+    }
+
+    #[test]
+    fn a_heading_never_takes_an_id_the_theme_s_page_holds() {
+        let mut anchors = Anchors::default();
+        let given: Vec<String> = ["Search results", "Main", "Search results", "Why"]
+            .into_iter()
+            .map(|text| anchors.assign(None, text))
+            .collect();
+        assert_eq!(
+            given,
+            ["search-results-1", "main-1", "search-results-2", "why"]
+        );
+        // An id the author writes is theirs to choose.
+        assert_eq!(anchors.assign(Some("main"), "Main"), "main");
     }
 
     #[test]
