@@ -84,7 +84,16 @@ pub fn render_all(
     let count = inputs.first().map_or(0, |i| i.docs.len());
     // Hashing a body is worth it only when another site or a later rebuild can reuse it.
     let share = inputs.len() > 1 || renderer.has_memo();
+    // When every page is made while some are open in a browser (a document added in
+    // `serve`), the open documents' pages come before the others.
+    let open_first = match only {
+        None => open_documents(inputs, count),
+        Some(_) => Vec::new(),
+    };
     let pages = || {
+        for &doc in &open_first {
+            document_pages(renderer, inputs, &sites, &outs, doc, share)?;
+        }
         // In pieces of at most 64 documents: the other core joins in whenever it is done
         // with a long list or view, instead of waiting while this one renders a quarter of
         // the documents in one unsplit run (a second on one core at 100,000 documents).
@@ -92,7 +101,9 @@ pub fn render_all(
             .into_par_iter()
             .with_max_len(64)
             .try_for_each(|doc| {
-                if only.is_some_and(|only| !only.get(doc).copied().unwrap_or(true)) {
+                if only.is_some_and(|only| !only.get(doc).copied().unwrap_or(true))
+                    || open_first.binary_search(&doc).is_ok()
+                {
                     return Ok(());
                 }
                 document_pages(renderer, inputs, &sites, &outs, doc, share)
@@ -148,6 +159,23 @@ pub fn render_all(
     }
     let (rest, pages) = rayon::join(rest, pages);
     rest.and(pages)
+}
+
+/// The documents, in order, whose page on some site is among that site's `first`.
+fn open_documents(inputs: &[Input<'_>], count: usize) -> Vec<usize> {
+    let open: Vec<&str> = inputs
+        .iter()
+        .filter_map(|input| input.first)
+        .flatten()
+        .filter_map(|path| path.strip_suffix(".html"))
+        .collect();
+    if open.is_empty() {
+        return Vec::new();
+    }
+    let docs = &inputs[0].docs[..count];
+    (0..count)
+        .filter(|&doc| open.contains(&docs[doc].path_id.as_str()))
+        .collect()
 }
 
 /// Every site's page of document `doc`. A body is parsed once, however many sites show

@@ -75,16 +75,18 @@ struct Last {
     sources: HashMap<PathBuf, usize>,
 }
 
-/// What a fields edit renders first and where it hands it: the pages of the documents it
+/// What a rebuild renders first and where it hands it: the pages of the documents an edit
 /// changed and, of the lists, views and site files, those open in a browser.
 pub struct Early<'a> {
     pub open: OpenPages,
     pub hand: &'a mut (dyn FnMut(Built) + Send),
 }
 
-/// Hands a fields edit's pages over ahead of the rest of its rebuild: the marked documents'
-/// pages together once they are all rendered, then each list, view or site file open in a
-/// browser as soon as it is. Nothing goes before the rules have run without an error.
+/// Hands a rebuild's pages over ahead of the rest of it. When only the marked documents'
+/// pages are made, they go together once they are all rendered; when every page is made
+/// (a document added or removed), each open document page goes as soon as it is rendered.
+/// Each list, view or site file open in a browser goes as soon as it is. Nothing goes
+/// before the rules have run without an error.
 struct Ahead<'a> {
     open: OpenPages,
     hand: Mutex<&'a mut (dyn FnMut(Built) + Send)>,
@@ -93,8 +95,10 @@ struct Ahead<'a> {
     handed: Mutex<BTreeSet<(String, String)>>,
     gate: Mutex<Gate>,
     /// The document pages rendered so far; `None` once they went over (linked files come
-    /// after them, and are not pages anyone is looking at).
+    /// after them, and are not pages anyone is looking at), or when each goes on its own.
     pages: Mutex<Option<Sites>>,
+    /// How the document pages that go together are logged.
+    pages_how: &'static str,
 }
 
 /// Whether hand-overs may go: held back while the rules run, dropped if they find an error.
@@ -104,7 +108,26 @@ enum Gate {
     Closed,
 }
 
-impl Ahead<'_> {
+impl<'a> Ahead<'a> {
+    /// With `together`, the document pages go over together once all are rendered, logged
+    /// as it says; without, each open one goes on its own.
+    fn new(
+        Early { open, hand }: Early<'a>,
+        titles: BTreeMap<String, String>,
+        gate: Gate,
+        together: Option<&'static str>,
+    ) -> Self {
+        Ahead {
+            open,
+            hand: Mutex::new(hand),
+            titles,
+            handed: Mutex::default(),
+            gate: Mutex::new(gate),
+            pages: Mutex::new(together.map(|_| Sites::new())),
+            pages_how: together.unwrap_or_default(),
+        }
+    }
+
     fn offer(&self, site: &str, path: &str, bytes: &FileBytes) {
         if !crate::project::site_writes(path) {
             let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
@@ -113,8 +136,8 @@ impl Ahead<'_> {
                     .entry(site.to_string())
                     .or_default()
                     .insert(path.to_string(), bytes.clone());
+                return;
             }
-            return;
         }
         let open = self
             .open
@@ -137,10 +160,7 @@ impl Ahead<'_> {
     /// Every document page is rendered: they go over together.
     fn pages_done(&self) {
         let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner()).take();
-        self.give(
-            pages.unwrap_or_default(),
-            "fields edit, lists and views follow",
-        );
+        self.give(pages.unwrap_or_default(), self.pages_how);
     }
 
     fn give(&self, sites: Sites, how: &'static str) {
@@ -298,15 +318,15 @@ impl Rebuilder {
         self.rebuild_early(changes, None)
     }
 
-    /// Like [`Rebuilder::rebuild`], but a fields edit first hands the pages of the
-    /// documents it changed, and those of the lists, views and site files open in a
-    /// browser, to `early` (with [`Keep::Everything`]), before it renders the rest: the
-    /// pages people are looking at reload as soon as they are ready, the rest when
-    /// everything is. Any other rebuild comes whole.
+    /// Like [`Rebuilder::rebuild`], but hands pages to `early` (with [`Keep::Everything`])
+    /// before it renders the rest: the pages of the documents an edit changed, together,
+    /// and each list, view, site file or document page open in a browser as soon as it is
+    /// rendered. The pages people are looking at reload as soon as they are ready, the
+    /// rest when everything is. A prose edit comes whole: it is done as soon.
     pub fn rebuild_early(
         &mut self,
         changes: Changes,
-        early: Option<Early<'_>>,
+        mut early: Option<Early<'_>>,
     ) -> Result<Built, Vec<String>> {
         if !changes.config
             && !changes.theme
@@ -314,7 +334,7 @@ impl Rebuilder {
             && !changes.paths.is_empty()
             && changes.paths.len() <= FAST_PATH_LIMIT
         {
-            match self.fast_paths(&changes.paths, early) {
+            match self.fast_paths(&changes.paths, &mut early) {
                 Ok(Some(built)) => return Ok(built),
                 Ok(None) => {}
                 Err(failure) => {
@@ -339,15 +359,16 @@ impl Rebuilder {
         if changes.theme || changes.config {
             self.theme = None;
         }
-        self.build(shape).map_err(failure_lines)
+        self.build(shape, early).map_err(failure_lines)
     }
 
     /// Reads the edited files again and tries the prose path, then the fields path. `None`
     /// when neither applies: a file is new, gone, imported or unreadable, or the date moved.
+    /// `early` is left for the full path unless the fields path rendered with it.
     fn fast_paths(
         &mut self,
         paths: &BTreeSet<PathBuf>,
-        early: Option<Early<'_>>,
+        early: &mut Option<Early<'_>>,
     ) -> Result<Option<Built>, Failure> {
         let Some(last) = &self.last else {
             return Ok(None);
@@ -505,7 +526,7 @@ impl Rebuilder {
     fn fields_edit(
         &mut self,
         edited: Vec<Edited>,
-        early: Option<Early<'_>>,
+        early: &mut Option<Early<'_>>,
     ) -> Result<Option<Built>, Failure> {
         let (Some(last), Some(theme), Some(renderer)) =
             (&mut self.last, &self.theme, &self.renderer)
@@ -569,13 +590,9 @@ impl Rebuilder {
         }
         mark_dependents(project, &mut marked, seeds.clone());
         let names: Vec<String> = project.config.sites.keys().cloned().collect();
-        let ahead = early.map(|Early { open, hand }| Ahead {
-            open,
-            hand: Mutex::new(hand),
-            titles: titles(project),
-            handed: Mutex::default(),
-            gate: Mutex::new(Gate::Waiting(Vec::new())),
-            pages: Mutex::new(Some(Sites::new())),
+        let ahead = early.take().map(|early| {
+            let together = Some("fields edit, lists and views follow");
+            Ahead::new(early, titles(project), Gate::Waiting(Vec::new()), together)
         });
         let pages_done = || {
             if let Some(ahead) = &ahead {
@@ -647,7 +664,11 @@ impl Rebuilder {
         }))
     }
 
-    fn build(&mut self, last_shape: Option<Shape>) -> Result<Built, Failure> {
+    fn build(
+        &mut self,
+        last_shape: Option<Shape>,
+        early: Option<Early<'_>>,
+    ) -> Result<Built, Failure> {
         let clock = std::time::Instant::now();
         let today = crate::today::resolve(self.today.as_deref())?;
         let mut project = Project::open_cached(&self.dir, &mut self.cache)?;
@@ -686,13 +707,35 @@ impl Rebuilder {
             Scope::Pages(marked) => (Some(marked.as_slice()), true),
             Scope::Prose(marked) => (Some(marked.as_slice()), false),
         };
+        // The rules have run without an error: what is ready may go at once. Prose alone
+        // renders a few pages, done as soon as they would be handed over.
+        let ahead = early.filter(|_| aggregates).map(|early| {
+            let together = only.map(|_| "changed pages, lists and views follow");
+            Ahead::new(early, titles(&project), Gate::Open, together)
+        });
+        let pages_done = || {
+            if let Some(ahead) = &ahead {
+                ahead.pages_done();
+            }
+        };
         let selection = Selection {
             only,
             aggregates,
+            first: ahead.as_ref().map(|ahead| &ahead.open),
+            pages_done: only
+                .and(ahead.as_ref())
+                .map(|_| &pages_done as &(dyn Fn() + Sync)),
             ..Selection::ALL
         };
         let (sites, views) = render(
-            &project, theme, renderer, &names, today, selection, None, None,
+            &project,
+            theme,
+            renderer,
+            &names,
+            today,
+            selection,
+            None,
+            ahead.as_ref(),
         )?;
         let warnings = warning_lines(&project.diagnostics);
         let (keep, how) = match scope {
@@ -1227,6 +1270,15 @@ mod tests {
     }
 
     /// Every file a rebuild rendered has the bytes of a fresh build.
+    /// What went ahead and what the rebuild then served are what a fresh build makes.
+    fn assert_all_as_fresh(dir: &Path, store: &Store, handed: &[Built], built: &Built) {
+        let fresh = fresh(dir);
+        for early in handed {
+            assert_rendered_as_fresh(early, &fresh);
+        }
+        assert_serves_fresh(store, built, &fresh);
+    }
+
     fn assert_rendered_as_fresh(built: &Built, fresh: &Built) {
         for (site, files) in &built.sites {
             for (path, bytes) in files {
@@ -1579,18 +1631,7 @@ mod tests {
         assert_eq!(pages[0].how, "fields edit, lists and views follow");
         let mut seen: Vec<(String, String)> = open_pages
             .iter()
-            .map(|built| {
-                assert!(matches!(built.keep, Some(Keep::Everything)));
-                let files: Vec<(&String, &String)> = built
-                    .sites
-                    .iter()
-                    .flat_map(|(site, files)| files.keys().map(move |path| (site, path)))
-                    .collect();
-                let [(site, path)] = files.as_slice() else {
-                    panic!("one page per hand-over, not {files:?}");
-                };
-                (site.to_string(), path.to_string())
-            })
+            .map(|built| the_open_page(built))
             .collect();
         seen.sort();
         assert_eq!(
@@ -1609,12 +1650,93 @@ mod tests {
                 .unwrap(),
         );
         assert!(list.contains("Hidden plan, second draft"), "{list}");
-        let fresh = fresh(dir.path());
-        for built in &handed {
-            assert_rendered_as_fresh(built, &fresh);
-        }
         assert_eq!(edited.how, "fields edit");
-        assert_serves_fresh(&store, &edited, &fresh);
+        assert_all_as_fresh(dir.path(), &store, &handed, &edited);
+    }
+
+    /// The one page an open page's hand-over holds, as (site, path).
+    fn the_open_page(built: &Built) -> (String, String) {
+        assert_eq!(built.how, OPEN_PAGE);
+        assert!(matches!(built.keep, Some(Keep::Everything)));
+        let files: Vec<(&String, &String)> = built
+            .sites
+            .iter()
+            .flat_map(|(site, files)| files.keys().map(move |path| (site, path)))
+            .collect();
+        let [(site, path)] = files.as_slice() else {
+            panic!("one page per hand-over, not {files:?}");
+        };
+        (site.to_string(), path.to_string())
+    }
+
+    fn open_in_team(paths: &[&str]) -> OpenPages {
+        let paths = paths.iter().map(ToString::to_string).collect();
+        OpenPages::from([("team".to_string(), paths)])
+    }
+
+    #[test]
+    fn a_new_document_hands_over_each_open_page_as_soon_as_it_is_rendered() {
+        let (dir, mut rebuilder, store) = served_project();
+        std::fs::write(
+            dir.path().join("content/pages/new.md"),
+            "+++\ntitle = \"Brand new page\"\n+++\nFresh.\n",
+        )
+        .unwrap();
+        let mut handed = Vec::new();
+        let built = edit_early(
+            &mut rebuilder,
+            "content/pages/new.md",
+            open_in_team(&["lists/kind/page.html", "pages/open.html"]),
+            &mut |built: Built| handed.push(built),
+        )
+        .unwrap();
+        assert_eq!(built.how, "full", "a new document renders every page");
+        let mut seen: Vec<(String, String)> = handed.iter().map(the_open_page).collect();
+        seen.sort();
+        assert_eq!(
+            seen,
+            [
+                ("team".to_string(), "lists/kind/page.html".to_string()),
+                ("team".to_string(), "pages/open.html".to_string()),
+            ],
+            "each open page once, a document's as well as a list's"
+        );
+        let list = handed
+            .iter()
+            .find_map(|built| built.sites["team"].get("lists/kind/page.html"))
+            .unwrap();
+        assert!(text(list).contains("Brand new page"), "{}", text(list));
+        assert_all_as_fresh(dir.path(), &store, &handed, &built);
+    }
+
+    #[test]
+    fn an_edit_that_adds_a_link_hands_over_its_pages_before_the_lists_and_views() {
+        let (dir, mut rebuilder, store) = served_project();
+        // A new title and a new link: the graph gains an edge, so no fields edit.
+        let related = HIDDEN
+            .replace("Hidden plan", "Hidden plan, linked")
+            .replace("Internal.", "Internal; see [[P-1]].");
+        std::fs::write(dir.path().join("content/pages/hidden.md"), related).unwrap();
+        let mut handed = Vec::new();
+        let edited = edit_early(
+            &mut rebuilder,
+            "content/pages/hidden.md",
+            open_in_team(&["roadmap.html"]),
+            &mut |built: Built| handed.push(built),
+        )
+        .unwrap();
+        assert_eq!(edited.how, "changed pages");
+        let (open_pages, pages): (Vec<&Built>, Vec<&Built>) =
+            handed.iter().partition(|built| built.how == OPEN_PAGE);
+        let [pages] = pages.as_slice() else {
+            panic!("the edited pages go together, once: {}", pages.len());
+        };
+        assert_eq!(pages.how, "changed pages, lists and views follow");
+        let hidden = text(&pages.sites["team"]["pages/hidden.html"]);
+        assert!(hidden.contains("Hidden plan, linked"), "{hidden}");
+        let seen: Vec<(String, String)> = open_pages.iter().map(|b| the_open_page(b)).collect();
+        assert_eq!(seen, [("team".to_string(), "roadmap.html".to_string())]);
+        assert_all_as_fresh(dir.path(), &store, &handed, &edited);
     }
 
     #[test]
@@ -1709,19 +1831,6 @@ mod tests {
         std::fs::write(dir.path().join("content/pages/hidden.md"), HIDDEN).unwrap();
         let fixed = edit(&mut rebuilder, "content/pages/hidden.md");
         assert_serves_fresh(&store, &fixed, &fresh(dir.path()));
-    }
-
-    #[test]
-    fn an_edit_that_adds_a_link_is_not_a_fields_edit() {
-        let (dir, mut rebuilder, store) = served_project();
-        // A new title and a new link: the graph gains an edge.
-        let related = HIDDEN
-            .replace("Hidden plan", "Hidden plan, linked")
-            .replace("Internal.", "Internal; see [[P-1]].");
-        std::fs::write(dir.path().join("content/pages/hidden.md"), related).unwrap();
-        let edited = edit(&mut rebuilder, "content/pages/hidden.md");
-        assert_eq!(edited.how, "changed pages");
-        assert_serves_fresh(&store, &edited, &fresh(dir.path()));
     }
 
     #[test]
