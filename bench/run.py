@@ -28,6 +28,7 @@ import argparse
 import collections
 import os
 import re
+import select
 import shutil
 import socket
 import statistics
@@ -145,14 +146,16 @@ def free_port():
         return s.getsockname()[1]
 
 
-def serve_edits(project, edits=15, front_edits=11):
+def serve_edits(project, edits=15, front_edits=11, new_documents=5):
     """For one-document prose edits: the median server rebuild time and the median time
     from writing the file to receiving the reload event. For edits to a document's title
     (frontmatter): the median time until the server published the edited document's pages,
     from writing the file to receiving the event that reloads its page, to receiving the
     event that reloads the release plan open in another tab (rendered ahead of the rest,
     as every page open in a browser is), and until every list, view and site file was
-    rebuilt."""
+    rebuilt. For a new initiative (moved into `content/` whole) and its removal, which
+    render every page again: the median time to the release plan's reload and until
+    everything was rebuilt."""
     port = free_port()
     proc = subprocess.Popen([ALIGN, "serve", project, "--port", str(port), "--today", TODAY],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -160,11 +163,13 @@ def serve_edits(project, edits=15, front_edits=11):
         wait_for(proc, "built in")
         target = sorted(os.listdir(os.path.join(project, "content/initiatives")))[0]
         path = os.path.join(project, "content/initiatives", target)
-        page = f"/initiatives/{target[:-3]}.html".encode()
-        # Two tabs: the edited document's page and the release plan.
-        events = open_events(port, "/exec" + page.decode())
+        # Two tabs: the edited document's page and the release plan. An update names the
+        # pages it changed, quoted: another site's page of the document is not this tab's.
+        page_path = f"/exec/initiatives/{target[:-3]}.html"
+        page = f'"{page_path}"'.encode()
+        events = open_events(port, page_path)
         plan_events = open_events(port, "/exec/release-plan.html")
-        plan = b"/exec/release-plan.html"
+        plan = b'"/exec/release-plan.html"'
         plan_buf = b""
         original = open(path, encoding="utf-8").read()
         rebuilds, latencies = [], []
@@ -202,12 +207,45 @@ def serve_edits(project, edits=15, front_edits=11):
                 line = wait_for(proc, "rebuilt in")
                 fronts.append(int(re.search(r"rebuilt in (\d+) ms", line).group(1)))
                 time.sleep(0.3)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(original)
+            buf = next_update(events, buf, page)
+            plan_buf = next_update(plan_events, plan_buf, plan)
+            wait_for(proc, "rebuilt in")
+            time.sleep(0.3)
+            timings = {"new": ([], [], []), "gone": ([], [], [])}
+            for i in range(new_documents):
+                new = os.path.join(project, "content/initiatives", f"zz-new-{i}.md")
+                # Written beside the project, on the same file system, and moved in whole.
+                staged = os.path.join(os.path.dirname(os.path.abspath(project)), f".new-{i}.md")
+                text = re.sub(r'^id = "[^"]*"', f'id = "I-NEW-{i}"', original, count=1, flags=re.M)
+                with open(staged, "w", encoding="utf-8") as f:
+                    f.write(re.sub(r'^title = "', f'title = "New {i}: ', text, count=1, flags=re.M))
+                for what in ("new", "gone"):
+                    written = time.perf_counter()
+                    os.rename(staged, new) if what == "new" else os.remove(new)
+                    # Both tabs reload (every page's navigation counts the initiatives).
+                    (plan_at, plan_buf), (page_at, buf) = updates(
+                        [(plan_events, plan_buf, plan), (events, buf, page)])
+                    timings[what][0].append((plan_at - written) * 1000)
+                    timings[what][2].append((page_at - written) * 1000)
+                    line = wait_for(proc, "rebuilt in")
+                    timings[what][1].append(int(re.search(r"rebuilt in (\d+) ms", line).group(1)))
+                    time.sleep(0.3)
         finally:
             with open(path, "w", encoding="utf-8") as f:
                 f.write(original)
+            for i in range(new_documents):
+                for left in (os.path.join(project, "content/initiatives", f"zz-new-{i}.md"),
+                             os.path.join(os.path.dirname(os.path.abspath(project)), f".new-{i}.md")):
+                    if os.path.exists(left):
+                        os.remove(left)
         median = statistics.median
         return {"rebuild": median(rebuilds), "latency": median(latencies), "front_pages": median(pages),
-                "front_reload": median(reloads), "front_plan": median(plans), "front": median(fronts)}
+                "front_reload": median(reloads), "front_plan": median(plans), "front": median(fronts),
+                "new_plan": median(timings["new"][0]), "new": median(timings["new"][1]),
+                "new_page": median(timings["new"][2]), "gone_plan": median(timings["gone"][0]),
+                "gone": median(timings["gone"][1]), "gone_page": median(timings["gone"][2])}
     finally:
         proc.terminate()
         proc.wait()
@@ -221,6 +259,29 @@ def open_events(port, page):
     events.settimeout(30)
     events.recv(4096)
     return events
+
+
+def updates(streams):
+    """For each (events, buf, needle), the time its update naming `needle` arrived and the
+    rest of its buffer, waiting on all of them at once."""
+    done = {}
+    bufs = [buf for _, buf, _ in streams]
+    while len(done) < len(streams):
+        for i, (events, _, needle) in enumerate(streams):
+            while i not in done and b"\n\n" in bufs[i]:
+                event, bufs[i] = bufs[i].split(b"\n\n", 1)
+                if b"event: update" in event and needle in event:
+                    done[i] = time.perf_counter()
+        waiting = [streams[i][0] for i in range(len(streams)) if i not in done]
+        if not waiting:
+            break
+        ready, _, _ = select.select(waiting, [], [], 30)
+        if not ready:
+            sys.exit("timed out waiting for a reload")
+        for events in ready:
+            i = next(i for i, stream in enumerate(streams) if stream[0] is events)
+            bufs[i] += events.recv(65536)
+    return [(done[i], bufs[i]) for i in range(len(streams))]
 
 
 def next_update(events, buf, needle):
@@ -314,6 +375,12 @@ def main():
         print(f"Plain pages, {r['n']:,}: align and bare pulldown-cmark in {len(ratios)} pairs of cold runs in turned order: "
               f"{r['plain']:.3f} s and {r['bare']:.3f} s by medians, {r['plain'] / r['bare']:.2f}×; pair by pair "
               f"{ratios[0]:.2f}–{ratios[-1]:.2f}× (median {statistics.median(ratios):.2f}×)")
+    for r in rows:
+        if "new" in r:
+            print(f"Serve, {r['n']:,} documents, a new initiative moved into content/: open release plan reloaded "
+                  f"{r['new_plan']:.0f} ms after it, an open initiative's page {r['new_page']:.0f} ms, everything "
+                  f"rebuilt in {r['new']:.0f} ms; removed again: {r['gone_plan']:.0f}, {r['gone_page']:.0f} and "
+                  f"{r['gone']:.0f} ms")
     for r in rows:
         if "changelog_front" in r:
             print(f"Serve, {r['n']:,} documents and an imported changelog of as many entries as they have "
