@@ -317,6 +317,28 @@ fn a_heading_named_like_an_element_of_the_page_gets_an_id_of_its_own() {
 }
 
 #[test]
+fn a_heading_named_like_a_key_result_s_row_leaves_it_its_id() {
+    let p = Project::new().file(
+        "content/objectives/grow.md",
+        "+++\nid = \"O-GROW\"\ntitle = \"Grow\"\nperiod = \"2026-Q4\"\n\n[[key_results]]\nid = \"activation\"\ntitle = \"Activation rate\"\nbaseline = 10\ntarget = 20\n+++\n## KR activation\n\nWhy this one: see [the row](#kr-activation) and [this section](#kr-activation-1).\n",
+    );
+    let built = p.build();
+    built.success();
+    let about_the_page: Vec<String> = built
+        .warnings()
+        .into_iter()
+        .filter(|w| w.contains("grow.md"))
+        .collect();
+    assert_eq!(about_the_page, Vec::<String>::new());
+    let page = p.site("team").read("objectives/grow.html");
+    assert_eq!(page.matches(" id=\"kr-activation\"").count(), 1, "{page}");
+    assert!(
+        page.contains(r#"<h2 id="kr-activation-1">KR activation</h2>"#),
+        "{page}"
+    );
+}
+
+#[test]
 fn a_heading_repeating_a_hidden_ones_title_is_linked_by_the_anchor_its_site_gives_it() {
     let p = Project::new()
         .file(

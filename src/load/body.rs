@@ -3,7 +3,7 @@
 
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
-use crate::model::{AudienceBlock, Heading, RefText, RelKind};
+use crate::model::{AudienceBlock, Heading, KeyResult, RefText, RelKind};
 
 /// Markdown extensions align enables everywhere.
 pub fn markdown_options() -> Options {
@@ -82,12 +82,13 @@ pub struct BodyFacts {
     pub ids: Vec<String>,
 }
 
-/// Scans a body; `first_line` is the file line of the body's first line.
-pub fn scan(body: &str, first_line: usize) -> BodyFacts {
+/// Scans the body of a document with `key_results`; `first_line` is the file line of the
+/// body's first line.
+pub fn scan(body: &str, first_line: usize, key_results: &[KeyResult]) -> BodyFacts {
     let index = LineIndex::new(body);
     let mut facts = BodyFacts::default();
     let mut heading: Option<(u8, Option<String>, String, usize)> = None;
-    let mut anchors = Anchors::default();
+    let mut anchors = Anchors::beside(key_results);
     let mut link: Option<(String, bool, usize, String)> = None;
     // Where a run of raw HTML (a block's lines together) starts and ends in the body: read
     // there, where its offsets are the body's, without copying it.
@@ -306,9 +307,9 @@ pub fn bracketed_link_texts(body: &mut String) {
     }
 }
 
-/// The headings of a body and their anchors.
-pub fn headings(body: &str) -> Vec<Heading> {
-    scan(body, 1).headings
+/// The headings of the body of a document with `key_results`, and their anchors.
+pub fn headings(body: &str, key_results: &[KeyResult]) -> Vec<Heading> {
+    scan(body, 1, key_results).headings
 }
 
 fn level_number(level: HeadingLevel) -> u8 {
@@ -424,9 +425,11 @@ fn slug_chars(text: &str) -> String {
 
 /// Gives a body's headings their anchors in order: an id written on the heading
 /// (`## Rollout {#rollout}`) as it is, else the slug of its text (`section` when nothing is
-/// left), followed by `-1`, `-2`, … when an earlier heading took it or the theme's page
-/// holds an element of that id (`## Search results` is `#search-results-1`, since the
-/// search box's results are `#search-results`: [`crate::theme::PAGE_IDS`]). The same for the
+/// left), followed by `-1`, `-2`, … when an earlier heading took it or the page holds an
+/// element of that id: one of the theme's ([`crate::theme::PAGE_IDS`]; `## Search
+/// results` is `#search-results-1`, since the search box's results are
+/// `#search-results`) or a key result's row (`## KR activation` is `#kr-activation-1` on
+/// the page of an objective with a key result `activation`). The same for the
 /// anchors links are checked against and for the ids of the rendered page; constant
 /// time a heading, however many share a title.
 #[derive(Default)]
@@ -434,6 +437,8 @@ pub struct Anchors {
     taken: Taken,
     /// The last number tried after each slug.
     numbered: ahash::AHashMap<String, usize>,
+    /// The ids of the key results whose rows hold `kr-<id>` on the page.
+    key_results: Vec<String>,
 }
 
 /// The anchors given so far: a list while a body has few headings (most have a handful,
@@ -472,6 +477,23 @@ impl Taken {
 }
 
 impl Anchors {
+    /// For the body of a document with these key results.
+    pub fn beside(key_results: &[KeyResult]) -> Self {
+        Anchors {
+            key_results: key_results.iter().map(|k| k.id.clone()).collect(),
+            ..Anchors::default()
+        }
+    }
+
+    /// Whether the page holds an element of this id besides its headings, given the
+    /// document's key results.
+    fn held(key_results: &[String], id: &str) -> bool {
+        crate::theme::PAGE_IDS.contains(&id)
+            || id
+                .strip_prefix("kr-")
+                .is_some_and(|kr| key_results.iter().any(|k| k == kr))
+    }
+
     pub fn assign(&mut self, id: Option<&str>, text: &str) -> String {
         if let Some(id) = id {
             self.taken.insert(id);
@@ -481,14 +503,14 @@ impl Anchors {
         if base.is_empty() {
             base = "section".to_string();
         }
-        if !crate::theme::PAGE_IDS.contains(&base.as_str()) && self.taken.insert(&base) {
+        if !Self::held(&self.key_results, &base) && self.taken.insert(&base) {
             return base;
         }
         let n = self.numbered.entry(base.clone()).or_default();
         loop {
             *n += 1;
             let anchor = format!("{base}-{n}");
-            if self.taken.insert(&anchor) {
+            if !Self::held(&self.key_results, &anchor) && self.taken.insert(&anchor) {
                 return anchor;
             }
         }
@@ -934,6 +956,22 @@ mod tests {
         );
         // An id the author writes is theirs to choose.
         assert_eq!(anchors.assign(Some("main"), "Main"), "main");
+        // Beside key results, their rows' ids too, numbered or not.
+        let krs: Vec<KeyResult> = ["a", "a-1"]
+            .iter()
+            .map(|id| {
+                toml::from_str(&format!(
+                    "id = \"{id}\"\ntitle = \"T\"\nbaseline = 0\ntarget = 1"
+                ))
+                .unwrap()
+            })
+            .collect();
+        let mut anchors = Anchors::beside(&krs);
+        let given: Vec<String> = ["KR a", "KR a", "KR b"]
+            .into_iter()
+            .map(|text| anchors.assign(None, text))
+            .collect();
+        assert_eq!(given, ["kr-a-2", "kr-a-3", "kr-b"]);
     }
 
     #[test]
@@ -980,7 +1018,7 @@ mod tests {
     #[test]
     fn finds_links_and_headings_with_lines() {
         let body = "intro\n\n## Context\n\nSee [[ADR-1]] and [[a|label]] and [x](../b.md#h) and [web](https://x.y/a.md).\n## Context\n";
-        let facts = scan(body, 10);
+        let facts = scan(body, 10, &[]);
         let anchors: Vec<_> = facts.headings.iter().map(|h| h.anchor.as_str()).collect();
         assert_eq!(anchors, ["context", "context-1"]);
         let refs: Vec<_> = facts
@@ -1079,7 +1117,7 @@ mod tests {
             body,
             "By [\\[@ann\\]](https://e.com), see [[X]] and `[[y]](z)`.\n"
         );
-        let facts = scan(&body, 1);
+        let facts = scan(&body, 1, &[]);
         let refs: Vec<&str> = facts.refs.iter().map(|r| r.text.as_str()).collect();
         assert_eq!(refs, ["X"]);
     }

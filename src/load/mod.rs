@@ -419,9 +419,9 @@ fn fingerprint(doc: &Document, front: &str) -> blake3::Hash {
     // A site numbers only the headings it shows, so the anchors links to this document
     // get on each site depend on the audience blocks around its headings too.
     let headings = if doc.blocks.is_empty() {
-        doc.headings.get()
+        doc.headings.get().map(Vec::as_slice)
     } else {
-        Some(doc.headings.get_or_init(|| body::headings(&doc.body)))
+        Some(doc.headings())
     };
     for h in headings.into_iter().flatten() {
         hasher.update(h.anchor.as_bytes());
@@ -635,7 +635,7 @@ impl DocReader<'_> {
         // Most of the cost of loading is this parse; a body with no link syntax at all
         // has nothing to find, and its headings are read only if something links to one.
         if body::may_link(&doc.body) {
-            let mut facts = body::scan(&doc.body, doc.body_line);
+            let mut facts = body::scan(&doc.body, doc.body_line, &doc.key_results);
             let _ = doc.headings.set(facts.headings);
             mark_blocks(doc, &mut facts.refs);
             mark_blocks(doc, &mut facts.assets);

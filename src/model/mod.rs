@@ -341,9 +341,7 @@ impl Document {
         if self.blocks.is_empty() {
             return Some(std::borrow::Cow::Borrowed(anchor));
         }
-        let headings = self
-            .headings
-            .get_or_init(|| crate::load::headings(&self.body));
+        let headings = self.headings();
         let at = find_by_key(headings, |h| &h.anchor, &self.anchor_order, anchor)?;
         let shown = |h: &Heading| {
             self.blocks
@@ -358,7 +356,7 @@ impl Document {
         if headings[..at].iter().all(shown) {
             return Some(std::borrow::Cow::Borrowed(anchor));
         }
-        let mut anchors = crate::load::Anchors::default();
+        let mut anchors = crate::load::Anchors::beside(&self.key_results);
         let mut last = None;
         for h in headings[..=at].iter().filter(|h| shown(h)) {
             let written = h.written.then_some(h.anchor.as_str());
@@ -379,11 +377,15 @@ impl Document {
                 .is_some_and(|n| fragment == crate::load::slug(&format!("{n}. {}", self.title)))
     }
 
+    /// The body's headings and their anchors, read once.
+    pub fn headings(&self) -> &[Heading] {
+        self.headings
+            .get_or_init(|| crate::load::headings(&self.body, &self.key_results))
+    }
+
     /// Whether a heading of the body has this anchor.
     pub fn has_anchor(&self, anchor: &str) -> bool {
-        let headings = self
-            .headings
-            .get_or_init(|| crate::load::headings(&self.body));
+        let headings = self.headings();
         find_by_key(headings, |h| &h.anchor, &self.anchor_order, anchor).is_some()
     }
 

@@ -28,6 +28,9 @@ pub struct LinkResolver<'a> {
     /// site's page gives it, `Some(None)` when the site does not show that heading;
     /// `None` when the fragment names no heading.
     pub own_anchor: Option<&'a OwnAnchor<'a>>,
+    /// The key results of the document whose body this is: their rows' `kr-<id>` are no
+    /// heading's anchor.
+    pub key_results: &'a [crate::model::KeyResult],
 }
 
 /// See [`LinkResolver::own_anchor`].
@@ -91,7 +94,7 @@ fn html<'e>(
         escape_raw(&mut events, &raw_link_fates(links));
         has_raw = false;
     }
-    let events = add_heading_ids(events);
+    let events = add_heading_ids(events, links.key_results);
     let mut html = String::with_capacity(len * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if has_raw && raw_html == RawHtml::Sanitize {
@@ -345,6 +348,7 @@ pub fn html_load(body: &str) -> HtmlLoad {
         targets: &targets,
         fate: &|_| LinkFate::Hidden,
         own_anchor: None,
+        key_results: &[],
     };
     let mut has_raw = false;
     let events = rewrite(
@@ -516,8 +520,11 @@ fn raw<'e>(text: &str, has_raw: &mut bool, block: bool) -> Option<Event<'e>> {
     })
 }
 
-fn add_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
-    let mut anchors = crate::load::Anchors::default();
+fn add_heading_ids<'e>(
+    mut events: Vec<Event<'e>>,
+    key_results: &[crate::model::KeyResult],
+) -> Vec<Event<'e>> {
+    let mut anchors = crate::load::Anchors::beside(key_results);
     for i in 0..events.len() {
         let Event::Start(Tag::Heading { id, .. }) = &events[i] else {
             continue;
@@ -629,6 +636,7 @@ mod tests {
             targets: &targets,
             fate: &fate,
             own_anchor: None,
+            key_results: &[],
         })
     }
 

@@ -558,6 +558,7 @@ fn body_alone(input: &Input<'_>, doc: usize, root: &str, text: &str) -> Bytes {
         targets: &input.graph.links[doc],
         fate: &fate,
         own_anchor: Some(&own_anchor),
+        key_results: &input.docs[doc].key_results,
     };
     Bytes::from(markdown::render(
         text,
@@ -630,6 +631,7 @@ fn body_html<'t>(
             targets: links,
             fate,
             own_anchor: Some(&own_anchor),
+            key_results: &input.docs[doc].key_results,
         };
         Bytes::from(match parsed {
             Some(cell) => cell

@@ -901,8 +901,7 @@ impl Moves {
 /// The heading anchors of a document, which other documents may link to, each with the
 /// audience blocks it stands in (which decide the anchor each site gives it).
 fn anchors(doc: &Document) -> Vec<(&str, Vec<usize>)> {
-    doc.headings
-        .get_or_init(|| load::headings(&doc.body))
+    doc.headings()
         .iter()
         .map(|h| {
             let blocks = (doc.blocks.iter().enumerate())
