@@ -666,6 +666,12 @@ fn body_html<'t>(
         let mut hasher = blake3::Hasher::new();
         hasher.update(text.as_bytes());
         hasher.update(&[raw_html as u8]);
+        // Headings leave their key results' row ids alone (`kr-<id>`).
+        for kr in &input.docs[doc].key_results {
+            hasher.update(kr.id.as_bytes());
+            hasher.update(&[0]);
+        }
+        hasher.update(&[0]);
         for (dest, _, fate) in &fates {
             hasher.update(dest.as_bytes());
             match fate {

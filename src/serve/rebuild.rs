@@ -1739,6 +1739,29 @@ mod tests {
     }
 
     #[test]
+    fn a_key_result_renamed_like_a_heading_moves_the_heading_s_anchor() {
+        let dir = project("");
+        let objective = |kr: &str| {
+            format!(
+                "+++\ntitle = \"Grow\"\nid = \"O-1\"\nperiod = \"2026-Q4\"\n\n[[key_results]]\nid = \"{kr}\"\ntitle = \"Rate\"\nbaseline = 0\ntarget = 1\n+++\n## KR activation\n\nWhy.\n"
+            )
+        };
+        std::fs::create_dir_all(dir.path().join("content/objectives")).unwrap();
+        let path = dir.path().join("content/objectives/grow.md");
+        std::fs::write(&path, objective("rate")).unwrap();
+        let (mut rebuilder, first) = started(dir.path());
+        let store = serving(first);
+        std::fs::write(&path, objective("activation")).unwrap();
+        let edited = edit(&mut rebuilder, "content/objectives/grow.md");
+        let page = text(&edited.sites["team"]["objectives/grow.html"]);
+        assert!(
+            page.contains(r#"<h2 id="kr-activation-1">KR activation</h2>"#),
+            "the same body, rendered again beside the new row id: {page}"
+        );
+        assert_serves_fresh(&store, &edited, &fresh(dir.path()));
+    }
+
+    #[test]
     fn a_prose_edit_comes_whole_even_when_asked_for_early_pages() {
         let dir = project("");
         let (mut rebuilder, _) = started(dir.path());
