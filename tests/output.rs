@@ -53,6 +53,30 @@ fn two_builds_are_byte_identical() {
 }
 
 #[test]
+fn a_static_file_where_the_site_writes_its_own_is_left_out() {
+    let p = project()
+        .file("static/roadmap.html", "<p>mine</p>\n")
+        .file("static/robots.txt", "User-agent: *\nAllow: /\n")
+        .file("static/pages/handbook.html", "<p>my handbook</p>\n")
+        .file("static/files/handbook.pdf", "%PDF-1.4\n")
+        .file("static/assets/extra.css", "body { color: teal; }\n");
+    // Both ways every time: rendered in parallel, which came last would be chance.
+    for out in ["one", "two", "three"] {
+        p.build_into(out).success();
+        let site = p.site_in(out, "team");
+        assert!(site.read("roadmap.html").contains("<h1>Roadmap</h1>"));
+        assert!(
+            site.read("robots.txt").contains("Disallow: /"),
+            "the site's own"
+        );
+        assert!(site.read("pages/handbook.html").contains("How we work."));
+        assert_eq!(site.read("files/handbook.pdf"), "%PDF-1.4\n");
+        assert_eq!(site.read("assets/extra.css"), "body { color: teal; }\n");
+    }
+    same_tree(&p.path().join("one"), &p.path().join("three"));
+}
+
+#[test]
 fn source_date_epoch_stands_for_today() {
     let p = project();
     p.build_into("flag").success();

@@ -277,13 +277,26 @@ fn render_site_pages(
         || list_and_view_pages(input, site, facets, out),
         || {
             site_files::write_all(input, facets, out)?;
-            for (path, bytes) in input.files {
+            for (path, bytes) in input.files.iter().filter(|(path, _)| copied(input, path)) {
                 out.file(path, Bytes::copy_from_slice(bytes))?;
             }
             Ok(())
         },
     );
     pages.and(files)
+}
+
+/// Whether a static file is copied into the site: not where the site writes a file of its
+/// own (a view, list, site file or document page takes the place; a linked file is written
+/// after it and takes it too). Which of the two came last would otherwise be chance.
+fn copied(input: &Input<'_>, path: &str) -> bool {
+    if crate::project::site_writes(path) && !path.starts_with("assets/") {
+        return false;
+    }
+    let Some(page) = path.strip_suffix(".html") else {
+        return true;
+    };
+    !(input.docs.iter().enumerate()).any(|(i, doc)| doc.path_id == page && input.view.shows(i))
 }
 
 fn list_and_view_pages(
