@@ -290,6 +290,23 @@ fn open_page_reloads_shows_errors_and_recovers() {
         server.wait_stderr(1, |l| {
             l.starts_with("open page in ") && l.ends_with("(/team/roadmap.html)")
         });
+
+        // A stylesheet saved: the open page reloads with it, and no page is rendered.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        mark(&client).await;
+        project.save("static/assets/style.css", "body { color: rgb(1, 2, 3); }\n");
+        wait_until(&client, "the page reloaded with the new stylesheet", |s| {
+            s["marked"] == json!(false) && text_has(s, "Alpha initiative, renamed")
+        })
+        .await;
+        let color = client
+            .execute("return getComputedStyle(document.body).color;", vec![])
+            .await
+            .expect("read the page's colour");
+        assert_eq!(color, json!("rgb(1, 2, 3)"));
+        server.wait_stderr(1, |l| {
+            l.starts_with("rebuilt in ") && l.ends_with("(static files)")
+        });
         client.close().await.expect("close the browser");
     });
     drop(server);

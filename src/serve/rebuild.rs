@@ -1,7 +1,7 @@
 //! Rebuilds in memory after a change, reusing what did not change: unchanged files are not
 //! parsed again and pages whose inputs are unchanged are not rendered again.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -18,7 +18,10 @@ use crate::theme::{self, Theme};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Changes {
     pub config: bool,
+    /// A template under `templates/`.
     pub theme: bool,
+    /// A file under `static/`.
+    pub statics: bool,
     /// Something the watcher cannot name file by file (a lost event queue, the imported
     /// changelog): every file is looked at again.
     pub rescan: bool,
@@ -32,6 +35,7 @@ impl Changes {
     pub fn merge(&mut self, other: Changes) {
         self.config |= other.config;
         self.theme |= other.theme;
+        self.statics |= other.statics;
         self.rescan |= other.rescan;
         self.paths.extend(other.paths);
     }
@@ -328,8 +332,21 @@ impl Rebuilder {
         changes: Changes,
         mut early: Option<Early<'_>>,
     ) -> Result<Built, Vec<String>> {
-        if !changes.config
+        if changes.statics
+            && !changes.config
             && !changes.theme
+            && !changes.rescan
+            && changes.paths.is_empty()
+        {
+            match self.statics_edit() {
+                Ok(Some(built)) => return Ok(built),
+                Ok(None) => {}
+                Err(failure) => return Err(failure_lines(failure)),
+            }
+        }
+        let theme = changes.theme || changes.statics;
+        if !changes.config
+            && !theme
             && !changes.rescan
             && !changes.paths.is_empty()
             && changes.paths.len() <= FAST_PATH_LIMIT
@@ -349,17 +366,64 @@ impl Rebuilder {
         let mut shape = None;
         if let Some(last) = self.last.take() {
             self.cache.restore(last.project.docs);
-            if !(changes.config || changes.theme) {
+            if !(changes.config || theme) {
                 shape = Some(last.shape);
             }
         }
         if changes.config {
             self.cache = load::Cache::default();
         }
-        if changes.theme || changes.config {
+        if theme || changes.config {
             self.theme = None;
         }
         self.build(shape, early).map_err(failure_lines)
+    }
+
+    /// The fast path for static files alone (a stylesheet saved): they are read again and
+    /// served, and no page is rendered, since pages name them by path only. `None` when a
+    /// template changed too, or a static file is, or was, where a site writes a page or a
+    /// site file of its own.
+    fn statics_edit(&mut self) -> Result<Option<Built>, Failure> {
+        let (Some(last), Some(theme)) = (&self.last, &self.theme) else {
+            return Ok(None);
+        };
+        let new = theme::load(&self.dir)?;
+        // `assets/` is the static files' own; a page or a linked file may be anywhere else.
+        let linked: HashSet<&str> = last.project.assets.iter().map(|a| a.1.as_str()).collect();
+        let clash = |files: &[(String, std::borrow::Cow<'static, [u8]>)]| {
+            files.iter().any(|(path, _)| {
+                (crate::project::site_writes(path) && !path.starts_with("assets/"))
+                    || path.ends_with(".html")
+                    || linked.contains(path.as_str())
+            })
+        };
+        if new.templates != theme.templates || clash(&theme.files) || clash(&new.files) {
+            return Ok(None);
+        }
+        let files: HashMap<String, FileBytes> = new
+            .files
+            .iter()
+            .map(|(path, bytes)| (path.clone(), bytes::Bytes::copy_from_slice(bytes).into()))
+            .collect();
+        let gone: Vec<String> = theme
+            .files
+            .iter()
+            .filter(|(path, _)| !files.contains_key(path))
+            .map(|(path, _)| path.clone())
+            .collect();
+        let names = last.project.config.sites.keys();
+        let built = Built {
+            sites: names.clone().map(|n| (n.clone(), files.clone())).collect(),
+            keep: Some(Keep::AllBut(
+                names.map(|n| (n.clone(), gone.clone())).collect(),
+            )),
+            titles: titles(&last.project),
+            urls: urls(&last.project),
+            warnings: last.warnings.clone(),
+            how: "static files",
+        };
+        self.theme = Some(new);
+        Ok(Some(built))
     }
 
     /// Reads the edited files again and tries the prose path, then the fields path. `None`
@@ -1759,6 +1823,40 @@ mod tests {
             "the same body, rendered again beside the new row id: {page}"
         );
         assert_serves_fresh(&store, &edited, &fresh(dir.path()));
+    }
+
+    #[test]
+    fn a_static_file_saved_alone_is_served_without_rendering_a_page() {
+        let (dir, mut rebuilder, store) = served_project();
+        let statics = || Changes {
+            statics: true,
+            ..Changes::default()
+        };
+        let css = dir.path().join("static/assets/extra.css");
+        std::fs::create_dir_all(css.parent().unwrap()).unwrap();
+        std::fs::write(&css, "body { color: teal; }\n").unwrap();
+        let saved = rebuilder.rebuild(statics()).unwrap();
+        assert_eq!(saved.how, "static files");
+        for (site, files) in &saved.sites {
+            assert!(
+                files.keys().all(|path| path.starts_with("assets/")),
+                "{site}: no page is rendered: {:?}",
+                files.keys().collect::<Vec<_>>()
+            );
+            assert_eq!(text(&files["assets/extra.css"]), "body { color: teal; }\n");
+        }
+        assert_serves_fresh(&store, &saved, &fresh(dir.path()));
+        // Removed: gone from every site.
+        std::fs::remove_file(&css).unwrap();
+        let removed = rebuilder.rebuild(statics()).unwrap();
+        assert_eq!(removed.how, "static files");
+        assert_serves_fresh(&store, &removed, &fresh(dir.path()));
+        assert!(store.get("team", "assets/extra.css").is_none());
+        // A static file where a site writes a page of its own: the full path decides.
+        std::fs::write(dir.path().join("static/roadmap.html"), "<p>mine</p>\n").unwrap();
+        let clash = rebuilder.rebuild(statics()).unwrap();
+        assert_eq!(clash.how, "full");
+        assert_serves_fresh(&store, &clash, &fresh(dir.path()));
     }
 
     #[test]

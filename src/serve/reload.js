@@ -1,5 +1,6 @@
-// Live reload for `align serve`: reloads this page when its output changed, and shows the
-// errors of a broken edit over the page until they are fixed.
+// Live reload for `align serve`: reloads this page when its output or a file of its site
+// it may show (a stylesheet) changed, and shows the errors of a broken edit over the page
+// until they are fixed.
 (function () {
   "use strict";
   var OVERLAY_ID = "align-error-overlay";
@@ -31,6 +32,18 @@
     box.appendChild(list);
   }
 
+  // Whether a file of this page's site that a page may show changed: a stylesheet,
+  // script, image or other static or linked file. Pages reload only for themselves; the
+  // search index, graph export, feeds and sitemaps change no page's look.
+  function assetChanged(changed) {
+    var path = currentPath();
+    var end = path.indexOf("/", 1);
+    var site = end > 0 ? path.slice(0, end + 1) : "/";
+    return changed.some(function (file) {
+      return file.indexOf(site) === 0 && !/\.(html|json|xml)$/.test(file);
+    });
+  }
+
   // Naming the page lets the server render it ahead of the rest of a rebuild.
   var source = new EventSource("/__align/events?page=" + encodeURIComponent(window.location.pathname));
   source.addEventListener("update", function (event) {
@@ -40,7 +53,7 @@
       return;
     }
     var hadOverlay = !!document.getElementById(OVERLAY_ID);
-    if (update.all || hadOverlay || document.body.getAttribute("data-align-error") === "1" || update.changed.indexOf(currentPath()) >= 0) {
+    if (update.all || hadOverlay || document.body.getAttribute("data-align-error") === "1" || update.changed.indexOf(currentPath()) >= 0 || assetChanged(update.changed)) {
       window.location.reload();
     }
   });

@@ -79,6 +79,8 @@ pub enum Keep {
     Documents,
     /// Every page the rebuild did not emit.
     Everything,
+    /// Every page the rebuild did not emit but these of each site, which are gone.
+    AllBut(HashMap<String, Vec<String>>),
 }
 
 pub struct Store {
@@ -252,8 +254,9 @@ impl Store {
         }
         for (site, files) in &built {
             let entries = sites.entry(site.clone()).or_default();
-            let kept: HashSet<&str> = match keep {
-                Some(Keep::Paths(kept)) => kept
+            // The paths `keep` names: kept, or gone.
+            let listed: HashSet<&str> = match keep {
+                Some(Keep::Paths(listed) | Keep::AllBut(listed)) => listed
                     .get(site)
                     .into_iter()
                     .flatten()
@@ -263,7 +266,10 @@ impl Store {
             };
             let stays = |path: &String| match keep {
                 Some(Keep::Everything) => true,
-                Some(Keep::Paths(_)) => files.contains_key(path) || kept.contains(path.as_str()),
+                Some(Keep::Paths(_)) => files.contains_key(path) || listed.contains(path.as_str()),
+                Some(Keep::AllBut(_)) => {
+                    files.contains_key(path) || !listed.contains(path.as_str())
+                }
                 // Document pages first: most entries are, and a prefix test is cheaper
                 // than a lookup.
                 Some(Keep::Documents) => {

@@ -233,8 +233,12 @@ impl ProjectWatcher {
                 config: true,
                 ..Changes::default()
             }),
-            "templates" | "static" => Some(Changes {
+            "templates" => Some(Changes {
                 theme: true,
+                ..Changes::default()
+            }),
+            "static" => Some(Changes {
+                statics: true,
                 ..Changes::default()
             }),
             "content" => Some(Changes {
@@ -285,6 +289,7 @@ fn wait_after(changes: &Changes, saved: Option<&Path>) -> Duration {
         && saved.is_some_and(|p| changes.paths.contains(p))
         && !changes.config
         && !changes.theme
+        && !changes.statics
         && !changes.rescan;
     if only_that { SAVED } else { QUIET }
 }
