@@ -66,9 +66,27 @@ pub fn load(project: &Path) -> anyhow::Result<Theme> {
     })
 }
 
-/// Every file under `dir` by relative `/`-separated path; nothing when `dir` is absent.
-/// Hidden files are skipped and symlinks are not followed.
+/// Every file under `dir` by relative `/`-separated path, with its bytes.
 fn read_tree(dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    files_under(dir)?
+        .into_iter()
+        .map(|(name, path)| {
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            Ok((name, bytes))
+        })
+        .collect()
+}
+
+/// The project's own files under `static/`, by path from a site's root and where they
+/// are, without reading them; none when the folder cannot be read.
+pub fn project_statics(project: &Path) -> Vec<(String, std::path::PathBuf)> {
+    files_under(&project.join("static")).unwrap_or_default()
+}
+
+/// Every file under `dir` by relative `/`-separated path and where it is, in name order;
+/// nothing when `dir` is absent. Hidden files are skipped and symlinks are not followed.
+fn files_under(dir: &Path) -> anyhow::Result<Vec<(String, std::path::PathBuf)>> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
@@ -84,9 +102,7 @@ fn read_tree(dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let name = rel.to_string_lossy().replace('\\', "/");
-        let bytes = std::fs::read(entry.path())
-            .with_context(|| format!("cannot read {}", entry.path().display()))?;
-        out.push((name, bytes));
+        out.push((name, entry.into_path()));
     }
     Ok(out)
 }

@@ -222,6 +222,13 @@ fn cases() -> Vec<Case> {
             other: None,
         },
         Case {
+            rule: "shadowed-static-file",
+            edit: Edit::Write("static/robots.txt", "User-agent: *\nAllow: /\n"),
+            path: "static/robots.txt",
+            line: 1,
+            other: None,
+        },
+        Case {
             rule: "unreadable-date",
             edit: Edit::Write(
                 "content/decisions/0004-use-a-job-queue.md",

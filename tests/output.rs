@@ -62,7 +62,26 @@ fn a_static_file_where_the_site_writes_its_own_is_left_out() {
         .file("static/assets/extra.css", "body { color: teal; }\n");
     // Both ways every time: rendered in parallel, which came last would be chance.
     for out in ["one", "two", "three"] {
-        p.build_into(out).success();
+        let built = p.build_into(out);
+        built.success();
+        let mut shadowed: Vec<String> = built
+            .warnings()
+            .into_iter()
+            .filter(|w| w.contains("[shadowed-static-file]"))
+            .collect();
+        shadowed.sort();
+        assert_eq!(shadowed.len(), 3, "{shadowed:#?}");
+        assert!(shadowed[0].contains("`static/pages/handbook.html` is not copied: it is the page of `pages/handbook` (Handbook)"), "{shadowed:#?}");
+        assert!(
+            shadowed[1].contains(
+                "`static/roadmap.html` is not copied: every site writes `roadmap.html` itself"
+            ),
+            "{shadowed:#?}"
+        );
+        assert!(
+            shadowed[2].contains("`static/robots.txt` is not copied"),
+            "{shadowed:#?}"
+        );
         let site = p.site_in(out, "team");
         assert!(site.read("roadmap.html").contains("<h1>Roadmap</h1>"));
         assert!(

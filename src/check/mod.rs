@@ -54,6 +54,11 @@ pub const RULES: &[Rule] = &[
         summary: "a link or image points at a local file that does not exist",
     },
     Rule {
+        id: "shadowed-static-file",
+        severity: Severity::Warning,
+        summary: "a static file lies where every site writes a file of its own, so it is not copied",
+    },
+    Rule {
         id: "unreadable-date",
         severity: Severity::Warning,
         summary: "an imported record's date could not be read and is kept as written",
@@ -348,7 +353,7 @@ fn join_and(items: &[String]) -> String {
 /// Runs every rule and applies the configured severities.
 pub fn run(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     use rayon::prelude::*;
-    let rules: [fn(&Ctx<'_>) -> Vec<Diagnostic>; 14] = [
+    let rules: [fn(&Ctx<'_>) -> Vec<Diagnostic>; 15] = [
         plans::orphans,
         okrs::structure,
         plans::periods,
@@ -363,6 +368,7 @@ pub fn run(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
         publishing::changelog,
         publishing::raw_html,
         links::own_anchors,
+        publishing::shadowed_statics,
     ];
     // The rules are independent; their findings keep this order.
     let found: Vec<Diagnostic> = rules

@@ -3,7 +3,7 @@
 use super::{Ctx, join_and};
 use crate::audience::may_show;
 use crate::config::Home;
-use crate::diag::{Diagnostic, line_col};
+use crate::diag::{Diagnostic, Location, line_col};
 use crate::model::{Kind, RelKind};
 
 /// A public document that references a document its public site does not show: the link
@@ -449,6 +449,32 @@ pub fn raw_html(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             Some(ctx.at_line("raw-html-limits", i, line, message).with_help(
                 "close the elements its HTML opens and nest less, or split it into smaller documents",
             ))
+        })
+        .collect()
+}
+
+/// A file under `static/` where every site writes a file of its own (`robots.txt`, a view,
+/// a list) or a document's page: the site's file takes the place, and the static file is
+/// not copied.
+pub fn shadowed_statics(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
+    crate::theme::project_statics(ctx.dir)
+        .into_iter()
+        .filter_map(|(rel, path)| {
+            let why = if crate::project::site_writes(&rel) && !rel.starts_with("assets/") {
+                format!("every site writes `{rel}` itself")
+            } else {
+                let page = rel.strip_suffix(".html")?;
+                let doc = ctx.docs.iter().find(|doc| doc.path_id == page)?;
+                format!("it is the page of `{}` ({})", doc.path_id, doc.title)
+            };
+            let message = format!("`static/{rel}` is not copied: {why}");
+            Some(
+                Diagnostic::warning(Location::new(path, 1, 1), message)
+                    .with_rule("shadowed-static-file")
+                    .with_help(
+                        "rename or move the file; to change a view or a page, override its template under `templates/` (docs/theming.md)",
+                    ),
+            )
         })
         .collect()
 }
