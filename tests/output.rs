@@ -71,7 +71,7 @@ fn a_static_file_where_the_site_writes_its_own_is_left_out() {
             .collect();
         shadowed.sort();
         assert_eq!(shadowed.len(), 3, "{shadowed:#?}");
-        assert!(shadowed[0].contains("`static/pages/handbook.html` is not copied: it is the page of `pages/handbook` (Handbook)"), "{shadowed:#?}");
+        assert!(shadowed[0].contains("`static/pages/handbook.html` is not copied: it is the page of `pages/handbook` (Handbook) on the sites that show it"), "{shadowed:#?}");
         assert!(
             shadowed[1].contains(
                 "`static/roadmap.html` is not copied: every site writes `roadmap.html` itself"

@@ -465,7 +465,10 @@ pub fn shadowed_statics(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             } else {
                 let page = rel.strip_suffix(".html")?;
                 let doc = ctx.docs.iter().find(|doc| doc.path_id == page)?;
-                format!("it is the page of `{}` ({})", doc.path_id, doc.title)
+                format!(
+                    "it is the page of `{}` ({}) on the sites that show it",
+                    doc.path_id, doc.title
+                )
             };
             let message = format!("`static/{rel}` is not copied: {why}");
             Some(
