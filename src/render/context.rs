@@ -70,7 +70,23 @@ pub struct PageCtx<'a> {
     pub root: &'a str,
     pub doc: &'a DocView,
     /// The body, rendered and filtered for this site.
-    pub body: &'a str,
+    pub body: PageBody<'a>,
+}
+
+/// A page's body: its HTML, which templates print; hashed for the memo as the hash of what
+/// made it (text, links, settings) when there is one, instead of its ten kilobytes again.
+pub struct PageBody<'a> {
+    pub html: &'a str,
+    pub hash: Option<blake3::Hash>,
+}
+
+impl Serialize for PageBody<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.hash {
+            Some(hash) if crate::audience::hashing() => serializer.serialize_bytes(hash.as_bytes()),
+            _ => serializer.serialize_str(self.html),
+        }
+    }
 }
 
 #[derive(Serialize)]

@@ -223,7 +223,7 @@ fn document_pages(
             // One site alone streams the parser into the renderer.
             parsed: (shown.len() > 1).then(|| &parsed[same]),
         };
-        let body = body_html(
+        let (body, hash) = body_html(
             renderer,
             input,
             doc,
@@ -245,7 +245,10 @@ fn document_pages(
                 site: &sites[s],
                 root: &root,
                 doc: view,
-                body: std::str::from_utf8(&body).unwrap_or_default(),
+                body: context::PageBody {
+                    html: std::str::from_utf8(&body).unwrap_or_default(),
+                    hash,
+                },
             },
         )?;
     }
@@ -594,6 +597,8 @@ struct Rendered<'t> {
     raw_html: RawHtml,
     fates: Vec<(&'t String, &'t Target, LinkFate)>,
     html: Bytes,
+    /// The memo's hash of what made it, in `serve`.
+    hash: Option<blake3::Hash>,
 }
 
 impl Rendered<'_> {
@@ -628,11 +633,11 @@ fn body_html<'t>(
     root: &str,
     body: Body<'t>,
     bodies: Option<&mut Vec<Rendered<'t>>>,
-) -> anyhow::Result<Bytes> {
+) -> anyhow::Result<(Bytes, Option<blake3::Hash>)> {
     let Body { text, parsed } = body;
     let Some(bodies) = bodies else {
         // Shared with nothing: one site, whose body no other site parsed.
-        return Ok(body_alone(input, doc, root, text));
+        return Ok((body_alone(input, doc, root, text), None));
     };
     let view = input.view;
     let fate = link_fate(input, root);
@@ -659,7 +664,7 @@ fn body_html<'t>(
         .collect();
     fates.sort_unstable_by(|a, b| a.0.cmp(b.0));
     if let Some(done) = bodies.iter().find(|b| b.renders_as(text, raw_html, &fates)) {
-        return Ok(done.html.clone());
+        return Ok((done.html.clone(), done.hash));
     }
     // The render asks by target: the fates found above, by the target's address.
     let mut by_target: Vec<(*const Target, usize)> = fates
@@ -675,7 +680,7 @@ fn body_html<'t>(
             Err(_) => fate(target),
         }
     };
-    let html = if renderer.has_memo() {
+    let (html, hash) = if renderer.has_memo() {
         let mut hasher = blake3::Hasher::new();
         hasher.update(text.as_bytes());
         hasher.update(&[raw_html as u8]);
@@ -700,17 +705,22 @@ fn body_html<'t>(
             hasher.update(&[0]);
         }
         let key = format!("{}/{}#body", view.name, input.docs[doc].path_id);
-        renderer.memoised(&key, hasher.finalize(), || Ok(render(&known)))?
+        let hash = hasher.finalize();
+        (
+            renderer.memoised(&key, hash, || Ok(render(&known)))?,
+            Some(hash),
+        )
     } else {
-        render(&known)
+        (render(&known), None)
     };
     bodies.push(Rendered {
         text,
         raw_html,
         fates,
         html: html.clone(),
+        hash,
     });
-    Ok(html)
+    Ok((html, hash))
 }
 
 /// The audience views every site has: their name, their page, and the `home` setting
