@@ -433,12 +433,12 @@ fn slug_chars(text: &str) -> String {
 /// anchors links are checked against and for the ids of the rendered page; constant
 /// time a heading, however many share a title.
 #[derive(Default)]
-pub struct Anchors {
+pub struct Anchors<'k> {
     taken: Taken,
     /// The last number tried after each slug.
     numbered: ahash::AHashMap<String, usize>,
-    /// The ids of the key results whose rows hold `kr-<id>` on the page.
-    key_results: Vec<String>,
+    /// The key results whose rows hold `kr-<id>` on the page.
+    key_results: &'k [KeyResult],
 }
 
 /// The anchors given so far: a list while a body has few headings (most have a handful,
@@ -476,22 +476,22 @@ impl Taken {
     }
 }
 
-impl Anchors {
+impl<'k> Anchors<'k> {
     /// For the body of a document with these key results.
-    pub fn beside(key_results: &[KeyResult]) -> Self {
+    pub fn beside(key_results: &'k [KeyResult]) -> Self {
         Anchors {
-            key_results: key_results.iter().map(|k| k.id.clone()).collect(),
+            key_results,
             ..Anchors::default()
         }
     }
 
     /// Whether the page holds an element of this id besides its headings, given the
     /// document's key results.
-    fn held(key_results: &[String], id: &str) -> bool {
+    fn held(key_results: &[KeyResult], id: &str) -> bool {
         crate::theme::PAGE_IDS.contains(&id)
             || id
                 .strip_prefix("kr-")
-                .is_some_and(|kr| key_results.iter().any(|k| k == kr))
+                .is_some_and(|kr| key_results.iter().any(|k| k.id == kr))
     }
 
     pub fn assign(&mut self, id: Option<&str>, text: &str) -> String {
@@ -503,14 +503,14 @@ impl Anchors {
         if base.is_empty() {
             base = "section".to_string();
         }
-        if !Self::held(&self.key_results, &base) && self.taken.insert(&base) {
+        if !Self::held(self.key_results, &base) && self.taken.insert(&base) {
             return base;
         }
         let n = self.numbered.entry(base.clone()).or_default();
         loop {
             *n += 1;
             let anchor = format!("{base}-{n}");
-            if !Self::held(&self.key_results, &anchor) && self.taken.insert(&anchor) {
+            if !Self::held(self.key_results, &anchor) && self.taken.insert(&anchor) {
                 return anchor;
             }
         }
