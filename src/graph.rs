@@ -352,8 +352,18 @@ impl Graph {
                 anchor: None,
             });
         }
+        // A heading named like an element the page holds itself is numbered past it.
+        let numbered = format!("{fragment}-1");
+        let held = crate::theme::PAGE_IDS.contains(&fragment) || fragment.starts_with("kr-");
+        let hint = if held && target.has_anchor(&numbered) {
+            format!(
+                " (its heading of that name is `#{numbered}`: the page holds `#{fragment}` itself)"
+            )
+        } else {
+            String::new()
+        };
         Err(format!(
-            "`{text}`: `#{fragment}` is neither a key result nor a heading of `{}`",
+            "`{text}`: `#{fragment}` is neither a key result nor a heading of `{}`{hint}",
             target.path_id
         ))
     }

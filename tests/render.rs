@@ -314,6 +314,15 @@ fn a_heading_named_like_an_element_of_the_page_gets_an_id_of_its_own() {
     );
     assert!(page.contains(r##"href="#search-results-1""##), "{page}");
     assert!(page.contains(r##"search.html#main-1""##), "{page}");
+    // A link written to the heading's old anchor says where it went.
+    p.write(
+        "content/pages/notes.md",
+        "+++\ntitle = \"Notes\"\n+++\nSee [[pages/search#main]].\n",
+    );
+    p.build().expect(1).error_at(
+        "content/pages/notes.md:4:5",
+        &["`#main` is neither a key result nor a heading of `pages/search` (its heading of that name is `#main-1`: the page holds `#main` itself)"],
+    );
 }
 
 #[test]
