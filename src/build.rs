@@ -103,6 +103,7 @@ pub struct Selection<'a> {
     /// of them and whose views of the others came out the same is not rendered at all.
     pub edited: &'a [usize],
     pub aggregates: bool,
+    /// By site name, the pages to make first (see [`render::Input::first`]).
     pub first: Option<&'a HashMap<String, HashSet<String>>>,
     pub pages_done: Option<&'a (dyn Fn() + Sync)>,
 }

@@ -84,6 +84,18 @@ pub fn site_writes(rel: &str) -> bool {
         || is_sitemap_part(rel)
 }
 
+/// Whether `rel` is where every site writes a view, list or site file of its own, which a
+/// static file does not take (`assets/` is the static files' own folder).
+pub fn site_owns(rel: &str) -> bool {
+    site_writes(rel) && !rel.starts_with("assets/")
+}
+
+/// The document whose page is at `rel` (`pages/a.html` is `pages/a`'s).
+pub fn page_of(docs: &[Document], rel: &str) -> Option<usize> {
+    let path_id = rel.strip_suffix(".html")?;
+    docs.iter().position(|doc| doc.path_id == path_id)
+}
+
 /// Part `n` (from 1) of a sitemap too long for one file: `sitemap-1.xml`, `sitemap-2.xml`, …
 pub fn sitemap_part(n: usize) -> String {
     format!("sitemap-{n}.xml")
@@ -142,6 +154,7 @@ impl Project {
     pub fn rule_findings(&self, today: jiff::civil::Date) -> Vec<Diagnostic> {
         let ctx = crate::check::Ctx {
             dir: &self.dir,
+            assets: &self.assets,
             config: &self.config,
             docs: &self.docs,
             graph: &self.graph,

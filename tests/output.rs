@@ -59,7 +59,13 @@ fn a_static_file_where_the_site_writes_its_own_is_left_out() {
         .file("static/robots.txt", "User-agent: *\nAllow: /\n")
         .file("static/pages/handbook.html", "<p>my handbook</p>\n")
         .file("static/files/handbook.pdf", "%PDF-1.4\n")
-        .file("static/assets/extra.css", "body { color: teal; }\n");
+        .file("static/assets/extra.css", "body { color: teal; }\n")
+        .file(
+            "content/pages/links.md",
+            "# Links\n\n[The plan](plan.pdf)\n",
+        )
+        .file("content/pages/plan.pdf", "%PDF linked\n")
+        .file("static/pages/plan.pdf", "%PDF static\n");
     // Both ways every time: rendered in parallel, which came last would be chance.
     for out in ["one", "two", "three"] {
         let built = p.build_into(out);
@@ -70,18 +76,16 @@ fn a_static_file_where_the_site_writes_its_own_is_left_out() {
             .filter(|w| w.contains("[shadowed-static-file]"))
             .collect();
         shadowed.sort();
-        assert_eq!(shadowed.len(), 3, "{shadowed:#?}");
-        assert!(shadowed[0].contains("`static/pages/handbook.html` is not copied: it is the page of `pages/handbook` (Handbook) on the sites that show it"), "{shadowed:#?}");
-        assert!(
-            shadowed[1].contains(
-                "`static/roadmap.html` is not copied: every site writes `roadmap.html` itself"
-            ),
-            "{shadowed:#?}"
-        );
-        assert!(
-            shadowed[2].contains("`static/robots.txt` is not copied"),
-            "{shadowed:#?}"
-        );
+        assert_eq!(shadowed.len(), 4, "{shadowed:#?}");
+        let expected = [
+            "`static/pages/handbook.html` is not copied: it is the page of `pages/handbook` (Handbook) on the sites that show it",
+            "`static/pages/plan.pdf` is not copied: `pages/links` links to `content/pages/plan.pdf`",
+            "`static/roadmap.html` is not copied: every site writes `roadmap.html` itself",
+            "`static/robots.txt` is not copied: every site writes `robots.txt` itself",
+        ];
+        for (found, expected) in shadowed.iter().zip(expected) {
+            assert!(found.contains(expected), "{shadowed:#?}");
+        }
         let site = p.site_in(out, "team");
         assert!(site.read("roadmap.html").contains("<h1>Roadmap</h1>"));
         assert!(
@@ -91,6 +95,7 @@ fn a_static_file_where_the_site_writes_its_own_is_left_out() {
         assert!(site.read("pages/handbook.html").contains("How we work."));
         assert_eq!(site.read("files/handbook.pdf"), "%PDF-1.4\n");
         assert_eq!(site.read("assets/extra.css"), "body { color: teal; }\n");
+        assert_eq!(site.read("pages/plan.pdf"), "%PDF linked\n");
     }
     same_tree(&p.path().join("one"), &p.path().join("three"));
 }

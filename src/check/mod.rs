@@ -56,7 +56,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "shadowed-static-file",
         severity: Severity::Warning,
-        summary: "a static file lies where every site writes a file of its own, so it is not copied",
+        summary: "a static file lies where a site writes a file of its own, so it is not copied there",
     },
     Rule {
         id: "unreadable-date",
@@ -286,6 +286,8 @@ pub enum Level {
 /// What every rule reads.
 pub struct Ctx<'a> {
     pub dir: &'a Path,
+    /// The local files documents link to, which the sites that show them publish.
+    pub assets: &'a [crate::project::Asset],
     pub config: &'a Config,
     pub docs: &'a [Document],
     pub graph: &'a Graph,

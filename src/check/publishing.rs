@@ -453,22 +453,40 @@ pub fn raw_html(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// A file under `static/` where every site writes a file of its own (`robots.txt`, a view,
-/// a list) or a document's page: the site's file takes the place, and the static file is
-/// not copied.
+/// A file under `static/` where a site writes a file of its own: a view, list or site file
+/// (`robots.txt`), a document's page, or a file a document links to. The site's file takes
+/// the place, and the static file is not copied there.
 pub fn shadowed_statics(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
+    let default = ctx.config.default_audience();
+    let shown = |doc: usize| {
+        let doc = &ctx.docs[doc];
+        ctx.config
+            .sites
+            .values()
+            .any(|site| may_show(doc, site, &default))
+    };
     crate::theme::project_statics(ctx.dir)
         .into_iter()
         .filter_map(|(rel, path)| {
-            let why = if crate::project::site_writes(&rel) && !rel.starts_with("assets/") {
+            let why = if rel.starts_with("lists/") {
+                "`lists/` holds every site's lists".to_string()
+            } else if crate::project::is_sitemap_part(&rel) {
+                "a sitemap too long for one file is written in parts of that name".to_string()
+            } else if crate::project::site_owns(&rel) {
                 format!("every site writes `{rel}` itself")
-            } else {
-                let page = rel.strip_suffix(".html")?;
-                let doc = ctx.docs.iter().find(|doc| doc.path_id == page)?;
+            } else if let Some(doc) = crate::project::page_of(ctx.docs, &rel).filter(|&d| shown(d)) {
+                let doc = &ctx.docs[doc];
                 format!(
                     "it is the page of `{}` ({}) on the sites that show it",
                     doc.path_id, doc.title
                 )
+            } else if let Some((doc, ..)) = ctx.assets.iter().find(|(doc, linked, _)| *linked == rel && shown(*doc)) {
+                format!(
+                    "`{}` links to `content/{rel}`, which the sites that show it publish there",
+                    ctx.docs[*doc].path_id
+                )
+            } else {
+                return None;
             };
             let message = format!("`static/{rel}` is not copied: {why}");
             Some(

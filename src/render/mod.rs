@@ -53,10 +53,11 @@ pub struct Input<'a> {
     pub graph: &'a Graph,
     pub view: &'a SiteView<'a>,
     pub today: Date,
-    /// Theme and project static files, copied as they are.
+    /// Theme and project static files, copied as they are (but see [`copied`]).
     pub files: &'a [(String, std::borrow::Cow<'static, [u8]>)],
-    /// The site's own pages and files (lists, views, site files) to make before any
-    /// other: in `serve`, those open in a browser.
+    /// The pages to make before any other: in `serve`, those open in a browser. Of the
+    /// site's own (lists, views, site files) always; of document pages when every page
+    /// is made.
     pub first: Option<&'a std::collections::HashSet<String>>,
 }
 
@@ -293,13 +294,8 @@ fn render_site_pages(
 /// own (a view, list, site file or document page takes the place; a linked file is written
 /// after it and takes it too). Which of the two came last would otherwise be chance.
 fn copied(input: &Input<'_>, path: &str) -> bool {
-    if crate::project::site_writes(path) && !path.starts_with("assets/") {
-        return false;
-    }
-    let Some(page) = path.strip_suffix(".html") else {
-        return true;
-    };
-    !(input.docs.iter().enumerate()).any(|(i, doc)| doc.path_id == page && input.view.shows(i))
+    !crate::project::site_owns(path)
+        && crate::project::page_of(input.docs, path).is_none_or(|doc| !input.view.shows(doc))
 }
 
 fn list_and_view_pages(

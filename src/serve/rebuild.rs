@@ -80,7 +80,8 @@ struct Last {
 }
 
 /// What a rebuild renders first and where it hands it: the pages of the documents an edit
-/// changed and, of the lists, views and site files, those open in a browser.
+/// changed, and the pages open in a browser (lists, views and site files; document pages
+/// too when every page is rendered).
 pub struct Early<'a> {
     pub open: OpenPages,
     pub hand: &'a mut (dyn FnMut(Built) + Send),
@@ -257,8 +258,8 @@ pub struct Built {
     /// Pages left out of an incremental rebuild because they cannot have changed: the
     /// store keeps its old bytes for them. `None` for a full rebuild.
     pub keep: Option<Keep>,
-    /// Which way the rebuild went, for the log: `prose edit`, `fields edit`, `changed
-    /// pages` or `full`.
+    /// Which way the rebuild went, for the log: `prose edit`, `fields edit`, `static
+    /// files`, `changed pages` or `full`.
     pub how: &'static str,
 }
 
@@ -380,36 +381,48 @@ impl Rebuilder {
     }
 
     /// The fast path for static files alone (a stylesheet saved): they are read again and
-    /// served, and no page is rendered, since pages name them by path only. `None` when a
-    /// template changed too, or a static file is, or was, where a site writes a page or a
-    /// site file of its own.
+    /// those that changed are served, and no page is rendered, since pages name them by
+    /// path only. `None` when a template changed too, or a file that changed, came or went
+    /// is where a site writes a page, a linked file or a file of its own.
     fn statics_edit(&mut self) -> Result<Option<Built>, Failure> {
         let (Some(last), Some(theme)) = (&self.last, &self.theme) else {
             return Ok(None);
         };
         let new = theme::load(&self.dir)?;
-        // `assets/` is the static files' own; a page or a linked file may be anywhere else.
-        let linked: HashSet<&str> = last.project.assets.iter().map(|a| a.1.as_str()).collect();
-        let clash = |files: &[(String, std::borrow::Cow<'static, [u8]>)]| {
-            files.iter().any(|(path, _)| {
-                (crate::project::site_writes(path) && !path.starts_with("assets/"))
-                    || path.ends_with(".html")
-                    || linked.contains(path.as_str())
-            })
-        };
-        if new.templates != theme.templates || clash(&theme.files) || clash(&new.files) {
+        if new.templates != theme.templates {
             return Ok(None);
         }
-        let files: HashMap<String, FileBytes> = new
+        // Only the files that changed, came or went: one unchanged where a site writes its
+        // own stays out as it was.
+        let old: HashMap<&str, &[u8]> = theme
             .files
             .iter()
-            .map(|(path, bytes)| (path.clone(), bytes::Bytes::copy_from_slice(bytes).into()))
+            .map(|(p, b)| (p.as_str(), &b[..]))
             .collect();
-        let gone: Vec<String> = theme
+        let changed: Vec<&(String, std::borrow::Cow<'static, [u8]>)> = new
             .files
             .iter()
-            .filter(|(path, _)| !files.contains_key(path))
-            .map(|(path, _)| path.clone())
+            .filter(|(path, bytes)| old.get(path.as_str()) != Some(&&bytes[..]))
+            .collect();
+        let kept: HashSet<&str> = new.files.iter().map(|(p, _)| p.as_str()).collect();
+        let gone: Vec<String> = old
+            .keys()
+            .filter(|path| !kept.contains(*path))
+            .map(ToString::to_string)
+            .collect();
+        let linked: HashSet<&str> = last.project.assets.iter().map(|a| a.1.as_str()).collect();
+        let docs = &last.project.docs;
+        let clash = |path: &str| {
+            crate::project::site_owns(path)
+                || crate::project::page_of(docs, path).is_some()
+                || linked.contains(path)
+        };
+        if changed.iter().any(|(path, _)| clash(path)) || gone.iter().any(|path| clash(path)) {
+            return Ok(None);
+        }
+        let files: HashMap<String, FileBytes> = changed
+            .into_iter()
+            .map(|(path, bytes)| (path.clone(), bytes::Bytes::copy_from_slice(bytes).into()))
             .collect();
         let names = last.project.config.sites.keys();
         let built = Built {
@@ -1857,6 +1870,16 @@ mod tests {
         let clash = rebuilder.rebuild(statics()).unwrap();
         assert_eq!(clash.how, "full");
         assert_serves_fresh(&store, &clash, &fresh(dir.path()));
+        // It stays out of the next stylesheet's save, which takes the fast path again.
+        std::fs::write(&css, "body { color: navy; }\n").unwrap();
+        let again = rebuilder.rebuild(statics()).unwrap();
+        assert_eq!(again.how, "static files");
+        assert_eq!(
+            again.sites["team"].keys().collect::<Vec<_>>(),
+            ["assets/extra.css"],
+            "only what changed"
+        );
+        assert_serves_fresh(&store, &again, &fresh(dir.path()));
     }
 
     #[test]

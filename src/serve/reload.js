@@ -38,7 +38,10 @@
   function assetChanged(changed) {
     var path = currentPath();
     var end = path.indexOf("/", 1);
-    var site = end > 0 ? path.slice(0, end + 1) : "/";
+    if (end < 0) {
+      return false;
+    }
+    var site = path.slice(0, end + 1);
     return changed.some(function (file) {
       return file.indexOf(site) === 0 && !/\.(html|json|xml)$/.test(file);
     });
