@@ -697,6 +697,39 @@ fn the_clean_fixture_triggers_no_rule() {
 }
 
 #[test]
+fn a_link_to_a_theme_section_the_page_does_not_have_is_broken() {
+    let dir = clean_with(&[
+        Edit::Write(
+            "content/pages/faq.md",
+            "+++\ntitle = \"FAQ\"\nupdated = 2026-11-02\n+++\n\n[a](#main) [b](#search-input) [c](#kr-heading) [d](#why-heading) [e](#slips-heading) [f](#rationale-heading) [g](#relations-heading)\n",
+        ),
+        // An objective with key results and a parent has those sections.
+        Edit::Replace(
+            OBJECTIVE,
+            "first day easy.\n",
+            "first day easy. See [the results](#kr-heading), [why](#why-heading) and [related work](#relations-heading).\n",
+        ),
+    ]);
+    let mut broken: Vec<String> = findings(dir.path())
+        .iter()
+        .filter(|f| f["rule"] == "broken-anchor")
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect();
+    broken.sort();
+    // A page with no key results, schedule, rationale or relations has none of their
+    // sections; the main element and the search box are on every page.
+    let expected = [
+        "kr-heading",
+        "rationale-heading",
+        "relations-heading",
+        "slips-heading",
+        "why-heading",
+    ]
+    .map(|id| format!("broken link: `#{id}` names no heading, key result or id of this page"));
+    assert_eq!(broken, expected);
+}
+
+#[test]
 fn a_link_within_a_page_to_an_id_the_sanitiser_removes_is_broken() {
     let dir = clean_with(&[Edit::Write(
         "content/pages/faq.md",

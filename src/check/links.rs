@@ -2,16 +2,15 @@
 
 use super::Ctx;
 use crate::diag::{Diagnostic, Location};
-use crate::model::Document;
 
 /// A link within a page (`[usage](#usage)`) to an anchor the page does not have: a
 /// heading renamed or removed, or a typo. Readers click and nothing happens.
 pub fn own_anchors(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for doc in ctx.docs {
+    for (i, doc) in ctx.docs.iter().enumerate() {
         for link in &doc.fragments {
             let written = &link.text[1..];
-            if has_id(doc, written) || has_id(doc, &crate::graph::percent_decode(written)) {
+            if has_id(ctx, i, written) || has_id(ctx, i, &crate::graph::percent_decode(written)) {
                 continue;
             }
             let location = Location::new(ctx.dir.join(&doc.source), link.line, link.col);
@@ -31,14 +30,32 @@ pub fn own_anchors(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     out
 }
 
-/// Whether the page of `doc` has an element with this id: a heading, a key result, the
-/// theme's own, a footnote or an element of the body's raw HTML, or the top of the page.
-fn has_id(doc: &Document, id: &str) -> bool {
+/// Whether the page of document `i` has an element with this id: a heading, a key result,
+/// the theme's own, a footnote or an element of the body's raw HTML, or the top of the
+/// page.
+fn has_id(ctx: &Ctx<'_>, i: usize, id: &str) -> bool {
+    let doc = &ctx.docs[i];
     doc.has_anchor(id)
         || id.strip_prefix("kr-").is_some_and(|kr| {
             doc.key_result(kr).is_some() || doc.unread_key_results.iter().any(|k| k == kr)
         })
-        || crate::theme::PAGE_IDS.contains(&id)
+        || theme_holds(ctx, i, id)
         || doc.body_ids.iter().any(|written| written == id)
         || doc.fragment_is_itself(id)
+}
+
+/// Whether the default theme's page of document `i` may hold the theme's id `id`: the
+/// main element and the search box always, a section's heading only when the document has
+/// what the section shows on at least one site.
+fn theme_holds(ctx: &Ctx<'_>, i: usize, id: &str) -> bool {
+    let doc = &ctx.docs[i];
+    let leads = !ctx.graph.outgoing[i].is_empty();
+    match id {
+        "kr-heading" => !doc.key_results.is_empty(),
+        "slips-heading" => !doc.target_history.is_empty(),
+        "rationale-heading" => doc.rationale.as_deref().is_some_and(|r| !r.is_empty()),
+        "why-heading" => leads,
+        "relations-heading" => leads || !ctx.graph.incoming[i].is_empty(),
+        _ => crate::theme::PAGE_IDS.contains(&id),
+    }
 }
