@@ -485,9 +485,9 @@ impl<'k> Anchors<'k> {
         }
     }
 
-    /// Whether the page holds an element of this id besides its headings, given the
-    /// document's key results.
-    fn held(key_results: &[KeyResult], id: &str) -> bool {
+    /// Whether the page of a document with `key_results` holds an element of this id
+    /// besides its headings, so that no heading takes it.
+    pub fn held(key_results: &[KeyResult], id: &str) -> bool {
         crate::theme::PAGE_IDS.contains(&id)
             || id
                 .strip_prefix("kr-")
