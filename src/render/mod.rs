@@ -88,7 +88,7 @@ pub fn render_all(
     // When every page is made while some are open in a browser (a document added in
     // `serve`), the open documents' pages come before the others.
     let open_first = match only {
-        None => open_documents(inputs, count),
+        None => open_documents(inputs),
         Some(_) => Vec::new(),
     };
     let pages = || {
@@ -163,20 +163,19 @@ pub fn render_all(
 }
 
 /// The documents, in order, whose page on some site is among that site's `first`.
-fn open_documents(inputs: &[Input<'_>], count: usize) -> Vec<usize> {
-    let open: Vec<&str> = inputs
+fn open_documents(inputs: &[Input<'_>]) -> Vec<usize> {
+    let mut open: Vec<usize> = inputs
         .iter()
-        .filter_map(|input| input.first)
-        .flatten()
-        .filter_map(|path| path.strip_suffix(".html"))
+        .filter_map(|input| Some((input.docs, input.first?)))
+        .flat_map(|(docs, first)| {
+            first
+                .iter()
+                .filter_map(|p| crate::project::page_of(docs, p))
+        })
         .collect();
-    if open.is_empty() {
-        return Vec::new();
-    }
-    let docs = &inputs[0].docs[..count];
-    (0..count)
-        .filter(|&doc| open.contains(&docs[doc].path_id.as_str()))
-        .collect()
+    open.sort_unstable();
+    open.dedup();
+    open
 }
 
 /// Every site's page of document `doc`. A body is parsed once, however many sites show
