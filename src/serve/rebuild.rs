@@ -100,10 +100,11 @@ struct Ahead<'a> {
     handed: Mutex<BTreeSet<(String, String)>>,
     gate: Mutex<Gate>,
     /// The document pages rendered so far; `None` once they went over (linked files come
-    /// after them, and are not pages anyone is looking at), or when each goes on its own.
+    /// after them, and are not pages anyone is looking at).
     pages: Mutex<Option<Sites>>,
-    /// How the document pages that go together are logged.
-    pages_how: &'static str,
+    /// When the document pages go over together, how they are logged; else each open one
+    /// goes on its own.
+    together: Option<&'static str>,
 }
 
 /// Whether hand-overs may go: held back while the rules run, dropped if they find an error.
@@ -129,12 +130,12 @@ impl<'a> Ahead<'a> {
             handed: Mutex::default(),
             gate: Mutex::new(gate),
             pages: Mutex::new(together.map(|_| Sites::new())),
-            pages_how: together.unwrap_or_default(),
+            together,
         }
     }
 
     fn offer(&self, site: &str, path: &str, bytes: &FileBytes) {
-        if !crate::project::site_writes(path) {
+        if self.together.is_some() && !crate::project::site_writes(path) {
             let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(pages) = pages.as_mut() {
                 pages
@@ -165,7 +166,7 @@ impl<'a> Ahead<'a> {
     /// Every document page is rendered: they go over together.
     fn pages_done(&self) {
         let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner()).take();
-        self.give(pages.unwrap_or_default(), self.pages_how);
+        self.give(pages.unwrap_or_default(), self.together.unwrap_or_default());
     }
 
     fn give(&self, sites: Sites, how: &'static str) {
@@ -1345,7 +1346,6 @@ mod tests {
         assert_serves_fresh(&store, &edited, &fresh);
     }
 
-    /// Every file a rebuild rendered has the bytes of a fresh build.
     /// What went ahead and what the rebuild then served are what a fresh build makes.
     fn assert_all_as_fresh(dir: &Path, store: &Store, handed: &[Built], built: &Built) {
         let fresh = fresh(dir);
@@ -1355,6 +1355,7 @@ mod tests {
         assert_serves_fresh(store, built, &fresh);
     }
 
+    /// Every file a rebuild rendered has the bytes of a fresh build.
     fn assert_rendered_as_fresh(built: &Built, fresh: &Built) {
         for (site, files) in &built.sites {
             for (path, bytes) in files {
