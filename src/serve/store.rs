@@ -265,11 +265,8 @@ impl Store {
                 _ => HashSet::new(),
             };
             let stays = |path: &String| match keep {
-                Some(Keep::Everything) => true,
+                Some(Keep::Everything | Keep::AllBut(_)) => true,
                 Some(Keep::Paths(_)) => files.contains_key(path) || listed.contains(path.as_str()),
-                Some(Keep::AllBut(_)) => {
-                    files.contains_key(path) || !listed.contains(path.as_str())
-                }
                 // Document pages first: most entries are, and a prefix test is cheaper
                 // than a lookup.
                 Some(Keep::Documents) => {
@@ -277,14 +274,23 @@ impl Store {
                 }
                 None => files.contains_key(path),
             };
-            if !matches!(keep, Some(Keep::Everything)) {
-                entries.retain(|path, _| {
+            match keep {
+                Some(Keep::Everything) => {}
+                // Few to remove, among every page of the site.
+                Some(Keep::AllBut(_)) => {
+                    for path in &listed {
+                        if !files.contains_key(*path) && entries.remove(*path).is_some() {
+                            changed.push(format!("/{site}/{path}"));
+                        }
+                    }
+                }
+                _ => entries.retain(|path, _| {
                     let stays = stays(path);
                     if !stays {
                         changed.push(format!("/{site}/{path}"));
                     }
                     stays
-                });
+                }),
             }
             for (path, bytes) in files {
                 if changed_files.contains(&(site.as_str(), path.as_str())) {
