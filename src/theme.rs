@@ -28,6 +28,50 @@ pub const PAGE_IDS: [&str; 8] = [
     "slips-heading",
 ];
 
+/// The default theme's templates a document's page is made with: the page, the base it
+/// extends and the parts it includes.
+pub const PAGE_TEMPLATES: [&str; 4] = [
+    "base.html",
+    "page.html",
+    "_fields.html",
+    "_key_results.html",
+];
+
+/// The ids a project's own templates write as they are (`<section id="notes">`) where a
+/// document's page may show them: in its overrides of [`PAGE_TEMPLATES`] and in templates
+/// of its own, which only an override can include. An id made by an expression
+/// (`id="{{ doc.id }}"`) is not known. Empty without a `templates/` folder.
+pub fn project_page_ids(project: &Path) -> Vec<String> {
+    let mut ids: Vec<String> = files_under(&project.join("templates"))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(name, _)| {
+            PAGE_TEMPLATES.contains(&name.as_str())
+                || DefaultTheme::get(&format!("templates/{name}")).is_none()
+        })
+        .filter_map(|(_, path)| std::fs::read_to_string(path).ok())
+        .flat_map(|text| literal_ids(&text).map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// The values of the `id` attributes a template writes as they are, in order: quoted, with
+/// no template expression or tag in them.
+fn literal_ids(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices("id=").filter_map(|(at, _)| {
+        // `data-id=` or `aria-labelledby=` are other attributes.
+        if !text[..at].ends_with(|c: char| c.is_ascii_whitespace()) {
+            return None;
+        }
+        let rest = &text[at + 3..];
+        let quote = rest.chars().next().filter(|&c| c == '"' || c == '\'')?;
+        let value = &rest[1..rest[1..].find(quote)? + 1];
+        (!value.is_empty() && !value.contains(['{', '}', '<', '>'])).then_some(value)
+    })
+}
+
 /// Templates and static files, as the build uses them.
 pub struct Theme {
     pub templates: Vec<(String, String)>,
@@ -136,25 +180,49 @@ mod tests {
 
     #[test]
     fn the_theme_ids_are_those_the_default_theme_writes_on_a_page() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
-        let mut found: Vec<String> = Vec::new();
-        for name in [
-            "base.html",
-            "page.html",
-            "_fields.html",
-            "_key_results.html",
-        ] {
-            let text = std::fs::read_to_string(dir.join(name)).unwrap();
-            for part in text.split("id=\"").skip(1) {
-                let id = &part[..part.find('"').unwrap()];
-                if !id.contains("{{") {
-                    found.push(id.to_string());
-                }
-            }
-        }
-        found.sort();
-        let mut known: Vec<String> = PAGE_IDS.iter().map(ToString::to_string).collect();
-        known.sort();
+        let mut found: Vec<String> = PAGE_TEMPLATES
+            .iter()
+            .map(|name| {
+                DefaultTheme::get(&format!("templates/{name}"))
+                    .unwrap()
+                    .data
+            })
+            .flat_map(|data| {
+                let text = String::from_utf8(data.into_owned()).unwrap();
+                literal_ids(&text).map(str::to_string).collect::<Vec<_>>()
+            })
+            .collect();
+        found.sort_unstable();
+        let mut known = PAGE_IDS.map(str::to_string).to_vec();
+        known.sort_unstable();
         assert_eq!(found, known);
+    }
+
+    #[test]
+    fn literal_ids_are_the_id_attributes_written_as_they_are() {
+        let text = r#"<div id="a" data-id="b" aria-labelledby="c"><p id='d'><i id="{{ x }}">
+            <b id=e></b><h2
+            id="f">"#;
+        assert_eq!(literal_ids(text).collect::<Vec<_>>(), ["a", "d", "f"]);
+    }
+
+    #[test]
+    fn a_project_s_page_ids_come_from_its_page_templates_and_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let templates = dir.path().join("templates");
+        std::fs::create_dir_all(templates.join("parts")).unwrap();
+        let write = |name: &str, text: &str| std::fs::write(templates.join(name), text).unwrap();
+        write(
+            "page.html",
+            r#"<section id="notes">{% include "parts/team.html" %}</section>"#,
+        );
+        write(
+            "parts/team.html",
+            r#"<aside id="team"></aside><a id="notes"></a>"#,
+        );
+        // A list page's template is never part of a document's page.
+        write("list.html", r#"<form id="filters"></form>"#);
+        assert_eq!(project_page_ids(dir.path()), ["notes", "team"]);
+        assert!(project_page_ids(Path::new("/nonexistent")).is_empty());
     }
 }

@@ -730,6 +730,61 @@ fn a_link_to_a_theme_section_the_page_does_not_have_is_broken() {
 }
 
 #[test]
+fn a_link_within_a_page_may_lead_to_an_id_the_project_s_templates_write() {
+    let dir = clean_with(&[Edit::Write(
+        "content/pages/faq.md",
+        "+++\ntitle = \"FAQ\"\nupdated = 2026-11-02\n+++\n\n[notes](#team-notes) [contact](#contact) [typo](#team-note) [made](#faq-notes)\n",
+    )]);
+    // The page template with a section of the project's own, which includes a template
+    // the default theme does not have; a list's template is no part of a document's page,
+    // and an id made from an expression cannot be known.
+    let default =
+        std::fs::read_to_string(root().join("themes/default/templates/page.html")).unwrap();
+    let page = default.replacen(
+        "</article>",
+        "<aside id=\"team-notes\">{% include \"_notes.html\" %}</aside><p id=\"{{ \"faq\" }}-notes\"></p></article>",
+        1,
+    );
+    assert_ne!(page, default);
+    let templates = dir.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("page.html"), page).unwrap();
+    std::fs::write(
+        templates.join("_notes.html"),
+        "<p id=\"contact\">Ask the team.</p>\n",
+    )
+    .unwrap();
+    let list = std::fs::read_to_string(root().join("themes/default/templates/list.html")).unwrap();
+    let list = list.replacen(
+        "{% endblock %}",
+        "<p id=\"team-note\"></p>{% endblock %}",
+        1,
+    );
+    std::fs::write(templates.join("list.html"), list).unwrap();
+    let broken: Vec<String> = findings(dir.path())
+        .iter()
+        .filter(|f| f["rule"] == "broken-anchor")
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        broken,
+        ["team-note", "faq-notes"].map(|id| format!(
+            "broken link: `#{id}` names no heading, key result or id of this page"
+        ))
+    );
+    // The page really holds the ids the check took it to.
+    let build = align(
+        dir.path(),
+        &["build", ".", "--today", TODAY, "--out", "out"],
+    );
+    assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
+    let html = std::fs::read_to_string(dir.path().join("out/team/pages/faq.html")).unwrap();
+    for id in ["team-notes", "contact", "faq-notes"] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id}: {html}");
+    }
+}
+
+#[test]
 fn a_link_within_a_page_to_an_id_the_sanitiser_removes_is_broken() {
     let dir = clean_with(&[Edit::Write(
         "content/pages/faq.md",

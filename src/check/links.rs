@@ -7,10 +7,22 @@ use crate::diag::{Diagnostic, Location};
 /// heading renamed or removed, or a typo. Readers click and nothing happens.
 pub fn own_anchors(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // The ids the project's own templates write, read at the first link no other id
+    // answers.
+    let mut templates: Option<Vec<String>> = None;
     for (i, doc) in ctx.docs.iter().enumerate() {
         for link in &doc.fragments {
             let written = &link.text[1..];
-            if has_id(ctx, i, written) || has_id(ctx, i, &crate::graph::percent_decode(written)) {
+            let decoded = crate::graph::percent_decode(written);
+            let ids = [written, &decoded];
+            if ids.iter().any(|id| has_id(ctx, i, id))
+                || ids.iter().any(|id| {
+                    templates
+                        .get_or_insert_with(|| crate::theme::project_page_ids(ctx.dir))
+                        .iter()
+                        .any(|known| known == id)
+                })
+            {
                 continue;
             }
             let location = Location::new(ctx.dir.join(&doc.source), link.line, link.col);
@@ -31,8 +43,8 @@ pub fn own_anchors(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
 }
 
 /// Whether the page of document `i` has an element with this id: a heading, a key result,
-/// the theme's own, a footnote or an element of the body's raw HTML, or the top of the
-/// page.
+/// the default theme's own, a footnote or an element of the body's raw HTML, or the top of
+/// the page. The ids of the project's own templates are looked up apart.
 fn has_id(ctx: &Ctx<'_>, i: usize, id: &str) -> bool {
     let doc = &ctx.docs[i];
     doc.has_anchor(id)
