@@ -38,6 +38,11 @@ pub struct Config {
     pub import: ImportConfig,
     #[serde(default)]
     pub check: crate::check::CheckConfig,
+    /// The ids the project's own templates write as they are on a document's page
+    /// ([`crate::theme::project_page_ids`]): links within a page may lead to them, and no
+    /// heading's anchor takes one. Read beside align.toml, since every document needs them.
+    #[serde(skip)]
+    pub page_ids: std::sync::Arc<[String]>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -225,6 +230,7 @@ pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
         site.line = lines.find(&format!("[sites.{name}]"), None).0;
     }
     config.default_audience_line = lines.find("default_audience", None).0;
+    config.page_ids = crate::theme::project_page_ids(dir).into();
     config.import.changelog_audience_line = lines.find("changelog_audience", Some("[import]")).0;
     let mut errors = validate(&config, &lines, &shown);
     if let Some(file) = &config.import.changelog

@@ -354,7 +354,7 @@ impl Graph {
         }
         // A heading named like an element the page holds itself is numbered past it.
         let numbered = format!("{fragment}-1");
-        let held = crate::load::Anchors::held(&target.key_results, fragment);
+        let held = crate::load::Anchors::held(&target.key_results, &target.page_ids, fragment);
         let hint = if held && target.has_anchor(&numbered) {
             format!(
                 " (its heading of that name is `#{numbered}`: the page holds `#{fragment}` itself)"

@@ -785,6 +785,53 @@ fn a_link_within_a_page_may_lead_to_an_id_the_project_s_templates_write() {
 }
 
 #[test]
+fn a_heading_named_like_an_id_the_project_s_templates_write_is_numbered_past_it() {
+    let dir = clean_with(&[
+        Edit::Write(
+            "content/pages/faq.md",
+            "+++\ntitle = \"FAQ\"\nupdated = 2026-11-02\n+++\n\n## Team notes\n\nOurs.\n\n[ours](#team-notes-1) [theirs](#team-notes)\n",
+        ),
+        Edit::Write(
+            "content/pages/help.md",
+            "+++\ntitle = \"Help\"\nupdated = 2026-11-02\n+++\n\nSee [the notes](faq.md#team-notes-1).\n",
+        ),
+    ]);
+    let default =
+        std::fs::read_to_string(root().join("themes/default/templates/page.html")).unwrap();
+    let page = default.replacen(
+        "</article>",
+        "<aside id=\"team-notes\">Ask the team.</aside></article>",
+        1,
+    );
+    assert_ne!(page, default);
+    let templates = dir.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("page.html"), page).unwrap();
+    let found = findings(dir.path());
+    assert!(
+        !found
+            .iter()
+            .any(|f| ["broken-anchor", "broken-link"]
+                .contains(&f["rule"].as_str().unwrap_or_default())),
+        "{found:?}"
+    );
+    let build = align(
+        dir.path(),
+        &["build", ".", "--today", TODAY, "--out", "out"],
+    );
+    assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
+    let html = std::fs::read_to_string(dir.path().join("out/team/pages/faq.html")).unwrap();
+    // One element of each id: the template's aside, and the heading numbered past it.
+    assert_eq!(html.matches("id=\"team-notes\"").count(), 1, "{html}");
+    assert!(html.contains("<aside id=\"team-notes\">"), "{html}");
+    assert_eq!(html.matches("id=\"team-notes-1\"").count(), 1, "{html}");
+    assert!(html.contains("<h2 id=\"team-notes-1\">"), "{html}");
+    assert!(html.contains("href=\"#team-notes-1\""), "{html}");
+    let help = std::fs::read_to_string(dir.path().join("out/team/pages/help.html")).unwrap();
+    assert!(help.contains("pages/faq.html#team-notes-1\""), "{help}");
+}
+
+#[test]
 fn a_link_within_a_page_to_an_id_the_sanitiser_removes_is_broken() {
     let dir = clean_with(&[Edit::Write(
         "content/pages/faq.md",

@@ -629,6 +629,40 @@ fn an_edit_that_fails_to_render_leaves_nothing_of_itself_once_fixed() {
 }
 
 #[test]
+fn a_template_that_comes_to_write_a_heading_s_id_numbers_the_heading_past_it() {
+    let project = Project::minimal();
+    project.write(
+        "content/pages/q.md",
+        &page("Page Q", "## Team notes\n\nOurs.\n\n[ours](#team-notes)"),
+    );
+    let server = Server::start(&project.path(), &[]);
+    let mut events = server.events();
+    let before = server.get("/team/pages/q.html").text();
+    assert!(before.contains("<h2 id=\"team-notes\">"), "{before}");
+    // The page template comes to write that id itself: the heading steps past it, and
+    // the document, unchanged on disk, is not served as read beside the old template.
+    let aside = theme_template("page.html").replacen(
+        "</article>",
+        "<aside id=\"team-notes\">Ask the team.</aside></article>",
+        1,
+    );
+    project.save("templates/page.html", &aside);
+    settle_without_errors(&mut events, &server, "the template's id");
+    let after = server.get("/team/pages/q.html").text();
+    assert!(after.contains("<h2 id=\"team-notes-1\">"), "{after}");
+    assert_eq!(after.matches("id=\"team-notes\"").count(), 1, "{after}");
+    let out = tempfile::tempdir().unwrap();
+    build(&project.path(), out.path());
+    assert_served_equals(&server, &built_files(out.path()), "the template's id");
+    // Gone again: the heading has its own anchor back.
+    project.remove("templates/page.html");
+    settle_without_errors(&mut events, &server, "the template removed");
+    let again = server.get("/team/pages/q.html").text();
+    assert!(again.contains("<h2 id=\"team-notes\">"), "{again}");
+    assert!(!again.contains("team-notes-1"), "{again}");
+}
+
+#[test]
 fn broken_edit_keeps_the_last_good_build_until_fixed() {
     let project = Project::minimal();
     let server = Server::start(&project.path(), &[]);

@@ -82,13 +82,18 @@ pub struct BodyFacts {
     pub ids: Vec<String>,
 }
 
-/// Scans the body of a document with `key_results`; `first_line` is the file line of the
-/// body's first line.
-pub fn scan(body: &str, first_line: usize, key_results: &[KeyResult]) -> BodyFacts {
+/// Scans the body of a document with `key_results` on a page that also holds `page_ids`
+/// ([`Anchors::beside`]); `first_line` is the file line of the body's first line.
+pub fn scan(
+    body: &str,
+    first_line: usize,
+    key_results: &[KeyResult],
+    page_ids: &[String],
+) -> BodyFacts {
     let index = LineIndex::new(body);
     let mut facts = BodyFacts::default();
     let mut heading: Option<(u8, Option<String>, String, usize)> = None;
-    let mut anchors = Anchors::beside(key_results);
+    let mut anchors = Anchors::beside(key_results, page_ids);
     let mut link: Option<(String, bool, usize, String)> = None;
     // Where a run of raw HTML (a block's lines together) starts and ends in the body: read
     // there, where its offsets are the body's, without copying it.
@@ -307,9 +312,10 @@ pub fn bracketed_link_texts(body: &mut String) {
     }
 }
 
-/// The headings of the body of a document with `key_results`, and their anchors.
-pub fn headings(body: &str, key_results: &[KeyResult]) -> Vec<Heading> {
-    scan(body, 1, key_results).headings
+/// The headings of the body of a document with `key_results` on a page that also holds
+/// `page_ids`, and their anchors.
+pub fn headings(body: &str, key_results: &[KeyResult], page_ids: &[String]) -> Vec<Heading> {
+    scan(body, 1, key_results, page_ids).headings
 }
 
 fn level_number(level: HeadingLevel) -> u8 {
@@ -428,8 +434,10 @@ fn slug_chars(text: &str) -> String {
 /// left), followed by `-1`, `-2`, … when an earlier heading took it or the page holds an
 /// element of that id: one of the theme's ([`crate::theme::PAGE_IDS`]; `## Search
 /// results` is `#search-results-1`, since the search box's results are
-/// `#search-results`) or a key result's row (`## KR activation` is `#kr-activation-1` on
-/// the page of an objective with a key result `activation`). The same for the
+/// `#search-results`), one the project's own templates write
+/// ([`crate::config::Config::page_ids`]) or a key result's row (`## KR activation` is
+/// `#kr-activation-1` on the page of an objective with a key result `activation`). The
+/// same for the
 /// anchors links are checked against and for the ids of the rendered page; constant
 /// time a heading, however many share a title.
 #[derive(Default)]
@@ -439,6 +447,8 @@ pub struct Anchors<'k> {
     numbered: ahash::AHashMap<String, usize>,
     /// The key results whose rows hold `kr-<id>` on the page.
     key_results: &'k [KeyResult],
+    /// The ids the project's own templates write on the page.
+    page_ids: &'k [String],
 }
 
 /// The anchors given so far: a list while a body has few headings (most have a handful,
@@ -477,18 +487,22 @@ impl Taken {
 }
 
 impl<'k> Anchors<'k> {
-    /// For the body of a document with these key results.
-    pub fn beside(key_results: &'k [KeyResult]) -> Self {
+    /// For the body of a document with these key results, on a page whose templates also
+    /// write `page_ids`.
+    pub fn beside(key_results: &'k [KeyResult], page_ids: &'k [String]) -> Self {
         Anchors {
             key_results,
+            page_ids,
             ..Anchors::default()
         }
     }
 
-    /// Whether the page of a document with `key_results` holds an element of this id
-    /// besides its headings, so that no heading takes it.
-    pub fn held(key_results: &[KeyResult], id: &str) -> bool {
+    /// Whether the page of a document with `key_results`, whose templates also write
+    /// `page_ids`, holds an element of this id besides its headings, so that no heading
+    /// takes it.
+    pub fn held(key_results: &[KeyResult], page_ids: &[String], id: &str) -> bool {
         crate::theme::PAGE_IDS.contains(&id)
+            || page_ids.iter().any(|known| known == id)
             || id
                 .strip_prefix("kr-")
                 .is_some_and(|kr| key_results.iter().any(|k| k.id == kr))
@@ -503,14 +517,14 @@ impl<'k> Anchors<'k> {
         if base.is_empty() {
             base = "section".to_string();
         }
-        if !Self::held(self.key_results, &base) && self.taken.insert(&base) {
+        if !Self::held(self.key_results, self.page_ids, &base) && self.taken.insert(&base) {
             return base;
         }
         let n = self.numbered.entry(base.clone()).or_default();
         loop {
             *n += 1;
             let anchor = format!("{base}-{n}");
-            if !Self::held(self.key_results, &anchor) && self.taken.insert(&anchor) {
+            if !Self::held(self.key_results, self.page_ids, &anchor) && self.taken.insert(&anchor) {
                 return anchor;
             }
         }
@@ -966,12 +980,22 @@ mod tests {
                 .unwrap()
             })
             .collect();
-        let mut anchors = Anchors::beside(&krs);
+        let mut anchors = Anchors::beside(&krs, &[]);
         let given: Vec<String> = ["KR a", "KR a", "KR b"]
             .into_iter()
             .map(|text| anchors.assign(None, text))
             .collect();
         assert_eq!(given, ["kr-a-2", "kr-a-3", "kr-b"]);
+        // Beside the ids the project's own templates write, theirs as well.
+        let page_ids = ["team-notes".to_string(), "team-notes-1".to_string()];
+        let mut anchors = Anchors::beside(&[], &page_ids);
+        let given: Vec<String> = ["Team notes", "Team notes", "Main", "Notes"]
+            .into_iter()
+            .map(|text| anchors.assign(None, text))
+            .collect();
+        assert_eq!(given, ["team-notes-2", "team-notes-3", "main-1", "notes"]);
+        assert!(Anchors::held(&[], &page_ids, "team-notes-1"));
+        assert!(!Anchors::held(&[], &page_ids, "notes"));
     }
 
     #[test]
@@ -1018,7 +1042,7 @@ mod tests {
     #[test]
     fn finds_links_and_headings_with_lines() {
         let body = "intro\n\n## Context\n\nSee [[ADR-1]] and [[a|label]] and [x](../b.md#h) and [web](https://x.y/a.md).\n## Context\n";
-        let facts = scan(body, 10, &[]);
+        let facts = scan(body, 10, &[], &[]);
         let anchors: Vec<_> = facts.headings.iter().map(|h| h.anchor.as_str()).collect();
         assert_eq!(anchors, ["context", "context-1"]);
         let refs: Vec<_> = facts
@@ -1117,7 +1141,7 @@ mod tests {
             body,
             "By [\\[@ann\\]](https://e.com), see [[X]] and `[[y]](z)`.\n"
         );
-        let facts = scan(&body, 1, &[]);
+        let facts = scan(&body, 1, &[], &[]);
         let refs: Vec<&str> = facts.refs.iter().map(|r| r.text.as_str()).collect();
         assert_eq!(refs, ["X"]);
     }

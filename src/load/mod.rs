@@ -64,6 +64,9 @@ pub struct Cache {
     changelog: Option<blake3::Hash>,
     /// Whether the last call found the imported changelog changed (or read it first).
     pub changelog_changed: bool,
+    /// The ids of the project's own templates the documents were read beside: their
+    /// headings' anchors step around them, so none is reused once they change.
+    page_ids: std::sync::Arc<[String]>,
 }
 
 type Stamp = (Option<SystemTime>, u64);
@@ -97,6 +100,11 @@ impl Cache {
 
 /// Like [`load`], but reads only files that changed since the last call with this cache.
 pub fn load_cached(dir: &Path, config: &Config, cache: &mut Cache) -> Loaded {
+    if cache.page_ids != config.page_ids {
+        cache.entries.clear();
+        cache.parked.clear();
+        cache.page_ids = config.page_ids.clone();
+    }
     let (files, mut diagnostics) = walk(dir);
     let stamps: Vec<Stamp> = files.par_iter().map(|rel| stamp(&dir.join(rel))).collect();
     let fresh: Vec<bool> = files
@@ -175,7 +183,10 @@ fn finish(
         let read = std::fs::read(dir.join(changelog));
         changelog_hash = Some(read.as_ref().map_or([0; 32].into(), |b| blake3::hash(b)));
         let (imported, diags) = imported::changelog(dir, changelog, &read, config);
-        docs.extend(imported);
+        docs.extend(imported.into_iter().map(|doc| Document {
+            page_ids: config.page_ids.clone(),
+            ..doc
+        }));
         diagnostics.extend(diags);
     }
     docs.sort_by(|a, b| a.path_id.cmp(&b.path_id));
@@ -488,6 +499,7 @@ impl DocReader<'_> {
             source: rel.to_path_buf(),
             path_id: path_id(rel),
             field_lines: frontmatter::key_lines(&split),
+            page_ids: config.page_ids.clone(),
             ..Document::default()
         };
         let (kind, kind_in_doubt) = self.kind(&doc, &map, config);
@@ -635,7 +647,7 @@ impl DocReader<'_> {
         // Most of the cost of loading is this parse; a body with no link syntax at all
         // has nothing to find, and its headings are read only if something links to one.
         if body::may_link(&doc.body) {
-            let mut facts = body::scan(&doc.body, doc.body_line, &doc.key_results);
+            let mut facts = body::scan(&doc.body, doc.body_line, &doc.key_results, &doc.page_ids);
             let _ = doc.headings.set(facts.headings);
             mark_blocks(doc, &mut facts.refs);
             mark_blocks(doc, &mut facts.assets);

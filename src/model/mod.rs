@@ -260,6 +260,9 @@ pub struct Document {
     pub body_line: usize,
     /// Headings with their anchors; read from the body when first asked for.
     pub headings: std::sync::OnceLock<Vec<Heading>>,
+    /// The ids the project's own templates write on its page, which no heading's anchor
+    /// takes (see [`crate::config::Config::page_ids`]); shared by every document.
+    pub page_ids: std::sync::Arc<[String]>,
     /// The key results in the order of their ids and the headings in the order of their
     /// anchors, made when first looked up in, for documents with many (see [`find_by_key`]).
     pub kr_order: std::sync::OnceLock<Vec<u32>>,
@@ -356,7 +359,7 @@ impl Document {
         if headings[..at].iter().all(shown) {
             return Some(std::borrow::Cow::Borrowed(anchor));
         }
-        let mut anchors = crate::load::Anchors::beside(&self.key_results);
+        let mut anchors = crate::load::Anchors::beside(&self.key_results, &self.page_ids);
         let mut last = None;
         for h in headings[..=at].iter().filter(|h| shown(h)) {
             let written = h.written.then_some(h.anchor.as_str());
@@ -380,7 +383,7 @@ impl Document {
     /// The body's headings and their anchors, read once.
     pub fn headings(&self) -> &[Heading] {
         self.headings
-            .get_or_init(|| crate::load::headings(&self.body, &self.key_results))
+            .get_or_init(|| crate::load::headings(&self.body, &self.key_results, &self.page_ids))
     }
 
     /// Whether a heading of the body has this anchor.

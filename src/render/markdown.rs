@@ -31,6 +31,8 @@ pub struct LinkResolver<'a> {
     /// The key results of the document whose body this is: their rows' `kr-<id>` are no
     /// heading's anchor.
     pub key_results: &'a [crate::model::KeyResult],
+    /// The ids the project's own templates write on the page, no heading's anchor either.
+    pub page_ids: &'a [String],
 }
 
 /// See [`LinkResolver::own_anchor`].
@@ -94,7 +96,7 @@ fn html<'e>(
         escape_raw(&mut events, &raw_link_fates(links));
         has_raw = false;
     }
-    let events = add_heading_ids(events, links.key_results);
+    let events = add_heading_ids(events, links.key_results, links.page_ids);
     let mut html = String::with_capacity(len * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if has_raw && raw_html == RawHtml::Sanitize {
@@ -349,6 +351,7 @@ pub fn html_load(body: &str) -> HtmlLoad {
         fate: &|_| LinkFate::Hidden,
         own_anchor: None,
         key_results: &[],
+        page_ids: &[],
     };
     let mut has_raw = false;
     let events = rewrite(
@@ -523,8 +526,9 @@ fn raw<'e>(text: &str, has_raw: &mut bool, block: bool) -> Option<Event<'e>> {
 fn add_heading_ids<'e>(
     mut events: Vec<Event<'e>>,
     key_results: &[crate::model::KeyResult],
+    page_ids: &[String],
 ) -> Vec<Event<'e>> {
-    let mut anchors = crate::load::Anchors::beside(key_results);
+    let mut anchors = crate::load::Anchors::beside(key_results, page_ids);
     for i in 0..events.len() {
         let Event::Start(Tag::Heading { id, .. }) = &events[i] else {
             continue;
@@ -637,6 +641,7 @@ mod tests {
             fate: &fate,
             own_anchor: None,
             key_results: &[],
+            page_ids: &[],
         })
     }
 

@@ -570,6 +570,7 @@ fn body_alone(input: &Input<'_>, doc: usize, root: &str, text: &str) -> Bytes {
         fate: &fate,
         own_anchor: Some(&own_anchor),
         key_results: &input.docs[doc].key_results,
+        page_ids: &input.docs[doc].page_ids,
     };
     Bytes::from(markdown::render(
         text,
@@ -645,6 +646,7 @@ fn body_html<'t>(
             fate,
             own_anchor: Some(&own_anchor),
             key_results: &input.docs[doc].key_results,
+            page_ids: &input.docs[doc].page_ids,
         };
         Bytes::from(match parsed {
             Some(cell) => cell
@@ -679,9 +681,15 @@ fn body_html<'t>(
         let mut hasher = blake3::Hasher::new();
         hasher.update(text.as_bytes());
         hasher.update(&[raw_html as u8]);
-        // Headings leave their key results' row ids alone (`kr-<id>`).
+        // Headings leave their key results' row ids alone (`kr-<id>`), and the ids the
+        // project's own templates write.
         for kr in &input.docs[doc].key_results {
             hasher.update(kr.id.as_bytes());
+            hasher.update(&[0]);
+        }
+        hasher.update(&[0]);
+        for id in input.docs[doc].page_ids.iter() {
+            hasher.update(id.as_bytes());
             hasher.update(&[0]);
         }
         hasher.update(&[0]);
