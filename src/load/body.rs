@@ -437,9 +437,8 @@ fn slug_chars(text: &str) -> String {
 /// `#search-results`), one the project's own templates write
 /// ([`crate::config::Config::page_ids`]) or a key result's row (`## KR activation` is
 /// `#kr-activation-1` on the page of an objective with a key result `activation`). The
-/// same for the
-/// anchors links are checked against and for the ids of the rendered page; constant
-/// time a heading, however many share a title.
+/// same for the anchors links are checked against and for the ids of the rendered page;
+/// constant time a heading, however many share a title.
 #[derive(Default)]
 pub struct Anchors<'k> {
     taken: Taken,
