@@ -244,9 +244,24 @@ fn assets(dir: &Path, docs: &[Document]) -> (Vec<Asset>, Vec<Diagnostic>) {
                         .map(Path::to_path_buf)
                 })
                 .filter(|p| p.components().count() > 0);
+            let real = published.as_deref().and_then(|rel| in_content(dir, rel));
             match published {
-                Some(rel) if stays_in_content(dir, &rel) => {
+                Some(rel) if real.is_some() => {
                     let rel = rel.to_string_lossy().replace('\\', "/");
+                    // Written so that it is not read as a link to a document (`x%2Emd`,
+                    // `x.md/`, a symlink named `x.png`): the file would go out whole, with
+                    // its frontmatter and every audience block.
+                    if real.as_deref().is_some_and(is_markdown) || is_markdown(Path::new(&*decoded))
+                    {
+                        diags.push(Diagnostic::error(
+                            location,
+                            format!(
+                                "`{}` links to a Markdown file as a file to publish: its source would go out whole, frontmatter and audience blocks too; link to its document as `….md`, written plainly",
+                                link.text
+                            ),
+                        ));
+                        continue;
+                    }
                     if taken(&rel) {
                         diags.push(Diagnostic::error(
                             location,
@@ -282,14 +297,23 @@ fn assets(dir: &Path, docs: &[Document]) -> (Vec<Asset>, Vec<Diagnostic>) {
     (found, diags)
 }
 
-/// Whether a linked file exists inside `content/` once symlinks are resolved: a symlink
-/// that leads out of the project is never published.
-fn stays_in_content(dir: &Path, rel: &Path) -> bool {
+/// Where a linked file is, once symlinks are resolved, if it is a file inside `content/`:
+/// a symlink that leads out of the project is never published.
+fn in_content(dir: &Path, rel: &Path) -> Option<std::path::PathBuf> {
     let content = dir.join(load::CONTENT_DIR);
     let (Ok(root), Ok(real)) = (content.canonicalize(), content.join(rel).canonicalize()) else {
-        return false;
+        return None;
     };
-    real.starts_with(root) && real.is_file()
+    (real.starts_with(root) && real.is_file()).then_some(real)
+}
+
+/// Whether a path names a Markdown file (`.md` in any case, as a file system that ignores
+/// case finds `x.MD` at `x.md`).
+fn is_markdown(path: &Path) -> bool {
+    let name = path.to_string_lossy();
+    let name = name.trim_end_matches(['/', '\\']);
+    let name = name.as_bytes();
+    name.len() >= 3 && name[name.len() - 3..].eq_ignore_ascii_case(b".md")
 }
 
 #[cfg(test)]

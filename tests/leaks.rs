@@ -589,6 +589,53 @@ fn a_link_inside_an_exec_block_leaves_no_backlink_on_the_team_site() {
 }
 
 #[test]
+fn a_markdown_file_is_never_published_as_a_linked_file() {
+    // Links that are not read as links to a document, since they do not end in `.md` as
+    // written, yet name a document's source: the file would go out whole, frontmatter,
+    // owners and blocks.
+    let hidden = "+++\ntitle = \"Board plan\"\naudience = [\"exec\"]\nowners = [\"CANARY-SOURCE-OWNER-7f3a\"]\n+++\nCANARY-SOURCE-BODY-7f3a\n";
+    let links = [
+        "[a](../initiatives/board%2Emd)",
+        "[a](../initiatives/board.m%64)",
+        "[a](../initiatives/board.md/)",
+        // Where file names differ by case, the same file; here, a missing one.
+        "[a](../initiatives/board.MD)",
+        "<a href=\"../initiatives/board%2emd\">a</a>",
+        "![a](chart.png)",
+    ];
+    for link in links {
+        let project = Project::new()
+            .file("content/initiatives/board.md", hidden)
+            .file(
+                "content/pages/open.md",
+                &format!(
+                    "+++\ntitle = \"Open\"\naudience = [\"public\", \"team\"]\n+++\nSee {link}.\n"
+                ),
+            );
+        std::os::unix::fs::symlink(
+            project.path().join("content/initiatives/board.md"),
+            project.path().join("content/pages/chart.png"),
+        )
+        .unwrap();
+        let run = project.build();
+        if link.ends_with(".MD)") {
+            run.success();
+            for site in ["team", "public"] {
+                project
+                    .site(site)
+                    .assert_nowhere("CANARY-SOURCE-OWNER-7f3a");
+                project.site(site).assert_nowhere("CANARY-SOURCE-BODY-7f3a");
+            }
+            continue;
+        }
+        run.expect(1)
+            .error_at("content/pages/open.md:5", &["links to a Markdown file"]);
+        assert!(!project.path().join("out").exists(), "{link}");
+        project.check().expect(1);
+    }
+}
+
+#[test]
 fn a_near_miss_audience_marker_fails_closed() {
     let variants = [
         "<!-- Audience: exec -->\nCANARY-NEAR-MISS-7f3a\n<!-- /Audience -->\n",
