@@ -636,11 +636,54 @@ fn a_markdown_file_is_never_published_as_a_linked_file() {
 }
 
 #[test]
+fn a_line_that_only_looks_like_a_fence_shows_no_block_to_everyone() {
+    let block = "<!-- audience: exec -->\n## CANARY-FENCE-HEADING-7f3a\nCANARY-FENCE-TEXT-7f3a\n<!-- /audience -->\n";
+    for (name, before) in [
+        ("indented", "Run `x`:\n\n    ~~~~\n    echo hi\n\n"),
+        ("html", "<div>\n```\n</div>\n\n"),
+        ("comment", "<!--\n```\n-->\n\n"),
+        ("item", "- item\n  ```\n  code\n\nAfter.\n\n"),
+    ] {
+        let project = Project::new()
+            .file(
+                &format!("content/pages/{name}.md"),
+                &format!("+++\ntitle = \"Open\"\naudience = [\"public\", \"team\", \"exec\"]\n+++\n{before}{block}"),
+            )
+            .config(&format!(
+                "{CONFIG}\n[import]\nchangelog = \"CHANGELOG.md\"\nchangelog_audience = [\"public\", \"team\", \"exec\"]\n"
+            ));
+        project.write(
+            "CHANGELOG.md",
+            "# Changelog\n\n## [2.0.0] - 2026-03-01\n\nOpen prose.\n\n    ```\n<!-- audience: exec -->\nCANARY-CHANGELOG-PROSE-7f3a\n<!-- /audience -->\n\n### Added\n\n- Open thing\n  ```\n<!-- audience: exec -->\n- CANARY-CHANGELOG-ENTRY-7f3a\n<!-- /audience -->\n- Open again\n<!--\naudience: exec\n-->\n- CANARY-CHANGELOG-SPLIT-7f3a\n<!--\n/audience\n-->\n",
+        );
+        project.build().success();
+        assert_confined(
+            &project,
+            &["CANARY-FENCE-TEXT-7f3a", "canary-fence-heading-7f3a"],
+            "exec",
+            &["team", "public"],
+        );
+        assert_confined(
+            &project,
+            &["CANARY-CHANGELOG-ENTRY-7f3a", "CANARY-CHANGELOG-SPLIT-7f3a"],
+            "exec",
+            &["team", "public"],
+        );
+        for site in common::SITES {
+            project
+                .site(site)
+                .assert_nowhere("CANARY-CHANGELOG-PROSE-7f3a");
+        }
+    }
+}
+
+#[test]
 fn a_near_miss_audience_marker_fails_closed() {
     let variants = [
         "<!-- Audience: exec -->\nCANARY-NEAR-MISS-7f3a\n<!-- /Audience -->\n",
         "<!-- audience : exec -->\nCANARY-NEAR-MISS-7f3a\n<!-- / audience -->\n",
         "> <!-- audience: exec -->\n> CANARY-NEAR-MISS-7f3a\n> <!-- /audience -->\n",
+        "<!--\naudience: exec\n-->\nCANARY-NEAR-MISS-7f3a\n<!--\n/audience\n-->\n",
     ];
     for block in variants {
         let project = Project::new().file(

@@ -85,6 +85,8 @@ struct Reader {
     /// The open code fence and where its lines go.
     fence: Option<(Fence, Target)>,
     in_comment: bool,
+    /// The words of the comment open over several lines.
+    comment: String,
     /// The release being read; None before the first release and under headings that are not releases.
     open: Option<OpenRelease>,
     /// The audience blocks open at this line, outermost first.
@@ -105,17 +107,22 @@ enum Target {
 
 impl Reader {
     fn line(&mut self, text: &str, line: usize) {
+        // A marker counts even where a fence seems open: a line that only looks like one
+        // (indented four spaces, in a list item that has ended) opens no code, and the
+        // text after it would be on every site. A marker meant as code in a changelog is
+        // rare; it ends the fence here, and what it holds goes to its audiences alone.
+        if !self.in_comment
+            && let Some(marker) = crate::load::audience_marker(text)
+        {
+            self.fence = None;
+            self.audience_marker(marker);
+            return;
+        }
         if let Some((fence, target)) = self.fence {
             if fence.closed_by(text) {
                 self.fence = None;
             }
             self.fenced_line(text, target);
-            return;
-        }
-        if !self.in_comment
-            && let Some(marker) = crate::load::audience_marker(text)
-        {
-            self.audience_marker(marker);
             return;
         }
         if self.skips_comment(text) {
@@ -175,9 +182,22 @@ impl Reader {
     }
 
     /// Skips whole-line HTML comments, such as the linter settings some changelogs end with.
+    /// A marker written over several lines (`<!--`, `audience: exec`, `-->`) counts as one
+    /// when it ends: what follows it is for its audiences (fail closed).
     fn skips_comment(&mut self, text: &str) -> bool {
         if self.in_comment {
-            self.in_comment = !text.contains("-->");
+            let end = text.find("-->");
+            self.comment.push(' ');
+            self.comment.push_str(&text[..end.unwrap_or(text.len())]);
+            if end.is_some() {
+                self.in_comment = false;
+                let words: Vec<&str> = self.comment.split_whitespace().collect();
+                let written = format!("<!-- {} -->", words.join(" "));
+                self.comment.clear();
+                if let Some(marker) = crate::load::audience_marker(&written) {
+                    self.audience_marker(marker);
+                }
+            }
             return true;
         }
         let Some(rest) = text.trim_start().strip_prefix("<!--") else {
@@ -186,6 +206,7 @@ impl Reader {
         match rest.find("-->") {
             None => {
                 self.in_comment = true;
+                self.comment = rest.to_string();
                 true
             }
             Some(end) => rest[end + 3..].trim().is_empty(),
@@ -1279,6 +1300,42 @@ mod tests {
                 ("after", vec![]),
             ]
         );
+    }
+
+    #[test]
+    fn a_marker_counts_where_a_fence_only_seems_open() {
+        // An indented line of backticks in release prose, and one in an entry whose list
+        // item ended: neither opens code, and the blocks after them keep to their
+        // audiences.
+        let log = parse_changelog(
+            "## [2.0.0]\nOpen.\n\n    ```\n<!-- audience: exec -->\nHidden prose.\n<!-- /audience -->\n### Added\n- open\n  ```\n<!-- audience: exec -->\n- hidden entry\n<!-- /audience -->\n- after\n",
+        );
+        assert_eq!(log.withheld, [6]);
+        let release = &log.releases[0];
+        assert!(!release.intro.contains("Hidden"), "{}", release.intro);
+        let entries: Vec<(&str, Vec<Vec<String>>)> = release.sections[0]
+            .entries
+            .iter()
+            .map(|e| (e.text.as_str(), e.blocks.clone()))
+            .collect();
+        assert_eq!(
+            entries,
+            [
+                ("open\n  ```", vec![]),
+                ("hidden entry", vec![vec!["exec".to_string()]]),
+                ("after", vec![]),
+            ]
+        );
+        // A marker written over several lines is one.
+        let log = parse_changelog(
+            "## [2.0.0]\n### Added\n- open\n<!--\n  audience: exec\n-->\n- hidden\n<!--\n/audience\n-->\n- after\n",
+        );
+        let blocks: Vec<usize> = log.releases[0].sections[0]
+            .entries
+            .iter()
+            .map(|e| e.blocks.len())
+            .collect();
+        assert_eq!(blocks, [0, 1, 0]);
     }
 
     #[test]

@@ -830,22 +830,96 @@ pub fn plain_inline(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Finds `<!-- audience: a, b -->` … `<!-- /audience -->` blocks; fails closed on any
-/// unclosed or unmatched marker.
+/// unclosed or unmatched marker. A marker in code is code, shown as written: fenced code
+/// is followed line by line, and where that would take a marker for code, the body's
+/// code blocks are taken from the Markdown parser the pages are rendered with, since a
+/// line that only looks like a fence (indented four spaces, inside an HTML block, in a
+/// list item that has ended) opens none, and the block after it would be on every site.
 pub fn audience_blocks(body: &str) -> Result<Vec<AudienceBlock>, Vec<BlockError>> {
     // Every marker, and every near miss, is an HTML comment.
     if memchr::memmem::find(body.as_bytes(), b"<!--").is_none() {
         return Ok(Vec::new());
     }
+    let mut fence = crate::import::adr::FencedCode::default();
+    let mut code_marker = false;
+    let found = blocks_in(body, |trimmed, _| {
+        let code = fence.holds(trimmed);
+        code_marker |= code && marker_like(trimmed);
+        code
+    });
+    if !code_marker {
+        return found;
+    }
+    let code = code_ranges(body);
+    blocks_in(body, |_, at| {
+        let i = code.partition_point(|r| r.end <= at);
+        code.get(i).is_some_and(|r| r.contains(&at))
+    })
+}
+
+/// Whether the words of a comment written over several lines start as a marker's
+/// (`audience: exec`, `/audience`): the block it means to open or close would be on
+/// every site.
+fn split_marker(words: &str) -> bool {
+    let words = words.trim_start().trim_start_matches('/').trim_start();
+    words.len() >= 8 && words.as_bytes()[..8].eq_ignore_ascii_case(b"audience")
+}
+
+/// Whether a trimmed line is an audience marker or looks like one.
+fn marker_like(trimmed: &str) -> bool {
+    trimmed.contains("<!--") && trimmed.to_lowercase().contains("audience")
+}
+
+/// The byte ranges of a text's code blocks, fenced or indented, in order, as the renderer
+/// reads them.
+fn code_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    Parser::new_ext(text, markdown_options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| {
+            matches!(event, Event::Start(Tag::CodeBlock(_))).then_some(range)
+        })
+        .collect()
+}
+
+/// [`audience_blocks`] with `is_code` telling, for each line trimmed and the offset of its
+/// first character that is not a space, whether it is code.
+fn blocks_in(
+    body: &str,
+    mut is_code: impl FnMut(&str, usize) -> bool,
+) -> Result<Vec<AudienceBlock>, Vec<BlockError>> {
     let mut blocks = Vec::new();
     let mut errors = Vec::new();
     let mut open: Vec<(usize, Vec<String>, (usize, usize))> = Vec::new();
-    let mut fence = crate::import::adr::FencedCode::default();
+    // A comment over several lines: its first line, and its words so far.
+    let mut comment: Option<(usize, String)> = None;
     let mut offset = 0;
     for (i, raw) in body.split_inclusive('\n').enumerate() {
         let span = (offset, offset + raw.len());
         offset += raw.len();
         let trimmed = raw.trim();
-        if fence.holds(trimmed) {
+        if let Some((line, words)) = &mut comment {
+            let end = trimmed.find("-->");
+            words.push(' ');
+            words.push_str(&trimmed[..end.unwrap_or(trimmed.len())]);
+            if end.is_some() {
+                if split_marker(words) {
+                    errors.push(BlockError {
+                        line: *line,
+                        message: "an audience marker over several lines is no marker: write `<!-- audience: a, b -->` or `<!-- /audience -->` alone on one line".into(),
+                    });
+                }
+                comment = None;
+            }
+            continue;
+        }
+        let first = span.0 + (raw.len() - raw.trim_start().len());
+        if is_code(trimmed, first) {
+            continue;
+        }
+        if let Some(rest) = trimmed.strip_prefix("<!--")
+            && !rest.contains("-->")
+        {
+            comment = Some((i, rest.to_string()));
             continue;
         }
         match marker(trimmed) {
@@ -869,12 +943,10 @@ pub fn audience_blocks(body: &str) -> Result<Vec<AudienceBlock>, Vec<BlockError>
             },
             // Anything that looks like a marker but is not one would silently show the
             // block to everyone: fail closed.
-            None if trimmed.contains("<!--") && trimmed.to_lowercase().contains("audience") => {
-                errors.push(BlockError {
-                    line: i,
-                    message: "this looks like an audience marker but is not one: write `<!-- audience: a, b -->` or `<!-- /audience -->` alone on its line".into(),
-                })
-            }
+            None if marker_like(trimmed) => errors.push(BlockError {
+                line: i,
+                message: "this looks like an audience marker but is not one: write `<!-- audience: a, b -->` or `<!-- /audience -->` alone on its line".into(),
+            }),
             None => {}
         }
     }
@@ -1076,11 +1148,49 @@ mod tests {
         assert_eq!(blocks[0].audiences, ["Exec"]);
         assert!(audience_blocks("> <!-- audience: exec -->\nx\n").is_err());
         assert!(audience_blocks("<!-- audiences exec -->\nx\n").is_err());
+        // A marker over several lines is no marker to the renderer either.
+        for split in [
+            "<!--\naudience: exec\n-->\nx\n",
+            "<!--\n  Audience: exec -->\nx\n",
+            "<!-- audience: exec -->\nx\n<!--\n/audience\n-->\n",
+        ] {
+            let err = audience_blocks(split).unwrap_err();
+            assert!(
+                err.iter().any(|e| e.message.contains("over several lines")),
+                "{split:?}: {err:?}"
+            );
+        }
+        // Other comments over several lines are comments.
+        let note = "<!--\nNote: check the audience of this.\n-->\nx\n";
+        assert_eq!(audience_blocks(note).unwrap(), vec![]);
     }
 
     #[test]
     fn markers_inside_code_are_text() {
         let body = "```\n<!-- audience: exec -->\n```\n";
+        assert_eq!(audience_blocks(body).unwrap(), vec![]);
+    }
+
+    #[test]
+    fn a_line_that_only_looks_like_a_fence_hides_no_marker() {
+        let block = "<!-- audience: exec -->\nsecret\n<!-- /audience -->\n";
+        for before in [
+            // Indented four spaces: indented code, which ends at the blank line.
+            "Run it:\n\n    ~~~~\n    echo hi\n\n",
+            // Inside an HTML block and inside a comment: no code at all.
+            "<div>\n```\n</div>\n\n",
+            "<!--\n```\n-->\n\n",
+            // In a list item, which the paragraph after it ends.
+            "- item\n  ```\n  code\n\nAfter.\n\n",
+        ] {
+            let body = format!("{before}{block}");
+            let blocks = audience_blocks(&body).unwrap_or_else(|e| panic!("{before:?}: {e:?}"));
+            assert_eq!(blocks.len(), 1, "{before:?}");
+            assert_eq!(&body[blocks[0].start..blocks[0].end], block, "{before:?}");
+        }
+        // Markers in code the parser reads as code stay text, indented code too, once a
+        // marker in a fence asked for the parser.
+        let body = "```\n<!-- audience: exec -->\n```\n\n    <!-- /audience -->\n";
         assert_eq!(audience_blocks(body).unwrap(), vec![]);
     }
 
