@@ -55,7 +55,7 @@ pub enum Command {
         /// Open the sites in a browser.
         #[arg(long)]
         open: bool,
-        /// Serve the built sites only: no watching, no reload script (for hosting).
+        /// Serve the pages exactly as built: no watching, no reload script (every site, internal ones too).
         #[arg(long)]
         no_reload: bool,
         /// The date views and checks treat as today

@@ -174,6 +174,41 @@ fn head_has_the_headers_and_no_body() {
 }
 
 #[test]
+fn on_a_loopback_address_only_requests_naming_this_machine_are_answered() {
+    let (_project, server) = served();
+    let port = server.port;
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        "LOCALHOST".to_string(),
+        format!("preview.localhost:{port}"),
+        format!("[::1]:{port}"),
+        "127.8.9.10".to_string(),
+    ] {
+        let response = server.request("GET", "/team/pages/p.html", &[("Host", &host)]);
+        assert_eq!(response.status, 200, "{host}");
+    }
+    // A page on a name made to lead here (DNS rebinding) reads nothing.
+    for host in [
+        format!("attacker.example:{port}"),
+        "localhost.attacker.example".to_string(),
+        "127.0.0.1.attacker.example".to_string(),
+        format!("10.0.0.1:{port}"),
+    ] {
+        for path in ["/team/pages/p.html", "/", "/__align/events"] {
+            let response = server.request("GET", path, &[("Host", &host)]);
+            assert_eq!(response.status, 421, "{host} {path}");
+            assert!(!contains(&response.body, "First body text"), "{host}");
+        }
+    }
+    // Listening on every address is a choice to be reached by other names.
+    let project = Project::minimal();
+    let open = Server::start(&project.path(), &["--bind", "0.0.0.0"]);
+    let response = open.request("GET", "/team/pages/p.html", &[("Host", "docs.example")]);
+    assert_eq!(response.status, 200);
+}
+
+#[test]
 fn other_methods_are_refused() {
     let (_project, server) = served();
     for method in ["POST", "PUT", "DELETE"] {

@@ -22,6 +22,10 @@ const RELOAD_TAG: &str = "<script src=\"/__align/reload.js\"></script>";
 pub struct App {
     pub store: Arc<Store>,
     pub reload: bool,
+    /// Served only to requests that name this machine (`localhost`, a loopback address)
+    /// in their `Host`: set when the server listens on a loopback address, so that a web
+    /// page whose name was made to lead to 127.0.0.1 (DNS rebinding) reads nothing.
+    pub local_only: bool,
     /// Set when the server stops: event streams end.
     pub stop: tokio::sync::watch::Receiver<bool>,
 }
@@ -33,6 +37,35 @@ pub fn router(app: Arc<App>) -> Router {
             async move { handle(&app, &method, &uri, &headers) }
         })
         .layer(CompressionLayer::new())
+}
+
+/// Whether a request's `Host` is this machine by a name no other can take: `localhost`
+/// (or a name under it) or a loopback address, any port. A request without one (HTTP/1.0)
+/// comes from no browser.
+fn names_this_machine(headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST) else {
+        return true;
+    };
+    let Ok(host) = host.to_str() else {
+        return false;
+    };
+    let name = match host.strip_prefix('[') {
+        // `[::1]:3000`
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(name, port)| {
+            if port.bytes().all(|b| b.is_ascii_digit()) {
+                name
+            } else {
+                host
+            }
+        }),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Where a request path leads.
@@ -110,6 +143,12 @@ fn decode(part: &str) -> Option<String> {
 }
 
 fn handle(app: &App, method: &Method, uri: &Uri, headers: &HeaderMap) -> Response {
+    if app.local_only && !names_this_machine(headers) {
+        return plain(
+            StatusCode::MISDIRECTED_REQUEST,
+            "this server answers only requests to localhost or a loopback address",
+        );
+    }
     if method != Method::GET && method != Method::HEAD {
         let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
         response
@@ -427,6 +466,38 @@ fn events(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_names_no_other_machine_can_take_are_this_machine() {
+        let named = |host: Option<&str>| {
+            let mut headers = HeaderMap::new();
+            if let Some(host) = host {
+                headers.insert(header::HOST, HeaderValue::from_str(host).unwrap());
+            }
+            names_this_machine(&headers)
+        };
+        for here in [
+            "localhost",
+            "localhost.",
+            "a.localhost:1",
+            "127.0.0.1:80",
+            "[::1]",
+            "[::1]:3000",
+        ] {
+            assert!(named(Some(here)), "{here}");
+        }
+        for other in [
+            "example.com",
+            "localhost:x",
+            "localhost.example",
+            "[::2]:80",
+            "0.0.0.0",
+            "10.1.2.3",
+        ] {
+            assert!(!named(Some(other)), "{other}");
+        }
+        assert!(named(None));
+    }
 
     #[test]
     fn traversal_in_every_spelling_is_refused() {

@@ -107,6 +107,7 @@ async fn run(
     let app = Arc::new(http::App {
         store,
         reload: options.reload,
+        local_only: options.bind.is_loopback(),
         stop: stopped,
     });
     axum::serve(listener, http::router(app))

@@ -405,12 +405,19 @@ impl Response {
     }
 }
 
-/// Sends one request over a fresh connection, with the target written exactly as given.
+/// Sends one request over a fresh connection, with the target written exactly as given,
+/// and `Host: 127.0.0.1:PORT` unless `headers` name another.
 pub fn request(port: u16, method: &str, target: &str, headers: &[(&str, &str)]) -> Response {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to the server");
     stream.set_read_timeout(Some(TIMEOUT)).unwrap();
     stream.set_write_timeout(Some(TIMEOUT)).unwrap();
-    let mut head = format!("{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n");
+    let mut head = format!("{method} {target} HTTP/1.1\r\n");
+    if !headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("host"))
+    {
+        head.push_str(&format!("Host: 127.0.0.1:{port}\r\n"));
+    }
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
