@@ -89,6 +89,34 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
     })
 }
 
+/// What `check` finds in a project's own templates (`templates/`): an error in one, and,
+/// when the content has none, every error rendering the sites meets (a value a template
+/// names that is not there), rendered in memory as `build` would and kept nowhere. A
+/// project on the default theme, which its own tests render, pays nothing.
+pub fn check_templates(project: &Project, today: Date) -> Result<(), Failure> {
+    if !project.dir.join("templates").is_dir() {
+        return Ok(());
+    }
+    let theme = theme::load(&project.dir)?;
+    let renderer = Renderer::new(&theme.templates)?;
+    if project.error_count() > 0 {
+        return Ok(());
+    }
+    let names: Vec<String> = project.config.sites.keys().cloned().collect();
+    let selection = Selection::ALL;
+    render_sites(
+        project,
+        &renderer,
+        &theme,
+        &names,
+        today,
+        selection,
+        None,
+        &|_, _, _| Ok(()),
+    )?;
+    Ok(())
+}
+
 /// Receives every output file: site name, path in the site, bytes.
 pub type Sink<'a> = dyn Fn(&str, &str, FileBytes) -> anyhow::Result<()> + Sync + 'a;
 

@@ -236,6 +236,7 @@ fn run_check(
     let today = crate::today::resolve(today.as_deref())?;
     let mut project = Project::open(&dir)?;
     project.check(today);
+    let templates = build::check_templates(&project, today);
     let diags = &project.diagnostics;
     match format {
         Format::Text => {
@@ -265,6 +266,8 @@ fn run_check(
             }
         }
     }
+    // After the content's findings, as `build` would meet it: exit status 2.
+    templates?;
     let failed = project.error_count() > 0 || (deny_warnings && !diags.is_empty());
     Ok(i32::from(failed))
 }

@@ -2185,3 +2185,60 @@ fn new_writes_where_the_folder_gives_the_kind() {
         .collect();
     assert!(errors.is_empty(), "{} wrote {errors:#?}", stdout(&output));
 }
+
+#[test]
+fn an_error_in_the_project_s_own_templates_fails_the_check_as_it_fails_the_build() {
+    let dir = clean_with(&[]);
+    let templates = dir.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let default =
+        std::fs::read_to_string(root().join("themes/default/templates/page.html")).unwrap();
+    // One that does not parse, one that names a value no page has, and a good one.
+    let cases = [
+        (
+            "_broken.html",
+            "{{ broken".to_string(),
+            "templates/_broken.html:1:",
+        ),
+        (
+            "page.html",
+            default.replacen(
+                "{% block content %}",
+                "{% block content %}{{ doc.nonexistent.deep }}",
+                1,
+            ),
+            "templates/page.html:",
+        ),
+    ];
+    for (name, text, place) in cases {
+        std::fs::write(templates.join(name), &text).unwrap();
+        let checked = check(dir.path(), &[]);
+        let built = align(
+            dir.path(),
+            &["build", ".", "--today", TODAY, "--out", "out"],
+        );
+        assert_eq!(built.status.code(), Some(2), "{name}: {}", stderr(&built));
+        assert_eq!(
+            checked.status.code(),
+            Some(2),
+            "{name}: {}",
+            stderr(&checked)
+        );
+        assert!(
+            stderr(&checked).contains(place),
+            "{name}: {}",
+            stderr(&checked)
+        );
+        // The content's findings come first, as without the template.
+        assert!(
+            stderr(&checked).contains("0 errors"),
+            "{name}: {}",
+            stderr(&checked)
+        );
+        std::fs::remove_file(templates.join(name)).unwrap();
+    }
+    let fine = default.replacen("</article>", "<aside>Ask the team.</aside></article>", 1);
+    std::fs::write(templates.join("page.html"), fine).unwrap();
+    let checked = check(dir.path(), &[]);
+    assert_eq!(checked.status.code(), Some(0), "{}", stderr(&checked));
+}
