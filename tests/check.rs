@@ -2242,3 +2242,35 @@ fn an_error_in_the_project_s_own_templates_fails_the_check_as_it_fails_the_build
     let checked = check(dir.path(), &[]);
     assert_eq!(checked.status.code(), Some(0), "{}", stderr(&checked));
 }
+
+#[test]
+fn a_broken_reference_kept_as_a_warning_is_plain_text_on_the_page() {
+    let dir = clean_with(&[Edit::Write(
+        "content/pages/refs.md",
+        "+++\ntitle = \"Refs\"\nupdated = 2026-11-02\n+++\n\nA [gone](../nothing.md), [an anchor](how-we-plan.md#nope) and <b>bold</b>.\n\nB [gone too](../nothing.md).\n",
+    )]);
+    let config = dir.path().join("align.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("{text}\n[check.rules]\nbroken-reference = \"warning\"\n"),
+    )
+    .unwrap();
+    let build = align(
+        dir.path(),
+        &["build", ".", "--today", TODAY, "--out", "out"],
+    );
+    assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
+    assert_eq!(
+        stderr(&build).matches("[broken-reference]").count(),
+        3,
+        "{}",
+        stderr(&build)
+    );
+    let html = std::fs::read_to_string(dir.path().join("out/team/pages/refs.html")).unwrap();
+    // Text where nothing is published to lead to, whatever else the body holds.
+    for text in ["A gone, an anchor and <b>bold</b>.", "B gone too."] {
+        assert!(html.contains(text), "{text}: {html}");
+    }
+    assert!(!html.contains(".md"), "{html}");
+}

@@ -481,9 +481,16 @@ fn link_start<'e>(
             (Some(start), true, Some(target_title))
         }
         Some(LinkFate::Hidden) => (None, false, Some(RESTRICTED.to_string())),
-        // Unresolved wiki links fail the build; never print their raw reference.
+        // Unresolved wiki links fail the build, or name no document by design (in an
+        // imported changelog); never print their raw reference, which may be a hidden
+        // document's id.
         None if wiki => (None, false, Some(RESTRICTED.to_string())),
-        None if !safe_url(&dest_url) => (None, false, None),
+        // A link to a Markdown file that is no document's page (kept where
+        // `broken-reference` is a warning, and in records imported from other tools): its
+        // text, as nothing is published there.
+        None if crate::load::is_document_link(&dest_url) || !safe_url(&dest_url) => {
+            (None, false, None)
+        }
         None => (
             Some(Event::Start(Tag::Link {
                 link_type,
