@@ -678,6 +678,38 @@ fn a_line_that_only_looks_like_a_fence_shows_no_block_to_everyone() {
 }
 
 #[test]
+fn an_imported_record_s_audience_is_never_guessed() {
+    for (field, line) in [
+        ("audiences: [exec]", "audiences"),
+        ("Audience: [exec]", "Audience"),
+        ("audience:", "audience"),
+    ] {
+        let record = format!(
+            "---\nstatus: accepted\n{field}\n---\n# 4. Queue the reminders\n\nCANARY-RECORD-7f3a\n"
+        );
+        let project = Project::new().file("content/decisions/0004-queue.md", &record);
+        let run = project.build();
+        let error = run
+            .expect(1)
+            .error_at("content/decisions/0004-queue.md:3", &[&format!("`{line}`")]);
+        assert!(error.contains("audience"), "{error}");
+        assert!(!project.path().join("out").exists(), "{field}");
+    }
+    // Written as align reads it, the record keeps to its audience.
+    let project = Project::new().file(
+        "content/decisions/0004-queue.md",
+        "---\nstatus: accepted\naudience: [exec]\n---\n# 4. Queue the reminders\n\nCANARY-RECORD-7f3a\n",
+    );
+    project.build().success();
+    assert_confined(
+        &project,
+        &["CANARY-RECORD-7f3a"],
+        "exec",
+        &["team", "public"],
+    );
+}
+
+#[test]
 fn a_near_miss_audience_marker_fails_closed() {
     let variants = [
         "<!-- Audience: exec -->\nCANARY-NEAR-MISS-7f3a\n<!-- /Audience -->\n",

@@ -98,6 +98,22 @@ impl Fields<'_> {
     /// the record in another site generator's navigation ([`SITE_KEYS`]).
     pub fn apply(&mut self, doc: &mut Document, map: Map<String, Value>) {
         for (key, value) in map {
+            // Who may read a record is never guessed: a key that means its audience but
+            // is not `audience` (`Audience:`, `audiences:`), or `audience:` left empty,
+            // would give it the default audience, shown on sites it was not meant for.
+            let audience_like =
+                key.eq_ignore_ascii_case("audience") || key.eq_ignore_ascii_case("audiences");
+            if doc.imported && audience_like && (key != "audience" || value.is_null()) {
+                let message = if key == "audience" {
+                    "`audience` is empty: name the audiences that may read the record (`audience: [team]`), or remove the line".to_string()
+                } else {
+                    format!(
+                        "`{key}` is not a field: write `audience`, or the record goes to the default audience"
+                    )
+                };
+                self.error(doc, &key, message);
+                continue;
+            }
             // An imported template's key left empty (`status:`) says nothing.
             if key == "kind" || (doc.imported && value.is_null()) {
                 continue;
