@@ -202,7 +202,7 @@ fn run_build(
         progress: !flags.quiet,
     };
     let report = build::build(&project, &options)?;
-    for path in &report.removed {
+    for path in report.removed.iter().filter(|_| !flags.quiet) {
         crate::errln!(
             "removed {}: align.toml lists no site of that name any more",
             path.display()

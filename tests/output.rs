@@ -416,4 +416,14 @@ fn a_site_no_longer_in_the_config_leaves_the_output_with_a_full_build() {
     assert!(!p.path().join("out/public").exists());
     assert!(p.site("transparency").exists("index.html"));
     assert!(p.path().join("out/notes/keep.txt").exists(), "not align's");
+    // `--quiet` prints only errors: the folder goes without a word.
+    let config = std::fs::read_to_string(p.path().join("align.toml")).unwrap();
+    p.write(
+        "align.toml",
+        config.replace("[sites.transparency]", "[sites.public]"),
+    );
+    let run = p.run(&["--quiet", "build", "--out", "out", "--today", TODAY]);
+    run.success();
+    assert_eq!(run.stderr(), "");
+    assert!(!p.path().join("out/transparency").exists());
 }
