@@ -263,7 +263,12 @@ fn from_text(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
             Err(err) => err,
         };
         let (line, col) = err.span().map_or((1, 1), |s| line_col(&text, s.start));
-        let message = err.message().trim().replace('\n', " ");
+        let mut message = err.message().trim().replace('\n', " ");
+        if (message.starts_with("invalid ") || message.starts_with("unknown variant"))
+            && let Some(key) = err.span().and_then(|s| key_before(&text, s.start))
+        {
+            message = format!("{key}: {message}");
+        }
         errors.push(Diagnostic::error(Location::new(shown, line, col), message));
         let unknown = err.message().starts_with("unknown field");
         match err.span().filter(|_| unknown && errors.len() < 100) {
@@ -276,6 +281,26 @@ fn from_text(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
     }
     errors.sort_by_key(|d| (d.location.line, d.location.col));
     Err(errors)
+}
+
+/// The key whose value starts at byte `at`, written `key = ` before it on its line, with
+/// the table it is in: `` `public` in [sites.public] ``, for a message that names only the
+/// value's type.
+fn key_before(text: &str, at: usize) -> Option<String> {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let key = text[start..at].trim_end().strip_suffix('=')?.trim();
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-.\"' ".contains(c);
+    if key.is_empty() || !key.chars().all(plain) {
+        return None;
+    }
+    let table = text[..start].lines().rev().find_map(|line| {
+        let line = line.trim();
+        (line.starts_with('[') && line.ends_with(']')).then_some(line)
+    });
+    Some(match table {
+        Some(table) => format!("`{key}` in {table}"),
+        None => format!("`{key}`"),
+    })
 }
 
 /// `text` with the key that starts at byte `at` and its value blanked out, line ends kept
@@ -523,6 +548,27 @@ mod tests {
         assert!(
             errs.iter().any(|e| e.message.contains("invalid type")),
             "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_names_its_key_and_table() {
+        let message = |text: &str| parse(text).unwrap_err()[0].message.clone();
+        assert_eq!(
+            message("title = 1\n"),
+            "`title`: invalid type: integer `1`, expected a string"
+        );
+        assert_eq!(
+            message(
+                "title = \"x\"\n[sites.p]\ntitle = \"P\"\naudiences = [\"public\"]\npublic = \"yes\"\n"
+            ),
+            "`public` in [sites.p]: invalid type: string \"yes\", expected a boolean"
+        );
+        assert_eq!(
+            message("title = \"x\"\n[folders]\nbets = \"epic\"\n")
+                .split(':')
+                .next(),
+            Some("`bets` in [folders]")
         );
     }
 
