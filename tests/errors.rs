@@ -30,6 +30,29 @@ fn unknown_field_names_the_field_and_its_line() {
 }
 
 #[test]
+fn messages_speak_of_the_field_as_its_author_writes_it() {
+    fails_at(
+        "content/decisions/0009-x.md",
+        "+++\ntitle = \"D\"\nnumber = 4294967296\nstatus = \"accepted\"\n+++\n",
+        "content/decisions/0009-x.md:3:1",
+        &["field `number`", "from 0 to 4294967295"],
+    );
+    fails_at(
+        "content/changes/c.md",
+        "+++\ntitle = \"C\"\ncategory = \"added\"\nrelease = 5\n+++\n",
+        "content/changes/c.md:4:1",
+        &["field `release`", "expected a reference"],
+    );
+    let message = fails_at(
+        "content/pages/y.md",
+        "---\n: : :\n---\n# T\n",
+        "content/pages/y.md:2:1",
+        &["a key has no name"],
+    );
+    assert!(!message.contains("Option<"), "{message}");
+}
+
+#[test]
 fn frontmatter_below_a_blank_line_or_a_comment_fails_instead_of_being_shown_as_text() {
     // Read as text, its `audience` would be lost and the document shown to everyone.
     for (text, place) in [

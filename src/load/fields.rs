@@ -532,7 +532,11 @@ impl Fields<'_> {
             _ => return Err("is not a field align knows".into()),
         };
         let line = doc.field_line(key);
-        for text in strings(value)? {
+        let texts = strings(value).map_err(|_| {
+            "expected a reference (`\"O-1\"`, `\"objectives/activation\"`) or a list of them"
+                .to_string()
+        })?;
+        for text in texts {
             if text.trim().is_empty() {
                 return Err("a reference cannot be empty".into());
             }
@@ -680,7 +684,12 @@ fn number(value: Value) -> Result<u32, String> {
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
-    .ok_or_else(|| format!("expected a whole number, found {value}"))
+    .ok_or_else(|| {
+        format!(
+            "expected a whole number from 0 to {}, found {value}",
+            u32::MAX
+        )
+    })
 }
 
 /// A `T` read from `item`; else every error in it, not only the first: each value found

@@ -214,6 +214,12 @@ fn yaml_message(text: &str) -> String {
         .split(", set DuplicateKeyPolicy")
         .next()
         .unwrap_or(message);
+    // The reader's advice to a Rust programmer (`; use Option<String>`) is not the
+    // author's; a key read as null is one left without a name (`: value`).
+    let message = message.split("; use Option<").next().unwrap_or(message);
+    if message.starts_with("cannot deserialize null into string") {
+        return "a key has no name (a line starting with `:`); write `name: value`".into();
+    }
     message.trim().to_string()
 }
 
@@ -416,6 +422,15 @@ mod tests {
         let map = parse(&s).unwrap();
         assert_eq!(map["date"], Value::String("2024-01-02".into()));
         assert_eq!(key_lines(&s)[2], ("decision-makers".into(), 4));
+    }
+
+    #[test]
+    fn a_yaml_key_without_a_name_is_told_in_the_author_s_words() {
+        let s = split("---\n: : :\n---\n").unwrap();
+        let err = parse(&s).unwrap_err();
+        assert_eq!((err.line, err.col), (2, 1));
+        assert!(err.message.contains("a key has no name"), "{}", err.message);
+        assert!(!err.message.contains("Option<"), "{}", err.message);
     }
 
     #[test]
