@@ -710,6 +710,44 @@ fn an_imported_record_s_audience_is_never_guessed() {
 }
 
 #[test]
+fn a_wiki_link_in_a_text_field_never_shows_its_reference() {
+    let hidden = "+++\ntitle = \"Board plan\"\naudience = [\"exec\"]\n+++\n";
+    let open = |summary: &str| {
+        format!(
+            "+++\ntitle = \"Open\"\naudience = [\"public\", \"team\"]\nsummary = \"{summary}\"\npublic_summary = \"{summary}\"\n+++\nBody.\n"
+        )
+    };
+    let project = Project::new()
+        .file("content/initiatives/canary-board-path-7f3a.md", hidden)
+        .file(
+            "content/pages/open.md",
+            &open("See [[initiatives/canary-board-path-7f3a]]."),
+        );
+    let run = project.build();
+    run.expect(1);
+    for line in [4, 5] {
+        let place = format!("content/pages/open.md:{line}:1");
+        run.error_at(&place, &["without a label"]);
+    }
+    // With a label, the label is the text, on every site and in every file.
+    project.write(
+        "content/pages/open.md",
+        open("See [[initiatives/canary-board-path-7f3a|the board's plan]]."),
+    );
+    project.build().success();
+    for site in ["team", "public"] {
+        let site = project.site(site);
+        site.assert_nowhere("canary-board-path-7f3a");
+        assert!(
+            site.read("search-index.json")
+                .contains("See the board's plan."),
+            "{}",
+            site.read("search-index.json")
+        );
+    }
+}
+
+#[test]
 fn a_near_miss_audience_marker_fails_closed() {
     let variants = [
         "<!-- Audience: exec -->\nCANARY-NEAR-MISS-7f3a\n<!-- /Audience -->\n",

@@ -480,6 +480,42 @@ impl DocReader<'_> {
         self.diags.push(Diagnostic::error(loc, message));
     }
 
+    /// Fields shown as text (`title`, `summary` and their public versions) read the
+    /// labels of their wiki links (`[[S-GROWTH|our strategy]]` reads `our strategy`), as a
+    /// title heading does; a wiki link without a label is an error, since the text is
+    /// the same on every site and the reference may name a document a site does not show.
+    fn text_fields_as_words(&mut self, doc: &mut Document) {
+        let fields = [
+            ("title", Some(&mut doc.title)),
+            ("summary", doc.summary.as_mut()),
+            ("public_title", doc.public_title.as_mut()),
+            ("public_summary", doc.public_summary.as_mut()),
+        ];
+        for (name, text) in fields {
+            let Some(text) = text.filter(|t| t.contains("[[")) else {
+                continue;
+            };
+            let mut labelless = Vec::new();
+            let words = body::wiki_as_words(text, &mut |reference| {
+                labelless.push(reference.to_string());
+                crate::render::markdown::RESTRICTED.to_string()
+            })
+            .into_owned();
+            *text = words;
+            let line = doc
+                .field_lines
+                .iter()
+                .find(|(k, _)| k == name)
+                .map_or(1, |l| l.1);
+            for reference in labelless {
+                let message = format!(
+                    "`{name}` names `[[{reference}]]` without a label: the field reads the same on every site, and which title the link would show depends on the site; write `[[{reference}|the words to show]]`, or the words alone"
+                );
+                self.error(line, 1, message);
+            }
+        }
+    }
+
     fn read(&mut self, rel: &Path, text: &str, config: &Config) -> Option<Document> {
         let split = match frontmatter::split(text) {
             Ok(split) => split,
@@ -525,6 +561,7 @@ impl DocReader<'_> {
                 None => Diagnostic::error(loc, issue.message),
             });
         }
+        self.text_fields_as_words(&mut doc);
         doc.body = split.body.to_string();
         body::bracketed_link_texts(&mut doc.body);
         doc.body_line = split.body_line;
