@@ -51,6 +51,10 @@ pub struct Node {
 #[derive(Debug, Default)]
 pub struct Graph {
     keys: HashMap<String, usize>,
+    /// Keys two documents answer to (each a `duplicate-id` error): a reference to one
+    /// leads nowhere, and says nothing more of its own, rather than reaching whichever
+    /// document sorts first and being checked against it.
+    ambiguous: HashMap<String, usize>,
     pub edges: Vec<Edge>,
     /// Edge indexes by source document.
     pub outgoing: Vec<Vec<usize>>,
@@ -180,6 +184,12 @@ impl Graph {
                                 reference.text.split('#').next().unwrap_or_default().trim(),
                             )
                             .is_some() => {}
+                    // The key's two documents have their error already.
+                    Err(_)
+                        if graph.is_ambiguous(
+                            &doc.source,
+                            reference.text.split('#').next().unwrap_or_default().trim(),
+                        ) => {}
                     Err(message) => diags.push(ref_problem(doc, dir, reference, message)),
                 }
             }
@@ -208,13 +218,17 @@ impl Graph {
         for (i, doc) in docs.iter().enumerate() {
             if let Some(&first) = self.keys.get(&doc.path_id) {
                 diags.push(duplicate(docs, dir, first, i, &doc.path_id, "path id"));
+                self.ambiguous.insert(doc.path_id.clone(), first);
             }
             self.keys.insert(doc.path_id.clone(), i);
         }
         for (i, doc) in docs.iter().enumerate() {
             let Some(id) = &doc.id else { continue };
             match self.keys.get(id) {
-                Some(&first) if first != i => diags.push(duplicate(docs, dir, first, i, id, "id")),
+                Some(&first) if first != i => {
+                    diags.push(duplicate(docs, dir, first, i, id, "id"));
+                    self.ambiguous.insert(id.clone(), first);
+                }
                 _ => {
                     self.keys.insert(id.clone(), i);
                 }
@@ -312,6 +326,11 @@ impl Graph {
 
     /// Finds the document a reference names: short id, path id, or a path relative to the
     /// referring file, with an optional `#kr-id` or `#heading-anchor`.
+    /// Whether `path`, written in `source`, names a key two documents answer to.
+    fn is_ambiguous(&self, source: &Path, path: &str) -> bool {
+        !self.ambiguous.is_empty() && lookup_in(&self.ambiguous, source, path).is_some()
+    }
+
     pub fn resolve(&self, docs: &[Document], from: usize, text: &str) -> Result<Target, String> {
         let (path, fragment) = match text.split_once('#') {
             Some((p, f)) => (p.trim(), Some(f.trim())),
@@ -319,6 +338,8 @@ impl Graph {
         };
         let doc = if path.is_empty() {
             from
+        } else if self.is_ambiguous(&docs[from].source, path) {
+            return Err(format!("`{text}` names two documents (see `duplicate-id`)"));
         } else {
             self.lookup(&docs[from].source, path)
                 .ok_or_else(|| format!("`{text}` names no document"))?
