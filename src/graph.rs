@@ -52,8 +52,8 @@ pub struct Node {
 pub struct Graph {
     keys: HashMap<String, usize>,
     /// Keys two documents answer to (each a `duplicate-id` error): a reference to one
-    /// leads nowhere, and says nothing more of its own, rather than reaching whichever
-    /// document sorts first and being checked against it.
+    /// reaches the first, and says nothing of its own when that is not the document it
+    /// meant (of the wrong kind, without the key result it names).
     ambiguous: HashMap<String, usize>,
     pub edges: Vec<Edge>,
     /// Edge indexes by source document.
@@ -338,8 +338,6 @@ impl Graph {
         };
         let doc = if path.is_empty() {
             from
-        } else if self.is_ambiguous(&docs[from].source, path) {
-            return Err(format!("`{text}` names two documents (see `duplicate-id`)"));
         } else {
             self.lookup(&docs[from].source, path)
                 .ok_or_else(|| format!("`{text}` names no document"))?

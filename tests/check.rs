@@ -2277,8 +2277,8 @@ fn a_broken_reference_kept_as_a_warning_is_plain_text_on_the_page() {
 
 #[test]
 fn a_reference_to_an_id_two_documents_use_adds_no_error_of_its_own() {
-    // Sorted first, the page would take every reference to the objective, which would
-    // then be reported as of the wrong kind and without its key results.
+    // Sorted first, the page takes every reference to the objective, which is not
+    // reported again as of the wrong kind or without its key results.
     let dir = clean_with(&[Edit::Write(
         "content/aa/dup.md",
         "+++\nid = \"O-ACTIVATION\"\ntitle = \"Dup\"\n+++\nx\n",
