@@ -286,6 +286,20 @@ fn cases() -> Vec<Case> {
             other: None,
         },
         Case {
+            rule: "unreadable-date",
+            // A release dated on a day no calendar has.
+            edit: Edit::All(&[
+                IMPORT_CHANGELOG,
+                Edit::Write(
+                    "CHANGELOG.md",
+                    "# Changelog\n\n## [2.5.0] - 2026-13-45\n\n### Added\n\n- Shortcuts for the board.\n",
+                ),
+            ]),
+            path: "CHANGELOG.md",
+            line: 3,
+            other: None,
+        },
+        Case {
             rule: "withheld-prose",
             // The release's prose names a customer only the team may know.
             edit: Edit::All(&[

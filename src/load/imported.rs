@@ -213,6 +213,14 @@ pub fn changelog(
             1 => folder,
             n => format!("{folder}~{n}"),
         };
+        if let (None, Some(written)) = (release.date, &release.date_raw) {
+            // Shown as written, and left out of what is ordered or dated by day.
+            let loc = Location::new(&shown, release.line, 1);
+            let message = format!(
+                "cannot read the release date `{written}`; kept as written (write dates as YYYY-MM-DD)"
+            );
+            diags.push(Diagnostic::warning(loc, message).with_rule("unreadable-date"));
+        }
         let release_audience = entry_audience(audience.as_ref(), &release.blocks, config);
         if release.version.is_some() && release_audience.as_ref().is_some_and(Vec::is_empty) {
             no_audience(release.line, "release", &mut diags);
