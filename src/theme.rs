@@ -145,8 +145,15 @@ fn files_under(dir: &Path) -> anyhow::Result<Vec<(String, std::path::PathBuf)>> 
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let name = rel.to_string_lossy().replace('\\', "/");
-        out.push((name, entry.into_path()));
+        // Published under a name changed by guessing, a file would not be where its
+        // links look for it, and two such files could take one name.
+        let Some(name) = rel.to_str() else {
+            anyhow::bail!(
+                "{}: the file's name is not valid UTF-8: rename it to publish it",
+                entry.path().display()
+            );
+        };
+        out.push((name.replace('\\', "/"), entry.into_path()));
     }
     Ok(out)
 }

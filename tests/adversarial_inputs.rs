@@ -338,6 +338,30 @@ fn a_file_name_that_is_not_utf8_is_an_error_naming_the_file() {
     assert!(!found.contains("duplicate path id"), "{found}");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_static_file_whose_name_is_not_utf8_fails_the_build_instead_of_being_renamed() {
+    use std::os::unix::ffi::OsStrExt;
+    let (code, _, dir) = build(&[("content/pages/a.md", page("fine"))]);
+    assert_eq!(code, 0);
+    let before = std::fs::read(dir.path().join("out/team/pages/a.html")).unwrap();
+    let files = dir.path().join("static/files");
+    std::fs::create_dir_all(&files).unwrap();
+    std::fs::write(files.join(std::ffi::OsStr::from_bytes(b"caf\xe9.pdf")), "x").unwrap();
+    let (code, stderr) = run(dir.path());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("static/files/caf") && stderr.contains("name is not valid UTF-8"),
+        "{stderr}"
+    );
+    // The last output stays as it was.
+    assert_eq!(
+        std::fs::read(dir.path().join("out/team/pages/a.html")).unwrap(),
+        before
+    );
+    assert!(!dir.path().join("out/team/files").exists());
+}
+
 #[test]
 fn a_linked_file_never_overwrites_a_page() {
     let (code, stderr, dir) = build(&[
