@@ -185,14 +185,7 @@ fn run_build(
     build::select_sites(&project, &sites)?;
     let loaded = started.elapsed();
     project.check(today);
-    if crate::build::VERBOSE.load(std::sync::atomic::Ordering::Relaxed) {
-        crate::errln!(
-            "loaded {} documents in {} ms, checked in {} ms",
-            project.docs.len(),
-            loaded.as_millis(),
-            (started.elapsed() - loaded).as_millis()
-        );
-    }
+    said_load_and_check(&project, started, loaded);
     print_diagnostics(project.warnings(), flags.quiet);
     let out = out.unwrap_or_else(|| dir.join("public"));
     let options = BuildOptions {
@@ -233,10 +226,22 @@ fn run_check(
     deny_warnings: bool,
     today: Option<String>,
 ) -> Result<i32, Failure> {
+    let started = Instant::now();
     let today = crate::today::resolve(today.as_deref())?;
     let mut project = Project::open(&dir)?;
+    let loaded = started.elapsed();
     project.check(today);
+    said_load_and_check(&project, started, loaded);
+    let rendering = Instant::now();
     let templates = build::check_templates(&project, today);
+    if crate::build::VERBOSE.load(std::sync::atomic::Ordering::Relaxed)
+        && dir.join("templates").is_dir()
+    {
+        crate::errln!(
+            "checked the project's templates in {} ms",
+            rendering.elapsed().as_millis()
+        );
+    }
     let diags = &project.diagnostics;
     match format {
         Format::Text => {
@@ -270,6 +275,18 @@ fn run_check(
     templates?;
     let failed = project.error_count() > 0 || (deny_warnings && !diags.is_empty());
     Ok(i32::from(failed))
+}
+
+/// With `--verbose`: how long loading and the rules took.
+fn said_load_and_check(project: &Project, started: Instant, loaded: std::time::Duration) {
+    if crate::build::VERBOSE.load(std::sync::atomic::Ordering::Relaxed) {
+        crate::errln!(
+            "loaded {} documents in {} ms, checked in {} ms",
+            project.docs.len(),
+            loaded.as_millis(),
+            (started.elapsed() - loaded).as_millis()
+        );
+    }
 }
 
 fn run_new(

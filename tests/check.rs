@@ -2305,3 +2305,42 @@ fn a_reference_to_an_id_two_documents_use_adds_no_error_of_its_own() {
         .collect();
     assert_eq!(errors, ["duplicate-id"], "{found:?}");
 }
+
+#[test]
+fn verbose_says_what_each_stage_took() {
+    let dir = clean_with(&[]);
+    let quiet = check(dir.path(), &[]);
+    assert!(
+        !stderr(&quiet).contains("documents in"),
+        "{}",
+        stderr(&quiet)
+    );
+    let verbose = align(dir.path(), &["--verbose", "check", ".", "--today", TODAY]);
+    assert_eq!(verbose.status.code(), Some(0), "{}", stderr(&verbose));
+    let said = stderr(&verbose);
+    let line = said
+        .lines()
+        .find(|l| l.starts_with("loaded "))
+        .unwrap_or_else(|| panic!("{said}"));
+    let documents = std::fs::read_dir(dir.path().join("content"))
+        .unwrap()
+        .map(|kind| std::fs::read_dir(kind.unwrap().path()).unwrap().count())
+        .sum::<usize>();
+    assert!(
+        line.starts_with(&format!("loaded {documents} documents in ")),
+        "{line}"
+    );
+    assert!(
+        line.contains(" ms, checked in ") && line.ends_with(" ms"),
+        "{line}"
+    );
+    // With templates of its own, the render that checks them too.
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(dir.path().join("templates/_note.html"), "<p>note</p>").unwrap();
+    let verbose = align(dir.path(), &["-v", "check", ".", "--today", TODAY]);
+    assert!(
+        stderr(&verbose).contains("checked the project's templates in "),
+        "{}",
+        stderr(&verbose)
+    );
+}
