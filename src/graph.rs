@@ -222,6 +222,22 @@ impl Graph {
             }
             self.keys.insert(doc.path_id.clone(), i);
         }
+        // Pages whose paths differ only in case (`pages/FAQ`, `pages/faq`): one replaces
+        // the other where file names ignore case. Only paths with capitals are folded;
+        // the rest are found by their own path among the keys.
+        let mut folded: HashMap<String, usize> = HashMap::new();
+        for (i, doc) in docs.iter().enumerate() {
+            if doc.path_id.is_ascii() && !doc.path_id.bytes().any(|b| b.is_ascii_uppercase()) {
+                continue;
+            }
+            let key = doc.path_id.to_lowercase();
+            match self.keys.get(&key).or_else(|| folded.get(&key)) {
+                Some(&first) if first != i => diags.push(case_clash(docs, dir, first, i)),
+                _ => {
+                    folded.insert(key, i);
+                }
+            }
+        }
         for (i, doc) in docs.iter().enumerate() {
             let Some(id) = &doc.id else { continue };
             match self.keys.get(id) {
@@ -709,6 +725,21 @@ fn same_number(docs: &[Document], dir: &Path, first: usize, second: usize, n: u3
         .with_related(
             Location::new(dir.join(&a.source), line(a), 1),
             "numbered here first",
+        )
+}
+
+/// A `case-clash` warning: the path ids of `first` and `second` differ only in case.
+fn case_clash(docs: &[Document], dir: &Path, first: usize, second: usize) -> Diagnostic {
+    let (a, b) = (&docs[first], &docs[second]);
+    let message = format!(
+        "the pages of {} and {} differ only in case: where file names ignore case (macOS, Windows, some hosts) one replaces the other; rename one",
+        b.path_id, a.path_id
+    );
+    Diagnostic::warning(Location::new(dir.join(&b.source), b.top_line(), 1), message)
+        .with_rule("case-clash")
+        .with_related(
+            Location::new(dir.join(&a.source), a.top_line(), 1),
+            "the other",
         )
 }
 

@@ -286,18 +286,15 @@ fn cases() -> Vec<Case> {
             other: None,
         },
         Case {
-            rule: "unreadable-date",
-            // A release dated on a day no calendar has.
-            edit: Edit::All(&[
-                IMPORT_CHANGELOG,
-                Edit::Write(
-                    "CHANGELOG.md",
-                    "# Changelog\n\n## [2.5.0] - 2026-13-45\n\n### Added\n\n- Shortcuts for the board.\n",
-                ),
-            ]),
-            path: "CHANGELOG.md",
-            line: 3,
-            other: None,
+            rule: "case-clash",
+            // A copy of a page under a name that differs only in case.
+            edit: Edit::Write(
+                "content/pages/How-We-Plan.md",
+                "+++\ntitle = \"How we plan, again\"\nupdated = 2026-11-02\n+++\n\nA copy.\n",
+            ),
+            path: "content/pages/How-We-Plan.md",
+            line: 1,
+            other: Some("pages/how-we-plan.md"),
         },
         Case {
             rule: "withheld-prose",
@@ -2343,4 +2340,27 @@ fn verbose_says_what_each_stage_took() {
         "{}",
         stderr(&verbose)
     );
+}
+
+#[test]
+fn an_imported_changelog_s_release_date_that_names_no_day_is_unreadable() {
+    // A release dated on a day no calendar has.
+    let dir = clean_with(&[
+        IMPORT_CHANGELOG,
+        Edit::Write(
+            "CHANGELOG.md",
+            "# Changelog\n\n## [2.5.0] - 2026-13-45\n\n### Added\n\n- Shortcuts for the board.\n",
+        ),
+    ]);
+    let found: Vec<(String, u64)> = findings(dir.path())
+        .iter()
+        .filter(|f| f["rule"] == "unreadable-date")
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found, [("./CHANGELOG.md".to_string(), 3)]);
 }

@@ -44,6 +44,11 @@ pub const RULES: &[Rule] = &[
         summary: "two documents share an id or path id",
     },
     Rule {
+        id: "case-clash",
+        severity: Severity::Warning,
+        summary: "two documents' pages differ only in case, so one replaces the other where names ignore case",
+    },
+    Rule {
         id: "duplicate-number",
         severity: Severity::Warning,
         summary: "two decisions share a number, so their cited name leads to the first",
