@@ -942,6 +942,51 @@ fn the_roadmaps_undriven_key_results_count_an_initiative_driving_the_whole_objec
 }
 
 #[test]
+fn the_roadmap_counts_only_active_objectives_as_work_to_staff_and_leaves_cancelled_ones_out() {
+    let objective = |id: &str, status: &str| {
+        format!(
+            "+++\nid = \"{id}\"\ntitle = \"Objective {id}\"\nperiod = \"2026-Q4\"\nstatus = \"{status}\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"Measure of {id}\"\nbaseline = 0\ntarget = 10\n+++\n"
+        )
+    };
+    let mut project = Project::new();
+    for (id, status) in [
+        ("ACTIVE", "active"),
+        ("DRAFT", "draft"),
+        ("CLOSED", "closed"),
+        ("CANCELLED", "cancelled"),
+    ] {
+        project = project.file(
+            &format!("content/objectives/{}.md", id.to_lowercase()),
+            &objective(id, status),
+        );
+    }
+    project.build().success();
+    let roadmap = project.site("exec").main("roadmap.html");
+    let undriven: Vec<&str> = ["ACTIVE", "DRAFT", "CLOSED", "CANCELLED"]
+        .into_iter()
+        .filter(|id| {
+            roadmap.contains(&format!(
+                "Measure of {id}</a> (Objective {id}) has no initiative"
+            ))
+        })
+        .collect();
+    assert_eq!(undriven, ["ACTIVE"], "{roadmap}");
+    // The period's objectives: a cancelled one is no part of the plan.
+    for (id, shown) in [
+        ("ACTIVE", true),
+        ("DRAFT", true),
+        ("CLOSED", true),
+        ("CANCELLED", false),
+    ] {
+        assert_eq!(
+            roadmap.contains(&format!(">Objective {id}<")),
+            shown,
+            "{id}: {roadmap}"
+        );
+    }
+}
+
+#[test]
 fn a_decision_without_a_number_takes_its_file_names() {
     let project = Project::new()
         .file(

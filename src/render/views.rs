@@ -224,9 +224,11 @@ impl<'a> ViewData<'a> {
 
     pub fn roadmap(&self, site: &'a SiteCtx, root: &'a str) -> RoadmapCtx<'a> {
         let period = self.current_period();
+        // A cancelled objective is no part of the period's plan.
         let objectives: Vec<&DocView> = self
             .of_kind(Kind::Objective)
             .into_iter()
+            .filter(|o| o.status.as_deref() != Some("cancelled"))
             .filter(|o| {
                 period.is_some_and(|current| {
                     self.docs[o.index]
@@ -274,9 +276,11 @@ impl<'a> ViewData<'a> {
             decisions,
             more_risks: risks.len().saturating_sub(VIEW_LIMIT),
             risks: risks.into_iter().take(VIEW_LIMIT).collect(),
+            // As the `undriven-key-result` rule has them: key results of active objectives
+            // only; a draft, closed or cancelled objective is no plan to staff.
             undriven: (if internal { objectives.as_slice() } else { &[] })
                 .iter()
-                .filter(|o| !o.driven_whole)
+                .filter(|o| o.status.as_deref() == Some("active") && !o.driven_whole)
                 .flat_map(|o| {
                     o.key_results
                         .iter()
