@@ -1249,3 +1249,36 @@ fn a_record_about_templates_is_a_record_and_a_template_is_not() {
     assert!(team.exists("decisions/0001-use-jinja-templates-for-emails.html"));
     assert!(!team.exists("decisions/adr-template.html"));
 }
+
+#[test]
+fn a_release_without_a_status_is_planned_on_every_view() {
+    let project = Project::new()
+        .file(
+            "content/releases/1-0.md",
+            "+++\ntitle = \"One\"\nversion = \"1.0.0\"\ndate = 2026-01-01\naudience = [\"public\", \"team\"]\n+++\n",
+        )
+        .file(
+            "content/changes/c.md",
+            "+++\ntitle = \"Export to CSV\"\ncategory = \"added\"\nrelease = \"releases/1-0\"\naudience = [\"public\", \"team\"]\n+++\n",
+        );
+    let run = project.build();
+    run.success();
+    // Its date has passed: the plan is out of date, and said so.
+    assert!(
+        run.warnings()
+            .iter()
+            .any(|w| w.contains("has no status, so it counts as planned")
+                && w.ends_with("[release-overdue]")),
+        "{:?}",
+        run.warnings()
+    );
+    let plan = project.site("team").main("release-plan.html");
+    let (upcoming, released) = plan.split_once("id=\"released-heading\"").unwrap();
+    assert!(upcoming.contains("href=\"releases/1-0.html\""), "{plan}");
+    assert!(!released.contains("releases/1-0.html"), "{plan}");
+    // Not shipped: the changelog and its feed do not list it as released.
+    let public = project.site("public");
+    assert!(public.exists("releases/1-0.html"));
+    assert!(!public.main("changelog.html").contains("releases/1-0.html"));
+    assert!(!public.read("feed.xml").contains("releases/1-0.html"));
+}

@@ -224,10 +224,15 @@ pub fn schedule(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                 out.extend(dependency_order(ctx, i, &cycles));
                 out.extend(outside_period(ctx, i));
             }
-            Kind::Release if ctx.status(i) == Some("planned") => {
+            // Without a status, a release is planned (see the release plan).
+            Kind::Release if matches!(ctx.status(i), Some("planned") | None) => {
                 if let Some(date) = doc.main_date().filter(|d| *d < ctx.today) {
+                    let still = match ctx.status(i) {
+                        Some(_) => "is still planned",
+                        None => "has no status, so it counts as planned",
+                    };
                     let message = format!(
-                        "release {} is dated {date}, which has passed, but is still planned",
+                        "release {} is dated {date}, which has passed, but {still}",
                         ctx.name(i)
                     );
                     out.push(

@@ -414,17 +414,13 @@ impl<'a> ViewData<'a> {
             }
         };
         let releases = self.of_kind(Kind::Release);
-        let mut upcoming: Vec<&DocView> = releases
-            .iter()
-            .copied()
-            .filter(|r| r.status.as_deref() == Some("planned"))
-            .collect();
+        // A release without a status has not shipped: it is planned, here as on the
+        // changelog, which shows released versions only.
+        let shipped = |r: &&DocView| matches!(r.status.as_deref(), Some("released" | "yanked"));
+        let mut upcoming: Vec<&DocView> =
+            releases.iter().copied().filter(|r| !shipped(r)).collect();
         upcoming.sort_by(|a, b| (a.date.is_none(), &a.date).cmp(&(b.date.is_none(), &b.date)));
-        let mut released: Vec<&DocView> = releases
-            .iter()
-            .copied()
-            .filter(|r| r.status.as_deref() != Some("planned"))
-            .collect();
+        let mut released: Vec<&DocView> = releases.iter().copied().filter(shipped).collect();
         sort_newest_first(&mut released);
         let no_release = |d: &&DocView| self.outgoing(d.index, RelKind::Release).is_empty();
         let mut decisions = self.of_kind(Kind::Decision);
