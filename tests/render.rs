@@ -1282,3 +1282,23 @@ fn a_release_without_a_status_is_planned_on_every_view() {
     assert!(!public.main("changelog.html").contains("releases/1-0.html"));
     assert!(!public.read("feed.xml").contains("releases/1-0.html"));
 }
+
+#[test]
+fn the_original_plan_is_the_earliest_decided_slip_however_the_history_is_written() {
+    let initiative = |history: &str| {
+        format!(
+            "+++\ntitle = \"Board\"\nstatus = \"in-progress\"\ntarget = 2026-12-01\ntarget_history = [{history}]\n+++\n"
+        )
+    };
+    let first = "{ date = 2026-10-19, target = 2026-11-06, reason = \"first\" }";
+    let second = "{ date = 2026-11-02, target = 2026-11-20, reason = \"second\" }";
+    for history in [format!("{first}, {second}"), format!("{second}, {first}")] {
+        let project = Project::new().file("content/initiatives/board.md", &initiative(&history));
+        project.build().success();
+        let roadmap = project.site("exec").main("roadmap.html");
+        assert!(
+            roadmap.contains("slipped 2× (first planned for 2026-11-06, now 2026-12-01)"),
+            "{history}: {roadmap}"
+        );
+    }
+}

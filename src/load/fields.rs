@@ -203,7 +203,13 @@ impl Fields<'_> {
             }
             "start" => doc.start = Some(date(value)?),
             "target" => doc.target = Some(date(value)?),
-            "target_history" => doc.target_history = self.slips(doc, value)?,
+            "target_history" => {
+                // In the order they were decided, however they are written: the first is
+                // the original plan.
+                let mut slips = self.slips(doc, value)?;
+                slips.sort_by_key(|slip| slip.date);
+                doc.target_history = slips;
+            }
             "rationale" => doc.rationale = Some(string(value)?),
             "version" => doc.version = Some(scalar_string(value)?),
             "date" => doc.date = Some(self.date_text(doc, value)?),
