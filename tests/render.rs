@@ -1302,3 +1302,40 @@ fn the_original_plan_is_the_earliest_decided_slip_however_the_history_is_written
         );
     }
 }
+
+#[test]
+fn a_release_s_changes_come_in_the_order_a_changelog_lists_them() {
+    let change = |category: &str| {
+        format!(
+            "+++\ntitle = \"A {category} change\"\ncategory = \"{category}\"\nrelease = \"releases/4-0\"\n+++\n"
+        )
+    };
+    let mut project = Project::new().file(
+        "content/releases/4-0.md",
+        "+++\ntitle = \"4.0\"\nversion = \"4.0.0\"\nstatus = \"released\"\ndate = 2026-10-01\n+++\n",
+    );
+    // Named so that path order mixes the categories.
+    for (name, category) in [
+        ("a", "fixed"),
+        ("b", "added"),
+        ("c", "security"),
+        ("d", "added"),
+        ("e", "removed"),
+    ] {
+        project = project.file(&format!("content/changes/{name}.md"), &change(category));
+    }
+    project.build().success();
+    let plan = project.site("team").main("release-plan.html");
+    let order: Vec<&str> = plan
+        .match_indices("<span class=\"category\">")
+        .map(|(at, tag)| {
+            let rest = &plan[at + tag.len()..];
+            &rest[..rest.find('<').unwrap()]
+        })
+        .collect();
+    assert_eq!(
+        order,
+        ["Added", "Added", "Removed", "Fixed", "Security"],
+        "{plan}"
+    );
+}

@@ -406,11 +406,20 @@ impl<'a> ViewData<'a> {
                 doc,
                 owners: initiatives.iter().any(|d| !d.owners.is_empty()),
                 initiatives,
-                changes: self
-                    .incoming(doc.index, RelKind::Release)
-                    .into_iter()
-                    .filter(|d| d.kind == "change")
-                    .collect(),
+                // In the order a changelog lists them: by category, then as found.
+                changes: {
+                    let mut changes: Vec<&DocView> = self
+                        .incoming(doc.index, RelKind::Release)
+                        .into_iter()
+                        .filter(|d| d.kind == "change")
+                        .collect();
+                    changes.sort_by_key(|d| {
+                        d.category
+                            .and_then(Category::parse)
+                            .map_or(Category::ALL.len(), |c| c as usize)
+                    });
+                    changes
+                },
             }
         };
         let releases = self.of_kind(Kind::Release);
