@@ -255,7 +255,7 @@ def open_events(port, page):
     """An event stream as a browser tab showing `page` opens it."""
     events = connect(port)
     query = urllib.parse.quote(page, safe="")
-    events.sendall(f"GET /__align/events?page={query} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    events.sendall(f"GET /__align/events?page={query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
     events.settimeout(30)
     events.recv(4096)
     return events
