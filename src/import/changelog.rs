@@ -87,6 +87,9 @@ struct Reader {
     in_comment: bool,
     /// The words of the comment open over several lines.
     comment: String,
+    /// A fence a marker or comment ended before its closing line (see
+    /// [`Reader::end_fence`]).
+    ended: Option<Fence>,
     /// The release being read; None before the first release and under headings that are not releases.
     open: Option<OpenRelease>,
     /// The audience blocks open at this line, outermost first.
@@ -111,12 +114,18 @@ impl Reader {
         // (indented four spaces, in a list item that has ended) opens no code, and the
         // text after it would be on every site. A marker meant as code in a changelog is
         // rare; it ends the fence here, and what it holds goes to its audiences alone.
-        if !self.in_comment
-            && let Some(marker) = crate::load::audience_marker(text)
-        {
-            self.fence = None;
+        // So does a marker inside a comment over several lines, which ends the comment.
+        if let Some(marker) = crate::load::audience_marker(text) {
+            self.in_comment = false;
+            self.comment.clear();
+            self.end_fence();
             self.audience_marker(marker);
             return;
+        }
+        // A comment started where a fence seems open could hold a marker over several
+        // lines: it ends the fence too.
+        if self.fence.is_some() && text.trim_start().starts_with("<!--") {
+            self.end_fence();
         }
         if let Some((fence, target)) = self.fence {
             if fence.closed_by(text) {
@@ -151,7 +160,18 @@ impl Reader {
             None => Target::Nowhere,
         };
         if let Some(fence) = Fence::opened_by(text) {
+            // The closing line of a fence a marker ended opens nothing.
+            if self.ended.take().is_some_and(|ended| ended.closed_by(text)) {
+                return;
+            }
             self.fence = Some((fence, target));
+        }
+    }
+
+    /// Ends the fence open, if any, before its closing line, which is then no opening one.
+    fn end_fence(&mut self) {
+        if let Some((fence, _)) = self.fence.take() {
+            self.ended = Some(fence);
         }
     }
 
@@ -200,20 +220,29 @@ impl Reader {
             }
             return true;
         }
-        let Some(rest) = text.trim_start().strip_prefix("<!--") else {
+        // As the renderer reads one: at most three spaces in (more is code, or part of
+        // the text above), and ended by a `-->` anywhere after its `<!` (`<!-->` ends
+        // where it starts).
+        let line = text.trim_start();
+        let indent = text.len() - line.len();
+        let Some(rest) = line
+            .strip_prefix("<!--")
+            .filter(|_| indent <= 3 && !text[..indent].contains('\t'))
+        else {
             return false;
         };
-        match rest.find("-->") {
+        match line[2..].find("-->") {
             None => {
                 self.in_comment = true;
                 self.comment = rest.to_string();
                 true
             }
-            Some(end) => rest[end + 3..].trim().is_empty(),
+            Some(end) => line[2 + end + 3..].trim().is_empty(),
         }
     }
 
     fn heading(&mut self, level: usize, text: &str, line: usize) {
+        self.ended = None;
         // Keep a Changelog puts releases under `##`; conventional-changelog also puts major
         // releases under `#` and patch releases under `###`, beside its `### Features`
         // sections. Such a heading is a release when it is plainly one: a bracketed
@@ -1336,6 +1365,47 @@ mod tests {
             .map(|e| e.blocks.len())
             .collect();
         assert_eq!(blocks, [0, 1, 0]);
+        let blocks_of = |log: &Changelog| -> Vec<(String, usize)> {
+            log.releases
+                .iter()
+                .flat_map(|r| &r.sections)
+                .flat_map(|s| &s.entries)
+                .map(|e| (e.text.clone(), e.blocks.len()))
+                .collect()
+        };
+        let entry = |text: &str, blocks: usize| (text.to_string(), blocks);
+        // `<!-->` ends where it starts, and an indented `<!--` starts no comment: neither
+        // hides the markers after it.
+        for before in ["<!-->", "<!--->", "    <!--"] {
+            let log = parse_changelog(&format!(
+                "## [2.0.0]\n### Added\n- open\n\n{before}\n<!-- audience: exec -->\n- hidden\n<!-- /audience -->\n- after\n"
+            ));
+            let found = blocks_of(&log);
+            assert!(found.contains(&entry("hidden", 1)), "{before:?}: {found:?}");
+            assert!(
+                !found
+                    .iter()
+                    .any(|(t, _)| t.contains("hidden") && !t.ends_with("hidden")),
+                "{before:?}: {found:?}"
+            );
+        }
+        // A marker inside a comment, or a comment over several lines inside a seeming
+        // fence, is read as a marker.
+        for text in [
+            "## [2.0.0]\n### Added\n- open\n<!--\nnote\n<!-- audience: exec -->\n- hidden\n<!-- /audience -->\n- after\n",
+            "## [2.0.0]\n### Added\n- open\n    ```\n<!--\naudience: exec\n-->\n- hidden\n<!--\n/audience\n-->\n- after\n",
+        ] {
+            let found = blocks_of(&parse_changelog(text));
+            assert!(found.contains(&entry("hidden", 1)), "{text:?}: {found:?}");
+            assert!(found.contains(&entry("after", 0)), "{text:?}: {found:?}");
+        }
+        // A marker that ends a real fence leaves its closing line no opening one: the
+        // releases after it are read.
+        let log = parse_changelog(
+            "## [2.0.0]\n### Added\n- open\n  ```\n<!-- audience: exec -->\n- hidden\n<!-- /audience -->\n  ```\n## [1.0.0]\n### Fixed\n- earlier\n",
+        );
+        assert_eq!(log.releases.len(), 2, "{log:?}");
+        assert_eq!(log.releases[1].sections[0].entries[0].text, "earlier");
     }
 
     #[test]

@@ -844,7 +844,8 @@ pub fn audience_blocks(body: &str) -> Result<Vec<AudienceBlock>, Vec<BlockError>
     let mut code_marker = false;
     let found = blocks_in(body, |trimmed, _| {
         let code = fence.holds(trimmed);
-        code_marker |= code && marker_like(trimmed);
+        // A comment started in what may be no code could hold a marker over several lines.
+        code_marker |= code && (marker_like(trimmed) || trimmed.starts_with("<!--"));
         code
     });
     if !code_marker {
@@ -863,6 +864,20 @@ pub fn audience_blocks(body: &str) -> Result<Vec<AudienceBlock>, Vec<BlockError>
 fn split_marker(words: &str) -> bool {
     let words = words.trim_start().trim_start_matches('/').trim_start();
     words.len() >= 8 && words.as_bytes()[..8].eq_ignore_ascii_case(b"audience")
+}
+
+/// The columns a line's leading spaces and tabs take, a tab reaching the next multiple
+/// of four, as CommonMark counts them.
+fn indent_columns(line: &str) -> usize {
+    let mut columns = 0;
+    for b in line.bytes() {
+        match b {
+            b' ' => columns += 1,
+            b'\t' => columns = columns / 4 * 4 + 4,
+            _ => break,
+        }
+    }
+    columns
 }
 
 /// Whether a trimmed line is an audience marker or looks like one.
@@ -898,6 +913,14 @@ fn blocks_in(
         offset += raw.len();
         let trimmed = raw.trim();
         if let Some((line, words)) = &mut comment {
+            // The renderer reads a marker here as part of the comment: the block it means
+            // to open or close would be on every site.
+            if marker_like(trimmed) {
+                errors.push(BlockError {
+                    line: i,
+                    message: "an audience marker inside an HTML comment is no marker: close the comment (`-->`) on a line before it".into(),
+                });
+            }
             let end = trimmed.find("-->");
             words.push(' ');
             words.push_str(&trimmed[..end.unwrap_or(trimmed.len())]);
@@ -916,8 +939,12 @@ fn blocks_in(
         if is_code(trimmed, first) {
             continue;
         }
+        // A comment over several lines, as the renderer reads one: a line of its own that
+        // starts it, indented three spaces at most (more is code, or the paragraph above),
+        // with no `-->` anywhere on it (`<!-->` and `<!--->` end where they start).
         if let Some(rest) = trimmed.strip_prefix("<!--")
-            && !rest.contains("-->")
+            && !trimmed.contains("-->")
+            && indent_columns(raw) <= 3
         {
             comment = Some((i, rest.to_string()));
             continue;
@@ -1163,6 +1190,26 @@ mod tests {
         // Other comments over several lines are comments.
         let note = "<!--\nNote: check the audience of this.\n-->\nx\n";
         assert_eq!(audience_blocks(note).unwrap(), vec![]);
+        // A marker the renderer reads as part of a comment is an error.
+        let inside = "<!--\nnote\n<!-- audience: exec -->\nsecret\n<!-- /audience -->\n";
+        let err = audience_blocks(inside).unwrap_err();
+        assert!(
+            err.iter()
+                .any(|e| e.line == 2 && e.message.contains("inside an HTML comment")),
+            "{err:?}"
+        );
+        // `<!-->` and `<!--->` end where they start, and an indented `<!--` starts no
+        // comment: none hides the markers after it.
+        for before in ["<!-->\n", "<!--->\n", "    <!--\n\n", "\t<!--\n\n"] {
+            let body =
+                format!("{before}<!-- audience: exec -->\nsecret\n{before}<!-- /audience -->\n");
+            let blocks = audience_blocks(&body).unwrap_or_else(|e| panic!("{before:?}: {e:?}"));
+            assert_eq!(blocks.len(), 1, "{before:?}");
+            assert!(
+                body[blocks[0].start..blocks[0].end].contains("secret"),
+                "{before:?}"
+            );
+        }
     }
 
     #[test]
@@ -1188,6 +1235,13 @@ mod tests {
             assert_eq!(blocks.len(), 1, "{before:?}");
             assert_eq!(&body[blocks[0].start..blocks[0].end], block, "{before:?}");
         }
+        // A marker over several lines after a seeming fence is one as well.
+        let body = "Run it:\n\n    ```\n<!--\naudience: exec\n-->\nsecret\n<!--\n/audience\n-->\n";
+        let err = audience_blocks(body).unwrap_err();
+        assert!(
+            err.iter().any(|e| e.message.contains("over several lines")),
+            "{err:?}"
+        );
         // Markers in code the parser reads as code stay text, indented code too, once a
         // marker in a fence asked for the parser.
         let body = "```\n<!-- audience: exec -->\n```\n\n    <!-- /audience -->\n";
