@@ -89,11 +89,15 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
     })
 }
 
-/// What `check` finds in a project's own templates (`templates/`): an error in one, and,
-/// when the content has none, every error rendering the sites meets (a value a template
-/// names that is not there), rendered in memory as `build` would and kept nowhere. A
-/// project on the default theme, which its own tests render, pays nothing.
+/// What `check` finds in a project's theme files as `build` would: a template or static
+/// file whose name is not UTF-8, an error in one of the project's own templates
+/// (`templates/`) and, when the content has none, every error rendering every site meets
+/// (a value a template names that is not there), rendered in memory and kept nowhere.
+/// Rendering costs about what a build does; a project on the default theme, which its
+/// own tests render, pays nothing. Failures only writing meets (a folder where a file
+/// goes, a full disk) are not found.
 pub fn check_templates(project: &Project, today: Date) -> Result<(), Failure> {
+    theme::check_names(&project.dir)?;
     if !project.dir.join("templates").is_dir() {
         return Ok(());
     }

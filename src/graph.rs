@@ -340,13 +340,13 @@ impl Graph {
         }
     }
 
-    /// Finds the document a reference names: short id, path id, or a path relative to the
-    /// referring file, with an optional `#kr-id` or `#heading-anchor`.
     /// Whether `path`, written in `source`, names a key two documents answer to.
     fn is_ambiguous(&self, source: &Path, path: &str) -> bool {
         !self.ambiguous.is_empty() && lookup_in(&self.ambiguous, source, path).is_some()
     }
 
+    /// Finds the document a reference names: short id, path id, or a path relative to the
+    /// referring file, with an optional `#kr-id` or `#heading-anchor`.
     pub fn resolve(&self, docs: &[Document], from: usize, text: &str) -> Result<Target, String> {
         let (path, fragment) = match text.split_once('#') {
             Some((p, f)) => (p.trim(), Some(f.trim())),

@@ -360,6 +360,10 @@ fn a_static_file_whose_name_is_not_utf8_fails_the_build_instead_of_being_renamed
         before
     );
     assert!(!dir.path().join("out/team/files").exists());
+    // `check` fails on it as `build` does.
+    let (code, stderr) = run_align(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("name is not valid UTF-8"), "{stderr}");
 }
 
 #[test]

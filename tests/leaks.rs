@@ -729,11 +729,23 @@ fn a_wiki_link_in_a_text_field_never_shows_its_reference() {
         let place = format!("content/pages/open.md:{line}:1");
         run.error_at(&place, &["without a label"]);
     }
-    // With a label, the label is the text, on every site and in every file.
+    // The same in every field shown as text, in code or not: fields are no Markdown.
     project.write(
         "content/pages/open.md",
         open("See [[initiatives/canary-board-path-7f3a|the board's plan]]."),
     );
+    project.write(
+        "content/initiatives/open.md",
+        "+++\ntitle = \"Open work\"\naudience = [\"public\", \"team\"]\nrationale = \"As `[[initiatives/canary-board-path-7f3a]]` asks\"\ntarget = 2026-12-01\ntarget_history = [{ date = 2026-10-01, target = 2026-11-01, reason = \"[[initiatives/canary-board-path-7f3a]](x)\" }]\n+++\n",
+    );
+    let run = project.build();
+    run.expect(1);
+    for line in [4, 6] {
+        let place = format!("content/initiatives/open.md:{line}:1");
+        run.error_at(&place, &["without a label"]);
+    }
+    project.remove("content/initiatives/open.md");
+    // With a label, the label is the text, on every site and in every file.
     project.build().success();
     for site in ["team", "public"] {
         let site = project.site(site);

@@ -438,7 +438,8 @@ fn slug_chars(text: &str) -> String {
 /// ([`crate::config::Config::page_ids`]) or a key result's row (`## KR activation` is
 /// `#kr-activation-1` on the page of an objective with a key result `activation`). The
 /// same for the anchors links are checked against and for the ids of the rendered page;
-/// constant time a heading, however many share a title.
+/// constant time a heading however many share a title (the template ids, a few, are
+/// looked through).
 #[derive(Default)]
 pub struct Anchors<'k> {
     taken: Taken,

@@ -480,39 +480,78 @@ impl DocReader<'_> {
         self.diags.push(Diagnostic::error(loc, message));
     }
 
-    /// Fields shown as text (`title`, `summary` and their public versions) read the
+    /// Fields shown as text (`title`, `summary` and their public versions, `rationale`,
+    /// key results' titles and check-in notes, the reasons of `target_history`) read the
     /// labels of their wiki links (`[[S-GROWTH|our strategy]]` reads `our strategy`), as a
     /// title heading does; a wiki link without a label is an error, since the text is
     /// the same on every site and the reference may name a document a site does not show.
     fn text_fields_as_words(&mut self, doc: &mut Document) {
-        let fields = [
+        let line_of = |name: &str| {
+            doc.field_lines
+                .iter()
+                .find(|(k, _)| k == name)
+                .map_or(1, |l| l.1)
+        };
+        let (rationale_line, history_line) = (line_of("rationale"), line_of("target_history"));
+        let mut fields: Vec<(&str, usize, &mut String)> = Vec::new();
+        for (name, text) in [
             ("title", Some(&mut doc.title)),
             ("summary", doc.summary.as_mut()),
             ("public_title", doc.public_title.as_mut()),
             ("public_summary", doc.public_summary.as_mut()),
-        ];
-        for (name, text) in fields {
-            let Some(text) = text.filter(|t| t.contains("[[")) else {
-                continue;
-            };
-            let mut labelless = Vec::new();
-            let words = body::wiki_as_words(text, &mut |reference| {
-                labelless.push(reference.to_string());
-                crate::render::markdown::RESTRICTED.to_string()
-            })
-            .into_owned();
-            *text = words;
-            let line = doc
-                .field_lines
-                .iter()
-                .find(|(k, _)| k == name)
-                .map_or(1, |l| l.1);
-            for reference in labelless {
-                let message = format!(
-                    "`{name}` names `[[{reference}]]` without a label: the field reads the same on every site, and which title the link would show depends on the site; write `[[{reference}|the words to show]]`, or the words alone"
-                );
-                self.error(line, 1, message);
+        ] {
+            fields.extend(text.map(|text| (name, 0, text)));
+        }
+        fields.extend(
+            doc.rationale
+                .as_mut()
+                .map(|t| ("rationale", rationale_line, t)),
+        );
+        for slip in &mut doc.target_history {
+            fields.extend(
+                slip.reason
+                    .as_mut()
+                    .map(|t| ("target_history", history_line, t)),
+            );
+        }
+        for kr in &mut doc.key_results {
+            fields.push(("key_results", kr.line, &mut kr.title));
+            for checkin in &mut kr.checkins {
+                fields.extend(checkin.note.as_mut().map(|t| ("checkins", checkin.line, t)));
             }
+        }
+        let mut unlabelled = Vec::new();
+        for (name, line, text) in fields {
+            if !text.contains("[[") {
+                continue;
+            }
+            let mut words = String::with_capacity(text.len());
+            let mut rest = text.as_str();
+            // Not Markdown: a code span or a `(` after it changes nothing.
+            while let Some(start) = rest.find("[[") {
+                let Some(len) = rest[start + 2..].find("]]") else {
+                    break;
+                };
+                let inner = &rest[start + 2..start + 2 + len];
+                words.push_str(&rest[..start]);
+                match inner.split_once('|') {
+                    Some((_, label)) => words.push_str(label.trim()),
+                    None => {
+                        words.push_str(crate::render::markdown::RESTRICTED);
+                        unlabelled.push((name, line, inner.trim().to_string()));
+                    }
+                }
+                rest = &rest[start + 2 + len + 2..];
+            }
+            words.push_str(rest);
+            *text = words;
+        }
+        for (name, line, reference) in unlabelled {
+            let line = if line == 0 { line_of(name) } else { line };
+            let message = format!(
+                "`{name}` names `[[{reference}]]` without a label: the field reads the same on every site, and which title the link would show depends on the site; write `[[{reference}|the words to show]]`, or the words alone"
+            );
+            self.error(line, 1, message);
         }
     }
 
