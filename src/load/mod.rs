@@ -486,6 +486,34 @@ impl DocReader<'_> {
     /// title heading does; a wiki link without a label is an error, since the text is
     /// the same on every site and the reference may name a document a site does not show.
     fn text_fields_as_words(&mut self, doc: &mut Document) {
+        let wiki = |text: &str| memchr::memmem::find(text.as_bytes(), b"[[").is_some();
+        let any = wiki(&doc.title)
+            || [
+                &doc.summary,
+                &doc.public_title,
+                &doc.public_summary,
+                &doc.rationale,
+            ]
+            .into_iter()
+            .flatten()
+            .any(|t| wiki(t))
+            || doc
+                .target_history
+                .iter()
+                .filter_map(|s| s.reason.as_deref())
+                .any(wiki)
+            || doc.key_results.iter().any(|kr| {
+                wiki(&kr.title)
+                    || kr
+                        .checkins
+                        .iter()
+                        .filter_map(|c| c.note.as_deref())
+                        .any(wiki)
+            });
+        // Most documents have none: nothing to gather.
+        if !any {
+            return;
+        }
         let line_of = |name: &str| {
             doc.field_lines
                 .iter()
