@@ -1111,3 +1111,19 @@ fn links_within_a_page_and_unusual_spellings_keep_hidden_headings_and_paths_off_
         &["`/pages/gone.md` names no document"],
     );
 }
+
+#[test]
+fn a_near_miss_audience_marker_in_an_imported_changelog_fails_closed() {
+    let project = changelog_project(
+        "# Changelog\n\n## [1.1.0] - 2026-03-01\n\n### Added\n\n- Public thing\n<!-- audiences: team -->\n- CANARY-NEAR-MISS-ENTRY-7f3a\n<!-- /audiences -->\n",
+    );
+    let run = project.build();
+    run.expect(1);
+    for line in [8, 10] {
+        run.error_at(
+            &format!("CHANGELOG.md:{line}:1"),
+            &["looks like an audience marker"],
+        );
+    }
+    assert!(!project.path().join("out").exists());
+}

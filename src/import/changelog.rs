@@ -16,6 +16,9 @@ pub struct Changelog {
     /// Lines of link reference definitions inside an audience block, left out: the
     /// definitions serve every entry and release on every site.
     pub withheld_defs: Vec<usize>,
+    /// Lines of comments that look like audience markers but are none (`<!-- audiences
+    /// exec -->`, a marker within a bullet's line): each is an error, as in a document.
+    pub near_misses: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,8 +88,10 @@ struct Reader {
     /// The open code fence and where its lines go.
     fence: Option<(Fence, Target)>,
     in_comment: bool,
-    /// The words of the comment open over several lines.
+    /// The words of the comment open over several lines, and its first line.
     comment: String,
+    comment_line: usize,
+    near_misses: Vec<usize>,
     /// A fence a marker or comment ended before its closing line (see
     /// [`Reader::end_fence`]).
     ended: Option<Fence>,
@@ -134,7 +139,14 @@ impl Reader {
             self.fenced_line(text, target);
             return;
         }
-        if self.skips_comment(text) {
+        // Anything else that looks like a marker would show its block to everyone.
+        if !self.in_comment
+            && text.contains("<!--")
+            && text.to_ascii_lowercase().contains("audience")
+        {
+            self.near_misses.push(line);
+        }
+        if self.skips_comment(text, line) {
             return;
         }
         if is_link_def(text) {
@@ -204,18 +216,28 @@ impl Reader {
     /// Skips whole-line HTML comments, such as the linter settings some changelogs end with.
     /// A marker written over several lines (`<!--`, `audience: exec`, `-->`) counts as one
     /// when it ends: what follows it is for its audiences (fail closed).
-    fn skips_comment(&mut self, text: &str) -> bool {
+    fn skips_comment(&mut self, text: &str, line_number: usize) -> bool {
         if self.in_comment {
             let end = text.find("-->");
             self.comment.push(' ');
             self.comment.push_str(&text[..end.unwrap_or(text.len())]);
             if end.is_some() {
                 self.in_comment = false;
-                let words: Vec<&str> = self.comment.split_whitespace().collect();
+                let comment = std::mem::take(&mut self.comment);
+                let words: Vec<&str> = comment.split_whitespace().collect();
                 let written = format!("<!-- {} -->", words.join(" "));
-                self.comment.clear();
-                if let Some(marker) = crate::load::audience_marker(&written) {
-                    self.audience_marker(marker);
+                match crate::load::audience_marker(&written) {
+                    Some(marker) => self.audience_marker(marker),
+                    // Its words start as a marker's (`audience: …`, `/audience`).
+                    None if words.first().is_some_and(|w| {
+                        w.trim_start_matches('/')
+                            .to_ascii_lowercase()
+                            .starts_with("audience")
+                    }) =>
+                    {
+                        self.near_misses.push(self.comment_line);
+                    }
+                    None => {}
                 }
             }
             return true;
@@ -235,6 +257,7 @@ impl Reader {
             None => {
                 self.in_comment = true;
                 self.comment = rest.to_string();
+                self.comment_line = line_number;
                 true
             }
             Some(end) => line[2 + end + 3..].trim().is_empty(),
@@ -272,6 +295,7 @@ impl Reader {
             link_defs: self.link_defs.join("\n"),
             withheld: self.withheld,
             withheld_defs: self.withheld_defs,
+            near_misses: self.near_misses,
         }
     }
 }
@@ -1409,6 +1433,14 @@ mod tests {
     }
 
     #[test]
+    fn a_comment_that_only_looks_like_a_marker_is_a_near_miss() {
+        let log = parse_changelog(
+            "## [2.0.0]\n### Added\n<!-- audiences: exec -->\n- a <!-- audience: exec -->\n<!--\n  audience exec\n-->\n<!--\nNote for the audience.\n-->\n<!-- linter: off -->\n- b\n",
+        );
+        assert_eq!(log.near_misses, [3, 4, 5]);
+    }
+
+    #[test]
     fn empty_and_degenerate_inputs() {
         assert_eq!(
             parse_changelog(""),
@@ -1417,6 +1449,7 @@ mod tests {
                 link_defs: String::new(),
                 withheld: vec![],
                 withheld_defs: vec![],
+                near_misses: vec![],
             }
         );
         let release = only_release("## [1.0.0]\n### \n-\n- \n");

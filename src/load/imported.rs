@@ -164,6 +164,11 @@ pub fn changelog(
         let message = "release prose inside an audience block is left out: a release's prose is its summary, which every site showing the release shows (write it in a bullet, which becomes a change for the block's audiences)";
         diags.push(Diagnostic::warning(loc, message).with_rule("withheld-prose"));
     }
+    for &line in &parsed.near_misses {
+        let loc = Location::new(&shown, line, 1);
+        let message = "this looks like an audience marker but is not one: write `<!-- audience: a, b -->` or `<!-- /audience -->` alone on its line";
+        diags.push(Diagnostic::error(loc, message));
+    }
     for &line in &parsed.withheld_defs {
         let loc = Location::new(&shown, line, 1);
         let message = "a link definition inside an audience block is left out: the changelog's link definitions serve every release and change on every site (write the address in the link itself)";
