@@ -417,6 +417,28 @@ fn repository_fixture_covers_every_quirk() {
         (yanked["status"].as_str(), yanked["date"].as_str()),
         (Some("yanked"), Some("2023-01-15"))
     );
+    // The feed marks it as the changelog does: not to be installed.
+    let feed = std::fs::read_to_string(built._out.path().join("public/feed.xml")).unwrap();
+    let titles: Vec<&str> = feed
+        .match_indices("<title>")
+        .map(|(at, tag)| {
+            let rest = &feed[at + tag.len()..];
+            &rest[..rest.find("</title>").unwrap()]
+        })
+        .filter(|title| title.contains("1.0.1") || title.contains("1.0.0"))
+        .collect();
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.contains("1.0.1") && t.ends_with(" [YANKED]")),
+        "{titles:?}"
+    );
+    assert!(
+        titles
+            .iter()
+            .all(|t| t.contains("1.0.1") || !t.contains("YANKED")),
+        "{titles:?}"
+    );
     assert_eq!(
         built.doc("changelog/v1.0.0")["status"],
         "released",

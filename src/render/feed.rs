@@ -108,10 +108,14 @@ fn entry(
         }
         content.push_str("</ul>");
     }
-    let title = match &doc.version {
+    let mut title = match &doc.version {
         Some(v) if doc.title == *v => format!("Version {v}"),
         _ => doc.title.clone(),
     };
+    // As the changelog marks it: a reader of the feed must not install it.
+    if doc.status.as_deref() == Some("yanked") {
+        title.push_str(" [YANKED]");
+    }
     FeedEntry {
         id: id_for(&doc.url),
         title,
