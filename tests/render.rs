@@ -1339,3 +1339,35 @@ fn a_release_s_changes_come_in_the_order_a_changelog_lists_them() {
         "{plan}"
     );
 }
+
+#[test]
+fn the_lists_of_periods_come_in_time_a_longer_period_before_those_it_holds() {
+    let mut project = Project::new();
+    for (n, period) in [
+        "2026-Q4", "2026-H2", "2026", "2026-Q1", "2026-H1", "2025-Q4",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        project = project.file(
+            &format!("content/objectives/o{n}.md"),
+            &format!("+++\ntitle = \"O{n}\"\nperiod = \"{period}\"\nstatus = \"draft\"\n+++\n"),
+        );
+    }
+    project.build().success();
+    let index = project.site("team").main("lists/index.html");
+    let order: Vec<&str> = index
+        .match_indices("lists/period/")
+        .map(|(at, prefix)| {
+            let rest = &index[at + prefix.len()..];
+            &rest[..rest.find(".html").unwrap()]
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "2025-Q4", "2026", "2026-H1", "2026-Q1", "2026-H2", "2026-Q4"
+        ],
+        "{index}"
+    );
+}

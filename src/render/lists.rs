@@ -112,8 +112,13 @@ impl<'a, F: Fn(&str, &str) -> (String, String)> Grouper<'a, F> {
     }
 
     fn finish(self) -> Grouping {
+        self.finish_by(|_| ())
+    }
+
+    /// The groups in the order of `order` of their keys, then of the keys themselves.
+    fn finish_by<K: Ord>(self, order: impl Fn(&str) -> K) -> Grouping {
         let mut groups = self.groups;
-        groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        groups.sort_unstable_by(|a, b| order(&a.0).cmp(&order(&b.0)).then_with(|| a.0.cmp(&b.0)));
         let pages = groups
             .into_iter()
             .map(|(key, title, items)| GroupPage {
@@ -207,7 +212,13 @@ fn group(view: &SiteView<'_>) -> Arc<[Grouping]> {
     let mut all = vec![
         kinds.finish(),
         statuses.finish(),
-        periods.finish(),
+        // In time: by start, a longer period before those it holds (2026, 2026-H1,
+        // 2026-Q1, 2026-Q2, 2026-H2, …), not as text (2026-H2 before 2026-Q1).
+        periods.finish_by(|key| {
+            key.parse::<crate::model::Period>()
+                .ok()
+                .map(|p| (p.start(), std::cmp::Reverse(p.end())))
+        }),
         teams.finish(),
         tags.finish(),
         owners,
