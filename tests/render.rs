@@ -1326,13 +1326,7 @@ fn a_release_s_changes_come_in_the_order_a_changelog_lists_them() {
     }
     project.build().success();
     let plan = project.site("team").main("release-plan.html");
-    let order: Vec<&str> = plan
-        .match_indices("<span class=\"category\">")
-        .map(|(at, tag)| {
-            let rest = &plan[at + tag.len()..];
-            &rest[..rest.find('<').unwrap()]
-        })
-        .collect();
+    let order = texts_after(&plan, "<span class=\"category\">", "<");
     assert_eq!(
         order,
         ["Added", "Added", "Removed", "Fixed", "Security"],
@@ -1356,13 +1350,7 @@ fn the_lists_of_periods_come_in_time_a_longer_period_before_those_it_holds() {
     }
     project.build().success();
     let index = project.site("team").main("lists/index.html");
-    let order: Vec<&str> = index
-        .match_indices("lists/period/")
-        .map(|(at, prefix)| {
-            let rest = &index[at + prefix.len()..];
-            &rest[..rest.find(".html").unwrap()]
-        })
-        .collect();
+    let order = texts_after(&index, "lists/period/", ".html");
     assert_eq!(
         order,
         [
@@ -1370,4 +1358,14 @@ fn the_lists_of_periods_come_in_time_a_longer_period_before_those_it_holds() {
         ],
         "{index}"
     );
+}
+
+/// The text after each `prefix` in `html`, up to the `end` that follows it.
+fn texts_after<'h>(html: &'h str, prefix: &str, end: &str) -> Vec<&'h str> {
+    html.match_indices(prefix)
+        .map(|(at, _)| {
+            let rest = &html[at + prefix.len()..];
+            &rest[..rest.find(end).unwrap()]
+        })
+        .collect()
 }
