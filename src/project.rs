@@ -129,13 +129,21 @@ impl Project {
         let mut diagnostics = loaded.diagnostics;
         diagnostics.extend(graph_diags);
         diagnostics.extend(unwritable_pages(dir, &loaded.docs));
-        let (assets, asset_diags) = assets(dir, &loaded.docs);
+        let (assets, asset_diags, unpublished) = assets(dir, &loaded.docs);
         diagnostics.extend(asset_diags);
         diag::sort(&mut diagnostics);
+        let mut docs = loaded.docs;
+        // Documents reused from an earlier load (in `serve`) bring the earlier list.
+        for doc in &mut docs {
+            doc.unpublished_files.clear();
+        }
+        for (i, text) in unpublished {
+            docs[i].unpublished_files.push(text);
+        }
         Project {
             dir: dir.to_path_buf(),
             config,
-            docs: loaded.docs,
+            docs,
             graph,
             diagnostics,
             assets,
@@ -218,10 +226,12 @@ fn unwritable_pages(dir: &Path, docs: &[Document]) -> Vec<Diagnostic> {
 }
 
 /// Finds the local files documents link to; a missing one is a warning (records written
-/// elsewhere often link to files that were not copied along).
-fn assets(dir: &Path, docs: &[Document]) -> (Vec<Asset>, Vec<Diagnostic>) {
+/// elsewhere often link to files that were not copied along), and is given back with its
+/// document, as written, with those outside `content/`.
+fn assets(dir: &Path, docs: &[Document]) -> (Vec<Asset>, Vec<Diagnostic>, Vec<(usize, String)>) {
     let mut found = Vec::new();
     let mut diags = Vec::new();
+    let mut unpublished = Vec::new();
     // A linked file must not land where a page or a site file is written. The set of
     // page paths is made only once a document links a file.
     let pages: std::cell::OnceCell<std::collections::HashSet<String>> = Default::default();
@@ -274,27 +284,33 @@ fn assets(dir: &Path, docs: &[Document]) -> (Vec<Asset>, Vec<Diagnostic>) {
                     }
                     found.push((i, rel, link.audiences.clone()));
                 }
-                Some(_) => diags.push(
-                    Diagnostic::warning(
-                        location,
-                        format!("link to a missing file `{}`", link.text),
-                    )
-                    .with_rule("missing-file"),
-                ),
-                None => diags.push(
-                    Diagnostic::warning(
-                        location,
-                        format!(
-                            "link to `{}` points outside content/; the file is not published",
-                            link.text
-                        ),
-                    )
-                    .with_rule("missing-file"),
-                ),
+                Some(_) => {
+                    diags.push(
+                        Diagnostic::warning(
+                            location,
+                            format!("link to a missing file `{}`", link.text),
+                        )
+                        .with_rule("missing-file"),
+                    );
+                    unpublished.push((i, link.text.clone()));
+                }
+                None => {
+                    diags.push(
+                        Diagnostic::warning(
+                            location,
+                            format!(
+                                "link to `{}` points outside content/; the file is not published",
+                                link.text
+                            ),
+                        )
+                        .with_rule("missing-file"),
+                    );
+                    unpublished.push((i, link.text.clone()));
+                }
             }
         }
     }
-    (found, diags)
+    (found, diags, unpublished)
 }
 
 /// Where a linked file is, once symlinks are resolved, if it is a file inside `content/`:

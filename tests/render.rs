@@ -1369,3 +1369,39 @@ fn texts_after<'h>(html: &'h str, prefix: &str, end: &str) -> Vec<&'h str> {
         })
         .collect()
 }
+
+#[test]
+fn a_link_or_image_of_a_file_no_site_publishes_is_its_text() {
+    let project = Project::new().file(
+        "content/pages/plan.md",
+        "+++\ntitle = \"Plan\"\n+++\nSee [the calendar](calendar.png), [the module](../../infra/main.tf) and ![a chart of the quarter](chart.png).\n\n![here](here.png)\n",
+    );
+    project.write("content/pages/here.png", b"\x89PNG");
+    let run = project.build();
+    run.success();
+    assert_eq!(
+        run.warnings()
+            .iter()
+            .filter(|w| w.ends_with("[missing-file]"))
+            .count(),
+        3,
+        "{:?}",
+        run.warnings()
+    );
+    let page = project.site("team").main("pages/plan.html");
+    assert!(
+        page.contains("See the calendar, the module and a chart of the quarter."),
+        "{page}"
+    );
+    for gone in ["calendar.png", "main.tf", "chart.png"] {
+        assert!(!page.contains(gone), "{gone}: {page}");
+    }
+    // A file that is there is linked as ever.
+    assert!(
+        page.contains("<img src=\"here.png\" alt=\"here\""),
+        "{page}"
+    );
+    project
+        .site("team")
+        .assert_page_links_resolve("pages/plan.html");
+}

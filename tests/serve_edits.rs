@@ -663,6 +663,48 @@ fn a_template_that_comes_to_write_a_heading_s_id_numbers_the_heading_past_it() {
 }
 
 #[test]
+fn a_linked_file_that_comes_turns_its_text_into_a_link() {
+    let project = Project::minimal();
+    project.write(
+        "content/pages/q.md",
+        &page("Page Q", "See [the calendar](calendar.txt)."),
+    );
+    let server = Server::start(&project.path(), &[]);
+    let mut events = server.events();
+    let before = server.get("/team/pages/q.html").text();
+    assert!(before.contains("See the calendar."), "{before}");
+    project.save("content/pages/calendar.txt", "Q1: planning week\n");
+    settle_without_errors(&mut events, &server, "the file added");
+    let after = server.get("/team/pages/q.html").text();
+    assert!(
+        after.contains("<a href=\"calendar.txt\">the calendar</a>"),
+        "{after}"
+    );
+    assert_eq!(server.get("/team/pages/calendar.txt").status, 200);
+    let out = tempfile::tempdir().unwrap();
+    build(&project.path(), out.path());
+    assert_served_equals(&server, &built_files(out.path()), "the file added");
+    // Gone again: text again.
+    project.remove("content/pages/calendar.txt");
+    settle_without_errors(&mut events, &server, "the file removed");
+    let again = server.get("/team/pages/q.html").text();
+    assert!(again.contains("See the calendar."), "{again}");
+    // A prose edit, and a title edit, take the fast paths and keep it text.
+    for (title, prose) in [("Page Q", "Reworded. See"), ("Page Q2", "Reworded. See")] {
+        project.save(
+            "content/pages/q.md",
+            &page(title, &format!("{prose} [the calendar](calendar.txt).")),
+        );
+        settle_without_errors(&mut events, &server, "an edit");
+        let edited = server.get("/team/pages/q.html").text();
+        assert!(edited.contains("Reworded. See the calendar."), "{edited}");
+        let out = tempfile::tempdir().unwrap();
+        build(&project.path(), out.path());
+        assert_served_equals(&server, &built_files(out.path()), title);
+    }
+}
+
+#[test]
 fn broken_edit_keeps_the_last_good_build_until_fixed() {
     let project = Project::minimal();
     let server = Server::start(&project.path(), &[]);

@@ -251,6 +251,10 @@ pub struct Document {
     /// sanitiser keeps), for the `broken-anchor` rule.
     pub fragments: Vec<RefText>,
     pub body_ids: Vec<String>,
+    /// Local files the body links to, as written, that no site publishes (missing, or
+    /// outside `content/`): such a link is its text on a page, and such an image its
+    /// description, instead of leading nowhere. Found when the project is put together.
+    pub unpublished_files: Vec<String>,
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// Line of each frontmatter field, for diagnostics.
     pub field_lines: Vec<(String, usize)>,

@@ -33,6 +33,9 @@ pub struct LinkResolver<'a> {
     pub key_results: &'a [crate::model::KeyResult],
     /// The ids the project's own templates write on the page, no heading's anchor either.
     pub page_ids: &'a [String],
+    /// Local files the body links to that no site publishes, as written: a link to one is
+    /// its text, an image of one its description.
+    pub unpublished: &'a [String],
 }
 
 /// See [`LinkResolver::own_anchor`].
@@ -352,6 +355,7 @@ pub fn html_load(body: &str) -> HtmlLoad {
         own_anchor: None,
         key_results: &[],
         page_ids: &[],
+        unpublished: &[],
     };
     let mut has_raw = false;
     let events = rewrite(
@@ -376,6 +380,9 @@ fn rewrite<'e>(
     let mut stack: Vec<(bool, bool, usize, Option<String>)> = Vec::new();
     let mut html_block = String::new();
     let mut in_html_block = false;
+    // For each open image once one of a file no site publishes is open: whether its tags
+    // are kept (an image within its description is no longer one).
+    let mut images: Vec<bool> = Vec::new();
     for event in events {
         match event {
             Event::Start(Tag::Link {
@@ -405,6 +412,21 @@ fn rewrite<'e>(
                 }
             }
             _ if stack.last().is_some_and(|(_, replaced, ..)| *replaced) => {}
+            // An image of a file no site publishes: its description, as text.
+            Event::Start(Tag::Image { dest_url, .. })
+                if links.unpublished.iter().any(|u| **u == *dest_url) =>
+            {
+                images.push(false);
+            }
+            Event::Start(Tag::Image { .. }) if !images.is_empty() => {
+                images.push(true);
+                out.push(event);
+            }
+            Event::End(TagEnd::Image) if !images.is_empty() => {
+                if images.pop() == Some(true) {
+                    out.push(event);
+                }
+            }
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
@@ -488,7 +510,10 @@ fn link_start<'e>(
         // A link to a Markdown file that is no document's page (kept where
         // `broken-reference` is a warning, and in records imported from other tools): its
         // text, as nothing is published there.
-        None if crate::load::is_document_link(&dest_url) || !safe_url(&dest_url) => {
+        None if crate::load::is_document_link(&dest_url)
+            || !safe_url(&dest_url)
+            || links.unpublished.iter().any(|u| **u == *dest_url) =>
+        {
             (None, false, None)
         }
         None => (
@@ -649,6 +674,7 @@ mod tests {
             own_anchor: None,
             key_results: &[],
             page_ids: &[],
+            unpublished: &[],
         })
     }
 

@@ -571,6 +571,7 @@ fn body_alone(input: &Input<'_>, doc: usize, root: &str, text: &str) -> Bytes {
         own_anchor: Some(&own_anchor),
         key_results: &input.docs[doc].key_results,
         page_ids: &input.docs[doc].page_ids,
+        unpublished: &input.docs[doc].unpublished_files,
     };
     Bytes::from(markdown::render(
         text,
@@ -647,6 +648,7 @@ fn body_html<'t>(
             own_anchor: Some(&own_anchor),
             key_results: &input.docs[doc].key_results,
             page_ids: &input.docs[doc].page_ids,
+            unpublished: &input.docs[doc].unpublished_files,
         };
         Bytes::from(match parsed {
             Some(cell) => cell
@@ -690,6 +692,12 @@ fn body_html<'t>(
         hasher.update(&[0]);
         for id in input.docs[doc].page_ids.iter() {
             hasher.update(id.as_bytes());
+            hasher.update(&[0]);
+        }
+        hasher.update(&[0]);
+        // Links to files no site publishes are their text.
+        for file in &input.docs[doc].unpublished_files {
+            hasher.update(file.as_bytes());
             hasher.update(&[0]);
         }
         hasher.update(&[0]);

@@ -270,6 +270,9 @@ struct Shape {
     documents: HashMap<String, (crate::model::Kind, Option<Vec<String>>)>,
     neighbours: HashMap<String, Vec<String>>,
     fingerprints: HashMap<String, Option<blake3::Hash>>,
+    /// The documents that link to files no site publishes, and those files: a page shows
+    /// such a link as text, and as a link once the file comes.
+    unpublished: HashMap<String, Vec<String>>,
 }
 
 /// How much of the sites a rebuild renders.
@@ -299,10 +302,16 @@ impl Shape {
             .iter()
             .map(|d| (d.path_id.clone(), d.fingerprint))
             .collect();
+        let unpublished = docs
+            .iter()
+            .filter(|d| !d.unpublished_files.is_empty())
+            .map(|d| (d.path_id.clone(), d.unpublished_files.clone()))
+            .collect();
         Shape {
             documents,
             neighbours,
             fingerprints,
+            unpublished,
         }
     }
 }
@@ -560,6 +569,9 @@ impl Rebuilder {
                     (edge.line, edge.col) = (at.line, at.col);
                 }
             }
+            // Its links are the same, and so are the files they name.
+            let mut new = new;
+            new.unpublished_files = std::mem::take(&mut project.docs[i].unpublished_files);
             project.docs[i] = new;
         }
         if remapped {
@@ -651,6 +663,9 @@ impl Rebuilder {
                     (edge.line, edge.col) = place;
                 }
             }
+            // Its links are the same, and so are the files they name.
+            let mut new = new;
+            new.unpublished_files = std::mem::take(&mut project.docs[i].unpublished_files);
             project.docs[i] = new;
             marked[i] = true;
             seeds.push(i);
@@ -1017,6 +1032,16 @@ fn affected(project: &Project, last: &Shape, now: &Shape, cache: &load::Cache) -
         if changed.contains(&doc.source) {
             marked[i] = true;
             queue.push(i);
+        }
+    }
+    // A linked file that came or went turns a link on its document's pages into text, or
+    // text into a link: their pages are rendered again, as for prose.
+    let linking = last.unpublished.keys().chain(now.unpublished.keys());
+    for path_id in linking {
+        if last.unpublished.get(path_id) != now.unpublished.get(path_id)
+            && let Some(&i) = index.get(path_id.as_str())
+        {
+            marked[i] = true;
         }
     }
     let prose_only = queue.iter().all(|&i| {
