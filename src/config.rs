@@ -250,9 +250,10 @@ pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
     }
 }
 
-/// Reads align.toml's text. An unknown key is reported, left out and the text read again,
-/// so that one run names every unknown key, in the order they are written, instead of
-/// one per run; any other error ends the reading.
+/// Reads align.toml's text. An unknown key, or a key with a value of the wrong type, is
+/// reported, left out and the text read again, so that one run names every such key
+/// instead of one per run; any other error ends the reading, and so does the key left
+/// out then being missing.
 fn from_text(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
     let mut text = Cow::Borrowed(text);
     let mut errors = Vec::new();
@@ -262,16 +263,24 @@ fn from_text(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
             Ok(_) => break,
             Err(err) => err,
         };
+        // A key blanked below for its wrong value is not missing: what follows would be
+        // guesswork.
+        if err.message().starts_with("missing field") && !errors.is_empty() {
+            break;
+        }
         let (line, col) = err.span().map_or((1, 1), |s| line_col(&text, s.start));
         let mut message = err.message().trim().replace('\n', " ");
-        if (message.starts_with("invalid ") || message.starts_with("unknown variant"))
-            && let Some(key) = err.span().and_then(|s| key_before(&text, s.start))
-        {
+        let wrong_value = message.starts_with("invalid ") || message.starts_with("unknown variant");
+        if wrong_value && let Some(key) = err.span().and_then(|s| key_before(&text, s.start)) {
             message = format!("{key}: {message}");
         }
         errors.push(Diagnostic::error(Location::new(shown, line, col), message));
+        // Read on past an unknown key, or a key's wrong value, for the next one.
         let unknown = err.message().starts_with("unknown field");
-        match err.span().filter(|_| unknown && errors.len() < 100) {
+        match err
+            .span()
+            .filter(|_| (unknown || wrong_value) && errors.len() < 100)
+        {
             Some(span) => match without_key(&text, span.start) {
                 Some(rest) => text = Cow::Owned(rest),
                 None => break,
@@ -308,18 +317,22 @@ fn key_before(text: &str, at: usize) -> Option<String> {
 /// written after it (not a table of its own) and the rest still reads as TOML.
 fn without_key(text: &str, at: usize) -> Option<String> {
     use toml::de::{DeTable, DeValue};
-    fn value_end(table: &DeTable<'_>, at: usize) -> Option<usize> {
-        table.iter().find_map(|(key, value)| match value.get_ref() {
-            DeValue::Table(_) if key.span().start == at => None,
-            _ if key.span().start == at => Some(value.span().end),
-            DeValue::Table(inner) => value_end(inner, at),
-            _ => None,
+    // The key and its value, found by where either starts.
+    fn entry(table: &DeTable<'_>, at: usize) -> Option<(usize, usize)> {
+        table.iter().find_map(|(key, value)| {
+            let here = key.span().start == at || value.span().start == at;
+            match value.get_ref() {
+                DeValue::Table(_) if here => None,
+                _ if here => Some((key.span().start, value.span().end)),
+                DeValue::Table(inner) => entry(inner, at),
+                _ => None,
+            }
         })
     }
     let table = DeTable::parse(text).ok()?;
-    let end = value_end(table.get_ref(), at)?;
+    let (start, end) = entry(table.get_ref(), at)?;
     let mut bytes = text.as_bytes().to_vec();
-    for byte in bytes.get_mut(at..end)? {
+    for byte in bytes.get_mut(start..end)? {
         if !matches!(*byte, b'\n' | b'\r') {
             *byte = b' ';
         }
@@ -541,14 +554,44 @@ mod tests {
                 (16, 1, "unknown field `stale_after`"),
             ]
         );
-        // An error of another kind ends the reading: what follows would be guesswork.
-        let errs =
-            parse("title = 1\ncolour = 2\n[sites.a]\ntitle = \"A\"\naudiences = [\"team\"]\n")
-                .unwrap_err();
-        assert!(
-            errs.iter().any(|e| e.message.contains("invalid type")),
+        // A wrong value is named, and reading goes on past it; the key it leaves out is
+        // not reported missing.
+        let errs = parse(
+            "title = \"x\"\ncolour = 2\n[sites.a]\ntitle = \"A\"\naudiences = \"team\"\n[check]\nstale_after = 3\n[check.rules]\nstale = \"loud\"\n",
+        )
+        .unwrap_err();
+        let found: Vec<(usize, &str)> = errs
+            .iter()
+            .map(|e| {
+                (
+                    e.location.line,
+                    e.message.split(':').next().unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    2,
+                    "unknown field `colour`, expected one of `title`, `description`, `base_url`, `default_audience`, `current_period`, `sites`, `folders`, `import`, `check`"
+                ),
+                (5, "`audiences` in [sites.a]"),
+                (
+                    7,
+                    "unknown field `stale_after`, expected `stale_after_days` or `rules`"
+                ),
+                (9, "`stale` in [check.rules]"),
+            ],
             "{errs:?}"
         );
+        assert!(
+            !errs.iter().any(|e| e.message.contains("missing field")),
+            "{errs:?}"
+        );
+        // A key left out that then is missing ends the reading there.
+        let errs = parse("title = 1\ncolour = 2\n").unwrap_err();
+        assert!(errs[0].message.contains("invalid type"), "{errs:?}");
     }
 
     #[test]
