@@ -140,10 +140,7 @@ impl Reader {
             return;
         }
         // Anything else that looks like a marker would show its block to everyone.
-        if !self.in_comment
-            && text.contains("<!--")
-            && text.to_ascii_lowercase().contains("audience")
-        {
+        if !self.in_comment && crate::load::marker_like(text) {
             self.near_misses.push(line);
         }
         if self.skips_comment(text, line) {
@@ -228,13 +225,7 @@ impl Reader {
                 let written = format!("<!-- {} -->", words.join(" "));
                 match crate::load::audience_marker(&written) {
                     Some(marker) => self.audience_marker(marker),
-                    // Its words start as a marker's (`audience: …`, `/audience`).
-                    None if words.first().is_some_and(|w| {
-                        w.trim_start_matches('/')
-                            .to_ascii_lowercase()
-                            .starts_with("audience")
-                    }) =>
-                    {
+                    None if crate::load::split_marker(&comment) => {
                         self.near_misses.push(self.comment_line);
                     }
                     None => {}

@@ -862,7 +862,7 @@ pub fn audience_blocks(body: &str) -> Result<Vec<AudienceBlock>, Vec<BlockError>
 /// Whether the words of a comment written over several lines start as a marker's
 /// (`audience: exec`, `/audience`): the block it means to open or close would be on
 /// every site.
-fn split_marker(words: &str) -> bool {
+pub fn split_marker(words: &str) -> bool {
     let words = words.trim_start().trim_start_matches('/').trim_start();
     words.len() >= 8 && words.as_bytes()[..8].eq_ignore_ascii_case(b"audience")
 }
@@ -881,8 +881,12 @@ fn indent_columns(line: &str) -> usize {
     columns
 }
 
-/// Whether a trimmed line is an audience marker or looks like one.
-fn marker_like(trimmed: &str) -> bool {
+/// What a comment that looks like an audience marker but is none is told, in a document
+/// or an imported changelog.
+pub const NEAR_MISS: &str = "this looks like an audience marker but is not one: write `<!-- audience: a, b -->` or `<!-- /audience -->` alone on its line";
+
+/// Whether a line is an audience marker or looks like one.
+pub fn marker_like(trimmed: &str) -> bool {
     trimmed.contains("<!--") && trimmed.to_lowercase().contains("audience")
 }
 
@@ -973,7 +977,7 @@ fn blocks_in(
             // block to everyone: fail closed.
             None if marker_like(trimmed) => errors.push(BlockError {
                 line: i,
-                message: "this looks like an audience marker but is not one: write `<!-- audience: a, b -->` or `<!-- /audience -->` alone on its line".into(),
+                message: NEAR_MISS.into(),
             }),
             None => {}
         }

@@ -166,8 +166,7 @@ pub fn changelog(
     }
     for &line in &parsed.near_misses {
         let loc = Location::new(&shown, line, 1);
-        let message = "this looks like an audience marker but is not one: write `<!-- audience: a, b -->` or `<!-- /audience -->` alone on its line";
-        diags.push(Diagnostic::error(loc, message));
+        diags.push(Diagnostic::error(loc, crate::load::NEAR_MISS));
     }
     for &line in &parsed.withheld_defs {
         let loc = Location::new(&shown, line, 1);
