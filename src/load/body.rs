@@ -720,9 +720,11 @@ pub fn without_comments(text: &str) -> std::borrow::Cow<'_, str> {
 /// Wiki links in text shown as it is written, such as a title: `[[ref|label]]` reads its
 /// label, and `[[ref]]`, which has no words of its own, reads what `labelless` gives
 /// for its reference. Which title a reference would show depends on the site, and a
-/// title is the same on every site.
+/// title is the same on every site. In `markdown` a code span keeps `[[x]]` as written
+/// and `[[x]](url)` is a link; a field's plain text has neither.
 pub fn wiki_as_words<'t>(
     text: &'t str,
+    markdown: bool,
     labelless: &mut dyn FnMut(&str) -> String,
 ) -> std::borrow::Cow<'t, str> {
     if !text.contains("[[") {
@@ -732,7 +734,7 @@ pub fn wiki_as_words<'t>(
     let mut rest = text;
     while let Some(start) = rest.find("[[") {
         // A code span before it holds text as written, `[[x]]` included.
-        if let Some(tick) = rest[..start].find('`') {
+        if let Some(tick) = rest[..start].find('`').filter(|_| markdown) {
             let end = code_span_end(rest, tick);
             out.push_str(&rest[..end]);
             rest = &rest[end..];
@@ -743,7 +745,7 @@ pub fn wiki_as_words<'t>(
         };
         let inner = &rest[start + 2..start + 2 + len];
         // `[[@ann]](https://…)` is a link whose text is `[@ann]`, as CommonMark reads it.
-        if rest[start + 2 + len + 2..].starts_with('(') {
+        if markdown && rest[start + 2 + len + 2..].starts_with('(') {
             out.push_str(&rest[..start + 2 + len + 2]);
             rest = &rest[start + 2 + len + 2..];
             continue;
@@ -785,18 +787,27 @@ mod wiki_words_tests {
     #[test]
     fn wiki_links_read_as_words_but_in_code_and_before_a_destination() {
         let mut seen = Vec::new();
-        let words = wiki_as_words(
-            "See [[a|the plan]], `[[code]]`, [[@ann]](https://x) and [[b]] ` [[c|odd]]",
-            &mut |r| {
-                seen.push(r.to_string());
-                format!("<{r}>")
-            },
-        );
+        let text = "See [[a|the plan]], `[[code]]`, [[@ann]](https://x) and [[b]] ` [[c|odd]]";
+        let words = wiki_as_words(text, true, &mut |r| {
+            seen.push(r.to_string());
+            format!("<{r}>")
+        });
         assert_eq!(
             words,
             "See the plan, `[[code]]`, [[@ann]](https://x) and <b> ` odd"
         );
         assert_eq!(seen, ["b"]);
+        // A field's plain text has no code spans and no destinations.
+        seen.clear();
+        let words = wiki_as_words(text, false, &mut |r| {
+            seen.push(r.to_string());
+            format!("<{r}>")
+        });
+        assert_eq!(
+            words,
+            "See the plan, `<code>`, <@ann>(https://x) and <b> ` odd"
+        );
+        assert_eq!(seen, ["code", "@ann", "b"]);
     }
 
     #[test]

@@ -533,8 +533,9 @@ fn first_paragraph(text: &str, max: usize) -> String {
     // A changelog's wiki links lead nowhere (it is no document of the project): a title
     // or summary reads the label, else `[restricted]`, as the entry's page shows them,
     // never the reference.
-    let text =
-        crate::load::body::wiki_as_words(text, &mut |_| crate::render::markdown::RESTRICTED.into());
+    let text = crate::load::body::wiki_as_words(text, true, &mut |_| {
+        crate::render::markdown::RESTRICTED.into()
+    });
     let mut plain = String::new();
     for event in Parser::new(&text) {
         match event {

@@ -486,96 +486,48 @@ impl DocReader<'_> {
     /// title heading does; a wiki link without a label is an error, since the text is
     /// the same on every site and the reference may name a document a site does not show.
     fn text_fields_as_words(&mut self, doc: &mut Document) {
-        let wiki = |text: &str| memchr::memmem::find(text.as_bytes(), b"[[").is_some();
-        let any = wiki(&doc.title)
-            || [
-                &doc.summary,
-                &doc.public_title,
-                &doc.public_summary,
-                &doc.rationale,
-            ]
-            .into_iter()
-            .flatten()
-            .any(|t| wiki(t))
-            || doc
-                .target_history
-                .iter()
-                .filter_map(|s| s.reason.as_deref())
-                .any(wiki)
-            || doc.key_results.iter().any(|kr| {
-                wiki(&kr.title)
-                    || kr
-                        .checkins
-                        .iter()
-                        .filter_map(|c| c.note.as_deref())
-                        .any(wiki)
+        // Each wiki link without a label: the field, its line when not the field's own,
+        // and the reference.
+        let mut unlabelled: Vec<(&str, Option<usize>, String)> = Vec::new();
+        let mut as_words = |name: &'static str, line: Option<usize>, text: &mut String| {
+            // Most fields have none: nothing to do.
+            if !text.contains("[[") {
+                return;
+            }
+            let words = body::wiki_as_words(text, false, &mut |reference| {
+                unlabelled.push((name, line, reference.to_string()));
+                crate::render::markdown::RESTRICTED.to_string()
             });
-        // Most documents have none: nothing to gather.
-        if !any {
-            return;
-        }
-        let line_of = |name: &str| {
-            doc.field_lines
-                .iter()
-                .find(|(k, _)| k == name)
-                .map_or(1, |l| l.1)
+            *text = words.into_owned();
         };
-        let (rationale_line, history_line) = (line_of("rationale"), line_of("target_history"));
-        let mut fields: Vec<(&str, usize, &mut String)> = Vec::new();
+        as_words("title", None, &mut doc.title);
         for (name, text) in [
-            ("title", Some(&mut doc.title)),
-            ("summary", doc.summary.as_mut()),
-            ("public_title", doc.public_title.as_mut()),
-            ("public_summary", doc.public_summary.as_mut()),
+            ("summary", &mut doc.summary),
+            ("public_title", &mut doc.public_title),
+            ("public_summary", &mut doc.public_summary),
+            ("rationale", &mut doc.rationale),
         ] {
-            fields.extend(text.map(|text| (name, 0, text)));
+            if let Some(text) = text {
+                as_words(name, None, text);
+            }
         }
-        fields.extend(
-            doc.rationale
-                .as_mut()
-                .map(|t| ("rationale", rationale_line, t)),
-        );
-        for slip in &mut doc.target_history {
-            fields.extend(
-                slip.reason
-                    .as_mut()
-                    .map(|t| ("target_history", history_line, t)),
-            );
+        for reason in doc
+            .target_history
+            .iter_mut()
+            .filter_map(|s| s.reason.as_mut())
+        {
+            as_words("target_history", None, reason);
         }
         for kr in &mut doc.key_results {
-            fields.push(("key_results", kr.line, &mut kr.title));
+            as_words("key_results", Some(kr.line), &mut kr.title);
             for checkin in &mut kr.checkins {
-                fields.extend(checkin.note.as_mut().map(|t| ("checkins", checkin.line, t)));
-            }
-        }
-        let mut unlabelled = Vec::new();
-        for (name, line, text) in fields {
-            if !text.contains("[[") {
-                continue;
-            }
-            let mut words = String::with_capacity(text.len());
-            let mut rest = text.as_str();
-            // Not Markdown: a code span or a `(` after it changes nothing.
-            while let Some(start) = rest.find("[[") {
-                let Some(len) = rest[start + 2..].find("]]") else {
-                    break;
-                };
-                let inner = &rest[start + 2..start + 2 + len];
-                words.push_str(&rest[..start]);
-                match inner.split_once('|') {
-                    Some((_, label)) => words.push_str(label.trim()),
-                    None => {
-                        words.push_str(crate::render::markdown::RESTRICTED);
-                        unlabelled.push((name, line, inner.trim().to_string()));
-                    }
+                if let Some(note) = &mut checkin.note {
+                    as_words("checkins", Some(checkin.line), note);
                 }
-                rest = &rest[start + 2 + len + 2..];
             }
-            words.push_str(rest);
-            *text = words;
         }
         for (name, line, reference) in unlabelled {
-            let line = if line == 0 { line_of(name) } else { line };
+            let line = line.unwrap_or_else(|| doc.field_line(name));
             let message = format!(
                 "`{name}` names `[[{reference}]]` without a label: the field reads the same on every site, and which title the link would show depends on the site; write `[[{reference}|the words to show]]`, or the words alone"
             );
@@ -694,7 +646,7 @@ impl DocReader<'_> {
         let heading = body::first_heading(outside.unwrap_or(&doc.body), doc.imported)
             .map(|(text, line, range)| {
                 let text = body::without_comments(&text);
-                let text = body::wiki_as_words(&text, &mut |reference| {
+                let text = body::wiki_as_words(&text, true, &mut |reference| {
                     labelless.push(reference.to_string());
                     reference.to_string()
                 });
