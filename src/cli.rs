@@ -232,16 +232,7 @@ fn run_check(
     let loaded = started.elapsed();
     project.check(today);
     said_load_and_check(&project, started, loaded);
-    let rendering = Instant::now();
     let templates = build::check_templates(&project, today);
-    if crate::build::VERBOSE.load(std::sync::atomic::Ordering::Relaxed)
-        && dir.join("templates").is_dir()
-    {
-        crate::errln!(
-            "checked the project's templates in {} ms",
-            rendering.elapsed().as_millis()
-        );
-    }
     let diags = &project.diagnostics;
     match format {
         Format::Text => {

@@ -165,6 +165,7 @@ impl Graph {
         let mut long = LongLists::default();
         for ((from, doc), targets) in docs.iter().enumerate().zip(resolved) {
             for (reference, target) in doc.refs.iter().zip(targets) {
+                let named = || reference.text.split('#').next().unwrap_or_default().trim();
                 match target {
                     Ok(target) => graph.add(from, reference, target, &mut long),
                     // A record's `Superseded by [3](0003-x.md)` is a relation and a body
@@ -178,18 +179,9 @@ impl Graph {
                             }) => {}
                     Err(_)
                         if !unreadable.is_empty()
-                            && lookup_in(
-                                unreadable,
-                                &doc.source,
-                                reference.text.split('#').next().unwrap_or_default().trim(),
-                            )
-                            .is_some() => {}
+                            && lookup_in(unreadable, &doc.source, named()).is_some() => {}
                     // The key's two documents have their error already.
-                    Err(_)
-                        if graph.is_ambiguous(
-                            &doc.source,
-                            reference.text.split('#').next().unwrap_or_default().trim(),
-                        ) => {}
+                    Err(_) if graph.is_ambiguous(&doc.source, named()) => {}
                     Err(message) => diags.push(ref_problem(doc, dir, reference, message)),
                 }
             }

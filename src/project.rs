@@ -284,27 +284,15 @@ fn assets(dir: &Path, docs: &[Document]) -> (Vec<Asset>, Vec<Diagnostic>, Vec<(u
                     }
                     found.push((i, rel, link.audiences.clone()));
                 }
-                Some(_) => {
-                    diags.push(
-                        Diagnostic::warning(
-                            location,
-                            format!("link to a missing file `{}`", link.text),
-                        )
-                        .with_rule("missing-file"),
-                    );
-                    unpublished.push((i, link.text.clone()));
-                }
-                None => {
-                    diags.push(
-                        Diagnostic::warning(
-                            location,
-                            format!(
-                                "link to `{}` points outside content/; the file is not published",
-                                link.text
-                            ),
-                        )
-                        .with_rule("missing-file"),
-                    );
+                _ => {
+                    let message = match published {
+                        Some(_) => format!("link to a missing file `{}`", link.text),
+                        None => format!(
+                            "link to `{}` points outside content/; the file is not published",
+                            link.text
+                        ),
+                    };
+                    diags.push(Diagnostic::warning(location, message).with_rule("missing-file"));
                     unpublished.push((i, link.text.clone()));
                 }
             }

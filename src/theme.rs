@@ -128,8 +128,6 @@ pub fn project_statics(project: &Path) -> Vec<(String, std::path::PathBuf)> {
     files_under(&project.join("static")).unwrap_or_default()
 }
 
-/// Every file under `dir` by relative `/`-separated path and where it is, in name order;
-/// nothing when `dir` is absent. Hidden files are skipped and symlinks are not followed.
 /// Fails as [`load`] would on the names of the project's templates and static files,
 /// without reading them.
 pub fn check_names(project: &Path) -> anyhow::Result<()> {
@@ -138,6 +136,9 @@ pub fn check_names(project: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Every file under `dir` by relative `/`-separated path and where it is, in name order;
+/// nothing when `dir` is absent. Hidden files are skipped and symlinks are not followed.
+/// A name that is not UTF-8 is an error.
 fn files_under(dir: &Path) -> anyhow::Result<Vec<(String, std::path::PathBuf)>> {
     let mut out = Vec::new();
     if !dir.is_dir() {

@@ -38,6 +38,13 @@ pub struct LinkResolver<'a> {
     pub unpublished: &'a [String],
 }
 
+impl LinkResolver<'_> {
+    /// Whether a link or image leads to a local file no site publishes.
+    fn unpublished(&self, dest: &str) -> bool {
+        self.unpublished.iter().any(|file| file == dest)
+    }
+}
+
 /// See [`LinkResolver::own_anchor`].
 pub type OwnAnchor<'a> = dyn Fn(&str) -> Option<Option<String>> + 'a;
 
@@ -413,9 +420,7 @@ fn rewrite<'e>(
             }
             _ if stack.last().is_some_and(|(_, replaced, ..)| *replaced) => {}
             // An image of a file no site publishes: its description, as text.
-            Event::Start(Tag::Image { dest_url, .. })
-                if links.unpublished.iter().any(|u| **u == *dest_url) =>
-            {
+            Event::Start(Tag::Image { dest_url, .. }) if links.unpublished(&dest_url) => {
                 images.push(false);
             }
             Event::Start(Tag::Image { .. }) if !images.is_empty() => {
@@ -512,7 +517,7 @@ fn link_start<'e>(
         // text, as nothing is published there.
         None if crate::load::is_document_link(&dest_url)
             || !safe_url(&dest_url)
-            || links.unpublished.iter().any(|u| **u == *dest_url) =>
+            || links.unpublished(&dest_url) =>
         {
             (None, false, None)
         }

@@ -684,23 +684,18 @@ fn body_html<'t>(
         hasher.update(text.as_bytes());
         hasher.update(&[raw_html as u8]);
         // Headings leave their key results' row ids alone (`kr-<id>`), and the ids the
-        // project's own templates write.
-        for kr in &input.docs[doc].key_results {
-            hasher.update(kr.id.as_bytes());
+        // project's own templates write; links to files no site publishes are their text.
+        let document = &input.docs[doc];
+        let mut list = |items: &mut dyn Iterator<Item = &str>| {
+            for item in items {
+                hasher.update(item.as_bytes());
+                hasher.update(&[0]);
+            }
             hasher.update(&[0]);
-        }
-        hasher.update(&[0]);
-        for id in input.docs[doc].page_ids.iter() {
-            hasher.update(id.as_bytes());
-            hasher.update(&[0]);
-        }
-        hasher.update(&[0]);
-        // Links to files no site publishes are their text.
-        for file in &input.docs[doc].unpublished_files {
-            hasher.update(file.as_bytes());
-            hasher.update(&[0]);
-        }
-        hasher.update(&[0]);
+        };
+        list(&mut document.key_results.iter().map(|kr| kr.id.as_str()));
+        list(&mut document.page_ids.iter().map(String::as_str));
+        list(&mut document.unpublished_files.iter().map(String::as_str));
         for (dest, _, fate) in &fates {
             hasher.update(dest.as_bytes());
             match fate {
