@@ -740,6 +740,19 @@ fn a_link_to_a_theme_section_the_page_does_not_have_is_broken() {
     assert_eq!(broken, expected);
 }
 
+/// Writes the project's own `templates/page.html`: the default theme's, with `extra` at
+/// the end of its article. Gives the templates folder.
+fn page_template_with(dir: &Path, extra: &str) -> std::path::PathBuf {
+    let default =
+        std::fs::read_to_string(root().join("themes/default/templates/page.html")).unwrap();
+    let page = default.replacen("</article>", &format!("{extra}</article>"), 1);
+    assert_ne!(page, default);
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("page.html"), page).unwrap();
+    templates
+}
+
 #[test]
 fn a_link_within_a_page_may_lead_to_an_id_the_project_s_templates_write() {
     let dir = clean_with(&[Edit::Write(
@@ -749,17 +762,10 @@ fn a_link_within_a_page_may_lead_to_an_id_the_project_s_templates_write() {
     // The page template with a section of the project's own, which includes a template
     // the default theme does not have; a list's template is no part of a document's page,
     // and an id made from an expression cannot be known.
-    let default =
-        std::fs::read_to_string(root().join("themes/default/templates/page.html")).unwrap();
-    let page = default.replacen(
-        "</article>",
-        "<aside id=\"team-notes\">{% include \"_notes.html\" %}</aside><p id=\"{{ \"faq\" }}-notes\"></p></article>",
-        1,
+    let templates = page_template_with(
+        dir.path(),
+        "<aside id=\"team-notes\">{% include \"_notes.html\" %}</aside><p id=\"{{ \"faq\" }}-notes\"></p>",
     );
-    assert_ne!(page, default);
-    let templates = dir.path().join("templates");
-    std::fs::create_dir_all(&templates).unwrap();
-    std::fs::write(templates.join("page.html"), page).unwrap();
     std::fs::write(
         templates.join("_notes.html"),
         "<p id=\"contact\">Ask the team.</p>\n",
@@ -807,17 +813,7 @@ fn a_heading_named_like_an_id_the_project_s_templates_write_is_numbered_past_it(
             "+++\ntitle = \"Help\"\nupdated = 2026-11-02\n+++\n\nSee [the notes](faq.md#team-notes-1).\n",
         ),
     ]);
-    let default =
-        std::fs::read_to_string(root().join("themes/default/templates/page.html")).unwrap();
-    let page = default.replacen(
-        "</article>",
-        "<aside id=\"team-notes\">Ask the team.</aside></article>",
-        1,
-    );
-    assert_ne!(page, default);
-    let templates = dir.path().join("templates");
-    std::fs::create_dir_all(&templates).unwrap();
-    std::fs::write(templates.join("page.html"), page).unwrap();
+    page_template_with(dir.path(), "<aside id=\"team-notes\">Ask the team.</aside>");
     let found = findings(dir.path());
     assert!(
         !found
@@ -2248,8 +2244,7 @@ fn an_error_in_the_project_s_own_templates_fails_the_check_as_it_fails_the_build
         );
         std::fs::remove_file(templates.join(name)).unwrap();
     }
-    let fine = default.replacen("</article>", "<aside>Ask the team.</aside></article>", 1);
-    std::fs::write(templates.join("page.html"), fine).unwrap();
+    page_template_with(dir.path(), "<aside>Ask the team.</aside>");
     let checked = check(dir.path(), &[]);
     assert_eq!(checked.status.code(), Some(0), "{}", stderr(&checked));
 }

@@ -382,6 +382,13 @@ fn static_edit(project: &Project, model: &mut Model, rng: &mut Lcg) -> String {
 
 /// Asserts every file of a clean build is served with the same bytes (HTML pages without
 /// the reload tag).
+/// Asserts the server serves what a clean `align build` of the project's files writes.
+fn assert_serves_a_clean_build(server: &Server, project: &Project, step: &str) {
+    let out = tempfile::tempdir().unwrap();
+    build(&project.path(), out.path());
+    assert_served_equals(server, &built_files(out.path()), step);
+}
+
 fn assert_served_equals(server: &Server, built: &BTreeMap<String, Vec<u8>>, step: &str) {
     let mut wrong = Vec::new();
     for (path, bytes) in built {
@@ -623,9 +630,7 @@ fn an_edit_that_fails_to_render_leaves_nothing_of_itself_once_fixed() {
         &INITIATIVE.replace("forward", "onward"),
     );
     settle_without_errors(&mut events, &server, "the fix");
-    let out = tempfile::tempdir().unwrap();
-    build(&project.path(), out.path());
-    assert_served_equals(&server, &built_files(out.path()), "the fix");
+    assert_serves_a_clean_build(&server, &project, "the fix");
 }
 
 #[test]
@@ -651,9 +656,7 @@ fn a_template_that_comes_to_write_a_heading_s_id_numbers_the_heading_past_it() {
     let after = server.get("/team/pages/q.html").text();
     assert!(after.contains("<h2 id=\"team-notes-1\">"), "{after}");
     assert_eq!(after.matches("id=\"team-notes\"").count(), 1, "{after}");
-    let out = tempfile::tempdir().unwrap();
-    build(&project.path(), out.path());
-    assert_served_equals(&server, &built_files(out.path()), "the template's id");
+    assert_serves_a_clean_build(&server, &project, "the template's id");
     // Gone again: the heading has its own anchor back.
     project.remove("templates/page.html");
     settle_without_errors(&mut events, &server, "the template removed");
@@ -681,9 +684,7 @@ fn a_linked_file_that_comes_turns_its_text_into_a_link() {
         "{after}"
     );
     assert_eq!(server.get("/team/pages/calendar.txt").status, 200);
-    let out = tempfile::tempdir().unwrap();
-    build(&project.path(), out.path());
-    assert_served_equals(&server, &built_files(out.path()), "the file added");
+    assert_serves_a_clean_build(&server, &project, "the file added");
     // Gone again: text again.
     project.remove("content/pages/calendar.txt");
     settle_without_errors(&mut events, &server, "the file removed");
@@ -698,9 +699,7 @@ fn a_linked_file_that_comes_turns_its_text_into_a_link() {
         settle_without_errors(&mut events, &server, "an edit");
         let edited = server.get("/team/pages/q.html").text();
         assert!(edited.contains("Reworded. See the calendar."), "{edited}");
-        let out = tempfile::tempdir().unwrap();
-        build(&project.path(), out.path());
-        assert_served_equals(&server, &built_files(out.path()), title);
+        assert_serves_a_clean_build(&server, &project, title);
     }
 }
 
@@ -897,9 +896,7 @@ fn a_view_open_in_a_browser_reloads_ahead_of_the_rest_of_a_fields_edit() {
     server.wait_stderr(1, |l| {
         l.starts_with("open page in ") && l.ends_with("1 file(s) changed (/team/roadmap.html)")
     });
-    let out = tempfile::tempdir().unwrap();
-    build(&project.path(), out.path());
-    assert_served_equals(&server, &built_files(out.path()), "after the open roadmap");
+    assert_serves_a_clean_build(&server, &project, "after the open roadmap");
 }
 
 #[test]

@@ -1185,6 +1185,13 @@ mod tests {
         assert_eq!(err[0].line, 1);
     }
 
+    /// Asserts the body's audience blocks fail with an error saying `words`; its line.
+    fn fails_saying(body: &str, words: &str) -> usize {
+        let errors = audience_blocks(body).unwrap_err();
+        let found = errors.iter().find(|e| e.message.contains(words));
+        found.unwrap_or_else(|| panic!("{body:?}: {errors:?}")).line
+    }
+
     #[test]
     fn near_miss_markers_fail_closed() {
         let blocks = audience_blocks("<!--Audience:Exec-->\nx\n<!-- /AUDIENCE -->\n").unwrap();
@@ -1197,23 +1204,14 @@ mod tests {
             "<!--\n  Audience: exec -->\nx\n",
             "<!-- audience: exec -->\nx\n<!--\n/audience\n-->\n",
         ] {
-            let err = audience_blocks(split).unwrap_err();
-            assert!(
-                err.iter().any(|e| e.message.contains("over several lines")),
-                "{split:?}: {err:?}"
-            );
+            fails_saying(split, "over several lines");
         }
         // Other comments over several lines are comments.
         let note = "<!--\nNote: check the audience of this.\n-->\nx\n";
         assert_eq!(audience_blocks(note).unwrap(), vec![]);
         // A marker the renderer reads as part of a comment is an error.
         let inside = "<!--\nnote\n<!-- audience: exec -->\nsecret\n<!-- /audience -->\n";
-        let err = audience_blocks(inside).unwrap_err();
-        assert!(
-            err.iter()
-                .any(|e| e.line == 2 && e.message.contains("inside an HTML comment")),
-            "{err:?}"
-        );
+        assert_eq!(fails_saying(inside, "inside an HTML comment"), 2);
         // `<!-->` and `<!--->` end where they start, and an indented `<!--` starts no
         // comment: none hides the markers after it.
         for before in ["<!-->\n", "<!--->\n", "    <!--\n\n", "\t<!--\n\n"] {
@@ -1253,11 +1251,7 @@ mod tests {
         }
         // A marker over several lines after a seeming fence is one as well.
         let body = "Run it:\n\n    ```\n<!--\naudience: exec\n-->\nsecret\n<!--\n/audience\n-->\n";
-        let err = audience_blocks(body).unwrap_err();
-        assert!(
-            err.iter().any(|e| e.message.contains("over several lines")),
-            "{err:?}"
-        );
+        fails_saying(body, "over several lines");
         // Markers in code the parser reads as code stay text, indented code too, once a
         // marker in a fence asked for the parser.
         let body = "```\n<!-- audience: exec -->\n```\n\n    <!-- /audience -->\n";
