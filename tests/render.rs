@@ -489,6 +489,85 @@ fn key_results_show_progress_score_and_health() {
 }
 
 #[test]
+fn an_objective_page_lists_its_check_ins_oldest_first_where_they_may_be_shown() {
+    let p = project().file(
+        "content/objectives/retention.md",
+        r#"+++
+id = "O-RET"
+title = "Retention objective"
+period = "2026-Q4"
+audience = ["team", "public"]
+
+[[key_results]]
+id = "kr1"
+title = "Churned crews"
+unit = "crews"
+baseline = 40
+target = 10
+
+[[key_results.checkins]]
+date = 2026-11-20
+value = 25
+confidence = 0.7
+
+[[key_results.checkins]]
+date = 2026-10-05
+value = 35
+note = "Exit survey <live>"
+
+[[key_results]]
+id = "kr2"
+title = "Not yet measured"
+baseline = 0
+target = 1
++++
+"#,
+    );
+    p.build().success();
+    let page = p.site("team").main("objectives/retention.html");
+    let start = page.find("<details class=\"checkins\">").expect(&page);
+    let history = &page[start..start + page[start..].find("</details>").unwrap()];
+    assert!(
+        history.contains("<summary>Check-ins: Churned crews</summary>"),
+        "{history}"
+    );
+    let rows: Vec<&str> = history.split("<tr>").skip(2).collect();
+    assert_eq!(rows.len(), 2, "{history}");
+    for (row, date, value, note) in [
+        (
+            rows[0],
+            "2026-10-05",
+            "35 crews",
+            "Exit survey &lt;live&gt;",
+        ),
+        (rows[1], "2026-11-20", "25 crews", "confidence 0.7"),
+    ] {
+        for part in [date, value, note] {
+            assert!(row.contains(part), "`{part}` missing from {row}");
+        }
+    }
+    // One history: the key result without check-ins has none.
+    assert_eq!(page.matches("class=\"checkins\"").count(), 1, "{page}");
+    // A public site shows no check-in unless `public_fields` lists them.
+    let public = p.site("public").main("objectives/retention.html");
+    assert!(
+        !public.contains("checkins") && !public.contains("Exit survey"),
+        "{public}"
+    );
+    let p = p.config(&common::CONFIG.replace(
+        "public = true",
+        "public = true\npublic_fields = [\"checkins\"]",
+    ));
+    p.build().success();
+    let public = p.site("public").main("objectives/retention.html");
+    assert!(public.contains("Exit survey &lt;live&gt;"), "{public}");
+    assert!(
+        !public.contains("confidence 0.7"),
+        "confidence stays unlisted: {public}"
+    );
+}
+
+#[test]
 fn list_pages_group_documents_by_each_facet() {
     let p = built();
     let team = p.site("team");
