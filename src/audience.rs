@@ -226,6 +226,10 @@ pub struct DocView {
     pub start: Option<String>,
     pub target: Option<String>,
     pub target_history: Vec<SlipView>,
+    /// How many moves of the target put it later (see [`Document::slips`]).
+    pub slips: usize,
+    /// The target first planned, when the target is now later than it.
+    pub slipped_from: Option<String>,
     pub rationale: Option<String>,
     pub version: Option<String>,
     pub date: Option<String>,
@@ -407,7 +411,7 @@ impl DocView {
             team: self.team.as_deref(),
             owners: &self.owners,
             target: self.target.as_deref(),
-            slipped_from: self.target_history.first().map(|s| s.target.as_str()),
+            slipped_from: self.slipped_from.as_deref(),
             health: self.health,
             health_label: self.health_label,
             category_label: self.category_label.as_deref(),
@@ -1000,6 +1004,8 @@ impl<'a> SiteView<'a> {
                     reason: s.reason.clone(),
                 })
                 .collect(),
+            slips: doc.slips(),
+            slipped_from: doc.slipped_from().map(|d| d.to_string()),
             rationale: doc.rationale.clone(),
             version: doc.version.clone(),
             date: doc.date.as_ref().map(DateText::display),

@@ -1383,6 +1383,87 @@ fn the_original_plan_is_the_earliest_decided_slip_however_the_history_is_written
 }
 
 #[test]
+fn a_target_brought_forward_is_no_slip() {
+    let initiative = |target: &str, history: &str| {
+        format!(
+            "+++\ntitle = \"Board\"\nstatus = \"in-progress\"\nstart = 2026-10-01\ntarget = {target}\ntarget_history = [{history}]\n+++\n"
+        )
+    };
+    let earlier = "{ date = 2026-10-19, target = 2026-12-20, reason = \"scope cut\" }";
+    let project = Project::new().file(
+        "content/initiatives/board.md",
+        &initiative("2026-12-01", earlier),
+    );
+    project.build().success();
+    let exec = project.site("exec");
+    let roadmap = exec.main("roadmap.html");
+    assert!(
+        !roadmap.contains("slipped 1×") && !roadmap.contains("slipped from"),
+        "{roadmap}"
+    );
+    let page = exec.main("initiatives/board.html");
+    assert!(
+        page.contains("(moved earlier, first planned 2026-12-20)"),
+        "{page}"
+    );
+    // Later, then brought forward part of the way back: one slip, still later than planned.
+    let later = "{ date = 2026-10-05, target = 2026-11-10, reason = \"later\" }";
+    let back = "{ date = 2026-10-19, target = 2026-12-20, reason = \"back\" }";
+    let project = Project::new().file(
+        "content/initiatives/board.md",
+        &initiative("2026-12-01", &format!("{later}, {back}")),
+    );
+    project.build().success();
+    let exec = project.site("exec");
+    let roadmap = exec.main("roadmap.html");
+    assert!(
+        roadmap.contains("slipped 1× (first planned for 2026-11-10, now 2026-12-01)"),
+        "{roadmap}"
+    );
+    assert!(roadmap.contains("slipped from 2026-11-10"), "{roadmap}");
+    let page = exec.main("initiatives/board.html");
+    assert!(
+        page.contains("(slipped 1×, first planned 2026-11-10)"),
+        "{page}"
+    );
+}
+
+#[test]
+fn the_timeline_leaves_out_initiatives_dated_outside_its_quarters() {
+    let initiative = |title: &str, start: &str, target: &str| {
+        format!(
+            "+++\ntitle = \"{title}\"\nstatus = \"planned\"\nstart = {start}\ntarget = {target}\n+++\n"
+        )
+    };
+    let project = Project::new()
+        .file(
+            "content/initiatives/early.md",
+            &initiative("Long ago", "2024-01-08", "2024-03-20"),
+        )
+        .file(
+            "content/initiatives/now.md",
+            &initiative("Right now", "2026-10-01", "2026-12-15"),
+        )
+        .file(
+            "content/initiatives/late.md",
+            &initiative("Far ahead", "2028-10-02", "2028-12-18"),
+        );
+    project.build().success();
+    let roadmap = project.site("exec").main("roadmap.html");
+    let start = roadmap.find("<figure class=\"timeline\">").expect(&roadmap);
+    let timeline = &roadmap[start..start + roadmap[start..].find("</figure>").unwrap()];
+    assert!(timeline.contains("Right now"), "{timeline}");
+    assert!(
+        !timeline.contains("Long ago") && !timeline.contains("Far ahead"),
+        "{timeline}"
+    );
+    assert!(
+        timeline.contains("2 initiatives are dated outside these quarters and not drawn."),
+        "{timeline}"
+    );
+}
+
+#[test]
 fn a_release_s_changes_come_in_the_order_a_changelog_lists_them() {
     let change = |category: &str| {
         format!(

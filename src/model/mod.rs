@@ -313,6 +313,25 @@ fn find_by_key<T>(
 }
 
 impl Document {
+    /// How many of the moves in `target_history` put the target later: an entry's
+    /// `target` is the date it replaced, and the date that replaced it is the next entry's
+    /// `target`, or `target` for the last. A date brought forward is no slip.
+    pub fn slips(&self) -> usize {
+        let history = &self.target_history;
+        (0..history.len())
+            .filter(|&at| {
+                let next = history.get(at + 1).map(|s| s.target).or(self.target);
+                next.is_some_and(|next| next > history[at].target)
+            })
+            .count()
+    }
+
+    /// The target first planned, when the target is now later than it.
+    pub fn slipped_from(&self) -> Option<Date> {
+        let first = self.target_history.first()?.target;
+        (self.target? > first).then_some(first)
+    }
+
     /// The line a frontmatter field was written on, else where the document starts.
     pub fn field_line(&self, field: &str) -> usize {
         self.field_lines

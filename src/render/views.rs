@@ -347,11 +347,10 @@ impl<'a> ViewData<'a> {
         if doc.status.as_deref() == Some("on-hold") {
             reasons.push("on hold".to_string());
         }
-        if let (Some(first), Some(now)) = (doc.target_history.first(), &doc.target) {
+        if let (Some(first), Some(now)) = (&doc.slipped_from, &doc.target) {
             reasons.push(format!(
-                "slipped {}× (first planned for {}, now {now})",
-                doc.target_history.len(),
-                first.target
+                "slipped {}× (first planned for {first}, now {now})",
+                doc.slips
             ));
         }
         if doc

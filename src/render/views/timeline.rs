@@ -22,6 +22,9 @@ pub struct Timeline {
     pub quarters: Vec<QuarterMark>,
     pub rows: Vec<Row>,
     pub today_x: Option<f64>,
+    /// Initiatives dated wholly before or after the quarters shown, left out of the chart
+    /// rather than drawn at its edge as if they fell in its first or last quarter.
+    pub outside: usize,
 }
 
 #[derive(Serialize)]
@@ -61,6 +64,7 @@ impl Timeline {
         if dated.is_empty() {
             return None;
         }
+        let count = dated.len();
         let first = Period::quarter_of(dated.iter().map(|d| d.1).min()?);
         let last = Period::quarter_of(dated.iter().map(|d| d.2).max()?);
         let (from, to) = clamp_range(first, last, Period::quarter_of(data.today));
@@ -71,6 +75,8 @@ impl Timeline {
             LABEL_WIDTH + (clamped - range_start).get_days() as f64 / days * CHART_WIDTH
         };
         let mut sorted = dated;
+        sorted.retain(|&(_, start, end)| end >= range_start && start <= range_end);
+        let outside = count - sorted.len();
         // Open work first, then the most recent; the chart keeps a readable number of rows.
         sorted.sort_by_key(|d| {
             (
@@ -85,10 +91,7 @@ impl Timeline {
             .enumerate()
             .map(|(i, (doc, start, end))| {
                 let y = TOP + i as f64 * ROW;
-                let slipped = data.docs[doc.index]
-                    .target_history
-                    .first()
-                    .map(|s| s.target);
+                let slipped = data.docs[doc.index].slipped_from();
                 Row {
                     y: y + 6.0,
                     text_y: y + 18.0,
@@ -100,7 +103,10 @@ impl Timeline {
                     start: doc.start.clone(),
                     target: doc.target.clone(),
                     slipped_from: slipped.map(|d| d.to_string()),
-                    slipped_x: slipped.map(x_of),
+                    // A first plan outside the quarters shown has no place on them.
+                    slipped_x: slipped
+                        .filter(|d| (range_start..=range_end).contains(d))
+                        .map(x_of),
                 }
             })
             .collect();
@@ -122,6 +128,7 @@ impl Timeline {
             quarters,
             rows,
             today_x,
+            outside,
         })
     }
 }
