@@ -16,9 +16,11 @@ pub const OUT_MARKER: &str = ".align-output";
 /// Marks one site's folder inside it.
 pub const SITE_MARKER: &str = ".align-site";
 
-/// A checked output folder.
+/// A checked output folder, locked against other builds into it while this one runs.
 pub struct OutDir {
     path: PathBuf,
+    /// The marker file, held locked until the build is done.
+    _lock: Option<fs::File>,
 }
 
 /// Checks that `out` is safe to write: not the project, not `content/`, not a folder
@@ -54,12 +56,46 @@ pub fn prepare(out: &Path, project: &Path) -> anyhow::Result<OutDir> {
         }
     }
     fs::create_dir_all(&target).with_context(|| format!("cannot create {}", out.display()))?;
-    fs::write(
-        target.join(OUT_MARKER),
-        "This folder is written by align; builds replace its sites.\n",
-    )
-    .with_context(|| format!("cannot write to {}", out.display()))?;
-    Ok(OutDir { path: target })
+    let marker = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(target.join(OUT_MARKER))
+        .with_context(|| format!("cannot write to {}", out.display()))?;
+    // A second build into the same folder waits for the first. Where the file system
+    // cannot lock, builds go on unlocked, and leave what another may be writing alone.
+    let locked = marker.lock().is_ok();
+    marker
+        .set_len(0)
+        .and_then(|()| {
+            (&marker).write_all(b"This folder is written by align; builds replace its sites.\n")
+        })
+        .with_context(|| format!("cannot write to {}", out.display()))?;
+    if locked {
+        remove_leftovers(&target);
+    }
+    Ok(OutDir {
+        path: target,
+        _lock: locked.then_some(marker),
+    })
+}
+
+/// Removes the temporary site folders a build that was stopped (Ctrl-C, a cancelled job)
+/// left in `out`; with the output folder locked, no other build is writing them.
+fn remove_leftovers(out: &Path) {
+    let Ok(entries) = fs::read_dir(out) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let leftover = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with(".align-tmp-"))
+            && entry.file_type().is_ok_and(|t| t.is_dir());
+        if leftover {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// Makes a path absolute without requiring it to exist (its existing ancestor is resolved).
@@ -100,6 +136,19 @@ pub struct SiteWriter {
 impl OutDir {
     pub fn site(&self, name: &str) -> anyhow::Result<SiteWriter> {
         let target = self.path.join(name);
+        let found = fs::symlink_metadata(&target).ok().map(|m| m.file_type());
+        if found.is_some_and(|t| t.is_symlink()) {
+            bail!(
+                "refusing to replace {}: it is a symbolic link, and a site's folder is replaced whole (build with --out into a folder of its own instead)",
+                target.display()
+            );
+        }
+        if found.is_some_and(|t| !t.is_dir()) {
+            bail!(
+                "refusing to replace {}: it is a file, not a site's folder",
+                target.display()
+            );
+        }
         if target.exists()
             && !target.join(SITE_MARKER).exists()
             && fs::read_dir(&target)?.next().is_some()
@@ -271,6 +320,10 @@ pub fn remove_stale_sites<V>(
 /// Removes a folder tree, its top-level entries in parallel (old sites hold many files).
 fn remove_tree(dir: &Path) -> io::Result<()> {
     use rayon::prelude::*;
+    // Never what a link leads to: only the link goes.
+    if dir.is_symlink() {
+        return fs::remove_file(dir);
+    }
     let entries: Vec<PathBuf> = fs::read_dir(dir)?
         .map(|e| e.map(|e| e.path()))
         .collect::<io::Result<_>>()?;

@@ -239,6 +239,63 @@ fn a_foreign_folder_inside_the_output_is_never_replaced() {
 }
 
 #[test]
+fn a_site_folder_that_is_a_link_is_refused_and_what_it_leads_to_survives() {
+    let p = project();
+    p.build().success();
+    let out = p.path().join("out");
+    // A web root made by copying a built site, marker and all, linked in as the site.
+    let www = p.path().join("www");
+    std::fs::rename(out.join("team"), &www).unwrap();
+    p.write("www/uploads.txt", "keep");
+    std::os::unix::fs::symlink(&www, out.join("team")).unwrap();
+    let (before, linked) = (snapshot(&out), snapshot(&www));
+    let run = p.build();
+    run.expect(2);
+    assert!(run.stderr().contains("symbolic link"), "{}", run.stderr());
+    assert!(
+        snapshot(&www) == linked,
+        "nothing behind the link was touched"
+    );
+    assert!(snapshot(&out) == before, "the output is as it was");
+    assert!(out.join("team").is_symlink());
+}
+
+#[test]
+fn a_site_folder_that_is_a_file_is_named_in_the_error() {
+    let p = project();
+    p.build().success();
+    let out = p.path().join("out");
+    std::fs::remove_dir_all(out.join("team")).unwrap();
+    p.write("out/team", "not a folder");
+    let before = snapshot(&out);
+    let run = p.build();
+    run.expect(2);
+    assert!(
+        run.stderr().contains("out/team: it is a file"),
+        "{}",
+        run.stderr()
+    );
+    assert!(snapshot(&out) == before);
+}
+
+#[test]
+fn a_stopped_build_s_temporary_folders_go_with_the_next_build() {
+    let p = project();
+    p.build().success();
+    let out = p.path().join("out");
+    // What a build stopped by Ctrl-C leaves: a half-written site beside the finished ones.
+    p.write("out/.align-tmp-team-Ab12Cd/index.html", "half");
+    p.write("out/.align-tmp-exec-Zz99Yy/roadmap.html", "half");
+    p.build().success();
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".align-"))
+        .collect();
+    assert_eq!(left, [".align-output"], "only the output's marker is left");
+}
+
+#[test]
 fn out_may_not_be_a_folder_the_build_reads() {
     for folder in ["static", "templates"] {
         let p = project().file(
