@@ -1113,6 +1113,27 @@ fn links_within_a_page_and_unusual_spellings_keep_hidden_headings_and_paths_off_
 }
 
 #[test]
+fn a_mistyped_or_missing_marker_in_an_imported_changelog_fails_closed() {
+    // The opening marker misspelled is a plain comment: its closing one closes nothing.
+    for opening in ["<!-- audiance: exec -->", "<!-- exec only -->", ""] {
+        let project = changelog_project(&format!(
+            "# Changelog\n\n## [1.1.0] - 2026-11-20\n\n### Added\n\n- Dark mode\n{opening}\n- CANARY-DEAL-7f3a\n<!-- /audience -->\n"
+        ));
+        let run = project.build();
+        run.expect(1);
+        run.error_at("CHANGELOG.md:10:1", &["closes no open audience block"]);
+        assert!(!project.path().join("out").exists(), "{opening}");
+    }
+    // A block never closed keeps what follows it for its audiences, and says so.
+    let project = changelog_project(
+        "# Changelog\n\n## [1.1.0] - 2026-11-20\n\n### Added\n\n- Dark mode\n<!-- audience: exec -->\n- CANARY-DEAL-7f3a\n",
+    );
+    let run = project.build();
+    run.expect(1);
+    run.error_at("CHANGELOG.md:8:1", &["never closed"]);
+}
+
+#[test]
 fn a_near_miss_audience_marker_in_an_imported_changelog_fails_closed() {
     let project = changelog_project(
         "# Changelog\n\n## [1.1.0] - 2026-03-01\n\n### Added\n\n- Public thing\n<!-- audiences: team -->\n- CANARY-NEAR-MISS-ENTRY-7f3a\n<!-- /audiences -->\n",

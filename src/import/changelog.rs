@@ -19,6 +19,12 @@ pub struct Changelog {
     /// Lines of comments that look like audience markers but are none (`<!-- audiences
     /// exec -->`, a marker within a bullet's line): each is an error, as in a document.
     pub near_misses: Vec<usize>,
+    /// Lines of `<!-- /audience -->` markers that close no open block (a mistyped opening
+    /// marker leaves its block shown to everyone): each is an error, as in a document.
+    pub unmatched: Vec<usize>,
+    /// Lines of opening markers never closed: what follows each stays with its audiences
+    /// (fail closed), and each is an error, as in a document.
+    pub unclosed: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -99,6 +105,9 @@ struct Reader {
     open: Option<OpenRelease>,
     /// The audience blocks open at this line, outermost first.
     blocks: Vec<Vec<String>>,
+    /// The line of each open block's marker.
+    block_lines: Vec<usize>,
+    unmatched: Vec<usize>,
     withheld: Vec<usize>,
     withheld_defs: Vec<usize>,
 }
@@ -124,7 +133,7 @@ impl Reader {
             self.in_comment = false;
             self.comment.clear();
             self.end_fence();
-            self.audience_marker(marker);
+            self.audience_marker(marker, line);
             return;
         }
         // A comment started where a fence seems open could hold a marker over several
@@ -184,17 +193,24 @@ impl Reader {
         }
     }
 
-    /// An audience block opens or closes: the entry before it ends there, and what follows
-    /// is for the block's audiences. A close with no block open closes nothing; a block
-    /// never closed keeps what follows it for its audiences (fail closed).
-    fn audience_marker(&mut self, marker: crate::load::Marker) {
+    /// An audience block opens or closes (its marker on `line`): the entry before it ends
+    /// there, and what follows is for the block's audiences. A close with no block open
+    /// closes nothing and is an error; a block never closed keeps what follows it for its
+    /// audiences (fail closed), and is an error too.
+    fn audience_marker(&mut self, marker: crate::load::Marker, line: usize) {
         if let Some(open) = &mut self.open {
             open.finish_entry();
         }
         match marker {
-            crate::load::Marker::Open(audiences) => self.blocks.push(audiences),
+            crate::load::Marker::Open(audiences) => {
+                self.blocks.push(audiences);
+                self.block_lines.push(line);
+            }
             crate::load::Marker::Close => {
-                self.blocks.pop();
+                if self.blocks.pop().is_none() {
+                    self.unmatched.push(line);
+                }
+                self.block_lines.pop();
             }
         }
     }
@@ -224,7 +240,7 @@ impl Reader {
                 let words: Vec<&str> = comment.split_whitespace().collect();
                 let written = format!("<!-- {} -->", words.join(" "));
                 match crate::load::audience_marker(&written) {
-                    Some(marker) => self.audience_marker(marker),
+                    Some(marker) => self.audience_marker(marker, self.comment_line),
                     None if crate::load::split_marker(&comment) => {
                         self.near_misses.push(self.comment_line);
                     }
@@ -287,6 +303,8 @@ impl Reader {
             withheld: self.withheld,
             withheld_defs: self.withheld_defs,
             near_misses: self.near_misses,
+            unmatched: self.unmatched,
+            unclosed: self.block_lines,
         }
     }
 }
@@ -1441,6 +1459,8 @@ mod tests {
                 withheld: vec![],
                 withheld_defs: vec![],
                 near_misses: vec![],
+                unmatched: vec![],
+                unclosed: vec![],
             }
         );
         let release = only_release("## [1.0.0]\n### \n-\n- \n");

@@ -896,6 +896,12 @@ fn indent_columns(line: &str) -> usize {
 /// or an imported changelog.
 pub const NEAR_MISS: &str = "this looks like an audience marker but is not one: write `<!-- audience: a, b -->` or `<!-- /audience -->` alone on its line";
 
+/// What a closing marker with no block open is told, in a document or a changelog.
+pub const UNMATCHED_CLOSE: &str = "`<!-- /audience -->` closes no open audience block";
+
+/// What an opening marker never closed is told, in a document or a changelog.
+pub const NEVER_CLOSED: &str = "audience block is never closed with `<!-- /audience -->`";
+
 /// Whether a line is an audience marker or looks like one.
 pub fn marker_like(trimmed: &str) -> bool {
     trimmed.contains("<!--") && trimmed.to_lowercase().contains("audience")
@@ -981,7 +987,7 @@ fn blocks_in(
                 }),
                 None => errors.push(BlockError {
                     line: i,
-                    message: "`<!-- /audience -->` closes no open audience block".into(),
+                    message: UNMATCHED_CLOSE.into(),
                 }),
             },
             // Anything that looks like a marker but is not one would silently show the
@@ -996,7 +1002,7 @@ fn blocks_in(
     for (line, _, _) in open {
         errors.push(BlockError {
             line,
-            message: "audience block is never closed with `<!-- /audience -->`".into(),
+            message: NEVER_CLOSED.into(),
         });
     }
     if errors.is_empty() {

@@ -168,6 +168,14 @@ pub fn changelog(
         let loc = Location::new(&shown, line, 1);
         diags.push(Diagnostic::error(loc, crate::load::NEAR_MISS));
     }
+    for &line in &parsed.unmatched {
+        let loc = Location::new(&shown, line, 1);
+        diags.push(Diagnostic::error(loc, crate::load::UNMATCHED_CLOSE));
+    }
+    for &line in &parsed.unclosed {
+        let loc = Location::new(&shown, line, 1);
+        diags.push(Diagnostic::error(loc, crate::load::NEVER_CLOSED));
+    }
     for &line in &parsed.withheld_defs {
         let loc = Location::new(&shown, line, 1);
         let message = "a link definition inside an audience block is left out: the changelog's link definitions serve every release and change on every site (write the address in the link itself)";

@@ -7,9 +7,9 @@ pub mod frontmatter;
 mod imported;
 
 pub use body::{
-    Anchors, LineIndex, Marker, NEAR_MISS, audience_blocks, bracketed_link_texts, has_scheme,
-    headings, is_document_link, is_placeholder, list_key, markdown_options,
-    marker as audience_marker, marker_like, slug, split_marker, starts_paragraph,
+    Anchors, LineIndex, Marker, NEAR_MISS, NEVER_CLOSED, UNMATCHED_CLOSE, audience_blocks,
+    bracketed_link_texts, has_scheme, headings, is_document_link, is_placeholder, list_key,
+    markdown_options, marker as audience_marker, marker_like, slug, split_marker, starts_paragraph,
 };
 pub use fields::parse_iso_date;
 
