@@ -75,6 +75,41 @@ fn frontmatter_below_a_blank_line_or_a_comment_fails_instead_of_being_shown_as_t
 }
 
 #[test]
+fn a_fence_that_is_almost_one_fails_instead_of_being_shown_as_text() {
+    // A zero-width space from a copy and paste, a second byte-order mark, `+++toml`, an
+    // em dash an editor made of `---`, an empty frontmatter above the real one.
+    for (text, place) in [
+        (
+            "\u{200B}+++\naudience = [\"exec\"]\n+++\n# Acquisition plan\n",
+            "content/pages/a.md:1:1",
+        ),
+        (
+            "\u{FEFF}\u{FEFF}+++\naudience = [\"exec\"]\n+++\n# Acquisition plan\n",
+            "content/pages/a.md:1:1",
+        ),
+        (
+            "+++toml\naudience = [\"exec\"]\n+++\n# Acquisition plan\n",
+            "content/pages/a.md:1:1",
+        ),
+        (
+            "\u{2014}\naudience: [exec]\n\u{2014}\n# Acquisition plan\n",
+            "content/pages/a.md:1:1",
+        ),
+        (
+            "+++\n+++\n+++\naudience = [\"exec\"]\n+++\n# Acquisition plan\n",
+            "content/pages/a.md:3:1",
+        ),
+    ] {
+        fails_at(
+            "content/pages/a.md",
+            text,
+            place,
+            &["looks like frontmatter"],
+        );
+    }
+}
+
+#[test]
 fn a_version_or_tag_written_as_a_fraction_must_be_quoted() {
     // `1.10` would read 1.1: a different version.
     fails_at(

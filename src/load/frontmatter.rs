@@ -50,6 +50,9 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontError> {
                         .into(),
                 });
             }
+            if let Some(line) = seeming_frontmatter(text, 1) {
+                return Err(seeming_fence(line));
+            }
             return Ok(Split {
                 format: None,
                 front: "",
@@ -61,6 +64,20 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontError> {
     };
     let rest_start = (first_end + 1).min(text.len());
     match closing(text, rest_start, fence, 2) {
+        // A second frontmatter under an empty one would be read as text, its `audience`
+        // with it.
+        Some((end, line, body_start)) if text[rest_start..end].trim().is_empty() => {
+            match seeming_frontmatter(&text[body_start..], line + 1) {
+                Some(second) => Err(seeming_fence(second)),
+                None => Ok(Split {
+                    format: Some(format),
+                    front: "",
+                    front_line: 2,
+                    body: &text[body_start..],
+                    body_line: line + 1,
+                }),
+            }
+        }
         Some((end, line, body_start)) => Ok(Split {
             format: Some(format),
             front: &text[rest_start..end],
@@ -120,6 +137,74 @@ fn late_frontmatter(text: &str) -> Option<usize> {
             "---" => return closing(text, offset, "---", line + 1).map(|_| line),
             _ => return None,
         }
+    }
+    None
+}
+
+/// The error for a fence that is almost one (see [`seeming_frontmatter`]).
+fn seeming_fence(line: usize) -> FrontError {
+    FrontError {
+        line,
+        col: 1,
+        message: "this looks like frontmatter but its fence is not `+++` or `---` alone on the \
+                  file's first line, so it would be read as text and its `audience` lost: \
+                  write the fence as `+++` (TOML) or `---` (YAML), with nothing else on its \
+                  line and nothing above it"
+            .into(),
+    }
+}
+
+/// Whether a line is almost a frontmatter fence: three or more `+` or `-` (or what
+/// editors turn them into: an em dash, an en dash, full-width signs), with invisible
+/// characters around them or a word after them (`+++toml`, `--- yaml`).
+fn fence_like(line: &str) -> bool {
+    let visible: String = line
+        .chars()
+        .filter(|c| !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'))
+        .collect();
+    let visible = visible.trim();
+    let mut weight = 0;
+    let mut rest = visible;
+    while let Some(c) = rest.chars().next() {
+        weight += match c {
+            '+' | '-' | '\u{FF0B}' | '\u{FF0D}' | '\u{2212}' => 1,
+            '\u{2013}' => 2,
+            '\u{2014}' | '\u{2015}' => 3,
+            _ => break,
+        };
+        rest = &rest[c.len_utf8()..];
+    }
+    weight >= 3 && rest.trim().chars().all(|c| c.is_ascii_alphabetic())
+}
+
+/// The line (counted from `first`) of a fence that is almost one, opening frontmatter
+/// at the top of `text` (after blank lines): a [`fence_like`] line, key lines (`key =`,
+/// `key:`) and a closing one within the next hundred lines. Read as text, its `audience`
+/// would be lost and the document shown to every site of the default audience.
+fn seeming_frontmatter(text: &str, first: usize) -> Option<usize> {
+    let mut lines = (first..)
+        .zip(text.lines())
+        .skip_while(|(_, l)| l.trim().is_empty());
+    let (open, line) = lines.next()?;
+    if !fence_like(line) {
+        return None;
+    }
+    let mut keys = false;
+    for (_, line) in lines.take(100) {
+        if fence_like(line) {
+            return keys.then_some(open);
+        }
+        let key = line
+            .trim_start()
+            .split(['=', ':'])
+            .next()
+            .unwrap_or_default()
+            .trim();
+        keys |= line.contains(['=', ':'])
+            && !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '"' | '\''));
     }
     None
 }
@@ -368,6 +453,48 @@ mod tests {
         for text in ["\n---\n# Title\n", "# Title\n\n+++\nx\n+++\n", "<!-- x\n"] {
             let s = split(text).unwrap();
             assert_eq!((s.format, s.body), (None, text));
+        }
+    }
+
+    #[test]
+    fn a_fence_that_is_almost_one_is_an_error_where_it_stands() {
+        let front = "audience = [\"exec\"]\n";
+        for (text, line) in [
+            (format!("\u{200B}+++\n{front}+++\n# Plan\n"), 1),
+            (format!("\u{FEFF}+++\n{front}+++\n# Plan\n"), 1),
+            (format!("++++\n{front}++++\n# Plan\n"), 1),
+            (format!("+++toml\n{front}+++\n# Plan\n"), 1),
+            ("--- yaml\naudience: [exec]\n---\n# Plan\n".to_string(), 1),
+            (
+                "\u{2014}\naudience: [exec]\n\u{2014}\n# Plan\n".to_string(),
+                1,
+            ),
+            (
+                format!("\u{FF0B}\u{FF0B}\u{FF0B}\n{front}\u{FF0B}\u{FF0B}\u{FF0B}\n"),
+                1,
+            ),
+            (format!("+++\n+++\n+++\n{front}+++\n# Plan\n"), 3),
+            (
+                "+++\n+++\n\n\u{200B}---\naudience: [exec]\n---\n".to_string(),
+                4,
+            ),
+        ] {
+            let err = split(&text).expect_err(&text);
+            assert_eq!(err.line, line, "{text:?}");
+            assert!(
+                err.message.contains("looks like frontmatter"),
+                "{}",
+                err.message
+            );
+        }
+        // A rule at the top of a page, or between paragraphs, is no fence.
+        for text in [
+            "----\nSome text.\n----\n",
+            "---\n---\nA page: with a colon.\n",
+            "\u{2014}\nQuote: yes\n",
+            "+++\ntitle = \"T\"\n+++\n----\nText.\n----\n",
+        ] {
+            assert!(split(text).is_ok(), "{text:?}");
         }
     }
 
