@@ -857,6 +857,7 @@ mod tests {
             col: 1,
             inverse: false,
             audiences: Vec::new(),
+            defined_at: None,
         }
     }
 

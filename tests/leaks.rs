@@ -589,6 +589,48 @@ fn a_link_inside_an_exec_block_leaves_no_backlink_on_the_team_site() {
 }
 
 #[test]
+fn a_reference_link_whose_definition_is_in_an_exec_block_shows_only_where_both_are() {
+    // The link outside the block, its definition inside: a site that hides the block
+    // shows `[forecast]` as text, so it may not publish the file nor record the link.
+    let project = Project::new()
+        .file(
+            "content/pages/plan.md",
+            "+++\ntitle = \"Plan\"\n+++\nSee the [forecast], the [budget] and ![chart][c].\n\n<!-- audience: exec -->\n[forecast]: canary-forecast-7f3a.pdf\n[budget]: budget.md\n[c]: canary-chart-7f3a.png\n<!-- /audience -->\n",
+        )
+        .file("content/pages/budget.md", "+++\ntitle = \"Budget\"\n+++\nNumbers.\n");
+    project.write(
+        "content/pages/canary-forecast-7f3a.pdf",
+        "CANARY-FORECAST-BYTES-7f3a",
+    );
+    project.write(
+        "content/pages/canary-chart-7f3a.png",
+        "CANARY-CHART-BYTES-7f3a",
+    );
+    project.build().success();
+    assert_confined(
+        &project,
+        &[
+            "canary-forecast-7f3a",
+            "CANARY-FORECAST-BYTES-7f3a",
+            "canary-chart-7f3a",
+            "CANARY-CHART-BYTES-7f3a",
+        ],
+        "exec",
+        &["team"],
+    );
+    let team = project.site("team");
+    assert!(!team.main("pages/budget.html").contains("pages/plan.html"));
+    let graph: serde_json::Value = serde_json::from_str(&team.read("graph.json")).unwrap();
+    assert_eq!(graph["edges"], serde_json::json!([]), "{graph:#}");
+    let exec = project.site("exec");
+    assert!(
+        exec.main("pages/plan.html")
+            .contains("href=\"canary-forecast-7f3a.pdf\"")
+    );
+    assert!(exec.main("pages/budget.html").contains("pages/plan.html"));
+}
+
+#[test]
 fn a_markdown_file_is_never_published_as_a_linked_file() {
     // Links that are not read as links to a document, since they do not end in `.md` as
     // written, yet name a document's source: the file would go out whole, frontmatter,

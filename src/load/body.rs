@@ -94,11 +94,23 @@ pub fn scan(
     let mut facts = BodyFacts::default();
     let mut heading: Option<(u8, Option<String>, String, usize)> = None;
     let mut anchors = Anchors::beside(key_results, page_ids);
-    let mut link: Option<(String, bool, usize, String)> = None;
+    let mut link: Option<(String, bool, usize, String, Option<usize>)> = None;
     // Where a run of raw HTML (a block's lines together) starts and ends in the body: read
     // there, where its offsets are the body's, without copying it.
     let mut html: Option<(usize, usize)> = None;
-    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+    let mut events = Parser::new_ext(body, markdown_options()).into_offset_iter();
+    // The line of a reference link's definition, which audience blocks may hold apart
+    // from the link.
+    let defined = |events: &pulldown_cmark::OffsetIter<'_>, link_type: LinkType, id: &str| {
+        matches!(
+            link_type,
+            LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut
+        )
+        .then(|| events.reference_definitions().get(id))
+        .flatten()
+        .map(|def| first_line + index.locate_in(body, def.span.start).0)
+    };
+    while let Some((event, range)) = events.next() {
         match event {
             Event::Html(_) | Event::InlineHtml(_) => {
                 let (start, _) = html.unwrap_or((range.start, range.end));
@@ -135,14 +147,17 @@ pub fn scan(
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
+                id,
                 ..
             }) => {
                 let wiki_label = matches!(link_type, LinkType::WikiLink { has_pothole: true });
                 let is_wiki = matches!(link_type, LinkType::WikiLink { .. });
+                let defined_at = defined(&events, link_type, &id);
                 if !is_wiki && is_local_file(&dest_url) {
-                    facts
-                        .assets
-                        .push(asset(&index, body, first_line, &dest_url, range.start));
+                    facts.assets.push(RefText {
+                        defined_at,
+                        ..asset(&index, body, first_line, &dest_url, range.start)
+                    });
                 }
                 if !is_wiki && dest_url.len() > 1 && dest_url.starts_with('#') {
                     facts
@@ -155,17 +170,24 @@ pub fn scan(
                         !is_wiki || wiki_label,
                         range.start,
                         String::new(),
+                        defined_at,
                     ));
                 }
             }
             Event::Start(Tag::FootnoteDefinition(label)) => facts.ids.push(label.to_string()),
-            Event::Start(Tag::Image { dest_url, .. }) if is_local_file(&dest_url) => {
-                facts
-                    .assets
-                    .push(asset(&index, body, first_line, &dest_url, range.start));
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                id,
+                ..
+            }) if is_local_file(&dest_url) => {
+                facts.assets.push(RefText {
+                    defined_at: defined(&events, link_type, &id),
+                    ..asset(&index, body, first_line, &dest_url, range.start)
+                });
             }
             Event::End(TagEnd::Link) => {
-                if let Some((dest, labelled, start, label)) = link.take() {
+                if let Some((dest, labelled, start, label, defined_at)) = link.take() {
                     let (line, col) = index.locate_in(body, start);
                     facts.refs.push(RefText {
                         kind: RelKind::Mentions,
@@ -175,6 +197,7 @@ pub fn scan(
                         col,
                         inverse: false,
                         audiences: Vec::new(),
+                        defined_at,
                     });
                 }
             }
@@ -182,7 +205,7 @@ pub fn scan(
                 if let Some((_, _, t, _)) = heading.as_mut() {
                     t.push_str(&text);
                 }
-                if let Some((_, _, _, label)) = link.as_mut() {
+                if let Some((_, _, _, label, _)) = link.as_mut() {
                     label.push_str(&text);
                 }
             }
@@ -243,6 +266,7 @@ fn asset(index: &LineIndex, body: &str, first_line: usize, dest: &str, offset: u
         col,
         inverse: false,
         audiences: Vec::new(),
+        defined_at: None,
     }
 }
 

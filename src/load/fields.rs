@@ -554,6 +554,7 @@ impl Fields<'_> {
                 col: 1,
                 inverse: false,
                 audiences: Vec::new(),
+                defined_at: None,
             });
         }
         Ok(())

@@ -46,6 +46,7 @@ pub fn push_relations(doc: &mut Document, relations: Vec<AdrRelation>, line_offs
             col: 1,
             inverse,
             audiences: Vec::new(),
+            defined_at: None,
         });
     }
 }
@@ -303,6 +304,7 @@ pub fn changelog(
                         col: 1,
                         inverse: false,
                         audiences: Vec::new(),
+                        defined_at: None,
                     });
                 }
                 docs.push(doc);

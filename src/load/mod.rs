@@ -732,11 +732,13 @@ fn mark_blocks(doc: &Document, refs: &mut [crate::model::RefText]) {
             )
         })
         .collect();
+    // A reference link shows where both it and its definition are shown.
     for r in refs {
-        let line = r.line.saturating_sub(doc.body_line);
+        let lines =
+            [Some(r.line), r.defined_at].map(|l| l.map(|l| l.saturating_sub(doc.body_line)));
         r.audiences = spans
             .iter()
-            .filter(|(start, end, _)| *start <= line && line <= *end)
+            .filter(|(start, end, _)| lines.iter().flatten().any(|l| start <= l && l <= end))
             .map(|(_, _, list)| (*list).clone())
             .collect();
     }

@@ -112,6 +112,10 @@ pub struct RefText {
     /// For body links: the audience lists of the audience blocks around the link. A site
     /// sees the link only if it shares an audience with every one of them.
     pub audiences: Vec<Vec<String>>,
+    /// For a reference link (`[text][label]`, `[label]`): the line of its definition
+    /// (`[label]: dest`), whose audience blocks count too, since a site that hides the
+    /// definition shows the link as plain text.
+    pub defined_at: Option<usize>,
 }
 
 /// Whether a site with these audiences sees something inside these audience blocks.
