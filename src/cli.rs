@@ -311,10 +311,15 @@ fn plural(n: usize) -> &'static str {
 fn github_annotation(d: &Diagnostic) -> String {
     let level = if d.is_error() { "error" } else { "warning" };
     let title = d.rule.unwrap_or("align");
+    // Line ends escaped as the format asks, and any other control character (an escape
+    // sequence in a field) shown as `�`, as in the text format.
     let escape = |s: &str| {
-        s.replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A")
+        crate::diag::printable(
+            &s.replace('%', "%25")
+                .replace('\r', "%0D")
+                .replace('\n', "%0A"),
+        )
+        .into_owned()
     };
     // A property ends at `,` and the properties at `::`: a file name holding them (or a
     // line end) would write an annotation of its own.

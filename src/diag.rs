@@ -173,7 +173,7 @@ impl Diagnostic {
 /// Text for a terminal: each control character but a tab (an escape sequence written in a
 /// field, a NUL, a line end in a file name) shown as `�`, one character for one, so a
 /// caret under a quoted line stays in place.
-fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.chars().any(|c| c.is_control() && c != '\t') {
         return std::borrow::Cow::Borrowed(text);
     }

@@ -1464,6 +1464,26 @@ fn the_timeline_leaves_out_initiatives_dated_outside_its_quarters() {
 }
 
 #[test]
+fn a_control_character_in_a_title_leaves_the_feed_well_formed() {
+    let project = Project::new()
+        .file(
+            "content/releases/1-0.md",
+            "+++\ntitle = \"One \\u0007 bell\"\nversion = \"1.0.0\"\nstatus = \"released\"\ndate = 2026-11-01\naudience = [\"public\"]\n+++\n",
+        )
+        .file(
+            "content/changes/c.md",
+            "+++\ntitle = \"Colours \\u001b[31mred\"\ncategory = \"added\"\nrelease = \"releases/1-0\"\naudience = [\"public\"]\n+++\n",
+        );
+    project.build().success();
+    let feed = project.site("public").read("feed.xml");
+    assert!(
+        !feed.contains(|c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r')),
+        "{feed:?}"
+    );
+    assert!(feed.contains("Colours \u{FFFD}[31mred"), "{feed}");
+}
+
+#[test]
 fn a_release_s_changes_come_in_the_order_a_changelog_lists_them() {
     let change = |category: &str| {
         format!(

@@ -140,8 +140,40 @@ fn escape_into(out: &mut String, text: &str) {
     let _ = pulldown_cmark_escape::escape_html(out, text);
 }
 
+/// The feed's bytes with each character XML 1.0 does not allow (a control character but a
+/// tab or line end, U+FFFE, U+FFFF) as U+FFFD: one such character in a title, written by
+/// hand or copied from a terminal, made the whole feed unreadable to feed readers.
+pub fn xml_safe(bytes: bytes::Bytes) -> bytes::Bytes {
+    let banned = |c: char| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    };
+    let clean = |b: &u8| *b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r');
+    if bytes.iter().all(clean) && memchr::memmem::find(&bytes, b"\xEF\xBF").is_none() {
+        return bytes;
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    let safe: String = text
+        .chars()
+        .map(|c| if banned(c) { '\u{FFFD}' } else { c })
+        .collect();
+    bytes::Bytes::from(safe)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn characters_xml_forbids_become_replacement_characters() {
+        let feed = super::xml_safe(bytes::Bytes::from(
+            "<t>a\u{1b}[31mb\u{1}c\u{FFFF}d\te\u{FFFD}</t>\n",
+        ));
+        assert_eq!(
+            &feed[..],
+            "<t>a\u{FFFD}[31mb\u{FFFD}c\u{FFFD}d\te\u{FFFD}</t>\n".as_bytes()
+        );
+        let clean = bytes::Bytes::from_static("<t>é ✓</t>".as_bytes());
+        assert_eq!(super::xml_safe(clean.clone()).as_ptr(), clean.as_ptr());
+    }
+
     #[test]
     fn escapes_markup_and_quotes_and_keeps_the_rest() {
         let mut out = String::from("<p>");

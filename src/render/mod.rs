@@ -467,7 +467,10 @@ fn render_views(
         ),
         (
             "feed.xml",
-            Box::new(|| out.render("feed.xml", "feed.xml", &feed::feed(input, changelog()))),
+            Box::new(|| {
+                out.render("feed.xml", "feed.xml", &feed::feed(input, changelog()))
+                    .map(feed::xml_safe)
+            }),
         ),
         (
             "decisions.html",
