@@ -1483,6 +1483,103 @@ fn a_control_character_in_a_title_leaves_the_feed_well_formed() {
     assert!(feed.contains("Colours \u{FFFD}[31mred"), "{feed}");
 }
 
+/// The roadmap's section of this id, up to its end.
+fn roadmap_section(roadmap: &str, heading: &str) -> String {
+    let start = roadmap
+        .find(&format!("aria-labelledby=\"{heading}\""))
+        .unwrap_or_else(|| panic!("no {heading}: {roadmap}"));
+    let end = start + roadmap[start..].find("</section>").unwrap();
+    roadmap[start..end].to_string()
+}
+
+#[test]
+fn pillars_are_the_top_strategies_with_their_sub_strategies_objectives() {
+    let strategy = |id: &str, title: &str, more: &str| {
+        format!("+++\nid = \"{id}\"\ntitle = \"{title}\"\n{more}+++\n")
+    };
+    let project = Project::new()
+        .file(
+            "content/strategy/pillar.md",
+            &strategy("S", "Main pillar", "status = \"active\"\n"),
+        )
+        .file(
+            "content/strategy/sub.md",
+            &strategy("S-SUB", "Sub strategy", "parent = \"S\"\n"),
+        )
+        .file(
+            "content/strategy/old.md",
+            &strategy("S-OLD", "Retired pillar", "status = \"retired\"\n"),
+        )
+        .file(
+            "content/objectives/o.md",
+            "+++\nid = \"O\"\ntitle = \"Faster onboarding\"\nperiod = \"2026-Q4\"\nstatus = \"active\"\nparent = \"S-SUB\"\n+++\n",
+        );
+    project.build().success();
+    let roadmap = project.site("exec").main("roadmap.html");
+    let pillars = roadmap_section(&roadmap, "pillars-heading");
+    assert_eq!(pillars.matches("class=\"pillar\"").count(), 1, "{pillars}");
+    assert!(pillars.contains("Main pillar") && pillars.contains("Faster onboarding"));
+    assert!(!pillars.contains("Sub strategy") && !pillars.contains("Retired pillar"));
+    assert!(!pillars.contains("No objectives this period"), "{pillars}");
+}
+
+#[test]
+fn risks_count_off_track_key_results_of_the_period_s_active_objectives_however_driven() {
+    let objective = |id: &str, status: &str, period: &str| {
+        format!(
+            "+++\nid = \"{id}\"\ntitle = \"{id} objective\"\nperiod = \"{period}\"\nstatus = \"{status}\"\n\n[[key_results]]\nid = \"k1\"\ntitle = \"{id} metric\"\nbaseline = 0\ntarget = 10\ncurrent = 1\n+++\n"
+        )
+    };
+    let initiative = |title: &str, drives: &str| {
+        format!(
+            "+++\ntitle = \"{title}\"\nstatus = \"in-progress\"\ndrives = [\"{drives}\"]\n+++\n"
+        )
+    };
+    let project = Project::new()
+        .file(
+            "content/objectives/now.md",
+            &objective("NOW", "active", "2026-Q4"),
+        )
+        .file(
+            "content/objectives/gone.md",
+            &objective("GONE", "cancelled", "2026-Q4"),
+        )
+        .file(
+            "content/objectives/past.md",
+            &objective("PAST", "active", "2026-Q1"),
+        )
+        .file(
+            "content/initiatives/whole.md",
+            &initiative("Drives it whole", "NOW"),
+        )
+        .file(
+            "content/initiatives/one.md",
+            &initiative("Drives the metric", "NOW#k1"),
+        )
+        .file(
+            "content/initiatives/gone.md",
+            &initiative("Drives a cancelled one", "GONE#k1"),
+        )
+        .file(
+            "content/initiatives/past.md",
+            &initiative("Drives a past one", "PAST"),
+        );
+    project.build().success();
+    let roadmap = project.site("exec").main("roadmap.html");
+    let risks = roadmap_section(&roadmap, "risks-heading");
+    for title in ["Drives it whole", "Drives the metric"] {
+        assert!(
+            risks.contains(&format!(
+                "{title}</a>: drives an off-track key result: NOW metric"
+            )),
+            "{title}: {risks}"
+        );
+    }
+    for title in ["Drives a cancelled one", "Drives a past one"] {
+        assert!(!risks.contains(title), "{title}: {risks}");
+    }
+}
+
 #[test]
 fn a_release_s_changes_come_in_the_order_a_changelog_lists_them() {
     let change = |category: &str| {

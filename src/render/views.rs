@@ -256,7 +256,7 @@ impl<'a> ViewData<'a> {
         // roadmap shows what is planned, not where the plan is thin.
         let internal = !self.view.config.public;
         let risks = if internal {
-            self.risks(&initiatives)
+            self.risks(&initiatives, &objectives)
         } else {
             Vec::new()
         };
@@ -295,9 +295,15 @@ impl<'a> ViewData<'a> {
         }
     }
 
-    /// Objectives grouped under the strategy their why chain reaches.
+    /// Objectives grouped under the strategy their why chain reaches: the pillars are the
+    /// strategies under no other the site shows (a sub-strategy's objectives are its
+    /// pillar's), less the draft and retired ones that hold no objective this period.
     fn pillars(&self, objectives: &[&'a DocView]) -> Vec<Pillar<'a>> {
-        let strategies = self.of_kind(Kind::Strategy);
+        let strategies: Vec<&DocView> = self
+            .of_kind(Kind::Strategy)
+            .into_iter()
+            .filter(|s| !s.why.iter().flatten().any(|link| link.kind() == "strategy"))
+            .collect();
         let mut pillars: Vec<Pillar<'a>> = strategies
             .iter()
             .map(|s| Pillar {
@@ -322,6 +328,12 @@ impl<'a> ViewData<'a> {
                 None => other.push(*objective),
             }
         }
+        pillars.retain(|p| {
+            !p.objectives.is_empty()
+                || !p
+                    .strategy
+                    .is_some_and(|s| matches!(s.status.as_deref(), Some("draft" | "retired")))
+        });
         if !other.is_empty() {
             pillars.push(Pillar {
                 strategy: None,
@@ -331,18 +343,20 @@ impl<'a> ViewData<'a> {
         pillars
     }
 
-    fn risks(&self, initiatives: &[&'a DocView]) -> Vec<Risk<'a>> {
+    /// Initiatives at risk; `objectives` are the roadmap's, those of the current period
+    /// whose key results an initiative driving one off track puts at risk.
+    fn risks(&self, initiatives: &[&'a DocView], objectives: &[&DocView]) -> Vec<Risk<'a>> {
         initiatives
             .iter()
             .filter(|d| !matches!(d.status.as_deref(), Some("shipped" | "cancelled")))
             .filter_map(|d| {
-                let reasons = self.risk_reasons(d);
+                let reasons = self.risk_reasons(d, objectives);
                 (!reasons.is_empty()).then_some(Risk { doc: d, reasons })
             })
             .collect()
     }
 
-    fn risk_reasons(&self, doc: &DocView) -> Vec<String> {
+    fn risk_reasons(&self, doc: &DocView, objectives: &[&DocView]) -> Vec<String> {
         let mut reasons = Vec::new();
         if doc.status.as_deref() == Some("on-hold") {
             reasons.push("on hold".to_string());
@@ -378,12 +392,23 @@ impl<'a> ViewData<'a> {
                 _ => {}
             }
         }
+        // Off track counts in an objective the roadmap shows, and not a draft or closed one;
+        // an initiative driving the whole objective drives each of its key results.
         for (objective, kr) in self.outgoing(doc.index, RelKind::Drives) {
-            let Some(kr) = kr.and_then(|k| objective.key_results.get(k)) else {
+            let planned = objectives.iter().any(|o| o.index == objective.index)
+                && matches!(objective.status.as_deref(), None | Some("active"));
+            if !planned {
                 continue;
+            }
+            let driven = match kr {
+                Some(k) => objective.key_results.get(k..=k).unwrap_or_default(),
+                None => &objective.key_results,
             };
-            if kr.health == Some("off-track") {
-                reasons.push(format!("drives an off-track key result: {}", kr.title));
+            for kr in driven.iter().filter(|kr| kr.health == Some("off-track")) {
+                let reason = format!("drives an off-track key result: {}", kr.title);
+                if !reasons.contains(&reason) {
+                    reasons.push(reason);
+                }
             }
         }
         reasons
