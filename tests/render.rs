@@ -1581,6 +1581,42 @@ fn risks_count_off_track_key_results_of_the_period_s_active_objectives_however_d
 }
 
 #[test]
+fn a_release_comes_before_its_release_candidates_of_the_same_day() {
+    let release = |version: &str| {
+        format!(
+            "+++\ntitle = \"{version}\"\nversion = \"{version}\"\nstatus = \"released\"\ndate = 2026-04-01\naudience = [\"public\"]\n+++\n"
+        )
+    };
+    // Named so that path order puts the candidates first.
+    let project = Project::new()
+        .file("content/releases/a.md", &release("2.0.0-rc.1"))
+        .file("content/releases/b.md", &release("2.0.0-alpha"))
+        .file("content/releases/z.md", &release("2.0.0"));
+    project.build().success();
+    let public = project.site("public");
+    for (page, marks) in [
+        (
+            "changelog.html",
+            ["releases/z.html", "releases/a.html", "releases/b.html"],
+        ),
+        (
+            "feed.xml",
+            ["releases/z.html", "releases/a.html", "releases/b.html"],
+        ),
+    ] {
+        let text = public.read(page);
+        let at: Vec<usize> = marks
+            .iter()
+            .map(|m| {
+                text.find(m)
+                    .unwrap_or_else(|| panic!("{m} in {page}: {text}"))
+            })
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{page}: {text}");
+    }
+}
+
+#[test]
 fn a_release_s_changes_come_in_the_order_a_changelog_lists_them() {
     let change = |category: &str| {
         format!(

@@ -557,7 +557,7 @@ impl<'a> ViewData<'a> {
 /// version.
 fn sort_newest_first(list: &mut [&DocView]) {
     // The dated releases by version, each with the newest date up to its version.
-    let mut dated: Vec<(Vec<u64>, &str)> = list
+    let mut dated: Vec<(VersionKey, &str)> = list
         .iter()
         .filter_map(|r| Some((version_key(r.version.as_deref()), r.date.as_deref()?)))
         .collect();
@@ -567,14 +567,14 @@ fn sort_newest_first(list: &mut [&DocView]) {
         newest = newest.max(entry.1);
         entry.1 = newest;
     }
-    let mut keyed: Vec<(Option<&str>, Vec<u64>, usize)> = list
+    let mut keyed: Vec<(Option<&str>, VersionKey, usize)> = list
         .iter()
         .enumerate()
         .map(|(i, r)| {
             let version = version_key(r.version.as_deref());
             let date = r.date.as_deref().or_else(|| {
                 let below = dated.partition_point(|(v, _)| *v < version);
-                (!version.is_empty() && below > 0).then(|| dated[below - 1].1)
+                (!version.core.is_empty() && below > 0).then(|| dated[below - 1].1)
             });
             (date, version, i)
         })
@@ -584,13 +584,57 @@ fn sort_newest_first(list: &mut [&DocView]) {
     list.copy_from_slice(&sorted);
 }
 
-/// Numeric parts of a version, so `0.10` sorts after `0.9`.
-fn version_key(version: Option<&str>) -> Vec<u64> {
-    version
-        .unwrap_or_default()
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|p| p.parse().ok())
-        .collect()
+/// A version in the order of its precedence: its numeric parts, so `0.10` sorts after
+/// `0.9`, then, as semver has it, a pre-release (`2.0.0-rc.1`) before its release, and
+/// pre-releases by their dot-separated parts (numbers by value, before words). Build
+/// metadata (`+build.5`) is left out. Only a version whose core has a dot (`2.0.0-rc.1`)
+/// has a pre-release: `2024-01-15` is all core.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct VersionKey {
+    core: Vec<u64>,
+    /// Whether it is a release, not a pre-release: a release comes after.
+    release: bool,
+    pre: Vec<PreRelease>,
+}
+
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum PreRelease {
+    Number(u64),
+    Word(String),
+}
+
+fn version_key(version: Option<&str>) -> VersionKey {
+    let version = version.unwrap_or_default();
+    let version = version.split('+').next().unwrap_or_default();
+    let numbers = |text: &str| -> Vec<u64> {
+        text.split(|c: char| !c.is_ascii_digit())
+            .filter_map(|p| p.parse().ok())
+            .collect()
+    };
+    let semver = version.split_once('-').filter(|(core, pre)| {
+        let core = core.trim_start_matches(['v', 'V']);
+        core.contains('.')
+            && core.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && !pre.is_empty()
+    });
+    match semver {
+        Some((core, pre)) => VersionKey {
+            core: numbers(core),
+            release: false,
+            pre: pre
+                .split('.')
+                .map(|part| match part.parse() {
+                    Ok(n) if part.bytes().all(|b| b.is_ascii_digit()) => PreRelease::Number(n),
+                    _ => PreRelease::Word(part.to_ascii_lowercase()),
+                })
+                .collect(),
+        },
+        None => VersionKey {
+            core: numbers(version),
+            release: true,
+            pre: Vec::new(),
+        },
+    }
 }
 
 fn board<'a>(initiatives: &[&'a DocView]) -> Vec<Column<'a>> {
@@ -677,4 +721,38 @@ fn facet_links(facets: &[Facet<'_>], prefix: &str) -> Vec<NavItem> {
 /// Whether period `outer` holds all of `inner`: a year its quarters, a half its two.
 fn covers(outer: Period, inner: Period) -> bool {
     outer.start() <= inner.start() && inner.end() <= outer.end()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::version_key;
+
+    #[test]
+    fn versions_sort_by_semver_precedence() {
+        let ascending = [
+            "0.9",
+            "0.10",
+            "1.0.0-alpha",
+            "1.0.0-alpha.1",
+            "1.0.0-alpha.beta",
+            "1.0.0-beta.2",
+            "1.0.0-beta.11",
+            "1.0.0-rc.1",
+            "v1.0.0",
+            "1.0.1+build.5",
+            "2.0.0-RC.1",
+            "2.0.0",
+        ];
+        for pair in ascending.windows(2) {
+            assert!(
+                version_key(Some(pair[0])) < version_key(Some(pair[1])),
+                "{} before {}",
+                pair[0],
+                pair[1]
+            );
+        }
+        // A date as a version has no pre-release: its parts are all numbers.
+        assert!(version_key(Some("2024-01-15")) < version_key(Some("2024-02-01")));
+        assert!(version_key(Some("2024")) < version_key(Some("2024-01-15")));
+    }
 }
