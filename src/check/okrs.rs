@@ -119,17 +119,22 @@ pub fn sanity(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             };
             if let Some((value, checkin)) = implausible(kr) {
                 let (place, what) = at(checkin);
-                out.push(ctx.at_line(
-                    "kr-implausible-value",
-                    i,
-                    place,
+                let near = value >= kr.baseline.min(kr.target) - 10.0 * span(kr)
+                    && value <= kr.baseline.max(kr.target) + 10.0 * span(kr);
+                let message = if near {
+                    format!(
+                        "{what}: value {} % is outside 0–100 %, where its baseline and target are",
+                        num(value)
+                    )
+                } else {
                     format!(
                         "{what}: value {} is far outside the range from baseline {} to target {}",
                         num(value),
                         num(kr.baseline),
                         num(kr.target)
-                    ),
-                ));
+                    )
+                };
+                out.push(ctx.at_line("kr-implausible-value", i, place, message));
             }
             let confidences = (kr.confidence.map(|c| (c, None)).into_iter()).chain(
                 kr.checkins
@@ -163,16 +168,23 @@ pub fn sanity(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     out
 }
 
-/// A value more than ten spans away from the baseline–target range, or a percentage outside 0–100.
+/// The distance from baseline to target, but at least a tenth of the values themselves (a
+/// rating from 4.5 to 4.6 may well fall to 3.2), up to 1: a share from 0.31 to 0.55 typed
+/// as 4.1 is found.
+fn span(kr: &KeyResult) -> f64 {
+    let size = kr.baseline.abs().max(kr.target.abs());
+    (kr.target - kr.baseline).abs().max((size / 10.0).min(1.0))
+}
+
+/// A value more than ten spans away from the baseline–target range, or a percentage outside
+/// 0–100 where the baseline and target are inside it (a retention target of 120 % may well
+/// be reached).
 /// The first value of a key result (its `current`, else a check-in's) far outside any
 /// plausible range, with the check-in that holds it.
 fn implausible(kr: &KeyResult) -> Option<(f64, Option<&Checkin>)> {
-    // The distance, but at least a tenth of the values themselves (a rating from 4.5 to
-    // 4.6 may well fall to 3.2), up to 1: a share from 0.31 to 0.55 typed as 4.1 is found.
-    let size = kr.baseline.abs().max(kr.target.abs());
-    let span = (kr.target - kr.baseline).abs().max((size / 10.0).min(1.0));
+    let span = span(kr);
     let (lo, hi) = (kr.baseline.min(kr.target), kr.baseline.max(kr.target));
-    let percent = kr.unit.as_deref() == Some("%");
+    let percent = kr.unit.as_deref() == Some("%") && lo >= 0.0 && hi <= 100.0;
     (kr.current.map(|v| (v, None)).into_iter())
         .chain(kr.checkins.iter().map(|c| (c.value, Some(c))))
         .find(|(v, _)| {
@@ -212,5 +224,21 @@ mod tests {
         assert_eq!(value(kr(2.0, 3.0, 12.0)), None);
         assert_eq!(value(kr(2.0, 3.0, 14.0)), Some(14.0));
         assert_eq!(value(kr(1000.0, 1010.0, 1200.0)), Some(1200.0));
+    }
+
+    #[test]
+    fn a_percentage_past_100_is_implausible_only_where_its_range_is_within_0_to_100() {
+        let value = |baseline, target, current| {
+            let kr = KeyResult {
+                unit: Some("%".into()),
+                ..kr(baseline, target, current)
+            };
+            implausible(&kr).map(|(v, _)| v)
+        };
+        assert_eq!(value(20.0, 40.0, 101.0), Some(101.0));
+        assert_eq!(value(20.0, 40.0, -1.0), Some(-1.0));
+        // Net revenue retention from 105 % to 120 %.
+        assert_eq!(value(105.0, 120.0, 112.0), None);
+        assert_eq!(value(105.0, 120.0, 99.0), None);
     }
 }
