@@ -34,10 +34,18 @@ pub fn slugify(title: &str) -> String {
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join("-");
-    if trimmed.is_empty() {
+    // At most 60 characters, cut at a word's end where there is one.
+    let mut cut: String = trimmed.chars().take(60).collect();
+    if cut.len() < trimmed.len() {
+        if let Some(end) = cut.rfind('-').filter(|&end| end >= 30) {
+            cut.truncate(end);
+        }
+        cut.truncate(cut.trim_end_matches('-').len());
+    }
+    if cut.is_empty() {
         "untitled".to_string()
     } else {
-        trimmed.chars().take(60).collect()
+        cut
     }
 }
 
@@ -106,21 +114,55 @@ fn write_document(
             .filter_map(|d| config.kind_folder(&d.path_id))
             .find(|folder| config.kind_for_folder(folder) == kind)
     };
+    // Else a folder `[folders]` gives the kind, else the kind's own folder, unless
+    // `[folders]` gives that to another kind: then the file names its kind itself.
+    let mapped = || {
+        config
+            .folders
+            .iter()
+            .find(|(_, k)| **k == kind)
+            .map(|(folder, _)| folder.trim_matches('/'))
+    };
     let folder = held_by(false)
         .or_else(|| held_by(true))
+        .or_else(mapped)
         .map_or_else(|| default_folder(kind).to_string(), str::to_string);
+    let named = config.kind_for_folder(&folder) != kind;
     let slug = slugify(title);
-    let (name, number) = if kind == Kind::Decision {
-        let number = next_number(dir, &folder, &loaded.docs)?;
-        (format!("{number:04}-{slug}.md"), Some(number))
-    } else {
-        (format!("{slug}.md"), None)
+    let number = match kind {
+        Kind::Decision => Some(next_number(dir, &folder, &loaded.docs)?),
+        _ => None,
     };
-    let path = dir.join(crate::load::CONTENT_DIR).join(&folder).join(name);
-    if path.exists() {
-        bail!("{} already exists", path.display());
+    // Another title of the same file name (`Phase 1` and `Phase 2` cut to one, titles in
+    // scripts a file name leaves out) gets the next free one (`-2`, `-3`, …); the same
+    // title again is refused, as the document it would repeat is there.
+    let folder_path = dir.join(crate::load::CONTENT_DIR).join(&folder);
+    let same_title = |path: &Path| {
+        loaded.docs.iter().any(|d| {
+            dir.join(&d.source) == path && d.title.trim().eq_ignore_ascii_case(title.trim())
+        })
+    };
+    let mut path = PathBuf::new();
+    for n in 1.. {
+        let stem = match (number, n) {
+            (Some(number), 1) => format!("{number:04}-{slug}"),
+            (Some(number), n) => format!("{number:04}-{slug}-{n}"),
+            (None, 1) => slug.clone(),
+            (None, n) => format!("{slug}-{n}"),
+        };
+        path = folder_path.join(format!("{stem}.md"));
+        if same_title(&path) {
+            bail!("{} already exists, with that title", path.display());
+        }
+        if !path.exists() && !path.is_symlink() {
+            break;
+        }
     }
-    write_new(&path, &template(kind, title, number, today))?;
+    let mut text = template(kind, title, number, today);
+    if named {
+        text = text.replacen("+++\n", &format!("+++\nkind = \"{}\"\n", kind.as_str()), 1);
+    }
+    write_new(&path, &text)?;
     Ok(path)
 }
 
@@ -323,5 +365,13 @@ mod tests {
         assert_eq!(slugify("Adopt Postgres 16!"), "adopt-postgres-16");
         assert_eq!(slugify("  "), "untitled");
         assert_eq!(slugify("Café / Naïve"), "cafe-naive");
+        // Cut at a word's end, never ending in a dash.
+        let long =
+            "Migrate the billing service from the legacy monolith to the new platform: phase 1";
+        assert_eq!(
+            slugify(long),
+            "migrate-the-billing-service-from-the-legacy-monolith-to-the"
+        );
+        assert_eq!(slugify(&"a".repeat(70)), "a".repeat(60));
     }
 }

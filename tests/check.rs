@@ -2194,6 +2194,83 @@ fn new_writes_where_the_folder_gives_the_kind() {
 }
 
 #[test]
+fn new_gives_titles_of_one_file_name_names_of_their_own() {
+    let dir = clean_with(&[]);
+    let phase = |n: u32| {
+        format!(
+            "Migrate the billing service from the legacy monolith to the new platform: phase {n}"
+        )
+    };
+    let mut written = Vec::new();
+    for title in [phase(1), phase(2), "日本語".into(), "Привет мир".into()] {
+        let output = new(dir.path(), "initiative", &title);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{title}: {}",
+            stderr(&output)
+        );
+        written.push(stdout(&output).trim().to_string());
+    }
+    assert_eq!(
+        written,
+        [
+            "./content/initiatives/migrate-the-billing-service-from-the-legacy-monolith-to-the.md",
+            "./content/initiatives/migrate-the-billing-service-from-the-legacy-monolith-to-the-2.md",
+            "./content/initiatives/untitled.md",
+            "./content/initiatives/untitled-2.md",
+        ]
+    );
+    // The same title again would repeat a document that is there.
+    let output = new(dir.path(), "initiative", &phase(2));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("already exists, with that title"),
+        "{}",
+        stderr(&output)
+    );
+    let errors: Vec<Value> = findings(dir.path())
+        .into_iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+#[test]
+fn new_names_the_kind_where_folders_give_its_folder_to_another() {
+    let dir = clean_with(&[]);
+    // No initiative yet, and `initiatives/` holds pages.
+    std::fs::remove_dir_all(dir.path().join("content/initiatives")).unwrap();
+    let config = dir.path().join("align.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("{text}\n[folders]\ninitiatives = \"page\"\n"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("content/initiatives")).unwrap();
+    std::fs::write(
+        dir.path().join("content/initiatives/overview.md"),
+        "# Overview\n",
+    )
+    .unwrap();
+    let output = new(dir.path(), "initiative", "Faster sync");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let path = dir.path().join(stdout(&output).trim());
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        written.starts_with("+++\nkind = \"initiative\"\n"),
+        "{written}"
+    );
+    // The fixture's references to the initiatives removed aside.
+    let errors: Vec<Value> = findings(dir.path())
+        .into_iter()
+        .filter(|f| f["severity"] == "error" && f.to_string().contains("faster-sync"))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+#[test]
 fn an_error_in_the_project_s_own_templates_fails_the_check_as_it_fails_the_build() {
     let dir = clean_with(&[]);
     let templates = dir.path().join("templates");
