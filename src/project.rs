@@ -311,14 +311,24 @@ fn in_content(dir: &Path, rel: &Path) -> Option<std::path::PathBuf> {
     (real.starts_with(root) && real.is_file()).then_some(real)
 }
 
-/// Whether a path names a Markdown file (`.md` in any case, as a file system that ignores
-/// case finds `x.MD` at `x.md`).
-fn is_markdown(path: &Path) -> bool {
+/// Whether a path names a Markdown file: `.md` in any case (as a file system that ignores
+/// case finds `x.MD` at `x.md`), or another extension Markdown goes by (`.markdown`,
+/// `.mkd`, …), whose frontmatter and audience blocks a published copy would show as well.
+pub fn is_markdown(path: &Path) -> bool {
     let name = path.to_string_lossy();
     let name = name.trim_end_matches(['/', '\\']);
-    let name = name.as_bytes();
-    name.len() >= 3 && name[name.len() - 3..].eq_ignore_ascii_case(b".md")
+    let Some((_, extension)) = name.rsplit_once('.') else {
+        return false;
+    };
+    MARKDOWN_EXTENSIONS
+        .iter()
+        .any(|known| extension.eq_ignore_ascii_case(known))
 }
+
+/// The extensions Markdown files go by. Only `.md` files are documents.
+pub const MARKDOWN_EXTENSIONS: [&str; 10] = [
+    "md", "markdown", "mdown", "mkd", "mkdn", "mdwn", "mdtxt", "mdtext", "mdx", "rmd",
+];
 
 #[cfg(test)]
 mod tests {

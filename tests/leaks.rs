@@ -675,6 +675,20 @@ fn a_markdown_file_is_never_published_as_a_linked_file() {
         assert!(!project.path().join("out").exists(), "{link}");
         project.check().expect(1);
     }
+    // Markdown by another extension is no document, yet as much a source.
+    for name in ["notes.markdown", "notes.MKD", "notes.mdown"] {
+        let project = Project::new()
+            .file(&format!("content/initiatives/{name}"), hidden)
+            .file(
+                "content/pages/open.md",
+                &format!("+++\ntitle = \"Open\"\naudience = [\"public\", \"team\"]\n+++\nSee [a](../initiatives/{name}).\n"),
+            );
+        project
+            .build()
+            .expect(1)
+            .error_at("content/pages/open.md:5", &["links to a Markdown file"]);
+        assert!(!project.path().join("out").exists(), "{name}");
+    }
 }
 
 #[test]
