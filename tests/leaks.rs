@@ -739,6 +739,9 @@ fn an_imported_record_s_audience_is_never_guessed() {
         ("audiences: [exec]", "audiences"),
         ("Audience: [exec]", "Audience"),
         ("audience:", "audience"),
+        ("audiance: [exec]", "audiance"),
+        ("audence: [exec]", "audence"),
+        ("visibility: [exec]", "visibility"),
     ] {
         let record = format!(
             "---\nstatus: accepted\n{field}\n---\n# 4. Queue the reminders\n\nCANARY-RECORD-7f3a\n"

@@ -432,7 +432,7 @@ pub fn nearest_rule(written: &str) -> Option<&'static str> {
 }
 
 /// How many characters must be inserted, removed or replaced to turn `a` into `b`.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -99,10 +99,19 @@ impl Fields<'_> {
     pub fn apply(&mut self, doc: &mut Document, map: Map<String, Value>) {
         for (key, value) in map {
             // Who may read a record is never guessed: a key that means its audience but
-            // is not `audience` (`Audience:`, `audiences:`), or `audience:` left empty,
-            // would give it the default audience, shown on sites it was not meant for.
-            let audience_like =
-                key.eq_ignore_ascii_case("audience") || key.eq_ignore_ascii_case("audiences");
+            // is not `audience` (`Audience:`, `audiences:`, `audiance:`, `visibility:`),
+            // or `audience:` left empty, would give it the default audience, shown on
+            // sites it was not meant for.
+            let lower = key.to_lowercase();
+            let audience_like = crate::check::edit_distance(&lower, "audience") <= 2
+                || [
+                    "audiences",
+                    "visibility",
+                    "visible_to",
+                    "visible-to",
+                    "readers",
+                ]
+                .contains(&lower.as_str());
             if doc.imported && audience_like && (key != "audience" || value.is_null()) {
                 let message = if key == "audience" {
                     "`audience` is empty: name the audiences that may read the record (`audience: [team]`), or remove the line".to_string()
