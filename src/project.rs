@@ -90,6 +90,43 @@ pub fn site_owns(rel: &str) -> bool {
     site_writes(rel) && !rel.starts_with("assets/")
 }
 
+/// What a site writes where a static file at `rel` would go, so that it is not copied.
+#[derive(Debug, PartialEq)]
+pub enum Clash {
+    /// A view, list or site file of the site's own, at `rel` or at a folder above it.
+    Owned(String),
+    /// The page of this document, at `rel` or at a folder above it.
+    Page(usize, String),
+    /// The page of this document goes under a folder named `rel`.
+    Folder(usize),
+}
+
+/// Whether the site writes a file of its own where a static file at `rel` goes, or at a
+/// folder above it (`index.html/a.txt`), or writes pages into a folder named `rel`; `shows`
+/// says whether the site shows a document. Either way the static file is not copied:
+/// which of the two came last would be chance, and a file where a folder must be fails
+/// the write.
+pub fn static_clash(docs: &[Document], rel: &str, shows: impl Fn(usize) -> bool) -> Option<Clash> {
+    let above = rel.match_indices('/').map(|(at, _)| &rel[..at]);
+    for path in above.chain([rel]) {
+        if site_owns(path) {
+            return Some(Clash::Owned(path.to_string()));
+        }
+        if let Some(doc) = page_of(docs, path).filter(|&doc| shows(doc)) {
+            return Some(Clash::Page(doc, path.to_string()));
+        }
+    }
+    docs.iter()
+        .enumerate()
+        .find(|&(i, doc)| {
+            doc.path_id
+                .strip_prefix(rel)
+                .is_some_and(|rest| rest.starts_with('/'))
+                && shows(i)
+        })
+        .map(|(i, _)| Clash::Folder(i))
+}
+
 /// The document whose page is at `rel` (`pages/a.html` is `pages/a`'s).
 pub fn page_of(docs: &[Document], rel: &str) -> Option<usize> {
     let path_id = rel.strip_suffix(".html")?;

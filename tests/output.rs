@@ -52,6 +52,17 @@ fn two_builds_are_byte_identical() {
     assert!(keys.windows(2).all(|w| at(w[0]) < at(w[1])), "{page}");
 }
 
+/// The `shadowed-static-file` warnings of a run, sorted.
+fn shadowed(run: &common::Run) -> Vec<String> {
+    let mut shadowed: Vec<String> = run
+        .warnings()
+        .into_iter()
+        .filter(|w| w.contains("[shadowed-static-file]"))
+        .collect();
+    shadowed.sort();
+    shadowed
+}
+
 #[test]
 fn a_static_file_where_the_site_writes_its_own_is_left_out() {
     let p = project()
@@ -70,12 +81,7 @@ fn a_static_file_where_the_site_writes_its_own_is_left_out() {
     for out in ["one", "two", "three"] {
         let built = p.build_into(out);
         built.success();
-        let mut shadowed: Vec<String> = built
-            .warnings()
-            .into_iter()
-            .filter(|w| w.contains("[shadowed-static-file]"))
-            .collect();
-        shadowed.sort();
+        let shadowed = shadowed(&built);
         assert_eq!(shadowed.len(), 4, "{shadowed:#?}");
         let expected = [
             "`static/pages/handbook.html` is not copied: it is the page of `pages/handbook` (Handbook) on the sites that show it",
@@ -98,6 +104,34 @@ fn a_static_file_where_the_site_writes_its_own_is_left_out() {
         assert_eq!(site.read("pages/plan.pdf"), "%PDF linked\n");
     }
     same_tree(&p.path().join("one"), &p.path().join("three"));
+}
+
+#[test]
+fn a_static_file_where_the_site_writes_a_file_or_a_folder_is_left_out() {
+    let p = project()
+        .file("static/index.html/a.txt", "under the home page\n")
+        .file("static/pages/handbook.html/b.txt", "under a page\n")
+        .file("static/initiatives", "a file where pages go\n")
+        .file("static/files/c.txt", "fine\n");
+    let built = p.build();
+    built.success();
+    let shadowed = shadowed(&built);
+    let expected = [
+        "`static/index.html/a.txt` is not copied: every site writes `index.html` itself, a file where this needs a folder",
+        "`static/initiatives` is not copied: the sites that show `initiatives/onboarding` (Onboarding) write its page into a folder `initiatives`",
+        "`static/pages/handbook.html/b.txt` is not copied: it goes under the page of `pages/handbook` (Handbook) on the sites that show it (`pages/handbook.html`), a file where this needs a folder",
+    ];
+    assert_eq!(shadowed.len(), expected.len(), "{shadowed:#?}");
+    for (found, expected) in shadowed.iter().zip(expected) {
+        assert!(found.contains(expected), "{found}\n{expected}");
+    }
+    let site = p.site("team");
+    assert!(site.read("index.html").contains("<html"));
+    assert!(
+        site.read("initiatives/onboarding.html")
+            .contains("Onboarding")
+    );
+    assert_eq!(site.read("files/c.txt"), "fine\n");
 }
 
 #[test]

@@ -472,14 +472,33 @@ pub fn shadowed_statics(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                 "`lists/` holds every site's lists".to_string()
             } else if crate::project::is_sitemap_part(&rel) {
                 "a sitemap too long for one file is written in parts of that name".to_string()
-            } else if crate::project::site_owns(&rel) {
-                format!("every site writes `{rel}` itself")
-            } else if let Some(doc) = crate::project::page_of(ctx.docs, &rel).filter(|&d| shown(d)) {
-                let doc = &ctx.docs[doc];
-                format!(
-                    "it is the page of `{}` ({}) on the sites that show it",
-                    doc.path_id, doc.title
-                )
+            } else if let Some(clash) = crate::project::static_clash(ctx.docs, &rel, shown) {
+                use crate::project::Clash;
+                match clash {
+                    Clash::Owned(path) if path == rel => format!("every site writes `{rel}` itself"),
+                    Clash::Owned(path) => {
+                        format!("every site writes `{path}` itself, a file where this needs a folder")
+                    }
+                    Clash::Page(doc, path) => {
+                        let doc = &ctx.docs[doc];
+                        let (what, place) = if path == rel {
+                            ("it is", String::new())
+                        } else {
+                            ("it goes under", format!(" (`{path}`), a file where this needs a folder"))
+                        };
+                        format!(
+                            "{what} the page of `{}` ({}) on the sites that show it{place}",
+                            doc.path_id, doc.title
+                        )
+                    }
+                    Clash::Folder(doc) => {
+                        let doc = &ctx.docs[doc];
+                        format!(
+                            "the sites that show `{}` ({}) write its page into a folder `{rel}`",
+                            doc.path_id, doc.title
+                        )
+                    }
+                }
             } else if let Some((doc, ..)) = ctx.assets.iter().find(|(doc, linked, _)| *linked == rel && shown(*doc)) {
                 format!(
                     "`{}` links to `content/{rel}`, which the sites that show it publish there",

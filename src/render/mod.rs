@@ -293,8 +293,7 @@ fn render_site_pages(
 /// own (a view, list, site file or document page takes the place; a linked file is written
 /// after it and takes it too). Which of the two came last would otherwise be chance.
 fn copied(input: &Input<'_>, path: &str) -> bool {
-    !crate::project::site_owns(path)
-        && crate::project::page_of(input.docs, path).is_none_or(|doc| !input.view.shows(doc))
+    crate::project::static_clash(input.docs, path, |doc| input.view.shows(doc)).is_none()
 }
 
 fn list_and_view_pages(
