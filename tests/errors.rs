@@ -291,6 +291,17 @@ fn a_key_result_needs_an_id_fit_for_links_and_a_title() {
 }
 
 #[test]
+fn a_key_result_s_bad_id_is_reported_beside_its_other_errors() {
+    let text = "+++\ntitle = \"O\"\n\n[[key_results]]\nid = \"b c\"\ntitle = \"K\"\nbaseline = 0\ntarget = 10\ndirection = \"up\"\n+++\n";
+    let project = Project::new().file("content/objectives/o.md", text);
+    let run = project.check();
+    run.expect(1);
+    assert_eq!(run.errors().len(), 2, "{}", run.stderr());
+    run.error_at("content/objectives/o.md:5:1", &["`b c` is not a valid id"]);
+    run.error_at("content/objectives/o.md:9:1", &["field `direction`"]);
+}
+
+#[test]
 fn a_duplicate_key_result_id_is_reported_beside_the_key_result_s_other_errors() {
     let text = "+++\ntitle = \"O\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"K\"\nbaseline = 0\ntarget = 10\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"L\"\nbaseline = 0\ntarget = 5\nconfidence = \"high\"\n+++\n";
     let project = Project::new().file("content/objectives/o.md", text);

@@ -467,33 +467,42 @@ impl Fields<'_> {
                     warning: None,
                 });
             }
+            // Its id goes into links (`O-1#kr1`) and its page anchor, its title into every
+            // list of key results. Both are told whether or not the rest of it reads, so
+            // that one run names every problem of a key result.
+            let bad_id = item
+                .get("id")
+                .and_then(Value::as_str)
+                .filter(|id| !is_valid_id(id))
+                .map(str::to_string);
+            if let Some(bad) = &bad_id {
+                self.issues.push(FieldIssue {
+                    line,
+                    message: format!(
+                        "field `key_results`: key result #{}: `{bad}` is not a valid id (no spaces or `#`)",
+                        i + 1
+                    ),
+                    warning: None,
+                });
+            }
+            let no_title = item
+                .get("title")
+                .and_then(Value::as_str)
+                .is_some_and(|title| title.trim().is_empty());
+            if no_title && bad_id.is_none() {
+                self.issues.push(FieldIssue {
+                    line,
+                    message: format!(
+                        "field `key_results`: key result `{id}`: `title` is empty: say what the key result measures"
+                    ),
+                    warning: None,
+                });
+            }
             match read_all::<KeyResult>(item, placeholder) {
                 // The first key result of that id stands.
                 Ok(_) if duplicate => {}
-                // Its id goes into links (`O-1#kr1`) and its page anchor, its title into
-                // every list of key results.
-                Ok(kr) if !is_valid_id(&kr.id) => {
-                    self.issues.push(FieldIssue {
-                        line,
-                        message: format!(
-                            "field `key_results`: key result #{}: `{}` is not a valid id (no spaces or `#`)",
-                            i + 1,
-                            kr.id
-                        ),
-                        warning: None,
-                    })
-                }
-                Ok(kr) if kr.title.trim().is_empty() => {
-                    unread.push(kr.id.clone());
-                    self.issues.push(FieldIssue {
-                        line,
-                        message: format!(
-                            "field `key_results`: key result `{}`: `title` is empty: say what the key result measures",
-                            kr.id
-                        ),
-                        warning: None,
-                    })
-                }
+                Ok(_) if bad_id.is_some() => {}
+                Ok(kr) if no_title => unread.push(kr.id.clone()),
                 Ok(mut kr) => {
                     kr.line = line;
                     // Each check-in's `date` after the one before, else the key result's line.
