@@ -896,6 +896,34 @@ fn changelog_project(changelog: &str) -> Project {
 }
 
 #[test]
+fn an_imported_change_of_several_audiences_names_none_in_its_path() {
+    // The team site would learn of the exec audience from `exec+team-001.html`.
+    let project = Project::new()
+        .config(&format!(
+            "{CONFIG}\n[import]\nchangelog = \"CHANGELOG.md\"\nchangelog_audience = [\"public\", \"team\", \"exec\"]\n"
+        ))
+        .file("content/pages/about.md", "+++\ntitle = \"About\"\n+++\nAbout us.\n")
+        .file(
+            "CHANGELOG.md",
+            "# Changelog\n\n## [1.1.0] - 2026-03-01\n\n### Added\n\n<!-- audience: team, exec -->\n- Internal thing\n<!-- /audience -->\n- Public thing\n",
+        );
+    project.build().success();
+    let team = project.site("team");
+    assert!(
+        team.files_holding("exec").is_empty(),
+        "{:?}",
+        team.files_holding("exec")
+    );
+    assert!(
+        team.files()
+            .iter()
+            .any(|f| f.starts_with("changelog/v1.1.0/a") && f.ends_with("-001.html")),
+        "{:?}",
+        team.files()
+    );
+}
+
+#[test]
 fn an_imported_changelogs_audience_blocks_keep_their_text_to_their_audiences() {
     let project = changelog_project(
         "# Changelog\n\n## [1.1.0] - 2026-03-01\n\nOpening prose.\n<!-- audience: team -->\nCANARY-RELEASE-PROSE-7f3a\n<!-- /audience -->\n\n### Added\n\n- Public thing\n<!-- audience: team -->\n- CANARY-TEAM-BULLET-7f3a\n  continued CANARY-TEAM-MORE-7f3a\n<!-- /audience -->\n- Another <!-- CANARY-ENTRY-COMMENT-7f3a --> thing\n",

@@ -328,10 +328,16 @@ fn sorted(mut names: Vec<String>) -> Vec<String> {
     names
 }
 
-/// Audience names as a part of a path: joined by `+`, anything but letters, digits, `-`
-/// and `_` made `-` (`team+exec`). Names are matched exactly, so no two lists share one
-/// unless their names differ only in those characters.
+/// Audience names as a part of a path: one name as it is, anything but letters, digits,
+/// `-` and `_` made `-` (`team`); several, which a site showing the change need not all
+/// hold (`team, exec` on the team site), by a hash of them (`a3f09c2e1`), so that no page
+/// names an audience its site does not have. Names are matched exactly, so no two lists
+/// share one unless their names differ only in those characters.
 fn audience_key(names: &[String]) -> String {
+    if let [_, _, ..] = names {
+        let hash = blake3::hash(names.join("\n").as_bytes());
+        return format!("a{}", &hash.to_hex()[..8]);
+    }
     let safe = |name: &String| -> String {
         name.chars()
             .map(|c| {
