@@ -255,10 +255,21 @@ fn run_check(
                 );
             }
         }
-        Format::Json => crate::outln!("{}", crate::check::to_json(diags)),
-        Format::Github => {
-            for d in diags {
-                crate::outln!("{}", github_annotation(d));
+        // Findings for a program: lost on a full disk, they would pass for none. A reader
+        // that stops early (`| head`) closes the pipe, which is no failure.
+        Format::Json | Format::Github => {
+            let text = match format {
+                Format::Json => format!("{}\n", crate::check::to_json(diags)),
+                _ => diags.iter().map(|d| github_annotation(d) + "\n").collect(),
+            };
+            let mut out = std::io::stdout().lock();
+            let written = std::io::Write::write_all(&mut out, text.as_bytes())
+                .and_then(|()| std::io::Write::flush(&mut out));
+            if let Err(err) = written
+                && err.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                crate::errln!("error: cannot write the findings: {err}");
+                return Ok(2);
             }
         }
     }

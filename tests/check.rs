@@ -2194,6 +2194,30 @@ fn new_writes_where_the_folder_gives_the_kind() {
 }
 
 #[test]
+fn findings_that_cannot_be_written_fail_the_check() {
+    // A finding to write in each format (JSON writes `[]` for none).
+    let dir = clean_with(&[Edit::Write(
+        "content/pages/todo.md",
+        "+++\ntitle = \"Notes\"\n+++\nTODO: write the notes\n",
+    )]);
+    for format in ["json", "github"] {
+        let full = std::fs::File::create("/dev/full").unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_align"))
+            .args(["check", ".", "--format", format, "--today", TODAY])
+            .current_dir(dir.path())
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{format}");
+        assert!(
+            stderr(&output).contains("cannot write the findings"),
+            "{}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
 fn new_gives_titles_of_one_file_name_names_of_their_own() {
     let dir = clean_with(&[]);
     let phase = |n: u32| {
