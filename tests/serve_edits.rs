@@ -690,6 +690,8 @@ fn a_linked_file_that_comes_turns_its_text_into_a_link() {
     settle_without_errors(&mut events, &server, "the file removed");
     let again = server.get("/team/pages/q.html").text();
     assert!(again.contains("See the calendar."), "{again}");
+    // And no longer published: a file deleted, perhaps for what it showed, is gone.
+    assert_eq!(server.get("/team/pages/calendar.txt").status, 404);
     // A prose edit, and a title edit, take the fast paths and keep it text.
     for (title, prose) in [("Page Q", "Reworded. See"), ("Page Q2", "Reworded. See")] {
         project.save(
@@ -700,7 +702,20 @@ fn a_linked_file_that_comes_turns_its_text_into_a_link() {
         let edited = server.get("/team/pages/q.html").text();
         assert!(edited.contains("Reworded. See the calendar."), "{edited}");
         assert_serves_a_clean_build(&server, &project, title);
+        assert_eq!(server.get("/team/pages/calendar.txt").status, 404);
     }
+}
+
+#[test]
+fn a_project_named_through_its_content_folder_rebuilds_on_config_and_theme_edits() {
+    let project = Project::minimal();
+    let through = project.path().join("content/..");
+    let server = Server::start(&through, &[]);
+    let mut events = server.events();
+    project.save("static/notes.txt", "served\n");
+    settle_without_errors(&mut events, &server, "a static file added");
+    assert_eq!(server.get("/team/notes.txt").text(), "served\n");
+    assert_serves_a_clean_build(&server, &project, "a static file added");
 }
 
 #[test]

@@ -375,9 +375,12 @@ impl Rebuilder {
             }
         }
         let mut shape = None;
+        // Once the date has moved (no `--today`, past midnight), what depends on it (the
+        // current period, risks, staleness) may have changed on any page: all is made again.
+        let today = crate::today::resolve(self.today.as_deref()).ok();
         if let Some(last) = self.last.take() {
             self.cache.restore(last.project.docs);
-            if !(changes.config || theme) {
+            if !(changes.config || theme) && today == Some(last.today) {
                 shape = Some(last.shape);
             }
         }
@@ -1034,8 +1037,20 @@ fn affected(project: &Project, last: &Shape, now: &Shape, cache: &load::Cache) -
             queue.push(i);
         }
     }
-    // A linked file that came or went turns a link on its document's pages into text, or
-    // text into a link: their pages are rendered again, as for prose.
+    // A linked file that went (deleted, or now a link out of the project) is published no
+    // more: made again whole, the sites leave it out, where kept pages would keep it. It
+    // went if its document links as it did (the same fingerprint) and it was published
+    // then; a link being typed to a file not there yet changes the fingerprint.
+    let gone = now.unpublished.iter().any(|(path_id, files)| {
+        let before = last.unpublished.get(path_id);
+        last.fingerprints.get(path_id) == now.fingerprints.get(path_id)
+            && files.iter().any(|f| before.is_none_or(|b| !b.contains(f)))
+    });
+    if gone {
+        return Scope::Full;
+    }
+    // A linked file that came turns text on its document's pages into a link: their pages
+    // are rendered again, as for prose.
     let linking = last.unpublished.keys().chain(now.unpublished.keys());
     for path_id in linking {
         if last.unpublished.get(path_id) != now.unpublished.get(path_id)

@@ -41,15 +41,41 @@ struct ContentLink {
     link: PathBuf,
 }
 
+/// A path with its `.` parts left out and each `..` taking away the part before it, as
+/// written, without asking the file system.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push(part);
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 impl ProjectWatcher {
     pub fn new(dir: &Path, changelog: Option<PathBuf>) -> notify::Result<Self> {
         let (tx, events) = mpsc::channel();
         let mut watcher = notify::recommended_watcher(tx)?;
-        watcher.watch(dir, RecursiveMode::Recursive)?;
+        let resolved = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
         // inotify reports paths as they were given, so keep both the given and the resolved
         // form of the project folder (they differ when it is reached through a symlink).
+        // The given form without its `.` and `..` (`content/..`, which would make every
+        // event's path look like one under `content/`), unless that leads elsewhere.
         let given = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-        let resolved = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        let plain = lexical(&given);
+        let given = if plain.canonicalize().ok().as_ref() == Some(&resolved) {
+            plain
+        } else {
+            resolved.clone()
+        };
+        watcher.watch(&given, RecursiveMode::Recursive)?;
         let links = std::sync::Mutex::new(content_links(&resolved));
         let this = ProjectWatcher {
             watcher: std::sync::Mutex::new(watcher),
