@@ -94,10 +94,13 @@ pub fn route(raw: &str) -> Route {
         let Some(decoded) = decode(part) else {
             return Route::Bad;
         };
+        // A `:` names a drive only where there are drives: elsewhere it is a character a
+        // document's file name may hold (`pages/q3:review.md`), and files are looked up
+        // among built ones, never on disk.
         let unsafe_segment = decoded == "."
             || decoded == ".."
             || decoded.contains(['/', '\\', '\0'])
-            || decoded.contains(':');
+            || (cfg!(windows) && decoded.contains(':'));
         if unsafe_segment {
             return Route::Bad;
         }
@@ -171,7 +174,12 @@ fn handle(app: &App, method: &Method, uri: &Uri, headers: &HeaderMap) -> Respons
         )
         .into_response(),
         Route::ReloadScript | Route::Events => plain(StatusCode::NOT_FOUND, "not found"),
-        Route::Redirect(_) => redirect(&with_slash(uri)),
+        // A site's folder asked for without its slash; any other name at the top
+        // (`/favicon.ico`, which browsers ask for on every page) is no site.
+        Route::Redirect(to) if app.store.has_site(to.trim_matches('/')) => {
+            redirect(&with_slash(uri))
+        }
+        Route::Redirect(_) => plain(StatusCode::NOT_FOUND, "not found"),
         Route::File { site, path } => {
             // A folder asked for without its slash, as static hosts answer it.
             let folder = format!("{path}/index.html");
@@ -320,9 +328,12 @@ fn http_date(time: std::time::SystemTime) -> String {
     ts.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
-/// Adds the reload script before `</body>`.
+/// Adds the reload script before `</body>`. A page that is not UTF-8 (a static file in
+/// another encoding) is served as it is, without one, rather than with its text changed.
 fn inject(html: &bytes::Bytes) -> bytes::Bytes {
-    let text = String::from_utf8_lossy(html);
+    let Ok(text) = std::str::from_utf8(html) else {
+        return html.clone();
+    };
     match text.rfind("</body>") {
         Some(at) => format!("{}{RELOAD_TAG}\n{}", &text[..at], &text[at..]).into(),
         None => format!("{text}{RELOAD_TAG}").into(),
@@ -510,12 +521,25 @@ mod tests {
             "/team/a\\b",
             "/team//etc/passwd",
             "//etc/passwd",
-            "/team/C:/x",
             "/team/%00",
             "relative",
         ] {
             assert_eq!(route(raw), Route::Bad, "{raw}");
         }
+        // A drive where there are drives; elsewhere a character of a file's name.
+        let drive = route("/team/C:/x");
+        if cfg!(windows) {
+            assert_eq!(drive, Route::Bad);
+        } else {
+            let (site, path) = ("team".into(), "C:/x".into());
+            assert_eq!(drive, Route::File { site, path });
+        }
+    }
+
+    #[test]
+    fn a_page_that_is_not_utf8_is_served_as_it_is() {
+        let latin1 = bytes::Bytes::from_static(b"<html><body>caf\xe9</body></html>");
+        assert_eq!(inject(&latin1), latin1);
     }
 
     #[test]

@@ -110,14 +110,23 @@ async fn run(
         local_only: options.bind.is_loopback(),
         stop: stopped,
     });
-    axum::serve(listener, http::router(app))
-        .with_graceful_shutdown(async move {
-            let _ = tokio::signal::ctrl_c().await;
-            // Open pages' event streams end, or they would keep the server waiting.
-            let _ = stop.send(true);
-        })
-        .await
-        .context("server stopped")?;
+    let (signalled, mut signal) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, http::router(app)).with_graceful_shutdown(async move {
+        let _ = tokio::signal::ctrl_c().await;
+        // Open pages' event streams end, or they would keep the server waiting.
+        let _ = stop.send(true);
+        let _ = signalled.send(true);
+    });
+    // A client that never finishes its request would keep a graceful stop waiting for
+    // ever: two seconds after Ctrl-C the server stops whatever is still open.
+    let cut_off = async move {
+        let _ = signal.wait_for(|stopping| *stopping).await;
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    };
+    tokio::select! {
+        served = std::future::IntoFuture::into_future(server) => served.context("server stopped")?,
+        () = cut_off => {}
+    }
     Ok(())
 }
 
