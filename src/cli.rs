@@ -19,7 +19,7 @@ pub struct Cli {
     #[arg(long, short, global = true)]
     pub quiet: bool,
     /// Print more about what is done.
-    #[arg(long, short, global = true)]
+    #[arg(long, short, global = true, conflicts_with = "quiet")]
     pub verbose: bool,
 }
 

@@ -16,9 +16,15 @@ pub fn resolve(flag: Option<&str>) -> anyhow::Result<Date> {
         let Ok(seconds) = epoch.trim().parse::<i64>() else {
             bail!("SOURCE_DATE_EPOCH `{epoch}` is not a number of seconds");
         };
-        let ts =
-            jiff::Timestamp::from_second(seconds).context("SOURCE_DATE_EPOCH is out of range")?;
-        return Ok(ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date());
+        // The days `--today` can name, from 0001-01-01 on: a timestamp may reach further
+        // (to 9999-12-31 in one zone or another) but names no day in all of them.
+        let date = jiff::Timestamp::from_second(seconds)
+            .ok()
+            .map(|ts| ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
+            .filter(|date| date.year() >= 1);
+        return date.with_context(|| {
+            format!("SOURCE_DATE_EPOCH `{epoch}` is out of range (from 0001-01-01 to 9999-12-30)")
+        });
     }
     Ok(jiff::ZonedDateTime::now().date())
 }

@@ -171,6 +171,35 @@ fn an_empty_source_date_epoch_counts_as_unset_and_a_bad_one_is_a_usage_error() {
         bad.stderr()
     );
     assert!(!p.path().join("bad").exists());
+    // A number of seconds that names no day `--today` could: said in the tool's words.
+    for seconds in ["253402300799", "-62135596801", "99999999999999999"] {
+        let far = p.run_with_env(
+            &["build", "--out", "far"],
+            &[("SOURCE_DATE_EPOCH", seconds)],
+        );
+        assert_eq!(far.code(), 2, "{seconds}: {}", far.stderr());
+        assert!(
+            far.stderr().contains(&format!(
+                "SOURCE_DATE_EPOCH `{seconds}` is out of range (from 0001-01-01 to 9999-12-30)"
+            )) || far.stderr().contains("is not a number of seconds"),
+            "{}",
+            far.stderr()
+        );
+        assert!(!far.stderr().contains("parameter"), "{}", far.stderr());
+    }
+}
+
+#[test]
+fn quiet_and_verbose_together_are_a_usage_error() {
+    let p = project();
+    let run = p.run(&["build", "--out", "out", "-q", "-v"]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("cannot be used with"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!p.path().join("out").exists());
 }
 
 #[test]
