@@ -1,6 +1,7 @@
 //! A loaded project: its configuration, documents, graph and every diagnostic found on
 //! the way. `build`, `check` and `serve` all start here.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::{self, Config};
@@ -99,32 +100,57 @@ pub enum Clash {
     Page(usize, String),
     /// The page of this document goes under a folder named `rel`.
     Folder(usize),
+    /// The site's own files go under a folder named `rel` (`lists`, `assets`).
+    OwnFolder,
 }
 
-/// Whether the site writes a file of its own where a static file at `rel` goes, or at a
-/// folder above it (`index.html/a.txt`), or writes pages into a folder named `rel`; `shows`
-/// says whether the site shows a document. Either way the static file is not copied:
-/// which of the two came last would be chance, and a file where a folder must be fails
-/// the write.
-pub fn static_clash(docs: &[Document], rel: &str, shows: impl Fn(usize) -> bool) -> Option<Clash> {
-    let above = rel.match_indices('/').map(|(at, _)| &rel[..at]);
-    for path in above.chain([rel]) {
-        if site_owns(path) {
-            return Some(Clash::Owned(path.to_string()));
+/// Where a site writes pages of its own, made once per site so that each static file is
+/// looked up by its folders, however many documents there are.
+pub struct SiteWrites<'d> {
+    /// The documents the site shows, by page path (without `.html`).
+    pages: HashMap<&'d str, usize>,
+    /// Each folder a page the site shows goes under, with one such document.
+    folders: HashMap<&'d str, usize>,
+}
+
+impl<'d> SiteWrites<'d> {
+    /// The pages of the documents `shows` says the site shows (for `check`, any site).
+    pub fn new(docs: &'d [Document], shows: impl Fn(usize) -> bool) -> Self {
+        let mut pages = HashMap::new();
+        let mut folders = HashMap::new();
+        for (i, doc) in docs.iter().enumerate().filter(|&(i, _)| shows(i)) {
+            let id = doc.path_id.as_str();
+            pages.entry(id).or_insert(i);
+            for (at, _) in id.match_indices('/') {
+                folders.entry(&id[..at]).or_insert(i);
+            }
         }
-        if let Some(doc) = page_of(docs, path).filter(|&doc| shows(doc)) {
-            return Some(Clash::Page(doc, path.to_string()));
-        }
+        SiteWrites { pages, folders }
     }
-    docs.iter()
-        .enumerate()
-        .find(|&(i, doc)| {
-            doc.path_id
-                .strip_prefix(rel)
-                .is_some_and(|rest| rest.starts_with('/'))
-                && shows(i)
-        })
-        .map(|(i, _)| Clash::Folder(i))
+
+    /// Whether the site writes a file of its own where a static file at `rel` goes, or
+    /// at a folder above it (`index.html/a.txt`), or writes into a folder named `rel`.
+    /// Either way the static file is not copied: which of the two came last would be
+    /// chance, and a file where a folder must be fails the write.
+    pub fn clash(&self, rel: &str) -> Option<Clash> {
+        let above = rel.match_indices('/').map(|(at, _)| &rel[..at]);
+        for path in above.chain([rel]) {
+            if site_owns(path) {
+                return Some(Clash::Owned(path.to_string()));
+            }
+            let page = path.strip_suffix(".html").and_then(|id| self.pages.get(id));
+            if let Some(&doc) = page {
+                return Some(Clash::Page(doc, path.to_string()));
+            }
+        }
+        if SITE_FOLDERS
+            .iter()
+            .any(|f| f.strip_suffix('/') == Some(rel))
+        {
+            return Some(Clash::OwnFolder);
+        }
+        self.folders.get(rel).map(|&doc| Clash::Folder(doc))
+    }
 }
 
 /// The document whose page is at `rel` (`pages/a.html` is `pages/a`'s).

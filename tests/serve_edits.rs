@@ -716,6 +716,35 @@ fn a_project_named_through_its_content_folder_rebuilds_on_config_and_theme_edits
     settle_without_errors(&mut events, &server, "a static file added");
     assert_eq!(server.get("/team/notes.txt").text(), "served\n");
     assert_serves_a_clean_build(&server, &project, "a static file added");
+    project.save(
+        "templates/404.html",
+        "<!DOCTYPE html><html><head><title>Lost</title></head><body>Nothing here.</body></html>\n",
+    );
+    settle_without_errors(&mut events, &server, "a template added");
+    assert!(
+        server
+            .get("/team/404.html")
+            .text()
+            .contains("Nothing here.")
+    );
+    let config = project.read("align.toml");
+    project.save(
+        "align.toml",
+        &config.replace("audiences = [\"team\"]", "audiences = [\"team\", \"exec\"]"),
+    );
+    settle_without_errors(&mut events, &server, "align.toml edited");
+    assert_serves_a_clean_build(&server, &project, "align.toml edited");
+}
+
+#[test]
+fn a_static_file_added_where_a_site_writes_is_left_out_as_a_build_leaves_it() {
+    let project = Project::minimal();
+    let server = Server::start(&project.path(), &[]);
+    let mut events = server.events();
+    project.save("static/index.html/a.txt", "under the home page\n");
+    settle_without_errors(&mut events, &server, "a clashing static file added");
+    assert_eq!(server.get("/team/index.html/a.txt").status, 404);
+    assert_serves_a_clean_build(&server, &project, "a clashing static file added");
 }
 
 #[test]

@@ -465,6 +465,7 @@ pub fn shadowed_statics(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             .values()
             .any(|site| may_show(doc, site, &default))
     };
+    let writes = crate::project::SiteWrites::new(ctx.docs, shown);
     crate::theme::project_statics(ctx.dir)
         .into_iter()
         .filter_map(|(rel, path)| {
@@ -472,7 +473,7 @@ pub fn shadowed_statics(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                 "`lists/` holds every site's lists".to_string()
             } else if crate::project::is_sitemap_part(&rel) {
                 "a sitemap too long for one file is written in parts of that name".to_string()
-            } else if let Some(clash) = crate::project::static_clash(ctx.docs, &rel, shown) {
+            } else if let Some(clash) = writes.clash(&rel) {
                 use crate::project::Clash;
                 match clash {
                     Clash::Owned(path) if path == rel => format!("every site writes `{rel}` itself"),
@@ -491,6 +492,7 @@ pub fn shadowed_statics(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                             doc.path_id, doc.title
                         )
                     }
+                    Clash::OwnFolder => format!("every site writes its own files into `{rel}/`"),
                     Clash::Folder(doc) => {
                         let doc = &ctx.docs[doc];
                         format!(

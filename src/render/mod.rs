@@ -280,20 +280,15 @@ fn render_site_pages(
         || list_and_view_pages(input, site, facets, out),
         || {
             site_files::write_all(input, facets, out)?;
-            for (path, bytes) in input.files.iter().filter(|(path, _)| copied(input, path)) {
+            let writes = crate::project::SiteWrites::new(input.docs, |doc| input.view.shows(doc));
+            let copied = |path: &str| writes.clash(path).is_none();
+            for (path, bytes) in input.files.iter().filter(|(path, _)| copied(path)) {
                 out.file(path, Bytes::copy_from_slice(bytes))?;
             }
             Ok(())
         },
     );
     pages.and(files)
-}
-
-/// Whether a static file is copied into the site: not where the site writes a file of its
-/// own (a view, list, site file or document page takes the place; a linked file is written
-/// after it and takes it too). Which of the two came last would otherwise be chance.
-fn copied(input: &Input<'_>, path: &str) -> bool {
-    crate::project::static_clash(input.docs, path, |doc| input.view.shows(doc)).is_none()
 }
 
 fn list_and_view_pages(

@@ -424,12 +424,9 @@ impl Rebuilder {
             .map(ToString::to_string)
             .collect();
         let linked: HashSet<&str> = last.project.assets.iter().map(|a| a.1.as_str()).collect();
-        let docs = &last.project.docs;
-        let clash = |path: &str| {
-            crate::project::site_owns(path)
-                || crate::project::page_of(docs, path).is_some()
-                || linked.contains(path)
-        };
+        // What clashes on any site makes the sites again, which leave it out where it does.
+        let writes = crate::project::SiteWrites::new(&last.project.docs, |_| true);
+        let clash = |path: &str| writes.clash(path).is_some() || linked.contains(path);
         if changed.iter().any(|(path, _)| clash(path)) || gone.iter().any(|path| clash(path)) {
             return Ok(None);
         }
