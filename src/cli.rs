@@ -19,7 +19,7 @@ pub struct Cli {
     #[arg(long, short, global = true)]
     pub quiet: bool,
     /// Print more about what is done.
-    #[arg(long, short, global = true, conflicts_with = "quiet")]
+    #[arg(long, short, global = true)]
     pub verbose: bool,
 }
 
@@ -119,6 +119,12 @@ pub enum Deny {
 
 /// Runs a command; returns the process exit status.
 pub fn run(cli: Cli) -> i32 {
+    // Checked here rather than by clap, which lets `-q build -v` through: the flags are
+    // global, and each may stand on either side of the command.
+    if cli.quiet && cli.verbose {
+        crate::errln!("error: --quiet and --verbose cannot be used together");
+        return 2;
+    }
     crate::build::VERBOSE.store(cli.verbose, std::sync::atomic::Ordering::Relaxed);
     let result = match cli.command {
         Command::Build {

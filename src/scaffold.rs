@@ -36,7 +36,8 @@ pub fn slugify(title: &str) -> String {
         .join("-");
     // At most 60 characters, cut at a word's end where there is one.
     let mut cut: String = trimmed.chars().take(60).collect();
-    if cut.len() < trimmed.len() {
+    // Cut inside a word (the next character is no dash): back to the word's start.
+    if cut.len() < trimmed.len() && !trimmed[cut.len()..].starts_with('-') {
         if let Some(end) = cut.rfind('-').filter(|&end| end >= 30) {
             cut.truncate(end);
         }
@@ -373,5 +374,13 @@ mod tests {
             "migrate-the-billing-service-from-the-legacy-monolith-to-the"
         );
         assert_eq!(slugify(&"a".repeat(70)), "a".repeat(60));
+        // Cut at a word's end already: the word stays.
+        let at_end = format!("{} {}", "b".repeat(60), "c".repeat(5));
+        assert_eq!(slugify(&at_end), "b".repeat(60));
+        let words = format!("{} {} more", "b".repeat(40), "c".repeat(19));
+        assert_eq!(
+            slugify(&words),
+            format!("{}-{}", "b".repeat(40), "c".repeat(19))
+        );
     }
 }

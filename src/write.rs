@@ -64,7 +64,14 @@ pub fn prepare(out: &Path, project: &Path) -> anyhow::Result<OutDir> {
         .with_context(|| format!("cannot write to {}", out.display()))?;
     // A second build into the same folder waits for the first. Where the file system
     // cannot lock, builds go on unlocked, and leave what another may be writing alone.
-    let locked = marker.lock().is_ok();
+    let locked = match marker.try_lock() {
+        Ok(()) => true,
+        Err(std::fs::TryLockError::WouldBlock) => {
+            crate::errln!("waiting for another build into {} to finish", out.display());
+            marker.lock().is_ok()
+        }
+        Err(std::fs::TryLockError::Error(_)) => false,
+    };
     marker
         .set_len(0)
         .and_then(|()| {

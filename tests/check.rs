@@ -2193,6 +2193,7 @@ fn new_writes_where_the_folder_gives_the_kind() {
     assert!(errors.is_empty(), "{} wrote {errors:#?}", stdout(&output));
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn findings_that_cannot_be_written_fail_the_check() {
     // A finding to write in each format (JSON writes `[]` for none).

@@ -299,6 +299,21 @@ fn a_key_result_s_bad_id_is_reported_beside_its_other_errors() {
     assert_eq!(run.errors().len(), 2, "{}", run.stderr());
     run.error_at("content/objectives/o.md:5:1", &["`b c` is not a valid id"]);
     run.error_at("content/objectives/o.md:9:1", &["field `direction`"]);
+    // A bad id and an empty title: both.
+    let text = "+++\ntitle = \"O\"\n\n[[key_results]]\nid = \"b c\"\ntitle = \" \"\nbaseline = 0\ntarget = 10\n+++\n";
+    let project = Project::new().file("content/objectives/o.md", text);
+    let run = project.check();
+    run.expect(1);
+    let errors = run.errors();
+    assert_eq!(errors.len(), 2, "{}", run.stderr());
+    for words in ["`b c` is not a valid id", "key result #1: `title` is empty"] {
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("o.md:5:1") && e.contains(words)),
+            "{words}: {errors:#?}"
+        );
+    }
 }
 
 #[test]

@@ -554,17 +554,27 @@ target = 1
         !public.contains("checkins") && !public.contains("Exit survey"),
         "{public}"
     );
-    let p = p.config(&common::CONFIG.replace(
-        "public = true",
-        "public = true\npublic_fields = [\"checkins\"]",
-    ));
-    p.build().success();
-    let public = p.site("public").main("objectives/retention.html");
-    assert!(public.contains("Exit survey &lt;live&gt;"), "{public}");
-    assert!(
-        !public.contains("confidence 0.7"),
-        "confidence stays unlisted: {public}"
-    );
+    // Listed alone, `checkins` shows no value: the latest check-in is the current one.
+    for (fields, shown) in [("\"checkins\"", false), ("\"checkins\", \"current\"", true)] {
+        p.write(
+            "align.toml",
+            common::CONFIG.replace(
+                "public = true",
+                &format!("public = true\npublic_fields = [{fields}]"),
+            ),
+        );
+        p.build().success();
+        let public = p.site("public").main("objectives/retention.html");
+        assert_eq!(
+            public.contains("Exit survey &lt;live&gt;"),
+            shown,
+            "{fields}: {public}"
+        );
+        assert!(
+            !public.contains("confidence 0.7"),
+            "confidence stays unlisted: {public}"
+        );
+    }
 }
 
 #[test]

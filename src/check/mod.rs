@@ -425,28 +425,10 @@ pub fn unknown_rules(config: &CheckConfig) -> Vec<String> {
 pub fn nearest_rule(written: &str) -> Option<&'static str> {
     RULES
         .iter()
-        .map(|rule| (edit_distance(written, rule.id), rule.id))
+        .map(|rule| (crate::diag::edit_distance(written, rule.id), rule.id))
         .filter(|&(distance, id)| distance <= 2.max(id.len() / 4))
         .min()
         .map(|(_, id)| id)
-}
-
-/// How many characters must be inserted, removed or replaced to turn `a` into `b`.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 /// The stable JSON shape of a diagnostic (documented in docs/checks.md).

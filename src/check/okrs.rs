@@ -117,21 +117,19 @@ pub fn sanity(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                 Some(c) => (c.line.max(line), format!("{name}: check-in on {}", c.date)),
                 None => (line, name.clone()),
             };
-            if let Some((value, checkin)) = implausible(kr) {
+            if let Some((value, checkin, far)) = implausible(kr) {
                 let (place, what) = at(checkin);
-                let near = value >= kr.baseline.min(kr.target) - 10.0 * span(kr)
-                    && value <= kr.baseline.max(kr.target) + 10.0 * span(kr);
-                let message = if near {
-                    format!(
-                        "{what}: value {} % is outside 0–100 %, where its baseline and target are",
-                        num(value)
-                    )
-                } else {
+                let message = if far {
                     format!(
                         "{what}: value {} is far outside the range from baseline {} to target {}",
                         num(value),
                         num(kr.baseline),
                         num(kr.target)
+                    )
+                } else {
+                    format!(
+                        "{what}: value {} % is outside 0–100 %, where its baseline and target are",
+                        num(value)
                     )
                 };
                 out.push(ctx.at_line("kr-implausible-value", i, place, message));
@@ -180,17 +178,17 @@ fn span(kr: &KeyResult) -> f64 {
 /// 0–100 where the baseline and target are inside it (a retention target of 120 % may well
 /// be reached).
 /// The first value of a key result (its `current`, else a check-in's) far outside any
-/// plausible range, with the check-in that holds it.
-fn implausible(kr: &KeyResult) -> Option<(f64, Option<&Checkin>)> {
+/// plausible range, with the check-in that holds it, and whether it is far from the range
+/// (else a percentage outside 0–100).
+fn implausible(kr: &KeyResult) -> Option<(f64, Option<&Checkin>, bool)> {
     let span = span(kr);
     let (lo, hi) = (kr.baseline.min(kr.target), kr.baseline.max(kr.target));
     let percent = kr.unit.as_deref() == Some("%") && lo >= 0.0 && hi <= 100.0;
     (kr.current.map(|v| (v, None)).into_iter())
         .chain(kr.checkins.iter().map(|c| (c.value, Some(c))))
-        .find(|(v, _)| {
-            *v < lo - 10.0 * span
-                || *v > hi + 10.0 * span
-                || (percent && !(0.0..=100.0).contains(v))
+        .find_map(|(v, checkin)| {
+            let far = v < lo - 10.0 * span || v > hi + 10.0 * span;
+            (far || (percent && !(0.0..=100.0).contains(&v))).then_some((v, checkin, far))
         })
 }
 
@@ -217,7 +215,7 @@ mod tests {
     #[test]
     fn a_value_ten_distances_out_is_implausible_however_small_the_numbers() {
         // A share typed as a percentage; a rating's fall; counts and large numbers.
-        let value = |kr: KeyResult| implausible(&kr).map(|(v, _)| v);
+        let value = |kr: KeyResult| implausible(&kr).map(|(v, ..)| v);
         assert_eq!(value(kr(0.31, 0.55, 4.1)), Some(4.1));
         assert_eq!(value(kr(0.31, 0.55, 0.6)), None);
         assert_eq!(value(kr(4.5, 4.6, 3.2)), None);
@@ -233,10 +231,12 @@ mod tests {
                 unit: Some("%".into()),
                 ..kr(baseline, target, current)
             };
-            implausible(&kr).map(|(v, _)| v)
+            implausible(&kr).map(|(v, _, far)| (v, far))
         };
-        assert_eq!(value(20.0, 40.0, 101.0), Some(101.0));
-        assert_eq!(value(20.0, 40.0, -1.0), Some(-1.0));
+        // Near the range, so told as a percentage past 100; far from it, as far.
+        assert_eq!(value(20.0, 40.0, 101.0), Some((101.0, false)));
+        assert_eq!(value(20.0, 40.0, 410.0), Some((410.0, true)));
+        assert_eq!(value(20.0, 40.0, -1.0), Some((-1.0, false)));
         // Net revenue retention from 105 % to 120 %.
         assert_eq!(value(105.0, 120.0, 112.0), None);
         assert_eq!(value(105.0, 120.0, 99.0), None);

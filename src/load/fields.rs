@@ -102,17 +102,19 @@ impl Fields<'_> {
             // is not `audience` (`Audience:`, `audiences:`, `audiance:`, `visibility:`),
             // or `audience:` left empty, would give it the default audience, shown on
             // sites it was not meant for.
-            let lower = key.to_lowercase();
-            let audience_like = crate::check::edit_distance(&lower, "audience") <= 2
-                || [
-                    "audiences",
-                    "visibility",
-                    "visible_to",
-                    "visible-to",
-                    "readers",
-                ]
-                .contains(&lower.as_str());
-            if doc.imported && audience_like && (key != "audience" || value.is_null()) {
+            let audience_like = |key: &str| {
+                let lower = key.to_lowercase();
+                crate::diag::edit_distance(&lower, "audience") <= 2
+                    || [
+                        "audiences",
+                        "visibility",
+                        "visible_to",
+                        "visible-to",
+                        "readers",
+                    ]
+                    .contains(&lower.as_str())
+            };
+            if doc.imported && (key != "audience" || value.is_null()) && audience_like(&key) {
                 let message = if key == "audience" {
                     "`audience` is empty: name the audiences that may read the record (`audience: [team]`), or remove the line".to_string()
                 } else {
@@ -489,11 +491,15 @@ impl Fields<'_> {
                 .get("title")
                 .and_then(Value::as_str)
                 .is_some_and(|title| title.trim().is_empty());
-            if no_title && bad_id.is_none() {
+            if no_title {
+                let name = match &bad_id {
+                    Some(_) => format!("#{}", i + 1),
+                    None => format!("`{id}`"),
+                };
                 self.issues.push(FieldIssue {
                     line,
                     message: format!(
-                        "field `key_results`: key result `{id}`: `title` is empty: say what the key result measures"
+                        "field `key_results`: key result {name}: `title` is empty: say what the key result measures"
                     ),
                     warning: None,
                 });

@@ -330,7 +330,7 @@ fn sorted(mut names: Vec<String>) -> Vec<String> {
 
 /// Audience names as a part of a path: one name as it is, anything but letters, digits,
 /// `-` and `_` made `-` (`team`); several, which a site showing the change need not all
-/// hold (`team, exec` on the team site), by a hash of them (`a3f09c2e1`), so that no page
+/// hold (`team, exec` on the team site), by a hash of them (`a3f09c2e`), so that no page
 /// names an audience its site does not have. Names are matched exactly, so no two lists
 /// share one unless their names differ only in those characters.
 fn audience_key(names: &[String]) -> String {

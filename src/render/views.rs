@@ -392,11 +392,11 @@ impl<'a> ViewData<'a> {
                 _ => {}
             }
         }
-        // Off track counts in an objective the roadmap shows, and not a draft or closed one;
+        // Off track counts in an active objective the roadmap shows, as `undriven` has them;
         // an initiative driving the whole objective drives each of its key results.
         for (objective, kr) in self.outgoing(doc.index, RelKind::Drives) {
             let planned = objectives.iter().any(|o| o.index == objective.index)
-                && matches!(objective.status.as_deref(), None | Some("active"));
+                && objective.status.as_deref() == Some("active");
             if !planned {
                 continue;
             }

@@ -176,7 +176,9 @@ fn handle(app: &App, method: &Method, uri: &Uri, headers: &HeaderMap) -> Respons
         Route::ReloadScript | Route::Events => plain(StatusCode::NOT_FOUND, "not found"),
         // A site's folder asked for without its slash; any other name at the top
         // (`/favicon.ico`, which browsers ask for on every page) is no site.
-        Route::Redirect(to) if app.store.has_site(to.trim_matches('/')) => {
+        // Before a first good build no site is served yet: the name may well be one, and
+        // its folder shows the errors.
+        Route::Redirect(to) if app.store.has_site(to.trim_matches('/')) || app.store.is_empty() => {
             redirect(&with_slash(uri))
         }
         Route::Redirect(_) => plain(StatusCode::NOT_FOUND, "not found"),
@@ -230,7 +232,12 @@ fn file(app: &App, site: &str, path: &str, headers: &HeaderMap) -> Response {
         set_validators(response.headers_mut(), &entry, &last_modified);
         return response;
     }
-    let kind = content_type(path);
+    // HTML in another encoding (a static page of long ago) is not said to be UTF-8: the
+    // browser reads its own `<meta charset>` instead.
+    let kind = match content_type(path) {
+        "text/html; charset=utf-8" if std::str::from_utf8(&entry.body()).is_err() => "text/html",
+        kind => kind,
+    };
     // The 404 page links absolutely to where the site is published (it is served at any
     // depth); in preview those links lead back to this server. Hosted behind a proxy
     // (`--no-reload`), the published address is the right one.

@@ -144,6 +144,14 @@ impl Store {
             .unwrap_or_default()
     }
 
+    /// Whether no site is served yet (the project has not built since the server started).
+    pub fn is_empty(&self) -> bool {
+        self.sites
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+    }
+
     pub fn has_site(&self, site: &str) -> bool {
         self.sites
             .read()
