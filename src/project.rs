@@ -324,7 +324,8 @@ fn assets(dir: &Path, docs: &[Document]) -> (Vec<Asset>, Vec<Diagnostic>, Vec<(u
                     // Written so that it is not read as a link to a document (`x%2Emd`,
                     // `x.md/`, a symlink named `x.png`): the file would go out whole, with
                     // its frontmatter and every audience block.
-                    if real.as_deref().is_some_and(is_markdown) || is_markdown(Path::new(&*decoded))
+                    if real.as_deref().is_some_and(load::is_markdown)
+                        || load::is_markdown(Path::new(&*decoded))
                     {
                         diags.push(Diagnostic::error(
                             location,
@@ -373,25 +374,6 @@ fn in_content(dir: &Path, rel: &Path) -> Option<std::path::PathBuf> {
     };
     (real.starts_with(root) && real.is_file()).then_some(real)
 }
-
-/// Whether a path names a Markdown file: `.md` in any case (as a file system that ignores
-/// case finds `x.MD` at `x.md`), or another extension Markdown goes by (`.markdown`,
-/// `.mkd`, …), whose frontmatter and audience blocks a published copy would show as well.
-pub fn is_markdown(path: &Path) -> bool {
-    let name = path.to_string_lossy();
-    let name = name.trim_end_matches(['/', '\\']);
-    let Some((_, extension)) = name.rsplit_once('.') else {
-        return false;
-    };
-    MARKDOWN_EXTENSIONS
-        .iter()
-        .any(|known| extension.eq_ignore_ascii_case(known))
-}
-
-/// The extensions Markdown files go by. Only `.md` files are documents.
-pub const MARKDOWN_EXTENSIONS: [&str; 10] = [
-    "md", "markdown", "mdown", "mkd", "mkdn", "mdwn", "mdtxt", "mdtext", "mdx", "rmd",
-];
 
 #[cfg(test)]
 mod tests {

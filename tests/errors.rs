@@ -110,6 +110,34 @@ fn a_fence_that_is_almost_one_fails_instead_of_being_shown_as_text() {
 }
 
 #[test]
+fn markdown_by_another_name_is_said_not_to_be_a_document() {
+    let project = Project::new()
+        .file("content/pages/a.md", "# A\n\nA page.\n")
+        .file("content/pages/notes.markdown", "# Notes\n\nNot read.\n")
+        .file("content/pages/plan.MD", "# Plan\n\nNot read.\n")
+        .file(
+            "content/pages/chart.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+        );
+    let run = project.build();
+    run.success();
+    let warnings = run.warnings();
+    for name in ["notes.markdown", "plan.MD"] {
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains(name) && w.contains("only files ending in `.md` are read")),
+            "{name}: {warnings:#?}"
+        );
+    }
+    assert!(
+        !warnings.iter().any(|w| w.contains("chart.svg")),
+        "{warnings:#?}"
+    );
+    assert!(!project.site("team").exists("pages/notes.html"));
+}
+
+#[test]
 fn a_version_or_tag_written_as_a_fraction_must_be_quoted() {
     // `1.10` would read 1.1: a different version.
     fails_at(

@@ -271,6 +271,13 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             }
         };
         if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "md") {
+            // Markdown by another name (`x.MD`, `x.markdown`) is no document: said, so that
+            // its page is not missed without a word.
+            if entry.file_type().is_file() && is_markdown(entry.path()) {
+                let loc = Location::new(entry.path(), 1, 1);
+                let message = "a Markdown file that is not a document: only files ending in `.md` are read (rename it to publish it as a page)";
+                diags.push(Diagnostic::warning(loc, message).without_source());
+            }
             continue;
         }
         if let Ok(rel) = entry.path().strip_prefix(dir) {
@@ -743,6 +750,25 @@ fn mark_blocks(doc: &Document, refs: &mut [crate::model::RefText]) {
             .collect();
     }
 }
+
+/// Whether a path names a Markdown file: `.md` in any case (as a file system that ignores
+/// case finds `x.MD` at `x.md`), or another extension Markdown goes by (`.markdown`,
+/// `.mkd`, …), whose frontmatter and audience blocks a published copy would show as well.
+pub fn is_markdown(path: &Path) -> bool {
+    let name = path.to_string_lossy();
+    let name = name.trim_end_matches(['/', '\\']);
+    let Some((_, extension)) = name.rsplit_once('.') else {
+        return false;
+    };
+    MARKDOWN_EXTENSIONS
+        .iter()
+        .any(|known| extension.eq_ignore_ascii_case(known))
+}
+
+/// The extensions Markdown files go by. Only `.md` files are documents.
+pub const MARKDOWN_EXTENSIONS: [&str; 10] = [
+    "md", "markdown", "mdown", "mkd", "mkdn", "mdwn", "mdtxt", "mdtext", "mdx", "rmd",
+];
 
 #[cfg(test)]
 mod tests {
