@@ -224,6 +224,7 @@ pub fn render_sites(
             view,
             today,
             files: &theme.files,
+            assets: &project.assets,
             first: first.and_then(|first| first.get(view.name)),
         })
         .collect();

@@ -100,6 +100,8 @@ pub enum Clash {
     Page(usize, String),
     /// The page of this document goes under a folder named `rel`.
     Folder(usize),
+    /// A file this document links to goes under a folder named `rel`.
+    LinkedFolder(usize),
     /// The site's own files go under a folder named `rel` (`lists`, `assets`).
     OwnFolder,
 }
@@ -111,21 +113,40 @@ pub struct SiteWrites<'d> {
     pages: HashMap<&'d str, usize>,
     /// Each folder a page the site shows goes under, with one such document.
     folders: HashMap<&'d str, usize>,
+    /// Each folder a file the site publishes for a document's link goes under, with the
+    /// document.
+    linked_folders: HashMap<&'d str, usize>,
 }
 
 impl<'d> SiteWrites<'d> {
-    /// The pages of the documents `shows` says the site shows (for `check`, any site).
-    pub fn new(docs: &'d [Document], shows: impl Fn(usize) -> bool) -> Self {
+    /// The pages of the documents `shows` says the site shows (for `check`, any site), and
+    /// the files of `linked` ((document, path) of each file the site publishes for a link).
+    pub fn new(
+        docs: &'d [Document],
+        shows: impl Fn(usize) -> bool,
+        linked: impl Iterator<Item = (usize, &'d str)>,
+    ) -> Self {
+        let above = |path: &'d str| path.match_indices('/').map(move |(at, _)| &path[..at]);
         let mut pages = HashMap::new();
         let mut folders = HashMap::new();
         for (i, doc) in docs.iter().enumerate().filter(|&(i, _)| shows(i)) {
             let id = doc.path_id.as_str();
             pages.entry(id).or_insert(i);
-            for (at, _) in id.match_indices('/') {
-                folders.entry(&id[..at]).or_insert(i);
+            for folder in above(id) {
+                folders.entry(folder).or_insert(i);
             }
         }
-        SiteWrites { pages, folders }
+        let mut linked_folders = HashMap::new();
+        for (doc, path) in linked {
+            for folder in above(path) {
+                linked_folders.entry(folder).or_insert(doc);
+            }
+        }
+        SiteWrites {
+            pages,
+            folders,
+            linked_folders,
+        }
     }
 
     /// Whether the site writes a file of its own where a static file at `rel` goes, or
@@ -149,7 +170,11 @@ impl<'d> SiteWrites<'d> {
         {
             return Some(Clash::OwnFolder);
         }
-        self.folders.get(rel).map(|&doc| Clash::Folder(doc))
+        (self.folders.get(rel).map(|&doc| Clash::Folder(doc))).or_else(|| {
+            self.linked_folders
+                .get(rel)
+                .map(|&doc| Clash::LinkedFolder(doc))
+        })
     }
 }
 

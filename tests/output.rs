@@ -113,6 +113,18 @@ fn a_static_file_where_the_site_writes_a_file_or_a_folder_is_left_out() {
         .file("static/pages/handbook.html/b.txt", "under a page\n")
         .file("static/initiatives", "a file where pages go\n")
         .file("static/lists", "a file where lists go\n")
+        .file(
+            "static/pages/img",
+            "a file where a linked file's folder goes\n",
+        )
+        .file(
+            "content/pages/diagrams.md",
+            "# Diagrams\n\n![The flow](img/flow.svg)\n",
+        )
+        .file(
+            "content/pages/img/flow.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+        )
         .file("static/files/c.txt", "fine\n");
     let built = p.build();
     built.success();
@@ -122,6 +134,7 @@ fn a_static_file_where_the_site_writes_a_file_or_a_folder_is_left_out() {
         "`static/initiatives` is not copied: the sites that show `initiatives/onboarding` (Onboarding) write its page into a folder `initiatives`",
         "`static/lists` is not copied: every site writes its own files into `lists/`",
         "`static/pages/handbook.html/b.txt` is not copied: it goes under the page of `pages/handbook` (Handbook) on the sites that show it (`pages/handbook.html`), a file where this needs a folder",
+        "`static/pages/img` is not copied: `pages/diagrams` links to a file under `content/pages/img/`, which the sites that show it publish there",
     ];
     assert_eq!(shadowed.len(), expected.len(), "{shadowed:#?}");
     for (found, expected) in shadowed.iter().zip(expected) {
@@ -133,6 +146,8 @@ fn a_static_file_where_the_site_writes_a_file_or_a_folder_is_left_out() {
         site.read("initiatives/onboarding.html")
             .contains("Onboarding")
     );
+    assert!(site.read("lists/index.html").contains("<html"));
+    assert!(site.read("pages/img/flow.svg").contains("<svg"));
     assert_eq!(site.read("files/c.txt"), "fine\n");
 }
 

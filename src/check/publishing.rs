@@ -465,7 +465,10 @@ pub fn shadowed_statics(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             .values()
             .any(|site| may_show(doc, site, &default))
     };
-    let writes = crate::project::SiteWrites::new(ctx.docs, shown);
+    let linked = (ctx.assets.iter())
+        .filter(|(doc, ..)| shown(*doc))
+        .map(|(doc, path, _)| (*doc, path.as_str()));
+    let writes = crate::project::SiteWrites::new(ctx.docs, shown, linked);
     crate::theme::project_statics(ctx.dir)
         .into_iter()
         .filter_map(|(rel, path)| {
@@ -493,6 +496,10 @@ pub fn shadowed_statics(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                         )
                     }
                     Clash::OwnFolder => format!("every site writes its own files into `{rel}/`"),
+                    Clash::LinkedFolder(doc) => format!(
+                        "`{}` links to a file under `content/{rel}/`, which the sites that show it publish there",
+                        ctx.docs[doc].path_id
+                    ),
                     Clash::Folder(doc) => {
                         let doc = &ctx.docs[doc];
                         format!(

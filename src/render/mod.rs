@@ -55,6 +55,8 @@ pub struct Input<'a> {
     pub today: Date,
     /// Theme and project static files, copied as they are (but see [`copied`]).
     pub files: &'a [(String, std::borrow::Cow<'static, [u8]>)],
+    /// The files documents link to, which the sites that show them publish.
+    pub assets: &'a [crate::project::Asset],
     /// The pages to make before any other: in `serve`, those open in a browser. Of the
     /// site's own (lists, views, site files) always; of document pages when every page
     /// is made.
@@ -280,7 +282,13 @@ fn render_site_pages(
         || list_and_view_pages(input, site, facets, out),
         || {
             site_files::write_all(input, facets, out)?;
-            let writes = crate::project::SiteWrites::new(input.docs, |doc| input.view.shows(doc));
+            let shows = |doc: usize| input.view.shows(doc);
+            let linked = (input.assets.iter())
+                .filter(|(doc, _, blocks)| {
+                    shows(*doc) && crate::model::blocks_allow(blocks, &input.view.config.audiences)
+                })
+                .map(|(doc, path, _)| (*doc, path.as_str()));
+            let writes = crate::project::SiteWrites::new(input.docs, shows, linked);
             let copied = |path: &str| writes.clash(path).is_none();
             for (path, bytes) in input.files.iter().filter(|(path, _)| copied(path)) {
                 out.file(path, Bytes::copy_from_slice(bytes))?;

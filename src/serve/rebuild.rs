@@ -425,7 +425,12 @@ impl Rebuilder {
             .collect();
         let linked: HashSet<&str> = last.project.assets.iter().map(|a| a.1.as_str()).collect();
         // What clashes on any site makes the sites again, which leave it out where it does.
-        let writes = crate::project::SiteWrites::new(&last.project.docs, |_| true);
+        let linked_files = last
+            .project
+            .assets
+            .iter()
+            .map(|(doc, path, _)| (*doc, path.as_str()));
+        let writes = crate::project::SiteWrites::new(&last.project.docs, |_| true, linked_files);
         let clash = |path: &str| writes.clash(path).is_some() || linked.contains(path);
         if changed.iter().any(|(path, _)| clash(path)) || gone.iter().any(|path| clash(path)) {
             return Ok(None);
