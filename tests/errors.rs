@@ -138,6 +138,49 @@ fn markdown_by_another_name_is_said_not_to_be_a_document() {
 }
 
 #[test]
+fn frontmatter_read_as_text_fails_at_its_audience_line_however_its_fence_failed() {
+    let audience = "audience = [\"exec\"]";
+    let (text_line, near_fence) = (
+        "this line sets `audience` but is read as text",
+        "looks like frontmatter",
+    );
+    for (text, place, words) in [
+        (
+            format!("+++ # front matter\n{audience}\n+++\n# Plan A\n"),
+            "content/pages/a.md:2:1",
+            text_line,
+        ),
+        (
+            "--- # yaml comment\naudience: [exec]\n---\n# Plan B\n".to_string(),
+            "content/pages/a.md:2:1",
+            text_line,
+        ),
+        (
+            format!("\u{200B}\n+++\n{audience}\n+++\n# Plan C\n"),
+            "content/pages/a.md:3:1",
+            text_line,
+        ),
+        (
+            format!("+++\ntitle = \"Plan I\"\n+++\n+++\n{audience}\n+++\n"),
+            "content/pages/a.md:5:1",
+            text_line,
+        ),
+        (
+            format!("+ + +\n{audience}\n+ + +\n# Plan F\n"),
+            "content/pages/a.md:1:1",
+            near_fence,
+        ),
+        (
+            format!("\u{00AD}+++\n{audience}\n+++\n# Plan E\n"),
+            "content/pages/a.md:1:1",
+            near_fence,
+        ),
+    ] {
+        fails_at("content/pages/a.md", &text, place, &[words]);
+    }
+}
+
+#[test]
 fn a_version_or_tag_written_as_a_fraction_must_be_quoted() {
     // `1.10` would read 1.1: a different version.
     fails_at(

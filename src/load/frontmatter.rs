@@ -158,10 +158,7 @@ fn seeming_fence(line: usize) -> FrontError {
 /// editors turn them into: an em dash, an en dash, full-width signs), with invisible
 /// characters around them or a word after them (`+++toml`, `--- yaml`).
 fn fence_like(line: &str) -> bool {
-    let visible: String = line
-        .chars()
-        .filter(|c| !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'))
-        .collect();
+    let visible: String = line.chars().filter(|&c| !invisible(c)).collect();
     let visible = visible.trim();
     let mut weight = 0;
     let mut rest = visible;
@@ -205,6 +202,79 @@ fn seeming_frontmatter(text: &str, first: usize) -> Option<usize> {
             && key
                 .chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '"' | '\''));
+    }
+    None
+}
+
+/// Characters that show nothing: spaces of every width, joiners, marks of direction,
+/// fillers and the soft hyphen. A line of them looks blank, and around a fence or a key
+/// they are not seen.
+fn invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180B}'..='\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{2800}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+        )
+}
+
+/// The line (counted from `first`) of a line in a body that sets `audience` as
+/// frontmatter does (`audience = [...]`, `audience: [...]`, `audience:` over a list),
+/// outside code. Such a line is frontmatter read as text, whatever made its fence fail
+/// (an invisible character, a word after the signs, a second frontmatter under the
+/// first): the document's audience is lost, and it goes to every site of the default
+/// audience.
+pub fn audience_in_text(body: &str, first: usize) -> Option<usize> {
+    memchr::memmem::find(body.as_bytes(), b"audience")?;
+    let mut fence: Option<(char, usize)> = None;
+    for (number, line) in (first..).zip(body.lines()) {
+        let shown: String = (line.chars())
+            .filter(|&c| !invisible(c) || c == ' ' || c == '\t')
+            .collect();
+        let indent: usize = (shown.chars())
+            .take_while(|c| matches!(c, ' ' | '\t'))
+            .map(|c| if c == '\t' { 4 } else { 1 })
+            .sum();
+        let trimmed = shown.trim();
+        // Fenced code, as CommonMark opens and closes it.
+        let run = |mark: char| trimmed.chars().take_while(|&c| c == mark).count();
+        if let Some((mark, length)) = fence {
+            if indent < 4 && run(mark) >= length && trimmed.trim_start_matches(mark).is_empty() {
+                fence = None;
+            }
+            continue;
+        }
+        if indent < 4
+            && let Some(mark) = ['`', '~'].into_iter().find(|&m| run(m) >= 3)
+        {
+            fence = Some((mark, run(mark)));
+            continue;
+        }
+        if indent >= 4 {
+            continue;
+        }
+        let key = trimmed.trim_start_matches(['"', '\'']);
+        let Some(rest) = key.strip_prefix("audience") else {
+            continue;
+        };
+        let rest = rest.trim_start_matches(['"', '\'']).trim_start();
+        if rest.starts_with('=') || rest.starts_with(':') {
+            return Some(number);
+        }
     }
     None
 }
@@ -495,6 +565,33 @@ mod tests {
             "+++\ntitle = \"T\"\n+++\n----\nText.\n----\n",
         ] {
             assert!(split(text).is_ok(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_line_setting_the_audience_in_a_body_is_found_outside_code() {
+        let found = |body: &str| audience_in_text(body, 10);
+        for (body, line) in [
+            ("+++ # front\naudience = [\"exec\"]\n+++\n# Plan\n", 11),
+            ("\u{00AD}+++\naudience = [\"exec\"]\n", 11),
+            ("# Plan\n\n+++\naudience: [exec]\n+++\n", 13),
+            ("\u{200B}audience = [\"exec\"]\n", 10),
+            ("audience:\n  - exec\n", 10),
+            ("\"audience\" = [\"exec\"]\n", 10),
+        ] {
+            assert_eq!(found(body), Some(line), "{body:?}");
+        }
+        for body in [
+            "Who reads it: the audience: leaders.\n",
+            "```toml\naudience = [\"exec\"]\n```\n",
+            "~~~~\naudience: [exec]\n~~~~\n",
+            "    audience = [\"exec\"]\n",
+            "\taudience = [\"exec\"]\n",
+            "- `audience = [\"exec\"]` limits a page\n",
+            "Audience: executives\n",
+            "audiences are listed in align.toml\n",
+        ] {
+            assert_eq!(found(body), None, "{body:?}");
         }
     }
 

@@ -557,6 +557,11 @@ impl DocReader<'_> {
                 return None;
             }
         };
+        if let Some(line) = frontmatter::audience_in_text(split.body, split.body_line) {
+            let message = "this line sets `audience` but is read as text, so the document would go to every site of the default audience: frontmatter must open the file, with `+++` or `---` alone on the first line and nothing invisible around it (a line meant as text can go in a code block)";
+            self.error(line, 1, message.to_string());
+            return None;
+        }
         let mut doc = Document {
             source: rel.to_path_buf(),
             path_id: path_id(rel),
