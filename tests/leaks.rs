@@ -742,6 +742,17 @@ fn an_imported_record_s_audience_is_never_guessed() {
         ("audiance: [exec]", "audiance"),
         ("audence: [exec]", "audence"),
         ("visibility: [exec]", "visibility"),
+        ("aud: [exec]", "aud"),
+        ("target_audience: [exec]", "target_audience"),
+        (
+            "\u{0430}udi\u{0435}n\u{0441}e: [exec]",
+            "\u{0430}udi\u{0435}n\u{0441}e",
+        ),
+        (
+            "\u{FF41}\u{FF55}\u{FF44}\u{FF49}\u{FF45}\u{FF4E}\u{FF43}\u{FF45}: [exec]",
+            "\u{FF41}\u{FF55}\u{FF44}\u{FF49}\u{FF45}\u{FF4E}\u{FF43}\u{FF45}",
+        ),
+        ("meta:\n  audience: [exec]", "meta"),
     ] {
         let record = format!(
             "---\nstatus: accepted\n{field}\n---\n# 4. Queue the reminders\n\nCANARY-RECORD-7f3a\n"
@@ -921,6 +932,11 @@ fn an_imported_change_of_several_audiences_names_none_in_its_path() {
         "{:?}",
         team.files()
     );
+    // Nor can a name guessed be checked against the hash: it is keyed with every audience
+    // of align.toml.
+    let guessed = format!("a{}", &blake3::hash(b"exec\nteam").to_hex()[..8]);
+    assert!(team.files_holding(&guessed).is_empty());
+    assert!(!team.files().iter().any(|f| f.contains(&guessed)));
 }
 
 #[test]
@@ -1222,16 +1238,22 @@ fn a_mistyped_or_missing_marker_in_an_imported_changelog_fails_closed() {
 
 #[test]
 fn a_near_miss_audience_marker_in_an_imported_changelog_fails_closed() {
-    let project = changelog_project(
-        "# Changelog\n\n## [1.1.0] - 2026-03-01\n\n### Added\n\n- Public thing\n<!-- audiences: team -->\n- CANARY-NEAR-MISS-ENTRY-7f3a\n<!-- /audiences -->\n",
-    );
-    let run = project.build();
-    run.expect(1);
-    for line in [8, 10] {
-        run.error_at(
-            &format!("CHANGELOG.md:{line}:1"),
-            &["looks like an audience marker"],
-        );
+    // The word as a plural, and misspelled the same way at both ends.
+    for (open, close) in [
+        ("audiences: team", "/audiences"),
+        ("audiance: exec", "/audiance"),
+    ] {
+        let project = changelog_project(&format!(
+            "# Changelog\n\n## [1.1.0] - 2026-03-01\n\n### Added\n\n- Public thing\n<!-- {open} -->\n- CANARY-NEAR-MISS-ENTRY-7f3a\n<!-- {close} -->\n"
+        ));
+        let run = project.build();
+        run.expect(1);
+        for line in [8, 10] {
+            run.error_at(
+                &format!("CHANGELOG.md:{line}:1"),
+                &["looks like an audience marker"],
+            );
+        }
+        assert!(!project.path().join("out").exists());
     }
-    assert!(!project.path().join("out").exists());
 }

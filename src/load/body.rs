@@ -928,7 +928,26 @@ pub const NEVER_CLOSED: &str = "audience block is never closed with `<!-- /audie
 
 /// Whether a line is an audience marker or looks like one.
 pub fn marker_like(trimmed: &str) -> bool {
-    trimmed.contains("<!--") && trimmed.to_lowercase().contains("audience")
+    let Some(at) = trimmed.find("<!--") else {
+        return false;
+    };
+    let lower = trimmed.to_lowercase();
+    if lower.contains("audience") {
+        return true;
+    }
+    // A comment whose first word is `audience` misspelled (`<!-- audiance: exec -->`,
+    // and its `<!-- /audiance -->`): written the same way at both ends, the block would
+    // be shown to everyone without a closing marker left over to tell.
+    let words = trimmed[at + 4..]
+        .trim_start()
+        .trim_start_matches('/')
+        .trim_start();
+    let word: String = words
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    (6..=10).contains(&word.chars().count()) && crate::diag::edit_distance(&word, "audience") <= 2
 }
 
 /// The byte ranges of a text's code blocks, fenced or indented, in order, as the renderer
@@ -1228,6 +1247,13 @@ mod tests {
         assert_eq!(blocks[0].audiences, ["Exec"]);
         assert!(audience_blocks("> <!-- audience: exec -->\nx\n").is_err());
         assert!(audience_blocks("<!-- audiences exec -->\nx\n").is_err());
+        // Misspelled the same way at both ends: no closing marker is left over to tell.
+        assert!(audience_blocks("<!-- audiance: exec -->\nx\n<!-- /audiance -->\n").is_err());
+        assert!(audience_blocks("<!-- Audeince: exec -->\nx\n").is_err());
+        // Comments of other words are comments.
+        assert!(
+            audience_blocks("<!-- audit: 2026 -->\n<!-- markdownlint-disable -->\nx\n").is_ok()
+        );
         // A marker over several lines is no marker to the renderer either.
         for split in [
             "<!--\naudience: exec\n-->\nx\n",

@@ -102,21 +102,22 @@ impl Fields<'_> {
             // is not `audience` (`Audience:`, `audiences:`, `audiance:`, `visibility:`),
             // or `audience:` left empty, would give it the default audience, shown on
             // sites it was not meant for.
-            let audience_like = |key: &str| {
-                let lower = key.to_lowercase();
-                crate::diag::edit_distance(&lower, "audience") <= 2
-                    || [
-                        "audiences",
-                        "visibility",
-                        "visible_to",
-                        "visible-to",
-                        "readers",
-                    ]
-                    .contains(&lower.as_str())
+            let nested = || match &value {
+                Value::Object(inner) => inner.keys().find(|k| audience_like(k)).cloned(),
+                _ => None,
             };
-            if doc.imported && (key != "audience" || value.is_null()) && audience_like(&key) {
+            let wrong = doc.imported
+                && ((key != "audience" && audience_like(&key))
+                    || (key == "audience" && value.is_null()));
+            let under = doc.imported && !wrong && key != "audience" && nested().is_some();
+            if wrong || under {
                 let message = if key == "audience" {
                     "`audience` is empty: name the audiences that may read the record (`audience: [team]`), or remove the line".to_string()
+                } else if under {
+                    format!(
+                        "`{key}` holds `{}`, which is read as no audience: write `audience` at the top of the frontmatter, or the record goes to the default audience",
+                        nested().unwrap_or_default()
+                    )
                 } else {
                     format!(
                         "`{key}` is not a field: write `audience`, or the record goes to the default audience"
@@ -583,6 +584,42 @@ impl Fields<'_> {
         }
         Ok(())
     }
+}
+
+/// Whether an imported record's key means who may read it without being `audience`
+/// (compared as written, in any case, in full-width letters or with Cyrillic ones that
+/// look Latin): `audiance`, `Audiences`, `target_audience`, `aud`, `visibility`, `readers`.
+fn audience_like(key: &str) -> bool {
+    let plain: String = key
+        .chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            'а' | 'А' => 'a',
+            'е' | 'Е' => 'e',
+            'о' | 'О' => 'o',
+            'с' | 'С' => 'c',
+            'р' | 'Р' => 'p',
+            'х' | 'Х' => 'x',
+            'у' => 'y',
+            'і' | 'І' => 'i',
+            'ԁ' => 'd',
+            'ո' => 'n',
+            'υ' => 'u',
+            _ => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect();
+    plain.contains("audience")
+        || crate::diag::edit_distance(&plain, "audience") <= 2
+        || [
+            "aud",
+            "visibility",
+            "visible_to",
+            "visible-to",
+            "readers",
+            "readership",
+        ]
+        .contains(&plain.as_str())
 }
 
 fn unknown_field_message(key: &str, kind: Kind) -> String {

@@ -272,7 +272,7 @@ pub fn changelog(
                 let path_id = match narrower {
                     None => format!("{folder}/{n:03}"),
                     Some(names) if names.is_empty() => format!("{folder}/none-{n:03}"),
-                    Some(names) => format!("{folder}/{}-{n:03}", audience_key(&names)),
+                    Some(names) => format!("{folder}/{}-{n:03}", audience_key(&names, config)),
                 };
                 // The title reads the entry as its page does: reference links resolved
                 // (`[@ann]` with `[@ann]: https://…` at the bottom reads `@ann`) and a
@@ -331,12 +331,25 @@ fn sorted(mut names: Vec<String>) -> Vec<String> {
 /// Audience names as a part of a path: one name as it is, anything but letters, digits,
 /// `-` and `_` made `-` (`team`); several, which a site showing the change need not all
 /// hold (`team, exec` on the team site), by a hash of them (`a3f09c2e`), so that no page
-/// names an audience its site does not have. Names are matched exactly, so no two lists
-/// share one unless their names differ only in those characters.
-fn audience_key(names: &[String]) -> String {
+/// names an audience its site does not have. The hash is keyed with every audience
+/// `align.toml` names, which no site shows whole, so that a name guessed cannot be
+/// checked against it. Names are matched exactly, so no two lists share one unless their
+/// names differ only in those characters.
+fn audience_key(names: &[String], config: &Config) -> String {
     if let [_, _, ..] = names {
-        let hash = blake3::hash(names.join("\n").as_bytes());
-        return format!("a{}", &hash.to_hex()[..8]);
+        let mut known: Vec<&String> = (config.sites.values())
+            .flat_map(|site| &site.audiences)
+            .chain(config.default_audience.iter().flatten())
+            .chain(config.import.changelog_audience.iter().flatten())
+            .collect();
+        known.sort_unstable();
+        known.dedup();
+        let mut hasher = blake3::Hasher::new();
+        for name in known {
+            hasher.update(name.as_bytes()).update(b"\n");
+        }
+        hasher.update(b"\0").update(names.join("\n").as_bytes());
+        return format!("a{}", &hasher.finalize().to_hex()[..8]);
     }
     let safe = |name: &String| -> String {
         name.chars()
