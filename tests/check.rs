@@ -992,7 +992,10 @@ fn findings_carry_a_message_and_related_locations_in_the_other_file() {
         f["message"],
         "initiative I-TRIAL-NUDGES (Trial nudges at the right moment) starts on 2026-11-30 but depends on I-GUIDED-SETUP (Guided setup checklist), which ends on 2026-12-04"
     );
-    assert_eq!(f["column"], 1);
+    assert_eq!(
+        f["column"], 15,
+        "at the reference in `depends_on = [\"I-GUIDED-SETUP\"]`"
+    );
     let related = &f["related"][0];
     assert_eq!(related["path"], "./content/initiatives/guided-setup.md");
     assert_eq!(related["line"], 7, "the dependency's `target` line");

@@ -181,6 +181,30 @@ fn frontmatter_read_as_text_fails_at_its_audience_line_however_its_fence_failed(
 }
 
 #[test]
+fn a_broken_reference_in_a_list_over_several_lines_is_told_at_its_own_line() {
+    fails_at(
+        "content/initiatives/i.md",
+        "+++\ntitle = \"I\"\nstatus = \"planned\"\ndepends_on = [\n  \"initiatives/i\",\n  \"initiatives/gone\",\n]\n+++\n",
+        "content/initiatives/i.md:6:3",
+        &["initiatives/gone"],
+    );
+    // YAML's list too, in an imported record (where a link to no record is a warning).
+    let project = Project::new().file(
+        "content/decisions/0003-x.md",
+        "---\nstatus: accepted\nsupersedes:\n  - decisions/0001-a\n---\n# 3. X\n",
+    );
+    let run = project.build();
+    run.success();
+    assert!(
+        run.warnings().iter().any(
+            |w| w.contains("content/decisions/0003-x.md:4:5") && w.contains("decisions/0001-a")
+        ),
+        "{:#?}",
+        run.warnings()
+    );
+}
+
+#[test]
 fn a_version_or_tag_written_as_a_fraction_must_be_quoted() {
     // `1.10` would read 1.1: a different version.
     fails_at(

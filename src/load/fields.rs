@@ -567,16 +567,34 @@ impl Fields<'_> {
             "expected a reference (`\"O-1\"`, `\"objectives/activation\"`) or a list of them"
                 .to_string()
         })?;
+        // Each reference where it is written, for a list over several lines: looked for
+        // from the key's line on, each after the one before (a bounded search).
+        let front: Vec<&str> = self.split.front.lines().collect();
+        let mut from = line.saturating_sub(self.split.front_line);
         for text in texts {
             if text.trim().is_empty() {
                 return Err("a reference cannot be empty".into());
+            }
+            let (mut at_line, mut col) = (line, 1);
+            let end = front.len().min(from + 200);
+            let found = (from..end).find_map(|i| {
+                let written = front[i];
+                [format!("\"{text}\""), format!("'{text}'"), text.clone()]
+                    .iter()
+                    .find_map(|form| written.find(form.as_str()))
+                    .map(|at| (i, written[..at].chars().count() + 1))
+            });
+            if let Some((i, column)) = found {
+                from = i;
+                at_line = self.split.front_line + i;
+                col = column;
             }
             doc.refs.push(RefText {
                 kind,
                 text,
                 label: None,
-                line,
-                col: 1,
+                line: at_line,
+                col,
                 inverse: false,
                 audiences: Vec::new(),
                 defined_at: None,
