@@ -126,6 +126,14 @@ pub fn run(cli: Cli) -> i32 {
         return 2;
     }
     crate::build::VERBOSE.store(cli.verbose, std::sync::atomic::Ordering::Relaxed);
+    // Places in a failure's message are the project folder's, as given.
+    let project = match &cli.command {
+        Command::Build { dir, .. }
+        | Command::Serve { dir, .. }
+        | Command::Check { dir, .. }
+        | Command::New { dir, .. }
+        | Command::Init { dir, .. } => dir.clone(),
+    };
     let result = match cli.command {
         Command::Build {
             dir,
@@ -165,7 +173,7 @@ pub fn run(cli: Cli) -> i32 {
     };
     match result {
         Ok(code) => code,
-        Err(failure) => report_failure(failure),
+        Err(failure) => report_failure(failure, &project),
     }
 }
 
@@ -361,7 +369,7 @@ fn print_diagnostics<'a>(diags: impl Iterator<Item = &'a Diagnostic>, quiet: boo
     }
 }
 
-fn report_failure(failure: Failure) -> i32 {
+fn report_failure(failure: Failure, project: &std::path::Path) -> i32 {
     match failure {
         Failure::Content(diags) => {
             // Warnings were printed when the project was loaded; errors stop the build here.
@@ -383,7 +391,7 @@ fn report_failure(failure: Failure) -> i32 {
             2
         }
         Failure::Usage(err) => {
-            crate::errln!("{}", crate::project::usage_message(&err));
+            crate::errln!("{}", crate::project::usage_message(&err, project));
             2
         }
     }

@@ -22,11 +22,18 @@ pub enum Failure {
 }
 
 /// How a usage, I/O or template error reads: a template error with its place as
-/// `templates/NAME:LINE:COL: error: …` and the source line, anything else as `error: …`
-/// with its causes.
-pub fn usage_message(err: &anyhow::Error) -> String {
+/// `DIR/templates/NAME:LINE:COL: error: …` (the project folder `dir` as given, as content
+/// errors name their files) and the source line, anything else as `error: …` with its
+/// causes.
+pub fn usage_message(err: &anyhow::Error, dir: &Path) -> String {
     match err.downcast_ref::<crate::render::TemplateError>() {
-        Some(located) if located.0.starts_with("templates/") => located.0.clone(),
+        Some(located) if located.0.starts_with("templates/") => {
+            let mut folder = dir.to_string_lossy().into_owned();
+            if !folder.is_empty() && !folder.ends_with('/') {
+                folder.push('/');
+            }
+            format!("{folder}{}", located.0)
+        }
         _ => format!("error: {err:#}"),
     }
 }

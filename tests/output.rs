@@ -556,8 +556,28 @@ fn a_template_error_names_its_file_and_line() {
     let run = p.build();
     run.expect(2);
     let stderr = run.stderr();
-    assert!(stderr.contains("templates/page.html:2:"), "{stderr}");
+    // In the project folder as given, as a content error's file is.
+    assert!(stderr.starts_with("./templates/page.html:2:"), "{stderr}");
     assert!(!stderr.contains("Error {"), "{stderr}");
+    let (parent, name) = (p.path().parent().unwrap(), p.path().file_name().unwrap());
+    let name = name.to_str().unwrap();
+    let run = p.run_in(
+        parent,
+        &[
+            "build",
+            name,
+            "--out",
+            &format!("{name}/out"),
+            "--today",
+            TODAY,
+        ],
+    );
+    run.expect(2);
+    let stderr = run.stderr();
+    assert!(
+        stderr.starts_with(&format!("{name}/templates/page.html:2:")),
+        "{stderr}"
+    );
 }
 
 #[test]

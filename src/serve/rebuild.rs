@@ -881,7 +881,7 @@ fn failure_lines(failure: Failure) -> Vec<String> {
             .collect(),
         // The overlay shows one line per error: the headline, without the source lines.
         Failure::Usage(err) => {
-            let message = crate::project::usage_message(&err);
+            let message = crate::project::usage_message(&err, std::path::Path::new(""));
             vec![message.lines().next().unwrap_or_default().to_string()]
         }
     }
