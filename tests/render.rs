@@ -129,6 +129,14 @@ fn link_text(html: &str) -> Option<String> {
     Some(html[text_start..text_end].to_string())
 }
 
+/// An objective of `period` and `status` with one key result, `kr1` ("Measure of ID",
+/// 0 to 10), and any `more` lines it takes (`current = 1`).
+fn objective(id: &str, period: &str, status: &str, more: &str) -> String {
+    format!(
+        "+++\nid = \"{id}\"\ntitle = \"Objective {id}\"\nperiod = \"{period}\"\nstatus = \"{status}\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"Measure of {id}\"\nbaseline = 0\ntarget = 10\n{more}+++\n"
+    )
+}
+
 /// The `<tr>` of a key result in an objective page.
 fn kr_row(page: &str, id: &str) -> String {
     let start = page
@@ -943,11 +951,6 @@ fn a_sitemap_of_more_than_50000_pages_goes_into_parts_that_an_index_lists() {
 
 #[test]
 fn the_roadmap_shows_the_objectives_of_todays_quarter_with_its_half_and_year() {
-    let objective = |id: &str, period: &str| {
-        format!(
-            "+++\nid = \"{id}\"\ntitle = \"Objective {id}\"\nperiod = \"{period}\"\nstatus = \"active\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"Measure of {id}\"\nbaseline = 0\ntarget = 10\n+++\n"
-        )
-    };
     let mut project = Project::new();
     for (id, period) in [
         ("Q3", "2026-Q3"),
@@ -958,7 +961,7 @@ fn the_roadmap_shows_the_objectives_of_todays_quarter_with_its_half_and_year() {
     ] {
         project = project.file(
             &format!("content/objectives/{}.md", id.to_lowercase()),
-            &objective(id, period),
+            &objective(id, period, "active", ""),
         );
     }
     let roadmap = |today: &str| {
@@ -985,14 +988,9 @@ fn the_roadmap_shows_the_objectives_of_todays_quarter_with_its_half_and_year() {
 
 #[test]
 fn the_roadmaps_undriven_key_results_count_an_initiative_driving_the_whole_objective() {
-    let objective = |id: &str| {
-        format!(
-            "+++\nid = \"{id}\"\ntitle = \"Objective {id}\"\nperiod = \"2026-Q4\"\nstatus = \"active\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"Measure of {id}\"\nbaseline = 0\ntarget = 10\n+++\n"
-        )
-    };
     let project = Project::new()
-        .file("content/objectives/whole.md", &objective("WHOLE"))
-        .file("content/objectives/none.md", &objective("NONE"))
+        .file("content/objectives/whole.md", &objective("WHOLE", "2026-Q4", "active", ""))
+        .file("content/objectives/none.md", &objective("NONE", "2026-Q4", "active", ""))
         .file(
             "content/initiatives/i.md",
             "+++\ntitle = \"I\"\nstatus = \"planned\"\ndrives = [\"WHOLE\"]\n+++\n",
@@ -1001,7 +999,7 @@ fn the_roadmaps_undriven_key_results_count_an_initiative_driving_the_whole_objec
             "content/initiatives/hidden.md",
             "+++\ntitle = \"H\"\nstatus = \"planned\"\naudience = [\"exec\"]\ndrives = [\"NONE\"]\n+++\n",
         )
-        .file("content/objectives/dropped.md", &objective("DROPPED"))
+        .file("content/objectives/dropped.md", &objective("DROPPED", "2026-Q4", "active", ""))
         .file(
             "content/initiatives/cancelled.md",
             "+++\ntitle = \"C\"\nstatus = \"cancelled\"\ndrives = [\"DROPPED#kr1\"]\n+++\n",
@@ -1032,11 +1030,6 @@ fn the_roadmaps_undriven_key_results_count_an_initiative_driving_the_whole_objec
 
 #[test]
 fn the_roadmap_counts_only_active_objectives_as_work_to_staff_and_leaves_cancelled_ones_out() {
-    let objective = |id: &str, status: &str| {
-        format!(
-            "+++\nid = \"{id}\"\ntitle = \"Objective {id}\"\nperiod = \"2026-Q4\"\nstatus = \"{status}\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"Measure of {id}\"\nbaseline = 0\ntarget = 10\n+++\n"
-        )
-    };
     let mut project = Project::new();
     for (id, status) in [
         ("ACTIVE", "active"),
@@ -1046,7 +1039,7 @@ fn the_roadmap_counts_only_active_objectives_as_work_to_staff_and_leaves_cancell
     ] {
         project = project.file(
             &format!("content/objectives/{}.md", id.to_lowercase()),
-            &objective(id, status),
+            &objective(id, "2026-Q4", status, ""),
         );
     }
     project.build().success();
@@ -1535,11 +1528,6 @@ fn pillars_are_the_top_strategies_with_their_sub_strategies_objectives() {
 
 #[test]
 fn risks_count_off_track_key_results_of_the_period_s_active_objectives_however_driven() {
-    let objective = |id: &str, status: &str, period: &str| {
-        format!(
-            "+++\nid = \"{id}\"\ntitle = \"{id} objective\"\nperiod = \"{period}\"\nstatus = \"{status}\"\n\n[[key_results]]\nid = \"k1\"\ntitle = \"{id} metric\"\nbaseline = 0\ntarget = 10\ncurrent = 1\n+++\n"
-        )
-    };
     let initiative = |title: &str, drives: &str| {
         format!(
             "+++\ntitle = \"{title}\"\nstatus = \"in-progress\"\ndrives = [\"{drives}\"]\n+++\n"
@@ -1548,15 +1536,15 @@ fn risks_count_off_track_key_results_of_the_period_s_active_objectives_however_d
     let project = Project::new()
         .file(
             "content/objectives/now.md",
-            &objective("NOW", "active", "2026-Q4"),
+            &objective("NOW", "2026-Q4", "active", "current = 1\n"),
         )
         .file(
             "content/objectives/gone.md",
-            &objective("GONE", "cancelled", "2026-Q4"),
+            &objective("GONE", "2026-Q4", "cancelled", "current = 1\n"),
         )
         .file(
             "content/objectives/past.md",
-            &objective("PAST", "active", "2026-Q1"),
+            &objective("PAST", "2026-Q1", "active", "current = 1\n"),
         )
         .file(
             "content/initiatives/whole.md",
@@ -1564,11 +1552,11 @@ fn risks_count_off_track_key_results_of_the_period_s_active_objectives_however_d
         )
         .file(
             "content/initiatives/one.md",
-            &initiative("Drives the metric", "NOW#k1"),
+            &initiative("Drives the metric", "NOW#kr1"),
         )
         .file(
             "content/initiatives/gone.md",
-            &initiative("Drives a cancelled one", "GONE#k1"),
+            &initiative("Drives a cancelled one", "GONE#kr1"),
         )
         .file(
             "content/initiatives/past.md",
@@ -1580,7 +1568,7 @@ fn risks_count_off_track_key_results_of_the_period_s_active_objectives_however_d
     for title in ["Drives it whole", "Drives the metric"] {
         assert!(
             risks.contains(&format!(
-                "{title}</a>: drives an off-track key result: NOW metric"
+                "{title}</a>: drives an off-track key result: Measure of NOW"
             )),
             "{title}: {risks}"
         );
