@@ -46,6 +46,14 @@ fn check(dir: &Path, extra: &[&str]) -> Output {
 }
 
 /// Every finding of `align check --format json`.
+/// The errors among [`findings`].
+fn errors_found(dir: &Path) -> Vec<Value> {
+    findings(dir)
+        .into_iter()
+        .filter(|f| f["severity"] == "error")
+        .collect()
+}
+
 fn findings(dir: &Path) -> Vec<Value> {
     let output = check(dir, &["--format", "json"]);
     serde_json::from_slice::<Vec<Value>>(&output.stdout).unwrap_or_else(|err| {
@@ -1754,8 +1762,7 @@ fn new_writes_every_kind_in_a_form_build_accepts() {
             "{kind}: {text}"
         );
     }
-    let found = findings(dir.path());
-    let errors: Vec<&Value> = found.iter().filter(|f| f["severity"] == "error").collect();
+    let errors = errors_found(dir.path());
     assert!(errors.is_empty(), "{errors:#?}");
     let build = align(dir.path(), &["build", ".", "--today", TODAY]);
     assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
@@ -2189,10 +2196,7 @@ fn new_writes_where_the_folder_gives_the_kind() {
     )]);
     let output = new(dir.path(), "initiative", "Partner referrals");
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let errors: Vec<Value> = findings(dir.path())
-        .into_iter()
-        .filter(|f| f["severity"] == "error")
-        .collect();
+    let errors = errors_found(dir.path());
     assert!(errors.is_empty(), "{} wrote {errors:#?}", stdout(&output));
 }
 
@@ -2257,10 +2261,7 @@ fn new_gives_titles_of_one_file_name_names_of_their_own() {
         "{}",
         stderr(&output)
     );
-    let errors: Vec<Value> = findings(dir.path())
-        .into_iter()
-        .filter(|f| f["severity"] == "error")
-        .collect();
+    let errors = errors_found(dir.path());
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
@@ -2291,9 +2292,9 @@ fn new_names_the_kind_where_folders_give_its_folder_to_another() {
         "{written}"
     );
     // The fixture's references to the initiatives removed aside.
-    let errors: Vec<Value> = findings(dir.path())
+    let errors: Vec<Value> = errors_found(dir.path())
         .into_iter()
-        .filter(|f| f["severity"] == "error" && f.to_string().contains("faster-sync"))
+        .filter(|f| f.to_string().contains("faster-sync"))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
 }
