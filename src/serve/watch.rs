@@ -41,24 +41,6 @@ struct ContentLink {
     link: PathBuf,
 }
 
-/// A path with its `.` parts left out and each `..` taking away the part before it, as
-/// written, without asking the file system.
-fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                if !out.pop() {
-                    out.push(part);
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 impl ProjectWatcher {
     pub fn new(dir: &Path, changelog: Option<PathBuf>) -> notify::Result<Self> {
         let (tx, events) = mpsc::channel();
@@ -69,12 +51,12 @@ impl ProjectWatcher {
         // The given form without its `.` and `..` (`content/..`, which would make every
         // event's path look like one under `content/`), unless that leads elsewhere.
         let given = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-        let plain = lexical(&given);
-        let given = if plain.canonicalize().ok().as_ref() == Some(&resolved) {
-            plain
-        } else {
-            resolved.clone()
-        };
+        let root = Path::new("/");
+        let plain = (given.strip_prefix(root).ok())
+            .and_then(crate::graph::normalise)
+            .map(|rel| root.join(rel))
+            .filter(|plain| plain.canonicalize().ok().as_ref() == Some(&resolved));
+        let given = plain.unwrap_or_else(|| resolved.clone());
         watcher.watch(&given, RecursiveMode::Recursive)?;
         let links = std::sync::Mutex::new(content_links(&resolved));
         let this = ProjectWatcher {
