@@ -380,8 +380,6 @@ fn static_edit(project: &Project, model: &mut Model, rng: &mut Lcg) -> String {
     format!("static file {rel} version {serial}")
 }
 
-/// Asserts every file of a clean build is served with the same bytes (HTML pages without
-/// the reload tag).
 /// Asserts the server serves what a clean `align build` of the project's files writes.
 fn assert_serves_a_clean_build(server: &Server, project: &Project, step: &str) {
     let out = tempfile::tempdir().unwrap();
@@ -389,6 +387,8 @@ fn assert_serves_a_clean_build(server: &Server, project: &Project, step: &str) {
     assert_served_equals(server, &built_files(out.path()), step);
 }
 
+/// Asserts every file of a clean build is served with the same bytes (HTML pages without
+/// the reload tag).
 fn assert_served_equals(server: &Server, built: &BTreeMap<String, Vec<u8>>, step: &str) {
     let mut wrong = Vec::new();
     for (path, bytes) in built {
