@@ -692,13 +692,15 @@ fn a_linked_file_that_comes_turns_its_text_into_a_link() {
     assert!(again.contains("See the calendar."), "{again}");
     // And no longer published: a file deleted, perhaps for what it showed, is gone.
     assert_eq!(server.get("/team/pages/calendar.txt").status, 404);
-    // A prose edit, and a title edit, take the fast paths and keep it text.
-    for (title, prose) in [("Page Q", "Reworded. See"), ("Page Q2", "Reworded. See")] {
+    // A prose edit, which takes the fast path that keeps the document's other facts, and
+    // a title edit keep it text.
+    for (title, how) in [("Page Q", "(prose edit)"), ("Page Q2", "(changed pages)")] {
         project.save(
             "content/pages/q.md",
-            &page(title, &format!("{prose} [the calendar](calendar.txt).")),
+            &page(title, "Reworded. See [the calendar](calendar.txt)."),
         );
         settle_without_errors(&mut events, &server, "an edit");
+        server.wait_stderr(1, |l| l.ends_with(how));
         let edited = server.get("/team/pages/q.html").text();
         assert!(edited.contains("Reworded. See the calendar."), "{edited}");
         assert_serves_a_clean_build(&server, &project, title);

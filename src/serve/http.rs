@@ -74,6 +74,7 @@ pub enum Route {
     Index,
     ReloadScript,
     Events,
+    /// A site's folder (or what may be one) asked for without its slash: the name.
     Redirect(String),
     File {
         site: String,
@@ -114,7 +115,7 @@ pub fn route(raw: &str) -> Route {
             [name] if name == "events" => Route::Events,
             _ => Route::Bad,
         },
-        [site] => Route::Redirect(format!("/{site}/")),
+        [site] => Route::Redirect(site.clone()),
         [site, rest @ ..] => {
             let mut path = rest.join("/");
             if path.is_empty() || path.ends_with('/') {
@@ -178,7 +179,7 @@ fn handle(app: &App, method: &Method, uri: &Uri, headers: &HeaderMap) -> Respons
         // (`/favicon.ico`, which browsers ask for on every page) is no site.
         // Before a first good build no site is served yet: the name may well be one, and
         // its folder shows the errors.
-        Route::Redirect(to) if app.store.has_site(to.trim_matches('/')) || app.store.is_empty() => {
+        Route::Redirect(site) if app.store.has_site(&site) || app.store.is_empty() => {
             redirect(&with_slash(uri))
         }
         Route::Redirect(_) => plain(StatusCode::NOT_FOUND, "not found"),
@@ -552,7 +553,7 @@ mod tests {
     #[test]
     fn routes_files_and_folders() {
         assert_eq!(route("/"), Route::Index);
-        assert_eq!(route("/team"), Route::Redirect("/team/".into()));
+        assert_eq!(route("/team"), Route::Redirect("team".into()));
         assert_eq!(
             route("/team/"),
             Route::File {

@@ -104,18 +104,17 @@ async fn run(
         std::thread::spawn(move || watch_loop(watcher, rebuilder, &store, quiet, warnings));
     }
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut signal = stopped.clone();
     let app = Arc::new(http::App {
         store,
         reload: options.reload,
         local_only: options.bind.is_loopback(),
         stop: stopped,
     });
-    let (signalled, mut signal) = tokio::sync::watch::channel(false);
     let server = axum::serve(listener, http::router(app)).with_graceful_shutdown(async move {
         let _ = tokio::signal::ctrl_c().await;
         // Open pages' event streams end, or they would keep the server waiting.
         let _ = stop.send(true);
-        let _ = signalled.send(true);
     });
     // A client that never finishes its request would keep a graceful stop waiting for
     // ever: two seconds after Ctrl-C the server stops whatever is still open.

@@ -375,13 +375,10 @@ impl Rebuilder {
             }
         }
         let mut shape = None;
-        // Once the date has moved (no `--today`, past midnight), what depends on it (the
-        // current period, risks, staleness) may have changed on any page: all is made again.
-        let today = crate::today::resolve(self.today.as_deref()).ok();
         if let Some(last) = self.last.take() {
             self.cache.restore(last.project.docs);
-            if !(changes.config || theme) && today == Some(last.today) {
-                shape = Some(last.shape);
+            if !(changes.config || theme) {
+                shape = Some((last.shape, last.today));
             }
         }
         if changes.config {
@@ -476,9 +473,13 @@ impl Rebuilder {
             if last.project.docs[i].imported {
                 return Ok(None);
             }
-            let (Some(new), diags) = load::load_file(&self.dir, rel, &last.project.config) else {
+            let (Some(mut new), diags) = load::load_file(&self.dir, rel, &last.project.config)
+            else {
                 return Ok(None);
             };
+            // The fast paths take only edits that keep the document's links, and so the
+            // files they name that no site publishes.
+            new.unpublished_files = last.project.docs[i].unpublished_files.clone();
             edited.push(Edited {
                 index: i,
                 new,
@@ -574,9 +575,6 @@ impl Rebuilder {
                     (edge.line, edge.col) = (at.line, at.col);
                 }
             }
-            // Its links are the same, and so are the files they name.
-            let mut new = new;
-            new.unpublished_files = std::mem::take(&mut project.docs[i].unpublished_files);
             project.docs[i] = new;
         }
         if remapped {
@@ -668,9 +666,6 @@ impl Rebuilder {
                     (edge.line, edge.col) = place;
                 }
             }
-            // Its links are the same, and so are the files they name.
-            let mut new = new;
-            new.unpublished_files = std::mem::take(&mut project.docs[i].unpublished_files);
             project.docs[i] = new;
             marked[i] = true;
             seeds.push(i);
@@ -762,13 +757,20 @@ impl Rebuilder {
         }))
     }
 
+    /// Builds the project; with the last build's shape and date, only what an edit
+    /// reaches is rendered again.
     fn build(
         &mut self,
-        last_shape: Option<Shape>,
+        last: Option<(Shape, jiff::civil::Date)>,
         early: Option<Early<'_>>,
     ) -> Result<Built, Failure> {
         let clock = std::time::Instant::now();
         let today = crate::today::resolve(self.today.as_deref())?;
+        // Once the date has moved (no `--today`, past midnight), what depends on it (the
+        // current period, risks, staleness) may have changed on any page: all is made again.
+        let last_shape = last
+            .filter(|(_, day)| *day == today)
+            .map(|(shape, _)| shape);
         let mut project = Project::open_cached(&self.dir, &mut self.cache)?;
         let opened = clock.elapsed();
         let linked = project.diagnostics.clone();
