@@ -15,6 +15,8 @@ use crate::file_bytes::FileBytes;
 pub const OUT_MARKER: &str = ".align-output";
 /// Marks one site's folder inside it.
 pub const SITE_MARKER: &str = ".align-site";
+/// How the temporary folder a site is written into begins (`.align-tmp-team-Xy12`).
+const TMP_PREFIX: &str = ".align-tmp-";
 
 /// A checked output folder, locked against other builds into it while this one runs.
 pub struct OutDir {
@@ -97,7 +99,7 @@ fn remove_leftovers(out: &Path) {
         let leftover = entry
             .file_name()
             .to_str()
-            .is_some_and(|n| n.starts_with(".align-tmp-"))
+            .is_some_and(|n| n.starts_with(TMP_PREFIX))
             && entry.file_type().is_ok_and(|t| t.is_dir());
         if leftover {
             let _ = fs::remove_dir_all(entry.path());
@@ -166,7 +168,7 @@ impl OutDir {
             );
         }
         let tmp = tempfile::Builder::new()
-            .prefix(&format!(".align-tmp-{name}-"))
+            .prefix(&format!("{TMP_PREFIX}{name}-"))
             .tempdir_in(&self.path)
             .with_context(|| {
                 format!(
@@ -403,7 +405,7 @@ mod tests {
         for fails in [".align-old-team", "team"] {
             let rename = |from: &Path, to: &Path| {
                 if to.file_name().is_some_and(|n| n == fails)
-                    && (fails != "team" || from.to_string_lossy().contains(".align-tmp-"))
+                    && (fails != "team" || from.to_string_lossy().contains(TMP_PREFIX))
                 {
                     return Err(io::Error::other("refused"));
                 }

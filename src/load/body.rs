@@ -904,7 +904,7 @@ pub fn split_marker(words: &str) -> bool {
 
 /// The columns a line's leading spaces and tabs take, a tab reaching the next multiple
 /// of four, as CommonMark counts them.
-fn indent_columns(line: &str) -> usize {
+pub(crate) fn indent_columns(line: &str) -> usize {
     let mut columns = 0;
     for b in line.bytes() {
         match b {

@@ -577,12 +577,13 @@ impl Fields<'_> {
             }
             let (mut at_line, mut col) = (line, 1);
             let end = front.len().min(from + 200);
+            let forms = [format!("\"{text}\""), format!("'{text}'")];
             let found = (from..end).find_map(|i| {
                 let written = front[i];
-                [format!("\"{text}\""), format!("'{text}'"), text.clone()]
-                    .iter()
-                    .find_map(|form| written.find(form.as_str()))
-                    .map(|at| (i, written[..at].chars().count() + 1))
+                let at = (forms.iter().map(String::as_str))
+                    .chain([text.as_str()])
+                    .find_map(|form| written.find(form))?;
+                Some((i, written[..at].chars().count() + 1))
             });
             if let Some((i, column)) = found {
                 from = i;

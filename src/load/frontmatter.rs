@@ -240,34 +240,19 @@ fn invisible(c: char) -> bool {
 /// audience.
 pub fn audience_in_text(body: &str, first: usize) -> Option<usize> {
     memchr::memmem::find(body.as_bytes(), b"audience")?;
-    let mut fence: Option<(char, usize)> = None;
+    let mut fence = crate::import::adr::FencedCode::default();
     for (number, line) in (first..).zip(body.lines()) {
+        if fence.holds(line) || !line.contains("audience") {
+            continue;
+        }
+        // Read as shown: without the characters that show nothing.
         let shown: String = (line.chars())
             .filter(|&c| !invisible(c) || c == ' ' || c == '\t')
             .collect();
-        let indent: usize = (shown.chars())
-            .take_while(|c| matches!(c, ' ' | '\t'))
-            .map(|c| if c == '\t' { 4 } else { 1 })
-            .sum();
-        let trimmed = shown.trim();
-        // Fenced code, as CommonMark opens and closes it.
-        let run = |mark: char| trimmed.chars().take_while(|&c| c == mark).count();
-        if let Some((mark, length)) = fence {
-            if indent < 4 && run(mark) >= length && trimmed.trim_start_matches(mark).is_empty() {
-                fence = None;
-            }
+        if super::body::indent_columns(&shown) >= 4 {
             continue;
         }
-        if indent < 4
-            && let Some(mark) = ['`', '~'].into_iter().find(|&m| run(m) >= 3)
-        {
-            fence = Some((mark, run(mark)));
-            continue;
-        }
-        if indent >= 4 {
-            continue;
-        }
-        let key = trimmed.trim_start_matches(['"', '\'']);
+        let key = shown.trim().trim_start_matches(['"', '\'']);
         let Some(rest) = key.strip_prefix("audience") else {
             continue;
         };
