@@ -16,15 +16,12 @@ pub struct Changelog {
     /// Lines of link reference definitions inside an audience block, left out: the
     /// definitions serve every entry and release on every site.
     pub withheld_defs: Vec<usize>,
-    /// Lines of comments that look like audience markers but are none (`<!-- audiences
-    /// exec -->`, a marker within a bullet's line): each is an error, as in a document.
-    pub near_misses: Vec<usize>,
-    /// Lines of `<!-- /audience -->` markers that close no open block (a mistyped opening
-    /// marker leaves its block shown to everyone): each is an error, as in a document.
-    pub unmatched: Vec<usize>,
-    /// Lines of opening markers never closed: what follows each stays with its audiences
-    /// (fail closed), and each is an error, as in a document.
-    pub unclosed: Vec<usize>,
+    /// Audience markers that are wrong, each an error as in a document, by line: a
+    /// comment that looks like a marker but is none (`<!-- audiences exec -->`, a marker
+    /// within a bullet's line), a closing marker with no block open (a mistyped opening
+    /// marker leaves its block shown to everyone), an opening marker never closed (what
+    /// follows it stays with its audiences: fail closed).
+    pub marker_errors: Vec<(usize, &'static str)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -97,7 +94,7 @@ struct Reader {
     /// The words of the comment open over several lines, and its first line.
     comment: String,
     comment_line: usize,
-    near_misses: Vec<usize>,
+    marker_errors: Vec<(usize, &'static str)>,
     /// A fence a marker or comment ended before its closing line (see
     /// [`Reader::end_fence`]).
     ended: Option<Fence>,
@@ -107,7 +104,6 @@ struct Reader {
     blocks: Vec<Vec<String>>,
     /// The line of each open block's marker.
     block_lines: Vec<usize>,
-    unmatched: Vec<usize>,
     withheld: Vec<usize>,
     withheld_defs: Vec<usize>,
 }
@@ -150,7 +146,7 @@ impl Reader {
         }
         // Anything else that looks like a marker would show its block to everyone.
         if !self.in_comment && crate::load::marker_like(text) {
-            self.near_misses.push(line);
+            self.marker_errors.push((line, crate::load::NEAR_MISS));
         }
         if self.skips_comment(text, line) {
             return;
@@ -208,7 +204,7 @@ impl Reader {
             }
             crate::load::Marker::Close => {
                 if self.blocks.pop().is_none() {
-                    self.unmatched.push(line);
+                    (self.marker_errors).push((line, crate::load::UNMATCHED_CLOSE));
                 }
                 self.block_lines.pop();
             }
@@ -242,7 +238,7 @@ impl Reader {
                 match crate::load::audience_marker(&written) {
                     Some(marker) => self.audience_marker(marker, self.comment_line),
                     None if crate::load::split_marker(&comment) => {
-                        self.near_misses.push(self.comment_line);
+                        (self.marker_errors).push((self.comment_line, crate::load::NEAR_MISS));
                     }
                     None => {}
                 }
@@ -302,9 +298,12 @@ impl Reader {
             link_defs: self.link_defs.join("\n"),
             withheld: self.withheld,
             withheld_defs: self.withheld_defs,
-            near_misses: self.near_misses,
-            unmatched: self.unmatched,
-            unclosed: self.block_lines,
+            marker_errors: {
+                let mut errors = self.marker_errors;
+                let unclosed = self.block_lines.into_iter();
+                errors.extend(unclosed.map(|line| (line, crate::load::NEVER_CLOSED)));
+                errors
+            },
         }
     }
 }
@@ -1446,7 +1445,13 @@ mod tests {
         let log = parse_changelog(
             "## [2.0.0]\n### Added\n<!-- audiences: exec -->\n- a <!-- audience: exec -->\n<!--\n  audience exec\n-->\n<!--\nNote for the audience.\n-->\n<!-- linter: off -->\n- b\n",
         );
-        assert_eq!(log.near_misses, [3, 4, 5]);
+        let lines: Vec<usize> = log.marker_errors.iter().map(|e| e.0).collect();
+        assert_eq!(lines, [3, 4, 5]);
+        assert!(
+            log.marker_errors
+                .iter()
+                .all(|e| e.1 == crate::load::NEAR_MISS)
+        );
     }
 
     #[test]
@@ -1458,9 +1463,7 @@ mod tests {
                 link_defs: String::new(),
                 withheld: vec![],
                 withheld_defs: vec![],
-                near_misses: vec![],
-                unmatched: vec![],
-                unclosed: vec![],
+                marker_errors: vec![],
             }
         );
         let release = only_release("## [1.0.0]\n### \n-\n- \n");

@@ -165,17 +165,8 @@ pub fn changelog(
         let message = "release prose inside an audience block is left out: a release's prose is its summary, which every site showing the release shows (write it in a bullet, which becomes a change for the block's audiences)";
         diags.push(Diagnostic::warning(loc, message).with_rule("withheld-prose"));
     }
-    for &line in &parsed.near_misses {
-        let loc = Location::new(&shown, line, 1);
-        diags.push(Diagnostic::error(loc, crate::load::NEAR_MISS));
-    }
-    for &line in &parsed.unmatched {
-        let loc = Location::new(&shown, line, 1);
-        diags.push(Diagnostic::error(loc, crate::load::UNMATCHED_CLOSE));
-    }
-    for &line in &parsed.unclosed {
-        let loc = Location::new(&shown, line, 1);
-        diags.push(Diagnostic::error(loc, crate::load::NEVER_CLOSED));
+    for &(line, message) in &parsed.marker_errors {
+        diags.push(Diagnostic::error(Location::new(&shown, line, 1), message));
     }
     for &line in &parsed.withheld_defs {
         let loc = Location::new(&shown, line, 1);
