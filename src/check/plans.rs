@@ -225,7 +225,7 @@ pub fn schedule(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                 out.extend(outside_period(ctx, i));
             }
             // Without a status, a release is planned (see the release plan).
-            Kind::Release if matches!(ctx.status(i), Some("planned") | None) => {
+            Kind::Release if !crate::model::release_shipped(ctx.status(i)) => {
                 if let Some(date) = doc.main_date().filter(|d| *d < ctx.today) {
                     let still = match ctx.status(i) {
                         Some(_) => "is still planned",

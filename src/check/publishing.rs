@@ -67,7 +67,7 @@ pub fn leaks(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
         let listed = |i: usize| {
             site.home != Home::Changelog
                 || site.show_unreleased
-                || matches!(ctx.status(i), Some("released" | "yanked"))
+                || crate::model::release_shipped(ctx.status(i))
         };
         let wanted_shown: Vec<usize> = (ctx.docs.iter().zip(&shown).enumerate())
             .filter(|(_, (d, s))| **s && wanted.contains(&d.kind))
@@ -319,9 +319,7 @@ fn duplicate_versions(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
 fn dates_out_of_order(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     // Only releases that went out: a planned one's date is a plan.
     let mut dated: Vec<(Vec<u64>, jiff::civil::Date, usize)> = (ctx.docs.iter().enumerate())
-        .filter(|&(i, d)| {
-            d.kind == Kind::Release && matches!(ctx.status(i), Some("released" | "yanked"))
-        })
+        .filter(|&(i, d)| d.kind == Kind::Release && crate::model::release_shipped(ctx.status(i)))
         .filter_map(|(i, d)| {
             let parts = version_numbers(d.version.as_deref()?)?;
             let Some(crate::model::DateText::Date(date)) = d.date else {

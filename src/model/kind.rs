@@ -17,6 +17,12 @@ pub enum Kind {
     Page,
 }
 
+/// Whether a release of this status has shipped: released, or released and then yanked.
+/// A release without a status is planned.
+pub fn release_shipped(status: Option<&str>) -> bool {
+    matches!(status, Some("released" | "yanked"))
+}
+
 impl Kind {
     pub const ALL: [Kind; 7] = [
         Kind::Strategy,

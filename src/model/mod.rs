@@ -4,7 +4,7 @@ mod kind;
 mod okr;
 pub mod period;
 
-pub use kind::{Category, Horizon, Kind};
+pub use kind::{Category, Horizon, Kind, release_shipped};
 pub use okr::{Checkin, Direction, Health, KeyResult, objective_score, shown_score};
 pub use period::Period;
 

@@ -449,7 +449,7 @@ impl<'a> ViewData<'a> {
         let releases = self.of_kind(Kind::Release);
         // A release without a status has not shipped: it is planned, here as on the
         // changelog, which shows released versions only.
-        let shipped = |r: &&DocView| matches!(r.status.as_deref(), Some("released" | "yanked"));
+        let shipped = |r: &&DocView| crate::model::release_shipped(r.status.as_deref());
         let mut upcoming: Vec<&DocView> =
             releases.iter().copied().filter(|r| !shipped(r)).collect();
         upcoming.sort_by(|a, b| (a.date.is_none(), &a.date).cmp(&(b.date.is_none(), &b.date)));
@@ -496,7 +496,7 @@ impl<'a> ViewData<'a> {
         let mut releases: Vec<&DocView> = self
             .of_kind(Kind::Release)
             .into_iter()
-            .filter(|r| matches!(r.status.as_deref(), Some("released" | "yanked")))
+            .filter(|r| crate::model::release_shipped(r.status.as_deref()))
             .collect();
         sort_newest_first(&mut releases);
         let unreleased = self.view.config.show_unreleased.then(|| {
