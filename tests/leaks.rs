@@ -1064,7 +1064,7 @@ fn deciders_read_from_an_imported_records_body_stay_off_the_public_site() {
 
 #[test]
 fn raw_html_shown_as_text_names_no_hidden_document() {
-    let page = "+++\ntitle = \"Page\"\naudience = [\"public\", \"team\"]\n+++\nSee <a href=\"canary-path-7f3a.md\" title=\"canary-path-7f3a.md\">the plan</a> and <q cite=\"canary-path-7f3a&#46;md\">this</q>.\n";
+    let page = "+++\ntitle = \"Page\"\naudience = [\"public\", \"team\"]\n+++\nSee <a href=\"canary-path-7f3a.md\" title=\"canary-path-7f3a.md\">the plan</a> and <q cite=\"canary-path-7f3a&#46;md\">this</q>.\n\n<img alt=\"x\" srcset=\"canary-path-7f3a.md 2x, a.png 1x\" style=\"background: url('Canary-Path-7f3a%2EMD#top')\">\n";
     let hidden = "+++\ntitle = \"Internal\"\naudience = [\"exec\"]\n+++\n";
     // Shown as text on the site's word, and past the sanitiser's bound on its own.
     let escape = CONFIG.replace("public = true", "public = true\nraw_html = \"escape\"");
@@ -1080,6 +1080,13 @@ fn raw_html_shown_as_text_names_no_hidden_document() {
         let shown = public.main("pages/page.html");
         assert!(
             shown.contains("&lt;a href=\"[restricted]\" title=\"[restricted]\"&gt;the plan"),
+            "{shown}"
+        );
+        // Paths among other words of a value are masked one by one.
+        assert!(
+            shown.contains(
+                "srcset=\"[restricted] 2x, a.png 1x\" style=\"background: url('[restricted]')\""
+            ),
             "{shown}"
         );
     }

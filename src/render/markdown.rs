@@ -261,18 +261,54 @@ fn escaped_with_addresses(html: &str, fates: &HashMap<String, Option<String>>) -
         }
         let (from, to) = value_at(bytes, i);
         scanned = to;
-        let value = decode_entities(&html[from..to]);
-        let value = value.trim_matches(is_url_space);
-        if !crate::load::is_document_link(value) {
-            continue;
-        }
-        let shown = fates.get(value).cloned().flatten();
+        let decoded = decode_entities(&html[from..to]);
+        let value = decoded.trim_matches(is_url_space);
+        let shown = if crate::load::is_document_link(value) {
+            fates.get(value).cloned().flatten()
+        } else {
+            match paths_masked(&decoded, fates) {
+                Some(masked) => Some(masked),
+                None => continue,
+            }
+        };
         out.push_str(&html[copied..from]);
         out.push_str(shown.as_deref().unwrap_or(RESTRICTED));
         copied = to;
     }
     out.push_str(&html[copied..]);
     out
+}
+
+/// An attribute value that holds paths of documents among other words (`srcset="x.md
+/// 2x"`, `style="background: url(x.md)"`) with each such path made the address the site
+/// gives it, or `[restricted]`; `None` when it holds none. A path is any word ending in
+/// `.md` in any case, percent-encoded or not, before a `#` or `?`: shown as text, an
+/// address on another host loses nothing by it.
+fn paths_masked(value: &str, fates: &HashMap<String, Option<String>>) -> Option<String> {
+    let is_separator = |c: char| c.is_whitespace() || "\"'(),;".contains(c);
+    let is_path = |word: &str| {
+        let word = crate::graph::percent_decode(word);
+        let path = word.split(['#', '?']).next().unwrap_or_default();
+        path.len() > 3 && path.to_lowercase().ends_with(".md")
+    };
+    if !value.split(is_separator).any(is_path) {
+        return None;
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while !rest.is_empty() {
+        let end = rest.find(is_separator).unwrap_or(rest.len());
+        let (word, after) = rest.split_at(end);
+        match fates.get(word) {
+            Some(Some(href)) => out.push_str(href),
+            _ if is_path(word) => out.push_str(RESTRICTED),
+            _ => out.push_str(word),
+        }
+        let gap = after.len() - after.trim_start_matches(is_separator).len();
+        out.push_str(&after[..gap]);
+        rest = &after[gap..];
+    }
+    Some(out)
 }
 
 /// Character references as a browser reads them in an attribute: `&#46;`, `&#x2e;`,
@@ -623,6 +659,24 @@ fn sanitize(html: &str, fates: HashMap<String, Option<String>>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_among_other_words_of_a_value_are_masked_one_by_one() {
+        let fates = HashMap::from([
+            ("shown.md".to_string(), Some("shown.html".to_string())),
+            ("hidden.md".to_string(), None),
+        ]);
+        let html = "<img srcset=\"shown.md 1x, hidden.md 2x, unknown.MD?v=2 3x, a.png 4x\" data-x=\"notes.md.txt, readme\">";
+        assert_eq!(
+            escaped_with_addresses(html, &fates),
+            "<img srcset=\"shown.html 1x, [restricted] 2x, [restricted] 3x, a.png 4x\" data-x=\"notes.md.txt, readme\">"
+        );
+        assert_eq!(paths_masked("a b", &fates), None);
+        assert_eq!(
+            paths_masked("x:url(hidden%2emd)", &fates).as_deref(),
+            Some("x:url([restricted])")
+        );
+    }
 
     #[test]
     fn raw_ids_are_those_the_sanitiser_keeps() {
