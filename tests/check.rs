@@ -2359,6 +2359,39 @@ fn an_error_in_the_project_s_own_templates_fails_the_check_as_it_fails_the_build
 }
 
 #[test]
+fn a_cycle_of_includes_or_extends_is_placed_at_the_tag_that_closes_it() {
+    let dir = clean_with(&[]);
+    let templates = dir.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let cases = [
+        (
+            [
+                ("_a.html", "<p>a</p>\n{% include \"_b.html\" %}\n"),
+                ("_b.html", "<p>b</p>\n\n  {% include '_a.html' %}\n"),
+            ],
+            "templates/_b.html:3:6: error: Circular include",
+        ),
+        (
+            [
+                ("_a.html", "{% extends \"_b.html\" %}\n"),
+                ("_b.html", "\n{% extends \"_a.html\" %}\n"),
+            ],
+            "templates/_b.html:2:4: error: Circular extend",
+        ),
+    ];
+    for (files, place) in cases {
+        for (name, text) in files {
+            std::fs::write(templates.join(name), text).unwrap();
+        }
+        for command in ["check", "build"] {
+            let ran = align(dir.path(), &[command, ".", "--today", TODAY]);
+            assert_eq!(ran.status.code(), Some(2), "{}", stderr(&ran));
+            assert!(stderr(&ran).contains(place), "{command}: {}", stderr(&ran));
+        }
+    }
+}
+
+#[test]
 fn a_broken_reference_kept_as_a_warning_is_plain_text_on_the_page() {
     let dir = clean_with(&[Edit::Write(
         "content/pages/refs.md",

@@ -268,7 +268,10 @@ impl Renderer {
             },
         );
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|err| located(&err.to_string(), "template error"))?;
+            .map_err(|err| {
+                cycle(&err, templates)
+                    .unwrap_or_else(|| located(&err.to_string(), "template error"))
+            })?;
         let tera = Arc::new(tera);
         // The function renders with the engine it belongs to; weakly, or the two would
         // keep each other alive.
@@ -520,6 +523,38 @@ fn located(text: &str, fallback: &str) -> TemplateError {
             .trim_end()
             .to_string(),
     )
+}
+
+/// A cycle of `{% include %}` or `{% extends %}` tags, placed at the tag that closes it:
+/// Tera names the templates only.
+fn cycle(err: &tera::Error, templates: &[(String, String)]) -> Option<TemplateError> {
+    let (keyword, chain, from) = match err.kind() {
+        tera::ErrorKind::CircularInclude { include_chain, .. } => {
+            let from = include_chain.get(include_chain.len().checked_sub(2)?)?;
+            ("include", include_chain, from)
+        }
+        tera::ErrorKind::CircularExtend {
+            tpl,
+            inheritance_chain,
+        } => {
+            let from = match inheritance_chain.len() {
+                0 | 1 => tpl,
+                n => &inheritance_chain[n - 2],
+            };
+            ("extends", inheritance_chain, from)
+        }
+        _ => return None,
+    };
+    let to = chain.last()?;
+    let source = &templates.iter().find(|(name, _)| name == from)?.1;
+    let (line, column) = source.lines().enumerate().find_map(|(i, text)| {
+        let at = text.find(keyword)?;
+        let names = |q: char| text[at..].contains(&format!("{q}{to}{q}"));
+        (names('"') || names('\'')).then(|| (i + 1, text[..at].chars().count() + 1))
+    })?;
+    Some(TemplateError(format!(
+        "templates/{from}:{line}:{column}: error: {err}"
+    )))
 }
 
 /// A template that does not compile or render, with its place when Tera knows it; printed
