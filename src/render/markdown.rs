@@ -282,14 +282,15 @@ fn escaped_with_addresses(html: &str, fates: &HashMap<String, Option<String>>) -
 /// An attribute value that holds paths of documents among other words (`srcset="x.md
 /// 2x"`, `style="background: url(x.md)"`) with each such path made the address the site
 /// gives it, or `[restricted]`; `None` when it holds none. A path is any word ending in
-/// `.md` in any case, percent-encoded or not, before a `#` or `?`: shown as text, an
-/// address on another host loses nothing by it.
+/// `.md` in any case, percent-encoded or not, before a `#` or `?`, but for an address on
+/// another host (`https://…`, `//…`).
 fn paths_masked(value: &str, fates: &HashMap<String, Option<String>>) -> Option<String> {
     let is_separator = |c: char| c.is_whitespace() || "\"'(),;".contains(c);
     let is_path = |word: &str| {
         let word = crate::graph::percent_decode(word);
         let path = word.split(['#', '?']).next().unwrap_or_default();
-        path.len() > 3 && path.to_lowercase().ends_with(".md")
+        let elsewhere = path.contains("://") || path.starts_with("//");
+        !elsewhere && path.len() > 3 && path.to_lowercase().ends_with(".md")
     };
     if !value.split(is_separator).any(is_path) {
         return None;
@@ -666,10 +667,10 @@ mod tests {
             ("shown.md".to_string(), Some("shown.html".to_string())),
             ("hidden.md".to_string(), None),
         ]);
-        let html = "<img srcset=\"shown.md 1x, hidden.md 2x, unknown.MD?v=2 3x, a.png 4x\" data-x=\"notes.md.txt, readme\">";
+        let html = "<img srcset=\"shown.md 1x, hidden.md 2x, unknown.MD?v=2 3x, a.png 4x, https://e.com/a.md 5x\" data-x=\"notes.md.txt, readme\">";
         assert_eq!(
             escaped_with_addresses(html, &fates),
-            "<img srcset=\"shown.html 1x, [restricted] 2x, [restricted] 3x, a.png 4x\" data-x=\"notes.md.txt, readme\">"
+            "<img srcset=\"shown.html 1x, [restricted] 2x, [restricted] 3x, a.png 4x, https://e.com/a.md 5x\" data-x=\"notes.md.txt, readme\">"
         );
         assert_eq!(paths_masked("a b", &fates), None);
         assert_eq!(
