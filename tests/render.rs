@@ -1125,6 +1125,43 @@ fn a_document_related_twice_in_one_way_is_listed_once() {
 }
 
 #[test]
+fn a_release_s_heading_in_the_changelog_is_named_by_its_version() {
+    let release = |version: &str, date: &str| {
+        format!(
+            "+++\ntitle = \"Release {version}\"\nversion = \"{version}\"\nstatus = \"released\"\ndate = {date}\n+++\n"
+        )
+    };
+    let project = Project::new()
+        .file("content/releases/a.md", &release("v1.0.0", "2026-01-05"))
+        .file(
+            "content/releases/b.md",
+            &release("2.0.0-rc.1", "2026-02-01"),
+        )
+        // The same version twice (which the check reports) still gives two ids.
+        .file("content/releases/c.md", &release("1.0.0", "2026-01-04"))
+        .file(
+            "content/releases/d.md",
+            "+++\ntitle = \"Spring\"\nstatus = \"released\"\ndate = 2026-03-01\n+++\n",
+        );
+    project.build().success();
+    let changelog = project.site("team").main("changelog.html");
+    let ids: Vec<&str> = changelog
+        .split("<h2 id=\"")
+        .skip(1)
+        .map(|h| &h[..h.find('"').unwrap()])
+        .collect();
+    assert_eq!(
+        ids,
+        ["vreleases-d", "v2-0-0-rc-1", "v1-0-0", "v1-0-0-2"],
+        "{changelog}"
+    );
+    assert!(
+        changelog.contains("aria-labelledby=\"v2-0-0-rc-1\""),
+        "{changelog}"
+    );
+}
+
+#[test]
 fn a_release_without_a_date_stands_where_its_version_puts_it() {
     let release = |version: &str, date: Option<&str>| {
         let date = date.map(|d| format!("date = {d}\n")).unwrap_or_default();

@@ -1,7 +1,7 @@
 //! The audience views: the exec roadmap, the team release plan, the public changelog with
 //! its Atom feed, and the decision log. Built from site views only, like every page.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -131,6 +131,9 @@ pub struct ChangelogRelease<'a> {
     pub doc: &'a DocView,
     pub groups: Vec<CategoryGroup<'a>>,
     pub breaking: bool,
+    /// The id of the release's heading, made of its version (`v2-0-0-rc-1`), so that a
+    /// link to it keeps leading there as releases come: see [`release_anchors`].
+    pub anchor: String,
 }
 
 #[derive(Serialize)]
@@ -507,12 +510,14 @@ impl<'a> ViewData<'a> {
                 .collect();
             group_by_category(changes, lines)
         });
+        let anchors = release_anchors(&releases);
         ChangelogCtx {
             site,
             root,
             releases: releases
                 .into_iter()
-                .map(|doc| {
+                .zip(anchors)
+                .map(|(doc, anchor)| {
                     let changes = self
                         .incoming(doc.index, RelKind::Release)
                         .into_iter()
@@ -523,6 +528,7 @@ impl<'a> ViewData<'a> {
                         doc,
                         groups: group_by_category(changes, lines),
                         breaking,
+                        anchor,
                     })
                 })
                 .collect(),
@@ -582,6 +588,32 @@ fn sort_newest_first(list: &mut [&DocView]) {
     keyed.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.cmp(&a.1)));
     let sorted: Vec<&DocView> = keyed.iter().map(|&(_, _, i)| list[i]).collect();
     list.copy_from_slice(&sorted);
+}
+
+/// The ids of the changelog's release headings: `v` and the version's slug without its
+/// own `v` (`v1.2.0` and `1.2.0` both `v1-2-0`), or the page's name for a release
+/// without one; a second release of the same version (which `align check` reports)
+/// gets `-2`.
+fn release_anchors(releases: &[&DocView]) -> Vec<String> {
+    let mut taken = HashSet::new();
+    releases
+        .iter()
+        .map(|doc| {
+            let version = doc.version.as_deref().unwrap_or_default();
+            let mut name = crate::load::slug(version.trim_start_matches(['v', 'V']));
+            if name.is_empty() {
+                name = crate::load::slug(&doc.path_id);
+            }
+            let base = format!("v{name}");
+            let mut anchor = base.clone();
+            let mut n = 1;
+            while !taken.insert(anchor.clone()) {
+                n += 1;
+                anchor = format!("{base}-{n}");
+            }
+            anchor
+        })
+        .collect()
 }
 
 /// A version in the order of its precedence: its numeric parts, so `0.10` sorts after
