@@ -1063,6 +1063,42 @@ fn deciders_read_from_an_imported_records_body_stay_off_the_public_site() {
 }
 
 #[test]
+fn an_imported_record_s_title_and_status_name_no_hidden_document() {
+    let project = Project::new()
+        .file(
+            "content/decisions/0002-canary-path-7f3a.md",
+            "---\nstatus: accepted\naudience: [exec]\n---\n# Secret merger\n",
+        )
+        .file(
+            "content/decisions/0001-pub.md",
+            "---\nstatus: accepted\naudience: [public, team]\n---\n# Follow-up to [the plan](0002-canary-path-7f3a.md) and `x`\n",
+        )
+        .file(
+            "content/decisions/0003-pub.md",
+            "---\naudience: [public, team]\n---\n# Public one\n\n* Status: deprecated by [ADR-0002](0002-canary-path-7f3a.md)\n",
+        )
+        .file(
+            "content/decisions/0004-pub.md",
+            "# 4. Nygard\n\n<!-- audience: public, team -->\n\n## Status\n\nDeprecated by [the other one](0002-canary-path-7f3a.md)\n\n<!-- /audience -->\n",
+        );
+    project.build().success();
+    for site in ["public", "team"] {
+        project.site(site).assert_nowhere("canary-path-7f3a");
+    }
+    let team = project.site("team");
+    let page = team.main("decisions/0001-pub.html");
+    assert!(
+        page.contains("<h1>Follow-up to the plan and x</h1>"),
+        "{page}"
+    );
+    let graph = team.read("graph.json");
+    assert!(
+        graph.contains("\"status\":\"deprecated by ADR-0002\""),
+        "{graph}"
+    );
+}
+
+#[test]
 fn raw_html_shown_as_text_names_no_hidden_document() {
     let page = "+++\ntitle = \"Page\"\naudience = [\"public\", \"team\"]\n+++\nSee <a href=\"canary-path-7f3a.md\" title=\"canary-path-7f3a.md\">the plan</a> and <q cite=\"canary-path-7f3a&#46;md\">this</q>.\n\n<img alt=\"x\" srcset=\"canary-path-7f3a.md 2x, a.png 1x\" style=\"background: url('Canary-Path-7f3a%2EMD#top')\">\n";
     let hidden = "+++\ntitle = \"Internal\"\naudience = [\"exec\"]\n+++\n";

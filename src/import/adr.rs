@@ -126,7 +126,10 @@ pub fn parse_status_text(status: &str, line: usize) -> (String, Vec<AdrRelation>
 /// `* Accepted`) or a date in brackets follows it (`Accepted (2019-03-04)`); any other
 /// words kept as written (`Pending`, `Superseded in part by ADR 12`).
 fn normal_status(text: &str) -> String {
-    let bare = text
+    // Read as a page reads it: a link in the status (`deprecated by [ADR-2](0002-x.md)`)
+    // shows its words, never its address, which may name a document a site hides.
+    let plain = crate::load::plain_inline(text.trim());
+    let bare = plain
         .trim()
         .trim_start_matches(['*', '-', '+'])
         .trim()
@@ -338,6 +341,19 @@ impl BodyReader {
         }
         if let Some(relation) = custom_link_relation(text, line) {
             self.body.relations.push(relation);
+            // `Deprecated by [2. X](…)`, `Rejected in favour of […](…)`: a phrase that
+            // starts with a status says the record's own.
+            let word = text
+                .split(|c: char| !c.is_alphabetic())
+                .next()
+                .unwrap_or_default()
+                .to_lowercase();
+            if crate::model::Kind::Decision
+                .statuses()
+                .contains(&word.as_str())
+            {
+                set_once(&mut self.body.status, &word, line);
+            }
             return;
         }
         // After a lone `Superseded by …` line, which says the status, the section's
@@ -1351,10 +1367,17 @@ mod tests {
             "* Accepted",
             "Accepted (2019-03-04)",
             "ACCEPTED",
+            "**Accepted** (2019-03-04)",
+            "*Accepted* (2019-03-04)",
         ] {
             assert_eq!(parse_status_text(written, 1).0, "accepted", "{written}");
         }
         assert_eq!(parse_status_text("Pending", 1).0, "Pending");
+        // A link in words kept as written shows its text, never its address.
+        assert_eq!(
+            parse_status_text("deprecated by [ADR-2](0002-secret.md)", 1).0,
+            "deprecated by ADR-2"
+        );
         assert_eq!(
             parse_status_text("Superseded in part by ADR 12", 1).0,
             "Superseded in part by ADR 12"
@@ -1366,6 +1389,21 @@ mod tests {
         assert_eq!(parse_status_text("replaced by ADR-9", 1).0, "superseded");
         assert_eq!(parse_status_text("", 1), (String::new(), vec![]));
         assert_eq!(parse_status_text("supersedes", 1), ("".to_string(), vec![]));
+    }
+
+    #[test]
+    fn a_custom_link_that_starts_with_a_status_says_the_record_s_own() {
+        for (written, status) in [
+            ("Deprecated by [1. Target](0001-t.md)", "deprecated"),
+            ("Rejected in favour of [1. Target](0001-t.md)", "rejected"),
+        ] {
+            let body = parse_adr_body(&format!("# 2. Old\n\n## Status\n\n{written}\n"));
+            assert_eq!(body.status, located(status, 5), "{written}");
+            assert_eq!(body.relations.len(), 1, "{written}");
+            assert_eq!(body.relations[0].kind, AdrRelKind::RelatesTo);
+        }
+        let body = parse_adr_body("# 2. Old\n\n## Status\n\nClarified by [1. T](0001-t.md)\n");
+        assert_eq!(body.status, None);
     }
 
     #[test]

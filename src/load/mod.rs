@@ -9,7 +9,8 @@ mod imported;
 pub use body::{
     Anchors, LineIndex, Marker, NEAR_MISS, NEVER_CLOSED, UNMATCHED_CLOSE, audience_blocks,
     bracketed_link_texts, has_scheme, headings, is_document_link, is_placeholder, list_key,
-    markdown_options, marker as audience_marker, marker_like, slug, split_marker, starts_paragraph,
+    markdown_options, marker as audience_marker, marker_like, plain_inline, slug, split_marker,
+    starts_paragraph,
 };
 pub use fields::parse_iso_date;
 
@@ -671,10 +672,7 @@ impl DocReader<'_> {
             if doc.title.is_empty() {
                 doc.title = text.clone();
                 for reference in labelless {
-                    let message = format!(
-                        "the title heading names `[[{reference}]]` without a label: a title reads the same on every site, and which title the link would show depends on the site; write `[[{reference}|the words to show]]`, or the words alone"
-                    );
-                    self.error(doc.body_line + line, 1, message);
+                    self.error(doc.body_line + line, 1, labelless_in_title(&reference));
                 }
             }
             // As many line ends as the heading had (two for a setext heading), so the
@@ -725,6 +723,13 @@ impl DocReader<'_> {
             doc.body_ids = facts.ids;
         }
     }
+}
+
+/// The error for a wiki link without a label in a title heading.
+fn labelless_in_title(reference: &str) -> String {
+    format!(
+        "the title heading names `[[{reference}]]` without a label: a title reads the same on every site, and which title the link would show depends on the site; write `[[{reference}|the words to show]]`, or the words alone"
+    )
 }
 
 /// Records, for each body link, the audience blocks it is written in.
