@@ -1152,7 +1152,8 @@ impl<'a> SiteView<'a> {
             score: kr.score().filter(|_| self.config.shows_computed("score")),
             health: health.map(|h| h.as_str()),
             health_label: health.map(|h| h.label()),
-            checkins: if self.config.shows("checkins") {
+            // The latest check-in is the current value: shown only with it.
+            checkins: if shows_checkins {
                 kr.sorted_checkins()
                     .into_iter()
                     .map(|c| CheckinView {

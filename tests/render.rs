@@ -582,6 +582,10 @@ target = 1
             !public.contains("confidence 0.7"),
             "confidence stays unlisted: {public}"
         );
+        // Nor does any other file of the site, `graph.json` and templates' values included.
+        if !shown {
+            p.site("public").assert_nowhere("Exit survey");
+        }
     }
 }
 
