@@ -305,6 +305,20 @@ fn cases() -> Vec<Case> {
             other: Some("pages/how-we-plan.md"),
         },
         Case {
+            rule: "unread-changelog-entries",
+            // Older entries under a heading that names no release.
+            edit: Edit::All(&[
+                IMPORT_CHANGELOG,
+                Edit::Write(
+                    "CHANGELOG.md",
+                    "# Changelog\n\n## [2.5.0] - 2026-11-20\n\n### Added\n\n- Shortcuts for the board.\n\n## Older releases\n\n- The first board.\n",
+                ),
+            ]),
+            path: "CHANGELOG.md",
+            line: 11,
+            other: None,
+        },
+        Case {
             rule: "withheld-prose",
             // The release's prose names a customer only the team may know.
             edit: Edit::All(&[

@@ -84,6 +84,11 @@ pub const RULES: &[Rule] = &[
         summary: "an imported changelog links to a file of the repository that no site publishes",
     },
     Rule {
+        id: "unread-changelog-entries",
+        severity: Severity::Warning,
+        summary: "bullets of an imported changelog stand under a heading that names no release",
+    },
+    Rule {
         id: "withheld-prose",
         severity: Severity::Warning,
         summary: "release prose of an imported changelog inside an audience block is left out",

@@ -22,6 +22,9 @@ pub struct Changelog {
     /// marker leaves its block shown to everyone), an opening marker never closed (what
     /// follows it stays with its audiences: fail closed).
     pub marker_errors: Vec<(usize, &'static str)>,
+    /// Bullets under a `##` heading that is no release (`## Older releases`), which no
+    /// release holds: the line of each such heading and of its first bullet.
+    pub unread: Vec<(usize, usize)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -106,6 +109,10 @@ struct Reader {
     block_lines: Vec<usize>,
     withheld: Vec<usize>,
     withheld_defs: Vec<usize>,
+    /// The line of the `##` heading read last when it is no release, until a bullet
+    /// under it is reported.
+    unread_under: Option<usize>,
+    unread: Vec<(usize, usize)>,
 }
 
 /// Where a line of Markdown went, so the lines of a code fence follow its opening line.
@@ -171,7 +178,14 @@ impl Reader {
                 }
                 target
             }
-            None => Target::Nowhere,
+            None => {
+                if bullet(text).is_some()
+                    && let Some(heading) = self.unread_under.take()
+                {
+                    self.unread.push((heading, line));
+                }
+                Target::Nowhere
+            }
         };
         if let Some(fence) = Fence::opened_by(text) {
             // The closing line of a fence a marker ended opens nothing.
@@ -282,6 +296,7 @@ impl Reader {
             return;
         }
         self.close_release();
+        self.unread_under = (level == 2 && release.is_none()).then_some(line);
         self.open = release.map(|heading| OpenRelease::new(heading, line, &self.blocks));
     }
 
@@ -304,6 +319,7 @@ impl Reader {
                 errors.extend(unclosed.map(|line| (line, crate::load::NEVER_CLOSED)));
                 errors
             },
+            unread: self.unread,
         }
     }
 }
@@ -683,11 +699,15 @@ fn parse_release_heading(text: &str) -> Option<ReleaseHeading> {
     if token.eq_ignore_ascii_case("version") || token.eq_ignore_ascii_case("release") {
         (token, rest) = split_version(rest.trim())?;
     }
-    let version = version_of(token)?;
+    let bracketed = text.trim_start().starts_with('[');
     let (rest, yanked) = take_yanked(rest);
     let (date, date_raw, suffix) = date_and_suffix(&rest);
+    // A name in brackets with a date is a release however it is named (`[Sprint 14] -
+    // 2024-02-02`), kept as written.
+    let named = (bracketed && date.is_some() && !token.is_empty()).then(|| Some(token.to_string()));
+    let version = version_of(token).or(named)?;
     Some(ReleaseHeading {
-        bracketed: text.trim_start().starts_with('['),
+        bracketed,
         version,
         date,
         date_raw,
@@ -726,10 +746,10 @@ fn version_of(token: &str) -> Option<Option<String>> {
         .then(|| Some(bare.to_string()))
 }
 
-/// Removes `[YANKED]` (any case) or a bare `YANKED`.
+/// Removes `[YANKED]` or `(yanked)` (any case) or a bare `YANKED`.
 fn take_yanked(rest: &str) -> (String, bool) {
     let lower = rest.to_ascii_lowercase();
-    if let Some(start) = lower.find("[yanked]") {
+    if let Some(start) = lower.find("[yanked]").or_else(|| lower.find("(yanked)")) {
         return (format!("{} {}", &rest[..start], &rest[start + 8..]), true);
     }
     let bare = rest.match_indices("YANKED").find(|&(start, _)| {
@@ -1118,9 +1138,24 @@ mod tests {
         assert_eq!((release.date, release.suffix), (date(2014, 12, 13), None));
         assert!(only_release("## 1.0.0 [yanked]").yanked);
         assert!(only_release("## [1.0.0] - 2020-01-01 - YANKED").yanked);
+        let release = only_release("## [1.0.2] - 2024-01-02 (yanked)");
+        assert!(release.yanked);
+        assert_eq!((release.date, release.suffix), (date(2024, 1, 2), None));
         let kept = only_release("## [1.0.0] - 2020-01-01 - Unyanked fixes");
         assert!(!kept.yanked);
         assert_eq!(kept.suffix.as_deref(), Some("Unyanked fixes"));
+    }
+
+    #[test]
+    fn a_name_in_brackets_with_a_date_is_a_release_and_other_bullets_are_reported() {
+        let text = "# Changelog\n\n- intro bullet\n\n## [Sprint 14] - 2024-02-02\n### Fixed\n- a\n\n## Older releases\n\nSome prose.\n- b\n- c\n\n## [Later]\n- d\n\n## [1.0.0] - 2024-01-01\n- e\n";
+        let changelog = parse_changelog(text);
+        let versions: Vec<Option<&str>> = (changelog.releases.iter())
+            .map(|r| r.version.as_deref())
+            .collect();
+        assert_eq!(versions, [Some("Sprint 14"), Some("1.0.0")]);
+        // Once per heading, at its first bullet; the intro's list is no release's.
+        assert_eq!(changelog.unread, [(9, 12), (15, 16)]);
     }
 
     #[test]
@@ -1464,6 +1499,7 @@ mod tests {
                 withheld: vec![],
                 withheld_defs: vec![],
                 marker_errors: vec![],
+                unread: vec![],
             }
         );
         let release = only_release("## [1.0.0]\n### \n-\n- \n");

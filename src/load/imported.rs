@@ -180,6 +180,13 @@ pub fn changelog(
         let message = "release prose inside an audience block is left out: a release's prose is its summary, which every site showing the release shows (write it in a bullet, which becomes a change for the block's audiences)";
         diags.push(Diagnostic::warning(loc, message).with_rule("withheld-prose"));
     }
+    for &(heading, line) in &parsed.unread {
+        let loc = Location::new(&shown, line, 1);
+        let message = format!(
+            "the entries under the heading on line {heading} are not read: it names no release (a release's heading is `## [1.2.0] - 2024-01-31`, `## [Unreleased]` or a name in brackets with a date)"
+        );
+        diags.push(Diagnostic::warning(loc, message).with_rule("unread-changelog-entries"));
+    }
     for &(line, message) in &parsed.marker_errors {
         diags.push(Diagnostic::error(Location::new(&shown, line, 1), message));
     }

@@ -109,7 +109,10 @@ fn entry(
         content.push_str("</ul>");
     }
     let mut title = match &doc.version {
-        Some(v) if doc.title == *v => format!("Version {v}"),
+        // `Version 1.2.0`, but `Sprint 14` as it is.
+        Some(v) if doc.title == *v && v.starts_with(|c: char| c.is_ascii_digit()) => {
+            format!("Version {v}")
+        }
         _ => doc.title.clone(),
     };
     // As the changelog marks it: a reader of the feed must not install it.
