@@ -233,6 +233,10 @@ pub struct DocView {
     pub rationale: Option<String>,
     pub version: Option<String>,
     pub date: Option<String>,
+    /// The date as a day, for ordering: none for a date kept as written because it reads
+    /// as no day (`2024-02-31`), which would sort as text, ahead of real ones.
+    #[serde(skip)]
+    pub day: Option<jiff::civil::Date>,
     pub number: Option<u32>,
     pub deciders: Vec<String>,
     pub consulted: Vec<String>,
@@ -1009,6 +1013,7 @@ impl<'a> SiteView<'a> {
             rationale: doc.rationale.clone(),
             version: doc.version.clone(),
             date: doc.date.as_ref().map(DateText::display),
+            day: doc.date.as_ref().and_then(DateText::date),
             number: doc.number,
             deciders: people("deciders", &doc.deciders),
             consulted: people("consulted", &doc.consulted),

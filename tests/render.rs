@@ -1166,6 +1166,38 @@ fn a_release_s_heading_in_the_changelog_is_named_by_its_version() {
 }
 
 #[test]
+fn a_date_that_reads_as_no_day_sorts_as_none() {
+    let project = Project::new()
+        .config(&format!(
+            "{}\n[import]\nchangelog = \"CHANGELOG.md\"\nchangelog_audience = [\"team\"]\n",
+            common::CONFIG
+        ))
+        .file(
+            "CHANGELOG.md",
+            "# Changelog\n\n## [2.0.0] - 2024-02-01\n- new\n\n## [1.0.0] - 2024-02-31\n- old\n\n## [0.9.0] - 2024-01-01\n- older\n",
+        )
+        .file(
+            "content/decisions/0001-c.md",
+            "# 1. Unreadable\n\nDate: the week after launch\n\n## Status\n\nAccepted\n",
+        )
+        .file(
+            "content/decisions/0002-b.md",
+            "# 2. Newest real\n\nDate: 2025-12-01\n\n## Status\n\nAccepted\n",
+        );
+    project.build().success();
+    let team = project.site("team");
+    let changelog = team.main("changelog.html");
+    let at = |v: &str| changelog.find(&format!("id=\"{v}\"")).unwrap_or(usize::MAX);
+    assert!(
+        at("v2-0-0") < at("v1-0-0") && at("v1-0-0") < at("v0-9-0"),
+        "{changelog}"
+    );
+    let roadmap = project.site("exec").main("roadmap.html");
+    let (newest, unreadable) = (roadmap.find("Newest real"), roadmap.find("Unreadable"));
+    assert!(newest.is_some() && newest < unreadable, "{roadmap}");
+}
+
+#[test]
 fn a_release_without_a_date_stands_where_its_version_puts_it() {
     let release = |version: &str, date: Option<&str>| {
         let date = date.map(|d| format!("date = {d}\n")).unwrap_or_default();

@@ -246,7 +246,7 @@ impl<'a> ViewData<'a> {
             .into_iter()
             .filter(|d| d.status.as_deref() == Some("accepted"))
             .collect();
-        decisions.sort_by(|a, b| b.date.cmp(&a.date).then(b.number.cmp(&a.number)));
+        decisions.sort_by(|a, b| b.day.cmp(&a.day).then(b.number.cmp(&a.number)));
         decisions.truncate(6);
         let mut shipped: Vec<&DocView> = initiatives
             .iter()
@@ -455,7 +455,7 @@ impl<'a> ViewData<'a> {
         let shipped = |r: &&DocView| crate::model::release_shipped(r.status.as_deref());
         let mut upcoming: Vec<&DocView> =
             releases.iter().copied().filter(|r| !shipped(r)).collect();
-        upcoming.sort_by(|a, b| (a.date.is_none(), &a.date).cmp(&(b.date.is_none(), &b.date)));
+        upcoming.sort_by_key(|r| (r.day.is_none(), r.day));
         let mut released: Vec<&DocView> = releases.iter().copied().filter(shipped).collect();
         sort_newest_first(&mut released);
         let no_release = |d: &&DocView| self.outgoing(d.index, RelKind::Release).is_empty();
@@ -563,22 +563,22 @@ impl<'a> ViewData<'a> {
 /// version.
 fn sort_newest_first(list: &mut [&DocView]) {
     // The dated releases by version, each with the newest date up to its version.
-    let mut dated: Vec<(VersionKey, &str)> = list
+    let mut dated: Vec<(VersionKey, Date)> = list
         .iter()
-        .filter_map(|r| Some((version_key(r.version.as_deref()), r.date.as_deref()?)))
+        .filter_map(|r| Some((version_key(r.version.as_deref()), r.day?)))
         .collect();
     dated.sort();
-    let mut newest = "";
+    let mut newest = Date::MIN;
     for entry in &mut dated {
         newest = newest.max(entry.1);
         entry.1 = newest;
     }
-    let mut keyed: Vec<(Option<&str>, VersionKey, usize)> = list
+    let mut keyed: Vec<(Option<Date>, VersionKey, usize)> = list
         .iter()
         .enumerate()
         .map(|(i, r)| {
             let version = version_key(r.version.as_deref());
-            let date = r.date.as_deref().or_else(|| {
+            let date = r.day.or_else(|| {
                 let below = dated.partition_point(|(v, _)| *v < version);
                 (!version.core.is_empty() && below > 0).then(|| dated[below - 1].1)
             });
