@@ -143,6 +143,19 @@ fn write_document(
             dir.join(&d.source) == path && d.title.trim().eq_ignore_ascii_case(title.trim())
         })
     };
+    // A numbered record's file name is new whatever its title: the same title is looked
+    // for among the records themselves.
+    if number.is_some()
+        && let Some(twin) = loaded
+            .docs
+            .iter()
+            .find(|d| d.kind == Kind::Decision && d.title.trim().eq_ignore_ascii_case(title.trim()))
+    {
+        bail!(
+            "{} already exists, with that title: give the new decision a title of its own (it can name the one it replaces with `supersedes`)",
+            dir.join(&twin.source).display()
+        );
+    }
     let mut path = PathBuf::new();
     for n in 1.. {
         let stem = match (number, n) {

@@ -2275,6 +2275,17 @@ fn new_gives_titles_of_one_file_name_names_of_their_own() {
         "{}",
         stderr(&output)
     );
+    // A decision's number makes each file name new, so its title is what is compared.
+    let first = new(dir.path(), "decision", "Adopt event sourcing");
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let again = new(dir.path(), "decision", "adopt event sourcing ");
+    assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
+    let written = stdout(&first).trim().to_string();
+    assert!(
+        stderr(&again).contains(&format!("{written} already exists, with that title")),
+        "{}",
+        stderr(&again)
+    );
     let errors = errors_found(dir.path());
     assert!(errors.is_empty(), "{errors:#?}");
 }
