@@ -1019,10 +1019,12 @@ impl<'a> SiteView<'a> {
             consulted: people("consulted", &doc.consulted),
             informed: people("informed", &doc.informed),
             category: doc.category.map(|c| c.as_str()),
+            // An imported section keeps the name it is written with (`Features`, read as
+            // Added), as the changelog's readers know it.
             category_label: doc
-                .category
-                .map(|c| c.label().to_string())
-                .or_else(|| doc.category_text.clone()),
+                .category_text
+                .clone()
+                .or_else(|| doc.category.map(|c| c.label().to_string())),
             breaking: doc.breaking,
             key_results: {
                 // The initiatives driving each key result, gathered in one pass over the

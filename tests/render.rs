@@ -1166,6 +1166,33 @@ fn a_release_s_heading_in_the_changelog_is_named_by_its_version() {
 }
 
 #[test]
+fn an_imported_section_keeps_the_name_it_is_written_with_in_its_category_s_place() {
+    let project = Project::new()
+        .config(&format!(
+            "{}\n[import]\nchangelog = \"CHANGELOG.md\"\nchangelog_audience = [\"public\", \"team\"]\n",
+            common::CONFIG
+        ))
+        .file(
+            "CHANGELOG.md",
+            "# Changelog\n\n## [2.0.0] - 2024-02-01\n### Bug Fixes\n- b\n### Features\n- a\n### Breaking Changes\n- c\n\n## [1.0.0] - 2024-01-01\n### Features\n- d\n### Added\n- e\n",
+        )
+        .file("content/pages/a.md", "+++\ntitle = \"A\"\n+++\n");
+    project.build().success();
+    let changelog = project.site("team").main("changelog.html");
+    let headings: Vec<&str> = changelog
+        .split("<h3>")
+        .skip(1)
+        .map(|h| &h[..h.find("</h3>").unwrap()])
+        .collect();
+    // Two names for Added in one release: the category's own.
+    assert_eq!(
+        headings,
+        ["Features", "Breaking Changes", "Bug Fixes", "Added"],
+        "{changelog}"
+    );
+}
+
+#[test]
 fn a_date_that_reads_as_no_day_sorts_as_none() {
     let project = Project::new()
         .config(&format!(

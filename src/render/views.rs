@@ -714,14 +714,25 @@ fn group_by_category<'a>(
     };
     let mut groups: Vec<CategoryGroup<'_>> = Category::ALL
         .iter()
-        .map(|c| CategoryGroup {
-            label: c.label().to_string(),
-            items: changes
+        .map(|c| {
+            let items: Vec<ChangeItem<'a>> = changes
                 .iter()
                 .copied()
                 .filter(|d| d.category == Some(c.as_str()))
                 .map(item)
-                .collect(),
+                .collect();
+            // In the category's place, under the name its changes are written under
+            // (`Features`) when they share one, else the category's own.
+            let written = items.first().and_then(|i| i.doc.category_label.as_deref());
+            let shared = items
+                .iter()
+                .all(|i| i.doc.category_label.as_deref() == written);
+            CategoryGroup {
+                label: written
+                    .filter(|_| shared)
+                    .map_or_else(|| c.label().to_string(), str::to_string),
+                items,
+            }
         })
         .collect();
     let mut others: BTreeMap<String, Vec<ChangeItem<'a>>> = BTreeMap::new();
