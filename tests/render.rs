@@ -1128,6 +1128,22 @@ fn a_document_related_twice_in_one_way_is_listed_once() {
     );
 }
 
+/// Each text between `open` and the next `close` after it.
+fn between<'t>(text: &'t str, open: &str, close: &str) -> Vec<&'t str> {
+    text.split(open)
+        .skip(1)
+        .map(|part| &part[..part.find(close).unwrap()])
+        .collect()
+}
+
+/// A project that imports `CHANGELOG.md` for the public and team sites.
+fn importing_changelog() -> Project {
+    Project::new().config(&format!(
+        "{}\n[import]\nchangelog = \"CHANGELOG.md\"\nchangelog_audience = [\"public\", \"team\"]\n",
+        common::CONFIG
+    ))
+}
+
 #[test]
 fn a_release_s_heading_in_the_changelog_is_named_by_its_version() {
     let release = |version: &str, date: &str| {
@@ -1149,11 +1165,7 @@ fn a_release_s_heading_in_the_changelog_is_named_by_its_version() {
         );
     project.build().success();
     let changelog = project.site("team").main("changelog.html");
-    let ids: Vec<&str> = changelog
-        .split("<h2 id=\"")
-        .skip(1)
-        .map(|h| &h[..h.find('"').unwrap()])
-        .collect();
+    let ids = between(&changelog, "<h2 id=\"", "\"");
     assert_eq!(
         ids,
         ["vreleases-d", "v2-0-0-rc-1", "v1-0-0", "v1-0-0-2"],
@@ -1167,11 +1179,7 @@ fn a_release_s_heading_in_the_changelog_is_named_by_its_version() {
 
 #[test]
 fn an_imported_section_keeps_the_name_it_is_written_with_in_its_category_s_place() {
-    let project = Project::new()
-        .config(&format!(
-            "{}\n[import]\nchangelog = \"CHANGELOG.md\"\nchangelog_audience = [\"public\", \"team\"]\n",
-            common::CONFIG
-        ))
+    let project = importing_changelog()
         .file(
             "CHANGELOG.md",
             "# Changelog\n\n## [2.0.0] - 2024-02-01\n### Bug Fixes\n- b\n### Features\n- a\n### Breaking Changes\n- c\n\n## [1.0.0] - 2024-01-01\n### Features\n- d\n### Added\n- e\n",
@@ -1179,11 +1187,7 @@ fn an_imported_section_keeps_the_name_it_is_written_with_in_its_category_s_place
         .file("content/pages/a.md", "+++\ntitle = \"A\"\n+++\n");
     project.build().success();
     let changelog = project.site("team").main("changelog.html");
-    let headings: Vec<&str> = changelog
-        .split("<h3>")
-        .skip(1)
-        .map(|h| &h[..h.find("</h3>").unwrap()])
-        .collect();
+    let headings = between(&changelog, "<h3>", "</h3>");
     // Two names for Added in one release: the category's own.
     assert_eq!(
         headings,
@@ -1194,11 +1198,7 @@ fn an_imported_section_keeps_the_name_it_is_written_with_in_its_category_s_place
 
 #[test]
 fn a_date_that_reads_as_no_day_sorts_as_none() {
-    let project = Project::new()
-        .config(&format!(
-            "{}\n[import]\nchangelog = \"CHANGELOG.md\"\nchangelog_audience = [\"team\"]\n",
-            common::CONFIG
-        ))
+    let project = importing_changelog()
         .file(
             "CHANGELOG.md",
             "# Changelog\n\n## [2.0.0] - 2024-02-01\n- new\n\n## [1.0.0] - 2024-02-31\n- old\n\n## [0.9.0] - 2024-01-01\n- older\n",
