@@ -603,8 +603,13 @@ fn add_heading_ids<'e>(
     page_ids: &[String],
 ) -> Vec<Event<'e>> {
     let mut anchors = crate::load::Anchors::beside(key_results, page_ids);
+    let mut footnotes = false;
     for i in 0..events.len() {
         let Event::Start(Tag::Heading { id, .. }) = &events[i] else {
+            footnotes |= matches!(
+                events[i],
+                Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_))
+            );
             continue;
         };
         if let Some(id) = id {
@@ -622,6 +627,23 @@ fn add_heading_ids<'e>(
         let anchor = anchors.assign(None, &text);
         if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
             *id = Some(anchor.into());
+        }
+    }
+    if footnotes {
+        // A footnote's id is its label as written (`[^main]`), which the page's own ids
+        // or a heading's anchor may hold: `fn-` and the label, made unique as a heading's
+        // anchor is, after every heading has its own.
+        let mut ids: HashMap<String, String> = HashMap::new();
+        for event in &mut events {
+            let (Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label))) =
+                event
+            else {
+                continue;
+            };
+            let id = ids
+                .entry(label.to_string())
+                .or_insert_with(|| anchors.assign(None, &format!("fn-{label}")));
+            *label = id.clone().into();
         }
     }
     events
@@ -851,6 +873,30 @@ mod tests {
         let html = render_with("## A b\n\n## A b\n", true, RawHtml::Sanitize);
         assert!(
             html.contains("<h2 id=\"a-b\">") && html.contains("<h2 id=\"a-b-1\">"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn footnotes_get_ids_of_their_own_beside_the_page_s_and_the_headings() {
+        let body =
+            "## Fn main\n\nSee[^main], [^1] and[^main] again.\n\n[^main]: A note.\n[^1]: One.\n";
+        let links = LinkResolver {
+            targets: &HashMap::new(),
+            fate: &|_| LinkFate::Hidden,
+            own_anchor: None,
+            key_results: &[],
+            page_ids: &["main".to_string(), "fn-1".to_string()],
+            unpublished: &[],
+        };
+        let html = render(body, &links, RawHtml::Sanitize);
+        assert!(html.contains("<h2 id=\"fn-main\">"), "{html}");
+        assert_eq!(html.matches("href=\"#fn-main-1\"").count(), 2, "{html}");
+        assert!(html.contains("id=\"fn-main-1\"><sup"), "{html}");
+        assert!(html.contains("href=\"#fn-1-1\""), "{html}");
+        assert!(html.contains("id=\"fn-1-1\"><sup"), "{html}");
+        assert!(
+            !html.contains("id=\"main\"") && !html.contains("\"#main\""),
             "{html}"
         );
     }
