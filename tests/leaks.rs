@@ -46,7 +46,7 @@ id = "O-VIS"
 title = "CANARY-INTERNAL-TITLE-7f3a"
 public_title = "Faster onboarding"
 summary = "CANARY-INTERNAL-SUMMARY-7f3a"
-public_summary = "We make setup quicker."
+public_summary = "We make setup quicker. <!-- CANARY-FIELD-COMMENT-7f3a -->"
 audience = ["team", "public"]
 owners = ["CANARY-OWNER-7f3a"]
 period = "2026-Q4"
@@ -299,6 +299,7 @@ fn html_comments_reach_no_site() {
         let site = project.site(site);
         site.assert_nowhere("CANARY-INLINE-COMMENT-7f3a");
         site.assert_nowhere("CANARY-BLOCK-COMMENT-7f3a");
+        site.assert_nowhere("CANARY-FIELD-COMMENT-7f3a");
         site.assert_nowhere("<!-- audience");
     }
 }

@@ -493,12 +493,17 @@ impl DocReader<'_> {
     /// labels of their wiki links (`[[S-GROWTH|our strategy]]` reads `our strategy`), as a
     /// title heading does; a wiki link without a label is an error, since the text is
     /// the same on every site and the reference may name a document a site does not show.
+    /// HTML comments in them are left out, as in a body.
     fn text_fields_as_words(&mut self, doc: &mut Document) {
         // Each wiki link without a label: the field, its line when not the field's own,
         // and the reference.
         let mut unlabelled: Vec<(&str, Option<usize>, String)> = Vec::new();
         let mut as_words = |name: &'static str, line: Option<usize>, text: &mut String| {
-            // Most fields have none: nothing to do.
+            // A comment is a note to the writer, in a field as in a body: never shown.
+            if text.contains("<!--") {
+                *text = body::without_comments(text).into_owned();
+            }
+            // Most fields have no wiki link: nothing more to do.
             if !text.contains("[[") {
                 return;
             }
