@@ -614,6 +614,12 @@ fn an_edit_that_fails_to_render_leaves_nothing_of_itself_once_fixed() {
     project.save("content/initiatives/a.md", &cancelled);
     let failed = events.settle(QUIET);
     assert!(!failed.last().unwrap().errors.is_empty(), "{failed:?}");
+    // Named as `build` names it, in the project's folder as given.
+    let place = format!("{}/templates/page.html:", project.path().display());
+    assert!(
+        failed.last().unwrap().errors[0].starts_with(&place),
+        "{failed:?}"
+    );
     // While it fails, another document's title and the failing one's prose change.
     project.save("content/pages/q.md", &page("Page Q2", "Q body."));
     let failed = events.settle(QUIET);

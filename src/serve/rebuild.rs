@@ -352,7 +352,7 @@ impl Rebuilder {
             match self.statics_edit() {
                 Ok(Some(built)) => return Ok(built),
                 Ok(None) => {}
-                Err(failure) => return Err(failure_lines(failure)),
+                Err(failure) => return Err(failure_lines(failure, &self.dir)),
             }
         }
         let theme = changes.theme || changes.statics;
@@ -370,7 +370,7 @@ impl Rebuilder {
                     // failed to render, and nothing of it was published: the next
                     // rebuild starts again from the files, whole.
                     self.last = None;
-                    return Err(failure_lines(failure));
+                    return Err(failure_lines(failure, &self.dir));
                 }
             }
         }
@@ -387,7 +387,9 @@ impl Rebuilder {
         if theme || changes.config {
             self.theme = None;
         }
-        self.build(shape, early).map_err(failure_lines)
+        let dir = self.dir.clone();
+        self.build(shape, early)
+            .map_err(|failure| failure_lines(failure, &dir))
     }
 
     /// The fast path for static files alone (a stylesheet saved): they are read again and
@@ -874,7 +876,8 @@ impl Rebuilder {
     }
 }
 
-fn failure_lines(failure: Failure) -> Vec<String> {
+/// One line per error, each named with the project's folder as given, as `build` names it.
+fn failure_lines(failure: Failure, dir: &std::path::Path) -> Vec<String> {
     match failure {
         Failure::Content(diags) | Failure::Config(diags) => diags
             .iter()
@@ -883,7 +886,7 @@ fn failure_lines(failure: Failure) -> Vec<String> {
             .collect(),
         // The overlay shows one line per error: the headline, without the source lines.
         Failure::Usage(err) => {
-            let message = crate::project::usage_message(&err, std::path::Path::new(""));
+            let message = crate::project::usage_message(&err, dir);
             vec![message.lines().next().unwrap_or_default().to_string()]
         }
     }
