@@ -556,6 +556,12 @@ target = 1
     }
     // One history: the key result without check-ins has none.
     assert_eq!(page.matches("class=\"checkins\"").count(), 1, "{page}");
+    // The roadmap's trend describes every point it draws, the baseline first.
+    let roadmap = p.site("exec").main("roadmap.html");
+    assert!(
+        roadmap.contains("<title>Check-in trend: baseline 40, 2026-10-05 35, 2026-11-20 25</title><polyline points=\"0.0,1.0 40.0,"),
+        "{roadmap}"
+    );
     // A public site shows no check-in unless `public_fields` lists them.
     let public = p.site("public").main("objectives/retention.html");
     assert!(
