@@ -197,6 +197,18 @@ fn search_finds_documents_over_http_and_says_why_not_from_disk() {
         // The release plan names no page: "Page P" is the result.
         let found = wait_until(&client, "a search result", |s| text_has(s, "Page P")).await;
         assert!(!text_has(&found, "Search needs"), "{found:#}");
+        // A result's link reads its title, then what it is, apart.
+        let name = client
+            .execute(
+                "return document.querySelector('#search-results a').textContent;",
+                vec![],
+            )
+            .await
+            .expect("read the result's link");
+        assert!(
+            name.as_str().is_some_and(|n| n.starts_with("Page P, Page")),
+            "{name}"
+        );
         let file = format!("file://{}", out.path().join("team/index.html").display());
         client.goto(&file).await.expect("open the site from disk");
         search(&client, "page p").await;

@@ -43,7 +43,14 @@
       var meta = document.createElement("span");
       meta.className = "meta";
       meta.textContent = [doc.kind, doc.id, doc.status].filter(Boolean).join(" · ");
-      a.appendChild(meta);
+      if (meta.textContent) {
+        // Read aloud as "Title, Initiative · …", not run together; seen on its own line.
+        var gap = document.createElement("span");
+        gap.className = "visually-hidden";
+        gap.textContent = ", ";
+        a.appendChild(gap);
+        a.appendChild(meta);
+      }
       li.appendChild(a);
       list.appendChild(li);
     });
