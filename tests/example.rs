@@ -355,3 +355,20 @@ fn release_tables_show_owners_only_where_there_are_some() {
         "an empty Owners column on the public site"
     );
 }
+
+/// A listed document says what it has of its kind, id, category, period, date and team,
+/// with no separator before the first and no empty line where it has none of them.
+#[test]
+fn listed_documents_say_what_they_are_without_empty_lines() {
+    let (out, _) = build_example();
+    for file in ["team/release-plan.html", "team/lists/kind/change.html"] {
+        let page = read(&out, file);
+        assert!(!page.contains("class=\"meta\"></span>"), "{file}: {page}");
+        assert!(!page.contains("class=\"meta\"> · "), "{file}: {page}");
+    }
+    let changes = read(&out, "team/lists/kind/change.html");
+    assert!(
+        changes.contains("<span class=\"meta\">Added</span>"),
+        "{changes}"
+    );
+}
