@@ -741,6 +741,19 @@ pub fn without_comments(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(kept.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
+/// A title read from a heading as a page shows it: plain words, its comments left out,
+/// a link's text and never its address (which may name a document a site hides), a wiki
+/// link's label; the reference of each wiki link without one goes to `labelless`, and
+/// stands in the words.
+pub fn title_words(heading: &str, labelless: &mut Vec<String>) -> String {
+    let text = without_comments(heading);
+    let text = wiki_as_words(&text, true, &mut |reference| {
+        labelless.push(reference.to_string());
+        reference.to_string()
+    });
+    plain_inline(&text).into_owned()
+}
+
 /// Wiki links in text shown as it is written, such as a title: `[[ref|label]]` reads its
 /// label, and `[[ref]]`, which has no words of its own, reads what `labelless` gives
 /// for its reference. Which title a reference would show depends on the site, and a

@@ -88,12 +88,7 @@ pub fn apply_body(
         // As a page's title heading reads: plain words, a link's text and never its
         // address, which may name a document a site hides.
         let mut labelless = Vec::new();
-        let text = super::body::without_comments(&title.value);
-        let text = super::body::wiki_as_words(&text, true, &mut |reference| {
-            labelless.push(reference.to_string());
-            reference.to_string()
-        });
-        doc.title = super::body::plain_inline(&text).into_owned();
+        doc.title = super::body::title_words(&title.value, &mut labelless);
         for reference in labelless {
             let loc = Location::new(shown, first + title.line.saturating_sub(1), 1);
             diags.push(Diagnostic::error(

@@ -662,14 +662,7 @@ impl DocReader<'_> {
         }
         let mut labelless = Vec::new();
         let heading = body::first_heading(outside.unwrap_or(&doc.body), doc.imported)
-            .map(|(text, line, range)| {
-                let text = body::without_comments(&text);
-                let text = body::wiki_as_words(&text, true, &mut |reference| {
-                    labelless.push(reference.to_string());
-                    reference.to_string()
-                });
-                (body::plain_inline(&text).into_owned(), line, range)
-            })
+            .map(|(text, line, range)| (body::title_words(&text, &mut labelless), line, range))
             .filter(|(text, ..)| !text.is_empty());
         if let Some((text, line, range)) = &heading
             && (doc.title.is_empty() || *text == doc.title || doc.imported)
