@@ -1174,7 +1174,7 @@ fn a_release_s_heading_in_the_changelog_is_named_by_its_version() {
     let ids = between(&changelog, "<h2 id=\"", "\"");
     assert_eq!(
         ids,
-        ["vreleases-d", "v2-0-0-rc-1", "v1-0-0", "v1-0-0-2"],
+        ["vreleases-d", "v2-0-0-rc-1", "v1-0-0", "v1-0-0-1"],
         "{changelog}"
     );
     assert!(

@@ -1,7 +1,7 @@
 //! The audience views: the exec roadmap, the team release plan, the public changelog with
 //! its Atom feed, and the decision log. Built from site views only, like every page.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -592,26 +592,19 @@ fn sort_newest_first(list: &mut [&DocView]) {
 
 /// The ids of the changelog's release headings: `v` and the version's slug without its
 /// own `v` (`v1.2.0` and `1.2.0` both `v1-2-0`), or the page's name for a release
-/// without one; a second release of the same version (which `align check` reports)
-/// gets `-2`.
+/// without one; numbered as a heading's anchor is when a version comes twice (which
+/// `align check` reports).
 fn release_anchors(releases: &[&DocView]) -> Vec<String> {
-    let mut taken = HashSet::new();
+    let mut anchors = crate::load::Anchors::beside(&[], &[]);
     releases
         .iter()
         .map(|doc| {
             let version = doc.version.as_deref().unwrap_or_default();
-            let mut name = crate::load::slug(version.trim_start_matches(['v', 'V']));
-            if name.is_empty() {
-                name = crate::load::slug(&doc.path_id);
-            }
-            let base = format!("v{name}");
-            let mut anchor = base.clone();
-            let mut n = 1;
-            while !taken.insert(anchor.clone()) {
-                n += 1;
-                anchor = format!("{base}-{n}");
-            }
-            anchor
+            let name = match version.trim_start_matches(['v', 'V']) {
+                "" => doc.path_id.as_str(),
+                bare => bare,
+            };
+            anchors.assign(None, &format!("v{name}"))
         })
         .collect()
 }
