@@ -138,18 +138,18 @@ fn write_document(
     // scripts a file name leaves out) gets the next free one (`-2`, `-3`, …); the same
     // title again is refused, as the document it would repeat is there.
     let folder_path = dir.join(crate::load::CONTENT_DIR).join(&folder);
+    let titled = |d: &&crate::model::Document| d.title.trim().eq_ignore_ascii_case(title.trim());
     let same_title = |path: &Path| {
-        loaded.docs.iter().any(|d| {
-            dir.join(&d.source) == path && d.title.trim().eq_ignore_ascii_case(title.trim())
-        })
+        (loaded.docs.iter())
+            .filter(titled)
+            .any(|d| dir.join(&d.source) == path)
     };
     // A numbered record's file name is new whatever its title: the same title is looked
     // for among the records themselves.
     if number.is_some()
-        && let Some(twin) = loaded
-            .docs
-            .iter()
-            .find(|d| d.kind == Kind::Decision && d.title.trim().eq_ignore_ascii_case(title.trim()))
+        && let Some(twin) = (loaded.docs.iter())
+            .filter(titled)
+            .find(|d| d.kind == Kind::Decision)
     {
         bail!(
             "{} already exists, with that title: give the new decision a title of its own (it can name the one it replaces with `supersedes`)",
