@@ -18,6 +18,7 @@ pub struct Split<'a> {
     pub front: &'a str,
     /// Line of the first frontmatter line (1-based).
     pub front_line: usize,
+    /// The rest of the text, after the closing fence: always its end.
     pub body: &'a str,
     /// Line of the first body line (1-based).
     pub body_line: usize,

@@ -382,34 +382,37 @@ pub fn load_file(dir: &Path, rel: &Path, config: &Config) -> (Option<Document>, 
             );
         }
     };
-    read_text(&shown, rel, &text, config)
+    read_text(&shown, rel, text, config)
 }
 
 /// Reads one document from text already in memory, as [`load_file`] does from disk: the
 /// entry point for fuzzing the whole loader (frontmatter, fields, body, audience blocks).
 pub fn load_text(rel: &Path, text: &str, config: &Config) -> (Option<Document>, Vec<Diagnostic>) {
-    read_text(rel, rel, text, config)
+    read_text(rel, rel, text.to_string(), config)
 }
 
 /// The document in `text`, with diagnostics pointing at `shown`.
 fn read_text(
     shown: &Path,
     rel: &Path,
-    text: &str,
+    text: String,
     config: &Config,
 ) -> (Option<Document>, Vec<Diagnostic>) {
-    let text = normalise(text);
+    let text = match normalise(&text) {
+        Cow::Borrowed(same) if same.len() == text.len() => text,
+        changed => changed.into_owned(),
+    };
     let mut reader = DocReader {
         shown,
         diags: Vec::new(),
     };
-    let doc = reader.read(rel, &text, config);
+    let doc = reader.read(rel, text, config);
     (doc, reader.diags)
 }
 
-fn fingerprint(doc: &Document, front: &str) -> blake3::Hash {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(front.as_bytes());
+/// What the document's fields and body were read from, as a hash: `hasher` holds its
+/// frontmatter's text.
+fn fingerprint(doc: &Document, mut hasher: blake3::Hasher) -> blake3::Hash {
     hasher.update(doc.title.as_bytes());
     // Imported records take their fields from the body, so all of it counts.
     if doc.imported {
@@ -548,8 +551,11 @@ impl DocReader<'_> {
         }
     }
 
-    fn read(&mut self, rel: &Path, text: &str, config: &Config) -> Option<Document> {
-        let split = match frontmatter::split(text) {
+    /// The document in `text`, whose memory becomes its body's: a project's bodies are
+    /// most of what loading keeps, and copying each into memory of its own faulted in as
+    /// many fresh pages again.
+    fn read(&mut self, rel: &Path, mut text: String, config: &Config) -> Option<Document> {
+        let split = match frontmatter::split(&text) {
             Ok(split) => split,
             Err(err) => {
                 self.error(err.line, err.col, err.message);
@@ -599,9 +605,14 @@ impl DocReader<'_> {
             });
         }
         self.text_fields_as_words(&mut doc);
-        doc.body = split.body.to_string();
-        body::bracketed_link_texts(&mut doc.body);
+        let mut printed = blake3::Hasher::new();
+        printed.update(split.front.as_bytes());
         doc.body_line = split.body_line;
+        let start = text.len() - split.body.len();
+        debug_assert!(std::ptr::eq(split.body, &text[start..]));
+        text.drain(..start);
+        doc.body = text;
+        body::bracketed_link_texts(&mut doc.body);
         // Fields read from the body come from outside its audience blocks.
         let outside = body::outside_blocks(&doc.body);
         if doc.imported {
@@ -614,7 +625,7 @@ impl DocReader<'_> {
         }
         self.title(&mut doc, outside.as_deref());
         self.body(&mut doc);
-        doc.fingerprint = Some(fingerprint(&doc, split.front));
+        doc.fingerprint = Some(fingerprint(&doc, printed));
         Some(doc)
     }
 
