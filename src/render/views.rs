@@ -1,7 +1,7 @@
 //! The audience views: the exec roadmap, the team release plan, the public changelog with
 //! its Atom feed, and the decision log. Built from site views only, like every page.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -349,17 +349,22 @@ impl<'a> ViewData<'a> {
     /// Initiatives at risk; `objectives` are the roadmap's, those of the current period
     /// whose key results an initiative driving one off track puts at risk.
     fn risks(&self, initiatives: &[&'a DocView], objectives: &[&DocView]) -> Vec<Risk<'a>> {
+        // Looked up once per relation: a list of them made the roadmap quadratic.
+        let planned: HashSet<usize> = objectives.iter().map(|o| o.index).collect();
+        let today = self.today.to_string();
         initiatives
             .iter()
             .filter(|d| !matches!(d.status.as_deref(), Some("shipped" | "cancelled")))
             .filter_map(|d| {
-                let reasons = self.risk_reasons(d, objectives);
+                let reasons = self.risk_reasons(d, &planned, &today);
                 (!reasons.is_empty()).then_some(Risk { doc: d, reasons })
             })
             .collect()
     }
 
-    fn risk_reasons(&self, doc: &DocView, objectives: &[&DocView]) -> Vec<String> {
+    /// Why `doc` is at risk; `planned` are the indexes of the roadmap's objectives, and
+    /// `today` the date as `target`s are written.
+    fn risk_reasons(&self, doc: &DocView, planned: &HashSet<usize>, today: &str) -> Vec<String> {
         let mut reasons = Vec::new();
         if doc.status.as_deref() == Some("on-hold") {
             reasons.push("on hold".to_string());
@@ -370,11 +375,7 @@ impl<'a> ViewData<'a> {
                 doc.slips
             ));
         }
-        if doc
-            .target
-            .as_deref()
-            .is_some_and(|t| t < self.today.to_string().as_str())
-        {
+        if doc.target.as_deref().is_some_and(|t| t < today) {
             reasons.push(format!(
                 "past its target date ({})",
                 doc.target.as_deref().unwrap_or_default()
@@ -398,9 +399,8 @@ impl<'a> ViewData<'a> {
         // Off track counts in an active objective the roadmap shows, as `undriven` has them;
         // an initiative driving the whole objective drives each of its key results.
         for (objective, kr) in self.outgoing(doc.index, RelKind::Drives) {
-            let planned = objectives.iter().any(|o| o.index == objective.index)
-                && objective.status.as_deref() == Some("active");
-            if !planned {
+            if !planned.contains(&objective.index) || objective.status.as_deref() != Some("active")
+            {
                 continue;
             }
             let driven = match kr {
