@@ -2524,3 +2524,37 @@ fn an_imported_changelog_s_release_date_that_names_no_day_is_unreadable() {
         .collect();
     assert_eq!(found, [("./CHANGELOG.md".to_string(), 3)]);
 }
+
+#[test]
+fn an_imported_changelog_s_release_date_read_one_of_two_ways_says_so() {
+    // 2 March or February 3: read day first, as a record's date is. `2026-03-04` and
+    // `25/03/2026` (only one reading) are no finding.
+    let dir = clean_with(&[
+        IMPORT_CHANGELOG,
+        Edit::Write(
+            "CHANGELOG.md",
+            "# Changelog\n\n## [2.6.0] - 02/03/2026\n\n### Added\n\n- Shortcuts for the board.\n\n\
+             ## [2.5.0] - 25/02/2026\n\n### Fixed\n\n- Dates.\n\n\
+             ## [2.4.0] - 2026-01-04\n\n### Fixed\n\n- Times.\n",
+        ),
+    ]);
+    let found: Vec<(String, u64, String)> = findings(dir.path())
+        .iter()
+        .filter(|f| f["rule"] == "ambiguous-date")
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "./CHANGELOG.md".to_string(),
+            3,
+            "`02/03/2026` could be 2026-03-02 or 2026-02-03; read day first as 2026-03-02: write dates as YYYY-MM-DD to be sure".to_string()
+        )]
+    );
+}

@@ -234,13 +234,24 @@ pub fn changelog(
             1 => folder,
             n => format!("{folder}~{n}"),
         };
-        if let (None, Some(written)) = (release.date, &release.date_raw) {
-            // Shown as written, and left out of what is ordered or dated by day.
-            let loc = Location::new(&shown, release.line, 1);
-            let message = format!(
-                "cannot read the release date `{written}`; kept as written (write dates as YYYY-MM-DD)"
-            );
-            diags.push(Diagnostic::warning(loc, message).with_rule("unreadable-date"));
+        match (release.date, &release.date_raw) {
+            (None, Some(written)) => {
+                // Shown as written, and left out of what is ordered or dated by day.
+                let loc = Location::new(&shown, release.line, 1);
+                let message = format!(
+                    "cannot read the release date `{written}`; kept as written (write dates as YYYY-MM-DD)"
+                );
+                diags.push(Diagnostic::warning(loc, message).with_rule("unreadable-date"));
+            }
+            // `02/03/2024`, read day first as a record's date is, and said so: the date
+            // orders the changelog and the feed.
+            (Some(_), Some(written)) => {
+                if let (_, Some((rule @ "ambiguous-date", message))) = adr::record_date(written) {
+                    let loc = Location::new(&shown, release.line, 1);
+                    diags.push(Diagnostic::warning(loc, message).with_rule(rule));
+                }
+            }
+            _ => {}
         }
         let release_audience = entry_audience(audience.as_ref(), &release.blocks, config);
         if release.version.is_some() && release_audience.as_ref().is_some_and(Vec::is_empty) {
