@@ -2538,23 +2538,65 @@ fn an_imported_changelog_s_release_date_read_one_of_two_ways_says_so() {
              ## [2.4.0] - 2026-01-04\n\n### Fixed\n\n- Times.\n",
         ),
     ]);
-    let found: Vec<(String, u64, String)> = findings(dir.path())
-        .iter()
-        .filter(|f| f["rule"] == "ambiguous-date")
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-                f["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let found = placed(dir.path(), "ambiguous-date");
     assert_eq!(
         found,
         [(
-            "./CHANGELOG.md".to_string(),
+            "CHANGELOG.md".to_string(),
             3,
             "`02/03/2026` could be 2026-03-02 or 2026-02-03; read day first as 2026-03-02: write dates as YYYY-MM-DD to be sure".to_string()
         )]
     );
+}
+
+#[test]
+fn an_empty_audience_setting_is_reported_once_at_the_setting() {
+    // Every release and change of the changelog hidden: one finding, not one per entry.
+    let dir = clean_with(&[
+        Edit::Replace(
+            "align.toml",
+            "default_audience = [\"team\"]",
+            "default_audience = []\n\n[import]\nchangelog = \"CHANGELOG.md\"\nchangelog_audience = []",
+        ),
+        Edit::Write(
+            "CHANGELOG.md",
+            "# Changelog\n\n## [0.1.0] - 2026-01-10\n\n### Added\n\n- First import.\n- Second.\n\n\
+             <!-- audience: team -->\n- For the team.\n<!-- /audience -->\n\n\
+             ## [0.0.1] - 2026-01-02\n\n### Added\n\n- Earlier import.\n",
+        ),
+    ]);
+    let found = placed(dir.path(), "unknown-audience");
+    assert_eq!(
+        found,
+        [
+            (
+                "align.toml".to_string(),
+                2,
+                "`default_audience` is empty, so no site shows documents that name no audience"
+                    .to_string()
+            ),
+            (
+                "align.toml".to_string(),
+                6,
+                "`changelog_audience` is empty, so no site shows the imported changelog"
+                    .to_string()
+            ),
+        ]
+    );
+}
+
+/// The findings of `rule`: each one's path (from the project folder), line and message.
+fn placed(dir: &Path, rule: &str) -> Vec<(String, u64, String)> {
+    findings(dir)
+        .into_iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| {
+            let path = f["path"].as_str().unwrap();
+            (
+                path.trim_start_matches("./").to_string(),
+                f["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
 }

@@ -171,6 +171,18 @@ pub fn audiences(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     ];
     for (list, line, key, what) in settings {
         let Some(list) = list else { continue };
+        let location = crate::diag::Location::new(&config_file, line.max(1), 1);
+        if list.is_empty() {
+            let message = format!("{key} is empty, so no site shows {what}");
+            out.push(
+                Diagnostic::warning(location, message)
+                    .with_rule("unknown-audience")
+                    .with_help(format!(
+                        "name the audiences that may see {what}, or remove the setting; if hiding is meant, set `unknown-audience = \"off\"` in [check.rules]"
+                    )),
+            );
+            continue;
+        }
         let names = unknown(list);
         if names.is_empty() {
             continue;
@@ -179,7 +191,6 @@ pub fn audiences(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             "{key}: {}",
             finding(&names, names.len() == list.len(), what)
         );
-        let location = crate::diag::Location::new(&config_file, line.max(1), 1);
         out.push(
             Diagnostic::warning(location, message)
                 .with_rule("unknown-audience")

@@ -209,7 +209,13 @@ pub fn changelog(
             diags.push(Diagnostic::warning(loc, message).with_rule("unpublished-link"));
         }
     };
+    // An empty `changelog_audience` hides everything, said once at the setting (the
+    // `unknown-audience` rule) rather than once per entry here.
+    let hides_all = audience.as_ref().is_some_and(Vec::is_empty);
     let no_audience = |line: usize, what: &str, diags: &mut Vec<Diagnostic>| {
+        if hides_all {
+            return;
+        }
         let loc = Location::new(&shown, line, 1);
         let message = format!(
             "the audience blocks around this {what} share no audience with `changelog_audience`, so no site shows it"
