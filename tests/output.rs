@@ -107,6 +107,30 @@ fn a_static_file_where_the_site_writes_its_own_is_left_out() {
 }
 
 #[test]
+fn a_path_from_the_root_leads_from_the_site_s_root_at_any_depth() {
+    // The site may be published under any path (`https://plans.example/team/`), so
+    // `/img/logo.svg` is made relative to each page.
+    let p = project().file("static/img/logo.svg", "<svg/>\n").file(
+        "content/pages/teams/guide.md",
+        "# Guide\n\n![Logo](/img/logo.svg) [Home](/) [Handbook](/pages/handbook.md)\n",
+    );
+    p.build().success();
+    let site = p.site("team");
+    let page = site.main("pages/teams/guide.html");
+    assert!(
+        page.contains("<img src=\"../../img/logo.svg\" alt=\"Logo\" />"),
+        "{page}"
+    );
+    assert!(page.contains("<a href=\"../../\">Home</a>"), "{page}");
+    assert!(
+        page.contains("<a href=\"../../pages/handbook.html\">Handbook</a>"),
+        "{page}"
+    );
+    // Where the page's address and the relative path lead.
+    assert_eq!(site.read("img/logo.svg"), "<svg/>\n");
+}
+
+#[test]
 fn a_static_file_where_the_site_writes_a_file_or_a_folder_is_left_out() {
     let p = project()
         .file("static/index.html/a.txt", "under the home page\n")

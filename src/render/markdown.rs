@@ -36,9 +36,27 @@ pub struct LinkResolver<'a> {
     /// Local files the body links to that no site publishes, as written: a link to one is
     /// its text, an image of one its description.
     pub unpublished: &'a [String],
+    /// The way from the page to its site's root (`../`), where a path from `/` leads.
+    pub root: &'a str,
 }
 
-impl LinkResolver<'_> {
+impl<'a> LinkResolver<'a> {
+    /// For a page at the site's root that shows none of the documents in `targets`.
+    fn hiding(targets: &'a HashMap<String, Target>) -> Self {
+        fn hidden(_: &Target) -> LinkFate {
+            LinkFate::Hidden
+        }
+        LinkResolver {
+            targets,
+            fate: &hidden,
+            own_anchor: None,
+            key_results: &[],
+            page_ids: &[],
+            unpublished: &[],
+            root: "",
+        }
+    }
+
     /// Whether a link or image leads to a local file no site publishes.
     fn unpublished(&self, dest: &str) -> bool {
         self.unpublished.iter().any(|file| file == dest)
@@ -393,14 +411,7 @@ pub fn past_html_bound(body: &str) -> bool {
 /// left out; wiki links, which no site shows unresolved, counted as text).
 pub fn html_load(body: &str) -> HtmlLoad {
     let targets = HashMap::new();
-    let links = LinkResolver {
-        targets: &targets,
-        fate: &|_| LinkFate::Hidden,
-        own_anchor: None,
-        key_results: &[],
-        page_ids: &[],
-        unpublished: &[],
-    };
+    let links = LinkResolver::hiding(&targets);
     let mut has_raw = false;
     let events = rewrite(
         Parser::new_ext(body, markdown_options()),
@@ -483,6 +494,20 @@ fn rewrite<'e>(
                     id: CowStr::Borrowed(""),
                 }));
             }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if from_site_root(&dest_url, links.root).is_some() => {
+                let dest_url = from_site_root(&dest_url, links.root).unwrap_or_default();
+                out.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest_url.into(),
+                    title,
+                    id,
+                }));
+            }
             Event::Start(Tag::HtmlBlock) => in_html_block = true,
             Event::End(TagEnd::HtmlBlock) => {
                 in_html_block = false;
@@ -561,7 +586,7 @@ fn link_start<'e>(
         None => (
             Some(Event::Start(Tag::Link {
                 link_type,
-                dest_url,
+                dest_url: from_site_root(&dest_url, links.root).map_or(dest_url, CowStr::from),
                 title,
                 id,
             })),
@@ -569,6 +594,20 @@ fn link_start<'e>(
             None,
         ),
     }
+}
+
+/// A path from `/` (`/img/logo.png`, a file of `static/`) leads from the site's root, as
+/// the paths of documents do (`/pages/a.md`): made relative to the page, since a site may
+/// be published under any path (`https://plans.example/team/`). `None` for anything else,
+/// and for `//host/…` and `/\host/…`, which browsers read as another host.
+fn from_site_root(dest: &str, root: &str) -> Option<String> {
+    let rest = dest.strip_prefix('/')?;
+    if rest.starts_with(['/', '\\']) {
+        return None;
+    }
+    // `./` on a page at the root, so that `/` and `/#top` lead to the site's home.
+    let base = if root.is_empty() { "./" } else { root };
+    Some(format!("{base}{rest}"))
 }
 
 /// Links with schemes that run code or embed data are dropped.
@@ -757,7 +796,38 @@ mod tests {
             key_results: &[],
             page_ids: &[],
             unpublished: &[],
+            root: "../",
         })
+    }
+
+    #[test]
+    fn paths_from_the_root_lead_from_the_site_s_root() {
+        let body = "![logo](/img/logo.png \"Logo\") [guide](/files/guide.pdf?v=2#intro) \
+                    [home](/) [top](/#top) [other host](//cdn.example/x.js) [odd](/\\host/x) \
+                    [doc](../d/x.md) [out](https://example.com/a)\n";
+        let html = with_links(true, |links| render(body, links, RawHtml::Sanitize));
+        for expected in [
+            "<img src=\"../img/logo.png\" alt=\"logo\" title=\"Logo\" />",
+            "href=\"../files/guide.pdf?v=2#intro\"",
+            "href=\"../\">home",
+            "href=\"../#top\">top",
+            "href=\"//cdn.example/x.js\"",
+            "href=\"/%5Chost/x\"",
+            "href=\"../d/x.html\"",
+            "href=\"https://example.com/a\"",
+        ] {
+            assert!(html.contains(expected), "{expected}: {html}");
+        }
+        // A page at the site's root.
+        let targets = HashMap::new();
+        let links = LinkResolver::hiding(&targets);
+        let html = render(
+            "![logo](/img/logo.png) [home](/)\n",
+            &links,
+            RawHtml::Sanitize,
+        );
+        assert!(html.contains("src=\"./img/logo.png\""), "{html}");
+        assert!(html.contains("href=\"./\""), "{html}");
     }
 
     #[test]
@@ -881,13 +951,11 @@ mod tests {
     fn footnotes_get_ids_of_their_own_beside_the_page_s_and_the_headings() {
         let body =
             "## Fn main\n\nSee[^main], [^1] and[^main] again.\n\n[^main]: A note.\n[^1]: One.\n";
+        let targets = HashMap::new();
+        let page_ids = ["main".to_string(), "fn-1".to_string()];
         let links = LinkResolver {
-            targets: &HashMap::new(),
-            fate: &|_| LinkFate::Hidden,
-            own_anchor: None,
-            key_results: &[],
-            page_ids: &["main".to_string(), "fn-1".to_string()],
-            unpublished: &[],
+            page_ids: &page_ids,
+            ..LinkResolver::hiding(&targets)
         };
         let html = render(body, &links, RawHtml::Sanitize);
         assert!(html.contains("<h2 id=\"fn-main\">"), "{html}");

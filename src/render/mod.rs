@@ -577,6 +577,7 @@ fn body_alone(input: &Input<'_>, doc: usize, root: &str, text: &str) -> Bytes {
         key_results: &input.docs[doc].key_results,
         page_ids: &input.docs[doc].page_ids,
         unpublished: &input.docs[doc].unpublished_files,
+        root,
     };
     Bytes::from(markdown::render(
         text,
@@ -654,6 +655,7 @@ fn body_html<'t>(
             key_results: &input.docs[doc].key_results,
             page_ids: &input.docs[doc].page_ids,
             unpublished: &input.docs[doc].unpublished_files,
+            root,
         };
         Bytes::from(match parsed {
             Some(cell) => cell
@@ -688,6 +690,9 @@ fn body_html<'t>(
         let mut hasher = blake3::Hasher::new();
         hasher.update(text.as_bytes());
         hasher.update(&[raw_html as u8]);
+        // Paths from `/` lead from the page to the site's root.
+        hasher.update(root.as_bytes());
+        hasher.update(&[0]);
         // Headings leave their key results' row ids alone (`kr-<id>`), and the ids the
         // project's own templates write; links to files no site publishes are their text.
         let document = &input.docs[doc];
