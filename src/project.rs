@@ -338,6 +338,17 @@ fn assets(dir: &Path, docs: &[Document]) -> (Vec<Asset>, Vec<Diagnostic>, Vec<(u
     };
     for (i, doc) in docs.iter().enumerate() {
         for link in &doc.assets {
+            if let Some(rest) = load::site_root_path(&link.text) {
+                if !on_every_site(dir, rest, &taken) {
+                    let location = Location::new(dir.join(&doc.source), link.line, link.col);
+                    let message = format!(
+                        "link to a missing file `{}`: a path from `/` leads from the site's root, and no file of `static/` or of the site is there",
+                        link.text
+                    );
+                    diags.push(Diagnostic::warning(location, message).with_rule("missing-file"));
+                }
+                continue;
+            }
             let path = link.text.split(['#', '?']).next().unwrap_or_default();
             let decoded = crate::graph::percent_decode(path);
             let joined = doc.source.parent().unwrap_or(Path::new("")).join(&*decoded);
@@ -395,6 +406,25 @@ fn assets(dir: &Path, docs: &[Document]) -> (Vec<Asset>, Vec<Diagnostic>, Vec<(u
         }
     }
     (found, diags, unpublished)
+}
+
+/// Whether every site has something at `rest` of a path from its root (`img/logo.png`
+/// of `/img/logo.png`): a file of the project's `static/` or of the theme, a page or file
+/// the site writes (`taken`), a file under `content/`, or a folder (`/`, `/lists/`).
+fn on_every_site(dir: &Path, rest: &str, taken: &dyn Fn(&str) -> bool) -> bool {
+    let path = rest.split(['#', '?']).next().unwrap_or_default();
+    let decoded = crate::graph::percent_decode(path);
+    if decoded.is_empty() || decoded.ends_with('/') {
+        return true;
+    }
+    let Some(rel) = crate::graph::normalise(Path::new(&*decoded)) else {
+        return false;
+    };
+    let name = rel.to_string_lossy().replace('\\', "/");
+    dir.join("static").join(&rel).is_file()
+        || crate::theme::has_file(&name)
+        || taken(&name)
+        || in_content(dir, &rel).is_some()
 }
 
 /// Where a linked file is, once symlinks are resolved, if it is a file inside `content/`:

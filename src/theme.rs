@@ -79,6 +79,11 @@ pub struct Theme {
     pub files: Vec<(String, Cow<'static, [u8]>)>,
 }
 
+/// Whether the default theme has a file at `rel` from a site's root (`assets/style.css`).
+pub fn has_file(rel: &str) -> bool {
+    DefaultTheme::get(&format!("static/{rel}")).is_some()
+}
+
 /// The default theme with the project's overrides applied, each list in name order.
 pub fn load(project: &Path) -> anyhow::Result<Theme> {
     // By name: a project's file takes the place of the theme's of its name.

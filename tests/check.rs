@@ -2600,3 +2600,34 @@ fn placed(dir: &Path, rule: &str) -> Vec<(String, u64, String)> {
         })
         .collect()
 }
+
+#[test]
+fn a_path_from_the_root_to_nothing_on_the_site_is_a_missing_file() {
+    let dir = clean_with(&[
+        Edit::Write("static/img/calendar.svg", "<svg/>\n"),
+        Edit::Replace(
+            PAGE,
+            "starting with [[ADR-0001]].\n",
+            "starting with [[ADR-0001]].\n\n\
+             ![Calendar](/img/calendar.svg) ![Style](/assets/style.css) [Roadmap](/roadmap.html)\n\
+             [Home](/) [Lists](/lists/) [This page](/pages/how-we-plan.html#top) [Plan](/pages/how-we-plan.md)\n\
+             [Elsewhere](//cdn.example/x.js)\n\n\
+             ![Gone](/img/gone.svg) [Escape](/../../secret.txt)\n",
+        ),
+    ]);
+    let found = placed(dir.path(), "missing-file");
+    let lines: Vec<(u64, &str)> = found
+        .iter()
+        .map(|(path, line, message)| {
+            assert_eq!(path, PAGE);
+            (*line, message.split(':').next().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (16, "link to a missing file `/img/gone.svg`"),
+            (16, "link to a missing file `/../../secret.txt`"),
+        ]
+    );
+}

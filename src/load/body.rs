@@ -153,7 +153,7 @@ pub fn scan(
                 let wiki_label = matches!(link_type, LinkType::WikiLink { has_pothole: true });
                 let is_wiki = matches!(link_type, LinkType::WikiLink { .. });
                 let defined_at = defined(&events, link_type, &id);
-                if !is_wiki && is_local_file(&dest_url) {
+                if !is_wiki && (is_local_file(&dest_url) || is_site_file(&dest_url)) {
                     facts.assets.push(RefText {
                         defined_at,
                         ..asset(&index, body, first_line, &dest_url, range.start)
@@ -180,7 +180,7 @@ pub fn scan(
                 dest_url,
                 id,
                 ..
-            }) if is_local_file(&dest_url) => {
+            }) if is_local_file(&dest_url) || is_site_file(&dest_url) => {
                 facts.assets.push(RefText {
                     defined_at: defined(&events, link_type, &id),
                     ..asset(&index, body, first_line, &dest_url, range.start)
@@ -358,6 +358,19 @@ pub fn is_document_link(dest: &str) -> bool {
 }
 
 /// A relative link to a file that is not a Markdown document.
+/// The rest of a path from `/` that leads from the site's root (`img/logo.png` of
+/// `/img/logo.png`); `None` for anything else, and for `//host/…` and `/\\host/…`, which
+/// browsers read as another host.
+pub fn site_root_path(dest: &str) -> Option<&str> {
+    let rest = dest.strip_prefix('/')?;
+    (!rest.starts_with(['/', '\\'])).then_some(rest)
+}
+
+/// A path from the site's root that names no document: a file the site is to have.
+fn is_site_file(dest: &str) -> bool {
+    site_root_path(dest).is_some() && !is_document_link(dest)
+}
+
 fn is_local_file(dest: &str) -> bool {
     !dest.is_empty()
         && !has_scheme(dest)

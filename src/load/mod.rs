@@ -9,8 +9,8 @@ mod imported;
 pub use body::{
     Anchors, LineIndex, Marker, NEAR_MISS, NEVER_CLOSED, UNMATCHED_CLOSE, audience_blocks,
     bracketed_link_texts, has_scheme, headings, is_document_link, is_placeholder, list_key,
-    markdown_options, marker as audience_marker, marker_like, plain_inline, slug, split_marker,
-    starts_paragraph,
+    markdown_options, marker as audience_marker, marker_like, plain_inline, site_root_path, slug,
+    split_marker, starts_paragraph,
 };
 pub use fields::parse_iso_date;
 

@@ -601,10 +601,7 @@ fn link_start<'e>(
 /// be published under any path (`https://plans.example/team/`). `None` for anything else,
 /// and for `//host/…` and `/\host/…`, which browsers read as another host.
 fn from_site_root(dest: &str, root: &str) -> Option<String> {
-    let rest = dest.strip_prefix('/')?;
-    if rest.starts_with(['/', '\\']) {
-        return None;
-    }
+    let rest = crate::load::site_root_path(dest)?;
     // `./` on a page at the root, so that `/` and `/#top` lead to the site's home.
     let base = if root.is_empty() { "./" } else { root };
     Some(format!("{base}{rest}"))
