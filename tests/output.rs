@@ -131,6 +131,39 @@ fn a_path_from_the_root_leads_from_the_site_s_root_at_any_depth() {
 }
 
 #[test]
+fn a_page_template_prints_the_body_with_or_without_safe() {
+    // The body is HTML marked safe: the default theme prints `{{ body }}`, a project's
+    // template written with `| safe` gets the same, and `| escape_html | safe` shows its
+    // source.
+    let p = project().file(
+        "content/pages/notes.md",
+        "# Notes\n\nSome *emphasis* & more.\n",
+    );
+    for (template, expected) in [
+        (
+            "<main>{{ body }}</main>",
+            "<main><p>Some <em>emphasis</em> &amp; more.</p>\n</main>",
+        ),
+        (
+            "<main>{{ body | safe }}</main>",
+            "<main><p>Some <em>emphasis</em> &amp; more.</p>\n</main>",
+        ),
+        (
+            "<main>{{ body | escape_html | safe }}</main>",
+            "<main>&lt;p&gt;Some &lt;em&gt;emphasis&lt;/em&gt; &amp;amp; more.&lt;/p&gt;\n</main>",
+        ),
+    ] {
+        p.write("templates/page.html", template);
+        p.build().success();
+        assert_eq!(
+            p.site("team").read("pages/notes.html"),
+            expected,
+            "{template}"
+        );
+    }
+}
+
+#[test]
 fn a_static_file_where_the_site_writes_a_file_or_a_folder_is_left_out() {
     let p = project()
         .file("static/index.html/a.txt", "under the home page\n")

@@ -84,7 +84,8 @@ impl Serialize for PageBody<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.hash {
             Some(hash) if crate::audience::hashing() => serializer.serialize_bytes(hash.as_bytes()),
-            _ => serializer.serialize_str(self.html),
+            // Marked safe, so that `{{ body }}` prints it without a filter copying it again.
+            _ => tera::Value::safe_string(self.html).serialize(serializer),
         }
     }
 }
