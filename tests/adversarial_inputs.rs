@@ -606,7 +606,7 @@ fn relations_written_every_which_way_are_checked_in_moments() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("0001-d.md:5:1: error: decisions supersede each other in a cycle: `decisions/0001-d` (D1) → `decisions/0080-d` (D80) → `decisions/0078-d` (D78) → "),
+        stderr.contains("0001-d.md:5:15: error: decisions supersede each other in a cycle: `decisions/0001-d` (D1) → `decisions/0080-d` (D80) → `decisions/0078-d` (D78) → "),
         "{stderr}"
     );
     let (code, stderr) = build_woven(false, true);
@@ -620,7 +620,7 @@ fn relations_written_every_which_way_are_checked_in_moments() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("i1.md:5:1: warning: initiatives depend on each other in a cycle: I-1 (I1) → I-80 (I80) → I-78 (I78) → "),
+        stderr.contains("i1.md:5:15: warning: initiatives depend on each other in a cycle: I-1 (I1) → I-80 (I80) → I-78 (I78) → "),
         "{stderr}"
     );
 }

@@ -1375,7 +1375,7 @@ fn github_format_prints_one_annotation_per_finding() {
     assert_eq!(lines.len(), 2, "{out}");
     assert_eq!(
         lines[0],
-        "::error file=./content/decisions/0002-setup-in-onboarding-service.md,line=5,col=1,title=supersession-cycle::decisions supersede each other in a cycle: `decisions/0002-setup-in-onboarding-service` (Keep setup state in the onboarding service) → `decisions/0003-setup-state-on-account` (Store setup progress on the account)"
+        "::error file=./content/decisions/0002-setup-in-onboarding-service.md,line=5,col=15,title=supersession-cycle::decisions supersede each other in a cycle: `decisions/0002-setup-in-onboarding-service` (Keep setup state in the onboarding service) → `decisions/0003-setup-state-on-account` (Store setup progress on the account)"
     );
     assert!(
         lines[1].starts_with(
@@ -2629,5 +2629,44 @@ fn a_path_from_the_root_to_nothing_on_the_site_is_a_missing_file() {
             (16, "link to a missing file `/img/gone.svg`"),
             (16, "link to a missing file `/../../secret.txt`"),
         ]
+    );
+}
+
+#[test]
+fn a_cycle_of_imported_records_is_placed_at_their_status_lines() {
+    // adr-tools records that each say the other superseded them: the relation is written
+    // in each one's status, which is where the finding and its next step point.
+    let dir = clean_with(&[
+        Edit::Write(
+            "content/decisions/0007-use-a.md",
+            "# 7. Use A\n\nDate: 2026-10-01\n\n## Status\n\nSuperseded by [8. Use B](0008-use-b.md)\n\n## Context\n\nOne.\n",
+        ),
+        Edit::Write(
+            "content/decisions/0008-use-b.md",
+            "# 8. Use B\n\nDate: 2026-10-02\n\n## Status\n\nSuperseded by [7. Use A](0007-use-a.md)\n\n## Context\n\nTwo.\n",
+        ),
+    ]);
+    let found: Vec<Value> = findings(dir.path())
+        .into_iter()
+        .filter(|f| f["rule"] == "supersession-cycle")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let place = |v: &Value| {
+        (
+            v["path"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("./")
+                .to_string(),
+            v["line"].as_u64().unwrap(),
+        )
+    };
+    assert_eq!(
+        place(&found[0]),
+        ("content/decisions/0008-use-b.md".to_string(), 7)
+    );
+    assert_eq!(
+        place(&found[0]["related"][0]),
+        ("content/decisions/0007-use-a.md".to_string(), 7)
     );
 }

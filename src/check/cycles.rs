@@ -70,14 +70,27 @@ pub fn cycles(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for circle in &CIRCLES {
         for cycle in ctx.graph.cycles(circle.relation).cycles {
-            // At the field of the cycle's first document, with the next one's as related
+            // Where the cycle's first relation is written (in the field, or on the other
+            // end, or in an imported record's status line), with the next one's as related
             // location.
+            let written = |from: usize, to: usize| {
+                ctx.graph
+                    .out_of(from, circle.relation)
+                    .find(|edge| edge.to.doc == to)
+            };
+            let at = |from: usize, to: usize, message: String| match written(from, to) {
+                Some(edge) => ctx.at_edge(circle.rule, edge, message),
+                None => ctx.at(circle.rule, from, circle.field, message),
+            };
             let diag = match cycle[..] {
-                [one] => ctx.at(circle.rule, one, circle.field, (circle.itself)(ctx, one)),
+                [one] => at(one, one, (circle.itself)(ctx, one)),
                 [first, next, ..] => {
-                    let message = (circle.several)(ctx, &cycle);
-                    let diag = ctx.at(circle.rule, first, circle.field, message);
-                    ctx.related(diag, next, circle.field, "next in the cycle")
+                    let diag = at(first, next, (circle.several)(ctx, &cycle));
+                    let after = cycle[2 % cycle.len()];
+                    match written(next, after) {
+                        Some(edge) => ctx.related_edge(diag, edge, "next in the cycle"),
+                        None => ctx.related(diag, next, circle.field, "next in the cycle"),
+                    }
                 }
                 [] => continue,
             };

@@ -330,6 +330,12 @@ impl Ctx<'_> {
     }
 
     /// Adds "the other document" as a related location.
+    /// `diag` with the place a reference is written as related location.
+    fn related_edge(&self, diag: Diagnostic, edge: &crate::graph::Edge, note: &str) -> Diagnostic {
+        let path = self.dir.join(&self.docs[edge.written_in].source);
+        diag.with_related(Location::new(path, edge.line, edge.col), note)
+    }
+
     fn related(&self, diag: Diagnostic, other: usize, field: &str, note: &str) -> Diagnostic {
         let d = &self.docs[other];
         let location = Location::new(self.dir.join(&d.source), d.field_line(field), 1);
