@@ -2670,3 +2670,33 @@ fn a_cycle_of_imported_records_is_placed_at_their_status_lines() {
         ("content/decisions/0007-use-a.md".to_string(), 7)
     );
 }
+
+#[test]
+fn a_changelog_version_too_long_for_a_page_name_is_placed_at_its_heading() {
+    let version = format!("1.0.0-{}", "a".repeat(300));
+    let dir = clean_with(&[IMPORT_CHANGELOG]);
+    std::fs::write(
+        dir.path().join("CHANGELOG.md"),
+        format!("# Changelog\n\n## [2.0.0] - 2026-02-01\n\n### Added\n\n- Short.\n\n## [{version}] - 2026-01-02\n\n### Added\n\n- Long one.\n"),
+    )
+    .unwrap();
+    let errors: Vec<(String, u64)> = findings(dir.path())
+        .into_iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| {
+            assert!(
+                f["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("the file name is too long for its page"),
+                "{f}"
+            );
+            let path = f["path"].as_str().unwrap();
+            (
+                path.trim_start_matches("./").to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(errors, [("CHANGELOG.md".to_string(), 9)]);
+}
