@@ -223,8 +223,7 @@ impl Project {
         let (graph, graph_diags) = Graph::build_around(&loaded.docs, dir, &loaded.unreadable);
         let mut diagnostics = loaded.diagnostics;
         diagnostics.extend(graph_diags);
-        let changelog = config.import.changelog.as_deref();
-        diagnostics.extend(unwritable_pages(dir, &loaded.docs, changelog));
+        diagnostics.extend(unwritable_pages(dir, &loaded.docs));
         let (assets, asset_diags, unpublished) = assets(dir, &loaded.docs);
         diagnostics.extend(asset_diags);
         diag::sort(&mut diagnostics);
@@ -296,10 +295,10 @@ impl Project {
 }
 
 /// Documents whose page no build could write: one that would land on a file every site
-/// writes itself, or one whose name leaves no room for `.html`. Reported at the top of
-/// the document's file, whose name makes the page's; for a release or change of the
-/// imported `changelog`, at its heading or entry, whose version does.
-fn unwritable_pages(dir: &Path, docs: &[Document], changelog: Option<&Path>) -> Vec<Diagnostic> {
+/// writes itself, or one whose name leaves no room for `.html`. Reported where the
+/// document starts: the top of its file, whose name makes the page's, or for a release or
+/// change of the imported changelog its heading or entry, whose version does.
+fn unwritable_pages(dir: &Path, docs: &[Document]) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     docs.par_iter()
         .filter_map(|d| {
@@ -318,13 +317,8 @@ fn unwritable_pages(dir: &Path, docs: &[Document], changelog: Option<&Path>) -> 
             } else {
                 return None;
             };
-            let line = match d.kind {
-                _ if !d.imported || changelog != Some(d.source.as_path()) => 1,
-                // A release's text starts on the line after its heading.
-                crate::model::Kind::Release => d.body_line.saturating_sub(1).max(1),
-                _ => d.body_line,
-            };
-            Some(Diagnostic::error(Location::new(dir.join(&d.source), line, 1), message))
+            let location = Location::new(dir.join(&d.source), d.top_line(), 1);
+            Some(Diagnostic::error(location, message))
         })
         .collect()
 }
