@@ -319,9 +319,13 @@ impl Ctx<'_> {
         edge: &crate::graph::Edge,
         message: String,
     ) -> Diagnostic {
+        Diagnostic::warning(self.edge_location(edge), message).with_rule(rule)
+    }
+
+    /// Where a reference is written: in the document that holds it, at its line and column.
+    fn edge_location(&self, edge: &crate::graph::Edge) -> Location {
         let path = self.dir.join(&self.docs[edge.written_in].source);
-        let location = Location::new(path, edge.line, edge.col);
-        Diagnostic::warning(location, message).with_rule(rule)
+        Location::new(path, edge.line, edge.col)
     }
 
     fn at_line(&self, rule: &'static str, doc: usize, line: usize, message: String) -> Diagnostic {
@@ -329,13 +333,12 @@ impl Ctx<'_> {
         Diagnostic::warning(location, message).with_rule(rule)
     }
 
-    /// Adds "the other document" as a related location.
     /// `diag` with the place a reference is written as related location.
     fn related_edge(&self, diag: Diagnostic, edge: &crate::graph::Edge, note: &str) -> Diagnostic {
-        let path = self.dir.join(&self.docs[edge.written_in].source);
-        diag.with_related(Location::new(path, edge.line, edge.col), note)
+        diag.with_related(self.edge_location(edge), note)
     }
 
+    /// Adds "the other document" as a related location.
     fn related(&self, diag: Diagnostic, other: usize, field: &str, note: &str) -> Diagnostic {
         let d = &self.docs[other];
         let location = Location::new(self.dir.join(&d.source), d.field_line(field), 1);

@@ -357,7 +357,6 @@ pub fn is_document_link(dest: &str) -> bool {
     path.ends_with(".md")
 }
 
-/// A relative link to a file that is not a Markdown document.
 /// The rest of a path from `/` that leads from the site's root (`img/logo.png` of
 /// `/img/logo.png`); `None` for anything else, and for `//host/…` and `/\\host/…`, which
 /// browsers read as another host.
@@ -371,6 +370,7 @@ fn is_site_file(dest: &str) -> bool {
     site_root_path(dest).is_some() && !is_document_link(dest)
 }
 
+/// A relative link to a file that is not a Markdown document.
 fn is_local_file(dest: &str) -> bool {
     !dest.is_empty()
         && !has_scheme(dest)
