@@ -339,10 +339,17 @@ fn assets(dir: &Path, docs: &[Document]) -> (Vec<Asset>, Vec<Diagnostic>, Vec<(u
                 .get_or_init(|| docs.iter().map(crate::audience::page_path).collect())
                 .contains(rel)
     };
+    // The static files, read once a document links to one from `/`.
+    let statics: std::cell::OnceCell<std::collections::HashSet<String>> = Default::default();
     for (i, doc) in docs.iter().enumerate() {
         for link in &doc.assets {
             if let Some(rest) = load::site_root_path(&link.text) {
-                if !on_every_site(dir, rest, &taken) {
+                let static_file = |name: &str| {
+                    statics
+                        .get_or_init(|| crate::theme::static_names(dir))
+                        .contains(name)
+                };
+                if !on_every_site(dir, rest, &|name| static_file(name) || taken(name)) {
                     let location = Location::new(dir.join(&doc.source), link.line, link.col);
                     let message = format!(
                         "link to a missing file `{}`: a path from `/` leads from the site's root, and no file of `static/` or of the site is there",
@@ -412,9 +419,9 @@ fn assets(dir: &Path, docs: &[Document]) -> (Vec<Asset>, Vec<Diagnostic>, Vec<(u
 }
 
 /// Whether every site has something at `rest` of a path from its root (`img/logo.png`
-/// of `/img/logo.png`): a file of the project's `static/` or of the theme, a page or file
-/// the site writes (`taken`), a file under `content/`, or a folder (`/`, `/lists/`).
-fn on_every_site(dir: &Path, rest: &str, taken: &dyn Fn(&str) -> bool) -> bool {
+/// of `/img/logo.png`): a static file or a page or file the site writes (`given`), a file
+/// under `content/`, or a folder (`/`, `/lists/`).
+fn on_every_site(dir: &Path, rest: &str, given: &dyn Fn(&str) -> bool) -> bool {
     let path = rest.split(['#', '?']).next().unwrap_or_default();
     let decoded = crate::graph::percent_decode(path);
     if decoded.is_empty() || decoded.ends_with('/') {
@@ -424,10 +431,7 @@ fn on_every_site(dir: &Path, rest: &str, taken: &dyn Fn(&str) -> bool) -> bool {
         return false;
     };
     let name = rel.to_string_lossy().replace('\\', "/");
-    dir.join("static").join(&rel).is_file()
-        || crate::theme::has_file(&name)
-        || taken(&name)
-        || in_content(dir, &rel).is_some()
+    given(&name) || in_content(dir, &rel).is_some()
 }
 
 /// Where a linked file is, once symlinks are resolved, if it is a file inside `content/`:

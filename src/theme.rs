@@ -79,11 +79,6 @@ pub struct Theme {
     pub files: Vec<(String, Cow<'static, [u8]>)>,
 }
 
-/// Whether the default theme has a file at `rel` from a site's root (`assets/style.css`).
-pub fn has_file(rel: &str) -> bool {
-    DefaultTheme::get(&format!("static/{rel}")).is_some()
-}
-
 /// The default theme with the project's overrides applied, each list in name order.
 pub fn load(project: &Path) -> anyhow::Result<Theme> {
     // By name: a project's file takes the place of the theme's of its name.
@@ -131,6 +126,15 @@ fn read_tree(dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
 /// are, without reading them; none when the folder cannot be read.
 pub fn project_statics(project: &Path) -> Vec<(String, std::path::PathBuf)> {
     files_under(&project.join("static")).unwrap_or_default()
+}
+
+/// The path from a site's root of every static file a site is given: the default theme's
+/// and the project's own, as [`load`] finds them, without reading them.
+pub fn static_names(project: &Path) -> std::collections::HashSet<String> {
+    let theme =
+        DefaultTheme::iter().filter_map(|name| name.strip_prefix("static/").map(String::from));
+    let own = project_statics(project).into_iter().map(|(name, _)| name);
+    theme.chain(own).collect()
 }
 
 /// Fails as [`load`] would on the names of the project's templates and static files,

@@ -499,15 +499,12 @@ fn rewrite<'e>(
                 dest_url,
                 title,
                 id,
-            }) if from_site_root(&dest_url, links.root).is_some() => {
-                let dest_url = from_site_root(&dest_url, links.root).unwrap_or_default();
-                out.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: dest_url.into(),
-                    title,
-                    id,
-                }));
-            }
+            }) => out.push(Event::Start(Tag::Image {
+                link_type,
+                dest_url: from_site_root(&dest_url, links.root).map_or(dest_url, CowStr::from),
+                title,
+                id,
+            })),
             Event::Start(Tag::HtmlBlock) => in_html_block = true,
             Event::End(TagEnd::HtmlBlock) => {
                 in_html_block = false;
