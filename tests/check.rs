@@ -2605,6 +2605,8 @@ fn placed(dir: &Path, rule: &str) -> Vec<(String, u64, String)> {
 fn a_path_from_the_root_to_nothing_on_the_site_is_a_missing_file() {
     let dir = clean_with(&[
         Edit::Write("static/img/calendar.svg", "<svg/>\n"),
+        // A hidden file of `static/` is no file of the site: a build leaves it out.
+        Edit::Write("static/img/.draft.svg", "<svg/>\n"),
         Edit::Replace(
             PAGE,
             "starting with [[ADR-0001]].\n",
@@ -2612,7 +2614,7 @@ fn a_path_from_the_root_to_nothing_on_the_site_is_a_missing_file() {
              ![Calendar](/img/calendar.svg) ![Style](/assets/style.css) [Roadmap](/roadmap.html)\n\
              [Home](/) [Lists](/lists/) [This page](/pages/how-we-plan.html#top) [Plan](/pages/how-we-plan.md)\n\
              [Elsewhere](//cdn.example/x.js)\n\n\
-             ![Gone](/img/gone.svg) [Escape](/../../secret.txt)\n",
+             ![Gone](/img/gone.svg) [Escape](/../../secret.txt) ![Draft](/img/.draft.svg)\n",
         ),
     ]);
     let found = placed(dir.path(), "missing-file");
@@ -2628,6 +2630,7 @@ fn a_path_from_the_root_to_nothing_on_the_site_is_a_missing_file() {
         [
             (16, "link to a missing file `/img/gone.svg`"),
             (16, "link to a missing file `/../../secret.txt`"),
+            (16, "link to a missing file `/img/.draft.svg`"),
         ]
     );
 }
