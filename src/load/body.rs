@@ -427,22 +427,40 @@ pub fn list_key(text: &str) -> String {
     format!("{}-{}", key[..cut].trim_end_matches('-'), &hash[..8])
 }
 
-/// The slug of most headings and names: byte by byte, without decoding characters.
+/// Each byte as a slug keeps it: an ASCII letter or digit in lowercase, 0 for the rest.
+const SLUG_BYTES: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        if byte.is_ascii_alphanumeric() {
+            table[b] = byte.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table
+};
+
+/// The slug of most headings and names: byte by byte, without decoding characters, each
+/// byte looked up once in [`SLUG_BYTES`] (a body's headings are slugged on every page
+/// that shows it).
 fn slug_ascii(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out = Vec::with_capacity(text.len());
     let mut dash = false;
     for &b in text.as_bytes() {
-        if b.is_ascii_alphanumeric() {
-            if dash && !out.is_empty() {
-                out.push('-');
+        match SLUG_BYTES[usize::from(b)] {
+            0 => dash = true,
+            kept => {
+                if dash && !out.is_empty() {
+                    out.push(b'-');
+                }
+                dash = false;
+                out.push(kept);
             }
-            dash = false;
-            out.push(char::from(b.to_ascii_lowercase()));
-        } else {
-            dash = true;
         }
     }
-    out
+    // Letters, digits and `-`, all ASCII.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn slug_chars(text: &str) -> String {
