@@ -422,6 +422,17 @@ impl Rebuilder {
             .filter(|path| !kept.contains(*path))
             .map(ToString::to_string)
             .collect();
+        // A file that came or went may be the one a link from `/` names: whether that link
+        // leads anywhere is a finding of the project's, made again on the full path.
+        let came = changed
+            .iter()
+            .any(|(path, _)| !old.contains_key(path.as_str()));
+        let from_root = |doc: &crate::model::Document| {
+            (doc.assets.iter()).any(|link| crate::load::site_root_path(&link.text).is_some())
+        };
+        if (came || !gone.is_empty()) && last.project.docs.iter().any(from_root) {
+            return Ok(None);
+        }
         let linked: HashSet<&str> = last.project.assets.iter().map(|a| a.1.as_str()).collect();
         // What clashes on any site makes the sites again, which leave it out where it does.
         let linked_files = last
@@ -1886,17 +1897,21 @@ mod tests {
         assert_serves_fresh(&store, &edited, &fresh(dir.path()));
     }
 
+    /// What the watcher reports when files under `static/` were saved, added or removed.
+    fn statics_saved() -> Changes {
+        Changes {
+            statics: true,
+            ..Changes::default()
+        }
+    }
+
     #[test]
     fn a_static_file_saved_alone_is_served_without_rendering_a_page() {
         let (dir, mut rebuilder, store) = served_project();
-        let statics = || Changes {
-            statics: true,
-            ..Changes::default()
-        };
         let css = dir.path().join("static/assets/extra.css");
         std::fs::create_dir_all(css.parent().unwrap()).unwrap();
         std::fs::write(&css, "body { color: teal; }\n").unwrap();
-        let saved = rebuilder.rebuild(statics()).unwrap();
+        let saved = rebuilder.rebuild(statics_saved()).unwrap();
         assert_eq!(saved.how, "static files");
         for (site, files) in &saved.sites {
             assert!(
@@ -1909,18 +1924,18 @@ mod tests {
         assert_serves_fresh(&store, &saved, &fresh(dir.path()));
         // Removed: gone from every site.
         std::fs::remove_file(&css).unwrap();
-        let removed = rebuilder.rebuild(statics()).unwrap();
+        let removed = rebuilder.rebuild(statics_saved()).unwrap();
         assert_eq!(removed.how, "static files");
         assert_serves_fresh(&store, &removed, &fresh(dir.path()));
         assert!(store.get("team", "assets/extra.css").is_none());
         // A static file where a site writes a page of its own: the full path decides.
         std::fs::write(dir.path().join("static/roadmap.html"), "<p>mine</p>\n").unwrap();
-        let clash = rebuilder.rebuild(statics()).unwrap();
+        let clash = rebuilder.rebuild(statics_saved()).unwrap();
         assert_eq!(clash.how, "full");
         assert_serves_fresh(&store, &clash, &fresh(dir.path()));
         // It stays out of the next stylesheet's save, which takes the fast path again.
         std::fs::write(&css, "body { color: navy; }\n").unwrap();
-        let again = rebuilder.rebuild(statics()).unwrap();
+        let again = rebuilder.rebuild(statics_saved()).unwrap();
         assert_eq!(again.how, "static files");
         assert_eq!(
             again.sites["team"].keys().collect::<Vec<_>>(),
@@ -1928,6 +1943,42 @@ mod tests {
             "only what changed"
         );
         assert_serves_fresh(&store, &again, &fresh(dir.path()));
+    }
+
+    #[test]
+    fn a_static_file_that_comes_or_goes_is_found_by_the_links_from_the_root_that_name_it() {
+        let (dir, mut rebuilder, store) = served_project();
+        let doc = dir.path().join("content/pages/logo.md");
+        std::fs::write(
+            &doc,
+            "+++\ntitle = \"Logo\"\n+++\n\n![The logo](/img/logo.png)\n",
+        )
+        .unwrap();
+        let missing = |built: &Built| {
+            built
+                .warnings
+                .iter()
+                .filter(|w| w.contains("missing file `/img/logo.png`"))
+                .count()
+        };
+        let added = edit(&mut rebuilder, "content/pages/logo.md");
+        assert_eq!(missing(&added), 1, "{:?}", added.warnings);
+        let logo = dir.path().join("static/img/logo.png");
+        std::fs::create_dir_all(logo.parent().unwrap()).unwrap();
+        std::fs::write(&logo, b"\x89PNG").unwrap();
+        let came = rebuilder.rebuild(statics_saved()).unwrap();
+        assert_eq!(missing(&came), 0, "{:?}", came.warnings);
+        assert_serves_fresh(&store, &came, &fresh(dir.path()));
+        assert!(store.get("team", "img/logo.png").is_some());
+        // Saved again, it is a file that changed, not one that came: the fast path.
+        std::fs::write(&logo, b"\x89PNG again").unwrap();
+        let saved = rebuilder.rebuild(statics_saved()).unwrap();
+        assert_eq!(saved.how, "static files");
+        assert_eq!(missing(&saved), 0, "{:?}", saved.warnings);
+        std::fs::remove_file(&logo).unwrap();
+        let gone = rebuilder.rebuild(statics_saved()).unwrap();
+        assert_eq!(missing(&gone), 1, "{:?}", gone.warnings);
+        assert_serves_fresh(&store, &gone, &fresh(dir.path()));
     }
 
     #[test]
