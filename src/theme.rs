@@ -29,9 +29,10 @@ pub const PAGE_IDS: [&str; 8] = [
 ];
 
 /// The default theme's templates a document's page is made with: the page, the base it
-/// extends and the parts it includes.
-pub const PAGE_TEMPLATES: [&str; 4] = [
+/// extends and the parts it includes or renders as partials.
+pub const PAGE_TEMPLATES: [&str; 5] = [
     "base.html",
+    "_header.html",
     "page.html",
     "_fields.html",
     "_key_results.html",

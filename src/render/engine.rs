@@ -265,6 +265,7 @@ impl Renderer {
                 tera: Arc::clone(&engine),
                 closures: Arc::clone(&closures),
                 partials: remember.then(|| Arc::clone(&partials)),
+                recent: Mutex::default(),
             },
         );
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
@@ -432,6 +433,77 @@ struct Partial {
     closures: Arc<HashMap<String, Closure>>,
     /// Where partials are remembered; none in a build that renders every page once.
     partials: Option<Arc<Mutex<Partials>>>,
+    /// Without that memo, the last partials rendered, for the same call again.
+    recent: Mutex<Recent>,
+}
+
+/// The last partials a build rendered, with the values they were given: the site's header
+/// is the same on every page of a folder, and rendering it again for each page was 4 % of
+/// a build of plain pages. A map or a list matches only itself (the same shared value,
+/// which the entry keeps alive), anything else by what it prints, so a match renders
+/// exactly what rendering again would. Calls that never come again (a list's rows) only
+/// pass through: the last few are kept.
+#[derive(Default)]
+struct Recent {
+    /// The least recently used first: each partial's name, values and output.
+    entries: Vec<(String, Args, Value)>,
+}
+
+/// A partial's values, by name, as it was called with them.
+type Args = Vec<(String, Value)>;
+
+impl Recent {
+    const KEPT: usize = 16;
+
+    fn get(&mut self, name: &str, values: &[(String, Value)]) -> Option<Value> {
+        let at = self.entries.iter().position(|(n, v, _)| {
+            n == name
+                && v.len() == values.len()
+                && v.iter()
+                    .zip(values)
+                    .all(|((ka, a), (kb, b))| ka == kb && identical(a, b))
+        })?;
+        let entry = self.entries.remove(at);
+        let html = entry.2.clone();
+        self.entries.push(entry);
+        Some(html)
+    }
+
+    fn put(&mut self, name: &str, values: Args, html: Value) {
+        if self.entries.len() == Self::KEPT {
+            self.entries.remove(0);
+        }
+        self.entries.push((name.to_string(), values, html));
+    }
+}
+
+/// Whether two values print the same wherever a template uses them: maps, lists and bytes
+/// when they are one shared value, strings by their text and whether they are safe, the
+/// rest by value.
+fn identical(a: &Value, b: &Value) -> bool {
+    use tera::value::ValueKind;
+    match (a.kind(), b.kind()) {
+        (ValueKind::Map, ValueKind::Map) => {
+            a.as_map().map(std::ptr::from_ref) == b.as_map().map(std::ptr::from_ref)
+        }
+        (ValueKind::Array, ValueKind::Array) => {
+            let (a, b) = (
+                a.as_array().unwrap_or_default(),
+                b.as_array().unwrap_or_default(),
+            );
+            std::ptr::eq(a, b)
+        }
+        (ValueKind::Bytes, ValueKind::Bytes) => {
+            let (a, b) = (
+                a.as_bytes().unwrap_or_default(),
+                b.as_bytes().unwrap_or_default(),
+            );
+            std::ptr::eq(a, b)
+        }
+        (ValueKind::String, ValueKind::String) => a.is_safe() == b.is_safe() && a == b,
+        (ValueKind::Map | ValueKind::Array | ValueKind::Bytes | ValueKind::String, _) => false,
+        (x, y) => x == y && a == b,
+    }
 }
 
 impl Partial {
@@ -465,7 +537,12 @@ impl tera::Function<tera::TeraResult<Value>> for Partial {
             values.push(("root".to_string(), root));
         }
         let Some(memo) = &self.partials else {
-            return self.render(name, values);
+            if let Some(html) = lock(&self.recent).get(name, &values) {
+                return Ok(html);
+            }
+            let html = self.render(name, values.clone())?;
+            lock(&self.recent).put(name, values, html.clone());
+            return Ok(html);
         };
         let mut partials = lock(memo);
         let mut bytes = Vec::with_capacity(256);
@@ -929,6 +1006,57 @@ mod tests {
             .render("view.html", &serde_json::json!({"x": "<i>"}))
             .unwrap();
         assert_eq!(html, "&lt;i&gt;|<i>");
+    }
+
+    #[test]
+    fn a_build_renders_a_partial_again_unless_its_values_are_the_very_same() {
+        // `{{ partial(…) }}` twice with the same values, then with a value of the same
+        // text that is safe, then with a map of the same content that is another map.
+        let templates = vec![
+            (
+                "view.html".into(),
+                concat!(
+                    r#"{{ partial(name="_p.html", v=x, m=m) }}|{{ partial(name="_p.html", v=x, m=m) }}|"#,
+                    r#"{{ partial(name="_p.html", v=x | safe, m=m) }}|{{ partial(name="_p.html", v=x, m=n) }}"#
+                )
+                .into(),
+            ),
+            ("_p.html".into(), "{{ v }} {{ m.k }}".into()),
+        ];
+        let r = Renderer::new(&templates).unwrap();
+        let html = r
+            .render(
+                "view.html",
+                &serde_json::json!({"x": "<i>", "m": {"k": 1}, "n": {"k": 2}}),
+            )
+            .unwrap();
+        assert_eq!(html, "&lt;i&gt; 1|&lt;i&gt; 1|<i> 1|&lt;i&gt; 2");
+    }
+
+    #[test]
+    fn identical_values_are_one_shared_map_or_list_or_equal_text_and_numbers() {
+        let value = |v: serde_json::Value| Value::from_serializable(&v);
+        let map = value(serde_json::json!({"k": [1, 2]}));
+        assert!(identical(&map, &map.clone()), "the same shared map");
+        assert!(
+            !identical(&map, &value(serde_json::json!({"k": [1, 2]}))),
+            "a map of the same content is another map"
+        );
+        let list = value(serde_json::json!([1, 2]));
+        assert!(identical(&list, &list.clone()));
+        assert!(!identical(&list, &value(serde_json::json!([1, 2]))));
+        let text = value(serde_json::json!("<i>"));
+        assert!(identical(&text, &value(serde_json::json!("<i>"))));
+        assert!(!identical(&text, &Value::safe_string("<i>")));
+        assert!(identical(
+            &value(serde_json::json!(3)),
+            &value(serde_json::json!(3))
+        ));
+        assert!(!identical(
+            &value(serde_json::json!(3)),
+            &value(serde_json::json!(4))
+        ));
+        assert!(!identical(&value(serde_json::json!(null)), &text));
     }
 
     #[test]
