@@ -1034,6 +1034,52 @@ mod tests {
     }
 
     #[test]
+    fn recent_partials_answer_the_same_call_and_keep_the_last_sixteen() {
+        let value = |v: serde_json::Value| Value::from_serializable(&v);
+        let site = value(serde_json::json!({"title": "Team"}));
+        let call = |root: &str| -> Args {
+            vec![
+                ("site".to_string(), site.clone()),
+                ("root".to_string(), value(serde_json::json!(root))),
+            ]
+        };
+        let mut recent = Recent::default();
+        assert!(recent.get("_header.html", &call("../")).is_none());
+        recent.put("_header.html", call("../"), Value::safe_string("<header>"));
+        let hit = recent
+            .get("_header.html", &call("../"))
+            .expect("the same call");
+        assert_eq!(hit.as_str(), Some("<header>"));
+        assert!(
+            recent.get("_header.html", &call("")).is_none(),
+            "another root"
+        );
+        assert!(
+            recent.get("_other.html", &call("../")).is_none(),
+            "another partial"
+        );
+        // Sixteen other calls push it out; one that was just used stays.
+        recent.put("_a.html", call("x/"), Value::safe_string("a"));
+        for n in 0..Recent::KEPT - 2 {
+            recent.put(
+                "_row.html",
+                call(&format!("{n}/")),
+                Value::safe_string("row"),
+            );
+        }
+        assert!(
+            recent.get("_header.html", &call("../")).is_some(),
+            "used last, kept"
+        );
+        recent.put("_row.html", call("more/"), Value::safe_string("row"));
+        assert!(
+            recent.get("_a.html", &call("x/")).is_none(),
+            "the oldest goes"
+        );
+        assert!(recent.get("_header.html", &call("../")).is_some());
+    }
+
+    #[test]
     fn identical_values_are_one_shared_map_or_list_or_equal_text_and_numbers() {
         let value = |v: serde_json::Value| Value::from_serializable(&v);
         let map = value(serde_json::json!({"k": [1, 2]}));
