@@ -787,6 +787,63 @@ fn each_home_is_its_sites_view() {
     );
 }
 
+/// The text of a page's `<title>`.
+fn title_of(page: &str) -> &str {
+    let start = page.find("<title>").expect("a <title>") + "<title>".len();
+    &page[start..start + page[start..].find("</title>").unwrap()]
+}
+
+#[test]
+fn page_titles_name_the_page_the_site_and_the_project_once_each() {
+    let p = built();
+    let exec = p.site("exec");
+    // A home names its site; a view, a document or a list names itself first.
+    assert_eq!(
+        title_of(&exec.read("index.html")),
+        "Roadmap · Exec roadmap · Acme"
+    );
+    assert_eq!(
+        title_of(&exec.read("decisions.html")),
+        "Decision log · Exec roadmap · Acme"
+    );
+    assert_eq!(
+        title_of(&p.site("team").read("objectives/activation.html")),
+        "Activation objective · Team plan · Acme"
+    );
+    assert_eq!(
+        title_of(&exec.read("404.html")),
+        "Page not found · Exec roadmap · Acme"
+    );
+    // A site named after its home view, or after the project, is not named twice.
+    let p = Project::new()
+        .config(
+            &common::CONFIG
+                .replace("\"Team plan\"", "\"Release plan\"")
+                .replace("\"Public changelog\"", "\"Acme\""),
+        )
+        .file(
+            "content/objectives/activation.md",
+            "+++\nid = \"O-ACT\"\ntitle = \"Acme\"\naudience = [\"team\", \"public\"]\n+++\n",
+        );
+    p.build().success();
+    assert_eq!(
+        title_of(&p.site("team").read("index.html")),
+        "Release plan · Acme"
+    );
+    assert_eq!(
+        title_of(&p.site("team").read("roadmap.html")),
+        "Roadmap · Release plan · Acme"
+    );
+    assert_eq!(
+        title_of(&p.site("public").read("changelog.html")),
+        "Changelog · Acme"
+    );
+    assert_eq!(
+        title_of(&p.site("team").read("objectives/activation.html")),
+        "Acme · Release plan · Acme"
+    );
+}
+
 #[test]
 fn imported_records_render() {
     let p = Project::fixture("imported");
