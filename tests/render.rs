@@ -795,24 +795,30 @@ fn title_of(page: &str) -> &str {
 
 #[test]
 fn page_titles_name_the_page_the_site_and_the_project_once_each() {
-    let p = built();
-    let exec = p.site("exec");
+    let titles = |p: &Project, pages: &[(&str, &str)]| -> Vec<String> {
+        pages
+            .iter()
+            .map(|(site, page)| title_of(&p.site(site).read(page)).to_string())
+            .collect()
+    };
     // A home names its site; a view, a document or a list names itself first.
+    let p = built();
     assert_eq!(
-        title_of(&exec.read("index.html")),
-        "Roadmap · Exec roadmap · Acme"
-    );
-    assert_eq!(
-        title_of(&exec.read("decisions.html")),
-        "Decision log · Exec roadmap · Acme"
-    );
-    assert_eq!(
-        title_of(&p.site("team").read("objectives/activation.html")),
-        "Activation objective · Team plan · Acme"
-    );
-    assert_eq!(
-        title_of(&exec.read("404.html")),
-        "Page not found · Exec roadmap · Acme"
+        titles(
+            &p,
+            &[
+                ("exec", "index.html"),
+                ("exec", "decisions.html"),
+                ("team", "objectives/activation.html"),
+                ("exec", "404.html"),
+            ]
+        ),
+        [
+            "Roadmap · Exec roadmap · Acme",
+            "Decision log · Exec roadmap · Acme",
+            "Activation objective · Team plan · Acme",
+            "Page not found · Exec roadmap · Acme",
+        ]
     );
     // A site named after its home view, or after the project, is not named twice.
     let p = Project::new()
@@ -827,20 +833,21 @@ fn page_titles_name_the_page_the_site_and_the_project_once_each() {
         );
     p.build().success();
     assert_eq!(
-        title_of(&p.site("team").read("index.html")),
-        "Release plan · Acme"
-    );
-    assert_eq!(
-        title_of(&p.site("team").read("roadmap.html")),
-        "Roadmap · Release plan · Acme"
-    );
-    assert_eq!(
-        title_of(&p.site("public").read("changelog.html")),
-        "Changelog · Acme"
-    );
-    assert_eq!(
-        title_of(&p.site("team").read("objectives/activation.html")),
-        "Acme · Release plan · Acme"
+        titles(
+            &p,
+            &[
+                ("team", "index.html"),
+                ("team", "roadmap.html"),
+                ("public", "changelog.html"),
+                ("team", "objectives/activation.html"),
+            ]
+        ),
+        [
+            "Release plan · Acme",
+            "Roadmap · Release plan · Acme",
+            "Changelog · Acme",
+            "Acme · Release plan · Acme",
+        ]
     );
 }
 
