@@ -129,6 +129,9 @@ async fn run(
     Ok(())
 }
 
+/// How often a server with nothing to rebuild looks whether the date has moved.
+const CLOCK: std::time::Duration = std::time::Duration::from_secs(30);
+
 fn watch_loop(
     watcher: watch::ProjectWatcher,
     mut rebuilder: Rebuilder,
@@ -136,8 +139,11 @@ fn watch_loop(
     quiet: bool,
     mut last_warnings: rebuild::Warnings,
 ) {
-    while let Some(changes) = watcher.next() {
+    while let Some(changes) = watcher.next(CLOCK, &|| rebuilder.date_moved().is_some()) {
         let started = Instant::now();
+        if let (true, Some(today), false) = (changes.date, rebuilder.date_moved(), quiet) {
+            crate::errln!("the date is now {today}: every page is made again");
+        }
         let first_event = changes.first_event.unwrap_or(started);
         let log_at = |at: Instant, done: &str, changed: usize, how: &str| {
             if !quiet {

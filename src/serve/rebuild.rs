@@ -27,6 +27,9 @@ pub struct Changes {
     pub rescan: bool,
     /// Files under `content/` that events named, relative to the project.
     pub paths: BTreeSet<PathBuf>,
+    /// The date moved (past midnight, without `--today`): nothing was edited, but what
+    /// depends on the date (the current period, risks, staleness) may have changed.
+    pub date: bool,
     /// When the first event of the burst arrived.
     pub first_event: Option<std::time::Instant>,
 }
@@ -38,6 +41,7 @@ impl Changes {
         self.statics |= other.statics;
         self.rescan |= other.rescan;
         self.paths.extend(other.paths);
+        self.date |= other.date;
     }
 }
 
@@ -326,6 +330,15 @@ impl Rebuilder {
             theme: None,
             renderer: None,
         }
+    }
+
+    /// The date the last good build was made for, when the date is now another: every
+    /// page must be made again. `None` after a failed build, whose next rebuild starts
+    /// from the files anyway, and while `--today` or `SOURCE_DATE_EPOCH` fixes the date.
+    pub fn date_moved(&self) -> Option<jiff::civil::Date> {
+        let last = self.last.as_ref()?;
+        let today = crate::today::resolve(self.today.as_deref()).ok()?;
+        (today != last.today).then_some(today)
     }
 
     /// Rebuilds every site; on failure returns every error as printable lines.
@@ -1237,6 +1250,36 @@ mod tests {
         hand: &mut (dyn FnMut(Built) + Send),
     ) -> Result<Built, Vec<String>> {
         rebuilder.rebuild_early(changed(path), Some(Early { open, hand }))
+    }
+
+    #[test]
+    fn once_the_date_moves_every_page_is_made_again() {
+        let dir = project("Prose.");
+        let (mut rebuilder, _) = started(dir.path());
+        assert_eq!(rebuilder.date_moved(), None, "the date of the last build");
+        let unchanged = rebuilder
+            .rebuild(Changes {
+                date: true,
+                ..Changes::default()
+            })
+            .unwrap();
+        assert_eq!(
+            unchanged.how, "changed pages",
+            "the same date: nothing to do"
+        );
+        rebuilder.today = Some("2026-11-25".to_string());
+        assert_eq!(
+            rebuilder.date_moved(),
+            Some(jiff::civil::date(2026, 11, 25))
+        );
+        let built = rebuilder
+            .rebuild(Changes {
+                date: true,
+                ..Changes::default()
+            })
+            .unwrap();
+        assert_eq!((built.how, built.keep.is_none()), ("full", true));
+        assert_eq!(rebuilder.date_moved(), None, "made for the new date");
     }
 
     #[test]

@@ -100,10 +100,23 @@ impl ProjectWatcher {
         Ok(())
     }
 
-    /// Blocks until a relevant burst of changes has settled; `None` when watching stopped.
-    pub fn next(&self) -> Option<Changes> {
+    /// Blocks until a relevant burst of changes has settled, or until `date_moved`, asked
+    /// each `every` while nothing happens, says the date has moved; `None` when watching
+    /// stopped.
+    pub fn next(&self, every: Duration, date_moved: &dyn Fn() -> bool) -> Option<Changes> {
         loop {
-            let first = self.events.recv().ok()?;
+            let first = match self.events.recv_timeout(every) {
+                Ok(event) => event,
+                Err(mpsc::RecvTimeoutError::Timeout) if date_moved() => {
+                    return Some(Changes {
+                        date: true,
+                        first_event: Some(Instant::now()),
+                        ..Changes::default()
+                    });
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+            };
             let saved = self.saved_file(&first);
             let Some(mut changes) = self.classify(first) else {
                 continue;
@@ -327,6 +340,36 @@ pub fn is_editor_noise(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quiet_project_asks_after_the_date_until_it_moves() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        let watcher = ProjectWatcher::new(dir.path(), None).unwrap();
+        let asked = std::cell::Cell::new(0);
+        let moved = || {
+            asked.set(asked.get() + 1);
+            asked.get() == 3
+        };
+        let changes = watcher.next(Duration::from_millis(5), &moved).unwrap();
+        assert_eq!(asked.get(), 3, "asked each time the project was quiet");
+        assert_eq!(
+            (changes.date, changes.first_event.is_some()),
+            (true, true),
+            "{changes:?}"
+        );
+        assert_eq!(
+            Changes {
+                first_event: None,
+                ..changes
+            },
+            Changes {
+                date: true,
+                ..Changes::default()
+            },
+            "nothing was edited"
+        );
+    }
 
     #[test]
     fn editor_noise_is_ignored() {
