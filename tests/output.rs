@@ -638,6 +638,72 @@ fn a_template_error_names_its_file_and_line() {
 }
 
 #[test]
+fn a_partial_that_calls_itself_fails_the_build_instead_of_crashing_it() {
+    let p = project();
+    p.build().success();
+    let out = p.path().join("out");
+    let before = snapshot(&out);
+    p.write(
+        "templates/_loop.html",
+        "{{ partial(name=\"_again.html\") }}\n",
+    );
+    p.write(
+        "templates/_again.html",
+        "{{ partial(name=\"_loop.html\") }}\n",
+    );
+    p.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ partial(name=\"_loop.html\") }}{% endblock %}\n",
+    );
+    for args in [
+        &["build", "--out", "out"][..],
+        &["check"],
+        &["check", "--format", "json"],
+    ] {
+        let run = p.run(&[args, &["--today", TODAY]].concat());
+        run.expect(2);
+        let stderr = run.stderr();
+        assert!(
+            stderr.contains(
+                "error: partial `_loop.html` calls itself (_loop.html → _again.html → _loop.html): partials may go 16 deep"
+            ),
+            "{args:?}: {stderr}"
+        );
+        // Each place once, however deep the calls went before they were stopped.
+        let error = stderr
+            .split("\n\n")
+            .find(|e| e.contains("calls itself"))
+            .unwrap();
+        assert_eq!(
+            error.matches("= called from templates/_loop.html").count(),
+            1,
+            "{error}"
+        );
+        assert_eq!(
+            error
+                .matches("= called from templates/page.html:2:")
+                .count(),
+            1,
+            "{error}"
+        );
+    }
+    assert!(snapshot(&out) == before, "the output changed");
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        std::fs::read_dir(&out)
+            .unwrap()
+            .filter(|e| !e
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".align-tmp"))
+            .count(),
+        "no build folder left behind"
+    );
+}
+
+#[test]
 fn a_site_no_longer_in_the_config_leaves_the_output_with_a_full_build() {
     let p = project();
     p.build().success();

@@ -506,6 +506,16 @@ fn identical(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// How deep partials may call partials. The default theme goes two deep; a partial that
+/// calls itself, at once or through others, would otherwise render until the stack ran
+/// out and the program aborted.
+const PARTIAL_DEPTH: usize = 16;
+
+thread_local! {
+    /// The partials being rendered on this thread, outermost first.
+    static RENDERING: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 impl Partial {
     /// Renders `name` with `values` as its context: made here, only when a partial is
     /// rendered rather than taken from the memo (a list makes one call per document).
@@ -518,6 +528,30 @@ impl Partial {
         let mut context = tera::Context::new();
         for (key, value) in values {
             context.insert_value(key, value);
+        }
+        let deep = RENDERING.with_borrow_mut(|rendering| {
+            rendering.push(name.to_string());
+            rendering.len() > PARTIAL_DEPTH
+        });
+        // Taken off again however the render ends.
+        struct Leave;
+        impl Drop for Leave {
+            fn drop(&mut self) {
+                RENDERING.with_borrow_mut(|rendering| rendering.pop());
+            }
+        }
+        let _leave = Leave;
+        if deep {
+            let chain = RENDERING.with_borrow(|rendering| {
+                // From its first call to its second: the circle, once.
+                let mut at = rendering.iter().enumerate().filter(|(_, n)| *n == name);
+                let from = at.next().map_or(0, |(i, _)| i);
+                let to = at.next().map_or(rendering.len() - 1, |(i, _)| i);
+                rendering[from..=to].join(" → ")
+            });
+            return Err(tera::Error::message(format!(
+                "partial `{name}` calls itself ({chain}): partials may go {PARTIAL_DEPTH} deep"
+            )));
         }
         Ok(Value::safe_string(&tera.render(name, &context)?))
     }
@@ -587,12 +621,27 @@ fn located(text: &str, fallback: &str) -> TemplateError {
     while let Some(rest) = message.strip_prefix("error:") {
         message = rest.trim_start();
     }
+    // Each place with its source lines; partials that call themselves show the same ones
+    // over and over, once each is enough.
+    let mut blocks: Vec<(Option<&str>, Vec<&str>)> = vec![(None, Vec::new())];
+    for line in lines {
+        match line.trim_start().strip_prefix("--> ") {
+            Some(at) => blocks.push((Some(at.trim()), Vec::new())),
+            None => blocks.last_mut().expect("one block at least").1.push(line),
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    blocks.retain(|block| seen.insert(block.clone()));
     // The first place is in the headline; any other is where a partial was called from.
-    let rest: Vec<String> = lines
-        .filter_map(|l| match l.trim_start().strip_prefix("--> ") {
-            Some(at) if at.trim() == place => None,
-            Some(at) => Some(format!("  = called from templates/{}", at.trim())),
-            None => Some(l.to_string()),
+    let rest: Vec<String> = blocks
+        .into_iter()
+        .flat_map(|(at, lines)| {
+            let called = at
+                .filter(|at| *at != place)
+                .map(|at| format!("  = called from templates/{at}"));
+            called
+                .into_iter()
+                .chain(lines.into_iter().map(String::from))
         })
         .collect();
     TemplateError(
@@ -857,6 +906,46 @@ mod tests {
                 "<a href=\"../x\">&lt;A&gt; 1/2.5</a><a href=\"../x\">B 1/2.5</a>"
             );
             renderer.end_pass(ALL);
+        }
+    }
+
+    #[test]
+    fn a_partial_that_calls_itself_is_an_error_not_a_crash() {
+        for row in [
+            r#"{{ partial(name="_row.html") }}"#,
+            r#"{{ partial(name="_other.html") }}"#,
+        ] {
+            let mut templates = partial_templates(row);
+            templates.push((
+                "_other.html".into(),
+                r#"{{ partial(name="_row.html") }}"#.into(),
+            ));
+            for renderer in [
+                Renderer::new(&templates).unwrap(),
+                Renderer::with_memo(&templates).unwrap(),
+            ] {
+                let error = renderer
+                    .render("view.html", &blocks(&["a"]))
+                    .unwrap_err()
+                    .to_string();
+                assert!(
+                    error.starts_with("templates/")
+                        && (error.contains("partial `_row.html` calls itself (_row.html → _row.html)")
+                            || error.contains(
+                                "partial `_row.html` calls itself (_row.html → _other.html → _row.html)"
+                            ))
+                        && error.contains("partials may go 16 deep"),
+                    "{error}"
+                );
+            }
+        }
+        // A partial called inside another (not itself) renders as before, and the next
+        // page starts from the top again.
+        let mut templates = partial_templates(r#"<{{ partial(name="_leaf.html") }}>"#);
+        templates.push(("_leaf.html".into(), "leaf".into()));
+        let r = Renderer::new(&templates).unwrap();
+        for _ in 0..40 {
+            assert_eq!(r.render("view.html", &blocks(&["a"])).unwrap(), "<leaf>");
         }
     }
 
