@@ -292,6 +292,40 @@ fn symlinks_never_lead_out_of_the_project() {
 
 #[cfg(unix)]
 #[test]
+fn content_as_a_symlink_is_read_inside_the_project_and_an_error_outside() {
+    let (code, stderr, dir) = build(&[("content/pages/a.md", page("fine"))]);
+    assert_eq!(code, 0, "{stderr}");
+    let before = tree(&dir.path().join("out"));
+    // Moved out of the project and linked in: every site would be published empty.
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::rename(dir.path().join("content"), outside.path().join("plans")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("plans"), dir.path().join("content")).unwrap();
+    let (code, stderr) = run(dir.path());
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("content:1:1: error: content/ is a symlink that leads outside the project"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("plans"),
+        "its target is not named: {stderr}"
+    );
+    assert!(
+        tree(&dir.path().join("out")) == before,
+        "the last output stays"
+    );
+    // Linked to a folder inside the project: read there.
+    std::fs::remove_file(dir.path().join("content")).unwrap();
+    std::fs::create_dir(dir.path().join("docs")).unwrap();
+    std::fs::rename(outside.path().join("plans"), dir.path().join("docs/plans")).unwrap();
+    std::os::unix::fs::symlink("docs/plans", dir.path().join("content")).unwrap();
+    let (code, stderr) = run(dir.path());
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert!(dir.path().join("out/team/pages/a.html").exists());
+}
+
+#[cfg(unix)]
+#[test]
 fn a_symlink_back_to_the_project_reads_no_document_twice() {
     let (_, _, dir) = build(&[("content/pages/a.md", page("fine"))]);
     let pages = dir.path().join("content/pages");

@@ -1159,6 +1159,26 @@ fn project_reached_through_a_symlink_rebuilds() {
 
 #[cfg(unix)]
 #[test]
+fn content_linked_to_a_folder_of_the_project_rebuilds_on_its_edits() {
+    let project = Project::minimal();
+    std::fs::rename(project.file("content"), project.file("plans")).unwrap();
+    std::os::unix::fs::symlink("plans", project.file("content")).unwrap();
+    let server = Server::start(&project.path(), &[]);
+    let mut events = server.events();
+    project.save(
+        "plans/pages/p.md",
+        &page("Page P", "Edited where content/ leads."),
+    );
+    assert!(shows_once_settled(
+        &mut events,
+        &server,
+        "/team/pages/p.html",
+        "Edited where content/ leads."
+    ));
+}
+
+#[cfg(unix)]
+#[test]
 fn an_edit_to_the_target_of_a_content_symlink_rebuilds_the_linked_page() {
     let project = Project::minimal();
     let link = |target: &str, at: &str| {

@@ -224,6 +224,14 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
         return (files, diags);
     }
     let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    // `content/` itself a link out of the project: skipped as any such link is, it would
+    // leave every site empty, and a build would publish that.
+    if content.is_symlink() && matches!(symlink(&content, &root), Symlink::Outside) {
+        let loc = Location::new(&content, 1, 1);
+        let message = "content/ is a symlink that leads outside the project, whose files are never read: move the folder into the project, or make the folder that holds it the project";
+        diags.push(Diagnostic::error(loc, message).without_source());
+        return (files, diags);
+    }
     let outside = std::cell::RefCell::new(Vec::new());
     let back = std::cell::RefCell::new(Vec::new());
     let walker = WalkDir::new(&content)
@@ -233,7 +241,8 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             if e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.') {
                 return false;
             }
-            if !e.path_is_symlink() {
+            // `content/` itself, a link to a folder in the project, is read where it leads.
+            if e.depth() == 0 || !e.path_is_symlink() {
                 return true;
             }
             let skipped = match symlink(e.path(), &root) {
