@@ -412,6 +412,26 @@ fn a_key_result_s_bad_id_is_reported_beside_its_other_errors() {
 }
 
 #[test]
+fn key_results_written_inline_and_dotted_keys_are_reported_at_their_own_line() {
+    let krs = r#"[{id = "a", title = "A", baseline = 0, target = 1}, {id = "a", title = "C", baseline = 0, target = 1}, {title = "D", baseline = 0, target = 1}]"#;
+    let text = format!(
+        "+++\ntitle = \"O\"\nperiod = \"2026-Q4\"\nkey_results = {krs}\n\n\nsumary.text = \"typo\"\n\"sumry\".text = 1\n+++\nBody.\n\n\n\nMore.\n"
+    );
+    let project = Project::new().file("content/objectives/o.md", &text);
+    let run = project.check();
+    run.expect(1);
+    let stderr = run.stderr();
+    for line in [
+        "content/objectives/o.md:4:1: error: duplicate key result id `a` in this objective",
+        "content/objectives/o.md:4:1: error: field `key_results`: key result #3: missing field `id`",
+        "content/objectives/o.md:7:1: error: unknown field `sumary`",
+        "content/objectives/o.md:8:1: error: unknown field `sumry`",
+    ] {
+        assert!(stderr.contains(line), "{line}\n{stderr}");
+    }
+}
+
+#[test]
 fn a_duplicate_key_result_id_is_reported_beside_the_key_result_s_other_errors() {
     let text = "+++\ntitle = \"O\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"K\"\nbaseline = 0\ntarget = 10\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"L\"\nbaseline = 0\ntarget = 5\nconfidence = \"high\"\n+++\n";
     let project = Project::new().file("content/objectives/o.md", text);

@@ -439,6 +439,10 @@ impl Fields<'_> {
         let mut unread = Vec::new();
         let mut ids = std::collections::HashSet::new();
         let mut line = base;
+        // Where the next key result's `id` is looked for: past the last one found. Key
+        // results written inline on one line (`[{id = "a", …}, {id = "b", …}]`) have no
+        // `id` at the start of a line, and all stand at the key's line.
+        let mut from = base;
         // In TOML's `[[key_results]]` tables each key result starts at its own header, so
         // one without an `id` is placed there rather than at the next `id` found.
         let headers = self.table_headers("key_results");
@@ -458,7 +462,13 @@ impl Fields<'_> {
                     .filter(|&at| at < end)
                     .unwrap_or(headers[i])
             } else {
-                nested_line(self.split, front, line, "id").unwrap_or(line)
+                match nested_line(self.split, front, from, "id") {
+                    Some(at) => {
+                        from = at + 1;
+                        at
+                    }
+                    None => line,
+                }
             };
             // A second key result of one id is reported whether or not the rest of it
             // reads: its other errors do not hide the clash.
@@ -544,7 +554,6 @@ impl Fields<'_> {
                     }
                 }
             }
-            line += 1;
         }
         Ok((krs, unread))
     }

@@ -439,7 +439,8 @@ pub fn key_lines(split: &Split<'_>) -> Vec<(String, usize)> {
                 let name = trimmed.trim_start_matches('[');
                 name.split(['.', ']']).next().map(unquote)
             }
-            Some(Format::Toml) if !in_table => trimmed.split_once('=').map(|(k, _)| unquote(k)),
+            // A dotted key (`summary.text = …`) sets the field its first part names.
+            Some(Format::Toml) if !in_table => trimmed.split_once('=').map(|(k, _)| first_part(k)),
             Some(Format::Yaml) if raw.len() == trimmed.len() && !trimmed.starts_with('-') => {
                 trimmed.split_once(':').map(|(k, _)| unquote(k))
             }
@@ -452,6 +453,15 @@ pub fn key_lines(split: &Split<'_>) -> Vec<(String, usize)> {
         }
     }
     lines
+}
+
+/// The first part of a TOML key that may be dotted: `a` of `a.b`, `a.b` of `"a.b".c`.
+fn first_part(key: &str) -> String {
+    let key = key.trim_start();
+    match key.chars().next() {
+        Some(quote @ ('"' | '\'')) => key[1..].split(quote).next().unwrap_or_default().into(),
+        _ => key.split('.').next().unwrap_or(key).trim().into(),
+    }
 }
 
 fn unquote(key: &str) -> String {
