@@ -412,6 +412,38 @@ fn a_key_result_s_bad_id_is_reported_beside_its_other_errors() {
 }
 
 #[test]
+fn yaml_words_like_yes_no_on_and_off_are_text() {
+    let project = Project::new()
+        .file(
+            "content/decisions/0001-x.md",
+            "---\nstatus: accepted\ndecision-makers: [Y, N]\n---\n# 1. On\n",
+        )
+        .file(
+            "content/pages/on.md",
+            "---\ntitle: On\ntags: [NO, SE, y]\nteam: off\nowners: [Yes]\n---\nBody.\n",
+        );
+    project.build().success();
+    let page = project.site("team").main("pages/on.html");
+    for shown in [">On<", ">NO<", ">SE<", ">y<", ">off<", ">Yes<"] {
+        assert!(page.contains(shown), "{shown}: {page}");
+    }
+    // A field that is a boolean says what it found.
+    let project = Project::new().file(
+        "content/changes/c.md",
+        "---\ntitle: C\nbreaking: yes\n---\n",
+    );
+    let run = project.check();
+    run.expect(1);
+    assert!(
+        run.stderr().contains(
+            "content/changes/c.md:3:1: error: field `breaking`: expected true or false, found the text `yes`"
+        ),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
 fn key_results_written_inline_and_dotted_keys_are_reported_at_their_own_line() {
     let krs = r#"[{id = "a", title = "A", baseline = 0, target = 1}, {id = "a", title = "C", baseline = 0, target = 1}, {title = "D", baseline = 0, target = 1}]"#;
     let text = format!(

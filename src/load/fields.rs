@@ -235,7 +235,15 @@ impl Fields<'_> {
                 one_of(&text, &list)?;
                 doc.category = Category::parse(&text);
             }
-            "breaking" => doc.breaking = value.as_bool().ok_or("expected true or false")?,
+            "breaking" => {
+                doc.breaking = match value {
+                    Value::Bool(breaking) => breaking,
+                    Value::String(text) => {
+                        return Err(format!("expected true or false, found the text `{text}`"));
+                    }
+                    _ => return Err("expected true or false".into()),
+                }
+            }
             _ => self.relation(doc, key, value)?,
         }
         Ok(())

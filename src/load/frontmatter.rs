@@ -384,19 +384,24 @@ fn parse_yaml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
     if split.front.trim().is_empty() {
         return Ok(Map::new());
     }
-    let value: Value = serde_saphyr::from_str(split.front).map_err(|err| {
-        let (line, col) = err
-            .location()
-            .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
-        FrontError {
-            line: split.front_line + line.max(1) - 1,
-            col: col.max(1),
-            message: format!(
-                "invalid YAML frontmatter: {}",
-                yaml_message(&err.to_string())
-            ),
-        }
-    })?;
+    // YAML 1.2's booleans, `true` and `false` only: under YAML 1.1's, `no`, `on`, `Y` and
+    // `off` would be booleans, and a country code, a team called "On" or initials in a
+    // list of deciders would fail as fields of text.
+    let options = serde_saphyr::options! { strict_booleans: true };
+    let value: Value =
+        serde_saphyr::from_str_with_options(split.front, options).map_err(|err| {
+            let (line, col) = err
+                .location()
+                .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
+            FrontError {
+                line: split.front_line + line.max(1) - 1,
+                col: col.max(1),
+                message: format!(
+                    "invalid YAML frontmatter: {}",
+                    yaml_message(&err.to_string())
+                ),
+            }
+        })?;
     match value {
         Value::Object(map) => Ok(map),
         Value::Null => Ok(Map::new()),
