@@ -213,6 +213,41 @@ pub fn url_path(url: &str) -> &str {
     after_scheme.find('/').map_or("/", |at| &after_scheme[at..])
 }
 
+/// What is wrong with `url` as the address a site is published at, which its sitemap,
+/// feed and 404 page write out as it is: `None` for `http(s)://HOST/PATH`, where PATH
+/// holds only what a URL's path may hold unescaped and no `.` or `..` folder.
+fn url_problem(url: &str) -> Option<&'static str> {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return Some("must start with http:// or https:// (in small letters)");
+    };
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host_char = |c: char| c.is_ascii_alphanumeric() || "-.:[]_".contains(c);
+    if host.is_empty() || !host.chars().all(host_char) {
+        return Some("must name a host after `://` (letters, digits, `-`, `.` and a `:port`)");
+    }
+    if path.contains(['?', '#']) {
+        return Some(
+            "has a query or fragment (`?`, `#`): pages are published under its path, which cannot hold them",
+        );
+    }
+    let path_char = |c: char| c.is_ascii_alphanumeric() || "/-._~%!$&()*+,;=:@".contains(c);
+    if !path.chars().all(path_char) {
+        return Some(
+            "has a character a URL's path cannot hold as it is (a space, a quote, `<`, `>`): write it %-escaped",
+        );
+    }
+    if path
+        .split('/')
+        .any(|folder| folder == "." || folder == "..")
+    {
+        return Some("has a `.` or `..` folder in its path: write the path it leads to");
+    }
+    None
+}
+
 /// Reads and validates `DIR/align.toml`; errors are diagnostics pointing into it.
 pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
     let path = dir.join(CONFIG_FILE);
@@ -237,11 +272,24 @@ pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
         && !dir.join(file).is_file()
     {
         let (line, col) = lines.find("changelog", Some("[import]"));
-        let message = format!(
-            "[import] changelog: there is no file `{}` (the path is relative to the project folder)",
-            file.display()
-        );
+        let message = if dir.join(file).is_dir() {
+            format!(
+                "[import] changelog: `{}` is a folder: name the changelog file in it, such as `{}`",
+                file.display(),
+                file.join("CHANGELOG.md").display()
+            )
+        } else {
+            format!(
+                "[import] changelog: there is no file `{}` (the path is relative to the project folder)",
+                file.display()
+            )
+        };
         errors.push(Diagnostic::error(Location::new(&shown, line, col), message));
+    }
+    if config.import.changelog.is_none() && config.import.changelog_audience.is_some() {
+        let line = config.import.changelog_audience_line;
+        let message = "[import] changelog_audience without `changelog`: name the changelog to import, or remove the line";
+        errors.push(Diagnostic::error(Location::new(&shown, line, 1), message));
     }
     if errors.is_empty() {
         Ok(config)
@@ -382,23 +430,56 @@ fn validate(config: &Config, lines: &ConfigLines<'_>, shown: &Path) -> Vec<Diagn
         }
     }
     if let Some(url) = &config.base_url
-        && !(url.starts_with("https://") || url.starts_with("http://"))
+        && let Some(problem) = url_problem(url)
     {
-        error(
-            "base_url",
-            None,
-            format!("base_url `{url}` must start with http:// or https://"),
-        );
+        error("base_url", None, format!("base_url `{url}` {problem}"));
     }
     for (name, site) in &config.sites {
         if let Some(url) = &site.url
-            && !(url.starts_with("https://") || url.starts_with("http://"))
+            && let Some(problem) = url_problem(url)
         {
             let header = format!("[sites.{name}]");
             error(
                 "url",
                 Some(&header),
-                format!("url `{url}` of site `{name}` must start with http:// or https://"),
+                format!("url `{url}` of site `{name}` {problem}"),
+            );
+        }
+    }
+    // Two sites published at one address would overwrite each other there, and their
+    // sitemaps and feeds would name each other's pages.
+    let mut published: BTreeMap<String, &str> = BTreeMap::new();
+    for name in config.sites.keys() {
+        let Some(url) = config.site_url(name) else {
+            continue;
+        };
+        if let Some(first) = published.insert(url.clone(), name) {
+            let header = format!("[sites.{name}]");
+            let (needle, section) = match config.sites[name].url {
+                Some(_) => ("url", Some(header.as_str())),
+                None => (header.as_str(), None),
+            };
+            error(
+                needle,
+                section,
+                format!("site `{name}` is published at {url}, where site `{first}` is"),
+            );
+        }
+    }
+    for folder in config.folders.keys() {
+        let plain = folder
+            .trim_matches('/')
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..");
+        if !plain || folder.starts_with('/') {
+            // An empty key is found as it is written.
+            let needle = if folder.is_empty() { "\"\"" } else { folder };
+            error(
+                needle,
+                Some("[folders]"),
+                format!(
+                    "`{folder}` in [folders] is not a folder under content/: write its path from there, such as `architecture/decisions`"
+                ),
             );
         }
     }
@@ -622,6 +703,124 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.default_audience(), vec!["exec", "team"]);
+    }
+
+    #[test]
+    fn addresses_that_pages_cannot_be_published_under_are_errors() {
+        let errors = |head: &str, site: &str| -> Vec<(usize, String)> {
+            let text = format!(
+                "title = \"x\"\n{head}\n[sites.a]\ntitle = \"A\"\naudiences = [\"team\"]\n{site}\n[sites.b]\ntitle = \"B\"\naudiences = [\"team\"]\nurl = \"https://b.example/docs/\"\n"
+            );
+            parse(&text).err().map_or_else(Vec::new, |errs| {
+                errs.into_iter()
+                    .map(|e| (e.location.line, e.message))
+                    .collect()
+            })
+        };
+        for good in [
+            "https://plans.example",
+            "http://localhost:8080/docs/",
+            "https://plans.example/a-b_c/~x/%20y/",
+        ] {
+            assert_eq!(errors(&format!("base_url = \"{good}\""), ""), [], "{good}");
+        }
+        for (bad, problem) in [
+            ("HTTPS://x.example/", "must start with http:// or https://"),
+            ("https://", "must name a host"),
+            ("https:///docs", "must name a host"),
+            ("https://x.example/a b/", "has a character a URL"),
+            ("https://x.example/<script>/", "has a character a URL"),
+            ("https://x.example/a?b=1#frag", "has a query or fragment"),
+            ("https://x.example/a/../b", "has a `.` or `..` folder"),
+        ] {
+            let found = errors(&format!("base_url = \"{bad}\""), "");
+            assert_eq!(found.len(), 1, "{bad}: {found:?}");
+            assert_eq!(found[0].0, 2, "{bad}");
+            assert!(
+                found[0]
+                    .1
+                    .starts_with(&format!("base_url `{bad}` {problem}")),
+                "{found:?}"
+            );
+            let found = errors("", &format!("url = \"{bad}\""));
+            assert_eq!(found[0].0, 6, "{bad}: {found:?}");
+            assert!(
+                found[0]
+                    .1
+                    .starts_with(&format!("url `{bad}` of site `a` {problem}")),
+                "{found:?}"
+            );
+        }
+        // Two sites at one address, by their own `url` or by `base_url`/NAME/.
+        assert_eq!(
+            errors("", "url = \"https://b.example/docs\""),
+            [(
+                10,
+                "site `b` is published at https://b.example/docs/, where site `a` is".into()
+            )]
+        );
+        assert_eq!(
+            errors(
+                "base_url = \"https://b.example\"",
+                "url = \"https://b.example/b/\""
+            ),
+            []
+        );
+        assert_eq!(
+            errors("base_url = \"https://b.example\"\n[sites.docs]\ntitle = \"D\"\naudiences = [\"team\"]", "")
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn an_import_says_what_is_wrong_with_its_changelog() {
+        let errs = |import: &str| -> Vec<(usize, String)> {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::create_dir(dir.path().join("notes")).unwrap();
+            let text = format!(
+                "title = \"x\"\n[sites.a]\ntitle = \"A\"\naudiences = [\"team\"]\n[import]\n{import}\n"
+            );
+            std::fs::write(dir.path().join(CONFIG_FILE), text).unwrap();
+            load(dir.path())
+                .err()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|e| (e.location.line, e.message))
+                .collect()
+        };
+        assert_eq!(
+            errs("changelog = \"notes\""),
+            [(6, "[import] changelog: `notes` is a folder: name the changelog file in it, such as `notes/CHANGELOG.md`".into())]
+        );
+        assert_eq!(
+            errs("changelog = \"CHANGES.md\""),
+            [(6, "[import] changelog: there is no file `CHANGES.md` (the path is relative to the project folder)".into())]
+        );
+        assert_eq!(
+            errs("\nchangelog_audience = [\"public\"]"),
+            [(7, "[import] changelog_audience without `changelog`: name the changelog to import, or remove the line".into())]
+        );
+    }
+
+    #[test]
+    fn folders_must_be_paths_under_content() {
+        for bad in ["../x", "", "/abs", "a/../b", "a//b", "./a"] {
+            let errs = parse(&format!(
+                "title = \"x\"\n[sites.a]\ntitle = \"A\"\naudiences = [\"team\"]\n[folders]\n\"{bad}\" = \"decision\"\n"
+            ))
+            .unwrap_err();
+            assert_eq!(errs.len(), 1, "{bad}: {errs:?}");
+            assert_eq!(errs[0].location.line, 6, "{bad}");
+            assert!(
+                errs[0].message.starts_with(&format!(
+                    "`{bad}` in [folders] is not a folder under content/"
+                )),
+                "{errs:?}"
+            );
+        }
+        let config = parse("title = \"x\"\n[sites.a]\ntitle = \"A\"\naudiences = [\"team\"]\n[folders]\n\"architecture/decisions\" = \"decision\"\nbets = \"initiative\"\n").unwrap();
+        assert_eq!(config.folders.len(), 2);
     }
 
     #[test]
