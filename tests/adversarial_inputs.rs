@@ -423,9 +423,25 @@ fn dangling_symlinks_and_unreadable_files_name_the_file() {
     let (_, _, dir) = build(&[("content/pages/a.md", page("fine"))]);
     let pages = dir.path().join("content/pages");
     std::os::unix::fs::symlink(pages.join("nowhere.md"), pages.join("gone.md")).unwrap();
+    // Two links to each other lead nowhere either.
+    std::os::unix::fs::symlink("l2.md", pages.join("l1.md")).unwrap();
+    std::os::unix::fs::symlink("l1.md", pages.join("l2.md")).unwrap();
     let (code, stderr) = run(dir.path());
     assert_eq!(code, 0, "{stderr}");
     assert!(dir.path().join("out/team/pages/a.html").exists());
+    let (_, found) = run_align(&["check", dir.path().to_str().unwrap()]);
+    for link in ["gone.md", "l1.md", "l2.md"] {
+        assert!(
+            found.lines().any(
+                |l| l.contains(&format!("pages/{link}:1:1: warning: cannot read: "))
+                    && l.ends_with("; skipped")
+            ),
+            "{link}: {found}"
+        );
+    }
+    for link in ["l1.md", "l2.md"] {
+        std::fs::remove_file(pages.join(link)).unwrap();
+    }
 
     let locked = pages.join("locked.md");
     std::fs::write(&locked, page("locked")).unwrap();

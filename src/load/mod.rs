@@ -260,14 +260,19 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                 let path = err
                     .path()
                     .map_or_else(|| content.clone(), Path::to_path_buf);
-                let loc = Location::new(path, 1, 1);
+                let loc = Location::new(&path, 1, 1);
                 // A folder or file that cannot be read would leave its documents out of
                 // every site without a word: the build fails instead, and the last
                 // output stays. A symlink loop holds nothing that is not read elsewhere,
                 // and a symlink to nothing holds nothing.
+                // So is a symlink in a loop of symlinks (`a` to `b`, `b` to `a`).
                 let dangling = err
                     .io_error()
-                    .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+                    || (path.is_symlink()
+                        && path
+                            .canonicalize()
+                            .is_err_and(|e| e.kind() != std::io::ErrorKind::PermissionDenied));
                 diags.push(if err.loop_ancestor().is_some() {
                     Diagnostic::warning(loc, "symlink loop; skipped").without_source()
                 } else if dangling {
