@@ -16,7 +16,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// (530,000 faults against 430,000, 0.3 s of system time); `serve`'s rebuilds come a
 /// fraction of a second apart while someone types, and each one freed the pages the next
 /// one faulted in again (a title edit at 10,000 documents: 5,200–5,800 page faults
-/// against 1,800–2,100). See bench/README.md.
+/// against 1,800–2,100). See bench/README.md and bench/HISTORY.md.
 #[cfg(target_os = "linux")]
 const ALLOCATOR_OPTIONS: [(&str, libmimalloc_sys::mi_option_t, std::ffi::c_long); 2] = [
     // Their numbers in mimalloc's `mi_option_t`.
