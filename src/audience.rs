@@ -1284,8 +1284,9 @@ fn sparkline(kr: &KeyResult) -> Option<String> {
     Some(points.join(" "))
 }
 
+/// Rounded down as the score is: 69 % for 0.696, at risk, not 70 %.
 fn percent(value: f64) -> u32 {
-    (value * 100.0).round().clamp(0.0, 100.0) as u32
+    crate::model::hundredths(value).clamp(0.0, 100.0) as u32
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ mod okr;
 pub mod period;
 
 pub use kind::{Category, Horizon, Kind, release_shipped};
-pub use okr::{Checkin, Direction, Health, KeyResult, objective_score, shown_score};
+pub use okr::{Checkin, Direction, Health, KeyResult, hundredths, objective_score, shown_score};
 pub use period::Period;
 
 use std::path::PathBuf;

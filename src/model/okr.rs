@@ -135,10 +135,18 @@ impl KeyResult {
     }
 }
 
-/// A score to the hundredth, as pages show it, so that its health band is the one its
-/// number says (a score shown as `0.7` is on track, `0.66` at risk).
+/// A score to the hundredth, as pages show it: rounded down, so that the band its number
+/// says is the band of the score itself (0.696 is shown as `0.69` and is at risk, below
+/// 0.7; rounded, it would show `0.7` beside "at risk"). The bands' bounds are hundredths,
+/// so a score and its number are on the same side of each. A score a rounding error under
+/// a hundredth (`0.57` as `0.5699999…`) is that hundredth.
 pub fn shown_score(score: f64) -> f64 {
-    (score * 100.0).round() / 100.0
+    hundredths(score) / 100.0
+}
+
+/// `value` × 100 rounded down, but for what floating point lost on the way.
+pub fn hundredths(value: f64) -> f64 {
+    (value * 100.0 + 1e-9).floor()
 }
 
 /// An objective's score: the mean of its key results' progress.
@@ -204,14 +212,30 @@ mod tests {
 
     #[test]
     fn health_is_the_band_of_the_score_shown() {
-        // 25 → 10, now 15: progress 0.667, shown as 0.67, at risk: below 0.7.
+        // 25 → 10, now 15: progress 0.667, shown as 0.66, at risk: below 0.7.
         let k = kr(25.0, 10.0, Some(15.0));
-        assert_eq!(k.score(), Some(0.67));
+        assert_eq!(k.score(), Some(0.66));
         assert_eq!(k.health(), Some(Health::AtRisk));
-        // 0.6996 shows as 0.7, and is on track as its number says.
+        // 0.6996 is below 0.7: shown as 0.69, at risk, as its number says.
         let k = kr(0.0, 10_000.0, Some(6_996.0));
-        assert_eq!(k.score(), Some(0.7));
-        assert_eq!(k.health(), Some(Health::OnTrack));
+        assert_eq!(k.score(), Some(0.69));
+        assert_eq!(k.health(), Some(Health::AtRisk));
+        // 0.396 is off track, and shows 0.39.
+        let k = kr(0.0, 1_000.0, Some(396.0));
+        assert_eq!(
+            (k.score(), k.health()),
+            (Some(0.39), Some(Health::OffTrack))
+        );
+        // Exactly at a bound, however floating point reaches it.
+        for (current, score) in [(7.0, 0.7), (57.0, 0.57), (40.0, 0.4), (29.0, 0.29)] {
+            let target = if current < 10.0 { 10.0 } else { 100.0 };
+            assert_eq!(
+                kr(0.0, target, Some(current)).score(),
+                Some(score),
+                "{current}"
+            );
+        }
+        assert_eq!(kr(0.0, 10.0, Some(7.0)).health(), Some(Health::OnTrack));
         // 0.36 is off track.
         let k = kr(0.0, 100.0, Some(36.0));
         assert_eq!(k.health(), Some(Health::OffTrack));
