@@ -1731,14 +1731,28 @@ fn risks_count_off_track_key_results_of_the_period_s_active_objectives_however_d
         .file(
             "content/initiatives/past.md",
             &initiative("Drives a past one", "PAST"),
+        )
+        // 0.396 of the way: under 0.4, off track, though it is 0.4 to one decimal.
+        .file(
+            "content/objectives/edge.md",
+            &objective("EDGE", "2026-Q4", "active", "current = 3.96\n"),
+        )
+        .file(
+            "content/initiatives/edge.md",
+            &initiative("Drives the edge", "EDGE#kr1"),
         );
     project.build().success();
+    let edge = kr_row(&project.site("exec").main("objectives/edge.html"), "kr1");
+    assert!(
+        edge.contains(" 39%") && edge.contains("health-off-track\">off track · 0.39<"),
+        "{edge}"
+    );
     let roadmap = project.site("exec").main("roadmap.html");
     let risks = roadmap_section(&roadmap, "risks-heading");
-    for title in ["Drives it whole", "Drives the metric"] {
+    for title in ["Drives it whole", "Drives the metric", "Drives the edge"] {
         assert!(
             risks.contains(&format!(
-                "{title}</a>: drives an off-track key result: Measure of NOW"
+                "{title}</a>: drives an off-track key result: Measure of "
             )),
             "{title}: {risks}"
         );
