@@ -530,7 +530,12 @@ fn link_start<'e>(
     id: CowStr<'e>,
     wiki: bool,
 ) -> (Option<Event<'e>>, bool, Option<String>) {
-    let target = links.targets.get(dest_url.as_ref());
+    // A Markdown link names a document by its `.md` file only: `[t](O-1)` is a link to a
+    // file called `O-1` (reported missing when there is none), even on a page whose wiki
+    // link `[[O-1]]` names the document.
+    let target = (wiki || crate::load::is_document_link(&dest_url))
+        .then(|| links.targets.get(dest_url.as_ref()))
+        .flatten();
     // A heading of the page: the anchor this site gives it, or text when the site leaves
     // the heading out (its anchor would say what the block holds).
     let own = match (target, dest_url.strip_prefix('#')) {
