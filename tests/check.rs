@@ -1119,6 +1119,22 @@ fn a_rule_raised_to_error_fails_check_and_build() {
 }
 
 #[test]
+fn an_objective_that_fails_to_load_leaves_its_initiatives_no_orphan_warning() {
+    let dir = clean_with(&[Edit::Replace(
+        OBJECTIVE,
+        "status = \"active\"\n",
+        "status = \"active\"\nbroken toml here\n",
+    )]);
+    let found = findings(dir.path());
+    let rules = rules_of(&found);
+    assert!(!rules.is_empty(), "the objective's own error");
+    assert!(
+        !rules.iter().any(|r| r == "orphan-initiative"),
+        "its initiatives drive it, though it failed to load: {found:?}"
+    );
+}
+
+#[test]
 fn a_rule_turned_off_is_not_reported() {
     let dir = with_orphan();
     append_config(dir.path(), "[check.rules]\norphan-initiative = \"off\"\n");

@@ -8,9 +8,12 @@ use crate::model::{Kind, RelKind};
 pub fn orphans(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, doc) in ctx.docs.iter().enumerate() {
+        // A `drives` written but not resolved (its objective failed to load, or is named
+        // wrong) is reported as that: the initiative says why it is worth doing.
         if doc.kind == Kind::Initiative
             && ctx.status(i) != Some("cancelled")
             && ctx.graph.out_of(i, RelKind::Drives).next().is_none()
+            && !doc.refs.iter().any(|r| r.kind == RelKind::Drives)
         {
             let message = format!(
                 "initiative {} drives no objective or key result: nothing says why it is worth doing",
