@@ -1693,6 +1693,40 @@ fn roadmap_section(roadmap: &str, heading: &str) -> String {
 }
 
 #[test]
+fn recent_decisions_are_those_made_by_today() {
+    let decision = |n: u32, title: &str, date: &str| {
+        format!(
+            "+++\nnumber = {n}\ntitle = \"{title}\"\nstatus = \"accepted\"\ndate = {date}\n+++\n"
+        )
+    };
+    let project = Project::new()
+        .file(
+            "content/decisions/0001-made.md",
+            &decision(1, "Made last week", "2026-11-16"),
+        )
+        .file(
+            "content/decisions/0002-today.md",
+            &decision(2, "Made today", "2026-11-23"),
+        )
+        .file(
+            "content/decisions/0003-later.md",
+            &decision(3, "Dated next month", "2026-12-20"),
+        );
+    project.build().success();
+    let recent = roadmap_section(
+        &project.site("exec").main("roadmap.html"),
+        "decisions-heading",
+    );
+    assert!(
+        recent.contains("Made last week") && recent.contains("Made today"),
+        "{recent}"
+    );
+    assert!(!recent.contains("Dated next month"), "{recent}");
+    let log = project.site("exec").main("decisions.html");
+    assert!(log.contains("Dated next month"), "{log}");
+}
+
+#[test]
 fn pillars_are_the_top_strategies_with_their_sub_strategies_objectives() {
     let strategy = |id: &str, title: &str, more: &str| {
         format!("+++\nid = \"{id}\"\ntitle = \"{title}\"\n{more}+++\n")

@@ -245,6 +245,8 @@ impl<'a> ViewData<'a> {
             .of_kind(Kind::Decision)
             .into_iter()
             .filter(|d| d.status.as_deref() == Some("accepted"))
+            // Recent: made by today. One dated later is in the decision log, not here.
+            .filter(|d| d.day.is_none_or(|day| day <= self.today))
             .collect();
         decisions.sort_by(|a, b| b.day.cmp(&a.day).then(b.number.cmp(&a.number)));
         decisions.truncate(6);
