@@ -379,7 +379,7 @@ fn report_failure(failure: Failure, project: &std::path::Path) -> i32 {
             }
             let errors = diags.iter().filter(|d| d.is_error()).count();
             crate::errln!(
-                "error: build failed with {errors} error{}; the previous output was left as it was",
+                "error: build failed with {errors} error{}; nothing was written, and any earlier output is as it was",
                 plural(errors)
             );
             1
