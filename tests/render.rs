@@ -1294,6 +1294,33 @@ fn an_imported_section_keeps_the_name_it_is_written_with_in_its_category_s_place
 }
 
 #[test]
+fn a_tag_named_in_a_change_keeps_the_words_after_it_on_the_changelog_and_in_the_feed() {
+    let project = importing_changelog()
+        .file(
+            "CHANGELOG.md",
+            "# Changelog\n\n## [2.0.1] - 2024-02-01\n### Security\n- Escape <script> in comment titles\n- Resize the <textarea> when the window **shrinks**\n",
+        )
+        .file("content/pages/a.md", "+++\ntitle = \"A\"\n+++\n");
+    project.build().success();
+    let public = project.site("public");
+    let changelog = public.main("changelog.html");
+    let feed = public.read("feed.xml");
+    for (shown, escaped_again) in [
+        (
+            "Escape &lt;script&gt; in comment titles",
+            "Escape &amp;lt;script&amp;gt; in comment titles",
+        ),
+        (
+            "Resize the &lt;textarea&gt; when the window <strong>shrinks</strong>",
+            "Resize the &amp;lt;textarea&amp;gt; when the window &lt;strong&gt;shrinks&lt;/strong&gt;",
+        ),
+    ] {
+        assert!(changelog.contains(shown), "{shown}\n{changelog}");
+        assert!(feed.contains(escaped_again), "{escaped_again}\n{feed}");
+    }
+}
+
+#[test]
 fn a_date_that_reads_as_no_day_sorts_as_none() {
     let project = importing_changelog()
         .file(

@@ -124,6 +124,18 @@ fn html<'e>(
         escape_raw(&mut events, &raw_link_fates(links));
         has_raw = false;
     }
+    if has_raw && raw_html == RawHtml::Sanitize {
+        for event in &mut events {
+            let filtered = match event {
+                Event::Html(text) => filter_tags(text).map(|f| Event::Html(f.into())),
+                Event::InlineHtml(text) => filter_tags(text).map(|f| Event::InlineHtml(f.into())),
+                _ => None,
+            };
+            if let Some(filtered) = filtered {
+                *event = filtered;
+            }
+        }
+    }
     let events = add_heading_ids(events, links.key_results, links.page_ids);
     let mut html = String::with_capacity(len * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -131,6 +143,47 @@ fn html<'e>(
         html = sanitize(&html, raw_link_fates(links));
     }
     html
+}
+
+/// The tags GitHub's tag filter shows as text: HTML reads what follows them as their
+/// content, not as markup, so the sanitiser, which removes them, would take with them
+/// everything after one named in prose (`we fixed the <script> injection`), an unclosed one
+/// to the end of the body.
+const FILTERED_TAGS: [&str; 9] = [
+    "title",
+    "textarea",
+    "style",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "script",
+    "plaintext",
+];
+
+/// `text` with the `<` of each opening or closing tag of [`FILTERED_TAGS`] written as
+/// `&lt;`; `None` when it has none.
+fn filter_tags(text: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut last = 0;
+    for (at, _) in text.match_indices('<') {
+        let rest = &text[at + 1..];
+        let name = rest.strip_prefix('/').unwrap_or(rest);
+        let filtered = FILTERED_TAGS.iter().any(|tag| {
+            name.get(..tag.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(tag))
+                && name[tag.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| c.is_ascii_whitespace() || c == '>' || c == '/')
+        });
+        if filtered {
+            out.push_str(&text[last..at]);
+            out.push_str("&lt;");
+            last = at + 1;
+        }
+    }
+    (last > 0).then(|| out + &text[last..])
 }
 
 /// Where each link to a document that raw HTML may hold leads on this site: its URL, or
@@ -890,14 +943,38 @@ mod tests {
     }
 
     #[test]
+    fn a_tag_named_in_prose_shows_as_text_with_all_that_follows_it() {
+        let body = "We fixed the <script> injection in **titles**.\n\nA <TEXTAREA rows=2> grows, <b>bold</b> stays.\n\n<Style>\n\nLast </script> paragraph, <scripts> and <titled> are other tags.\n";
+        let html = render_with(body, true, RawHtml::Sanitize);
+        for shown in [
+            "<p>We fixed the &lt;script&gt; injection in <strong>titles</strong>.</p>",
+            "<p>A &lt;TEXTAREA rows=2&gt; grows, <b>bold</b> stays.</p>",
+            // A block that opens with one runs to its closing tag, as in CommonMark: to
+            // the end here, its text kept.
+            "&lt;Style&gt;\n\nLast &lt;/script&gt; paragraph,  and  are other tags.",
+        ] {
+            assert!(html.contains(shown), "{shown}\n{html}");
+        }
+        assert_eq!(filter_tags("a <b> c"), None);
+        assert_eq!(
+            filter_tags("<iframe/><xmp>é</XMP><plaintext"),
+            Some("&lt;iframe/>&lt;xmp>é&lt;/XMP>&lt;plaintext".into())
+        );
+    }
+
+    #[test]
     fn scripts_and_js_urls_are_removed() {
         let html = render_with(
             "<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>",
             true,
             RawHtml::Sanitize,
         );
+        // The script shows as text, as GitHub shows it; nothing runs.
         assert!(
-            !html.contains("script") && !html.contains("javascript") && !html.contains("onerror"),
+            !html.contains("<script")
+                && html.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+                && !html.contains("javascript")
+                && !html.contains("onerror"),
             "{html}"
         );
         let escaped = render_with("<b>hi</b>", true, RawHtml::Escape);
