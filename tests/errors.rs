@@ -873,6 +873,43 @@ fn a_setext_heading_is_a_title_shown_once() {
 }
 
 #[test]
+fn a_heading_that_says_the_title_is_shown_once_however_it_is_written() {
+    let project = Project::new()
+        .file(
+            "content/pages/code.md",
+            "+++\ntitle = \"Adopt `jiff` for dates\"\n+++\n\n# Adopt `jiff` for dates\n\nText.\n",
+        )
+        .file(
+            "content/pages/case.md",
+            "---\ntitle: Same title\n---\n# Same  Title\n\nText.\n",
+        )
+        .file(
+            "content/pages/other.md",
+            "+++\ntitle = \"Use Postgres\"\n+++\n# Context\n\nText.\n",
+        )
+        .file(
+            "content/pages/id.md",
+            "# Title with id {#custom}\n\nText.\n",
+        );
+    project.build().success();
+    let team = project.site("team");
+    for (page, title, h1s) in [
+        ("code", "Adopt `jiff` for dates", 1),
+        ("case", "Same title", 1),
+        ("other", "Use Postgres", 2),
+        ("id", "Title with id", 1),
+    ] {
+        let main = team.main(&format!("pages/{page}.html"));
+        assert!(
+            main.contains(&format!("<h1>{title}</h1>")),
+            "{page}: {main}"
+        );
+        assert_eq!(main.matches("<h1").count(), h1s, "{page}: {main}");
+        assert!(!main.contains("{#custom}"), "{main}");
+    }
+}
+
+#[test]
 fn lines_after_a_setext_title_keep_their_numbers() {
     // The title's two lines are blanked out of the body; the unclosed marker is still
     // reported on line 6 of the file.

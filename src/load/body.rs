@@ -609,12 +609,13 @@ pub fn first_heading(
         if fence.holds(trimmed) || indented {
             // Code, or the continuation of a paragraph: neither starts a heading.
         } else if let Some(text) = trimmed.strip_prefix("# ") {
-            let text = text.trim().trim_end_matches('#').trim();
+            let text = without_attributes(text.trim().trim_end_matches('#').trim());
             if !text.is_empty() {
                 return Some((text.to_string(), i, offset..offset + raw.len()));
             }
         } else if !trimmed.is_empty() && trimmed.bytes().all(|b| b == b'=') {
             if let Some((text, line, start)) = candidate {
+                let text = without_attributes(text);
                 return Some((text.to_string(), line, start..offset + raw.len()));
             }
         } else if after_blank && starts_paragraph(trimmed, numbered) {
@@ -625,6 +626,44 @@ pub fn first_heading(
         offset += raw.len();
     }
     None
+}
+
+/// A heading's text without the attributes written after it (`Rollout {#rollout}`), which
+/// set its id and are no words of its title.
+fn without_attributes(text: &str) -> &str {
+    match text.strip_suffix('}').and_then(|t| t.rsplit_once('{')) {
+        Some((words, attributes))
+            if attributes.trim_start().starts_with(['#', '.']) || attributes.contains('=') =>
+        {
+            words.trim_end()
+        }
+        _ => text,
+    }
+}
+
+/// Whether the body's first line with words is a `# heading`: one that may repeat the
+/// title with other letters' case or with the title's Markdown written differently.
+pub fn starts_with_title_heading(body: &str) -> bool {
+    body.lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+        .is_some_and(|line| line.starts_with("# "))
+}
+
+/// Whether a heading's words (`heading`, as [`title_words`] reads them) say the title: the
+/// same words, whatever the case, the spacing or the Markdown written in the `title` field
+/// (`Adopt `jiff` for dates` is said by `# Adopt `jiff` for dates`).
+pub fn same_title(heading: &str, title: &str) -> bool {
+    if heading == title {
+        return true;
+    }
+    let words = |text: &str| -> Vec<String> {
+        plain_inline(text)
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect()
+    };
+    words(heading) == words(title)
 }
 
 /// Whether a line, not indented, starts a paragraph rather than another block (a list

@@ -682,6 +682,7 @@ impl DocReader<'_> {
         if !doc.title.trim().is_empty()
             && !doc.imported
             && memchr::memmem::find(doc.body.as_bytes(), doc.title.as_bytes()).is_none()
+            && !body::starts_with_title_heading(&doc.body)
         {
             return;
         }
@@ -690,7 +691,7 @@ impl DocReader<'_> {
             .map(|(text, line, range)| (body::title_words(&text, &mut labelless), line, range))
             .filter(|(text, ..)| !text.is_empty());
         if let Some((text, line, range)) = &heading
-            && (doc.title.is_empty() || *text == doc.title || doc.imported)
+            && (doc.title.is_empty() || body::same_title(text, &doc.title) || doc.imported)
         {
             if doc.title.is_empty() {
                 doc.title = text.clone();
