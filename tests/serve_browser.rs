@@ -222,6 +222,51 @@ fn search_finds_documents_over_http_and_says_why_not_from_disk() {
 }
 
 #[test]
+fn a_long_unbroken_word_does_not_widen_a_phone_s_page() {
+    if !have_browser() {
+        return;
+    }
+    let project = Project::minimal();
+    let word = "com.example.platform.dispatch.scheduling.internal.RecurringJobInvalidationCoordinatorFactory";
+    project.save(
+        "content/pages/p.md",
+        &page(
+            word,
+            &format!("See {word} and https://example.com/{word}/{word}."),
+        ),
+    );
+    let server = Server::start(&project.path(), &[]);
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().unwrap();
+    run(async {
+        let client = connect(&driver, profile.path()).await;
+        client
+            .set_window_size(375, 800)
+            .await
+            .expect("a phone's width");
+        client
+            .goto(&format!("{}team/pages/p.html", server.base))
+            .await
+            .expect("open the page");
+        wait_until(&client, "the page", |s| text_has(s, "RecurringJob")).await;
+        let widths = client
+            .execute(
+                "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];",
+                vec![],
+            )
+            .await
+            .expect("read the page's widths");
+        let [scroll, client_width] = [0, 1].map(|i| widths[i].as_u64().unwrap_or_default());
+        assert!(
+            scroll <= client_width && client_width > 0,
+            "the page scrolls sideways: {widths}"
+        );
+        client.close().await.expect("close the browser");
+    });
+    drop(server);
+}
+
+#[test]
 fn open_page_reloads_shows_errors_and_recovers() {
     if !have_browser() {
         return;
