@@ -203,6 +203,21 @@ fn a_page_without_fields_or_badges_has_no_empty_list_for_them() {
 }
 
 #[test]
+fn an_empty_board_column_says_so_without_an_empty_list() {
+    let p = built();
+    let roadmap = p.site("exec").main("roadmap.html");
+    let next = &roadmap[roadmap.find("id=\"col-next\"").expect("a next column")..];
+    let next = &next[..next.find("</section>").unwrap()];
+    assert!(
+        next.contains("Nothing here.") && !next.contains("<ul"),
+        "{next}"
+    );
+    assert!(!roadmap.contains("<ul class=\"cards\"></ul>"), "{roadmap}");
+    let now = &roadmap[roadmap.find("id=\"col-now\"").expect("a now column")..];
+    assert!(now[..now.find("</section>").unwrap()].contains("<ul class=\"cards\"><li"));
+}
+
+#[test]
 fn relations_show_both_ways() {
     let p = built();
     let team = p.site("team");
