@@ -671,6 +671,31 @@ fn list_pages_group_documents_by_each_facet() {
 }
 
 #[test]
+fn tags_of_no_letters_get_pages_of_their_own() {
+    let page =
+        |title: &str, tag: &str| format!("+++\ntitle = \"{title}\"\ntags = [\"{tag}\"]\n+++\n");
+    let project = Project::new()
+        .file("content/pages/launch.md", &page("Launch notes", "🚀"))
+        .file("content/pages/party.md", &page("Party notes", "🎉"));
+    project.build().success();
+    let team = project.site("team");
+    let rocket = team.main("lists/tag/u1f680.html");
+    let party = team.main("lists/tag/u1f389.html");
+    assert!(
+        rocket.contains("Tag: 🚀")
+            && rocket.contains("Launch notes")
+            && !rocket.contains("Party notes"),
+        "{rocket}"
+    );
+    assert!(
+        party.contains("Tag: 🎉")
+            && party.contains("Party notes")
+            && !party.contains("Launch notes"),
+        "{party}"
+    );
+}
+
+#[test]
 fn search_index_graph_and_sitemap_name_pages_that_exist() {
     let p = built();
     for name in common::SITES {

@@ -407,14 +407,23 @@ pub fn slug(text: &str) -> String {
 /// owner anything at all.
 pub const LIST_KEY_MAX: usize = 100;
 
-/// The name of the list page of a value (a status, team, tag or owner): its [`slug`], or
-/// `unnamed` when nothing is left of it. A slug longer than [`LIST_KEY_MAX`] bytes is cut
-/// and ends in eight hex digits of its hash, so values that start alike still get pages
-/// of their own.
+/// The name of the list page of a value (a status, team, tag or owner): its [`slug`]; for
+/// a value of no letters or digits (`🚀`, `??`), `u` and the code points of its
+/// characters (`u1f680`), so that `🚀` and `🎉` get pages of their own; `unnamed` for
+/// one of spaces only. A key longer than [`LIST_KEY_MAX`] bytes is cut and ends in eight
+/// hex digits of its hash, so values that start alike still get pages of their own.
 pub fn list_key(text: &str) -> String {
-    let key = slug(text);
+    let mut key = slug(text);
     if key.is_empty() {
-        return "unnamed".to_string();
+        let points: Vec<String> = text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| format!("{:x}", u32::from(c)))
+            .collect();
+        if points.is_empty() {
+            return "unnamed".to_string();
+        }
+        key = format!("u{}", points.join("-"));
     }
     if key.len() <= LIST_KEY_MAX {
         return key;
@@ -1247,7 +1256,11 @@ mod tests {
     #[test]
     fn list_keys_are_slugs_short_enough_for_a_file_name() {
         assert_eq!(list_key("Platform Team"), "platform-team");
-        assert_eq!(list_key("?!"), "unnamed");
+        assert_eq!(list_key("?!"), "u3f-21");
+        assert_eq!(list_key("🚀"), "u1f680");
+        assert_ne!(list_key("🚀"), list_key("🎉"));
+        assert_eq!(list_key(" "), "unnamed");
+        assert!(list_key(&"🚀".repeat(40)).len() <= LIST_KEY_MAX);
         let whole = "a".repeat(LIST_KEY_MAX);
         assert_eq!(list_key(&whole), whole);
         let long = list_key(&"a".repeat(LIST_KEY_MAX + 1));
