@@ -919,6 +919,30 @@ fn page_titles_name_the_page_the_site_and_the_project_once_each() {
 }
 
 #[test]
+fn a_record_s_deciders_line_leaves_its_list_as_tight_as_it_was() {
+    for (marker, other) in [("-", "Tags: doc, process"), ("*", "Tags: doc")] {
+        let project = Project::new().file(
+            "content/decisions/0001-use-log4brains.md",
+            &format!(
+                "# Use Log4brains\n\n{marker} Status: accepted\n{marker} Deciders: Alice Doe, Bob Roe\n{marker} Date: 2020-01-01\n{marker} {other}\n\n## Context\n\nText.\n"
+            ),
+        );
+        project.build().success();
+        let page = project
+            .site("team")
+            .main("decisions/0001-use-log4brains.html");
+        assert!(
+            page.contains("<dt>Deciders</dt><dd>Alice Doe, Bob Roe</dd>"),
+            "{page}"
+        );
+        let list = &page[page.find("<ul>").expect("the record's list")..];
+        let list = &list[..list.find("</ul>").unwrap()];
+        assert!(!list.contains("<p>") && !list.contains("Alice"), "{list}");
+        assert_eq!(list.matches("<li>").count(), 3, "{list}");
+    }
+}
+
+#[test]
 fn imported_records_render() {
     let p = Project::fixture("imported");
     p.build().success();

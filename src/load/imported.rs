@@ -117,10 +117,10 @@ pub fn apply_body(
     if doc.deciders.is_empty() && !found.deciders.is_empty() {
         doc.deciders = found.deciders;
         // The line that named them is the field now: shown where the site shows
-        // deciders, and only there (a public site leaves people out). Blanked to spaces,
-        // so that every offset and line after it stays where it was.
+        // deciders, and only there (a public site leaves people out). Made a comment of
+        // its length, so that every offset and line after it stays where it was.
         if let Some(line) = found.deciders_line {
-            blank_line(&mut doc.body, line);
+            comment_out_line(&mut doc.body, line);
         }
     }
     if doc.tags.is_empty() {
@@ -129,13 +129,34 @@ pub fn apply_body(
     push_relations(doc, found.relations, first);
 }
 
-/// Turns the `line`th line (1-based) of `text` into spaces, its line end kept.
-fn blank_line(text: &mut String, line: usize) {
+/// Turns the `line`th line (1-based) of `text` into an HTML comment of its length (no
+/// site shows comments), its line end kept. The comment starts where the line's words did,
+/// after its list marker: in a list (`- Status: …`, `- Deciders: …`, `- Date: …`) it
+/// continues the item before it, where a blank line would part the items and spread the
+/// list out. A line too short for a comment becomes spaces.
+fn comment_out_line(text: &mut String, line: usize) {
     let index = super::body::LineIndex::new(text);
     let at = line.saturating_sub(1);
-    if let (Some(start), Some(len)) = (index.start(at), index.line(text, at).map(str::len)) {
-        text.replace_range(start..start + len, &" ".repeat(len));
-    }
+    let (Some(start), Some(written)) = (index.start(at), index.line(text, at)) else {
+        return;
+    };
+    let len = written.len();
+    let words = written.trim_start();
+    let marker = words
+        .strip_prefix(['-', '*', '+'])
+        .filter(|rest| rest.starts_with(' '))
+        .map_or(0, |rest| 1 + (rest.len() - rest.trim_start().len()));
+    let prefix = len - words.len() + marker;
+    let kept = if len - prefix >= "<!---->".len() {
+        format!(
+            "{}<!--{}-->",
+            " ".repeat(prefix),
+            " ".repeat(len - prefix - 7)
+        )
+    } else {
+        " ".repeat(len)
+    };
+    text.replace_range(start..start + len, &kept);
 }
 
 /// Releases and change entries from the Keep a Changelog file named in `align.toml`.
