@@ -542,16 +542,22 @@ impl Partial {
         }
         let _leave = Leave;
         if deep {
-            let chain = RENDERING.with_borrow(|rendering| {
+            let message = RENDERING.with_borrow(|rendering| {
                 // From its first call to its second: the circle, once.
                 let mut at = rendering.iter().enumerate().filter(|(_, n)| *n == name);
-                let from = at.next().map_or(0, |(i, _)| i);
-                let to = at.next().map_or(rendering.len() - 1, |(i, _)| i);
-                rendering[from..=to].join(" → ")
+                match (at.next(), at.next()) {
+                    (Some((from, _)), Some((to, _))) => format!(
+                        "partial `{name}` calls itself ({}): partials may go {PARTIAL_DEPTH} deep",
+                        rendering[from..=to].join(" → ")
+                    ),
+                    _ => format!(
+                        "partial `{name}` would be the {}th partial inside one another ({}): partials may go {PARTIAL_DEPTH} deep",
+                        rendering.len(),
+                        rendering.join(" → ")
+                    ),
+                }
             });
-            return Err(tera::Error::message(format!(
-                "partial `{name}` calls itself ({chain}): partials may go {PARTIAL_DEPTH} deep"
-            )));
+            return Err(tera::Error::message(message));
         }
         Ok(Value::safe_string(&tera.render(name, &context)?))
     }
@@ -939,6 +945,27 @@ mod tests {
                 );
             }
         }
+        // Seventeen partials, each inside the one before, none twice: too deep, not a
+        // circle.
+        let mut templates = partial_templates(r#"{{ partial(name="_1.html") }}"#);
+        for n in 1..=17 {
+            templates.push((
+                format!("_{n}.html"),
+                format!(r#"{{{{ partial(name="_{}.html") }}}}"#, n + 1),
+            ));
+        }
+        templates.push(("_18.html".into(), "end".into()));
+        let error = Renderer::new(&templates)
+            .unwrap()
+            .render("view.html", &blocks(&["a"]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("partial `_16.html` would be the 17th partial inside one another (_row.html → _1.html → ")
+                && error.contains("partials may go 16 deep")
+                && !error.contains("calls itself"),
+            "{error}"
+        );
         // A partial called inside another (not itself) renders as before, and the next
         // page starts from the top again.
         let mut templates = partial_templates(r#"<{{ partial(name="_leaf.html") }}>"#);
