@@ -379,18 +379,20 @@ impl Graph {
                 anchor: None,
             });
         }
-        // A heading named like an element the page holds itself is numbered past it.
+        // A heading named like an element the page holds itself is numbered past it, and
+        // a link to it by its name follows it there: a template that comes to write such
+        // an id moves the heading's anchor, and the links written to it stay good.
         let numbered = format!("{fragment}-1");
         let held = crate::load::Anchors::held(&target.key_results, &target.page_ids, fragment);
-        let hint = if held && target.has_anchor(&numbered) {
-            format!(
-                " (its heading of that name is `#{numbered}`: the page holds `#{fragment}` itself)"
-            )
-        } else {
-            String::new()
-        };
+        if held && target.has_anchor(&numbered) {
+            return Ok(Target {
+                doc,
+                kr: None,
+                anchor: Some(numbered),
+            });
+        }
         Err(format!(
-            "`{text}`: `#{fragment}` is neither a key result nor a heading of `{}`{hint}",
+            "`{text}`: `#{fragment}` is neither a key result nor a heading of `{}`",
             target.path_id
         ))
     }

@@ -832,7 +832,7 @@ fn a_heading_named_like_an_id_the_project_s_templates_write_is_numbered_past_it(
         ),
         Edit::Write(
             "content/pages/help.md",
-            "+++\ntitle = \"Help\"\nupdated = 2026-11-02\n+++\n\nSee [the notes](faq.md#team-notes-1).\n",
+            "+++\ntitle = \"Help\"\nupdated = 2026-11-02\n+++\n\nSee [the notes](faq.md#team-notes-1), and [[pages/faq#team-notes|by their name]], written before the template took it.\n",
         ),
     ]);
     page_template_with(dir.path(), "<aside id=\"team-notes\">Ask the team.</aside>");
@@ -858,6 +858,11 @@ fn a_heading_named_like_an_id_the_project_s_templates_write_is_numbered_past_it(
     assert!(html.contains("href=\"#team-notes-1\""), "{html}");
     let help = std::fs::read_to_string(dir.path().join("out/team/pages/help.html")).unwrap();
     assert!(help.contains("pages/faq.html#team-notes-1\""), "{help}");
+    // The link by the heading's name follows it to the anchor it has now.
+    assert!(
+        help.contains("pages/faq.html#team-notes-1\">by their name</a>"),
+        "{help}"
+    );
 }
 
 #[test]

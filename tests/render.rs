@@ -337,14 +337,16 @@ fn a_heading_named_like_an_element_of_the_page_gets_an_id_of_its_own() {
     );
     assert!(page.contains(r##"href="#search-results-1""##), "{page}");
     assert!(page.contains(r##"search.html#main-1""##), "{page}");
-    // A link written to the heading's old anchor says where it went.
+    // A link written to the heading by its name follows it to its anchor.
     p.write(
         "content/pages/notes.md",
-        "+++\ntitle = \"Notes\"\n+++\nSee [[pages/search#main]].\n",
+        "+++\ntitle = \"Notes\"\n+++\nSee [[pages/search#main|the main part]].\n",
     );
-    p.build().expect(1).error_at(
-        "content/pages/notes.md:4:5",
-        &["`#main` is neither a key result nor a heading of `pages/search` (its heading of that name is `#main-1`: the page holds `#main` itself)"],
+    p.build().success();
+    let notes = p.site("team").main("pages/notes.html");
+    assert!(
+        notes.contains(r#"<a href="../pages/search.html#main-1">the main part</a>"#),
+        "{notes}"
     );
 }
 
