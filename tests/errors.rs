@@ -867,7 +867,10 @@ fn a_setext_heading_is_a_title_shown_once() {
     );
     project.build().success();
     let main = project.site("team").main("pages/a.html");
-    assert!(main.contains("<h1>Title from setext</h1>"), "{main}");
+    assert!(
+        main.contains("<h1 dir=\"auto\">Title from setext</h1>"),
+        "{main}"
+    );
     assert_eq!(main.matches("Title from setext").count(), 1, "{main}");
     assert!(main.contains("Text under it."), "{main}");
 }
@@ -901,7 +904,7 @@ fn a_heading_that_says_the_title_is_shown_once_however_it_is_written() {
     ] {
         let main = team.main(&format!("pages/{page}.html"));
         assert!(
-            main.contains(&format!("<h1>{title}</h1>")),
+            main.contains(&format!("<h1 dir=\"auto\">{title}</h1>")),
             "{page}: {main}"
         );
         assert_eq!(main.matches("<h1").count(), h1s, "{page}: {main}");

@@ -278,7 +278,7 @@ fn public_title_and_summary_replace_the_internal_ones() {
     assert!(
         public
             .read("objectives/visible.html")
-            .contains("<h1>Faster onboarding</h1>")
+            .contains("<h1 dir=\"auto\">Faster onboarding</h1>")
     );
     let initiative = public.read("initiatives/guided-setup.html");
     assert!(
@@ -885,7 +885,10 @@ fn text_in_an_audience_block_never_becomes_a_field_every_site_shows() {
         for canary in ["canary-block-tag-7f3a", "CANARY-BLOCK-TEXT-7f3a"] {
             site.assert_nowhere(canary);
         }
-        assert!(site.main("pages/a.html").contains("<h1>Open title</h1>"));
+        assert!(
+            site.main("pages/a.html")
+                .contains("<h1 dir=\"auto\">Open title</h1>")
+        );
     }
     let exec = project.site("exec");
     exec.assert_somewhere("CANARY-BLOCK-TEXT-7f3a");
@@ -1089,7 +1092,7 @@ fn an_imported_record_s_title_and_status_name_no_hidden_document() {
     let team = project.site("team");
     let page = team.main("decisions/0001-pub.html");
     assert!(
-        page.contains("<h1>Follow-up to the plan and x</h1>"),
+        page.contains("<h1 dir=\"auto\">Follow-up to the plan and x</h1>"),
         "{page}"
     );
     let graph = team.read("graph.json");
@@ -1159,11 +1162,11 @@ fn a_title_heading_reads_as_plain_words_and_names_no_hidden_document() {
         }
         assert!(
             site.main("pages/a.html")
-                .contains("<h1>Notes on the plan, jiff and x</h1>")
+                .contains("<h1 dir=\"auto\">Notes on the plan, jiff and x</h1>")
         );
         assert!(
             site.main("pages/b.html")
-                .contains("<h1>Working with the board</h1>")
+                .contains("<h1 dir=\"auto\">Working with the board</h1>")
         );
     }
     // Without a label the words would depend on the site: an error at the heading.

@@ -1503,7 +1503,7 @@ fn a_record_written_with_setext_headings_is_read() {
     project.check().expect(0);
     project.build().success();
     let page = project.site("team").main("decisions/0009-juliet.html");
-    assert!(page.contains("<h1>Juliet</h1>"), "{page}");
+    assert!(page.contains("<h1 dir=\"auto\">Juliet</h1>"), "{page}");
     assert!(page.contains("No. 9"), "{page}");
     assert!(page.contains(r#"class="status status-rejected""#), "{page}");
     assert!(page.contains("2016-05-01"), "{page}");
