@@ -254,6 +254,14 @@ pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
     let shown = dir.join(CONFIG_FILE);
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound && dir.is_dir() => {
+            let message = format!(
+                "{} has no align.toml, so it is not an align project: `align init {}` makes one there, or name the folder that holds align.toml",
+                dir.display(),
+                dir.display()
+            );
+            return Err(vec![Diagnostic::error(Location::new(shown, 1, 1), message)]);
+        }
         Err(err) => {
             let message = format!("cannot read {}: {err}", path.display());
             return Err(vec![Diagnostic::error(Location::new(shown, 1, 1), message)]);
@@ -800,6 +808,28 @@ mod tests {
         assert_eq!(
             errs("\nchangelog_audience = [\"public\"]"),
             [(7, "[import] changelog_audience without `changelog`: name the changelog to import, or remove the line".into())]
+        );
+    }
+
+    #[test]
+    fn a_folder_without_align_toml_is_named_with_what_makes_it_a_project() {
+        let dir = tempfile::tempdir().unwrap();
+        let errs = load(dir.path()).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert!(
+            errs[0].message.ends_with(&format!(
+                "has no align.toml, so it is not an align project: `align init {}` makes one there, or name the folder that holds align.toml",
+                dir.path().display()
+            )),
+            "{}",
+            errs[0].message
+        );
+        // A folder that is not there is another matter.
+        let gone = load(&dir.path().join("gone")).unwrap_err();
+        assert!(
+            gone[0].message.starts_with("cannot read "),
+            "{}",
+            gone[0].message
         );
     }
 

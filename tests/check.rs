@@ -1643,7 +1643,7 @@ fn new_needs_a_title_and_a_project() {
     assert_eq!(output.status.code(), Some(2));
     let text = stderr(&output);
     assert!(
-        text.starts_with("./align.toml:1:1: error: cannot read"),
+        text.starts_with("./align.toml:1:1: error: . has no align.toml, so it is not an align project: `align init .` makes one there"),
         "{text}"
     );
     assert_eq!(text.matches("error:").count(), 1, "{text}");
