@@ -412,6 +412,36 @@ fn a_key_result_s_bad_id_is_reported_beside_its_other_errors() {
 }
 
 #[test]
+fn a_folder_named_almost_like_a_kind_folder_is_said_to_hold_pages() {
+    let page = |title: &str| format!("+++\ntitle = \"{title}\"\n+++\n");
+    let project = Project::new()
+        .file("content/strategies/retain.md", &page("Retain"))
+        .file("content/strategies/grow.md", &page("Grow"))
+        .file("content/Decisions/0001-x.md", &page("X"))
+        .file(
+            "content/objective/q1.md",
+            "+++\ntitle = \"Q1\"\nkind = \"objective\"\nperiod = \"2026-Q1\"\n+++\n",
+        )
+        .file("content/pages/a.md", &page("A"))
+        .file("content/guides/b.md", &page("B"));
+    let run = project.check();
+    let stderr = run.stderr();
+    let said: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("is not a kind folder"))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "content/Decisions/0001-x.md:1:1: warning: `Decisions/` is not a kind folder, so its documents are pages: did you mean `decisions/`? (or set `kind = \"decision\"`, or map the folder under [folders] in align.toml)",
+            "content/strategies/grow.md:1:1: warning: `strategies/` is not a kind folder, so its documents are pages: did you mean `strategy/`? (or set `kind = \"strategy\"`, or map the folder under [folders] in align.toml)",
+        ]
+        .map(|l| format!("./{l}")),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn yaml_words_like_yes_no_on_and_off_are_text() {
     let project = Project::new()
         .file(

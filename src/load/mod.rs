@@ -179,6 +179,7 @@ fn finish(
         docs.extend(doc);
         diagnostics.extend(diags);
     }
+    diagnostics.extend(near_kind_folders(dir, config, &docs));
     let mut changelog_hash = None;
     if let Some(changelog) = &config.import.changelog {
         let read = std::fs::read(dir.join(changelog));
@@ -197,6 +198,57 @@ fn finish(
         unreadable,
         changelog: changelog_hash,
     }
+}
+
+/// A warning for each folder whose name is a kind folder's but for its number or case
+/// (`strategies/`, `objective/`, `Decisions/`): by its name its documents are pages, which
+/// no view shows as what they were meant to be, and nothing else would say so. Said once
+/// per folder, at its first document that does not name its kind.
+fn near_kind_folders(dir: &Path, config: &Config, docs: &[Document]) -> Vec<Diagnostic> {
+    const KIND_FOLDERS: [&str; 10] = [
+        "strategy",
+        "objectives",
+        "okrs",
+        "initiatives",
+        "roadmap",
+        "releases",
+        "decisions",
+        "adr",
+        "changes",
+        "changelog",
+    ];
+    let singular = |name: &str| match name.strip_suffix("ies") {
+        Some(stem) => format!("{stem}y"),
+        None => name.strip_suffix('s').unwrap_or(name).to_string(),
+    };
+    let mut said = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for doc in docs.iter().filter(|d| d.kind == Kind::Page && !d.imported) {
+        let Some(folder) = config.kind_folder(&doc.path_id) else {
+            continue;
+        };
+        if config.folders.contains_key(folder)
+            || doc.field_lines.iter().any(|(key, _)| key == "kind")
+            || said.contains(folder)
+        {
+            continue;
+        }
+        let name = folder.to_lowercase();
+        let Some(meant) = KIND_FOLDERS
+            .iter()
+            .find(|known| name == **known || singular(&name) == singular(known))
+        else {
+            continue;
+        };
+        said.insert(folder);
+        let kind = Kind::from_folder(meant).map_or("page", Kind::as_str);
+        let message = format!(
+            "`{folder}/` is not a kind folder, so its documents are pages: did you mean `{meant}/`? (or set `kind = \"{kind}\"`, or map the folder under [folders] in align.toml)"
+        );
+        let loc = Location::new(dir.join(&doc.source), 1, 1);
+        out.push(Diagnostic::warning(loc, message).without_source());
+    }
+    out
 }
 
 /// The `id` a file that could not be read writes at the start of one of its lines
