@@ -295,12 +295,14 @@ fn parse_toml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
             })
             .map(|key| format!("field `{key}`: "))
             .unwrap_or_default();
+        let text = split.front.lines().nth(line - 1).unwrap_or_default();
         FrontError {
             line: split.front_line + line - 1,
             col,
             message: format!(
-                "invalid TOML frontmatter: {field}{}",
-                err.message().trim().replace('\n', " ")
+                "invalid TOML frontmatter: {field}{}{}",
+                err.message().trim().replace('\n', " "),
+                toml_hint(text)
             ),
         }
     })?;
@@ -308,6 +310,32 @@ fn parse_toml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
         .into_iter()
         .map(|(k, v)| (k, toml_to_json(v)))
         .collect())
+}
+
+/// What a newcomer most likely wrote on a line TOML could not read, and how to write it:
+/// curly quotes from a word processor, a date with slashes or dots, or a quote inside
+/// quotes. Empty when the line is none of these.
+fn toml_hint(line: &str) -> &'static str {
+    let value = line.split_once('=').map_or("", |(_, value)| value.trim());
+    let dated = |sep: char| {
+        let parts: Vec<&str> = value.split(sep).collect();
+        parts.len() == 3
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            && (parts[0].len() == 4 || parts[2].len() == 4)
+    };
+    if value.contains(['\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}']) {
+        " (the line has curly quotes: TOML reads only straight ones, `\"…\"`)"
+    } else if dated('/') || dated('.') {
+        " (a date is written `2026-05-01`, without quotes)"
+    } else if value.starts_with('\'') && value.matches('\'').count() > 2
+        || value.starts_with('"') && value.matches('"').count() > 2 && !value.contains("\\\"")
+    {
+        " (a quote inside a value: write the value in the other kind of quotes, or `\\\"` inside double ones)"
+    } else {
+        ""
+    }
 }
 
 /// TOML's `inf` and `nan` have no JSON number: they stay text as written, so that a field
@@ -492,6 +520,39 @@ pub fn nested_line(split: &Split<'_>, lines: &LineIndex, after: usize, key: &str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_toml_value_written_as_a_newcomer_might_gets_a_hint() {
+        let message = |front: &str| {
+            let text = format!("+++\ntitle = \"T\"\n{front}\n+++\n");
+            parse(&split(&text).unwrap()).unwrap_err().message
+        };
+        for (front, hint) in [
+            (
+                "review_by = 2026/05/01",
+                "(a date is written `2026-05-01`, without quotes)",
+            ),
+            (
+                "review_by = 01.05.2026",
+                "(a date is written `2026-05-01`, without quotes)",
+            ),
+            (
+                "summary = \u{201c}Dark mode\u{201d}",
+                "(the line has curly quotes",
+            ),
+            ("summary = 'It's dark'", "(a quote inside a value"),
+            ("summary = \"Say \"hi\"\"", "(a quote inside a value"),
+        ] {
+            let found = message(front);
+            assert!(
+                found.starts_with("invalid TOML frontmatter: field `") && found.contains(hint),
+                "{front}: {found}"
+            );
+        }
+        // A version is no date, and a value TOML reads needs no hint.
+        assert!(!message("version = 1.2.3").contains("a date is written"));
+        assert!(!message("owners = [Pat PM]").contains(" (a"));
+    }
 
     #[test]
     fn splits_toml_and_counts_lines() {
