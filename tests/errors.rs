@@ -412,6 +412,27 @@ fn a_key_result_s_bad_id_is_reported_beside_its_other_errors() {
 }
 
 #[test]
+fn a_misspelt_field_is_named_with_the_field_it_may_have_meant() {
+    let project = Project::new().file(
+        "content/objectives/o.md",
+        "+++\ntitel = \"Grow\"\nperoid = \"2026-Q1\"\nstatus = \"active\"\nnotes = \"x\"\n+++\n",
+    );
+    let run = project.check();
+    run.expect(1);
+    let errors: Vec<String> = run.errors();
+    assert_eq!(
+        errors,
+        [
+            "content/objectives/o.md:2:1: error: unknown field `titel`: did you mean `title`? (free-form data goes under `[extra]`)",
+            "content/objectives/o.md:3:1: error: unknown field `peroid`: did you mean `period`? (free-form data goes under `[extra]`)",
+            "content/objectives/o.md:5:1: error: unknown field `notes` (put free-form data under `[extra]`)",
+        ],
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
 fn a_folder_named_almost_like_a_kind_folder_is_said_to_hold_pages() {
     let page = |title: &str| format!("+++\ntitle = \"{title}\"\n+++\n");
     let project = Project::new()

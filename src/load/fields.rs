@@ -664,8 +664,20 @@ fn unknown_field_message(key: &str, kind: Kind) -> String {
         .filter(|k| k.own_fields().contains(&key))
         .map(|k| k.as_str())
         .collect();
+    // A field of this kind one or two letters away (`titel`, `owner`, `reviewby`).
+    let meant = COMMON
+        .iter()
+        .chain(kind.own_fields())
+        .map(|field| (crate::diag::edit_distance(key, field), *field))
+        .filter(|(distance, field)| *distance <= 2 && *distance < field.len() / 2 + 1)
+        .min();
     match owners.as_slice() {
-        [] => format!("unknown field `{key}` (put free-form data under `[extra]`)"),
+        [] => match meant {
+            Some((_, field)) => format!(
+                "unknown field `{key}`: did you mean `{field}`? (free-form data goes under `[extra]`)"
+            ),
+            None => format!("unknown field `{key}` (put free-form data under `[extra]`)"),
+        },
         [one] => format!(
             "unknown field `{key}` for a {}: `{key}` is a field of {one} documents",
             kind.as_str()

@@ -760,7 +760,13 @@ impl DocReader<'_> {
             return;
         }
         let in_block = outside.is_some() && body::first_heading(&doc.body, doc.imported).is_some();
+        // A `titel` or `Title` is an unknown field already, whose error names `title`.
+        let misspelt = doc
+            .field_lines
+            .iter()
+            .any(|(k, _)| k != "title" && crate::diag::edit_distance(k, "title") <= 2);
         match doc.field_lines.iter().find(|(k, _)| k == "title") {
+            None if misspelt => {}
             None if in_block => self.error(1, 1, "document has no title: its `# heading` is inside an audience block, which not every site shows; set `title` in the frontmatter or write the heading outside the block"),
             None => self.error(1, 1, "document has no title: set `title` in the frontmatter or start the body with a `# heading`"),
             // A `title` field of the wrong type has its own error already.
