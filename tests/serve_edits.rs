@@ -814,6 +814,9 @@ fn broken_edit_keeps_the_last_good_build_until_fixed() {
     assert!(page_now.contains("Fixed body text"), "{page_now}");
     assert!(!page_now.contains("Broken body text"));
     server.wait_stderr(1, |l| l.starts_with("rebuilt in "));
+    server.wait_stderr(1, |l| {
+        l == "the errors are mended: every page is this build's"
+    });
 }
 
 #[test]

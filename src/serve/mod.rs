@@ -139,6 +139,7 @@ fn watch_loop(
     quiet: bool,
     mut last_warnings: rebuild::Warnings,
 ) {
+    let mut failed = false;
     while let Some(changes) = watcher.next(CLOCK, &|| rebuilder.date_moved().is_some()) {
         let started = Instant::now();
         if let (true, Some(today), false) = (changes.date, rebuilder.date_moved(), quiet) {
@@ -184,6 +185,11 @@ fn watch_loop(
                 }
                 last_warnings = built.warnings;
                 log_at(published, "rebuilt", changed.len(), built.how);
+                // Pages the failed build left as they were may come out the same: "0 file(s)
+                // changed" would read as if the fix had not been seen.
+                if std::mem::take(&mut failed) && !quiet {
+                    crate::errln!("the errors are mended: every page is this build's");
+                }
             }
             Err(errors) => {
                 // Pages published ahead of a rebuild that failed go back to the last good
@@ -199,6 +205,7 @@ fn watch_loop(
                     crate::errln!("{line}");
                 }
                 store.fail(errors);
+                failed = true;
             }
         }
     }
