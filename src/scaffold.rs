@@ -208,6 +208,21 @@ fn next_number(dir: &Path, folder: &str, docs: &[crate::model::Document]) -> any
     }
 }
 
+/// The version a release's title names (`1.1.0`, `Release v2.3`, `4.0.0-rc.1 Spring`):
+/// its first word of dot-separated numbers, with a leading `v` and a pre-release or build
+/// suffix.
+fn version_in(title: &str) -> Option<&str> {
+    title.split_whitespace().find(|word| {
+        let bare = word.strip_prefix(['v', 'V']).unwrap_or(word);
+        let core = bare.split(['-', '+']).next().unwrap_or(bare);
+        let parts: Vec<&str> = core.split('.').collect();
+        parts.len() >= 2
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
 fn quote(text: &str) -> String {
     format!("{:?}", text)
 }
@@ -235,7 +250,11 @@ fn template(kind: Kind, title: &str, number: Option<u32>, today: Date) -> String
             "## Problem\n\nTODO\n\n## Approach\n\nTODO\n\n## Out of scope\n\nTODO\n",
         ),
         Kind::Release => (
-            format!("status = \"planned\"\nversion = \"TODO\"\ndate = {}\n", today.checked_add(30.days()).unwrap_or(today)),
+            format!(
+                "status = \"planned\"\nversion = {}\ndate = {}\n",
+                quote(version_in(title).unwrap_or("TODO")),
+                today.checked_add(30.days()).unwrap_or(today)
+            ),
             "## Highlights\n\nTODO\n",
         ),
         Kind::Decision => (
@@ -373,6 +392,24 @@ public_fields = []
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_release_s_version_is_taken_from_its_title() {
+        for (title, version) in [
+            ("1.1.0", Some("1.1.0")),
+            ("Release v2.3", Some("v2.3")),
+            ("4.0.0-rc.1 Spring", Some("4.0.0-rc.1")),
+            ("Spring launch", None),
+            ("Team of 12", None),
+        ] {
+            assert_eq!(version_in(title), version, "{title}");
+        }
+        let today = Date::new(2026, 2, 10).unwrap();
+        let text = template(Kind::Release, "Release 1.1.0", None, today);
+        assert!(text.contains("\nversion = \"1.1.0\"\n"), "{text}");
+        let text = template(Kind::Release, "Spring launch", None, today);
+        assert!(text.contains("\nversion = \"TODO\"\n"), "{text}");
+    }
 
     #[test]
     fn slugs_are_ascii_file_names() {
