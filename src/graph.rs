@@ -391,8 +391,22 @@ impl Graph {
                 anchor: Some(numbered),
             });
         }
+        // The key results it has, which a `drives` or a link most likely meant.
+        let krs: Vec<String> = target
+            .key_results
+            .iter()
+            .take(8)
+            .map(|kr| format!("`#{}`", kr.id))
+            .collect();
+        let has = match krs.len() {
+            0 => String::new(),
+            n if n < target.key_results.len() => {
+                format!(" (its key results: {}, …)", krs.join(", "))
+            }
+            _ => format!(" (its key results: {})", krs.join(", ")),
+        };
         Err(format!(
-            "`{text}`: `#{fragment}` is neither a key result nor a heading of `{}`",
+            "`{text}`: `#{fragment}` is neither a key result nor a heading of `{}`{has}",
             target.path_id
         ))
     }

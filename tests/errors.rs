@@ -412,6 +412,27 @@ fn a_key_result_s_bad_id_is_reported_beside_its_other_errors() {
 }
 
 #[test]
+fn a_key_result_that_is_not_there_is_named_with_those_that_are() {
+    let project = Project::new()
+        .file(
+            "content/objectives/retain.md",
+            "+++\nid = \"O-RETAIN\"\ntitle = \"Retain\"\nperiod = \"2026-Q1\"\n\n[[key_results]]\nid = \"churn\"\ntitle = \"Churn\"\nbaseline = 5\ntarget = 3\n\n[[key_results]]\nid = \"nps\"\ntitle = \"NPS\"\nbaseline = 20\ntarget = 40\n+++\n",
+        )
+        .file(
+            "content/initiatives/win-back.md",
+            "+++\ntitle = \"Win back\"\ndrives = [\"O-RETAIN#kr1\"]\n+++\n",
+        );
+    let run = project.check();
+    run.expect(1);
+    assert!(
+        run.errors().iter().any(|e| e.starts_with("content/initiatives/win-back.md:3:")
+            && e.ends_with("`#kr1` is neither a key result nor a heading of `objectives/retain` (its key results: `#churn`, `#nps`) [broken-reference]")),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
 fn a_misspelt_field_is_named_with_the_field_it_may_have_meant() {
     let project = Project::new().file(
         "content/objectives/o.md",
