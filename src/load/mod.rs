@@ -205,18 +205,6 @@ fn finish(
 /// no view shows as what they were meant to be, and nothing else would say so. Said once
 /// per folder, at its first document that does not name its kind.
 fn near_kind_folders(dir: &Path, config: &Config, docs: &[Document]) -> Vec<Diagnostic> {
-    const KIND_FOLDERS: [&str; 10] = [
-        "strategy",
-        "objectives",
-        "okrs",
-        "initiatives",
-        "roadmap",
-        "releases",
-        "decisions",
-        "adr",
-        "changes",
-        "changelog",
-    ];
     let singular = |name: &str| match name.strip_suffix("ies") {
         Some(stem) => format!("{stem}y"),
         None => name.strip_suffix('s').unwrap_or(name).to_string(),
@@ -234,14 +222,14 @@ fn near_kind_folders(dir: &Path, config: &Config, docs: &[Document]) -> Vec<Diag
             continue;
         }
         let name = folder.to_lowercase();
-        let Some(meant) = KIND_FOLDERS
+        let Some(&(meant, kind)) = Kind::FOLDERS
             .iter()
-            .find(|known| name == **known || singular(&name) == singular(known))
+            .find(|(known, _)| name == *known || singular(&name) == singular(known))
         else {
             continue;
         };
         said.insert(folder);
-        let kind = Kind::from_folder(meant).map_or("page", Kind::as_str);
+        let kind = kind.as_str();
         let message = format!(
             "`{folder}/` is not a kind folder, so its documents are pages: did you mean `{meant}/`? (or set `kind = \"{kind}\"`, or map the folder under [folders] in align.toml)"
         );

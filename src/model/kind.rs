@@ -74,17 +74,26 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.as_str() == text)
     }
 
-    /// The default folder mapping of SPEC section 2.
+    /// The default folder mapping of SPEC section 2: each folder and the kind it holds.
+    pub const FOLDERS: [(&'static str, Kind); 10] = [
+        ("strategy", Kind::Strategy),
+        ("objectives", Kind::Objective),
+        ("okrs", Kind::Objective),
+        ("initiatives", Kind::Initiative),
+        ("roadmap", Kind::Initiative),
+        ("releases", Kind::Release),
+        ("decisions", Kind::Decision),
+        ("adr", Kind::Decision),
+        ("changes", Kind::Change),
+        ("changelog", Kind::Change),
+    ];
+
+    /// The kind [`Kind::FOLDERS`] maps `folder` to.
     pub fn from_folder(folder: &str) -> Option<Kind> {
-        Some(match folder {
-            "strategy" => Kind::Strategy,
-            "objectives" | "okrs" => Kind::Objective,
-            "initiatives" | "roadmap" => Kind::Initiative,
-            "releases" => Kind::Release,
-            "decisions" | "adr" => Kind::Decision,
-            "changes" | "changelog" => Kind::Change,
-            _ => return None,
-        })
+        Kind::FOLDERS
+            .iter()
+            .find(|(name, _)| *name == folder)
+            .map(|&(_, kind)| kind)
     }
 
     /// The status values this kind accepts; empty means free text.
