@@ -287,6 +287,21 @@ pub fn floor_char_boundary(text: &str, mut index: usize) -> usize {
     index
 }
 
+/// The known name nearest to `written` (a typo of it), if one is near enough: at most
+/// `most(name)` edits away, the first of the nearest when several are.
+pub fn nearest<'n>(
+    written: &str,
+    known: impl IntoIterator<Item = &'n str>,
+    most: impl Fn(&str) -> usize,
+) -> Option<&'n str> {
+    known
+        .into_iter()
+        .map(|name| (edit_distance(written, name), name))
+        .filter(|&(distance, name)| distance <= most(name))
+        .min()
+        .map(|(_, name)| name)
+}
+
 /// How many characters must be inserted, removed or replaced to turn `a` into `b`: how
 /// near a name written is to one known, to say "did you mean".
 pub fn edit_distance(a: &str, b: &str) -> usize {

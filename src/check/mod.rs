@@ -437,12 +437,9 @@ pub fn unknown_rules(config: &CheckConfig) -> Vec<String> {
 
 /// The rule whose id is nearest to `written` (a typo of it), if one is near enough.
 pub fn nearest_rule(written: &str) -> Option<&'static str> {
-    RULES
-        .iter()
-        .map(|rule| (crate::diag::edit_distance(written, rule.id), rule.id))
-        .filter(|&(distance, id)| distance <= 2.max(id.len() / 4))
-        .min()
-        .map(|(_, id)| id)
+    crate::diag::nearest(written, RULES.iter().map(|rule| rule.id), |id| {
+        2.max(id.len() / 4)
+    })
 }
 
 /// The stable JSON shape of a diagnostic (documented in docs/checks.md).

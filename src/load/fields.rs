@@ -658,22 +658,25 @@ fn audience_like(key: &str) -> bool {
         .contains(&plain.as_str())
 }
 
+/// The field of a `kind` document that `key` most likely misspells (`titel`, `owner`,
+/// `reviewby`): one or two letters away, and fewer than half of the field's.
+pub fn nearest_field(key: &str, kind: Kind) -> Option<&'static str> {
+    crate::diag::nearest(
+        key,
+        COMMON.iter().chain(kind.own_fields()).copied(),
+        |field| 2.min(field.len() / 2),
+    )
+}
+
 fn unknown_field_message(key: &str, kind: Kind) -> String {
     let owners: Vec<&str> = Kind::ALL
         .iter()
         .filter(|k| k.own_fields().contains(&key))
         .map(|k| k.as_str())
         .collect();
-    // A field of this kind one or two letters away (`titel`, `owner`, `reviewby`).
-    let meant = COMMON
-        .iter()
-        .chain(kind.own_fields())
-        .map(|field| (crate::diag::edit_distance(key, field), *field))
-        .filter(|(distance, field)| *distance <= 2 && *distance < field.len() / 2 + 1)
-        .min();
     match owners.as_slice() {
-        [] => match meant {
-            Some((_, field)) => format!(
+        [] => match nearest_field(key, kind) {
+            Some(field) => format!(
                 "unknown field `{key}`: did you mean `{field}`? (free-form data goes under `[extra]`)"
             ),
             None => format!("unknown field `{key}` (put free-form data under `[extra]`)"),

@@ -752,7 +752,7 @@ impl DocReader<'_> {
         let misspelt = doc
             .field_lines
             .iter()
-            .any(|(k, _)| k != "title" && crate::diag::edit_distance(k, "title") <= 2);
+            .any(|(k, _)| k != "title" && fields::nearest_field(k, doc.kind) == Some("title"));
         match doc.field_lines.iter().find(|(k, _)| k == "title") {
             None if misspelt => {}
             None if in_block => self.error(1, 1, "document has no title: its `# heading` is inside an audience block, which not every site shows; set `title` in the frontmatter or write the heading outside the block"),
