@@ -565,6 +565,18 @@ fn cases() -> Vec<Case> {
             other: Some("decisions/0002-setup-in-onboarding-service.md"),
         },
         Case {
+            rule: "release-without-public-changes",
+            // 2.3.0 is public and went out; its one change is kept for the team.
+            edit: Edit::Replace(
+                PUBLIC_CHANGE,
+                "audience = [\"public\", \"team\", \"exec\"]",
+                "audience = [\"team\", \"exec\"]",
+            ),
+            path: "content/releases/2-3-0.md",
+            line: 7,
+            other: Some("changes/csv-import.md"),
+        },
+        Case {
             rule: "empty-public-home",
             // A public roadmap, but no initiative or objective is public.
             edit: Edit::Replace("align.toml", "home = \"changelog\"", "home = \"roadmap\""),
@@ -2723,4 +2735,48 @@ fn a_changelog_version_too_long_for_a_page_name_is_placed_at_its_heading() {
         })
         .collect();
     assert_eq!(errors, [("CHANGELOG.md".to_string(), 9)]);
+}
+
+#[test]
+fn a_public_release_whose_changes_are_all_hidden_is_reported_as_the_site_shows_it() {
+    let dir = clean_with(&[
+        Edit::Replace(
+            PUBLIC_CHANGE,
+            "audience = [\"public\", \"team\", \"exec\"]",
+            "audience = [\"team\", \"exec\"]",
+        ),
+        // A second change of 2.3.0, for the team only too.
+        Edit::Write(
+            "content/changes/import-preview.md",
+            "+++\ntitle = \"Preview an import\"\ncategory = \"added\"\nrelease = \"R-2-3\"\naudience = [\"team\"]\n+++\n\nSee the rows before they are imported.\n",
+        ),
+        // A public release without any change is not reported: its summary may say it all.
+        Edit::Write(
+            "content/releases/2-3-1.md",
+            "+++\nid = \"R-2-3-1\"\ntitle = \"2.3.1\"\nversion = \"2.3.1\"\nstatus = \"released\"\ndate = 2026-09-28\nsummary = \"Security updates of the libraries we use.\"\naudience = [\"public\", \"team\", \"exec\"]\n+++\n",
+        ),
+    ]);
+    let found = findings(dir.path());
+    assert_eq!(
+        rules_of(&found),
+        ["release-without-public-changes"],
+        "{found:#?}"
+    );
+    assert_eq!(
+        found[0]["message"],
+        "release R-2-3 (2.3.0) went out, but the public site `public` shows none of its 2 changes, so that site's changelog says \"No changes listed.\" for it"
+    );
+    // What the message says is what the public changelog shows, and only there.
+    let out = align(
+        dir.path(),
+        &["build", ".", "--today", TODAY, "--out", "out", "--quiet"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = std::fs::read_to_string(dir.path().join("out/public/index.html")).unwrap();
+    let entry = &public[public.find("2.3.0</a>").unwrap()..];
+    let entry = &entry[..entry.find("</section>").unwrap()];
+    assert!(entry.contains("No changes listed."), "{entry}");
+    assert!(!public.contains("Preview an import"));
+    let team = std::fs::read_to_string(dir.path().join("out/team/changelog.html")).unwrap();
+    assert!(team.contains("Preview an import"));
 }

@@ -229,6 +229,11 @@ pub const RULES: &[Rule] = &[
         summary: "a public site's home page would be empty",
     },
     Rule {
+        id: "release-without-public-changes",
+        severity: Severity::Warning,
+        summary: "a public site shows a release that went out but none of its changes",
+    },
+    Rule {
         id: "unknown-audience",
         severity: Severity::Warning,
         summary: "an audience that no site lists, so nothing shows what it marks",

@@ -58,6 +58,7 @@ pub fn leaks(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                 out.push(ctx.related(diag, public, "audience", "the public decision's audience"));
             }
         }
+        out.extend(releases_without_changes(ctx, name, site, &shown));
         let wanted: &[Kind] = match site.home {
             Home::Roadmap => &[Kind::Initiative, Kind::Objective],
             Home::ReleasePlan | Home::Changelog => &[Kind::Release],
@@ -91,6 +92,53 @@ pub fn leaks(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             );
             out.push(Diagnostic::warning(location, message).with_rule("empty-public-home"));
         }
+    }
+    out
+}
+
+/// A release that went out, shown on a public site that hides every change in it: its
+/// changelog entry there says "No changes listed." Releases without changes at all are
+/// left alone; some are written to say what they are in their summary.
+fn releases_without_changes(
+    ctx: &Ctx<'_>,
+    name: &str,
+    site: &crate::config::SiteConfig,
+    shown: &[bool],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (release, doc) in ctx.docs.iter().enumerate() {
+        if doc.kind != Kind::Release
+            || !shown[release]
+            || !crate::model::release_shipped(ctx.status(release))
+        {
+            continue;
+        }
+        let changes: Vec<&crate::graph::Edge> = ctx
+            .graph
+            .into(release, RelKind::Release)
+            .filter(|edge| ctx.docs[edge.from].kind == Kind::Change)
+            .collect();
+        let Some(first) = changes.first() else {
+            continue;
+        };
+        if changes
+            .iter()
+            .any(|edge| shown[edge.from] && edge.shown_to(&site.audiences))
+        {
+            continue;
+        }
+        let hidden = match changes.len() {
+            1 => format!("the public site `{name}` does not show its one change"),
+            n => format!("the public site `{name}` shows none of its {n} changes"),
+        };
+        let message = format!(
+            "release {} went out, but {hidden}, so that site's changelog says \"No changes listed.\" for it",
+            ctx.name(release)
+        );
+        let diag = ctx
+            .at("release-without-public-changes", release, "audience", message)
+            .with_help("add the site's audience to the changes customers should read about, or keep the release off the public site");
+        out.push(ctx.related(diag, first.from, "audience", "a change's audience"));
     }
     out
 }
