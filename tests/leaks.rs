@@ -324,6 +324,37 @@ fn links_to_hidden_documents_become_plain_text() {
 }
 
 #[test]
+fn an_image_of_a_document_shows_its_description_and_never_the_path() {
+    // A page is no image, and the path of one a site hides would name it there.
+    let project = Project::new()
+        .file(
+            "content/objectives/canary-hidden-path-7f3a.md",
+            HIDDEN_OBJECTIVE,
+        )
+        .file(
+            "content/pages/pictures.md",
+            "+++\ntitle = \"Pictures\"\naudience = [\"team\", \"public\", \"exec\"]\n+++\n\n![one](../objectives/canary-hidden-path-7f3a.md) ![two](/objectives/canary-hidden-path-7f3a.md) ![three][r] ![four](../objectives/canary-hidden-path-7f3a.md?v=1#kr1)\n[![five](../objectives/canary-hidden-path-7f3a.md)](../objectives/canary-hidden-path-7f3a.md)\n\n[r]: ../objectives/canary-hidden-path-7f3a.md\n",
+        );
+    project.build().success();
+    for name in ["team", "public"] {
+        let site = project.site(name);
+        site.assert_nowhere("canary-hidden-path-7f3a");
+        let page = site.main("pages/pictures.html");
+        assert!(
+            page.contains("<p>one two three four\nfive</p>"),
+            "{name}: {page}"
+        );
+    }
+    // Where the document is shown, the image is its description too, in a link to it.
+    let exec = project.site("exec").main("pages/pictures.html");
+    assert!(!exec.contains("<img"), "{exec}");
+    assert!(
+        exec.contains(r#"<a href="../objectives/canary-hidden-path-7f3a.html">five</a>"#),
+        "{exec}"
+    );
+}
+
+#[test]
 fn relations_to_hidden_documents_are_left_out() {
     let project = leak_project();
     let team = project.site("team");

@@ -520,8 +520,12 @@ fn rewrite<'e>(
                 }
             }
             _ if stack.last().is_some_and(|(_, replaced, ..)| *replaced) => {}
-            // An image of a file no site publishes: its description, as text.
-            Event::Start(Tag::Image { dest_url, .. }) if links.unpublished(&dest_url) => {
+            // An image of a file no site publishes, or of a document (a page is no image,
+            // and the path would name a document the site may hide): its description, as
+            // text.
+            Event::Start(Tag::Image { dest_url, .. })
+                if links.unpublished(&dest_url) || crate::load::is_document_link(&dest_url) =>
+            {
                 images.push(false);
             }
             Event::Start(Tag::Image { .. }) if !images.is_empty() => {
@@ -657,9 +661,18 @@ fn link_start<'e>(
 /// and for `//host/…` and `/\host/…`, which browsers read as another host.
 fn from_site_root(dest: &str, root: &str) -> Option<String> {
     let rest = crate::load::site_root_path(dest)?;
-    // `./` on a page at the root, so that `/` and `/#top` lead to the site's home.
+    // A folder (`/`, `/#top`, `/lists/`) is its `index.html`, which a server would send
+    // for it, so that the link opens the page from disk too, not a listing of the folder.
+    let path_end = rest.find(['#', '?']).unwrap_or(rest.len());
+    let (path, tail) = rest.split_at(path_end);
+    let index = if path.is_empty() || path.ends_with('/') {
+        "index.html"
+    } else {
+        ""
+    };
+    // `./` on a page at the root, so that `/a:b.png` does not read as a scheme.
     let base = if root.is_empty() { "./" } else { root };
-    Some(format!("{base}{rest}"))
+    Some(format!("{base}{path}{index}{tail}"))
 }
 
 /// Links with schemes that run code or embed data are dropped.
@@ -861,8 +874,8 @@ mod tests {
         for expected in [
             "<img src=\"../img/logo.png\" alt=\"logo\" title=\"Logo\" />",
             "href=\"../files/guide.pdf?v=2#intro\"",
-            "href=\"../\">home",
-            "href=\"../#top\">top",
+            "href=\"../index.html\">home",
+            "href=\"../index.html#top\">top",
             "href=\"//cdn.example/x.js\"",
             "href=\"/%5Chost/x\"",
             "href=\"../d/x.html\"",
@@ -879,7 +892,21 @@ mod tests {
             RawHtml::Sanitize,
         );
         assert!(html.contains("src=\"./img/logo.png\""), "{html}");
-        assert!(html.contains("href=\"./\""), "{html}");
+        assert!(html.contains("href=\"./index.html\""), "{html}");
+        // Any folder is its `index.html`, so that the link opens from disk too.
+        let html = render(
+            "[top](/#top) [q](/?q=1) [lists](/lists/) [x](/lists/x/#a)\n",
+            &links,
+            RawHtml::Sanitize,
+        );
+        for expected in [
+            "href=\"./index.html#top\"",
+            "href=\"./index.html?q=1\"",
+            "href=\"./lists/index.html\"",
+            "href=\"./lists/x/index.html#a\"",
+        ] {
+            assert!(html.contains(expected), "{expected}: {html}");
+        }
     }
 
     #[test]
