@@ -2054,3 +2054,36 @@ fn a_link_or_image_of_a_file_no_site_publishes_is_its_text() {
         .site("team")
         .assert_page_links_resolve("pages/plan.html");
 }
+
+#[test]
+fn lists_count_the_numbers_in_path_ids_as_numbers() {
+    let release = |version: &str| {
+        format!(
+            "+++\ntitle = \"Release {version}\"\nversion = \"{version}\"\nstatus = \"released\"\n+++\n"
+        )
+    };
+    let p = Project::new()
+        .file("content/releases/2-10-0.md", &release("2.10.0"))
+        .file("content/releases/2-3-0.md", &release("2.3.0"))
+        .file("content/releases/2-9-1.md", &release("2.9.1"))
+        .file("content/releases/10-0-0.md", &release("10.0.0"));
+    p.build().success();
+    let site = p.site("team");
+    for list in [
+        "lists/kind/release.html",
+        "lists/status/release/released.html",
+    ] {
+        let page = site.main(list);
+        let at = |title: &str| {
+            page.find(&format!(">{title}<"))
+                .unwrap_or_else(|| panic!("{title} in {list}: {page}"))
+        };
+        let order = [
+            at("Release 2.3.0"),
+            at("Release 2.9.1"),
+            at("Release 2.10.0"),
+            at("Release 10.0.0"),
+        ];
+        assert!(order.is_sorted(), "{list}: {page}");
+    }
+}

@@ -316,6 +316,39 @@ fn find_by_key<T>(
         .filter(|&i| key(&items[i]) == wanted)
 }
 
+/// Path ids in the order a reader counts them: runs of digits compared as numbers
+/// (`changelog/v0.9.1` before `changelog/v0.10.0`, `releases/2-3-0` before
+/// `releases/2-10-0`), everything else byte by byte; names equal so (`07` and `7`) by
+/// their bytes, so that the order is total.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    while i < x.len() && j < y.len() {
+        if x[i].is_ascii_digit() && y[j].is_ascii_digit() {
+            let run = |s: &[u8], from: usize| {
+                let end = from + s[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+                let zeros = s[from..end].iter().take_while(|&&c| c == b'0').count();
+                (from + zeros, end)
+            };
+            let ((xs, xe), (ys, ye)) = (run(x, i), run(y, j));
+            let order = (xe - xs)
+                .cmp(&(ye - ys))
+                .then_with(|| x[xs..xe].cmp(&y[ys..ye]));
+            if order != Ordering::Equal {
+                return order;
+            }
+            (i, j) = (xe, ye);
+        } else {
+            if x[i] != y[j] {
+                return x[i].cmp(&y[j]);
+            }
+            (i, j) = (i + 1, j + 1);
+        }
+    }
+    (x.len() - i).cmp(&(y.len() - j)).then_with(|| x.cmp(y))
+}
+
 impl Document {
     /// How many of the moves in `target_history` put the target later: an entry's
     /// `target` is the date it replaced, and the date that replaced it is the next entry's
@@ -431,6 +464,47 @@ impl Document {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn natural_order_counts_numbers_as_numbers() {
+        let mut ids = vec![
+            "changelog/v0.10.0",
+            "changelog/v0.2.2",
+            "changelog/v0.9.1",
+            "changelog/v0.2.10",
+            "releases/2-10-0",
+            "releases/2-3-0",
+            "decisions/0002-b",
+            "decisions/0010-a",
+            "decisions/2-c",
+            "pages/a",
+            "pages/a1",
+            "pages/ab",
+        ];
+        ids.sort_by(|a, b| super::natural_cmp(a, b));
+        assert_eq!(
+            ids,
+            [
+                "changelog/v0.2.2",
+                "changelog/v0.2.10",
+                "changelog/v0.9.1",
+                "changelog/v0.10.0",
+                "decisions/0002-b",
+                "decisions/2-c",
+                "decisions/0010-a",
+                "pages/a",
+                "pages/a1",
+                "pages/ab",
+                "releases/2-3-0",
+                "releases/2-10-0",
+            ]
+        );
+        // Zero-padded names keep the order of their bytes.
+        assert!(super::natural_cmp("page-000009", "page-000010").is_lt());
+        assert!(super::natural_cmp("x07", "x7").is_lt());
+        assert!(super::natural_cmp("x7", "x07").is_gt());
+        assert!(super::natural_cmp("", "a").is_lt());
+    }
+
     use super::*;
 
     #[test]
