@@ -372,6 +372,14 @@ impl Graph {
                 anchor: Some(fragment.to_string()),
             });
         }
+        // A footnote or an element of the page's raw HTML.
+        if target.body_ids.iter().any(|id| id == fragment) {
+            return Ok(Target {
+                doc,
+                kr: None,
+                anchor: Some(fragment.to_string()),
+            });
+        }
         if target.fragment_is_itself(fragment) {
             return Ok(Target {
                 doc,

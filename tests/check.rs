@@ -186,7 +186,7 @@ fn cases() -> Vec<Case> {
             rule: "broken-anchor",
             edit: Edit::Write(
                 "content/pages/glossary.md",
-                "+++\ntitle = \"Glossary\"\nupdated = 2026-11-02\n+++\n\n## Activation\n\n<div id=\"faq\"></div>\n\nSee [activation](#activation), [the top](#main), the note[^n] and [its text](#n), [the FAQ](#faq)\nand [retention](#retention).\n\n[^n]: A note.\n",
+                "+++\ntitle = \"Glossary\"\nupdated = 2026-11-02\n+++\n\n## Activation\n\n<div id=\"faq\"></div>\n\nSee [activation](#activation), [the top](#main), the note[^n] and [its text](#fn-n), [the FAQ](#faq)\nand [retention](#retention).\n\n[^n]: A note.\n",
             ),
             path: "content/pages/glossary.md",
             line: 11,
@@ -2779,4 +2779,44 @@ fn a_public_release_whose_changes_are_all_hidden_is_reported_as_the_site_shows_i
     assert!(!public.contains("Preview an import"));
     let team = std::fs::read_to_string(dir.path().join("out/team/changelog.html")).unwrap();
     assert!(team.contains("Preview an import"));
+}
+
+#[test]
+fn footnotes_and_raw_html_ids_are_checked_by_the_ids_the_page_gives_them() {
+    let dir = clean_with(&[
+        Edit::Write(
+            "content/pages/glossary.md",
+            "+++\ntitle = \"Glossary\"\nupdated = 2026-11-02\n+++\n\n## Fn main\n\nA term[^main].\n\n<div id=\"faq\"></div>\n\n[^main]: Its note.\n\n[the heading](#fn-main) [the note](#fn-main-1) [the label](#main-note)\n",
+        ),
+        Edit::Write(
+            "content/pages/faq.md",
+            "+++\ntitle = \"FAQ\"\nupdated = 2026-11-02\n+++\n\nSee [the note](glossary.md#fn-main-1) and [the questions](glossary.md#faq).\n",
+        ),
+    ]);
+    let found = findings(dir.path());
+    assert_eq!(rules_of(&found), ["broken-anchor"], "{found:#?}");
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`#main-note`"),
+        "{found:#?}"
+    );
+    // Remove the one bad link: the build writes the ids the check accepted.
+    Edit::Replace("content/pages/glossary.md", " [the label](#main-note)", "").apply(dir.path());
+    let out = align(
+        dir.path(),
+        &["build", ".", "--today", TODAY, "--out", "out", "--quiet"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = std::fs::read_to_string(dir.path().join("out/team/pages/glossary.html")).unwrap();
+    for id in ["id=\"fn-main\"", "id=\"fn-main-1\"", "id=\"faq\""] {
+        assert!(page.contains(id), "{id}: {page}");
+    }
+    let faq = std::fs::read_to_string(dir.path().join("out/team/pages/faq.html")).unwrap();
+    assert!(
+        faq.contains("href=\"../pages/glossary.html#fn-main-1\"")
+            && faq.contains("href=\"../pages/glossary.html#faq\""),
+        "{faq}"
+    );
 }

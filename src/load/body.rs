@@ -77,8 +77,8 @@ pub struct BodyFacts {
     pub assets: Vec<RefText>,
     /// Links within the page (`[usage](#usage)`).
     pub fragments: Vec<RefText>,
-    /// Ids the body gives elements of its page besides its headings: footnotes' labels
-    /// and the ids of raw HTML that the sanitiser keeps.
+    /// Ids the body gives elements of its page besides its headings: its footnotes'
+    /// (`fn-` and the label) and the ids of raw HTML that the sanitiser keeps.
     pub ids: Vec<String>,
 }
 
@@ -94,6 +94,9 @@ pub fn scan(
     let mut facts = BodyFacts::default();
     let mut heading: Option<(u8, Option<String>, String, usize)> = None;
     let mut anchors = Anchors::beside(key_results, page_ids);
+    // Footnote labels, in the order they first come.
+    let mut footnotes: Vec<String> = Vec::new();
+    let mut labels: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut link: Option<(String, bool, usize, String, Option<usize>)> = None;
     // Where a run of raw HTML (a block's lines together) starts and ends in the body: read
     // there, where its offsets are the body's, without copying it.
@@ -174,7 +177,11 @@ pub fn scan(
                     ));
                 }
             }
-            Event::Start(Tag::FootnoteDefinition(label)) => facts.ids.push(label.to_string()),
+            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label))
+                if labels.insert(label.to_string()) =>
+            {
+                footnotes.push(label.to_string());
+            }
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
@@ -214,6 +221,11 @@ pub fn scan(
     }
     if let Some((start, end)) = html.take() {
         raw_html_links(body, start..end, &index, first_line, &mut facts);
+    }
+    // A footnote's id is `fn-` and its label, numbered past the headings' anchors, as the
+    // page gives it (`render::markdown`).
+    for label in footnotes {
+        facts.ids.push(anchors.assign(None, &format!("fn-{label}")));
     }
     facts
 }
