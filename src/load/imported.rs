@@ -627,8 +627,17 @@ fn first_paragraph(text: &str, max: usize) -> String {
     let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
     let plain = plain.as_str();
     if plain.chars().count() > max {
-        let cut: String = plain.chars().take(max.saturating_sub(3)).collect();
-        format!("{}…", cut.trim_end())
+        // At the last space that leaves the most of it, not inside a word; a word
+        // longer than half of it is cut where it must be.
+        let cut: String = plain.chars().take(max).collect();
+        let words = match cut.rfind(' ') {
+            Some(at) if cut[..at].chars().count() >= max / 2 => &cut[..at],
+            _ => {
+                let end = cut.char_indices().nth(max.saturating_sub(1));
+                &cut[..end.map_or(cut.len(), |(at, _)| at)]
+            }
+        };
+        format!("{}…", words.trim_end_matches([' ', ',', ';', ':', '-']))
     } else {
         plain.to_string()
     }
@@ -672,6 +681,27 @@ mod tests {
         let defs = "[@ann]: https://x/ann";
         let text = super::as_read("Thanks to [@ann] and [[@bo]](https://x/bo)", defs);
         assert_eq!(entry_title(&text, false), "Thanks to @ann and [@bo]");
+    }
+
+    #[test]
+    fn a_shortened_title_or_summary_ends_at_a_word() {
+        let text = "Retired the tagline \"Don't let your friends dump git logs into changelogs\" for good, and more.";
+        let title = super::first_paragraph(text, 60);
+        assert_eq!(
+            title,
+            "Retired the tagline \"Don't let your friends dump git logs…"
+        );
+        assert!(title.chars().count() <= 60);
+        // A space right after the last whole word that fits keeps that word.
+        assert_eq!(super::first_paragraph("abcd efgh ijkl", 10), "abcd efgh…");
+        // A word longer than half of it is cut where it must be.
+        let long = format!("a {}", "x".repeat(40));
+        assert_eq!(
+            super::first_paragraph(&long, 10),
+            format!("a {}…", "x".repeat(7))
+        );
+        // Short enough: as it is.
+        assert_eq!(super::first_paragraph("Fixed it.", 10), "Fixed it.");
     }
 
     #[test]
@@ -741,7 +771,7 @@ mod tests {
         );
         assert_eq!(entry_title("", false), "Change");
         let long = entry_title(&"word ".repeat(40), false);
-        assert_eq!(long.chars().count(), 88, "{long}");
-        assert!(long.ends_with('…'));
+        assert_eq!(long.chars().count(), 90, "{long}");
+        assert!(long.ends_with(" word…"), "{long}");
     }
 }
