@@ -732,8 +732,19 @@ fn duplicate(
 fn same_number(docs: &[Document], dir: &Path, first: usize, second: usize, n: u32) -> Diagnostic {
     let (a, b) = (&docs[first], &docs[second]);
     let line = |doc: &Document| doc.field_line("number");
+    // Two folders of records, each numbered on its own (as when two tools' records are
+    // read side by side), keep their numbers: the other is cited by its path id.
+    let folder = |path: &str| path.rsplit_once('/').map(|(folder, _)| folder.to_string());
+    let advice = if folder(&a.path_id) == folder(&b.path_id) {
+        "give this one the next free number".to_string()
+    } else {
+        format!(
+            "records of two folders are numbered apart, so cite this one by its path id, `{}`, or give it the next free number",
+            b.path_id
+        )
+    };
     let message = format!(
-        "decisions {} and {} are both number {n}: `ADR-{n:04}` and `ADR-{n}` lead to the first; give this one the next free number",
+        "decisions {} and {} are both number {n}: `ADR-{n:04}` and `ADR-{n}` lead to the first; {advice}",
         a.path_id, b.path_id
     );
     Diagnostic::warning(Location::new(dir.join(&b.source), line(b), 1), message)

@@ -2820,3 +2820,32 @@ fn footnotes_and_raw_html_ids_are_checked_by_the_ids_the_page_gives_them() {
         "{faq}"
     );
 }
+
+#[test]
+fn records_of_two_folders_numbered_apart_are_told_to_be_cited_by_path_id() {
+    let record = "# 3. Send digests weekly\n\nDate: 2026-10-02\n\n## Status\n\nAccepted\n\n## Context\n\nDaily digests went unread.\n\n## Decision\n\nThey go out on Mondays.\n";
+    let dir = clean_with(&[Edit::Write(
+        "content/decisions/adr/0003-send-digests-weekly.md",
+        record,
+    )]);
+    let found = findings(dir.path());
+    assert_eq!(rules_of(&found), ["duplicate-number"], "{found:#?}");
+    let message = found[0]["message"].as_str().unwrap();
+    assert!(
+        message.ends_with("records of two folders are numbered apart, so cite this one by its path id, `decisions/adr/0003-send-digests-weekly`, or give it the next free number"),
+        "{message}"
+    );
+    // In one folder, the advice is to renumber.
+    let dir = clean_with(&[Edit::Write(
+        "content/decisions/0003-send-digests-weekly.md",
+        record,
+    )]);
+    let found = findings(dir.path());
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("; give this one the next free number"),
+        "{found:#?}"
+    );
+}
