@@ -355,6 +355,32 @@ fn an_image_of_a_document_shows_its_description_and_never_the_path() {
 }
 
 #[test]
+fn a_markdown_link_in_a_text_field_reads_as_its_label() {
+    let project = Project::new()
+        .file(
+            "content/objectives/canary-hidden-path-7f3a.md",
+            HIDDEN_OBJECTIVE,
+        )
+        .file(
+            "content/objectives/shown.md",
+            "+++\ntitle = \"Grow [with the plan](canary-hidden-path-7f3a.md)\"\nsummary = \"Read [the plan](canary-hidden-path-7f3a.md#kr1) or [the site](https://example.com).\"\naudience = [\"team\", \"public\", \"exec\"]\nperiod = \"2026-Q4\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"As ![the chart](./canary-hidden-path-7f3a.md) says\"\nbaseline = 0\ntarget = 10\n+++\n",
+        );
+    project.build().success();
+    for name in ["team", "public", "exec"] {
+        let site = project.site(name);
+        site.assert_nowhere("canary-hidden-path-7f3a.md");
+        let page = site.main("objectives/shown.html");
+        for words in [
+            "Grow with the plan",
+            "Read the plan or [the site](https://example.com).",
+            "As the chart says",
+        ] {
+            assert!(page.contains(words), "{name}: {words}: {page}");
+        }
+    }
+}
+
+#[test]
 fn relations_to_hidden_documents_are_left_out() {
     let project = leak_project();
     let team = project.site("team");

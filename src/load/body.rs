@@ -889,6 +889,49 @@ pub fn wiki_as_words<'t>(
     std::borrow::Cow::Owned(out)
 }
 
+/// Markdown links to documents in a field's plain text read as their label:
+/// `[the plan](plan.md)` reads `the plan`, and `![chart](plan.md)` `chart`. A field is
+/// text, the same on every site, so the path, which may name a document a site does not
+/// show, is never shown. Other links (`[site](https://…)`) stay as written.
+pub fn document_links_as_words(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("](") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(middle) = rest.find("](") {
+        let open = rest[..middle].rfind('[');
+        let close = rest[middle + 2..].find(')').map(|at| middle + 2 + at);
+        let (Some(open), Some(close)) = (open, close) else {
+            out.push_str(&rest[..middle + 2]);
+            rest = &rest[middle + 2..];
+            continue;
+        };
+        let label = &rest[open + 1..middle];
+        let inside = rest[middle + 2..close].trim();
+        let dest = inside.split_whitespace().next().unwrap_or_default();
+        let dest = dest
+            .strip_prefix('<')
+            .and_then(|d| d.strip_suffix('>'))
+            .unwrap_or(dest);
+        if label.contains(']') || !is_document_link(dest) {
+            out.push_str(&rest[..middle + 2]);
+            rest = &rest[middle + 2..];
+            continue;
+        }
+        let start = if open > 0 && rest.as_bytes()[open - 1] == b'!' {
+            open - 1
+        } else {
+            open
+        };
+        out.push_str(&rest[..start]);
+        out.push_str(label.trim());
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Where the code span that the run of backticks at byte `tick` opens ends: past the
 /// next run of as many backticks, or past the opening run when none closes it (its
 /// backticks are then text), as CommonMark reads them.
@@ -911,6 +954,22 @@ pub fn code_span_end(text: &str, tick: usize) -> usize {
 #[cfg(test)]
 mod wiki_words_tests {
     use super::wiki_as_words;
+
+    #[test]
+    fn document_links_in_a_field_read_as_their_label() {
+        let read = |text| super::document_links_as_words(text).into_owned();
+        assert_eq!(
+            read("See [the plan](../initiatives/hidden.md) and ![a chart](x.md#kr1 \"t\")."),
+            "See the plan and a chart."
+        );
+        assert_eq!(
+            read("[site](https://example.com) stays"),
+            "[site](https://example.com) stays"
+        );
+        assert_eq!(read("odd ](x.md) and [a](b"), "odd ](x.md) and [a](b");
+        assert_eq!(read("[<x.md>](<y.md>)"), "<x.md>");
+        assert_eq!(read("no links"), "no links");
+    }
 
     #[test]
     fn wiki_links_read_as_words_but_in_code_and_before_a_destination() {

@@ -560,6 +560,12 @@ impl DocReader<'_> {
             if text.contains("<!--") {
                 *text = body::without_comments(text).into_owned();
             }
+            // A Markdown link to a document reads as its label, never its path.
+            if text.contains("](")
+                && let std::borrow::Cow::Owned(words) = body::document_links_as_words(text)
+            {
+                *text = words;
+            }
             // Most fields have no wiki link: nothing more to do.
             if !text.contains("[[") {
                 return;
