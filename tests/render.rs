@@ -1620,6 +1620,15 @@ fn a_record_about_templates_is_a_record_and_a_template_is_not() {
     let team = project.site("team");
     assert!(team.exists("decisions/0001-use-jinja-templates-for-emails.html"));
     assert!(!team.exists("decisions/adr-template.html"));
+    // `--verbose` says which files it left out, and why.
+    let run = project.run(&["check", ".", "--verbose"]);
+    let said = run.stderr();
+    let skipped: Vec<&str> = said.lines().filter(|l| l.starts_with("skipped ")).collect();
+    assert_eq!(skipped.len(), 1, "{said}");
+    assert!(
+        skipped[0].contains("adr-template.md: a folder index or a record template"),
+        "{said}"
+    );
 }
 
 #[test]

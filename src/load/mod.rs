@@ -646,6 +646,12 @@ impl DocReader<'_> {
         doc.imported =
             doc.kind == Kind::Decision && split.format != Some(frontmatter::Format::Toml);
         if doc.imported && imported::is_not_a_record(rel) {
+            if crate::build::VERBOSE.load(std::sync::atomic::Ordering::Relaxed) {
+                crate::errln!(
+                    "skipped {}: a folder index or a record template among decision records, not a record",
+                    self.shown.display()
+                );
+            }
             return None;
         }
         let mut fields = fields::Fields {
