@@ -141,6 +141,11 @@ fn normal_status(text: &str) -> String {
         .next()
         .unwrap_or_default();
     let rest = lower[word.len()..].trim();
+    // A record approved is in force, as one accepted is.
+    let word = match word {
+        "approved" => "accepted",
+        other => other,
+    };
     let dated = rest
         .strip_prefix('(')
         .and_then(|r| r.strip_suffix(')'))
@@ -1369,6 +1374,8 @@ mod tests {
             "ACCEPTED",
             "**Accepted** (2019-03-04)",
             "*Accepted* (2019-03-04)",
+            "Approved",
+            "**Approved** (2019-03-04)",
         ] {
             assert_eq!(parse_status_text(written, 1).0, "accepted", "{written}");
         }
