@@ -2096,3 +2096,40 @@ fn lists_count_the_numbers_in_path_ids_as_numbers() {
         assert!(order.is_sorted(), "{list}: {page}");
     }
 }
+
+#[test]
+fn a_timeline_of_more_rows_than_it_draws_keeps_those_due_soonest_and_says_so() {
+    let mut project = Project::new();
+    let day = jiff::civil::date(2026, 11, 24);
+    for n in 0..41 {
+        let target = day.checked_add(jiff::Span::new().days(n)).unwrap();
+        project = project.file(
+            &format!("content/initiatives/i{n:02}.md"),
+            &format!(
+                "+++\ntitle = \"Init {n:02}\"\nstatus = \"in-progress\"\nhorizon = \"now\"\nstart = 2026-10-01\ntarget = {target}\n+++\n"
+            ),
+        );
+    }
+    let project = project.file(
+        "content/initiatives/done.md",
+        "+++\ntitle = \"Shipped one\"\nstatus = \"shipped\"\nhorizon = \"now\"\nstart = 2026-10-01\ntarget = 2026-11-20\n+++\n",
+    );
+    project.build().success();
+    let roadmap = project.site("exec").main("roadmap.html");
+    let start = roadmap.find("<figure class=\"timeline\">").expect(&roadmap);
+    let timeline = &roadmap[start..start + roadmap[start..].find("</figure>").unwrap()];
+    // Open work due soonest is drawn; the last due and the shipped one are left out.
+    assert_eq!(timeline.matches("<g class=\"row").count(), 40, "{timeline}");
+    assert!(timeline.contains("Init 00") && timeline.contains("Init 39"));
+    assert!(!timeline.contains("Init 40") && !timeline.contains("Shipped one"));
+    assert!(
+        timeline.contains("2 more initiatives are dated within them; the chart draws the 40 whose targets are nearest today, open work first"),
+        "{timeline}"
+    );
+    // The board's column counts every open initiative of its horizon, not the cards shown.
+    assert!(
+        roadmap.contains("<h3 id=\"col-now\">Now <span class=\"count\">41</span></h3>"),
+        "{roadmap}"
+    );
+    assert!(roadmap.contains("and 1 more in"), "{roadmap}");
+}

@@ -33,6 +33,8 @@ const VIEW_LIMIT: usize = 40;
 pub struct Column<'a> {
     pub horizon: &'static str,
     pub label: &'static str,
+    /// How many initiatives the column holds: those shown and the `more` past them.
+    pub count: usize,
     pub more: usize,
     #[serde(serialize_with = "crate::audience::as_items")]
     pub items: Vec<&'a DocView>,
@@ -673,6 +675,7 @@ fn board<'a>(initiatives: &[&'a DocView]) -> Vec<Column<'a>> {
     let column = |horizon: &'static str, label: &'static str, items: Vec<&'a DocView>| Column {
         horizon,
         label,
+        count: items.len(),
         more: items.len().saturating_sub(VIEW_LIMIT),
         items: items.into_iter().take(VIEW_LIMIT).collect(),
     };

@@ -25,6 +25,8 @@ pub struct Timeline {
     /// Initiatives dated wholly before or after the quarters shown, left out of the chart
     /// rather than drawn at its edge as if they fell in its first or last quarter.
     pub outside: usize,
+    /// Initiatives within the quarters shown but past the rows the chart keeps.
+    pub more: usize,
 }
 
 #[derive(Serialize)]
@@ -77,13 +79,17 @@ impl Timeline {
         let mut sorted = dated;
         sorted.retain(|&(_, start, end)| end >= range_start && start <= range_end);
         let outside = count - sorted.len();
-        // Open work first, then the most recent; the chart keeps a readable number of rows.
+        // The chart keeps a readable number of rows: open work first, then shipped; each
+        // by how near its target is to today, due soonest or just past it first.
+        let today = data.today;
         sorted.sort_by_key(|d| {
             (
                 matches!(d.0.status.as_deref(), Some("shipped")),
-                std::cmp::Reverse(d.2),
+                (d.2 - today).get_days().unsigned_abs(),
+                d.1,
             )
         });
+        let more = sorted.len().saturating_sub(super::VIEW_LIMIT);
         sorted.truncate(super::VIEW_LIMIT);
         sorted.sort_by_key(|d| (d.1, d.2));
         let rows: Vec<Row> = sorted
@@ -129,6 +135,7 @@ impl Timeline {
             rows,
             today_x,
             outside,
+            more,
         })
     }
 }
