@@ -2133,3 +2133,40 @@ fn a_timeline_of_more_rows_than_it_draws_keeps_those_due_soonest_and_says_so() {
     );
     assert!(roadmap.contains("and 1 more in"), "{roadmap}");
 }
+
+#[test]
+fn upcoming_releases_of_one_date_or_of_none_are_in_version_order() {
+    let release = |version: &str, date: Option<&str>| {
+        let date = date.map(|d| format!("date = {d}\n")).unwrap_or_default();
+        format!(
+            "+++\ntitle = \"Release {version}\"\nversion = \"{version}\"\nstatus = \"planned\"\n{date}+++\n"
+        )
+    };
+    let p = Project::new()
+        .file(
+            "content/releases/a.md",
+            &release("5.0.0", Some("2026-12-01")),
+        )
+        .file(
+            "content/releases/b.md",
+            &release("4.9.0", Some("2026-12-01")),
+        )
+        .file(
+            "content/releases/c.md",
+            &release("4.10.0", Some("2026-12-01")),
+        )
+        .file("content/releases/d.md", &release("6.0.0", None))
+        .file("content/releases/e.md", &release("5.5.0", None))
+        .file(
+            "content/releases/f.md",
+            &release("4.8.0", Some("2026-11-30")),
+        );
+    p.build().success();
+    let plan = p.site("team").main("release-plan.html");
+    let at = |title: &str| {
+        plan.find(&format!(">Release {title}<"))
+            .unwrap_or_else(|| panic!("{title}: {plan}"))
+    };
+    let order = ["4.8.0", "4.9.0", "4.10.0", "5.0.0", "5.5.0", "6.0.0"].map(at);
+    assert!(order.is_sorted(), "{plan}");
+}

@@ -459,7 +459,9 @@ impl<'a> ViewData<'a> {
         let shipped = |r: &&DocView| crate::model::release_shipped(r.status.as_deref());
         let mut upcoming: Vec<&DocView> =
             releases.iter().copied().filter(|r| !shipped(r)).collect();
-        upcoming.sort_by_key(|r| (r.day.is_none(), r.day));
+        // Soonest first; releases of one date, and those without one (last), by version.
+        upcoming
+            .sort_by_cached_key(|r| (r.day.is_none(), r.day, version_key(r.version.as_deref())));
         let mut released: Vec<&DocView> = releases.iter().copied().filter(shipped).collect();
         sort_newest_first(&mut released);
         let no_release = |d: &&DocView| self.outgoing(d.index, RelKind::Release).is_empty();
