@@ -2170,3 +2170,54 @@ fn upcoming_releases_of_one_date_or_of_none_are_in_version_order() {
     let order = ["4.8.0", "4.9.0", "4.10.0", "5.0.0", "5.5.0", "6.0.0"].map(at);
     assert!(order.is_sorted(), "{plan}");
 }
+
+#[test]
+fn a_key_result_cascaded_to_an_objective_of_its_own_is_carried_by_it() {
+    let objective = |id: &str, period: &str, parent: &str, krs: &[&str]| {
+        let krs: String = krs
+            .iter()
+            .map(|kr| format!("\n[[key_results]]\nid = \"{kr}\"\ntitle = \"KR {kr}\"\nbaseline = 0\ntarget = 10\ncurrent = 5\n"))
+            .collect();
+        format!(
+            "+++\nid = \"{id}\"\ntitle = \"Objective {id}\"\nperiod = \"{period}\"\nstatus = \"active\"\n{parent}{krs}+++\n"
+        )
+    };
+    let p = Project::new()
+        .file(
+            "content/objectives/parent.md",
+            &objective("O-P", "2026", "", &["pk", "pk2"]),
+        )
+        .file(
+            "content/objectives/child.md",
+            &objective("O-C", "2026-Q4", "parent = \"O-P#pk\"\n", &["ck"]),
+        )
+        .file(
+            "content/initiatives/work.md",
+            "+++\ntitle = \"Work\"\nstatus = \"in-progress\"\ndrives = [\"O-C#ck\"]\n+++\n",
+        );
+    let warnings = p.check().warnings();
+    let undriven: Vec<&String> = warnings
+        .iter()
+        .filter(|w| w.contains("[undriven-key-result]"))
+        .collect();
+    assert_eq!(undriven.len(), 1, "{warnings:#?}");
+    assert!(undriven[0].contains("key result `pk2`"), "{warnings:#?}");
+    p.build().success();
+    let roadmap = p.site("exec").main("roadmap.html");
+    let risk = |kr: &str| format!("#kr-{kr}\">KR {kr}</a> (Objective O-P) has no initiative");
+    assert!(roadmap.contains(&risk("pk2")), "{roadmap}");
+    assert!(!roadmap.contains(&risk("pk")), "{roadmap}");
+    // A cancelled child carries nothing.
+    p.write(
+        "content/objectives/child.md",
+        objective("O-C", "2026-Q4", "parent = \"O-P#pk\"\n", &["ck"])
+            .replace("status = \"active\"", "status = \"cancelled\""),
+    );
+    let warnings = p.check().warnings();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("key result `pk` of O-P")),
+        "{warnings:#?}"
+    );
+}

@@ -43,10 +43,16 @@ pub fn structure(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
 
 /// Key results no initiative drives; an initiative driving the whole objective counts for all.
 fn undriven(ctx: &Ctx<'_>, i: usize) -> Vec<Diagnostic> {
-    // A cancelled initiative moves nothing.
+    // A cancelled initiative moves nothing. A key result cascaded to an objective of its
+    // own (`parent = "O-1#kr2"`) is carried by that objective, unless it is cancelled.
+    let cascaded = ctx
+        .graph
+        .into(i, RelKind::Parent)
+        .filter(|e| ctx.docs[e.from].kind == crate::model::Kind::Objective && e.to.kr.is_some());
     let driving: Vec<Option<usize>> = ctx
         .graph
         .into(i, RelKind::Drives)
+        .chain(cascaded)
         .filter(|e| ctx.status(e.from) != Some("cancelled"))
         .map(|e| e.to.kr)
         .collect();
