@@ -230,6 +230,9 @@ pub struct DocView {
     pub slips: usize,
     /// The target first planned, when the target is now later than it.
     pub slipped_from: Option<String>,
+    /// Where the target stands against the first planned one, when it has moved:
+    /// `later`, `earlier` or `same`.
+    pub target_moved: Option<&'static str>,
     pub rationale: Option<String>,
     pub version: Option<String>,
     pub date: Option<String>,
@@ -1010,6 +1013,14 @@ impl<'a> SiteView<'a> {
                 .collect(),
             slips: doc.slips(),
             slipped_from: doc.slipped_from().map(|d| d.to_string()),
+            target_moved: doc
+                .target
+                .zip(doc.target_history.first())
+                .map(|(now, first)| match now.cmp(&first.target) {
+                    std::cmp::Ordering::Greater => "later",
+                    std::cmp::Ordering::Less => "earlier",
+                    std::cmp::Ordering::Equal => "same",
+                }),
             rationale: doc.rationale.clone(),
             version: doc.version.clone(),
             date: doc.date.as_ref().map(DateText::display),

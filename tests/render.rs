@@ -1728,6 +1728,37 @@ fn a_target_brought_forward_is_no_slip() {
         page.contains("(slipped 1×, first planned 2026-11-10)"),
         "{page}"
     );
+    // Later, then brought forward past the first plan: earlier than planned, no slip shown.
+    let later = "{ date = 2026-10-05, target = 2026-12-01, reason = \"later\" }";
+    let back = "{ date = 2026-10-20, target = 2026-12-31, reason = \"back\" }";
+    let project = Project::new().file(
+        "content/initiatives/board.md",
+        &initiative("2026-11-25", &format!("{later}, {back}")),
+    );
+    project.build().success();
+    let page = project.site("exec").main("initiatives/board.html");
+    assert!(
+        page.contains(
+            "2026-11-25 <span class=\"slipped\">(moved earlier, first planned 2026-12-01)</span>"
+        ),
+        "{page}"
+    );
+    // A plan confirmed again: as first planned, neither slipped nor moved.
+    let again = "{ date = 2026-10-10, target = 2026-12-10, reason = \"re-confirmed\" }";
+    let project = Project::new().file(
+        "content/initiatives/board.md",
+        &initiative("2026-12-10", again),
+    );
+    project.build().success();
+    let page = project.site("exec").main("initiatives/board.html");
+    assert!(
+        page.contains("2026-12-10 <span class=\"meta\">(as first planned)</span>"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("moved earlier") && !page.contains("slipped"),
+        "{page}"
+    );
 }
 
 #[test]
