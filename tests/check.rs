@@ -394,7 +394,12 @@ fn cases() -> Vec<Case> {
         },
         Case {
             rule: "stale",
-            edit: Edit::Replace(PAGE, "updated = 2026-10-01", "updated = 2026-04-30"),
+            // Not touched for seven months, and no review to come.
+            edit: Edit::Replace(
+                PAGE,
+                "updated = 2026-10-01\nreview_by = 2027-04-01",
+                "updated = 2026-04-30",
+            ),
             path: "content/pages/how-we-plan.md",
             line: 4,
             other: None,
@@ -1254,7 +1259,15 @@ fn check_settings_are_validated() {
 
 #[test]
 fn stale_after_days_sets_the_staleness_window() {
-    let dir = clean_with(&[]);
+    // No review to come (which would put them on a review cycle instead).
+    let dir = clean_with(&[
+        Edit::Replace(PAGE, "review_by = 2027-04-01\n", ""),
+        Edit::Replace(
+            "content/strategy/self-serve-growth.md",
+            "review_by = 2027-03-31\n",
+            "",
+        ),
+    ]);
     // The page was updated on 2026-10-01, 53 days before TODAY.
     append_config(dir.path(), "[check]\nstale_after_days = 30\n");
     let found = findings(dir.path());
@@ -2848,4 +2861,24 @@ fn records_of_two_folders_numbered_apart_are_told_to_be_cited_by_path_id() {
             .ends_with("; give this one the next free number"),
         "{found:#?}"
     );
+}
+
+#[test]
+fn a_review_date_to_come_puts_a_document_on_a_review_cycle_instead_of_stale() {
+    let written = |review: &str| {
+        Edit::Replace(
+            PAGE,
+            "updated = 2026-10-01\nreview_by = 2027-04-01",
+            Box::leak(format!("updated = 2025-11-01{review}").into_boxed_str()),
+        )
+    };
+    // A year untouched, no review date: stale.
+    let dir = clean_with(&[written("")]);
+    assert_eq!(rules_of(&findings(dir.path())), ["stale"]);
+    // With a review to come, nothing yet.
+    let dir = clean_with(&[written("\nreview_by = 2026-12-14")]);
+    assert_eq!(rules_of(&findings(dir.path())), Vec::<String>::new());
+    // Once it passes, the review is overdue, and that alone is said.
+    let dir = clean_with(&[written("\nreview_by = 2026-11-14")]);
+    assert_eq!(rules_of(&findings(dir.path())), ["review-overdue"]);
 }

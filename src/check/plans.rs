@@ -190,8 +190,9 @@ pub fn staleness(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             continue;
         }
         // A change records what happened; it does not go stale (a `review_by` written
-        // on one is checked above).
-        if doc.kind == Kind::Change {
+        // on one is checked above). A document with a review date to come is on a
+        // review cycle, which `review-overdue` watches instead.
+        if doc.kind == Kind::Change || doc.review_by.is_some() {
             continue;
         }
         let (field, last) = match (doc.updated, doc.created) {
