@@ -510,19 +510,19 @@ fn key_results_show_progress_score_and_health() {
     let expected = [
         (
             "kr1",
-            "<td>15</td>",
+            "<td data-label=\"Current\">15</td>",
             " 50%",
             "health-at-risk\">at risk · 0.5<",
         ),
         (
             "kr2",
-            "<td>80 %</td>",
+            "<td data-label=\"Current\">80 %</td>",
             " 80%",
             "health-on-track\">on track · 0.8<",
         ),
         (
             "kr3",
-            "<td>60</td>",
+            "<td data-label=\"Current\">60</td>",
             " 25%",
             "health-off-track\">off track · 0.25<",
         ),

@@ -267,6 +267,60 @@ fn a_long_unbroken_word_does_not_widen_a_phone_s_page() {
 }
 
 #[test]
+fn search_results_fit_a_phone_s_screen_and_close_when_the_reader_clicks_elsewhere() {
+    if !have_browser() {
+        return;
+    }
+    let project = Project::minimal();
+    let server = Server::start(&project.path(), &[]);
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().unwrap();
+    run(async {
+        let client = connect(&driver, profile.path()).await;
+        client
+            .set_window_size(375, 800)
+            .await
+            .expect("a phone's width");
+        client
+            .goto(&format!("{}team/index.html", server.base))
+            .await
+            .expect("open the served site");
+        search(&client, "page p").await;
+        wait_until(&client, "a search result", |s| text_has(s, "Page P")).await;
+        let place = client
+            .execute(
+                "const r = document.getElementById('search-results').getBoundingClientRect();
+                 return [r.left, r.right, document.documentElement.clientWidth];",
+                vec![],
+            )
+            .await
+            .expect("read where the results are");
+        let [left, right, width] = [0, 1, 2].map(|i| place[i].as_f64().unwrap_or(-1.0));
+        assert!(
+            left >= 0.0 && right <= width && width > 0.0,
+            "the results stand off the screen: {place}"
+        );
+        client
+            .find(fantoccini::Locator::Css("h1"))
+            .await
+            .expect("the page's heading")
+            .click()
+            .await
+            .expect("click the page's heading");
+        let hidden = client
+            .execute(
+                "return document.getElementById('search-results').hidden;",
+                vec![],
+            )
+            .await
+            .expect("read whether the results are hidden");
+        assert_eq!(hidden, Value::Bool(true), "the results stay open");
+        client.close().await.expect("close the browser");
+    });
+    drop(server);
+}
+
+#[test]
 fn open_page_reloads_shows_errors_and_recovers() {
     if !have_browser() {
         return;

@@ -84,6 +84,13 @@
   input.addEventListener("keydown", function (e) {
     if (e.key === "Escape") { input.value = ""; show([]); }
   });
+  // The results close once the reader clicks or moves the focus elsewhere.
+  document.addEventListener("click", function (e) {
+    if (!input.form.contains(e.target)) show([]);
+  });
+  input.form.addEventListener("focusout", function (e) {
+    if (!e.relatedTarget || !input.form.contains(e.relatedTarget)) show([]);
+  });
   input.form.addEventListener("submit", function (e) {
     e.preventDefault();
     var first = list.querySelector("a");
