@@ -1657,6 +1657,11 @@ fn a_release_without_a_status_is_planned_on_every_view() {
     let (upcoming, released) = plan.split_once("id=\"released-heading\"").unwrap();
     assert!(upcoming.contains("href=\"releases/1-0.html\""), "{plan}");
     assert!(!released.contains("releases/1-0.html"), "{plan}");
+    // And its card says so, as a card with the status written would.
+    assert!(
+        upcoming.contains("One</a> <span class=\"status status-planned\">planned</span>"),
+        "{plan}"
+    );
     // Not shipped: the changelog and its feed do not list it as released.
     let public = project.site("public");
     assert!(public.exists("releases/1-0.html"));
