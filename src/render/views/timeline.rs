@@ -82,10 +82,10 @@ impl Timeline {
         // The chart keeps a readable number of rows: open work first, then shipped; each
         // by how near its target is to today, due soonest or just past it first.
         let today = data.today;
-        sorted.sort_by_key(|d| {
+        sorted.sort_by_cached_key(|d| {
             (
                 matches!(d.0.status.as_deref(), Some("shipped")),
-                (d.2 - today).get_days().unsigned_abs(),
+                d.2.duration_since(today).as_secs().unsigned_abs(),
                 d.1,
             )
         });
