@@ -898,37 +898,52 @@ pub fn document_links_as_words(text: &str) -> std::borrow::Cow<'_, str> {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(middle) = rest.find("](") {
-        let open = rest[..middle].rfind('[');
-        let close = rest[middle + 2..].find(')').map(|at| middle + 2 + at);
-        let (Some(open), Some(close)) = (open, close) else {
-            out.push_str(&rest[..middle + 2]);
-            rest = &rest[middle + 2..];
+    // `text[done..]` is still to be written; `from` is where the next `](` is looked for.
+    let (mut done, mut from) = (0, 0);
+    // The next `)` at or after `from`, found once and kept while it lies ahead, so
+    // that many `](` before one `)` are not each searched to it: linear in the field.
+    let mut close: Option<usize> = None;
+    while let Some(at) = text[from..].find("](") {
+        let middle = from + at;
+        from = middle + 2;
+        if close.is_none_or(|c| c < from) {
+            close = text[from..].find(')').map(|c| from + c);
+        }
+        let Some(close) = close else { break };
+        // The label opens at the last `[` before it, with no `]` between (a search that
+        // stops at the `]` of the `](` before, however many come); an address is short.
+        let Some(open) = text[done..middle]
+            .rfind(['[', ']'])
+            .map(|o| done + o)
+            .filter(|&o| text.as_bytes()[o] == b'[')
+        else {
             continue;
         };
-        let label = &rest[open + 1..middle];
-        let inside = rest[middle + 2..close].trim();
+        const LONGEST: usize = 2048;
+        if close - middle > LONGEST {
+            continue;
+        }
+        let label = &text[open + 1..middle];
+        let inside = text[middle + 2..close].trim();
         let dest = inside.split_whitespace().next().unwrap_or_default();
         let dest = dest
             .strip_prefix('<')
             .and_then(|d| d.strip_suffix('>'))
             .unwrap_or(dest);
-        if label.contains(']') || !is_document_link(dest) {
-            out.push_str(&rest[..middle + 2]);
-            rest = &rest[middle + 2..];
+        if !is_document_link(dest) {
             continue;
         }
-        let start = if open > 0 && rest.as_bytes()[open - 1] == b'!' {
+        let start = if open > done && text.as_bytes()[open - 1] == b'!' {
             open - 1
         } else {
             open
         };
-        out.push_str(&rest[..start]);
+        out.push_str(&text[done..start]);
         out.push_str(label.trim());
-        rest = &rest[close + 1..];
+        done = close + 1;
+        from = done;
     }
-    out.push_str(rest);
+    out.push_str(&text[done..]);
     std::borrow::Cow::Owned(out)
 }
 
@@ -957,7 +972,7 @@ mod wiki_words_tests {
 
     #[test]
     fn document_links_in_a_field_read_as_their_label() {
-        let read = |text| super::document_links_as_words(text).into_owned();
+        let read = |text: &str| super::document_links_as_words(text).into_owned();
         assert_eq!(
             read("See [the plan](../initiatives/hidden.md) and ![a chart](x.md#kr1 \"t\")."),
             "See the plan and a chart."
@@ -969,6 +984,16 @@ mod wiki_words_tests {
         assert_eq!(read("odd ](x.md) and [a](b"), "odd ](x.md) and [a](b");
         assert_eq!(read("[<x.md>](<y.md>)"), "<x.md>");
         assert_eq!(read("no links"), "no links");
+        assert_eq!(read("[a](x.md)[b](y.md) [c](z.md)"), "ab c");
+        // Linear however many `](` wait for one `)` far ahead, or stand without a `[`.
+        for many in [
+            format!("{})", "[x](".repeat(200_000)),
+            format!("{})", "](".repeat(200_000)),
+        ] {
+            let started = std::time::Instant::now();
+            assert_eq!(read(&many), many);
+            assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        }
     }
 
     #[test]
