@@ -7,7 +7,7 @@ For each pattern, builds a project whose one document (or N documents) holds N a
 2N of something: headings of one title, audience blocks, TODO lines, links to missing
 files or documents, tags, key results, check-ins, footnotes, reference links, table
 rows, nesting, initiatives driving one key result, dependency chains, unknown keys,
-unclosed brackets, links and comments, audience markers, emphasis and backtick runs, raw
+unclosed brackets, links and comments (in a body, and Markdown links in a title), audience markers, emphasis and backtick runs, raw
 HTML tags, list items, long lines and titles, one initiative depending on N others, N
 pages linking to one, links to N key results or headings, wide tables, an imported
 changelog of N versions or entries, N imported decision records, a document and a site
@@ -77,6 +77,7 @@ PATTERNS = {
     "list-items": lambda n: page("- x\n" * n),
     "long-line": lambda n: page("word " * (10 * n) + "\n"),
     "long-title": lambda n: {"pages/p.md": '+++\ntitle = "' + "T" * (10 * n) + '"\n+++\nBody\n'},
+    "title-links": lambda n: {"pages/p.md": '+++\ntitle = "' + "[x](" * n + ')"\nsummary = "' + "](" * n + ')"\n+++\nBody\n'},
     "fan-out": lambda n: {"initiatives/i.md": '+++\nid = "I"\ntitle = "I"\nstatus = "planned"\ndepends_on = [' + ", ".join(f'"J{j}"' for j in range(n)) + "]\n+++\nB\n",
                           **{f"initiatives/j{i}.md": f'+++\nid = "J{i}"\ntitle = "J{i}"\nstatus = "planned"\n+++\nB\n' for i in range(n)}},
     "backlinks": lambda n: {"pages/p.md": FRONT + "Target\n", **{f"pages/q{i}.md": FRONT.replace('"P"', f'"Q{i}"') + "[[p]]\n" for i in range(n)}},
