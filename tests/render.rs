@@ -2257,3 +2257,19 @@ fn a_key_result_cascaded_to_an_objective_of_its_own_is_carried_by_it() {
         "{warnings:#?}"
     );
 }
+
+#[test]
+fn a_key_result_s_confidence_shows_beside_its_current_value_on_internal_sites() {
+    let p = Project::new().file(
+        "content/objectives/o.md",
+        "+++\nid = \"O-1\"\ntitle = \"Grow\"\nperiod = \"2026-Q4\"\nstatus = \"active\"\naudience = [\"team\", \"public\"]\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"Users\"\nbaseline = 0\ntarget = 100\ncurrent = 40\nconfidence = 0.6\n+++\n",
+    );
+    p.build().success();
+    let team = p.site("team").main("objectives/o.html");
+    assert!(
+        team.contains("40<span class=\"meta confidence\"> · confidence 0.6</span>"),
+        "{team}"
+    );
+    // A public site leaves it out, as it leaves out the current value.
+    p.site("public").assert_nowhere("confidence 0.6");
+}
