@@ -191,7 +191,13 @@ fn finish(
         }));
         diagnostics.extend(diags);
     }
+    // In the order a reader counts: numbers in path ids as numbers (`2-9-1` before
+    // `2-10-0`), which every list, index and site file keeps. Names whose numbers are
+    // zero-padded are in that order already once sorted by their bytes.
     docs.sort_by(|a, b| a.path_id.cmp(&b.path_id));
+    if !docs.is_sorted_by(|a, b| crate::model::natural_cmp(&a.path_id, &b.path_id).is_le()) {
+        docs.sort_by_cached_key(|doc| crate::model::natural_key(&doc.path_id));
+    }
     Loaded {
         docs,
         diagnostics,

@@ -186,19 +186,10 @@ fn group(view: &SiteView<'_>) -> Arc<[Grouping]> {
     let mut owners = Grouper::new("By owner", "owner", |_, owner| {
         (list_key(owner), owner.to_string())
     });
-    // Each list in the order of the path ids, numbers counted as numbers
-    // (`changelog/v0.9.1` before `changelog/v0.10.0`). The documents come in the order
-    // of their bytes, which is that order already where numbers are zero-padded.
-    let mut order: Vec<u32> = (0..view.docs.len() as u32).collect();
-    let natural = |a: &u32, b: &u32| {
-        let (a, b) = (&view.docs[*a as usize], &view.docs[*b as usize]);
-        crate::model::natural_cmp(&a.path_id, &b.path_id)
-    };
-    if !order.is_sorted_by(|a, b| natural(a, b).is_le()) {
-        order.sort_unstable_by(natural);
-    }
-    for n in order {
-        let doc = &view.docs[n as usize];
+    // Each list in the order of the documents: their path ids, numbers counted as
+    // numbers (`changelog/v0.9.1` before `changelog/v0.10.0`), as loading sorts them.
+    for (n, doc) in view.docs.iter().enumerate() {
+        let n = n as u32;
         kinds.add(n, "", doc.kind);
         if let Some(status) = &doc.status {
             statuses.add(n, doc.kind, status);
