@@ -1044,12 +1044,7 @@ impl<'a> SiteView<'a> {
                 // A cancelled initiative moves nothing (`undriven-key-result` counts so).
                 let moving = |from: usize| graph.status[from].as_deref() != Some("cancelled");
                 let mut moved = vec![false; doc.key_results.len()];
-                // A key result cascaded to an objective of its own (`parent = "O-1#kr2"`)
-                // is carried by it, as by an initiative driving it.
-                let cascaded = graph
-                    .into(i, RelKind::Parent)
-                    .filter(|e| docs[e.from].kind == Kind::Objective && e.to.kr.is_some());
-                for edge in graph.into(i, RelKind::Drives).chain(cascaded) {
+                for edge in graph.movers(docs, i) {
                     let shown = || {
                         self.node_link(
                             docs,

@@ -600,6 +600,17 @@ impl Graph {
             .filter(move |e| e.kind == kind)
     }
 
+    /// What moves objective `i`'s key results: the initiatives that drive it (a key
+    /// result, or the whole objective without one), and the objectives a key result of it
+    /// is cascaded to (`parent = "O-1#kr2"`), which carry that key result. Cancelled
+    /// ones are among them; each caller leaves them out.
+    pub fn movers<'g>(&'g self, docs: &'g [Document], i: usize) -> impl Iterator<Item = &'g Edge> {
+        let cascaded = self
+            .into(i, RelKind::Parent)
+            .filter(|e| docs[e.from].kind == Kind::Objective && e.to.kr.is_some());
+        self.into(i, RelKind::Drives).chain(cascaded)
+    }
+
     /// Edges arriving at a document of one kind.
     pub fn into(&self, doc: usize, kind: RelKind) -> impl Iterator<Item = &Edge> {
         self.incoming[doc]
@@ -734,8 +745,7 @@ fn same_number(docs: &[Document], dir: &Path, first: usize, second: usize, n: u3
     let line = |doc: &Document| doc.field_line("number");
     // Two folders of records, each numbered on its own (as when two tools' records are
     // read side by side), keep their numbers: the other is cited by its path id.
-    let folder = |path: &str| path.rsplit_once('/').map(|(folder, _)| folder.to_string());
-    let advice = if folder(&a.path_id) == folder(&b.path_id) {
+    let advice = if Path::new(&a.path_id).parent() == Path::new(&b.path_id).parent() {
         "give this one the next free number".to_string()
     } else {
         format!(

@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::diag::Diagnostic;
-use crate::model::{Checkin, Direction, KeyResult, Kind, RelKind};
+use crate::model::{Checkin, Direction, KeyResult, Kind};
 
 const MAX_KEY_RESULTS: usize = 5;
 
@@ -43,16 +43,10 @@ pub fn structure(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
 
 /// Key results no initiative drives; an initiative driving the whole objective counts for all.
 fn undriven(ctx: &Ctx<'_>, i: usize) -> Vec<Diagnostic> {
-    // A cancelled initiative moves nothing. A key result cascaded to an objective of its
-    // own (`parent = "O-1#kr2"`) is carried by that objective, unless it is cancelled.
-    let cascaded = ctx
-        .graph
-        .into(i, RelKind::Parent)
-        .filter(|e| ctx.docs[e.from].kind == crate::model::Kind::Objective && e.to.kr.is_some());
+    // A cancelled initiative, or objective a key result is cascaded to, moves nothing.
     let driving: Vec<Option<usize>> = ctx
         .graph
-        .into(i, RelKind::Drives)
-        .chain(cascaded)
+        .movers(ctx.docs, i)
         .filter(|e| ctx.status(e.from) != Some("cancelled"))
         .map(|e| e.to.kr)
         .collect();
