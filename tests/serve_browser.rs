@@ -165,6 +165,15 @@ fn have_browser() -> bool {
     false
 }
 
+/// Opens `url` in a window of a phone's width.
+async fn on_a_phone(client: &Client, url: &str) {
+    client
+        .set_window_size(375, 800)
+        .await
+        .expect("a phone's width");
+    client.goto(url).await.expect("open the page");
+}
+
 /// Types `query` into the page's search box.
 async fn search(client: &Client, query: &str) {
     client
@@ -240,14 +249,7 @@ fn a_long_unbroken_word_does_not_widen_a_phone_s_page() {
     let profile = tempfile::tempdir().unwrap();
     run(async {
         let client = connect(&driver, profile.path()).await;
-        client
-            .set_window_size(375, 800)
-            .await
-            .expect("a phone's width");
-        client
-            .goto(&format!("{}team/pages/p.html", server.base))
-            .await
-            .expect("open the page");
+        on_a_phone(&client, &format!("{}team/pages/p.html", server.base)).await;
         wait_until(&client, "the page", |s| text_has(s, "RecurringJob")).await;
         let widths = client
             .execute(
@@ -277,14 +279,7 @@ fn search_results_fit_a_phone_s_screen_and_close_when_the_reader_clicks_elsewher
     let profile = tempfile::tempdir().unwrap();
     run(async {
         let client = connect(&driver, profile.path()).await;
-        client
-            .set_window_size(375, 800)
-            .await
-            .expect("a phone's width");
-        client
-            .goto(&format!("{}team/index.html", server.base))
-            .await
-            .expect("open the served site");
+        on_a_phone(&client, &format!("{}team/index.html", server.base)).await;
         search(&client, "page p").await;
         wait_until(&client, "a search result", |s| text_has(s, "Page P")).await;
         let place = client
