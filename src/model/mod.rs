@@ -321,6 +321,16 @@ fn find_by_key<T>(
 /// `releases/2-10-0`), everything else byte by byte; names equal so (`07` and `7`) by
 /// their bytes, so that the order is total. It is the order of [`natural_bytes`].
 pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    // Where the names part outside a number, or inside numbers of one width (zero-padded
+    // ones), the order is that of their bytes, found without reading the numbers.
+    let p = x.iter().zip(y).take_while(|(c, d)| c == d).count();
+    let digit = |s: &[u8], at: usize| s.get(at).is_some_and(u8::is_ascii_digit);
+    let run_end = |s: &[u8]| p + s[p..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let in_number = (p > 0 && digit(x, p - 1)) || digit(x, p) || digit(y, p);
+    if !in_number || run_end(x) == run_end(y) {
+        return x.cmp(y);
+    }
     natural_bytes(a).cmp(natural_bytes(b))
 }
 
@@ -514,6 +524,21 @@ mod tests {
         assert!(super::natural_cmp("x07", "x7").is_lt());
         assert!(super::natural_cmp("x7", "x07").is_gt());
         assert!(super::natural_cmp("", "a").is_lt());
+        // The comparison's shortcut for names that part outside numbers, or inside
+        // numbers of one width, orders as the key does.
+        let names = [
+            "", "a", "a1", "a01", "a10", "a9", "a-1", "a.1", "a 1", "ab", "b", "0", "00", "007",
+            "7", "x7y", "x07y", "x7", "x17", "x71", "x7a", "x70", "v0.10.0", "v0.9.1", "p~2", "p2",
+        ];
+        for a in names {
+            for b in names {
+                assert_eq!(
+                    super::natural_cmp(a, b),
+                    super::natural_key(a).cmp(&super::natural_key(b)),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
         // Sorting by the key made once gives the same order.
         let mut keyed = ids.clone();
         keyed.reverse();
