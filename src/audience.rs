@@ -1243,12 +1243,8 @@ impl<'a> SiteView<'a> {
                     kr: None,
                 },
             ) {
-                push(
-                    edge.kind.reverse(),
-                    edge.kind.reverse_label(),
-                    (edge.from, None),
-                    link,
-                );
+                let (key, label) = reverse_relation(edge.kind, &docs[edge.from]);
+                push(key, label, (edge.from, None), link);
             }
         }
         groups
@@ -1257,6 +1253,20 @@ impl<'a> SiteView<'a> {
     /// Views of the visible documents of one kind.
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &DocView> {
         self.docs.iter().filter(move |d| d.kind == kind.as_str())
+    }
+}
+
+/// The key and label of a relation read from its other end. A record that is still a
+/// proposal, or was rejected, does not supersede the one it names (see
+/// `Graph::superseders`): it is listed as a proposed or rejected successor, not under
+/// "Superseded by".
+fn reverse_relation(kind: RelKind, from: &Document) -> (&'static str, &'static str) {
+    match (kind, from.status.as_deref()) {
+        (RelKind::Supersedes, Some("draft" | "proposed")) => {
+            ("proposed_successor", "Proposed successor")
+        }
+        (RelKind::Supersedes, Some("rejected")) => ("rejected_successor", "Rejected successor"),
+        _ => (kind.reverse(), kind.reverse_label()),
     }
 }
 

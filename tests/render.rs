@@ -501,6 +501,36 @@ fn a_proposal_does_not_supersede_an_accepted_decision() {
         redis.contains(r#"<span class="status status-accepted">accepted</span>"#),
         "{redis}"
     );
+    // Named on the page, but not as what superseded it.
+    assert_eq!(relation(&redis, "Superseded by"), Vec::<String>::new());
+    assert_eq!(relation(&redis, "Proposed successor"), ["Use Memcached"]);
+    let memcached = p.site("team").main("decisions/0004-memcached.html");
+    assert_eq!(relation(&memcached, "Supersedes"), ["Use Redis"]);
+}
+
+#[test]
+fn a_rejected_record_is_listed_as_a_rejected_successor() {
+    let project = Project::new()
+        .file(
+            "content/decisions/0001-rest.md",
+            "+++\ntitle = \"Use REST\"\nstatus = \"accepted\"\n+++\n",
+        )
+        .file(
+            "content/decisions/0002-graphql.md",
+            "+++\ntitle = \"Use GraphQL\"\nstatus = \"rejected\"\nsupersedes = [\"decisions/0001-rest\"]\n+++\n",
+        )
+        .file(
+            "content/decisions/0003-grpc.md",
+            "+++\ntitle = \"Use gRPC\"\nstatus = \"accepted\"\nsupersedes = [\"decisions/0001-rest\"]\n+++\n",
+        );
+    project.build().success();
+    let rest = project.site("team").main("decisions/0001-rest.html");
+    assert!(
+        rest.contains(r#"<span class="status status-superseded">superseded</span>"#),
+        "{rest}"
+    );
+    assert_eq!(relation(&rest, "Superseded by"), ["Use gRPC"]);
+    assert_eq!(relation(&rest, "Rejected successor"), ["Use GraphQL"]);
 }
 
 #[test]
