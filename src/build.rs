@@ -223,6 +223,7 @@ pub fn render_sites(
             graph: &project.graph,
             view,
             today,
+            unreleased_link: project.unreleased_link.as_deref(),
             files: &theme.files,
             assets: &project.assets,
             first: first.and_then(|first| first.get(view.name)),

@@ -58,6 +58,9 @@ pub struct Project {
     /// Local files documents link to (images, attachments): the document and the file's
     /// path under `content/`. Each site publishes those of the documents it shows.
     pub assets: Vec<Asset>,
+    /// The web address of the imported changelog's unreleased changes, from its
+    /// `[Unreleased]` link definition.
+    pub unreleased_link: Option<String>,
 }
 
 /// Files every site writes itself, by path from the site root: no document page and no
@@ -242,6 +245,7 @@ impl Project {
             graph,
             diagnostics,
             assets,
+            unreleased_link: loaded.unreleased_link,
         }
     }
 

@@ -1390,6 +1390,44 @@ fn an_imported_section_keeps_the_name_it_is_written_with_in_its_category_s_place
 }
 
 #[test]
+fn the_unreleased_section_ends_with_the_changelog_s_unreleased_link() {
+    let config = common::CONFIG.replace(
+        "home = \"release-plan\"\n",
+        "home = \"release-plan\"\nshow_unreleased = true\n",
+    );
+    let project = Project::new()
+        .config(&format!(
+            "{config}\n[import]\nchangelog = \"CHANGELOG.md\"\nchangelog_audience = [\"public\", \"team\"]\n"
+        ))
+        .file(
+            "CHANGELOG.md",
+            "# Changelog\n\n## [Unreleased]\n### Added\n- Dark mode\n\n## [1.0.0] - 2024-01-01\n### Added\n- First\n\n[unreleased]: https://example.com/compare/v1.0.0...HEAD\n[1.0.0]: https://example.com/releases/v1.0.0\n",
+        )
+        .file("content/pages/a.md", "+++\ntitle = \"A\"\n+++\n");
+    project.build().success();
+    let team = project.site("team").main("changelog.html");
+    let unreleased = &team[team.find("id=\"v-unreleased\"").expect(&team)..];
+    let unreleased = &unreleased[..unreleased.find("</section>").unwrap()];
+    assert!(unreleased.contains("Dark mode"), "{unreleased}");
+    assert!(
+        unreleased.contains(r#"<a href="https://example.com/compare/v1.0.0...HEAD">Every change since the last release</a>"#),
+        "{unreleased}"
+    );
+    // A site that lists no unreleased changes has no section to close.
+    let public = project.site("public").main("changelog.html");
+    assert!(!public.contains("compare/v1.0.0...HEAD"), "{public}");
+    // A definition that is no web address is no link.
+    project.write(
+        "CHANGELOG.md",
+        "# Changelog\n\n## [Unreleased]\n### Added\n- Dark mode\n\n[Unreleased]: ./NOTES.md\n",
+    );
+    project.build().success();
+    let team = project.site("team").main("changelog.html");
+    assert!(team.contains("Dark mode"), "{team}");
+    assert!(!team.contains("Every change since"), "{team}");
+}
+
+#[test]
 fn a_tag_named_in_a_change_keeps_the_words_after_it_on_the_changelog_and_in_the_feed() {
     let project = importing_changelog()
         .file(

@@ -159,33 +159,44 @@ fn comment_out_line(text: &mut String, line: usize) {
     text.replace_range(start..start + len, &kept);
 }
 
+/// What the Keep a Changelog file named in `align.toml` holds.
+#[derive(Default)]
+pub struct Changelog {
+    /// Its releases and change entries.
+    pub docs: Vec<Document>,
+    pub diags: Vec<Diagnostic>,
+    /// The web address its `[Unreleased]` link definition gives (on a code host, every
+    /// change since the last release), which closes the changelog's Unreleased section.
+    pub unreleased_link: Option<String>,
+}
+
 /// Releases and change entries from the Keep a Changelog file named in `align.toml`.
 pub fn changelog(
     dir: &Path,
     file: &Path,
     read: &std::io::Result<Vec<u8>>,
     config: &Config,
-) -> (Vec<Document>, Vec<Diagnostic>) {
+) -> Changelog {
     let shown = dir.join(file);
     let text = match read.as_ref().map(|bytes| std::str::from_utf8(bytes)) {
         Ok(Ok(text)) => super::normalise(text).into_owned(),
         Ok(Err(_)) => {
-            return (
-                vec![],
-                vec![Diagnostic::error(
+            return Changelog {
+                diags: vec![Diagnostic::error(
                     Location::new(&shown, 1, 1),
                     "changelog is not valid UTF-8",
                 )],
-            );
+                ..Changelog::default()
+            };
         }
         Err(err) => {
             let message = format!(
                 "cannot read the changelog named in align.toml ([import] changelog): {err}"
             );
-            return (
-                vec![],
-                vec![Diagnostic::error(Location::new(&shown, 1, 1), message)],
-            );
+            return Changelog {
+                diags: vec![Diagnostic::error(Location::new(&shown, 1, 1), message)],
+                ..Changelog::default()
+            };
         }
     };
     let parsed = changelog::parse_changelog(&text);
@@ -357,7 +368,11 @@ pub fn changelog(
             }
         }
     }
-    (docs, diags)
+    Changelog {
+        docs,
+        diags,
+        unreleased_link: version_link(&parsed.link_defs, "Unreleased").map(str::to_string),
+    }
 }
 
 /// Text of the changelog as a page reads it: its reference links with the changelog's

@@ -37,6 +37,9 @@ pub struct Loaded {
     pub unreadable: HashMap<String, usize>,
     /// A hash of the imported changelog's bytes, as read for its documents.
     pub changelog: Option<blake3::Hash>,
+    /// The web address of the imported changelog's unreleased changes (see
+    /// [`imported::Changelog::unreleased_link`]).
+    pub unreleased_link: Option<String>,
 }
 
 /// Loads every document under `DIR/content/` plus any imported changelog.
@@ -181,15 +184,17 @@ fn finish(
     }
     diagnostics.extend(near_kind_folders(dir, config, &docs));
     let mut changelog_hash = None;
+    let mut unreleased_link = None;
     if let Some(changelog) = &config.import.changelog {
         let read = std::fs::read(dir.join(changelog));
         changelog_hash = Some(read.as_ref().map_or([0; 32].into(), |b| blake3::hash(b)));
-        let (imported, diags) = imported::changelog(dir, changelog, &read, config);
-        docs.extend(imported.into_iter().map(|doc| Document {
+        let imported = imported::changelog(dir, changelog, &read, config);
+        docs.extend(imported.docs.into_iter().map(|doc| Document {
             page_ids: config.page_ids.clone(),
             ..doc
         }));
-        diagnostics.extend(diags);
+        diagnostics.extend(imported.diags);
+        unreleased_link = imported.unreleased_link;
     }
     // In the order a reader counts: numbers in path ids as numbers (`2-9-1` before
     // `2-10-0`), which every list, index and site file keeps. Names whose numbers are
@@ -203,6 +208,7 @@ fn finish(
         diagnostics,
         unreadable,
         changelog: changelog_hash,
+        unreleased_link,
     }
 }
 

@@ -53,6 +53,8 @@ pub struct Input<'a> {
     pub graph: &'a Graph,
     pub view: &'a SiteView<'a>,
     pub today: Date,
+    /// The web address of the imported changelog's unreleased changes.
+    pub unreleased_link: Option<&'a str>,
     /// Theme and project static files, copied as they are (but see [`copied`]).
     pub files: &'a [(String, std::borrow::Cow<'static, [u8]>)],
     /// The files documents link to, which the sites that show them publish.

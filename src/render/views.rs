@@ -144,6 +144,9 @@ pub struct ChangelogCtx<'a> {
     pub root: &'a str,
     pub releases: Vec<Shared<ChangelogRelease<'a>>>,
     pub unreleased: Option<Vec<CategoryGroup<'a>>>,
+    /// Where the code host lists every change since the last release: the imported
+    /// changelog's `[Unreleased]` link, on a site that shows unreleased changes.
+    pub unreleased_link: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -164,6 +167,7 @@ pub struct ViewData<'a> {
     pub config: &'a crate::config::Config,
     pub docs: &'a [crate::model::Document],
     pub today: Date,
+    pub unreleased_link: Option<&'a str>,
 }
 
 impl<'a> ViewData<'a> {
@@ -174,6 +178,7 @@ impl<'a> ViewData<'a> {
             config: input.config,
             docs: input.docs,
             today: input.today,
+            unreleased_link: input.unreleased_link,
         }
     }
 
@@ -538,6 +543,7 @@ impl<'a> ViewData<'a> {
                     })
                 })
                 .collect(),
+            unreleased_link: self.unreleased_link.filter(|_| unreleased.is_some()),
             unreleased,
         }
     }
