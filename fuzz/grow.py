@@ -7,7 +7,8 @@ For each pattern, builds a project whose one document (or N documents) holds N a
 2N of something: headings of one title, audience blocks, TODO lines, links to missing
 files or documents, tags, key results, check-ins, footnotes, reference links, table
 rows, nesting, initiatives driving one key result, dependency chains, unknown keys,
-unclosed brackets, links and comments (in a body, and Markdown links in a title), audience markers, emphasis and backtick runs, raw
+unclosed brackets, links and comments (in a body, and Markdown links in a title), audience markers,
+audience blocks one after another or nested, with headings and links in them, emphasis and backtick runs, raw
 HTML tags, list items, long lines and titles, one initiative depending on N others, N
 pages linking to one, links to N key results or headings, wide tables, an imported
 changelog of N versions or entries, N imported decision records, a document and a site
@@ -69,6 +70,9 @@ PATTERNS = {
     "open-blocks": lambda n: page("<!-- audience: team -->\nx\n" * n),
     "close-blocks": lambda n: page("<!-- /audience -->\nx\n" * n),
     "nested-blocks": lambda n: page("<!-- audience: team -->\n" * n + "x\n" + "<!-- /audience -->\n" * n),
+    "nested-block-links": lambda n: page("".join(f"<!-- audience: team -->\n## H{i}\n[[p]] [x](#h{i})\n" for i in range(n)) + "<!-- /audience -->\n" * n),
+    "block-links": lambda n: page("".join(f"<!-- audience: team -->\n## H{i}\n[[p]] [[p#h{i}]] [x](#h{i})\n<!-- /audience -->\n" for i in range(n))),
+    "changelog-nested-blocks": lambda n: {"/CHANGELOG.md": "# Changelog\n\n## [1.0.0] - 2026-01-01\n### Added\n" + "<!-- audience: team -->\n- Thing\n" * n + "<!-- /audience -->\n" * n},
     "emphasis": lambda n: page("*a_" * n + "\n"),
     "backticks": lambda n: page(" ".join("`" * (i % 50 + 1) + "a" for i in range(n)) + "\n"),
     "html-tags": lambda n: page("<div>" * n + "\n"),

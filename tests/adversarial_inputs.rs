@@ -145,6 +145,34 @@ fn thousands_of_headings_of_one_title_get_their_anchors_in_moments() {
 }
 
 #[test]
+fn thousands_of_headings_and_links_in_audience_blocks_are_built_in_moments() {
+    // Each link to a heading went through every heading before it and every block around
+    // each (20,000 of each took minutes), and each link listed every block around it.
+    let body: String = (0..20_000)
+        .map(|n| format!("<!-- audience: team -->\n## Part {n}\n[here](#part-{n}) [[log#part-{n}]]\n<!-- /audience -->\n<!-- audience: exec -->\n## Part {n}\n<!-- /audience -->\n"))
+        .collect();
+    let (code, stderr, dir) = build(&[("content/pages/log.md", page(&body))]);
+    assert_eq!(code, 0, "{stderr}");
+    // The team site shows its own parts only, and numbers them so.
+    let html = std::fs::read_to_string(dir.path().join("out/team/pages/log.html")).unwrap();
+    assert!(
+        html.contains("<h2 id=\"part-19999\">Part 19999</h2>\n<p><a href=\"#part-19999\">here</a> <a href=\"../pages/log.html#part-19999\">P</a>"),
+        "{}",
+        &html[html.len().saturating_sub(800)..]
+    );
+    // Blocks nested deeper than sixteen are an error, said once, and found in moments.
+    let nested = "<!-- audience: team -->\n## Deep\n[[log#deep]]\n".repeat(20_000)
+        + &"<!-- /audience -->\n".repeat(20_000);
+    let (code, stderr, _dir) = build(&[("content/pages/log.md", page(&nested))]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        stderr.matches("nest more than 16 deep").count(),
+        1,
+        "{stderr}"
+    );
+}
+
+#[test]
 fn thousands_of_errors_in_one_file_are_printed_in_moments() {
     // Each finding read and split its whole file again to show its line, and each
     // unknown key looked for its line among all the keys: 50,000 took 30 s.

@@ -3,7 +3,7 @@
 use super::{Ctx, join_and};
 use crate::audience::may_show;
 use crate::config::Home;
-use crate::diag::{Diagnostic, Location, line_col};
+use crate::diag::{Diagnostic, Location};
 use crate::model::{Kind, RelKind};
 
 /// A public document that references a document its public site does not show: the link
@@ -271,12 +271,16 @@ pub fn audiences(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                 );
             }
         }
+        // Made once for the document's blocks: counting the lines from the body's start
+        // for each of thousands of them took seconds.
+        let mut lines = None;
         for block in &doc.blocks {
             let names = unknown(&block.audiences);
             if names.is_empty() {
                 continue;
             }
-            let line = doc.body_line - 1 + line_col(&doc.body, block.open_marker.0).0;
+            let index = lines.get_or_insert_with(|| crate::load::LineIndex::new(&doc.body));
+            let line = doc.body_line + index.locate(block.open_marker.0).0;
             let what = format!("the text of this audience block in {}", ctx.name(i));
             let message = finding(&names, names.len() == block.audiences.len(), &what);
             out.push(

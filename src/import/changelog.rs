@@ -107,6 +107,9 @@ struct Reader {
     blocks: Vec<Vec<String>>,
     /// The line of each open block's marker.
     block_lines: Vec<usize>,
+    /// Blocks open deeper than [`crate::load::MAX_NESTING`], an error: counted, not kept,
+    /// so that what each entry keeps of the blocks around it stays small.
+    too_deep: usize,
     withheld: Vec<usize>,
     withheld_defs: Vec<usize>,
     /// The line of the `##` heading read last when it is no release, until a bullet
@@ -213,10 +216,21 @@ impl Reader {
         }
         match marker {
             crate::load::Marker::Open(audiences) => {
+                if self.blocks.len() == crate::load::MAX_NESTING {
+                    if self.too_deep == 0 {
+                        (self.marker_errors).push((line, crate::load::TOO_DEEP));
+                    }
+                    self.too_deep += 1;
+                    return;
+                }
                 self.blocks.push(audiences);
                 self.block_lines.push(line);
             }
             crate::load::Marker::Close => {
+                if self.too_deep > 0 {
+                    self.too_deep -= 1;
+                    return;
+                }
                 if self.blocks.pop().is_none() {
                     (self.marker_errors).push((line, crate::load::UNMATCHED_CLOSE));
                 }
@@ -1031,6 +1045,19 @@ mod tests {
         assert!(!release.sections[1].entries[0].breaking);
         let defs = "[Unreleased]: https://example.com/compare/v1.2.3...HEAD\n[1.2.3]: https://example.com/releases/v1.2.3";
         assert_eq!(log.link_defs, defs);
+    }
+
+    #[test]
+    fn blocks_nested_past_sixteen_are_one_error_and_keep_their_pairs() {
+        let text = "# Changelog\n\n## [1.0.0] - 2024-01-01\n### Added\n".to_string()
+            + &"<!-- audience: team -->\n- Thing\n".repeat(40)
+            + &"<!-- /audience -->\n".repeat(40)
+            + "- Last\n";
+        let log = parse_changelog(&text);
+        // Said once, at the seventeenth marker, with every close matched.
+        assert_eq!(log.marker_errors, [(37, crate::load::TOO_DEEP)]);
+        let last = log.releases[0].sections[0].entries.last().unwrap();
+        assert_eq!((last.text.as_str(), last.blocks.len()), ("Last", 0));
     }
 
     #[test]

@@ -810,12 +810,19 @@ pub fn outside_blocks(body: &str) -> Option<String> {
         return None;
     }
     let mut bytes = body.as_bytes().to_vec();
-    for block in &blocks {
-        for byte in &mut bytes[block.start..block.end] {
+    // Blocks nest, so each byte is blanked once, from the first block that holds it:
+    // blanking every block whole would go over the innermost text once per block
+    // around it.
+    let mut ranges: Vec<(usize, usize)> = blocks.iter().map(|b| (b.start, b.end)).collect();
+    ranges.sort_unstable();
+    let mut blanked = 0;
+    for (start, end) in ranges {
+        for byte in &mut bytes[start.max(blanked)..end.max(blanked)] {
             if *byte != b'\n' {
                 *byte = b' ';
             }
         }
+        blanked = blanked.max(end);
     }
     String::from_utf8(bytes).ok()
 }
@@ -1111,6 +1118,15 @@ pub const NEAR_MISS: &str = "this looks like an audience marker but is not one: 
 /// What a closing marker with no block open is told, in a document or a changelog.
 pub const UNMATCHED_CLOSE: &str = "`<!-- /audience -->` closes no open audience block";
 
+/// How deep audience blocks may nest. A block inside a block is for the audiences both
+/// share, so a few levels say all there is to say; a limit keeps what is worked out for
+/// each link and heading, from every block around it, small.
+pub const MAX_NESTING: usize = 16;
+
+/// What the opening marker of a block nested deeper than [`MAX_NESTING`] is told, in a
+/// document or a changelog.
+pub const TOO_DEEP: &str = "audience blocks nest more than 16 deep here: a block inside another is for the audiences both share, so write the audiences this text is for on fewer blocks";
+
 /// What an opening marker never closed is told, in a document or a changelog.
 pub const NEVER_CLOSED: &str = "audience block is never closed with `<!-- /audience -->`";
 
@@ -1207,7 +1223,15 @@ fn blocks_in(
                 line: i,
                 message: "audience block names no audience".into(),
             }),
-            Some(Marker::Open(audiences)) => open.push((i, audiences, span)),
+            Some(Marker::Open(audiences)) => {
+                if open.len() == MAX_NESTING {
+                    errors.push(BlockError {
+                        line: i,
+                        message: TOO_DEEP.into(),
+                    });
+                }
+                open.push((i, audiences, span));
+            }
             Some(Marker::Close) => match open.pop() {
                 Some((_, audiences, open_marker)) => blocks.push(AudienceBlock {
                     audiences,
@@ -1424,6 +1448,31 @@ mod tests {
         assert!(audience_blocks("<!-- audience: exec -->\nx\n").is_err());
         let err = audience_blocks("x\n<!-- /audience -->\n").unwrap_err();
         assert_eq!(err[0].line, 1);
+    }
+
+    #[test]
+    fn audience_blocks_nest_sixteen_deep_at_most() {
+        let nested = |n: usize| {
+            "<!-- audience: team -->\n".repeat(n) + "x\n" + &"<!-- /audience -->\n".repeat(n)
+        };
+        assert_eq!(audience_blocks(&nested(MAX_NESTING)).unwrap().len(), 16);
+        // Said once, at the first block too deep.
+        let errors = audience_blocks(&nested(100)).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!((errors[0].line, errors[0].message.as_str()), (16, TOO_DEEP));
+        // Blocks one after another are no deeper than one.
+        let apart = "<!-- audience: team -->\nx\n<!-- /audience -->\n".repeat(100);
+        assert_eq!(audience_blocks(&apart).unwrap().len(), 100);
+    }
+
+    #[test]
+    fn the_text_outside_nested_blocks_keeps_its_offsets() {
+        let body = "a\n<!-- audience: team -->\nb\n<!-- audience: exec -->\nc\n<!-- /audience -->\nd\n<!-- /audience -->\ne\n<!-- audience: team -->\nf\n<!-- /audience -->\n";
+        let outside = outside_blocks(body).unwrap();
+        assert_eq!(outside.len(), body.len());
+        let kept: Vec<&str> = outside.split_whitespace().collect();
+        assert_eq!(kept, ["a", "e"]);
+        assert_eq!(outside.lines().count(), body.lines().count());
     }
 
     /// Asserts the body's audience blocks fail with an error saying `words`; its line.

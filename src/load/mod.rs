@@ -7,10 +7,10 @@ pub mod frontmatter;
 mod imported;
 
 pub use body::{
-    Anchors, LineIndex, Marker, NEAR_MISS, NEVER_CLOSED, UNMATCHED_CLOSE, audience_blocks,
-    bracketed_link_texts, has_scheme, headings, is_document_link, is_placeholder, list_key,
-    markdown_options, marker as audience_marker, marker_like, plain_inline, site_root_path, slug,
-    split_marker, starts_paragraph,
+    Anchors, LineIndex, MAX_NESTING, Marker, NEAR_MISS, NEVER_CLOSED, TOO_DEEP, UNMATCHED_CLOSE,
+    audience_blocks, bracketed_link_texts, has_scheme, headings, is_document_link, is_placeholder,
+    list_key, markdown_options, marker as audience_marker, marker_like, plain_inline,
+    site_root_path, slug, split_marker, starts_paragraph,
 };
 pub use fields::parse_iso_date;
 
@@ -511,14 +511,25 @@ fn fingerprint(doc: &Document, mut hasher: blake3::Hasher) -> blake3::Hash {
     } else {
         Some(doc.headings())
     };
-    for h in headings.into_iter().flatten() {
-        hasher.update(h.anchor.as_bytes());
-        hasher.update(&[0]);
-        for (i, block) in doc.blocks.iter().enumerate() {
-            if (block.start..block.end).contains(&h.offset) {
-                hasher.update(&(i as u64).to_le_bytes());
-            }
-        }
+    let headings = headings.unwrap_or_default();
+    // Which blocks stand around each heading, as the order in which the blocks open and
+    // close and the headings come (a block holds a heading at its first byte, not one at
+    // its end): linear in both, where listing every heading's blocks is not when blocks
+    // nest thousands deep.
+    let mut marks: Vec<(usize, u8, usize)> = Vec::with_capacity(headings.len());
+    for (i, block) in doc.blocks.iter().enumerate() {
+        marks.extend([(block.start, 0, i), (block.end, 1, i)]);
+    }
+    marks.extend(headings.iter().enumerate().map(|(i, h)| (h.offset, 2, i)));
+    if !doc.blocks.is_empty() {
+        marks.sort_unstable();
+    }
+    for (_, mark, i) in marks {
+        hasher.update(&[mark]);
+        match mark {
+            2 => hasher.update(headings[i].anchor.as_bytes()),
+            _ => hasher.update(&(i as u64).to_le_bytes()),
+        };
         hasher.update(&[4]);
     }
     // What the alignment rules read from the prose (`unknown-audience`, `placeholder`,
@@ -843,15 +854,38 @@ fn mark_blocks(doc: &Document, refs: &mut [crate::model::RefText]) {
             )
         })
         .collect();
+    // Blocks nest (in start order, each inside the one before it that has not ended):
+    // the blocks around a line are the last to start at or before it that holds it, and
+    // the blocks around that one, a few at most (see `MAX_NESTING`).
+    let mut open: Vec<usize> = Vec::new();
+    let parents: Vec<Option<usize>> = (spans.iter().enumerate())
+        .map(|(i, &(start, _, _))| {
+            while open.last().is_some_and(|&last| spans[last].1 < start) {
+                open.pop();
+            }
+            let parent = open.last().copied();
+            open.push(i);
+            parent
+        })
+        .collect();
+    let around = |line: usize, found: &mut Vec<usize>| {
+        let mut block = spans.partition_point(|s| s.0 <= line).checked_sub(1);
+        while let Some(b) = block {
+            if spans[b].1 >= line {
+                found.push(b);
+            }
+            block = parents[b];
+        }
+    };
     // A reference link shows where both it and its definition are shown.
     for r in refs {
-        let lines =
-            [Some(r.line), r.defined_at].map(|l| l.map(|l| l.saturating_sub(doc.body_line)));
-        r.audiences = spans
-            .iter()
-            .filter(|(start, end, _)| lines.iter().flatten().any(|l| start <= l && l <= end))
-            .map(|(_, _, list)| (*list).clone())
-            .collect();
+        let mut found = Vec::new();
+        for line in [Some(r.line), r.defined_at].into_iter().flatten() {
+            around(line.saturating_sub(doc.body_line), &mut found);
+        }
+        found.sort_unstable();
+        found.dedup();
+        r.audiences = found.iter().map(|&b| spans[b].2.clone()).collect();
     }
 }
 

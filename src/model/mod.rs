@@ -141,6 +141,38 @@ pub fn share_audience(list: &[String], others: &[String]) -> bool {
     many.iter().any(|a| few.contains(a.as_str()))
 }
 
+/// What [`Document::site_anchor`] made for each set of audiences it was asked about.
+/// A copy starts empty, since it may be given other headings or blocks.
+#[derive(Debug, Default)]
+pub struct SiteAnchors(std::sync::Mutex<Vec<SiteAnchorsFor>>);
+
+type SiteAnchorsFor = (Vec<String>, std::sync::Arc<[Option<Box<str>>]>);
+
+impl SiteAnchors {
+    fn get(
+        &self,
+        audiences: &[String],
+        make: impl FnOnce() -> std::sync::Arc<[Option<Box<str>>]>,
+    ) -> std::sync::Arc<[Option<Box<str>>]> {
+        let mut made = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, anchors)) = made.iter().find(|(a, _)| a == audiences) {
+            return anchors.clone();
+        }
+        let anchors = make();
+        made.push((audiences.to_vec(), anchors.clone()));
+        anchors
+    }
+}
+
+impl Clone for SiteAnchors {
+    fn clone(&self) -> Self {
+        SiteAnchors::default()
+    }
+}
+
 /// A schedule slip of an initiative.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -275,6 +307,9 @@ pub struct Document {
     /// anchors, made when first looked up in, for documents with many (see [`find_by_key`]).
     pub kr_order: std::sync::OnceLock<Vec<u32>>,
     pub anchor_order: std::sync::OnceLock<Vec<u32>>,
+    /// The anchors each site gives the headings, for documents with audience blocks (see
+    /// [`Document::site_anchor`]).
+    pub site_anchors: SiteAnchors,
     /// A hash of everything but the prose: frontmatter, links, files linked, and what the
     /// alignment rules read from the prose (its blocks' audiences, how many lines start
     /// with `TODO`). Two versions of a document with the same fingerprint differ only in
@@ -427,26 +462,62 @@ impl Document {
         }
         let headings = self.headings();
         let at = find_by_key(headings, |h| &h.anchor, &self.anchor_order, anchor)?;
-        let shown = |h: &Heading| {
-            self.blocks
-                .iter()
-                .filter(|b| (b.start..b.end).contains(&h.offset))
-                .all(|b| share_audience(&b.audiences, audiences))
-        };
-        if !shown(&headings[at]) {
-            return None;
+        let anchors = self
+            .site_anchors
+            .get(audiences, || self.make_site_anchors(audiences));
+        match anchors[at].as_deref()? {
+            same if same == anchor => Some(std::borrow::Cow::Borrowed(anchor)),
+            other => Some(std::borrow::Cow::Owned(other.to_string())),
         }
-        // Only the headings before it decide its number.
-        if headings[..at].iter().all(shown) {
-            return Some(std::borrow::Cow::Borrowed(anchor));
+    }
+
+    /// The anchor a site for `audiences` gives each heading, `None` for those it hides, in
+    /// one pass over the headings and the blocks: linking to every heading of a body with
+    /// thousands of both would otherwise go through them all once per link.
+    fn make_site_anchors(&self, audiences: &[String]) -> std::sync::Arc<[Option<Box<str>>]> {
+        let headings = self.headings();
+        // The blocks that leave the site out, as where each opens and closes: a heading
+        // is hidden while more have opened than closed before it.
+        let mut edges: Vec<(usize, bool)> = (self.blocks.iter())
+            .filter(|b| !share_audience(&b.audiences, audiences))
+            .flat_map(|b| [(b.start, true), (b.end, false)])
+            .collect();
+        edges.sort_unstable();
+        let mut by_offset: Vec<usize> = (0..headings.len()).collect();
+        by_offset.sort_by_key(|&i| headings[i].offset);
+        let mut hidden = vec![false; headings.len()];
+        let (mut open, mut next) = (0usize, 0);
+        for i in by_offset {
+            while let Some(&(at, opens)) = edges.get(next).filter(|e| e.0 <= headings[i].offset) {
+                debug_assert!(at <= headings[i].offset);
+                if opens {
+                    open += 1;
+                } else {
+                    open = open.saturating_sub(1);
+                }
+                next += 1;
+            }
+            hidden[i] = open > 0;
         }
-        let mut anchors = crate::load::Anchors::beside(&self.key_results, &self.page_ids);
-        let mut last = None;
-        for h in headings[..=at].iter().filter(|h| shown(h)) {
+        // A site's page numbers only the headings it shows, so once one is hidden those
+        // after it are numbered again among the shown.
+        let mut numbered = crate::load::Anchors::beside(&self.key_results, &self.page_ids);
+        let mut hidden_before = false;
+        let mut out = Vec::with_capacity(headings.len());
+        for (h, hidden) in headings.iter().zip(hidden) {
+            if hidden {
+                hidden_before = true;
+                out.push(None);
+                continue;
+            }
             let written = h.written.then_some(h.anchor.as_str());
-            last = Some(anchors.assign(written, &h.text));
+            let assigned = numbered.assign(written, &h.text);
+            out.push(Some(match hidden_before {
+                true => assigned.into_boxed_str(),
+                false => h.anchor.as_str().into(),
+            }));
         }
-        last.map(std::borrow::Cow::Owned)
+        out.into()
     }
 
     /// Whether `fragment` names the document itself: the anchor of its title's heading,
