@@ -37,6 +37,7 @@ pub struct BuildReport {
 
 /// Builds the project's sites; fails without touching the output on any content error.
 pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, Failure> {
+    write::recover(&options.out);
     if project.error_count() > 0 {
         return Err(Failure::Content(project.diagnostics.clone()));
     }

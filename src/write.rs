@@ -17,6 +17,9 @@ pub const OUT_MARKER: &str = ".align-output";
 pub const SITE_MARKER: &str = ".align-site";
 /// How the temporary folder a site is written into begins (`.align-tmp-team-Xy12`).
 const TMP_PREFIX: &str = ".align-tmp-";
+/// How the folder a site is moved aside to while the new one is moved in is named
+/// (`.align-old-team`).
+const OLD_PREFIX: &str = ".align-old-";
 
 /// A checked output folder, locked against other builds into it while this one runs.
 pub struct OutDir {
@@ -89,6 +92,22 @@ pub fn prepare(out: &Path, project: &Path) -> anyhow::Result<OutDir> {
     })
 }
 
+/// Puts an output folder of align's back whole after a build that was stopped (see
+/// [`remove_leftovers`]), before anything else is known about this build: one that fails
+/// then leaves the last build's output as it was, as it says. Nothing is done while
+/// another build holds the folder, or where it cannot be locked.
+pub fn recover(out: &Path) {
+    let Ok(marker) = fs::OpenOptions::new()
+        .write(true)
+        .open(out.join(OUT_MARKER))
+    else {
+        return;
+    };
+    if marker.try_lock().is_ok() {
+        remove_leftovers(out);
+    }
+}
+
 /// Removes the temporary site folders a build that was stopped (Ctrl-C, a cancelled job)
 /// left in `out`; with the output folder locked, no other build is writing them.
 fn remove_leftovers(out: &Path) {
@@ -103,6 +122,43 @@ fn remove_leftovers(out: &Path) {
             && entry.file_type().is_ok_and(|t| t.is_dir());
         if leftover {
             let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+    finish_interrupted_swap(out);
+}
+
+/// Where a swap stopped part way (see [`commit_all`]) left the last build's sites aside,
+/// as `.align-old-<site>`, puts the output back whole: when a site aside has nothing in
+/// its place the new sites were not all in, so every site goes back as the last build
+/// left it; when each has, the new build was complete, and what is aside goes.
+fn finish_interrupted_swap(out: &Path) {
+    let Ok(entries) = fs::read_dir(out) else {
+        return;
+    };
+    let aside: Vec<(PathBuf, PathBuf)> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry
+                .file_name()
+                .to_str()?
+                .strip_prefix(OLD_PREFIX)?
+                .to_string();
+            let old = entry.path();
+            let ours = !old.is_symlink() && old.join(SITE_MARKER).is_file();
+            (!name.is_empty() && ours).then(|| (old, out.join(name)))
+        })
+        .collect();
+    let complete = aside.iter().all(|(_, site)| site.exists());
+    for (old, site) in aside {
+        if complete {
+            let _ = remove_tree(&old);
+            continue;
+        }
+        if !site.is_symlink() && site.join(SITE_MARKER).is_file() {
+            let _ = remove_tree(&site);
+        }
+        if !site.exists() {
+            let _ = fs::rename(&old, &site);
         }
     }
 }
@@ -236,7 +292,7 @@ fn swap_all(
     for writer in writers {
         fs::write(writer.tmp.path().join(SITE_MARKER), "")?;
         let old = writer.target.with_file_name(format!(
-            ".align-old-{}",
+            "{OLD_PREFIX}{}",
             writer
                 .target
                 .file_name()
@@ -424,6 +480,55 @@ mod tests {
         }
         commit_all(build("third")).unwrap();
         assert_eq!(read("team"), "third");
+    }
+
+    #[test]
+    fn the_next_build_finishes_or_undoes_a_swap_that_was_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("out");
+        let sites = ["exec", "team", "public"];
+        let read = |name: &str| fs::read_to_string(root.join(name).join("index.html")).ok();
+        let write = |name: &str, text: &str| {
+            fs::create_dir_all(root.join(name)).unwrap();
+            fs::write(root.join(name).join("index.html"), text).unwrap();
+            fs::write(root.join(name).join(SITE_MARKER), "").unwrap();
+        };
+        let aside = |name: &str| {
+            fs::rename(root.join(name), root.join(format!("{OLD_PREFIX}{name}"))).unwrap()
+        };
+        let names = || {
+            let mut names: Vec<String> = fs::read_dir(&root)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        let whole = [".align-output", "exec", "public", "team"];
+        // Stopped while moving the last build's sites aside, then while moving the new
+        // ones in: every site goes back as the last build left it.
+        for moved_in in [0, 1] {
+            drop(prepare(&root, &dir.path().join("p")).unwrap());
+            for name in sites {
+                write(name, "first");
+            }
+            aside("exec");
+            aside("public");
+            if moved_in == 1 {
+                write("exec", "second");
+            }
+            drop(prepare(&root, &dir.path().join("p")).unwrap());
+            assert_eq!(names(), whole, "{moved_in}");
+            for name in sites {
+                assert_eq!(read(name).as_deref(), Some("first"), "{moved_in}: {name}");
+            }
+        }
+        // Stopped while removing what was aside: the new build was whole, and stays.
+        aside("team");
+        write("team", "second");
+        drop(prepare(&root, &dir.path().join("p")).unwrap());
+        assert_eq!(names(), whole);
+        assert_eq!(read("team").as_deref(), Some("second"));
     }
 
     #[test]

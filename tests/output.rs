@@ -327,6 +327,30 @@ fn a_failed_build_leaves_the_previous_output_byte_identical() {
 }
 
 #[test]
+fn a_build_after_one_stopped_while_swapping_puts_the_last_sites_back_even_when_it_fails() {
+    let p = project();
+    p.build().success();
+    let out = p.path().join("out");
+    let before = snapshot(&out);
+    // A build stopped (Ctrl-C, a killed job) after moving two sites aside and the new
+    // exec site in, before the new public site.
+    std::fs::rename(out.join("exec"), out.join(".align-old-exec")).unwrap();
+    std::fs::rename(out.join("public"), out.join(".align-old-public")).unwrap();
+    std::fs::create_dir(out.join("exec")).unwrap();
+    std::fs::write(out.join("exec/.align-site"), "").unwrap();
+    std::fs::write(out.join("exec/index.html"), "half of a build").unwrap();
+    // The next build fails on its content, and says the output is as it was: it is.
+    p.write(
+        "content/initiatives/onboarding.md",
+        "+++\ntitle = \"Onboarding\"\nstatus = \"someday\"\n+++\n",
+    );
+    let failed = p.build();
+    failed.expect(1);
+    assert!(failed.stderr().contains("any earlier output is as it was"));
+    assert!(snapshot(&out) == before, "the last build's sites are back");
+}
+
+#[test]
 fn out_may_not_be_the_project_its_content_or_a_folder_holding_them() {
     let p = project();
     let project_dir = p.path().to_str().unwrap().to_string();
