@@ -147,7 +147,7 @@ pub fn run(cli: Cli) -> i32 {
             dir,
             today,
         } => run_new(&kind, &title, &dir, today),
-        Command::Init { dir, today } => run_init(&dir, today),
+        Command::Init { dir, today } => run_init(&cli_flags(cli.quiet), &dir, today),
         Command::Serve {
             dir,
             port,
@@ -217,11 +217,12 @@ fn run_build(
     }
     if !flags.quiet {
         crate::errln!(
-            "built {} site{} ({}) from {} documents into {} in {} ms",
+            "built {} site{} ({}) from {} document{} into {} in {} ms",
             report.sites.len(),
-            if report.sites.len() == 1 { "" } else { "s" },
+            plural(report.sites.len()),
             report.sites.join(", "),
             project.docs.len(),
+            plural(project.docs.len()),
             out.display(),
             started.elapsed().as_millis()
         );
@@ -246,20 +247,23 @@ fn run_check(
     let loaded = started.elapsed();
     project.check(today);
     said_load_and_check(&project, started, loaded);
-    let templates = build::check_templates(&project, today);
+    // An error in the project's templates ends the check as it would end a build (exit
+    // status 2): said after the content's findings, without their count, which would
+    // read as a check that passed; a program reading the findings gets none, as for any
+    // error of exit status 2.
+    let mut template_error = build::check_templates(&project, today).err();
     let diags = &project.diagnostics;
+    // `--quiet` leaves out what does not fail the check: warnings, unless denied, and the
+    // count; in every format.
+    let shown = |d: &&Diagnostic| !flags.quiet || d.is_error() || deny_warnings;
     match format {
         Format::Text => {
-            // `--quiet` leaves out what does not fail the check: warnings, unless denied,
-            // and the count.
             let mut sources = Sources::default();
-            for d in diags {
-                if !flags.quiet || d.is_error() || deny_warnings {
-                    crate::err_print!("{}", d.render_from(&mut sources));
-                }
+            for d in diags.iter().filter(shown) {
+                crate::err_print!("{}", d.render_from(&mut sources));
             }
             let errors = project.error_count();
-            if !flags.quiet {
+            if !flags.quiet && template_error.is_none() {
                 crate::errln!(
                     "{} error{}, {} warning{}",
                     errors,
@@ -272,9 +276,17 @@ fn run_check(
         // Findings for a program: lost on a full disk, they would pass for none. A reader
         // that stops early (`| head`) closes the pipe, which is no failure.
         Format::Json | Format::Github => {
+            if let Some(err) = template_error.take() {
+                return Err(err);
+            }
             let text = match format {
-                Format::Json => format!("{}\n", crate::check::to_json(diags)),
-                _ => diags.iter().map(|d| github_annotation(d) + "\n").collect(),
+                Format::Json => {
+                    let kept: Vec<Diagnostic> = diags.iter().filter(shown).cloned().collect();
+                    format!("{}\n", crate::check::to_json(&kept))
+                }
+                _ => (diags.iter().filter(shown))
+                    .map(|d| github_annotation(d) + "\n")
+                    .collect(),
             };
             let mut out = std::io::stdout().lock();
             let written = std::io::Write::write_all(&mut out, text.as_bytes())
@@ -287,8 +299,9 @@ fn run_check(
             }
         }
     }
-    // After the content's findings, as `build` would meet it: exit status 2.
-    templates?;
+    if let Some(err) = template_error {
+        return Err(err);
+    }
     let failed = project.error_count() > 0 || (deny_warnings && !diags.is_empty());
     Ok(i32::from(failed))
 }
@@ -297,8 +310,9 @@ fn run_check(
 fn said_load_and_check(project: &Project, started: Instant, loaded: std::time::Duration) {
     if crate::build::VERBOSE.load(std::sync::atomic::Ordering::Relaxed) {
         crate::errln!(
-            "loaded {} documents in {} ms, checked in {} ms",
+            "loaded {} document{} in {} ms, checked in {} ms",
             project.docs.len(),
+            plural(project.docs.len()),
             loaded.as_millis(),
             (started.elapsed() - loaded).as_millis()
         );
@@ -321,10 +335,12 @@ fn run_new(
     Ok(0)
 }
 
-fn run_init(dir: &std::path::Path, today: Option<String>) -> Result<i32, Failure> {
+fn run_init(flags: &Flags, dir: &std::path::Path, today: Option<String>) -> Result<i32, Failure> {
     let today = crate::today::resolve(today.as_deref())?;
     for path in crate::scaffold::init(dir, today)? {
-        crate::outln!("{}", path.display());
+        if !flags.quiet {
+            crate::outln!("{}", path.display());
+        }
     }
     Ok(0)
 }

@@ -173,6 +173,22 @@ fn thousands_of_headings_and_links_in_audience_blocks_are_built_in_moments() {
 }
 
 #[test]
+fn a_nul_byte_is_read_as_the_replacement_character_and_never_written() {
+    let (code, stderr, dir) = build(&[(
+        "content/pages/nul.md",
+        b"+++\ntitle = \"Nul\"\n+++\nhello\0world\n".to_vec(),
+    )]);
+    assert_eq!(code, 0, "{stderr}");
+    let html = std::fs::read(dir.path().join("out/team/pages/nul.html")).unwrap();
+    assert!(!html.contains(&0), "a NUL byte in the page");
+    assert!(
+        String::from_utf8(html)
+            .unwrap()
+            .contains("hello\u{fffd}world")
+    );
+}
+
+#[test]
 fn thousands_of_errors_in_one_file_are_printed_in_moments() {
     // Each finding read and split its whole file again to show its line, and each
     // unknown key looked for its line among all the keys: 50,000 took 30 s.

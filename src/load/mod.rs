@@ -547,14 +547,18 @@ fn fingerprint(doc: &Document, mut hasher: blake3::Hasher) -> blake3::Hash {
     hasher.finalize()
 }
 
-/// Drops a BOM and turns CRLF (and lone CR) line ends into `\n`.
+/// Drops a BOM, turns CRLF (and lone CR) line ends into `\n` and NUL into U+FFFD, as
+/// CommonMark reads it (no page may hold a NUL byte).
 pub fn normalise(text: &str) -> Cow<'_, str> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut text = Cow::Borrowed(text);
     if memchr::memchr(b'\r', text.as_bytes()).is_some() {
-        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
-    } else {
-        Cow::Borrowed(text)
+        text = Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"));
     }
+    if memchr::memchr(0, text.as_bytes()).is_some() {
+        text = Cow::Owned(text.replace('\0', "\u{fffd}"));
+    }
+    text
 }
 
 struct DocReader<'a> {
@@ -924,5 +928,7 @@ mod tests {
     #[test]
     fn normalise_drops_bom_and_crlf() {
         assert_eq!(normalise("\u{feff}a\r\nb\rc"), "a\nb\nc");
+        assert_eq!(normalise("a\0b\r\n"), "a\u{fffd}b\n");
+        assert!(matches!(normalise("plain\n"), Cow::Borrowed("plain\n")));
     }
 }
