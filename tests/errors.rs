@@ -43,6 +43,32 @@ fn messages_speak_of_the_field_as_its_author_writes_it() {
         "content/changes/c.md:4:1",
         &["field `release`", "expected a reference"],
     );
+    // One reference where there is room for one.
+    for (path, text, field) in [
+        (
+            "content/changes/c.md",
+            "+++\ntitle = \"C\"\ncategory = \"added\"\nrelease = [\"R-1\", \"R-2\"]\n+++\n",
+            "release",
+        ),
+        (
+            "content/changes/c.md",
+            "+++\ntitle = \"C\"\ncategory = \"added\"\nimplements = [\"I-1\", \"I-2\"]\n+++\n",
+            "implements",
+        ),
+        (
+            "content/objectives/o.md",
+            "+++\ntitle = \"O\"\nperiod = \"2026-Q4\"\nparent = [\"S-1\", \"S-2\"]\n+++\n",
+            "parent",
+        ),
+    ] {
+        let place = format!("{path}:4:1");
+        fails_at(
+            path,
+            text,
+            &place,
+            &[&format!("field `{field}`"), "takes one reference, not 2"],
+        );
+    }
     let message = fails_at(
         "content/pages/y.md",
         "---\n: : :\n---\n# T\n",

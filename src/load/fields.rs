@@ -584,6 +584,20 @@ impl Fields<'_> {
             "expected a reference (`\"O-1\"`, `\"objectives/activation\"`) or a list of them"
                 .to_string()
         })?;
+        // A document has one parent and is planned for one release, and a change delivers
+        // one initiative: a second would be listed in two places at once.
+        let one = match kind {
+            RelKind::Parent => Some("a document has one parent"),
+            RelKind::Release => Some("a document is planned for one release"),
+            RelKind::Implements => Some("a change delivers one initiative"),
+            _ => None,
+        };
+        if let Some(why) = one.filter(|_| texts.len() > 1) {
+            return Err(format!(
+                "takes one reference, not {}: {why} (name the others in `relates_to`)",
+                texts.len()
+            ));
+        }
         // Each reference where it is written, for a list over several lines: looked for
         // from the key's line on, each after the one before (a bounded search).
         let front: Vec<&str> = self.split.front.lines().collect();

@@ -2,6 +2,7 @@
 //! touches, telling open pages to reload.
 
 mod http;
+mod idle;
 mod rebuild;
 mod store;
 mod watch;
@@ -111,6 +112,10 @@ async fn run(
         local_only: options.bind.is_loopback(),
         stop: stopped,
     });
+    let listener = idle::Listener {
+        tcp: listener,
+        idle: idle::IDLE,
+    };
     let server = axum::serve(listener, http::router(app)).with_graceful_shutdown(async move {
         let _ = tokio::signal::ctrl_c().await;
         // Open pages' event streams end, or they would keep the server waiting.
