@@ -55,6 +55,16 @@ impl<T> Idle<T> {
     }
 }
 
+impl<T> Idle<T> {
+    /// After a write: one that wrote something moves the end `idle` past now.
+    fn wrote(&mut self, written: &Poll<io::Result<usize>>) {
+        if matches!(written, Poll::Ready(Ok(n)) if *n > 0) {
+            let next = Instant::now() + self.idle;
+            self.deadline.as_mut().reset(next);
+        }
+    }
+}
+
 impl<T: AsyncRead + Unpin> AsyncRead for Idle<T> {
     fn poll_read(
         mut self: Pin<&mut Self>,
@@ -75,10 +85,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Idle<T> {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let written = Pin::new(&mut self.io).poll_write(cx, buf);
-        if matches!(written, Poll::Ready(Ok(n)) if n > 0) {
-            let next = Instant::now() + self.idle;
-            self.deadline.as_mut().reset(next);
-        }
+        self.wrote(&written);
         written
     }
 
@@ -88,10 +95,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Idle<T> {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let written = Pin::new(&mut self.io).poll_write_vectored(cx, bufs);
-        if matches!(written, Poll::Ready(Ok(n)) if n > 0) {
-            let next = Instant::now() + self.idle;
-            self.deadline.as_mut().reset(next);
-        }
+        self.wrote(&written);
         written
     }
 
