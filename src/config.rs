@@ -337,7 +337,7 @@ fn from_text(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
             .span()
             .filter(|_| (unknown || wrong_value) && errors.len() < 100)
         {
-            Some(span) => match without_key(&text, span.start) {
+            Some(span) => match without_key(&text, span.start, placeholder(err.message())) {
                 Some(rest) => text = Cow::Owned(rest),
                 None => break,
             },
@@ -368,30 +368,57 @@ fn key_before(text: &str, at: usize) -> Option<String> {
     })
 }
 
-/// `text` with the key that starts at byte `at` and its value blanked out, line ends kept
-/// (so every other place keeps its line and column); `None` unless the key holds a value
-/// written after it (not a table of its own) and the rest still reads as TOML.
-fn without_key(text: &str, at: usize) -> Option<String> {
+/// A value of the type a wrong value's message expects (`invalid type: string "x",
+/// expected a sequence`), to stand in for it: the key stays, so a key that must be there
+/// is not missing, and the keys after it are read too.
+fn placeholder(message: &str) -> Option<&'static str> {
+    let expected = message.split("expected ").nth(1)?.trim();
+    Some(match expected {
+        "a sequence" => "[]",
+        "a string" => "\"\"",
+        "a boolean" => "false",
+        "a map" | "a table" => "{}",
+        e if e.starts_with("struct ") || e.starts_with("a map") => "{}",
+        e if e.starts_with('u') || e.starts_with('i') || e.contains("integer") => "0",
+        e if e.starts_with('f') || e.contains("float") => "0.0",
+        _ => return None,
+    })
+}
+
+/// `text` with the value of the key that starts at byte `at` (or the value itself) made
+/// `placeholder`, or without one the key and its value blanked out, line ends kept (so
+/// every other place keeps its line); `None` unless the key holds a value written after
+/// it (not a table of its own) and the rest still reads as TOML.
+fn without_key(text: &str, at: usize, placeholder: Option<&str>) -> Option<String> {
     use toml::de::{DeTable, DeValue};
     // The key and its value, found by where either starts.
-    fn entry(table: &DeTable<'_>, at: usize) -> Option<(usize, usize)> {
+    fn entry(table: &DeTable<'_>, at: usize) -> Option<(usize, usize, usize)> {
         table.iter().find_map(|(key, value)| {
             let here = key.span().start == at || value.span().start == at;
             match value.get_ref() {
                 DeValue::Table(_) if here => None,
-                _ if here => Some((key.span().start, value.span().end)),
+                _ if here => Some((key.span().start, value.span().start, value.span().end)),
                 DeValue::Table(inner) => entry(inner, at),
                 _ => None,
             }
         })
     }
     let table = DeTable::parse(text).ok()?;
-    let (start, end) = entry(table.get_ref(), at)?;
+    let (key, value, end) = entry(table.get_ref(), at)?;
+    let start = if placeholder.is_some() { value } else { key };
     let mut bytes = text.as_bytes().to_vec();
     for byte in bytes.get_mut(start..end)? {
         if !matches!(*byte, b'\n' | b'\r') {
             *byte = b' ';
         }
+    }
+    // A placeholder longer than the value moves what follows it on its line: a column
+    // or two, on a line that already holds an error.
+    if let Some(placeholder) = placeholder {
+        let fits = placeholder.len().min(end - value);
+        bytes[value..value + fits].copy_from_slice(&placeholder.as_bytes()[..fits]);
+        let rest = &placeholder.as_bytes()[fits..];
+        bytes.splice(value + fits..value + fits, rest.iter().copied());
     }
     let rest = String::from_utf8(bytes).ok()?;
     DeTable::parse(&rest).is_ok().then_some(rest)
@@ -410,6 +437,8 @@ fn validate(config: &Config, lines: &ConfigLines<'_>, shown: &Path) -> Vec<Diagn
             "align.toml defines no site: add a [sites.NAME] table".into(),
         );
     }
+    /// The path `align serve` keeps for its reload script and event stream.
+    const RESERVED_SITE: &str = "__align";
     for (name, site) in &config.sites {
         let header = format!("[sites.{name}]");
         if !is_safe_name(name) {
@@ -417,6 +446,12 @@ fn validate(config: &Config, lines: &ConfigLines<'_>, shown: &Path) -> Vec<Diagn
                 &header,
                 None,
                 format!("site name `{name}` must use only a-z, 0-9, `-` and `_`"),
+            );
+        } else if name == RESERVED_SITE {
+            error(
+                &header,
+                None,
+                format!("site name `{name}` is kept for `align serve`'s own files: choose another"),
             );
         }
         if site.audiences.is_empty() {
@@ -702,6 +737,30 @@ mod tests {
                 .next(),
             Some("`bets` in [folders]")
         );
+        // A wrong value of a key that must be there stands in as one of its type, so the
+        // keys after it, and unknown ones, are named in the same run.
+        let all = |text: &str| -> Vec<(usize, String)> {
+            let errors = parse(text).unwrap_err();
+            (errors.iter())
+                .map(|d| {
+                    (
+                        d.location.line,
+                        d.message.split(':').next().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            all("title = 1\n[sites.team]\ntitle = \"a\"\naudiences = \"x\"\n"),
+            [
+                (1, "`title`".into()),
+                (4, "`audiences` in [sites.team]".into())
+            ]
+        );
+        let said = all("titel = 5\ntitle = \"T\"\n[sites.team]\ntitle = 4\naudiences = [\"t\"]\n");
+        assert_eq!(said.len(), 2, "{said:?}");
+        assert!(said[0].1.starts_with("unknown field `titel`"), "{said:?}");
+        assert_eq!(said[1], (4, "`title` in [sites.team]".into()));
     }
 
     #[test]

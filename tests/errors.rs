@@ -1523,6 +1523,14 @@ fn a_quoted_site_name_is_found_at_its_own_table() {
         .unwrap()
         + 1;
     config_fails_at(&config, line, &["site name `Board Room`"]);
+    // The name `align serve` keeps for its own files.
+    let config = format!("{CONFIG}\n[sites.__align]\ntitle = \"Clash\"\naudiences = [\"team\"]\n");
+    let line = config.lines().position(|l| l.contains("__align")).unwrap() + 1;
+    config_fails_at(
+        &config,
+        line,
+        &["site name `__align` is kept for `align serve`"],
+    );
 }
 
 #[test]
