@@ -6,6 +6,8 @@
 //! rule. Then severities from `[check.rules]`, the output formats and exit codes, `new`,
 //! `init`, and the `content-example-drift/` demo.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -72,19 +74,6 @@ fn rules_of(found: &[Value]) -> Vec<String> {
         .collect()
 }
 
-/// Copies a folder tree.
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// One change to the clean project; paths are relative to the project folder.
 #[derive(Clone, Copy, Debug)]
 enum Edit {
@@ -137,7 +126,7 @@ impl Edit {
 /// A temp copy of `tests/fixtures/check/clean/` with the edits applied.
 fn clean_with(edits: &[Edit]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(&root().join("tests/fixtures/check/clean"), dir.path());
+    common::copy_tree(&root().join("tests/fixtures/check/clean"), dir.path());
     for edit in edits {
         edit.apply(dir.path());
     }

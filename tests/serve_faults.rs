@@ -213,3 +213,38 @@ fn requests_while_files_change_all_succeed() {
     assert!(served > 100, "only {served} requests made");
     assert_eq!(failed.load(Ordering::Relaxed), 0, "of {served} requests");
 }
+
+#[test]
+fn a_project_folder_removed_and_made_again_or_replaced_is_watched_again() {
+    let project = Project::minimal();
+    let scratch = tempfile::tempdir().unwrap();
+    let server = Server::start(&project.path(), &[]);
+    let copy = common::copy_tree;
+    let kept = scratch.path().join("kept");
+    copy(&project.path(), &kept);
+    let served = |wanted: &str| {
+        wait_for(TIMEOUT, || {
+            (server.get("/team/pages/p.html").text().contains(wanted)).then_some(())
+        })
+        .is_some()
+    };
+    // Removed and made again (a fresh clone): an edit to the new folder is served.
+    std::fs::remove_dir_all(project.path()).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    copy(&kept, &project.path());
+    project.write(
+        "content/pages/p.md",
+        &page("Page P, cloned again", "Body. See [[initiatives/a]]."),
+    );
+    assert!(served("Page P, cloned again"), "{:?}", server.stderr());
+    // Moved away and another copied in its place.
+    let gone = scratch.path().join("gone");
+    std::fs::rename(project.path(), &gone).unwrap();
+    copy(&kept, &project.path());
+    project.write(
+        "content/pages/p.md",
+        &page("Page P, copied in", "Body. See [[initiatives/a]]."),
+    );
+    assert!(served("Page P, copied in"), "{:?}", server.stderr());
+    assert_serves_a_clean_build(&server, &project.path(), scratch.path());
+}

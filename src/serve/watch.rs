@@ -30,6 +30,29 @@ pub struct ProjectWatcher {
     /// The symlinks under `content/` and where they lead in the project: an edit to a
     /// file they lead to is an edit to the documents read through them.
     links: std::sync::Mutex<Vec<ContentLink>>,
+    /// Which folder is watched: the project's path may come to name another (the folder
+    /// removed and cloned again, or moved away and another copied in), whose edits the
+    /// watch of the old one never sees.
+    watched: std::sync::Mutex<Option<FolderId>>,
+    /// Whether an event said the watched folder itself went (removed, or moved away): a
+    /// folder made again at its path may have its inode number too.
+    root_went: std::sync::atomic::AtomicBool,
+}
+
+/// A folder's device and inode, which tell it from another at the same path.
+type FolderId = (u64, u64);
+
+fn folder_id(path: &Path) -> Option<FolderId> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 /// A symlink under `content/` that stays inside the project, both paths relative to it.
@@ -63,6 +86,8 @@ impl ProjectWatcher {
             watcher: std::sync::Mutex::new(watcher),
             events,
             dir: dir.to_path_buf(),
+            watched: std::sync::Mutex::new(folder_id(&given)),
+            root_went: std::sync::atomic::AtomicBool::new(false),
             roots: vec![resolved, given],
             changelog: std::sync::Mutex::default(),
             links,
@@ -104,15 +129,33 @@ impl ProjectWatcher {
     /// each `every` while nothing happens, says the date has moved; `None` when watching
     /// stopped.
     pub fn next(&self, every: Duration, date_moved: &dyn Fn() -> bool) -> Option<Changes> {
+        // While nothing happens, the project's path is looked at each second, and the
+        // date each `every`.
+        let tick = every.min(Duration::from_secs(1));
+        let mut asked = Instant::now();
         loop {
-            let first = match self.events.recv_timeout(every) {
+            let first = match self.events.recv_timeout(tick) {
                 Ok(event) => event,
-                Err(mpsc::RecvTimeoutError::Timeout) if date_moved() => {
+                Err(mpsc::RecvTimeoutError::Timeout) if self.rewatch() => {
                     return Some(Changes {
-                        date: true,
+                        config: true,
+                        theme: true,
+                        statics: true,
+                        rescan: true,
                         first_event: Some(Instant::now()),
                         ..Changes::default()
                     });
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) if asked.elapsed() >= every => {
+                    asked = Instant::now();
+                    if date_moved() {
+                        return Some(Changes {
+                            date: true,
+                            first_event: Some(Instant::now()),
+                            ..Changes::default()
+                        });
+                    }
+                    continue;
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => continue,
                 Err(mpsc::RecvTimeoutError::Disconnected) => return None,
@@ -142,6 +185,37 @@ impl ProjectWatcher {
                 }
             }
         }
+    }
+
+    /// Whether the project's path names another folder than the one watched (see
+    /// [`ProjectWatcher::watched`]), now watched instead: every file of it is new.
+    fn rewatch(&self) -> bool {
+        let given = &self.roots[1];
+        let now = folder_id(given);
+        let mut watched = self.watched.lock().unwrap_or_else(|e| e.into_inner());
+        let went = self.root_went.load(std::sync::atomic::Ordering::Relaxed);
+        if now.is_none() || (now == *watched && !went) {
+            return false;
+        }
+        self.root_went
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+        let mut watcher = self.watcher.lock().unwrap_or_else(|e| e.into_inner());
+        // The old folder's watch is gone with it, or watches a folder moved elsewhere.
+        let _ = watcher.unwatch(given);
+        if let Err(err) = watcher.watch(given, RecursiveMode::Recursive) {
+            crate::errln!("warning: cannot watch {}: {err}", given.display());
+            return false;
+        }
+        drop(watcher);
+        *watched = now;
+        drop(watched);
+        *self.links.lock().unwrap_or_else(|e| e.into_inner()) = content_links(&self.roots[0]);
+        if let Ok(config) = crate::config::load(&self.dir)
+            && let Err(err) = self.watch_changelog(config.import.changelog.as_deref())
+        {
+            crate::errln!("warning: cannot watch the changelog align.toml names: {err}");
+        }
+        true
     }
 
     /// A burst's changes, once settled; the symlinks under `content/` are looked for
@@ -185,6 +259,17 @@ impl ProjectWatcher {
 
     /// What an event means for the build, or `None` when it does not matter.
     fn classify(&self, event: notify::Result<notify::Event>) -> Option<Changes> {
+        if let Ok(event) = &event
+            && matches!(
+                event.kind,
+                notify::EventKind::Remove(_)
+                    | notify::EventKind::Modify(notify::event::ModifyKind::Name(_))
+            )
+            && event.paths.iter().any(|p| self.roots.contains(p))
+        {
+            self.root_went
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         let Ok(event) = event else {
             // The watcher lost track (queue overflow, a watch removed): look at everything.
             return Some(Changes {

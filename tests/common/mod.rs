@@ -420,7 +420,8 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         .collect()
 }
 
-fn copy_tree(from: &Path, to: &Path) {
+/// Copies every file of a folder tree.
+pub fn copy_tree(from: &Path, to: &Path) {
     for rel in files(from) {
         let target = to.join(&rel);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
