@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, Version, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::{Stream, StreamExt, stream};
@@ -32,23 +32,50 @@ pub struct App {
 
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
-        .fallback(move |method: Method, uri: Uri, headers: HeaderMap| {
-            let app = app.clone();
-            async move { handle(&app, &method, &uri, &headers) }
-        })
+        .fallback(
+            move |method: Method, version: Version, uri: Uri, headers: HeaderMap| {
+                let app = app.clone();
+                async move {
+                    match request_host(version, &uri, &headers) {
+                        Ok(host) => handle(&app, &method, host, &uri, &headers),
+                        Err(message) => plain(StatusCode::BAD_REQUEST, message),
+                    }
+                }
+            },
+        )
         .layer(CompressionLayer::new())
 }
 
-/// Whether a request's `Host` is this machine by a name no other can take: `localhost`
-/// (or a name under it) or a loopback address, any port. A request without one (HTTP/1.0)
+/// The host a request is for: its target's when the target names one (`GET
+/// http://host/path`, which wins over `Host`), else its `Host`'s; `None` for an HTTP/1.0
+/// request without one. Two `Host`s, or none in HTTP/1.1, are a bad request, as HTTP
+/// says: which one a check read would be a guess.
+fn request_host<'r>(
+    version: Version,
+    uri: &'r Uri,
+    headers: &'r HeaderMap,
+) -> Result<Option<&'r str>, &'static str> {
+    let mut hosts = headers.get_all(header::HOST).iter();
+    let host = match (hosts.next(), hosts.next()) {
+        (Some(_), Some(_)) => return Err("bad request: two Host headers"),
+        (Some(host), None) => Some(host.to_str().map_err(|_| "bad request: Host")?),
+        (None, _) if version >= Version::HTTP_11 => {
+            return Err("bad request: no Host header");
+        }
+        (None, _) => None,
+    };
+    Ok(uri.authority().map(|a| a.as_str()).or(host))
+}
+
+/// Whether a request's host is this machine by a name no other can take: `localhost` (or
+/// a name under it) or a loopback address, any port. A request without one (HTTP/1.0)
 /// comes from no browser.
-fn names_this_machine(headers: &HeaderMap) -> bool {
-    let Some(host) = headers.get(header::HOST) else {
+fn names_this_machine(host: Option<&str>) -> bool {
+    let Some(host) = host else {
         return true;
     };
-    let Ok(host) = host.to_str() else {
-        return false;
-    };
+    // `user@host` in a target's authority names the host after the `@`.
+    let host = host.rsplit('@').next().unwrap_or(host);
     let name = match host.strip_prefix('[') {
         // `[::1]:3000`
         Some(rest) => rest.split(']').next().unwrap_or_default(),
@@ -146,8 +173,14 @@ fn decode(part: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-fn handle(app: &App, method: &Method, uri: &Uri, headers: &HeaderMap) -> Response {
-    if app.local_only && !names_this_machine(headers) {
+fn handle(
+    app: &App,
+    method: &Method,
+    host: Option<&str>,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Response {
+    if app.local_only && !names_this_machine(host) {
         return plain(
             StatusCode::MISDIRECTED_REQUEST,
             "this server answers only requests to localhost or a loopback address",
@@ -493,7 +526,8 @@ mod tests {
             if let Some(host) = host {
                 headers.insert(header::HOST, HeaderValue::from_str(host).unwrap());
             }
-            names_this_machine(&headers)
+            let uri = Uri::from_static("/");
+            names_this_machine(request_host(Version::HTTP_10, &uri, &headers).unwrap())
         };
         for here in [
             "localhost",
@@ -516,6 +550,27 @@ mod tests {
             assert!(!named(Some(other)), "{other}");
         }
         assert!(named(None));
+    }
+
+    #[test]
+    fn the_target_s_host_wins_and_two_hosts_or_none_in_http_1_1_are_bad() {
+        let local = HeaderValue::from_static("localhost");
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, local.clone());
+        let absolute = Uri::from_static("http://evil.example/exec/");
+        let host = request_host(Version::HTTP_11, &absolute, &headers).unwrap();
+        assert_eq!(host, Some("evil.example"));
+        assert!(!names_this_machine(host));
+        let relative = Uri::from_static("/exec/");
+        assert_eq!(
+            request_host(Version::HTTP_11, &relative, &headers),
+            Ok(Some("localhost"))
+        );
+        headers.append(header::HOST, HeaderValue::from_static("evil.example"));
+        assert!(request_host(Version::HTTP_11, &relative, &headers).is_err());
+        let none = HeaderMap::new();
+        assert!(request_host(Version::HTTP_11, &relative, &none).is_err());
+        assert_eq!(request_host(Version::HTTP_10, &relative, &none), Ok(None));
     }
 
     #[test]
