@@ -146,10 +146,21 @@ pub fn check_names(project: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Whether a file or folder is left out of `templates/` or `static/`: a hidden one
+/// (`.git/`, `.DS_Store`, `.gitkeep`), but for what hosts read at a site's root, at the
+/// top of `static/`: `.well-known/` (`security.txt`), `.nojekyll` (GitHub Pages) and
+/// `.htaccess`.
+fn hidden(name: &str, depth: usize, statics: bool) -> bool {
+    const PUBLISHED: [&str; 3] = [".well-known", ".nojekyll", ".htaccess"];
+    name.starts_with('.') && !(statics && depth == 1 && PUBLISHED.contains(&name))
+}
+
 /// Every file under `dir` by relative `/`-separated path and where it is, in name order;
-/// nothing when `dir` is absent. Hidden files are skipped and symlinks are not followed.
+/// nothing when `dir` is absent. Hidden files are skipped (see [`hidden`]) and symlinks
+/// are not followed.
 /// A name that is not UTF-8 is an error.
 fn files_under(dir: &Path) -> anyhow::Result<Vec<(String, std::path::PathBuf)>> {
+    let statics = dir.file_name().is_some_and(|n| n == "static");
     let mut out = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
@@ -157,7 +168,9 @@ fn files_under(dir: &Path) -> anyhow::Result<Vec<(String, std::path::PathBuf)>> 
     let walker = WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            e.depth() == 0 || !hidden(&e.file_name().to_string_lossy(), e.depth(), statics)
+        });
     for entry in walker {
         let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
         if !entry.file_type().is_file() {

@@ -351,6 +351,32 @@ fn a_build_after_one_stopped_while_swapping_puts_the_last_sites_back_even_when_i
 }
 
 #[test]
+fn hidden_static_files_are_left_out_but_those_hosts_read() {
+    let p = project()
+        .file(
+            "static/.well-known/security.txt",
+            "Contact: mailto:security@example.com\n",
+        )
+        .file("static/.nojekyll", "")
+        .file("static/.DS_Store", "junk")
+        .file("static/.git/config", "[core]\n")
+        .file("static/img/.gitkeep", "");
+    p.build().success();
+    let files = p.site("public").files();
+    assert!(
+        files.contains(&".well-known/security.txt".to_string()),
+        "{files:?}"
+    );
+    assert!(files.contains(&".nojekyll".to_string()), "{files:?}");
+    for left_out in [".DS_Store", ".git/config", "img/.gitkeep"] {
+        assert!(
+            !files.contains(&left_out.to_string()),
+            "{left_out}: {files:?}"
+        );
+    }
+}
+
+#[test]
 fn out_may_not_be_the_project_its_content_or_a_folder_holding_them() {
     let p = project();
     let project_dir = p.path().to_str().unwrap().to_string();
