@@ -325,8 +325,9 @@ fn from_text(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
             break;
         }
         let (line, col) = err.span().map_or((1, 1), |s| line_col(&text, s.start));
-        let mut message = err.message().trim().replace('\n', " ");
-        let wrong_value = message.starts_with("invalid ") || message.starts_with("unknown variant");
+        let mut message = crate::diag::plain_serde(err.message().trim()).replace('\n', " ");
+        let raw = err.message().trim();
+        let wrong_value = raw.starts_with("invalid ") || raw.starts_with("unknown variant");
         if wrong_value && let Some(key) = err.span().and_then(|s| key_before(&text, s.start)) {
             message = format!("{key}: {message}");
         }
@@ -715,7 +716,12 @@ mod tests {
         );
         // A key left out that then is missing ends the reading there.
         let errs = parse("title = 1\ncolour = 2\n").unwrap_err();
-        assert!(errs[0].message.contains("invalid type"), "{errs:?}");
+        assert!(
+            errs[0]
+                .message
+                .contains("expected a string, found the number 1"),
+            "{errs:?}"
+        );
     }
 
     #[test]
@@ -723,13 +729,13 @@ mod tests {
         let message = |text: &str| parse(text).unwrap_err()[0].message.clone();
         assert_eq!(
             message("title = 1\n"),
-            "`title`: invalid type: integer `1`, expected a string"
+            "`title`: expected a string, found the number 1"
         );
         assert_eq!(
             message(
                 "title = \"x\"\n[sites.p]\ntitle = \"P\"\naudiences = [\"public\"]\npublic = \"yes\"\n"
             ),
-            "`public` in [sites.p]: invalid type: string \"yes\", expected a boolean"
+            "`public` in [sites.p]: expected a boolean, found the text \"yes\""
         );
         assert_eq!(
             message("title = \"x\"\n[folders]\nbets = \"epic\"\n")

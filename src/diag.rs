@@ -280,6 +280,50 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// A message of the readers of typed values (serde's) in the words the rest of align
+/// uses: `expected a number, found the text "high"` for `invalid type: string "high",
+/// expected f64`, `expected a table, found the number 1` for `invalid type: integer `1`,
+/// expected struct KeyResult`, and `unknown value` for `unknown variant`.
+pub fn plain_serde(message: &str) -> String {
+    let expected = |what: &str| match what {
+        "f64" | "f32" | "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize"
+        | "isize" => "a number".to_string(),
+        "a sequence" => "a list".to_string(),
+        "a map" => "a table".to_string(),
+        what if what.starts_with("struct ") || what.starts_with("a map") => "a table".to_string(),
+        what => what.to_string(),
+    };
+    let found = |what: &str| {
+        let quoted = |rest: &str| rest.trim_matches('`').to_string();
+        if let Some(rest) = what.strip_prefix("string ") {
+            format!("the text {rest}")
+        } else if let Some(rest) =
+            (what.strip_prefix("integer ")).or_else(|| what.strip_prefix("floating point "))
+        {
+            format!("the number {}", quoted(rest))
+        } else if let Some(rest) = what.strip_prefix("boolean ") {
+            quoted(rest)
+        } else {
+            match what {
+                "map" => "a table".to_string(),
+                "sequence" => "a list".to_string(),
+                "unit value" => "nothing".to_string(),
+                what => what.to_string(),
+            }
+        }
+    };
+    let typed = (message.strip_prefix("invalid type: "))
+        .or_else(|| message.strip_prefix("invalid value: "))
+        .and_then(|rest| rest.rsplit_once(", expected "));
+    if let Some((what, wanted)) = typed {
+        return format!("expected {}, found {}", expected(wanted), found(what));
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        return format!("unknown value {rest}");
+    }
+    message.to_string()
+}
+
 pub fn floor_char_boundary(text: &str, mut index: usize) -> usize {
     while index > 0 && !text.is_char_boundary(index) {
         index -= 1;
@@ -324,6 +368,35 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serde_messages_read_in_plain_words() {
+        for (said, plain) in [
+            (
+                "invalid type: string \"high\", expected f64",
+                "expected a number, found the text \"high\"",
+            ),
+            (
+                "invalid type: integer `1`, expected struct KeyResult",
+                "expected a table, found the number 1",
+            ),
+            (
+                "invalid type: map, expected a sequence",
+                "expected a list, found a table",
+            ),
+            (
+                "invalid type: boolean `true`, expected a string",
+                "expected a string, found true",
+            ),
+            (
+                "unknown variant `up`, expected `increase` or `decrease`",
+                "unknown value `up`, expected `increase` or `decrease`",
+            ),
+            ("missing field `id`", "missing field `id`"),
+        ] {
+            assert_eq!(plain_serde(said), plain, "{said}");
+        }
+    }
 
     #[test]
     fn line_col_counts_characters() {

@@ -376,6 +376,26 @@ fn a_key_result_number_that_is_no_number_says_what_it_found() {
 }
 
 #[test]
+fn a_wrong_value_inside_a_table_of_a_field_is_said_in_plain_words_at_its_line() {
+    fails_at(
+        "content/initiatives/i.md",
+        "+++\ntitle = \"I\"\nstatus = \"planned\"\ntarget = 2026-12-01\n\n[[target_history]]\ndate = 2026-01-01\ntarget = \"2026-11-31\"\n+++\n",
+        "content/initiatives/i.md:8:1",
+        &["slip #1", "field `target`", "`2026-11-31` is not a date"],
+    );
+    let message = fails_at(
+        "content/objectives/o.md",
+        "+++\ntitle = \"O\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"K\"\nbaseline = 0\ntarget = 10\nconfidence = \"high\"\n+++\n",
+        "content/objectives/o.md:9:1",
+        &[
+            "field `confidence`",
+            "expected a number, found the text \"high\"",
+        ],
+    );
+    assert!(!message.contains("f64"), "{message}");
+}
+
+#[test]
 fn a_key_result_without_an_id_is_placed_at_its_own_table() {
     let text = "+++\ntitle = \"O\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"K\"\nbaseline = 0\ntarget = 10\n\n[[key_results]]\ntitle = \"L\"\nbaseline = 0\ntarget = 5\n+++\n";
     fails_at(

@@ -840,7 +840,7 @@ fn read_all<T: serde::de::DeserializeOwned>(
             Ok(_) => break,
             Err((path, message)) => {
                 let mended = mend(&mut item, &path, &message, placeholder);
-                errors.push((path, message));
+                errors.push((path, crate::diag::plain_serde(&message)));
                 if !mended {
                     break;
                 }
@@ -955,6 +955,7 @@ fn typed_at<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, (FieldPat
         // Dates from jiff get a friendlier wording that quotes what was written.
         let text = if text.contains("civil date")
             || text.contains("failed to parse")
+            || text.contains("parsed date is not valid")
             || (is_date && written.is_some())
         {
             match written {
