@@ -1363,8 +1363,9 @@ fn a_kind_that_is_no_kind_does_not_hide_the_files_other_errors() {
         run.stderr()
     );
     assert!(
-        run.stderr()
-            .contains("field `kind`: `initiativ` is not one of"),
+        run.stderr().contains(
+            "field `kind`: `initiativ` is not one of: strategy, objective, initiative, release, decision, change, page (did you mean `initiative`?)"
+        ),
         "{}",
         run.stderr()
     );

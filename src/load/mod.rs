@@ -740,7 +740,18 @@ impl DocReader<'_> {
         }
         let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
         let message = match value.as_str() {
-            Some(text) => format!("field `kind`: `{text}` is not one of: {}", names.join(", ")),
+            Some(text) => {
+                // `Initiative`, `initiatives`, `inititive`: the kind meant.
+                let lower = text.trim().to_lowercase();
+                let lower = lower.strip_suffix('s').unwrap_or(&lower);
+                let meant = crate::diag::nearest(lower, names.iter().copied(), |_| 2)
+                    .map(|kind| format!(" (did you mean `{kind}`?)"))
+                    .unwrap_or_default();
+                format!(
+                    "field `kind`: `{text}` is not one of: {}{meant}",
+                    names.join(", ")
+                )
+            }
             None => format!(
                 "field `kind`: expected a string, found {value}: write one of {}",
                 names.join(", ")
