@@ -376,6 +376,27 @@ fn a_key_result_number_that_is_no_number_says_what_it_found() {
 }
 
 #[test]
+fn a_project_without_a_content_folder_says_what_is_there_instead() {
+    let project = Project::new();
+    let run = project.build();
+    run.expect(1);
+    assert!(
+        run.stderr()
+            .contains("content:1:1: error: the project has no content/ folder")
+    );
+    project.write("content", "notes");
+    let run = project.build();
+    run.expect(1);
+    assert!(
+        run.stderr().contains(
+            "content:1:1: error: content is a file: the documents go in a folder named content/"
+        ),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
 fn a_wrong_value_inside_a_table_of_a_field_is_said_in_plain_words_at_its_line() {
     fails_at(
         "content/initiatives/i.md",

@@ -272,7 +272,11 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     if !content.is_dir() {
         let loc = Location::new(dir.join(CONTENT_DIR), 1, 1);
-        diags.push(Diagnostic::error(loc, "the project has no content/ folder"));
+        let message = match content.exists() {
+            true => "content is a file: the documents go in a folder named content/",
+            false => "the project has no content/ folder",
+        };
+        diags.push(Diagnostic::error(loc, message));
         return (files, diags);
     }
     let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
