@@ -333,7 +333,7 @@ fn an_image_of_a_document_shows_its_description_and_never_the_path() {
         )
         .file(
             "content/pages/pictures.md",
-            "+++\ntitle = \"Pictures\"\naudience = [\"team\", \"public\", \"exec\"]\n+++\n\n![one](../objectives/canary-hidden-path-7f3a.md) ![two](/objectives/canary-hidden-path-7f3a.md) ![three][r] ![four](../objectives/canary-hidden-path-7f3a.md?v=1#kr1)\n[![five](../objectives/canary-hidden-path-7f3a.md)](../objectives/canary-hidden-path-7f3a.md)\n\n[r]: ../objectives/canary-hidden-path-7f3a.md\n",
+            "+++\ntitle = \"Pictures\"\naudience = [\"team\", \"public\", \"exec\"]\n+++\n\n![one](../objectives/canary-hidden-path-7f3a.md) ![two](/objectives/canary-hidden-path-7f3a.md) ![three][r] ![four](../objectives/canary-hidden-path-7f3a.md#kr1)\n[![five](../objectives/canary-hidden-path-7f3a.md)](../objectives/canary-hidden-path-7f3a.md)\n\n[r]: ../objectives/canary-hidden-path-7f3a.md\n",
         );
     project.build().success();
     for name in ["team", "public"] {
@@ -351,6 +351,19 @@ fn an_image_of_a_document_shows_its_description_and_never_the_path() {
     assert!(
         exec.contains(r#"<a href="../objectives/canary-hidden-path-7f3a.html">five</a>"#),
         "{exec}"
+    );
+    // It names the document as a link does: one that is not there is an error.
+    project.write(
+        "content/pages/pictures.md",
+        "+++\ntitle = \"Pictures\"\n+++\n![gone](gone.md)\n",
+    );
+    let run = project.build();
+    run.expect(1);
+    assert!(
+        run.stderr()
+            .contains("pictures.md:4:1: error: broken link: `gone.md` names no document"),
+        "{}",
+        run.stderr()
     );
 }
 

@@ -193,6 +193,26 @@ pub fn scan(
                     ..asset(&index, body, first_line, &dest_url, range.start)
                 });
             }
+            // An image of a document shows its description (no page is an image), but
+            // names the document as a link does: one that is not there is an error.
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                id,
+                ..
+            }) if is_document_link(&dest_url) => {
+                let (line, col) = index.locate_in(body, range.start);
+                facts.refs.push(RefText {
+                    kind: RelKind::Mentions,
+                    text: dest_url.to_string(),
+                    label: None,
+                    line: first_line + line,
+                    col,
+                    inverse: false,
+                    audiences: Vec::new(),
+                    defined_at: defined(&events, link_type, &id),
+                });
+            }
             Event::End(TagEnd::Link) => {
                 if let Some((dest, labelled, start, label, defined_at)) = link.take() {
                     let (line, col) = index.locate_in(body, start);
