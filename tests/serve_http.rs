@@ -656,3 +656,22 @@ fn the_404_page_links_back_to_this_server_not_the_published_site() {
         missing.text()
     );
 }
+
+#[test]
+fn a_port_in_use_is_said_at_once_before_anything_is_built() {
+    let project = Project::minimal();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let run = std::process::Command::new(serve_support::bin())
+        .args(["serve", project.path().to_str().unwrap(), "-p", &port])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&run.stderr);
+    // The one line saying why: no build ran, so no warning or timing came before it.
+    assert_eq!(
+        said.trim_end(),
+        format!("error: cannot listen on 127.0.0.1:{port}: Address already in use (os error 98)"),
+        "{said}"
+    );
+}

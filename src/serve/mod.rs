@@ -37,6 +37,11 @@ pub fn serve(options: ServeOptions) -> Result<i32, Failure> {
     // A date that is not one is a usage error, as in `build`, not a broken build.
     crate::today::resolve(options.today.as_deref()).map_err(Failure::Usage)?;
     let config = crate::config::load(&options.dir).map_err(Failure::Config)?;
+    // Bound before the first build, so that a port in use is said at once, not after
+    // every site is built and its warnings printed.
+    let address = SocketAddr::new(options.bind, options.port);
+    let listener = std::net::TcpListener::bind(address)
+        .with_context(|| format!("cannot listen on {address}"))?;
     let store = Arc::new(Store::default());
     let mut rebuilder = Rebuilder::new(&options.dir, options.today.clone());
     let started = Instant::now();
@@ -72,20 +77,22 @@ pub fn serve(options: ServeOptions) -> Result<i32, Failure> {
         .enable_all()
         .build()
         .context("cannot start the server runtime")?;
-    runtime.block_on(run(options, config, store, (rebuilder, warnings)))?;
+    runtime.block_on(run(options, listener, config, store, (rebuilder, warnings)))?;
     Ok(0)
 }
 
 async fn run(
     options: ServeOptions,
+    listener: std::net::TcpListener,
     config: crate::config::Config,
     store: Arc<Store>,
     (rebuilder, warnings): (Rebuilder, rebuild::Warnings),
 ) -> Result<(), Failure> {
-    let address = SocketAddr::new(options.bind, options.port);
-    let listener = tokio::net::TcpListener::bind(address)
-        .await
-        .with_context(|| format!("cannot listen on {address}"))?;
+    listener
+        .set_nonblocking(true)
+        .context("cannot listen without blocking")?;
+    let listener =
+        tokio::net::TcpListener::from_std(listener).context("cannot listen in the runtime")?;
     let local = listener.local_addr().context("no local address")?;
     let base = format!("http://{local}/");
     crate::outln!("serving at {base}");
