@@ -555,8 +555,12 @@ fn fingerprint(doc: &Document, mut hasher: blake3::Hasher) -> blake3::Hash {
 /// CommonMark reads it (no page may hold a NUL byte).
 pub fn normalise(text: &str) -> Cow<'_, str> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // One pass over the text finds both, where most texts have neither.
+    let Some(first) = memchr::memchr2(b'\r', 0, text.as_bytes()) else {
+        return Cow::Borrowed(text);
+    };
     let mut text = Cow::Borrowed(text);
-    if memchr::memchr(b'\r', text.as_bytes()).is_some() {
+    if memchr::memchr(b'\r', &text.as_bytes()[first..]).is_some() {
         text = Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"));
     }
     if memchr::memchr(0, text.as_bytes()).is_some() {
