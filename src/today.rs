@@ -7,7 +7,7 @@ use jiff::civil::Date;
 pub fn resolve(flag: Option<&str>) -> anyhow::Result<Date> {
     if let Some(text) = flag {
         return crate::load::parse_iso_date(text)
-            .with_context(|| format!("--today `{text}` is not a date (expected YYYY-MM-DD)"));
+            .with_context(|| format!("--today `{text}` is not a date (dates are YYYY-MM-DD)"));
     }
     // Set but empty counts as unset, as `${SOURCE_DATE_EPOCH:-$(date +%s)}` reads it.
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH")

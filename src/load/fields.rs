@@ -793,7 +793,7 @@ fn one_of(text: &str, allowed: &[&str]) -> Result<(), String> {
 
 pub fn date(value: Value) -> Result<Date, String> {
     let text = string(value)?;
-    parse_iso_date(&text).ok_or_else(|| format!("`{text}` is not a date (expected YYYY-MM-DD)"))
+    parse_iso_date(&text).ok_or_else(|| format!("`{text}` is not a date (dates are YYYY-MM-DD)"))
 }
 
 pub fn parse_iso_date(text: &str) -> Option<Date> {

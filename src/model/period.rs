@@ -54,10 +54,12 @@ impl Period {
 
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Four digits, as written: `0900-Q1` is not `900-Q1`.
+        let year = self.year;
         match self.part {
-            Part::Year => write!(f, "{}", self.year),
-            Part::Half(h) => write!(f, "{}-H{h}", self.year),
-            Part::Quarter(q) => write!(f, "{}-Q{q}", self.year),
+            Part::Year => write!(f, "{year:04}"),
+            Part::Half(h) => write!(f, "{year:04}-H{h}"),
+            Part::Quarter(q) => write!(f, "{year:04}-Q{q}"),
         }
     }
 }
@@ -113,6 +115,10 @@ mod tests {
         assert!("2026-Q5".parse::<Period>().is_err());
         assert!("26-Q1".parse::<Period>().is_err());
         assert!("2026-X1".parse::<Period>().is_err());
+        // Shown as written, four digits.
+        for written in ["0000-Q1", "0900-H2", "0042"] {
+            assert_eq!(written.parse::<Period>().unwrap().to_string(), written);
+        }
     }
 
     #[test]

@@ -403,6 +403,11 @@ pub fn content_type(path: &str) -> &'static str {
         (_, "woff2") => "font/woff2",
         (_, "woff") => "font/woff",
         (_, "pdf") => "application/pdf",
+        (_, "wasm") => "application/wasm",
+        (_, "avif") => "image/avif",
+        (_, "csv") => "text/csv; charset=utf-8",
+        (_, "mp4") => "video/mp4",
+        (_, "webm") => "video/webm",
         _ => "application/octet-stream",
     }
 }
@@ -550,6 +555,20 @@ mod tests {
             assert!(!named(Some(other)), "{other}");
         }
         assert!(named(None));
+    }
+
+    #[test]
+    fn files_a_site_may_hold_are_served_as_what_they_are() {
+        for (path, kind) in [
+            ("site/app.wasm", "application/wasm"),
+            ("site/img/a.AVIF", "image/avif"),
+            ("site/data.csv", "text/csv; charset=utf-8"),
+            ("site/demo.mp4", "video/mp4"),
+            ("site/feed.xml", "application/atom+xml; charset=utf-8"),
+            ("site/unknown.bin", "application/octet-stream"),
+        ] {
+            assert_eq!(content_type(path), kind, "{path}");
+        }
     }
 
     #[test]
