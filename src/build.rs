@@ -37,13 +37,18 @@ pub struct BuildReport {
 
 /// Builds the project's sites; fails without touching the output on any content error.
 pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, Failure> {
-    write::recover(&options.out);
-    if project.error_count() > 0 {
-        return Err(Failure::Content(project.diagnostics.clone()));
-    }
-    let names = select_sites(project, &options.sites)?;
-    let theme = theme::load(&project.dir)?;
-    let renderer = Renderer::new(&theme.templates)?;
+    let ready = || -> Result<_, Failure> {
+        if project.error_count() > 0 {
+            return Err(Failure::Content(project.diagnostics.clone()));
+        }
+        let names = select_sites(project, &options.sites)?;
+        let theme = theme::load(&project.dir)?;
+        let renderer = Renderer::new(&theme.templates)?;
+        Ok((names, theme, renderer))
+    };
+    // A build that fails before it writes still leaves the last build's output whole,
+    // as it says, after one stopped midway (`write::prepare` does this for the others).
+    let (names, theme, renderer) = ready().inspect_err(|_| write::recover(&options.out))?;
     let out = write::prepare(&options.out, &project.dir)?;
     let files = AtomicUsize::new(0);
     let bar = progress_bar(options.progress, project);

@@ -325,8 +325,8 @@ fn from_text(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
             break;
         }
         let (line, col) = err.span().map_or((1, 1), |s| line_col(&text, s.start));
-        let mut message = crate::diag::plain_serde(err.message().trim()).replace('\n', " ");
         let raw = err.message().trim();
+        let mut message = crate::diag::plain_serde(raw).replace('\n', " ");
         let wrong_value = raw.starts_with("invalid ") || raw.starts_with("unknown variant");
         if wrong_value && let Some(key) = err.span().and_then(|s| key_before(&text, s.start)) {
             message = format!("{key}: {message}");

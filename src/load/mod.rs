@@ -559,11 +559,12 @@ pub fn normalise(text: &str) -> Cow<'_, str> {
     let Some(first) = memchr::memchr2(b'\r', 0, text.as_bytes()) else {
         return Cow::Borrowed(text);
     };
+    // Neither is before `first`, and replacing either leaves the text before it as it was.
     let mut text = Cow::Borrowed(text);
     if memchr::memchr(b'\r', &text.as_bytes()[first..]).is_some() {
         text = Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"));
     }
-    if memchr::memchr(0, text.as_bytes()).is_some() {
+    if memchr::memchr(0, &text.as_bytes()[first..]).is_some() {
         text = Cow::Owned(text.replace('\0', "\u{fffd}"));
     }
     text

@@ -488,8 +488,7 @@ impl Document {
         let mut hidden = vec![false; headings.len()];
         let (mut open, mut next) = (0usize, 0);
         for i in by_offset {
-            while let Some(&(at, opens)) = edges.get(next).filter(|e| e.0 <= headings[i].offset) {
-                debug_assert!(at <= headings[i].offset);
+            while let Some(&(_, opens)) = edges.get(next).filter(|e| e.0 <= headings[i].offset) {
                 if opens {
                     open += 1;
                 } else {
