@@ -38,6 +38,16 @@ pub const PAGE_TEMPLATES: [&str; 5] = [
     "_key_results.html",
 ];
 
+/// Whether `templates` make a document's page with the default theme's own templates:
+/// none of [`PAGE_TEMPLATES`] is overridden, or each override is the theme's text.
+pub fn page_is_default(templates: &[(String, String)]) -> bool {
+    PAGE_TEMPLATES.iter().all(|&name| {
+        let given = templates.iter().find(|(n, _)| n == name);
+        let theme = DefaultTheme::get(&format!("templates/{name}"));
+        matches!((given, theme), (Some((_, text)), Some(file)) if text.as_bytes() == &*file.data)
+    })
+}
+
 /// The ids a project's own templates write as they are (`<section id="notes">`) where a
 /// document's page may show them: in its overrides of [`PAGE_TEMPLATES`] and in templates
 /// of its own, which only an override can include. An id made by an expression

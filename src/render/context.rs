@@ -21,6 +21,10 @@ impl SiteCtx {
             value: std::sync::OnceLock::new(),
         }
     }
+
+    pub fn info(&self) -> &SiteInfo {
+        &self.info
+    }
 }
 
 impl Serialize for SiteCtx {

@@ -19,6 +19,9 @@ pub struct Renderer {
     memo: Option<Mutex<Kept<String, (blake3::Hash, Bytes)>>>,
     /// What `partial()` rendered, when pages are remembered.
     partials: Arc<Mutex<Partials>>,
+    /// Whether document pages are the default theme's, which [`super::doc_page`] writes
+    /// without the engine.
+    default_page: bool,
 }
 
 /// Values kept from one rebuild pass to the next, each marked with the last pass that used
@@ -282,6 +285,7 @@ impl Renderer {
             closures,
             memo: remember.then(|| Mutex::new(Kept::default())),
             partials,
+            default_page: crate::theme::page_is_default(templates),
         })
     }
 
@@ -337,14 +341,42 @@ impl Renderer {
         let Some(memo) = &self.memo else {
             return self.render_bytes(template, ctx);
         };
+        let hash = self.input_hash(template, ctx)?;
+        self.remember(memo, key, hash, || self.render_bytes(template, ctx))
+    }
+
+    /// A document's page: with the default theme's templates, written by
+    /// [`super::doc_page`], the same bytes the engine would render; otherwise rendered.
+    pub fn doc_page(&self, key: &str, ctx: &super::context::PageCtx<'_>) -> anyhow::Result<Bytes> {
+        const TEMPLATE: &str = "page.html";
+        if !self.default_page {
+            return self.page(key, TEMPLATE, ctx);
+        }
+        let make = || {
+            let size = self.closures.get(TEMPLATE).map_or(0, |c| c.size);
+            match super::doc_page::write(ctx, size) {
+                Some(page) => Ok(Bytes::from(page.into_bytes())),
+                None => self.render_bytes(TEMPLATE, ctx),
+            }
+        };
+        match &self.memo {
+            None => make(),
+            Some(memo) => {
+                let hash = self.input_hash(TEMPLATE, ctx)?;
+                self.remember(memo, key, hash, make)
+            }
+        }
+    }
+
+    /// The hash of what a page is made of: its template, what that pulls in, its context.
+    fn input_hash<T: Serialize>(&self, template: &str, ctx: &T) -> anyhow::Result<blake3::Hash> {
         let mut hasher = blake3::Hasher::new();
         hasher.update(template.as_bytes());
         if let Some(closure) = self.closures.get(template) {
             hasher.update(closure.hash.as_bytes());
         }
         crate::audience::hashing_items(|| crate::digest::hash_into(&mut hasher, ctx))?;
-        let hash = hasher.finalize();
-        self.remember(memo, key, hash, || self.render_bytes(template, ctx))
+        Ok(hasher.finalize())
     }
 
     /// Memoises any computed output under `key`, keyed by an input hash. An output that

@@ -2,6 +2,7 @@
 //! Pure: it reads no files and writes none; the caller hands it templates and takes files.
 
 mod context;
+mod doc_page;
 mod engine;
 mod feed;
 pub mod html_load;
@@ -242,9 +243,8 @@ fn document_pages(
             wanted: None,
             skip: None,
         };
-        out.page(
+        out.doc_page(
             &path,
-            "page.html",
             &PageCtx {
                 site: &sites[s],
                 root: &root,
@@ -391,6 +391,19 @@ impl Out<'_> {
         let bytes = self
             .renderer
             .page(&format!("{}/{path}", self.site), template, ctx)?;
+        self.emit
+            .send(path, bytes.into())
+            .with_context(|| format!("writing {path}"))
+    }
+
+    /// A document's page (`page.html`).
+    pub fn doc_page(&self, path: &str, ctx: &PageCtx<'_>) -> anyhow::Result<()> {
+        if !self.wants(path) {
+            return Ok(());
+        }
+        let bytes = self
+            .renderer
+            .doc_page(&format!("{}/{path}", self.site), ctx)?;
         self.emit
             .send(path, bytes.into())
             .with_context(|| format!("writing {path}"))
