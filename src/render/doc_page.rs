@@ -9,7 +9,9 @@
 //! values and interpreting the templates (a fifth of a build of plain pages).
 //!
 //! A page the writer cannot show as the templates would (an unknown shape of value) is
-//! left to the engine: [`write`] answers `None`. The tests render every page both ways.
+//! left to the engine: [`write`] answers `None`. `tests/default_page.rs` builds projects both
+//! ways and compares every file, so a change to one of those templates that is not made
+//! here too fails the tests.
 
 use std::fmt::Write as _;
 
@@ -172,7 +174,8 @@ impl Page<'_> {
         self.raw("</h1>\n    ");
         let status = truthy(&doc.status);
         let category = truthy(&doc.category_label);
-        if status.is_some() || doc.health.is_some() || doc.breaking || category.is_some() {
+        let health = truthy_str(doc.health);
+        if status.is_some() || health.is_some() || doc.breaking || category.is_some() {
             self.raw("<p class=\"badges\">\n      ");
             if let Some(status) = status {
                 self.raw("<span class=\"status status-");
