@@ -212,7 +212,7 @@ confidence = 0.7
 note = "Both"
 
 [[key_results]]
-id = "kr2"
+id = 'k&r"2'
 title = "No unit, no check-ins"
 baseline = 0
 target = 1000000000000000000
@@ -242,7 +242,7 @@ status = "in-progress"
 horizon = "now"
 start = 2026-10-01
 target = 2026-12-05
-drives = ["O-1#kr1", "O-1#kr3"]
+drives = ["O-1#kr1", "O-1#kr3", 'O-1#k&r"2']
 rationale = "Because <reasons> & 'more'"
 owners = ["Dana"]
 audience = ["team", "public"]
@@ -369,6 +369,9 @@ A change.
         "<span class=\"breaking\">breaking change</span>",
         "key result of Acme &amp; &lt;Co&gt;",
         "<span class=\"kind-tag\">key result</span>",
+        // A key result's address ends in its id, escaped like any value.
+        "<dd><a href=\"../objectives/o.html#kr-k&amp;r&quot;2\">No unit, no check-ins</a>",
+        "<tr id=\"kr-k&amp;r&quot;2\">",
         "lists/owner/",
         "<a class=\"tag\" href=\"",
     ] {

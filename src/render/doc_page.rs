@@ -54,11 +54,19 @@ impl Page<'_> {
         self.esc(&text);
     }
 
-    /// `{{ root }}`, then a path after it.
-    fn link(&mut self, path: &str) {
+    /// `{{ root }}`, then the template's text after it.
+    fn link(&mut self, text: &str) {
         let root = self.root;
-        self.raw(root);
-        self.raw(path);
+        self.esc(root);
+        self.raw(text);
+    }
+
+    /// `{{ root }}{{ url }}`: a value, escaped as every value is (a key result's address
+    /// ends in its id, which may hold `&` or `"`).
+    fn url(&mut self, url: &str) {
+        let root = self.root;
+        self.esc(root);
+        self.esc(url);
     }
 
     /// `base.html`, with `page.html`'s blocks.
@@ -131,7 +139,7 @@ impl Page<'_> {
         self.raw("</a></li>\n      ");
         for item in &site.views {
             self.raw("<li><a href=\"");
-            self.link(&item.url);
+            self.url(&item.url);
             self.raw("\">");
             self.esc(&item.title);
             self.raw("</a></li>\n      ");
@@ -139,7 +147,7 @@ impl Page<'_> {
         self.raw("      ");
         for item in &site.nav {
             self.raw("<li><a href=\"");
-            self.link(&item.url);
+            self.url(&item.url);
             self.raw("\">");
             self.esc(&item.title);
             self.raw(" <span class=\"count\">");
@@ -220,7 +228,7 @@ impl Page<'_> {
                 self.raw("<ol class=\"chain\">");
                 for link in chain {
                     self.raw("<li><a href=\"");
-                    self.link(link.url());
+                    self.url(link.url());
                     self.raw("\"><span class=\"kind-tag\">");
                     if truthy_str(link.context()).is_some() {
                         self.raw("key result");
@@ -282,7 +290,7 @@ impl Page<'_> {
                 self.raw("</dt>");
                 for link in &group.items {
                     self.raw("<dd><a href=\"");
-                    self.link(link.url());
+                    self.url(link.url());
                     self.raw("\">");
                     self.esc(link.title());
                     self.raw("</a> <span class=\"meta\">");
@@ -598,7 +606,7 @@ impl Page<'_> {
     fn links(&mut self, links: &[LinkView]) {
         for (i, link) in links.iter().enumerate() {
             self.raw("<a href=\"");
-            self.link(link.url());
+            self.url(link.url());
             self.raw("\">");
             self.esc(link.title());
             self.raw("</a>");
