@@ -455,6 +455,13 @@ fn unknown_files_get_the_site_404_page() {
     let conditional = server.request("GET", "/team/nope.html", &[("If-None-Match", &etag)]);
     assert_eq!(conditional.status, 404, "a missing page is never 304");
     assert_eq!(server.get("/nosite/x.html").status, 404);
+    // The server's own folder holds its reload script and event stream, and nothing else.
+    assert_eq!(server.get("/__align/reload.js").status, 200);
+    for target in ["/__align/x", "/__align/", "/__align/reload.js/x"] {
+        let response = server.get(target);
+        assert_eq!(response.status, 404, "{target}");
+        assert_eq!(response.body, b"not found", "{target}");
+    }
 }
 
 #[test]

@@ -109,6 +109,8 @@ pub enum Route {
     },
     /// A path that tries to leave the served tree, or is malformed.
     Bad,
+    /// A path under the server's own `/__align/` that names none of its files.
+    Missing,
 }
 
 /// Decodes and checks a raw request path. Traversal in any spelling is refused here, and
@@ -140,7 +142,7 @@ pub fn route(raw: &str) -> Route {
         [first, rest @ ..] if first == "__align" => match rest {
             [name] if name == "reload.js" => Route::ReloadScript,
             [name] if name == "events" => Route::Events,
-            _ => Route::Bad,
+            _ => Route::Missing,
         },
         [site] => Route::Redirect(site.clone()),
         [site, rest @ ..] => {
@@ -207,7 +209,9 @@ fn handle(
             app.stop.clone(),
         )
         .into_response(),
-        Route::ReloadScript | Route::Events => plain(StatusCode::NOT_FOUND, "not found"),
+        Route::ReloadScript | Route::Events | Route::Missing => {
+            plain(StatusCode::NOT_FOUND, "not found")
+        }
         // A site's folder asked for without its slash; any other name at the top
         // (`/favicon.ico`, which browsers ask for on every page) is no site.
         // Before a first good build no site is served yet: the name may well be one, and
@@ -643,6 +647,11 @@ mod tests {
             }
         );
         assert_eq!(route("/__align/events"), Route::Events);
+        // The server's own folder holds two files; anything else there is not found.
+        assert_eq!(route("/__align/x"), Route::Missing);
+        assert_eq!(route("/__align/"), Route::Missing);
+        assert_eq!(route("/__align/events/x"), Route::Missing);
+        assert_eq!(route("/__align/%2e%2e"), Route::Bad);
     }
 
     #[test]
