@@ -682,3 +682,68 @@ fn a_port_in_use_is_said_at_once_before_anything_is_built() {
         "{said}"
     );
 }
+
+/// `--open` runs the system's opener; when there is none, or it finds no browser, the
+/// server says so and goes on serving.
+#[cfg(all(unix, not(target_os = "macos")))]
+#[test]
+fn open_says_when_no_browser_opens_and_serves_on() {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    let project = Project::minimal();
+    let dir = project.path();
+    let start = |path: &std::path::Path| {
+        let args = [dir.to_str().unwrap(), "--open"];
+        Server::start_with(
+            std::path::Path::new("."),
+            &args,
+            &[("PATH", path.as_os_str())],
+        )
+    };
+    let opener = |bin: &std::path::Path, script: &str| {
+        let path = bin.join("xdg-open");
+        std::fs::write(&path, script).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    };
+
+    // No opener at all.
+    let empty = tempfile::tempdir().unwrap();
+    let server = start(empty.path());
+    server.wait_stderr(1, |l| {
+        l.starts_with("warning: cannot open a browser (xdg-open cannot be run:")
+            && l.ends_with(&format!("; open {} in one", server.base))
+    });
+    assert_eq!(server.get("/team/").status, 200);
+    drop(server);
+
+    // An opener that finds no browser (xdg-open exits with 3 then).
+    let failing = tempfile::tempdir().unwrap();
+    opener(failing.path(), "#!/bin/sh\nexit 3\n");
+    let server = start(failing.path());
+    server.wait_stderr(1, |l| {
+        l.starts_with("warning: cannot open a browser (xdg-open exit status: 3)")
+    });
+    assert_eq!(server.get("/team/").status, 200);
+    drop(server);
+
+    // One that opens: it is given the server's address, and nothing is said.
+    let working = tempfile::tempdir().unwrap();
+    let asked = working.path().join("asked");
+    opener(
+        working.path(),
+        &format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", asked.display()),
+    );
+    let server = start(working.path());
+    let url = serve_support::wait_for(Duration::from_secs(10), || {
+        std::fs::read_to_string(&asked)
+            .ok()
+            .filter(|u| !u.is_empty())
+    });
+    assert_eq!(url.as_deref(), Some(server.base.as_str()));
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        !server.stderr().iter().any(|l| l.contains("cannot open")),
+        "{:?}",
+        server.stderr()
+    );
+}

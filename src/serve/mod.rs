@@ -240,11 +240,36 @@ fn print_warnings(warnings: &[String], quiet: bool) {
     }
 }
 
+/// Asks the system to show `url` in a browser. When it cannot, says so: whoever asked for
+/// `--open` would otherwise wait for a window that never comes.
 fn open_browser(url: &str) {
     let opener = if cfg!(target_os = "macos") {
         "open"
     } else {
         "xdg-open"
     };
-    let _ = std::process::Command::new(opener).arg(url).spawn();
+    let child = std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .spawn();
+    match child {
+        Err(err) => cannot_open(opener, &format!("cannot be run: {err}"), url),
+        // It returns once the browser has the page, or fails to find one; the server
+        // does not wait for it.
+        Ok(mut child) => {
+            let url = url.to_string();
+            std::thread::spawn(move || {
+                if let Ok(status) = child.wait()
+                    && !status.success()
+                {
+                    cannot_open(opener, &status.to_string(), &url);
+                }
+            });
+        }
+    }
+}
+
+fn cannot_open(opener: &str, why: &str, url: &str) {
+    crate::errln!("warning: cannot open a browser ({opener} {why}); open {url} in one");
 }

@@ -242,12 +242,18 @@ impl Server {
 
     /// Runs `align serve ARGS --port 0 --today TODAY` from the folder `cwd`.
     pub fn start_in(cwd: &Path, args: &[&str]) -> Server {
+        Server::start_with(cwd, args, &[])
+    }
+
+    /// [`Server::start_in`] with more environment variables.
+    pub fn start_with(cwd: &Path, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Server {
         let mut child = Command::new(bin())
             .current_dir(cwd)
             .arg("serve")
             .args(args)
             .args(["--port", "0", "--today", TODAY])
             .env_remove("RUST_BACKTRACE")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
