@@ -862,6 +862,10 @@ fn a_project_broken_at_start_shows_its_errors_then_recovers() {
     assert!(html.contains("content/pages/p.md:3:"), "{html}");
     assert!(html.contains("bogus"), "{html}");
     assert!(html.contains(serve_support::RELOAD_TAG));
+    // The address the server prints shows the same errors, not an empty list of sites.
+    let index = server.get("/");
+    assert_eq!(index.status, 503);
+    assert_eq!(index.text(), html);
 
     let mut events = server.events();
     let first = events.expect();
@@ -879,6 +883,13 @@ fn a_project_broken_at_start_shows_its_errors_then_recovers() {
     let response = server.get("/team/pages/p.html");
     assert_eq!(response.status, 200);
     assert!(response.text().contains("Recovered body."));
+    let index = server.get("/");
+    assert_eq!(index.status, 200);
+    assert!(
+        index.text().contains("<a href=\"/team/\">"),
+        "{}",
+        index.text()
+    );
 }
 
 #[test]

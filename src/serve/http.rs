@@ -443,6 +443,13 @@ fn escape(text: &str) -> String {
 }
 
 fn index(app: &App) -> Response {
+    // Before a first good build there is no site to list: the errors are the news.
+    if app.store.is_empty() {
+        let errors = app.store.errors();
+        if !errors.is_empty() {
+            return error_page(&errors);
+        }
+    }
     let mut html = String::from(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>align serve</title></head><body><main><h1>Sites</h1><ul>",
     );
