@@ -300,7 +300,6 @@ fn traversal_in_every_spelling_is_a_bad_request() {
         "/team/%2",
         "/__align/../secret.txt",
         "/__align/%2e%2e/align.toml",
-        "/__align/nothing",
         "http://127.0.0.1/team/../secret.txt",
     ];
     for target in targets {
