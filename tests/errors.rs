@@ -1292,6 +1292,40 @@ fn unclosed_audience_block() {
 }
 
 #[test]
+fn an_audience_block_for_no_one_is_one_error() {
+    // Its closing marker closes it: one error, at the opening one.
+    fails_at(
+        "content/pages/a.md",
+        "+++\ntitle = \"A\"\n+++\nText.\n<!-- audience: -->\nFor no one.\n<!-- /audience -->\n",
+        "content/pages/a.md:5:1",
+        &["audience block names no audience"],
+    );
+}
+
+#[test]
+fn wrong_key_results_are_one_error_not_also_an_objective_without_any() {
+    let project = Project::new().file(
+        "content/objectives/o.md",
+        "+++\nid = \"O-1\"\ntitle = \"Obj\"\nkey_results = \"lots\"\n+++\nBody.\n",
+    );
+    let run = project.check();
+    run.expect(1);
+    assert_eq!(run.errors().len(), 1, "{}", run.stderr());
+    assert!(
+        !run.stderr().contains("objective-without-key-results"),
+        "{}",
+        run.stderr()
+    );
+    run.error_at(
+        "content/objectives/o.md:4:1",
+        &[
+            "key_results",
+            "expected a list of key results, found a string",
+        ],
+    );
+}
+
+#[test]
 fn unmatched_audience_close() {
     fails_at(
         "content/pages/a.md",

@@ -1328,6 +1328,19 @@ fn links_within_a_page_and_unusual_spellings_keep_hidden_headings_and_paths_off_
 }
 
 #[test]
+fn an_audience_block_for_no_one_in_an_imported_changelog_is_an_error() {
+    // Its entries would be on no site, without a word.
+    let project = changelog_project(
+        "# Changelog\n\n## [1.1.0] - 2026-11-20\n\n### Added\n\n- Dark mode\n<!-- audience: -->\n- CANARY-DEAL-7f3a\n<!-- /audience -->\n",
+    );
+    let run = project.build();
+    run.expect(1);
+    assert_eq!(run.errors().len(), 1, "{}", run.stderr());
+    run.error_at("CHANGELOG.md:8:1", &["audience block names no audience"]);
+    assert!(!project.path().join("out").exists());
+}
+
+#[test]
 fn a_mistyped_or_missing_marker_in_an_imported_changelog_fails_closed() {
     // The opening marker misspelled is a plain comment: its closing one closes nothing.
     for opening in ["<!-- audiance: exec -->", "<!-- exec only -->", ""] {

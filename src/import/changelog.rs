@@ -216,6 +216,10 @@ impl Reader {
         }
         match marker {
             crate::load::Marker::Open(audiences) => {
+                // A block for no one would withhold its entries from every site unsaid.
+                if audiences.is_empty() {
+                    (self.marker_errors).push((line, crate::load::NO_AUDIENCE));
+                }
                 if self.blocks.len() == crate::load::MAX_NESTING {
                     if self.too_deep == 0 {
                         (self.marker_errors).push((line, crate::load::TOO_DEEP));

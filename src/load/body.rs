@@ -1137,6 +1137,7 @@ pub const NEAR_MISS: &str = "this looks like an audience marker but is not one: 
 
 /// What a closing marker with no block open is told, in a document or a changelog.
 pub const UNMATCHED_CLOSE: &str = "`<!-- /audience -->` closes no open audience block";
+pub const NO_AUDIENCE: &str = "audience block names no audience";
 
 /// How deep audience blocks may nest. A block inside a block is for the audiences both
 /// share, so a few levels say all there is to say; a limit keeps what is worked out for
@@ -1239,11 +1240,14 @@ fn blocks_in(
             continue;
         }
         match marker(trimmed) {
-            Some(Marker::Open(audiences)) if audiences.is_empty() => errors.push(BlockError {
-                line: i,
-                message: "audience block names no audience".into(),
-            }),
             Some(Marker::Open(audiences)) => {
+                // Still a block, so that its closing marker closes it and is no error too.
+                if audiences.is_empty() {
+                    errors.push(BlockError {
+                        line: i,
+                        message: NO_AUDIENCE.into(),
+                    });
+                }
                 if open.len() == MAX_NESTING {
                     errors.push(BlockError {
                         line: i,
@@ -1468,6 +1472,10 @@ mod tests {
         assert!(audience_blocks("<!-- audience: exec -->\nx\n").is_err());
         let err = audience_blocks("x\n<!-- /audience -->\n").unwrap_err();
         assert_eq!(err[0].line, 1);
+        // A block for no one is one error; its closing marker closes it.
+        let err = audience_blocks("<!-- audience: -->\nx\n<!-- /audience -->\n").unwrap_err();
+        assert_eq!(err.len(), 1);
+        assert_eq!((err[0].line, err[0].message.as_str()), (0, NO_AUDIENCE));
     }
 
     #[test]

@@ -209,9 +209,13 @@ impl Fields<'_> {
             "level" => doc.level = Some(choice(value, &["company", "org", "team"])?),
             "type" => doc.objective_type = Some(choice(value, &["committed", "aspirational"])?),
             "key_results" => {
+                // Written but unreadable, whole or in part: the errors say so, and the
+                // objective is not also reported as having none.
                 let before = self.issues.len();
-                (doc.key_results, doc.unread_key_results) = self.key_results(doc, value)?;
-                doc.key_results_unread = self.issues[before..].iter().any(|i| i.warning.is_none());
+                let read = self.key_results(doc, value);
+                doc.key_results_unread =
+                    read.is_err() || self.issues[before..].iter().any(|i| i.warning.is_none());
+                (doc.key_results, doc.unread_key_results) = read?;
             }
             "start" => doc.start = Some(date(value)?),
             "target" => doc.target = Some(date(value)?),
