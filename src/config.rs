@@ -425,6 +425,10 @@ fn without_key(text: &str, at: usize, placeholder: Option<&str>) -> Option<Strin
     DeTable::parse(&rest).is_ok().then_some(rest)
 }
 
+/// The folder `align serve` keeps for its reload script and event stream, which no site
+/// may take as its name.
+pub const RESERVED_SITE: &str = "__align";
+
 fn validate(config: &Config, lines: &ConfigLines<'_>, shown: &Path) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     let mut error = |needle: &str, section: Option<&str>, message: String| {
@@ -438,8 +442,6 @@ fn validate(config: &Config, lines: &ConfigLines<'_>, shown: &Path) -> Vec<Diagn
             "align.toml defines no site: add a [sites.NAME] table".into(),
         );
     }
-    /// The path `align serve` keeps for its reload script and event stream.
-    const RESERVED_SITE: &str = "__align";
     for (name, site) in &config.sites {
         let header = format!("[sites.{name}]");
         if !is_safe_name(name) {

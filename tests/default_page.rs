@@ -8,7 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{Project, TODAY, copy_tree, snapshot};
+use common::{Project, snapshot};
 
 const THEME_PAGE: &str = include_str!("../themes/default/templates/page.html");
 
@@ -32,35 +32,17 @@ fn document_pages(output: &[(PathBuf, Vec<u8>)]) -> usize {
 /// Builds `project` as it is and through the engine, asserts the two outputs match, and
 /// returns the output.
 fn both_ways(project: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let direct = tempfile::tempdir().unwrap();
-    let engine = tempfile::tempdir().unwrap();
-    copy_tree(project, direct.path());
-    copy_tree(project, engine.path());
-    let page = engine.path().join("templates/page.html");
-    std::fs::create_dir_all(page.parent().unwrap()).unwrap();
-    std::fs::write(
-        &page,
+    let direct = Project::copy_of(project);
+    let engine = Project::copy_of(project);
+    engine.write(
+        "templates/page.html",
         format!("{THEME_PAGE}{{# the same page, through the engine #}}"),
-    )
-    .unwrap();
-    let build = |dir: &Path| {
-        let output = assert_cmd::Command::cargo_bin("align")
-            .unwrap()
-            .args(["build", "--quiet", "--out", "out", "--today", TODAY])
-            .current_dir(dir)
-            .env_remove("RUST_BACKTRACE")
-            .env_remove("SOURCE_DATE_EPOCH")
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "build of {} failed: {}",
-            dir.display(),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        snapshot(&dir.join("out"))
+    );
+    let build = |project: &Project| {
+        project.build().success();
+        snapshot(&project.path().join("out"))
     };
-    let (a, b) = (build(direct.path()), build(engine.path()));
+    let (a, b) = (build(&direct), build(&engine));
     let names = |s: &[(PathBuf, Vec<u8>)]| s.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
     assert_eq!(names(&a), names(&b), "the two builds wrote different files");
     for ((path, x), (_, y)) in a.iter().zip(&b) {

@@ -321,7 +321,7 @@ impl Page<'_> {
         score: Option<f64>,
         label: &str,
     ) -> bool {
-        let health = health.filter(|h| !h.is_empty());
+        let health = truthy_str(health);
         if health.is_none() && score.is_none() {
             return false;
         }

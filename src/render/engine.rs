@@ -338,45 +338,45 @@ impl Renderer {
 
     /// Renders `template` with `ctx`; `key` names the output (site and path) for the memo.
     pub fn page<T: Serialize>(&self, key: &str, template: &str, ctx: &T) -> anyhow::Result<Bytes> {
-        let Some(memo) = &self.memo else {
-            return self.render_bytes(template, ctx);
-        };
-        let hash = self.input_hash(template, ctx)?;
-        self.remember(memo, key, hash, || self.render_bytes(template, ctx))
+        self.made(key, template, ctx, || self.render_bytes(template, ctx))
     }
 
     /// A document's page: with the default theme's templates, written by
     /// [`super::doc_page`], the same bytes the engine would render; otherwise rendered.
+    /// Remembered as [`Renderer::page`] remembers it, either way.
     pub fn doc_page(&self, key: &str, ctx: &super::context::PageCtx<'_>) -> anyhow::Result<Bytes> {
         const TEMPLATE: &str = "page.html";
-        if !self.default_page {
-            return self.page(key, TEMPLATE, ctx);
-        }
-        let make = || {
-            let size = self.closures.get(TEMPLATE).map_or(0, |c| c.size);
-            match super::doc_page::write(ctx, size) {
+        self.made(key, TEMPLATE, ctx, || {
+            let written = self.default_page.then(|| {
+                let size = self.closures.get(TEMPLATE).map_or(0, |c| c.size);
+                super::doc_page::write(ctx, size)
+            });
+            match written.flatten() {
                 Some(page) => Ok(Bytes::from(page.into_bytes())),
                 None => self.render_bytes(TEMPLATE, ctx),
             }
-        };
-        match &self.memo {
-            None => make(),
-            Some(memo) => {
-                let hash = self.input_hash(TEMPLATE, ctx)?;
-                self.remember(memo, key, hash, make)
-            }
-        }
+        })
     }
 
-    /// The hash of what a page is made of: its template, what that pulls in, its context.
-    fn input_hash<T: Serialize>(&self, template: &str, ctx: &T) -> anyhow::Result<blake3::Hash> {
+    /// What `make` makes of `template` and `ctx`, taken from the memo when neither changed
+    /// since it was made for `key` (the hash of both is worked out only with a memo).
+    fn made<T: Serialize>(
+        &self,
+        key: &str,
+        template: &str,
+        ctx: &T,
+        make: impl FnOnce() -> anyhow::Result<Bytes>,
+    ) -> anyhow::Result<Bytes> {
+        let Some(memo) = &self.memo else {
+            return make();
+        };
         let mut hasher = blake3::Hasher::new();
         hasher.update(template.as_bytes());
         if let Some(closure) = self.closures.get(template) {
             hasher.update(closure.hash.as_bytes());
         }
         crate::audience::hashing_items(|| crate::digest::hash_into(&mut hasher, ctx))?;
-        Ok(hasher.finalize())
+        self.remember(memo, key, hasher.finalize(), make)
     }
 
     /// Memoises any computed output under `key`, keyed by an input hash. An output that

@@ -385,25 +385,25 @@ impl Out<'_> {
     }
 
     pub fn page<T: Serialize>(&self, path: &str, template: &str, ctx: &T) -> anyhow::Result<()> {
-        if !self.wants(path) {
-            return Ok(());
-        }
-        let bytes = self
-            .renderer
-            .page(&format!("{}/{path}", self.site), template, ctx)?;
-        self.emit
-            .send(path, bytes.into())
-            .with_context(|| format!("writing {path}"))
+        self.emit_made(path, |key| self.renderer.page(key, template, ctx))
     }
 
     /// A document's page (`page.html`).
     pub fn doc_page(&self, path: &str, ctx: &PageCtx<'_>) -> anyhow::Result<()> {
+        self.emit_made(path, |key| self.renderer.doc_page(key, ctx))
+    }
+
+    /// Emits what `make` makes for `path` under its memo key (site and path), if `path`
+    /// is wanted.
+    fn emit_made(
+        &self,
+        path: &str,
+        make: impl FnOnce(&str) -> anyhow::Result<Bytes>,
+    ) -> anyhow::Result<()> {
         if !self.wants(path) {
             return Ok(());
         }
-        let bytes = self
-            .renderer
-            .doc_page(&format!("{}/{path}", self.site), ctx)?;
+        let bytes = make(&format!("{}/{path}", self.site))?;
         self.emit
             .send(path, bytes.into())
             .with_context(|| format!("writing {path}"))

@@ -139,7 +139,7 @@ pub fn route(raw: &str) -> Route {
     match segments.as_slice() {
         [] => Route::Index,
         [only] if only.is_empty() => Route::Index,
-        [first, rest @ ..] if first == "__align" => match rest {
+        [first, rest @ ..] if first == crate::config::RESERVED_SITE => match rest {
             [name] if name == "reload.js" => Route::ReloadScript,
             [name] if name == "events" => Route::Events,
             _ => Route::Missing,

@@ -57,10 +57,15 @@ impl Project {
             .join("tests/fixtures")
             .join(name);
         assert!(source.is_dir(), "no fixture {}", source.display());
+        Project::copy_of(&source)
+    }
+
+    /// A copy of the project folder `source`.
+    pub fn copy_of(source: &Path) -> Self {
         let project = Project {
             dir: tempfile::tempdir().unwrap(),
         };
-        copy_tree(&source, project.path());
+        copy_tree(source, project.path());
         project
     }
 
