@@ -321,7 +321,26 @@ pub fn plain_serde(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("unknown variant ") {
         return format!("unknown value {rest}");
     }
+    if let Some(plain) = unknown_field(message) {
+        return plain;
+    }
     message.to_string()
+}
+
+/// serde's `unknown field `hom`, expected one of `title`, `home`` as `unknown field
+/// `hom`: did you mean `home`?` when one known field is a typo away (at most two edits,
+/// fewer than half the field's letters, as for a document's own fields); the list of
+/// known fields stays when none is near.
+fn unknown_field(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (written, known) = rest.split_once("`, expected ")?;
+    let known = known.strip_prefix("one of ").unwrap_or(known);
+    let names = known
+        .split(", ")
+        .map(|name| name.strip_prefix('`')?.strip_suffix('`'));
+    let names: Option<Vec<&str>> = names.collect();
+    let near = nearest(written, names?, |name| 2.min(name.len() / 2))?;
+    Some(format!("unknown field `{written}`: did you mean `{near}`?"))
 }
 
 pub fn floor_char_boundary(text: &str, mut index: usize) -> usize {
@@ -375,6 +394,26 @@ mod tests {
             (
                 "invalid type: string \"high\", expected f64",
                 "expected a number, found the text \"high\"",
+            ),
+            (
+                "unknown field `hom`, expected one of `title`, `home`, `public`",
+                "unknown field `hom`: did you mean `home`?",
+            ),
+            (
+                "unknown field `direcion`, expected one of `id`, `direction`",
+                "unknown field `direcion`: did you mean `direction`?",
+            ),
+            (
+                "unknown field `x`, expected one of `id`, `title`",
+                "unknown field `x`, expected one of `id`, `title`",
+            ),
+            (
+                "unknown field `noet`, expected `note`",
+                "unknown field `noet`: did you mean `note`?",
+            ),
+            (
+                "unknown field `zz`, there are no fields",
+                "unknown field `zz`, there are no fields",
             ),
             (
                 "invalid type: integer `1`, expected struct KeyResult",

@@ -642,7 +642,9 @@ fn bad_checkin_date_names_the_field_and_its_line() {
         "content/objectives/o.md",
         text,
         "content/objectives/o.md:11",
-        &["key result `kr1`: field `date`: `yesterday` is not a date (dates are YYYY-MM-DD)"],
+        &[
+            "key result `kr1`: check-in #1: field `date`: `yesterday` is not a date (dates are YYYY-MM-DD)",
+        ],
     );
 }
 
@@ -669,12 +671,18 @@ fn every_error_in_a_key_result_is_reported_at_its_line() {
     run.expect(1);
     let o = "content/objectives/o.md";
     run.error_at(&format!("{o}:9:1"), &["key result `kr1`: field `baseline`"]);
-    run.error_at(&format!("{o}:11:1"), &["key result `kr1`: field `colour`"]);
+    run.error_at(
+        &format!("{o}:11:1"),
+        &["key result `kr1`: unknown field `colour`, expected one of"],
+    );
     run.error_at(
         &format!("{o}:14:1"),
         &["field `date`: `2026-13-01` is not a date"],
     );
-    run.error_at(&format!("{o}:15:1"), &["key result `kr1`: field `value`"]);
+    run.error_at(
+        &format!("{o}:15:1"),
+        &["key result `kr1`: check-in #1: field `value`"],
+    );
     run.error_at(
         &format!("{o}:18:1"),
         &["key result `kr2`: missing field `target`"],
@@ -699,7 +707,7 @@ fn every_error_in_every_schedule_slip_is_reported_at_its_line() {
     let i = "content/initiatives/i.md";
     run.error_at(
         &format!("{i}:7:1"),
-        &["slip #1: field `who`: unknown field"],
+        &["slip #1: unknown field `who`, expected one of `date`, `target`, `reason`"],
     );
     run.error_at(
         &format!("{i}:11:1"),
@@ -707,7 +715,7 @@ fn every_error_in_every_schedule_slip_is_reported_at_its_line() {
     );
     run.error_at(
         &format!("{i}:12:1"),
-        &["slip #2: field `why`: unknown field"],
+        &["slip #2: unknown field `why`, expected one of"],
     );
     assert_eq!(run.errors().len(), 3, "{}", run.stderr());
 }
@@ -1567,7 +1575,11 @@ fn a_changelog_to_import_that_is_not_there_is_a_config_error_at_its_line() {
 #[test]
 fn unknown_site_key_names_the_key_and_line() {
     let (config, line) = config_with_site_line("hoem = \"roadmap\"");
-    config_fails_at(&config, line, &["unknown field `hoem`"]);
+    config_fails_at(
+        &config,
+        line,
+        &["unknown field `hoem`: did you mean `home`?"],
+    );
 }
 
 #[test]
@@ -1789,7 +1801,7 @@ fn an_error_in_a_later_check_in_is_reported_at_its_own_line() {
             "\n[[key_results.checkins]]\ndate = 2026-10-01\nvalue = 1\n\n[[key_results.checkins]]\ndate = 2026-10-08\nconfidance = 0.5\nvalue = 2\n",
         ),
         "content/objectives/o.md:17:1",
-        &["key result `k`", "unknown field `confidance`"],
+        &["key result `k`: check-in #2: unknown field `confidance`: did you mean `confidence`?"],
     );
     fails_at(
         "content/objectives/o.md",
@@ -1797,7 +1809,7 @@ fn an_error_in_a_later_check_in_is_reported_at_its_own_line() {
             "checkins = [\n  { date = 2026-10-01, value = 1 },\n  { date = 2026-10-08, value = \"x\" },\n]\n",
         ),
         "content/objectives/o.md:12:1",
-        &["key result `k`", "field `value`"],
+        &["key result `k`: check-in #2: field `value`"],
     );
     // A field before the check-in's date, in the table of the second check-in.
     fails_at(
@@ -1806,7 +1818,7 @@ fn an_error_in_a_later_check_in_is_reported_at_its_own_line() {
             "\n[[key_results.checkins]]\ndate = 2026-10-01\nvalue = 1\n\n[[key_results.checkins]]\nconfidance = 0.5\ndate = 2026-10-08\nvalue = 2\n",
         ),
         "content/objectives/o.md:16:1",
-        &["unknown field `confidance`"],
+        &["check-in #2: unknown field `confidance`: did you mean `confidence`?"],
     );
     // The same field in the check-in before, where it is right: the error is at the
     // second check-in's own.
@@ -1816,7 +1828,34 @@ fn an_error_in_a_later_check_in_is_reported_at_its_own_line() {
             "\n[[key_results.checkins]]\ndate = 2026-10-01\nvalue = 1\nconfidence = 0.5\n\n[[key_results.checkins]]\ndate = 2026-10-08\nvalue = 2\nconfidence = \"high\"\n",
         ),
         "content/objectives/o.md:19:1",
-        &["key result `k`", "field `confidence`", "\"high\""],
+        &[
+            "key result `k`: check-in #2: field `confidence`",
+            "\"high\"",
+        ],
+    );
+}
+
+#[test]
+fn a_misspelt_field_of_a_key_result_or_setting_names_the_field_meant() {
+    let text = "+++\ntitle = \"O\"\nperiod = \"2026-Q4\"\n\n[[key_results]]\nid = \"k\"\ntitle = \"K\"\nbaseline = 0\ntarget = 10\ndirecion = \"decrease\"\n+++\n";
+    let project = Project::new().file("content/objectives/o.md", text);
+    let run = project.check();
+    run.error_at(
+        "content/objectives/o.md:10:1",
+        &["field `key_results`: key result `k`: unknown field `direcion`: did you mean `direction`?"],
+    );
+    // The field is named once, not again before the message.
+    assert!(
+        !run.stderr().contains(": field `direcion`"),
+        "{}",
+        run.stderr()
+    );
+    // Nothing near: the fields there are, as serde lists them.
+    let config = format!("colour = \"red\"\n{CONFIG}");
+    config_fails_at(
+        &config,
+        1,
+        &["unknown field `colour`, expected one of `title`, `description`"],
     );
 }
 

@@ -399,8 +399,10 @@ impl Fields<'_> {
                                 self.nested_field(base, &path)
                             }
                         };
-                        // A missing field has no name of its own in the path.
+                        // A missing field has no name of its own in the path, and an
+                        // unknown field's message names it already.
                         let field = (field.filter(|f| !f.is_empty()))
+                            .filter(|_| !message.starts_with("unknown field"))
                             .map(|f| format!("field `{f}`: "))
                             .unwrap_or_default();
                         self.issues.push(FieldIssue {
@@ -555,7 +557,16 @@ impl Fields<'_> {
                     }
                     for (path, message) in errors {
                         let (at, field) = self.nested_field(line, &path);
-                        let field = field.map(|f| format!("field `{f}`: ")).unwrap_or_default();
+                        // An unknown field's message names it already.
+                        let field = (field.filter(|_| !message.starts_with("unknown field")))
+                            .map(|f| format!("field `{f}`: "))
+                            .unwrap_or_default();
+                        let checkin = path
+                            .iter()
+                            .find_map(|(key, at)| at.filter(|_| key == "checkins"))
+                            .map(|k| format!("check-in #{}: ", k + 1))
+                            .unwrap_or_default();
+                        let field = checkin + &field;
                         self.issues.push(FieldIssue {
                             line: at,
                             message: format!(
