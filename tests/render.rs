@@ -951,12 +951,12 @@ fn page_titles_name_the_page_the_site_and_the_project_once_each() {
 }
 
 #[test]
-fn a_record_s_deciders_line_leaves_its_list_as_tight_as_it_was() {
-    for (marker, other) in [("-", "Tags: doc, process"), ("*", "Tags: doc")] {
+fn a_record_s_lines_read_into_fields_leave_its_list_as_tight_as_it_was() {
+    for (marker, other) in [("-", "Story: T-1"), ("*", "Story: T-1")] {
         let project = Project::new().file(
             "content/decisions/0001-use-log4brains.md",
             &format!(
-                "# Use Log4brains\n\n{marker} Status: accepted\n{marker} Deciders: Alice Doe, Bob Roe\n{marker} Date: 2020-01-01\n{marker} {other}\n\n## Context\n\nText.\n"
+                "# Use Log4brains\n\n{marker} Status: accepted\n{marker} Deciders: Alice Doe, Bob Roe\n{marker} {other}\n{marker} Date: 2020-01-01\n{marker} Tags: doc, process\n\n## Context\n\nText.\n"
             ),
         );
         project.build().success();
@@ -964,14 +964,110 @@ fn a_record_s_deciders_line_leaves_its_list_as_tight_as_it_was() {
             .site("team")
             .main("decisions/0001-use-log4brains.html");
         assert!(
-            page.contains("<dt>Deciders</dt><dd>Alice Doe, Bob Roe</dd>"),
+            page.contains("<dt>Deciders</dt><dd>Alice Doe, Bob Roe</dd>")
+                && page.contains("<dt>Date</dt><dd>2020-01-01</dd>")
+                && page.contains(r#"<span class="status status-accepted">accepted</span>"#)
+                && page.contains("lists/tag/process.html"),
             "{page}"
         );
+        // What became the record's fields is shown there only: of the list, the one
+        // line that is no field stays, a list item as it was.
         let list = &page[page.find("<ul>").expect("the record's list")..];
         let list = &list[..list.find("</ul>").unwrap()];
-        assert!(!list.contains("<p>") && !list.contains("Alice"), "{list}");
-        assert_eq!(list.matches("<li>").count(), 3, "{list}");
+        assert_eq!(list, "<ul>\n<li>Story: T-1</li>\n", "{page}");
+        assert_eq!(page.matches("<ul>").count(), 1, "{page}");
+        for shown in [
+            "Status: accepted",
+            "Date: 2020",
+            "Tags: doc",
+            "Alice Doe, Bob Roe</li>",
+        ] {
+            assert!(!page.contains(shown), "{shown}: {page}");
+        }
     }
+}
+
+#[test]
+fn a_record_s_status_and_date_are_shown_once_where_the_body_says_only_them() {
+    let status = r#"<h2 id="status">Status</h2>"#;
+    let cases = [
+        // adr-tools' own: the date line and the status section are the header's.
+        (
+            "# 2. Nygard\n\nDate: 2020-01-02\n\n## Status\n\nAccepted\n\nSupersedes [1. Old](0001-old.md)\n\n## Context\n\nC.\n",
+            false,
+            false,
+        ),
+        (
+            "# 2. Heading\n\n## Status: Accepted\n\n## Context\n\nC.\n",
+            false,
+            false,
+        ),
+        // A section that says more than the status keeps it all.
+        (
+            "# 2. Prose\n\nDate: 2020-01-02\n\n## Status\n\nAccepted\n\nWe will revisit in Q3.\n\n## Context\n\nC.\n",
+            true,
+            false,
+        ),
+        (
+            "# 2. Two\n\n## Status\n\nAccepted\n\nDeprecated\n\n## Context\n\nC.\n",
+            true,
+            false,
+        ),
+        (
+            "# 2. Sub\n\n## Status\n\nAccepted\n\n### Notes\n\nN.\n\n## Context\n\nC.\n",
+            true,
+            false,
+        ),
+        (
+            "# 2. Block\n\n## Status\n\nAccepted\n\n<!-- audience: team -->\nFor the team.\n<!-- /audience -->\n\n## Context\n\nC.\n",
+            true,
+            false,
+        ),
+        // A status the frontmatter gives is the page's: the body's is its own words.
+        (
+            "---\nstatus: deprecated\ndate: 2021-05-05\n---\n# 2. Front\n\nDate: 2020-01-02\n\n## Status\n\nAccepted\n\n## Context\n\nC.\n",
+            true,
+            true,
+        ),
+    ];
+    for (text, keeps_status, keeps_date) in cases {
+        let project = Project::new()
+            .file(
+                "content/decisions/0001-old.md",
+                "# 1. Old\n\n## Status\n\nSuperseded\n",
+            )
+            .file("content/decisions/0002-record.md", text);
+        project.build().success();
+        let page = project.site("team").main("decisions/0002-record.html");
+        let body = &page[page.find(r#"<div class="body""#).unwrap()..];
+        assert_eq!(body.contains(status), keeps_status, "{text}\n{body}");
+        assert_eq!(
+            body.contains("<p>Accepted</p>"),
+            keeps_status,
+            "{text}\n{body}"
+        );
+        assert_eq!(
+            body.contains("Date: 2020-01-02"),
+            keeps_date,
+            "{text}\n{body}"
+        );
+        assert!(body.contains(r#"<h2 id="context">Context</h2>"#), "{body}");
+        assert!(!page.contains("<!--"), "{page}");
+    }
+    // The relation the section named is the page's own section.
+    let project = Project::new()
+        .file(
+            "content/decisions/0001-old.md",
+            "# 1. Old\n\n## Status\n\nSuperseded\n",
+        )
+        .file("content/decisions/0002-record.md", cases[0].0);
+    project.build().success();
+    let page = project.site("team").main("decisions/0002-record.html");
+    assert!(page.contains("<dt>Date</dt><dd>2020-01-02</dd>"), "{page}");
+    assert!(
+        page.contains(r#"<dt>Supersedes</dt><dd><a href="../decisions/0001-old.html">Old</a>"#),
+        "{page}"
+    );
 }
 
 #[test]

@@ -51,6 +51,15 @@ pub struct AdrBody {
     /// `- Tags: x, y`; split on commas, or on spaces when there is no comma (log4brains allows both).
     pub tags: Vec<String>,
     pub relations: Vec<AdrRelation>,
+    /// The lines that say the status and nothing else, which a page showing the status
+    /// (a badge) and the relations (their own section) may leave out of the body: a
+    /// `Status: Accepted` line, and a `## Status` section, heading and all, when every
+    /// line of it was read (the status, a `Superseded by [..](..)` line).
+    pub status_lines: Vec<usize>,
+    /// The line the tags were read from.
+    pub tags_line: Option<usize>,
+    /// The lines of the `## Status` section in `status_lines`, heading to last line.
+    pub status_section: Option<std::ops::RangeInclusive<usize>>,
 }
 
 /// Reads a record body (the text after any frontmatter; may contain CRLF, lines with only a space).
@@ -81,7 +90,7 @@ pub fn parse_adr_body(body: &str) -> AdrBody {
     if let Some((text, at)) = held {
         reader.line(text, at);
     }
-    reader.finish()
+    reader.finish(body.split('\n').count())
 }
 
 /// The level of the heading a setext underline (`===`, `---`) makes of the line above it.
@@ -231,11 +240,26 @@ struct BodyReader {
     in_comment: bool,
     /// "Superseded" from a lone `Superseded by [..](..)` line; a written status wins over it.
     implied: Option<Located<String>>,
+    /// The first `## Status` section while it is read.
+    section: Option<StatusSection>,
+    /// Whether a `## Status` section was met already: only the first is left out.
+    section_seen: bool,
+}
+
+/// A `## Status` section: its heading's line and level, the lines read from it, and
+/// whether every line of it that is not blank was read.
+#[derive(Debug)]
+struct StatusSection {
+    level: usize,
+    start: usize,
+    lines: Vec<usize>,
+    whole: bool,
 }
 
 impl BodyReader {
     fn line(&mut self, text: &str, line: usize) {
         if self.skips_code_or_comment(text) {
+            self.unread(text);
             return;
         }
         if let Some((level, heading)) = atx_heading(text) {
@@ -244,14 +268,48 @@ impl BodyReader {
         }
         match self.zone {
             Zone::Preamble => {
-                self.meta_line(text, line);
+                if self.meta_line(text, line) == Some(Read::Status) {
+                    self.body.status_lines.push(line);
+                }
             }
             Zone::Status => {
-                if !self.meta_line(text, line) {
-                    self.status_line(text, line);
+                let read = match self.meta_line(text, line) {
+                    None => self.status_line(text, line),
+                    // Another field's line (`Date:`) keeps the section: whether that
+                    // field is the record's is known only once the frontmatter is.
+                    Some(read) => read == Read::Status,
+                };
+                match &mut self.section {
+                    Some(_) if text.trim().is_empty() => {}
+                    Some(section) if read => section.lines.push(line),
+                    _ => self.unread(text),
                 }
             }
             Zone::Other => {}
+        }
+    }
+
+    /// A line of the status section that was not read, so not shown elsewhere: the
+    /// section stays in the body.
+    fn unread(&mut self, text: &str) {
+        if let Some(section) = &mut self.section
+            && !text.trim().is_empty()
+        {
+            section.whole = false;
+        }
+    }
+
+    /// Ends the status section being read at a heading of `level` (none at the body's
+    /// end): when every line of it was read, it is a record of status lines. A heading
+    /// under it (`### Notes` under `## Status`) is part of it, and unread.
+    fn close_section(&mut self, level: Option<usize>, end: usize) {
+        let Some(section) = self.section.take() else {
+            return;
+        };
+        let under = level.is_some_and(|level| level > section.level);
+        if section.whole && !under {
+            self.body.status_lines.extend(section.lines);
+            self.body.status_section = Some(section.start..=end);
         }
     }
 
@@ -280,6 +338,7 @@ impl BodyReader {
     }
 
     fn heading(&mut self, level: usize, text: &str, line: usize) {
+        self.close_section(Some(level), line - 1);
         if level == 1
             && self.body.title.is_none()
             && self.zone == Zone::Preamble
@@ -299,50 +358,74 @@ impl BodyReader {
             && key.trim().eq_ignore_ascii_case("status")
             && !value.trim().is_empty()
         {
-            self.status_text(value.trim(), line);
+            let read = self.status_text(value.trim(), line);
+            self.open_section(level, line, read);
             self.zone = Zone::Status;
             return;
         }
         self.zone = if name.eq_ignore_ascii_case("status") {
+            self.open_section(level, line, true);
             Zone::Status
         } else {
             Zone::Other
         };
     }
 
-    /// Reads `- Status: x`, `* Date: y`, `**Deciders:** a, b` and the like; false when the line is
-    /// not one of the known keys.
-    fn meta_line(&mut self, text: &str, line: usize) -> bool {
-        let Some((key, value)) = key_value(text) else {
-            return false;
-        };
+    fn open_section(&mut self, level: usize, line: usize, read: bool) {
+        if !std::mem::replace(&mut self.section_seen, true) {
+            self.section = Some(StatusSection {
+                level,
+                start: line,
+                lines: vec![line],
+                whole: read,
+            });
+        }
+    }
+
+    /// Reads `- Status: x`, `* Date: y`, `**Deciders:** a, b` and the like; `None` when the
+    /// line is not one of the known keys, else what its value became.
+    fn meta_line(&mut self, text: &str, line: usize) -> Option<Read> {
+        let (key, value) = key_value(text)?;
         let value = strip_html_comments(value);
         let value = value.trim();
-        match key.as_str() {
-            "status" => self.status_text(value, line),
+        let used = match key.as_str() {
+            "status" => {
+                return Some(if self.status_text(value, line) {
+                    Read::Status
+                } else {
+                    Read::Unused
+                });
+            }
             "date" => set_once(&mut self.body.date, value, line),
             "deciders" | "decision-makers" | "decision makers" | "decision-maker(s)"
             | "decision maker(s)" => {
-                if self.body.deciders.is_empty() {
+                let first = self.body.deciders.is_empty();
+                if first {
                     self.body.deciders = split_list(value, false);
                     self.body.deciders_line = Some(line);
                 }
+                first
             }
             "tags" => {
-                if self.body.tags.is_empty() {
+                let first = self.body.tags.is_empty();
+                if first {
                     self.body.tags = split_list(value, true);
+                    self.body.tags_line = Some(line);
                 }
+                first
             }
-            _ => return false,
-        }
-        true
+            _ => return None,
+        };
+        Some(if used { Read::Field } else { Read::Unused })
     }
 
-    fn status_line(&mut self, text: &str, line: usize) {
+    /// Reads a line of the status section; whether all it says was read (the status it
+    /// gives, or relations).
+    fn status_line(&mut self, text: &str, line: usize) -> bool {
         let text = strip_html_comments(text);
         let text = text.trim();
         if text.is_empty() {
-            return;
+            return true;
         }
         if let Some(relation) = custom_link_relation(text, line) {
             self.body.relations.push(relation);
@@ -359,7 +442,7 @@ impl BodyReader {
             {
                 set_once(&mut self.body.status, &word, line);
             }
-            return;
+            return true;
         }
         // After a lone `Superseded by …` line, which says the status, the section's
         // prose is prose: only relations are read from it.
@@ -367,22 +450,29 @@ impl BodyReader {
             self.body
                 .relations
                 .extend(split_status(text, line).relations);
-            return;
+            return false;
         }
-        self.status_text(text, line);
+        self.status_text(text, line)
     }
 
-    fn status_text(&mut self, text: &str, line: usize) {
+    /// Reads status text; whether all it says was read: the status it gives became the
+    /// record's (a second one is not shown), or it names only relations.
+    fn status_text(&mut self, text: &str, line: usize) -> bool {
         let split = split_status(text, line);
+        let relations = !split.relations.is_empty();
         self.body.relations.extend(split.relations);
         if !split.status.is_empty() {
-            set_once(&mut self.body.status, &split.status, line);
+            set_once(&mut self.body.status, &split.status, line)
         } else if let Some(word) = split.implied {
             set_once(&mut self.implied, &word, line);
+            true
+        } else {
+            relations
         }
     }
 
-    fn finish(mut self) -> AdrBody {
+    fn finish(mut self, lines: usize) -> AdrBody {
+        self.close_section(None, lines);
         if self.body.status.is_none() {
             self.body.status = self.implied;
         }
@@ -390,13 +480,27 @@ impl BodyReader {
     }
 }
 
-fn set_once(slot: &mut Option<Located<String>>, value: &str, line: usize) {
-    if slot.is_none() && !value.is_empty() {
+/// What a line of a known key (`Status:`, `Date:`, …) became.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Read {
+    /// The record's status.
+    Status,
+    /// Another field of the record.
+    Field,
+    /// Nothing: the key was given before.
+    Unused,
+}
+
+/// Sets `slot` unless it is set or `value` is empty; whether it did.
+fn set_once(slot: &mut Option<Located<String>>, value: &str, line: usize) -> bool {
+    let set = slot.is_none() && !value.is_empty();
+    if set {
         *slot = Some(Located {
             value: value.to_string(),
             line,
         });
     }
+    set
 }
 
 /// An opening code fence: its character and length, which the closing fence must match.
@@ -1018,6 +1122,33 @@ mod tests {
         );
         assert_eq!(body.relations, vec![amended]);
         assert!(body.deciders.is_empty() && body.tags.is_empty());
+    }
+
+    #[test]
+    fn lines_that_say_only_the_status_are_found_with_their_section() {
+        let body = parse_adr_body(NYGARD);
+        assert_eq!(body.status_lines, [5, 7, 9]);
+        assert_eq!(body.status_section, Some(5..=10));
+        let body =
+            parse_adr_body("# 1. X\n\n- Status: accepted\n- Tags: a b\n\n## Status\n\nDraft\n");
+        // The first status is the record's; the section of a second says more.
+        assert_eq!((body.status_lines, body.tags_line), (vec![3], Some(4)));
+        for kept in [
+            "# 1. X\n\n## Status\n\nAccepted\n\nWe may revisit it.\n",
+            "# 1. X\n\n## Status\n\nAccepted\n\n### Notes\n\nN.\n",
+            "# 1. X\n\n## Status\n\nAccepted\n\n```\ncode\n```\n",
+            "# 1. X\n\n## Status\n\nAccepted\nDate: 2020-01-01\n",
+        ] {
+            let body = parse_adr_body(kept);
+            assert_eq!(body.status.unwrap().value, "Accepted", "{kept}");
+            assert!(body.status_lines.is_empty(), "{kept}");
+            assert_eq!(body.status_section, None, "{kept}");
+        }
+        let body = parse_adr_body("# 1. X\n\n## Status: Accepted\n\n## Context\n\nC.\n");
+        assert_eq!(
+            (body.status_lines, body.status_section),
+            (vec![3], Some(3..=4))
+        );
     }
 
     #[test]

@@ -97,12 +97,18 @@ pub fn apply_body(
             ));
         }
     }
+    // A line read into a field the page shows is left out of the body, as the title's
+    // heading is: `Date: 2017-06-30` under the date the page's fields give, a `## Status`
+    // section under its status badge and relations. Each is made a comment of its
+    // length, so that every offset and line after it stays where it was.
+    let mut shown_elsewhere = Vec::new();
     if doc.status.is_none()
         && let Some(status) = &found.status
     {
         let (text, relations) = adr::parse_status_text(&status.value, status.line);
         doc.status = Some(text);
         push_relations(doc, relations, first);
+        shown_elsewhere.extend(&found.status_lines);
     }
     if doc.date.is_none()
         && let Some(date) = &found.date
@@ -113,6 +119,7 @@ pub fn apply_body(
             diags.push(Diagnostic::warning(loc, message).with_rule(rule));
         }
         doc.date = Some(day);
+        shown_elsewhere.push(date.line);
     }
     if doc.deciders.is_empty() && !found.deciders.is_empty() {
         doc.deciders = found.deciders;
@@ -125,8 +132,21 @@ pub fn apply_body(
     }
     if doc.tags.is_empty() {
         doc.tags = found.tags;
+        shown_elsewhere.extend(found.tags_line);
     }
     push_relations(doc, found.relations, first);
+    // A status section that holds an audience block stays whole: what the block says
+    // under the heading is for the sites that show it.
+    if let (Some(outside), Some(section)) = (outside, &found.status_section) {
+        let (skip, take) = (section.start() - 1, section.clone().count());
+        let lines = |text| str::split(text, '\n').skip(skip).take(take);
+        if lines(outside).ne(lines(&doc.body)) {
+            shown_elsewhere.retain(|line| !section.contains(line));
+        }
+    }
+    for line in shown_elsewhere {
+        comment_out_line(&mut doc.body, line);
+    }
 }
 
 /// Turns the `line`th line (1-based) of `text` into an HTML comment of its length (no
