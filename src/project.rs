@@ -229,6 +229,7 @@ impl Project {
         diagnostics.extend(unwritable_pages(dir, &loaded.docs));
         let (assets, asset_diags, unpublished) = assets(dir, &loaded.docs);
         diagnostics.extend(asset_diags);
+        diagnostics.extend(crate::theme::skipped_links(dir));
         diag::sort(&mut diagnostics);
         let mut docs = loaded.docs;
         // Documents reused from an earlier load (in `serve`) bring the earlier list.

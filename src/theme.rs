@@ -165,15 +165,49 @@ fn hidden(name: &str, depth: usize, statics: bool) -> bool {
     name.starts_with('.') && !(statics && depth == 1 && PUBLISHED.contains(&name))
 }
 
+/// A warning for each symlink under the project's `templates/` and `static/`, which are
+/// not followed: a file there that is a link is neither published nor used, and would
+/// otherwise be missed without a word.
+pub fn skipped_links(project: &Path) -> Vec<crate::diag::Diagnostic> {
+    let mut found = Vec::new();
+    for (folder, instead) in [
+        (
+            "templates",
+            "the default theme's template of its name is used, if there is one",
+        ),
+        ("static", "it is not published"),
+    ] {
+        let Ok((_, links)) = walk_tree(&project.join(folder)) else {
+            continue;
+        };
+        found.extend(links.into_iter().map(|link| {
+            let message = format!(
+                "a symlink under {folder}/ is not followed, so {instead}: put the file itself there"
+            );
+            crate::diag::Diagnostic::warning(crate::diag::Location::new(link, 1, 1), message)
+                .without_source()
+        }));
+    }
+    found
+}
+
 /// Every file under `dir` by relative `/`-separated path and where it is, in name order;
 /// nothing when `dir` is absent. Hidden files are skipped (see [`hidden`]) and symlinks
 /// are not followed.
 /// A name that is not UTF-8 is an error.
 fn files_under(dir: &Path) -> anyhow::Result<Vec<(String, std::path::PathBuf)>> {
+    walk_tree(dir).map(|(files, _)| files)
+}
+
+/// [`files_under`], and the symlinks it skips.
+type Tree = (Vec<(String, std::path::PathBuf)>, Vec<std::path::PathBuf>);
+
+fn walk_tree(dir: &Path) -> anyhow::Result<Tree> {
     let statics = dir.file_name().is_some_and(|n| n == "static");
     let mut out = Vec::new();
+    let mut links = Vec::new();
     if !dir.is_dir() {
-        return Ok(out);
+        return Ok((out, links));
     }
     let walker = WalkDir::new(dir)
         .sort_by_file_name()
@@ -183,6 +217,10 @@ fn files_under(dir: &Path) -> anyhow::Result<Vec<(String, std::path::PathBuf)>> 
         });
     for entry in walker {
         let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+        if entry.path_is_symlink() && entry.depth() > 0 {
+            links.push(entry.into_path());
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -197,7 +235,7 @@ fn files_under(dir: &Path) -> anyhow::Result<Vec<(String, std::path::PathBuf)>> 
         };
         out.push((name.replace('\\', "/"), entry.into_path()));
     }
-    Ok(out)
+    Ok((out, links))
 }
 
 #[cfg(test)]

@@ -336,6 +336,57 @@ fn symlinks_never_lead_out_of_the_project() {
 
 #[cfg(unix)]
 #[test]
+fn symlinks_under_static_and_templates_are_named_and_not_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("key.txt"), "OUTSIDE-SECRET-43").unwrap();
+    std::fs::write(outside.path().join("page.html"), "OUTSIDE-TEMPLATE-44").unwrap();
+    let (_, _, dir) = build(&[
+        ("content/pages/a.md", page("fine")),
+        ("static/real.txt", b"mine".to_vec()),
+    ]);
+    let link = |from: &Path, to: &str| std::os::unix::fs::symlink(from, dir.path().join(to));
+    link(&outside.path().join("key.txt"), "static/key.txt").unwrap();
+    link(outside.path(), "static/shared").unwrap();
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    link(&outside.path().join("page.html"), "templates/page.html").unwrap();
+    let (code, stderr) = run(dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    let (_, stderr) = run_align(&["check", dir.path().to_str().unwrap()]);
+    for (link, said) in [
+        (
+            "static/key.txt",
+            "static/ is not followed, so it is not published",
+        ),
+        (
+            "static/shared",
+            "static/ is not followed, so it is not published",
+        ),
+        (
+            "templates/page.html",
+            "templates/ is not followed, so the default theme's template of its name is used",
+        ),
+    ] {
+        assert!(
+            stderr.contains(&format!("{link}:1:1: warning: a symlink under {said}")),
+            "{link}: {stderr}"
+        );
+    }
+    let site = dir.path().join("out/team");
+    assert_eq!(
+        std::fs::read_to_string(site.join("real.txt")).unwrap(),
+        "mine"
+    );
+    assert!(!site.join("key.txt").exists() && !site.join("shared").exists());
+    let page = std::fs::read_to_string(site.join("pages/a.html")).unwrap();
+    assert!(
+        page.contains("<main") && !page.contains("OUTSIDE-TEMPLATE-44"),
+        "{page}"
+    );
+    assert!(!stderr.contains("OUTSIDE-SECRET-43"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
 fn content_as_a_symlink_is_read_inside_the_project_and_an_error_outside() {
     let (code, stderr, dir) = build(&[("content/pages/a.md", page("fine"))]);
     assert_eq!(code, 0, "{stderr}");
