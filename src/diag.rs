@@ -148,8 +148,14 @@ impl Diagnostic {
         if let Some((line, caret)) = quoted.flatten() {
             let number = self.location.line.to_string();
             let pad = " ".repeat(number.len());
-            let caret_pad = " ".repeat(caret);
-            let line = printable(&line);
+            // A tab is shown as four spaces, so that the caret stands under the
+            // character it points at whatever a terminal's tab stops are.
+            const TAB: &str = "    ";
+            let before: usize = (line.chars().take(caret))
+                .map(|c| if c == '\t' { TAB.len() } else { 1 })
+                .sum();
+            let caret_pad = " ".repeat(before);
+            let line = printable(&line).replace('\t', TAB);
             let _ = writeln!(out, "{pad} |\n{number} | {line}\n{pad} | {caret_pad}^");
         }
         for related in &self.related {

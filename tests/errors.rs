@@ -76,6 +76,34 @@ fn messages_speak_of_the_field_as_its_author_writes_it() {
         &["a key has no name"],
     );
     assert!(!message.contains("Option<"), "{message}");
+    // A key written `null` is one of no name too, and the error says how to keep it.
+    fails_at(
+        "content/pages/y.md",
+        "---\ntitle: T\nnull: 3\n---\n",
+        "content/pages/y.md:3:1",
+        &[
+            "a key has no name",
+            "a key written `null`",
+            "quote the key (`\"null\": value`)",
+        ],
+    );
+}
+
+#[test]
+fn a_tab_in_yaml_indentation_is_named_and_the_caret_stands_under_the_key() {
+    let project = Project::new().file("content/pages/c.md", "---\ntitle: C\nextra:\n\tx: 1\n---\n");
+    let run = project.build();
+    run.expect(1);
+    run.error_at(
+        "content/pages/c.md:4:2",
+        &["a tab indents this line: YAML indents with spaces only"],
+    );
+    // The tab is shown as four spaces, and the caret under the `x` after it.
+    assert!(
+        run.stderr().contains("4 |     x: 1\n  |     ^\n"),
+        "{}",
+        run.stderr()
+    );
 }
 
 #[test]

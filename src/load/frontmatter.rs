@@ -386,8 +386,11 @@ fn yaml_message(text: &str) -> String {
     // The reader's advice to a Rust programmer (`; use Option<String>`) is not the
     // author's; a key read as null is one left without a name (`: value`).
     let message = message.split("; use Option<").next().unwrap_or(message);
+    if message.starts_with("tabs disallowed") {
+        return "a tab indents this line: YAML indents with spaces only".into();
+    }
     if message.starts_with("cannot deserialize null into string") {
-        return "a key has no name (a line starting with `:`); write `name: value`".into();
+        return "a key has no name: YAML reads a line starting with `:`, and a key written `null`, `Null`, `NULL` or `~`, as no name; write `name: value`, or quote the key (`\"null\": value`)".into();
     }
     message.trim().to_string()
 }
@@ -708,6 +711,17 @@ mod tests {
         let map = parse(&s).unwrap();
         assert_eq!(map["date"], Value::String("2024-01-02".into()));
         assert_eq!(key_lines(&s)[2], ("decision-makers".into(), 4));
+    }
+
+    #[test]
+    fn a_tab_that_indents_yaml_is_told_in_the_author_s_words() {
+        let s = split("---\ntitle: C\nextra:\n\tx: 1\n---\n").unwrap();
+        let err = parse(&s).unwrap_err();
+        assert_eq!(err.line, 4);
+        assert_eq!(
+            err.message,
+            "invalid YAML frontmatter: a tab indents this line: YAML indents with spaces only"
+        );
     }
 
     #[test]
