@@ -993,7 +993,7 @@ fn a_record_s_status_and_date_are_shown_once_where_the_body_says_only_them() {
     let cases = [
         // adr-tools' own: the date line and the status section are the header's.
         (
-            "# 2. Nygard\n\nDate: 2020-01-02\n\n## Status\n\nAccepted\n\nSupersedes [1. Old](0001-old.md)\n\n## Context\n\nC.\n",
+            "# 2. Nygard\n\nDate: 2020-01-02\n\n## Status\n\nAccepted\n\n## Context\n\nC.\n",
             false,
             false,
         ),
@@ -1002,7 +1002,14 @@ fn a_record_s_status_and_date_are_shown_once_where_the_body_says_only_them() {
             false,
             false,
         ),
-        // A section that says more than the status keeps it all.
+        // A section that says more than the status keeps it all: a relation, which the
+        // page lists only where the record it names is shown, prose, a second status,
+        // a subheading, an audience block, emphasis.
+        (
+            "# 2. Related\n\nDate: 2020-01-02\n\n## Status\n\nAccepted\n\nSupersedes [1. Old](0001-old.md)\n\n## Context\n\nC.\n",
+            true,
+            false,
+        ),
         (
             "# 2. Prose\n\nDate: 2020-01-02\n\n## Status\n\nAccepted\n\nWe will revisit in Q3.\n\n## Context\n\nC.\n",
             true,
@@ -1054,20 +1061,66 @@ fn a_record_s_status_and_date_are_shown_once_where_the_body_says_only_them() {
         assert!(body.contains(r#"<h2 id="context">Context</h2>"#), "{body}");
         assert!(!page.contains("<!--"), "{page}");
     }
-    // The relation the section named is the page's own section.
+    // A link written to the section left out leads to the record's page, whose header
+    // says the status; a heading of the same name keeps the section, so that no link
+    // changes its place.
     let project = Project::new()
+        .file("content/decisions/0001-old.md", "# 1. Old\n\n## Status\n\nSuperseded\n")
+        .file("content/decisions/0002-record.md", cases[0].0)
         .file(
-            "content/decisions/0001-old.md",
-            "# 1. Old\n\n## Status\n\nSuperseded\n",
+            "content/decisions/0003-twice.md",
+            "# 3. Twice\n\n## Status\n\nAccepted\n\n## Context\n\n## Status\n\nRolled out to 40 %.\n",
         )
-        .file("content/decisions/0002-record.md", cases[0].0);
+        .file(
+            "content/pages/notes.md",
+            "+++\ntitle = \"Notes\"\n+++\nSee [its status](../decisions/0002-record.md#status) and [the rollout](../decisions/0003-twice.md#status-1).\n",
+        );
+    let run = project.check();
+    run.expect(0);
+    assert!(!run.stderr().contains("broken"), "{}", run.stderr());
     project.build().success();
-    let page = project.site("team").main("decisions/0002-record.html");
-    assert!(page.contains("<dt>Date</dt><dd>2020-01-02</dd>"), "{page}");
+    let site = project.site("team");
+    let notes = site.main("pages/notes.html");
     assert!(
-        page.contains(r#"<dt>Supersedes</dt><dd><a href="../decisions/0001-old.html">Old</a>"#),
-        "{page}"
+        notes.contains(r#"<a href="../decisions/0002-record.html">its status</a>"#)
+            && notes.contains(r#"<a href="../decisions/0003-twice.html#status-1">the rollout</a>"#),
+        "{notes}"
     );
+    let page = site.main("decisions/0002-record.html");
+    assert!(page.contains("<dt>Date</dt><dd>2020-01-02</dd>"), "{page}");
+    let twice = site.main("decisions/0003-twice.html");
+    assert!(
+        twice.contains(status) && twice.contains(r#"<h2 id="status-1">Status</h2>"#),
+        "{twice}"
+    );
+}
+
+#[test]
+fn a_record_s_line_that_more_text_continues_stays_with_all_it_says() {
+    for (text, kept) in [
+        (
+            "# 1. Nested\n\n- Status: accepted\n  - re-confirmed at the 2021 review\n- Date: 2020-06-02\n\n## Context\n\nC.\n",
+            "<li>Status: accepted\n<ul>\n<li>re-confirmed at the 2021 review</li>",
+        ),
+        (
+            "# 1. Continued\n\n* Status: accepted\n  pending legal sign-off.\n* Date: 2020-06-03\n\n## Context\n\nC.\n",
+            "<li>Status: accepted\npending legal sign-off.</li>",
+        ),
+        (
+            "# 1. Under\n\n- Metadata\n  - Status: accepted\n  - Date: 2020-01-02\n- Owner: Dana\n",
+            "<li>Status: accepted</li>\n<li>Date: 2020-01-02</li>",
+        ),
+        (
+            "---\ntitle: Use Postgres\n---\n# 1. Use PostgreSQL for all storage, the audit log too\n\nText.\n",
+            "<h1 id=\"1-use-postgresql-for-all-storage-the-audit-log-too\">",
+        ),
+    ] {
+        let project = Project::new().file("content/decisions/0001-record.md", text);
+        project.build().success();
+        let page = project.site("team").main("decisions/0001-record.html");
+        let body = &page[page.find(r#"<div class="body""#).unwrap()..];
+        assert!(body.contains(kept), "{text}\n{body}");
+    }
 }
 
 #[test]

@@ -51,15 +51,17 @@ pub struct AdrBody {
     /// `- Tags: x, y`; split on commas, or on spaces when there is no comma (log4brains allows both).
     pub tags: Vec<String>,
     pub relations: Vec<AdrRelation>,
-    /// The lines that say the status and nothing else, which a page showing the status
-    /// (a badge) and the relations (their own section) may leave out of the body: a
-    /// `Status: Accepted` line, and a `## Status` section, heading and all, when every
-    /// line of it was read (the status, a `Superseded by [..](..)` line).
+    /// The lines that say the status and nothing else, in plain words, which a page
+    /// showing the status as a badge may leave out of the body: a `Status: Accepted`
+    /// line, or a `## Status` section, heading and all, that holds one line, the status.
     pub status_lines: Vec<usize>,
-    /// The line the tags were read from.
+    /// The `## Status` section in `status_lines`: its lines, heading to last, and its
+    /// heading's anchor, which no other heading of the body has.
+    pub status_section: Option<(std::ops::RangeInclusive<usize>, String)>,
+    /// The line the date was read from, when it says the date in plain words only.
+    pub date_line: Option<usize>,
+    /// The line the tags were read from, when it says them in plain words only.
     pub tags_line: Option<usize>,
-    /// The lines of the `## Status` section in `status_lines`, heading to last line.
-    pub status_section: Option<std::ops::RangeInclusive<usize>>,
 }
 
 /// Reads a record body (the text after any frontmatter; may contain CRLF, lines with only a space).
@@ -73,7 +75,7 @@ pub fn parse_adr_body(body: &str) -> AdrBody {
         // next line tells: the line waits for it.
         if let Some((title, at)) = held.take() {
             if let Some(level) = setext_level(text) {
-                reader.heading(level, title.trim(), at);
+                reader.setext_heading(level, title.trim(), at);
                 after_text = false;
                 continue;
             }
@@ -244,6 +246,8 @@ struct BodyReader {
     section: Option<StatusSection>,
     /// Whether a `## Status` section was met already: only the first is left out.
     section_seen: bool,
+    /// The anchors of the body's headings, and of how many headings each.
+    anchors: std::collections::HashMap<String, usize>,
 }
 
 /// A `## Status` section: its heading's line and level, the lines read from it, and
@@ -252,6 +256,9 @@ struct BodyReader {
 struct StatusSection {
     level: usize,
     start: usize,
+    anchor: String,
+    /// Whether the heading says the status (`## Status: Accepted`).
+    said: bool,
     lines: Vec<usize>,
     whole: bool,
 }
@@ -275,8 +282,8 @@ impl BodyReader {
             Zone::Status => {
                 let read = match self.meta_line(text, line) {
                     None => self.status_line(text, line),
-                    // Another field's line (`Date:`) keeps the section: whether that
-                    // field is the record's is known only once the frontmatter is.
+                    // Another field's line (`Date:`) keeps the section: the frontmatter
+                    // may give that field, and the line is then the body's own.
                     Some(read) => read == Read::Status,
                 };
                 match &mut self.section {
@@ -307,9 +314,11 @@ impl BodyReader {
             return;
         };
         let under = level.is_some_and(|level| level > section.level);
-        if section.whole && !under {
+        // The heading and the status, which the badge says: the heading itself, or the
+        // one line under it.
+        if section.whole && !under && section.lines.len() == 1 + usize::from(!section.said) {
+            self.body.status_section = Some((section.start..=end, section.anchor));
             self.body.status_lines.extend(section.lines);
-            self.body.status_section = Some(section.start..=end);
         }
     }
 
@@ -337,8 +346,19 @@ impl BodyReader {
         false
     }
 
+    /// A setext heading (a line over `===` or `---`): read as the same heading written
+    /// with `#`, but a `Status` section under one stays, as its underline would stay
+    /// behind.
+    fn setext_heading(&mut self, level: usize, text: &str, line: usize) {
+        self.heading(level, text, line);
+        if let Some(section) = self.section.as_mut().filter(|s| s.start == line) {
+            section.whole = false;
+        }
+    }
+
     fn heading(&mut self, level: usize, text: &str, line: usize) {
         self.close_section(Some(level), line - 1);
+        *self.anchors.entry(crate::load::slug(text)).or_default() += 1;
         if level == 1
             && self.body.title.is_none()
             && self.zone == Zone::Preamble
@@ -359,23 +379,28 @@ impl BodyReader {
             && !value.trim().is_empty()
         {
             let read = self.status_text(value.trim(), line);
-            self.open_section(level, line, read);
+            self.open_section(level, line, text, read);
+            if let Some(section) = self.section.as_mut().filter(|s| s.start == line) {
+                section.said = true;
+            }
             self.zone = Zone::Status;
             return;
         }
         self.zone = if name.eq_ignore_ascii_case("status") {
-            self.open_section(level, line, true);
+            self.open_section(level, line, text, true);
             Zone::Status
         } else {
             Zone::Other
         };
     }
 
-    fn open_section(&mut self, level: usize, line: usize, read: bool) {
+    fn open_section(&mut self, level: usize, line: usize, text: &str, read: bool) {
         if !std::mem::replace(&mut self.section_seen, true) {
             self.section = Some(StatusSection {
                 level,
                 start: line,
+                anchor: crate::load::slug(text),
+                said: false,
                 lines: vec![line],
                 whole: read,
             });
@@ -396,7 +421,13 @@ impl BodyReader {
                     Read::Unused
                 });
             }
-            "date" => set_once(&mut self.body.date, value, line),
+            "date" => {
+                let first = set_once(&mut self.body.date, value, line);
+                if first && plain(value) {
+                    self.body.date_line = Some(line);
+                }
+                first
+            }
             "deciders" | "decision-makers" | "decision makers" | "decision-maker(s)"
             | "decision maker(s)" => {
                 let first = self.body.deciders.is_empty();
@@ -410,7 +441,7 @@ impl BodyReader {
                 let first = self.body.tags.is_empty();
                 if first {
                     self.body.tags = split_list(value, true);
-                    self.body.tags_line = Some(line);
+                    self.body.tags_line = plain(value).then_some(line);
                 }
                 first
             }
@@ -419,14 +450,16 @@ impl BodyReader {
         Some(if used { Read::Field } else { Read::Unused })
     }
 
-    /// Reads a line of the status section; whether all it says was read (the status it
-    /// gives, or relations).
+    /// Reads a line of the status section; whether it says the record's status and
+    /// nothing else (see [`BodyReader::status_text`]).
     fn status_line(&mut self, text: &str, line: usize) -> bool {
         let text = strip_html_comments(text);
         let text = text.trim();
         if text.is_empty() {
             return true;
         }
+        // A relation's line stays: the page lists the relation only where the record it
+        // names is found and shown, and its words may say more than the list does.
         if let Some(relation) = custom_link_relation(text, line) {
             self.body.relations.push(relation);
             // `Deprecated by [2. X](…)`, `Rejected in favour of […](…)`: a phrase that
@@ -442,7 +475,7 @@ impl BodyReader {
             {
                 set_once(&mut self.body.status, &word, line);
             }
-            return true;
+            return false;
         }
         // After a lone `Superseded by …` line, which says the status, the section's
         // prose is prose: only relations are read from it.
@@ -455,29 +488,49 @@ impl BodyReader {
         self.status_text(text, line)
     }
 
-    /// Reads status text; whether all it says was read: the status it gives became the
-    /// record's (a second one is not shown), or it names only relations.
+    /// Reads status text; whether it says the record's status and nothing else: plain
+    /// words (no link, emphasis or markup), no relation, the first status read and all
+    /// of the text (`Accepted`, `Partly superseded`; not `Accepted (2019-03-04)`).
     fn status_text(&mut self, text: &str, line: usize) -> bool {
         let split = split_status(text, line);
-        let relations = !split.relations.is_empty();
+        let alone = split.relations.is_empty() && plain(text);
         self.body.relations.extend(split.relations);
         if !split.status.is_empty() {
-            set_once(&mut self.body.status, &split.status, line)
-        } else if let Some(word) = split.implied {
-            set_once(&mut self.implied, &word, line);
-            true
+            let set = set_once(&mut self.body.status, &split.status, line);
+            set && alone && split.status.eq_ignore_ascii_case(text.trim())
         } else {
-            relations
+            if let Some(word) = split.implied {
+                set_once(&mut self.implied, &word, line);
+            }
+            false
         }
     }
 
     fn finish(mut self, lines: usize) -> AdrBody {
         self.close_section(None, lines);
+        // Left out, a heading whose anchor another heading shares would hand its anchor
+        // on to that one, and the links written to it would lead there.
+        if let Some((range, anchor)) = &self.body.status_section
+            && self.anchors.get(anchor).copied().unwrap_or(0) > 1
+        {
+            let range = range.clone();
+            self.body.status_lines.retain(|line| !range.contains(line));
+            self.body.status_section = None;
+        }
         if self.body.status.is_none() {
             self.body.status = self.implied;
         }
         self.body
     }
+}
+
+/// Whether a field's words are plain: no Markdown or HTML that would say more than the
+/// field shows (a link's address, emphasis, a footnote, a quote, a table's cell).
+fn plain(text: &str) -> bool {
+    !text.trim().is_empty()
+        && !text.contains([
+            '[', ']', '(', ')', '*', '_', '~', '`', '<', '>', '|', '^', '#', '!', '\\', '&', '{',
+        ])
 }
 
 /// What a line of a known key (`Status:`, `Date:`, …) became.
@@ -584,7 +637,7 @@ pub(crate) fn atx_heading(text: &str) -> Option<(usize, &str)> {
 }
 
 /// Splits `12. Title`, `12 Title`, `ADR-012: Title`, `ADR 12 - Title` into number and title.
-fn split_title_number(text: &str) -> (Option<u32>, &str) {
+pub(crate) fn split_title_number(text: &str) -> (Option<u32>, &str) {
     let text = text.trim();
     let adr_rest = strip_adr_prefix(text);
     let rest = adr_rest.unwrap_or(text);
@@ -1126,29 +1179,42 @@ mod tests {
 
     #[test]
     fn lines_that_say_only_the_status_are_found_with_their_section() {
-        let body = parse_adr_body(NYGARD);
-        assert_eq!(body.status_lines, [5, 7, 9]);
-        assert_eq!(body.status_section, Some(5..=10));
+        let section = |lines: std::ops::RangeInclusive<usize>| Some((lines, "status".into()));
+        let body =
+            parse_adr_body("# 1. X\n\nDate: 2020-01-01\n\n## Status\n\nAccepted\n\n## Context\n");
+        assert_eq!(body.status_lines, [5, 7]);
+        assert_eq!(body.status_section, section(5..=8));
+        assert_eq!(body.date_line, Some(3));
         let body =
             parse_adr_body("# 1. X\n\n- Status: accepted\n- Tags: a b\n\n## Status\n\nDraft\n");
         // The first status is the record's; the section of a second says more.
         assert_eq!((body.status_lines, body.tags_line), (vec![3], Some(4)));
+        assert_eq!(body.status_section, None);
         for kept in [
+            NYGARD,
             "# 1. X\n\n## Status\n\nAccepted\n\nWe may revisit it.\n",
             "# 1. X\n\n## Status\n\nAccepted\n\n### Notes\n\nN.\n",
             "# 1. X\n\n## Status\n\nAccepted\n\n```\ncode\n```\n",
             "# 1. X\n\n## Status\n\nAccepted\nDate: 2020-01-01\n",
+            "# 1. X\n\n## Status\n\n**Accepted**\n",
+            "# 1. X\n\n## Status\n\nAccepted (2019-03-04)\n",
+            "# 1. X\n\nStatus\n------\n\nAccepted\n",
+            "# 1. X\n\n## Status\n\nAccepted\n\n## Context\n\n## Status\n\nLater.\n",
         ] {
             let body = parse_adr_body(kept);
-            assert_eq!(body.status.unwrap().value, "Accepted", "{kept}");
-            assert!(body.status_lines.is_empty(), "{kept}");
+            assert!(body.status.unwrap().value.contains("ccepted"), "{kept}");
+            assert!(
+                body.status_lines.is_empty(),
+                "{kept}: {:?}",
+                body.status_lines
+            );
             assert_eq!(body.status_section, None, "{kept}");
         }
         let body = parse_adr_body("# 1. X\n\n## Status: Accepted\n\n## Context\n\nC.\n");
-        assert_eq!(
-            (body.status_lines, body.status_section),
-            (vec![3], Some(3..=4))
-        );
+        let said = Some((3..=4, "status-accepted".to_string()));
+        assert_eq!((body.status_lines, body.status_section), (vec![3], said));
+        let body = parse_adr_body("# 1. X\n\nDate: [2020-01-01](x.md)\nTags: *a*\n");
+        assert_eq!((body.date_line, body.tags_line), (None, None));
     }
 
     #[test]

@@ -97,11 +97,14 @@ pub fn apply_body(
             ));
         }
     }
-    // A line read into a field the page shows is left out of the body, as the title's
-    // heading is: `Date: 2017-06-30` under the date the page's fields give, a `## Status`
-    // section under its status badge and relations. Each is made a comment of its
-    // length, so that every offset and line after it stays where it was.
+    // A line that says a field the page shows, and nothing else, is left out of the
+    // body, as the title's heading is: `Date: 2017-06-30` beside the date the page's
+    // fields give, a `## Status` section that holds the status its badge shows. Each is
+    // made a comment of its length, so that every offset and line after it stays where
+    // it was.
     let mut shown_elsewhere = Vec::new();
+    let mut section = None;
+    let mut deciders_line = None;
     if doc.status.is_none()
         && let Some(status) = &found.status
     {
@@ -109,6 +112,7 @@ pub fn apply_body(
         doc.status = Some(text);
         push_relations(doc, relations, first);
         shown_elsewhere.extend(&found.status_lines);
+        section.clone_from(&found.status_section);
     }
     if doc.date.is_none()
         && let Some(date) = &found.date
@@ -119,7 +123,7 @@ pub fn apply_body(
             diags.push(Diagnostic::warning(loc, message).with_rule(rule));
         }
         doc.date = Some(day);
-        shown_elsewhere.push(date.line);
+        shown_elsewhere.extend(found.date_line);
     }
     if doc.deciders.is_empty() && !found.deciders.is_empty() {
         doc.deciders = found.deciders;
@@ -128,6 +132,7 @@ pub fn apply_body(
         // its length, so that every offset and line after it stays where it was.
         if let Some(line) = found.deciders_line {
             comment_out_line(&mut doc.body, line);
+            deciders_line = Some(line);
         }
     }
     if doc.tags.is_empty() {
@@ -135,18 +140,50 @@ pub fn apply_body(
         shown_elsewhere.extend(found.tags_line);
     }
     push_relations(doc, found.relations, first);
-    // A status section that holds an audience block stays whole: what the block says
-    // under the heading is for the sites that show it.
-    if let (Some(outside), Some(section)) = (outside, &found.status_section) {
-        let (skip, take) = (section.start() - 1, section.clone().count());
-        let lines = |text| str::split(text, '\n').skip(skip).take(take);
-        if lines(outside).ne(lines(&doc.body)) {
-            shown_elsewhere.retain(|line| !section.contains(line));
+    // A line of a list, or of a paragraph, that more text continues (an item nested
+    // under it, a line of its item's words) stays, with all it says.
+    let index = super::body::LineIndex::new(&doc.body);
+    let text = |line: usize| index.line(&doc.body, line.wrapping_sub(1));
+    let mut alone: Vec<usize> = shown_elsewhere
+        .iter()
+        .copied()
+        .filter(|&line| {
+            let Some(written) = text(line) else {
+                return false;
+            };
+            let next = text(line + 1).unwrap_or_default();
+            let nested = written.starts_with([' ', '\t']);
+            let ends = next.trim().is_empty()
+                || shown_elsewhere.contains(&(line + 1))
+                || deciders_line == Some(line + 1)
+                || (list_item(written) && list_item(next) && !next.starts_with([' ', '\t']))
+                || adr::atx_heading(next).is_some();
+            !nested && ends
+        })
+        .collect();
+    if let Some((lines, anchor)) = section {
+        // A status section that holds an audience block stays whole: what the block
+        // says under the heading is for the sites that show it.
+        let (skip, take) = (lines.start() - 1, lines.clone().count());
+        let read = |text| str::split(text, '\n').skip(skip).take(take);
+        let blocks = outside.is_some_and(|outside| read(outside).ne(read(&doc.body)));
+        let whole = found.status_lines.iter().filter(|l| lines.contains(l));
+        if blocks || whole.clone().any(|line| !alone.contains(line)) {
+            alone.retain(|line| !lines.contains(line));
+        } else {
+            // A link to the section leads to the page, whose header says the status.
+            doc.left_out_anchors.push(anchor);
         }
     }
-    for line in shown_elsewhere {
+    for line in alone {
         comment_out_line(&mut doc.body, line);
     }
+}
+
+/// Whether a line starts an item of a bulleted list (`- `, `* `, `+ `).
+fn list_item(text: &str) -> bool {
+    let words = text.trim_start();
+    words.len() > 1 && words.starts_with(['-', '*', '+']) && words[1..].starts_with([' ', '\t'])
 }
 
 /// Turns the `line`th line (1-based) of `text` into an HTML comment of its length (no

@@ -790,7 +790,15 @@ impl DocReader<'_> {
             .map(|(text, line, range)| (body::title_words(&text, &mut labelless), line, range))
             .filter(|(text, ..)| !text.is_empty());
         if let Some((text, line, range)) = &heading
-            && (doc.title.is_empty() || body::same_title(text, &doc.title) || doc.imported)
+            && (doc.title.is_empty()
+                || body::same_title(text, &doc.title)
+                // A record's title heading is numbered (`# 5. Use PostgreSQL`): a title
+                // the frontmatter gives in other words leaves it in the body.
+                || (doc.imported
+                    && body::same_title(
+                        crate::import::adr::split_title_number(text).1,
+                        &doc.title,
+                    )))
         {
             if doc.title.is_empty() {
                 doc.title = text.clone();

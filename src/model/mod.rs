@@ -264,6 +264,10 @@ pub struct Document {
     pub key_results_unread: bool,
     /// The ids of those key results: links to them are not broken, only unread.
     pub unread_key_results: Vec<String>,
+    /// The anchors of headings left out of the body because the page's header says what
+    /// their sections said (an imported record's `## Status`): a link to one leads to
+    /// the page.
+    pub left_out_anchors: Vec<String>,
     pub start: Option<Date>,
     pub target: Option<Date>,
     pub target_history: Vec<Slip>,
@@ -526,6 +530,10 @@ impl Document {
     pub fn fragment_is_itself(&self, fragment: &str) -> bool {
         fragment == crate::load::slug(&self.title)
             || self.unread_key_results.iter().any(|id| id == fragment)
+            || self
+                .left_out_anchors
+                .iter()
+                .any(|anchor| anchor == fragment)
             || self
                 .number
                 .is_some_and(|n| fragment == crate::load::slug(&format!("{n}. {}", self.title)))
