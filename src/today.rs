@@ -23,7 +23,13 @@ pub fn resolve(flag: Option<&str>) -> anyhow::Result<Date> {
             .map(|ts| ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
             .filter(|date| date.year() >= 1);
         return date.with_context(|| {
-            format!("SOURCE_DATE_EPOCH `{epoch}` is out of range (from 0001-01-01 to 9999-12-30)")
+            let first = jiff::civil::date(1, 1, 1).at(0, 0, 0, 0);
+            let first = jiff::tz::TimeZone::UTC.to_timestamp(first);
+            let first = first.map_or(0, |start| start.as_second());
+            let last = jiff::Timestamp::MAX.as_second();
+            format!(
+                "SOURCE_DATE_EPOCH `{epoch}` is out of range: it is a number of seconds from {first} (0001-01-01) to {last} (9999-12-30)"
+            )
         });
     }
     Ok(jiff::ZonedDateTime::now().date())

@@ -1126,6 +1126,16 @@ fn invalid_utf8_points_at_the_bad_line() {
     project
         .build()
         .error_at("content/pages/a.md:6", &["not valid UTF-8"]);
+    // Lines ended by a lone CR, or CRLF, are counted as the loader counts them, and the
+    // column in characters.
+    let mut bytes = "+++\rtitle = \"A\"\r+++\r\r\u{e9}t\u{e9} \r\n-\u{e9} "
+        .as_bytes()
+        .to_vec();
+    bytes.push(0xff);
+    project.write("content/pages/a.md", bytes);
+    project
+        .build()
+        .error_at("content/pages/a.md:6:4", &["not valid UTF-8"]);
 }
 
 #[test]

@@ -258,7 +258,7 @@ fn an_empty_source_date_epoch_counts_as_unset_and_a_bad_one_is_a_usage_error() {
         assert_eq!(far.code(), 2, "{seconds}: {}", far.stderr());
         assert!(
             far.stderr().contains(&format!(
-                "SOURCE_DATE_EPOCH `{seconds}` is out of range (from 0001-01-01 to 9999-12-30)"
+                "SOURCE_DATE_EPOCH `{seconds}` is out of range: it is a number of seconds from -62135596800 (0001-01-01) to 253402207200 (9999-12-30)"
             )),
             "{}",
             far.stderr()

@@ -331,6 +331,17 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                             .is_err_and(|e| e.kind() != std::io::ErrorKind::PermissionDenied));
                 diags.push(if err.loop_ancestor().is_some() {
                     Diagnostic::warning(loc, "symlink loop; skipped").without_source()
+                } else if dangling && path.is_symlink() {
+                    // Where it points is not said: it may be outside the project. A link
+                    // that cannot be followed but to nothing is in a loop of links.
+                    let gone = path
+                        .canonicalize()
+                        .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+                    let message = match gone {
+                        true => "symlink to nothing: what it points to is not there; skipped",
+                        false => "symlink loop; skipped",
+                    };
+                    Diagnostic::warning(loc, message).without_source()
                 } else if dangling {
                     let message = format!("cannot read: {err}; skipped");
                     Diagnostic::warning(loc, message).without_source()
@@ -437,13 +448,17 @@ pub fn load_file(dir: &Path, rel: &Path, config: &Config) -> (Option<Document>, 
         Ok(text) => text,
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
-            let before = &err.as_bytes()[..at];
-            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-            let col = at
-                - before
-                    .iter()
-                    .rposition(|&b| b == b'\n')
-                    .map_or(0, |i| i + 1)
+            // Lines as the loader counts them (a lone CR ends one too), columns in
+            // characters: what comes before the bad byte is valid.
+            let before = std::str::from_utf8(&err.as_bytes()[..at]).unwrap_or_default();
+            let before = normalise(before);
+            let line = before.matches('\n').count() + 1;
+            let col = before
+                .rsplit('\n')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .count()
                 + 1;
             let message = format!("file is not valid UTF-8 (invalid byte at offset {at})");
             return (
