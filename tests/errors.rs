@@ -90,6 +90,31 @@ fn messages_speak_of_the_field_as_its_author_writes_it() {
 }
 
 #[test]
+fn a_key_written_twice_in_toml_is_named_however_deep() {
+    for (text, place, said) in [
+        (
+            "+++\ntitle = \"C\"\n[extra]\nq = { r = { s = 1, s = 2 } }\n+++\n",
+            "content/pages/a.md:4:20",
+            "invalid TOML frontmatter: field `q`: duplicate key `s`",
+        ),
+        (
+            "+++\ntitle = \"A\"\n[extra.b]\nc = 2\n[extra.b]\nd = 3\n+++\n",
+            "content/pages/a.md:5:8",
+            "invalid TOML frontmatter: duplicate key `b`",
+        ),
+        (
+            "+++\ntitle = \"D\"\ntitle = \"E\"\n+++\n",
+            "content/pages/a.md:3:1",
+            "invalid TOML frontmatter: duplicate key `title`",
+        ),
+    ] {
+        let found = fails_at("content/pages/a.md", text, place, &[said]);
+        // A key is named once, not again as the field it is.
+        assert!(!found.contains("field `title`"), "{found}");
+    }
+}
+
+#[test]
 fn a_tab_in_yaml_indentation_is_named_and_the_caret_stands_under_the_key() {
     let project = Project::new().file("content/pages/c.md", "---\ntitle: C\nextra:\n\tx: 1\n---\n");
     let run = project.build();

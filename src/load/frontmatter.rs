@@ -296,12 +296,28 @@ fn parse_toml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
             .map(|key| format!("field `{key}`: "))
             .unwrap_or_default();
         let text = split.front.lines().nth(line - 1).unwrap_or_default();
+        let mut message = err.message().trim().replace('\n', " ");
+        let mut field = field;
+        // The key written twice, which may be deep in the field (`q = { s = 1, s = 2 }`).
+        if message == "duplicate key"
+            && let Some(span) = err.span()
+        {
+            let key: String = split.front[span.start..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-'))
+                .collect();
+            if !key.is_empty() {
+                if field == format!("field `{key}`: ") {
+                    field.clear();
+                }
+                message = format!("duplicate key `{key}`");
+            }
+        }
         FrontError {
             line: split.front_line + line - 1,
             col,
             message: format!(
-                "invalid TOML frontmatter: {field}{}{}",
-                err.message().trim().replace('\n', " "),
+                "invalid TOML frontmatter: {field}{message}{}",
                 toml_hint(text)
             ),
         }
