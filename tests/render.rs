@@ -1124,6 +1124,67 @@ fn a_record_s_line_that_more_text_continues_stays_with_all_it_says() {
 }
 
 #[test]
+fn a_record_s_fields_are_never_read_from_its_comments_or_code_nor_its_words_cut() {
+    let public = "---\naudience: [public, team]\n---\n";
+    let project = Project::new()
+        .file(
+            "content/decisions/0001-comment.md",
+            &format!("{public}# 1. Comment\n\nSee notes <!-- private notes:\nDeciders: Ann\nTags: x SECRET-Z\nsalary band SECRET-200k\n-->\n\n## Context\n\nC.\n"),
+        )
+        .file(
+            "content/decisions/0002-code.md",
+            &format!("{public}# 2. Code\n\n    Date: 2024-07-02\n    Deciders: Ann\n\nSome intro\nDate: 2024-07-03\nmore words.\n\n* Status: accepted\n\n  Accepted after the second vote.\n* Tags: db\n"),
+        )
+        .file(
+            "content/decisions/0003-anchors.md",
+            &format!("{public}# 3. Anchors {{#adr-3}}\n\n<!-- audience: team -->\n## Status\nBoard: frozen.\n<!-- /audience -->\n\n## Status\n\nAccepted\n\n## Rollout {{#status-2}}\n"),
+        )
+        .file(
+            "content/pages/links.md",
+            "+++\ntitle = \"Links\"\naudience = [\"public\", \"team\"]\n+++\n[a](../decisions/0003-anchors.md#status-1) [b](../decisions/0003-anchors.md#adr-3)\n",
+        );
+    project.build().success();
+    let out = project.path().join("out");
+    let all = |site: &str| {
+        let mut text = String::new();
+        for page in ["decisions/0001-comment.html", "decisions/0002-code.html"] {
+            text += &std::fs::read_to_string(out.join(site).join(page)).unwrap();
+        }
+        text
+    };
+    for site in ["public", "team"] {
+        let text = all(site);
+        assert!(
+            !text.contains("SECRET") && !text.contains("&lt;!--"),
+            "{site}: {text}"
+        );
+        assert!(!text.contains("<dt>Deciders</dt>"), "{site}: {text}");
+    }
+    let code = project.site("team").main("decisions/0002-code.html");
+    for kept in [
+        "<pre><code>Date: 2024-07-02\nDeciders: Ann\n</code></pre>",
+        "<p>Some intro\nDate: 2024-07-03\nmore words.</p>",
+        "<li>\n<p>Status: accepted</p>\n<p>Accepted after the second vote.</p>\n</li>",
+    ] {
+        assert!(code.contains(kept), "{kept}: {code}");
+    }
+    // The status section the team's block shares its anchor with stays, and the links
+    // to it and to the title's id lead where they were written to.
+    let anchors = project.site("team").main("decisions/0003-anchors.html");
+    assert!(
+        anchors.contains(r#"<h2 id="status-1">Status</h2>"#)
+            && anchors.contains(r#"<h1 dir="auto">Anchors</h1>"#),
+        "{anchors}"
+    );
+    let links = project.site("team").main("pages/links.html");
+    assert!(
+        links.contains(r#"href="../decisions/0003-anchors.html#status-1""#)
+            && links.contains(r#"<a href="../decisions/0003-anchors.html">b</a>"#),
+        "{links}"
+    );
+}
+
+#[test]
 fn imported_records_render() {
     let p = Project::fixture("imported");
     p.build().success();

@@ -343,6 +343,11 @@ impl BodyReader {
                 .find("-->")
                 .is_none_or(|end| rest[end + 3..].trim().is_empty());
         }
+        // A comment opened after the line's words and left open (`See notes <!-- …`)
+        // holds the lines after it: what it says is the author's note, never a field.
+        if let Some(open) = text.rfind("<!--") {
+            self.in_comment = !text[open..].contains("-->");
+        }
         false
     }
 
@@ -410,9 +415,14 @@ impl BodyReader {
     /// Reads `- Status: x`, `* Date: y`, `**Deciders:** a, b` and the like; `None` when the
     /// line is not one of the known keys, else what its value became.
     fn meta_line(&mut self, text: &str, line: usize) -> Option<Read> {
+        // Indented as code (four spaces, a tab): an example, not the record's field.
+        if text.starts_with("    ") || text.starts_with('\t') {
+            return None;
+        }
         let (key, value) = key_value(text)?;
         let value = strip_html_comments(value);
-        let value = value.trim();
+        // Not what a comment left open on the line says.
+        let value = value.split("<!--").next().unwrap_or_default().trim();
         let used = match key.as_str() {
             "status" => {
                 return Some(if self.status_text(value, line) {
@@ -637,7 +647,7 @@ pub(crate) fn atx_heading(text: &str) -> Option<(usize, &str)> {
 }
 
 /// Splits `12. Title`, `12 Title`, `ADR-012: Title`, `ADR 12 - Title` into number and title.
-pub(crate) fn split_title_number(text: &str) -> (Option<u32>, &str) {
+fn split_title_number(text: &str) -> (Option<u32>, &str) {
     let text = text.trim();
     let adr_rest = strip_adr_prefix(text);
     let rest = adr_rest.unwrap_or(text);

@@ -650,13 +650,13 @@ pub fn first_heading(
         if fence.holds(trimmed) || indented {
             // Code, or the continuation of a paragraph: neither starts a heading.
         } else if let Some(text) = trimmed.strip_prefix("# ") {
-            let text = without_attributes(text.trim().trim_end_matches('#').trim());
+            let text = without_attributes(text.trim().trim_end_matches('#').trim()).0;
             if !text.is_empty() {
                 return Some((text.to_string(), i, offset..offset + raw.len()));
             }
         } else if !trimmed.is_empty() && trimmed.bytes().all(|b| b == b'=') {
             if let Some((text, line, start)) = candidate {
-                let text = without_attributes(text);
+                let text = without_attributes(text).0;
                 return Some((text.to_string(), line, start..offset + raw.len()));
             }
         } else if after_blank && starts_paragraph(trimmed, numbered) {
@@ -667,19 +667,6 @@ pub fn first_heading(
         offset += raw.len();
     }
     None
-}
-
-/// A heading's text without the attributes written after it (`Rollout {#rollout}`), which
-/// set its id and are no words of its title.
-fn without_attributes(text: &str) -> &str {
-    match text.strip_suffix('}').and_then(|t| t.rsplit_once('{')) {
-        Some((words, attributes))
-            if attributes.trim_start().starts_with(['#', '.']) || attributes.contains('=') =>
-        {
-            words.trim_end()
-        }
-        _ => text,
-    }
 }
 
 /// Whether the body's first line with words is a `# heading`: one that may repeat the
@@ -864,12 +851,30 @@ pub fn without_comments(text: &str) -> std::borrow::Cow<'_, str> {
 /// link's label; the reference of each wiki link without one goes to `labelless`, and
 /// stands in the words.
 pub fn title_words(heading: &str, labelless: &mut Vec<String>) -> String {
-    let text = without_comments(heading);
+    let text = without_comments(without_attributes(heading).0);
     let text = wiki_as_words(&text, true, &mut |reference| {
         labelless.push(reference.to_string());
         reference.to_string()
     });
     plain_inline(&text).into_owned()
+}
+
+/// A heading's text without the attributes written at its end (`Title {#adr-7 .wide}`),
+/// which the page makes its element's id and classes, and the id among them.
+pub fn without_attributes(heading: &str) -> (&str, Option<&str>) {
+    let trimmed = heading.trim_end();
+    let Some(open) = trimmed.strip_suffix('}').and_then(|rest| rest.rfind('{')) else {
+        return (heading, None);
+    };
+    let inner = &trimmed[open + 1..trimmed.len() - 1];
+    let attribute = |word: &str| word.starts_with(['#', '.']) || word.contains('=');
+    if inner.trim().is_empty() || !inner.split_whitespace().all(attribute) {
+        return (heading, None);
+    }
+    let id = inner
+        .split_whitespace()
+        .find_map(|word| word.strip_prefix('#'));
+    (trimmed[..open].trim_end(), id.filter(|id| !id.is_empty()))
 }
 
 /// Wiki links in text shown as it is written, such as a title: `[[ref|label]]` reads its

@@ -130,60 +130,140 @@ pub fn apply_body(
         // The line that named them is the field now: shown where the site shows
         // deciders, and only there (a public site leaves people out). Made a comment of
         // its length, so that every offset and line after it stays where it was.
-        if let Some(line) = found.deciders_line {
-            comment_out_line(&mut doc.body, line);
-            deciders_line = Some(line);
-        }
+        deciders_line = found.deciders_line;
     }
     if doc.tags.is_empty() {
         doc.tags = found.tags;
         shown_elsewhere.extend(found.tags_line);
     }
     push_relations(doc, found.relations, first);
-    // A line of a list, or of a paragraph, that more text continues (an item nested
-    // under it, a line of its item's words) stays, with all it says.
-    let index = super::body::LineIndex::new(&doc.body);
-    let text = |line: usize| index.line(&doc.body, line.wrapping_sub(1));
+    // Only a line that is a block of its own goes: a paragraph of one line, an item of
+    // one line with nothing under it, a heading; never a line of code, of a table, of a
+    // comment, or one that more words continue.
+    let blocks = (!shown_elsewhere.is_empty()).then(|| LoneLines::of(&doc.body));
     let mut alone: Vec<usize> = shown_elsewhere
         .iter()
         .copied()
-        .filter(|&line| {
-            let Some(written) = text(line) else {
-                return false;
-            };
-            let next = text(line + 1).unwrap_or_default();
-            let nested = written.starts_with([' ', '\t']);
-            let ends = next.trim().is_empty()
-                || shown_elsewhere.contains(&(line + 1))
-                || deciders_line == Some(line + 1)
-                || (list_item(written) && list_item(next) && !next.starts_with([' ', '\t']))
-                || adr::atx_heading(next).is_some();
-            !nested && ends
-        })
+        .filter(|line| blocks.as_ref().is_some_and(|b| b.lines.contains(line)))
         .collect();
     if let Some((lines, anchor)) = section {
         // A status section that holds an audience block stays whole: what the block
-        // says under the heading is for the sites that show it.
+        // says under the heading is for the sites that show it. So does one whose
+        // anchor another heading of the body has, in a block or by its `{#id}`.
         let (skip, take) = (lines.start() - 1, lines.clone().count());
         let read = |text| str::split(text, '\n').skip(skip).take(take);
-        let blocks = outside.is_some_and(|outside| read(outside).ne(read(&doc.body)));
+        let in_blocks = outside.is_some_and(|outside| read(outside).ne(read(&doc.body)));
+        let shared = blocks
+            .as_ref()
+            .is_none_or(|b| b.anchors.iter().filter(|a| **a == anchor).count() > 1);
         let whole = found.status_lines.iter().filter(|l| lines.contains(l));
-        if blocks || whole.clone().any(|line| !alone.contains(line)) {
+        if in_blocks || shared || whole.clone().any(|line| !alone.contains(line)) {
             alone.retain(|line| !lines.contains(line));
         } else {
             // A link to the section leads to the page, whose header says the status.
             doc.left_out_anchors.push(anchor);
         }
     }
-    for line in alone {
+    for line in alone.into_iter().chain(deciders_line) {
         comment_out_line(&mut doc.body, line);
     }
 }
 
-/// Whether a line starts an item of a bulleted list (`- `, `* `, `+ `).
-fn list_item(text: &str) -> bool {
-    let words = text.trim_start();
-    words.len() > 1 && words.starts_with(['-', '*', '+']) && words[1..].starts_with([' ', '\t'])
+/// The lines (from 1) of a body that are each a block of their own at its top level or
+/// in a top-level list: a paragraph of one line, a list item of one line with nothing
+/// under it, a heading of one line; and the anchors of every heading, as the page gives
+/// them.
+struct LoneLines {
+    lines: std::collections::HashSet<usize>,
+    anchors: Vec<String>,
+}
+
+impl LoneLines {
+    fn of(body: &str) -> LoneLines {
+        use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+        let index = super::body::LineIndex::new(body);
+        let line_of = |offset: usize| index.locate(offset).0 + 1;
+        let one_line = |range: &std::ops::Range<usize>| {
+            let text = body[range.clone()].trim_end_matches(['\n', '\r']);
+            !text.contains(['\n', '\r'])
+        };
+        let mut lone = LoneLines {
+            lines: Default::default(),
+            anchors: Vec::new(),
+        };
+        // The open blocks, each with whether it may hold a lone line, and the item of
+        // one line that is one so far.
+        let mut open: Vec<Tag<'_>> = Vec::new();
+        let mut item: Option<usize> = None;
+        let mut heading: Option<(Option<String>, String)> = None;
+        for (event, range) in
+            Parser::new_ext(body, super::body::markdown_options()).into_offset_iter()
+        {
+            match event {
+                Event::Start(tag) => {
+                    // A block inside an item makes it more than its line.
+                    if !matches!(tag, Tag::Paragraph | Tag::Item) && !is_inline(&tag) {
+                        item = None;
+                    }
+                    let top = open.iter().all(|t| matches!(t, Tag::List(_) | Tag::Item));
+                    let depth = open.iter().filter(|t| matches!(t, Tag::List(_))).count();
+                    match &tag {
+                        Tag::Paragraph if open.is_empty() && one_line(&range) => {
+                            lone.lines.insert(line_of(range.start));
+                        }
+                        Tag::Item if top && depth == 1 && one_line(&range) => {
+                            item = Some(line_of(range.start));
+                        }
+                        Tag::Heading { id, .. } => {
+                            let id = id.as_deref().map(str::to_string);
+                            if open.is_empty() && one_line(&range) {
+                                lone.lines.insert(line_of(range.start));
+                            }
+                            heading = Some((id, String::new()));
+                        }
+                        _ => {}
+                    }
+                    open.push(tag);
+                }
+                Event::End(end) => {
+                    open.pop();
+                    if end == TagEnd::Item
+                        && let Some(line) = item.take()
+                    {
+                        lone.lines.insert(line);
+                    }
+                    if matches!(end, TagEnd::Heading(_))
+                        && let Some((id, text)) = heading.take()
+                    {
+                        lone.anchors
+                            .push(id.unwrap_or_else(|| crate::load::slug(&text)));
+                    }
+                }
+                Event::Text(text) | Event::Code(text) => {
+                    if let Some((_, words)) = &mut heading {
+                        words.push_str(&text);
+                    }
+                }
+                _ => {}
+            }
+        }
+        lone
+    }
+}
+
+/// Whether a tag is inline (emphasis, a link), which leaves its block one block.
+fn is_inline(tag: &pulldown_cmark::Tag<'_>) -> bool {
+    use pulldown_cmark::Tag;
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+            | Tag::Superscript
+            | Tag::Subscript
+    )
 }
 
 /// Turns the `line`th line (1-based) of `text` into an HTML comment of its length (no

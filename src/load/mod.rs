@@ -801,19 +801,22 @@ impl DocReader<'_> {
             return;
         }
         let mut labelless = Vec::new();
+        let mut id = None;
         let heading = body::first_heading(outside.unwrap_or(&doc.body), doc.imported)
-            .map(|(text, line, range)| (body::title_words(&text, &mut labelless), line, range))
+            .map(|(text, line, range)| {
+                // The id written on the heading, which the text read leaves out.
+                let first = doc.body[range.clone()].lines().next().unwrap_or_default();
+                let first = first.trim().trim_end_matches('#').trim_end();
+                id = body::without_attributes(first).1.map(str::to_string);
+                (body::title_words(&text, &mut labelless), line, range)
+            })
             .filter(|(text, ..)| !text.is_empty());
         if let Some((text, line, range)) = &heading
             && (doc.title.is_empty()
                 || body::same_title(text, &doc.title)
-                // A record's title heading is numbered (`# 5. Use PostgreSQL`): a title
-                // the frontmatter gives in other words leaves it in the body.
-                || (doc.imported
-                    && body::same_title(
-                        crate::import::adr::split_title_number(text).1,
-                        &doc.title,
-                    )))
+                // A record's title read from its heading (`# 5. Use PostgreSQL`); one
+                // the frontmatter gives in other words leaves the heading in the body.
+                || (doc.imported && !doc.field_lines.iter().any(|(k, _)| k == "title")))
         {
             if doc.title.is_empty() {
                 doc.title = text.clone();
@@ -825,6 +828,9 @@ impl DocReader<'_> {
             // lines after it keep their numbers.
             let lines = doc.body[range.clone()].matches('\n').count().max(1);
             doc.body.replace_range(range.clone(), &"\n".repeat(lines));
+            // A link to the heading by the id written on it leads to the page, whose
+            // title it is.
+            doc.left_out_anchors.extend(id);
         }
         if !doc.title.trim().is_empty() {
             return;
