@@ -384,28 +384,26 @@ impl BodyReader {
             && !value.trim().is_empty()
         {
             let read = self.status_text(value.trim(), line);
-            self.open_section(level, line, text, read);
-            if let Some(section) = self.section.as_mut().filter(|s| s.start == line) {
-                section.said = true;
-            }
+            self.open_section(level, line, text, read, true);
             self.zone = Zone::Status;
             return;
         }
         self.zone = if name.eq_ignore_ascii_case("status") {
-            self.open_section(level, line, text, true);
+            self.open_section(level, line, text, true, false);
             Zone::Status
         } else {
             Zone::Other
         };
     }
 
-    fn open_section(&mut self, level: usize, line: usize, text: &str, read: bool) {
+    /// Opens the first status section, at a heading that `said` the status or not.
+    fn open_section(&mut self, level: usize, line: usize, text: &str, read: bool, said: bool) {
         if !std::mem::replace(&mut self.section_seen, true) {
             self.section = Some(StatusSection {
                 level,
                 start: line,
                 anchor: crate::load::slug(text),
-                said: false,
+                said,
                 lines: vec![line],
                 whole: read,
             });

@@ -191,8 +191,8 @@ impl LoneLines {
             lines: Default::default(),
             anchors: Vec::new(),
         };
-        // The open blocks, each with whether it may hold a lone line, and the item of
-        // one line that is one so far.
+        // The open blocks, the item of one line while nothing but its words is in it,
+        // and the heading being read with its id and words.
         let mut open: Vec<Tag<'_>> = Vec::new();
         let mut item: Option<usize> = None;
         let mut heading: Option<(Option<String>, String)> = None;
