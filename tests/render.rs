@@ -1185,6 +1185,63 @@ fn a_record_s_fields_are_never_read_from_its_comments_or_code_nor_its_words_cut(
 }
 
 #[test]
+fn a_record_s_fields_read_from_markdown_show_their_words_and_its_own_links_lead_to_it() {
+    let public = "---\naudience: [public, team]\n---\n";
+    let project = Project::new()
+        .file(
+            "content/decisions/0001-quoted.md",
+            &format!("{public}# 1. Quoted\n\n## Status\n\n> Accepted\n\n## Context\n\nC.\n"),
+        )
+        .file(
+            "content/decisions/0002-people.md",
+            &format!("{public}# 2. People\n\n* Status: accepted\n* Deciders: [Alice](https://example.com/alice), **Bob**, [Carol, Dan](https://example.com/cd)\n* Tags: `api`, db\n\n## Context\n\nC.\n"),
+        )
+        .file(
+            "content/decisions/0003-within.md",
+            &format!("{public}# 3. Within\n\nDate: 2024-01-05\n\n## Status\n\nAccepted\n\n## Context\n\nSee [status](#status), [title](#3-within) and [context](#context).\n"),
+        );
+    project.build().success();
+    let team = project.site("team");
+    // A quoted status is the status, and its quote stays in the body.
+    let quoted = team.main("decisions/0001-quoted.html");
+    assert!(
+        quoted.contains(r#"<span class="status status-accepted">accepted</span>"#)
+            && quoted.contains("<blockquote>\n<p>Accepted</p>\n</blockquote>")
+            && !quoted.contains("&gt; Accepted"),
+        "{quoted}"
+    );
+    // People and tags are their words: no link's address, no emphasis, no comma of a
+    // link's words taken for a second name.
+    let people = team.main("decisions/0002-people.html");
+    assert!(
+        people.contains("<dt>Deciders</dt><dd>Alice, Bob, Carol, Dan</dd>")
+            && people.contains("lists/tag/api.html")
+            && !people.contains("example.com")
+            && !people.contains("**"),
+        "{people}"
+    );
+    assert_eq!(
+        project
+            .site("public")
+            .main("decisions/0002-people.html")
+            .matches("Alice")
+            .count(),
+        0,
+        "a public site shows no people"
+    );
+    // A link within the page to the section its header says, or to its title, leads
+    // to the top of the page; one to a heading still there, to the heading.
+    let within = team.main("decisions/0003-within.html");
+    assert!(
+        within.contains(r##"<a href="#">status</a>"##)
+            && within.contains(r##"<a href="#">title</a>"##)
+            && within.contains(r##"<a href="#context">context</a>"##)
+            && !within.contains(r#"id="status""#),
+        "{within}"
+    );
+}
+
+#[test]
 fn imported_records_render() {
     let p = Project::fixture("imported");
     p.build().success();

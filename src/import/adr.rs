@@ -134,7 +134,7 @@ pub fn parse_status_text(status: &str, line: usize) -> (String, Vec<AdrRelation>
 }
 
 /// A status align knows, in lowercase, also when Markdown dresses it (`**Accepted**`,
-/// `* Accepted`) or a date in brackets follows it (`Accepted (2019-03-04)`); any other
+/// `* Accepted`, `> Accepted`) or a date in brackets follows it (`Accepted (2019-03-04)`); any other
 /// words kept as written (`Pending`, `Superseded in part by ADR 12`).
 fn normal_status(text: &str) -> String {
     // Read as a page reads it: a link in the status (`deprecated by [ADR-2](0002-x.md)`)
@@ -142,7 +142,7 @@ fn normal_status(text: &str) -> String {
     let plain = crate::load::plain_inline(text.trim());
     let bare = plain
         .trim()
-        .trim_start_matches(['*', '-', '+'])
+        .trim_start_matches(['*', '-', '+', '>', ' '])
         .trim()
         .trim_matches(['*', '_', '`'])
         .trim();
@@ -735,14 +735,35 @@ fn split_list(value: &str, spaces_too: bool) -> Vec<String> {
     let parts: Vec<&str> = if spaces_too && !inner.contains(',') {
         inner.split_whitespace().collect()
     } else {
-        inner.split(',').collect()
+        top_level_pieces(inner)
     };
+    // Each as a page would read it: a link (`[Alice](https://…)`) gives its words, never
+    // its address, and emphasis gives its words.
     parts
         .into_iter()
-        .map(str::trim)
+        .map(|part| crate::load::plain_inline(part.trim()).trim().to_string())
         .filter(|p| !p.is_empty())
-        .map(String::from)
         .collect()
+}
+
+/// `value` split at the commas outside brackets and parentheses, so that a link's words
+/// or address (`[Carol, Dan](…)`) stay whole.
+fn top_level_pieces(value: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (at, c) in value.char_indices() {
+        match c {
+            '[' | '(' => depth += 1,
+            ']' | ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                pieces.push(&value[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    pieces.push(&value[start..]);
+    pieces
 }
 
 /// Removes `<!-- .. -->` comments (MADR's `<!-- optional -->` markers, authors' notes);

@@ -566,17 +566,24 @@ fn link_fate<'i>(input: &'i Input<'_>, root: &'i str) -> impl Fn(&Target) -> Lin
 
 /// The anchor the site gives a heading of document `doc`, for links within its page:
 /// `None` when the document has no such heading, `Some(None)` when the site hides it.
+/// A fragment that names the document itself (its title's heading, a `## Status` section
+/// its header says) leads to the top of the page, an empty anchor.
 fn own_anchor<'i>(
     input: &'i Input<'_>,
     doc: usize,
 ) -> impl Fn(&str) -> Option<Option<String>> + 'i {
     let document = &input.docs[doc];
     move |fragment| {
-        document.has_anchor(fragment).then(|| {
-            document
-                .site_anchor(fragment, &input.view.config.audiences)
-                .map(Cow::into_owned)
-        })
+        if document.has_anchor(fragment) {
+            return Some(
+                document
+                    .site_anchor(fragment, &input.view.config.audiences)
+                    .map(Cow::into_owned),
+            );
+        }
+        let itself = !document.body_ids.iter().any(|id| id == fragment)
+            && document.fragment_is_itself(fragment);
+        itself.then(|| Some(String::new()))
     }
 }
 
