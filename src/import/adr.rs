@@ -466,6 +466,11 @@ impl BodyReader {
         if text.is_empty() {
             return true;
         }
+        // A table's row or a link's definition says no status in words a badge could
+        // show (`| Accepted |`, `[1]: https://…`): it stays, and is not read.
+        if text.starts_with('|') || reference_definition(text) {
+            return false;
+        }
         // A relation's line stays: the page lists the relation only where the record it
         // names is found and shown, and its words may say more than the list does.
         if let Some(relation) = custom_link_relation(text, line) {
@@ -530,6 +535,11 @@ impl BodyReader {
         }
         self.body
     }
+}
+
+/// Whether a line defines a link's reference (`[adr-2]: 0002-x.md`).
+fn reference_definition(text: &str) -> bool {
+    closing(text, b'[', b']').is_some_and(|end| text[end + 1..].starts_with(':'))
 }
 
 /// Whether a field's words are plain: no Markdown or HTML that would say more than the
@@ -1502,6 +1512,18 @@ mod tests {
             "# Choose a database\n\n## Status\n\nAccepted\n\n## Context and Problem Statement\n\nAccepted?\n",
         );
         assert_eq!(body.status, located("Accepted", 5));
+    }
+
+    #[test]
+    fn a_status_section_s_tables_and_link_definitions_say_no_status() {
+        let body = parse_adr_body(
+            "# X\n\n## Status\n\n| Accepted |\n|---|\n\n[1]: https://example.com \"Rejected\"\n\nProposed\n",
+        );
+        assert_eq!(body.status, located("Proposed", 10));
+        assert!(body.status_section.is_none());
+        // A status in brackets is still a status.
+        let body = parse_adr_body("# X\n\n## Status\n\n[Accepted]\n");
+        assert_eq!(body.status, located("[Accepted]", 5));
     }
 
     #[test]
