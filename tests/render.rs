@@ -1197,6 +1197,10 @@ fn a_record_s_fields_read_from_markdown_show_their_words_and_its_own_links_lead_
             &format!("{public}# 2. People\n\n* Status: accepted\n* Deciders: [Alice](https://example.com/alice), **Bob**, [Carol, Dan](https://example.com/cd)\n* Tags: `api`, db\n\n## Context\n\nC.\n"),
         )
         .file(
+            "content/decisions/0004-madr.md",
+            "---\nstatus: accepted\naudience: [public, team]\ndecision-makers: \"[Eve](https://example.com/e), **Finn**\"\n---\n# People in MADR\n",
+        )
+        .file(
             "content/decisions/0003-within.md",
             &format!("{public}# 3. Within\n\nDate: 2024-01-05\n\n## Status\n\nAccepted\n\n## Context\n\nSee [status](#status), [title](#3-within) and [context](#context).\n"),
         );
@@ -1219,6 +1223,11 @@ fn a_record_s_fields_read_from_markdown_show_their_words_and_its_own_links_lead_
             && !people.contains("example.com")
             && !people.contains("**"),
         "{people}"
+    );
+    let madr = team.main("decisions/0004-madr.html");
+    assert!(
+        madr.contains("<dt>Deciders</dt><dd>Eve, Finn</dd>"),
+        "{madr}"
     );
     assert_eq!(
         project

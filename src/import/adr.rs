@@ -440,7 +440,7 @@ impl BodyReader {
             | "decision maker(s)" => {
                 let first = self.body.deciders.is_empty();
                 if first {
-                    self.body.deciders = split_list(value, false);
+                    self.body.deciders = names(value);
                     self.body.deciders_line = Some(line);
                 }
                 first
@@ -733,6 +733,12 @@ fn key_value(text: &str) -> Option<(String, &str)> {
     }
     let value = unbulleted[colon + 1..].trim_start_matches(['*', '_']);
     Some((key.to_ascii_lowercase(), value))
+}
+
+/// The names a list of people written on one line holds (`Alice, [Bob](…)`), each in
+/// its words.
+pub(crate) fn names(value: &str) -> Vec<String> {
+    split_list(value, false)
 }
 
 /// Splits a people or tag list; `[..]` around the whole list is dropped.

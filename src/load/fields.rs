@@ -781,13 +781,10 @@ fn strings(value: Value) -> Result<Vec<String>, String> {
 
 /// Like [`strings`], but one comma-separated string is split (MADR writes `decision-makers` so).
 fn people(value: Value) -> Result<Vec<String>, String> {
+    // Names in one string, as decision records write them (`Alice, [Bob](…)`): each in
+    // its words.
     if let Value::String(s) = &value {
-        return Ok(s
-            .split(',')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(String::from)
-            .collect());
+        return Ok(crate::import::adr::names(s));
     }
     strings(value)
 }
