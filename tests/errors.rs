@@ -217,6 +217,44 @@ fn markdown_by_another_name_is_said_not_to_be_a_document() {
 }
 
 #[test]
+fn a_record_whose_body_says_its_audience_as_a_field_fails_instead_of_going_to_every_site() {
+    for (line, key) in [
+        ("- Audience: exec", "audience"),
+        ("* **Visibility:** internal", "visibility"),
+        ("Audiences: [exec]", "audiences"),
+    ] {
+        let project = Project::new().file(
+            "content/decisions/0002-plan.md",
+            &format!("# 2. Plan\n\n- Status: accepted\n{line}\n\n## Context\n\nSECRET\n"),
+        );
+        let run = project.build();
+        run.expect(1);
+        let errors = run.errors();
+        assert!(
+            errors.iter().any(
+                |e| e.starts_with("content/decisions/0002-plan.md:4:1: error:")
+                    && e.contains(&format!("the record's `{key}`"))
+            ),
+            "{line}: {errors:#?}"
+        );
+        assert!(!project.path().join("out").exists());
+    }
+    // Where the frontmatter says it, the line is the body's own words; and in a later
+    // section a line is prose.
+    let project = Project::new()
+        .file(
+            "content/decisions/0002-plan.md",
+            "---\naudience: [exec]\n---\n# 2. Plan\n\n- Audience: exec\n",
+        )
+        .file(
+            "content/decisions/0003-talk.md",
+            "# 3. Talk\n\n## Context\n\nAudience: sales engineers.\n",
+        );
+    project.build().success();
+    assert!(!project.site("team").exists("decisions/0002-plan.html"));
+}
+
+#[test]
 fn frontmatter_read_as_text_fails_at_its_audience_line_however_its_fence_failed() {
     let audience = "audience = [\"exec\"]";
     let (text_line, near_fence) = (

@@ -1382,3 +1382,43 @@ fn a_near_miss_audience_marker_in_an_imported_changelog_fails_closed() {
         assert!(!project.path().join("out").exists());
     }
 }
+
+#[test]
+fn embeds_and_links_to_ids_another_audience_s_block_holds_say_nothing_of_them() {
+    let project = Project::new()
+        .file(
+            "content/pages/hidden.md",
+            "+++\nid = \"CANARY-EMBED-ID-7f3a\"\ntitle = \"CANARY-EMBED-TITLE-7f3a\"\naudience = [\"team\"]\n+++\nx\n",
+        )
+        .file(
+            "content/pages/a.md",
+            "+++\ntitle = \"A\"\naudience = [\"public\", \"team\"]\n+++\nSee [note](#fn-canary-note-7f3a) and [box](#canary-box-7f3a), [faq](#faq).\n\nEmbeds: ![[CANARY-EMBED-ID-7f3a]], ![[hidden.md]] and [[CANARY-EMBED-ID-7f3a|]].\n\n<!-- audience: team -->\nInternal claim.[^canary-note-7f3a]\n\n<div id=\"canary-box-7f3a\">x</div>\n\n[^canary-note-7f3a]: The board's note.\n<!-- /audience -->\n\n<div id=\"faq\">FAQ</div>\n",
+        );
+    let run = project.build();
+    run.success();
+    for canary in [
+        "CANARY-EMBED-ID-7f3a",
+        "CANARY-EMBED-TITLE-7f3a",
+        "hidden.md",
+        "canary-note-7f3a",
+        "canary-box-7f3a",
+    ] {
+        project.site("public").assert_nowhere(canary);
+    }
+    let public = project.site("public").main("pages/a.html");
+    assert!(
+        public.contains("See note and box, <a href=\"#faq\">faq</a>.")
+            && public.contains("Embeds: [restricted], [restricted] and [restricted]."),
+        "{public}"
+    );
+    // The team's page shows the embeds as links to the page, titled, and keeps the
+    // links within the page.
+    let team = project.site("team").main("pages/a.html");
+    let link = r#"<a href="../pages/hidden.html">CANARY-EMBED-TITLE-7f3a</a>"#;
+    assert!(
+        team.matches(link).count() == 3
+            && team.contains(r##"<a href="#fn-canary-note-7f3a">note</a>"##)
+            && team.contains(r##"<a href="#canary-box-7f3a">box</a>"##),
+        "{team}"
+    );
+}

@@ -62,6 +62,10 @@ pub struct AdrBody {
     pub date_line: Option<usize>,
     /// The line the tags were read from, when it says them in plain words only.
     pub tags_line: Option<usize>,
+    /// The first line written as a field of who may read the record (`- Audience: exec`,
+    /// `Visibility: internal`), and its key as written: no field, since only the
+    /// frontmatter says who may read a record.
+    pub audience_line: Option<(usize, String)>,
 }
 
 /// Reads a record body (the text after any frontmatter; may contain CRLF, lines with only a space).
@@ -418,6 +422,10 @@ impl BodyReader {
             return None;
         }
         let (key, value) = key_value(text)?;
+        if crate::load::fields::audience_like(&key) {
+            self.body.audience_line.get_or_insert((line, key));
+            return Some(Read::Unused);
+        }
         let value = strip_html_comments(value);
         // Not what a comment left open on the line says.
         let value = value.split("<!--").next().unwrap_or_default().trim();

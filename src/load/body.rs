@@ -98,6 +98,8 @@ pub fn scan(
     let mut footnotes: Vec<String> = Vec::new();
     let mut labels: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut link: Option<(String, bool, usize, String, Option<usize>)> = None;
+    // Whether the link open is an embed (`![[X]]`), which an image's end closes.
+    let mut embed = false;
     // Where a run of raw HTML (a block's lines together) starts and ends in the body: read
     // there, where its offsets are the body's, without copying it.
     let mut html: Option<(usize, usize)> = None;
@@ -177,6 +179,24 @@ pub fn scan(
                     ));
                 }
             }
+            // An embed (`![[X]]`, as Obsidian writes it) names a document as a wiki link
+            // does, and its page shows a link to it.
+            Event::Start(Tag::Image {
+                link_type: LinkType::WikiLink { has_pothole },
+                dest_url,
+                id,
+                ..
+            }) => {
+                let defined_at = defined(&events, LinkType::WikiLink { has_pothole }, &id);
+                link = Some((
+                    dest_url.to_string(),
+                    has_pothole,
+                    range.start,
+                    String::new(),
+                    defined_at,
+                ));
+                embed = true;
+            }
             Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label))
                 if labels.insert(label.to_string()) =>
             {
@@ -213,7 +233,9 @@ pub fn scan(
                     defined_at: defined(&events, link_type, &id),
                 });
             }
-            Event::End(TagEnd::Link) => {
+            Event::End(TagEnd::Link) | Event::End(TagEnd::Image)
+                if matches!(event, Event::End(TagEnd::Link)) || std::mem::take(&mut embed) =>
+            {
                 if let Some((dest, labelled, start, label, defined_at)) = link.take() {
                     let (line, col) = index.locate_in(body, start);
                     facts.refs.push(RefText {
@@ -372,6 +394,12 @@ pub fn bracketed_link_texts(body: &mut String) {
 /// `page_ids`, and their anchors.
 pub fn headings(body: &str, key_results: &[KeyResult], page_ids: &[String]) -> Vec<Heading> {
     scan(body, 1, key_results, page_ids).headings
+}
+
+/// The ids besides its headings' that a body of a document with `key_results` on a page
+/// that also holds `page_ids` gives its page (see [`BodyFacts::ids`]).
+pub fn body_ids(body: &str, key_results: &[KeyResult], page_ids: &[String]) -> Vec<String> {
+    scan(body, 1, key_results, page_ids).ids
 }
 
 fn level_number(level: HeadingLevel) -> u8 {

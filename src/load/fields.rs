@@ -654,7 +654,7 @@ impl Fields<'_> {
 /// Whether an imported record's key means who may read it without being `audience`
 /// (compared as written, in any case, in full-width letters or with Cyrillic ones that
 /// look Latin): `audiance`, `Audiences`, `target_audience`, `aud`, `visibility`, `readers`.
-fn audience_like(key: &str) -> bool {
+pub(crate) fn audience_like(key: &str) -> bool {
     let plain: String = key
         .chars()
         .map(|c| match c {

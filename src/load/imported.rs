@@ -63,6 +63,18 @@ pub fn apply_body(
 ) {
     let found = adr::parse_adr_body(outside.unwrap_or(&doc.body));
     let first = doc.body_line;
+    // Who may read a record is never guessed: a line that would say it in the body
+    // (`- Audience: exec`, as the record's other fields are written) is read as text, and
+    // the record would go to every site of the default audience.
+    if doc.audience.is_none()
+        && let Some((line, key)) = &found.audience_line
+    {
+        let loc = Location::new(shown, first + line.saturating_sub(1), 1);
+        let message = format!(
+            "this line says the record's `{key}`, but who may read a record is said only in its frontmatter: without it the record goes to every site of the default audience; add frontmatter that opens the file (`---` / `audience: [exec]` / `---`)"
+        );
+        diags.push(Diagnostic::error(loc, message));
+    }
     if doc.number.is_none() {
         let stem = doc
             .source

@@ -491,8 +491,22 @@ fn rewrite<'e>(
     // For each open image once one of a file no site publishes is open: whether its tags
     // are kept (an image within its description is no longer one).
     let mut images: Vec<bool> = Vec::new();
+    // Whether an embed (`![[X]]`) is open: shown as the wiki link it names, whose end
+    // is the image's.
+    let mut embed = false;
     for event in events {
         match event {
+            Event::Start(Tag::Image {
+                link_type: link_type @ LinkType::WikiLink { has_pothole },
+                dest_url,
+                title,
+                id,
+            }) => {
+                let (start, keep, fill) = link_start(links, link_type, dest_url, title, id, true);
+                out.extend(start);
+                stack.push((keep, !has_pothole && fill.is_some(), out.len(), fill));
+                embed = true;
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -506,12 +520,15 @@ fn rewrite<'e>(
                 let replaced = unlabelled && fill.is_some();
                 stack.push((keep, replaced, out.len(), fill));
             }
-            Event::End(TagEnd::Link) => {
+            Event::End(TagEnd::Link) | Event::End(TagEnd::Image)
+                if matches!(event, Event::End(TagEnd::Link)) || std::mem::take(&mut embed) =>
+            {
                 if let Some((keep, _, text_start, fill)) = stack.pop() {
                     // `[](hidden.md)` and `[[X]]` have no text of their own to show.
-                    if out.len() == text_start
-                        && let Some(fill) = fill
-                    {
+                    let empty = out[text_start..]
+                        .iter()
+                        .all(|e| matches!(e, Event::Text(t) if t.trim().is_empty()));
+                    if empty && let Some(fill) = fill {
                         out.push(Event::Text(fill.into()));
                     }
                     if keep {
