@@ -893,6 +893,29 @@ fn a_project_broken_at_start_shows_its_errors_then_recovers() {
 }
 
 #[test]
+fn a_configuration_broken_at_start_is_shown_and_a_name_that_is_no_site_is_not_moved_for_good() {
+    let project = Project::minimal();
+    let good = project.read("align.toml");
+    project.write("align.toml", "garbage = [\n");
+    let server = Server::start(&project.path(), &[]);
+    let index = server.get("/");
+    assert_eq!(index.status, 503);
+    assert!(index.text().contains("align.toml:1:"), "{}", index.text());
+    // Before a first good build any name may be a site's, but a browser must not
+    // remember the move: once the project builds, `/nothing` is no site.
+    let moved = server.get("/nothing");
+    assert_eq!(moved.status, 307);
+    assert_eq!(moved.header("location"), Some("/nothing/"));
+    let mut events = server.events();
+    events.expect();
+    project.save("align.toml", &good);
+    let updates = events.settle(QUIET);
+    assert!(updates.last().unwrap().errors.is_empty(), "{updates:?}");
+    assert_eq!(server.get("/team/pages/p.html").status, 200);
+    assert_eq!(server.get("/nothing").status, 404);
+}
+
+#[test]
 fn changed_files_get_new_validators_and_unchanged_keep_theirs() {
     let project = Project::minimal();
     let server = Server::start(&project.path(), &[]);

@@ -248,3 +248,40 @@ fn a_project_folder_removed_and_made_again_or_replaced_is_watched_again() {
     assert!(served("Page P, copied in"), "{:?}", server.stderr());
     assert_serves_a_clean_build(&server, &project.path(), scratch.path());
 }
+
+#[test]
+fn symlinks_out_of_the_project_are_not_watched() {
+    let project = Project::minimal();
+    std::fs::create_dir_all(project.file("static")).unwrap();
+    std::os::unix::fs::symlink("/", project.file("static/root")).unwrap();
+    std::os::unix::fs::symlink(project.outside(), project.file("static/ext")).unwrap();
+    let server = Server::start(&project.path(), &[]);
+    let mut events = server.events();
+    // Writes where the links lead rebuild nothing, and the server is up to serve the
+    // edit that follows.
+    for n in 0..3 {
+        std::fs::write(project.outside().join(format!("kick-{n}.txt")), "x").unwrap();
+    }
+    assert!(
+        events.next(Duration::from_millis(800)).is_none(),
+        "{:?}",
+        server.stderr()
+    );
+    project.write(
+        "content/pages/p.md",
+        &page("Page P, edited", "Body. See [[initiatives/a]]."),
+    );
+    events.expect();
+    assert!(
+        server
+            .get("/team/pages/p.html")
+            .text()
+            .contains("Page P, edited")
+    );
+    // The rebuild's updates end: no watch of the links' targets keeps rebuilding.
+    let mut more = 0;
+    while events.next(Duration::from_millis(600)).is_some() {
+        more += 1;
+        assert!(more < 5, "rebuilds without end: {:?}", server.stderr());
+    }
+}

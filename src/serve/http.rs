@@ -216,8 +216,13 @@ fn handle(
         // (`/favicon.ico`, which browsers ask for on every page) is no site.
         // Before a first good build no site is served yet: the name may well be one, and
         // its folder shows the errors.
-        Route::Redirect(site) if app.store.has_site(&site) || app.store.is_empty() => {
-            redirect(&with_slash(uri))
+        Route::Redirect(site) if app.store.has_site(&site) => redirect(&with_slash(uri)),
+        // Only for now: once the project builds, a name that is no site is not found,
+        // and a browser must not remember the move.
+        Route::Redirect(_) if app.store.is_empty() => {
+            let mut response = redirect(&with_slash(uri));
+            *response.status_mut() = StatusCode::TEMPORARY_REDIRECT;
+            response
         }
         Route::Redirect(_) => plain(StatusCode::NOT_FOUND, "not found"),
         Route::File { site, path } => {

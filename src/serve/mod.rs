@@ -36,7 +36,13 @@ pub struct ServeOptions {
 pub fn serve(options: ServeOptions) -> Result<i32, Failure> {
     // A date that is not one is a usage error, as in `build`, not a broken build.
     crate::today::resolve(options.today.as_deref()).map_err(Failure::Usage)?;
-    let config = crate::config::load(&options.dir).map_err(Failure::Config)?;
+    // A configuration that cannot be read is shown as any other error while watching,
+    // and the first rebuild says it; without watching nothing would ever fix it.
+    let config = match crate::config::load(&options.dir) {
+        Ok(config) => Some(config),
+        Err(_) if options.reload => None,
+        Err(err) => return Err(Failure::Config(err)),
+    };
     // Bound before the first build, so that a port in use is said at once, not after
     // every site is built and its warnings printed.
     let address = SocketAddr::new(options.bind, options.port);
@@ -84,7 +90,7 @@ pub fn serve(options: ServeOptions) -> Result<i32, Failure> {
 async fn run(
     options: ServeOptions,
     listener: std::net::TcpListener,
-    config: crate::config::Config,
+    config: Option<crate::config::Config>,
     store: Arc<Store>,
     (rebuilder, warnings): (Rebuilder, rebuild::Warnings),
 ) -> Result<(), Failure> {
@@ -96,7 +102,7 @@ async fn run(
     let local = listener.local_addr().context("no local address")?;
     let base = format!("http://{local}/");
     crate::outln!("serving at {base}");
-    for name in config.sites.keys() {
+    for name in config.iter().flat_map(|config| config.sites.keys()) {
         crate::outln!("  {name}: {base}{name}/");
     }
     let _ = std::io::stdout().flush();
@@ -104,7 +110,7 @@ async fn run(
         open_browser(&base);
     }
     if options.reload {
-        let changelog = config.import.changelog.clone();
+        let changelog = config.and_then(|config| config.import.changelog);
         let watcher = watch::ProjectWatcher::new(&options.dir, changelog)
             .context("cannot watch the project")?;
         let store = store.clone();

@@ -67,7 +67,11 @@ struct ContentLink {
 impl ProjectWatcher {
     pub fn new(dir: &Path, changelog: Option<PathBuf>) -> notify::Result<Self> {
         let (tx, events) = mpsc::channel();
-        let mut watcher = notify::recommended_watcher(tx)?;
+        // Symlinks are not followed, as the build does not follow them out of the
+        // project: one to `/` would have the whole file system watched. Those that lead
+        // inside it lead to what the project's own watch already sees.
+        let config = notify::Config::default().with_follow_symlinks(false);
+        let mut watcher = notify::RecommendedWatcher::new(tx, config)?;
         let resolved = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
         // inotify reports paths as they were given, so keep both the given and the resolved
         // form of the project folder (they differ when it is reached through a symlink).
@@ -359,11 +363,21 @@ impl ProjectWatcher {
 /// Every symlink under the project's `content/` folder that the loader follows
 /// ([`crate::load::symlink`]), as the project resolved `root` names them.
 fn content_links(root: &Path) -> Vec<ContentLink> {
-    walkdir::WalkDir::new(root.join(crate::load::CONTENT_DIR))
+    // `content/` itself may be one, to a folder of the project (`content -> plans`).
+    let content = root.join(crate::load::CONTENT_DIR);
+    let itself = (content.is_symlink())
+        .then(|| content.canonicalize().ok())
+        .flatten()
+        .and_then(|real| real.strip_prefix(root).ok().map(Path::to_path_buf))
+        .map(|target| ContentLink {
+            target,
+            link: PathBuf::from(crate::load::CONTENT_DIR),
+        });
+    let within = walkdir::WalkDir::new(content)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
         .filter_map(Result::ok)
-        .filter(|e| e.path_is_symlink())
+        .filter(|e| e.depth() > 0 && e.path_is_symlink())
         .filter_map(|e| {
             let link = e.path().strip_prefix(root).ok()?.to_path_buf();
             let target = match crate::load::symlink(e.path(), root) {
@@ -383,8 +397,8 @@ fn content_links(root: &Path) -> Vec<ContentLink> {
                 _ => return None,
             };
             Some(ContentLink { target, link })
-        })
-        .collect()
+        });
+    itself.into_iter().chain(within).collect()
 }
 
 /// How long to wait for more events: briefly once the only file the burst touched is
