@@ -49,7 +49,7 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
     // A build that fails before it writes still leaves the last build's output whole,
     // as it says, after one stopped midway (`write::prepare` does this for the others).
     let (names, theme, renderer) = ready().inspect_err(|_| write::recover(&options.out))?;
-    let out = write::prepare(&options.out, &project.dir)?;
+    let out = write::prepare(&options.out, &project.dir, !options.progress)?;
     let files = AtomicUsize::new(0);
     let bar = progress_bar(options.progress, project);
     let writers = names

@@ -286,6 +286,11 @@ pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
                 file.display(),
                 file.join("CHANGELOG.md").display()
             )
+        } else if dir.join(file).exists() {
+            format!(
+                "[import] changelog: `{}` is no regular file (a device, a pipe or a socket): name the changelog file",
+                file.display()
+            )
         } else {
             format!(
                 "[import] changelog: there is no file `{}` (the path is relative to the project folder)",
@@ -867,6 +872,10 @@ mod tests {
         assert_eq!(
             errs("changelog = \"notes\""),
             [(6, "[import] changelog: `notes` is a folder: name the changelog file in it, such as `notes/CHANGELOG.md`".into())]
+        );
+        assert_eq!(
+            errs("changelog = \"/dev/null\""),
+            [(6, "[import] changelog: `/dev/null` is no regular file (a device, a pipe or a socket): name the changelog file".into())]
         );
         assert_eq!(
             errs("changelog = \"CHANGES.md\""),

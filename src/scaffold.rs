@@ -176,8 +176,26 @@ fn write_document(
     if named {
         text = text.replacen("+++\n", &format!("+++\nkind = \"{}\"\n", kind.as_str()), 1);
     }
+    if !inside(dir, &folder_path) {
+        bail!(
+            "{} leads out of the project through a symlink, where align reads no documents: nothing was written",
+            folder_path.display()
+        );
+    }
     write_new(&path, &text)?;
     Ok(path)
+}
+
+/// Whether `folder`, or the part of it that exists, is inside the project at `dir` once
+/// symlinks are resolved, as the loader reads only what is.
+fn inside(dir: &Path, folder: &Path) -> bool {
+    let Ok(root) = dir.canonicalize() else {
+        return false;
+    };
+    let existing = folder.ancestors().find(|a| a.exists());
+    existing
+        .and_then(|a| a.canonicalize().ok())
+        .is_some_and(|real| real.starts_with(&root))
 }
 
 /// Writes a file the scaffolding makes, with the folders it goes in; errors name the path.

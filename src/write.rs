@@ -29,8 +29,9 @@ pub struct OutDir {
 }
 
 /// Checks that `out` is safe to write: not the project, not `content/`, not a folder
-/// holding either, and either empty or made by align.
-pub fn prepare(out: &Path, project: &Path) -> anyhow::Result<OutDir> {
+/// holding either, and either empty or made by align. Unless `quiet`, says so when it
+/// waits for another build into the same folder.
+pub fn prepare(out: &Path, project: &Path, quiet: bool) -> anyhow::Result<OutDir> {
     let project = absolute(project)?;
     let content = project.join(crate::load::CONTENT_DIR);
     let target = absolute(out)?;
@@ -72,7 +73,9 @@ pub fn prepare(out: &Path, project: &Path) -> anyhow::Result<OutDir> {
     let locked = match marker.try_lock() {
         Ok(()) => true,
         Err(std::fs::TryLockError::WouldBlock) => {
-            crate::errln!("waiting for another build into {} to finish", out.display());
+            if !quiet {
+                crate::errln!("waiting for another build into {} to finish", out.display());
+            }
             marker.lock().is_ok()
         }
         Err(std::fs::TryLockError::Error(_)) => false,
@@ -427,21 +430,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let project = dir.path().join("p");
         fs::create_dir_all(project.join("content")).unwrap();
-        assert!(prepare(&project, &project).is_err());
-        assert!(prepare(&project.join("content"), &project).is_err());
-        assert!(prepare(dir.path(), &project).is_err());
+        assert!(prepare(&project, &project, true).is_err());
+        assert!(prepare(&project.join("content"), &project, true).is_err());
+        assert!(prepare(dir.path(), &project, true).is_err());
         let foreign = dir.path().join("docs");
         fs::create_dir_all(&foreign).unwrap();
         fs::write(foreign.join("keep.txt"), "mine").unwrap();
-        assert!(prepare(&foreign, &project).is_err());
+        assert!(prepare(&foreign, &project, true).is_err());
         assert!(foreign.join("keep.txt").exists());
-        assert!(prepare(&dir.path().join("out"), &project).is_ok());
+        assert!(prepare(&dir.path().join("out"), &project, true).is_ok());
     }
 
     #[test]
     fn a_swap_that_fails_puts_every_site_back() {
         let dir = tempfile::tempdir().unwrap();
-        let out = prepare(&dir.path().join("out"), &dir.path().join("p")).unwrap();
+        let out = prepare(&dir.path().join("out"), &dir.path().join("p"), true).unwrap();
         let build = |text: &str| {
             ["exec", "team", "public"]
                 .iter()
@@ -508,7 +511,7 @@ mod tests {
         // Stopped while moving the last build's sites aside, then while moving the new
         // ones in: every site goes back as the last build left it.
         for moved_in in [0, 1] {
-            drop(prepare(&root, &dir.path().join("p")).unwrap());
+            drop(prepare(&root, &dir.path().join("p"), true).unwrap());
             for name in sites {
                 write(name, "first");
             }
@@ -517,7 +520,7 @@ mod tests {
             if moved_in == 1 {
                 write("exec", "second");
             }
-            drop(prepare(&root, &dir.path().join("p")).unwrap());
+            drop(prepare(&root, &dir.path().join("p"), true).unwrap());
             assert_eq!(names(), whole, "{moved_in}");
             for name in sites {
                 assert_eq!(read(name).as_deref(), Some("first"), "{moved_in}: {name}");
@@ -526,7 +529,7 @@ mod tests {
         // Stopped while removing what was aside: the new build was whole, and stays.
         aside("team");
         write("team", "second");
-        drop(prepare(&root, &dir.path().join("p")).unwrap());
+        drop(prepare(&root, &dir.path().join("p"), true).unwrap());
         assert_eq!(names(), whole);
         assert_eq!(read("team").as_deref(), Some("second"));
     }
@@ -534,7 +537,7 @@ mod tests {
     #[test]
     fn swap_replaces_site_whole() {
         let dir = tempfile::tempdir().unwrap();
-        let out = prepare(&dir.path().join("out"), &dir.path().join("p")).unwrap();
+        let out = prepare(&dir.path().join("out"), &dir.path().join("p"), true).unwrap();
         let first = out.site("team").unwrap();
         first
             .write("a/old.html", &FileBytes::from(b"old".to_vec()))

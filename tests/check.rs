@@ -1593,6 +1593,31 @@ fn write_decision(dir: &Path, file: &str, number: u32, title: &str) {
     std::fs::write(dir.join("content/decisions").join(file), text).unwrap();
 }
 
+#[cfg(unix)]
+#[test]
+fn new_writes_nothing_through_a_symlink_out_of_the_project() {
+    let dir = clean_with(&[]);
+    let outside = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("content/pages");
+    std::fs::remove_dir_all(&pages).ok();
+    std::os::unix::fs::symlink(outside.path(), &pages).unwrap();
+    let run = new(dir.path(), "page", "Leaked");
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("leads out of the project through a symlink"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    // A folder linked within the project is written through, as the loader reads it.
+    std::fs::remove_file(&pages).unwrap();
+    std::fs::create_dir_all(dir.path().join("shared")).unwrap();
+    std::os::unix::fs::symlink("../shared", &pages).unwrap();
+    let run = new(dir.path(), "page", "Shared");
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(dir.path().join("shared/shared.md").is_file());
+}
+
 #[test]
 fn new_decisions_take_the_number_after_the_highest_without_filling_gaps() {
     let dir = clean_with(&[

@@ -481,27 +481,38 @@ fn a_build_into_a_folder_another_build_holds_waits_its_turn() {
     let p = project();
     p.build().success();
     // What a build into `out` holds while it runs.
-    let held = std::fs::OpenOptions::new()
-        .write(true)
-        .open(p.path().join("out/.align-output"))
-        .unwrap();
-    held.lock().unwrap();
-    let mut second = std::process::Command::new(env!("CARGO_BIN_EXE_align"))
-        .args(["build", "--out", "out", "--today", TODAY])
-        .current_dir(p.path())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(700));
-    assert!(second.try_wait().unwrap().is_none(), "it waits");
-    drop(held);
-    let output = second.wait_with_output().unwrap();
-    assert!(output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("waiting for another build into out to finish"),
-        "{stderr}"
-    );
+    // `--quiet` waits as long, and says nothing of it.
+    for quiet in [false, true] {
+        let held = std::fs::OpenOptions::new()
+            .write(true)
+            .open(p.path().join("out/.align-output"))
+            .unwrap();
+        held.lock().unwrap();
+        let mut args = vec!["build", "--out", "out", "--today", TODAY];
+        if quiet {
+            args.push("--quiet");
+        }
+        let mut second = std::process::Command::new(env!("CARGO_BIN_EXE_align"))
+            .args(&args)
+            .current_dir(p.path())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        assert!(second.try_wait().unwrap().is_none(), "it waits");
+        drop(held);
+        let output = second.wait_with_output().unwrap();
+        assert!(output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            stderr.contains("waiting for another build into out to finish"),
+            !quiet,
+            "{stderr}"
+        );
+        if quiet {
+            assert!(stderr.is_empty(), "{stderr}");
+        }
+    }
 }
 
 #[test]
