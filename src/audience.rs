@@ -919,10 +919,23 @@ impl<'a> SiteView<'a> {
         // A heading the site does not show, in an audience block of the document, is
         // left out of the link: its anchor would say what the block holds. One it shows
         // has the anchor the site's page gives it.
-        let anchor = target
-            .anchor
-            .as_deref()
-            .and_then(|a| docs[target.doc].site_anchor(a, &self.config.audiences));
+        let doc = &docs[target.doc];
+        let anchor = target.anchor.as_deref().and_then(|a| {
+            // A footnote or an element of raw HTML: kept where the site's page has it,
+            // which in a body with audience blocks is where its block is shown.
+            if doc.body_ids.iter().any(|id| id == a) && !doc.has_anchor(a) {
+                let shown = doc.blocks.is_empty()
+                    || crate::load::body_ids(
+                        &body_for(doc, self.config),
+                        &doc.key_results,
+                        &doc.page_ids,
+                    )
+                    .iter()
+                    .any(|id| id == a);
+                return shown.then_some(Cow::Borrowed(a));
+            }
+            doc.site_anchor(a, &self.config.audiences)
+        });
         let part = (kr.is_some() || anchor.is_some()).then(|| {
             let mut url = linked.url.clone();
             if let Some(kr) = kr {

@@ -1394,6 +1394,10 @@ fn embeds_and_links_to_ids_another_audience_s_block_holds_say_nothing_of_them() 
             "content/pages/a.md",
             "+++\ntitle = \"A\"\naudience = [\"public\", \"team\"]\n+++\nSee [note](#fn-canary-note-7f3a) and [box](#canary-box-7f3a), [faq](#faq).\n\nEmbeds: ![[CANARY-EMBED-ID-7f3a]], ![[hidden.md]] and [[CANARY-EMBED-ID-7f3a|]].\n\n<!-- audience: team -->\nInternal claim.[^canary-note-7f3a]\n\n<div id=\"canary-box-7f3a\">x</div>\n\n[^canary-note-7f3a]: The board's note.\n<!-- /audience -->\n\n<div id=\"faq\">FAQ</div>\n",
         );
+    project.write(
+        "content/pages/b.md",
+        "+++\ntitle = \"B\"\naudience = [\"public\", \"team\"]\n+++\n[n](a.md#fn-canary-note-7f3a) [x](a.md#canary-box-7f3a) [f](a.md#faq) [[pages/a#faq|wiki faq]]\n",
+    );
     let run = project.build();
     run.success();
     for canary in [
@@ -1420,5 +1424,18 @@ fn embeds_and_links_to_ids_another_audience_s_block_holds_say_nothing_of_them() 
             && team.contains(r##"<a href="#fn-canary-note-7f3a">note</a>"##)
             && team.contains(r##"<a href="#canary-box-7f3a">box</a>"##),
         "{team}"
+    );
+    // Another document's links keep the anchors of the ids the site's page has.
+    let from = |site: &str| project.site(site).main("pages/b.html");
+    let b = from("public");
+    assert!(
+        b.contains(r#"<a href="../pages/a.html">n</a> <a href="../pages/a.html">x</a>"#)
+            && b.contains(r##"<a href="../pages/a.html#faq">f</a> <a href="../pages/a.html#faq">wiki faq</a>"##),
+        "{b}"
+    );
+    let b = from("team");
+    assert!(
+        b.contains(r##"<a href="../pages/a.html#fn-canary-note-7f3a">n</a> <a href="../pages/a.html#canary-box-7f3a">x</a> <a href="../pages/a.html#faq">f</a>"##),
+        "{b}"
     );
 }
