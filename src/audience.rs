@@ -649,12 +649,17 @@ pub fn may_show(doc: &Document, site: &SiteConfig, default_audience: &[String]) 
 /// The body with every audience block the site may not see cut out, and the markers of the
 /// others removed.
 pub fn body_for<'d>(doc: &'d Document, site: &SiteConfig) -> Cow<'d, str> {
+    body_for_audiences(doc, &site.audiences)
+}
+
+/// [`body_for`] a site of these audiences.
+pub fn body_for_audiences<'d>(doc: &'d Document, audiences: &[String]) -> Cow<'d, str> {
     if doc.blocks.is_empty() {
         return Cow::Borrowed(&doc.body);
     }
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     for block in &doc.blocks {
-        if crate::model::share_audience(&block.audiences, &site.audiences) {
+        if crate::model::share_audience(&block.audiences, audiences) {
             cuts.push(block.open_marker);
             cuts.push(block.close_marker);
         } else {
@@ -919,23 +924,10 @@ impl<'a> SiteView<'a> {
         // A heading the site does not show, in an audience block of the document, is
         // left out of the link: its anchor would say what the block holds. One it shows
         // has the anchor the site's page gives it.
-        let doc = &docs[target.doc];
-        let anchor = target.anchor.as_deref().and_then(|a| {
-            // A footnote or an element of raw HTML: kept where the site's page has it,
-            // which in a body with audience blocks is where its block is shown.
-            if doc.body_ids.iter().any(|id| id == a) && !doc.has_anchor(a) {
-                let shown = doc.blocks.is_empty()
-                    || crate::load::body_ids(
-                        &body_for(doc, self.config),
-                        &doc.key_results,
-                        &doc.page_ids,
-                    )
-                    .iter()
-                    .any(|id| id == a);
-                return shown.then_some(Cow::Borrowed(a));
-            }
-            doc.site_anchor(a, &self.config.audiences)
-        });
+        let anchor = target
+            .anchor
+            .as_deref()
+            .and_then(|a| docs[target.doc].site_anchor(a, &self.config.audiences));
         let part = (kr.is_some() || anchor.is_some()).then(|| {
             let mut url = linked.url.clone();
             if let Some(kr) = kr {

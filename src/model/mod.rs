@@ -143,17 +143,26 @@ pub fn share_audience(list: &[String], others: &[String]) -> bool {
 
 /// What [`Document::site_anchor`] made for each set of audiences it was asked about.
 /// A copy starts empty, since it may be given other headings or blocks.
-#[derive(Debug, Default)]
-pub struct SiteAnchors(std::sync::Mutex<Vec<SiteAnchorsFor>>);
+#[derive(Debug)]
+pub struct SiteMemo<T: ?Sized>(std::sync::Mutex<Vec<SiteMemoFor<T>>>);
 
-type SiteAnchorsFor = (Vec<String>, std::sync::Arc<[Option<Box<str>>]>);
+type SiteMemoFor<T> = (Vec<String>, std::sync::Arc<T>);
 
-impl SiteAnchors {
+/// The anchor each site gives a document's headings, `None` for those it hides.
+pub type SiteAnchors = SiteMemo<[Option<Box<str>>]>;
+
+impl<T: ?Sized> Default for SiteMemo<T> {
+    fn default() -> Self {
+        SiteMemo(std::sync::Mutex::default())
+    }
+}
+
+impl<T: ?Sized> SiteMemo<T> {
     fn get(
         &self,
         audiences: &[String],
-        make: impl FnOnce() -> std::sync::Arc<[Option<Box<str>>]>,
-    ) -> std::sync::Arc<[Option<Box<str>>]> {
+        make: impl FnOnce() -> std::sync::Arc<T>,
+    ) -> std::sync::Arc<T> {
         let mut made = self
             .0
             .lock()
@@ -167,9 +176,9 @@ impl SiteAnchors {
     }
 }
 
-impl Clone for SiteAnchors {
+impl<T: ?Sized> Clone for SiteMemo<T> {
     fn clone(&self) -> Self {
-        SiteAnchors::default()
+        SiteMemo::default()
     }
 }
 
@@ -314,6 +323,9 @@ pub struct Document {
     /// The anchors each site gives the headings, for documents with audience blocks (see
     /// [`Document::site_anchor`]).
     pub site_anchors: SiteAnchors,
+    /// The footnotes' and raw HTML's ids each site's page has, for documents with
+    /// audience blocks (see [`Document::site_anchor`]).
+    pub site_ids: SiteMemo<[Box<str>]>,
     /// A hash of everything but the prose: frontmatter, links, files linked, and what the
     /// alignment rules read from the prose (its blocks' audiences, how many lines start
     /// with `TODO`). Two versions of a document with the same fingerprint differ only in
@@ -465,7 +477,22 @@ impl Document {
             return Some(std::borrow::Cow::Borrowed(anchor));
         }
         let headings = self.headings();
-        let at = find_by_key(headings, |h| &h.anchor, &self.anchor_order, anchor)?;
+        let Some(at) = find_by_key(headings, |h| &h.anchor, &self.anchor_order, anchor) else {
+            // A footnote or an element of raw HTML: where the site's page has it, which
+            // is where its block is shown.
+            let shown = self.body_ids.iter().any(|id| id == anchor)
+                && (self.site_ids)
+                    .get(audiences, || {
+                        let text = crate::audience::body_for_audiences(self, audiences);
+                        crate::load::body_ids(&text, &self.key_results, &self.page_ids)
+                            .into_iter()
+                            .map(String::into_boxed_str)
+                            .collect()
+                    })
+                    .iter()
+                    .any(|id| **id == *anchor);
+            return shown.then_some(std::borrow::Cow::Borrowed(anchor));
+        };
         let anchors = self
             .site_anchors
             .get(audiences, || self.make_site_anchors(audiences));

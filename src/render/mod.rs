@@ -566,33 +566,22 @@ fn link_fate<'i>(input: &'i Input<'_>, root: &'i str) -> impl Fn(&Target) -> Lin
 
 /// The anchor the site gives a heading of document `doc`, for links within its page:
 /// `None` when the document has no such heading, `Some(None)` when the site hides it.
-/// A fragment that names the document itself (its title's heading, a `## Status` section
-/// its header says) leads to the top of the page, an empty anchor. A footnote or an
-/// element of raw HTML that the site's `text` leaves out (in another audience's block)
-/// is hidden as a heading is: its id would say what the block holds.
+/// A footnote or an element of raw HTML is hidden as a heading is, where another
+/// audience's block holds it: its id would say what the block holds. A fragment that
+/// names the document itself (its title's heading, a `## Status` section its header
+/// says) leads to the top of the page, an empty anchor.
 fn own_anchor<'i>(
     input: &'i Input<'_>,
     doc: usize,
-    text: &'i str,
 ) -> impl Fn(&str) -> Option<Option<String>> + 'i {
     let document = &input.docs[doc];
-    let shown_ids = std::cell::OnceCell::new();
     move |fragment| {
-        if document.has_anchor(fragment) {
+        if document.has_anchor(fragment) || document.body_ids.iter().any(|id| id == fragment) {
             return Some(
                 document
                     .site_anchor(fragment, &input.view.config.audiences)
                     .map(Cow::into_owned),
             );
-        }
-        if document.body_ids.iter().any(|id| id == fragment) {
-            if document.blocks.is_empty() {
-                return None;
-            }
-            let shown = shown_ids.get_or_init(|| {
-                crate::load::body_ids(text, &document.key_results, &document.page_ids)
-            });
-            return (!shown.iter().any(|id| id == fragment)).then_some(None);
         }
         document
             .fragment_is_itself(fragment)
@@ -604,7 +593,7 @@ fn own_anchor<'i>(
 /// kept nowhere and shared with nothing.
 fn body_alone(input: &Input<'_>, doc: usize, root: &str, text: &str) -> Bytes {
     let fate = link_fate(input, root);
-    let own_anchor = own_anchor(input, doc, text);
+    let own_anchor = own_anchor(input, doc);
     let resolver = LinkResolver {
         targets: &input.graph.links[doc],
         fate: &fate,
@@ -680,7 +669,7 @@ fn body_html<'t>(
     let view = input.view;
     let fate = link_fate(input, root);
     let links = &input.graph.links[doc];
-    let own_anchor = own_anchor(input, doc, text);
+    let own_anchor = own_anchor(input, doc);
     let raw_html = view.config.raw_html();
     let render = |fate: &dyn Fn(&Target) -> LinkFate| {
         let resolver = LinkResolver {
