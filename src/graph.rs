@@ -345,6 +345,14 @@ impl Graph {
             None => (text.trim(), None),
         };
         let doc = if path.is_empty() {
+            // `[[#risks]]` is a heading of the document itself; `[[ ]]` and `[[#]]` name
+            // nothing at all.
+            if fragment.is_none_or(str::is_empty) {
+                return Err(match text.trim() {
+                    "" => "an empty reference names no document".to_string(),
+                    _ => format!("`{text}` names no document"),
+                });
+            }
             from
         } else {
             self.lookup(&docs[from].source, path)

@@ -354,7 +354,7 @@ fn assets(dir: &Path, docs: &[Document]) -> (Vec<Asset>, Vec<Diagnostic>, Vec<(u
                         .get_or_init(|| crate::theme::static_names(dir))
                         .contains(name)
                 };
-                if !on_every_site(dir, rest, &|name| static_file(name) || taken(name)) {
+                if !on_every_site(dir, &rest, &|name| static_file(name) || taken(name)) {
                     let location = Location::new(dir.join(&doc.source), link.line, link.col);
                     let message = format!(
                         "link to a missing file `{}`: a path from `/` leads from the site's root, and no file of `static/` or of the site is there",

@@ -987,6 +987,24 @@ fn a_file_that_cannot_be_read_is_one_error_not_one_more_per_reference_to_it() {
     run.error_at("content/initiatives/i.md:5", &["`nope` names no document"]);
 }
 
+/// `[[#risks]]` is a heading of the page itself, but `[[ ]]` and `[[#]]` name nothing: no
+/// link to the page itself.
+#[test]
+fn empty_wiki_links_are_broken_references() {
+    let project = Project::new().file(
+        "content/pages/a.md",
+        "+++\ntitle = \"A\"\n+++\n## Risks\n\nSee [[ ]],\n[[#]] and [[#risks]].\n",
+    );
+    let run = project.check();
+    run.expect(1);
+    assert_eq!(run.errors().len(), 2, "{}", run.stderr());
+    run.error_at(
+        "content/pages/a.md:6:5",
+        &["an empty reference names no document"],
+    );
+    run.error_at("content/pages/a.md:7:1", &["`#` names no document"]);
+}
+
 #[test]
 fn a_local_link_in_release_prose_is_reported_at_its_own_line() {
     let project = Project::new()

@@ -1439,3 +1439,56 @@ fn embeds_and_links_to_ids_another_audience_s_block_holds_say_nothing_of_them() 
         "{b}"
     );
 }
+
+/// A heading's anchor is made from its words as written, without the title a wiki link
+/// shows: the same anchor on every site, the one `check` knows, and never the hidden
+/// document's id, title or the `[restricted]` that stands for it.
+#[test]
+fn a_heading_holding_a_wiki_link_has_one_anchor_on_every_site() {
+    let project = Project::new()
+        .file(
+            "content/pages/hidden.md",
+            "+++\nid = \"CANARY-HEADING-ID-5c1e\"\ntitle = \"CANARY-HEADING-TITLE-5c1e\"\naudience = [\"team\"]\n+++\nx\n",
+        )
+        .file(
+            "content/pages/shown.md",
+            "+++\ntitle = \"Internal name\"\npublic_title = \"Public name\"\naudience = [\"public\", \"team\"]\n+++\nx\n",
+        )
+        .file(
+            "content/pages/a.md",
+            "+++\ntitle = \"A\"\naudience = [\"public\", \"team\"]\n+++\n## About [[CANARY-HEADING-ID-5c1e]]\n\n## Beside [[pages/shown]]\n\n## Under ![[pages/shown]] and [[pages/hidden|the plan]]\n\nSee [about](#about), [beside](#beside) and [under](#under-and-the-plan).\n",
+        )
+        .file(
+            "content/pages/b.md",
+            "+++\ntitle = \"B\"\naudience = [\"public\", \"team\"]\n+++\n[a](a.md#about) [[pages/a#beside|b]] [c](a.md#under-and-the-plan)\n",
+        );
+    let check = project.check();
+    check.success();
+    // Only the two links to the team's document, not shown on the public site.
+    let warnings = check.warnings();
+    assert!(
+        warnings.len() == 2 && warnings.iter().all(|w| !w.contains("anchor")),
+        "{}",
+        check.stderr()
+    );
+    project.build().success();
+    project.site("public").assert_nowhere("CANARY-HEADING");
+    for site in ["public", "team"] {
+        let a = project.site(site).main("pages/a.html");
+        for id in ["about", "beside", "under-and-the-plan"] {
+            assert!(
+                a.contains(&format!(" id=\"{id}\"")) && a.contains(&format!("href=\"#{id}\"")),
+                "{site}: {id}: {a}"
+            );
+        }
+        assert!(
+            !a.contains("id=\"about-") && !a.contains("id=\"beside-"),
+            "{site}: {a}"
+        );
+        let b = project.site(site).main("pages/b.html");
+        assert!(
+            b.contains(r##"<a href="../pages/a.html#about">a</a> <a href="../pages/a.html#beside">b</a> <a href="../pages/a.html#under-and-the-plan">c</a>"##),
+            "{site}: {b}"
+        );
+    }
+}

@@ -134,6 +134,30 @@ fn a_path_from_the_root_leads_from_the_site_s_root_at_any_depth() {
     assert_eq!(site.read("img/logo.svg"), "<svg/>\n");
 }
 
+/// `..` at the root stays there, as a browser resolves `/../x`: a link made relative to
+/// the page never leads above the site's folder, into whatever is published beside it.
+#[test]
+fn a_path_from_the_root_never_leads_above_the_site() {
+    let p = project().file("static/logo.svg", "<svg/>\n").file(
+        "content/pages/teams/guide.md",
+        "# Guide\n\n[a](/../../logo.svg) [b](/%2E%2e/./logo.svg#top) [c](/pages/..) [d](/../x)\n",
+    );
+    let check = p.check();
+    check.success();
+    let warnings = check.warnings();
+    assert!(
+        warnings.len() == 1 && warnings[0].contains("missing file `/../x`"),
+        "{}",
+        check.stderr()
+    );
+    p.build().success();
+    let page = p.site("team").main("pages/teams/guide.html");
+    assert!(
+        page.contains(r#"<a href="../../logo.svg">a</a> <a href="../../logo.svg#top">b</a> <a href="../../index.html">c</a> <a href="../../x">d</a>"#),
+        "{page}"
+    );
+}
+
 #[test]
 fn a_page_template_prints_the_body_with_or_without_safe() {
     // The body is HTML marked safe: the default theme prints `{{ body }}`, a project's

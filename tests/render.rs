@@ -466,6 +466,67 @@ fn a_markdown_link_to_an_id_is_a_file_link_even_beside_a_wiki_link_to_it() {
     );
 }
 
+/// In a table, whose cells `|` ends, a wiki link's label comes after `\|`, as Obsidian
+/// writes it there.
+#[test]
+fn a_labelled_wiki_link_in_a_table_cell_names_its_target() {
+    let project = Project::new()
+        .file(
+            "content/pages/table.md",
+            "+++\ntitle = \"Table\"\n+++\n| Doc | Note |\n|---|---|\n| [[O-ACT\\|the objective]] | x |\n| [[objectives/activation#kr1\\|its result]] | [[O-ACT]] |\n\nOutside: [[O-ACT\\|again]].\n",
+        )
+        .file(
+            "content/objectives/activation.md",
+            "+++\nid = \"O-ACT\"\ntitle = \"Activation\"\n[[key_results]]\nid = \"kr1\"\ntitle = \"Rate\"\nbaseline = 1\ntarget = 2\n+++\n",
+        );
+    project.check().warns_only("empty-public-home");
+    project.build().success();
+    let page = project.site("team").main("pages/table.html");
+    assert!(
+        page.contains(r#"<td><a href="../objectives/activation.html">the objective</a></td><td>x</td>"#)
+            && page.contains(r#"<td><a href="../objectives/activation.html#kr-kr1">its result</a></td><td><a href="../objectives/activation.html">Activation</a></td>"#)
+            && page.contains(r#"Outside: <a href="../objectives/activation.html">again</a>."#),
+        "{page}"
+    );
+}
+
+/// Raw HTML's addresses are read as a browser reads them: `&#46;` is a `.`, so
+/// `guided-setup&#46;md` is the document, and `pic&#46;png` the file beside the page.
+#[test]
+fn raw_html_addresses_with_character_references_name_what_they_say() {
+    let project = Project::new()
+        .config("title = \"T\"\ndefault_audience = [\"team\"]\n\n[sites.team]\ntitle = \"Team\"\naudiences = [\"team\"]\n")
+        .file(
+            "content/pages/raw.md",
+            "+++\ntitle = \"Raw\"\n+++\nRaw: <a href=\"../objectives/activation&#46;md\">it</a> and <img src=\"pic&#x2E;png\">.\n",
+        )
+        .file("content/pages/pic.png", "png")
+        .file(
+            "content/objectives/activation.md",
+            "+++\nid = \"O-ACT\"\ntitle = \"Activation\"\n+++\n",
+        );
+    project.check().warns_only("has no key results");
+    project.build().success();
+    let site = project.site("team");
+    let page = site.main("pages/raw.html");
+    assert!(
+        page.contains(
+            r#"Raw: <a href="../objectives/activation.html">it</a> and <img src="pic.png">."#
+        ),
+        "{page}"
+    );
+    assert_eq!(site.read("pages/pic.png"), "png");
+    // One that names no document is the error it would be written plainly.
+    project.write(
+        "content/pages/raw.md",
+        "+++\ntitle = \"Raw\"\n+++\n<a href=\"nothing&period;md\">n</a>\n",
+    );
+    project.check().expect(1).error_at(
+        "content/pages/raw.md:4:10",
+        &["`nothing.md` names no document"],
+    );
+}
+
 #[test]
 fn external_links_pass_through_untouched() {
     let p = built();

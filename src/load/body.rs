@@ -171,7 +171,7 @@ pub fn scan(
                 }
                 if is_wiki || is_document_link(&dest_url) {
                     link = Some((
-                        dest_url.to_string(),
+                        wiki_target(&dest_url, wiki_label).to_string(),
                         !is_wiki || wiki_label,
                         range.start,
                         String::new(),
@@ -189,7 +189,7 @@ pub fn scan(
             }) => {
                 let defined_at = defined(&events, LinkType::WikiLink { has_pothole }, &id);
                 link = Some((
-                    dest_url.to_string(),
+                    wiki_target(&dest_url, has_pothole).to_string(),
                     has_pothole,
                     range.start,
                     String::new(),
@@ -251,7 +251,10 @@ pub fn scan(
                 }
             }
             Event::Text(text) | Event::Code(text) => {
-                if let Some((_, _, t, _)) = heading.as_mut() {
+                // A wiki link without a label shows its target's title, which differs by
+                // site and may be hidden: no word of the heading's anchor.
+                let shown_as_title = link.as_ref().is_some_and(|(_, labelled, ..)| !labelled);
+                if let Some((_, _, t, _)) = heading.as_mut().filter(|_| !shown_as_title) {
                     t.push_str(&text);
                 }
                 if let Some((_, _, _, label, _)) = link.as_mut() {
@@ -288,6 +291,7 @@ fn raw_html_links(
         return;
     }
     for (at, dest) in crate::render::markdown::raw_links(html) {
+        let dest = dest.as_ref();
         if is_document_link(dest) {
             facts
                 .refs
@@ -361,6 +365,16 @@ fn may_hold_raw_link(bytes: &[u8]) -> bool {
     false
 }
 
+/// The target of a wiki link with a label: in a table, whose cells `|` ends, the label
+/// is written after `\|` (`[[O-1\|the objective]]`, as Obsidian writes it there), which
+/// leaves the `\` on the target; no document's id or path ends in one.
+pub fn wiki_target(dest: &str, labelled: bool) -> &str {
+    match labelled {
+        true => dest.strip_suffix('\\').unwrap_or(dest),
+        false => dest,
+    }
+}
+
 /// Reads `[[text]](url)` as CommonMark does, a link whose text is `[text]` (changelogs
 /// credit people so: `[[@someone]](https://…)`), not as a wiki link followed by text in
 /// brackets: the inner brackets are escaped. Code is left alone.
@@ -419,10 +433,42 @@ pub fn is_document_link(dest: &str) -> bool {
 
 /// The rest of a path from `/` that leads from the site's root (`img/logo.png` of
 /// `/img/logo.png`); `None` for anything else, and for `//host/…` and `/\\host/…`, which
-/// browsers read as another host.
-pub fn site_root_path(dest: &str) -> Option<&str> {
+/// browsers read as another host. Its `.` and `..` (`%2e` too) are resolved as a browser
+/// resolves them, where `..` at the root stays there (`/../../logo.png` is `logo.png`):
+/// made relative to a page, they would lead above the site's folder.
+pub fn site_root_path(dest: &str) -> Option<std::borrow::Cow<'_, str>> {
     let rest = dest.strip_prefix('/')?;
-    (!rest.starts_with(['/', '\\'])).then_some(rest)
+    if rest.starts_with(['/', '\\']) {
+        return None;
+    }
+    let (path, tail) = rest.split_at(rest.find(['#', '?']).unwrap_or(rest.len()));
+    let dot = |s: &str| s == "." || s.eq_ignore_ascii_case("%2e");
+    let dots = |s: &str| {
+        s == ".."
+            || (s.len() <= 6 && {
+                let lower = s.to_ascii_lowercase();
+                matches!(lower.as_str(), ".%2e" | "%2e." | "%2e%2e")
+            })
+    };
+    let segments = || path.split(['/', '\\']);
+    if !segments().any(|s| dot(s) || dots(s)) {
+        return Some(std::borrow::Cow::Borrowed(rest));
+    }
+    let last = segments().count() - 1;
+    let mut kept: Vec<&str> = Vec::new();
+    for (i, segment) in segments().enumerate() {
+        if dots(segment) {
+            kept.pop();
+        } else if !dot(segment) {
+            kept.push(segment);
+            continue;
+        }
+        // `/pages/..` is the folder it leads to: `/`.
+        if i == last {
+            kept.push("");
+        }
+    }
+    Some(std::borrow::Cow::Owned(kept.join("/") + tail))
 }
 
 /// A path from the site's root that names no document: a file the site is to have.
@@ -1328,6 +1374,27 @@ fn blocks_in(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_from_the_root_resolve_dots_as_browsers_do_and_stay_at_the_root() {
+        for (dest, rest) in [
+            ("/img/logo.png", Some("img/logo.png")),
+            ("/", Some("")),
+            ("/../../x", Some("x")),
+            ("/a/./b/../c?v=1#top", Some("a/c?v=1#top")),
+            ("/%2E%2e/x", Some("x")),
+            ("/a/..", Some("")),
+            ("/a/b/.", Some("a/b/")),
+            ("/..\\..\\x", Some("x")),
+            ("/a/...", Some("a/...")),
+            ("/a/#../..", Some("a/#../..")),
+            ("//host/x", None),
+            ("/\\host/x", None),
+            ("x/../y", None),
+        ] {
+            assert_eq!(site_root_path(dest).as_deref(), rest, "{dest}");
+        }
+    }
 
     #[test]
     fn slugs_like_code_hosts() {

@@ -10,7 +10,7 @@ pub use body::{
     Anchors, LineIndex, MAX_NESTING, Marker, NEAR_MISS, NEVER_CLOSED, NO_AUDIENCE, TOO_DEEP,
     UNMATCHED_CLOSE, audience_blocks, body_ids, bracketed_link_texts, has_scheme, headings,
     is_document_link, is_placeholder, list_key, markdown_options, marker as audience_marker,
-    marker_like, plain_inline, site_root_path, slug, split_marker, starts_paragraph,
+    marker_like, plain_inline, site_root_path, slug, split_marker, starts_paragraph, wiki_target,
 };
 pub use fields::parse_iso_date;
 

@@ -114,7 +114,8 @@ fn html<'e>(
     raw_html: RawHtml,
 ) -> String {
     let mut has_raw = false;
-    let mut events = rewrite(events, events_for(len), links, &mut has_raw);
+    let mut headings = Vec::new();
+    let mut events = rewrite(events, events_for(len), links, &mut has_raw, &mut headings);
     // `escape` shows raw HTML as text, made so here, where the addresses are known; so is
     // raw HTML beyond what the sanitiser parses in linear time.
     if has_raw
@@ -136,7 +137,7 @@ fn html<'e>(
             }
         }
     }
-    let events = add_heading_ids(events, links.key_results, links.page_ids);
+    let events = add_heading_ids(events, &headings, links.key_results, links.page_ids);
     let mut html = String::with_capacity(len * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if has_raw && raw_html == RawHtml::Sanitize {
@@ -204,11 +205,19 @@ fn raw_link_fates(links: &LinkResolver<'_>) -> HashMap<String, Option<String>> {
 }
 
 /// The values of the `href` and `src` attributes in raw HTML, with their byte offsets,
-/// outside comments.
-pub fn raw_links(html: &str) -> Vec<(usize, &str)> {
+/// outside comments, read as a browser reads them: `href="plan&#46;md"` is `plan.md`.
+pub fn raw_links(html: &str) -> Vec<(usize, std::borrow::Cow<'_, str>)> {
     attributes(html, &[b"href", b"src"])
         .into_iter()
-        .map(|a| (a.at, a.value))
+        .map(|a| {
+            let value = match decode_entities(a.value) {
+                std::borrow::Cow::Owned(decoded) => {
+                    decoded.trim_matches(is_url_space).to_string().into()
+                }
+                borrowed => borrowed,
+            };
+            (a.at, value)
+        })
         .collect()
 }
 
@@ -471,21 +480,30 @@ pub fn html_load(body: &str) -> HtmlLoad {
         events_for(body.len()),
         &links,
         &mut has_raw,
+        &mut Vec::new(),
     );
     HtmlLoad::of(&events)
 }
 
+/// The events of a page's body: links lead where the site says, raw HTML is kept for
+/// [`html`] to decide on. `headings` gets the words of each heading that its anchor is
+/// made from: its text as written, but for wiki links without a label (and embeds),
+/// which show their target's title, as each site gives it or hides it; so a heading has
+/// the same anchor on every site, the one `load::scan` finds for the checks.
 fn rewrite<'e>(
     events: impl Iterator<Item = Event<'e>>,
     capacity: usize,
     links: &LinkResolver<'_>,
     has_raw: &mut bool,
+    headings: &mut Vec<String>,
 ) -> Vec<Event<'e>> {
     let mut out = Vec::with_capacity(capacity);
     // For each open link: whether its end tag is kept, whether its own text is left out
     // (a wiki link without a label shows its target's title instead of the reference),
-    // and where its text starts in `out` with what stands for it when it has none.
-    let mut stack: Vec<(bool, bool, usize, Option<String>)> = Vec::new();
+    // and where its text starts in `out` with what stands for it when it has none; and
+    // whether it is a wiki link without a label.
+    let mut stack: Vec<(bool, bool, usize, Option<String>, bool)> = Vec::new();
+    let mut heading: Option<String> = None;
     let mut html_block = String::new();
     let mut in_html_block = false;
     // For each open image once one of a file no site publishes is open: whether its tags
@@ -495,6 +513,16 @@ fn rewrite<'e>(
     // is the image's.
     let mut embed = false;
     for event in events {
+        match &event {
+            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::End(TagEnd::Heading(_)) => headings.extend(heading.take()),
+            Event::Text(text) | Event::Code(text) if !stack.iter().any(|open| open.4) => {
+                if let Some(heading) = heading.as_mut() {
+                    heading.push_str(text);
+                }
+            }
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Image {
                 link_type: link_type @ LinkType::WikiLink { has_pothole },
@@ -502,9 +530,16 @@ fn rewrite<'e>(
                 title,
                 id,
             }) => {
+                let dest_url = wiki_target(dest_url, has_pothole);
                 let (start, keep, fill) = link_start(links, link_type, dest_url, title, id, true);
                 out.extend(start);
-                stack.push((keep, !has_pothole && fill.is_some(), out.len(), fill));
+                stack.push((
+                    keep,
+                    !has_pothole && fill.is_some(),
+                    out.len(),
+                    fill,
+                    !has_pothole,
+                ));
                 embed = true;
             }
             Event::Start(Tag::Link {
@@ -515,15 +550,19 @@ fn rewrite<'e>(
             }) => {
                 let wiki = matches!(link_type, LinkType::WikiLink { .. });
                 let unlabelled = matches!(link_type, LinkType::WikiLink { has_pothole: false });
+                let dest_url = match link_type {
+                    LinkType::WikiLink { has_pothole } => wiki_target(dest_url, has_pothole),
+                    _ => dest_url,
+                };
                 let (start, keep, fill) = link_start(links, link_type, dest_url, title, id, wiki);
                 out.extend(start);
                 let replaced = unlabelled && fill.is_some();
-                stack.push((keep, replaced, out.len(), fill));
+                stack.push((keep, replaced, out.len(), fill, unlabelled));
             }
             Event::End(TagEnd::Link) | Event::End(TagEnd::Image)
                 if matches!(event, Event::End(TagEnd::Link)) || std::mem::take(&mut embed) =>
             {
-                if let Some((keep, _, text_start, fill)) = stack.pop() {
+                if let Some((keep, _, text_start, fill, _)) = stack.pop() {
                     // `[](hidden.md)` and `[[X]]` have no text of their own to show.
                     let empty = out[text_start..]
                         .iter()
@@ -591,6 +630,15 @@ fn rewrite<'e>(
         }
     }
     out
+}
+
+/// [`crate::load::wiki_target`], keeping the text borrowed where it is unchanged.
+fn wiki_target(dest: CowStr<'_>, labelled: bool) -> CowStr<'_> {
+    let target = crate::load::wiki_target(&dest, labelled);
+    match target.len() == dest.len() {
+        true => dest,
+        false => target.to_string().into(),
+    }
 }
 
 /// The events that open a link, whether its end tag is kept, and what stands for a label
@@ -718,36 +766,31 @@ fn raw<'e>(text: &str, has_raw: &mut bool, block: bool) -> Option<Event<'e>> {
     })
 }
 
+/// Gives each heading of `events` its anchor, made from its words in `headings` (one for
+/// each heading, in order), and each footnote its id.
 fn add_heading_ids<'e>(
     mut events: Vec<Event<'e>>,
+    headings: &[String],
     key_results: &[crate::model::KeyResult],
     page_ids: &[String],
 ) -> Vec<Event<'e>> {
     let mut anchors = crate::load::Anchors::beside(key_results, page_ids);
     let mut footnotes = false;
-    for i in 0..events.len() {
-        let Event::Start(Tag::Heading { id, .. }) = &events[i] else {
+    let mut words = headings.iter();
+    for event in &mut events {
+        let Event::Start(Tag::Heading { id, .. }) = event else {
             footnotes |= matches!(
-                events[i],
+                event,
                 Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_))
             );
             continue;
         };
-        if let Some(id) = id {
-            anchors.assign(Some(id), "");
-            continue;
-        }
-        let mut text = String::new();
-        for event in &events[i + 1..] {
-            match event {
-                Event::End(TagEnd::Heading(_)) => break,
-                Event::Text(t) | Event::Code(t) => text.push_str(t),
-                _ => {}
+        let text = words.next().map_or("", String::as_str);
+        match id {
+            Some(id) => {
+                anchors.assign(Some(id), "");
             }
-        }
-        let anchor = anchors.assign(None, &text);
-        if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
-            *id = Some(anchor.into());
+            None => *id = Some(anchors.assign(None, text).into()),
         }
     }
     if footnotes {
@@ -839,10 +882,16 @@ mod tests {
     #[test]
     fn raw_links_are_the_href_and_src_values_outside_comments() {
         let html = "<a href=\"a.md\" title='x'><img SRC = 'b é.md'><!-- <a href=\"c.md\"> -->\n<a data-href=\"d.md\" href=e.md>é</a><a href=";
-        let values: Vec<&str> = raw_links(html).into_iter().map(|(_, v)| v).collect();
+        let values: Vec<String> = raw_links(html).into_iter().map(|(_, v)| v.into()).collect();
         assert_eq!(values, ["a.md", "b é.md", "e.md", ""]);
-        let (at, value) = raw_links(html)[0];
+        let (at, value) = raw_links(html).remove(0);
         assert_eq!(&html[at..at + value.len()], "a.md");
+        // Entities as a browser reads them, spaces they hold dropped as around any address.
+        let values: Vec<String> = raw_links("<a href='&#32;x&#46;md'><img src=\"a&amp;b.png\">")
+            .into_iter()
+            .map(|(_, v)| v.into())
+            .collect();
+        assert_eq!(values, ["x.md", "a&b.png"]);
     }
 
     fn render_with(body: &str, visible: bool, mode: RawHtml) -> String {

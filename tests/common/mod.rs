@@ -202,6 +202,19 @@ impl Run {
             .collect()
     }
 
+    /// Asserts that the run succeeded and that each of its warnings, if any, holds
+    /// `words` (the one rule a test's project is expected to break).
+    pub fn warns_only(&self, words: &str) -> &Self {
+        self.success();
+        let warnings = self.warnings();
+        assert!(
+            warnings.iter().all(|w| w.contains(words)),
+            "warnings besides `{words}`:\n{}",
+            self.stderr()
+        );
+        self
+    }
+
     /// The one error at `place` (`path:line` or `path:line:col`); asserts its message
     /// holds every one of `words`.
     pub fn error_at(&self, place: &str, words: &[&str]) -> String {
