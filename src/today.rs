@@ -6,8 +6,12 @@ use jiff::civil::Date;
 
 pub fn resolve(flag: Option<&str>) -> anyhow::Result<Date> {
     if let Some(text) = flag {
-        return crate::load::parse_iso_date(text)
-            .with_context(|| format!("--today `{text}` is not a date (dates are YYYY-MM-DD)"));
+        let date = crate::load::parse_iso_date(text)
+            .with_context(|| format!("--today `{text}` is not a date (dates are YYYY-MM-DD)"))?;
+        if date.year() < 1 {
+            bail!("--today `{text}` is out of range: it is a day from 0001-01-01 to 9999-12-31");
+        }
+        return Ok(date);
     }
     // Set but empty counts as unset, as `${SOURCE_DATE_EPOCH:-$(date +%s)}` reads it.
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH")

@@ -289,6 +289,19 @@ fn an_empty_source_date_epoch_counts_as_unset_and_a_bad_one_is_a_usage_error() {
         );
         assert!(!far.stderr().contains("parameter"), "{}", far.stderr());
     }
+    // `--today` names the same days, from the first of year 1.
+    let zero = p.run(&["build", "--out", "zero", "--today", "0000-01-01"]);
+    assert_eq!(zero.code(), 2, "{}", zero.stderr());
+    assert!(
+        zero.stderr().contains(
+            "--today `0000-01-01` is out of range: it is a day from 0001-01-01 to 9999-12-31"
+        ),
+        "{}",
+        zero.stderr()
+    );
+    assert!(!p.path().join("zero").exists());
+    p.run(&["build", "--out", "first", "--today", "0001-01-01"])
+        .success();
 }
 
 #[test]
