@@ -913,6 +913,25 @@ fn a_configuration_broken_at_start_is_shown_and_a_name_that_is_no_site_is_not_mo
     assert!(updates.last().unwrap().errors.is_empty(), "{updates:?}");
     assert_eq!(server.get("/team/pages/p.html").status, 200);
     assert_eq!(server.get("/nothing").status, 404);
+    // The sites' addresses, which the broken file could not give at start, once it can.
+    let line = server.wait_stdout(|l| l.trim_start().starts_with("team: http://"));
+    assert!(line.trim_end().ends_with("/team/"), "{line}");
+    assert_eq!(
+        server
+            .stdout()
+            .iter()
+            .filter(|l| l.starts_with("serving at "))
+            .count(),
+        2,
+        "{:?}",
+        server.stdout()
+    );
+    // A site added later gets its address printed too.
+    project.save(
+        "align.toml",
+        &format!("{good}\n[sites.board]\ntitle = \"Board\"\naudiences = [\"team\"]\n"),
+    );
+    server.wait_stdout(|l| l.trim_start().starts_with("board: http://"));
 }
 
 #[test]

@@ -101,11 +101,11 @@ async fn run(
         tokio::net::TcpListener::from_std(listener).context("cannot listen in the runtime")?;
     let local = listener.local_addr().context("no local address")?;
     let base = format!("http://{local}/");
-    crate::outln!("serving at {base}");
-    for name in config.iter().flat_map(|config| config.sites.keys()) {
-        crate::outln!("  {name}: {base}{name}/");
-    }
-    let _ = std::io::stdout().flush();
+    let sites: Vec<String> = config
+        .iter()
+        .flat_map(|c| c.sites.keys().cloned())
+        .collect();
+    print_sites(&base, &sites);
     if options.open {
         open_browser(&base);
     }
@@ -115,7 +115,10 @@ async fn run(
             .context("cannot watch the project")?;
         let store = store.clone();
         let quiet = options.quiet;
-        std::thread::spawn(move || watch_loop(watcher, rebuilder, &store, quiet, warnings));
+        let printed = (base, sites);
+        std::thread::spawn(move || {
+            watch_loop(watcher, rebuilder, &store, quiet, warnings, printed);
+        });
     }
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut signal = stopped.clone();
@@ -150,12 +153,26 @@ async fn run(
 /// How often a server with nothing to rebuild looks whether the date has moved.
 const CLOCK: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// The server's address and each site's under it, on stdout.
+fn print_sites(base: &str, sites: &[String]) {
+    crate::outln!("serving at {base}");
+    for name in sites {
+        crate::outln!("  {name}: {base}{name}/");
+    }
+    let _ = std::io::stdout().flush();
+}
+
+/// Rebuilds on every change until the watcher ends. `printed` is the server's address
+/// and the sites whose addresses were printed: when a change to `align.toml` gives
+/// other sites (or the first, after one broken at start), their addresses are printed
+/// again.
 fn watch_loop(
     watcher: watch::ProjectWatcher,
     mut rebuilder: Rebuilder,
     store: &Store,
     quiet: bool,
     mut last_warnings: rebuild::Warnings,
+    (base, mut printed): (String, Vec<String>),
 ) {
     let mut failed = false;
     while let Some(changes) = watcher.next(CLOCK, &|| rebuilder.date_moved().is_some()) {
@@ -192,6 +209,10 @@ fn watch_loop(
         let result = rebuilder.rebuild_early(changes, Some(early));
         match result {
             Ok(built) => {
+                if !built.titles.keys().eq(printed.iter()) {
+                    printed = built.titles.keys().cloned().collect();
+                    print_sites(&base, &printed);
+                }
                 // Published first: open pages reload while the log is written.
                 store.set_urls(built.urls);
                 let changed = store.publish(built.sites, built.titles, built.keep.as_ref());
