@@ -289,7 +289,8 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// A message of the readers of typed values (serde's) in the words the rest of align
 /// uses: `expected a number, found the text "high"` for `invalid type: string "high",
 /// expected f64`, `expected a table, found the number 1` for `invalid type: integer `1`,
-/// expected struct KeyResult`, and `unknown value` for `unknown variant`.
+/// expected struct KeyResult`, `unknown value` for `unknown variant`, and `keys or
+/// tables nested too deep` for TOML's `recursion limit`.
 pub fn plain_serde(message: &str) -> String {
     let expected = |what: &str| match what {
         "f64" | "f32" | "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize"
@@ -329,6 +330,10 @@ pub fn plain_serde(message: &str) -> String {
     }
     if let Some(plain) = unknown_field(message) {
         return plain;
+    }
+    // TOML's reader stops at keys or tables nested past its limit (`a.a.a.…`).
+    if message == "recursion limit" {
+        return "keys or tables nested too deep".to_string();
     }
     message.to_string()
 }

@@ -114,6 +114,28 @@ fn a_key_written_twice_in_toml_is_named_however_deep() {
     }
 }
 
+/// TOML stops reading keys nested past its limit, at no place of its own: the error is
+/// the frontmatter's, at its `+++`, and no field that happens to come first is blamed.
+#[test]
+fn keys_nested_too_deep_for_toml_are_the_frontmatter_s_error() {
+    let key = vec!["a"; 200].join(".");
+    let text = format!("+++\ntitle = \"Deep\"\n[extra]\n{key} = 1\n+++\n");
+    let found = fails_at(
+        "content/pages/a.md",
+        &text,
+        "content/pages/a.md:1:1",
+        &["invalid TOML frontmatter: keys or tables nested too deep"],
+    );
+    assert!(!found.contains("field `title`"), "{found}");
+    // The same words for `align.toml`, whose error is the file's.
+    let project = Project::new().config(&format!(
+        "title = \"T\"\n\n[sites.team]\ntitle = \"Team\"\naudiences = [\"team\"]\n{key} = 1\n"
+    ));
+    let run = project.check();
+    run.expect(2);
+    run.error_at("align.toml:1:1", &["keys or tables nested too deep"]);
+}
+
 #[test]
 fn a_tab_in_yaml_indentation_is_named_and_the_caret_stands_under_the_key() {
     let project = Project::new().file("content/pages/c.md", "---\ntitle: C\nextra:\n\tx: 1\n---\n");

@@ -276,9 +276,17 @@ pub fn parse(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
 
 fn parse_toml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
     let table: toml::Table = toml::from_str(split.front).map_err(|err| {
-        let (line, col) = err
-            .span()
-            .map_or((1, 1), |s| crate::diag::line_col(split.front, s.start));
+        // An error of no place (keys nested past TOML's limit) is the frontmatter's as a
+        // whole: its opening `+++`, no field of it.
+        let Some(span) = err.span() else {
+            let message = crate::diag::plain_serde(err.message().trim()).replace('\n', " ");
+            return FrontError {
+                line: split.front_line.saturating_sub(1).max(1),
+                col: 1,
+                message: format!("invalid TOML frontmatter: {message}"),
+            };
+        };
+        let (line, col) = crate::diag::line_col(split.front, span.start);
         // The field whose value could not be read (`review_by = 2027-02-30`), named as
         // every other field error names it.
         let field = split
@@ -299,9 +307,7 @@ fn parse_toml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
         let mut message = err.message().trim().replace('\n', " ");
         let mut field = field;
         // The key written twice, which may be deep in the field (`q = { s = 1, s = 2 }`).
-        if message == "duplicate key"
-            && let Some(span) = err.span()
-        {
+        if message == "duplicate key" {
             let key: String = split.front[span.start..]
                 .chars()
                 .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-'))
