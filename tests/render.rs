@@ -1048,6 +1048,67 @@ fn a_record_s_lines_read_into_fields_leave_its_list_as_tight_as_it_was() {
     }
 }
 
+/// Some templates write a record's fields in a quote under its title, or as lines of one
+/// paragraph: read as the same fields, and left out of the body where they say only
+/// those; a quote or paragraph that says more keeps what is not a field.
+#[test]
+fn a_record_s_fields_in_a_quote_or_one_paragraph_are_its_fields() {
+    let project = Project::new()
+        .file(
+            "content/decisions/0001-quoted.md",
+            "---\naudience: [public, team]\n---\n# 1. Quoted\n\n> Status: Accepted\n> Date: 2021-03-04\n> **Deciders:** Ann Doe, Bob Roe\n\n## Context\n\nC.\n",
+        )
+        .file(
+            "content/decisions/0002-more.md",
+            "---\naudience: [public, team]\n---\n# 2. More\n\n> Status: Proposed\n> Deciders: Cy Poe\n> We may revisit this.\n\n## Context\n\nC.\n",
+        )
+        .file(
+            "content/decisions/0003-paragraph.md",
+            "# 3. Paragraph\n\nStatus: Rejected\nDate: 2022-01-01\nTags: infra\n\n## Context\n\nC.\n",
+        );
+    project.build().success();
+    let team = project.site("team");
+    let body = |page: &str| {
+        let page = team.main(page);
+        let start = page.find("<div class=\"body\"").expect("a body");
+        (page[start..].to_string(), page)
+    };
+    let (quoted, page) = body("decisions/0001-quoted.html");
+    assert!(
+        page.contains(r#"<span class="status status-accepted">accepted</span>"#)
+            && page.contains("<dt>Date</dt><dd>2021-03-04</dd>")
+            && page.contains("<dt>Deciders</dt><dd>Ann Doe, Bob Roe</dd>")
+            && !quoted.contains("blockquote")
+            && !quoted.contains("Ann Doe"),
+        "{page}"
+    );
+    let (more, page) = body("decisions/0002-more.html");
+    assert!(
+        page.contains(r#"<span class="status status-proposed">proposed</span>"#)
+            && page.contains("<dt>Deciders</dt><dd>Cy Poe</dd>")
+            && more.contains(
+                "<blockquote>\n<p>Status: Proposed</p>\n<p>We may revisit this.</p>\n</blockquote>"
+            )
+            && !more.contains("Cy Poe"),
+        "{page}"
+    );
+    let (paragraph, page) = body("decisions/0003-paragraph.html");
+    assert!(
+        page.contains(r#"<span class="status status-rejected">rejected</span>"#)
+            && page.contains("<dt>Date</dt><dd>2022-01-01</dd>")
+            && page.contains("lists/tag/infra.html")
+            && !paragraph.contains("Status:")
+            && !paragraph.contains("Tags:"),
+        "{page}"
+    );
+    // The public site, which shows no people, shows none of them in a body either.
+    let public = project.site("public");
+    let shown = public.main("decisions/0002-more.html");
+    assert!(shown.contains("We may revisit this."), "{shown}");
+    public.assert_nowhere("Ann Doe");
+    public.assert_nowhere("Cy Poe");
+}
+
 #[test]
 fn a_record_s_status_and_date_are_shown_once_where_the_body_says_only_them() {
     let status = r#"<h2 id="status">Status</h2>"#;

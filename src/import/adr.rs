@@ -727,9 +727,14 @@ fn starts_with_date(digits: &str, after: &str) -> bool {
     dashed && plausible(digits, &after[1..3], &after[4..6])
 }
 
-/// `- Key: value`, `* **Key:** value`, `Key: value`; the key lowercased.
+/// `- Key: value`, `* **Key:** value`, `Key: value`, each in a quote or not
+/// (`> Status: Accepted`, as some templates write the fields under the title); the key
+/// lowercased.
 fn key_value(text: &str) -> Option<(String, &str)> {
-    let trimmed = text.trim_start();
+    let mut trimmed = text.trim_start();
+    while let Some(quoted) = trimmed.strip_prefix('>') {
+        trimmed = quoted.trim_start();
+    }
     let unbulleted = ["- ", "* ", "+ "]
         .iter()
         .find_map(|marker| trimmed.strip_prefix(marker))

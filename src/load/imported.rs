@@ -158,6 +158,19 @@ pub fn apply_body(
         .copied()
         .filter(|line| blocks.as_ref().is_some_and(|b| b.lines.contains(line)))
         .collect();
+    // A paragraph of several such lines (`Status: Accepted` over `Date: 2017-06-30`, or
+    // the same in a quote) goes whole, and so does a quote that holds nothing else.
+    let mut bare = Vec::new();
+    for (lines, whole_quote) in blocks.iter().flat_map(|b| &b.paragraphs) {
+        let said = |line: &usize| shown_elsewhere.contains(line) || deciders_line == Some(*line);
+        if lines.clone().all(|line| said(&line)) {
+            let more: Vec<usize> = lines.clone().filter(|line| !alone.contains(line)).collect();
+            alone.extend(more);
+            if *whole_quote {
+                bare.extend(lines.clone());
+            }
+        }
+    }
     if let Some((lines, anchor)) = section {
         // A status section that holds an audience block stays whole: what the block
         // says under the heading is for the sites that show it. So does one whose
@@ -176,8 +189,9 @@ pub fn apply_body(
             doc.left_out_anchors.push(anchor);
         }
     }
+    let deciders_line = deciders_line.filter(|line| !alone.contains(line));
     for line in alone.into_iter().chain(deciders_line) {
-        comment_out_line(&mut doc.body, line);
+        comment_out_line(&mut doc.body, line, bare.contains(&line));
     }
 }
 
@@ -188,6 +202,9 @@ pub fn apply_body(
 struct LoneLines {
     lines: std::collections::HashSet<usize>,
     anchors: Vec<String>,
+    /// The lines of each paragraph of several lines at the top level, and of each
+    /// paragraph right in a top-level quote, with whether the quote holds nothing else.
+    paragraphs: Vec<(std::ops::RangeInclusive<usize>, bool)>,
 }
 
 impl LoneLines {
@@ -199,10 +216,17 @@ impl LoneLines {
             let text = body[range.clone()].trim_end_matches(['\n', '\r']);
             !text.contains(['\n', '\r'])
         };
+        let last_line = |range: &std::ops::Range<usize>| {
+            let text = body[range.clone()].trim_end();
+            line_of(range.start + text.len().saturating_sub(1))
+        };
         let mut lone = LoneLines {
             lines: Default::default(),
             anchors: Vec::new(),
+            paragraphs: Vec::new(),
         };
+        // In a top-level quote: how many blocks it holds, and the lines of its paragraph.
+        let mut quote: Option<(usize, Option<std::ops::RangeInclusive<usize>>)> = None;
         // The open blocks, the item of one line while nothing but its words is in it,
         // and the heading being read with its id and words.
         let mut open: Vec<Tag<'_>> = Vec::new();
@@ -219,9 +243,21 @@ impl LoneLines {
                     }
                     let top = open.iter().all(|t| matches!(t, Tag::List(_) | Tag::Item));
                     let depth = open.iter().filter(|t| matches!(t, Tag::List(_))).count();
+                    let in_quote = matches!(open.as_slice(), [Tag::BlockQuote(_)]);
+                    if let Some((blocks, paragraph)) = quote.as_mut().filter(|_| in_quote) {
+                        *blocks += 1;
+                        if tag == Tag::Paragraph {
+                            *paragraph = Some(line_of(range.start)..=last_line(&range));
+                        }
+                    }
                     match &tag {
+                        Tag::BlockQuote(_) if open.is_empty() => quote = Some((0, None)),
                         Tag::Paragraph if open.is_empty() && one_line(&range) => {
                             lone.lines.insert(line_of(range.start));
+                        }
+                        Tag::Paragraph if open.is_empty() => {
+                            let lines = line_of(range.start)..=last_line(&range);
+                            lone.paragraphs.push((lines, false));
                         }
                         Tag::Item if top && depth == 1 && one_line(&range) => {
                             item = Some(line_of(range.start));
@@ -239,6 +275,11 @@ impl LoneLines {
                 }
                 Event::End(end) => {
                     open.pop();
+                    if open.is_empty()
+                        && let Some((blocks, Some(lines))) = quote.take()
+                    {
+                        lone.paragraphs.push((lines, blocks == 1));
+                    }
                     if end == TagEnd::Item
                         && let Some(line) = item.take()
                     {
@@ -283,23 +324,29 @@ fn is_inline(tag: &pulldown_cmark::Tag<'_>) -> bool {
 /// after its list marker: in a list (`- Status: …`, `- Deciders: …`, `- Date: …`) it
 /// continues the item before it, where a blank line would part the items and spread the
 /// list out. A line too short for a comment becomes spaces.
-fn comment_out_line(text: &mut String, line: usize) {
+fn comment_out_line(text: &mut String, line: usize, bare: bool) {
     let index = super::body::LineIndex::new(text);
     let at = line.saturating_sub(1);
     let (Some(start), Some(written)) = (index.start(at), index.line(text, at)) else {
         return;
     };
     let len = written.len();
-    let words = written.trim_start();
+    // A quote's markers stay, so that the quote goes on around the comment, unless the
+    // quote goes whole (`bare`).
+    let mut words = written.trim_start();
+    while let Some(quoted) = words.strip_prefix('>').filter(|_| !bare) {
+        words = quoted.trim_start();
+    }
+    let quoted = &written[..len - words.len()];
     let marker = words
         .strip_prefix(['-', '*', '+'])
         .filter(|rest| rest.starts_with(' '))
         .map_or(0, |rest| 1 + (rest.len() - rest.trim_start().len()));
-    let prefix = len - words.len() + marker;
+    let prefix = quoted.len() + marker;
     let kept = if len - prefix >= "<!---->".len() {
         format!(
-            "{}<!--{}-->",
-            " ".repeat(prefix),
+            "{quoted}{}<!--{}-->",
+            " ".repeat(marker),
             " ".repeat(len - prefix - 7)
         )
     } else {
