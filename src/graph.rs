@@ -55,6 +55,10 @@ pub struct Graph {
     /// reaches the first, and says nothing of its own when that is not the document it
     /// meant (of the wrong kind, without the key result it names).
     ambiguous: HashMap<String, usize>,
+    /// The keys with accents, each as composed characters (NFC): a file named on one
+    /// system with `e` and a combining accent (NFD, as macOS wrote names) is still found
+    /// by a link typed with `é`, and the other way round.
+    composed: HashMap<String, usize>,
     pub edges: Vec<Edge>,
     /// Edge indexes by source document.
     pub outgoing: Vec<Vec<usize>>,
@@ -214,15 +218,17 @@ impl Graph {
             }
             self.keys.insert(doc.path_id.clone(), i);
         }
-        // Pages whose paths differ only in case (`pages/FAQ`, `pages/faq`): one replaces
-        // the other where file names ignore case. Only paths with capitals are folded;
-        // the rest are found by their own path among the keys.
+        // Pages whose paths differ only in case (`pages/FAQ`, `pages/faq`) or in how
+        // their accents are written (`é`, or `e` and a combining accent): one replaces
+        // the other where file names ignore case or that. Only paths with capitals or
+        // accents are folded; the rest are found by their own path among the keys.
         let mut folded: HashMap<String, usize> = HashMap::new();
         for (i, doc) in docs.iter().enumerate() {
             if doc.path_id.is_ascii() && !doc.path_id.bytes().any(|b| b.is_ascii_uppercase()) {
                 continue;
             }
             let key = doc.path_id.to_lowercase();
+            let key = if key.is_ascii() { key } else { composed(&key) };
             match self.keys.get(&key).or_else(|| folded.get(&key)) {
                 Some(&first) if first != i => diags.push(case_clash(docs, dir, first, i)),
                 _ => {
@@ -266,6 +272,13 @@ impl Graph {
                         // make them: its cited name leads to the first (said once).
                         diags.push(same_number(docs, dir, other, i, n));
                     }
+                }
+            }
+        }
+        for (i, doc) in docs.iter().enumerate() {
+            for key in std::iter::once(&doc.path_id).chain(&doc.id) {
+                if !key.is_ascii() {
+                    self.composed.entry(composed(key)).or_insert(i);
                 }
             }
         }
@@ -428,7 +441,14 @@ impl Graph {
     }
 
     fn lookup(&self, source: &Path, path: &str) -> Option<usize> {
-        lookup_in(&self.keys, source, path)
+        lookup_in(&self.keys, source, path).or_else(|| {
+            let written = source.to_str().unwrap_or_default();
+            let plain = path.is_ascii() && written.is_ascii();
+            (!plain && !self.composed.is_empty()).then(|| {
+                let source = composed(written);
+                lookup_in(&self.composed, Path::new(&source), &composed(path))
+            })?
+        })
     }
 
     fn effective_status(&self, docs: &[Document], i: usize, doc: &Document) -> Option<String> {
@@ -773,13 +793,26 @@ fn same_number(docs: &[Document], dir: &Path, first: usize, second: usize, n: u3
         )
 }
 
+/// `text` with its characters composed (NFC): `e` and a combining acute accent as `é`.
+fn composed(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    text.nfc().collect()
+}
+
 /// A `case-clash` warning: the path ids of `first` and `second` differ only in case.
 fn case_clash(docs: &[Document], dir: &Path, first: usize, second: usize) -> Diagnostic {
     let (a, b) = (&docs[first], &docs[second]);
-    let message = format!(
-        "the pages of {} and {} differ only in case: where file names ignore case (macOS, Windows, some hosts) one replaces the other; rename one",
-        b.path_id, a.path_id
-    );
+    let message = if a.path_id.to_lowercase() == b.path_id.to_lowercase() {
+        format!(
+            "the pages of {} and {} differ only in case: where file names ignore case (macOS, Windows, some hosts) one replaces the other; rename one",
+            b.path_id, a.path_id
+        )
+    } else {
+        format!(
+            "the pages of {} and {} differ only in how their accents are written (one letter, or a letter and a combining accent): where file names ignore that (macOS) one replaces the other; rename one",
+            b.path_id, a.path_id
+        )
+    };
     Diagnostic::warning(Location::new(dir.join(&b.source), b.top_line(), 1), message)
         .with_rule("case-clash")
         .with_related(

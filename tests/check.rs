@@ -2917,3 +2917,44 @@ fn a_review_date_to_come_puts_a_document_on_a_review_cycle_instead_of_stale() {
     let dir = clean_with(&[written("\nreview_by = 2026-11-14")]);
     assert_eq!(rules_of(&findings(dir.path())), ["review-overdue"]);
 }
+
+/// `é` is one character or `e` and a combining accent (as macOS once wrote file names): a
+/// link typed either way finds the file named the other way, and two files whose names
+/// differ only so are a `case-clash`, as macOS reads them as one.
+#[test]
+fn accents_written_either_way_name_the_same_page() {
+    let composed = "caf\u{e9}";
+    let decomposed = "cafe\u{301}";
+    let project = common::Project::new()
+        .file(
+            &format!("content/pages/{decomposed}.md"),
+            "+++\ntitle = \"Coffee\"\n+++\nx\n",
+        )
+        .file(
+            "content/pages/a.md",
+            &format!("+++\ntitle = \"A\"\n+++\n[[pages/{composed}]] and [c]({composed}.md)\n"),
+        );
+    project.check().success();
+    project.build().success();
+    let page = project.site("team").main("pages/a.html");
+    assert!(
+        page.contains(r#"<a href="../pages/cafe%CC%81.html">Coffee</a> and <a href="../pages/cafe%CC%81.html">c</a>"#),
+        "{page}"
+    );
+    project.write(
+        &format!("content/pages/{composed}.md"),
+        "+++\ntitle = \"Coffee again\"\n+++\ny\n",
+    );
+    let check = project.check();
+    check.success();
+    let warnings: Vec<String> = (check.warnings().into_iter())
+        .filter(|w| !w.contains("empty-public-home"))
+        .collect();
+    assert!(
+        warnings.len() == 1
+            && warnings[0].contains("differ only in how their accents are written")
+            && warnings[0].ends_with("[case-clash]"),
+        "{}",
+        check.stderr()
+    );
+}

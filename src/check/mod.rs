@@ -46,7 +46,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "case-clash",
         severity: Severity::Warning,
-        summary: "two documents' pages differ only in case, so one replaces the other where names ignore case",
+        summary: "two documents' pages differ only in case or in how accents are written, so one replaces the other where names ignore that",
     },
     Rule {
         id: "duplicate-number",
