@@ -379,7 +379,11 @@ impl Graph {
             });
         };
         let target = &docs[doc];
-        if let Some(kr) = target.key_result(fragment) {
+        // `#kr1`, or the anchor its row has on the page (`#kr-kr1`), as a link copied from
+        // a browser names it.
+        let kr = (target.key_result(fragment))
+            .or_else(|| target.key_result(fragment.strip_prefix("kr-")?));
+        if let Some(kr) = kr {
             return Ok(Target {
                 doc,
                 kr: Some(kr),

@@ -490,6 +490,28 @@ fn a_labelled_wiki_link_in_a_table_cell_names_its_target() {
     );
 }
 
+/// A key result's row is `#kr-<id>` on its objective's page: a link copied from the
+/// browser names it so, and leads where `#<id>` does.
+#[test]
+fn a_key_result_is_named_by_its_id_or_by_its_row_s_anchor() {
+    let project = Project::new()
+        .file(
+            "content/pages/links.md",
+            "+++\ntitle = \"Links\"\n+++\n[[O-ACT#kr-kr1]], [[O-ACT#kr1|by id]] and [row](../objectives/activation.md#kr-kr1).\n",
+        )
+        .file(
+            "content/objectives/activation.md",
+            "+++\nid = \"O-ACT\"\ntitle = \"Activation\"\n[[key_results]]\nid = \"kr1\"\ntitle = \"Rate\"\nbaseline = 1\ntarget = 2\n+++\n",
+        );
+    project.check().warns_only("empty-public-home");
+    project.build().success();
+    let page = project.site("team").main("pages/links.html");
+    assert!(
+        page.contains(r#"<a href="../objectives/activation.html#kr-kr1">Rate</a>, <a href="../objectives/activation.html#kr-kr1">by id</a> and <a href="../objectives/activation.html#kr-kr1">row</a>."#),
+        "{page}"
+    );
+}
+
 /// Raw HTML's addresses are read as a browser reads them: `&#46;` is a `.`, so
 /// `guided-setup&#46;md` is the document, and `pic&#46;png` the file beside the page.
 #[test]
