@@ -2383,6 +2383,42 @@ fn pillars_are_the_top_strategies_with_their_sub_strategies_objectives() {
     assert!(!pillars.contains("No objectives this period"), "{pillars}");
 }
 
+/// The roadmap leaves cancelled objectives out, so one chooses no period: the roadmap
+/// shows the latest period with objectives it shows, not an empty quarter; and a
+/// period with none says so.
+#[test]
+fn a_cancelled_objective_chooses_no_period_for_the_roadmap() {
+    let project = Project::new()
+        .file(
+            "content/objectives/gone.md",
+            &objective("GONE", "2026-Q4", "cancelled", ""),
+        )
+        .file(
+            "content/objectives/past.md",
+            &objective("PAST", "2026-Q3", "active", ""),
+        );
+    project.build().success();
+    let roadmap = project.site("exec").main("roadmap.html");
+    assert!(
+        roadmap.contains("Objectives for 2026-Q3")
+            && roadmap.contains("Objective PAST")
+            && !roadmap.contains("Objective GONE"),
+        "{roadmap}"
+    );
+    project.write(
+        "align.toml",
+        format!("current_period = \"2027-Q1\"\n{}", common::CONFIG),
+    );
+    project.build().success();
+    let roadmap = project.site("exec").main("roadmap.html");
+    let objectives = roadmap_section(&roadmap, "pillars-heading");
+    assert!(
+        objectives.contains("Strategy and objectives · 2027-Q1")
+            && objectives.contains("No objectives this period."),
+        "{roadmap}"
+    );
+}
+
 #[test]
 fn risks_count_off_track_key_results_of_the_period_s_active_objectives_however_driven() {
     let initiative = |title: &str, drives: &str| {

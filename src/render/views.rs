@@ -203,7 +203,8 @@ impl<'a> ViewData<'a> {
 
     /// The period the roadmap shows: configured, else the quarter of today when the site
     /// shows objectives for it (or for its half or year), else the latest period with
-    /// active objectives, else the latest with any.
+    /// active objectives, else the latest with any. A cancelled objective, which the
+    /// roadmap leaves out, chooses no period.
     pub fn current_period(&self) -> Option<Period> {
         if let Some(p) = self
             .config
@@ -213,7 +214,8 @@ impl<'a> ViewData<'a> {
         {
             return Some(p);
         }
-        let objectives = self.of_kind(Kind::Objective);
+        let mut objectives = self.of_kind(Kind::Objective);
+        objectives.retain(|o| o.status.as_deref() != Some("cancelled"));
         let quarter = Period::quarter_of(self.today);
         if objectives.iter().any(|o| {
             self.docs[o.index]
