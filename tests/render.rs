@@ -625,13 +625,13 @@ fn key_results_show_progress_score_and_health() {
             "kr1",
             "<td data-label=\"Current\">15</td>",
             " 50%",
-            "health-at-risk\">at risk · 0.5<",
+            "health-at-risk\">at risk · 0.50<",
         ),
         (
             "kr2",
             "<td data-label=\"Current\">80 %</td>",
             " 80%",
-            "health-on-track\">on track · 0.8<",
+            "health-on-track\">on track · 0.80<",
         ),
         (
             "kr3",

@@ -339,7 +339,7 @@ impl Page<'_> {
         }
         if let Some(score) = score {
             self.raw(label);
-            self.num(score);
+            self.esc(&super::format_score(score));
         }
         self.raw("</span>");
         true

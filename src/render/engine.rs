@@ -256,6 +256,9 @@ impl Renderer {
         tera.register_filter("num", |x: f64, _: Kwargs, _: &State| {
             super::format_number(x)
         });
+        tera.register_filter("score", |x: f64, _: Kwargs, _: &State| {
+            super::format_score(x)
+        });
         tera.register_filter("slug", |x: &str, _: Kwargs, _: &State| {
             crate::load::list_key(x)
         });

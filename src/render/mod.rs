@@ -47,6 +47,12 @@ pub fn format_number(x: f64) -> String {
     }
 }
 
+/// A score as the 0.0–1.0 OKR scale writes it: two decimals (`0.20`, `1.00`), the
+/// hundredth it was rounded down to.
+pub fn format_score(x: f64) -> String {
+    format!("{x:.2}")
+}
+
 /// Everything one site's rendering reads.
 pub struct Input<'a> {
     pub config: &'a Config,
