@@ -1261,16 +1261,19 @@ impl<'a> SiteView<'a> {
     }
 }
 
-/// The key and label of a relation read from its other end. A record that is still a
-/// proposal, or was rejected, does not supersede the one it names (see
-/// `Graph::superseders`): it is listed as a proposed or rejected successor, not under
-/// "Superseded by".
+/// The key and label of a relation read from its other end. A record never accepted
+/// does not supersede the one it names (see `Graph::superseders`): it is listed as a
+/// rejected successor, or a proposed one (a draft, a proposal, a record without a status
+/// or with one of its own, such as `Pending`), not under "Superseded by".
 fn reverse_relation(kind: RelKind, from: &Document) -> (&'static str, &'static str) {
-    match (kind, from.status.as_deref()) {
-        (RelKind::Supersedes, Some("draft" | "proposed")) => {
+    let status = from.status.as_deref();
+    match kind {
+        RelKind::Supersedes if status == Some("rejected") => {
+            ("rejected_successor", "Rejected successor")
+        }
+        RelKind::Supersedes if !crate::model::ever_accepted(status) => {
             ("proposed_successor", "Proposed successor")
         }
-        (RelKind::Supersedes, Some("rejected")) => ("rejected_successor", "Rejected successor"),
         _ => (kind.reverse(), kind.reverse_label()),
     }
 }

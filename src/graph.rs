@@ -462,14 +462,15 @@ impl Graph {
         doc.status.clone()
     }
 
-    /// The accepted decisions that supersede document `i`: what makes it `superseded`.
+    /// The decisions that supersede document `i`, accepted ones (or accepted once, see
+    /// [`crate::model::ever_accepted`]): what makes it `superseded`.
     pub fn superseders<'g>(
         &'g self,
         docs: &'g [Document],
         i: usize,
     ) -> impl Iterator<Item = usize> + 'g {
         self.into(i, RelKind::Supersedes)
-            .filter(|edge| docs[edge.from].status.as_deref() == Some("accepted"))
+            .filter(|edge| crate::model::ever_accepted(docs[edge.from].status.as_deref()))
             .map(|edge| edge.from)
     }
 

@@ -616,6 +616,59 @@ fn a_rejected_record_is_listed_as_a_rejected_successor() {
     assert_eq!(relation(&rest, "Rejected successor"), ["Use GraphQL"]);
 }
 
+/// Only a record accepted (once: superseded or deprecated since) supersedes: one whose
+/// status is its own words (`Pending`) is a proposed successor, and the record it names
+/// stays in force. A status with the day it was reached is that status, and dates the
+/// record.
+#[test]
+fn a_successor_never_accepted_is_proposed_and_a_status_may_carry_its_day() {
+    let project = Project::new()
+        .file(
+            "content/decisions/0001-old.md",
+            "# 1. Old\n\n## Status\n\nAccepted\n\n## Context\n\nx\n",
+        )
+        .file(
+            "content/decisions/0002-pending.md",
+            "# 2. Pending\n\n## Status\n\nPending\n\nSupersedes [1. Old](0001-old.md)\n",
+        )
+        .file(
+            "content/decisions/0003-dated.md",
+            "# 3. Dated\n\n## Status\n\nAccepted on 2021-03-01\n\n## Context\n\ny\n",
+        )
+        .file(
+            "content/decisions/0005-last.md",
+            "# 5. Last\n\n## Status\n\nAccepted\n\nSupersedes [4. Later](0004-later.md)\n",
+        )
+        .file(
+            "content/decisions/0004-later.md",
+            "---\nstatus: \"Superseded (2021-05-02); supersedes ADR-0003\"\n---\n# 4. Later\n",
+        );
+    project.build().success();
+    let team = project.site("team");
+    let old = team.main("decisions/0001-old.html");
+    assert!(
+        old.contains(r#"<span class="status status-accepted">accepted</span>"#),
+        "{old}"
+    );
+    assert_eq!(relation(&old, "Superseded by"), Vec::<String>::new());
+    assert_eq!(relation(&old, "Proposed successor"), ["Pending"]);
+    // Dated by its status, the day kept in its section; superseded by a record that
+    // was superseded in its turn, which still replaced it.
+    let dated = team.main("decisions/0003-dated.html");
+    assert!(
+        dated.contains("<dt>Date</dt><dd>2021-03-01</dd>")
+            && dated.contains(r#"<span class="status status-superseded">superseded</span>"#)
+            && dated.contains("Accepted on 2021-03-01"),
+        "{dated}"
+    );
+    assert_eq!(relation(&dated, "Superseded by"), ["Later"]);
+    let later = team.main("decisions/0004-later.html");
+    assert!(
+        later.contains("<dt>Date</dt><dd>2021-05-02</dd>"),
+        "{later}"
+    );
+}
+
 #[test]
 fn key_results_show_progress_score_and_health() {
     let p = built();

@@ -17,10 +17,7 @@ pub fn lifecycle(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             .collect();
         let written = doc.status.as_deref().unwrap_or_default();
         // A successor that was itself superseded or deprecated later was accepted once.
-        let ever_accepted = |s: usize| {
-            let status = ctx.docs[s].status.as_deref().unwrap_or_default();
-            status == "accepted" || status == "deprecated" || status.starts_with("superseded")
-        };
+        let ever_accepted = |s: usize| crate::model::ever_accepted(ctx.docs[s].status.as_deref());
         if written.starts_with("superseded") && !successors.iter().any(|&s| ever_accepted(s)) {
             let message = format!(
                 "decision {} is superseded, but no accepted decision supersedes it",

@@ -39,7 +39,7 @@ pub fn leaks(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             if edge.kind == RelKind::Supersedes
                 && shown[public]
                 && !shown[successor]
-                && ctx.docs[successor].status.as_deref() == Some("accepted")
+                && crate::model::ever_accepted(ctx.docs[successor].status.as_deref())
                 && ctx.docs[public].status.as_deref() != Some("superseded")
                 && !ctx.graph.superseders(ctx.docs, public).any(|j| shown[j])
             {

@@ -138,37 +138,68 @@ pub fn parse_status_text(status: &str, line: usize) -> (String, Vec<AdrRelation>
 }
 
 /// A status align knows, in lowercase, also when Markdown dresses it (`**Accepted**`,
-/// `* Accepted`, `> Accepted`) or a date in brackets follows it (`Accepted (2019-03-04)`); any other
+/// `* Accepted`, `> Accepted`) or a date goes with it (see [`known_status`]); any other
 /// words kept as written (`Pending`, `Superseded in part by ADR 12`).
 fn normal_status(text: &str) -> String {
-    // Read as a page reads it: a link in the status (`deprecated by [ADR-2](0002-x.md)`)
-    // shows its words, never its address, which may name a document a site hides.
+    let bare = bare_status(text);
+    match known_status(&bare.to_lowercase()) {
+        Some((word, _)) => word.to_string(),
+        None => bare,
+    }
+}
+
+/// The day a status says it was reached (`Accepted on 2021-03-01`), read by
+/// [`known_status`]: the record's date where nothing else gives one.
+pub fn status_day(status: &str) -> Option<Date> {
+    let split = split_status(strip_html_comments(status).trim(), 0);
+    known_status(&bare_status(&split.status).to_lowercase())?.1
+}
+
+/// Status text as a page reads it, without the Markdown around it: a link in the status
+/// (`deprecated by [ADR-2](0002-x.md)`) shows its words, never its address, which may
+/// name a document a site hides.
+fn bare_status(text: &str) -> String {
     let plain = crate::load::plain_inline(text.trim());
-    let bare = plain
+    plain
         .trim()
         .trim_start_matches(['*', '-', '+', '>', ' '])
         .trim()
         .trim_matches(['*', '_', '`'])
-        .trim();
-    let lower = bare.to_lowercase();
-    let word = lower
-        .split(|c: char| !c.is_alphabetic())
-        .next()
-        .unwrap_or_default();
-    let rest = lower[word.len()..].trim();
-    // A record approved is in force, as one accepted is.
-    let word = match word {
-        "approved" => "accepted",
-        other => other,
+        .trim()
+        .to_string()
+}
+
+/// A status of a decision in lowercase words (`accepted`; `approved` is `accepted`),
+/// alone or with the day it was reached, as records write it: `accepted (2019-03-04)`,
+/// `accepted 2019-03-04`, `accepted - 2019-03-04`, `accepted on 2019-03-04`,
+/// `accepted [2019-03-04]`, `2019-03-04 accepted`, `accepted.`. `None` for other words.
+fn known_status(lower: &str) -> Option<(&'static str, Option<Date>)> {
+    let lower = lower.trim().trim_end_matches('.').trim_end();
+    let status = |word: &str| {
+        let word = if word == "approved" { "accepted" } else { word };
+        (crate::model::Kind::Decision.statuses().iter())
+            .find(|known| **known == word)
+            .copied()
     };
-    let dated = rest
-        .strip_prefix('(')
-        .and_then(|r| r.strip_suffix(')'))
-        .is_some_and(|r| parse_loose_date(r).is_some());
-    if crate::model::Kind::Decision.statuses().contains(&word) && (rest.is_empty() || dated) {
-        return word.to_string();
+    let end = lower
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(lower.len());
+    if let Some(word) = status(&lower[..end]) {
+        let rest = lower[end..].trim_start_matches(['-', '–', '—', ':', ',', ' ']);
+        if rest.is_empty() {
+            return Some((word, None));
+        }
+        let rest = (["on ", "since ", "as of "].iter())
+            .find_map(|p| rest.strip_prefix(p))
+            .unwrap_or(rest);
+        let inner = (rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')))
+            .or_else(|| rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')))
+            .unwrap_or(rest);
+        return parse_loose_date(inner.trim()).map(|day| (word, Some(day)));
     }
-    bare.to_string()
+    let (day, word) = lower.rsplit_once(' ')?;
+    let day = day.trim_end_matches(['-', '–', '—', ':', ',', ' ']);
+    Some((status(word)?, Some(parse_loose_date(day)?)))
 }
 
 /// Common date spellings: ISO `2017-03-12`, `2017/03/12`, `12 March 2017`, `12th March 2017`,
@@ -510,11 +541,14 @@ impl BodyReader {
     }
 
     /// Reads status text; whether it says the record's status and nothing else: plain
-    /// words (no link, emphasis or markup), no relation, the first status read and all
-    /// of the text (`Accepted`, `Partly superseded`; not `Accepted (2019-03-04)`).
+    /// words (no link, emphasis or markup), no relation, no day, the first status read
+    /// and all of the text (`Accepted`, `Partly superseded`; not `Accepted (2019-03-04)`
+    /// or `Accepted 2019-03-04`).
     fn status_text(&mut self, text: &str, line: usize) -> bool {
         let split = split_status(text, line);
-        let alone = split.relations.is_empty() && plain(text);
+        let alone = split.relations.is_empty()
+            && plain(text)
+            && !text.contains(|c: char| c.is_ascii_digit());
         self.body.relations.extend(split.relations);
         if !split.status.is_empty() {
             let set = set_once(&mut self.body.status, &split.status, line);
@@ -1338,6 +1372,35 @@ mod tests {
             let body = parse_adr_body(&format!("# 3. X\n\n## Status\n\n{word}\n"));
             assert_eq!(body.status, located(word, 5), "{word}");
             assert!(body.relations.is_empty(), "{word}");
+        }
+    }
+
+    #[test]
+    fn a_status_with_the_day_it_was_reached_is_that_status_and_day() {
+        let day = |text: &str| status_day(text).map(|d| d.to_string());
+        for text in [
+            "Accepted (2021-03-01)",
+            "Accepted 2021-03-01",
+            "Accepted - 2021-03-01",
+            "accepted on 2021-03-01",
+            "Accepted [2021-03-01]",
+            "2021-03-01 Accepted",
+            "**Accepted**, 2021-03-01",
+            "Approved 1 March 2021",
+            "Accepted 2021-03-01; supersedes ADR-0003",
+        ] {
+            assert_eq!(parse_status_text(text, 1).0, "accepted", "{text}");
+            assert_eq!(day(text).as_deref(), Some("2021-03-01"), "{text}");
+        }
+        for (text, status) in [
+            ("Accepted.", "accepted"),
+            ("Rejected", "rejected"),
+            ("Accepted, pending review", "Accepted, pending review"),
+            ("Accepted 2021", "Accepted 2021"),
+            ("Pending 2021-03-01", "Pending 2021-03-01"),
+        ] {
+            assert_eq!(parse_status_text(text, 1).0, status, "{text}");
+            assert_eq!(day(text), None, "{text}");
         }
     }
 

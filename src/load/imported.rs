@@ -117,10 +117,14 @@ pub fn apply_body(
     let mut shown_elsewhere = Vec::new();
     let mut section = None;
     let mut deciders_line = None;
+    // The day the status says it was reached (`Accepted on 2021-03-01`): the date where
+    // nothing else gives one.
+    let mut status_day = None;
     if doc.status.is_none()
         && let Some(status) = &found.status
     {
         let (text, relations) = adr::parse_status_text(&status.value, status.line);
+        status_day = adr::status_day(&status.value);
         doc.status = Some(text);
         push_relations(doc, relations, first);
         shown_elsewhere.extend(&found.status_lines);
@@ -136,6 +140,9 @@ pub fn apply_body(
         }
         doc.date = Some(day);
         shown_elsewhere.extend(found.date_line);
+    }
+    if doc.date.is_none() {
+        doc.date = status_day.map(crate::model::DateText::Date);
     }
     if doc.deciders.is_empty() && !found.deciders.is_empty() {
         doc.deciders = found.deciders;

@@ -23,6 +23,14 @@ pub fn release_shipped(status: Option<&str>) -> bool {
     matches!(status, Some("released" | "yanked"))
 }
 
+/// Whether a decision of this written status was accepted at some time: `accepted`, or
+/// `deprecated` or superseded since. Only such a decision supersedes the ones it names: a
+/// draft, a proposal, a rejected record or one whose status says something else
+/// (`Pending`) does not, and a successor superseded in its turn still did.
+pub fn ever_accepted(status: Option<&str>) -> bool {
+    status.is_some_and(|s| s == "accepted" || s == "deprecated" || s.starts_with("superseded"))
+}
+
 impl Kind {
     pub const ALL: [Kind; 7] = [
         Kind::Strategy,

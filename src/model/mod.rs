@@ -4,7 +4,7 @@ mod kind;
 mod okr;
 pub mod period;
 
-pub use kind::{Category, Horizon, Kind, release_shipped};
+pub use kind::{Category, Horizon, Kind, ever_accepted, release_shipped};
 pub use okr::{Checkin, Direction, Health, KeyResult, hundredths, objective_score, shown_score};
 pub use period::Period;
 
