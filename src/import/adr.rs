@@ -314,6 +314,8 @@ impl BodyReader {
                     self.body.status_lines.push(line);
                 }
             }
+            // Indented as code (four spaces, a tab): an example, no status.
+            Zone::Status if text.starts_with("    ") || text.starts_with('\t') => self.unread(text),
             Zone::Status => {
                 let read = match self.meta_line(text, line) {
                     None => self.status_line(text, line),
@@ -1401,6 +1403,15 @@ mod tests {
         ] {
             assert_eq!(parse_status_text(text, 1).0, status, "{text}");
             assert_eq!(day(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_status_indented_as_code_is_no_status() {
+        for indent in ["    ", "\t"] {
+            let body = parse_adr_body(&format!("# 3. X\n\n## Status\n\n{indent}Accepted\n"));
+            assert_eq!(body.status, None, "{indent:?}");
+            assert_eq!(body.status_section, None, "{indent:?}");
         }
     }
 
