@@ -1862,6 +1862,46 @@ fn an_imported_section_keeps_the_name_it_is_written_with_in_its_category_s_place
     );
 }
 
+/// A numbered list in a section is a list of changes, one per item, as a bulleted one
+/// is; a release's summary reads its first paragraph in words, past a table, and a
+/// numbered list under a release heading stays its prose.
+#[test]
+fn numbered_changes_are_changes_and_a_summary_is_words() {
+    let project = importing_changelog()
+        .file(
+            "CHANGELOG.md",
+            "# Changelog\n\n## [2.0.0] - 2024-02-01\n\nUpgrade steps:\n\n1. stop\n2. start\n\n### Fixed\n\n1. first numbered fix\n2. second numbered fix\n\n- Fixed the bug.\n1. numbered entry one\n\n## [1.0.0] - 2024-01-01\n\n| Area | Status |\n|---|---|\n| API | stable |\n\nStable release.\n\n### Added\n\n- Things\n",
+        )
+        .file("content/pages/a.md", "+++\ntitle = \"A\"\n+++\n");
+    project.build().success();
+    let team = project.site("team");
+    let titles: Vec<String> = (1..=4)
+        .map(|n| {
+            let page = team.main(&format!("changelog/v2.0.0/{n:03}.html"));
+            between(&page, "<h1 dir=\"auto\">", "</h1>")[0].to_string()
+        })
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "first numbered fix",
+            "second numbered fix",
+            "Fixed the bug.",
+            "numbered entry one"
+        ]
+    );
+    assert!(!team.exists("changelog/v2.0.0/005.html"));
+    let changelog = team.main("changelog.html");
+    assert!(
+        changelog.contains("<p>Stable release.</p>")
+            && changelog.contains("<p>Upgrade steps:</p>")
+            && !changelog.contains("| Area"),
+        "{changelog}"
+    );
+    let release = team.main("changelog/v2.0.0.html");
+    assert!(release.contains("<li>stop</li>"), "{release}");
+}
+
 #[test]
 fn the_unreleased_section_ends_with_the_changelog_s_unreleased_link() {
     let config = common::CONFIG.replace(

@@ -422,7 +422,9 @@ impl OpenRelease {
             .entry
             .as_ref()
             .is_some_and(|e| e.bullet && indent >= e.content_col);
-        if let Some((marker_width, content)) = bullet(text) {
+        // In a section, a numbered list is a list of changes too, one per item.
+        let item = bullet(text).or_else(|| self.in_section.then(|| numbered(text)).flatten());
+        if let Some((marker_width, content)) = item {
             if nested {
                 return self.continue_entry(text);
             }
@@ -660,6 +662,28 @@ fn bullet(text: &str) -> Option<(usize, &str)> {
     Some((width, content))
 }
 
+/// A numbered list item (`1. Fixed …`, `2) Fixed …`): the width of its number, marker and
+/// the spaces after them, and the item's first line.
+fn numbered(text: &str) -> Option<(usize, &str)> {
+    let trimmed = text.trim_start();
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=9).contains(&digits) {
+        return None;
+    }
+    let rest = trimmed[digits..].strip_prefix(['.', ')'])?;
+    if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+        return None;
+    }
+    let content = rest.trim_start();
+    let spaces = indent_width(rest);
+    let width = if content.is_empty() || spaces > 4 {
+        digits + 2
+    } else {
+        digits + 1 + spaces
+    };
+    Some((width, content))
+}
+
 /// `---`, `* * *`, `___`: a separator, not a bullet.
 fn is_thematic_break(text: &str) -> bool {
     let trimmed = text.trim();
@@ -764,11 +788,20 @@ fn version_of(token: &str) -> Option<Option<String>> {
         .then(|| Some(bare.to_string()))
 }
 
-/// Removes `[YANKED]` or `(yanked)` (any case) or a bare `YANKED`.
+/// Removes `[YANKED]` or `(yanked)` (any case), a bare `YANKED`, or `yanked` in any case
+/// as the heading's last part (`## 1.0.1 - 2024-01-01 - yanked`); a word of a title
+/// (`Yanked the old API`) stays.
 fn take_yanked(rest: &str) -> (String, bool) {
     let lower = rest.to_ascii_lowercase();
     if let Some(start) = lower.find("[yanked]").or_else(|| lower.find("(yanked)")) {
         return (format!("{} {}", &rest[..start], &rest[start + 8..]), true);
+    }
+    let last_part = (SEPARATORS.iter()).find_map(|sep| {
+        let (head, tail) = rest.trim_end().rsplit_once(sep)?;
+        tail.trim().eq_ignore_ascii_case("yanked").then_some(head)
+    });
+    if let Some(head) = last_part {
+        return (head.to_string(), true);
     }
     let bare = rest.match_indices("YANKED").find(|&(start, _)| {
         let before = rest[..start]
@@ -1172,6 +1205,11 @@ mod tests {
         let release = only_release("## [1.0.2] - 2024-01-02 (yanked)");
         assert!(release.yanked);
         assert_eq!((release.date, release.suffix), (date(2024, 1, 2), None));
+        let release = only_release("## 1.0.1 - 2024-01-01 - yanked");
+        assert!(release.yanked);
+        assert_eq!((release.date, release.suffix), (date(2024, 1, 1), None));
+        let kept = only_release("## [1.0.0] - 2020-01-01 - Yanked the old API");
+        assert!(!kept.yanked);
         let kept = only_release("## [1.0.0] - 2020-01-01 - Unyanked fixes");
         assert!(!kept.yanked);
         assert_eq!(kept.suffix.as_deref(), Some("Unyanked fixes"));

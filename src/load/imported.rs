@@ -819,10 +819,11 @@ fn entry_title(text: &str, breaking: bool) -> String {
 
 /// The text of the first paragraph of `text`, a bullet wrapped over lines included, as
 /// read once its Markdown is rendered (`Dropped Node 8 ([#40](…))` reads
-/// `Dropped Node 8 (#40)`, `` `foo_bar` `` reads `foo_bar`); past `max` characters, cut
-/// with `…`.
+/// `Dropped Node 8 (#40)`, `` `foo_bar` `` reads `foo_bar`), or of a first list, its
+/// items apart; past `max` characters, cut with `…`. A table is no paragraph: one that
+/// comes first is passed over.
 fn first_paragraph(text: &str, max: usize) -> String {
-    use pulldown_cmark::{Event, Parser, TagEnd};
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
     // A changelog's wiki links lead nowhere (it is no document of the project): a title
     // or summary reads the label, else `[restricted]`, as the entry's page shows them,
     // never the reference.
@@ -830,9 +831,15 @@ fn first_paragraph(text: &str, max: usize) -> String {
         crate::render::markdown::RESTRICTED.into()
     });
     let mut plain = String::new();
-    for event in Parser::new(&text) {
+    let mut table = false;
+    for event in Parser::new_ext(&text, crate::load::markdown_options()) {
         match event {
+            Event::Start(Tag::Table(_)) => table = true,
+            Event::End(TagEnd::Table) => table = false,
+            _ if table => {}
             Event::Text(t) | Event::Code(t) => plain.push_str(&t),
+            Event::End(TagEnd::Item) => plain.push(' '),
+            Event::End(TagEnd::List(_)) => break,
             // Tags and comments are no part of the text a title or summary reads
             // (`<kbd>Ctrl</kbd>` reads `Ctrl`; a comment is a note to the writer).
             Event::InlineHtml(_) | Event::Html(_) => {}
