@@ -1128,9 +1128,11 @@ fn numeric_parts(s: &str) -> Option<(char, [&str; 3])> {
 /// numbers could each be the month (`09/01/2019`: 9 January, or September 1).
 fn other_reading(written: &str, day: Date) -> Option<Date> {
     let s = bare_date(written);
-    let (_, [a, b, c]) = numeric_parts(s.split_whitespace().next().unwrap_or(s))?;
+    let (separator, [a, b, c]) = numeric_parts(s.split_whitespace().next().unwrap_or(s))?;
     let (x, y) = (small_number(a)?, small_number(b)?);
-    if c.len() != 4 || x > 12 || y > 12 {
+    // Dots are written day first wherever they are written (`01.02.2021`, as German and
+    // most of Europe write dates): only slashes and dashes are read month first too.
+    if separator == '.' || c.len() != 4 || x > 12 || y > 12 {
         return None;
     }
     make_date(small_number(c)?, x, y).filter(|&other| other != day)
@@ -1429,10 +1431,11 @@ mod tests {
             ),
             "{found}"
         );
-        assert!(read("09.01.2019").is_some());
         assert!(read("09-01-2019").is_some());
-        // One way only: a number past 12, the same number twice, or the year first.
+        // One way only: a number past 12, the same number twice, the year first, or dots,
+        // which are written day first.
         for one_way in [
+            "09.01.2019",
             "25/03/2026",
             "03/25/2026",
             "05/05/2026",
