@@ -233,6 +233,11 @@ target_history = [{ date = 2026-10-20, target = 2026-11-20, reason = "Redesign &
 Body linking [[O-1#kr1]] and [[S-1]].
 "#,
         )
+        // Late twice: its review and its date have passed, and it is still planned.
+        .file(
+            "content/releases/late.md",
+            "+++\ntitle = \"Late & <due>\"\nversion = \"0.9.0\"\nstatus = \"planned\"\ndate = 2026-11-01\nreview_by = 2026-11-02\naudience = [\"team\", \"public\"]\n+++\n",
+        )
         .file(
             "content/initiatives/earlier.md",
             r#"+++

@@ -2512,6 +2512,87 @@ fn a_cancelled_objective_chooses_no_period_for_the_roadmap() {
     );
 }
 
+/// An initiative that drives several off-track key results is at risk for all of them,
+/// said once.
+#[test]
+fn a_risk_names_every_off_track_key_result_in_one_reason() {
+    let project = Project::new()
+        .file(
+            "content/objectives/o.md",
+            "+++\nid = \"O-1\"\ntitle = \"O\"\nperiod = \"2026-Q4\"\nstatus = \"active\"\n\n[[key_results]]\nid = \"a\"\ntitle = \"Alpha\"\nbaseline = 0\ntarget = 10\ncurrent = 1\n\n[[key_results]]\nid = \"b\"\ntitle = \"Beta\"\nbaseline = 0\ntarget = 10\ncurrent = 2\n+++\n",
+        )
+        .file(
+            "content/initiatives/i.md",
+            "+++\ntitle = \"Drives both\"\nstatus = \"in-progress\"\ndrives = [\"O-1\"]\n+++\n",
+        );
+    project.build().success();
+    let risks = roadmap_section(&project.site("exec").main("roadmap.html"), "risks-heading");
+    assert!(
+        risks.contains("Drives both</a>: drives off-track key results: Alpha and Beta")
+            && risks.matches("off-track").count() == 1,
+        "{risks}"
+    );
+}
+
+/// What the checks find late is said where the plan is read: a page whose review has
+/// passed, a release still planned past its date, on internal sites; a public site says
+/// nothing of it.
+#[test]
+fn a_review_or_release_past_its_date_is_marked_late_where_the_plan_is_read() {
+    let project = Project::new()
+        .file(
+            "content/pages/plan.md",
+            "+++\ntitle = \"Plan\"\nreview_by = 2026-11-01\naudience = [\"team\", \"public\"]\n+++\nx\n",
+        )
+        .file(
+            "content/pages/fresh.md",
+            "+++\ntitle = \"Fresh\"\nreview_by = 2027-01-01\n+++\nx\n",
+        )
+        .file(
+            "content/releases/late.md",
+            "+++\ntitle = \"Late one\"\nversion = \"0.9.0\"\ndate = 2026-11-01\naudience = [\"team\", \"public\"]\n+++\n",
+        )
+        .file(
+            "content/releases/done.md",
+            "+++\ntitle = \"Done one\"\nversion = \"0.8.0\"\nstatus = \"released\"\ndate = 2026-10-01\n+++\n",
+        );
+    let check = project.check();
+    let warnings = check.warnings();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("[review-overdue]") && w.contains("plan.md"))
+            && warnings
+                .iter()
+                .any(|w| w.contains("[release-overdue]") && w.contains("late.md")),
+        "{}",
+        check.stderr()
+    );
+    project.build().success();
+    let team = project.site("team");
+    let overdue = r#"<span class="overdue">review overdue</span>"#;
+    assert!(team.main("pages/plan.html").contains(overdue));
+    assert!(!team.main("pages/fresh.html").contains("overdue"));
+    assert!(
+        team.main("releases/late.html")
+            .contains(r#"<span class="overdue">late</span>"#)
+    );
+    assert!(!team.main("releases/done.html").contains("overdue"));
+    let plan = team.main("release-plan.html");
+    let late = &plan[plan.find("Late one").expect("the late release")..];
+    assert!(
+        late[..late.find("</h3>").unwrap()].contains(r#"<span class="overdue">late</span>"#),
+        "{plan}"
+    );
+    let done = &plan[plan.find("Done one").expect("the released one")..];
+    assert!(
+        !done[..done.find("</h3>").unwrap()].contains("overdue"),
+        "{plan}"
+    );
+    project.site("public").assert_nowhere("class=\"overdue\"");
+    assert!(project.site("public").exists("pages/plan.html"));
+}
+
 #[test]
 fn risks_count_off_track_key_results_of_the_period_s_active_objectives_however_driven() {
     let initiative = |title: &str, drives: &str| {

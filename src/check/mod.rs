@@ -6,7 +6,7 @@ mod cycles;
 mod decisions;
 mod links;
 mod okrs;
-mod plans;
+pub mod plans;
 mod publishing;
 
 use std::collections::BTreeMap;
@@ -367,12 +367,15 @@ impl Ctx<'_> {
     }
 }
 
-/// `a`, `a and b`, `a, b and c`: names in a finding's message.
-fn join_and(items: &[String]) -> String {
+/// `a`, `a and b`, `a, b and c`: names in a finding's message, or a view's.
+pub fn join_and<S: AsRef<str>>(items: &[S]) -> String {
     match items {
         [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [one] => one.as_ref().to_string(),
+        [rest @ .., last] => {
+            let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", rest.join(", "), last.as_ref())
+        }
     }
 }
 

@@ -3,7 +3,8 @@
 use super::{Ctx, join_and};
 use crate::diag::Diagnostic;
 use crate::graph::Cycles;
-use crate::model::{Kind, RelKind};
+use crate::model::{Document, Kind, RelKind};
+use jiff::civil::Date;
 
 pub fn orphans(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -156,6 +157,49 @@ pub fn placeholders(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     out
 }
 
+/// Whether a document of this (effective) status is done with: no review is due of it.
+fn finished(status: Option<&str>) -> bool {
+    matches!(
+        status,
+        Some(
+            "closed"
+                | "cancelled"
+                | "retired"
+                | "shipped"
+                | "released"
+                | "superseded"
+                | "rejected"
+                | "deprecated"
+                | "yanked"
+        )
+    )
+}
+
+/// The day a document of `status` (its effective status on a site) was due for review,
+/// when that has passed by `today` (`review-overdue`).
+fn review_due(doc: &Document, status: Option<&str>, today: Date) -> Option<Date> {
+    let due = doc.review_by.filter(|d| *d < today)?;
+    (!doc.imported && !finished(status)).then_some(due)
+}
+
+/// The day a release of `status` was planned for, when it is still planned (without a
+/// status, a release is planned, see the release plan) and that day has passed by `today`
+/// (`release-overdue`).
+pub fn release_late(doc: &Document, status: Option<&str>, today: Date) -> Option<Date> {
+    if doc.kind != Kind::Release || crate::model::release_shipped(status) {
+        return None;
+    }
+    doc.main_date().filter(|d| *d < today)
+}
+
+/// What a page's header says is late about a document of `status` by `today`, as the
+/// checks find it: `review overdue`, `late` (a release still planned past its date).
+pub fn overdue(doc: &Document, status: Option<&str>, today: Date) -> Vec<&'static str> {
+    let review = review_due(doc, status, today).map(|_| "review overdue");
+    let release = release_late(doc, status, today).map(|_| "late");
+    review.into_iter().chain(release).collect()
+}
+
 pub fn staleness(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let days = i64::from(ctx.config.check.stale_after_days);
@@ -163,25 +207,10 @@ pub fn staleness(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     // it, is never reached: nothing goes stale.
     let window = jiff::Span::new().try_days(days).ok();
     for (i, doc) in ctx.docs.iter().enumerate() {
-        if doc.imported
-            || matches!(
-                ctx.status(i),
-                Some(
-                    "closed"
-                        | "cancelled"
-                        | "retired"
-                        | "shipped"
-                        | "released"
-                        | "superseded"
-                        | "rejected"
-                        | "deprecated"
-                        | "yanked"
-                )
-            )
-        {
+        if doc.imported || finished(ctx.status(i)) {
             continue;
         }
-        if let Some(due) = doc.review_by.filter(|d| *d < ctx.today) {
+        if let Some(due) = review_due(doc, ctx.status(i), ctx.today) {
             let message = format!("{} was due for review on {due}", ctx.name(i));
             out.push(
                 ctx.at("review-overdue", i, "review_by", message)
@@ -228,9 +257,8 @@ pub fn schedule(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                 out.extend(dependency_order(ctx, i, &cycles));
                 out.extend(outside_period(ctx, i));
             }
-            // Without a status, a release is planned (see the release plan).
-            Kind::Release if !crate::model::release_shipped(ctx.status(i)) => {
-                if let Some(date) = doc.main_date().filter(|d| *d < ctx.today) {
+            Kind::Release => {
+                if let Some(date) = release_late(doc, ctx.status(i), ctx.today) {
                     let still = match ctx.status(i) {
                         Some(_) => "is still planned",
                         None => "has no status, so it counts as planned",

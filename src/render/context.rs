@@ -75,6 +75,9 @@ pub struct PageCtx<'a> {
     pub doc: &'a DocView,
     /// The body, rendered and filtered for this site.
     pub body: PageBody<'a>,
+    /// What is late about the document today, as the checks find it: `review overdue`,
+    /// `late` (a release still planned past its date); empty on public sites.
+    pub overdue: Vec<&'static str>,
 }
 
 /// A page's body: its HTML, which templates print; hashed for the memo as the hash of what

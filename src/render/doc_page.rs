@@ -24,6 +24,7 @@ pub fn write(ctx: &PageCtx<'_>, size: usize) -> Option<String> {
     let mut page = Page {
         out: String::with_capacity(size),
         root: ctx.root,
+        overdue: &ctx.overdue,
     };
     page.base(ctx.site.info(), ctx.doc, ctx.body.html)?;
     Some(page.out)
@@ -32,6 +33,7 @@ pub fn write(ctx: &PageCtx<'_>, size: usize) -> Option<String> {
 struct Page<'a> {
     out: String,
     root: &'a str,
+    overdue: &'a [&'static str],
 }
 
 impl Page<'_> {
@@ -184,7 +186,8 @@ impl Page<'_> {
         let status = truthy(&doc.status);
         let category = truthy(&doc.category_label);
         let health = truthy_str(doc.health);
-        if status.is_some() || health.is_some() || doc.breaking || category.is_some() {
+        let late = !self.overdue.is_empty();
+        if status.is_some() || health.is_some() || doc.breaking || category.is_some() || late {
             self.raw("<p class=\"badges\">\n      ");
             if let Some(status) = status {
                 self.raw("<span class=\"status status-");
@@ -203,6 +206,11 @@ impl Page<'_> {
             if let Some(category) = category {
                 self.raw("<span class=\"category\">");
                 self.esc(category);
+                self.raw("</span>");
+            }
+            for late in self.overdue {
+                self.raw("<span class=\"overdue\">");
+                self.esc(late);
                 self.raw("</span>");
             }
             self.raw("\n    </p>");

@@ -259,6 +259,15 @@ fn document_pages(
                     html: std::str::from_utf8(&body).unwrap_or_default(),
                     hash,
                 },
+                // Where the plan is late is for the people who run it, as the roadmap's
+                // risks are.
+                overdue: match input.view.config.public {
+                    true => Vec::new(),
+                    false => {
+                        let status = view.status.as_deref();
+                        crate::check::plans::overdue(&input.docs[doc], status, input.today)
+                    }
+                },
             },
         )?;
     }

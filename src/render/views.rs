@@ -95,6 +95,8 @@ fn undriven_ahead<S: serde::Serializer>(
 pub struct ReleaseBlock<'a> {
     #[serde(serialize_with = "crate::audience::as_item")]
     pub doc: &'a DocView,
+    /// Still planned past its date, on an internal site.
+    pub late: bool,
     #[serde(serialize_with = "crate::audience::as_items")]
     pub initiatives: Vec<&'a DocView>,
     /// Whether any initiative shows owners (public sites strip them).
@@ -408,7 +410,9 @@ impl<'a> ViewData<'a> {
             }
         }
         // Off track counts in an active objective the roadmap shows, as `undriven` has them;
-        // an initiative driving the whole objective drives each of its key results.
+        // an initiative driving the whole objective drives each of its key results. Said
+        // once, with every such key result.
+        let mut off_track: Vec<&str> = Vec::new();
         for (objective, kr) in self.outgoing(doc.index, RelKind::Drives) {
             if !planned.contains(&objective.index) || objective.status.as_deref() != Some("active")
             {
@@ -419,11 +423,18 @@ impl<'a> ViewData<'a> {
                 None => &objective.key_results,
             };
             for kr in driven.iter().filter(|kr| kr.health == Some("off-track")) {
-                let reason = format!("drives an off-track key result: {}", kr.title);
-                if !reasons.contains(&reason) {
-                    reasons.push(reason);
+                if !off_track.contains(&kr.title.as_str()) {
+                    off_track.push(&kr.title);
                 }
             }
+        }
+        match off_track.as_slice() {
+            [] => {}
+            [one] => reasons.push(format!("drives an off-track key result: {one}")),
+            many => reasons.push(format!(
+                "drives off-track key results: {}",
+                crate::check::join_and(many)
+            )),
         }
         reasons
     }
@@ -442,6 +453,14 @@ impl<'a> ViewData<'a> {
                 .collect();
             ReleaseBlock {
                 doc,
+                // Where the plan is late is for the people who run it.
+                late: !self.view.config.public
+                    && crate::check::plans::release_late(
+                        &self.docs[doc.index],
+                        doc.status.as_deref(),
+                        self.today,
+                    )
+                    .is_some(),
                 owners: initiatives.iter().any(|d| !d.owners.is_empty()),
                 initiatives,
                 // In the order a changelog lists them: by category, then as found.
