@@ -385,9 +385,7 @@ fn dates_out_of_order(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
         .filter(|&(i, d)| d.kind == Kind::Release && crate::model::release_shipped(ctx.status(i)))
         .filter_map(|(i, d)| {
             let parts = version_numbers(d.version.as_deref()?)?;
-            let Some(crate::model::DateText::Date(date)) = d.date else {
-                return None;
-            };
+            let date = d.date.as_ref()?.date()?;
             Some((parts, date, i))
         })
         .collect();

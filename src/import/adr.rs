@@ -233,7 +233,25 @@ pub fn record_date(written: &str) -> (DateText, Option<(&'static str, String)>) 
         );
         ("ambiguous-date", message)
     });
-    (DateText::Date(day), warning)
+    // A date read from its first word keeps the words after it (`2021-01-31 (updated
+    // 2021-02-01)`), but for a time of day (`2017-03-12 10:00`).
+    let bare = bare_date(written);
+    let whole = numeric_date(bare).or_else(|| worded_date(bare)).is_some();
+    let words = (written.trim())
+        .split_once(char::is_whitespace)
+        .map(|(_, rest)| rest.trim());
+    match words {
+        Some(words)
+            if !whole
+                && !words.is_empty()
+                && !words
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || ":.+-Zz ".contains(c)) =>
+        {
+            (DateText::Noted(day, words.to_string()), warning)
+        }
+        _ => (DateText::Date(day), warning),
+    }
 }
 
 /// A loosely written date without the brackets, quotes and Markdown marks around it.
@@ -1414,6 +1432,31 @@ mod tests {
             let body = parse_adr_body(&format!("# 3. X\n\n## Status\n\n{indent}Accepted\n"));
             assert_eq!(body.status, None, "{indent:?}");
             assert_eq!(body.status_section, None, "{indent:?}");
+        }
+    }
+
+    #[test]
+    fn a_date_keeps_the_words_written_after_it() {
+        let shown = |s: &str| {
+            let (date, _) = record_date(s);
+            (date.date().map(|d| d.to_string()), date.display())
+        };
+        let day = Some("2021-01-31".to_string());
+        assert_eq!(
+            shown("2021-01-31 (updated 2021-02-01)"),
+            (day.clone(), "2021-01-31 (updated 2021-02-01)".to_string())
+        );
+        for plain in [
+            "2021-01-31",
+            "2021-01-31 10:00",
+            "2021-01-31T10:00",
+            "31 January 2021",
+        ] {
+            assert_eq!(
+                shown(plain),
+                (day.clone(), "2021-01-31".to_string()),
+                "{plain}"
+            );
         }
     }
 

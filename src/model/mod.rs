@@ -197,12 +197,15 @@ pub struct Slip {
 pub enum DateText {
     Date(Date),
     Raw(String),
+    /// A day read with the words written after it, shown with them
+    /// (`2021-01-31 (updated 2021-02-01)`, as an imported record may say it).
+    Noted(Date, String),
 }
 
 impl DateText {
     pub fn date(&self) -> Option<Date> {
         match self {
-            DateText::Date(d) => Some(*d),
+            DateText::Date(d) | DateText::Noted(d, _) => Some(*d),
             DateText::Raw(_) => None,
         }
     }
@@ -211,6 +214,7 @@ impl DateText {
         match self {
             DateText::Date(d) => d.to_string(),
             DateText::Raw(s) => s.clone(),
+            DateText::Noted(d, words) => format!("{d} {words}"),
         }
     }
 }
