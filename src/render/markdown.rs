@@ -498,11 +498,7 @@ fn rewrite<'e>(
     headings: &mut Vec<String>,
 ) -> Vec<Event<'e>> {
     let mut out = Vec::with_capacity(capacity);
-    // For each open link: whether its end tag is kept, whether its own text is left out
-    // (a wiki link without a label shows its target's title instead of the reference),
-    // and where its text starts in `out` with what stands for it when it has none; and
-    // whether it is a wiki link without a label.
-    let mut stack: Vec<(bool, bool, usize, Option<String>, bool)> = Vec::new();
+    let mut stack: Vec<OpenLink> = Vec::new();
     let mut heading: Option<String> = None;
     let mut html_block = String::new();
     let mut in_html_block = false;
@@ -516,7 +512,7 @@ fn rewrite<'e>(
         match &event {
             Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
             Event::End(TagEnd::Heading(_)) => headings.extend(heading.take()),
-            Event::Text(text) | Event::Code(text) if !stack.iter().any(|open| open.4) => {
+            Event::Text(text) | Event::Code(text) if !stack.iter().any(|open| open.unlabelled) => {
                 if let Some(heading) = heading.as_mut() {
                     heading.push_str(text);
                 }
@@ -533,13 +529,13 @@ fn rewrite<'e>(
                 let dest_url = wiki_target(dest_url, has_pothole);
                 let (start, keep, fill) = link_start(links, link_type, dest_url, title, id, true);
                 out.extend(start);
-                stack.push((
+                stack.push(OpenLink {
                     keep,
-                    !has_pothole && fill.is_some(),
-                    out.len(),
+                    replaced: !has_pothole && fill.is_some(),
+                    text_start: out.len(),
                     fill,
-                    !has_pothole,
-                ));
+                    unlabelled: !has_pothole,
+                });
                 embed = true;
             }
             Event::Start(Tag::Link {
@@ -556,13 +552,24 @@ fn rewrite<'e>(
                 };
                 let (start, keep, fill) = link_start(links, link_type, dest_url, title, id, wiki);
                 out.extend(start);
-                let replaced = unlabelled && fill.is_some();
-                stack.push((keep, replaced, out.len(), fill, unlabelled));
+                stack.push(OpenLink {
+                    keep,
+                    replaced: unlabelled && fill.is_some(),
+                    text_start: out.len(),
+                    fill,
+                    unlabelled,
+                });
             }
             Event::End(TagEnd::Link) | Event::End(TagEnd::Image)
                 if matches!(event, Event::End(TagEnd::Link)) || std::mem::take(&mut embed) =>
             {
-                if let Some((keep, _, text_start, fill, _)) = stack.pop() {
+                if let Some(OpenLink {
+                    keep,
+                    text_start,
+                    fill,
+                    ..
+                }) = stack.pop()
+                {
                     // `[](hidden.md)` and `[[X]]` have no text of their own to show.
                     let empty = out[text_start..]
                         .iter()
@@ -575,7 +582,7 @@ fn rewrite<'e>(
                     }
                 }
             }
-            _ if stack.last().is_some_and(|(_, replaced, ..)| *replaced) => {}
+            _ if stack.last().is_some_and(|open| open.replaced) => {}
             // An image of a file no site publishes, or of a document (a page is no image,
             // and the path would name a document the site may hide): its description, as
             // text.
@@ -630,6 +637,21 @@ fn rewrite<'e>(
         }
     }
     out
+}
+
+/// A link (or an embed) open while [`rewrite`] reads its text.
+struct OpenLink {
+    /// Whether its end tag is kept (the site shows where it leads).
+    keep: bool,
+    /// Whether its own text is left out: a wiki link without a label shows its target's
+    /// title instead of the reference.
+    replaced: bool,
+    /// Where its text starts in the events written.
+    text_start: usize,
+    /// What stands for its text when it has none (the target's title, `[restricted]`).
+    fill: Option<String>,
+    /// Whether it is a wiki link or embed without a label.
+    unlabelled: bool,
 }
 
 /// [`crate::load::wiki_target`], keeping the text borrowed where it is unchanged.
