@@ -669,6 +669,28 @@ fn a_successor_never_accepted_is_proposed_and_a_status_may_carry_its_day() {
     );
 }
 
+/// An imported record's status given as a list is its status and relations, in clauses.
+#[test]
+fn an_imported_status_given_as_a_list_is_read_in_clauses() {
+    let project = Project::new()
+        .file(
+            "content/decisions/0001-old.md",
+            "---\nstatus: accepted\n---\n# 1. Old\n",
+        )
+        .file(
+            "content/decisions/0002-new.md",
+            "---\nstatus:\n  - Accepted\n  - supersedes ADR-0001\n---\n# 2. New\n",
+        );
+    project.check().warns_only("empty-public-home");
+    project.build().success();
+    let new = project.site("team").main("decisions/0002-new.html");
+    assert!(
+        new.contains(r#"<span class="status status-accepted">accepted</span>"#),
+        "{new}"
+    );
+    assert_eq!(relation(&new, "Supersedes"), ["Old"]);
+}
+
 #[test]
 fn key_results_show_progress_score_and_health() {
     let p = built();

@@ -254,8 +254,19 @@ impl Fields<'_> {
     }
 
     fn status(&mut self, doc: &mut Document, value: Value) -> Result<(), String> {
-        let text = scalar_string(value)?;
         let allowed = doc.kind.statuses();
+        // An imported record may list its status and its relations
+        // (`status: [accepted, supersedes ADR-0003]`): read as one text, in clauses.
+        let text = match value {
+            Value::Array(items) if doc.imported && !items.is_empty() => {
+                let parts: Result<Vec<String>, String> =
+                    items.into_iter().map(scalar_string).collect();
+                parts
+                    .map_err(|err| format!("a status list holds only texts: {err}"))?
+                    .join("; ")
+            }
+            value => scalar_string(value)?,
+        };
         if doc.imported {
             let line = doc.field_line("status");
             let (status, relations) = adr::parse_status_text(&text, line);
