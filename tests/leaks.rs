@@ -1202,6 +1202,59 @@ fn raw_html_shown_as_text_names_no_hidden_document() {
     }
 }
 
+/// A labelled wiki link in a table cell written with a bare `|` (`[[X|label]]`, where a
+/// table wants `\|`) is the link it is meant to be, not a cell showing `[[X`.
+#[test]
+fn a_wiki_link_cut_by_a_table_s_pipe_shows_no_reference() {
+    let project = Project::new()
+        .file(
+            "content/pages/hidden.md",
+            "+++\nid = \"CANARY-CELL-ID-4e1d\"\ntitle = \"CANARY-CELL-TITLE-4e1d\"\naudience = [\"team\"]\n+++\nx\n",
+        )
+        .file(
+            "content/pages/a.md",
+            "+++\ntitle = \"A\"\naudience = [\"public\", \"team\"]\n+++\n| Doc | Note |\n|---|---|\n| [[CANARY-CELL-ID-4e1d|the plan]] | x |\n| y | [[CANARY-CELL-ID-4e1d|its|parts]] |\n",
+        );
+    project.build().success();
+    project.site("public").assert_nowhere("CANARY-CELL");
+    let public = project.site("public").main("pages/a.html");
+    assert!(
+        public.contains("<td>the plan</td><td>x</td>") && public.contains("<td>its|parts</td>"),
+        "{public}"
+    );
+    let team = project.site("team").main("pages/a.html");
+    assert!(
+        team.contains(r#"<td><a href="../pages/hidden.html">the plan</a></td><td>x</td>"#),
+        "{team}"
+    );
+}
+
+/// A hidden document's path in raw HTML however a browser reads it: among other words
+/// of any attribute, with a tab or a line break within it (which the URL parser drops),
+/// in capitals, or with a numeric reference that lacks its `;`; on sanitised and on
+/// escaped sites alike.
+#[test]
+fn raw_html_names_no_hidden_document_however_its_path_is_written() {
+    let page = "+++\ntitle = \"Page\"\naudience = [\"public\", \"team\"]\n+++\n<span title=\"see canary-path-9b2c.md now\">a</span> <a href=\"canary-path-9b2c.m&#10;d\">b</a> <a href=\"canary-path-9b2c.m\td\">c</a> <a href=\"CANARY-PATH-9B2C.MD\">d</a> <a href=\"canary-path-9b2c&#46md\">e</a> <a href=\"shown&#46md\">f</a>\n";
+    let hidden = "+++\ntitle = \"Internal\"\naudience = [\"exec\"]\n+++\n";
+    let shown = "+++\ntitle = \"Shown\"\naudience = [\"public\", \"team\"]\n+++\n";
+    let escape = CONFIG.replace("public = true", "public = true\nraw_html = \"escape\"");
+    for config in [CONFIG, escape.as_str()] {
+        let project = Project::new()
+            .config(config)
+            .file("content/pages/page.md", page)
+            .file("content/pages/canary-path-9b2c.md", hidden)
+            .file("content/pages/shown.md", shown);
+        project.build().success();
+        let public = project.site("public");
+        public.assert_nowhere("canary-path-9b2c");
+        public.assert_nowhere("CANARY-PATH-9B2C");
+        // The reference without its `;` still leads where a browser goes.
+        let page = public.main("pages/page.html");
+        assert!(page.contains("shown.html"), "{page}");
+    }
+}
+
 #[test]
 fn a_title_heading_reads_as_plain_words_and_names_no_hidden_document() {
     let hidden = "+++\nid = \"P-CANARY-ID-7f3a\"\ntitle = \"Internal\"\naudience = [\"exec\"]\n+++\n## Canary heading 7f3a\n";

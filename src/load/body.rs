@@ -375,6 +375,52 @@ pub fn wiki_target(dest: &str, labelled: bool) -> &str {
     }
 }
 
+/// Reads `| [[O-1|label]] |` in a table as the labelled wiki link it is meant to be: the
+/// `|` a cell would end at is escaped (`[[O-1\\|label]]`, as Obsidian asks it written
+/// there). Left as it is, the cell would show `[[O-1`: a reference that may name a
+/// document the site hides.
+pub fn wiki_pipes_in_tables(body: &mut String) {
+    if memchr::memmem::find(body.as_bytes(), b"[[").is_none() || !body.contains('|') {
+        return;
+    }
+    // Each pass mends the first pipe of each such cell; a label with pipes of its own
+    // takes a pass each, and a cell that never closes its `[[` is left after a few.
+    for _ in 0..8 {
+        let mut edits = Vec::new();
+        let mut cell: Option<String> = None;
+        for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+            match event {
+                Event::Start(Tag::TableCell) => cell = Some(String::new()),
+                Event::Text(text) => {
+                    if let Some(cell) = cell.as_mut() {
+                        cell.push_str(&text);
+                    }
+                }
+                Event::End(TagEnd::TableCell) => {
+                    let open = cell.take().is_some_and(|text| {
+                        text.rfind("[[")
+                            .is_some_and(|at| !text[at..].contains("]]"))
+                    });
+                    let line_end = body[range.end..]
+                        .find('\n')
+                        .map_or(body.len(), |n| range.end + n);
+                    let pipe = body[range.end..line_end].find('|').map(|n| range.end + n);
+                    if let Some(pipe) = pipe.filter(|_| open) {
+                        edits.push(pipe);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if edits.is_empty() {
+            return;
+        }
+        for at in edits.into_iter().rev() {
+            body.insert(at, '\\');
+        }
+    }
+}
+
 /// Reads `[[text]](url)` as CommonMark does, a link whose text is `[text]` (changelogs
 /// credit people so: `[[@someone]](https://…)`), not as a wiki link followed by text in
 /// brackets: the inner brackets are escaped. Code is left alone.

@@ -583,6 +583,7 @@ pub fn changelog(
 fn as_read(text: &str, defs: &str) -> String {
     let mut text = join_link_defs(text, defs);
     crate::load::bracketed_link_texts(&mut text);
+    crate::load::body::wiki_pipes_in_tables(&mut text);
     text
 }
 

@@ -730,6 +730,7 @@ impl DocReader<'_> {
         text.drain(..start);
         doc.body = text;
         body::bracketed_link_texts(&mut doc.body);
+        body::wiki_pipes_in_tables(&mut doc.body);
         // Fields read from the body come from outside its audience blocks.
         let outside = body::outside_blocks(&doc.body);
         if doc.imported {

@@ -211,10 +211,8 @@ pub fn raw_links(html: &str) -> Vec<(usize, std::borrow::Cow<'_, str>)> {
         .into_iter()
         .map(|a| {
             let value = match decode_entities(a.value) {
-                std::borrow::Cow::Owned(decoded) => {
-                    decoded.trim_matches(is_url_space).to_string().into()
-                }
-                borrowed => borrowed,
+                std::borrow::Cow::Owned(decoded) => url_text(&decoded).into_owned().into(),
+                std::borrow::Cow::Borrowed(value) => url_text(value),
             };
             (a.at, value)
         })
@@ -342,9 +340,9 @@ fn escaped_with_addresses(html: &str, fates: &HashMap<String, Option<String>>) -
         let (from, to) = value_at(bytes, i);
         scanned = to;
         let decoded = decode_entities(&html[from..to]);
-        let value = decoded.trim_matches(is_url_space);
-        let shown = if crate::load::is_document_link(value) {
-            fates.get(value).cloned().flatten()
+        let value = url_text(&decoded);
+        let shown = if crate::load::is_document_link(&value) {
+            fates.get(value.as_ref()).cloned().flatten()
         } else {
             match paths_masked(&decoded, fates) {
                 Some(masked) => Some(masked),
@@ -393,7 +391,8 @@ fn paths_masked(value: &str, fates: &HashMap<String, Option<String>>) -> Option<
 }
 
 /// Character references as a browser reads them in an attribute: `&#46;`, `&#x2e;`,
-/// `&period;` and the five of XML. Others are left as written.
+/// `&period;` and the five of XML, and a numeric one without its `;` (`&#46md`, which a
+/// browser reads as `.md`). Others are left as written.
 fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains('&') {
         return std::borrow::Cow::Borrowed(text);
@@ -422,12 +421,13 @@ fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
                     _ => None,
                 },
             };
-            code.and_then(char::from_u32).map(|c| (c, end))
+            code.and_then(char::from_u32).map(|c| (c, end + 1))
         });
+        let decoded = decoded.or_else(|| unterminated_reference(rest));
         match decoded {
             Some((c, end)) => {
                 out.push(c);
-                rest = &rest[end + 1..];
+                rest = &rest[end..];
             }
             None => {
                 out.push('&');
@@ -439,9 +439,44 @@ fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// A numeric character reference without its `;` at the start of `text` (`&#46md`,
+/// `&#x2Emd`): its character and its length.
+fn unterminated_reference(text: &str) -> Option<(char, usize)> {
+    let number = text.strip_prefix("&#")?;
+    let (hex, digits) = match number.strip_prefix(['x', 'X']) {
+        Some(hex) => (true, hex),
+        None => (false, number),
+    };
+    let len = digits
+        .bytes()
+        .take_while(|b| match hex {
+            true => b.is_ascii_hexdigit(),
+            false => b.is_ascii_digit(),
+        })
+        .count();
+    // Past seven digits no character is named (U+10FFFF is 1114111).
+    if len == 0 || len > 7 {
+        return None;
+    }
+    let code = u32::from_str_radix(&digits[..len], if hex { 16 } else { 10 }).ok()?;
+    let prefix = text.len() - digits.len();
+    Some((char::from_u32(code)?, prefix + len))
+}
+
 /// What a browser strips around an address: spaces and C0 control characters.
 fn is_url_space(c: char) -> bool {
     c <= ' '
+}
+
+/// An attribute's value as the address a browser reads in it: without the spaces and
+/// control characters around it, and without the tabs and line breaks within it, which
+/// the URL parser drops (`secret.m&#10;d` leads to `secret.md`).
+fn url_text(value: &str) -> std::borrow::Cow<'_, str> {
+    let trimmed = value.trim_matches(is_url_space);
+    match trimmed.contains(['\t', '\n', '\r']) {
+        true => trimmed.replace(['\t', '\n', '\r'], "").into(),
+        false => trimmed.into(),
+    }
 }
 
 /// The line (0-based, in the body) of a body's first raw HTML.
@@ -843,12 +878,17 @@ fn sanitize(html: &str, fates: HashMap<String, Option<String>>) -> String {
     builder.attribute_filter(move |_, _, value| {
         // Every attribute that names a document, not only those that hold an address:
         // `<q cite="…">`, `<video poster="…">` or `<a title="…">` would name a hidden
-        // document as well as `href` does.
-        let trimmed = value.trim_matches(is_url_space);
-        if !crate::load::is_document_link(trimmed) {
-            return Some(value.into());
+        // document as well as `href` does; so does a path among other words
+        // (`title="see plan.md"`, `srcset`, `style`), masked as the escaped form masks it.
+        let address = url_text(value);
+        if crate::load::is_document_link(&address) {
+            return fates
+                .get(address.as_ref())
+                .cloned()
+                .flatten()
+                .map(Into::into);
         }
-        fates.get(trimmed).cloned().flatten().map(Into::into)
+        Some(paths_masked(value, &fates).map_or(value.into(), Into::into))
     });
     for tag in ID_TAGS {
         builder.add_tag_attributes(tag, &["id"]);
@@ -899,6 +939,24 @@ mod tests {
             !kept.contains("id=\"b\"") && !kept.contains("name="),
             "{kept}"
         );
+    }
+
+    #[test]
+    fn references_and_addresses_are_read_as_a_browser_reads_them() {
+        for (written, read) in [
+            ("a&#46;md", "a.md"),
+            ("a&#46md", "a.md"),
+            ("a&#x2Emd", "a.md"),
+            ("a&#0046;md", "a.md"),
+            ("a&#46md;x", "a.md;x"),
+            ("a&#99999999;b", "a&#99999999;b"),
+            ("a&#;b", "a&#;b"),
+            ("a&unknown;b", "a&unknown;b"),
+        ] {
+            assert_eq!(decode_entities(written), read, "{written}");
+        }
+        assert_eq!(url_text(" a.m\td\n "), "a.md");
+        assert_eq!(url_text("a b.md"), "a b.md");
     }
 
     #[test]
