@@ -1202,6 +1202,67 @@ fn raw_html_shown_as_text_names_no_hidden_document() {
     }
 }
 
+/// An imported record's people are fields, which a public site leaves out: the names a
+/// `Deciders:` line leaves to the lines after it (a list under it, a list of names ended
+/// with a comma) go with it, and so does a `Deciders:`, `Consulted:` or `Informed:` line
+/// whose field the frontmatter gives.
+#[test]
+fn people_named_over_several_lines_of_a_record_stay_off_public_sites() {
+    let record = |n: u32, fields: &str| {
+        format!(
+            "---\naudience: [public, team]\n---\n# {n}. R{n}\n\n{fields}\n\n## Context\n\nContext {n}.\n"
+        )
+    };
+    let project = Project::new()
+        .file(
+            "content/decisions/0001-a.md",
+            &record(1, "- Status: accepted\n- Deciders:\n  - CANARY-PEOPLE-1\n  - CANARY-PEOPLE-2\n- Date: 2020-01-01"),
+        )
+        .file(
+            "content/decisions/0002-b.md",
+            &record(2, "Deciders: CANARY-PEOPLE-3,\nCANARY-PEOPLE-4\n\nStatus: accepted"),
+        )
+        .file(
+            "content/decisions/0003-c.md",
+            &record(3, "> Status: accepted\n> **Deciders:** CANARY-PEOPLE-5,\n> CANARY-PEOPLE-6"),
+        )
+        .file(
+            "content/decisions/0004-d.md",
+            &record(4, "* Status: accepted\n* Deciders: CANARY-PEOPLE-7,\n  CANARY-PEOPLE-8\n* Date: 2020-02-02"),
+        )
+        .file(
+            "content/decisions/0005-e.md",
+            "---\naudience: [public, team]\ndeciders: [Alice Example]\n---\n# 5. E\n\nStatus: accepted\n\nDeciders: CANARY-PEOPLE-9\n\nConsulted: CANARY-PEOPLE-10\n\nInformed:\n- CANARY-PEOPLE-11\n\nProse stays.\n",
+        );
+    project.build().success();
+    project.site("public").assert_nowhere("CANARY-PEOPLE");
+    let team = project.site("team");
+    for (page, names) in [
+        ("0001-a", "CANARY-PEOPLE-1, CANARY-PEOPLE-2"),
+        ("0002-b", "CANARY-PEOPLE-3, CANARY-PEOPLE-4"),
+        ("0003-c", "CANARY-PEOPLE-5, CANARY-PEOPLE-6"),
+        ("0004-d", "CANARY-PEOPLE-7, CANARY-PEOPLE-8"),
+    ] {
+        let page = team.main(&format!("decisions/{page}.html"));
+        let body = &page[page.find("<div class=\"body\"").expect("a body")..];
+        assert!(
+            page.contains(&format!("<dt>Deciders</dt><dd>{names}</dd>"))
+                && !body.contains("CANARY-PEOPLE")
+                && !body.contains("<pre>"),
+            "{page}"
+        );
+    }
+    let five = team.main("decisions/0005-e.html");
+    assert!(
+        five.contains("<dt>Deciders</dt><dd>Alice Example</dd>")
+            && five.contains("<dt>Consulted</dt><dd>CANARY-PEOPLE-10</dd>")
+            && five.contains("<dt>Informed</dt><dd>CANARY-PEOPLE-11</dd>")
+            && five.contains("<p>Prose stays.</p>")
+            && !five.contains("CANARY-PEOPLE-9"),
+        "{five}"
+    );
+}
+
 /// A labelled wiki link in a table cell written with a bare `|` (`[[X|label]]`, where a
 /// table wants `\|`) is the link it is meant to be, not a cell showing `[[X`.
 #[test]

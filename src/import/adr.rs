@@ -44,10 +44,19 @@ pub struct AdrBody {
     pub status: Option<Located<String>>,
     /// Date text as written (`Date: 2017-03-12`, `- Date: ...`, `* Date: ...`, `Date: 12 March 2017`).
     pub date: Option<Located<String>>,
-    /// `- Deciders: a, b` (also `Decision-makers:`), split on commas, trimmed.
+    /// `- Deciders: a, b` (also `Decision-makers:`), split on commas, trimmed; with the
+    /// names of the lines that go on from it (see `people_lines`).
     pub deciders: Vec<String>,
-    /// The line the deciders were read from (1-based in the body).
-    pub deciders_line: Option<usize>,
+    /// `- Consulted: a, b`, read as `deciders` is.
+    pub consulted: Vec<String>,
+    /// `- Informed: a, b`, read as `deciders` is.
+    pub informed: Vec<String>,
+    /// Every line (1-based in the body) of a people field (`Deciders:`, `Consulted:`,
+    /// `Informed:`), read or not (the frontmatter may give the field), with the lines that
+    /// go on naming people: a list under it (`- Deciders:` over `  - Ann`), and lines that
+    /// carry on a list of names ended with a comma (`Deciders: Ann,` over `Bob`). A page
+    /// shows people as fields, where the site shows people, and never in its body.
+    pub people_lines: Vec<usize>,
     /// `- Tags: x, y`; split on commas, or on spaces when there is no comma (log4brains allows both).
     pub tags: Vec<String>,
     pub relations: Vec<AdrRelation>,
@@ -301,6 +310,30 @@ struct BodyReader {
     section_seen: bool,
     /// The anchors of the body's headings, and of how many headings each.
     anchors: std::collections::HashMap<String, usize>,
+    /// The people field whose lines are being read.
+    people: Option<PeopleRun>,
+}
+
+/// A people field's lines, from its key's line on (see `AdrBody::people_lines`).
+#[derive(Debug)]
+struct PeopleRun {
+    /// Where its names go: `None` when the field was read before, or is not read.
+    field: Option<People>,
+    /// The indentation of the key's line (past any quote marks).
+    indent: usize,
+    /// Whether its value left names to the lines after it: empty, or ended with a comma.
+    more: bool,
+    /// Whether the key's value was empty: a list right under it names the people.
+    empty: bool,
+    /// Whether a blank line came since.
+    blank: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum People {
+    Deciders,
+    Consulted,
+    Informed,
 }
 
 /// A `## Status` section: its heading's line and level, the lines read from it, and
@@ -319,6 +352,10 @@ struct StatusSection {
 impl BodyReader {
     fn line(&mut self, text: &str, line: usize) {
         if self.skips_code_or_comment(text) {
+            self.unread(text);
+            return;
+        }
+        if self.people_line(text, line) {
             self.unread(text);
             return;
         }
@@ -465,6 +502,44 @@ impl BodyReader {
         }
     }
 
+    /// Whether `text` goes on from the people field being read (see
+    /// `AdrBody::people_lines`): then its line is one of the field's, and its names the
+    /// field's when the field is read. Ends the field at any other line but a blank one.
+    fn people_line(&mut self, text: &str, line: usize) -> bool {
+        let Some(run) = self.people.as_mut() else {
+            return false;
+        };
+        let words = unquoted(text);
+        if words.trim().is_empty() {
+            run.blank = true;
+            return false;
+        }
+        let indent = indent_of(words);
+        let item = list_item(words.trim_start());
+        let nested = indent > run.indent;
+        let goes_on = key_value(text).is_none()
+            && match item {
+                Some(_) => nested || (run.empty && indent == run.indent),
+                None => run.more && (nested || !run.blank) || nested && run.empty,
+            };
+        if !goes_on || atx_heading(text).is_some() {
+            self.people = None;
+            return false;
+        }
+        let value = item.unwrap_or(words.trim());
+        run.more = value.trim_end().ends_with(',') || (run.empty && item.is_some());
+        let field = run.field;
+        self.body.people_lines.push(line);
+        let names = names(value.trim().trim_end_matches(',').trim());
+        match field {
+            Some(People::Deciders) => self.body.deciders.extend(names),
+            Some(People::Consulted) => self.body.consulted.extend(names),
+            Some(People::Informed) => self.body.informed.extend(names),
+            None => {}
+        }
+        true
+    }
+
     /// Reads `- Status: x`, `* Date: y`, `**Deciders:** a, b` and the like; `None` when the
     /// line is not one of the known keys, else what its value became.
     fn meta_line(&mut self, text: &str, line: usize) -> Option<Read> {
@@ -496,12 +571,31 @@ impl BodyReader {
                 first
             }
             "deciders" | "decision-makers" | "decision makers" | "decision-maker(s)"
-            | "decision maker(s)" => {
-                let first = self.body.deciders.is_empty();
+            | "decision maker(s)" | "consulted" | "informed" => {
+                let people = match key.as_str() {
+                    "consulted" => People::Consulted,
+                    "informed" => People::Informed,
+                    _ => People::Deciders,
+                };
+                let slot = match people {
+                    People::Deciders => &mut self.body.deciders,
+                    People::Consulted => &mut self.body.consulted,
+                    People::Informed => &mut self.body.informed,
+                };
+                let first = slot.is_empty();
+                let listed = value.trim().trim_end_matches(',').trim();
                 if first {
-                    self.body.deciders = names(value);
-                    self.body.deciders_line = Some(line);
+                    *slot = names(listed);
                 }
+                self.body.people_lines.push(line);
+                let words = unquoted(text);
+                self.people = Some(PeopleRun {
+                    field: first.then_some(people),
+                    indent: indent_of(words),
+                    more: value.trim().is_empty() || value.trim_end().ends_with(','),
+                    empty: value.trim().is_empty(),
+                    blank: false,
+                });
                 first
             }
             "tags" => {
@@ -779,6 +873,37 @@ fn starts_with_date(digits: &str, after: &str) -> bool {
         && matches!(b[3], b'-' | b'_')
         && b[4..6].iter().all(u8::is_ascii_digit);
     dashed && plausible(digits, &after[1..3], &after[4..6])
+}
+
+/// A line without the quote marks it starts with (`> > Ann` is `Ann`).
+fn unquoted(text: &str) -> &str {
+    let mut rest = text;
+    while let Some(quoted) = rest.trim_start().strip_prefix('>') {
+        rest = quoted.strip_prefix(' ').unwrap_or(quoted);
+    }
+    rest
+}
+
+/// The width of a line's indentation, a tab counted as four spaces.
+fn indent_of(text: &str) -> usize {
+    text.chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .map(|c| if c == '\t' { 4 } else { 1 })
+        .sum()
+}
+
+/// A list item's words (`- Ann`, `* Ann`, `1. Ann`), `None` for a line that starts none.
+fn list_item(text: &str) -> Option<&str> {
+    let bulleted = text.strip_prefix(['-', '*', '+']);
+    let numbered = || {
+        let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+        (1..=9)
+            .contains(&digits)
+            .then(|| text[digits..].strip_prefix(['.', ')']))
+            .flatten()
+    };
+    let rest = bulleted.or_else(numbered)?;
+    (rest.is_empty() || rest.starts_with([' ', '\t'])).then(|| rest.trim())
 }
 
 /// `- Key: value`, `* **Key:** value`, `Key: value`, each in a quote or not

@@ -116,7 +116,6 @@ pub fn apply_body(
     // it was.
     let mut shown_elsewhere = Vec::new();
     let mut section = None;
-    let mut deciders_line = None;
     // The day the status says it was reached (`Accepted on 2021-03-01`): the date where
     // nothing else gives one.
     let mut status_day = None;
@@ -144,13 +143,19 @@ pub fn apply_body(
     if doc.date.is_none() {
         doc.date = status_day.map(crate::model::DateText::Date);
     }
-    if doc.deciders.is_empty() && !found.deciders.is_empty() {
-        doc.deciders = found.deciders;
-        // The line that named them is the field now: shown where the site shows
-        // deciders, and only there (a public site leaves people out). Made a comment of
-        // its length, so that every offset and line after it stays where it was.
-        deciders_line = found.deciders_line;
+    // People are fields, shown where the site shows people and only there (a public
+    // site leaves them out): the lines that name them go, with the lines that go on
+    // naming them, whether they are read or the frontmatter names the people.
+    for (field, found) in [
+        (&mut doc.deciders, found.deciders),
+        (&mut doc.consulted, found.consulted),
+        (&mut doc.informed, found.informed),
+    ] {
+        if field.is_empty() {
+            *field = found;
+        }
     }
+    let people_lines = found.people_lines;
     if doc.tags.is_empty() {
         doc.tags = found.tags;
         shown_elsewhere.extend(found.tags_line);
@@ -169,7 +174,7 @@ pub fn apply_body(
     // the same in a quote) goes whole, and so does a quote that holds nothing else.
     let mut bare = Vec::new();
     for (lines, whole_quote) in blocks.iter().flat_map(|b| &b.paragraphs) {
-        let said = |line: &usize| shown_elsewhere.contains(line) || deciders_line == Some(*line);
+        let said = |line: &usize| shown_elsewhere.contains(line) || people_lines.contains(line);
         if lines.clone().all(|line| said(&line)) {
             let more: Vec<usize> = lines.clone().filter(|line| !alone.contains(line)).collect();
             alone.extend(more);
@@ -196,8 +201,10 @@ pub fn apply_body(
             doc.left_out_anchors.push(anchor);
         }
     }
-    let deciders_line = deciders_line.filter(|line| !alone.contains(line));
-    for line in alone.into_iter().chain(deciders_line) {
+    let people_lines: Vec<usize> = (people_lines.into_iter())
+        .filter(|line| !alone.contains(line))
+        .collect();
+    for line in alone.into_iter().chain(people_lines) {
         comment_out_line(&mut doc.body, line, bare.contains(&line));
     }
 }
@@ -330,7 +337,8 @@ fn is_inline(tag: &pulldown_cmark::Tag<'_>) -> bool {
 /// site shows comments), its line end kept. The comment starts where the line's words did,
 /// after its list marker: in a list (`- Status: …`, `- Deciders: …`, `- Date: …`) it
 /// continues the item before it, where a blank line would part the items and spread the
-/// list out. A line too short for a comment becomes spaces.
+/// list out; never four columns in or more, where a comment after another would be code
+/// (`  - Ann` under `- Deciders:`). A line too short for a comment becomes spaces.
 fn comment_out_line(text: &mut String, line: usize, bare: bool) {
     let index = super::body::LineIndex::new(text);
     let at = line.saturating_sub(1);
@@ -349,13 +357,18 @@ fn comment_out_line(text: &mut String, line: usize, bare: bool) {
         .strip_prefix(['-', '*', '+'])
         .filter(|rest| rest.starts_with(' '))
         .map_or(0, |rest| 1 + (rest.len() - rest.trim_start().len()));
-    let prefix = quoted.len() + marker;
-    let kept = if len - prefix >= "<!---->".len() {
-        format!(
-            "{quoted}{}<!--{}-->",
-            " ".repeat(marker),
-            " ".repeat(len - prefix - 7)
-        )
+    // The quote's markers as written, then the comment's indentation in spaces.
+    let quote_end = quoted.rfind('>').map_or(0, |at| at + 1);
+    let columns: usize = (quoted[quote_end..].chars())
+        .map(|c| if c == '\t' { 4 } else { 1 })
+        .sum();
+    let head = format!(
+        "{}{}",
+        &quoted[..quote_end],
+        " ".repeat((columns + marker).min(3))
+    );
+    let kept = if len >= head.len() + "<!---->".len() {
+        format!("{head}<!--{}-->", " ".repeat(len - head.len() - 7))
     } else {
         " ".repeat(len)
     };
