@@ -672,9 +672,11 @@ fn lookup_in(keys: &HashMap<String, usize>, source: &Path, path: &str) -> Option
         return Some(doc);
     }
     // From the project's root (`/content/pages/a.md`), as code hosts read it, or from
-    // `content/` (`/pages/a.md`), as the site's own paths go.
-    if let Some(rooted) = decoded.strip_prefix('/') {
-        let id = crate::load::path_id(&normalise(Path::new(rooted))?);
+    // `content/` (`/pages/a.md`), as the site's own paths go; `..` at the root stays
+    // there, as a browser reads it (`/../pages/a.md`).
+    if decoded.starts_with('/') {
+        let rooted = crate::load::site_root_path(&decoded)?;
+        let id = crate::load::path_id(&normalise(Path::new(rooted.as_ref()))?);
         return keys.get(&id).copied();
     }
     let joined = normalise(&source.parent().unwrap_or(Path::new("")).join(&*decoded))?;

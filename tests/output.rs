@@ -140,7 +140,7 @@ fn a_path_from_the_root_leads_from_the_site_s_root_at_any_depth() {
 fn a_path_from_the_root_never_leads_above_the_site() {
     let p = project().file("static/logo.svg", "<svg/>\n").file(
         "content/pages/teams/guide.md",
-        "# Guide\n\n[a](/../../logo.svg) [b](/%2E%2e/./logo.svg#top) [c](/pages/..) [d](/../x)\n",
+        "# Guide\n\n[a](/../../logo.svg) [b](/%2E%2e/./logo.svg#top) [c](/pages/..) [d](/../x) [e](/../../pages/teams/guide.md)\n",
     );
     let check = p.check();
     check.success();
@@ -153,7 +153,7 @@ fn a_path_from_the_root_never_leads_above_the_site() {
     p.build().success();
     let page = p.site("team").main("pages/teams/guide.html");
     assert!(
-        page.contains(r#"<a href="../../logo.svg">a</a> <a href="../../logo.svg#top">b</a> <a href="../../index.html">c</a> <a href="../../x">d</a>"#),
+        page.contains(r#"<a href="../../logo.svg">a</a> <a href="../../logo.svg#top">b</a> <a href="../../index.html">c</a> <a href="../../x">d</a> <a href="../../pages/teams/guide.html">e</a>"#),
         "{page}"
     );
 }
