@@ -512,6 +512,28 @@ fn a_key_result_is_named_by_its_id_or_by_its_row_s_anchor() {
     );
 }
 
+/// An element's id in raw HTML is an anchor another page may link to, also in a body
+/// that links nowhere itself.
+#[test]
+fn a_raw_html_id_of_a_body_without_links_is_an_anchor() {
+    let project = Project::new()
+        .file(
+            "content/pages/a.md",
+            "+++\ntitle = \"A\"\n+++\n<div id=\"faq\">Questions</div>\n\n## Head\n",
+        )
+        .file(
+            "content/pages/b.md",
+            "+++\ntitle = \"B\"\n+++\n[the questions](a.md#faq)\n",
+        );
+    project.check().warns_only("empty-public-home");
+    project.build().success();
+    let b = project.site("team").main("pages/b.html");
+    assert!(
+        b.contains(r#"<a href="../pages/a.html#faq">the questions</a>"#),
+        "{b}"
+    );
+}
+
 /// Raw HTML's addresses are read as a browser reads them: `&#46;` is a `.`, so
 /// `guided-setup&#46;md` is the document, and `pic&#46;png` the file beside the page.
 #[test]

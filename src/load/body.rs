@@ -329,7 +329,7 @@ fn asset(index: &LineIndex, body: &str, first_line: usize, dest: &str, offset: u
 }
 
 /// Whether a body could hold a link, an image or a link reference definition: whether
-/// it has `[[`, `](` or `]:` anywhere, or a tag with an `href` or `src`. One pass over
+/// it has `[[`, `](` or `]:` anywhere, or a tag with an `href`, `src` or `id`. One pass over
 /// the brackets, which prose has few of, instead of one search of the whole body for each
 /// pair, and one over the tags.
 pub fn may_link(body: &str) -> bool {
@@ -342,8 +342,9 @@ pub fn may_link(body: &str) -> bool {
     }) || may_hold_raw_link(bytes)
 }
 
-/// Whether raw HTML could link somewhere (`<a href=…>`, `<img src=…>`): prose has few
-/// `<`, and only those are looked at.
+/// Whether raw HTML could link somewhere (`<a href=…>`, `<img src=…>`) or give an element
+/// an id a link may name (`<div id="faq">`): prose has few `<`, and only those are
+/// looked at.
 fn may_hold_raw_link(bytes: &[u8]) -> bool {
     // From tag to tag, each byte looked at once, however long a tag's attributes run.
     let mut at = 0;
@@ -351,9 +352,15 @@ fn may_hold_raw_link(bytes: &[u8]) -> bool {
         let start = at + open;
         let end = memchr::memchr(b'>', &bytes[start..]).map_or(bytes.len(), |e| start + e);
         let tag = &bytes[start..end];
+        let id = |w: &[u8]| {
+            w[0].is_ascii_whitespace()
+                && w[1..3].eq_ignore_ascii_case(b"id")
+                && (w[3] == b'=' || w[3].is_ascii_whitespace())
+        };
         if tag
             .windows(3)
             .any(|w| w.eq_ignore_ascii_case(b"ref") || w.eq_ignore_ascii_case(b"src"))
+            || tag.windows(4).any(id)
         {
             return true;
         }
@@ -1586,6 +1593,10 @@ mod tests {
         assert!(!may_link("a ] [ ]"));
         assert!(!may_link("a]"));
         assert!(!may_link("]é("));
+        // An element's id, which a link from another page may name.
+        assert!(may_link("<div id=\"faq\">x</div>"));
+        assert!(may_link("<div\nID = faq>x</div>"));
+        assert!(!may_link("<div hidden width=2>x</div>"));
     }
 
     #[test]
