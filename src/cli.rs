@@ -200,8 +200,18 @@ fn run_build(
     let loaded = started.elapsed();
     project.check(today);
     said_load_and_check(&project, started, loaded);
-    print_diagnostics(project.warnings(), flags.quiet);
     let out = out.unwrap_or_else(|| dir.join("public"));
+    // A project with errors is not built: its findings are said in the order `check`
+    // says them (by file and line, errors and warnings together), and the last build's
+    // output is left whole, as after any failed build.
+    if project.error_count() > 0 {
+        let shown = (project.diagnostics.iter()).filter(|d| !flags.quiet || d.is_error());
+        print_diagnostics(shown, false);
+        build_failed(project.error_count());
+        crate::write::recover(&out);
+        return Ok(1);
+    }
+    print_diagnostics(project.warnings(), flags.quiet);
     let options = BuildOptions {
         out: out.clone(),
         sites,
@@ -385,6 +395,14 @@ fn print_diagnostics<'a>(diags: impl Iterator<Item = &'a Diagnostic>, quiet: boo
     }
 }
 
+/// The last line of a build that content errors stopped.
+fn build_failed(errors: usize) {
+    crate::errln!(
+        "error: build failed with {errors} error{}; nothing was written, and any earlier output is as it was",
+        plural(errors)
+    );
+}
+
 fn report_failure(failure: Failure, project: &std::path::Path) -> i32 {
     match failure {
         Failure::Content(diags) => {
@@ -393,11 +411,7 @@ fn report_failure(failure: Failure, project: &std::path::Path) -> i32 {
             for d in diags.iter().filter(|d| d.is_error()) {
                 crate::err_print!("{}", d.render_from(&mut sources));
             }
-            let errors = diags.iter().filter(|d| d.is_error()).count();
-            crate::errln!(
-                "error: build failed with {errors} error{}; nothing was written, and any earlier output is as it was",
-                plural(errors)
-            );
+            build_failed(diags.iter().filter(|d| d.is_error()).count());
             1
         }
         Failure::Config(diags) => {

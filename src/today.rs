@@ -7,7 +7,7 @@ use jiff::civil::Date;
 pub fn resolve(flag: Option<&str>) -> anyhow::Result<Date> {
     if let Some(text) = flag {
         let date = crate::load::parse_iso_date(text)
-            .with_context(|| format!("--today `{text}` is not a date (dates are YYYY-MM-DD)"))?;
+            .ok_or_else(|| anyhow::anyhow!("--today {}", crate::load::fields::not_a_date(text)))?;
         if date.year() < 1 {
             bail!("--today `{text}` is out of range: it is a day from 0001-01-01 to 9999-12-31");
         }

@@ -198,7 +198,7 @@ fn thousands_of_errors_in_one_file_are_printed_in_moments() {
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(stderr.matches("error: unknown field").count(), 30_000);
     assert!(
-        stderr.contains("p.md:30002:1: error: unknown field `k29999` (put free-form data under `[extra]`)\n      |\n30002 | k29999 = 1\n"),
+        stderr.contains("p.md:30002:1: error: unknown field `k29999` (put free-form data under `extra`)\n      |\n30002 | k29999 = 1\n"),
         "{}",
         &stderr[stderr.len().saturating_sub(500)..]
     );

@@ -515,7 +515,11 @@ fn a_wrong_value_inside_a_table_of_a_field_is_said_in_plain_words_at_its_line() 
         "content/initiatives/i.md",
         "+++\ntitle = \"I\"\nstatus = \"planned\"\ntarget = 2026-12-01\n\n[[target_history]]\ndate = 2026-01-01\ntarget = \"2026-11-31\"\n+++\n",
         "content/initiatives/i.md:8:1",
-        &["slip #1", "field `target`", "`2026-11-31` is not a date"],
+        &[
+            "slip #1",
+            "field `target`",
+            "`2026-11-31` is no day of the calendar: November 2026 has 30 days",
+        ],
     );
     let message = fails_at(
         "content/objectives/o.md",
@@ -624,9 +628,9 @@ fn a_misspelt_field_is_named_with_the_field_it_may_have_meant() {
     assert_eq!(
         errors,
         [
-            "content/objectives/o.md:2:1: error: unknown field `titel`: did you mean `title`? (free-form data goes under `[extra]`)",
-            "content/objectives/o.md:3:1: error: unknown field `peroid`: did you mean `period`? (free-form data goes under `[extra]`)",
-            "content/objectives/o.md:5:1: error: unknown field `notes` (put free-form data under `[extra]`)",
+            "content/objectives/o.md:2:1: error: unknown field `titel`: did you mean `title`? (free-form data goes under `extra`)",
+            "content/objectives/o.md:3:1: error: unknown field `peroid`: did you mean `period`? (free-form data goes under `extra`)",
+            "content/objectives/o.md:5:1: error: unknown field `notes` (put free-form data under `extra`)",
         ],
         "{}",
         run.stderr()
@@ -768,7 +772,9 @@ fn bad_date_in_a_schedule_slip_names_the_slip_and_quotes_it() {
         "content/initiatives/i.md",
         text,
         "content/initiatives/i.md:6",
-        &["field `target_history`: slip #1: field `target`: `2026-13-01` is not a date"],
+        &[
+            "field `target_history`: slip #1: field `target`: `2026-13-01` is no day of the calendar: there are 12 months",
+        ],
     );
     assert!(!found.contains("failed to parse"), "{found}");
 }
@@ -790,7 +796,7 @@ fn every_error_in_a_key_result_is_reported_at_its_line() {
     );
     run.error_at(
         &format!("{o}:14:1"),
-        &["field `date`: `2026-13-01` is not a date"],
+        &["field `date`: `2026-13-01` is no day of the calendar: there are 12 months"],
     );
     run.error_at(
         &format!("{o}:15:1"),
@@ -2077,5 +2083,88 @@ fn a_check_in_date_that_is_no_date_is_quoted() {
         text,
         "content/objectives/o.md:12:1",
         &["field `date`: `x` is not a date (dates are YYYY-MM-DD)"],
+    );
+}
+
+/// A build that errors stop says the findings `check` says, in its order: by file and
+/// line, errors and warnings together.
+#[test]
+fn a_failed_build_says_the_findings_in_check_s_order() {
+    let project = Project::new()
+        .file(
+            "content/changes/c.md",
+            "+++\ntitle = \"C\"\ncategory = \"bugfix\"\nrelease = \"R-1\"\n+++\n",
+        )
+        .file(
+            "content/releases/r.md",
+            "+++\nid = \"R-1\"\ntitle = \"R\"\nversion = \"1.0.0\"\nstatus = \"released\"\ndate = 2026-01-01\n+++\n",
+        )
+        .file(
+            "content/initiatives/i.md",
+            "+++\ntitle = \"I\"\nstart = 2026-13-01\n+++\n",
+        );
+    let headlines = |run: &common::Run| -> Vec<String> {
+        let mut lines: Vec<String> = run.errors();
+        lines.extend(run.warnings());
+        let stderr = run.stderr();
+        lines.sort_by_key(|line| stderr.find(line.as_str()));
+        lines
+    };
+    let check = project.check();
+    check.expect(1);
+    let build = project.build();
+    build.expect(1);
+    assert!(headlines(&check).len() >= 2, "{}", check.stderr());
+    assert_eq!(headlines(&build), headlines(&check), "{}", build.stderr());
+    assert!(
+        build
+            .stderr()
+            .ends_with("nothing was written, and any earlier output is as it was\n"),
+        "{}",
+        build.stderr()
+    );
+}
+
+/// A date's mistakes in the words of dates: the kind of value a date field wants, a day
+/// the calendar does not have, and the article of the kind that has no such field.
+#[test]
+fn a_date_s_mistakes_are_said_as_dates() {
+    for (text, words) in [
+        (
+            "+++\ntitle = \"I\"\nstart = 20261001\n+++\n",
+            "field `start`: expected a date such as 2026-10-01, found a number",
+        ),
+        (
+            "+++\ntitle = \"I\"\nstart = \"2026-02-30\"\n+++\n",
+            "`2026-02-30` is no day of the calendar: February 2026 has 28 days",
+        ),
+        (
+            "---\ntitle: I\nstart: 2028-02-30\n---\n",
+            "`2028-02-30` is no day of the calendar: February 2028 has 29 days",
+        ),
+        (
+            "+++\ntitle = \"I\"\nperiod = \"2026-Q4\"\n+++\n",
+            "unknown field `period` for an initiative: `period` is a field of objective documents",
+        ),
+        (
+            "+++\ntitle = \"I\"\nid = \"\"\n+++\n",
+            "an id cannot be empty",
+        ),
+    ] {
+        fails_at(
+            "content/initiatives/i.md",
+            text,
+            "content/initiatives/i.md:3",
+            &[words],
+        );
+    }
+    let project = Project::new();
+    let run = project.run(&["check", "--today", "2026-02-29"]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(
+        run.stderr()
+            .contains("--today `2026-02-29` is no day of the calendar: February 2026 has 28 days"),
+        "{}",
+        run.stderr()
     );
 }

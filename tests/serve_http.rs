@@ -549,7 +549,7 @@ fn a_date_that_is_not_one_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("--today `2026-13-01` is not a date"),
+        stderr.contains("--today `2026-13-01` is no day of the calendar: there are 12 months"),
         "{stderr}"
     );
 }

@@ -722,19 +722,27 @@ fn unknown_field_message(key: &str, kind: Kind) -> String {
     match owners.as_slice() {
         [] => match nearest_field(key, kind) {
             Some(field) => format!(
-                "unknown field `{key}`: did you mean `{field}`? (free-form data goes under `[extra]`)"
+                "unknown field `{key}`: did you mean `{field}`? (free-form data goes under `extra`)"
             ),
-            None => format!("unknown field `{key}` (put free-form data under `[extra]`)"),
+            None => format!("unknown field `{key}` (put free-form data under `extra`)"),
         },
         [one] => format!(
-            "unknown field `{key}` for a {}: `{key}` is a field of {one} documents",
-            kind.as_str()
+            "unknown field `{key}` for {}: `{key}` is a field of {one} documents",
+            with_article(kind.as_str())
         ),
         [some @ .., last] => format!(
-            "unknown field `{key}` for a {}: `{key}` is a field of {} and {last} documents",
-            kind.as_str(),
+            "unknown field `{key}` for {}: `{key}` is a field of {} and {last} documents",
+            with_article(kind.as_str()),
             some.join(", ")
         ),
+    }
+}
+
+/// `a release`, `an initiative`, `an objective`.
+fn with_article(noun: &str) -> String {
+    match noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        true => format!("an {noun}"),
+        false => format!("a {noun}"),
     }
 }
 
@@ -773,6 +781,9 @@ fn scalar_string(value: Value) -> Result<String, String> {
 fn short_id(value: Value) -> Result<String, String> {
     let id = scalar_string(value)?;
     if !is_valid_id(&id) {
+        if id.trim().is_empty() {
+            return Err("an id cannot be empty".into());
+        }
         return Err(format!("`{id}` is not a valid id (no spaces or `#`)"));
     }
     Ok(id)
@@ -820,8 +831,42 @@ fn one_of(text: &str, allowed: &[&str]) -> Result<(), String> {
 }
 
 pub fn date(value: Value) -> Result<Date, String> {
-    let text = string(value)?;
-    parse_iso_date(&text).ok_or_else(|| format!("`{text}` is not a date (dates are YYYY-MM-DD)"))
+    let text = match value {
+        Value::String(text) => text,
+        other => {
+            return Err(format!(
+                "expected a date such as 2026-10-01, found {}",
+                type_name(&other)
+            ));
+        }
+    };
+    parse_iso_date(&text).ok_or_else(|| not_a_date(&text))
+}
+
+/// Why `text` is no date: a day the calendar does not have (`2026-02-30`), or text that
+/// is not written `YYYY-MM-DD`.
+pub fn not_a_date(text: &str) -> String {
+    let parts: Vec<&str> = text.split('-').collect();
+    let number = |s: &str| (s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<i16>().ok());
+    if let [y, m, d] = parts.as_slice()
+        && (y.len(), m.len(), d.len()) == (4, 2, 2)
+        && let (Some(Some(year)), Some(Some(month)), Some(Some(_))) =
+            (number(y), number(m), number(d))
+    {
+        let month_name = |m: i8| jiff::civil::date(2000, m, 1).strftime("%B").to_string();
+        return match i8::try_from(month).ok().filter(|m| (1..=12).contains(m)) {
+            Some(m) => match jiff::civil::Date::new(year, m, 1) {
+                Ok(first) => format!(
+                    "`{text}` is no day of the calendar: {} {year} has {} days",
+                    month_name(m),
+                    first.days_in_month()
+                ),
+                Err(_) => format!("`{text}` is no day of the calendar"),
+            },
+            None => format!("`{text}` is no day of the calendar: there are 12 months"),
+        };
+    }
+    format!("`{text}` is not a date (dates are YYYY-MM-DD)")
 }
 
 pub fn parse_iso_date(text: &str) -> Option<Date> {
@@ -987,7 +1032,7 @@ fn typed_at<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, (FieldPat
             || (is_date && written.is_some())
         {
             match written {
-                Some(written) => format!("`{written}` is not a date (dates are YYYY-MM-DD)"),
+                Some(written) => not_a_date(written),
                 None => format!("{text} (dates are YYYY-MM-DD)"),
             }
         } else if let (Some(written @ ("nan" | "-nan" | "inf" | "-inf")), true) =

@@ -461,7 +461,9 @@ fn parse_yaml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
         _ => Err(FrontError {
             line: split.front_line,
             col: 1,
-            message: "frontmatter must be a table of fields".into(),
+            message:
+                "frontmatter must be fields, each `key = value` in TOML or `key: value` in YAML"
+                    .into(),
         }),
     }
 }
