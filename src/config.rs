@@ -252,8 +252,27 @@ fn url_problem(url: &str) -> Option<&'static str> {
 pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
     let path = dir.join(CONFIG_FILE);
     let shown = dir.join(CONFIG_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
+    let text = match std::fs::read(&path).map(String::from_utf8) {
+        Ok(Ok(text)) => text,
+        // Where the first byte that is no UTF-8 is, as a document's is said.
+        Ok(Err(err)) => {
+            let valid = err.utf8_error().valid_up_to();
+            let bytes = err.as_bytes();
+            let before = String::from_utf8_lossy(&bytes[..valid]);
+            let (line, col) = crate::diag::line_col(&before, before.len());
+            let message = "align.toml is not valid UTF-8 here: save it as UTF-8".to_string();
+            return Err(vec![Diagnostic::error(
+                Location::new(shown, line, col),
+                message,
+            )]);
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound && !dir.exists() => {
+            let message = format!(
+                "there is no folder {}: name the folder that holds align.toml",
+                dir.display()
+            );
+            return Err(vec![Diagnostic::error(Location::new(shown, 1, 1), message)]);
+        }
         Err(err) if err.kind() == std::io::ErrorKind::NotFound && dir.is_dir() => {
             let message = format!(
                 "{} has no align.toml, so it is not an align project: `align init {}` makes one there, or name the folder that holds align.toml",
@@ -903,7 +922,7 @@ mod tests {
         // A folder that is not there is another matter.
         let gone = load(&dir.path().join("gone")).unwrap_err();
         assert!(
-            gone[0].message.starts_with("cannot read "),
+            gone[0].message.starts_with("there is no folder "),
             "{}",
             gone[0].message
         );

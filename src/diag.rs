@@ -293,8 +293,9 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// tables nested too deep` for TOML's `recursion limit`.
 pub fn plain_serde(message: &str) -> String {
     let expected = |what: &str| match what {
-        "f64" | "f32" | "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize"
-        | "isize" => "a number".to_string(),
+        "f64" | "f32" => "a number".to_string(),
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".to_string(),
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more".to_string(),
         "a sequence" => "a list".to_string(),
         "a map" => "a table".to_string(),
         what if what.starts_with("struct ") || what.starts_with("a map") => "a table".to_string(),
@@ -405,6 +406,10 @@ mod tests {
             (
                 "invalid type: string \"high\", expected f64",
                 "expected a number, found the text \"high\"",
+            ),
+            (
+                "invalid value: integer `-5`, expected u32",
+                "expected a whole number, 0 or more, found the number -5",
             ),
             (
                 "unknown field `hom`, expected one of `title`, `home`, `public`",

@@ -2168,3 +2168,42 @@ fn a_date_s_mistakes_are_said_as_dates() {
         run.stderr()
     );
 }
+
+/// `align.toml` read as a document is: a byte that is no UTF-8 is said where it is; a
+/// folder that is not there is said so; a negative whole number in words.
+#[test]
+fn align_toml_s_own_mistakes_are_said_where_they_are() {
+    let project = Project::new();
+    let config = format!("{}\n# caf\u{e9}\n", common::CONFIG).replace('\u{e9}', "");
+    let mut bytes = config.into_bytes();
+    bytes.insert(bytes.len() - 1, 0xE9);
+    project.write("align.toml", &bytes);
+    let lines = common::CONFIG.lines().count() + 2;
+    let run = project.check();
+    run.expect(2);
+    run.error_at(
+        &format!("align.toml:{lines}:6"),
+        &["align.toml is not valid UTF-8 here: save it as UTF-8"],
+    );
+    let missing = project.path().join("nowhere");
+    let run = project.run(&["check", missing.to_str().unwrap()]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(
+        run.stderr()
+            .contains(&format!("there is no folder {}", missing.display())),
+        "{}",
+        run.stderr()
+    );
+    project.write(
+        "align.toml",
+        format!("{}\n[check]\nstale_after_days = -5\n", common::CONFIG),
+    );
+    let run = project.check();
+    run.expect(2);
+    assert!(
+        run.stderr()
+            .contains("expected a whole number, 0 or more, found the number -5"),
+        "{}",
+        run.stderr()
+    );
+}
