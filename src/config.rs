@@ -351,6 +351,12 @@ fn from_text(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
         let (line, col) = err.span().map_or((1, 1), |s| line_col(&text, s.start));
         let raw = err.message().trim();
         let mut message = crate::diag::plain_serde(raw).replace('\n', " ");
+        if raw == "duplicate key"
+            && let Some(key) =
+                (err.span()).and_then(|s| crate::load::frontmatter::key_at(&text, s.start))
+        {
+            message = format!("duplicate key `{key}`: it is written twice here; keep one");
+        }
         let wrong_value = raw.starts_with("invalid ") || raw.starts_with("unknown variant");
         if wrong_value && let Some(key) = err.span().and_then(|s| key_before(&text, s.start)) {
             message = format!("{key}: {message}");

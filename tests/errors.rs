@@ -2207,3 +2207,20 @@ fn align_toml_s_own_mistakes_are_said_where_they_are() {
         run.stderr()
     );
 }
+
+/// A key or a table written twice in `align.toml` is named, as in a frontmatter.
+#[test]
+fn a_key_written_twice_in_align_toml_is_named() {
+    let project = Project::new().config(&format!(
+        "{}\n[sites.team]\ntitle = \"Again\"\n",
+        common::CONFIG
+    ));
+    let run = project.check();
+    run.expect(2);
+    assert!(
+        run.stderr()
+            .contains("error: duplicate key `team`: it is written twice here; keep one"),
+        "{}",
+        run.stderr()
+    );
+}

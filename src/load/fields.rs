@@ -847,11 +847,13 @@ pub fn date(value: Value) -> Result<Date, String> {
 /// is not written `YYYY-MM-DD`.
 pub fn not_a_date(text: &str) -> String {
     let parts: Vec<&str> = text.split('-').collect();
-    let number = |s: &str| (s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<i16>().ok());
+    let number = |s: &str| {
+        let digits = s.bytes().all(|b| b.is_ascii_digit());
+        digits.then(|| s.parse::<i16>().ok()).flatten()
+    };
     if let [y, m, d] = parts.as_slice()
         && (y.len(), m.len(), d.len()) == (4, 2, 2)
-        && let (Some(Some(year)), Some(Some(month)), Some(Some(_))) =
-            (number(y), number(m), number(d))
+        && let (Some(year), Some(month), Some(_)) = (number(y), number(m), number(d))
     {
         let month_name = |m: i8| jiff::civil::date(2000, m, 1).strftime("%B").to_string();
         return match i8::try_from(month).ok().filter(|m| (1..=12).contains(m)) {

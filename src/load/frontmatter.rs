@@ -274,6 +274,14 @@ pub fn parse(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
     }
 }
 
+/// The bare key that starts at byte `at` of `text` (where TOML places a key written twice).
+pub(crate) fn key_at(text: &str, at: usize) -> Option<String> {
+    let key: String = (text.get(at..)?.chars())
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-'))
+        .collect();
+    (!key.is_empty()).then_some(key)
+}
+
 fn parse_toml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
     let table: toml::Table = toml::from_str(split.front).map_err(|err| {
         // An error of no place (keys nested past TOML's limit) is the frontmatter's as a
@@ -307,17 +315,13 @@ fn parse_toml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
         let mut message = err.message().trim().replace('\n', " ");
         let mut field = field;
         // The key written twice, which may be deep in the field (`q = { s = 1, s = 2 }`).
-        if message == "duplicate key" {
-            let key: String = split.front[span.start..]
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-'))
-                .collect();
-            if !key.is_empty() {
-                if field == format!("field `{key}`: ") {
-                    field.clear();
-                }
-                message = format!("duplicate key `{key}`");
+        if message == "duplicate key"
+            && let Some(key) = key_at(split.front, span.start)
+        {
+            if field == format!("field `{key}`: ") {
+                field.clear();
             }
+            message = format!("duplicate key `{key}`");
         }
         FrontError {
             line: split.front_line + line - 1,
