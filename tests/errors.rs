@@ -2224,3 +2224,29 @@ fn a_key_written_twice_in_align_toml_is_named() {
         run.stderr()
     );
 }
+
+/// One mistake is said once, at its file: a file that is not UTF-8, or key results that
+/// cannot be read at all, do not also make every link to them a broken one.
+#[test]
+fn an_unreadable_file_or_field_is_said_once_not_at_every_link() {
+    let project = Project::new()
+        .file(
+            "content/objectives/o.md",
+            "+++\nid = \"O-1\"\ntitle = \"O\"\nkey_results = 5\n+++\n",
+        )
+        .file(
+            "content/initiatives/a.md",
+            "+++\ntitle = \"A\"\ndrives = [\"O-1#kr1\"]\n+++\nSee [[O-1#kr2]] and [[I-B]].\n",
+        );
+    let mut bad = b"+++\nid = \"I-B\"\ntitle = \"B\"\n+++\ncaf".to_vec();
+    bad.extend([0xE9, b'\n']);
+    project.write("content/initiatives/b.md", &bad);
+    let run = project.check();
+    run.expect(1);
+    assert_eq!(run.errors().len(), 2, "{}", run.stderr());
+    run.error_at("content/objectives/o.md:4", &["key_results"]);
+    run.error_at(
+        "content/initiatives/b.md:5:4",
+        &["file is not valid UTF-8 here: save it as UTF-8"],
+    );
+}

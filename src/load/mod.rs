@@ -254,7 +254,9 @@ fn near_kind_folders(dir: &Path, config: &Config, docs: &[Document]) -> Vec<Diag
 /// The `id` a file that could not be read writes at the start of one of its lines
 /// (`id = "O-1"`, `id: O-1`), for what references it by that name.
 fn written_id(file: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(file).ok()?;
+    // A file that is not valid UTF-8 names its id all the same.
+    let bytes = std::fs::read(file).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
     text.lines().take(200).find_map(|line| {
         let rest = line.strip_prefix("id")?.trim_start();
         let value = rest.strip_prefix('=').or_else(|| rest.strip_prefix(':'))?;
@@ -460,7 +462,7 @@ pub fn load_file(dir: &Path, rel: &Path, config: &Config) -> (Option<Document>, 
                 .chars()
                 .count()
                 + 1;
-            let message = format!("file is not valid UTF-8 (invalid byte at offset {at})");
+            let message = "file is not valid UTF-8 here: save it as UTF-8".to_string();
             return (
                 None,
                 vec![Diagnostic::error(Location::new(&shown, line, col), message)],

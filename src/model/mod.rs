@@ -561,6 +561,11 @@ impl Document {
     pub fn fragment_is_itself(&self, fragment: &str) -> bool {
         fragment == crate::load::slug(&self.title)
             || self.unread_key_results.iter().any(|id| id == fragment)
+            // `key_results` unreadable as a whole (`key_results = 5`): its error says so,
+            // and no link to one of them is said to be broken besides.
+            || (self.key_results_unread
+                && self.key_results.is_empty()
+                && self.unread_key_results.is_empty())
             || self
                 .left_out_anchors
                 .iter()
