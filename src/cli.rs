@@ -194,13 +194,18 @@ fn run_build(
 ) -> Result<i32, Failure> {
     let started = Instant::now();
     let today = crate::today::resolve(today.as_deref())?;
+    let out = out.unwrap_or_else(|| dir.join("public"));
+    // An output folder the build may not write is said before anything about the
+    // content, as a usage error is.
+    if dir.join(crate::config::CONFIG_FILE).is_file() {
+        crate::write::check_out(&out, &dir)?;
+    }
     let mut project = Project::open(&dir)?;
     // A site name align.toml does not have is reported before anything about the content.
     build::select_sites(&project, &sites)?;
     let loaded = started.elapsed();
     project.check(today);
     said_load_and_check(&project, started, loaded);
-    let out = out.unwrap_or_else(|| dir.join("public"));
     // A project with errors is not built: its findings are said in the order `check`
     // says them (by file and line, errors and warnings together), and the last build's
     // output is left whole, as after any failed build.

@@ -28,39 +28,10 @@ pub struct OutDir {
     _lock: Option<fs::File>,
 }
 
-/// Checks that `out` is safe to write: not the project, not `content/`, not a folder
-/// holding either, and either empty or made by align. Unless `quiet`, says so when it
-/// waits for another build into the same folder.
+/// Checks that `out` is safe to write (see [`check_out`]) and takes it for this build:
+/// unless `quiet`, says so when it waits for another build into the same folder.
 pub fn prepare(out: &Path, project: &Path, quiet: bool) -> anyhow::Result<OutDir> {
-    let project = absolute(project)?;
-    let content = project.join(crate::load::CONTENT_DIR);
-    let target = absolute(out)?;
-    if project.starts_with(&target) || content.starts_with(&target) {
-        bail!(
-            "refusing to write output to {}: it is the project or holds its content",
-            out.display()
-        );
-    }
-    for input in [crate::load::CONTENT_DIR, "static", "templates"] {
-        if target.starts_with(project.join(input)) {
-            bail!(
-                "refusing to write output to {}: it is inside {input}/, which the build reads",
-                out.display()
-            );
-        }
-    }
-    if target.exists() {
-        if !target.is_dir() {
-            bail!("output path {} exists and is not a folder", out.display());
-        }
-        let empty = fs::read_dir(&target)?.next().is_none();
-        if !empty && !target.join(OUT_MARKER).exists() {
-            bail!(
-                "refusing to write into {}: it is not empty and was not made by align (no {OUT_MARKER} file)",
-                out.display()
-            );
-        }
-    }
+    let target = check_out(out, project)?;
     fs::create_dir_all(&target).with_context(|| format!("cannot create {}", out.display()))?;
     let marker = fs::OpenOptions::new()
         .create(true)
@@ -93,6 +64,42 @@ pub fn prepare(out: &Path, project: &Path, quiet: bool) -> anyhow::Result<OutDir
         path: target,
         _lock: locked.then_some(marker),
     })
+}
+
+/// Checks that `out` is safe to write, before anything is read or written: not the
+/// project, not `content/`, not a folder holding either or inside what the build reads,
+/// and either empty or made by align. The folder as an absolute path.
+pub fn check_out(out: &Path, project: &Path) -> anyhow::Result<PathBuf> {
+    let project = absolute(project)?;
+    let content = project.join(crate::load::CONTENT_DIR);
+    let target = absolute(out)?;
+    if project.starts_with(&target) || content.starts_with(&target) {
+        bail!(
+            "refusing to write output to {}: it is the project or holds its content",
+            out.display()
+        );
+    }
+    for input in [crate::load::CONTENT_DIR, "static", "templates"] {
+        if target.starts_with(project.join(input)) {
+            bail!(
+                "refusing to write output to {}: it is inside {input}/, which the build reads",
+                out.display()
+            );
+        }
+    }
+    if target.exists() {
+        if !target.is_dir() {
+            bail!("output path {} exists and is not a folder", out.display());
+        }
+        let empty = fs::read_dir(&target)?.next().is_none();
+        if !empty && !target.join(OUT_MARKER).exists() {
+            bail!(
+                "refusing to write into {}: it is not empty and was not made by align (no {OUT_MARKER} file)",
+                out.display()
+            );
+        }
+    }
+    Ok(target)
 }
 
 /// Puts an output folder of align's back whole after a build that was stopped (see

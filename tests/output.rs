@@ -418,11 +418,22 @@ fn out_may_not_be_the_project_its_content_or_a_folder_holding_them() {
     let p = project();
     let project_dir = p.path().to_str().unwrap().to_string();
     let before = snapshot(p.path());
+    // A content warning the project has is not said: the folder is refused first.
+    p.write(
+        "content/initiatives/orphan.md",
+        "+++\ntitle = \"Orphan\"\n+++\n",
+    );
     for out in [".", "content", "content/pages", "..", project_dir.as_str()] {
         let run = p.run(&["build", "--out", out, "--today", TODAY]);
         run.expect(2);
         assert!(run.stderr().contains("refusing"), "{out}: {}", run.stderr());
+        assert!(
+            run.warnings().is_empty() && run.errors().is_empty(),
+            "{out}: {}",
+            run.stderr()
+        );
     }
+    p.remove("content/initiatives/orphan.md");
     assert!(
         snapshot(p.path()) == before,
         "nothing in the project was written"
