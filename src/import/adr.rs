@@ -135,33 +135,28 @@ fn paragraph_line(text: &str) -> bool {
 /// The returned status is lowercased and trimmed. `line` is stored on the relations.
 ///
 /// When the text only names relations that say nothing about this record's own status
-/// ("amended by ADR-0003"), the returned status is empty.
-pub fn parse_status_text(status: &str, line: usize) -> (String, Vec<AdrRelation>) {
+/// ("amended by ADR-0003"), the returned status is empty. Last, the day the status says
+/// it was reached (`Accepted on 2021-03-01`, see [`known_status`]): the record's date
+/// where nothing else gives one.
+pub fn read_status(status: &str, line: usize) -> (String, Vec<AdrRelation>, Option<Date>) {
     let split = split_status(strip_html_comments(status).trim(), line);
-    let text = if split.status.is_empty() {
-        split.implied.unwrap_or_default()
-    } else {
-        split.status
+    let (text, said) = match split.status.is_empty() {
+        true => (split.implied.unwrap_or_default(), false),
+        false => (split.status, true),
     };
-    (normal_status(&text), split.relations)
+    let (status, day) = normal_status(&text);
+    (status, split.relations, day.filter(|_| said))
 }
 
 /// A status align knows, in lowercase, also when Markdown dresses it (`**Accepted**`,
-/// `* Accepted`, `> Accepted`) or a date goes with it (see [`known_status`]); any other
-/// words kept as written (`Pending`, `Superseded in part by ADR 12`).
-fn normal_status(text: &str) -> String {
+/// `* Accepted`, `> Accepted`) or a date goes with it (see [`known_status`]), with that
+/// date; any other words kept as written (`Pending`, `Superseded in part by ADR 12`).
+fn normal_status(text: &str) -> (String, Option<Date>) {
     let bare = bare_status(text);
     match known_status(&bare.to_lowercase()) {
-        Some((word, _)) => word.to_string(),
-        None => bare,
+        Some((word, day)) => (word.to_string(), day),
+        None => (bare, None),
     }
-}
-
-/// The day a status says it was reached (`Accepted on 2021-03-01`), read by
-/// [`known_status`]: the record's date where nothing else gives one.
-pub fn status_day(status: &str) -> Option<Date> {
-    let split = split_status(strip_html_comments(status).trim(), 0);
-    known_status(&bare_status(&split.status).to_lowercase())?.1
 }
 
 /// Status text as a page reads it, without the Markdown around it: a link in the status
@@ -514,7 +509,7 @@ impl BodyReader {
             run.blank = true;
             return false;
         }
-        let indent = indent_of(words);
+        let indent = crate::import::changelog::indent_width(words);
         let item = list_item(words.trim_start());
         let nested = indent > run.indent;
         let goes_on = key_value(text).is_none()
@@ -591,7 +586,7 @@ impl BodyReader {
                 let words = unquoted(text);
                 self.people = Some(PeopleRun {
                     field: first.then_some(people),
-                    indent: indent_of(words),
+                    indent: crate::import::changelog::indent_width(words),
                     more: value.trim().is_empty() || value.trim_end().ends_with(','),
                     empty: value.trim().is_empty(),
                     blank: false,
@@ -876,7 +871,7 @@ fn starts_with_date(digits: &str, after: &str) -> bool {
 }
 
 /// A line without the quote marks it starts with (`> > Ann` is `Ann`).
-fn unquoted(text: &str) -> &str {
+pub(crate) fn unquoted(text: &str) -> &str {
     let mut rest = text;
     while let Some(quoted) = rest.trim_start().strip_prefix('>') {
         rest = quoted.strip_prefix(' ').unwrap_or(quoted);
@@ -884,36 +879,20 @@ fn unquoted(text: &str) -> &str {
     rest
 }
 
-/// The width of a line's indentation, a tab counted as four spaces.
-fn indent_of(text: &str) -> usize {
-    text.chars()
-        .take_while(|c| *c == ' ' || *c == '\t')
-        .map(|c| if c == '\t' { 4 } else { 1 })
-        .sum()
-}
-
-/// A list item's words (`- Ann`, `* Ann`, `1. Ann`), `None` for a line that starts none.
+/// A list item's words (`- Ann`, `* Ann`, `1. Ann`), `None` for a line that starts none:
+/// the changelog's reading of list items.
 fn list_item(text: &str) -> Option<&str> {
-    let bulleted = text.strip_prefix(['-', '*', '+']);
-    let numbered = || {
-        let digits = text.bytes().take_while(u8::is_ascii_digit).count();
-        (1..=9)
-            .contains(&digits)
-            .then(|| text[digits..].strip_prefix(['.', ')']))
-            .flatten()
-    };
-    let rest = bulleted.or_else(numbered)?;
-    (rest.is_empty() || rest.starts_with([' ', '\t'])).then(|| rest.trim())
+    use crate::import::changelog::{bullet, numbered};
+    bullet(text)
+        .or_else(|| numbered(text))
+        .map(|(_, words)| words.trim())
 }
 
 /// `- Key: value`, `* **Key:** value`, `Key: value`, each in a quote or not
 /// (`> Status: Accepted`, as some templates write the fields under the title); the key
 /// lowercased.
 fn key_value(text: &str) -> Option<(String, &str)> {
-    let mut trimmed = text.trim_start();
-    while let Some(quoted) = trimmed.strip_prefix('>') {
-        trimmed = quoted.trim_start();
-    }
+    let trimmed = unquoted(text).trim_start();
     let unbulleted = ["- ", "* ", "+ "]
         .iter()
         .find_map(|marker| trimmed.strip_prefix(marker))
@@ -1524,7 +1503,7 @@ mod tests {
 
     #[test]
     fn a_status_with_the_day_it_was_reached_is_that_status_and_day() {
-        let day = |text: &str| status_day(text).map(|d| d.to_string());
+        let day = |text: &str| read_status(text, 1).2.map(|d| d.to_string());
         for text in [
             "Accepted (2021-03-01)",
             "Accepted 2021-03-01",
@@ -1536,7 +1515,7 @@ mod tests {
             "Approved 1 March 2021",
             "Accepted 2021-03-01; supersedes ADR-0003",
         ] {
-            assert_eq!(parse_status_text(text, 1).0, "accepted", "{text}");
+            assert_eq!(read_status(text, 1).0, "accepted", "{text}");
             assert_eq!(day(text).as_deref(), Some("2021-03-01"), "{text}");
         }
         for (text, status) in [
@@ -1546,7 +1525,7 @@ mod tests {
             ("Accepted 2021", "Accepted 2021"),
             ("Pending 2021-03-01", "Pending 2021-03-01"),
         ] {
-            assert_eq!(parse_status_text(text, 1).0, status, "{text}");
+            assert_eq!(read_status(text, 1).0, status, "{text}");
             assert_eq!(day(text), None, "{text}");
         }
     }
@@ -1801,35 +1780,35 @@ mod tests {
 
     #[test]
     fn status_text_relations() {
-        let (status, relations) = parse_status_text("superseded by ADR-0057", 4);
+        let (status, relations, _) = read_status("superseded by ADR-0057", 4);
         assert_eq!(status, "superseded");
         assert_eq!(
             relations,
             vec![rel(AdrRelKind::SupersededBy, "ADR-0057", None, 4)]
         );
-        let (status, relations) = parse_status_text("accepted; supersedes ADR-0045", 2);
+        let (status, relations, _) = read_status("accepted; supersedes ADR-0045", 2);
         assert_eq!(status, "accepted");
         assert_eq!(
             relations,
             vec![rel(AdrRelKind::Supersedes, "ADR-0045", None, 2)]
         );
         assert_eq!(
-            parse_status_text("on hold", 1),
-            ("on hold".to_string(), vec![])
+            read_status("on hold", 1),
+            ("on hold".to_string(), vec![], None)
         );
         assert_eq!(
-            parse_status_text("  Accepted  ", 1),
-            ("accepted".to_string(), vec![])
+            read_status("  Accepted  ", 1),
+            ("accepted".to_string(), vec![], None)
         );
         assert_eq!(
-            parse_status_text("Partly superseded", 1),
-            ("Partly superseded".to_string(), vec![])
+            read_status("Partly superseded", 1),
+            ("Partly superseded".to_string(), vec![], None)
         );
     }
 
     #[test]
     fn status_text_with_links_lists_and_colons() {
-        let (status, relations) = parse_status_text("Superseded by [ADR-0005](0005-use-x.md)", 1);
+        let (status, relations, _) = read_status("Superseded by [ADR-0005](0005-use-x.md)", 1);
         assert_eq!(status, "superseded");
         assert_eq!(
             relations,
@@ -1840,19 +1819,19 @@ mod tests {
                 1
             )]
         );
-        let (_, relations) = parse_status_text(
+        let (_, relations, _) = read_status(
             "accepted, supersedes ADR-1, ADR-2 and [ADR-3](0003-c.md)",
             1,
         );
         let targets: Vec<&str> = relations.iter().map(|r| r.target.as_str()).collect();
         assert_eq!(targets, vec!["ADR-1", "ADR-2", "0003-c.md"]);
-        let (status, relations) = parse_status_text("Superseded by: ADR-12 (in May)", 1);
+        let (status, relations, _) = read_status("Superseded by: ADR-12 (in May)", 1);
         assert_eq!(
             (status.as_str(), relations[0].target.as_str()),
             ("superseded", "ADR-12")
         );
-        let (status, relations) =
-            parse_status_text("accepted; amends 0045; relates to [x](0007-x.md)", 1);
+        let (status, relations, _) =
+            read_status("accepted; amends 0045; relates to [x](0007-x.md)", 1);
         assert_eq!(status, "accepted");
         let kinds: Vec<AdrRelKind> = relations.iter().map(|r| r.kind).collect();
         assert_eq!(kinds, vec![AdrRelKind::Amends, AdrRelKind::RelatesTo]);
@@ -1861,22 +1840,16 @@ mod tests {
 
     #[test]
     fn status_text_edge_cases() {
-        assert_eq!(parse_status_text("amended by ADR-3", 1).0, "");
+        assert_eq!(read_status("amended by ADR-3", 1).0, "");
+        assert_eq!(read_status("Accepted <!-- optional -->", 1).0, "accepted");
         assert_eq!(
-            parse_status_text("Accepted <!-- optional -->", 1).0,
-            "accepted"
-        );
-        assert_eq!(
-            parse_status_text("accepted, but pending review", 1).0,
+            read_status("accepted, but pending review", 1).0,
             "accepted, but pending review"
         );
+        assert_eq!(read_status("superseded by ADR-3; on hold", 1).0, "on hold");
         assert_eq!(
-            parse_status_text("superseded by ADR-3; on hold", 1).0,
-            "on hold"
-        );
-        assert_eq!(
-            parse_status_text("supersedesX", 1),
-            ("supersedesX".to_string(), vec![])
+            read_status("supersedesX", 1),
+            ("supersedesX".to_string(), vec![], None)
         );
         // Markdown around a known status, or a date after it; other words as written.
         for written in [
@@ -1889,25 +1862,25 @@ mod tests {
             "Approved",
             "**Approved** (2019-03-04)",
         ] {
-            assert_eq!(parse_status_text(written, 1).0, "accepted", "{written}");
+            assert_eq!(read_status(written, 1).0, "accepted", "{written}");
         }
-        assert_eq!(parse_status_text("Pending", 1).0, "Pending");
+        assert_eq!(read_status("Pending", 1).0, "Pending");
         // A link in words kept as written shows its text, never its address.
         assert_eq!(
-            parse_status_text("deprecated by [ADR-2](0002-secret.md)", 1).0,
+            read_status("deprecated by [ADR-2](0002-secret.md)", 1).0,
             "deprecated by ADR-2"
         );
         assert_eq!(
-            parse_status_text("Superseded in part by ADR 12", 1).0,
+            read_status("Superseded in part by ADR 12", 1).0,
             "Superseded in part by ADR 12"
         );
         assert_eq!(
-            parse_status_text("superseded by [ADR-0005]", 1).1[0].target,
+            read_status("superseded by [ADR-0005]", 1).1[0].target,
             "ADR-0005"
         );
-        assert_eq!(parse_status_text("replaced by ADR-9", 1).0, "superseded");
-        assert_eq!(parse_status_text("", 1), (String::new(), vec![]));
-        assert_eq!(parse_status_text("supersedes", 1), ("".to_string(), vec![]));
+        assert_eq!(read_status("replaced by ADR-9", 1).0, "superseded");
+        assert_eq!(read_status("", 1), (String::new(), vec![], None));
+        assert_eq!(read_status("supersedes", 1), ("".to_string(), vec![], None));
     }
 
     #[test]
@@ -2001,7 +1974,7 @@ mod tests {
         for (i, _) in text.char_indices() {
             let prefix = &text[..i];
             let _ = parse_adr_body(prefix);
-            let _ = parse_status_text(prefix, 1);
+            let _ = read_status(prefix, 1);
             let _ = parse_loose_date(prefix);
             let _ = number_from_stem(prefix);
         }
@@ -2017,7 +1990,7 @@ mod tests {
         assert_eq!(parse_adr_body(&long_line).relations.len(), 200_000);
         let brackets = format!("## Status\n\nAccepted {}\n", "[".repeat(2_000_000));
         let _ = parse_adr_body(&brackets);
-        let _ = parse_status_text(&"superseded by ADR-1 and ".repeat(100_000), 1);
+        let _ = read_status(&"superseded by ADR-1 and ".repeat(100_000), 1);
         let _ = parse_loose_date(&"12 ".repeat(1_000_000));
         let many_lines = "- Status: accepted\n## Status\nAmends [1. A](0001-a.md)\n```\n# x\n```\n"
             .repeat(20_000);
@@ -2158,8 +2131,8 @@ mod tests {
         );
         assert!(tools.contains("status: on hold"));
         assert_eq!(
-            parse_status_text("on hold", 4),
-            ("on hold".to_string(), vec![])
+            read_status("on hold", 4),
+            ("on hold".to_string(), vec![], None)
         );
         let (_, template) = records
             .iter()

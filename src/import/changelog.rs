@@ -622,7 +622,7 @@ impl EntryBuf {
 }
 
 /// Leading whitespace width, a tab counting as four columns.
-fn indent_width(text: &str) -> usize {
+pub(crate) fn indent_width(text: &str) -> usize {
     text.chars()
         .map_while(|c| match c {
             ' ' => Some(1),
@@ -645,7 +645,7 @@ fn dedent(text: &str, width: usize) -> &str {
 }
 
 /// A bullet list item: the width of marker and following spaces, and the item's first line.
-fn bullet(text: &str) -> Option<(usize, &str)> {
+pub(crate) fn bullet(text: &str) -> Option<(usize, &str)> {
     let trimmed = text.trim_start();
     let rest = trimmed.strip_prefix(['-', '*', '+'])?;
     if !(rest.is_empty() || rest.starts_with([' ', '\t'])) || is_thematic_break(text) {
@@ -664,7 +664,7 @@ fn bullet(text: &str) -> Option<(usize, &str)> {
 
 /// A numbered list item (`1. Fixed …`, `2) Fixed …`): the width of its number, marker and
 /// the spaces after them, and the item's first line.
-fn numbered(text: &str) -> Option<(usize, &str)> {
+pub(crate) fn numbered(text: &str) -> Option<(usize, &str)> {
     let trimmed = text.trim_start();
     let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
     if !(1..=9).contains(&digits) {

@@ -387,7 +387,7 @@ pub fn wiki_target(dest: &str, labelled: bool) -> &str {
 /// there). Left as it is, the cell would show `[[O-1`: a reference that may name a
 /// document the site hides.
 pub fn wiki_pipes_in_tables(body: &mut String) {
-    if memchr::memmem::find(body.as_bytes(), b"[[").is_none() || !body.contains('|') {
+    if !may_cut_wiki_link(body) {
         return;
     }
     // Each pass mends the first pipe of each such cell; a label with pipes of its own
@@ -426,6 +426,46 @@ pub fn wiki_pipes_in_tables(body: &mut String) {
             body.insert(at, '\\');
         }
     }
+}
+
+/// Whether a line of what may be a table (from a line over a delimiter row, `|---|`, to
+/// a blank line) holds a wiki link with a bare `|` (`[[O-1|label]]`): only such a body is
+/// parsed again, looking for the cells it cuts. Most bodies with wiki links and tables
+/// have neither in one line.
+fn may_cut_wiki_link(body: &str) -> bool {
+    if memchr::memmem::find(body.as_bytes(), b"[[").is_none() {
+        return false;
+    }
+    let delimiter = |line: &str| {
+        let line = line.trim();
+        line.contains('|')
+            && line.contains('-')
+            && line
+                .bytes()
+                .all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t'))
+    };
+    let cut = |line: &str| {
+        line.match_indices("[[").any(|(at, _)| {
+            let rest = &line[at + 2..];
+            let end = rest.find("]]").unwrap_or(rest.len());
+            rest[..end]
+                .match_indices('|')
+                .any(|(bar, _)| !rest[..bar].ends_with('\\'))
+        })
+    };
+    let mut lines = body.lines().peekable();
+    let mut table = false;
+    while let Some(line) = lines.next() {
+        if line.trim().is_empty() {
+            table = false;
+            continue;
+        }
+        table |= lines.peek().is_some_and(|next| delimiter(next));
+        if table && cut(line) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Reads `[[text]](url)` as CommonMark does, a link whose text is `[text]` (changelogs
@@ -1583,6 +1623,22 @@ mod tests {
             let expected = text.contains("[[") || text.contains("](") || text.contains("]:");
             proptest::prop_assert_eq!(may_link(&text), expected);
         }
+    }
+
+    #[test]
+    fn only_a_table_s_wiki_link_with_a_bare_pipe_is_looked_at_again() {
+        let table = "| a | b |\n|---|---|\n";
+        assert!(may_cut_wiki_link(&format!("{table}| [[x|y]] | z |\n")));
+        assert!(may_cut_wiki_link("| [[x|y]] | b |\n|---|---|\n"));
+        // Escaped, outside a table, or after the blank line that ends it.
+        assert!(!may_cut_wiki_link(&format!("{table}| [[x\\|y]] | z |\n")));
+        assert!(!may_cut_wiki_link("See [[x|y]] | and more.\n"));
+        assert!(!may_cut_wiki_link(&format!(
+            "{table}| a | b |\n\nSee [[x|y]].\n"
+        )));
+        let mut body = format!("{table}| [[x|y]] | z |\n");
+        wiki_pipes_in_tables(&mut body);
+        assert_eq!(body, format!("{table}| [[x\\|y]] | z |\n"));
     }
 
     #[test]

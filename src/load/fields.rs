@@ -269,13 +269,13 @@ impl Fields<'_> {
         };
         if doc.imported {
             let line = doc.field_line("status");
-            let (status, relations) = adr::parse_status_text(&text, line);
+            let (status, relations, day) = adr::read_status(&text, line);
             super::imported::push_relations(doc, relations, 1);
             doc.status = Some(status);
             // `status: Accepted (2021-03-01)` dates the record that gives no `date` (a
             // `date` key after it still wins).
             if doc.date.is_none() {
-                doc.date = adr::status_day(&text).map(crate::model::DateText::Date);
+                doc.date = day.map(crate::model::DateText::Date);
             }
             return Ok(());
         }

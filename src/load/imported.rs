@@ -122,8 +122,8 @@ pub fn apply_body(
     if doc.status.is_none()
         && let Some(status) = &found.status
     {
-        let (text, relations) = adr::parse_status_text(&status.value, status.line);
-        status_day = adr::status_day(&status.value);
+        let (text, relations, day) = adr::read_status(&status.value, status.line);
+        status_day = day;
         doc.status = Some(text);
         push_relations(doc, relations, first);
         shown_elsewhere.extend(&found.status_lines);
@@ -348,10 +348,10 @@ fn comment_out_line(text: &mut String, line: usize, bare: bool) {
     let len = written.len();
     // A quote's markers stay, so that the quote goes on around the comment, unless the
     // quote goes whole (`bare`).
-    let mut words = written.trim_start();
-    while let Some(quoted) = words.strip_prefix('>').filter(|_| !bare) {
-        words = quoted.trim_start();
-    }
+    let words = match bare {
+        true => written.trim_start(),
+        false => adr::unquoted(written).trim_start(),
+    };
     let quoted = &written[..len - words.len()];
     let marker = words
         .strip_prefix(['-', '*', '+'])

@@ -363,6 +363,10 @@ fn escaped_with_addresses(html: &str, fates: &HashMap<String, Option<String>>) -
 /// `.md` in any case, percent-encoded or not, before a `#` or `?`, but for an address on
 /// another host (`https://…`, `//…`).
 fn paths_masked(value: &str, fates: &HashMap<String, Option<String>>) -> Option<String> {
+    // A path ends in `.md`, or in `%2Emd`.
+    if !value.contains(['.', '%']) {
+        return None;
+    }
     let is_separator = |c: char| c.is_whitespace() || "\"'(),;".contains(c);
     let is_path = |word: &str| {
         let word = crate::graph::percent_decode(word);
@@ -547,8 +551,10 @@ fn rewrite<'e>(
         match &event {
             Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
             Event::End(TagEnd::Heading(_)) => headings.extend(heading.take()),
-            Event::Text(text) | Event::Code(text) if !stack.iter().any(|open| open.unlabelled) => {
-                if let Some(heading) = heading.as_mut() {
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(heading) = heading.as_mut()
+                    && !stack.iter().any(|open| open.unlabelled)
+                {
                     heading.push_str(text);
                 }
             }
