@@ -1362,6 +1362,8 @@ mod tests {
             confidence: None,
             checkins: Vec::new(),
             line: 1,
+            confidence_line: 1,
+            current_line: 1,
         }
     }
 

@@ -1187,6 +1187,8 @@ mod tests {
             confidence: None,
             checkins: vec![],
             line: 0,
+            confidence_line: 0,
+            current_line: 0,
         }];
         docs[1].refs.push(reference(RelKind::Parent, "s"));
         docs[2].refs.push(reference(RelKind::Drives, "o#kr1"));

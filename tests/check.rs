@@ -517,7 +517,8 @@ fn cases() -> Vec<Case> {
             // 60 % written as 6 instead of 0.6.
             edit: Edit::Replace(OBJECTIVE, "confidence = 0.6", "confidence = 6"),
             path: "content/objectives/activation-q4.md",
-            line: 15,
+            // Its own line, not its key result's `id`.
+            line: 20,
             other: None,
         },
         Case {
@@ -526,6 +527,14 @@ fn cases() -> Vec<Case> {
             path: "content/objectives/activation-q4.md",
             // The check-in's own `date` line, not its key result's.
             line: 23,
+            other: None,
+        },
+        Case {
+            rule: "checkin-after-today",
+            // A month typed wrong: December for November.
+            edit: Edit::Replace(OBJECTIVE, "date = 2026-11-11\nvalue = 41", "date = 2026-12-11\nvalue = 41"),
+            path: "content/objectives/activation-q4.md",
+            line: 27,
             other: None,
         },
         Case {
@@ -908,6 +917,38 @@ fn every_rule_has_a_case() {
         assert!(ids.contains(rule), "case for an unknown rule `{rule}`");
     }
     assert_eq!(ids.len(), covered.len(), "one case per rule");
+}
+
+#[test]
+fn a_key_results_findings_stand_at_the_line_that_holds_their_value() {
+    let dir = clean_with(&[
+        // A check-in's confidence, a current value and a check-in a year ahead.
+        Edit::Replace(OBJECTIVE, "value = 34\n", "value = 34\nconfidence = 7\n"),
+        Edit::Replace(
+            OBJECTIVE,
+            "confidence = 0.5\n",
+            "current = 910\nconfidence = 0.5\n",
+        ),
+        Edit::Replace(
+            OBJECTIVE,
+            "date = 2026-11-11\nvalue = 8.7",
+            "date = 2027-11-11\nvalue = 8.7",
+        ),
+    ]);
+    let found = findings(dir.path());
+    let at = |rule: &str| -> Vec<u64> {
+        (found.iter())
+            .filter(|f| f["rule"] == rule)
+            .map(|f| f["line"].as_u64().unwrap())
+            .collect()
+    };
+    // `confidence = 7` under the check-in dated at line 23.
+    assert_eq!(at("confidence-out-of-range"), [25], "{found:#?}");
+    // kr2's `current = 910`, written under its `confidence`'s old line.
+    assert_eq!(at("kr-implausible-value"), [38], "{found:#?}");
+    // A year ahead is outside the period, and told so once.
+    assert_eq!(at("checkin-outside-period"), [42], "{found:#?}");
+    assert_eq!(at("checkin-after-today"), Vec::<u64>::new(), "{found:#?}");
 }
 
 #[test]

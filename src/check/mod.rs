@@ -209,6 +209,11 @@ pub const RULES: &[Rule] = &[
         summary: "a check-in is dated outside its objective's period",
     },
     Rule {
+        id: "checkin-after-today",
+        severity: Severity::Warning,
+        summary: "a check-in is dated after today",
+    },
+    Rule {
         id: "too-many-key-results",
         severity: Severity::Warning,
         summary: "an objective has more than five key results",

@@ -113,12 +113,14 @@ pub fn sanity(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                 ));
             }
             // A check-in's finding stands at the check-in, and says which one it is.
-            let at = |checkin: Option<&Checkin>| match checkin {
-                Some(c) => (c.line.max(line), format!("{name}: check-in on {}", c.date)),
-                None => (line, name.clone()),
+            let at = |checkin: Option<&Checkin>, own: fn(&Checkin) -> usize, kr_line: usize| {
+                match checkin {
+                    Some(c) => (own(c).max(line), format!("{name}: check-in on {}", c.date)),
+                    None => (kr_line.max(line), name.clone()),
+                }
             };
             if let Some((value, checkin, far)) = implausible(kr) {
-                let (place, what) = at(checkin);
+                let (place, what) = at(checkin, |c| c.line, kr.current_line);
                 let message = if far {
                     format!(
                         "{what}: value {} is far outside the range from baseline {} to target {}",
@@ -140,12 +142,31 @@ pub fn sanity(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                     .filter_map(|c| Some((c.confidence?, Some(c)))),
             );
             for (confidence, checkin) in confidences.filter(|(c, _)| !(0.0..=1.0).contains(c)) {
-                let (place, what) = at(checkin);
+                let (place, what) = at(checkin, |c| c.confidence_line, kr.confidence_line);
                 out.push(ctx.at_line(
                     "confidence-out-of-range",
                     i,
                     place,
                     format!("{what}: confidence {} is outside 0–1", num(confidence)),
+                ));
+            }
+            // A check-in records a value measured, so one dated after today has its date
+            // typed wrong (a month or a year), and would stand as the current value. One
+            // outside the period is told so instead.
+            let outside = |c: &Checkin| doc.period.is_some_and(|p| !p.contains(c.date));
+            for checkin in kr
+                .checkins
+                .iter()
+                .filter(|c| c.date > ctx.today && !outside(c))
+            {
+                out.push(ctx.at_line(
+                    "checkin-after-today",
+                    i,
+                    checkin.line.max(line),
+                    format!(
+                        "{name}: check-in on {} is dated after today ({}): a check-in records a value already measured",
+                        checkin.date, ctx.today
+                    ),
                 ));
             }
             if let Some(period) = doc.period {
@@ -209,6 +230,8 @@ mod tests {
             confidence: None,
             checkins: Vec::new(),
             line: 1,
+            confidence_line: 1,
+            current_line: 1,
         }
     }
 

@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use serde_json::{Map, Value};
 
 use super::body::LineIndex;
-use super::frontmatter::{Split, nested_line};
+use super::frontmatter::{Split, nested_line, nested_line_within};
 use crate::import::adr;
 use crate::model::{Category, DateText, Document, KeyResult, Kind, Period, RefText, RelKind, Slip};
 
@@ -467,6 +467,10 @@ impl Fields<'_> {
         let base = doc.field_line("key_results");
         let mut krs: Vec<KeyResult> = Vec::new();
         let mut unread = Vec::new();
+        // Each key result's line, read or not, and which one each read key result is: the
+        // next one's line bounds where its fields are looked for.
+        let mut starts = Vec::new();
+        let mut placed = Vec::new();
         let mut ids = std::collections::HashSet::new();
         let mut line = base;
         // Where the next key result's `id` is looked for: past the last one found. Key
@@ -500,6 +504,7 @@ impl Fields<'_> {
                     None => line,
                 }
             };
+            starts.push(if by_header { headers[i] } else { line });
             // A second key result of one id is reported whether or not the rest of it
             // reads: its other errors do not hide the clash.
             let duplicate = !id.is_empty() && !ids.insert(id.clone());
@@ -560,6 +565,7 @@ impl Fields<'_> {
                         });
                         checkin.line = at.unwrap_or(line);
                     }
+                    placed.push(i);
                     krs.push(kr);
                 }
                 Err(errors) => {
@@ -593,6 +599,13 @@ impl Fields<'_> {
                     }
                 }
             }
+        }
+        let front = self
+            .lines_index
+            .get_or_init(|| LineIndex::new(self.split.front));
+        for (kr, &item) in krs.iter_mut().zip(&placed) {
+            let end = starts.get(item + 1).copied().unwrap_or(usize::MAX);
+            place_values(self.split, front, kr, end);
         }
         Ok((krs, unread))
     }
@@ -795,6 +808,36 @@ fn is_valid_id(id: &str) -> bool {
 }
 
 /// A list of strings; a single string counts as a list of one.
+/// The lines of a key result's own `confidence` and `current`, and of each check-in's
+/// `confidence`, where they are written: looked for where it or its check-in starts, up
+/// to where the next one does (`end`, the next key result's), else told at that start.
+fn place_values(split: &Split<'_>, front: &LineIndex, kr: &mut KeyResult, end: usize) {
+    // Only so many lines: a search for a value not found stops where the next key
+    // result or check-in starts, so thousands of them are placed in linear time.
+    let within = |from: usize, to: usize, key: &str| {
+        let lines = to.saturating_sub(from).max(1);
+        nested_line_within(split, front, from, lines, key).unwrap_or(from)
+    };
+    let checkins_from = (kr.checkins.first().map(|c| c.line))
+        .filter(|&at| at > kr.line)
+        .unwrap_or(end);
+    if kr.confidence.is_some() {
+        kr.confidence_line = within(kr.line, checkins_from, "confidence");
+    }
+    if kr.current.is_some() {
+        kr.current_line = within(kr.line, checkins_from, "current");
+    }
+    let starts: Vec<usize> = kr.checkins.iter().map(|c| c.line).collect();
+    for (n, checkin) in kr.checkins.iter_mut().enumerate() {
+        let next = (starts.get(n + 1).copied())
+            .filter(|&at| at > checkin.line)
+            .unwrap_or(end);
+        if checkin.confidence.is_some() {
+            checkin.confidence_line = within(checkin.line, next, "confidence");
+        }
+    }
+}
+
 fn strings(value: Value) -> Result<Vec<String>, String> {
     match value {
         Value::String(s) => Ok(vec![s]),

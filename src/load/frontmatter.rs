@@ -312,7 +312,7 @@ fn parse_toml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
             .map(|key| format!("field `{key}`: "))
             .unwrap_or_default();
         let text = split.front.lines().nth(line - 1).unwrap_or_default();
-        let mut message = err.message().trim().replace('\n', " ");
+        let mut message = toml_message(err.message().trim(), text);
         let mut field = field;
         // The key written twice, which may be deep in the field (`q = { s = 1, s = 2 }`).
         if message == "duplicate key"
@@ -336,6 +336,31 @@ fn parse_toml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
         .into_iter()
         .map(|(k, v)| (k, toml_to_json(v)))
         .collect())
+}
+
+/// The TOML reader's message in the author's words where it speaks of its own types
+/// (`as i128`) or of a value left out.
+fn toml_message(message: &str, line: &str) -> String {
+    let value = line.split_once('=').map_or("", |(_, value)| value.trim());
+    if line.contains('=') && value.is_empty() {
+        return "no value after `=`: write one (text in quotes, `\"Growth\"`), or delete the line"
+            .into();
+    }
+    if message.contains(" as i128") {
+        let number = message.split('`').nth(1).unwrap_or(value);
+        return format!(
+            "the number {number} is too large: write it with a decimal point (`{number}.0`), or in quotes if it is a name"
+        );
+    }
+    let mut message = message.replace('\n', " ");
+    if message.starts_with("missing escaped value") || message.starts_with("invalid escape") {
+        message.push_str(
+            " (in double quotes a backslash starts an escape: write `\\\\` for one, or the value in single quotes)",
+        );
+    } else if message.starts_with("string values must be quoted") {
+        message = "text must be in quotes (`\"…\"`)".into();
+    }
+    message
 }
 
 /// What a newcomer most likely wrote on a line TOML could not read, and how to write it:
@@ -421,6 +446,30 @@ fn yaml_message(text: &str) -> String {
     message.trim().to_string()
 }
 
+/// What YAML's "mapping values are not allowed in this context" means at line `line`
+/// (from 1) of `front`: a line indented under a field that has its value already, or a
+/// value with `: ` in it.
+fn misplaced_colon(front: &str, line: usize) -> String {
+    let lines: Vec<&str> = front.lines().collect();
+    let indent = |text: &str| text.len() - text.trim_start_matches(' ').len();
+    let here = lines.get(line - 1).copied().unwrap_or_default();
+    let above = lines[..(line - 1).min(lines.len())]
+        .iter()
+        .rev()
+        .find(|text| !text.trim().is_empty() && !text.trim_start().starts_with('#'));
+    let under_a_value = above.is_some_and(|above| {
+        indent(here) > indent(above)
+            && above
+                .split_once(':')
+                .is_some_and(|(_, value)| !value.trim().is_empty())
+    });
+    if under_a_value {
+        "this line is indented under a field that has its value already: indent it as the field above is, or put that field's value on lines of its own".into()
+    } else {
+        "a value has `: ` in it, which YAML reads as a second key: write the value in quotes (`title: \"Plans: 2027\"`)".into()
+    }
+}
+
 /// The reader's limits for hostile YAML (an alias bomb expands to billions of values), in
 /// the author's words instead of the parser's (`budget breached: Nodes { nodes: 250001 }`).
 fn budget_message(breach: &str) -> String {
@@ -450,13 +499,14 @@ fn parse_yaml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
             let (line, col) = err
                 .location()
                 .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
+            let mut message = yaml_message(&err.to_string());
+            if message.starts_with("mapping values are not allowed") {
+                message = misplaced_colon(split.front, line.max(1));
+            }
             FrontError {
                 line: split.front_line + line.max(1) - 1,
                 col: col.max(1),
-                message: format!(
-                    "invalid YAML frontmatter: {}",
-                    yaml_message(&err.to_string())
-                ),
+                message: format!("invalid YAML frontmatter: {message}"),
             }
         })?;
     match value {
@@ -536,10 +586,22 @@ fn unquote(key: &str) -> String {
 /// `lines` indexes the frontmatter: the search begins at `after` instead of reading every
 /// line before it again, so finding each of thousands of check-ins in turn is linear.
 pub fn nested_line(split: &Split<'_>, lines: &LineIndex, after: usize, key: &str) -> Option<usize> {
+    nested_line_within(split, lines, after, usize::MAX, key)
+}
+
+/// [`nested_line`] among the `count` lines from line `after` on.
+pub fn nested_line_within(
+    split: &Split<'_>,
+    lines: &LineIndex,
+    after: usize,
+    count: usize,
+    key: &str,
+) -> Option<usize> {
     let skip = after.saturating_sub(split.front_line);
     let from = lines.start(skip)?;
     split.front[from..]
         .lines()
+        .take(count)
         .position(|raw| {
             let t = raw.trim_start().trim_start_matches(['-', ' ', '{', '[']);
             t.strip_prefix(key)
@@ -583,6 +645,46 @@ mod tests {
         // A version is no date, and a value TOML reads needs no hint.
         assert!(!message("version = 1.2.3").contains("a date is written"));
         assert!(!message("owners = [Pat PM]").contains(" (a"));
+    }
+
+    #[test]
+    fn what_the_readers_say_in_their_own_terms_is_said_in_the_author_s() {
+        let message = |text: &str| parse(&split(text).unwrap()).unwrap_err().message;
+        let toml = |front: &str| message(&format!("+++\ntitle = \"T\"\n{front}\n+++\n"));
+        for (front, said) in [
+            ("team = ", "field `team`: no value after `=`: write one"),
+            (
+                "team = Growth",
+                "field `team`: text must be in quotes (`\"…\"`)",
+            ),
+            (
+                "extra = { n = 99999999999999999999999 }",
+                "the number 99999999999999999999999 is too large: write it with a decimal point",
+            ),
+            (
+                "summary = \"C:\\qa\"",
+                "(in double quotes a backslash starts an escape: write `\\\\` for one",
+            ),
+        ] {
+            let found = toml(front);
+            assert!(found.contains(said), "{front}: {found}");
+            assert!(
+                !found.contains("i128") && !found.contains("literal string"),
+                "{found}"
+            );
+        }
+        let yaml = |front: &str| message(&format!("---\ntitle: T\n{front}\n---\n"));
+        assert!(
+            yaml("summary: Plans: 2027").contains("a value has `: ` in it, which YAML reads as a second key: write the value in quotes"),
+            "{}",
+            yaml("summary: Plans: 2027")
+        );
+        assert!(
+            yaml("team: Growth\n  owners: Dana")
+                .contains("this line is indented under a field that has its value already"),
+            "{}",
+            yaml("team: Growth\n  owners: Dana")
+        );
     }
 
     #[test]

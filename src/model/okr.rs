@@ -23,6 +23,9 @@ pub struct Checkin {
     /// The line of its `date`, for diagnostics.
     #[serde(skip)]
     pub line: usize,
+    /// The line of its `confidence`, when it has one, else its `date`'s.
+    #[serde(skip)]
+    pub confidence_line: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -45,6 +48,12 @@ pub struct KeyResult {
     /// Where the key result is written (its `id` line), for diagnostics.
     #[serde(skip)]
     pub line: usize,
+    /// The lines of its own `confidence` and `current`, where they are written, else
+    /// its `id`'s.
+    #[serde(skip)]
+    pub confidence_line: usize,
+    #[serde(skip)]
+    pub current_line: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -174,6 +183,8 @@ mod tests {
             confidence: None,
             checkins: vec![],
             line: 0,
+            confidence_line: 0,
+            current_line: 0,
         }
     }
 
@@ -196,6 +207,7 @@ mod tests {
                 confidence: None,
                 note: None,
                 line: 0,
+                confidence_line: 0,
             },
             Checkin {
                 date: jiff::civil::date(2026, 1, 1),
@@ -203,6 +215,7 @@ mod tests {
                 confidence: Some(0.3),
                 note: None,
                 line: 0,
+                confidence_line: 0,
             },
         ];
         assert_eq!(k.current_value(), Some(8.0));
