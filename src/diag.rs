@@ -149,11 +149,11 @@ impl Diagnostic {
             let number = self.location.line.to_string();
             let pad = " ".repeat(number.len());
             // A tab is shown as four spaces, so that the caret stands under the
-            // character it points at whatever a terminal's tab stops are.
+            // character it points at whatever a terminal's tab stops are; a wide
+            // character (`目`) takes two columns, a combining mark none, and a control
+            // character, shown as `�`, one.
             const TAB: &str = "    ";
-            let before: usize = (line.chars().take(caret))
-                .map(|c| if c == '\t' { TAB.len() } else { 1 })
-                .sum();
+            let before: usize = (line.chars().take(caret)).map(shown_width).sum();
             let caret_pad = " ".repeat(before);
             let line = printable(&line).replace('\t', TAB);
             let _ = writeln!(out, "{pad} |\n{number} | {line}\n{pad} | {caret_pad}^");
@@ -173,6 +173,16 @@ impl Diagnostic {
             let _ = writeln!(out, "  = help: {}", printable(help));
         }
         out
+    }
+}
+
+/// The columns a character of a quoted line takes on a terminal, as [`printable`] and the
+/// tab's four spaces show it.
+fn shown_width(c: char) -> usize {
+    match c {
+        '\t' => 4,
+        c if c.is_control() => 1,
+        c => unicode_width::UnicodeWidthChar::width(c).unwrap_or(0),
     }
 }
 

@@ -154,6 +154,27 @@ fn a_tab_in_yaml_indentation_is_named_and_the_caret_stands_under_the_key() {
 }
 
 #[test]
+fn the_caret_stands_under_its_character_after_wide_characters_and_combining_marks() {
+    let project = Project::new().file(
+        "content/pages/c.md",
+        "---\ntitle: C\n---\n目标 e\u{301}\t[[O-NOPE]]\n",
+    );
+    let run = project.build();
+    run.expect(1);
+    run.error_at(
+        "content/pages/c.md:4:7",
+        &["broken link: `O-NOPE` names no document"],
+    );
+    // Two wide characters take four columns, `e` and its accent one, the tab four.
+    assert!(
+        run.stderr()
+            .contains("4 | 目标 e\u{301}    [[O-NOPE]]\n  |           ^\n"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
 fn frontmatter_below_a_blank_line_or_a_comment_fails_instead_of_being_shown_as_text() {
     // Read as text, its `audience` would be lost and the document shown to everyone.
     for (text, place) in [
