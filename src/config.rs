@@ -357,6 +357,10 @@ fn from_text(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
         {
             message = format!("duplicate key `{key}`: it is written twice here; keep one");
         }
+        let help = (err.span()).and_then(|s| misplaced_key(&text, s.start, raw));
+        if let Some(help) = help.filter(|_| !message.contains("did you mean")) {
+            message = format!("{message}: {help}");
+        }
         let wrong_value = raw.starts_with("invalid ") || raw.starts_with("unknown variant");
         if wrong_value && let Some(key) = err.span().and_then(|s| key_before(&text, s.start)) {
             message = format!("{key}: {message}");
@@ -377,6 +381,37 @@ fn from_text(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
     }
     errors.sort_by_key(|d| (d.location.line, d.location.col));
     Err(errors)
+}
+
+/// Where an unknown key (at byte `at`) belongs, or the name it is most likely meant as:
+/// each site's fields go under its `[sites.NAME]`, a site's home page is its `home`, and
+/// the sites' address is `base_url`.
+fn misplaced_key(text: &str, at: usize, message: &str) -> Option<&'static str> {
+    let key = message.strip_prefix("unknown field `")?.split('`').next()?;
+    let table = (text[..at].lines().rev())
+        .map(str::trim)
+        .find(|line| line.starts_with('[') && line.ends_with(']'));
+    let in_a_site = table.is_some_and(|t| t.starts_with("[sites."));
+    Some(match (table, key) {
+        (_, "homepage" | "home_page" | "index" | "landing") if in_a_site => {
+            "a site's first page is its `home` (`home = \"roadmap\"`)"
+        }
+        (Some(_), _) => return None,
+        (
+            None,
+            "home" | "audiences" | "public" | "public_fields" | "raw_html" | "show_unreleased",
+        ) => "it is a site's field: write it under the `[sites.NAME]` of each site it is for",
+        (None, "homepage" | "home_page" | "index" | "landing") => {
+            "a site's first page is its `home`, under its `[sites.NAME]` (`home = \"roadmap\"`)"
+        }
+        (None, "url" | "baseurl" | "baseURL" | "base-url" | "site_url") => {
+            "the sites' address is `base_url` (`base_url = \"https://example.com\"`)"
+        }
+        (None, "audience") => {
+            "the audience of documents that name none is `default_audience`; a site's audiences are its `audiences`, under its `[sites.NAME]`"
+        }
+        _ => return None,
+    })
 }
 
 /// The key whose value starts at byte `at`, written `key = ` before it on its line, with
@@ -684,6 +719,44 @@ mod tests {
         .unwrap_err();
         assert_eq!(errs[0].location.line, 6);
         assert!(errs[0].message.contains("colour"), "{}", errs[0].message);
+    }
+
+    #[test]
+    fn a_site_s_field_written_above_the_sites_says_where_it_goes() {
+        let errs = parse(
+            "title = \"x\"\nhomepage = \"roadmap\"\naudiences = [\"team\"]\nurl = \"https://x\"\n\n[sites.a]\ntitle = \"A\"\naudiences = [\"team\"]\nhomepage = 1\n",
+        )
+        .unwrap_err();
+        let said: Vec<(usize, &str)> = (errs.iter())
+            .map(|e| (e.location.line, e.message.as_str()))
+            .collect();
+        assert_eq!(said.len(), 4, "{said:?}");
+        assert!(
+            said[0].1.ends_with(
+                "a site's first page is its `home`, under its `[sites.NAME]` (`home = \"roadmap\"`)"
+            ),
+            "{said:?}"
+        );
+        assert!(
+            said[1].1.ends_with(
+                "it is a site's field: write it under the `[sites.NAME]` of each site it is for"
+            ),
+            "{said:?}"
+        );
+        assert!(
+            said[2].1.ends_with(
+                "the sites' address is `base_url` (`base_url = \"https://example.com\"`)"
+            ),
+            "{said:?}"
+        );
+        // Within a site's table, only where it is differs.
+        assert_eq!(said[3].0, 9, "{said:?}");
+        assert!(
+            said[3]
+                .1
+                .ends_with("a site's first page is its `home` (`home = \"roadmap\"`)"),
+            "{said:?}"
+        );
     }
 
     #[test]
