@@ -437,6 +437,9 @@ fn yaml_message(text: &str) -> String {
     // The reader's advice to a Rust programmer (`; use Option<String>`) is not the
     // author's; a key read as null is one left without a name (`: value`).
     let message = message.split("; use Option<").next().unwrap_or(message);
+    if message.contains("did not find expected '-' indicator") {
+        return "this line stands among a list's items (`- …`) but is not one: start it with `- `, or indent it as the field the list belongs to".into();
+    }
     if message.starts_with("tabs disallowed") {
         return "a tab indents this line: YAML indents with spaces only".into();
     }
@@ -684,6 +687,12 @@ mod tests {
                 .contains("this line is indented under a field that has its value already"),
             "{}",
             yaml("team: Growth\n  owners: Dana")
+        );
+        assert!(
+            yaml("owners:\n  - Dana\n  team: x")
+                .contains("this line stands among a list's items (`- …`) but is not one"),
+            "{}",
+            yaml("owners:\n  - Dana\n  team: x")
         );
     }
 
