@@ -150,37 +150,26 @@ pub fn sanity(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                     format!("{what}: confidence {} is outside 0–1", num(confidence)),
                 ));
             }
-            // A check-in records a value measured, so one dated after today has its date
-            // typed wrong (a month or a year), and would stand as the current value. One
-            // outside the period is told so instead.
-            let outside = |c: &Checkin| doc.period.is_some_and(|p| !p.contains(c.date));
-            for checkin in kr
-                .checkins
-                .iter()
-                .filter(|c| c.date > ctx.today && !outside(c))
-            {
-                out.push(ctx.at_line(
-                    "checkin-after-today",
-                    i,
-                    checkin.line.max(line),
-                    format!(
-                        "{name}: check-in on {} is dated after today ({}): a check-in records a value already measured",
-                        checkin.date, ctx.today
-                    ),
-                ));
-            }
-            if let Some(period) = doc.period {
-                for checkin in kr.checkins.iter().filter(|c| !period.contains(c.date)) {
-                    out.push(ctx.at_line(
+            // A check-in outside its period measures another quarter. One dated after
+            // today has its date typed wrong (a month or a year), as a check-in records a
+            // value already measured, and would stand as the current value.
+            for checkin in &kr.checkins {
+                let (rule, message) = match doc.period.filter(|p| !p.contains(checkin.date)) {
+                    Some(period) => (
                         "checkin-outside-period",
-                        i,
-                        checkin.line.max(line),
+                        format!("is outside the period {period}"),
+                    ),
+                    None if checkin.date > ctx.today => (
+                        "checkin-after-today",
                         format!(
-                            "{name}: check-in on {} is outside the period {period}",
-                            checkin.date
+                            "is dated after today ({}): a check-in records a value already measured",
+                            ctx.today
                         ),
-                    ));
-                }
+                    ),
+                    None => continue,
+                };
+                let message = format!("{name}: check-in on {} {message}", checkin.date);
+                out.push(ctx.at_line(rule, i, checkin.line.max(line), message));
             }
         }
     }

@@ -807,7 +807,6 @@ fn is_valid_id(id: &str) -> bool {
     !id.trim().is_empty() && !id.contains('#') && !id.chars().any(char::is_whitespace)
 }
 
-/// A list of strings; a single string counts as a list of one.
 /// The lines of a key result's own `confidence` and `current`, and of each check-in's
 /// `confidence`, where they are written: looked for where it or its check-in starts, up
 /// to where the next one does (`end`, the next key result's), else told at that start.
@@ -838,6 +837,7 @@ fn place_values(split: &Split<'_>, front: &LineIndex, kr: &mut KeyResult, end: u
     }
 }
 
+/// A list of strings; a single string counts as a list of one.
 fn strings(value: Value) -> Result<Vec<String>, String> {
     match value {
         Value::String(s) => Ok(vec![s]),
