@@ -275,6 +275,27 @@ impl Graph {
                 }
             }
         }
+        // An id that is a decision's number as prose writes it (`ADR_7`, `adr-0007`) takes
+        // the links written so, which otherwise lead to that decision (`ADR-7`).
+        for (i, doc) in docs.iter().enumerate() {
+            let Some(id) = &doc.id else { continue };
+            let Some(n) = adr_number(id) else { continue };
+            let cited = [format!("ADR-{n}"), format!("ADR-{n:04}")];
+            if cited.contains(id) {
+                continue;
+            }
+            let Some(&other) = cited.iter().find_map(|key| self.keys.get(key)) else {
+                continue;
+            };
+            if other != i && self.keys.get(id) == Some(&i) {
+                let message = format!(
+                    "id `{id}` is how prose cites decision {n} ({}): links to `{id}` would reach this document, and links to `{}` the decision; give it another id",
+                    dir.join(&docs[other].source).display(),
+                    cited[0],
+                );
+                diags.push(clash(docs, dir, other, i, id, message));
+            }
+        }
         for (i, doc) in docs.iter().enumerate() {
             for key in std::iter::once(&doc.path_id).chain(&doc.id) {
                 if !key.is_ascii() {

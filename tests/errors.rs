@@ -410,6 +410,80 @@ fn free_form_data_under_extra_is_no_error() {
 }
 
 #[test]
+fn yaml_s_infinities_under_an_imported_record_s_own_keys_stay_as_written() {
+    // A MADR record's keys that are not align's go to `extra`, as they are written.
+    let project = Project::new().file(
+        "content/decisions/0001-use-x.md",
+        "---\nstatus: accepted\nbenchmark_ratio: .inf\nfloor: -.inf\nunknown: .nan\n---\n# Use X\n\nBody.\n",
+    );
+    project.build().success();
+    let page = project.site("team").main("decisions/0001-use-x.html");
+    for shown in [">.inf<", ">-.inf<", ">.nan<"] {
+        assert!(page.contains(shown), "{shown} in {page}");
+    }
+}
+
+#[test]
+fn madr_template_prompts_left_in_the_people_fields_name_no_one() {
+    let project = Project::new().file(
+        "content/decisions/0001-use-x.md",
+        "---\nstatus: accepted\ndate: {YYYY-MM-DD when the decision was last updated}\ndeciders: {list everyone involved in the decision}\nconsulted: [Ana]\ninformed: {list everyone who is kept up-to-date}\n---\n# Use X\n\nBody.\n",
+    );
+    let run = project.check();
+    run.expect(0);
+    let warnings = run.warnings();
+    let d = "content/decisions/0001-use-x.md";
+    for (line, field) in [(4, "deciders"), (6, "informed")] {
+        let want = format!("{d}:{line}:1: warning: field `{field}`: `{{list everyone");
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.starts_with(&want) && w.ends_with("[placeholder]")),
+            "{want} in {warnings:?}"
+        );
+    }
+    project.build().success();
+    let page = project.site("team").main("decisions/0001-use-x.html");
+    assert!(
+        page.contains("Ana") && !page.contains("list everyone"),
+        "{page}"
+    );
+}
+
+#[test]
+fn an_id_spelling_a_decision_s_cited_name_otherwise_is_a_duplicate_id() {
+    let project = Project::new()
+        .file(
+            "content/decisions/0001-a.md",
+            "# 1. A\n\nDate: 2024-01-01\n\n## Status\n\nAccepted\n\n## Context\n\nx\n",
+        )
+        .file(
+            "content/pages/s.md",
+            "+++\ntitle = \"S\"\n+++\n[[ADR_1]] [[ADR-1]]\n",
+        );
+    project.check().expect(0);
+    for id in ["ADR_1", "adr-0001", "adr-1"] {
+        let page = format!("+++\ntitle = \"R\"\nid = \"{id}\"\n+++\nx\n");
+        project.write("content/pages/r.md", page.as_bytes());
+        let run = project.check();
+        run.expect(1);
+        run.error_at(
+            "content/pages/r.md:3:1",
+            &[
+                &format!("id `{id}` is how prose cites decision 1"),
+                "[duplicate-id]",
+            ],
+        );
+    }
+    // Another number is no clash.
+    project.write(
+        "content/pages/r.md",
+        b"+++\ntitle = \"R\"\nid = \"ADR_2\"\n+++\nx\n",
+    );
+    project.check().expect(0);
+}
+
+#[test]
 fn a_field_written_after_the_extra_table_is_an_error_not_free_form_data() {
     // TOML puts every key after `[extra]` into that table.
     fails_at(
@@ -861,6 +935,41 @@ fn every_error_in_every_schedule_slip_is_reported_at_its_line() {
 }
 
 #[test]
+fn every_error_in_inline_schedule_slips_is_reported_at_its_line() {
+    // The form the docs show: a list of inline tables, over several lines.
+    let text = "+++\ntitle = \"I\"\ntags = [\n  \"a\",\n]\ntarget_history = [\n  { date = 2026-10-01, target = 2026-11-01, reason = \"a\" },\n  { date = 2026-10-02, target = \"soon\", reason = \"b\" },\n  { date = 2026-10-03,\n    target = 2026-12-01, why = \"c\" },\n  { target = 2026-12-01 },\n]\n+++\n";
+    let project = Project::new().file("content/initiatives/i.md", text);
+    let run = project.check();
+    run.expect(1);
+    let i = "content/initiatives/i.md";
+    run.error_at(
+        &format!("{i}:8:1"),
+        &["slip #2: field `target`: `soon` is not a date"],
+    );
+    run.error_at(
+        &format!("{i}:10:1"),
+        &["slip #3: unknown field `why`, expected one of"],
+    );
+    run.error_at(&format!("{i}:11:1"), &["slip #4: missing field `date`"]);
+    assert_eq!(run.errors().len(), 3, "{}", run.stderr());
+}
+
+#[test]
+fn a_reference_after_a_multi_line_list_of_lists_is_reported_at_its_own_line() {
+    let text =
+        "+++\ntitle = \"i\"\nowners = [\"a\"]\ntags = [\n  [\"y\"],\n]\ndrives = [\"a\"]\n+++\n";
+    let project = Project::new().file("content/initiatives/i.md", text);
+    let run = project.check();
+    run.expect(1);
+    let i = "content/initiatives/i.md";
+    run.error_at(&format!("{i}:4:1"), &["field `tags`: expected a string"]);
+    run.error_at(
+        &format!("{i}:7:11"),
+        &["field `drives`: `a` names no document"],
+    );
+}
+
+#[test]
 fn unclosed_toml_frontmatter() {
     fails_at(
         "content/pages/a.md",
@@ -1266,6 +1375,20 @@ fn invalid_utf8_points_at_the_bad_line() {
     project
         .build()
         .error_at("content/pages/a.md:6:4", &["not valid UTF-8"]);
+}
+
+#[test]
+fn a_changelog_that_is_not_utf8_points_at_its_bad_byte() {
+    let project = Project::new().config(&format!(
+        "{CONFIG}\n[import]\nchangelog = \"CHANGELOG.md\"\nchangelog_audience = [\"team\"]\n"
+    ));
+    project.write(
+        "CHANGELOG.md",
+        b"# Changelog\n\n## [1.0.0] - 2024-01-01\n### Added\n- one\n- caf\xe9\n",
+    );
+    let run = project.check();
+    run.expect(1);
+    run.error_at("CHANGELOG.md:6:6", &["changelog is not valid UTF-8 here"]);
 }
 
 #[test]

@@ -230,9 +230,9 @@ impl Fields<'_> {
             "version" => doc.version = Some(scalar_string(value)?),
             "date" => doc.date = Some(self.date_text(doc, value)?),
             "number" => doc.number = Some(number(value)?),
-            "deciders" | "decision-makers" => doc.deciders = people(value)?,
-            "consulted" => doc.consulted = people(value)?,
-            "informed" => doc.informed = people(value)?,
+            "deciders" | "decision-makers" => doc.deciders = self.people(doc, key, value)?,
+            "consulted" => doc.consulted = self.people(doc, key, value)?,
+            "informed" => doc.informed = self.people(doc, key, value)?,
             "category" => {
                 let text = string(value)?;
                 let list: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
@@ -284,6 +284,26 @@ impl Fields<'_> {
         }
         doc.status = Some(text);
         Ok(())
+    }
+
+    /// The people a record names. MADR's template writes `deciders: {list everyone
+    /// involved in the decision}`, which YAML reads as a table: in an imported record, a
+    /// prompt left in names no one, and says so.
+    fn people(&mut self, doc: &Document, key: &str, value: Value) -> Result<Vec<String>, String> {
+        match value {
+            Value::Object(_) if doc.imported => {
+                self.warn(
+                    "placeholder",
+                    doc.field_line(key),
+                    format!(
+                        "field `{key}`: `{}` is the record template's prompt, not names: no one is listed",
+                        yaml_flow(&value)
+                    ),
+                );
+                Ok(Vec::new())
+            }
+            value => people(value),
+        }
     }
 
     fn date_text(&mut self, doc: &Document, value: Value) -> Result<DateText, String> {
@@ -398,6 +418,9 @@ impl Fields<'_> {
         let base = doc.field_line("target_history");
         let headers = self.table_headers("target_history");
         let by_header = headers.len() == items.len();
+        // Written inline (`[ { date = …, target = … }, … ]`), each slip from its `{`.
+        let inline = super::frontmatter::inline_items(self.split, base);
+        let inline = (!by_header && inline.len() == items.len()).then_some(inline);
         let mut slips = Vec::new();
         for (i, item) in items.into_iter().enumerate() {
             match read_all::<Slip>(item, slip_placeholder) {
@@ -408,6 +431,15 @@ impl Fields<'_> {
                             Some(&header) if by_header => {
                                 let (at, field) = self.nested_field(header, &path);
                                 (at.max(header), field)
+                            }
+                            _ if let Some(starts) = &inline => {
+                                let start = starts[i];
+                                let end = starts.get(i + 1).copied().unwrap_or(usize::MAX);
+                                let field = path.last().map(|(key, _)| key.clone());
+                                let at = field.as_deref().and_then(|key| {
+                                    super::frontmatter::inline_key_line(self.split, start, end, key)
+                                });
+                                (at.unwrap_or(start), field)
                             }
                             _ => {
                                 let mut path = path;

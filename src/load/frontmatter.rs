@@ -496,7 +496,11 @@ fn parse_yaml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
     // YAML 1.2's booleans, `true` and `false` only: under YAML 1.1's, `no`, `on`, `Y` and
     // `off` would be booleans, and a country code, a team called "On" or initials in a
     // list of deciders would fail as fields of text.
-    let options = serde_saphyr::options! { strict_booleans: true };
+    // `.inf` and `.nan` have no JSON number: they stay text as written, as TOML's do.
+    let options = serde_saphyr::options! {
+        strict_booleans: true,
+        non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::AsString,
+    };
     let value: Value =
         serde_saphyr::from_str_with_options(split.front, options).map_err(|err| {
             let (line, col) = err
@@ -533,6 +537,9 @@ pub fn key_lines(split: &Split<'_>) -> Vec<(String, usize)> {
     // The delimiter of a TOML multi-line string open at this line: its lines are text,
     // however much they look like `key = value`.
     let mut in_string: Option<&str> = None;
+    // How many TOML arrays and inline tables are open at this line: its lines are their
+    // items (`  ["a", "b"],` is no table header).
+    let mut open = 0usize;
     for (i, raw) in split.front.lines().enumerate() {
         let line = split.front_line + i;
         if split.format == Some(Format::Toml) {
@@ -545,6 +552,15 @@ pub fn key_lines(split: &Split<'_>) -> Vec<(String, usize)> {
             in_string = ["\"\"\"", "'''"]
                 .into_iter()
                 .find(|delim| raw.matches(delim).count() % 2 == 1);
+            if open > 0 {
+                open = open.saturating_add_signed(bracket_balance(raw));
+                continue;
+            }
+            if let Some((_, value)) = raw.split_once('=')
+                && !raw.trim_start().starts_with(['[', '#'])
+            {
+                open = bracket_balance(value).max(0).unsigned_abs();
+            }
         }
         let trimmed = raw.trim_start();
         if trimmed.starts_with('#') || trimmed.is_empty() {
@@ -570,6 +586,126 @@ pub fn key_lines(split: &Split<'_>) -> Vec<(String, usize)> {
         }
     }
     lines
+}
+
+/// How many more TOML arrays and inline tables a line opens than it closes, outside its
+/// strings and comment; a multi-line string it opens ends the count.
+fn bracket_balance(line: &str) -> isize {
+    let mut balance = 0;
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        let after = &rest[c.len_utf8()..];
+        rest = match c {
+            '[' | '{' => {
+                balance += 1;
+                after
+            }
+            ']' | '}' => {
+                balance -= 1;
+                after
+            }
+            '#' => break,
+            '"' | '\'' => {
+                let triple = if c == '"' { "\"\"\"" } else { "'''" };
+                if let Some(inner) = rest.strip_prefix(triple) {
+                    match inner.find(triple) {
+                        Some(end) => &inner[end + 3..],
+                        None => break,
+                    }
+                } else {
+                    match string_end(after, c) {
+                        Some(end) => &after[end..],
+                        None => break,
+                    }
+                }
+            }
+            _ => after,
+        };
+    }
+    balance
+}
+
+/// Where a one-line TOML string closed by `quote` ends in `text` (just past the quote);
+/// basic strings (`"`) skip escaped characters.
+fn string_end(text: &str, quote: char) -> Option<usize> {
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c == '\\' && quote == '"' {
+            chars.next();
+        } else if c == quote {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+/// The lines on which each inline table item (`{ … }`) of the TOML array set at line
+/// `field` begins: `target_history = [ { date = … }, { … } ]`, written over one line or
+/// many. Empty when the value is no array of inline tables.
+pub fn inline_items(split: &Split<'_>, field: usize) -> Vec<usize> {
+    let mut items = Vec::new();
+    if split.format != Some(Format::Toml) || field < split.front_line {
+        return items;
+    }
+    let mut depth = 0usize;
+    for (n, raw) in split
+        .front
+        .lines()
+        .enumerate()
+        .skip(field - split.front_line)
+    {
+        let mut rest = match (n + split.front_line == field, raw.split_once('=')) {
+            (true, Some((_, value))) => value,
+            (true, None) => return Vec::new(),
+            (false, _) => raw,
+        };
+        while let Some(c) = rest.chars().next() {
+            let after = &rest[c.len_utf8()..];
+            rest = match c {
+                '[' | '{' => {
+                    if c == '{' && depth == 1 {
+                        items.push(split.front_line + n);
+                    }
+                    depth += 1;
+                    after
+                }
+                ']' | '}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return items;
+                    }
+                    after
+                }
+                '#' => break,
+                '"' | '\'' => match string_end(after, c) {
+                    Some(end) => &after[end..],
+                    None => break,
+                },
+                _ => after,
+            };
+        }
+        if depth == 0 {
+            return items;
+        }
+    }
+    items
+}
+
+/// The line among `from..to` (1-based, of the file) where `key = ` is written, at a
+/// line's start or after `{` or `,` (an inline table's field).
+pub fn inline_key_line(split: &Split<'_>, from: usize, to: usize, key: &str) -> Option<usize> {
+    let skip = from.checked_sub(split.front_line)?;
+    let lines = split.front.lines().enumerate().skip(skip);
+    lines
+        .take_while(|(n, _)| n + split.front_line < to)
+        .find(|(_, raw)| {
+            raw.match_indices(key).any(|(at, _)| {
+                let before = raw[..at].trim_end();
+                let starts = before.is_empty() || before.ends_with(['{', ',']);
+                starts && raw[at + key.len()..].trim_start().starts_with('=')
+            })
+        })
+        .map(|(n, _)| n + split.front_line)
 }
 
 /// The first part of a TOML key that may be dotted: `a` of `a.b`, `a.b` of `"a.b".c`.
@@ -822,6 +958,15 @@ mod tests {
         assert_eq!(line("note"), Some(7));
         assert_eq!(line("status"), Some(8));
         assert_eq!(line("owner"), Some(9));
+    }
+
+    #[test]
+    fn key_lines_skip_the_items_of_multi_line_arrays_and_tables() {
+        let text = "+++\ntitle = \"i\" # [\ntags = [\n  [\"y\"],\n  \"]\", # ]\n]\nx = { a = [\n  1 ] }\ndrives = [\"a\"]\n+++\n";
+        let split = split(text).unwrap();
+        let keys = key_lines(&split);
+        let names: Vec<(&str, usize)> = keys.iter().map(|(k, l)| (k.as_str(), *l)).collect();
+        assert_eq!(names, [("title", 2), ("tags", 3), ("x", 7), ("drives", 9)]);
     }
 
     #[test]

@@ -396,11 +396,13 @@ pub fn changelog(
     let shown = dir.join(file);
     let text = match read.as_ref().map(|bytes| std::str::from_utf8(bytes)) {
         Ok(Ok(text)) => super::normalise(text).into_owned(),
-        Ok(Err(_)) => {
+        Ok(Err(err)) => {
+            let bytes = read.as_deref().unwrap_or_default();
+            let at = super::not_utf8(&shown, bytes, err);
             return Changelog {
                 diags: vec![Diagnostic::error(
-                    Location::new(&shown, 1, 1),
-                    "changelog is not valid UTF-8",
+                    at,
+                    "changelog is not valid UTF-8 here: save it as UTF-8",
                 )],
                 ..Changelog::default()
             };

@@ -449,27 +449,29 @@ pub fn load_file(dir: &Path, rel: &Path, config: &Config) -> (Option<Document>, 
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
-            let at = err.utf8_error().valid_up_to();
-            // Lines as the loader counts them (a lone CR ends one too), columns in
-            // characters: what comes before the bad byte is valid.
-            let before = std::str::from_utf8(&err.as_bytes()[..at]).unwrap_or_default();
-            let before = normalise(before);
-            let line = before.matches('\n').count() + 1;
-            let col = before
-                .rsplit('\n')
-                .next()
-                .unwrap_or_default()
-                .chars()
-                .count()
-                + 1;
             let message = "file is not valid UTF-8 here: save it as UTF-8".to_string();
-            return (
-                None,
-                vec![Diagnostic::error(Location::new(&shown, line, col), message)],
-            );
+            let at = not_utf8(&shown, err.as_bytes(), err.utf8_error());
+            return (None, vec![Diagnostic::error(at, message)]);
         }
     };
     read_text(&shown, rel, text, config)
+}
+
+/// Where in file `shown` its first byte that is not UTF-8 stands: lines as the loader
+/// counts them (a lone CR ends one too), columns in characters, as what comes before the
+/// bad byte is valid.
+pub(crate) fn not_utf8(shown: &Path, bytes: &[u8], err: std::str::Utf8Error) -> Location {
+    let before = std::str::from_utf8(&bytes[..err.valid_up_to()]).unwrap_or_default();
+    let before = normalise(before);
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .count()
+        + 1;
+    Location::new(shown, line, col)
 }
 
 /// Reads one document from text already in memory, as [`load_file`] does from disk: the
