@@ -106,6 +106,10 @@ Read [[O-VIS]] and [[O-VIS#kr1]], [[O-VIS#canary-exec-heading-7f3a]] and
 In raw HTML: <a href="../objectives/canary-hidden-path-7f3a.md">the board's plan</a> and
 <a href='../objectives/visible.md'>ours</a>, <q cite="../objectives/canary-hidden-path-7f3a.md">quoted</q>
 and <a href="../objectives/canary-hidden-path-7f3a&#46;md">encoded</a>.
+
+<details><summary>More</summary>
+Also [[CANARY-HIDDEN-ID-7f3a]], [the board's own plan](../objectives/canary-hidden-path-7f3a.md) and [[O-VIS|our objective]].
+</details>
 "#;
 
 const DECISION: &str = r#"+++
@@ -200,6 +204,46 @@ fn links_in_raw_html_lead_to_pages_and_lose_the_address_of_hidden_ones() {
             r#"<a href="../objectives/canary-hidden-path-7f3a.html">the board's plan</a>"#
         ),
         "{exec}"
+    );
+}
+
+#[test]
+fn links_written_as_markdown_inside_an_html_block_are_links_or_hidden_as_anywhere() {
+    let project = leak_project();
+    let ours = r#"<a href="../objectives/visible.html">our objective</a>"#;
+    for site in ["team", "public"] {
+        let page = project.site(site).main("initiatives/guided-setup.html");
+        let want = format!("Also [restricted], the board's own plan and {ours}.");
+        assert!(page.contains(&want), "{site}: {page}");
+    }
+    let exec = project.site("exec").main("initiatives/guided-setup.html");
+    let hidden = r#"<a href="../objectives/canary-hidden-path-7f3a.html">"#;
+    let want = format!(
+        "Also {hidden}CANARY-HIDDEN-TITLE-7f3a</a>, {hidden}the board's own plan</a> and {ours}."
+    );
+    assert!(exec.contains(&want), "{exec}");
+    // Found by the checks as a link anywhere else is: the public page names a hidden
+    // one, and a reference to no document is broken.
+    let status = "+++\ntitle = \"Status\"\naudience = [\"public\", \"team\"]\n+++\n<details><summary>More</summary>\nSee [[I-ZETA]] <!-- [[IN-A-COMMENT]] --> and [[NO-SUCH-DOC]].\n</details>\n";
+    let project = Project::new()
+        .file(
+            "content/initiatives/zeta.md",
+            "+++\nid = \"I-ZETA\"\ntitle = \"Zeta\"\n+++\n",
+        )
+        .file("content/pages/status.md", status);
+    let run = project.check();
+    run.expect(1);
+    run.error_at(
+        "content/pages/status.md:6:46",
+        &["`NO-SUCH-DOC` names no document", "[broken-reference]"],
+    );
+    assert_eq!(run.errors().len(), 1, "{}", run.stderr());
+    assert!(
+        run.warnings().iter().any(|w| {
+            w.starts_with("content/pages/status.md:6:5:") && w.contains("[public-links-internal]")
+        }),
+        "{}",
+        run.stderr()
     );
 }
 

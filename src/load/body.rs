@@ -287,6 +287,21 @@ fn raw_html_links(
     facts: &mut BodyFacts,
 ) {
     let (start, html) = (range.start, &body[range]);
+    // Links written as Markdown in the text of an HTML block, which CommonMark leaves as
+    // text: the sites show them as links, or hide them, as written anywhere else.
+    for link in crate::render::markdown::raw_text_links(html) {
+        let (line, col) = index.locate_in(body, start + link.span.start);
+        facts.refs.push(RefText {
+            kind: RelKind::Mentions,
+            text: link.dest.to_string(),
+            label: link.label.map(str::to_string),
+            line: first_line + line,
+            col,
+            inverse: false,
+            audiences: Vec::new(),
+            defined_at: None,
+        });
+    }
     if !html.contains('=') {
         return;
     }

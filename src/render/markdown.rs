@@ -118,10 +118,19 @@ fn html<'e>(
     let mut events = rewrite(events, events_for(len), links, &mut has_raw, &mut headings);
     // `escape` shows raw HTML as text, made so here, where the addresses are known; so is
     // raw HTML beyond what the sanitiser parses in linear time.
-    if has_raw
+    let as_text = has_raw
         && (raw_html == RawHtml::Escape
-            || raw_html == RawHtml::Sanitize && !HtmlLoad::of(&events).sanitisable())
-    {
+            || raw_html == RawHtml::Sanitize && !HtmlLoad::of(&events).sanitisable());
+    if has_raw {
+        for event in &mut events {
+            if let Event::Html(text) = event
+                && let Some(resolved) = resolve_text_links(text, links, !as_text)
+            {
+                *event = Event::Html(resolved.into());
+            }
+        }
+    }
+    if as_text {
         escape_raw(&mut events, &raw_link_fates(links));
         has_raw = false;
     }
@@ -202,6 +211,145 @@ fn raw_link_fates(links: &LinkResolver<'_>) -> HashMap<String, Option<String>> {
             (dest.clone(), href)
         })
         .collect()
+}
+
+/// A link written as Markdown in the text of raw HTML, which CommonMark leaves as text
+/// (`<details>` and `See [[O-1]] or [the plan](plan.md)` on the lines after it): a wiki
+/// link or embed, or a Markdown link to a document.
+#[derive(Debug, PartialEq)]
+pub struct TextLink<'h> {
+    /// Where it is written: the byte range in the raw HTML.
+    pub span: std::ops::Range<usize>,
+    /// The reference as the loader records it: the wiki link's target, the link's path.
+    pub dest: &'h str,
+    /// The author's label (a wiki link's after its `|`, a Markdown link's text).
+    pub label: Option<&'h str>,
+}
+
+/// The links of [`TextLink`] in raw HTML, outside its tags and comments, in order.
+pub fn raw_text_links(html: &str) -> Vec<TextLink<'_>> {
+    let mut found = Vec::new();
+    if !html.contains("[[") && !html.contains("](") {
+        return found;
+    }
+    let bytes = html.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'<' if html[at..].starts_with("<!--") => {
+                at = html[at + 4..]
+                    .find("-->")
+                    .map_or(bytes.len(), |e| at + 4 + e + 3);
+            }
+            b'<' if bytes
+                .get(at + 1)
+                .is_some_and(|b| b.is_ascii_alphabetic() || matches!(b, b'/' | b'!' | b'?')) =>
+            {
+                at = memchr::memchr(b'>', &bytes[at..]).map_or(bytes.len(), |e| at + e + 1);
+            }
+            b'[' => match text_link_at(html, at) {
+                Some(link) => {
+                    at = link.span.end;
+                    found.push(link);
+                }
+                None => at += 1,
+            },
+            _ => at += 1,
+        }
+    }
+    found
+}
+
+/// The link of [`raw_text_links`] that starts at `at` (a `[`), if one does; on one line.
+fn text_link_at(html: &str, at: usize) -> Option<TextLink<'_>> {
+    let rest = &html[at..];
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    if let Some(inner) = line.strip_prefix("[[") {
+        let inner = &inner[..inner.find("]]")?];
+        if inner.is_empty() || inner.contains(['[', ']']) {
+            return None;
+        }
+        let (dest, label) = match inner.split_once('|') {
+            Some((dest, label)) => (dest, Some(label)),
+            None => (inner, None),
+        };
+        let embed = at > 0 && html.as_bytes()[at - 1] == b'!';
+        let start = if embed { at - 1 } else { at };
+        return (!dest.trim().is_empty()).then(|| TextLink {
+            span: start..at + inner.len() + 4,
+            dest,
+            label,
+        });
+    }
+    let close = line.find("](")?;
+    let label = &line[1..close];
+    if label.contains(['[', ']']) {
+        return None;
+    }
+    let dest_start = close + 2;
+    let dest_len = line[dest_start..].find(')')?;
+    let dest = &line[dest_start..dest_start + dest_len];
+    crate::load::is_document_link(dest).then(|| TextLink {
+        span: at..at + dest_start + dest_len + 1,
+        dest,
+        label: Some(label),
+    })
+}
+
+/// Each link of [`raw_text_links`] in raw HTML made what the site shows for it: a link
+/// to the page it leads to (text only, when the raw HTML is shown as text), its label
+/// or the target's title, or `[restricted]`, as for the same link written in Markdown.
+fn resolve_text_links(html: &str, links: &LinkResolver<'_>, markup: bool) -> Option<String> {
+    let found = raw_text_links(html);
+    if found.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    for link in found {
+        out.push_str(&html[copied..link.span.start]);
+        copied = link.span.end;
+        let label = link.label.filter(|l| !l.trim().is_empty());
+        let fate = links.targets.get(link.dest).map(|t| (links.fate)(t));
+        match fate {
+            Some(LinkFate::Visible { href, title }) => {
+                let shown = match label {
+                    Some(label) => label.to_string(),
+                    None if markup => escape_text(&title),
+                    None => title,
+                };
+                if markup {
+                    out.push_str("<a href=\"");
+                    out.push_str(&escape_text(&href));
+                    out.push_str("\">");
+                    out.push_str(&shown);
+                    out.push_str("</a>");
+                } else {
+                    out.push_str(&shown);
+                }
+            }
+            // A label says what the author wrote of it; a wiki link's target alone may
+            // be a hidden document's id.
+            _ => out.push_str(label.unwrap_or(RESTRICTED)),
+        }
+    }
+    out.push_str(&html[copied..]);
+    Some(out)
+}
+
+/// Text escaped for HTML, quotes included (it may stand in an attribute).
+fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The values of the `href` and `src` attributes in raw HTML, with their byte offsets,
@@ -930,6 +1078,23 @@ mod tests {
         assert_eq!(
             paths_masked("x:url(hidden%2emd)", &fates).as_deref(),
             Some("x:url([restricted])")
+        );
+    }
+
+    #[test]
+    fn markdown_links_in_raw_html_text_are_found_outside_tags_and_comments() {
+        let html = "<details title=\"[[T]]\"><!-- [[C]] -->\nSee [[O-1]], ![[O-2|two]], [plan](a/b.md#x) and [site](https://e.com/x.md), [[ ]] [[a\nb]]</details>";
+        let found: Vec<(&str, &str, Option<&str>)> = raw_text_links(html)
+            .into_iter()
+            .map(|l| (&html[l.span], l.dest, l.label))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("[[O-1]]", "O-1", None),
+                ("![[O-2|two]]", "O-2", Some("two")),
+                ("[plan](a/b.md#x)", "a/b.md#x", Some("plan")),
+            ]
         );
     }
 
