@@ -394,6 +394,14 @@ fn assets(dir: &Path, docs: &[Document]) -> (Vec<Asset>, Vec<Diagnostic>, Vec<(u
                         ));
                         continue;
                     }
+                    // A file the build could not read fails it: said here, at the link.
+                    if let Some(Err(err)) = real.as_deref().map(std::fs::File::open) {
+                        diags.push(Diagnostic::error(
+                            location,
+                            format!("cannot read the linked file `{}`: {err}", link.text),
+                        ));
+                        continue;
+                    }
                     if taken(&rel) {
                         diags.push(Diagnostic::error(
                             location,
