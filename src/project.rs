@@ -169,6 +169,12 @@ impl<'d> SiteWrites<'d> {
             if site_owns(path) {
                 return Some(Clash::Owned(path.to_string()));
             }
+            // `Robots.txt`, `INDEX.html`: the site's own file where file names ignore case
+            // (macOS, Windows, some hosts), where the copy would replace it.
+            let folded = path.to_lowercase();
+            if folded != path && site_owns(&folded) {
+                return Some(Clash::Owned(folded));
+            }
             let page = path.strip_suffix(".html").and_then(|id| self.pages.get(id));
             if let Some(&doc) = page {
                 return Some(Clash::Page(doc, path.to_string()));
@@ -314,6 +320,16 @@ fn unwritable_pages(dir: &Path, docs: &[Document]) -> Vec<Diagnostic> {
                     "`{}` would be written to {page}, which every site uses for its own pages; rename or move the file",
                     d.path_id
                 )
+            } else if site_writes(&page.to_lowercase()) {
+                // Where file names ignore case (macOS, Windows, some hosts) the page would
+                // replace the view or home page it differs from only in case.
+                let message = format!(
+                    "the page of `{}`, {page}, differs only in case from {}, which every site writes itself: where file names ignore case (macOS, Windows, some hosts) one replaces the other; rename or move the file",
+                    d.path_id,
+                    page.to_lowercase()
+                );
+                let location = Location::new(dir.join(&d.source), d.top_line(), 1);
+                return Some(Diagnostic::warning(location, message).with_rule("case-clash"));
             } else if name.len() > NAME_MAX {
                 format!(
                     "the file name is too long for its page: `{name}` would be {} bytes, and file systems allow {NAME_MAX}; shorten the name",

@@ -90,6 +90,14 @@ pub fn new_document(
         );
         return Err(anyhow::anyhow!(message).into());
     }
+    // A title is text: a wiki link in one would show the reference itself on every page
+    // that lists the document (`check` says so of a title written by hand).
+    if title.contains("[[") {
+        let message = format!(
+            "the title `{title}` holds a wiki link (`[[…]]`): a title is text; link to other documents in the body"
+        );
+        return Err(anyhow::anyhow!(message).into());
+    }
     let config = crate::config::load(dir).map_err(crate::project::Failure::Config)?;
     Ok(write_document(dir, &config, kind, title, today)?)
 }
@@ -156,6 +164,21 @@ fn write_document(
             dir.join(&twin.source).display()
         );
     }
+    // A name another file has in another case (`FAQ.md` for `faq.md`) is taken too: on
+    // file systems that ignore case, and on sites published to them, it is the same file.
+    let names: std::collections::HashSet<String> = std::fs::read_dir(&folder_path)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().to_lowercase())
+        .collect();
+    let taken = |path: &Path| {
+        path.exists()
+            || path.is_symlink()
+            || path
+                .file_name()
+                .is_some_and(|name| names.contains(&name.to_string_lossy().to_lowercase()))
+    };
     let mut path = PathBuf::new();
     for n in 1.. {
         let stem = match (number, n) {
@@ -168,7 +191,7 @@ fn write_document(
         if same_title(&path) {
             bail!("{} already exists, with that title", path.display());
         }
-        if !path.exists() && !path.is_symlink() {
+        if !taken(&path) {
             break;
         }
     }

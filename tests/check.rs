@@ -2412,6 +2412,67 @@ fn new_gives_titles_of_one_file_name_names_of_their_own() {
 }
 
 #[test]
+fn new_takes_no_name_another_file_has_in_another_case_nor_a_title_with_a_wiki_link() {
+    let dir = clean_with(&[]);
+    std::fs::write(
+        dir.path().join("content/pages/FAQ.md"),
+        "+++\ntitle = \"Frequently asked\"\n+++\n",
+    )
+    .unwrap();
+    let output = new(dir.path(), "page", "faq");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output).trim(), "./content/pages/faq-2.md");
+    let rules = rules_of(&findings(dir.path()));
+    assert!(!rules.iter().any(|r| r == "case-clash"), "{rules:?}");
+    let output = new(dir.path(), "page", "See [[S-GROWTH]]");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("holds a wiki link"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!dir.path().join("content/pages/see-s-growth.md").exists());
+}
+
+#[test]
+fn names_that_differ_from_a_site_s_own_files_only_in_case_are_told_and_never_copied_over() {
+    let dir = clean_with(&[]);
+    std::fs::write(
+        dir.path().join("content/Index.md"),
+        "+++\ntitle = \"Index\"\n+++\nx\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("static")).unwrap();
+    std::fs::write(
+        dir.path().join("static/Robots.txt"),
+        "User-agent: *\nAllow: /canary\n",
+    )
+    .unwrap();
+    let found = findings(dir.path());
+    let at = |file: &str, rule: &str| {
+        found
+            .iter()
+            .any(|f| f["path"].as_str().is_some_and(|p| p.ends_with(file)) && f["rule"] == rule)
+    };
+    assert!(at("content/Index.md", "case-clash"), "{found:#?}");
+    assert!(
+        at("static/Robots.txt", "shadowed-static-file"),
+        "{found:#?}"
+    );
+    let out = dir.path().join("out");
+    let output = align(
+        dir.path(),
+        &["build", ".", "--out", "out", "--today", TODAY],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    for site in ["exec", "team", "public"] {
+        assert!(!out.join(site).join("Robots.txt").exists(), "{site}");
+        let robots = std::fs::read_to_string(out.join(site).join("robots.txt")).unwrap();
+        assert!(!robots.contains("canary"), "{site}: {robots}");
+    }
+}
+
+#[test]
 fn new_names_the_kind_where_folders_give_its_folder_to_another() {
     let dir = clean_with(&[]);
     // No initiative yet, and `initiatives/` holds pages.

@@ -539,6 +539,9 @@ pub fn shadowed_statics(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                 use crate::project::Clash;
                 match clash {
                     Clash::Owned(path) if path == rel => format!("every site writes `{rel}` itself"),
+                    Clash::Owned(path) if path.eq_ignore_ascii_case(&rel) => format!(
+                        "every site writes `{path}` itself, the same file where file names ignore case (macOS, Windows, some hosts)"
+                    ),
                     Clash::Owned(path) => {
                         format!("every site writes `{path}` itself, a file where this needs a folder")
                     }
