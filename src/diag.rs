@@ -305,7 +305,11 @@ pub fn plain_serde(message: &str) -> String {
     let expected = |what: &str| match what {
         "f64" | "f32" => "a number".to_string(),
         "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".to_string(),
-        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more".to_string(),
+        // The largest said too: `4294967296` is a whole number, 0 or more, but too large.
+        "u8" => "a whole number from 0 to 255".to_string(),
+        "u16" => "a whole number from 0 to 65535".to_string(),
+        "u32" => format!("a whole number from 0 to {}", u32::MAX),
+        "u64" | "usize" => format!("a whole number from 0 to {}", u64::MAX),
         "a sequence" => "a list".to_string(),
         "a map" => "a table".to_string(),
         what if what.starts_with("struct ") || what.starts_with("a map") => "a table".to_string(),
@@ -419,7 +423,7 @@ mod tests {
             ),
             (
                 "invalid value: integer `-5`, expected u32",
-                "expected a whole number, 0 or more, found the number -5",
+                "expected a whole number from 0 to 4294967295, found the number -5",
             ),
             (
                 "unknown field `hom`, expected one of `title`, `home`, `public`",

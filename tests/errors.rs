@@ -2346,7 +2346,23 @@ fn align_toml_s_own_mistakes_are_said_where_they_are() {
     run.expect(2);
     assert!(
         run.stderr()
-            .contains("expected a whole number, 0 or more, found the number -5"),
+            .contains("expected a whole number from 0 to 4294967295, found the number -5"),
+        "{}",
+        run.stderr()
+    );
+    // Too large, it says the bound it passed.
+    project.write(
+        "align.toml",
+        format!(
+            "{}\n[check]\nstale_after_days = 4294967296\n",
+            common::CONFIG
+        ),
+    );
+    let run = project.check();
+    run.expect(2);
+    assert!(
+        run.stderr()
+            .contains("expected a whole number from 0 to 4294967295, found the number 4294967296"),
         "{}",
         run.stderr()
     );
