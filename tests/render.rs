@@ -1985,6 +1985,45 @@ fn the_unreleased_section_ends_with_the_changelog_s_unreleased_link() {
 }
 
 #[test]
+fn work_in_a_release_the_site_hides_is_not_called_unreleased() {
+    let config = common::CONFIG.replace(
+        "home = \"release-plan\"\n",
+        "home = \"release-plan\"\nshow_unreleased = true\n",
+    );
+    let project = Project::new()
+        .config(&config)
+        .file(
+            "content/releases/r1.md",
+            "+++\nid = \"R1\"\ntitle = \"Release 1.0.0\"\nversion = \"1.0.0\"\nstatus = \"released\"\ndate = 2026-10-01\naudience = [\"exec\"]\n+++\n",
+        )
+        .file(
+            "content/changes/fix.md",
+            "+++\ntitle = \"Shipped fix\"\nrelease = \"R1\"\ncategory = \"fixed\"\naudience = [\"exec\", \"team\"]\n+++\n",
+        )
+        .file(
+            "content/changes/open.md",
+            "+++\ntitle = \"Open change\"\ncategory = \"added\"\n+++\n",
+        )
+        .file(
+            "content/initiatives/work.md",
+            "+++\ntitle = \"Shipped work\"\nstatus = \"in-progress\"\nrelease = \"R1\"\naudience = [\"exec\", \"team\"]\n+++\n",
+        );
+    project.build().success();
+    let team = project.site("team");
+    for page in ["changelog.html", "release-plan.html"] {
+        let html = team.main(page);
+        assert!(!html.contains("Shipped"), "{page}: {html}");
+        assert!(html.contains("Open change"), "{page}: {html}");
+    }
+    // The site that shows the release shows the work in it.
+    let exec = project.site("exec").main("release-plan.html");
+    assert!(
+        exec.contains("Shipped fix") && exec.contains("Shipped work"),
+        "{exec}"
+    );
+}
+
+#[test]
 fn a_tag_named_in_a_change_keeps_the_words_after_it_on_the_changelog_and_in_the_feed() {
     let project = importing_changelog()
         .file(

@@ -490,7 +490,14 @@ impl<'a> ViewData<'a> {
             .sort_by_cached_key(|r| (r.day.is_none(), r.day, version_key(r.version.as_deref())));
         let mut released: Vec<&DocView> = releases.iter().copied().filter(shipped).collect();
         sort_newest_first(&mut released);
-        let no_release = |d: &&DocView| self.outgoing(d.index, RelKind::Release).is_empty();
+        // In no release at all: work in a release the site hides has shipped all the same
+        // (or will, with it), and is left out here rather than called unreleased.
+        let no_release = |d: &&DocView| {
+            self.graph
+                .out_of(d.index, RelKind::Release)
+                .next()
+                .is_none()
+        };
         let mut decisions = self.of_kind(Kind::Decision);
         decisions.sort_by(|a, b| b.number.cmp(&a.number).then(b.date.cmp(&a.date)));
         ReleasePlanCtx {
@@ -538,7 +545,12 @@ impl<'a> ViewData<'a> {
             let changes: Vec<&DocView> = self
                 .of_kind(Kind::Change)
                 .into_iter()
-                .filter(|d| self.outgoing(d.index, RelKind::Release).is_empty())
+                .filter(|d| {
+                    self.graph
+                        .out_of(d.index, RelKind::Release)
+                        .next()
+                        .is_none()
+                })
                 .collect();
             group_by_category(changes, lines)
         });
