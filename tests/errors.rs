@@ -1130,7 +1130,7 @@ fn a_file_that_cannot_be_read_is_one_error_not_one_more_per_reference_to_it() {
     let project = Project::new()
         .file(
             "content/objectives/o.md",
-            "+++\nid = \"O-1\"\ntitle = \"O\"\nreview_by = 2027-02-30\n+++\n",
+            "+++\nid = \"O-1\"\ntitle = \"O\"\nreview_by = 2027-02-28 x\n+++\n",
         )
         .file(
             "content/initiatives/i.md",
@@ -1140,7 +1140,7 @@ fn a_file_that_cannot_be_read_is_one_error_not_one_more_per_reference_to_it() {
     run.expect(1);
     let errors = run.errors();
     assert_eq!(errors.len(), 2, "{}", run.stderr());
-    run.error_at("content/objectives/o.md:4:13", &["field `review_by`"]);
+    run.error_at("content/objectives/o.md:4", &["invalid TOML frontmatter"]);
     // A reference to a document that does not exist at all is still an error.
     run.error_at("content/initiatives/i.md:5", &["`nope` names no document"]);
 }
@@ -1214,13 +1214,24 @@ fn invalid_toml_points_at_the_bad_line_and_column() {
         "content/pages/a.md:3:11",
         &["invalid TOML frontmatter"],
     );
-    // A date TOML cannot read names its field, as other fields' errors do.
-    fails_at(
-        "content/pages/a.md",
-        "+++\ntitle = \"A\"\nreview_by = 2027-02-30\n+++\n",
-        "content/pages/a.md:3:13",
-        &["invalid TOML frontmatter: field `review_by`: invalid date"],
+    // A date TOML cannot read is its field's error, as a date in quotes would be, and
+    // hides none of the file's other errors.
+    let project = Project::new().file(
+        "content/initiatives/i.md",
+        "+++\ntitle = \"I\"\nreview_by = 2027-02-30\nstatus = \"weird\"\ntarget_history = [{ date = 2026-13-01, target = 2026-12-01 }]\n+++\n",
     );
+    let run = project.check();
+    run.expect(1);
+    run.error_at(
+        "content/initiatives/i.md:3:1",
+        &["field `review_by`: `2027-02-30` is no day of the calendar: February 2027 has 28 days"],
+    );
+    run.error_at("content/initiatives/i.md:4:1", &["field `status`: `weird`"]);
+    run.error_at(
+        "content/initiatives/i.md:5:1",
+        &["slip #1: field `date`: `2026-13-01` is no day of the calendar"],
+    );
+    assert_eq!(run.errors().len(), 3, "{}", run.stderr());
 }
 
 #[test]

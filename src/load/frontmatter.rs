@@ -283,7 +283,23 @@ pub(crate) fn key_at(text: &str, at: usize) -> Option<String> {
 }
 
 fn parse_toml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
-    let table: toml::Table = toml::from_str(split.front).map_err(|err| {
+    // A date TOML cannot read (`updated = 2026-13-01`) fails the whole table, which would
+    // hide every other error of the file: read again with it in quotes, it is the text
+    // the field's own reader says is no day of the calendar, beside the other findings.
+    let mut front = std::borrow::Cow::Borrowed(split.front);
+    let mut parsed = toml::from_str::<toml::Table>(&front);
+    for _ in 0..64 {
+        let Err(err) = &parsed else { break };
+        let Some(quoted) = err
+            .span()
+            .and_then(|span| quote_bad_date(&front, err.message(), span.start))
+        else {
+            break;
+        };
+        front = std::borrow::Cow::Owned(quoted);
+        parsed = toml::from_str::<toml::Table>(&front);
+    }
+    let table: toml::Table = parsed.map_err(|err| {
         // An error of no place (keys nested past TOML's limit) is the frontmatter's as a
         // whole: its opening `+++`, no field of it.
         let Some(span) = err.span() else {
@@ -294,11 +310,10 @@ fn parse_toml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
                 message: format!("invalid TOML frontmatter: {message}"),
             };
         };
-        let (line, col) = crate::diag::line_col(split.front, span.start);
+        let (line, col) = crate::diag::line_col(&front, span.start);
         // The field whose value could not be read (`review_by = 2027-02-30`), named as
         // every other field error names it.
-        let field = split
-            .front
+        let field = front
             .lines()
             .nth(line - 1)
             .and_then(|text| text.split_once('='))
@@ -311,12 +326,12 @@ fn parse_toml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
             })
             .map(|key| format!("field `{key}`: "))
             .unwrap_or_default();
-        let text = split.front.lines().nth(line - 1).unwrap_or_default();
+        let text = front.lines().nth(line - 1).unwrap_or_default();
         let mut message = toml_message(err.message().trim(), text);
         let mut field = field;
         // The key written twice, which may be deep in the field (`q = { s = 1, s = 2 }`).
         if message == "duplicate key"
-            && let Some(key) = key_at(split.front, span.start)
+            && let Some(key) = key_at(&front, span.start)
         {
             if field == format!("field `{key}`: ") {
                 field.clear();
@@ -336,6 +351,28 @@ fn parse_toml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
         .into_iter()
         .map(|(k, v)| (k, toml_to_json(v)))
         .collect())
+}
+
+/// `front` with the date or time value at byte `at` in quotes, where the TOML reader's
+/// `message` says it could not read it as one; `None` for any other error.
+fn quote_bad_date(front: &str, message: &str, at: usize) -> Option<String> {
+    let message = message.trim_start();
+    if !(message.starts_with("invalid date") || message.starts_with("invalid time")) {
+        return None;
+    }
+    let rest = front.get(at..)?;
+    if !rest.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let len = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '.' | '+')))
+        .unwrap_or(rest.len());
+    Some(format!(
+        "{}\"{}\"{}",
+        &front[..at],
+        &rest[..len],
+        &rest[len..]
+    ))
 }
 
 /// The TOML reader's message in the author's words where it speaks of its own types
