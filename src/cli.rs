@@ -212,8 +212,11 @@ fn run_build(
     if project.error_count() > 0 {
         let shown = (project.diagnostics.iter()).filter(|d| !flags.quiet || d.is_error());
         print_diagnostics(shown, false);
-        build_failed(project.error_count());
         crate::write::recover(&out);
+        // An error in the project's templates is said too, as `check` says it (exit
+        // status 2): fixing the content alone would not make the build pass.
+        build::check_templates(&project, today)?;
+        build_failed(project.error_count());
         return Ok(1);
     }
     print_diagnostics(project.warnings(), flags.quiet);

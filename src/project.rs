@@ -32,7 +32,43 @@ pub fn usage_message(err: &anyhow::Error, dir: &Path) -> String {
             if !folder.is_empty() && !folder.ends_with('/') {
                 folder.push('/');
             }
-            format!("{folder}{}", located.0)
+            // A template the project does not have is the default theme's: it fails on
+            // what one of the project's own templates, which it builds on, no longer gives.
+            let own: Vec<String> = std::fs::read_dir(dir.join("templates"))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                .filter(|name| name.ends_with(".html"))
+                .collect();
+            let mut theme = false;
+            let mut lines: Vec<String> = located
+                .0
+                .lines()
+                .map(|line| {
+                    let name = line
+                        .strip_prefix("templates/")
+                        .filter(|_| line.contains(": error: "))
+                        .and_then(|rest| rest.split(':').next());
+                    match name {
+                        Some(name) if own.iter().any(|o| o == name) => format!("{folder}{line}"),
+                        Some(_) => {
+                            theme = true;
+                            format!("(default theme) {line}")
+                        }
+                        None => line.to_string(),
+                    }
+                })
+                .collect();
+            if theme {
+                let mut own = own;
+                own.sort();
+                lines.push(format!(
+                    "  = help: the project's own templates ({}) take the place of the theme's of those names; the theme's templates above build on them and need what they no longer give (docs/theming.md)",
+                    own.join(", ")
+                ));
+            }
+            lines.join("\n")
         }
         _ => format!("error: {err:#}"),
     }

@@ -751,6 +751,60 @@ fn a_template_error_names_its_file_and_line() {
 }
 
 #[test]
+fn a_theme_template_failing_on_the_project_s_own_is_said_to_be_the_theme_s_each_on_its_own() {
+    let p = project();
+    p.write(
+        "templates/base.html",
+        "<html>{% block content %}{% endblock %}</html>\n",
+    );
+    let run = p.run(&["build", "--out", "out", "--today", TODAY]);
+    run.expect(2);
+    let stderr = run.stderr();
+    // No `templates/404.html` is the project's: the theme's is named as the theme's.
+    assert!(
+        stderr.starts_with(
+            "(default theme) templates/404.html:2:10: error: Block `title` is not defined in any parent template"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("(default theme) templates/page.html:2:10: error: Block `title`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("called from"), "{stderr}");
+    assert_eq!(
+        stderr
+            .matches("= help: the project's own templates (base.html)")
+            .count(),
+        1,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_build_with_content_errors_says_a_template_error_too_as_check_does() {
+    let p = project();
+    p.write("content/pages/bad.md", "no title\n");
+    p.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ doc.title }\n{% endblock %}\n",
+    );
+    for args in [&["build", "--out", "out"][..], &["check"]] {
+        let run = p.run(&[args, &["--today", TODAY]].concat());
+        run.expect(2);
+        let stderr = run.stderr();
+        assert!(
+            stderr.contains("bad.md:1:1: error: document has no title"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("templates/page.html:2:33: error:"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
 fn a_partial_that_calls_itself_fails_the_build_instead_of_crashing_it() {
     let p = project();
     p.build().success();
