@@ -1855,6 +1855,43 @@ fn importing_changelog() -> Project {
 }
 
 #[test]
+fn an_entry_in_an_audience_block_keeps_its_place_among_the_changelog_s_entries() {
+    let project = importing_changelog()
+        .file(
+            "CHANGELOG.md",
+            "# Changelog\n\n## [Unreleased]\n### Added\n- Alpha\n<!-- audience: team -->\n- Beta\n<!-- /audience -->\n- Gamma\n\n## [1.0.0] - 2026-01-01\n### Fixed\n- First\n<!-- audience: team -->\n- Second\n<!-- /audience -->\n- Third\n",
+        )
+        .file("content/pages/a.md", "+++\ntitle = \"A\"\n+++\n");
+    project.build().success();
+    let config = common::CONFIG.replace(
+        "home = \"release-plan\"\n",
+        "home = \"release-plan\"\nshow_unreleased = true\n",
+    );
+    let team = project.site("team");
+    let order = |text: &str, words: &[&str]| {
+        let at: Vec<usize> = words.iter().map(|w| text.find(w).expect(w)).collect();
+        at.windows(2).all(|w| w[0] < w[1])
+    };
+    let changelog = team.main("changelog.html");
+    assert!(
+        order(&changelog, &["First", "Second", "Third"]),
+        "{changelog}"
+    );
+    let feed = team.read("feed.xml");
+    assert!(order(&feed, &["First", "Second", "Third"]), "{feed}");
+    // The unreleased section, where a site lists it.
+    project.write("align.toml", format!(
+        "{config}\n[import]\nchangelog = \"CHANGELOG.md\"\nchangelog_audience = [\"public\", \"team\"]\n"
+    ));
+    project.build().success();
+    let changelog = project.site("team").main("changelog.html");
+    assert!(
+        order(&changelog, &["Alpha", "Beta", "Gamma"]),
+        "{changelog}"
+    );
+}
+
+#[test]
 fn a_release_s_heading_in_the_changelog_is_named_by_its_version() {
     let release = |version: &str, date: &str| {
         format!(

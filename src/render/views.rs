@@ -196,6 +196,28 @@ impl<'a> ViewData<'a> {
             .collect()
     }
 
+    /// Changes as the imported changelog writes them: its entries by their line there
+    /// (one in an audience block stands among the others, not after them, where its
+    /// name puts it), each in a place one of them held; other changes keep theirs.
+    fn in_written_order(&self, changes: &mut [&'a DocView]) {
+        let Some(file) = &self.config.import.changelog else {
+            return;
+        };
+        let line = |d: &DocView| {
+            let doc = &self.docs[d.index];
+            (doc.imported && doc.kind == Kind::Change && &doc.source == file)
+                .then(|| doc.top_line())
+        };
+        let places: Vec<usize> = (0..changes.len())
+            .filter(|&i| line(changes[i]).is_some())
+            .collect();
+        let mut entries: Vec<&'a DocView> = places.iter().map(|&i| changes[i]).collect();
+        entries.sort_by_key(|d| line(d));
+        for (place, entry) in places.into_iter().zip(entries) {
+            changes[place] = entry;
+        }
+    }
+
     fn outgoing(&self, doc: usize, kind: RelKind) -> Vec<(&'a DocView, Option<usize>)> {
         self.graph
             .out_of(doc, kind)
@@ -542,7 +564,7 @@ impl<'a> ViewData<'a> {
             .collect();
         sort_newest_first(&mut releases);
         let unreleased = self.view.config.show_unreleased.then(|| {
-            let changes: Vec<&DocView> = self
+            let mut changes: Vec<&DocView> = self
                 .of_kind(Kind::Change)
                 .into_iter()
                 .filter(|d| {
@@ -552,6 +574,7 @@ impl<'a> ViewData<'a> {
                         .is_none()
                 })
                 .collect();
+            self.in_written_order(&mut changes);
             group_by_category(changes, lines)
         });
         let anchors = release_anchors(&releases);
@@ -562,11 +585,12 @@ impl<'a> ViewData<'a> {
                 .into_iter()
                 .zip(anchors)
                 .map(|(doc, anchor)| {
-                    let changes = self
+                    let mut changes = self
                         .incoming(doc.index, RelKind::Release)
                         .into_iter()
                         .filter(|d| d.kind == "change")
                         .collect::<Vec<_>>();
+                    self.in_written_order(&mut changes);
                     let breaking = changes.iter().any(|c| c.breaking);
                     Shared::new(ChangelogRelease {
                         doc,
