@@ -1236,7 +1236,22 @@ impl<'a> SiteView<'a> {
                 );
             }
         }
-        for &e in &graph.incoming[i] {
+        // An imported changelog's entries as it writes them (one in an audience block
+        // among the others), as the changelog page lists them.
+        let from_changelog = |e: usize| {
+            let doc = &docs[graph.edges[e].from];
+            (doc.imported && doc.kind == Kind::Change).then(|| doc.top_line())
+        };
+        let mut incoming = std::borrow::Cow::Borrowed(graph.incoming[i].as_slice());
+        if incoming
+            .iter()
+            .filter(|&&e| from_changelog(e).is_some())
+            .nth(1)
+            .is_some()
+        {
+            crate::model::in_written_order(incoming.to_mut(), from_changelog);
+        }
+        for &e in incoming.iter() {
             let edge = &graph.edges[e];
             if !edge.shown_to(&self.config.audiences) {
                 continue;

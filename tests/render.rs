@@ -1879,6 +1879,8 @@ fn an_entry_in_an_audience_block_keeps_its_place_among_the_changelog_s_entries()
     );
     let feed = team.read("feed.xml");
     assert!(order(&feed, &["First", "Second", "Third"]), "{feed}");
+    let release = team.main("changelog/v1.0.0.html");
+    assert!(order(&release, &["First", "Second", "Third"]), "{release}");
     // The unreleased section, where a site lists it.
     project.write("align.toml", format!(
         "{config}\n[import]\nchangelog = \"CHANGELOG.md\"\nchangelog_audience = [\"public\", \"team\"]\n"

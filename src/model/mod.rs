@@ -118,6 +118,20 @@ pub struct RefText {
     pub defined_at: Option<usize>,
 }
 
+/// Reorders the items that `line` gives a line for (entries of one file, such as an
+/// imported changelog's) by that line, each into a place one of them held; the others
+/// keep their places.
+pub fn in_written_order<T: Copy>(items: &mut [T], line: impl Fn(T) -> Option<usize>) {
+    let places: Vec<usize> = (0..items.len())
+        .filter(|&i| line(items[i]).is_some())
+        .collect();
+    let mut written: Vec<T> = places.iter().map(|&i| items[i]).collect();
+    written.sort_by_key(|&item| line(item));
+    for (place, item) in places.into_iter().zip(written) {
+        items[place] = item;
+    }
+}
+
 /// Whether a site with these audiences sees something inside these audience blocks.
 pub fn blocks_allow(blocks: &[Vec<String>], site_audiences: &[String]) -> bool {
     blocks

@@ -203,19 +203,11 @@ impl<'a> ViewData<'a> {
         let Some(file) = &self.config.import.changelog else {
             return;
         };
-        let line = |d: &DocView| {
+        crate::model::in_written_order(changes, |d| {
             let doc = &self.docs[d.index];
             (doc.imported && doc.kind == Kind::Change && &doc.source == file)
                 .then(|| doc.top_line())
-        };
-        let places: Vec<usize> = (0..changes.len())
-            .filter(|&i| line(changes[i]).is_some())
-            .collect();
-        let mut entries: Vec<&'a DocView> = places.iter().map(|&i| changes[i]).collect();
-        entries.sort_by_key(|d| line(d));
-        for (place, entry) in places.into_iter().zip(entries) {
-            changes[place] = entry;
-        }
+        });
     }
 
     fn outgoing(&self, doc: usize, kind: RelKind) -> Vec<(&'a DocView, Option<usize>)> {
