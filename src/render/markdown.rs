@@ -1042,7 +1042,13 @@ fn sanitize(html: &str, fates: HashMap<String, Option<String>>) -> String {
                 .flatten()
                 .map(Into::into);
         }
-        Some(paths_masked(value, &fates).map_or(value.into(), Into::into))
+        // A value that was one path and nothing else goes, as an `href` naming a hidden
+        // document does: `href="[restricted]"` would be a link to nowhere.
+        match paths_masked(value, &fates) {
+            Some(masked) if masked == RESTRICTED => None,
+            Some(masked) => Some(masked.into()),
+            None => Some(value.into()),
+        }
     });
     for tag in ID_TAGS {
         builder.add_tag_attributes(tag, &["id"]);
@@ -1096,6 +1102,16 @@ mod tests {
                 ("[plan](a/b.md#x)", "a/b.md#x", Some("plan")),
             ]
         );
+    }
+
+    #[test]
+    fn a_value_that_was_one_hidden_path_goes_with_its_attribute() {
+        // `.MD` is no document link, but a path all the same: masked, and nothing is left.
+        let kept = sanitize(
+            "<a href=\"tgt.MD\" title=\"see tgt.MD\">x</a>",
+            HashMap::new(),
+        );
+        assert_eq!(kept, "<a title=\"see [restricted]\">x</a>");
     }
 
     #[test]
