@@ -148,6 +148,8 @@ pub enum Clash {
     Folder(usize),
     /// A file this document links to goes under a folder named `rel`.
     LinkedFolder(usize),
+    /// A file this document links to, at `rel` or at a folder above it.
+    Linked(usize, String),
     /// The site's own files go under a folder named `rel` (`lists`, `assets`).
     OwnFolder,
 }
@@ -162,6 +164,8 @@ pub struct SiteWrites<'d> {
     /// Each folder a file the site publishes for a document's link goes under, with the
     /// document.
     linked_folders: HashMap<&'d str, usize>,
+    /// Each file the site publishes for a document's link, with the document.
+    linked: HashMap<&'d str, usize>,
 }
 
 impl<'d> SiteWrites<'d> {
@@ -183,7 +187,9 @@ impl<'d> SiteWrites<'d> {
             }
         }
         let mut linked_folders = HashMap::new();
+        let mut files = HashMap::new();
         for (doc, path) in linked {
+            files.entry(path).or_insert(doc);
             for folder in above(path) {
                 linked_folders.entry(folder).or_insert(doc);
             }
@@ -192,6 +198,7 @@ impl<'d> SiteWrites<'d> {
             pages,
             folders,
             linked_folders,
+            linked: files,
         }
     }
 
@@ -214,6 +221,9 @@ impl<'d> SiteWrites<'d> {
             let page = path.strip_suffix(".html").and_then(|id| self.pages.get(id));
             if let Some(&doc) = page {
                 return Some(Clash::Page(doc, path.to_string()));
+            }
+            if let Some(&doc) = self.linked.get(path) {
+                return Some(Clash::Linked(doc, path.to_string()));
             }
         }
         if SITE_FOLDERS

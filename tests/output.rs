@@ -73,18 +73,24 @@ fn a_static_file_where_the_site_writes_its_own_is_left_out() {
         .file("static/assets/extra.css", "body { color: teal; }\n")
         .file(
             "content/pages/links.md",
-            "# Links\n\n[The plan](plan.pdf)\n",
+            "# Links\n\n[The plan](plan.pdf) and ![the flow](img/flow.svg)\n",
         )
         .file("content/pages/plan.pdf", "%PDF linked\n")
-        .file("static/pages/plan.pdf", "%PDF static\n");
+        .file("static/pages/plan.pdf", "%PDF static\n")
+        .file("content/pages/img/flow.svg", "<svg/>\n")
+        .file(
+            "static/pages/img/flow.svg/notes.txt",
+            "under a linked file\n",
+        );
     // Both ways every time: rendered in parallel, which came last would be chance.
     for out in ["one", "two", "three"] {
         let built = p.build_into(out);
         built.success();
         let shadowed = shadowed(&built);
-        assert_eq!(shadowed.len(), 4, "{shadowed:#?}");
+        assert_eq!(shadowed.len(), 5, "{shadowed:#?}");
         let expected = [
             "`static/pages/handbook.html` is not copied: it is the page of `pages/handbook` (Handbook) on the sites that show it",
+            "`static/pages/img/flow.svg/notes.txt` is not copied: `pages/links` links to `content/pages/img/flow.svg`, which the sites that show it publish there (a file where this needs a folder)",
             "`static/pages/plan.pdf` is not copied: `pages/links` links to `content/pages/plan.pdf`",
             "`static/roadmap.html` is not copied: every site writes `roadmap.html` itself",
             "`static/robots.txt` is not copied: every site writes `robots.txt` itself",
@@ -102,6 +108,7 @@ fn a_static_file_where_the_site_writes_its_own_is_left_out() {
         assert_eq!(site.read("files/handbook.pdf"), "%PDF-1.4\n");
         assert_eq!(site.read("assets/extra.css"), "body { color: teal; }\n");
         assert_eq!(site.read("pages/plan.pdf"), "%PDF linked\n");
+        assert_eq!(site.read("pages/img/flow.svg"), "<svg/>\n");
     }
     same_tree(&p.path().join("one"), &p.path().join("three"));
 }

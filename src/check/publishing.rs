@@ -74,7 +74,27 @@ pub fn leaks(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             .filter(|(_, (d, s))| **s && wanted.contains(&d.kind))
             .map(|(i, _)| i)
             .collect();
-        if !wanted_shown.iter().any(|&i| listed(i)) {
+        // Work in no release fills the release plan ("Not yet in a release"), and the
+        // changelog of a site that shows unreleased changes.
+        let unreleased = |i: usize| {
+            let doc = &ctx.docs[i];
+            let open = match doc.kind {
+                Kind::Change => site.home == Home::ReleasePlan || site.show_unreleased,
+                Kind::Initiative => {
+                    site.home == Home::ReleasePlan
+                        && !matches!(ctx.status(i), Some("shipped" | "cancelled"))
+                }
+                _ => false,
+            };
+            open && matches!(site.home, Home::ReleasePlan | Home::Changelog)
+                && ctx
+                    .graph
+                    .out_of(i, crate::model::RelKind::Release)
+                    .next()
+                    .is_none()
+        };
+        let filled = (0..ctx.docs.len()).any(|i| shown[i] && unreleased(i));
+        if !filled && !wanted_shown.iter().any(|&i| listed(i)) {
             let message = if wanted_shown.is_empty() {
                 format!(
                     "the home page of public site `{name}` would be empty: no document it needs lists one of its audiences ({})",
@@ -558,6 +578,17 @@ pub fn shadowed_statics(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                         )
                     }
                     Clash::OwnFolder => format!("every site writes its own files into `{rel}/`"),
+                    Clash::Linked(doc, path) => {
+                        let place = if path == rel {
+                            String::new()
+                        } else {
+                            " (a file where this needs a folder)".to_string()
+                        };
+                        format!(
+                            "`{}` links to `content/{path}`, which the sites that show it publish there{place}",
+                            ctx.docs[doc].path_id
+                        )
+                    }
                     Clash::LinkedFolder(doc) => format!(
                         "`{}` links to a file under `content/{rel}/`, which the sites that show it publish there",
                         ctx.docs[doc].path_id
@@ -570,11 +601,6 @@ pub fn shadowed_statics(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                         )
                     }
                 }
-            } else if let Some((doc, ..)) = ctx.assets.iter().find(|(doc, linked, _)| *linked == rel && shown(*doc)) {
-                format!(
-                    "`{}` links to `content/{rel}`, which the sites that show it publish there",
-                    ctx.docs[*doc].path_id
-                )
             } else {
                 return None;
             };
