@@ -284,14 +284,20 @@ impl Graph {
             if cited.contains(id) {
                 continue;
             }
-            let Some(&other) = cited.iter().find_map(|key| self.keys.get(key)) else {
+            // The decision the cited name leads to; a page whose own id is that name is
+            // told apart, where the decision's name is given out.
+            let Some((other, name)) = cited.iter().find_map(|key| {
+                let &doc = self.keys.get(key)?;
+                (docs[doc].kind == Kind::Decision && docs[doc].number == Some(n))
+                    .then_some((doc, key.clone()))
+            }) else {
                 continue;
             };
             if other != i && self.keys.get(id) == Some(&i) {
                 let message = format!(
                     "id `{id}` is how prose cites decision {n} ({}): links to `{id}` would reach this document, and links to `{}` the decision; give it another id",
                     dir.join(&docs[other].source).display(),
-                    cited[0],
+                    name,
                 );
                 diags.push(clash(docs, dir, other, i, id, message));
             }

@@ -346,9 +346,13 @@ fn outside_period(ctx: &Ctx<'_>, i: usize) -> Vec<Diagnostic> {
     if !ctx.is_open(i) {
         return Vec::new();
     }
-    let (Some(from), Some(to)) = (doc.start.or(doc.target), doc.target.or(doc.start)) else {
+    if doc.start.is_none() && doc.target.is_none() {
         return Vec::new();
-    };
+    }
+    // A date not set leaves that end open: work that has started and has no target yet
+    // may run into the period, as may work due after it whose start is not set.
+    let from = doc.start.unwrap_or(jiff::civil::Date::MIN);
+    let to = doc.target.unwrap_or(jiff::civil::Date::MAX);
     let mut seen = Vec::new();
     ctx.graph
         .out_of(i, RelKind::Drives)
