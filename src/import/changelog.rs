@@ -182,7 +182,8 @@ impl Reader {
                 target
             }
             None => {
-                if bullet(text).is_some()
+                // A numbered list is a list of entries too, as it is in a section.
+                if (bullet(text).is_some() || numbered(text).is_some())
                     && let Some(heading) = self.unread_under.take()
                 {
                     self.unread.push((heading, line));
@@ -1225,6 +1226,10 @@ mod tests {
         assert_eq!(versions, [Some("Sprint 14"), Some("1.0.0")]);
         // Once per heading, at its first bullet; the intro's list is no release's.
         assert_eq!(changelog.unread, [(9, 12), (15, 16)]);
+        // A numbered list is entries too.
+        let changelog =
+            parse_changelog("# Changelog\n\n## Older releases\n\n1. lost\n2. also lost\n");
+        assert_eq!(changelog.unread, [(3, 5)]);
     }
 
     #[test]
