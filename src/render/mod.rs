@@ -32,12 +32,22 @@ use markdown::{LinkFate, LinkResolver};
 
 pub use engine::{Pass, Renderer, TemplateError};
 
-/// A number as people write it: no trailing `.0`, at most two decimals; past a
-/// quadrillion in scientific notation (`1e308`), where hundredths mean nothing and the
-/// rounding itself would overflow to infinity.
+/// A number as people write it: no trailing `.0`, at most two decimals, or two
+/// significant digits below a tenth (`0.004`, not `0`: a rate of 0.4 % written as a
+/// fraction); past a quadrillion in scientific notation (`1e308`), where hundredths mean
+/// nothing and the rounding itself would overflow to infinity.
 pub fn format_number(x: f64) -> String {
     if x.abs() >= 1e15 {
         return format!("{x:e}");
+    }
+    if x != 0.0 && x.abs() < 0.1 && x.is_finite() {
+        // Down to a millionth; below that, scientific notation says it.
+        if x.abs() < 1e-6 {
+            return format!("{x:.1e}");
+        }
+        let decimals = (-x.abs().log10().floor()) as usize + 1;
+        let text = format!("{x:.decimals$}");
+        return text.trim_end_matches('0').trim_end_matches('.').to_string();
     }
     let rounded = (x * 100.0).round() / 100.0;
     if rounded.fract() == 0.0 {
@@ -840,6 +850,11 @@ mod tests {
         let cases = [
             (40.0, "40"),
             (0.125, "0.13"),
+            (0.004, "0.004"),
+            (-0.0123, "-0.012"),
+            (0.05, "0.05"),
+            (0.0999, "0.1"),
+            (2e-9, "2.0e-9"),
             (-2.5, "-2.5"),
             (1e14, "100000000000000"),
             (1e308, "1e308"),
