@@ -361,7 +361,16 @@ fn from_text(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
         if let Some(help) = help.filter(|_| !message.contains("did you mean")) {
             message = format!("{message}: {help}");
         }
-        let wrong_value = raw.starts_with("invalid ") || raw.starts_with("unknown variant");
+        // A setting of a few words (`"error"`, `"warning"`, `"off"`) given another type.
+        if raw == "wanted string or table"
+            && let Some(span) = err.span()
+        {
+            let written = text[span.clone()].trim();
+            message = format!("expected one of its words in quotes, found `{written}`");
+        }
+        let wrong_value = raw.starts_with("invalid ")
+            || raw.starts_with("unknown variant")
+            || raw.starts_with("wanted ");
         if wrong_value && let Some(key) = err.span().and_then(|s| key_before(&text, s.start)) {
             message = format!("{key}: {message}");
         }
@@ -783,6 +792,15 @@ mod tests {
                 (14, 1, "unknown field `bar`"),
                 (16, 1, "unknown field `stale_after`"),
             ]
+        );
+        // A word's setting given another type names its key too.
+        let errs = parse(
+            "title = \"x\"\n[sites.a]\ntitle = \"A\"\naudiences = [\"team\"]\n[check.rules]\nstale = true\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            errs[0].message,
+            "`stale` in [check.rules]: expected one of its words in quotes, found `true`"
         );
         // A wrong value is named, and reading goes on past it; the key it leaves out is
         // not reported missing.
