@@ -1138,6 +1138,28 @@ fn an_initiative_with_only_a_start_or_a_target_outside_its_period_says_which() {
 }
 
 #[test]
+fn a_public_home_that_lists_unreleased_work_is_not_called_empty() {
+    let change =
+        "+++\ntitle = \"Unreleased change\"\ncategory = \"added\"\naudience = [\"public\"]\n+++\n";
+    let config = common::CONFIG.replace(
+        "home = \"changelog\"\npublic = true\n",
+        "home = \"changelog\"\npublic = true\nshow_unreleased = true\n",
+    );
+    let project = Project::new()
+        .config(&config)
+        .file("content/changes/c.md", change);
+    let stderr = project.check().stderr();
+    assert!(!stderr.contains("[empty-public-home]"), "{stderr}");
+    project.build().success();
+    let home = project.site("public").main("index.html");
+    assert!(home.contains("Unreleased change"), "{home}");
+    // Without `show_unreleased` the changelog lists none of it: empty.
+    let project = Project::new().file("content/changes/c.md", change);
+    let stderr = project.check().stderr();
+    assert!(stderr.contains("[empty-public-home]"), "{stderr}");
+}
+
+#[test]
 fn a_public_changelog_with_only_planned_releases_says_so() {
     let project = Project::new().file(
         "content/releases/r.md",
