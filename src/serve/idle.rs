@@ -56,12 +56,24 @@ impl<T> Idle<T> {
 }
 
 impl<T> Idle<T> {
-    /// After a write: one that wrote something moves the end `idle` past now.
-    fn wrote(&mut self, written: &Poll<io::Result<usize>>) {
-        if matches!(written, Poll::Ready(Ok(n)) if *n > 0) {
-            let next = Instant::now() + self.idle;
-            self.deadline.as_mut().reset(next);
+    /// After a write: one that wrote something moves the end `idle` past now; one that
+    /// waits (a client that does not read what it asked for) fails once the end has come.
+    fn wrote<R>(
+        &mut self,
+        cx: &mut Context<'_>,
+        written: Poll<io::Result<R>>,
+    ) -> Poll<io::Result<R>> {
+        match &written {
+            Poll::Ready(Ok(_)) => {
+                let next = Instant::now() + self.idle;
+                self.deadline.as_mut().reset(next);
+            }
+            Poll::Pending if self.deadline.as_mut().poll(cx).is_ready() => {
+                return Poll::Ready(Err(io::ErrorKind::TimedOut.into()));
+            }
+            _ => {}
         }
+        written
     }
 }
 
@@ -85,8 +97,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Idle<T> {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let written = Pin::new(&mut self.io).poll_write(cx, buf);
-        self.wrote(&written);
-        written
+        self.wrote(cx, written)
     }
 
     fn poll_write_vectored(
@@ -95,8 +106,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Idle<T> {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let written = Pin::new(&mut self.io).poll_write_vectored(cx, bufs);
-        self.wrote(&written);
-        written
+        self.wrote(cx, written)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -104,7 +114,13 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Idle<T> {
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.io).poll_flush(cx)
+        let flushed = Pin::new(&mut self.io).poll_flush(cx);
+        match flushed {
+            Poll::Pending if self.deadline.as_mut().poll(cx).is_ready() => {
+                Poll::Ready(Err(io::ErrorKind::TimedOut.into()))
+            }
+            flushed => flushed,
+        }
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -135,5 +151,15 @@ mod tests {
         // Waiting 30 s more for a request that does not come ends it.
         let waited = idle.read_exact(&mut byte).await.unwrap_err();
         assert_eq!(waited.kind(), io::ErrorKind::TimedOut);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_client_that_does_not_read_what_it_asked_for_is_let_go() {
+        let (near, _far) = tokio::io::duplex(64);
+        let mut idle = Idle::new(near, Duration::from_secs(30));
+        // More than the pipe holds, which the other end never reads: the write waits,
+        // and fails once 30 s have passed without a byte going out.
+        let stuck = idle.write_all(&[b'x'; 4096]).await.unwrap_err();
+        assert_eq!(stuck.kind(), io::ErrorKind::TimedOut);
     }
 }
