@@ -2468,3 +2468,23 @@ fn an_unreadable_file_or_field_is_said_once_not_at_every_link() {
         &["file is not valid UTF-8 here: save it as UTF-8"],
     );
 }
+
+#[test]
+fn serving_a_folder_that_is_not_there_says_so_before_any_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope");
+    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("align"))
+        .args(["serve", "-p", "0"])
+        .arg(&missing)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stdout.contains("serving at"), "{stdout}");
+    assert!(
+        stderr.contains(&format!("there is no folder {}", missing.display())),
+        "{stderr}"
+    );
+}
