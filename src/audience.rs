@@ -1238,10 +1238,7 @@ impl<'a> SiteView<'a> {
         }
         // An imported changelog's entries as it writes them (one in an audience block
         // among the others), as the changelog page lists them.
-        let from_changelog = |e: usize| {
-            let doc = &docs[graph.edges[e].from];
-            (doc.imported && doc.kind == Kind::Change).then(|| doc.top_line())
-        };
+        let from_changelog = |e: usize| docs[graph.edges[e].from].changelog_line();
         let mut incoming = std::borrow::Cow::Borrowed(graph.incoming[i].as_slice());
         if incoming
             .iter()

@@ -653,6 +653,12 @@ impl Graph {
     }
 
     /// Edges leaving a document of one kind.
+    /// Whether `doc` is in no release at all: unreleased work. One in a release a site
+    /// hides is not (it has shipped, or will, with that release).
+    pub fn in_no_release(&self, doc: usize) -> bool {
+        self.out_of(doc, RelKind::Release).next().is_none()
+    }
+
     pub fn out_of(&self, doc: usize, kind: RelKind) -> impl Iterator<Item = &Edge> {
         self.outgoing[doc]
             .iter()

@@ -77,21 +77,15 @@ pub fn leaks(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
         // Work in no release fills the release plan ("Not yet in a release"), and the
         // changelog of a site that shows unreleased changes.
         let unreleased = |i: usize| {
-            let doc = &ctx.docs[i];
-            let open = match doc.kind {
-                Kind::Change => site.home == Home::ReleasePlan || site.show_unreleased,
-                Kind::Initiative => {
-                    site.home == Home::ReleasePlan
-                        && !matches!(ctx.status(i), Some("shipped" | "cancelled"))
+            let listed = match (site.home, ctx.docs[i].kind) {
+                (Home::ReleasePlan, Kind::Change) => true,
+                (Home::ReleasePlan, Kind::Initiative) => {
+                    !matches!(ctx.status(i), Some("shipped" | "cancelled"))
                 }
+                (Home::Changelog, Kind::Change) => site.show_unreleased,
                 _ => false,
             };
-            open && matches!(site.home, Home::ReleasePlan | Home::Changelog)
-                && ctx
-                    .graph
-                    .out_of(i, crate::model::RelKind::Release)
-                    .next()
-                    .is_none()
+            listed && ctx.graph.in_no_release(i)
         };
         let filled = (0..ctx.docs.len()).any(|i| shown[i] && unreleased(i));
         if !filled && !wanted_shown.iter().any(|&i| listed(i)) {

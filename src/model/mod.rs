@@ -467,6 +467,12 @@ impl Document {
             .map_or_else(|| self.top_line(), |(_, line)| *line)
     }
 
+    /// For an entry of the imported changelog, its line there (the changelog's order);
+    /// `None` for any other document.
+    pub fn changelog_line(&self) -> Option<usize> {
+        (self.imported && self.kind == Kind::Change).then(|| self.top_line())
+    }
+
     /// Where the document starts in its file: the first line, or for a release or change
     /// read from the imported changelog, its heading or bullet there.
     pub fn top_line(&self) -> usize {

@@ -200,14 +200,7 @@ impl<'a> ViewData<'a> {
     /// (one in an audience block stands among the others, not after them, where its
     /// name puts it), each in a place one of them held; other changes keep theirs.
     fn in_written_order(&self, changes: &mut [&'a DocView]) {
-        let Some(file) = &self.config.import.changelog else {
-            return;
-        };
-        crate::model::in_written_order(changes, |d| {
-            let doc = &self.docs[d.index];
-            (doc.imported && doc.kind == Kind::Change && &doc.source == file)
-                .then(|| doc.top_line())
-        });
+        crate::model::in_written_order(changes, |d| self.docs[d.index].changelog_line());
     }
 
     fn outgoing(&self, doc: usize, kind: RelKind) -> Vec<(&'a DocView, Option<usize>)> {
@@ -506,12 +499,7 @@ impl<'a> ViewData<'a> {
         sort_newest_first(&mut released);
         // In no release at all: work in a release the site hides has shipped all the same
         // (or will, with it), and is left out here rather than called unreleased.
-        let no_release = |d: &&DocView| {
-            self.graph
-                .out_of(d.index, RelKind::Release)
-                .next()
-                .is_none()
-        };
+        let no_release = |d: &&DocView| self.graph.in_no_release(d.index);
         let mut decisions = self.of_kind(Kind::Decision);
         decisions.sort_by(|a, b| b.number.cmp(&a.number).then(b.date.cmp(&a.date)));
         ReleasePlanCtx {
@@ -559,12 +547,7 @@ impl<'a> ViewData<'a> {
             let mut changes: Vec<&DocView> = self
                 .of_kind(Kind::Change)
                 .into_iter()
-                .filter(|d| {
-                    self.graph
-                        .out_of(d.index, RelKind::Release)
-                        .next()
-                        .is_none()
-                })
+                .filter(|d| self.graph.in_no_release(d.index))
                 .collect();
             self.in_written_order(&mut changes);
             group_by_category(changes, lines)
