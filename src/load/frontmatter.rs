@@ -629,37 +629,37 @@ pub fn key_lines(split: &Split<'_>) -> Vec<(String, usize)> {
 /// strings and comment; a multi-line string it opens ends the count.
 fn bracket_balance(line: &str) -> isize {
     let mut balance = 0;
+    toml_brackets(line, |c| {
+        balance += if matches!(c, '[' | '{') { 1 } else { -1 };
+        true
+    });
+    balance
+}
+
+/// Calls `each` with every bracket (`[`, `{`, `]`, `}`) of a TOML line that stands outside
+/// its strings and comment, in order, until it returns `false`; a string the line leaves
+/// open (a multi-line one) ends the line.
+fn toml_brackets(line: &str, mut each: impl FnMut(char) -> bool) {
     let mut rest = line;
     while let Some(c) = rest.chars().next() {
         let after = &rest[c.len_utf8()..];
         rest = match c {
-            '[' | '{' => {
-                balance += 1;
-                after
-            }
-            ']' | '}' => {
-                balance -= 1;
-                after
-            }
-            '#' => break,
+            '[' | '{' | ']' | '}' if !each(c) => return,
+            '#' => return,
             '"' | '\'' => {
                 let triple = if c == '"' { "\"\"\"" } else { "'''" };
-                if let Some(inner) = rest.strip_prefix(triple) {
-                    match inner.find(triple) {
-                        Some(end) => &inner[end + 3..],
-                        None => break,
-                    }
-                } else {
-                    match string_end(after, c) {
-                        Some(end) => &after[end..],
-                        None => break,
-                    }
+                let end = match rest.strip_prefix(triple) {
+                    Some(inner) => inner.find(triple).map(|end| &inner[end + 3..]),
+                    None => string_end(after, c).map(|end| &after[end..]),
+                };
+                match end {
+                    Some(end) => end,
+                    None => return,
                 }
             }
             _ => after,
         };
     }
-    balance
 }
 
 /// Where a one-line TOML string closed by `quote` ends in `text` (just past the quote);
@@ -685,42 +685,30 @@ pub fn inline_items(split: &Split<'_>, field: usize) -> Vec<usize> {
         return items;
     }
     let mut depth = 0usize;
-    for (n, raw) in split
+    let lines = split
         .front
         .lines()
         .enumerate()
-        .skip(field - split.front_line)
-    {
-        let mut rest = match (n + split.front_line == field, raw.split_once('=')) {
+        .skip(field - split.front_line);
+    for (n, raw) in lines {
+        let line = split.front_line + n;
+        let text = match (line == field, raw.split_once('=')) {
             (true, Some((_, value))) => value,
-            (true, None) => return Vec::new(),
+            (true, None) => return items,
             (false, _) => raw,
         };
-        while let Some(c) = rest.chars().next() {
-            let after = &rest[c.len_utf8()..];
-            rest = match c {
-                '[' | '{' => {
-                    if c == '{' && depth == 1 {
-                        items.push(split.front_line + n);
-                    }
-                    depth += 1;
-                    after
-                }
-                ']' | '}' => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        return items;
-                    }
-                    after
-                }
-                '#' => break,
-                '"' | '\'' => match string_end(after, c) {
-                    Some(end) => &after[end..],
-                    None => break,
-                },
-                _ => after,
-            };
-        }
+        // Until the array closes: each `{` straight inside it starts an item.
+        toml_brackets(text, |c| {
+            if c == '{' && depth == 1 {
+                items.push(line);
+            }
+            if matches!(c, '[' | '{') {
+                depth += 1;
+            } else {
+                depth = depth.saturating_sub(1);
+            }
+            depth > 0
+        });
         if depth == 0 {
             return items;
         }
