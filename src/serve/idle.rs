@@ -56,24 +56,30 @@ impl<T> Idle<T> {
 }
 
 impl<T> Idle<T> {
-    /// After a write: one that wrote something moves the end `idle` past now; one that
-    /// waits (a client that does not read what it asked for) fails once the end has come.
-    fn wrote<R>(
+    /// After a write: one that wrote something moves the end `idle` past now.
+    fn wrote(
         &mut self,
         cx: &mut Context<'_>,
-        written: Poll<io::Result<R>>,
-    ) -> Poll<io::Result<R>> {
-        match &written {
-            Poll::Ready(Ok(_)) => {
-                let next = Instant::now() + self.idle;
-                self.deadline.as_mut().reset(next);
-            }
-            Poll::Pending if self.deadline.as_mut().poll(cx).is_ready() => {
-                return Poll::Ready(Err(io::ErrorKind::TimedOut.into()));
-            }
-            _ => {}
+        written: Poll<io::Result<usize>>,
+    ) -> Poll<io::Result<usize>> {
+        if matches!(written, Poll::Ready(Ok(n)) if n > 0) {
+            let next = Instant::now() + self.idle;
+            self.deadline.as_mut().reset(next);
         }
-        written
+        self.waited(cx, written)
+    }
+
+    /// A write or flush that waits (a client that does not read what it asked for) fails
+    /// once the end has come, as a read does.
+    fn waited<R>(
+        &mut self,
+        cx: &mut Context<'_>,
+        polled: Poll<io::Result<R>>,
+    ) -> Poll<io::Result<R>> {
+        if polled.is_pending() && self.deadline.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(Err(io::ErrorKind::TimedOut.into()));
+        }
+        polled
     }
 }
 
@@ -115,12 +121,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Idle<T> {
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let flushed = Pin::new(&mut self.io).poll_flush(cx);
-        match flushed {
-            Poll::Pending if self.deadline.as_mut().poll(cx).is_ready() => {
-                Poll::Ready(Err(io::ErrorKind::TimedOut.into()))
-            }
-            flushed => flushed,
-        }
+        self.waited(cx, flushed)
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -159,7 +160,9 @@ mod tests {
         let mut idle = Idle::new(near, Duration::from_secs(30));
         // More than the pipe holds, which the other end never reads: the write waits,
         // and fails once 30 s have passed without a byte going out.
-        let stuck = idle.write_all(&[b'x'; 4096]).await.unwrap_err();
+        let write = idle.write_all(&[b'x'; 4096]);
+        let ended = tokio::time::timeout(Duration::from_secs(60), write).await;
+        let stuck = ended.expect("the write ends by 30 s").unwrap_err();
         assert_eq!(stuck.kind(), io::ErrorKind::TimedOut);
     }
 }
