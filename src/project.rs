@@ -366,7 +366,7 @@ fn unwritable_pages(dir: &Path, docs: &[Document]) -> Vec<Diagnostic> {
                     "`{}` would be written to {page}, which every site uses for its own pages; rename or move the file",
                     d.path_id
                 )
-            } else if site_writes(&page.to_lowercase()) {
+            } else if page.bytes().any(|b| b.is_ascii_uppercase()) && site_writes(&page.to_lowercase()) {
                 // Where file names ignore case (macOS, Windows, some hosts) the page would
                 // replace the view or home page it differs from only in case.
                 let message = format!(

@@ -173,11 +173,8 @@ fn write_document(
         .map(|entry| entry.file_name().to_string_lossy().to_lowercase())
         .collect();
     let taken = |path: &Path| {
-        path.exists()
-            || path.is_symlink()
-            || path
-                .file_name()
-                .is_some_and(|name| names.contains(&name.to_string_lossy().to_lowercase()))
+        (path.file_name())
+            .is_some_and(|name| names.contains(&name.to_string_lossy().to_lowercase()))
     };
     let mut path = PathBuf::new();
     for n in 1.. {

@@ -651,20 +651,14 @@ impl tera::Function<tera::TeraResult<Value>> for Partial {
 fn located(text: &str, fallback: &str) -> TemplateError {
     // Errors of several templates come one after another, each from its `error:` line:
     // each is placed on its own, not as where the first was called from.
-    let mut starts: Vec<usize> = text
-        .match_indices("\nerror:")
-        .map(|(at, _)| at + 1)
+    let mut starts = vec![0];
+    starts.extend(text.match_indices("\nerror:").map(|(at, _)| at + 1));
+    starts.push(text.len());
+    let each: Vec<String> = starts
+        .windows(2)
+        .map(|w| located_one(text[w[0]..w[1]].trim_end(), fallback).0)
         .collect();
-    if !starts.is_empty() {
-        starts.insert(0, 0);
-        starts.push(text.len());
-        let each: Vec<String> = starts
-            .windows(2)
-            .map(|w| located_one(text[w[0]..w[1]].trim_end(), fallback).0)
-            .collect();
-        return TemplateError(each.join("\n"));
-    }
-    located_one(text, fallback)
+    TemplateError(each.join("\n"))
 }
 
 /// [`located`] for the text of one error.
