@@ -508,8 +508,8 @@ fn cases() -> Vec<Case> {
             // 41 % typed as 410.
             edit: Edit::Replace(OBJECTIVE, "value = 41\n", "value = 410\n"),
             path: "content/objectives/activation-q4.md",
-            // At the check-in that holds it.
-            line: 27,
+            // At the check-in's `value`, not its `date`.
+            line: 28,
             other: None,
         },
         Case {
@@ -949,6 +949,75 @@ fn a_key_results_findings_stand_at_the_line_that_holds_their_value() {
     // A year ahead is outside the period, and told so once.
     assert_eq!(at("checkin-outside-period"), [42], "{found:#?}");
     assert_eq!(at("checkin-after-today"), Vec::<u64>::new(), "{found:#?}");
+}
+
+#[test]
+fn a_key_results_last_check_in_may_come_in_the_month_after_its_period() {
+    let at = |edits: &[Edit]| -> Vec<u64> {
+        let found = findings(clean_with(edits).path());
+        (found.iter())
+            .filter(|f| f["rule"] == "checkin-outside-period")
+            .map(|f| f["line"].as_u64().unwrap())
+            .collect()
+    };
+    let final_score = |date: &str| {
+        Edit::Replace(
+            CLOSED_OBJECTIVE,
+            "date = 2026-09-29\nvalue = 12",
+            String::leak(format!(
+                "date = 2026-09-29\nvalue = 14\n\n[[key_results.checkins]]\ndate = {date}\nvalue = 12"
+            )),
+        )
+    };
+    // Q3's final score, recorded once September's figures are in.
+    assert_eq!(at(&[final_score("2026-10-05")]), Vec::<u64>::new());
+    assert_eq!(at(&[final_score("2026-10-31")]), Vec::<u64>::new());
+    // Past a month, it measures another period.
+    assert_eq!(at(&[final_score("2026-11-01")]), [26]);
+    // Only the last check-in is the final score: one before it after the end is not.
+    let both = [
+        final_score("2026-10-09"),
+        Edit::Replace(CLOSED_OBJECTIVE, "date = 2026-09-29", "date = 2026-10-02"),
+    ];
+    assert_eq!(at(&both), [22]);
+}
+
+#[test]
+fn a_dependency_that_has_shipped_is_waited_for_no_more() {
+    let case = cases()
+        .into_iter()
+        .find(|c| c.rule == "dependency-order")
+        .unwrap();
+    let rules = |edits: &[Edit]| -> Vec<String> {
+        (findings(clean_with(edits).path()).iter())
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(rules(&[case.edit]).contains(&"dependency-order".to_string()));
+    let shipped = Edit::Replace(
+        GUIDED_SETUP,
+        "status = \"in-progress\"",
+        "status = \"shipped\"",
+    );
+    let found = rules(&[case.edit, shipped]);
+    assert!(
+        !found.contains(&"dependency-order".to_string()),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn an_imported_records_status_findings_stand_at_the_line_that_says_it() {
+    let dir = clean_with(&[Edit::Write(
+        "content/decisions/0004-use-a-job-queue.md",
+        "# 4. Use a job queue for reminder emails\n\nDate: 2026-10-02\n\n## Status\n\nSuperseded\n\n## Context\n\nReminder emails were sent from the web request.\n",
+    )]);
+    let found = findings(dir.path());
+    let at: Vec<(u64, u64)> = (found.iter())
+        .filter(|f| f["rule"] == "superseded-without-successor")
+        .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(at, [(7, 1)], "{found:#?}");
 }
 
 #[test]

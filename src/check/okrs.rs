@@ -2,9 +2,14 @@
 
 use super::Ctx;
 use crate::diag::Diagnostic;
-use crate::model::{Checkin, Direction, KeyResult, Kind};
+use crate::model::{Checkin, Direction, KeyResult, Kind, Period};
+use jiff::ToSpan;
+use jiff::civil::Date;
 
 const MAX_KEY_RESULTS: usize = 5;
+/// How long after its period a key result's final check-in may come: the figures of a
+/// quarter are in a few weeks after it ends.
+const CLOSING_DAYS: i32 = 31;
 
 pub fn structure(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -120,7 +125,7 @@ pub fn sanity(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                 }
             };
             if let Some((value, checkin, far)) = implausible(kr) {
-                let (place, what) = at(checkin, |c| c.line, kr.current_line);
+                let (place, what) = at(checkin, |c| c.value_line, kr.current_line);
                 let message = if far {
                     format!(
                         "{what}: value {} is far outside the range from baseline {} to target {}",
@@ -150,11 +155,20 @@ pub fn sanity(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                     format!("{what}: confidence {} is outside 0–1", num(confidence)),
                 ));
             }
-            // A check-in outside its period measures another quarter. One dated after
+            // A check-in outside its period measures another quarter, but for the final
+            // score, recorded once the period's figures are in (as `period-ended` asks):
+            // the key result's last check-in, up to a month after the end. One dated after
             // today has its date typed wrong (a month or a year), as a check-in records a
             // value already measured, and would stand as the current value.
+            let last = kr.checkins.iter().map(|c| c.date).max();
+            let outside = |period: &Period, date: Date| {
+                let closing = Some(date) == last
+                    && date > period.end()
+                    && date <= period.end().saturating_add(CLOSING_DAYS.days());
+                !period.contains(date) && !closing
+            };
             for checkin in &kr.checkins {
-                let (rule, message) = match doc.period.filter(|p| !p.contains(checkin.date)) {
+                let (rule, message) = match doc.period.filter(|p| outside(p, checkin.date)) {
                     Some(period) => (
                         "checkin-outside-period",
                         format!("is outside the period {period}"),

@@ -317,7 +317,8 @@ fn after_release(ctx: &Ctx<'_>, i: usize) -> Option<Diagnostic> {
     ))
 }
 
-/// `i` depends on `dep`: `dep` must end before `i` starts.
+/// `i` depends on `dep`: `dep` must end before `i` starts, unless it has ended already
+/// (shipped, whatever its target said) or will not (cancelled).
 fn dependency_order(ctx: &Ctx<'_>, i: usize, cycles: &Cycles) -> Vec<Diagnostic> {
     let Some(start) = ctx.docs[i].start.filter(|_| ctx.is_open(i)) else {
         return Vec::new();
@@ -326,7 +327,7 @@ fn dependency_order(ctx: &Ctx<'_>, i: usize, cycles: &Cycles) -> Vec<Diagnostic>
         .out_of(i, RelKind::DependsOn)
         .filter_map(|edge| {
             let dep = edge.to.doc;
-            if ctx.status(dep) == Some("cancelled") || cycles.together(i, dep) {
+            if !ctx.is_open(dep) || cycles.together(i, dep) {
                 return None;
             }
             let end = ctx.docs[dep].target.filter(|t| *t > start)?;

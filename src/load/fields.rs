@@ -840,7 +840,7 @@ fn is_valid_id(id: &str) -> bool {
 }
 
 /// The lines of a key result's own `confidence` and `current`, and of each check-in's
-/// `confidence`, where they are written: looked for where it or its check-in starts, up
+/// `confidence` and `value`, where they are written: looked for where it or its check-in starts, up
 /// to where the next one does (`end`, the next key result's), else told at that start.
 fn place_values(split: &Split<'_>, front: &LineIndex, kr: &mut KeyResult, end: usize) {
     // Only so many lines: a search for a value not found stops where the next key
@@ -866,6 +866,7 @@ fn place_values(split: &Split<'_>, front: &LineIndex, kr: &mut KeyResult, end: u
         if checkin.confidence.is_some() {
             checkin.confidence_line = within(checkin.line, next, "confidence");
         }
+        checkin.value_line = within(checkin.line, next, "value");
     }
 }
 

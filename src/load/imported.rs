@@ -125,6 +125,9 @@ pub fn apply_body(
         let (text, relations, day) = adr::read_status(&status.value, status.line);
         status_day = day;
         doc.status = Some(text);
+        // Findings about the status stand at the line that says it.
+        let line = first + status.line.saturating_sub(1);
+        doc.field_lines.push(("status".into(), line));
         push_relations(doc, relations, first);
         shown_elsewhere.extend(&found.status_lines);
         section.clone_from(&found.status_section);
@@ -138,6 +141,8 @@ pub fn apply_body(
             diags.push(Diagnostic::warning(loc, message).with_rule(rule));
         }
         doc.date = Some(day);
+        let line = first + date.line.saturating_sub(1);
+        doc.field_lines.push(("date".into(), line));
         shown_elsewhere.extend(found.date_line);
     }
     if doc.date.is_none() {

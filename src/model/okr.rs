@@ -26,6 +26,9 @@ pub struct Checkin {
     /// The line of its `confidence`, when it has one, else its `date`'s.
     #[serde(skip)]
     pub confidence_line: usize,
+    /// The line of its `value`, else its `date`'s.
+    #[serde(skip)]
+    pub value_line: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -208,6 +211,7 @@ mod tests {
                 note: None,
                 line: 0,
                 confidence_line: 0,
+                value_line: 0,
             },
             Checkin {
                 date: jiff::civil::date(2026, 1, 1),
@@ -216,6 +220,7 @@ mod tests {
                 note: None,
                 line: 0,
                 confidence_line: 0,
+                value_line: 0,
             },
         ];
         assert_eq!(k.current_value(), Some(8.0));
