@@ -1222,7 +1222,8 @@ fn a_local_link_in_release_prose_is_reported_at_its_own_line() {
         );
     let run = project.check();
     let stderr = run.stderr();
-    for at in ["CHANGELOG.md:6:1", "CHANGELOG.md:9:1"] {
+    // At the link's `[`, an image's `!`.
+    for at in ["CHANGELOG.md:6:5", "CHANGELOG.md:9:5"] {
         assert!(
             stderr
                 .lines()

@@ -51,6 +51,31 @@ pub fn push_relations(doc: &mut Document, relations: Vec<AdrRelation>, line_offs
     }
 }
 
+/// The 1-based column, in characters, of the link whose destination `written` (`](dest`)
+/// closes in `line`: its `[`, or an image's `!`; the `]`'s where no `[` on the line opens it.
+fn link_column(line: &str, written: &str) -> usize {
+    let Some(close) = line.find(written) else {
+        return 1;
+    };
+    let mut depth = 0usize;
+    let mut open = close;
+    for (at, c) in line[..close].char_indices().rev() {
+        match c {
+            ']' => depth += 1,
+            '[' if depth == 0 => {
+                open = at;
+                break;
+            }
+            '[' => depth -= 1,
+            _ => {}
+        }
+    }
+    if line[..open].ends_with('!') && open < close {
+        open -= 1;
+    }
+    line[..open].chars().count() + 1
+}
+
 /// Number, title, status, date, deciders, tags and relations from an imported record's body,
 /// for whatever the frontmatter did not give.
 /// `outside` is the body with its audience blocks blanked, when it has any: a record's
@@ -454,10 +479,12 @@ pub fn changelog(
             // there, among the next lines (a bounded search, however long the file).
             let written = format!("]({dest}");
             let from = first + line;
-            let at = (from..from + 200)
-                .find(|&n| lines.get(n - 1).is_some_and(|l| l.contains(&written)))
-                .unwrap_or(from);
-            let loc = Location::new(&shown, at, 1);
+            let found = (from..from + 200)
+                .find_map(|n| Some((n, lines.get(n - 1).filter(|l| l.contains(&written))?)));
+            let loc = match found {
+                Some((at, line)) => Location::new(&shown, at, link_column(line, &written)),
+                None => Location::new(&shown, from, 1),
+            };
             let message = format!(
                 "the changelog links to `{dest}`, a file of the repository that no site publishes: shown as text (write the link as a web address to keep it)"
             );
@@ -901,7 +928,18 @@ fn join_link_defs(text: &str, defs: &str) -> String {
 mod tests {
     use std::path::Path;
 
-    use super::{entry_title, is_not_a_record, local_links_as_text, version_link};
+    use super::{entry_title, is_not_a_record, link_column, local_links_as_text, version_link};
+
+    #[test]
+    fn a_links_column_is_its_opening_bracket_s() {
+        assert_eq!(link_column("See [keys](./KEYS.md).", "](./KEYS.md"), 5);
+        assert_eq!(link_column("And ![demo](demo.gif)", "](demo.gif"), 5);
+        // Brackets in the text, and characters before it counted as characters.
+        assert_eq!(link_column("é [a [b] c](x.md)", "](x.md"), 3);
+        // A link whose `[` is on an earlier line: at its `]`.
+        assert_eq!(link_column("guide](x.md)", "](x.md"), 6);
+        assert_eq!(link_column("nothing here", "](x.md"), 1);
+    }
 
     #[test]
     fn local_links_of_a_changelog_entry_become_their_text() {
