@@ -1249,7 +1249,7 @@ fn raw_html_shown_as_text_names_no_hidden_document() {
 /// An imported record's people are fields, which a public site leaves out: the names a
 /// `Deciders:` line leaves to the lines after it (a list under it, a list of names ended
 /// with a comma) go with it, and so does a `Deciders:`, `Consulted:` or `Informed:` line
-/// whose field the frontmatter gives.
+/// whose field the frontmatter gives, or that stands in any section of the record.
 #[test]
 fn people_named_over_several_lines_of_a_record_stay_off_public_sites() {
     let record = |n: u32, fields: &str| {
@@ -1277,6 +1277,11 @@ fn people_named_over_several_lines_of_a_record_stay_off_public_sites() {
         .file(
             "content/decisions/0005-e.md",
             "---\naudience: [public, team]\ndeciders: [Alice Example]\n---\n# 5. E\n\nStatus: accepted\n\nDeciders: CANARY-PEOPLE-9\n\nConsulted: CANARY-PEOPLE-10\n\nInformed:\n- CANARY-PEOPLE-11\n\nProse stays.\n",
+        )
+        // Under a later section's heading, as some records write them.
+        .file(
+            "content/decisions/0006-f.md",
+            "---\naudience: [public, team]\n---\n# 6. F\n\n## Status\n\nAccepted\n\n## Context\n\nDeciders: CANARY-PEOPLE-12, CANARY-PEOPLE-13\n\nWe need a database.\n\n## Decision Makers\n\n- Informed: CANARY-PEOPLE-14\n\n    Deciders: an example, indented as code\n",
         );
     project.build().success();
     project.site("public").assert_nowhere("CANARY-PEOPLE");
@@ -1304,6 +1309,14 @@ fn people_named_over_several_lines_of_a_record_stay_off_public_sites() {
             && five.contains("<p>Prose stays.</p>")
             && !five.contains("CANARY-PEOPLE-9"),
         "{five}"
+    );
+    let six = team.main("decisions/0006-f.html");
+    assert!(
+        six.contains("<dt>Deciders</dt><dd>CANARY-PEOPLE-12, CANARY-PEOPLE-13</dd>")
+            && six.contains("<dt>Informed</dt><dd>CANARY-PEOPLE-14</dd>")
+            && six.contains("<p>We need a database.</p>")
+            && six.contains("Deciders: an example, indented as code"),
+        "{six}"
     );
 }
 
@@ -1432,8 +1445,10 @@ fn an_imported_changelogs_wiki_links_and_local_links_name_no_document() {
         "{changelog}"
     );
     assert!(
-        run.warnings().iter().any(|w| w.contains("CHANGELOG.md:4:1")
-            && w.contains("links to `content/pages/canary-path-7f3a.md`")),
+        run.warnings()
+            .iter()
+            .any(|w| w.contains("CHANGELOG.md:4:42")
+                && w.contains("links to `content/pages/canary-path-7f3a.md`")),
         "{:?}",
         run.warnings()
     );

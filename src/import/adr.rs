@@ -331,6 +331,18 @@ enum People {
     Informed,
 }
 
+/// The people field a line's key names (`Deciders`, `Decision-makers`, `Consulted`,
+/// `Informed`), lowercased.
+fn people_key(key: &str) -> Option<People> {
+    match key {
+        "deciders" | "decision-makers" | "decision makers" | "decision-maker(s)"
+        | "decision maker(s)" => Some(People::Deciders),
+        "consulted" => Some(People::Consulted),
+        "informed" => Some(People::Informed),
+        _ => None,
+    }
+}
+
 /// A `## Status` section: its heading's line and level, the lines read from it, and
 /// whether every line of it that is not blank was read.
 #[derive(Debug)]
@@ -379,7 +391,13 @@ impl BodyReader {
                     _ => self.unread(text),
                 }
             }
-            Zone::Other => {}
+            // A people field is a field wherever it stands, in any section: its names
+            // are never left in the body, which a public site shows.
+            Zone::Other => {
+                if key_value(text).is_some_and(|(key, _)| people_key(&key).is_some()) {
+                    self.meta_line(text, line);
+                }
+            }
         }
     }
 
@@ -565,13 +583,8 @@ impl BodyReader {
                 }
                 first
             }
-            "deciders" | "decision-makers" | "decision makers" | "decision-maker(s)"
-            | "decision maker(s)" | "consulted" | "informed" => {
-                let people = match key.as_str() {
-                    "consulted" => People::Consulted,
-                    "informed" => People::Informed,
-                    _ => People::Deciders,
-                };
+            key if people_key(key).is_some() => {
+                let people = people_key(key).unwrap_or(People::Deciders);
                 let slot = match people {
                     People::Deciders => &mut self.body.deciders,
                     People::Consulted => &mut self.body.consulted,
