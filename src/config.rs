@@ -516,8 +516,19 @@ fn validate(config: &Config, lines: &ConfigLines<'_>, shown: &Path) -> Vec<Diagn
             "align.toml defines no site: add a [sites.NAME] table".into(),
         );
     }
+    // Every page's title and header name the project and its site.
+    if config.title.trim().is_empty() {
+        let message = "`title` cannot be empty: every page's title and header name the project";
+        error("title", None, message.into());
+    }
     for (name, site) in &config.sites {
         let header = format!("[sites.{name}]");
+        if site.title.trim().is_empty() {
+            let message = format!(
+                "`title` in [sites.{name}] cannot be empty: every page's title and header name the site"
+            );
+            error("title", Some(&header), message);
+        }
         if !is_safe_name(name) {
             error(
                 &header,
@@ -844,6 +855,27 @@ mod tests {
                 .message
                 .contains("expected a string, found the number 1"),
             "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn a_blank_title_of_the_project_or_a_site_is_an_error_at_its_line() {
+        let errs = parse("title = \"  \"\n[sites.a]\naudiences = [\"team\"]\ntitle = \"\"\n[sites.b]\ntitle = \"B\"\naudiences = [\"team\"]\n").unwrap_err();
+        let said: Vec<(usize, &str)> = (errs.iter())
+            .map(|e| (e.location.line, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                (
+                    1,
+                    "`title` cannot be empty: every page's title and header name the project"
+                ),
+                (
+                    4,
+                    "`title` in [sites.a] cannot be empty: every page's title and header name the site"
+                ),
+            ]
         );
     }
 

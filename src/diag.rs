@@ -391,28 +391,54 @@ pub fn nearest<'n>(
         .map(|(_, name)| name)
 }
 
-/// How many characters must be inserted, removed or replaced to turn `a` into `b`: how
-/// near a name written is to one known, to say "did you mean".
+/// How many characters must be inserted, removed or replaced, or two side by side swapped,
+/// to turn `a` into `b`: how near a name written is to one known, to say "did you mean"
+/// (`titel` is one swap from `title`, and two replacements from `sites`).
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != cb));
-            diagonal = above;
+    // Three rows: the one before the last, for a swap, the last and this one.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut last: Vec<usize> = (0..=b.len()).collect();
+    let mut row = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        row[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            row[j] = (last[j] + 1).min(row[j - 1] + 1).min(last[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                row[j] = row[j].min(before[j - 2] + 1);
+            }
         }
+        std::mem::swap(&mut before, &mut last);
+        std::mem::swap(&mut last, &mut row);
     }
-    row[b.len()]
+    last[b.len()]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_swap_of_two_letters_side_by_side_is_one_edit() {
+        for (a, b, distance) in [
+            ("titel", "title", 1),
+            ("titel", "sites", 2),
+            ("audeince", "audience", 1),
+            ("home", "home", 0),
+            ("", "ab", 2),
+            ("ab", "", 2),
+            ("ab", "ba", 1),
+            ("abc", "ca", 3),
+        ] {
+            assert_eq!(edit_distance(a, b), distance, "{a} {b}");
+        }
+        assert_eq!(
+            unknown_field("unknown field `titel`, expected one of `sites`, `title`").as_deref(),
+            Some("unknown field `titel`: did you mean `title`?")
+        );
+    }
 
     #[test]
     fn serde_messages_read_in_plain_words() {

@@ -1390,6 +1390,27 @@ fn stale_after_days_sets_the_staleness_window() {
 }
 
 #[test]
+fn a_document_never_updated_is_stale_from_its_creation_and_says_so() {
+    let dir = clean_with(&[Edit::Replace(
+        PAGE,
+        "updated = 2026-10-01\nreview_by = 2027-04-01",
+        "created = 2026-04-30",
+    )]);
+    let found = findings(dir.path());
+    let stale: Vec<&str> = (found.iter())
+        .filter(|f| f["rule"] == "stale")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(
+        stale,
+        [
+            "`pages/how-we-plan` (How we plan) was created on 2026-04-30, more than 180 days ago, and has no `updated` date since"
+        ],
+        "{found:#?}"
+    );
+}
+
+#[test]
 fn a_staleness_window_past_the_calendars_end_makes_nothing_stale() {
     // The largest window there is: no date is that far away, so nothing goes stale (the
     // span once overflowed, and every document went stale, or the run panicked).

@@ -298,6 +298,26 @@ fn a_record_whose_body_says_its_audience_as_a_field_fails_instead_of_going_to_ev
 }
 
 #[test]
+fn an_audience_marker_over_several_lines_is_told_as_a_marker() {
+    fails_at(
+        "content/pages/a.md",
+        "+++\ntitle = \"A\"\n+++\n\n<!--\naudience: exec\n-->\nSecret.\n<!-- /audience -->\n",
+        "content/pages/a.md:6:1",
+        &[
+            "in a comment opened on a line before it",
+            "`<!-- audience: exec -->`",
+        ],
+    );
+    // Below frontmatter, a line of its own is not said to need frontmatter.
+    fails_at(
+        "content/pages/a.md",
+        "+++\ntitle = \"A\"\n+++\n\naudience: exec\n",
+        "content/pages/a.md:5:1",
+        &["a document's audience is set in its frontmatter"],
+    );
+}
+
+#[test]
 fn frontmatter_read_as_text_fails_at_its_audience_line_however_its_fence_failed() {
     let audience = "audience = [\"exec\"]";
     let (text_line, near_fence) = (
@@ -388,6 +408,49 @@ fn a_version_or_tag_written_as_a_fraction_must_be_quoted() {
         "+++\ntitle = \"R\"\nversion = 2\nstatus = \"released\"\n+++\n",
     );
     project.build().success();
+}
+
+#[test]
+fn a_date_in_year_zero_is_out_of_range() {
+    for front in [
+        "+++\ntitle = \"A\"\nupdated = 0000-01-05\n+++\n",
+        "---\ntitle: A\nupdated: 0000-01-05\n---\n",
+    ] {
+        fails_at(
+            "content/pages/a.md",
+            front,
+            "content/pages/a.md:3:1",
+            &[
+                "field `updated`: `0000-01-05` is out of range: it is a day from 0001-01-01 to 9999-12-31",
+            ],
+        );
+    }
+}
+
+#[test]
+fn a_blank_owner_tag_or_team_is_an_error_not_a_list_page_with_no_name() {
+    for (field, written, words) in [
+        (
+            "owners",
+            "owners = [\"Ann\", \"\"]",
+            "an owner cannot be empty",
+        ),
+        ("tags", "tags = [\" \"]", "a tag cannot be empty"),
+        ("team", "team = \"  \"", "a team cannot be empty"),
+        ("tags", "tags: ['']", "a tag cannot be empty"),
+    ] {
+        let text = if written.contains(':') {
+            format!("---\ntitle: A\n{written}\n---\n")
+        } else {
+            format!("+++\ntitle = \"A\"\n{written}\n+++\n")
+        };
+        fails_at(
+            "content/pages/a.md",
+            &text,
+            "content/pages/a.md:3:1",
+            &[&format!("field `{field}`: {words}")],
+        );
+    }
 }
 
 #[test]

@@ -281,7 +281,13 @@ fn an_empty_source_date_epoch_counts_as_unset_and_a_bad_one_is_a_usage_error() {
     );
     assert!(!p.path().join("bad").exists());
     // A number of seconds that names no day `--today` could: said in the tool's words.
-    for seconds in ["253402300799", "-62135596801", "99999999999999999"] {
+    for seconds in [
+        "253402300799",
+        "-62135596801",
+        "99999999999999999",
+        "99999999999999999999",
+        "-99999999999999999999",
+    ] {
         let far = p.run_with_env(
             &["build", "--out", "far"],
             &[("SOURCE_DATE_EPOCH", seconds)],

@@ -231,10 +231,15 @@ pub fn staleness(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
         };
         let limit = window.and_then(|span| last.checked_add(span).ok());
         if limit.is_some_and(|limit| limit < ctx.today) {
-            let message = format!(
-                "{} was last updated on {last}, more than {days} days ago",
-                ctx.name(i)
-            );
+            let name = ctx.name(i);
+            let message = match field {
+                "updated" => {
+                    format!("{name} was last updated on {last}, more than {days} days ago")
+                }
+                _ => format!(
+                    "{name} was created on {last}, more than {days} days ago, and has no `updated` date since"
+                ),
+            };
             out.push(
                 ctx.at("stale", i, field, message)
                     .with_help("review it and set `updated`, or raise [check] stale_after_days"),

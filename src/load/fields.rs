@@ -186,9 +186,9 @@ impl Fields<'_> {
             "id" => doc.id = Some(short_id(value)?),
             "summary" => doc.summary = Some(string(value)?),
             "status" => self.status(doc, value)?,
-            "owners" => doc.owners = strings(value)?,
-            "team" => doc.team = Some(string(value)?),
-            "tags" => doc.tags = strings(value)?,
+            "owners" => doc.owners = names(value, "an owner")?,
+            "team" => doc.team = Some(name(value, "a team")?),
+            "tags" => doc.tags = names(value, "a tag")?,
             "audience" => doc.audience = Some(strings(value)?),
             "created" => doc.created = Some(date(value)?),
             "updated" => doc.updated = Some(date(value)?),
@@ -809,6 +809,28 @@ fn string(value: Value) -> Result<String, String> {
     }
 }
 
+/// A name a list page is made for (a team): blank, it would be a page with no name.
+fn name(value: Value, what: &str) -> Result<String, String> {
+    let text = string(value)?;
+    if text.trim().is_empty() {
+        return Err(format!(
+            "{what} cannot be empty: write its name, or remove the field"
+        ));
+    }
+    Ok(text)
+}
+
+/// Names a list page is made for each (owners, tags): none may be blank.
+fn names(value: Value, what: &str) -> Result<Vec<String>, String> {
+    let items = strings(value)?;
+    if items.iter().any(|item| item.trim().is_empty()) {
+        return Err(format!(
+            "{what} cannot be empty: write its name, or remove the empty one"
+        ));
+    }
+    Ok(items)
+}
+
 /// Strings, and whole numbers as text (`period = 2026`, `id = 7`). A number with a
 /// fraction is not read as text: it has lost what was written (`version = 1.10` reads
 /// 1.1), so it must be quoted.
@@ -931,6 +953,9 @@ pub fn not_a_date(text: &str) -> String {
         && (y.len(), m.len(), d.len()) == (4, 2, 2)
         && let (Some(year), Some(month), Some(_)) = (number(y), number(m), number(d))
     {
+        if year == 0 {
+            return format!("`{text}` is out of range: it is a day from 0001-01-01 to 9999-12-31");
+        }
         let month_name = |m: i8| jiff::civil::date(2000, m, 1).strftime("%B").to_string();
         return match i8::try_from(month).ok().filter(|m| (1..=12).contains(m)) {
             Some(m) => match jiff::civil::Date::new(year, m, 1) {
@@ -947,13 +972,15 @@ pub fn not_a_date(text: &str) -> String {
     format!("`{text}` is not a date (dates are YYYY-MM-DD)")
 }
 
+/// A day written `YYYY-MM-DD`, from 0001-01-01 to 9999-12-31: year 0 is a typo, and names no
+/// day `--today` could.
 pub fn parse_iso_date(text: &str) -> Option<Date> {
     let bytes = text.as_bytes();
     let shaped = bytes.len() == 10 && bytes[4] == b'-' && bytes[7] == b'-';
     if !shaped {
         return None;
     }
-    text.parse().ok()
+    text.parse().ok().filter(|date: &Date| date.year() >= 1)
 }
 
 fn period(value: Value) -> Result<Period, String> {

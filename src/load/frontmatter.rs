@@ -239,11 +239,18 @@ fn invisible(c: char) -> bool {
 /// (an invisible character, a word after the signs, a second frontmatter under the
 /// first): the document's audience is lost, and it goes to every site of the default
 /// audience.
-pub fn audience_in_text(body: &str, first: usize) -> Option<usize> {
+pub fn audience_in_text(body: &str, first: usize) -> Option<(usize, bool)> {
     memchr::memmem::find(body.as_bytes(), b"audience")?;
     let mut fence = crate::import::adr::FencedCode::default();
+    // Whether the last line that was not blank opened a comment (`<!--` alone).
+    let mut comment_opened = false;
     for (number, line) in (first..).zip(body.lines()) {
-        if fence.holds(line) || !line.contains("audience") {
+        let opened = std::mem::replace(&mut comment_opened, false);
+        if fence.holds(line) {
+            continue;
+        }
+        if !line.contains("audience") {
+            comment_opened = line.trim().ends_with("<!--") || (opened && line.trim().is_empty());
             continue;
         }
         // Read as shown: without the characters that show nothing.
@@ -259,7 +266,7 @@ pub fn audience_in_text(body: &str, first: usize) -> Option<usize> {
         };
         let rest = rest.trim_start_matches(['"', '\'']).trim_start();
         if rest.starts_with('=') || rest.starts_with(':') {
-            return Some(number);
+            return Some((number, opened));
         }
     }
     None
@@ -944,8 +951,15 @@ mod tests {
             ("audience:\n  - exec\n", 10),
             ("\"audience\" = [\"exec\"]\n", 10),
         ] {
-            assert_eq!(found(body), Some(line), "{body:?}");
+            assert_eq!(found(body), Some((line, false)), "{body:?}");
         }
+        // A marker written over several lines: in a comment opened before it.
+        assert_eq!(found("<!--\naudience: exec\n-->\n"), Some((11, true)));
+        assert_eq!(
+            found("Text <!--\n\naudience: exec\n-->\n"),
+            Some((12, true))
+        );
+        assert_eq!(found("<!-- x -->\naudience: exec\n"), Some((11, false)));
         for body in [
             "Who reads it: the audience: leaders.\n",
             "```toml\naudience = [\"exec\"]\n```\n",

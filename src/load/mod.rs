@@ -684,8 +684,15 @@ impl DocReader<'_> {
                 return None;
             }
         };
-        if let Some(line) = frontmatter::audience_in_text(split.body, split.body_line) {
-            let message = "this line sets `audience` but is read as text, so the document would go to every site of the default audience: frontmatter must open the file, with `+++` or `---` alone on the first line and nothing invisible around it (a line meant as text can go in a code block)";
+        if let Some((line, in_comment)) = frontmatter::audience_in_text(split.body, split.body_line)
+        {
+            let message = if in_comment {
+                "this line sets `audience` in a comment opened on a line before it, which marks no block: an audience marker is one line, `<!-- audience: exec -->`, and the text after this one would go to every site that shows the document"
+            } else if split.format.is_some() {
+                "this line sets `audience` but is read as text: a document's audience is set in its frontmatter, and a part of its body's by an audience block (`<!-- audience: exec -->` … `<!-- /audience -->`); a line meant as text can go in a code block"
+            } else {
+                "this line sets `audience` but is read as text, so the document would go to every site of the default audience: frontmatter must open the file, with `+++` or `---` alone on the first line and nothing invisible around it (a line meant as text can go in a code block)"
+            };
             self.error(line, 1, message.to_string());
             return None;
         }
