@@ -978,8 +978,12 @@ impl<'a> SiteView<'a> {
         let health = shown
             .filter(|_| site.shows_computed("health"))
             .map(crate::model::Health::from_score);
-        let summary = match (&doc.public_summary, public) {
-            (Some(s), true) => Some(s.clone()),
+        // A public title says the internal wording is not the public's: the internal
+        // summary, in the same wording, stays off a public site unless a public one is
+        // written too.
+        let summary = match (public, &doc.public_summary, &doc.public_title) {
+            (true, Some(s), _) => Some(s.clone()),
+            (true, None, Some(_)) => None,
             _ => doc.summary.clone(),
         };
         let status = self.status(docs, graph, i);

@@ -336,6 +336,40 @@ fn public_title_and_summary_replace_the_internal_ones() {
     );
 }
 
+/// A public title alone: the internal summary, written in the wording the public title
+/// replaces, is no public site's either.
+#[test]
+fn a_public_title_without_a_public_summary_leaves_the_summary_off_public_sites() {
+    let project = Project::new()
+        .file(
+            "content/initiatives/renewal.md",
+            "+++\ntitle = \"Win back CANARY-CUSTOMER-4b2e\"\npublic_title = \"Easier renewals\"\nsummary = \"Stop CANARY-CUSTOMER-4b2e churning\"\naudience = [\"public\", \"team\"]\nstatus = \"planned\"\n+++\nx\n",
+        )
+        .file(
+            "content/initiatives/plain.md",
+            "+++\ntitle = \"Dark mode\"\nsummary = \"Themes for the night shift\"\naudience = [\"public\", \"team\"]\nstatus = \"planned\"\n+++\nx\n",
+        );
+    project.build().success();
+    let public = project.site("public");
+    public.assert_nowhere("CANARY-CUSTOMER-4b2e");
+    assert!(
+        public
+            .read("initiatives/renewal.html")
+            .contains("Easier renewals")
+    );
+    // Without a public title, the summary is the public's as the title is.
+    assert!(
+        public
+            .read("initiatives/plain.html")
+            .contains("Themes for the night shift")
+    );
+    let team = project.site("team").read("initiatives/renewal.html");
+    assert!(
+        team.contains("Stop CANARY-CUSTOMER-4b2e churning"),
+        "{team}"
+    );
+}
+
 #[test]
 fn html_comments_reach_no_site() {
     let project = leak_project();
