@@ -772,11 +772,13 @@ fn rewrite<'e>(
                 }
             }
             _ if stack.last().is_some_and(|open| open.replaced) => {}
-            // An image of a file no site publishes, or of a document (a page is no image,
-            // and the path would name a document the site may hide): its description, as
-            // text.
+            // An image of a file no site publishes, of a document (a page is no image,
+            // and the path would name a document the site may hide) or of an address that
+            // runs code (`javascript:`): its description, as text.
             Event::Start(Tag::Image { dest_url, .. })
-                if links.unpublished(&dest_url) || crate::load::is_document_link(&dest_url) =>
+                if links.unpublished(&dest_url)
+                    || crate::load::is_document_link(&dest_url)
+                    || !safe_url(&dest_url) =>
             {
                 images.push(false);
             }
@@ -788,20 +790,6 @@ fn rewrite<'e>(
                 if images.pop() == Some(true) {
                     out.push(event);
                 }
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) if !safe_url(&dest_url) => {
-                let _ = (link_type, title, id);
-                out.push(Event::Start(Tag::Image {
-                    link_type: LinkType::Inline,
-                    dest_url: CowStr::Borrowed(""),
-                    title: CowStr::Borrowed(""),
-                    id: CowStr::Borrowed(""),
-                }));
             }
             Event::Start(Tag::Image {
                 link_type,
@@ -1329,6 +1317,9 @@ mod tests {
             true,
             RawHtml::Sanitize,
         );
+        // An image of an address that runs code is its description.
+        let image = render_with("![the chart](javascript:alert(8))", true, RawHtml::Sanitize);
+        assert_eq!(image.trim(), "<p>the chart</p>", "{image}");
         // The script shows as text, as GitHub shows it; nothing runs.
         assert!(
             !html.contains("<script")
