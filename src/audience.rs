@@ -1107,11 +1107,12 @@ impl<'a> SiteView<'a> {
     /// accepted decision the site shows too, so that a decision it hides does not show
     /// through; else the document's own status.
     fn status(&self, docs: &[Document], graph: &Graph, i: usize) -> Option<String> {
-        let status = &graph.status[i];
-        if *status != docs[i].status && !graph.superseders(docs, i).any(|j| self.shows(j)) {
+        // Superseded by decisions this site hides only: as its own status says.
+        let mut superseders = graph.superseders(docs, i).peekable();
+        if superseders.peek().is_some() && !superseders.any(|j| self.shows(j)) {
             return docs[i].status.clone();
         }
-        status.clone()
+        graph.status[i].clone()
     }
 
     /// A document's why chains as this site may show them: each up to the first step the

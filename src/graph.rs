@@ -486,6 +486,10 @@ impl Graph {
         if doc.kind == Kind::Decision && self.superseders(docs, i).next().is_some() {
             return Some("superseded".to_string());
         }
+        // A release without a status has not shipped: it is planned, on every view.
+        if doc.kind == Kind::Release && doc.status.is_none() {
+            return Some("planned".to_string());
+        }
         doc.status.clone()
     }
 

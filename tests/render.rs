@@ -2370,6 +2370,24 @@ fn a_release_without_a_status_is_planned_on_every_view() {
     assert!(public.exists("releases/1-0.html"));
     assert!(!public.main("changelog.html").contains("releases/1-0.html"));
     assert!(!public.read("feed.xml").contains("releases/1-0.html"));
+    // Planned on its own page, in the status lists, graph.json and search too.
+    let team = project.site("team");
+    let page = team.main("releases/1-0.html");
+    assert!(
+        page.contains("<span class=\"status status-planned\">planned</span>"),
+        "{page}"
+    );
+    let listed = team.read("lists/status/release/planned.html");
+    assert!(listed.contains("releases/1-0.html"), "{listed}");
+    let graph: serde_json::Value = serde_json::from_str(&team.read("graph.json")).unwrap();
+    let release = (graph["documents"].as_array().unwrap().iter())
+        .find(|d| d["path_id"] == "releases/1-0")
+        .unwrap();
+    assert_eq!(release["status"], "planned", "{release:#}");
+    assert!(
+        team.read("search-index.json")
+            .contains("\"status\":\"planned\"")
+    );
 }
 
 #[test]

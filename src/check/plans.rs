@@ -264,7 +264,7 @@ pub fn schedule(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             }
             Kind::Release => {
                 if let Some(date) = release_late(doc, ctx.status(i), ctx.today) {
-                    let still = match ctx.status(i) {
+                    let still = match doc.status {
                         Some(_) => "is still planned",
                         None => "has no status, so it counts as planned",
                     };
