@@ -1021,6 +1021,35 @@ fn an_imported_records_status_findings_stand_at_the_line_that_says_it() {
 }
 
 #[test]
+fn a_public_records_status_naming_an_internal_successor_is_a_public_link_to_it() {
+    let dir = clean_with(&[
+        Edit::Write(
+            "content/decisions/0004-use-a-job-queue.md",
+            "---\nstatus: superseded by ADR-5\naudience: [public, team]\n---\n# 4. Use a job queue\n\nDate: 2026-10-02\n",
+        ),
+        Edit::Write(
+            "content/decisions/0005-use-a-scheduler.md",
+            "# 5. Use a scheduler\n\nDate: 2026-10-09\n\n## Status\n\nAccepted\n",
+        ),
+    ]);
+    let found = findings(dir.path());
+    let leaks: Vec<(&str, u64)> = (found.iter())
+        .filter(|f| f["rule"] == "public-links-internal")
+        .map(|f| (f["path"].as_str().unwrap(), f["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        leaks,
+        [("./content/decisions/0004-use-a-job-queue.md", 2)],
+        "{found:#?}"
+    );
+    // Its own status says superseded: the public site shows it so, not as in force.
+    assert!(
+        found.iter().all(|f| f["rule"] != "superseded-by-internal"),
+        "{found:#?}"
+    );
+}
+
+#[test]
 fn relations_in_a_circle_are_reported_once_with_the_whole_circle() {
     let dir = clean_with(&[
         Edit::Replace(

@@ -18,31 +18,38 @@ pub fn leaks(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             .map(|d| may_show(d, site, &default))
             .collect();
         for edge in &ctx.graph.edges {
-            // Written in the public document itself: a record's `Superseded by [2](…)`
-            // written in the internal one names nothing on the public page.
-            if shown[edge.from]
-                && !shown[edge.to.doc]
-                && edge.written_in == edge.from
-                && edge.shown_to(&site.audiences)
-            {
-                let message = format!(
-                    "public document {} references {}, which the public site `{name}` does not show",
-                    ctx.name(edge.from),
-                    ctx.name(edge.to.doc)
-                );
-                let diag = ctx.at_edge("public-links-internal", edge, message)
-                    .with_help("make the target public too, or drop the reference from the public document");
-                out.push(ctx.related(diag, edge.to.doc, "audience", "its audience"));
-            }
             // A decision the site hides does not make the one it shows `superseded` there.
             let (public, successor) = (edge.to.doc, edge.from);
-            if edge.kind == RelKind::Supersedes
+            let superseded_by_internal = edge.kind == RelKind::Supersedes
                 && shown[public]
                 && !shown[successor]
                 && crate::model::ever_accepted(ctx.docs[successor].status.as_deref())
                 && ctx.docs[public].status.as_deref() != Some("superseded")
-                && !ctx.graph.superseders(ctx.docs, public).any(|j| shown[j])
+                && !ctx.graph.superseders(ctx.docs, public).any(|j| shown[j]);
+            // Written in the public document itself, at either end: a record's
+            // `Superseded by [2](…)` names the internal record 2 on the public page, but
+            // written in the internal one it names nothing there.
+            let (own, other) = if edge.written_in == edge.from {
+                (edge.from, edge.to.doc)
+            } else {
+                (edge.to.doc, edge.from)
+            };
+            if edge.written_in == own
+                && shown[own]
+                && !shown[other]
+                && edge.shown_to(&site.audiences)
+                && !superseded_by_internal
             {
+                let message = format!(
+                    "public document {} references {}, which the public site `{name}` does not show",
+                    ctx.name(own),
+                    ctx.name(other)
+                );
+                let diag = ctx.at_edge("public-links-internal", edge, message)
+                    .with_help("make the target public too, or drop the reference from the public document");
+                out.push(ctx.related(diag, other, "audience", "its audience"));
+            }
+            if superseded_by_internal {
                 let as_written = match &ctx.docs[public].status {
                     Some(status) => format!("as {status}"),
                     None => "without a status".to_string(),

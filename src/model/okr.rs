@@ -109,7 +109,8 @@ impl KeyResult {
             .or_else(|| self.checkins.iter().max_by_key(|c| c.date).map(|c| c.value))
     }
 
-    /// `confidence`, else the latest check-in's confidence.
+    /// `confidence`, else the confidence of the latest check-in that gives one: it stands
+    /// until a later check-in gives another.
     pub fn current_confidence(&self) -> Option<f64> {
         self.confidence.or_else(|| {
             self.checkins
