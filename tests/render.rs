@@ -3111,3 +3111,52 @@ fn a_key_result_s_confidence_shows_beside_its_current_value_on_internal_sites() 
     // A public site leaves it out, as it leaves out the current value.
     p.site("public").assert_nowhere("confidence 0.6");
 }
+
+/// A card, a decision log entry and a progress bar say only what they have: no separator
+/// before nothing, no empty line of meta, no class naming no band.
+#[test]
+fn what_a_document_lacks_leaves_no_separator_or_empty_element() {
+    let config = common::CONFIG.replace(
+        "home = \"changelog\"\npublic = true",
+        "home = \"changelog\"\npublic = true\npublic_fields = [\"progress\"]",
+    );
+    let project = Project::new()
+        .config(&config)
+        .file(
+            "content/initiatives/solo.md",
+            "+++\ntitle = \"Solo work\"\nstatus = \"in-progress\"\nhorizon = \"now\"\ntarget = 2026-12-01\n+++\n",
+        )
+        .file(
+            "content/initiatives/owned.md",
+            "+++\ntitle = \"Owned work\"\nstatus = \"in-progress\"\nhorizon = \"now\"\nowners = [\"Ann\"]\n+++\n",
+        )
+        .file(
+            "content/decisions/0001-undated.md",
+            "+++\ntitle = \"Undated\"\nstatus = \"accepted\"\ndeciders = [\"Dee\"]\naudience = [\"team\", \"public\"]\n+++\n",
+        )
+        .file(
+            "content/objectives/o.md",
+            "+++\ntitle = \"O\"\nperiod = \"2026-Q4\"\nstatus = \"active\"\naudience = [\"team\", \"public\"]\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"K\"\nbaseline = 0\ntarget = 10\ncurrent = 5\n+++\n",
+        );
+    project.build().success();
+    let roadmap = project.site("exec").main("roadmap.html");
+    assert!(
+        roadmap.contains("in-progress</span> target 2026-12-01</div>")
+            && roadmap.contains("in-progress</span> Ann</div>")
+            && !roadmap.contains("</span>  · "),
+        "{roadmap}"
+    );
+    let decisions = project.site("team").main("decisions.html");
+    assert!(
+        decisions.contains("<p class=\"meta\">Decided by Dee</p>"),
+        "{decisions}"
+    );
+    let public = project.site("public");
+    let log = public.main("decisions.html");
+    assert!(!log.contains("<p class=\"meta\"> "), "{log}");
+    let page = public.main("objectives/o.html");
+    assert!(
+        page.contains("<rect class=\"bar-fill\" width=\"50\"") && !page.contains("health-"),
+        "{page}"
+    );
+}

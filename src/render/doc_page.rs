@@ -546,9 +546,12 @@ impl Page<'_> {
                     self.int(pct);
                     self.raw(
                         "%</title><rect class=\"bar-bg\" width=\"100\" height=\"10\" rx=\"2\"/>\
-                         <rect class=\"bar-fill health-",
+                         <rect class=\"bar-fill",
                     );
-                    self.esc(kr.health.unwrap_or_default());
+                    if let Some(health) = kr.health {
+                        self.raw(" health-");
+                        self.esc(health);
+                    }
                     self.raw("\" width=\"");
                     self.int(pct);
                     self.raw("\" height=\"10\" rx=\"2\"/></svg> ");
