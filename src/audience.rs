@@ -674,11 +674,35 @@ pub fn body_for_audiences<'d>(doc: &'d Document, audiences: &[String]) -> Cow<'d
             out.push_str(&doc.body[at..start]);
             // Keep one line end per cut so paragraphs around it stay apart.
             out.push('\n');
+            hidden_definitions(&doc.body[start..end], &mut out);
         }
         at = at.max(end);
     }
     out.push_str(&doc.body[at.min(doc.body.len())..]);
     Cow::Owned(out)
+}
+
+/// The destination given, on a site that hides it, to a link reference definition
+/// (`[plan]: https://…`) written in an audience block: a link that names it reads as its
+/// text there (`render::markdown::safe_url` refuses the scheme), where without a
+/// definition it would read as written, brackets and label too (`[the plan][plan]`).
+pub const HIDDEN_DEFINITION: &str = "align-hidden:";
+
+/// After a cut `text` (a block, or a marker line, which holds none), its link reference
+/// definitions again, each leading to [`HIDDEN_DEFINITION`], between blank lines.
+fn hidden_definitions(text: &str, out: &mut String) {
+    if !text.contains("]:") {
+        return;
+    }
+    let parser = pulldown_cmark::Parser::new_ext(text, crate::load::markdown_options());
+    for (label, _) in parser.reference_definitions().iter() {
+        let label = label.replace(['\n', '\r'], " ");
+        out.push_str("\n[");
+        out.push_str(&label);
+        out.push_str("]: ");
+        out.push_str(HIDDEN_DEFINITION);
+        out.push_str("\n\n");
+    }
 }
 
 /// A document's page, relative to the site root, as written to disk.
@@ -980,10 +1004,12 @@ impl<'a> SiteView<'a> {
             .map(crate::model::Health::from_score);
         // A public title says the internal wording is not the public's: the internal
         // summary, in the same wording, stays off a public site unless a public one is
-        // written too.
-        let summary = match (public, &doc.public_summary, &doc.public_title) {
-            (true, Some(s), _) => Some(s.clone()),
-            (true, None, Some(_)) => None,
+        // written too, and so do the rationale and the reasons the target moved, which
+        // have no public counterpart.
+        let internal_wording = public && doc.public_title.is_some();
+        let summary = match (public, &doc.public_summary) {
+            (true, Some(s)) => Some(s.clone()),
+            _ if internal_wording => None,
             _ => doc.summary.clone(),
         };
         let status = self.status(docs, graph, i);
@@ -1017,7 +1043,7 @@ impl<'a> SiteView<'a> {
                 .map(|s| SlipView {
                     date: s.date.to_string(),
                     target: s.target.to_string(),
-                    reason: s.reason.clone(),
+                    reason: s.reason.clone().filter(|_| !internal_wording),
                 })
                 .collect(),
             slips: doc.slips(),
@@ -1030,7 +1056,7 @@ impl<'a> SiteView<'a> {
                     std::cmp::Ordering::Less => "earlier",
                     std::cmp::Ordering::Equal => "same",
                 }),
-            rationale: doc.rationale.clone(),
+            rationale: doc.rationale.clone().filter(|_| !internal_wording),
             version: doc.version.clone(),
             date: doc.date.as_ref().map(DateText::display),
             day: doc.date.as_ref().and_then(DateText::date),

@@ -336,14 +336,14 @@ fn public_title_and_summary_replace_the_internal_ones() {
     );
 }
 
-/// A public title alone: the internal summary, written in the wording the public title
-/// replaces, is no public site's either.
+/// A public title alone: the internal summary, rationale and slip reasons, written in the
+/// wording the public title replaces, are no public site's either.
 #[test]
 fn a_public_title_without_a_public_summary_leaves_the_summary_off_public_sites() {
     let project = Project::new()
         .file(
             "content/initiatives/renewal.md",
-            "+++\ntitle = \"Win back CANARY-CUSTOMER-4b2e\"\npublic_title = \"Easier renewals\"\nsummary = \"Stop CANARY-CUSTOMER-4b2e churning\"\naudience = [\"public\", \"team\"]\nstatus = \"planned\"\n+++\nx\n",
+            "+++\ntitle = \"Win back CANARY-CUSTOMER-4b2e\"\npublic_title = \"Easier renewals\"\nsummary = \"Stop CANARY-CUSTOMER-4b2e churning\"\nrationale = \"CANARY-RATIONALE-4b2e\"\ntarget = 2026-12-20\ntarget_history = [{ date = 2026-11-02, target = 2026-12-01, reason = \"CANARY-SLIP-4b2e\" }]\naudience = [\"public\", \"team\"]\nstatus = \"planned\"\n+++\nx\n",
         )
         .file(
             "content/initiatives/plain.md",
@@ -363,9 +363,46 @@ fn a_public_title_without_a_public_summary_leaves_the_summary_off_public_sites()
             .read("initiatives/plain.html")
             .contains("Themes for the night shift")
     );
+    // Nor the rationale and the reasons the target moved, which have no public wording.
+    public.assert_nowhere("CANARY-RATIONALE-4b2e");
+    public.assert_nowhere("CANARY-SLIP-4b2e");
+    let renewal = public.read("initiatives/renewal.html");
+    assert!(renewal.contains("<del>2026-12-01</del>"), "{renewal}");
     let team = project.site("team").read("initiatives/renewal.html");
     assert!(
-        team.contains("Stop CANARY-CUSTOMER-4b2e churning"),
+        team.contains("Stop CANARY-CUSTOMER-4b2e churning")
+            && team.contains("CANARY-RATIONALE-4b2e")
+            && team.contains("CANARY-SLIP-4b2e"),
+        "{team}"
+    );
+}
+
+/// A reference link whose definition is in a block the site hides reads as its text
+/// there: not as written, brackets and the definition's label around it.
+#[test]
+fn a_reference_link_defined_in_a_hidden_block_is_its_text() {
+    let project = Project::new().file(
+        "content/pages/refs.md",
+        "+++\ntitle = \"Refs\"\naudience = [\"public\", \"team\"]\n+++\n\nSee [the plan][CANARY-LABEL-5d1c], [CANARY-SHORT-5d1c] and [Full][].\n\n<!-- audience: team -->\n[canary-label-5d1c]: https://internal.example.com/CANARY-URL-5d1c\n[canary-short-5d1c]: https://internal.example.com/b\n[full]: https://internal.example.com/c \"CANARY-TITLE-5d1c\"\n<!-- /audience -->\n\nEnd.\n",
+    );
+    project.build().success();
+    let public = project.site("public");
+    let page = public.main("pages/refs.html");
+    assert!(
+        page.contains("<p>See the plan, CANARY-SHORT-5d1c and Full.</p>"),
+        "{page}"
+    );
+    for canary in [
+        "CANARY-LABEL-5d1c",
+        "CANARY-URL-5d1c",
+        "CANARY-TITLE-5d1c",
+        "align-hidden",
+    ] {
+        public.assert_nowhere(canary);
+    }
+    let team = project.site("team").main("pages/refs.html");
+    assert!(
+        team.contains("<a href=\"https://internal.example.com/CANARY-URL-5d1c\">the plan</a>"),
         "{team}"
     );
 }
