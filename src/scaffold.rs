@@ -22,14 +22,42 @@ fn default_folder(kind: Kind) -> &'static str {
     }
 }
 
-/// A file name from a title: lowercase ASCII letters, digits and dashes.
+/// The changelog category a change's title says by its first word, as changelogs word
+/// their entries (`Fixed: crash on export`, `Remove the v1 API`); `added` else.
+fn category_in(title: &str) -> &'static str {
+    let first = (title.split(|c: char| !c.is_alphanumeric()))
+        .find(|word| !word.is_empty())
+        .unwrap_or_default()
+        .to_lowercase();
+    match first.as_str() {
+        "fix" | "fixed" | "fixes" | "resolve" | "resolved" => "fixed",
+        "remove" | "removed" | "removes" | "drop" | "dropped" => "removed",
+        "deprecate" | "deprecated" | "deprecates" => "deprecated",
+        "security" => "security",
+        "change" | "changed" | "changes" | "update" | "updated" | "rename" | "renamed"
+        | "improve" | "improved" | "faster" => "changed",
+        _ => "added",
+    }
+}
+
+/// A file name from a title: lowercase ASCII letters, digits and dashes; a title in
+/// another script (`日本市場への参入`) keeps its letters, lowercased, rather than become
+/// `untitled`.
 pub fn slugify(title: &str) -> String {
-    let slug = crate::load::slug(&fold_accents(title));
-    let ascii: String = slug
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .collect();
-    let trimmed: String = ascii
+    let folded = fold_accents(title);
+    let kept: String = if folded.chars().any(|c| c.is_alphabetic() && !c.is_ascii()) {
+        (folded.chars())
+            .flat_map(|c| match c {
+                c if c.is_alphanumeric() => c.to_lowercase().collect::<Vec<_>>(),
+                _ => vec!['-'],
+            })
+            .collect()
+    } else {
+        (crate::load::slug(&folded).chars())
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect()
+    };
+    let trimmed: String = kept
         .split('-')
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
@@ -300,7 +328,10 @@ fn template(kind: Kind, title: &str, number: Option<u32>, today: Date) -> String
             "## Context and problem\n\nTODO\n\n## Options considered\n\n* TODO\n* TODO\n\n## Decision\n\nTODO\n\n## Consequences\n\nTODO\n",
         ),
         Kind::Change => (
-            "category = \"added\"\n# release = \"…\"\n# implements = \"…\"\n".to_string(),
+            format!(
+                "category = \"{}\"\n# release = \"…\"\n# implements = \"…\"\n",
+                category_in(title)
+            ),
             "TODO: what changed, in words a customer understands.\n",
         ),
         Kind::Page => (String::new(), "TODO\n"),
@@ -450,10 +481,33 @@ mod tests {
     }
 
     #[test]
-    fn slugs_are_ascii_file_names() {
+    fn a_changes_category_is_the_one_its_title_starts_with() {
+        for (title, category) in [
+            ("Fixed: crash when exporting", "fixed"),
+            ("fix the date picker", "fixed"),
+            ("Remove the v1 API", "removed"),
+            ("Deprecated: XML export", "deprecated"),
+            ("Security: patch the session cookie", "security"),
+            ("Improved search ranking", "changed"),
+            ("Export to CSV", "added"),
+            ("", "added"),
+        ] {
+            assert_eq!(category_in(title), category, "{title}");
+        }
+        let today = Date::new(2026, 2, 10).unwrap();
+        let text = template(Kind::Change, "Fixed: crash on export", None, today);
+        assert!(text.contains("\ncategory = \"fixed\"\n"), "{text}");
+    }
+
+    #[test]
+    fn slugs_are_file_names_of_the_titles_words() {
         assert_eq!(slugify("Adopt Postgres 16!"), "adopt-postgres-16");
         assert_eq!(slugify("  "), "untitled");
         assert_eq!(slugify("Café / Naïve"), "cafe-naive");
+        // Another script keeps its letters; what has none is still untitled.
+        assert_eq!(slugify("日本市場への参入"), "日本市場への参入");
+        assert_eq!(slugify("Q3: Ελληνικά Launch"), "q3-ελληνικά-launch");
+        assert_eq!(slugify("🚀"), "untitled");
         // Cut at a word's end, never ending in a dash.
         let long =
             "Migrate the billing service from the legacy monolith to the new platform: phase 1";
