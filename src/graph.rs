@@ -248,9 +248,23 @@ impl Graph {
                 }
             }
         }
+        // A decision whose id is one way of citing its own number (`ADR-0007` for number
+        // 7) is cited the other way too (`ADR-7`): both lead to it, whatever else has
+        // that number.
+        for (i, doc) in docs.iter().enumerate() {
+            if let (Kind::Decision, Some(id), Some(n)) = (doc.kind, &doc.id, doc.number) {
+                let names = [format!("ADR-{n:04}"), format!("ADR-{n}")];
+                if names.contains(id) {
+                    for name in names {
+                        self.keys.entry(name).or_insert(i);
+                    }
+                }
+            }
+        }
         // Imported records are often cited as `ADR-0007`; give them that name when free.
         // Another document whose own id is that name would take the record's links: both
-        // are named, as for any id used twice.
+        // are named, as for any id used twice, unless it is a decision of that number,
+        // which is cited so by right (two records of one number, as below).
         for (i, doc) in docs.iter().enumerate() {
             if let (Kind::Decision, None, Some(n)) = (doc.kind, &doc.id, doc.number) {
                 for (k, name) in [format!("ADR-{n:04}"), format!("ADR-{n}")]
@@ -261,13 +275,14 @@ impl Graph {
                         self.keys.insert(name, i);
                         continue;
                     };
-                    if docs[other].id.as_deref() == Some(name.as_str()) {
+                    let numbered = docs[other].number == Some(n);
+                    if docs[other].id.as_deref() == Some(name.as_str()) && !numbered {
                         let message = format!(
-                            "decision {n} is cited as `{name}`, which is the id of {}: links to `{name}` would reach that document; give it another id",
-                            dir.join(&docs[other].source).display()
+                            "id `{name}` is how decision {n} ({}) is cited: links to `{name}` would reach this document, not the decision; give this document another id",
+                            dir.join(&docs[i].source).display()
                         );
-                        diags.push(clash(docs, dir, other, i, &name, message));
-                    } else if docs[other].number == Some(n) && k == 0 {
+                        diags.push(clash(docs, dir, i, other, &name, message));
+                    } else if numbered && k == 0 {
                         // Two records of one number, as parallel branches of adr-tools
                         // make them: its cited name leads to the first (said once).
                         diags.push(same_number(docs, dir, other, i, n));
@@ -826,7 +841,7 @@ fn same_number(docs: &[Document], dir: &Path, first: usize, second: usize, n: u3
         )
     };
     let message = format!(
-        "decisions {} and {} are both number {n}: `ADR-{n:04}` and `ADR-{n}` lead to the first; {advice}",
+        "records `{}` and `{}` are both decision {n}: `ADR-{n:04}` and `ADR-{n}` lead to the first; {advice}",
         a.path_id, b.path_id
     );
     Diagnostic::warning(Location::new(dir.join(&b.source), line(b), 1), message)

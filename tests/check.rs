@@ -2488,7 +2488,14 @@ fn new_gives_titles_of_one_file_name_names_of_their_own() {
         )
     };
     let mut written = Vec::new();
-    for title in [phase(1), phase(2), "日本語".into(), "Привет мир".into()] {
+    for title in [
+        phase(1),
+        phase(2),
+        "日本語".into(),
+        "Привет мир".into(),
+        "🚀".into(),
+        "✨".into(),
+    ] {
         let output = new(dir.path(), "initiative", &title);
         assert_eq!(
             output.status.code(),
@@ -2503,6 +2510,9 @@ fn new_gives_titles_of_one_file_name_names_of_their_own() {
         [
             "./content/initiatives/migrate-the-billing-service-from-the-legacy-monolith-to-the.md",
             "./content/initiatives/migrate-the-billing-service-from-the-legacy-monolith-to-the-2.md",
+            // Another script keeps its letters; a title of none is untitled.
+            "./content/initiatives/日本語.md",
+            "./content/initiatives/привет-мир.md",
             "./content/initiatives/untitled.md",
             "./content/initiatives/untitled-2.md",
         ]

@@ -2294,12 +2294,49 @@ fn an_id_that_is_a_decisions_cited_name_is_a_duplicate() {
             "content/decisions/0007-use-queues.md",
             "+++\ntitle = \"Use queues\"\nnumber = 7\nstatus = \"accepted\"\ndate = 2026-10-01\n+++\n",
         );
+    // Told at the id to change, the page's.
     project.build().expect(1).error_at(
-        "content/decisions/0007-use-queues.md:1:1",
+        "content/pages/p.md:3:1",
         &[
-            "decision 7 is cited as `ADR-7`, which is the id of",
+            "id `ADR-7` is how decision 7 (",
+            "give this document another id",
             "[duplicate-id]",
         ],
+    );
+}
+
+#[test]
+fn a_decision_whose_id_cites_its_own_number_takes_both_spellings_of_it() {
+    // An imported record of the same number beside it: both spellings of the citation
+    // lead to the decision whose id says it, and the two numbers are a warning.
+    let project = Project::new()
+        .file(
+            "content/decisions/0002-use-postgres.md",
+            "+++\nid = \"ADR-0002\"\ntitle = \"Use PostgreSQL\"\nstatus = \"accepted\"\ndate = 2026-10-01\n+++\n",
+        )
+        .file(
+            "content/decisions/madr/0002-no-numbers-in-headings.md",
+            "# No numbers in headings\n\n## Status\n\nAccepted\n",
+        )
+        .file(
+            "content/pages/p.md",
+            "+++\ntitle = \"P\"\n+++\nA [[ADR-2]] B [[ADR-0002]] C [[ADR 2]]\n",
+        );
+    let run = project.build();
+    run.success();
+    assert!(
+        run.warnings().iter().any(|w| w.contains(
+            "records `decisions/0002-use-postgres` and `decisions/madr/0002-no-numbers-in-headings` are both decision 2"
+        ) && w.ends_with("[duplicate-number]")),
+        "{:?}",
+        run.warnings()
+    );
+    let page = project.site("team").main("pages/p.html");
+    assert_eq!(
+        page.matches("href=\"../decisions/0002-use-postgres.html\"")
+            .count(),
+        3,
+        "{page}"
     );
 }
 
