@@ -1030,7 +1030,8 @@ impl<'a> SiteView<'a> {
             tags: doc.tags.clone(),
             created: doc.created.map(|d| d.to_string()),
             updated: doc.updated.map(|d| d.to_string()),
-            review_by: doc.review_by.map(|d| d.to_string()),
+            // When the team means to review it is its own process, not the public's.
+            review_by: doc.review_by.filter(|_| !public).map(|d| d.to_string()),
             horizon: doc.horizon.clone(),
             period: doc.period.map(|p| p.to_string()),
             level: doc.level.clone(),

@@ -1736,3 +1736,21 @@ fn a_heading_holding_a_wiki_link_has_one_anchor_on_every_site() {
         );
     }
 }
+
+/// When the team means to review a document is its own process: a public site shows no
+/// `review_by`, on the page or in graph.json.
+#[test]
+fn a_public_site_shows_no_review_date() {
+    let project = Project::new().file(
+        "content/pages/p.md",
+        "+++\ntitle = \"P\"\naudience = [\"public\", \"team\"]\nreview_by = 2027-03-17\n+++\nText.\n",
+    );
+    project.build().success();
+    project.site("public").assert_nowhere("2027-03-17");
+    let team = project.site("team");
+    assert!(team.main("pages/p.html").contains("2027-03-17"));
+    assert!(
+        team.read("graph.json")
+            .contains("\"review_by\":\"2027-03-17\"")
+    );
+}
