@@ -742,6 +742,16 @@ fn a_template_error_names_its_file_and_line() {
     // In the project folder as given, as a content error's file is.
     assert!(stderr.starts_with("./templates/page.html:2:"), "{stderr}");
     assert!(!stderr.contains("Error {"), "{stderr}");
+    // And the page it was rendering, which the template's line does not say.
+    let note = (stderr.lines())
+        .find(|l| l.starts_with("  = note: rendering `"))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(
+        note.ends_with(".html` of site `exec`")
+            || note.ends_with(".html` of site `team`")
+            || note.ends_with(".html` of site `public`"),
+        "{stderr}"
+    );
     let (parent, name) = (p.path().parent().unwrap(), p.path().file_name().unwrap());
     let name = name.to_str().unwrap();
     let run = p.run_in(

@@ -428,7 +428,8 @@ impl Out<'_> {
         if !self.wants(path) {
             return Ok(());
         }
-        let bytes = make(&format!("{}/{path}", self.site))?;
+        let bytes = make(&format!("{}/{path}", self.site))
+            .map_err(|err| rendering(err, self.site, path))?;
         self.emit
             .send(path, bytes.into())
             .with_context(|| format!("writing {path}"))
@@ -443,6 +444,7 @@ impl Out<'_> {
     ) -> anyhow::Result<Bytes> {
         self.renderer
             .page(&format!("{}/{key}", self.site), template, ctx)
+            .map_err(|err| rendering(err, self.site, key))
     }
 
     pub fn file(&self, path: &str, bytes: impl Into<FileBytes>) -> anyhow::Result<()> {
@@ -839,6 +841,18 @@ fn site_ctx(input: &Input<'_>) -> SiteCtx {
         views,
         base_url: input.config.site_url(view.name),
     })
+}
+
+/// A template's error with the page it was rendering: a value that most documents leave
+/// out (`doc.extra.epic`) fails on one of them, which the template's line does not name.
+fn rendering(err: anyhow::Error, site: &str, path: &str) -> anyhow::Error {
+    match err.downcast::<TemplateError>() {
+        Ok(TemplateError(text)) => TemplateError(format!(
+            "{text}\n  = note: rendering `{path}` of site `{site}`"
+        ))
+        .into(),
+        Err(err) => err,
+    }
 }
 
 #[cfg(test)]
