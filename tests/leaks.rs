@@ -1754,3 +1754,29 @@ fn a_public_site_shows_no_review_date() {
             .contains("\"review_by\":\"2027-03-17\"")
     );
 }
+
+/// A marker whose word holds a character that shows nothing (a soft hyphen, a joiner) at
+/// both ends reads as `audience` but is none: the build fails rather than show the block
+/// to everyone, in a document and in an imported changelog alike.
+#[test]
+fn a_marker_with_an_invisible_character_in_its_word_fails_the_build() {
+    let config = format!(
+        "{}\n[import]\nchangelog = \"CHANGELOG.md\"\nchangelog_audience = [\"public\", \"team\"]\n",
+        common::CONFIG
+    );
+    let project = Project::new()
+        .config(&config)
+        .file(
+            "content/pages/p.md",
+            "+++\ntitle = \"P\"\naudience = [\"public\", \"team\"]\n+++\n\n<!-- aud\u{AD}ience: team -->\nCANARY-SHY-9e2f\n<!-- /aud\u{AD}ience -->\n",
+        )
+        .file(
+            "CHANGELOG.md",
+            "# Changelog\n\n## [1.0.0] - 2026-10-01\n\n### Added\n\n<!-- audi\u{200D}ence: team -->\n- CANARY-ZWJ-9e2f\n<!-- /audi\u{200D}ence -->\n- Export\n",
+        );
+    let run = project.build();
+    run.expect(1);
+    run.error_at("content/pages/p.md:6:1", &["looks like an audience marker"]);
+    run.error_at("CHANGELOG.md:7:1", &["looks like an audience marker"]);
+    assert!(!project.path().join("out").exists());
+}

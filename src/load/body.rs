@@ -1274,8 +1274,11 @@ pub fn plain_inline(text: &str) -> std::borrow::Cow<'_, str> {
 /// line that only looks like a fence (indented four spaces, inside an HTML block, in a
 /// list item that has ended) opens none, and the block after it would be on every site.
 pub fn audience_blocks(body: &str) -> Result<Vec<AudienceBlock>, Vec<BlockError>> {
-    // Every marker, and every near miss, is an HTML comment.
-    if memchr::memmem::find(body.as_bytes(), b"<!--").is_none() {
+    // Every marker, and every near miss, is an HTML comment, or was meant as one (see
+    // [`marker_like`]).
+    if memchr::memmem::find(body.as_bytes(), b"<!").is_none()
+        && memchr::memmem::find(body.as_bytes(), "＜!".as_bytes()).is_none()
+    {
         return Ok(Vec::new());
     }
     let mut fence = crate::import::adr::FencedCode::default();
@@ -1340,26 +1343,52 @@ pub const NEVER_CLOSED: &str = "audience block is never closed with `<!-- /audie
 
 /// Whether a line is an audience marker or looks like one.
 pub fn marker_like(trimmed: &str) -> bool {
-    let Some(at) = trimmed.find("<!--") else {
+    // A comment, or what was meant as one but shows as text (`<!– audience: team –>`
+    // with dashes a keyboard made long, `＜!-- … --＞` in full-width signs).
+    let comment = trimmed.contains("<!--");
+    if !comment && !trimmed.contains("<!") && !trimmed.contains("＜!") {
         return false;
+    }
+    // As it shows: a character that shows nothing inside the word (`aud\u{AD}ience`)
+    // would hide it from the comparisons below, and the block from no one.
+    let shown: std::borrow::Cow<'_, str> = if trimmed.chars().any(super::frontmatter::shows_nothing)
+    {
+        trimmed
+            .chars()
+            .filter(|&c| !super::frontmatter::shows_nothing(c))
+            .collect()
+    } else {
+        trimmed.into()
     };
-    let lower = trimmed.to_lowercase();
+    let lower = shown.to_lowercase();
     if lower.contains("audience") {
         return true;
     }
+    if !comment {
+        return false;
+    }
     // A comment whose first word is `audience` misspelled (`<!-- audiance: exec -->`,
-    // and its `<!-- /audiance -->`): written the same way at both ends, the block would
-    // be shown to everyone without a closing marker left over to tell.
-    let words = trimmed[at + 4..]
+    // `<!-- audi-ence: exec -->`, `<!-- audi&#101;nce: exec -->`, and the same
+    // `<!-- /audiance -->`): written the same way at both ends, the block would be shown
+    // to everyone without a closing marker left over to tell. The word runs to the first
+    // space or colon; its letters are compared.
+    let Some(at) = shown.find("<!--") else {
+        return false;
+    };
+    let words = shown[at + 4..]
         .trim_start()
         .trim_start_matches('/')
         .trim_start();
     let word: String = words
         .chars()
-        .take_while(|c| c.is_alphabetic())
+        .take_while(|&c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '&' | '#' | ';'))
+        .filter(|c| c.is_alphabetic())
         .flat_map(char::to_lowercase)
         .collect();
-    (6..=10).contains(&word.chars().count()) && crate::diag::edit_distance(&word, "audience") <= 2
+    let distance = crate::diag::edit_distance(&word, "audience");
+    // Three letters off, where the word starts as `audience` does (`audnc`).
+    (5..=11).contains(&word.chars().count())
+        && (distance <= 2 || (distance == 3 && word.starts_with("aud")))
 }
 
 /// The byte ranges of a text's code blocks, fenced or indented, in order, as the renderer
@@ -1747,10 +1776,33 @@ mod tests {
         // Misspelled the same way at both ends: no closing marker is left over to tell.
         assert!(audience_blocks("<!-- audiance: exec -->\nx\n<!-- /audiance -->\n").is_err());
         assert!(audience_blocks("<!-- Audeince: exec -->\nx\n").is_err());
+        // A character that shows nothing inside the word, a sign or an entity in it, three
+        // letters off: each at both ends, the block would go to everyone.
+        for word in [
+            "aud\u{AD}ience",
+            "audi\u{200D}ence",
+            "au\u{E0061}dience",
+            "audi-ence",
+            "audi&#101;nce",
+            "audnc",
+        ] {
+            let body = format!("<!-- {word}: exec -->\nx\n<!-- /{word} -->\n");
+            assert!(audience_blocks(&body).is_err(), "{word}");
+        }
+        // Meant as a comment, shown as text: `<!–` with a long dash, full-width signs.
+        assert!(audience_blocks("<!– audience: exec –>\nx\n<!– /audience –>\n").is_err());
+        assert!(audience_blocks("＜!-- audience: exec --＞\nx\n＜!-- /audience --＞\n").is_err());
         // Comments of other words are comments.
         assert!(
             audience_blocks("<!-- audit: 2026 -->\n<!-- markdownlint-disable -->\nx\n").is_ok()
         );
+        for other in [
+            "<!-- audio: on -->",
+            "<!-- TODO: ask legal -->",
+            "<!DOCTYPE html>",
+        ] {
+            assert!(audience_blocks(&format!("{other}\nx\n")).is_ok(), "{other}");
+        }
         // A marker over several lines is no marker to the renderer either.
         for split in [
             "<!--\naudience: exec\n-->\nx\n",

@@ -207,6 +207,13 @@ fn seeming_frontmatter(text: &str, first: usize) -> Option<usize> {
     None
 }
 
+/// Characters that show nothing and are no space: joiners, marks of direction, fillers,
+/// variation selectors, tags and the soft hyphen. Inside a word (`aud\u{AD}ience`) they
+/// are not seen, but the word is no longer the one it reads as.
+pub(crate) fn shows_nothing(c: char) -> bool {
+    !c.is_whitespace() && (invisible(c) || matches!(c, '\u{E0000}'..='\u{E007F}'))
+}
+
 /// Characters that show nothing: spaces of every width, joiners, marks of direction,
 /// fillers and the soft hyphen. A line of them looks blank, and around a fence or a key
 /// they are not seen.
