@@ -910,12 +910,14 @@ fn key_value(text: &str) -> Option<(String, &str)> {
         .iter()
         .find_map(|marker| trimmed.strip_prefix(marker))
         .unwrap_or(trimmed);
-    let colon = unbulleted.find(':')?;
+    // A full-width colon (`Deciders：`, as a CJK keyboard types it) says the same.
+    let colon = unbulleted.find([':', '：'])?;
     let key = unbulleted[..colon].trim().trim_matches(['*', '_']).trim();
     if key.is_empty() || key.len() > 24 {
         return None;
     }
-    let value = unbulleted[colon + 1..].trim_start_matches(['*', '_']);
+    let after = colon + unbulleted[colon..].chars().next().map_or(1, char::len_utf8);
+    let value = unbulleted[after..].trim_start_matches(['*', '_']);
     Some((key.to_ascii_lowercase(), value))
 }
 
@@ -1757,6 +1759,8 @@ mod tests {
 
     #[test]
     fn bold_keys_and_bracketed_lists() {
+        let body = parse_adr_body("Status: Accepted\nDeciders： 佐藤, 鈴木\n");
+        assert_eq!(body.deciders, vec!["佐藤", "鈴木"]);
         let body = parse_adr_body("**Status:** Accepted\n**Deciders**: [Ann, Bo]\n");
         assert_eq!(body.status, located("Accepted", 1));
         assert_eq!(body.deciders, vec!["Ann", "Bo"]);
