@@ -253,7 +253,7 @@ impl Graph {
         // that number.
         for (i, doc) in docs.iter().enumerate() {
             if let (Kind::Decision, Some(id), Some(n)) = (doc.kind, &doc.id, doc.number) {
-                let names = [format!("ADR-{n:04}"), format!("ADR-{n}")];
+                let names = citations(n);
                 if names.contains(id) {
                     for name in names {
                         self.keys.entry(name).or_insert(i);
@@ -267,10 +267,7 @@ impl Graph {
         // which is cited so by right (two records of one number, as below).
         for (i, doc) in docs.iter().enumerate() {
             if let (Kind::Decision, None, Some(n)) = (doc.kind, &doc.id, doc.number) {
-                for (k, name) in [format!("ADR-{n:04}"), format!("ADR-{n}")]
-                    .into_iter()
-                    .enumerate()
-                {
+                for (k, name) in citations(n).into_iter().enumerate() {
                     let Some(&other) = self.keys.get(&name) else {
                         self.keys.insert(name, i);
                         continue;
@@ -295,13 +292,13 @@ impl Graph {
         for (i, doc) in docs.iter().enumerate() {
             let Some(id) = &doc.id else { continue };
             let Some(n) = adr_number(id) else { continue };
-            let cited = [format!("ADR-{n}"), format!("ADR-{n:04}")];
+            let cited = citations(n);
             if cited.contains(id) {
                 continue;
             }
             // The decision the cited name leads to; a page whose own id is that name is
             // told apart, where the decision's name is given out.
-            let Some((other, name)) = cited.iter().find_map(|key| {
+            let Some((other, name)) = cited.iter().rev().find_map(|key| {
                 let &doc = self.keys.get(key)?;
                 (docs[doc].kind == Kind::Decision && docs[doc].number == Some(n))
                     .then_some((doc, key.clone()))
@@ -671,13 +668,13 @@ impl Graph {
         cycles
     }
 
-    /// Edges leaving a document of one kind.
     /// Whether `doc` is in no release at all: unreleased work. One in a release a site
     /// hides is not (it has shipped, or will, with that release).
     pub fn in_no_release(&self, doc: usize) -> bool {
         self.out_of(doc, RelKind::Release).next().is_none()
     }
 
+    /// Edges leaving a document of one kind.
     pub fn out_of(&self, doc: usize, kind: RelKind) -> impl Iterator<Item = &Edge> {
         self.outgoing[doc]
             .iter()
@@ -717,9 +714,7 @@ fn lookup_in(keys: &HashMap<String, usize>, source: &Path, path: &str) -> Option
         return Some(doc);
     }
     if let Some(n) = adr_number(bare)
-        && let Some(&doc) = [format!("ADR-{n}"), format!("ADR-{n:04}")]
-            .iter()
-            .find_map(|key| keys.get(key))
+        && let Some(&doc) = citations(n).iter().rev().find_map(|key| keys.get(key))
     {
         return Some(doc);
     }
@@ -782,6 +777,12 @@ fn check_kind(
         reference.kind.field(),
         reference.text,
     ))
+}
+
+/// The names decision `n` is cited by when it has no id of its own: `ADR-0007`, then
+/// `ADR-7`.
+fn citations(n: u32) -> [String; 2] {
+    [format!("ADR-{n:04}"), format!("ADR-{n}")]
 }
 
 /// The number in a record's name as prose writes it: `ADR 7`, `adr_0007`, `ADR-12`.

@@ -29,13 +29,13 @@ pub fn leaks(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             // Written in the public document itself, at either end: a record's
             // `Superseded by [2](…)` names the internal record 2 on the public page, but
             // written in the internal one it names nothing there.
-            let (own, other) = if edge.written_in == edge.from {
-                (edge.from, edge.to.doc)
+            let own = edge.written_in;
+            let other = if own == edge.from {
+                edge.to.doc
             } else {
-                (edge.to.doc, edge.from)
+                edge.from
             };
-            if edge.written_in == own
-                && shown[own]
+            if shown[own]
                 && !shown[other]
                 && edge.shown_to(&site.audiences)
                 && !superseded_by_internal
@@ -86,9 +86,7 @@ pub fn leaks(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
         let unreleased = |i: usize| {
             let listed = match (site.home, ctx.docs[i].kind) {
                 (Home::ReleasePlan, Kind::Change) => true,
-                (Home::ReleasePlan, Kind::Initiative) => {
-                    !matches!(ctx.status(i), Some("shipped" | "cancelled"))
-                }
+                (Home::ReleasePlan, Kind::Initiative) => ctx.is_open(i),
                 (Home::Changelog, Kind::Change) => site.show_unreleased,
                 _ => false,
             };

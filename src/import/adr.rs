@@ -583,29 +583,6 @@ impl BodyReader {
                 }
                 first
             }
-            key if people_key(key).is_some() => {
-                let people = people_key(key).unwrap_or(People::Deciders);
-                let slot = match people {
-                    People::Deciders => &mut self.body.deciders,
-                    People::Consulted => &mut self.body.consulted,
-                    People::Informed => &mut self.body.informed,
-                };
-                let first = slot.is_empty();
-                let listed = value.trim().trim_end_matches(',').trim();
-                if first {
-                    *slot = names(listed);
-                }
-                self.body.people_lines.push(line);
-                let words = unquoted(text);
-                self.people = Some(PeopleRun {
-                    field: first.then_some(people),
-                    indent: crate::import::changelog::indent_width(words),
-                    more: value.trim().is_empty() || value.trim_end().ends_with(','),
-                    empty: value.trim().is_empty(),
-                    blank: false,
-                });
-                first
-            }
             "tags" => {
                 let first = self.body.tags.is_empty();
                 if first {
@@ -614,9 +591,34 @@ impl BodyReader {
                 }
                 first
             }
-            _ => return None,
+            key => self.people_field(people_key(key)?, value, text, line),
         };
         Some(if used { Read::Field } else { Read::Unused })
+    }
+
+    /// Reads a people field's line (`Deciders: a, b`), the first of its field's, and opens
+    /// the run of lines that may go on naming people; whether it was the first.
+    fn people_field(&mut self, people: People, value: &str, text: &str, line: usize) -> bool {
+        let slot = match people {
+            People::Deciders => &mut self.body.deciders,
+            People::Consulted => &mut self.body.consulted,
+            People::Informed => &mut self.body.informed,
+        };
+        let first = slot.is_empty();
+        let listed = value.trim().trim_end_matches(',').trim();
+        if first {
+            *slot = names(listed);
+        }
+        self.body.people_lines.push(line);
+        let words = unquoted(text);
+        self.people = Some(PeopleRun {
+            field: first.then_some(people),
+            indent: crate::import::changelog::indent_width(words),
+            more: value.trim().is_empty() || value.trim_end().ends_with(','),
+            empty: value.trim().is_empty(),
+            blank: false,
+        });
+        first
     }
 
     /// Reads a line of the status section; whether it says the record's status and
