@@ -46,12 +46,14 @@ fn category_in(title: &str) -> &'static str {
 pub fn slugify(title: &str) -> String {
     let folded = fold_accents(title);
     let kept: String = if folded.chars().any(|c| c.is_alphabetic() && !c.is_ascii()) {
-        (folded.chars())
-            .flat_map(|c| match c {
-                c if c.is_alphanumeric() => c.to_lowercase().collect::<Vec<_>>(),
-                _ => vec!['-'],
-            })
-            .collect()
+        let mut kept = String::with_capacity(folded.len());
+        for c in folded.chars() {
+            match c.is_alphanumeric() {
+                true => kept.extend(c.to_lowercase()),
+                false => kept.push('-'),
+            }
+        }
+        kept
     } else {
         (crate::load::slug(&folded).chars())
             .filter(|c| c.is_ascii_alphanumeric() || *c == '-')

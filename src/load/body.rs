@@ -1275,10 +1275,10 @@ pub fn plain_inline(text: &str) -> std::borrow::Cow<'_, str> {
 /// list item that has ended) opens none, and the block after it would be on every site.
 pub fn audience_blocks(body: &str) -> Result<Vec<AudienceBlock>, Vec<BlockError>> {
     // Every marker, and every near miss, is an HTML comment, or was meant as one (see
-    // [`marker_like`]).
-    if memchr::memmem::find(body.as_bytes(), b"<!").is_none()
-        && memchr::memmem::find(body.as_bytes(), "＜!".as_bytes()).is_none()
-    {
+    // [`marker_like`]): a `!` after `<` or `＜`, looked for in one pass.
+    let bytes = body.as_bytes();
+    let opened = |at: usize| bytes[..at].ends_with(b"<") || bytes[..at].ends_with("＜".as_bytes());
+    if !memchr::memchr_iter(b'!', bytes).any(opened) {
         return Ok(Vec::new());
     }
     let mut fence = crate::import::adr::FencedCode::default();
