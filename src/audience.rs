@@ -688,20 +688,39 @@ pub fn body_for_audiences<'d>(doc: &'d Document, audiences: &[String]) -> Cow<'d
 /// definition it would read as written, brackets and label too (`[the plan][plan]`).
 pub const HIDDEN_DEFINITION: &str = "align-hidden:";
 
+/// The text given, on a site that hides it, to a footnote defined in an audience block
+/// (`[^deal]: …`): the page drops the footnote and every reference to it
+/// (`render::markdown`), where without a definition the reference would read as written,
+/// its label too (`[^deal]`).
+pub const HIDDEN_FOOTNOTE: &str = "align-hidden-footnote";
+
 /// After a cut `text` (a block, or a marker line, which holds none), its link reference
-/// definitions again, each leading to [`HIDDEN_DEFINITION`], between blank lines.
+/// definitions again, each leading to [`HIDDEN_DEFINITION`], and its footnotes' definitions,
+/// each holding [`HIDDEN_FOOTNOTE`], between blank lines.
 fn hidden_definitions(text: &str, out: &mut String) {
     if !text.contains("]:") {
         return;
     }
     let parser = pulldown_cmark::Parser::new_ext(text, crate::load::markdown_options());
-    for (label, _) in parser.reference_definitions().iter() {
-        let label = label.replace(['\n', '\r'], " ");
-        out.push_str("\n[");
-        out.push_str(&label);
+    let mut define = |open: &str, label: &str, to: &str| {
+        out.push('\n');
+        out.push_str(open);
+        out.push_str(&label.replace(['\n', '\r'], " "));
         out.push_str("]: ");
-        out.push_str(HIDDEN_DEFINITION);
+        out.push_str(to);
         out.push_str("\n\n");
+    };
+    for (label, _) in parser.reference_definitions().iter() {
+        define("[", label, HIDDEN_DEFINITION);
+    }
+    if text.contains("[^") {
+        for event in parser {
+            if let pulldown_cmark::Event::Start(pulldown_cmark::Tag::FootnoteDefinition(label)) =
+                event
+            {
+                define("[^", &label, HIDDEN_FOOTNOTE);
+            }
+        }
     }
 }
 

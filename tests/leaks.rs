@@ -408,6 +408,30 @@ fn a_reference_link_defined_in_a_hidden_block_is_its_text() {
 }
 
 #[test]
+fn a_footnote_defined_in_a_hidden_block_leaves_no_reference() {
+    let project = Project::new().file(
+        "content/pages/notes.md",
+        "+++\ntitle = \"Notes\"\naudience = [\"public\", \"team\"]\n+++\n\nRevenue grew.[^canary-deal-8e2f] See [the note](#fn-canary-deal-8e2f). More.[^two]\n\n<!-- audience: team -->\n[^canary-deal-8e2f]: CANARY-TEXT-8e2f closed.\n<!-- /audience -->\n\n[^two]: Shown to all.\n",
+    );
+    project.build().success();
+    let public = project.site("public");
+    let page = public.main("pages/notes.html");
+    assert!(
+        page.contains("<p>Revenue grew. See the note. More.<sup class=\"footnote-reference\"><a href=\"#fn-two\">1</a></sup></p>"),
+        "{page}"
+    );
+    for canary in ["canary-deal-8e2f", "CANARY-TEXT-8e2f", "align-hidden"] {
+        public.assert_nowhere(canary);
+    }
+    let team = project.site("team").main("pages/notes.html");
+    assert!(
+        team.contains("<a href=\"#fn-canary-deal-8e2f\">1</a>")
+            && team.contains("CANARY-TEXT-8e2f closed."),
+        "{team}"
+    );
+}
+
+#[test]
 fn html_comments_reach_no_site() {
     let project = leak_project();
     for site in common::SITES {

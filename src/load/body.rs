@@ -97,6 +97,7 @@ pub fn scan(
     // Footnote labels, in the order they first come.
     let mut footnotes: Vec<String> = Vec::new();
     let mut labels: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let (mut hiding, mut hidden): (Option<(String, bool)>, Vec<String>) = (None, Vec::new());
     let mut link: Option<(String, bool, usize, String, Option<usize>)> = None;
     // Whether the link open is an embed (`![[X]]`), which an image's end closes.
     let mut embed = false;
@@ -128,6 +129,18 @@ pub fn scan(
                 }
             }
         }
+        // A footnote the site hides (`audience::HIDDEN_FOOTNOTE`) gives its page no id.
+        hiding = match (&event, hiding.take()) {
+            (Event::Start(Tag::FootnoteDefinition(label)), _) => Some((label.to_string(), false)),
+            (Event::Start(Tag::Paragraph), Some((label, false))) => Some((label, true)),
+            (Event::Text(text), Some((label, true)))
+                if text.as_ref() == crate::audience::HIDDEN_FOOTNOTE =>
+            {
+                hidden.push(label);
+                None
+            }
+            _ => None,
+        };
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((
@@ -269,7 +282,7 @@ pub fn scan(
     }
     // A footnote's id is `fn-` and its label, numbered past the headings' anchors, as the
     // page gives it (`render::markdown`).
-    for label in footnotes {
+    for label in footnotes.into_iter().filter(|l| !hidden.contains(l)) {
         facts.ids.push(anchors.assign(None, &format!("fn-{label}")));
     }
     facts

@@ -993,6 +993,7 @@ fn add_heading_ids<'e>(
         }
     }
     if footnotes {
+        drop_hidden_footnotes(&mut events);
         // A footnote's id is its label as written (`[^main]`), which the page's own ids
         // or a heading's anchor may hold: `fn-` and the label, made unique as a heading's
         // anchor is, after every heading has its own.
@@ -1010,6 +1011,44 @@ fn add_heading_ids<'e>(
         }
     }
     events
+}
+
+/// The labels of the footnotes a site hides (defined as
+/// [`crate::audience::HIDDEN_FOOTNOTE`]), from a body's events.
+fn hidden_footnotes<'e>(events: &[Event<'e>]) -> Vec<CowStr<'e>> {
+    events
+        .windows(3)
+        .filter_map(|w| match w {
+            [
+                Event::Start(Tag::FootnoteDefinition(label)),
+                Event::Start(Tag::Paragraph),
+                Event::Text(text),
+            ] if text.as_ref() == crate::audience::HIDDEN_FOOTNOTE => Some(label.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `events` without the footnotes a site hides: their definitions, and the references
+/// to them.
+fn drop_hidden_footnotes(events: &mut Vec<Event<'_>>) {
+    let hidden = hidden_footnotes(events);
+    if hidden.is_empty() {
+        return;
+    }
+    let mut skipping = false;
+    events.retain(|event| match event {
+        Event::FootnoteReference(label) => !hidden.contains(label),
+        Event::Start(Tag::FootnoteDefinition(label)) if hidden.contains(label) => {
+            skipping = true;
+            false
+        }
+        Event::End(TagEnd::FootnoteDefinition) if skipping => {
+            skipping = false;
+            false
+        }
+        _ => !skipping,
+    });
 }
 
 /// Raw HTML made safe; links to documents in it (`href="other.md"`) lead where `fates`
