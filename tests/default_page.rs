@@ -134,6 +134,18 @@ audiences = ["public"]
 home = "changelog"
 public = true
 public_fields = ["owners", "deciders", "consulted", "informed", "confidence", "current", "checkins", "extra", "progress", "score", "health"]
+
+[sites.scores]
+title = "Scores"
+audiences = ["public"]
+public = true
+public_fields = ["score"]
+
+[sites.bars]
+title = "Bars"
+audiences = ["public"]
+public = true
+public_fields = ["confidence", "progress"]
 "#;
     let project = Project::new()
         .config(config)
@@ -329,6 +341,29 @@ A change.
     let output = both_ways(project.path());
     let pages = document_pages(&output);
     assert!(pages >= 12, "only {pages} document pages");
+    // A public site's key-result table has the columns its `public_fields` can fill.
+    let header = |site: &str| {
+        let (_, page) = output
+            .iter()
+            .find(|(p, _)| p.ends_with(format!("{site}/objectives/o.html")))
+            .unwrap_or_else(|| panic!("no objective page on {site}"));
+        let page = String::from_utf8_lossy(page);
+        let at = page
+            .find("<thead><tr><th scope=\"col\">Key result")
+            .unwrap();
+        page[at..at + page[at..].find("</thead>").unwrap()].replace("<th scope=\"col\">", " ")
+    };
+    let all = "<thead><tr> Key result</th> Baseline</th> Target</th> Current</th> Progress</th> Health</th></tr>";
+    assert_eq!(header("team"), all);
+    assert_eq!(header("public"), all);
+    assert_eq!(
+        header("scores"),
+        "<thead><tr> Key result</th> Baseline</th> Target</th> Health</th></tr>"
+    );
+    assert_eq!(
+        header("bars"),
+        "<thead><tr> Key result</th> Baseline</th> Target</th> Current</th> Progress</th></tr>"
+    );
     // What the pages hold, so that no shape above went untested by being left out.
     let text: String = output
         .iter()

@@ -57,6 +57,30 @@ pub struct SiteInfo {
     pub views: Vec<NavItem>,
     /// Absolute URL of the site root when `base_url` is set.
     pub base_url: Option<String>,
+    /// The columns of a key-result table this site can fill.
+    pub kr_columns: KrColumns,
+}
+
+/// Which of a key-result table's columns of figures a site shows: a public site leaves
+/// out those whose values `public_fields` does not let through, which every row would
+/// show as "—".
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct KrColumns {
+    /// `current` or `confidence`.
+    pub current: bool,
+    pub progress: bool,
+    /// `health` or `score`.
+    pub health: bool,
+}
+
+impl KrColumns {
+    pub fn of(site: &crate::config::SiteConfig) -> Self {
+        KrColumns {
+            current: site.shows("current") || site.shows("confidence"),
+            progress: site.shows_computed("progress"),
+            health: site.shows_computed("health") || site.shows_computed("score"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -192,6 +216,11 @@ mod tests {
             description: None,
             project: "P".into(),
             public: false,
+            kr_columns: KrColumns {
+                current: true,
+                progress: true,
+                health: true,
+            },
             nav: vec![NavItem {
                 title: "Pages".into(),
                 url: "lists/kind/page.html".into(),

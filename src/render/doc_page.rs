@@ -16,7 +16,7 @@
 
 use std::fmt::Write as _;
 
-use super::context::{PageCtx, SiteInfo};
+use super::context::{KrColumns, PageCtx, SiteInfo};
 use crate::audience::{DocView, KrView, LinkView};
 
 /// The page of `ctx`, or `None` for a page only the template engine can make.
@@ -106,7 +106,7 @@ impl Page<'_> {
         self.link("\">\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n");
         self.header(site);
         self.raw("\n<main id=\"main\" class=\"wrap\">\n");
-        self.content(doc, body)?;
+        self.content(doc, body, site.kr_columns)?;
         self.raw("\n</main>\n<footer class=\"site-footer\">\n  <div class=\"wrap\">");
         self.esc(&site.project);
         self.raw(" · ");
@@ -162,7 +162,7 @@ impl Page<'_> {
     }
 
     /// `page.html`'s content block.
-    fn content(&mut self, doc: &DocView, body: &str) -> Option<()> {
+    fn content(&mut self, doc: &DocView, body: &str, columns: KrColumns) -> Option<()> {
         self.raw("\n<article class=\"doc kind-");
         self.esc(doc.kind);
         self.raw("\">\n  <header class=\"doc-header\">\n    <p class=\"eyebrow\"><a href=\"");
@@ -254,7 +254,7 @@ impl Page<'_> {
         }
         self.raw("\n  ");
         if !doc.key_results.is_empty() {
-            self.key_results(&doc.key_results);
+            self.key_results(&doc.key_results, columns);
         }
         self.raw("\n  ");
         if !doc.target_history.is_empty() {
@@ -496,16 +496,52 @@ impl Page<'_> {
         Some(())
     }
 
+    /// A key result's bar and percentage in its table, or "—".
+    fn progress_cell(&mut self, kr: &KrView) {
+        match kr.progress_pct {
+            Some(pct) => {
+                self.raw(
+                    "<svg class=\"bar\" width=\"100\" height=\"10\" role=\"img\" aria-label=\"",
+                );
+                self.int(pct);
+                self.raw("% of the way\"><title>");
+                self.int(pct);
+                self.raw(
+                    "%</title><rect class=\"bar-bg\" width=\"100\" height=\"10\" rx=\"2\"/>\
+                     <rect class=\"bar-fill",
+                );
+                if let Some(health) = kr.health {
+                    self.raw(" health-");
+                    self.esc(health);
+                }
+                self.raw("\" width=\"");
+                self.int(pct);
+                self.raw("\" height=\"10\" rx=\"2\"/></svg> ");
+                self.int(pct);
+                self.raw("%");
+            }
+            None => self.raw("—"),
+        }
+    }
+
     /// `_key_results.html`.
-    fn key_results(&mut self, krs: &[KrView]) {
+    fn key_results(&mut self, krs: &[KrView], columns: KrColumns) {
         self.raw(
             "<section class=\"key-results\" aria-labelledby=\"kr-heading\">\n  \
              <h2 id=\"kr-heading\">Key results</h2>\n  <table class=\"kr-table\">\n    \
              <thead><tr><th scope=\"col\">Key result</th><th scope=\"col\">Baseline</th>\
-             <th scope=\"col\">Target</th><th scope=\"col\">Current</th>\
-             <th scope=\"col\">Progress</th><th scope=\"col\">Health</th></tr></thead>\n    \
-             <tbody>\n    ",
+             <th scope=\"col\">Target</th>",
         );
+        if columns.current {
+            self.raw("<th scope=\"col\">Current</th>");
+        }
+        if columns.progress {
+            self.raw("<th scope=\"col\">Progress</th>");
+        }
+        if columns.health {
+            self.raw("<th scope=\"col\">Health</th>");
+        }
+        self.raw("</tr></thead>\n    <tbody>\n    ");
         for kr in krs {
             self.raw("\n      <tr id=\"");
             self.esc(&kr.anchor);
@@ -522,49 +558,36 @@ impl Page<'_> {
             self.raw("</td>\n        <td data-label=\"Target\">");
             self.num(kr.target);
             self.unit(kr);
-            self.raw("</td>\n        <td data-label=\"Current\">");
-            match kr.current {
-                Some(current) => {
-                    self.num(current);
-                    self.unit(kr);
-                }
-                None => self.raw("—"),
-            }
-            if let Some(confidence) = kr.confidence {
-                self.raw("<span class=\"meta confidence\"> · confidence ");
-                self.num(confidence);
-                self.raw("</span>");
-            }
-            self.raw("</td>\n        <td data-label=\"Progress\">");
-            match kr.progress_pct {
-                Some(pct) => {
-                    self.raw(
-                        "<svg class=\"bar\" width=\"100\" height=\"10\" role=\"img\" aria-label=\"",
-                    );
-                    self.int(pct);
-                    self.raw("% of the way\"><title>");
-                    self.int(pct);
-                    self.raw(
-                        "%</title><rect class=\"bar-bg\" width=\"100\" height=\"10\" rx=\"2\"/>\
-                         <rect class=\"bar-fill",
-                    );
-                    if let Some(health) = kr.health {
-                        self.raw(" health-");
-                        self.esc(health);
+            self.raw("</td>");
+            if columns.current {
+                self.raw("\n        <td data-label=\"Current\">");
+                match kr.current {
+                    Some(current) => {
+                        self.num(current);
+                        self.unit(kr);
                     }
-                    self.raw("\" width=\"");
-                    self.int(pct);
-                    self.raw("\" height=\"10\" rx=\"2\"/></svg> ");
-                    self.int(pct);
-                    self.raw("%");
+                    None => self.raw("—"),
                 }
-                None => self.raw("—"),
+                if let Some(confidence) = kr.confidence {
+                    self.raw("<span class=\"meta confidence\"> · confidence ");
+                    self.num(confidence);
+                    self.raw("</span>");
+                }
+                self.raw("</td>");
             }
-            self.raw("</td>\n        <td data-label=\"Health\">");
-            if !self.health(kr.health, kr.health_label, kr.score, "") {
-                self.raw("—");
+            if columns.progress {
+                self.raw("\n        <td data-label=\"Progress\">");
+                self.progress_cell(kr);
+                self.raw("</td>");
             }
-            self.raw("</td>\n      </tr>\n    ");
+            if columns.health {
+                self.raw("\n        <td data-label=\"Health\">");
+                if !self.health(kr.health, kr.health_label, kr.score, "") {
+                    self.raw("—");
+                }
+                self.raw("</td>");
+            }
+            self.raw("\n      </tr>\n    ");
         }
         self.raw("\n    </tbody>\n  </table>\n  ");
         for kr in krs {

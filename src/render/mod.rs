@@ -840,6 +840,7 @@ fn site_ctx(input: &Input<'_>) -> SiteCtx {
         home_title,
         views,
         base_url: input.config.site_url(view.name),
+        kr_columns: context::KrColumns::of(view.config),
     })
 }
 
