@@ -2589,3 +2589,27 @@ fn serving_a_folder_that_is_not_there_says_so_before_any_address() {
         "{stderr}"
     );
 }
+
+#[test]
+fn serving_a_folder_without_align_toml_exits_as_build_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("align"))
+            .args(args)
+            .arg(dir.path())
+            .env_remove("RUST_BACKTRACE")
+            .output()
+            .unwrap()
+    };
+    let (serve, build) = (run(&["serve", "-p", "0"]), run(&["build"]));
+    assert_eq!(serve.status.code(), Some(2));
+    assert_eq!(build.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&serve.stdout);
+    assert!(!stdout.contains("serving at"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&serve.stderr);
+    assert!(
+        stderr.contains("has no align.toml, so it is not an align project"),
+        "{stderr}"
+    );
+    assert_eq!(stderr, String::from_utf8_lossy(&build.stderr));
+}

@@ -44,10 +44,12 @@ pub fn serve(options: ServeOptions) -> Result<i32, Failure> {
         )));
     }
     // A configuration that cannot be read is shown as any other error while watching,
-    // and the first rebuild says it; without watching nothing would ever fix it.
+    // and the first rebuild says it; without watching nothing would ever fix it. A
+    // folder without align.toml, named by mistake (`align serve docs`), is an error to
+    // exit on, as in `build` and `check`, not a server showing it on every page.
     let config = match crate::config::load(&options.dir) {
         Ok(config) => Some(config),
-        Err(_) if options.reload => None,
+        Err(_) if options.reload && options.dir.join("align.toml").exists() => None,
         Err(err) => return Err(Failure::Config(err)),
     };
     // Bound before the first build, so that a port in use is said at once, not after
