@@ -265,6 +265,9 @@ impl Graph {
         // Another document whose own id is that name would take the record's links: both
         // are named, as for any id used twice, unless it is a decision of that number,
         // which is cited so by right (two records of one number, as below).
+        // Records of one number in two folders, each numbered on its own: said once for
+        // the two folders (see [`numbered_apart`]).
+        let mut apart: Vec<(usize, usize, u32)> = Vec::new();
         for (i, doc) in docs.iter().enumerate() {
             if let (Kind::Decision, None, Some(n)) = (doc.kind, &doc.id, doc.number) {
                 for (k, name) in citations(n).into_iter().enumerate() {
@@ -282,11 +285,16 @@ impl Graph {
                     } else if numbered && k == 0 {
                         // Two records of one number, as parallel branches of adr-tools
                         // make them: its cited name leads to the first (said once).
-                        diags.push(same_number(docs, dir, other, i, n));
+                        if folder(&docs[other]) == folder(doc) {
+                            diags.push(same_number(docs, dir, other, i, n));
+                        } else {
+                            apart.push((other, i, n));
+                        }
                     }
                 }
             }
         }
+        diags.extend(numbered_apart(docs, dir, &apart));
         // An id that is a decision's number as prose writes it (`ADR_7`, `adr-0007`) takes
         // the links written so, which otherwise lead to that decision (`ADR-7`).
         for (i, doc) in docs.iter().enumerate() {
@@ -826,14 +834,18 @@ fn duplicate(
     clash(docs, dir, first, second, key, message)
 }
 
+/// The folder of a document's path id (`decisions/madr` of `decisions/madr/0007-x`).
+fn folder(doc: &Document) -> Option<&Path> {
+    Path::new(&doc.path_id).parent()
+}
+
 /// A `duplicate-number` warning: decision `second` has the number of decision `first`,
 /// whose cited name (`ADR-0007`) links to it alone.
 fn same_number(docs: &[Document], dir: &Path, first: usize, second: usize, n: u32) -> Diagnostic {
     let (a, b) = (&docs[first], &docs[second]);
-    let line = |doc: &Document| doc.field_line("number");
     // Two folders of records, each numbered on its own (as when two tools' records are
     // read side by side), keep their numbers: the other is cited by its path id.
-    let advice = if Path::new(&a.path_id).parent() == Path::new(&b.path_id).parent() {
+    let advice = if folder(a) == folder(b) {
         "give this one the next free number".to_string()
     } else {
         format!(
@@ -845,12 +857,88 @@ fn same_number(docs: &[Document], dir: &Path, first: usize, second: usize, n: u3
         "records `{}` and `{}` are both decision {n}: `ADR-{n:04}` and `ADR-{n}` lead to the first; {advice}",
         a.path_id, b.path_id
     );
+    number_clash(docs, dir, first, second, message)
+}
+
+fn number_clash(
+    docs: &[Document],
+    dir: &Path,
+    first: usize,
+    second: usize,
+    message: String,
+) -> Diagnostic {
+    let (a, b) = (&docs[first], &docs[second]);
+    let line = |doc: &Document| doc.field_line("number");
     Diagnostic::warning(Location::new(dir.join(&b.source), line(b), 1), message)
         .with_rule("duplicate-number")
         .with_related(
             Location::new(dir.join(&a.source), line(a), 1),
             "numbered here first",
         )
+}
+
+/// The `duplicate-number` warnings of records numbered in two folders each on its own
+/// (`(first, second, number)`, the first of each number holding its cited name): one for
+/// each two folders, at the lowest number they share, rather than one for every number
+/// (two tools' records read side by side share most of theirs).
+fn numbered_apart(
+    docs: &[Document],
+    dir: &Path,
+    clashes: &[(usize, usize, u32)],
+) -> Vec<Diagnostic> {
+    let folders =
+        |&(first, second, _): &(usize, usize, u32)| (folder(&docs[first]), folder(&docs[second]));
+    let mut sorted = clashes.to_vec();
+    sorted.sort_by(|a, b| (folders(a), a.2).cmp(&(folders(b), b.2)));
+    sorted
+        .chunk_by(|a, b| folders(a) == folders(b))
+        .flat_map(|list| {
+            let mut numbers: Vec<u32> = list.iter().map(|&(_, _, n)| n).collect();
+            numbers.dedup();
+            if numbers.len() == 1 {
+                let one = |&(first, second, n): &(usize, usize, u32)| {
+                    same_number(docs, dir, first, second, n)
+                };
+                return list.iter().map(one).collect();
+            }
+            let (first, second, n) = list[0];
+            let show = |doc: usize| {
+                folder(&docs[doc]).map_or(String::new(), |f| f.display().to_string())
+            };
+            let message = format!(
+                "the records of `{}` and `{}` share {} numbers ({}): `ADR-{n:04}`, `ADR-{n}` and the like lead to the records of `{}`; the two folders are numbered apart, so cite the records of `{}` by their path ids (`{}`), or renumber them",
+                show(second),
+                show(first),
+                numbers.len(),
+                number_ranges(&numbers),
+                show(first),
+                show(second),
+                docs[second].path_id,
+            );
+            vec![number_clash(docs, dir, first, second, message)]
+        })
+        .collect()
+}
+
+/// Sorted numbers, each once, as runs: `1–3, 7, 9–10`.
+fn number_ranges(numbers: &[u32]) -> String {
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for &n in numbers {
+        match runs.last_mut() {
+            Some((_, end)) if n == *end + 1 => *end = n,
+            _ => runs.push((n, n)),
+        }
+    }
+    runs.iter()
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}–{b}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `text` with its characters composed (NFC): `e` and a combining acute accent as `é`.

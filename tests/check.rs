@@ -3130,6 +3130,38 @@ fn records_of_two_folders_numbered_apart_are_told_to_be_cited_by_path_id() {
 }
 
 #[test]
+fn two_folders_numbered_apart_are_told_once_with_the_numbers_they_share() {
+    let record = |n: u32, folder: &str| {
+        Edit::Write(
+            Box::leak(format!("content/decisions/{folder}/{n:04}-record-{folder}.md").into_boxed_str()),
+            Box::leak(
+                format!("# {n}. Record {n} of {folder}\n\nDate: 2026-10-02\n\n## Status\n\nAccepted\n\n## Context\n\nC.\n\n## Decision\n\nD.\n")
+                    .into_boxed_str(),
+            ),
+        )
+    };
+    let edits: Vec<Edit> = [101, 102, 103, 105]
+        .into_iter()
+        .flat_map(|n| [record(n, "madr"), record(n, "nygard")])
+        .chain([record(107, "nygard")])
+        .collect();
+    let dir = clean_with(&edits);
+    let found = findings(dir.path());
+    assert_eq!(rules_of(&found), ["duplicate-number"], "{found:#?}");
+    assert_eq!(
+        found[0]["message"].as_str().unwrap(),
+        "the records of `decisions/nygard` and `decisions/madr` share 4 numbers (101–103, 105): `ADR-0101`, `ADR-101` and the like lead to the records of `decisions/madr`; the two folders are numbered apart, so cite the records of `decisions/nygard` by their path ids (`decisions/nygard/0101-record-nygard`), or renumber them"
+    );
+    assert!(
+        found[0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("content/decisions/nygard/0101-record-nygard.md"),
+        "{found:#?}"
+    );
+}
+
+#[test]
 fn a_review_date_to_come_puts_a_document_on_a_review_cycle_instead_of_stale() {
     let written = |review: &str| {
         Edit::Replace(
