@@ -503,9 +503,19 @@ fn read_text(
 /// frontmatter's text.
 fn fingerprint(doc: &Document, mut hasher: blake3::Hasher) -> blake3::Hash {
     hasher.update(doc.title.as_bytes());
-    // Imported records take their fields from the body, so all of it counts.
+    // Imported records take their fields from the body, so all of it counts, and the
+    // fields read from it: the lines that say them stay in the body only as comments of
+    // their length (`Status: accepted` edited to `rejected` leaves the body the same).
     if doc.imported {
         hasher.update(doc.body.as_bytes());
+        let fields = (
+            &doc.status,
+            &doc.date,
+            doc.number,
+            (&doc.deciders, &doc.consulted, &doc.informed),
+            &doc.tags,
+        );
+        hasher.update(format!("{fields:?}").as_bytes());
     }
     // What a link within the page may lead to besides headings (the `broken-anchor` rule).
     for id in &doc.body_ids {

@@ -1533,6 +1533,31 @@ mod tests {
     }
 
     #[test]
+    fn an_imported_record_s_status_or_date_edited_to_words_of_its_length_matches_a_fresh_build() {
+        let (dir, mut rebuilder, store) = served_project();
+        let record = "content/decisions/0014-use-log4brains.md";
+        std::fs::create_dir_all(dir.path().join("content/decisions")).unwrap();
+        let write = |status: &str, date: &str| {
+            let text = format!(
+                "---\naudience: [team]\n---\n# Use log4brains\n\n- Status: {status}\n- Date: {date}\n- Deciders: Ann, Bob\n\n## Context\n\nText.\n"
+            );
+            std::fs::write(dir.path().join(record), text).unwrap();
+        };
+        write("accepted", "2026-11-02");
+        let added = edit(&mut rebuilder, record);
+        store.publish(added.sites, added.titles, added.keep.as_ref());
+        // The lines that say them stay in the body as comments of their length: the body
+        // is the same, the fields are not.
+        for (status, date) in [("rejected", "2026-11-02"), ("rejected", "2026-11-05")] {
+            write(status, date);
+            let edited = edit(&mut rebuilder, record);
+            let log = text(&edited.sites["team"]["decisions.html"]);
+            assert!(log.contains(&format!("status-{status}")), "{log}");
+            assert_serves_fresh(&store, &edited, &fresh(dir.path()));
+        }
+    }
+
+    #[test]
     fn edits_beside_an_imported_changelog_take_the_fast_paths_until_it_changes() {
         let dir = project("");
         let config = format!(
