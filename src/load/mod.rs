@@ -73,13 +73,36 @@ pub struct Cache {
     page_ids: std::sync::Arc<[String]>,
 }
 
-type Stamp = (Option<SystemTime>, u64);
+/// What tells a file read before from one to read again: its modification time and
+/// length, and where the system gives them, which file it is (device and inode) and when
+/// its inode last changed. A folder swapped for a copy of the same sizes and times
+/// (`cp -a`, `rsync -a`, a tarball unpacked and moved into place) or a link pointed at
+/// another file of the same size and time holds other files, which the first two alone
+/// would take for the ones read.
+type Stamp = (Option<SystemTime>, u64, [i64; 4]);
 
 fn stamp(path: &Path) -> Stamp {
     match std::fs::metadata(path) {
-        Ok(meta) => (meta.modified().ok(), meta.len()),
-        Err(_) => (None, 0),
+        Ok(meta) => (meta.modified().ok(), meta.len(), identity(&meta)),
+        Err(_) => (None, 0, [0; 4]),
     }
+}
+
+#[cfg(unix)]
+fn identity(meta: &std::fs::Metadata) -> [i64; 4] {
+    use std::os::unix::fs::MetadataExt as _;
+    // Bit for bit: only equality is asked of them.
+    [
+        meta.dev() as i64,
+        meta.ino() as i64,
+        meta.ctime(),
+        meta.ctime_nsec(),
+    ]
+}
+
+#[cfg(not(unix))]
+fn identity(_: &std::fs::Metadata) -> [i64; 4] {
+    [0; 4]
 }
 
 impl Cache {

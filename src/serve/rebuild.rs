@@ -1558,6 +1558,45 @@ mod tests {
     }
 
     #[test]
+    fn a_folder_swapped_for_files_of_the_same_sizes_and_times_is_read_again() {
+        let (dir, mut rebuilder, store) = served_project();
+        let write = |folder: &str, audience: &str, word: &str| {
+            let folder = dir.path().join(folder);
+            std::fs::create_dir_all(&folder).unwrap();
+            let text = format!("+++\ntitle = \"Swap\"\naudience = [\"{audience}\"]\n+++\n{word}\n");
+            std::fs::write(folder.join("s.md"), text).unwrap();
+            let file = std::fs::File::options()
+                .write(true)
+                .open(folder.join("s.md"))
+                .unwrap();
+            file.set_modified(
+                std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_620_000_000),
+            )
+            .unwrap();
+        };
+        write("content/swap", "public", "SWAPDDDD");
+        let added = edit(&mut rebuilder, "content/swap/s.md");
+        store.publish(added.sites, added.titles, added.keep.as_ref());
+        assert!(store.get("public", "swap/s.html").is_some());
+        // As `cp -a` and a rename put a copy in place: the same length and time.
+        write("content/swap.new", "team  ", "SWAPEEEE");
+        std::fs::rename(dir.path().join("content/swap"), dir.path().join("swap.old")).unwrap();
+        std::fs::rename(
+            dir.path().join("content/swap.new"),
+            dir.path().join("content/swap"),
+        )
+        .unwrap();
+        let swapped = rebuilder
+            .rebuild(Changes {
+                rescan: true,
+                ..Changes::default()
+            })
+            .unwrap();
+        assert_serves_fresh(&store, &swapped, &fresh(dir.path()));
+        assert!(store.get("public", "swap/s.html").is_none());
+    }
+
+    #[test]
     fn edits_beside_an_imported_changelog_take_the_fast_paths_until_it_changes() {
         let dir = project("");
         let config = format!(
