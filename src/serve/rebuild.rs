@@ -64,6 +64,11 @@ pub struct Rebuilder {
     cache: load::Cache,
     theme: Option<Theme>,
     renderer: Option<Renderer>,
+    /// Whether the last rebuild rendered everything it set out to with the templates
+    /// loaded now. Pages go ahead of a rebuild (see [`Early`]) only then: a template just
+    /// saved, or one that failed on some page, may fail on a page still to come, and open
+    /// pages would reload as if the rebuild had succeeded.
+    proven: bool,
 }
 
 /// The last good build: its project (documents, graph, checked diagnostics) is kept so that
@@ -329,6 +334,7 @@ impl Rebuilder {
             cache: load::Cache::default(),
             theme: None,
             renderer: None,
+            proven: false,
         }
     }
 
@@ -352,6 +358,20 @@ impl Rebuilder {
     /// rendered. The pages people are looking at reload as soon as they are ready, the
     /// rest when everything is. A prose edit comes whole: it is done as soon.
     pub fn rebuild_early(
+        &mut self,
+        changes: Changes,
+        early: Option<Early<'_>>,
+    ) -> Result<Built, Vec<String>> {
+        if changes.theme || changes.config {
+            self.proven = false;
+        }
+        let early = early.filter(|_| self.proven);
+        let built = self.rebuild_from(changes, early);
+        self.proven = built.is_ok();
+        built
+    }
+
+    fn rebuild_from(
         &mut self,
         changes: Changes,
         mut early: Option<Early<'_>>,
@@ -1894,6 +1914,70 @@ mod tests {
         assert!(list.contains("Hidden plan, second draft"), "{list}");
         assert_eq!(edited.how, "fields edit");
         assert_all_as_fresh(dir.path(), &store, &handed, &edited);
+    }
+
+    #[test]
+    fn nothing_goes_ahead_of_a_rebuild_until_its_templates_rendered_a_whole_one() {
+        let (dir, mut rebuilder, _store) = served_project();
+        let open = || open_in_team(&["pages/open.html", "lists/kind/page.html"]);
+        let templates = dir.path().join("templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        // A list template that fails on every list, where document pages render.
+        std::fs::write(templates.join("list.html"), "{{ nothing.here }}").unwrap();
+        let theme = Changes {
+            theme: true,
+            ..Changes::default()
+        };
+        let mut handed = Vec::new();
+        let failed = rebuilder.rebuild_early(
+            theme.clone(),
+            Some(Early {
+                open: open(),
+                hand: &mut |built: Built| handed.push(built.how),
+            }),
+        );
+        assert!(failed.is_err());
+        assert!(
+            handed.is_empty(),
+            "went ahead of a failed rebuild: {handed:?}"
+        );
+        // An edit while the template still fails hands nothing over either.
+        std::fs::write(
+            dir.path().join("content/pages/open.md"),
+            public("New words."),
+        )
+        .unwrap();
+        let failed = edit_early(
+            &mut rebuilder,
+            "content/pages/open.md",
+            open(),
+            &mut |built| handed.push(built.how),
+        );
+        assert!(failed.is_err());
+        assert!(
+            handed.is_empty(),
+            "went ahead of a failed rebuild: {handed:?}"
+        );
+        // Mended, the whole rebuild goes at once; the edit after it goes ahead again.
+        std::fs::remove_file(templates.join("list.html")).unwrap();
+        let mended = rebuilder.rebuild_early(
+            theme,
+            Some(Early {
+                open: open(),
+                hand: &mut |built: Built| handed.push(built.how),
+            }),
+        );
+        assert_eq!(mended.unwrap().how, "full");
+        assert!(handed.is_empty(), "{handed:?}");
+        retitle_hidden(dir.path());
+        edit_early(
+            &mut rebuilder,
+            "content/pages/hidden.md",
+            open(),
+            &mut |built| handed.push(built.how),
+        )
+        .unwrap();
+        assert!(!handed.is_empty(), "a proven rebuild hands its pages ahead");
     }
 
     /// The one page an open page's hand-over holds, as (site, path).
