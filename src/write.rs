@@ -175,27 +175,39 @@ fn finish_interrupted_swap(out: &Path) {
 
 /// Makes a path absolute without requiring it to exist (its existing ancestor is resolved).
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+    use std::path::Component;
     let path = if path.is_absolute() {
         path.to_path_buf()
     } else {
         std::env::current_dir()?.join(path)
     };
-    let mut existing = path.as_path();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                existing = parent;
+    // Each folder that exists as it really is (links followed); past the first that does
+    // not, the rest as folders would be made: `..` after a folder still to be made leads
+    // back to the one before it (`P/new/../content` is `P/content`).
+    let mut resolved = PathBuf::new();
+    let mut real = true;
+    for part in path.components() {
+        match part {
+            Component::Prefix(_) | Component::RootDir => resolved.push(part),
+            Component::CurDir => {}
+            // What was resolved so far has no links left in it: its parent is its own.
+            // Back in a folder that exists, what follows is real again (`new/../link`).
+            Component::ParentDir => {
+                resolved.pop();
+                if !real && let Ok(canonical) = resolved.canonicalize() {
+                    (resolved, real) = (canonical, true);
+                }
             }
-            _ => break,
+            Component::Normal(name) => {
+                resolved.push(name);
+                if real {
+                    match resolved.canonicalize() {
+                        Ok(canonical) => resolved = canonical,
+                        Err(_) => real = false,
+                    }
+                }
+            }
         }
-    }
-    let mut resolved = existing
-        .canonicalize()
-        .unwrap_or_else(|_| existing.to_path_buf());
-    for part in rest.into_iter().rev() {
-        resolved.push(part);
     }
     Ok(resolved)
 }

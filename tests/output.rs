@@ -436,7 +436,19 @@ fn out_may_not_be_the_project_its_content_or_a_folder_holding_them() {
         "content/initiatives/orphan.md",
         "+++\ntitle = \"Orphan\"\n+++\n",
     );
-    for out in [".", "content", "content/pages", "..", project_dir.as_str()] {
+    // A folder still to be made and `..` after it lead where `mkdir -p` would.
+    let via_new = format!("{project_dir}/new/../content");
+    for out in [
+        ".",
+        "content",
+        "content/pages",
+        "..",
+        project_dir.as_str(),
+        "new/../content",
+        "new/../x/../content/sub",
+        "content/./new/../../content",
+        via_new.as_str(),
+    ] {
         let run = p.run(&["build", "--out", out, "--today", TODAY]);
         run.expect(2);
         assert!(run.stderr().contains("refusing"), "{out}: {}", run.stderr());
