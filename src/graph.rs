@@ -1,7 +1,7 @@
 //! Resolves references between documents, and computes what follows from them: reverse
 //! relations, backlinks, the "why" chain, scores and effective statuses.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use crate::diag::{Diagnostic, Location};
@@ -168,6 +168,19 @@ impl Graph {
         graph.links = links;
         let mut long = LongLists::default();
         for ((from, doc), targets) in docs.iter().enumerate().zip(resolved) {
+            // The relations' references by line and text, made at the first broken link
+            // (a body of thousands of them asked each of the others).
+            let relations: std::cell::OnceCell<HashSet<(usize, &str)>> = Default::default();
+            let relation_at = |line: usize, text: &str| {
+                relations
+                    .get_or_init(|| {
+                        (doc.refs.iter())
+                            .filter(|other| other.kind != RelKind::Mentions)
+                            .map(|other| (other.line, other.text.as_str()))
+                            .collect()
+                    })
+                    .contains(&(line, text))
+            };
             for (reference, target) in doc.refs.iter().zip(targets) {
                 let named = || reference.text.split('#').next().unwrap_or_default().trim();
                 match target {
@@ -176,11 +189,7 @@ impl Graph {
                     // link on one line: a target it lacks is said once, of the relation.
                     Err(_)
                         if reference.kind == RelKind::Mentions
-                            && doc.refs.iter().any(|other| {
-                                other.kind != RelKind::Mentions
-                                    && other.line == reference.line
-                                    && other.text == reference.text
-                            }) => {}
+                            && relation_at(reference.line, &reference.text) => {}
                     Err(_)
                         if !unreadable.is_empty()
                             && lookup_in(unreadable, &doc.source, named()).is_some() => {}
