@@ -943,3 +943,53 @@ fn tree(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     files.sort();
     files
 }
+
+#[test]
+fn a_body_of_broken_links_is_told_in_moments() {
+    // Each broken link asked every other reference of its body whether a relation on
+    // its line said it already: 128,000 took 27 s.
+    let links: String = (0..128_000).map(|n| format!("[r](x{n}.md)\n")).collect();
+    let (code, stderr, _dir) = build(&[("content/pages/p.md", page(&links))]);
+    assert_eq!(code, 1, "{}", &stderr[..stderr.len().min(500)]);
+    assert_eq!(stderr.matches("error: broken link").count(), 128_000);
+}
+
+#[test]
+fn a_file_too_large_to_read_is_an_error_naming_it() {
+    let dir = project(&[("content/pages/small.md", page("Small."))]);
+    let big = dir.path().join("content/pages/big.md");
+    std::fs::write(&big, page("Big.")).unwrap();
+    // Sparse: 600 MB that take no room, as a log saved as `.md` would take.
+    std::fs::File::options()
+        .write(true)
+        .open(&big)
+        .unwrap()
+        .set_len(600 << 20)
+        .unwrap();
+    let (code, stderr) = run(dir.path());
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("big.md:1:1: error: cannot read file: it holds more than 16 MB, the most align reads from one file: split it\n  |\n1 | +++\n"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("out").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_named_as_a_document_is_said_and_never_opened() {
+    let dir = project(&[("content/pages/small.md", page("Small."))]);
+    let fifo = dir.path().join("content/pages/fifo.md");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let (code, stderr) = run_align(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(
+            "fifo.md:1:1: warning: no regular file (a pipe, a socket or a device): not read; skipped"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(run(dir.path()).0, 0);
+    assert!(dir.path().join("out/team/pages/small.html").exists());
+}

@@ -209,7 +209,7 @@ fn finish(
     let mut changelog_hash = None;
     let mut unreleased_link = None;
     if let Some(changelog) = &config.import.changelog {
-        let read = std::fs::read(dir.join(changelog));
+        let read = read_bounded(&dir.join(changelog));
         changelog_hash = Some(read.as_ref().map_or([0; 32].into(), |b| blake3::hash(b)));
         let imported = imported::changelog(dir, changelog, &read, config);
         docs.extend(imported.docs.into_iter().map(|doc| Document {
@@ -278,7 +278,7 @@ fn near_kind_folders(dir: &Path, config: &Config, docs: &[Document]) -> Vec<Diag
 /// (`id = "O-1"`, `id: O-1`), for what references it by that name.
 fn written_id(file: &Path) -> Option<String> {
     // A file that is not valid UTF-8 names its id all the same.
-    let bytes = std::fs::read(file).ok()?;
+    let bytes = read_bounded(file).ok()?;
     let text = String::from_utf8_lossy(&bytes);
     text.lines().take(200).find_map(|line| {
         let rest = line.strip_prefix("id")?.trim_start();
@@ -385,6 +385,14 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                 let message = "a Markdown file that is not a document: only files ending in `.md` are read (rename it to publish it as a page)";
                 diags.push(Diagnostic::warning(loc, message).without_source());
             }
+            // A pipe, socket or device by a document's name is never opened (reading a
+            // pipe waits for a writer), and said, so that no page goes missing unsaid.
+            let special = !entry.file_type().is_file() && !entry.file_type().is_dir();
+            if special && is_markdown(entry.path()) {
+                let loc = Location::new(entry.path(), 1, 1);
+                let message = "no regular file (a pipe, a socket or a device): not read; skipped";
+                diags.push(Diagnostic::warning(loc, message).without_source());
+            }
             continue;
         }
         if let Ok(rel) = entry.path().strip_prefix(dir) {
@@ -455,11 +463,38 @@ pub fn path_id(rel: &Path) -> String {
     joined.strip_suffix(".md").unwrap_or(&joined).to_string()
 }
 
+/// The most bytes align reads from one document or the imported changelog: ten times
+/// the longest changelogs of large projects. Parsing takes memory many times a file's
+/// size (each bracket of `[a](` repeated is a node of the Markdown tree), and a file of
+/// gigabytes (a log saved as `.md`) would end the build for want of memory, where this
+/// says which file it is.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// A file's bytes, or an error when it holds more than [`MAX_FILE_BYTES`].
+pub fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata().map_or(0, |meta| meta.len());
+    let mut bytes = Vec::with_capacity(size.min(MAX_FILE_BYTES + 1) as usize);
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        let message = format!(
+            "it holds more than {} MB, the most align reads from one file: split it",
+            MAX_FILE_BYTES >> 20
+        );
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            message,
+        ));
+    }
+    Ok(bytes)
+}
+
 /// Reads one file. `None` when the file is not a document (a folder index of imported
 /// records, a record template) or is unreadable.
 pub fn load_file(dir: &Path, rel: &Path, config: &Config) -> (Option<Document>, Vec<Diagnostic>) {
     let shown = dir.join(rel);
-    let bytes = match std::fs::read(&shown) {
+    let bytes = match read_bounded(&shown) {
         Ok(bytes) => bytes,
         Err(err) => {
             let diag = Diagnostic::error(
