@@ -2224,6 +2224,30 @@ fn an_error_in_a_later_check_in_is_reported_at_its_own_line() {
         "content/objectives/o.md:12:1",
         &["key result `k`: check-in #2: field `value`"],
     );
+    // A check-in without its value is told at its own table, or its own line.
+    fails_at(
+        "content/objectives/o.md",
+        &objective(
+            "\n[[key_results.checkins]]\ndate = 2026-10-01\nvalue = 1\n\n[[key_results.checkins]]\ndate = 2026-10-08\n",
+        ),
+        "content/objectives/o.md:15:1",
+        &["key result `k`: check-in #2: missing field `value`"],
+    );
+    fails_at(
+        "content/objectives/o.md",
+        &objective(
+            "checkins = [\n  { date = 2026-10-01, value = 1 },\n  { date = 2026-10-08 },\n]\n",
+        ),
+        "content/objectives/o.md:12:1",
+        &["key result `k`: check-in #2: missing field `value`"],
+    );
+    // A key a key result does not have is unknown, whatever its name (`date`).
+    fails_at(
+        "content/objectives/o.md",
+        &objective("date = 2026-10-15\n"),
+        "content/objectives/o.md:10:1",
+        &["key result `k`: unknown field `date`, expected one of"],
+    );
     // A field before the check-in's date, in the table of the second check-in.
     fails_at(
         "content/objectives/o.md",

@@ -609,10 +609,21 @@ impl Fields<'_> {
                     if !id.is_empty() {
                         unread.push(id.clone());
                     }
-                    for (path, message) in errors {
+                    for (mut path, message) in errors {
+                        // A check-in without a field it needs is told at its own table.
+                        let missing = message
+                            .strip_prefix("missing field `")
+                            .and_then(|rest| rest.split('`').next())
+                            .filter(
+                                |_| matches!(path.last(), Some((k, Some(_))) if k == "checkins"),
+                            );
+                        if let Some(field) = missing {
+                            path.push((field.to_string(), None));
+                        }
                         let (at, field) = self.nested_field(line, &path);
-                        // An unknown field's message names it already.
-                        let field = (field.filter(|_| !message.starts_with("unknown field")))
+                        // An unknown or missing field's message names it already.
+                        let named = message.starts_with("unknown field") || missing.is_some();
+                        let field = (field.filter(|_| !named))
                             .map(|f| format!("field `{f}`: "))
                             .unwrap_or_default();
                         let checkin = path
@@ -1087,6 +1098,9 @@ fn mend(
     let Some(Value::Object(table)) = table else {
         return false;
     };
+    if message.starts_with("unknown field") {
+        return table.remove(key).is_some();
+    }
     match placeholder(key) {
         Some(value) if table.get(key) != Some(&value) => {
             table.insert(key.to_string(), value);
@@ -1129,9 +1143,14 @@ fn typed_at<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, (FieldPat
             }
         }
         let written = at.and_then(Value::as_str);
-        let is_date = path.last().is_some_and(|(key, _)| key == "date");
+        // A key the table does not have (`date` on a key result) is said as such, whatever
+        // its name.
+        let is_date =
+            path.last().is_some_and(|(key, _)| key == "date") && !text.starts_with("unknown field");
         // Dates from jiff get a friendlier wording that quotes what was written.
-        let text = if text.contains("civil date")
+        let text = if text.starts_with("unknown field") {
+            text
+        } else if text.contains("civil date")
             || text.contains("failed to parse")
             || text.contains("parsed date is not valid")
             || (is_date && written.is_some())
