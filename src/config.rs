@@ -348,7 +348,11 @@ fn from_text(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
         if err.message().starts_with("missing field") && !errors.is_empty() {
             break;
         }
-        let (line, col) = err.span().map_or((1, 1), |s| line_col(&text, s.start));
+        // Keys nested past TOML's limit have no place of their own: the line of the deepest.
+        let deepest = || crate::load::frontmatter::deepest_key_line(&text).map_or(1, |n| n + 1);
+        let (line, col) = err
+            .span()
+            .map_or((deepest(), 1), |s| line_col(&text, s.start));
         let raw = err.message().trim();
         let mut message = crate::diag::plain_serde(raw).replace('\n', " ");
         if raw == "duplicate key"

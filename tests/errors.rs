@@ -115,7 +115,8 @@ fn a_key_written_twice_in_toml_is_named_however_deep() {
 }
 
 /// TOML stops reading keys nested past its limit, at no place of its own: the error is
-/// the frontmatter's, at its `+++`, and no field that happens to come first is blamed.
+/// the frontmatter's, at the line of its deepest key, and no field that happens to come
+/// first is blamed.
 #[test]
 fn keys_nested_too_deep_for_toml_are_the_frontmatter_s_error() {
     let key = vec!["a"; 200].join(".");
@@ -123,7 +124,7 @@ fn keys_nested_too_deep_for_toml_are_the_frontmatter_s_error() {
     let found = fails_at(
         "content/pages/a.md",
         &text,
-        "content/pages/a.md:1:1",
+        "content/pages/a.md:4:1",
         &["invalid TOML frontmatter: keys or tables nested too deep"],
     );
     assert!(!found.contains("field `title`"), "{found}");
@@ -133,7 +134,7 @@ fn keys_nested_too_deep_for_toml_are_the_frontmatter_s_error() {
     ));
     let run = project.check();
     run.expect(2);
-    run.error_at("align.toml:1:1", &["keys or tables nested too deep"]);
+    run.error_at("align.toml:6:1", &["keys or tables nested too deep"]);
 }
 
 #[test]

@@ -288,6 +288,28 @@ pub fn parse(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
     }
 }
 
+/// The line (from 0) of `front` whose dotted key or table header has the most parts, when
+/// one has more than one.
+pub(crate) fn deepest_key_line(front: &str) -> Option<usize> {
+    let parts = |line: &str| {
+        let line = line.trim_start();
+        let key = match line.strip_prefix('[') {
+            Some(header) => header.split(']').next().unwrap_or_default(),
+            None => line.split('=').next().unwrap_or_default(),
+        };
+        key.matches('.').count()
+    };
+    let (line, most) = front
+        .lines()
+        .enumerate()
+        .map(|(n, line)| (n, parts(line)))
+        .fold(
+            (0, 0),
+            |best, this| if this.1 > best.1 { this } else { best },
+        );
+    (most > 0).then_some(line)
+}
+
 /// The bare key that starts at byte `at` of `text` (where TOML places a key written twice).
 pub(crate) fn key_at(text: &str, at: usize) -> Option<String> {
     let key: String = (text.get(at..)?.chars())
@@ -318,8 +340,14 @@ fn parse_toml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
         // whole: its opening `+++`, no field of it.
         let Some(span) = err.span() else {
             let message = crate::diag::plain_serde(err.message().trim()).replace('\n', " ");
+            // Keys nested past TOML's limit: at the line whose key or table header has the
+            // most parts (`extra.a.b.….z = 1`), else the opening `+++`.
+            let line = deepest_key_line(&front)
+                .map_or(split.front_line.saturating_sub(1).max(1), |n| {
+                    split.front_line + n
+                });
             return FrontError {
-                line: split.front_line.saturating_sub(1).max(1),
+                line,
                 col: 1,
                 message: format!("invalid TOML frontmatter: {message}"),
             };
