@@ -113,7 +113,9 @@ pub fn new_document(
     title: &str,
     today: Date,
 ) -> Result<PathBuf, crate::project::Failure> {
-    if title.trim().is_empty() {
+    // A title of an HTML comment alone (`<!-- audience: exec -->`) is read as empty, as
+    // every comment in a title is left out.
+    if crate::load::without_comments(title).trim().is_empty() {
         let message = format!(
             "the title is empty: `align new {} \"Title\"`",
             kind.as_str()

@@ -1839,12 +1839,15 @@ fn new_decisions_take_the_number_after_the_highest_without_filling_gaps() {
 #[test]
 fn new_needs_a_title_and_a_project() {
     let dir = clean_with(&[]);
-    let output = new(dir.path(), "decision", "  ");
-    assert_eq!(output.status.code(), Some(2));
-    assert_eq!(
-        stderr(&output),
-        "error: the title is empty: `align new decision \"Title\"`\n"
-    );
+    // A comment alone is no title: every title leaves its comments out.
+    for title in ["  ", "<!-- audience: exec -->"] {
+        let output = new(dir.path(), "decision", title);
+        assert_eq!(output.status.code(), Some(2));
+        assert_eq!(
+            stderr(&output),
+            "error: the title is empty: `align new decision \"Title\"`\n"
+        );
+    }
     assert!(
         !dir.path()
             .join("content/decisions/0004-untitled.md")

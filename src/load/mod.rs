@@ -11,6 +11,7 @@ pub use body::{
     UNMATCHED_CLOSE, audience_blocks, body_ids, bracketed_link_texts, has_scheme, headings,
     is_document_link, is_placeholder, list_key, markdown_options, marker as audience_marker,
     marker_like, plain_inline, site_root_path, slug, split_marker, starts_paragraph, wiki_target,
+    without_comments,
 };
 pub use fields::parse_iso_date;
 
