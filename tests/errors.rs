@@ -1231,7 +1231,18 @@ fn a_public_changelog_with_only_planned_releases_says_so() {
     );
     let stderr = project.check().stderr();
     assert!(
-        stderr.contains("would be empty: none of its releases has gone out yet"),
+        stderr.contains("would be empty: none of its releases has gone out yet (a changelog lists released and yanked ones) [empty-public-home]"),
+        "{stderr}"
+    );
+    // `show_unreleased` lists changes in no release, never a planned release.
+    let config = common::CONFIG.replace(
+        "home = \"changelog\"\npublic = true\n",
+        "home = \"changelog\"\npublic = true\nshow_unreleased = true\n",
+    );
+    project.write("align.toml", &config);
+    let stderr = project.check().stderr();
+    assert!(
+        stderr.contains("would be empty: none of its releases has gone out yet (a changelog lists released and yanked ones, and the changes in no release, of which it has none) [empty-public-home]"),
         "{stderr}"
     );
 }

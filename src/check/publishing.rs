@@ -71,12 +71,10 @@ pub fn leaks(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             Home::ReleasePlan | Home::Changelog => &[Kind::Release],
             Home::Index => &Kind::ALL,
         };
-        // The changelog lists only releases that went out, unless it shows unreleased work.
-        let listed = |i: usize| {
-            site.home != Home::Changelog
-                || site.show_unreleased
-                || crate::model::release_shipped(ctx.status(i))
-        };
+        // The changelog lists only releases that went out (`show_unreleased` adds the
+        // changes in no release, below, and never a planned release).
+        let listed =
+            |i: usize| site.home != Home::Changelog || crate::model::release_shipped(ctx.status(i));
         let wanted_shown: Vec<usize> = (ctx.docs.iter().zip(&shown).enumerate())
             .filter(|(_, (d, s))| **s && wanted.contains(&d.kind))
             .map(|(i, _)| i)
@@ -101,7 +99,12 @@ pub fn leaks(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                 )
             } else {
                 format!(
-                    "the home page of public site `{name}` would be empty: none of its releases has gone out yet (a changelog lists released and yanked ones, unless the site sets `show_unreleased`)"
+                    "the home page of public site `{name}` would be empty: none of its releases has gone out yet (a changelog lists released and yanked ones{})",
+                    if site.show_unreleased {
+                        ", and the changes in no release, of which it has none"
+                    } else {
+                        ""
+                    }
                 )
             };
             let location = crate::diag::Location::new(
