@@ -1216,7 +1216,7 @@ fn an_imported_changelogs_audience_blocks_keep_their_text_to_their_audiences() {
 #[test]
 fn headings_and_link_definitions_in_an_imported_changelogs_blocks_stay_with_their_audiences() {
     let project = changelog_project(
-        "# Changelog\n\n<!-- audience: team -->\n## [2.0.0-canaryver7f3a] - 2026-09-01\n### Added\n- Team-only entry\n<!-- /audience -->\n- CANARY-UNDER-TEAM-RELEASE-7f3a\n\n## [1.1.0] - 2026-08-01\n### Added\n- Public add\n<!-- audience: team -->\n- Team-only add\n### CANARY-SECTION-7f3a\n- Team-only entry in its own section\n<!-- /audience -->\n- CANARY-UNDER-TEAM-SECTION-7f3a\n\n<!-- audience: team -->\n[1.1.0]: https://git.example/compare/CANARY-COMPARE-7f3a\n<!-- /audience -->\n",
+        "# Changelog\n\n<!-- audience: team -->\n## [2.0.0-canaryver7f3a] - 2026-09-01\n### Added\n- Team-only entry\n<!-- /audience -->\n- CANARY-UNDER-TEAM-RELEASE-7f3a\n\n## [1.1.0] - 2026-08-01\n### Added\n- Public add, see [the diff][1.1.0]\n<!-- audience: team -->\n- Team-only add\n### CANARY-SECTION-7f3a\n- Team-only entry in its own section\n<!-- /audience -->\n- CANARY-UNDER-TEAM-SECTION-7f3a\n\n<!-- audience: team -->\n[1.1.0]: https://git.example/compare/CANARY-COMPARE-7f3a\n<!-- /audience -->\n",
     );
     let run = project.build();
     run.success();
@@ -1245,11 +1245,16 @@ fn headings_and_link_definitions_in_an_imported_changelogs_blocks_stay_with_thei
         "{:?}",
         run.warnings()
     );
+    // A link that names it reads as its text, not as written (`[the diff][1.1.0]`).
     let public = project.site("public").main("changelog.html");
     assert!(
-        public.contains("Public add") && public.contains("1.1.0"),
+        public.contains("Public add, see the diff") && public.contains("1.1.0"),
         "{public}"
     );
+    for site in common::SITES {
+        project.site(site).assert_nowhere("[the diff]");
+        project.site(site).assert_nowhere("align-hidden");
+    }
 }
 
 #[test]

@@ -161,10 +161,14 @@ impl Reader {
         if self.skips_comment(text, line) {
             return;
         }
-        if is_link_def(text) {
+        if let Some((label, _)) = link_def(text) {
             if self.blocks.is_empty() {
                 self.link_defs.push(text.trim().to_string());
             } else {
+                // A link that names it reads as its text, as in a document's hidden block
+                // (without a definition it would read as written, brackets and label too).
+                let hidden = crate::audience::HIDDEN_DEFINITION;
+                self.link_defs.push(format!("[{label}]: {hidden}"));
                 self.withheld_defs.push(line);
             }
             return;
@@ -700,11 +704,6 @@ fn is_thematic_break(text: &str) -> bool {
         && trimmed
             .chars()
             .all(|c| c == marker || c == ' ' || c == '\t')
-}
-
-/// `[label]: destination`, at most three spaces in.
-fn is_link_def(text: &str) -> bool {
-    link_def(text).is_some()
 }
 
 /// The label and the destination of a link reference definition (`[1.0.0]: https://…`,
