@@ -1404,13 +1404,20 @@ pub fn marker_like(trimmed: &str) -> bool {
         && (distance <= 2 || (distance == 3 && word.starts_with("aud")))
 }
 
-/// The byte ranges of a text's code blocks, fenced or indented, in order, as the renderer
-/// reads them.
+/// The byte ranges of a text's fenced code blocks, in order, as the renderer reads them.
+/// An indented code block is left out: a marker indented four spaces, which a list item
+/// ended a line too early makes code, still opens or closes its block (the text it would
+/// hide is hidden), as the quick pass above reads it too.
 fn code_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    use pulldown_cmark::CodeBlockKind;
     Parser::new_ext(text, markdown_options())
         .into_offset_iter()
         .filter_map(|(event, range)| {
-            matches!(event, Event::Start(Tag::CodeBlock(_))).then_some(range)
+            matches!(
+                event,
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_)))
+            )
+            .then_some(range)
         })
         .collect()
 }
@@ -1870,10 +1877,24 @@ mod tests {
         // A marker over several lines after a seeming fence is one as well.
         let body = "Run it:\n\n    ```\n<!--\naudience: exec\n-->\nsecret\n<!--\n/audience\n-->\n";
         fails_saying(body, "over several lines");
-        // Markers in code the parser reads as code stay text, indented code too, once a
-        // marker in a fence asked for the parser.
+        // A marker in a fence the parser reads as one stays text; one indented four
+        // spaces is a marker all the same, whether a fence elsewhere asked for the parser
+        // or not: the text it would hide is hidden.
         let body = "```\n<!-- audience: exec -->\n```\n\n    <!-- /audience -->\n";
-        assert_eq!(audience_blocks(body).unwrap(), vec![]);
+        fails_saying(body, UNMATCHED_CLOSE);
+        let indented =
+            "Para.\n\n    <!-- audience: team -->\n    code\n\nsecret\n\n    <!-- /audience -->\n";
+        for body in [
+            indented.to_string(),
+            format!("```\n<!-- x -->\n```\n\n{indented}"),
+        ] {
+            let blocks = audience_blocks(&body).unwrap_or_else(|e| panic!("{body:?}: {e:?}"));
+            assert_eq!(blocks.len(), 1, "{body:?}");
+            assert!(
+                body[blocks[0].start..blocks[0].end].contains("secret"),
+                "{body:?}"
+            );
+        }
     }
 
     #[test]
