@@ -1197,9 +1197,17 @@ impl<'a> SiteView<'a> {
     fn kr_view(&self, docs: &[Document], kr: &KeyResult, drivers: &[usize], moved: bool) -> KrView {
         let shows_current = self.config.shows("current");
         let shows_confidence = self.config.shows("confidence");
-        let progress = kr
+        let exact = kr
             .progress()
             .filter(|_| self.config.shows_computed("progress"));
+        let progress_pct = exact.map(percent);
+        // Without the current value, progress is published no finer than the page shows
+        // it, a whole percentage: its exact value and the baseline and target would give
+        // the current value back.
+        let progress = match shows_current {
+            true => exact,
+            false => progress_pct.map(|pct| f64::from(pct) / 100.0),
+        };
         let health = kr.health().filter(|_| self.config.shows_computed("health"));
         let driven_by = drivers
             .iter()
@@ -1222,7 +1230,7 @@ impl<'a> SiteView<'a> {
             current: kr.current_value().filter(|_| shows_current),
             confidence: kr.current_confidence().filter(|_| shows_confidence),
             progress,
-            progress_pct: progress.map(percent),
+            progress_pct,
             score: kr.score().filter(|_| self.config.shows_computed("score")),
             health: health.map(|h| h.as_str()),
             health_label: health.map(|h| h.label()),

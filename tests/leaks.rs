@@ -734,6 +734,14 @@ fn public_fields_can_publish_scores_without_the_values_behind_them() {
             "{fields}: {page}"
         );
     }
+    // Progress alone is as fine as the page shows it: its exact value (0.777) and the
+    // public baseline and target would give 17.77 back.
+    let project = built_with_public_fields(r#"["progress"]"#);
+    let graph = project.site("public").read("graph.json");
+    assert!(graph.contains("\"progress\":0.77,"), "{graph}");
+    project.site("public").assert_nowhere("0.777");
+    let page = project.site("public").main("objectives/visible.html");
+    assert!(page.contains("> 77%</td>"), "{page}");
 }
 
 #[test]
