@@ -1184,6 +1184,10 @@ fn a_record_s_fields_in_a_quote_or_one_paragraph_are_its_fields() {
         .file(
             "content/decisions/0003-paragraph.md",
             "# 3. Paragraph\n\nStatus: Rejected\nDate: 2022-01-01\nTags: infra\n\n## Context\n\nC.\n",
+        )
+        .file(
+            "content/decisions/0004-header.md",
+            "# 4. Header\n\nDate: 2021-06-01\nStatus: Accepted\nReviewed yearly by the board.\n\n## Context\n\nC.\n",
         );
     project.build().success();
     let team = project.site("team");
@@ -1205,9 +1209,8 @@ fn a_record_s_fields_in_a_quote_or_one_paragraph_are_its_fields() {
     assert!(
         page.contains(r#"<span class="status status-proposed">proposed</span>"#)
             && page.contains("<dt>Deciders</dt><dd>Cy Poe</dd>")
-            && more.contains(
-                "<blockquote>\n<p>Status: Proposed</p>\n<p>We may revisit this.</p>\n</blockquote>"
-            )
+            // The field lines it starts with go, as a header above its words.
+            && more.contains("<blockquote>\n<p>We may revisit this.</p>\n</blockquote>")
             && !more.contains("Cy Poe"),
         "{page}"
     );
@@ -1218,6 +1221,14 @@ fn a_record_s_fields_in_a_quote_or_one_paragraph_are_its_fields() {
             && page.contains("lists/tag/infra.html")
             && !paragraph.contains("Status:")
             && !paragraph.contains("Tags:"),
+        "{page}"
+    );
+    let (header, page) = body("decisions/0004-header.html");
+    assert!(
+        page.contains("<dt>Date</dt><dd>2021-06-01</dd>")
+            && header.contains("<p>Reviewed yearly by the board.</p>")
+            && !header.contains("Status:")
+            && !header.contains("Date:"),
         "{page}"
     );
     // The public site, which shows no people, shows none of them in a body either.

@@ -201,16 +201,31 @@ pub fn apply_body(
         .filter(|line| blocks.as_ref().is_some_and(|b| b.lines.contains(line)))
         .collect();
     // A paragraph of several such lines (`Status: Accepted` over `Date: 2017-06-30`, or
-    // the same in a quote) goes whole, and so does a quote that holds nothing else.
+    // the same in a quote) goes whole, and so does a quote that holds nothing else. One
+    // that says more loses the field lines it starts with, as a header above its words
+    // (`Reviewed yearly by the board.`), unless a word in lower case goes on from them
+    // (`Date: 2024-07-03` over `was when we chose`); a field line after its words is
+    // part of what they say, and stays.
     let mut bare = Vec::new();
+    let body_lines: Vec<&str> = doc.body.split('\n').collect();
     for (lines, whole_quote) in blocks.iter().flat_map(|b| &b.paragraphs) {
         let said = |line: &usize| shown_elsewhere.contains(line) || people_lines.contains(line);
-        if lines.clone().all(|line| said(&line)) {
-            let more: Vec<usize> = lines.clone().filter(|line| !alone.contains(line)).collect();
-            alone.extend(more);
-            if *whole_quote {
-                bare.extend(lines.clone());
+        let head: Vec<usize> = lines.clone().take_while(said).collect();
+        let all = head.len() == lines.clone().count();
+        let goes_on = lines.clone().nth(head.len()).is_some_and(|next| {
+            let text = body_lines.get(next - 1).copied().unwrap_or_default();
+            let words = text.trim_start().trim_start_matches(['>', ' ', '\t']);
+            words.chars().next().is_some_and(char::is_lowercase)
+        });
+        if all || !goes_on {
+            for line in head {
+                if !alone.contains(&line) {
+                    alone.push(line);
+                }
             }
+        }
+        if all && *whole_quote {
+            bare.extend(lines.clone());
         }
     }
     if let Some((lines, anchor)) = section {
