@@ -245,8 +245,13 @@ fn watch_loop(
                 for replaced in ahead.into_iter().rev() {
                     store.restore(replaced);
                 }
+                // Before any good build, every page is the error page.
+                let serving = match store.is_empty() {
+                    true => "no build has succeeded yet",
+                    false => "still serving the last good build",
+                };
                 crate::errln!(
-                    "rebuild failed in {} ms; still serving the last good build:",
+                    "rebuild failed in {} ms; {serving}:",
                     started.elapsed().as_millis()
                 );
                 for line in &errors {
