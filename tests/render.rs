@@ -3171,3 +3171,25 @@ fn what_a_document_lacks_leaves_no_separator_or_empty_element() {
         "{page}"
     );
 }
+
+#[test]
+fn a_version_linked_in_its_release_heading_closes_the_release_page_with_that_link() {
+    // conventional-changelog links each heading's version to its comparison.
+    let project = importing_changelog()
+        .file("content/pages/about.md", "+++\ntitle = \"About\"\n+++\nAbout us.\n")
+        .file(
+        "CHANGELOG.md",
+        "# Changelog\n\n## [2.0.0](https://git.example/x/compare/v1.2.0...v2.0.0) (2021-01-01)\n\n### Features\n\n- Big thing\n\n### [1.2.1](<https://git.example/x/compare/v1.2.0...v1.2.1> \"diff\") (2020-12-01)\n\n### Bug Fixes\n\n- Small fix\n",
+    );
+    project.build().success();
+    let public = project.site("public");
+    for (version, compare) in [("2.0.0", "v1.2.0...v2.0.0"), ("1.2.1", "v1.2.0...v1.2.1")] {
+        let page = public.main(&format!("changelog/v{version}.html"));
+        assert!(
+            page.contains(&format!(
+                "<a href=\"https://git.example/x/compare/{compare}\">Every change in {version}</a>"
+            )),
+            "{page}"
+        );
+    }
+}

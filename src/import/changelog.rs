@@ -38,6 +38,9 @@ pub struct ChangelogRelease {
     pub yanked: bool,
     /// Text after the date, e.g. "Tag Annotations" from `## [0.11] - 2020-12-20 - Tag Annotations`.
     pub suffix: Option<String>,
+    /// The address the heading links its version to, as conventional-changelog writes
+    /// it (`## [2.0.0](https://…/compare/v1.2.0...v2.0.0) (2021-01-01)`).
+    pub link: Option<String>,
     /// 1-based line of the `## ` heading.
     pub line: usize,
     /// Markdown prose between the heading and the first `### ` section (trimmed; may be empty).
@@ -368,6 +371,7 @@ impl OpenRelease {
             date_raw: heading.date_raw,
             yanked: heading.yanked,
             suffix: heading.suffix,
+            link: heading.link,
             line,
             intro: String::new(),
             sections: Vec::new(),
@@ -732,6 +736,7 @@ struct ReleaseHeading {
     date_raw: Option<String>,
     yanked: bool,
     suffix: Option<String>,
+    link: Option<String>,
 }
 
 /// A `## ` heading that names a release: a version or "Unreleased", bracketed or bare, then an
@@ -742,6 +747,18 @@ fn parse_release_heading(text: &str) -> Option<ReleaseHeading> {
         (token, rest) = split_version(rest.trim())?;
     }
     let bracketed = text.trim_start().starts_with('[');
+    // `[2.0.0](address)`: what lies between the version's `]` and the rest.
+    let link = text
+        .trim()
+        .strip_suffix(rest)
+        .and_then(|head| head.rsplit_once("]("))
+        .and_then(|(_, inside)| inside.strip_suffix(')'))
+        .and_then(|inside| inside.split_whitespace().next())
+        .map(|url| {
+            url.trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string()
+        });
     let (rest, yanked) = take_yanked(rest);
     let (date, date_raw, suffix) = date_and_suffix(&rest);
     // A name in brackets with a date is a release however it is named (`[Sprint 14] -
@@ -755,6 +772,7 @@ fn parse_release_heading(text: &str) -> Option<ReleaseHeading> {
         date_raw,
         yanked,
         suffix,
+        link,
     })
 }
 

@@ -568,7 +568,12 @@ pub fn changelog(
             unpublished(&mut doc.body, doc.body_line, &mut diags);
             // The changelog's link for the version (`[1.2.0]: …/compare/v1.1.0...v1.2.0`)
             // closes the release's page.
-            if let Some(url) = version_link(&parsed.link_defs, version) {
+            // Or the heading's own (`## [1.2.0](…/compare/v1.1.0...v1.2.0)`).
+            let own = release
+                .link
+                .as_deref()
+                .filter(|url| url.starts_with("https://") || url.starts_with("http://"));
+            if let Some(url) = version_link(&parsed.link_defs, version).or(own) {
                 doc.body
                     .push_str(&format!("\n\n[Every change in {version}]({url})\n"));
             }
