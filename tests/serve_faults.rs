@@ -254,6 +254,31 @@ fn a_project_folder_removed_and_made_again_or_replaced_is_watched_again() {
 }
 
 #[test]
+fn a_folder_a_content_link_leads_into_swapped_for_a_copy_is_read_again() {
+    let project = Project::minimal();
+    project.write("shared/a.md", &page("Linked", "Version one."));
+    std::os::unix::fs::symlink("../../shared/a.md", project.file("content/pages/linked.md"))
+        .unwrap();
+    let server = Server::start(&project.path(), &[]);
+    assert!(
+        server
+            .get("/team/pages/linked.html")
+            .text()
+            .contains("Version one.")
+    );
+    // A copy with other words, then renamed over the folder, as a sync tool does it.
+    project.write("shared.new/a.md", &page("Linked", "Version two."));
+    std::fs::rename(project.file("shared"), project.file("shared.old")).unwrap();
+    std::fs::rename(project.file("shared.new"), project.file("shared")).unwrap();
+    let served = wait_for(TIMEOUT, || {
+        (server.get("/team/pages/linked.html").text())
+            .contains("Version two.")
+            .then_some(())
+    });
+    assert!(served.is_some(), "{:?}", server.stderr());
+}
+
+#[test]
 fn symlinks_out_of_the_project_are_not_watched() {
     let project = Project::minimal();
     std::fs::create_dir_all(project.file("static")).unwrap();

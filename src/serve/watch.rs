@@ -331,6 +331,10 @@ impl ProjectWatcher {
                     .get_or_insert_with(Changes::default)
                     .paths
                     .insert(path);
+            } else if link.target.starts_with(rel) {
+                // A folder above where the link leads, moved, removed or swapped for a
+                // copy (`mv shared.new shared`): every file the link reads may be another.
+                changes.get_or_insert_with(Changes::default).rescan = true;
             }
         }
         changes
