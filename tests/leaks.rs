@@ -1817,3 +1817,18 @@ fn a_marker_with_an_invisible_character_in_its_word_fails_the_build() {
     run.error_at("CHANGELOG.md:7:1", &["looks like an audience marker"]);
     assert!(!project.path().join("out").exists());
 }
+
+#[test]
+fn a_footnote_defined_in_an_imported_changelog_s_block_adds_nothing_to_any_entry() {
+    let project = changelog_project(
+        "# Changelog\n\n## [1.0.0] - 2021-01-01\n### Added\n- Entry one[^e1]\n- Entry two\n<!-- audience: team -->\n[^e1]: CANARY-NOTE-3b7c hidden footnote\n<!-- /audience -->\n",
+    );
+    project.build().success();
+    for site in common::SITES {
+        project.site(site).assert_nowhere("CANARY-NOTE-3b7c");
+        project.site(site).assert_nowhere("align-hidden");
+        project.site(site).assert_nowhere("footnote-definition");
+    }
+    let two = project.site("public").main("changelog/v1.0.0/002.html");
+    assert!(two.contains("<p>Entry two</p>"), "{two}");
+}
