@@ -429,6 +429,17 @@ fn a_footnote_defined_in_a_hidden_block_leaves_no_reference() {
             && team.contains("CANARY-TEXT-8e2f closed."),
         "{team}"
     );
+    // A reference names its note in any case, its spaces as one.
+    let project = Project::new().file(
+        "content/pages/notes.md",
+        "+++\ntitle = \"Notes\"\naudience = [\"public\", \"team\"]\n+++\n\nRef [^CANARY-UP-8e2f] and [^canary  spaced-8e2f] end.\n\n<!-- audience: team -->\n[^canary-up-8e2f]: one\n[^Canary Spaced-8e2f]: two\n<!-- /audience -->\n",
+    );
+    project.build().success();
+    let page = project.site("public").main("pages/notes.html");
+    assert!(page.contains("<p>Ref  and  end.</p>"), "{page}");
+    for canary in ["canary-up-8e2f", "spaced-8e2f", "align-hidden"] {
+        project.site("public").assert_nowhere(canary);
+    }
 }
 
 #[test]

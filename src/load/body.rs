@@ -282,7 +282,12 @@ pub fn scan(
     }
     // A footnote's id is `fn-` and its label, numbered past the headings' anchors, as the
     // page gives it (`render::markdown`).
-    for label in footnotes.into_iter().filter(|l| !hidden.contains(l)) {
+    let hidden: Vec<String> = hidden
+        .iter()
+        .map(|l| crate::render::markdown::footnote_key(l))
+        .collect();
+    let shown = |label: &String| !hidden.contains(&crate::render::markdown::footnote_key(label));
+    for label in footnotes.into_iter().filter(shown) {
         facts.ids.push(anchors.assign(None, &format!("fn-{label}")));
     }
     facts

@@ -1029,17 +1029,31 @@ fn hidden_footnotes<'e>(events: &[Event<'e>]) -> Vec<CowStr<'e>> {
         .collect()
 }
 
+/// A footnote's label as references match it: in any case, its spaces as one
+/// (`[^A  B]` names `[^a b]`).
+pub fn footnote_key(label: &str) -> String {
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 /// `events` without the footnotes a site hides: their definitions, and the references
 /// to them.
 fn drop_hidden_footnotes(events: &mut Vec<Event<'_>>) {
-    let hidden = hidden_footnotes(events);
+    let hidden: Vec<String> = hidden_footnotes(events)
+        .iter()
+        .map(|label| footnote_key(label))
+        .collect();
     if hidden.is_empty() {
         return;
     }
+    let is_hidden = |label: &str| hidden.contains(&footnote_key(label));
     let mut skipping = false;
     events.retain(|event| match event {
-        Event::FootnoteReference(label) => !hidden.contains(label),
-        Event::Start(Tag::FootnoteDefinition(label)) if hidden.contains(label) => {
+        Event::FootnoteReference(label) => !is_hidden(label),
+        Event::Start(Tag::FootnoteDefinition(label)) if is_hidden(label) => {
             skipping = true;
             false
         }
