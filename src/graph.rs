@@ -910,6 +910,19 @@ fn numbered_apart(
                 };
                 return list.iter().map(one).collect();
             }
+            // Two records of one number in the second folder clash there too, as
+            // records of one folder do.
+            let within = list.windows(2).filter(|pair| pair[0].2 == pair[1].2);
+            let within: Vec<Diagnostic> = within
+                .map(|pair| {
+                    let ((_, a, n), (_, b, _)) = (pair[0], pair[1]);
+                    let message = format!(
+                        "records `{}` and `{}` of one folder are both decision {n}; give this one the next free number",
+                        docs[a].path_id, docs[b].path_id
+                    );
+                    number_clash(docs, dir, a, b, message)
+                })
+                .collect();
             let (first, second, n) = list[0];
             let show = |doc: usize| {
                 folder(&docs[doc]).map_or(String::new(), |f| f.display().to_string())
@@ -924,7 +937,9 @@ fn numbered_apart(
                 show(second),
                 docs[second].path_id,
             );
-            vec![number_clash(docs, dir, first, second, message)]
+            let mut found = vec![number_clash(docs, dir, first, second, message)];
+            found.extend(within);
+            found
         })
         .collect()
 }

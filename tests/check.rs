@@ -3162,6 +3162,26 @@ fn two_folders_numbered_apart_are_told_once_with_the_numbers_they_share() {
             .ends_with("content/decisions/nygard/0101-record-nygard.md"),
         "{found:#?}"
     );
+    // Two of one number in the second folder clash there as well.
+    let mut edits = edits;
+    edits.push(Edit::Write(
+        "content/decisions/nygard/0101-record-again.md",
+        "# 101. Again\n\nDate: 2026-10-02\n\n## Status\n\nAccepted\n\n## Context\n\nC.\n\n## Decision\n\nD.\n",
+    ));
+    let found = findings(clean_with(&edits).path());
+    assert_eq!(
+        rules_of(&found),
+        ["duplicate-number", "duplicate-number"],
+        "{found:#?}"
+    );
+    let messages: Vec<&str> = found
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages.contains(&"records `decisions/nygard/0101-record-again` and `decisions/nygard/0101-record-nygard` of one folder are both decision 101; give this one the next free number"),
+        "{messages:#?}"
+    );
 }
 
 #[test]
