@@ -71,16 +71,23 @@ pub fn prepare(out: &Path, project: &Path, quiet: bool) -> anyhow::Result<OutDir
 /// and either empty or made by align. The folder as an absolute path.
 pub fn check_out(out: &Path, project: &Path) -> anyhow::Result<PathBuf> {
     let project = absolute(project)?;
-    let content = project.join(crate::load::CONTENT_DIR);
+    // A folder the build reads may be a link to another (`content -> docs/plans`): the
+    // output may be in neither the link nor where it leads.
+    let read = |input: &str| {
+        let named = project.join(input);
+        let real = absolute(&named).unwrap_or_else(|_| named.clone());
+        [named, real]
+    };
     let target = absolute(out)?;
-    if project.starts_with(&target) || content.starts_with(&target) {
+    let content = read(crate::load::CONTENT_DIR);
+    if project.starts_with(&target) || content.iter().any(|c| c.starts_with(&target)) {
         bail!(
             "refusing to write output to {}: it is the project or holds its content",
             out.display()
         );
     }
     for input in [crate::load::CONTENT_DIR, "static", "templates"] {
-        if target.starts_with(project.join(input)) {
+        if read(input).iter().any(|folder| target.starts_with(folder)) {
             bail!(
                 "refusing to write output to {}: it is inside {input}/, which the build reads",
                 out.display()

@@ -622,6 +622,20 @@ fn out_may_not_be_a_folder_the_build_reads() {
             .assert_nowhere("CANARY-EXEC-7f3a");
         panic!("--out {folder} was accepted");
     }
+    // `content/` a link to a folder of the project: neither name takes the output.
+    let p = project();
+    std::fs::rename(p.path().join("content"), p.path().join("plans")).unwrap();
+    std::os::unix::fs::symlink("plans", p.path().join("content")).unwrap();
+    let before = snapshot(p.path());
+    for out in ["plans/x", "new/../plans/x", "content/x", "plans"] {
+        let run = p.run(&["build", "--out", out, "--today", TODAY]);
+        run.expect(2);
+        assert!(run.stderr().contains("refusing"), "{out}: {}", run.stderr());
+    }
+    assert!(
+        snapshot(p.path()) == before,
+        "nothing in the project was written"
+    );
 }
 
 #[test]
