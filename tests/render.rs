@@ -3179,15 +3179,20 @@ fn a_version_linked_in_its_release_heading_closes_the_release_page_with_that_lin
         .file("content/pages/about.md", "+++\ntitle = \"About\"\n+++\nAbout us.\n")
         .file(
         "CHANGELOG.md",
-        "# Changelog\n\n## [2.0.0](https://git.example/x/compare/v1.2.0...v2.0.0) (2021-01-01)\n\n### Features\n\n- Big thing\n\n### [1.2.1](<https://git.example/x/compare/v1.2.0...v1.2.1> \"diff\") (2020-12-01)\n\n### Bug Fixes\n\n- Small fix\n",
+        "# Changelog\n\n## [2.0.0](https://git.example/x/compare/v1.2.0...v2.0.0) (2021-01-01)\n\n### Features\n\n- Big thing\n\n### [1.2.1](<https://git.example/x/compare/v1.2.0...v1.2.1> \"diff\") (2020-12-01)\n\n### Bug Fixes\n\n- Small fix\n\n## [1.0.0] - 2020-01-01\n\n### Added\n\n- First\n\n[1.0.0]: <https://git.example/x/tree/v1.0.0 first> \"T\"\n",
     );
     project.build().success();
     let public = project.site("public");
-    for (version, compare) in [("2.0.0", "v1.2.0...v2.0.0"), ("1.2.1", "v1.2.0...v1.2.1")] {
+    for (version, address) in [
+        ("2.0.0", "compare/v1.2.0...v2.0.0"),
+        ("1.2.1", "compare/v1.2.0...v1.2.1"),
+        // A destination in `<…>` may hold spaces.
+        ("1.0.0", "tree/v1.0.0%20first"),
+    ] {
         let page = public.main(&format!("changelog/v{version}.html"));
         assert!(
             page.contains(&format!(
-                "<a href=\"https://git.example/x/compare/{compare}\">Every change in {version}</a>"
+                "<a href=\"https://git.example/x/{address}\">Every change in {version}</a>"
             )),
             "{page}"
         );

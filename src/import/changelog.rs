@@ -723,12 +723,17 @@ pub fn link_def(text: &str) -> Option<(&str, &str)> {
     }
     let end = closing(trimmed, b'[', b']').filter(|&end| end > 1)?;
     let rest = trimmed[end + 1..].strip_prefix(':')?.trim();
-    let first = rest.split_whitespace().next()?;
-    let dest = first
-        .strip_prefix('<')
-        .and_then(|d| d.strip_suffix('>'))
-        .unwrap_or(first);
-    Some((&trimmed[1..end], dest))
+    Some((&trimmed[1..end], destination(rest)?))
+}
+
+/// A link's destination at the start of `text`: `<…>` (which may hold spaces) or the
+/// first word, before any title.
+fn destination(text: &str) -> Option<&str> {
+    let text = text.trim_start();
+    match text.strip_prefix('<') {
+        Some(rest) => rest.split_once('>').map(|(dest, _)| dest),
+        None => text.split_whitespace().next(),
+    }
 }
 
 #[derive(Debug, Default, PartialEq)]
@@ -757,12 +762,8 @@ fn parse_release_heading(text: &str) -> Option<ReleaseHeading> {
         .strip_suffix(rest)
         .and_then(|head| head.rsplit_once("]("))
         .and_then(|(_, inside)| inside.strip_suffix(')'))
-        .and_then(|inside| inside.split_whitespace().next())
-        .map(|url| {
-            url.trim_start_matches('<')
-                .trim_end_matches('>')
-                .to_string()
-        });
+        .and_then(destination)
+        .map(str::to_string);
     let (rest, yanked) = take_yanked(rest);
     let (date, date_raw, suffix) = date_and_suffix(&rest);
     // A name in brackets with a date is a release however it is named (`[Sprint 14] -

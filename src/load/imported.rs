@@ -574,8 +574,10 @@ pub fn changelog(
                 .as_deref()
                 .filter(|url| url.starts_with("https://") || url.starts_with("http://"));
             if let Some(url) = version_link(&parsed.link_defs, version).or(own) {
-                doc.body
-                    .push_str(&format!("\n\n[Every change in {version}]({url})\n"));
+                doc.body.push_str(&format!(
+                    "\n\n[Every change in {version}]({})\n",
+                    link_url(url)
+                ));
             }
             doc
         });
@@ -855,6 +857,14 @@ fn release_document(
 
 /// The address a changelog's reference links give `version` (`[1.2.0]: https://…`, also
 /// written `[v1.2.0]`), when it is a web address.
+/// An address as a Markdown link's destination: its spaces and angle brackets, which a
+/// destination written in `<…>` may hold, encoded.
+fn link_url(url: &str) -> String {
+    url.replace(' ', "%20")
+        .replace('<', "%3C")
+        .replace('>', "%3E")
+}
+
 fn version_link<'d>(defs: &'d str, version: &str) -> Option<&'d str> {
     defs.lines()
         .filter_map(changelog::link_def)
