@@ -1843,3 +1843,16 @@ fn a_footnote_defined_in_an_imported_changelog_s_block_adds_nothing_to_any_entry
     let two = project.site("public").main("changelog/v1.0.0/002.html");
     assert!(two.contains("<p>Entry two</p>"), "{two}");
 }
+
+#[test]
+fn a_title_heading_s_footnote_reference_is_no_part_of_the_title() {
+    let project = Project::new().file(
+        "content/pages/plan.md",
+        "---\naudience: [public, team]\n---\n# Plan[^canary-deal-5e1a]\n\nText.\n\n<!-- audience: team -->\n[^canary-deal-5e1a]: The deal.\n<!-- /audience -->\n",
+    );
+    project.build().success();
+    let public = project.site("public");
+    public.assert_nowhere("canary-deal-5e1a");
+    let page = public.read("pages/plan.html");
+    assert!(page.contains("<h1 dir=\"auto\">Plan</h1>"), "{page}");
+}

@@ -1052,11 +1052,40 @@ pub fn without_comments(text: &str) -> std::borrow::Cow<'_, str> {
 /// stands in the words.
 pub fn title_words(heading: &str, labelless: &mut Vec<String>) -> String {
     let text = without_comments(without_attributes(heading).0);
+    let text = without_footnote_references(&text);
     let text = wiki_as_words(&text, true, &mut |reference| {
         labelless.push(reference.to_string());
         reference.to_string()
     });
     plain_inline(&text).into_owned()
+}
+
+/// `text` without its footnote references (`Plan[^deal]`) outside code spans: a title is
+/// words, and read alone its reference would show its label, which may be a note's that
+/// a site hides.
+fn without_footnote_references(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("[^") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut code = false;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            code = !code;
+        } else if !code
+            && let Some(label) = rest.strip_prefix("[^")
+            && let Some(end) = label.find(']')
+            && end > 0
+            && !label[..end].contains(['[', '\n'])
+        {
+            rest = &label[end + 1..];
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A heading's text without the attributes written at its end (`Title {#adr-7 .wide}`),
