@@ -1856,3 +1856,26 @@ fn a_title_heading_s_footnote_reference_is_no_part_of_the_title() {
     let page = public.read("pages/plan.html");
     assert!(page.contains("<h1 dir=\"auto\">Plan</h1>"), "{page}");
 }
+
+#[test]
+fn a_footnote_reference_in_an_imported_record_s_field_line_is_no_part_of_the_field() {
+    let project = Project::new().file(
+        "content/decisions/0003-z.md",
+        "---\naudience: [public, team]\n---\n# 3. Z\n\nStatus: Accepted[^canary-s-9d0b]\nDeciders: Ann[^canary-d-9d0b], Bob\nDate: 2021-01-05[^canary-t-9d0b]\n\n## Context\n\nC.\n\n<!-- audience: team -->\n[^canary-s-9d0b]: why\n[^canary-d-9d0b]: who\n[^canary-t-9d0b]: when\n<!-- /audience -->\n",
+    );
+    project.build().success();
+    let public = project.site("public");
+    public.assert_nowhere("canary-s-9d0b");
+    public.assert_nowhere("canary-t-9d0b");
+    public.assert_nowhere("canary-d-9d0b");
+    let page = public.main("decisions/0003-z.html");
+    assert!(
+        page.contains("status-accepted\">accepted") && page.contains("<dt>Date</dt><dd>2021-01-05"),
+        "{page}"
+    );
+    let team = project.site("team").main("decisions/0003-z.html");
+    assert!(
+        team.contains("<dt>Deciders</dt><dd>Ann, Bob</dd>"),
+        "{team}"
+    );
+}

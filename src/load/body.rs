@@ -1063,7 +1063,7 @@ pub fn title_words(heading: &str, labelless: &mut Vec<String>) -> String {
 /// `text` without its footnote references (`Plan[^deal]`) outside code spans: a title is
 /// words, and read alone its reference would show its label, which may be a note's that
 /// a site hides.
-fn without_footnote_references(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn without_footnote_references(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains("[^") {
         return std::borrow::Cow::Borrowed(text);
     }

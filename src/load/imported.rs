@@ -147,7 +147,9 @@ pub fn apply_body(
     if doc.status.is_none()
         && let Some(status) = &found.status
     {
-        let (text, relations, day) = adr::read_status(&status.value, status.line);
+        // A footnote's reference is no part of a field (`Status: Accepted[^vote]`).
+        let value = super::body::without_footnote_references(&status.value);
+        let (text, relations, day) = adr::read_status(&value, status.line);
         status_day = day;
         doc.status = Some(text);
         // Findings about the status stand at the line that says it.
@@ -160,7 +162,8 @@ pub fn apply_body(
     if doc.date.is_none()
         && let Some(date) = &found.date
     {
-        let (day, warning) = adr::record_date(&date.value);
+        let (day, warning) =
+            adr::record_date(&super::body::without_footnote_references(&date.value));
         if let Some((rule, message)) = warning {
             let loc = Location::new(shown, first + date.line.saturating_sub(1), 1);
             diags.push(Diagnostic::warning(loc, message).with_rule(rule));
@@ -182,7 +185,14 @@ pub fn apply_body(
         (&mut doc.informed, found.informed),
     ] {
         if field.is_empty() {
-            *field = found;
+            *field = (found.into_iter())
+                .map(|name| {
+                    super::body::without_footnote_references(&name)
+                        .trim()
+                        .to_string()
+                })
+                .filter(|name| !name.is_empty())
+                .collect();
         }
     }
     let people_lines = found.people_lines;
