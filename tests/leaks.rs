@@ -440,6 +440,18 @@ fn a_footnote_defined_in_a_hidden_block_leaves_no_reference() {
     for canary in ["canary-up-8e2f", "spaced-8e2f", "align-hidden"] {
         project.site("public").assert_nowhere(canary);
     }
+    // A label the shown text defines as well keeps its reference and that definition.
+    let project = Project::new().file(
+        "content/pages/notes.md",
+        "+++\ntitle = \"Notes\"\naudience = [\"public\", \"team\"]\n+++\n\nRef [^dup] end.\n\n[^dup]: Shown to all.\n\n<!-- audience: team -->\n[^dup]: CANARY-DUP-8e2f\n<!-- /audience -->\n",
+    );
+    project.build().success();
+    let page = project.site("public").main("pages/notes.html");
+    assert!(
+        page.contains("<a href=\"#fn-dup\">1</a>") && page.contains("Shown to all."),
+        "{page}"
+    );
+    project.site("public").assert_nowhere("CANARY-DUP-8e2f");
 }
 
 #[test]

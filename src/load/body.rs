@@ -98,6 +98,7 @@ pub fn scan(
     let mut footnotes: Vec<String> = Vec::new();
     let mut labels: std::collections::HashSet<String> = std::collections::HashSet::new();
     let (mut hiding, mut hidden): (Option<(String, bool)>, Vec<String>) = (None, Vec::new());
+    let mut shown_notes: Vec<String> = Vec::new();
     let mut link: Option<(String, bool, usize, String, Option<usize>)> = None;
     // Whether the link open is an embed (`![[X]]`), which an image's end closes.
     let mut embed = false;
@@ -130,8 +131,12 @@ pub fn scan(
             }
         }
         // A footnote the site hides (`audience::HIDDEN_FOOTNOTE`) gives its page no id.
+        // Unless the text shown defines it as well.
         hiding = match (&event, hiding.take()) {
-            (Event::Start(Tag::FootnoteDefinition(label)), _) => Some((label.to_string(), false)),
+            (Event::Start(Tag::FootnoteDefinition(label)), before) => {
+                shown_notes.extend(before.map(|(label, _)| label));
+                Some((label.to_string(), false))
+            }
             (Event::Start(Tag::Paragraph), Some((label, false))) => Some((label, true)),
             (Event::Text(text), Some((label, true)))
                 if text.as_ref() == crate::audience::HIDDEN_FOOTNOTE =>
@@ -139,7 +144,10 @@ pub fn scan(
                 hidden.push(label);
                 None
             }
-            _ => None,
+            (_, before) => {
+                shown_notes.extend(before.map(|(label, _)| label));
+                None
+            }
         };
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
@@ -282,9 +290,10 @@ pub fn scan(
     }
     // A footnote's id is `fn-` and its label, numbered past the headings' anchors, as the
     // page gives it (`render::markdown`).
-    let hidden: Vec<String> = hidden
-        .iter()
-        .map(|l| crate::render::markdown::footnote_key(l))
+    let key = crate::render::markdown::footnote_key;
+    let shown_notes: Vec<String> = shown_notes.iter().map(|l| key(l)).collect();
+    let hidden: Vec<String> = (hidden.iter().map(|l| key(l)))
+        .filter(|k| !shown_notes.contains(k))
         .collect();
     let shown = |label: &String| !hidden.contains(&crate::render::markdown::footnote_key(label));
     for label in footnotes.into_iter().filter(shown) {

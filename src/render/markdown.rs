@@ -1013,17 +1013,16 @@ fn add_heading_ids<'e>(
     events
 }
 
-/// The labels of the footnotes a site hides (defined as
-/// [`crate::audience::HIDDEN_FOOTNOTE`]), from a body's events.
-fn hidden_footnotes<'e>(events: &[Event<'e>]) -> Vec<CowStr<'e>> {
-    events
-        .windows(3)
-        .filter_map(|w| match w {
+/// Where each footnote a site hides is defined (as [`crate::audience::HIDDEN_FOOTNOTE`]):
+/// the index of its definition's start in a body's events, and its label.
+fn hidden_footnotes<'e>(events: &[Event<'e>]) -> Vec<(usize, CowStr<'e>)> {
+    (events.windows(3).enumerate())
+        .filter_map(|(at, w)| match w {
             [
                 Event::Start(Tag::FootnoteDefinition(label)),
                 Event::Start(Tag::Paragraph),
                 Event::Text(text),
-            ] if text.as_ref() == crate::audience::HIDDEN_FOOTNOTE => Some(label.clone()),
+            ] if text.as_ref() == crate::audience::HIDDEN_FOOTNOTE => Some((at, label.clone())),
             _ => None,
         })
         .collect()
@@ -1040,28 +1039,42 @@ pub fn footnote_key(label: &str) -> String {
 }
 
 /// `events` without the footnotes a site hides: their definitions, and the references
-/// to them.
+/// to them, but to a label the shown text defines as well.
 fn drop_hidden_footnotes(events: &mut Vec<Event<'_>>) {
-    let hidden: Vec<String> = hidden_footnotes(events)
-        .iter()
-        .map(|label| footnote_key(label))
-        .collect();
-    if hidden.is_empty() {
+    let placed = hidden_footnotes(events);
+    if placed.is_empty() {
         return;
     }
-    let is_hidden = |label: &str| hidden.contains(&footnote_key(label));
+    let starts: Vec<usize> = placed.iter().map(|(at, _)| *at).collect();
+    let shown: Vec<String> = (events.iter().enumerate())
+        .filter_map(|(at, event)| match event {
+            Event::Start(Tag::FootnoteDefinition(label)) if !starts.contains(&at) => {
+                Some(footnote_key(label))
+            }
+            _ => None,
+        })
+        .collect();
+    let hidden: Vec<String> = (placed.iter())
+        .map(|(_, label)| footnote_key(label))
+        .filter(|key| !shown.contains(key))
+        .collect();
     let mut skipping = false;
-    events.retain(|event| match event {
-        Event::FootnoteReference(label) => !is_hidden(label),
-        Event::Start(Tag::FootnoteDefinition(label)) if is_hidden(label) => {
-            skipping = true;
-            false
-        }
-        Event::End(TagEnd::FootnoteDefinition) if skipping => {
-            skipping = false;
-            false
-        }
-        _ => !skipping,
+    let mut at = 0;
+    events.retain(|event| {
+        let keep = match event {
+            Event::FootnoteReference(label) => !hidden.contains(&footnote_key(label)),
+            Event::Start(Tag::FootnoteDefinition(_)) if starts.contains(&at) => {
+                skipping = true;
+                false
+            }
+            Event::End(TagEnd::FootnoteDefinition) if skipping => {
+                skipping = false;
+                false
+            }
+            _ => !skipping,
+        };
+        at += 1;
+        keep
     });
 }
 
