@@ -1854,6 +1854,12 @@ fn a_footnote_defined_in_an_imported_changelog_s_block_adds_nothing_to_any_entry
     }
     let two = project.site("public").main("changelog/v1.0.0/002.html");
     assert!(two.contains("<p>Entry two</p>"), "{two}");
+    // Its reference goes with it, in the entry and its title.
+    let one = project.site("public").main("changelog/v1.0.0/001.html");
+    assert!(one.contains("<p>Entry one</p>"), "{one}");
+    for site in common::SITES {
+        project.site(site).assert_nowhere("[^e1]");
+    }
 }
 
 #[test]

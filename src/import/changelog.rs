@@ -170,12 +170,13 @@ impl Reader {
             } else {
                 // A link that names it reads as its text, as in a document's hidden block
                 // (without a definition it would read as written, brackets and label too).
-                // Not a footnote's (`[^1]: …`): the definitions go under every entry, where
-                // a footnote's would be a note on each.
-                if !label.starts_with('^') {
-                    let hidden = crate::audience::HIDDEN_DEFINITION;
-                    self.link_defs.push(format!("[{label}]: {hidden}"));
-                }
+                // A footnote's (`[^1]: …`) is the placeholder every page leaves out, with
+                // the references to it.
+                let hidden = match label.starts_with('^') {
+                    true => crate::audience::HIDDEN_FOOTNOTE,
+                    false => crate::audience::HIDDEN_DEFINITION,
+                };
+                self.link_defs.push(format!("[{label}]: {hidden}"));
                 self.withheld_defs.push(line);
             }
             return;

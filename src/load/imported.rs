@@ -919,12 +919,17 @@ fn first_paragraph(text: &str, max: usize) -> String {
         crate::render::markdown::RESTRICTED.into()
     });
     let mut plain = String::new();
+    // A table's cells, and a footnote's note (the changelog's definitions follow every
+    // text read here), are no part of it.
     let mut table = false;
+    let mut note = false;
     for event in Parser::new_ext(&text, crate::load::markdown_options()) {
         match event {
             Event::Start(Tag::Table(_)) => table = true,
             Event::End(TagEnd::Table) => table = false,
-            _ if table => {}
+            Event::Start(Tag::FootnoteDefinition(_)) => note = true,
+            Event::End(TagEnd::FootnoteDefinition) => note = false,
+            _ if table || note => {}
             Event::Text(t) | Event::Code(t) => plain.push_str(&t),
             Event::End(TagEnd::Item) => plain.push(' '),
             Event::End(TagEnd::List(_)) => break,
