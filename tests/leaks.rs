@@ -1844,7 +1844,7 @@ fn a_marker_with_an_invisible_character_in_its_word_fails_the_build() {
 #[test]
 fn a_footnote_defined_in_an_imported_changelog_s_block_adds_nothing_to_any_entry() {
     let project = changelog_project(
-        "# Changelog\n\n## [1.0.0] - 2021-01-01\n### Added\n- Entry one[^e1]\n- Entry two\n<!-- audience: team -->\n[^e1]: CANARY-NOTE-3b7c hidden footnote\n<!-- /audience -->\n",
+        "# Changelog\n\n## [1.0.0] - 2021-01-01\n\nA big release[^rel].\n\n### Added\n- Entry one[^e1]\n- Entry two\n<!-- audience: team -->\n[^e1]: CANARY-NOTE-3b7c hidden footnote\n[^rel]: CANARY-REL-3b7c\n<!-- /audience -->\n",
     );
     project.build().success();
     for site in common::SITES {
@@ -1859,7 +1859,11 @@ fn a_footnote_defined_in_an_imported_changelog_s_block_adds_nothing_to_any_entry
     assert!(one.contains("<p>Entry one</p>"), "{one}");
     for site in common::SITES {
         project.site(site).assert_nowhere("[^e1]");
+        project.site(site).assert_nowhere("[^rel]");
+        project.site(site).assert_nowhere("CANARY-REL-3b7c");
     }
+    let release = project.site("public").main("changelog/v1.0.0.html");
+    assert!(release.contains("<p>A big release.</p>"), "{release}");
 }
 
 #[test]

@@ -589,6 +589,12 @@ pub fn changelog(
                     link_url(url)
                 ));
             }
+            // A footnote defined in one of the changelog's audience blocks is left out
+            // with its references, in the release's prose too (see the entries').
+            let hidden = crate::audience::HIDDEN_FOOTNOTE;
+            for line in (parsed.link_defs.lines()).filter(|line| line.ends_with(hidden)) {
+                doc.body.push_str(&format!("\n\n{line}\n"));
+            }
             doc
         });
         let release_ref = release_doc.as_ref().map(|d| d.path_id.clone());
