@@ -97,8 +97,8 @@ pub fn scan(
     // Footnote labels, in the order they first come.
     let mut footnotes: Vec<String> = Vec::new();
     let mut labels: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let (mut hiding, mut hidden): (Option<(String, bool)>, Vec<String>) = (None, Vec::new());
-    let mut shown_notes: Vec<String> = Vec::new();
+    // A footnote the site hides gives its page no id.
+    let mut notes = crate::render::markdown::HiddenNotes::default();
     let mut link: Option<(String, bool, usize, String, Option<usize>)> = None;
     // Whether the link open is an embed (`![[X]]`), which an image's end closes.
     let mut embed = false;
@@ -130,25 +130,7 @@ pub fn scan(
                 }
             }
         }
-        // A footnote the site hides (`audience::HIDDEN_FOOTNOTE`) gives its page no id.
-        // Unless the text shown defines it as well.
-        hiding = match (&event, hiding.take()) {
-            (Event::Start(Tag::FootnoteDefinition(label)), before) => {
-                shown_notes.extend(before.map(|(label, _)| label));
-                Some((label.to_string(), false))
-            }
-            (Event::Start(Tag::Paragraph), Some((label, false))) => Some((label, true)),
-            (Event::Text(text), Some((label, true)))
-                if text.as_ref() == crate::audience::HIDDEN_FOOTNOTE =>
-            {
-                hidden.push(label);
-                None
-            }
-            (_, before) => {
-                shown_notes.extend(before.map(|(label, _)| label));
-                None
-            }
-        };
+        notes.see(&event);
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((
@@ -290,11 +272,7 @@ pub fn scan(
     }
     // A footnote's id is `fn-` and its label, numbered past the headings' anchors, as the
     // page gives it (`render::markdown`).
-    let key = crate::render::markdown::footnote_key;
-    let shown_notes: Vec<String> = shown_notes.iter().map(|l| key(l)).collect();
-    let hidden: Vec<String> = (hidden.iter().map(|l| key(l)))
-        .filter(|k| !shown_notes.contains(k))
-        .collect();
+    let hidden = notes.hidden();
     let shown = |label: &String| !hidden.contains(&crate::render::markdown::footnote_key(label));
     for label in footnotes.into_iter().filter(shown) {
         facts.ids.push(anchors.assign(None, &format!("fn-{label}")));

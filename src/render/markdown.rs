@@ -1013,19 +1013,58 @@ fn add_heading_ids<'e>(
     events
 }
 
-/// Where each footnote a site hides is defined (as [`crate::audience::HIDDEN_FOOTNOTE`]):
-/// the index of its definition's start in a body's events, and its label.
-fn hidden_footnotes<'e>(events: &[Event<'e>]) -> Vec<(usize, CowStr<'e>)> {
-    (events.windows(3).enumerate())
-        .filter_map(|(at, w)| match w {
-            [
-                Event::Start(Tag::FootnoteDefinition(label)),
-                Event::Start(Tag::Paragraph),
-                Event::Text(text),
-            ] if text.as_ref() == crate::audience::HIDDEN_FOOTNOTE => Some((at, label.clone())),
-            _ => None,
-        })
-        .collect()
+/// Which footnotes a site hides, from a body's events seen in order: those defined
+/// only as [`crate::audience::HIDDEN_FOOTNOTE`], the placeholder a hidden block's note
+/// leaves, where the text shown defines no note of the same label.
+#[derive(Default)]
+pub struct HiddenNotes {
+    /// The definition being read: its label, the index of its start, and whether its
+    /// paragraph opened.
+    open: Option<(String, usize, bool)>,
+    seen: usize,
+    /// Each placeholder's start and label.
+    placeholders: Vec<(usize, String)>,
+    shown: Vec<String>,
+}
+
+impl HiddenNotes {
+    pub fn see(&mut self, event: &Event<'_>) {
+        let at = self.seen;
+        self.seen += 1;
+        self.open = match (event, self.open.take()) {
+            (Event::Start(Tag::FootnoteDefinition(label)), before) => {
+                self.shown.extend(before.map(|(label, ..)| label));
+                Some((label.to_string(), at, false))
+            }
+            (Event::Start(Tag::Paragraph), Some((label, start, false))) => {
+                Some((label, start, true))
+            }
+            (Event::Text(text), Some((label, start, true)))
+                if text.as_ref() == crate::audience::HIDDEN_FOOTNOTE =>
+            {
+                self.placeholders.push((start, label));
+                None
+            }
+            (_, before) => {
+                self.shown.extend(before.map(|(label, ..)| label));
+                None
+            }
+        };
+    }
+
+    /// The hidden footnotes' labels, as [`footnote_key`] gives them.
+    pub fn hidden(&self) -> Vec<String> {
+        let shown: Vec<String> = self.shown.iter().map(|label| footnote_key(label)).collect();
+        (self.placeholders.iter())
+            .map(|(_, label)| footnote_key(label))
+            .filter(|key| !shown.contains(key))
+            .collect()
+    }
+
+    /// Where each placeholder definition starts, among the events seen.
+    fn placeholder_starts(&self) -> Vec<usize> {
+        self.placeholders.iter().map(|(at, _)| *at).collect()
+    }
 }
 
 /// A footnote's label as references match it: in any case, its spaces as one
@@ -1038,26 +1077,16 @@ pub fn footnote_key(label: &str) -> String {
         .to_lowercase()
 }
 
-/// `events` without the footnotes a site hides: their definitions, and the references
-/// to them, but to a label the shown text defines as well.
+/// `events` without the footnotes a site hides ([`HiddenNotes`]): their placeholder
+/// definitions, and the references to them.
 fn drop_hidden_footnotes(events: &mut Vec<Event<'_>>) {
-    let placed = hidden_footnotes(events);
-    if placed.is_empty() {
+    let mut notes = HiddenNotes::default();
+    events.iter().for_each(|event| notes.see(event));
+    let starts = notes.placeholder_starts();
+    if starts.is_empty() {
         return;
     }
-    let starts: Vec<usize> = placed.iter().map(|(at, _)| *at).collect();
-    let shown: Vec<String> = (events.iter().enumerate())
-        .filter_map(|(at, event)| match event {
-            Event::Start(Tag::FootnoteDefinition(label)) if !starts.contains(&at) => {
-                Some(footnote_key(label))
-            }
-            _ => None,
-        })
-        .collect();
-    let hidden: Vec<String> = (placed.iter())
-        .map(|(_, label)| footnote_key(label))
-        .filter(|key| !shown.contains(key))
-        .collect();
+    let hidden = notes.hidden();
     let mut skipping = false;
     let mut at = 0;
     events.retain(|event| {
