@@ -228,12 +228,7 @@ impl Sources {
             .entry(path.to_path_buf())
             .or_insert_with(|| {
                 // A file too large to be read as a document shows its first lines.
-                use std::io::Read as _;
-                let mut bytes = Vec::new();
-                let file = std::fs::File::open(path).ok()?;
-                (file.take(crate::load::MAX_FILE_BYTES))
-                    .read_to_end(&mut bytes)
-                    .ok()?;
+                let bytes = crate::load::read_head(path, crate::load::MAX_FILE_BYTES).ok()?;
                 let text = crate::load::normalise(&String::from_utf8_lossy(&bytes)).into_owned();
                 let lines = LineIndex::new(&text);
                 Some((text, lines))

@@ -471,13 +471,19 @@ pub fn path_id(rel: &Path) -> String {
 /// says which file it is.
 pub const MAX_FILE_BYTES: u64 = 16 << 20;
 
-/// A file's bytes, or an error when it holds more than [`MAX_FILE_BYTES`].
-pub fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+/// A file's first `limit` bytes, or all of a shorter one.
+pub fn read_head(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read as _;
     let file = std::fs::File::open(path)?;
     let size = file.metadata().map_or(0, |meta| meta.len());
-    let mut bytes = Vec::with_capacity(size.min(MAX_FILE_BYTES + 1) as usize);
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    let mut bytes = Vec::with_capacity(size.min(limit) as usize);
+    file.take(limit).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// A file's bytes, or an error when it holds more than [`MAX_FILE_BYTES`].
+pub fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    let bytes = read_head(path, MAX_FILE_BYTES + 1)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         let message = format!(
             "it holds more than {} MB, the most align reads from one file: split it",
