@@ -579,10 +579,7 @@ pub fn changelog(
             // The changelog's link for the version (`[1.2.0]: …/compare/v1.1.0...v1.2.0`)
             // closes the release's page.
             // Or the heading's own (`## [1.2.0](…/compare/v1.1.0...v1.2.0)`).
-            let own = release
-                .link
-                .as_deref()
-                .filter(|url| url.starts_with("https://") || url.starts_with("http://"));
+            let own = release.link.as_deref().filter(|url| is_web(url));
             if let Some(url) = version_link(&parsed.link_defs, version).or(own) {
                 doc.body.push_str(&format!(
                     "\n\n[Every change in {version}]({})\n",
@@ -871,8 +868,6 @@ fn release_document(
     }
 }
 
-/// The address a changelog's reference links give `version` (`[1.2.0]: https://…`, also
-/// written `[v1.2.0]`), when it is a web address.
 /// An address as a Markdown link's destination: its spaces and angle brackets, which a
 /// destination written in `<…>` may hold, encoded.
 fn link_url(url: &str) -> String {
@@ -881,6 +876,13 @@ fn link_url(url: &str) -> String {
         .replace('>', "%3E")
 }
 
+/// Whether a changelog's link is to a web address, the only kind a version's is.
+fn is_web(url: &str) -> bool {
+    url.starts_with("https://") || url.starts_with("http://")
+}
+
+/// The address a changelog's reference links give `version` (`[1.2.0]: https://…`, also
+/// written `[v1.2.0]`), when it is a web address.
 fn version_link<'d>(defs: &'d str, version: &str) -> Option<&'d str> {
     defs.lines()
         .filter_map(changelog::link_def)
@@ -890,8 +892,7 @@ fn version_link<'d>(defs: &'d str, version: &str) -> Option<&'d str> {
                 || label
                     .strip_prefix(['v', 'V'])
                     .is_some_and(|l| l.eq_ignore_ascii_case(version));
-            let web = url.starts_with("https://") || url.starts_with("http://");
-            (named && web).then_some(url)
+            (named && is_web(url)).then_some(url)
         })
 }
 
