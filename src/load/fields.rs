@@ -1143,11 +1143,9 @@ fn typed_at<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, (FieldPat
             }
         }
         let written = at.and_then(Value::as_str);
-        // A key the table does not have (`date` on a key result) is said as such, whatever
-        // its name.
-        let is_date =
-            path.last().is_some_and(|(key, _)| key == "date") && !text.starts_with("unknown field");
-        // Dates from jiff get a friendlier wording that quotes what was written.
+        let is_date = path.last().is_some_and(|(key, _)| key == "date");
+        // Dates from jiff get a friendlier wording that quotes what was written; a key the
+        // table does not have (`date` on a key result) is said as such, whatever its name.
         let text = if text.starts_with("unknown field") {
             text
         } else if text.contains("civil date")
