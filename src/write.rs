@@ -72,22 +72,17 @@ pub fn prepare(out: &Path, project: &Path, quiet: bool) -> anyhow::Result<OutDir
 pub fn check_out(out: &Path, project: &Path) -> anyhow::Result<PathBuf> {
     let project = absolute(project)?;
     // A folder the build reads may be a link to another (`content -> docs/plans`): the
-    // output may be in neither the link nor where it leads.
-    let read = |input: &str| {
-        let named = project.join(input);
-        let real = absolute(&named).unwrap_or_else(|_| named.clone());
-        [named, real]
-    };
+    // output may not be where it leads, as `target` has its links followed too.
+    let read = |input: &str| absolute(&project.join(input));
     let target = absolute(out)?;
-    let content = read(crate::load::CONTENT_DIR);
-    if project.starts_with(&target) || content.iter().any(|c| c.starts_with(&target)) {
+    if project.starts_with(&target) || read(crate::load::CONTENT_DIR)?.starts_with(&target) {
         bail!(
             "refusing to write output to {}: it is the project or holds its content",
             out.display()
         );
     }
     for input in [crate::load::CONTENT_DIR, "static", "templates"] {
-        if read(input).iter().any(|folder| target.starts_with(folder)) {
+        if target.starts_with(read(input)?) {
             bail!(
                 "refusing to write output to {}: it is inside {input}/, which the build reads",
                 out.display()
