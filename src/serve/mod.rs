@@ -49,7 +49,7 @@ pub fn serve(options: ServeOptions) -> Result<i32, Failure> {
     // exit on, as in `build` and `check`, not a server showing it on every page.
     let config = match crate::config::load(&options.dir) {
         Ok(config) => Some(config),
-        Err(_) if options.reload && options.dir.join("align.toml").exists() => None,
+        Err(_) if options.reload && options.dir.join(crate::config::CONFIG_FILE).exists() => None,
         Err(err) => return Err(Failure::Config(err)),
     };
     // Bound before the first build, so that a port in use is said at once, not after
