@@ -217,16 +217,16 @@ pub fn apply_body(
     // (`Date: 2024-07-03` over `was when we chose`); a field line after its words is
     // part of what they say, and stays.
     let mut bare = Vec::new();
-    let body_lines: Vec<&str> = doc.body.split('\n').collect();
     for (lines, whole_quote) in blocks.iter().flat_map(|b| &b.paragraphs) {
         let said = |line: &usize| shown_elsewhere.contains(line) || people_lines.contains(line);
         let head: Vec<usize> = lines.clone().take_while(said).collect();
         let all = head.len() == lines.clone().count();
-        let goes_on = lines.clone().nth(head.len()).is_some_and(|next| {
-            let text = body_lines.get(next - 1).copied().unwrap_or_default();
-            let words = text.trim_start().trim_start_matches(['>', ' ', '\t']);
-            words.chars().next().is_some_and(char::is_lowercase)
-        });
+        let goes_on = !head.is_empty()
+            && lines.clone().nth(head.len()).is_some_and(|next| {
+                let text = doc.body.split('\n').nth(next - 1).unwrap_or_default();
+                let words = text.trim_start().trim_start_matches(['>', ' ', '\t']);
+                words.chars().next().is_some_and(char::is_lowercase)
+            });
         if all || !goes_on {
             for line in head {
                 if !alone.contains(&line) {
