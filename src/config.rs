@@ -248,6 +248,24 @@ fn url_problem(url: &str) -> Option<&'static str> {
     None
 }
 
+/// What is wrong with `dir` as a project folder before its align.toml is looked for:
+/// it is not there, or it is a file (`align build docs/align.toml`).
+pub fn not_a_folder(dir: &Path) -> Option<String> {
+    if dir.is_dir() {
+        None
+    } else if dir.exists() {
+        Some(format!(
+            "{} is a file, not a folder: name the folder that holds align.toml",
+            dir.display()
+        ))
+    } else {
+        Some(format!(
+            "there is no folder {}: name the folder that holds align.toml",
+            dir.display()
+        ))
+    }
+}
+
 /// Reads and validates `DIR/align.toml`; errors are diagnostics pointing into it.
 pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
     let path = dir.join(CONFIG_FILE);
@@ -266,11 +284,7 @@ pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
                 message,
             )]);
         }
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound && !dir.exists() => {
-            let message = format!(
-                "there is no folder {}: name the folder that holds align.toml",
-                dir.display()
-            );
+        Err(_) if let Some(message) = not_a_folder(dir) => {
             return Err(vec![Diagnostic::error(Location::new(shown, 1, 1), message)]);
         }
         Err(err) if err.kind() == std::io::ErrorKind::NotFound && dir.is_dir() => {
@@ -285,6 +299,12 @@ pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
             let message = format!("cannot read {}: {err}", path.display());
             return Err(vec![Diagnostic::error(Location::new(shown, 1, 1), message)]);
         }
+    };
+    // Names composed as documents' are, so an audience or a site typed with its accents
+    // apart matches the documents' (which are read composed).
+    let text = match crate::load::composed(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(text) => text,
     };
     let mut config = from_text(&text, &shown)?;
     let lines = ConfigLines::new(&text);

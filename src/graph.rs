@@ -967,8 +967,7 @@ fn number_ranges(numbers: &[u32]) -> String {
 
 /// `text` with its characters composed (NFC): `e` and a combining acute accent as `é`.
 fn composed(text: &str) -> String {
-    use unicode_normalization::UnicodeNormalization as _;
-    text.nfc().collect()
+    crate::load::composed(text).into_owned()
 }
 
 /// A `case-clash` warning: the path ids of `first` and `second` differ only in case.

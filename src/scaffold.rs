@@ -25,6 +25,7 @@ fn default_folder(kind: Kind) -> &'static str {
 /// The changelog category a change's title says by its first word, as changelogs word
 /// their entries (`Fixed: crash on export`, `Remove the v1 API`); `added` else.
 fn category_in(title: &str) -> &'static str {
+    let title = compatible(title);
     let first = (title.split(|c: char| !c.is_alphanumeric()))
         .find(|word| !word.is_empty())
         .unwrap_or_default()
@@ -44,18 +45,12 @@ fn category_in(title: &str) -> &'static str {
 /// another script (`日本市場への参入`) keeps its letters, lowercased, rather than become
 /// `untitled`.
 pub fn slugify(title: &str) -> String {
-    let folded = fold_accents(title);
+    let folded = fold_accents(&compatible(title));
+    let slug = crate::load::slug(&folded);
     let kept: String = if folded.chars().any(|c| c.is_alphabetic() && !c.is_ascii()) {
-        let mut kept = String::with_capacity(folded.len());
-        for c in folded.chars() {
-            match c.is_alphanumeric() {
-                true => kept.extend(c.to_lowercase()),
-                false => kept.push('-'),
-            }
-        }
-        kept
+        slug
     } else {
-        (crate::load::slug(&folded).chars())
+        (slug.chars())
             .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
             .collect()
     };
@@ -80,28 +75,50 @@ pub fn slugify(title: &str) -> String {
     }
 }
 
-/// Latin letters with diacritics as their base letters, so file names stay ASCII.
+/// `text` with the compatibility forms of letters and digits as the plain ones
+/// (NFKC): full-width `Ｆｉｘｅｄ１` as `Fixed1`, a ligature `ﬁ` as `fi`.
+fn compatible(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    text.nfkc().collect()
+}
+
+/// Latin letters with diacritics as their base letters, so file names stay ASCII: any
+/// letter that is an ASCII letter and combining marks (`é`, `ş`, `ế`, `İ`), and the
+/// letters of their own that are written for one or two (`ß` as `ss`, `ł` as `l`).
+/// Letters of other scripts stay as they are.
 fn fold_accents(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    use unicode_normalization::char::is_combining_mark;
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        let base = match c.to_lowercase().next().unwrap_or(c) {
-            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => "a",
-            'ç' => "c",
-            'è' | 'é' | 'ê' | 'ë' => "e",
-            'ì' | 'í' | 'î' | 'ï' => "i",
-            'ñ' => "n",
-            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => "o",
-            'ù' | 'ú' | 'û' | 'ü' => "u",
-            'ý' | 'ÿ' => "y",
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
+        let own = match c.to_lowercase().next().unwrap_or(c) {
             'ß' => "ss",
             'æ' => "ae",
             'œ' => "oe",
-            _ => {
-                out.push(c);
-                continue;
-            }
+            'ø' => "o",
+            'ł' | 'ŀ' => "l",
+            'đ' | 'ð' => "d",
+            'þ' => "th",
+            'ı' => "i",
+            'ħ' => "h",
+            'ŧ' => "t",
+            _ => "",
         };
-        out.push_str(base);
+        if !own.is_empty() {
+            out.push_str(own);
+            continue;
+        }
+        let mut parts = std::iter::once(c).nfd();
+        match parts.next() {
+            Some(base) if base.is_ascii_alphanumeric() && parts.all(is_combining_mark) => {
+                out.push(base);
+            }
+            _ => out.push(c),
+        }
     }
     out
 }
@@ -113,6 +130,9 @@ pub fn new_document(
     title: &str,
     today: Date,
 ) -> Result<PathBuf, crate::project::Failure> {
+    // Composed as the documents are read, so the same title typed with its accents
+    // apart is the same title.
+    let title = &*crate::load::composed(title);
     // A title of an HTML comment alone (`<!-- audience: exec -->`) is read as empty, as
     // every comment in a title is left out.
     if crate::load::without_comments(title).trim().is_empty() {
@@ -544,6 +564,16 @@ mod tests {
         assert_eq!(slugify("日本市場への参入"), "日本市場への参入");
         assert_eq!(slugify("Q3: Ελληνικά Launch"), "q3-ελληνικά-launch");
         assert_eq!(slugify("🚀"), "untitled");
+        // Every Latin letter with marks folds, not only Latin-1's; full-width forms too.
+        assert_eq!(slugify("Straße über İstanbul"), "strasse-uber-istanbul");
+        assert_eq!(slugify("Łódź Ąę Ğüzel Şehir ı"), "lodz-ae-guzel-sehir-i");
+        assert_eq!(slugify("Tiếng Việt"), "tieng-viet");
+        assert_eq!(slugify("Tie\u{302}\u{301}ng"), "tieng");
+        assert_eq!(slugify("Ｆｉｘｅｄ： １２３"), "fixed-123");
+        assert_eq!(category_in("Ｆｉｘｅｄ： export"), "fixed");
+        // Indic scripts keep the marks of their words.
+        assert_eq!(slugify("हिन्दी पृष्ठ नया"), "हिन्दी-पृष्ठ-नया");
+        assert_eq!(slugify("தமிழ் பக்கம்"), "தமிழ்-பக்கம்");
         // Cut at a word's end, never ending in a dash.
         let long =
             "Migrate the billing service from the legacy monolith to the new platform: phase 1";

@@ -3244,3 +3244,67 @@ fn accents_written_either_way_name_the_same_page() {
         check.stderr()
     );
 }
+
+/// A name is one name however its accents are typed: a team, an audience, an id and a
+/// heading written with a combining accent (as macOS keyboards and file names give
+/// them) are the same as the one letter, and a word's marks stay in its anchor.
+#[test]
+fn names_typed_with_accents_apart_are_one_name() {
+    let config = common::CONFIG.replace(
+        "audiences = [\"team\"]",
+        "audiences = [\"team\", \"e\u{301}quipe\"]",
+    );
+    let page = |id: &str, team: &str, audience: &str| {
+        format!(
+            "+++\ntitle = \"T {id}\"\nid = \"{id}\"\nteam = \"{team}\"\naudience = [\"{audience}\"]\n+++\n## Cafe\u{301} Cre\u{300}me\n\n## हिन्दी भाषा\n\n[a](#café-crème) [b](#हिन्दी-भाषा)\n"
+        )
+    };
+    let project = common::Project::new()
+        .config(&config)
+        .file(
+            "content/pages/a.md",
+            &page("P-1", "Caf\u{e9}", "\u{e9}quipe"),
+        )
+        .file(
+            "content/pages/b.md",
+            &page("P-2", "Cafe\u{301}", "e\u{301}quipe"),
+        );
+    let check = project.check();
+    check.success();
+    let warnings: Vec<String> = (check.warnings().into_iter())
+        .filter(|w| !w.contains("empty-public-home"))
+        .collect();
+    assert_eq!(warnings, Vec::<String>::new(), "{}", check.stderr());
+    project.build().success();
+    let team = project.site("team");
+    // Both pages are on the site that lists the audience, under one team page.
+    assert!(team.exists("pages/a.html") && team.exists("pages/b.html"));
+    let teams = team.read("lists/team/caf\u{e9}.html");
+    assert!(
+        teams.contains("T P-1") && teams.contains("T P-2"),
+        "{teams}"
+    );
+    assert!(!team.exists("lists/team/cafe.html"));
+    let body = team.main("pages/b.html");
+    assert!(
+        body.contains(r#"<h2 id="café-crème">Café Crème</h2>"#)
+            && body.contains(r##"<a href="#caf%C3%A9-cr%C3%A8me">a</a>"##)
+            && body.contains(r#"<h2 id="हिन्दी-भाषा">"#),
+        "{body}"
+    );
+    // An id escaped apart in TOML is the other's id again.
+    project.write(
+        "content/pages/c.md",
+        "+++\ntitle = \"C\"\nid = \"P-\\u00c9\"\n+++\nx\n",
+    );
+    project.write(
+        "content/pages/d.md",
+        "+++\ntitle = \"D\"\nid = \"P-E\\u0301\"\n+++\nx\n",
+    );
+    let check = project.check();
+    assert!(
+        check.stderr().contains("duplicate id `P-\u{c9}`"),
+        "{}",
+        check.stderr()
+    );
+}

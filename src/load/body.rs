@@ -691,25 +691,32 @@ fn slug_ascii(text: &str) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// The slug of a text beyond ASCII, composed first ([`super::composed`]). A word's
+/// combining marks are of it (the virama of `हिन्दी`, an accent typed apart), and the
+/// joiners that shape a word in some scripts (U+200C, U+200D) are left out rather than
+/// split it; each word is lowercased whole, so a Greek word ends in `ς`.
 fn slug_chars(text: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    let text = super::composed(text);
     let mut out = String::with_capacity(text.len());
-    let mut dash = false;
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
-            } else {
-                out.extend(c.to_lowercase());
-            }
-        } else {
-            dash = true;
+    let in_word = |c: char| c.is_alphanumeric() || is_combining_mark(c) || is_joiner(c);
+    for word in text.split(|c: char| !in_word(c)) {
+        // Marks or joiners alone are no word.
+        if !word.chars().any(char::is_alphanumeric) {
+            continue;
         }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        let lower = word.to_lowercase();
+        out.extend(lower.chars().filter(|&c| !is_joiner(c)));
     }
     out
+}
+
+/// The zero-width non-joiner and joiner, which shape letters inside a word.
+fn is_joiner(c: char) -> bool {
+    matches!(c, '\u{200c}' | '\u{200d}')
 }
 
 /// Gives a body's headings their anchors in order: an id written on the heading
@@ -1578,6 +1585,21 @@ mod tests {
     fn slugs_like_code_hosts() {
         assert_eq!(slug("Quarterly review"), "quarterly-review");
         assert_eq!(slug("  Décision: 2.0 / v3!"), "décision-2-0-v3");
+    }
+
+    #[test]
+    fn slugs_keep_the_marks_of_a_word() {
+        // The virama and the vowel signs are of the word (they split it before).
+        assert_eq!(slug("हिन्दी भाषा"), "हिन्दी-भाषा");
+        assert_eq!(slug("தமிழ் மொழி"), "தமிழ்-மொழி");
+        // An accent typed apart is composed: the same anchor as the letter's.
+        assert_eq!(slug("Cafe\u{301} Cre\u{300}me"), "café-crème");
+        assert_eq!(slug("Cafe\u{301} Cre\u{300}me"), slug("Café Crème"));
+        // A word is lowercased whole: Greek's final sigma.
+        assert_eq!(slug("ΣΟΦΟΣ ΛΟΓΟΣ"), "σοφος-λογος");
+        // Joiners shape a word and are not kept; marks alone are no word.
+        assert_eq!(slug("می\u{200c}خواهم"), "میخواهم");
+        assert_eq!(slug("a \u{301} b"), "a-b");
     }
 
     #[test]

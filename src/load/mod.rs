@@ -646,9 +646,30 @@ fn fingerprint(doc: &Document, mut hasher: blake3::Hasher) -> blake3::Hash {
 }
 
 /// Drops a BOM, turns CRLF (and lone CR) line ends into `\n` and NUL into U+FFFD, as
-/// CommonMark reads it (no page may hold a NUL byte).
+/// CommonMark reads it (no page may hold a NUL byte), and composes accents ([`composed`]).
 pub fn normalise(text: &str) -> Cow<'_, str> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match composed(text) {
+        Cow::Borrowed(text) => line_ends(text),
+        Cow::Owned(text) => Cow::Owned(line_ends(&text).into_owned()),
+    }
+}
+
+/// `text` in Unicode's composed form (NFC): a letter and a combining accent typed
+/// apart (`e` and U+0301, as macOS writes names) as the one letter (`é`), so an id, a
+/// team, an audience or a heading is the same name however its accents were typed.
+/// Borrowed when it is so already, as every ASCII text is.
+pub fn composed(text: &str) -> Cow<'_, str> {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization as _, is_nfc_quick};
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
+    }
+}
+
+/// [`normalise`]'s line ends and NULs.
+fn line_ends(text: &str) -> Cow<'_, str> {
     // One pass over the text finds both, where most texts have neither.
     let Some(first) = memchr::memchr2(b'\r', 0, text.as_bytes()) else {
         return Cow::Borrowed(text);

@@ -37,11 +37,8 @@ pub fn serve(options: ServeOptions) -> Result<i32, Failure> {
     // A date that is not one is a usage error, as in `build`, not a broken build.
     crate::today::resolve(options.today.as_deref()).map_err(Failure::Usage)?;
     // A folder that is not there has nothing to watch: said before any address is.
-    if !options.dir.is_dir() {
-        return Err(Failure::Usage(anyhow::anyhow!(
-            "there is no folder {}: name the folder that holds align.toml",
-            options.dir.display()
-        )));
+    if let Some(message) = crate::config::not_a_folder(&options.dir) {
+        return Err(Failure::Usage(anyhow::anyhow!(message)));
     }
     // A configuration that cannot be read is shown as any other error while watching,
     // and the first rebuild says it; without watching nothing would ever fix it. A
