@@ -439,18 +439,33 @@ fn assets(dir: &Path, docs: &[Document]) -> (Vec<Asset>, Vec<Diagnostic>, Vec<(u
                 .filter(|p| p.components().count() > 0);
             let real = published.as_deref().and_then(|rel| in_content(dir, rel));
             match published {
+                // A hidden file or one in a hidden folder (`.env`, `../.git/config`), as
+                // written or where a symlink leads, is left out as `content/` leaves them
+                // out: shown as its text, never published.
+                Some(rel)
+                    if real
+                        .as_deref()
+                        .is_some_and(|real| is_hidden(dir, &rel, real)) =>
+                {
+                    let message = format!(
+                        "link to the hidden file `{}`: no site publishes a file or folder whose name starts with `.` (`.git`, `.env`), so the link is shown as its text",
+                        link.text
+                    );
+                    diags.push(Diagnostic::warning(location, message).with_rule("missing-file"));
+                    unpublished.push((i, link.text.clone()));
+                }
                 Some(rel) if real.is_some() => {
                     let rel = rel.to_string_lossy().replace('\\', "/");
                     // Written so that it is not read as a link to a document (`x%2Emd`,
                     // `x.md/`, a symlink named `x.png`): the file would go out whole, with
                     // its frontmatter and every audience block.
-                    if real.as_deref().is_some_and(load::is_markdown)
-                        || load::is_markdown(Path::new(&*decoded))
+                    if real.as_deref().is_some_and(is_markdown_or_copy)
+                        || is_markdown_or_copy(Path::new(&*decoded))
                     {
                         diags.push(Diagnostic::error(
                             location,
                             format!(
-                                "`{}` links to a Markdown file as a file to publish: its source would go out whole, frontmatter and audience blocks too; link to its document as `….md`, written plainly",
+                                "`{}` links to a Markdown file (or an editor's copy of one) as a file to publish: its source would go out whole, frontmatter and audience blocks too; link to its document as `….md`, written plainly",
                                 link.text
                             ),
                         ));
@@ -507,6 +522,40 @@ fn on_every_site(dir: &Path, rest: &str, given: &dyn Fn(&str) -> bool) -> bool {
     };
     let name = rel.to_string_lossy().replace('\\', "/");
     given(&name) || in_content(dir, &rel).is_some()
+}
+
+/// Whether a linked file is hidden: a name in `rel` (its path under `content/` as
+/// linked) or in where it leads (`real`, symlinks resolved) starts with `.`.
+fn is_hidden(dir: &Path, rel: &Path, real: &Path) -> bool {
+    let dotted = |path: &Path| {
+        path.components().any(|part| {
+            matches!(part, std::path::Component::Normal(name) if name.to_string_lossy().starts_with('.'))
+        })
+    };
+    let content = dir.join(load::CONTENT_DIR).canonicalize();
+    dotted(rel) || content.is_ok_and(|root| real.strip_prefix(root).is_ok_and(dotted))
+}
+
+/// Whether `path` is a Markdown file ([`load::is_markdown`]) or an editor's copy of one
+/// (`plan.md~`, `#plan.md#`, `plan.md.bak`, `plan.md.orig`): either holds a document's
+/// source, frontmatter and audience blocks too.
+fn is_markdown_or_copy(path: &Path) -> bool {
+    if load::is_markdown(path) {
+        return true;
+    }
+    let name = (path.file_name()).map_or_else(Default::default, |name| name.to_string_lossy());
+    let name = name.trim_matches(['~', '#']);
+    let copy = name.rsplit_once('.').and_then(|(stem, extension)| {
+        let backup = [
+            "bak", "backup", "orig", "old", "save", "swp", "swo", "tmp", "rej",
+        ];
+        (backup
+            .iter()
+            .any(|known| extension.eq_ignore_ascii_case(known)))
+        .then_some(stem)
+    });
+    load::is_markdown(Path::new(name))
+        || copy.is_some_and(|stem| load::is_markdown(Path::new(stem)))
 }
 
 /// Where a linked file is, once symlinks are resolved, if it is a file inside `content/`:

@@ -5,6 +5,17 @@ use anyhow::{Context as _, bail};
 use jiff::civil::Date;
 use std::num::IntErrorKind::{NegOverflow, PosOverflow};
 
+/// Seconds in a day, as `SOURCE_DATE_EPOCH` counts them (no leap seconds).
+const DAY: i64 = 86_400;
+
+/// The day `SOURCE_DATE_EPOCH` counts from.
+const EPOCH: Date = Date::constant(1970, 1, 1);
+
+/// The seconds from [`EPOCH`] to the start of `date`.
+fn epoch_seconds(date: Date) -> i64 {
+    i64::from(EPOCH.until(date).map_or(0, |span| span.get_days())) * DAY
+}
+
 pub fn resolve(flag: Option<&str>) -> anyhow::Result<Date> {
     if let Some(text) = flag {
         return crate::load::parse_iso_date(text)
@@ -20,19 +31,16 @@ pub fn resolve(flag: Option<&str>) -> anyhow::Result<Date> {
             Err(err) if matches!(err.kind(), PosOverflow | NegOverflow) => None,
             Err(_) => bail!("SOURCE_DATE_EPOCH `{epoch}` is not a number of seconds"),
         };
-        // The days `--today` can name, from 0001-01-01 on: a timestamp may reach further
-        // (to 9999-12-31 in one zone or another) but names no day in all of them.
+        // The days `--today` can name, 0001-01-01 to 9999-12-31: the UTC day of the
+        // second, counted in whole days from 1970-01-01.
         let date = seconds
-            .and_then(|seconds| jiff::Timestamp::from_second(seconds).ok())
-            .map(|ts| ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
+            .and_then(|seconds| jiff::Span::new().try_days(seconds.div_euclid(DAY)).ok())
+            .and_then(|days| EPOCH.checked_add(days).ok())
             .filter(|date| date.year() >= 1);
         return date.with_context(|| {
-            let first = jiff::civil::date(1, 1, 1).at(0, 0, 0, 0);
-            let first = jiff::tz::TimeZone::UTC.to_timestamp(first);
-            let first = first.map_or(0, |start| start.as_second());
-            let last = jiff::Timestamp::MAX.as_second();
+            let (first, last) = (epoch_seconds(Date::constant(1, 1, 1)), epoch_seconds(Date::MAX) + DAY - 1);
             format!(
-                "SOURCE_DATE_EPOCH `{epoch}` is out of range: it is a number of seconds from {first} (0001-01-01) to {last} (9999-12-30)"
+                "SOURCE_DATE_EPOCH `{epoch}` is out of range: it is a number of seconds from {first} (0001-01-01) to {last} (9999-12-31)"
             )
         });
     }

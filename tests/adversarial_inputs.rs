@@ -521,6 +521,9 @@ fn dangling_symlinks_and_unreadable_files_name_the_file() {
     // Two links to each other lead nowhere either.
     std::os::unix::fs::symlink("l2.md", pages.join("l1.md")).unwrap();
     std::os::unix::fs::symlink("l1.md", pages.join("l2.md")).unwrap();
+    // A hidden one is skipped unread and unsaid: Emacs marks a file it edits so.
+    std::os::unix::fs::symlink("root@host.1234:1700000000", pages.join(".#a.md")).unwrap();
+    std::os::unix::fs::symlink("nowhere", dir.path().join("content/.#b")).unwrap();
     let (code, stderr) = run(dir.path());
     assert_eq!(code, 0, "{stderr}");
     assert!(dir.path().join("out/team/pages/a.html").exists());
@@ -540,6 +543,7 @@ fn dangling_symlinks_and_unreadable_files_name_the_file() {
     }
     // Where the link points is not said: it may be outside the project.
     assert!(!found.contains("nowhere.md"), "{found}");
+    assert!(!found.contains(".#"), "{found}");
     for link in ["l1.md", "l2.md"] {
         std::fs::remove_file(pages.join(link)).unwrap();
     }

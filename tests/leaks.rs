@@ -1904,3 +1904,63 @@ fn a_footnote_reference_in_an_imported_record_s_field_line_is_no_part_of_the_fie
         "{team}"
     );
 }
+
+/// A hidden file or folder in `content/` (`.env`, `.git/config`), linked from a public
+/// page or reached through a symlink, is never published: the link is its text, with a
+/// warning. An editor's copy of a document (`plan.md~`, `#plan.md#`, `plan.md.bak`) holds
+/// its source, frontmatter and audience blocks too: linking one fails the build, as
+/// linking a Markdown file to publish does.
+#[test]
+fn hidden_files_and_copies_of_sources_are_never_published() {
+    let page = "+++\ntitle = \"Open\"\naudience = [\"public\", \"team\", \"exec\"]\n+++\n";
+    let project = Project::new()
+        .file("content/.git/config", "token CANARY-GIT-7f3a\n")
+        .file("content/pages/.env", "DB_PASSWORD=CANARY-ENV-7f3a\n")
+        .file("content/pages/.hid/img.png", "CANARY-HIDDEN-DIR-7f3a\n")
+        .file(
+            "content/pages/open.md",
+            &format!("{page}See [config](../.git/config), [env](.env) and ![h](.hid/img.png).\n"),
+        );
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(".env", project.path().join("content/pages/env.txt")).unwrap();
+    project.write(
+        "content/pages/open.md",
+        format!(
+            "{page}See [config](../.git/config), [env](.env), ![h](.hid/img.png) and [t](env.txt).\n"
+        ),
+    );
+    let run = project.build();
+    run.success();
+    let hidden: Vec<String> = (run.warnings().into_iter())
+        .filter(|w| w.contains("link to the hidden file"))
+        .collect();
+    assert_eq!(hidden.len(), 4, "{}", run.stderr());
+    for site in common::SITES {
+        let site = project.site(site);
+        for canary in [
+            "CANARY-GIT-7f3a",
+            "CANARY-ENV-7f3a",
+            "CANARY-HIDDEN-DIR-7f3a",
+        ] {
+            site.assert_nowhere(canary);
+        }
+        let body = site.main("pages/open.html");
+        assert!(body.contains("See config, env, h and t."), "{body}");
+    }
+    // Editor copies of a document's source.
+    for copy in ["open.md~", "#open.md#", "open.md.bak", "open.MD.orig"] {
+        project.write(&format!("content/pages/{copy}"), "CANARY-COPY-7f3a\n");
+        let link = copy.replace('#', "%23");
+        project.write(
+            "content/pages/linker.md",
+            format!("+++\ntitle = \"Linker\"\n+++\n[copy]({link})\n"),
+        );
+        let run = project.build();
+        run.expect(1);
+        run.error_at(
+            "content/pages/linker.md:4:1",
+            &["links to a Markdown file (or an editor's copy of one) as a file to publish"],
+        );
+        project.remove(&format!("content/pages/{copy}"));
+    }
+}

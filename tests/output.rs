@@ -282,7 +282,7 @@ fn an_empty_source_date_epoch_counts_as_unset_and_a_bad_one_is_a_usage_error() {
     assert!(!p.path().join("bad").exists());
     // A number of seconds that names no day `--today` could: said in the tool's words.
     for seconds in [
-        "253402300799",
+        "253402300800",
         "-62135596801",
         "99999999999999999",
         "99999999999999999999",
@@ -295,13 +295,19 @@ fn an_empty_source_date_epoch_counts_as_unset_and_a_bad_one_is_a_usage_error() {
         assert_eq!(far.code(), 2, "{seconds}: {}", far.stderr());
         assert!(
             far.stderr().contains(&format!(
-                "SOURCE_DATE_EPOCH `{seconds}` is out of range: it is a number of seconds from -62135596800 (0001-01-01) to 253402207200 (9999-12-30)"
+                "SOURCE_DATE_EPOCH `{seconds}` is out of range: it is a number of seconds from -62135596800 (0001-01-01) to 253402300799 (9999-12-31)"
             )),
             "{}",
             far.stderr()
         );
         assert!(!far.stderr().contains("parameter"), "{}", far.stderr());
     }
+    // The last second of 9999-12-31 is that day, as `--today 9999-12-31` is.
+    let last = p.run_with_env(
+        &["build", "--out", "last"],
+        &[("SOURCE_DATE_EPOCH", "253402300799")],
+    );
+    assert_eq!(last.code(), 0, "{}", last.stderr());
     // `--today` names the same days, from the first of year 1.
     let zero = p.run(&["build", "--out", "zero", "--today", "0000-01-01"]);
     assert_eq!(zero.code(), 2, "{}", zero.stderr());

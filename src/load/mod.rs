@@ -342,6 +342,13 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                 let path = err
                     .path()
                     .map_or_else(|| content.clone(), Path::to_path_buf);
+                // A hidden name is skipped unread, whatever it is: Emacs marks a file it
+                // edits with a symlink to nothing, `.#plan.md`.
+                let hidden =
+                    (path.file_name()).is_some_and(|n| n.to_string_lossy().starts_with('.'));
+                if err.depth() > 0 && hidden {
+                    continue;
+                }
                 let loc = Location::new(&path, 1, 1);
                 // A folder or file that cannot be read would leave its documents out of
                 // every site without a word: the build fails instead, and the last
