@@ -182,6 +182,17 @@ fn cases() -> Vec<Case> {
             other: None,
         },
         Case {
+            rule: "duplicate-anchor",
+            // A heading's written id that the theme gives the page's main element.
+            edit: Edit::Write(
+                "content/pages/glossary.md",
+                "+++\ntitle = \"Glossary\"\nupdated = 2026-11-02\n+++\n\n## Activation {#main}\n\nThe first week.\n",
+            ),
+            path: "content/pages/glossary.md",
+            line: 6,
+            other: None,
+        },
+        Case {
             rule: "raw-html-limits",
             edit: Edit::Write(
                 "content/pages/export.md",

@@ -306,6 +306,50 @@ fn an_id_written_on_a_heading_is_its_anchor_for_links_and_on_the_page() {
     );
 }
 
+/// A written id the page holds already (the theme's `main`, a key result's row, an
+/// earlier heading's) is numbered as a slug would be, so no page holds an id twice, and
+/// links to the numbered one lead to its heading.
+#[test]
+fn a_written_id_the_page_holds_already_is_numbered() {
+    let p = Project::new()
+        .file(
+            "content/objectives/o.md",
+            "+++\ntitle = \"O\"\nperiod = \"2026-Q4\"\n[[key_results]]\nid = \"kr1\"\ntitle = \"K\"\nbaseline = 0\ntarget = 1\n+++\n## Intro {#main}\n\n## Y {#dup}\n\n## Z {#dup}\n\n## Row {#kr-kr1}\n",
+        )
+        .file(
+            "content/pages/notes.md",
+            "+++\ntitle = \"Notes\"\n+++\nSee [[objectives/o#dup-1]] and [[objectives/o#main-1]].\n",
+        );
+    let run = p.build();
+    run.success();
+    let renamed: Vec<String> = (run.warnings().into_iter())
+        .filter(|w| w.ends_with("[duplicate-anchor]"))
+        .collect();
+    assert_eq!(renamed.len(), 3, "{}", run.stderr());
+    let site = p.site("team");
+    let page = site.read("objectives/o.html");
+    for id in ["main", "dup", "kr-kr1"] {
+        assert_eq!(
+            page.matches(&format!(" id=\"{id}\"")).count(),
+            1,
+            "{id}: {page}"
+        );
+    }
+    for heading in [
+        r#"<h2 id="main-1">Intro</h2>"#,
+        r#"<h2 id="dup">Y</h2>"#,
+        r#"<h2 id="dup-1">Z</h2>"#,
+        r#"<h2 id="kr-kr1-1">Row</h2>"#,
+    ] {
+        assert!(page.contains(heading), "{heading}: {page}");
+    }
+    let notes = site.main("pages/notes.html");
+    assert!(
+        notes.contains("o.html#dup-1\"") && notes.contains("o.html#main-1\""),
+        "{notes}"
+    );
+}
+
 #[test]
 fn a_heading_named_like_an_element_of_the_page_gets_an_id_of_its_own() {
     let p = Project::new()

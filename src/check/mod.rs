@@ -54,6 +54,11 @@ pub const RULES: &[Rule] = &[
         summary: "two decisions share a number, so their cited name leads to the first",
     },
     Rule {
+        id: "duplicate-anchor",
+        severity: Severity::Warning,
+        summary: "a heading's written id (`{#id}`) is one its page holds already, so it is numbered",
+    },
+    Rule {
         id: "missing-file",
         severity: Severity::Warning,
         summary: "a link or image points at a local file that does not exist",

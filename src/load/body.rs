@@ -80,6 +80,10 @@ pub struct BodyFacts {
     /// Ids the body gives elements of its page besides its headings: its footnotes'
     /// (`fn-` and the label) and the ids of raw HTML that the sanitiser keeps.
     pub ids: Vec<String>,
+    /// Headings whose written id (`## Intro {#main}`) the page held already (an earlier
+    /// heading's, the theme's, a key result's row): the id written, the anchor given in
+    /// its place and the heading's file line.
+    pub renamed: Vec<(String, String, usize)>,
 }
 
 /// Scans the body of a document with `key_results` on a page that also holds `page_ids`
@@ -143,6 +147,10 @@ pub fn scan(
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, id, text, offset)) = heading.take() {
                     let anchor = anchors.assign(id.as_deref(), &text);
+                    if let Some(id) = id.as_deref().filter(|&id| id != anchor) {
+                        let line = first_line + index.locate_in(body, offset).0;
+                        facts.renamed.push((id.to_string(), anchor.clone(), line));
+                    }
                     facts.headings.push(Heading {
                         anchor,
                         text,
@@ -360,6 +368,8 @@ pub fn may_link(body: &str) -> bool {
             (b'[', Some(b'[')) | (b']', Some(b'(' | b':'))
         )
     }) || may_hold_raw_link(bytes)
+        // A heading's written id, which the page may hold already.
+        || memchr::memmem::find(bytes, b"{#").is_some()
 }
 
 /// Whether raw HTML could link somewhere (`<a href=…>`, `<img src=…>`) or give an element
@@ -721,7 +731,7 @@ fn is_joiner(c: char) -> bool {
 
 /// Gives a body's headings their anchors in order: an id written on the heading
 /// (`## Rollout {#rollout}`) as it is, else the slug of its text (`section` when nothing is
-/// left), followed by `-1`, `-2`, … when an earlier heading took it or the page holds an
+/// left); either followed by `-1`, `-2`, … when an earlier heading took it or the page holds an
 /// element of that id: one of the theme's ([`crate::theme::PAGE_IDS`]; `## Search
 /// results` is `#search-results-1`, since the search box's results are
 /// `#search-results`), one the project's own templates write
@@ -799,11 +809,10 @@ impl<'k> Anchors<'k> {
     }
 
     pub fn assign(&mut self, id: Option<&str>, text: &str) -> String {
-        if let Some(id) = id {
-            self.taken.insert(id);
-            return id.to_string();
-        }
-        let mut base = slug(text);
+        let mut base = match id {
+            Some(id) => id.to_string(),
+            None => slug(text),
+        };
         if base.is_empty() {
             base = "section".to_string();
         }
@@ -1652,8 +1661,10 @@ mod tests {
             .chain((1..40).map(|n| format!("a-{n}")))
             .collect();
         assert_eq!(given, expected);
-        assert_eq!(many.assign(Some("a-7"), "x"), "a-7");
-        assert_eq!(many.assign(None, "a 7"), "a-7-1");
+        // A written id taken already is numbered as a slug is.
+        assert_eq!(many.assign(Some("a-7"), "x"), "a-7-1");
+        assert_eq!(many.assign(None, "a 7"), "a-7-2");
+        assert_eq!(many.assign(Some("b"), "x"), "b");
     }
 
     #[test]
@@ -1667,8 +1678,9 @@ mod tests {
             given,
             ["search-results-1", "main-1", "search-results-2", "why"]
         );
-        // An id the author writes is theirs to choose.
-        assert_eq!(anchors.assign(Some("main"), "Main"), "main");
+        // An id the author writes is theirs to choose, but for one the page holds.
+        assert_eq!(anchors.assign(Some("main"), "Main"), "main-2");
+        assert_eq!(anchors.assign(Some("rollout"), "Main"), "rollout");
         // Beside key results, their rows' ids too, numbered or not.
         let krs: Vec<KeyResult> = ["a", "a-1"]
             .iter()

@@ -994,6 +994,14 @@ impl DocReader<'_> {
             doc.assets = facts.assets;
             doc.fragments = facts.fragments;
             doc.body_ids = facts.ids;
+            for (written, given, line) in facts.renamed {
+                let message = format!(
+                    "the heading's id `{written}` is one the page holds already (an earlier heading's, a key result's row or the theme's), so the heading is `#{given}`, and a link to `#{written}` leads elsewhere: give the heading an id of its own"
+                );
+                let loc = Location::new(self.shown, line, 1);
+                self.diags
+                    .push(Diagnostic::warning(loc, message).with_rule("duplicate-anchor"));
+            }
         }
     }
 }

@@ -985,12 +985,8 @@ fn add_heading_ids<'e>(
             continue;
         };
         let text = words.next().map_or("", String::as_str);
-        match id {
-            Some(id) => {
-                anchors.assign(Some(id), "");
-            }
-            None => *id = Some(anchors.assign(None, text).into()),
-        }
+        let given = anchors.assign(id.as_deref(), text);
+        *id = Some(given.into());
     }
     if footnotes {
         drop_hidden_footnotes(&mut events);
