@@ -435,6 +435,18 @@ impl Graph {
             });
         };
         let target = &docs[doc];
+        // An anchor as code hosts and browsers write it, percent-encoded
+        // (`#%E6%97%A5%E6%9C%AC` for `#日本`), names the heading it encodes.
+        let decoded;
+        let fragment = if fragment.contains('%')
+            && !target.has_anchor(fragment)
+            && !target.body_ids.iter().any(|id| id == fragment)
+        {
+            decoded = percent_decode(fragment);
+            &*decoded
+        } else {
+            fragment
+        };
         // `#kr1`, or the anchor its row has on the page (`#kr-kr1`), as a link copied from
         // a browser names it.
         let kr = (target.key_result(fragment))

@@ -350,6 +350,38 @@ fn a_written_id_the_page_holds_already_is_numbered() {
     );
 }
 
+/// An anchor percent-encoded, as code hosts and browsers copy it, names its heading.
+#[test]
+fn a_percent_encoded_anchor_names_its_heading() {
+    let p = Project::new()
+        .file(
+            "content/pages/odd.md",
+            "+++\ntitle = \"Odd\"\n+++\n## 日本語\n\n## Café\n",
+        )
+        .file(
+            "content/pages/l.md",
+            "+++\ntitle = \"L\"\n+++\n[a](odd.md#%E6%97%A5%E6%9C%AC%E8%AA%9E) [[pages/odd#caf%C3%A9]] [c](#%E6%97%A5)\n\n## 日\n",
+        );
+    let run = p.build();
+    run.success();
+    assert!(!run.stderr().contains("broken"), "{}", run.stderr());
+    let page = p.site("team").main("pages/l.html");
+    assert!(
+        page.contains(r#"href="../pages/odd.html#%E6%97%A5%E6%9C%AC%E8%AA%9E""#)
+            && page.contains(r#"href="../pages/odd.html#caf%C3%A9""#),
+        "{page}"
+    );
+    // One that encodes no heading is still broken.
+    p.write(
+        "content/pages/l.md",
+        "+++\ntitle = \"L\"\n+++\n[a](odd.md#caf%C3%A8)\n",
+    );
+    p.build().expect(1).error_at(
+        "content/pages/l.md:4:1",
+        &["is neither a key result nor a heading of `pages/odd`"],
+    );
+}
+
 #[test]
 fn a_heading_named_like_an_element_of_the_page_gets_an_id_of_its_own() {
     let p = Project::new()
