@@ -1309,6 +1309,33 @@ fn a_local_link_in_release_prose_is_reported_at_its_own_line() {
     }
 }
 
+/// Raw HTML's local address leads nowhere either: it is left out, the element kept.
+#[test]
+fn a_local_address_in_an_entrys_raw_html_is_left_out() {
+    let project = Project::new()
+        .config(&format!(
+            "{CONFIG}\n[import]\nchangelog = \"CHANGELOG.md\"\nchangelog_audience = [\"team\"]\n"
+        ))
+        .file(
+            "CHANGELOG.md",
+            "# Changelog\n\n## [1.1.0] - 2026-10-01\n\n### Added\n\n- Keys, see\n  <a href=\"docs/guide.html\">the guide</a> or <a href=\"https://x.test/g\">online</a>\n",
+        )
+        .file("content/pages/about.md", "+++\ntitle = \"About\"\n+++\nAbout.\n");
+    let run = project.build();
+    run.success();
+    let stderr = run.stderr();
+    assert!(
+        stderr.lines().any(|l| l.contains("CHANGELOG.md:8:12:")
+            && l.contains("`docs/guide.html`")
+            && l.ends_with("[unpublished-link]")),
+        "{stderr}"
+    );
+    let site = project.site("team");
+    site.assert_nowhere("docs/guide.html");
+    site.assert_somewhere("<a>the guide</a>");
+    site.assert_somewhere("href=\"https://x.test/g\"");
+}
+
 #[test]
 fn a_records_missing_successor_is_reported_once() {
     let project = Project::new().file(

@@ -504,10 +504,19 @@ pub fn changelog(
             // there, among the next lines (a bounded search, however long the file).
             let written = format!("]({dest}");
             let from = first + line;
+            // A raw HTML address (`href="docs/guide.html"`) is looked for as it is.
             let found = (from..from + 200)
-                .find_map(|n| Some((n, lines.get(n - 1).filter(|l| l.contains(&written))?)));
+                .find_map(|n| Some((n, lines.get(n - 1).filter(|l| l.contains(&written))?)))
+                .map(|(at, line)| (at, link_column(line, &written)))
+                .or_else(|| {
+                    (from..from + 200).find_map(|n| {
+                        let line = lines.get(n - 1)?;
+                        let column = line[..line.find(dest.as_str())?].chars().count() + 1;
+                        Some((n, column))
+                    })
+                });
             let loc = match found {
-                Some((at, line)) => Location::new(&shown, at, link_column(line, &written)),
+                Some((at, column)) => Location::new(&shown, at, column),
                 None => Location::new(&shown, from, 1),
             };
             let message = format!(
@@ -737,15 +746,26 @@ fn entry_audience(
 /// they would lead nowhere. Each one's line in the text (0-based) and address.
 fn local_links_as_text(body: &mut String) -> Vec<(usize, String)> {
     use pulldown_cmark::{Event, LinkType, Parser, Tag};
-    if !body.contains("](") {
+    if !body.contains("](") && !body.contains('<') {
         return Vec::new();
     }
     let local = |dest: &str| {
         !dest.is_empty() && !crate::load::has_scheme(dest) && !dest.starts_with(['#', '/'])
     };
     let mut found = Vec::new();
+    // Raw HTML's addresses (`<a href="docs/guide.html">`): the attribute goes, and the
+    // element stays, a link to nowhere no more.
+    let mut raw: Vec<(std::ops::Range<usize>, String, Vec<String>)> = Vec::new();
     for (event, range) in Parser::new_ext(body, crate::load::markdown_options()).into_offset_iter()
     {
+        if let Event::Html(html) | Event::InlineHtml(html) = &event
+            && html.contains('=')
+            && let Some((kept, dropped)) = crate::render::markdown::without_addresses(html, local)
+            && body.get(range.clone()) == Some(html.as_ref())
+        {
+            raw.push((range, kept, dropped));
+            continue;
+        }
         let (Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -775,13 +795,21 @@ fn local_links_as_text(body: &mut String) -> Vec<(usize, String)> {
             found.push((range, start..end, dest_url.to_string()));
         }
     }
+    let mut edits: Vec<(std::ops::Range<usize>, String, Vec<String>)> = found
+        .into_iter()
+        .map(|(range, label, dest)| {
+            let text = body[range.clone()][label].to_string();
+            (range, text, vec![dest])
+        })
+        .collect();
+    edits.extend(raw);
+    edits.sort_by_key(|edit| edit.0.start);
     let mut dropped = Vec::new();
     // From the last, so that the earlier ranges still hold.
-    for (range, label, dest) in found.into_iter().rev() {
-        let text = body[range.clone()][label].to_string();
+    for (range, text, dests) in edits.into_iter().rev() {
         let line = body[..range.start].matches('\n').count();
         body.replace_range(range, &text);
-        dropped.push((line, dest));
+        dropped.extend(dests.into_iter().rev().map(|dest| (line, dest)));
     }
     dropped.reverse();
     dropped
@@ -1010,6 +1038,30 @@ mod tests {
         let mut body = "switch [in `a]`->`mio`]([#66](https://x/66)) now".to_string();
         local_links_as_text(&mut body);
         assert_eq!(body, "switch in `a]`->`mio` now");
+    }
+
+    #[test]
+    fn local_addresses_in_a_changelog_entrys_raw_html_are_dropped() {
+        let mut body = "See <a href=\"docs/guide.html\">the guide</a>, <a href='https://x/y'>y</a>\n\
+            and <a href=#top>top</a>.\n\n<p><img alt=\"d\" src = \"assets/d.gif\"> <a title=\"t\" HREF=\"../x.md\">x</a></p>\n"
+            .to_string();
+        let dropped = local_links_as_text(&mut body);
+        assert_eq!(
+            body,
+            "See <a>the guide</a>, <a href='https://x/y'>y</a>\n\
+            and <a href=#top>top</a>.\n\n<p><img alt=\"d\"> <a title=\"t\">x</a></p>\n"
+        );
+        let dropped: Vec<(usize, &str)> = dropped.iter().map(|(l, d)| (*l, d.as_str())).collect();
+        assert_eq!(
+            dropped,
+            [(0, "docs/guide.html"), (3, "assets/d.gif"), (3, "../x.md")]
+        );
+        // Mixed with Markdown links, each in its place.
+        let mut body = "[a](a.md) <a href=\"b.md\">b</a> [c](c.md)".to_string();
+        let dropped = local_links_as_text(&mut body);
+        assert_eq!(body, "a <a>b</a> c");
+        let dests: Vec<&str> = dropped.iter().map(|(_, d)| d.as_str()).collect();
+        assert_eq!(dests, ["a.md", "b.md", "c.md"]);
     }
 
     #[test]

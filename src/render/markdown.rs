@@ -367,6 +367,27 @@ pub fn raw_links(html: &str) -> Vec<(usize, std::borrow::Cow<'_, str>)> {
         .collect()
 }
 
+/// `html` without each `href` and `src` attribute (and the space before it) whose
+/// address, read as a browser reads it, `drop` picks; and those addresses. `None` when
+/// there is none.
+pub fn without_addresses(html: &str, drop: impl Fn(&str) -> bool) -> Option<(String, Vec<String>)> {
+    let mut kept = html.to_string();
+    let mut dropped = Vec::new();
+    for attribute in attributes(html, &[b"href", b"src"]).into_iter().rev() {
+        let value = match decode_entities(attribute.value) {
+            std::borrow::Cow::Owned(decoded) => url_text(&decoded).into_owned(),
+            std::borrow::Cow::Borrowed(value) => url_text(value).into_owned(),
+        };
+        if drop(&value) {
+            // The name follows a space (see `attributes`), which goes with it.
+            kept.replace_range(attribute.span.start - 1..attribute.span.end, "");
+            dropped.push(value);
+        }
+    }
+    dropped.reverse();
+    (!dropped.is_empty()).then_some((kept, dropped))
+}
+
 /// The tags whose `id` the sanitiser keeps (besides the anchors the renderer gives
 /// headings): a link within the page can lead to those written in raw HTML.
 pub const ID_TAGS: [&str; 9] = ["h1", "h2", "h3", "h4", "h5", "h6", "div", "sup", "li"];
@@ -386,6 +407,8 @@ struct Attribute<'h> {
     at: usize,
     value: &'h str,
     tag: &'h str,
+    /// The whole attribute, name to the end of its value (its closing quote too).
+    span: std::ops::Range<usize>,
 }
 
 /// The attributes of raw HTML with one of these names, outside comments.
@@ -436,10 +459,14 @@ fn attributes<'h>(html: &'h str, names: &[&[u8]]) -> Vec<Attribute<'h>> {
             .position(|b| b.is_ascii_whitespace() || *b == b'/' || *b == b'>')
             .map_or(at, |e| tag + e);
         // Both ends of each are next to ASCII bytes, so on character boundaries.
+        let quoted = bytes.get(to).is_some_and(|&b| b == b'"' || b == b'\'')
+            && from > 0
+            && bytes[from - 1] == bytes[to];
         found.push(Attribute {
             at: from + lead,
             value: value.trim_matches(is_url_space),
             tag: &html[tag..tag_end],
+            span: at..to + usize::from(quoted),
         });
         at = to.max(at + 1);
     }
