@@ -230,6 +230,65 @@ fn search_finds_documents_over_http_and_says_why_not_from_disk() {
     drop(server);
 }
 
+/// Search reads past accents and case: "resume" finds "Résumé", as does "RE\u{301}SUME".
+#[test]
+fn search_reads_past_accents_and_case() {
+    if !have_browser() {
+        return;
+    }
+    let project = Project::minimal();
+    project.save(
+        "content/pages/r.md",
+        &page("Résumé review", "Twice a year."),
+    );
+    let server = Server::start(&project.path(), &[]);
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().unwrap();
+    run(async {
+        let client = connect(&driver, profile.path()).await;
+        client
+            .goto(&format!("{}team/index.html", server.base))
+            .await
+            .expect("open the served site");
+        for query in ["resume", "RE\u{301}SUME revi"] {
+            client
+                .find(fantoccini::Locator::Id("search-input"))
+                .await
+                .expect("the search box")
+                .clear()
+                .await
+                .expect("clear the search box");
+            search(&client, query).await;
+            let deadline = Instant::now() + TIMEOUT;
+            let mut results = Value::Null;
+            while Instant::now() < deadline {
+                results = client
+                    .execute(
+                        "return document.getElementById('search-results').textContent;",
+                        vec![],
+                    )
+                    .await
+                    .expect("read the results");
+                if results
+                    .as_str()
+                    .is_some_and(|r| r.contains("Résumé review"))
+                {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            assert!(
+                results
+                    .as_str()
+                    .is_some_and(|r| r.contains("Résumé review")),
+                "{query:?}: {results}"
+            );
+        }
+        client.close().await.expect("close the browser");
+    });
+    drop(server);
+}
+
 #[test]
 fn a_long_unbroken_word_does_not_widen_a_phone_s_page() {
     if !have_browser() {

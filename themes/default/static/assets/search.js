@@ -15,20 +15,31 @@
     if (!loading) {
       loading = fetch(root + "search-index.json")
         .then(function (r) { return r.json(); })
-        .then(function (data) { index = data; return data; })
+        .then(function (data) {
+          data.forEach(function (doc) {
+            doc.foldedTitle = fold(doc.title);
+            doc.folded = fold([doc.title, doc.id, doc.summary, doc.kind, doc.status,
+              (doc.tags || []).join(" ")].join(" "));
+          });
+          index = data;
+          return data;
+        })
         .catch(function () { unavailable = true; index = []; return index; });
     }
     return loading;
   }
 
+  // Text as it is compared: lowercase, without the accents of Latin letters, so that
+  // "resume" finds "Résumé" and a word typed decomposed finds it composed.
+  function fold(text) {
+    return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
   function score(doc, terms) {
-    var title = (doc.title || "").toLowerCase();
-    var hay = [doc.title, doc.id, doc.summary, doc.kind, doc.status, (doc.tags || []).join(" ")]
-      .join(" ").toLowerCase();
     var total = 0;
     for (var i = 0; i < terms.length; i++) {
-      if (hay.indexOf(terms[i]) < 0) return 0;
-      total += title.indexOf(terms[i]) >= 0 ? 3 : 1;
+      if (doc.folded.indexOf(terms[i]) < 0) return 0;
+      total += doc.foldedTitle.indexOf(terms[i]) >= 0 ? 3 : 1;
     }
     return total;
   }
@@ -58,7 +69,7 @@
   }
 
   function run() {
-    var q = input.value.trim().toLowerCase();
+    var q = fold(input.value).trim();
     if (!q) { show([]); return; }
     var terms = q.split(/\s+/);
     load().then(function (docs) {
