@@ -45,7 +45,7 @@ fn category_in(title: &str) -> &'static str {
 /// another script (`日本市場への参入`) keeps its letters, lowercased, rather than become
 /// `untitled`.
 pub fn slugify(title: &str) -> String {
-    let folded = fold_accents(&compatible(title));
+    let folded = crate::load::fold_accents(&compatible(title));
     let slug = crate::load::slug(&folded);
     let kept: String = if folded.chars().any(|c| c.is_alphabetic() && !c.is_ascii()) {
         slug
@@ -80,47 +80,6 @@ pub fn slugify(title: &str) -> String {
 fn compatible(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization as _;
     text.nfkc().collect()
-}
-
-/// Latin letters with diacritics as their base letters, so file names stay ASCII: any
-/// letter that is an ASCII letter and combining marks (`é`, `ş`, `ế`, `İ`), and the
-/// letters of their own that are written for one or two (`ß` as `ss`, `ł` as `l`).
-/// Letters of other scripts stay as they are.
-fn fold_accents(text: &str) -> String {
-    use unicode_normalization::UnicodeNormalization as _;
-    use unicode_normalization::char::is_combining_mark;
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii() {
-            out.push(c);
-            continue;
-        }
-        let own = match c.to_lowercase().next().unwrap_or(c) {
-            'ß' => "ss",
-            'æ' => "ae",
-            'œ' => "oe",
-            'ø' => "o",
-            'ł' | 'ŀ' => "l",
-            'đ' | 'ð' => "d",
-            'þ' => "th",
-            'ı' => "i",
-            'ħ' => "h",
-            'ŧ' => "t",
-            _ => "",
-        };
-        if !own.is_empty() {
-            out.push_str(own);
-            continue;
-        }
-        let mut parts = std::iter::once(c).nfd();
-        match parts.next() {
-            Some(base) if base.is_ascii_alphanumeric() && parts.all(is_combining_mark) => {
-                out.push(base);
-            }
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// Writes a new document; returns its path.

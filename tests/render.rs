@@ -958,6 +958,32 @@ fn list_pages_group_documents_by_each_facet() {
     );
 }
 
+/// Owners are listed alphabetically, an accented letter beside its base letter.
+#[test]
+fn the_lists_index_orders_names_alphabetically_past_accents() {
+    let page = |title: &str, owner: &str| {
+        format!("+++\ntitle = \"{title}\"\nowners = [\"{owner}\"]\n+++\n")
+    };
+    let project = Project::new()
+        .file("content/pages/a.md", &page("A", "Zoe Ng"))
+        .file("content/pages/b.md", &page("B", "Émile Roy"))
+        .file("content/pages/c.md", &page("C", "Adam Li"))
+        .file("content/pages/d.md", &page("D", "Erin Fox"));
+    project.build().success();
+    let index = project.site("team").main("lists/index.html");
+    let at = |name: &str| {
+        index
+            .find(name)
+            .unwrap_or_else(|| panic!("{name}: {index}"))
+    };
+    assert!(
+        at("Adam Li") < at("Émile Roy")
+            && at("Émile Roy") < at("Erin Fox")
+            && at("Erin Fox") < at("Zoe Ng"),
+        "{index}"
+    );
+}
+
 #[test]
 fn tags_of_no_letters_get_pages_of_their_own() {
     let page =

@@ -675,6 +675,48 @@ pub fn composed(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Latin letters with diacritics as their base letters, as file names and
+/// alphabetical order want them: any
+/// letter that is an ASCII letter and combining marks (`é`, `ş`, `ế`, `İ`), and the
+/// letters of their own that are written for one or two (`ß` as `ss`, `ł` as `l`).
+/// Letters of other scripts stay as they are.
+pub fn fold_accents(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    use unicode_normalization::char::is_combining_mark;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
+        let own = match c.to_lowercase().next().unwrap_or(c) {
+            'ß' => "ss",
+            'æ' => "ae",
+            'œ' => "oe",
+            'ø' => "o",
+            'ł' | 'ŀ' => "l",
+            'đ' | 'ð' => "d",
+            'þ' => "th",
+            'ı' => "i",
+            'ħ' => "h",
+            'ŧ' => "t",
+            _ => "",
+        };
+        if !own.is_empty() {
+            out.push_str(own);
+            continue;
+        }
+        let mut parts = std::iter::once(c).nfd();
+        match parts.next() {
+            Some(base) if base.is_ascii_alphanumeric() && parts.all(is_combining_mark) => {
+                out.push(base);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// [`normalise`]'s line ends and NULs.
 fn line_ends(text: &str) -> Cow<'_, str> {
     // One pass over the text finds both, where most texts have neither.

@@ -115,10 +115,17 @@ impl<'a, F: Fn(&str, &str) -> (String, String)> Grouper<'a, F> {
         self.finish_by(|_| ())
     }
 
-    /// The groups in the order of `order` of their keys, then of the keys themselves.
+    /// The groups in the order of `order` of their keys, then of the keys alphabetically:
+    /// a Latin letter with an accent beside the letter (`émile` between `adam` and `zoe`,
+    /// not after `zoe`), then as written.
     fn finish_by<K: Ord>(self, order: impl Fn(&str) -> K) -> Grouping {
         let mut groups = self.groups;
-        groups.sort_unstable_by(|a, b| order(&a.0).cmp(&order(&b.0)).then_with(|| a.0.cmp(&b.0)));
+        groups.sort_by_cached_key(|group| {
+            let key = &group.0;
+            let folded = (!key.is_ascii()).then(|| crate::load::fold_accents(key));
+            let alphabetical = folded.unwrap_or_else(|| key.clone());
+            (order(key), alphabetical, key.clone())
+        });
         let pages = groups
             .into_iter()
             .map(|(key, title, items)| GroupPage {
