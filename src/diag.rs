@@ -181,29 +181,41 @@ impl Diagnostic {
 fn shown_width(c: char) -> usize {
     match c {
         '\t' => 4,
-        c if c.is_control() => 1,
+        c if hidden(c) => 1,
         c => unicode_width::UnicodeWidthChar::width(c).unwrap_or(0),
     }
 }
 
 /// Text for a terminal: each control character but a tab (an escape sequence written in a
 /// field, a NUL, a line end in a file name) shown as `�`, one character for one, so a
-/// caret under a quoted line stays in place.
+/// caret under a quoted line stays in place; so is each mark of direction, which would
+/// turn the rest of the line around on the screen (U+202E makes `abc` read `cba`), and each
+/// space of no width, which would hide where a name differs from another.
 pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control() && c != '\t') {
+    if !text.chars().any(hidden) {
         return std::borrow::Cow::Borrowed(text);
     }
     let shown = text
         .chars()
-        .map(|c| {
-            if c.is_control() && c != '\t' {
-                '\u{fffd}'
-            } else {
-                c
-            }
-        })
+        .map(|c| if hidden(c) { '\u{fffd}' } else { c })
         .collect();
     std::borrow::Cow::Owned(shown)
+}
+
+/// What [`printable`] shows as `�`.
+fn hidden(c: char) -> bool {
+    (c.is_control() && c != '\t')
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200B}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
 }
 
 /// The files findings point into, each read once: its text, its lines counted as the
@@ -550,6 +562,24 @@ mod tests {
             let reused = d.render_from(&mut sources);
             assert_eq!(reused, d.render(), "column {col}");
         }
+    }
+
+    #[test]
+    fn marks_of_direction_and_spaces_of_no_width_are_shown_not_obeyed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a\u{202E}b.md");
+        std::fs::write(&path, "See [[o\u{200B}k]] and \u{2067}[[no]].\n").unwrap();
+        let d = Diagnostic::error(Location::new(&path, 1, 18), "`o\u{200B}k` names nothing");
+        let text = d.render();
+        let shown: &[char] = &['\u{202E}', '\u{200B}', '\u{2067}'];
+        assert!(!text.contains(shown), "{text:?}");
+        assert!(text.contains("a\u{fffd}b.md:1:18"), "{text}");
+        assert!(text.contains("`o\u{fffd}k` names nothing"), "{text}");
+        // The caret stands under the `[[` of `[[no]]`: each mark takes one column.
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines[3].chars().position(|c| c == '^').unwrap();
+        let under: String = lines[2].chars().skip(at).take(6).collect();
+        assert_eq!(under, "[[no]]", "{text}");
     }
 
     #[test]
