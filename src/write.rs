@@ -74,6 +74,21 @@ pub fn check_out(out: &Path, project: &Path) -> anyhow::Result<PathBuf> {
     // A folder the build reads may be a link to another (`content -> docs/plans`): the
     // output may not be where it leads, as `target` has its links followed too.
     let read = |input: &str| absolute(&project.join(input));
+    // A link that leads nowhere (`public -> /var/www/site`, not made yet) cannot be made
+    // into a folder: said as it is, not as the file system's "File exists".
+    if let Some(link) = out.ancestors().find(|p| {
+        p.symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink())
+            && !p.exists()
+    }) {
+        let to = fs::read_link(link).unwrap_or_default();
+        bail!(
+            "cannot write output to {}: {} is a symbolic link to {}, which does not exist (make that folder, or name another output folder)",
+            out.display(),
+            link.display(),
+            to.display()
+        );
+    }
     let target = absolute(out)?;
     if project.starts_with(&target) || read(crate::load::CONTENT_DIR)?.starts_with(&target) {
         bail!(

@@ -537,6 +537,30 @@ fn a_site_folder_that_is_a_link_is_refused_and_what_it_leads_to_survives() {
     assert!(out.join("team").is_symlink());
 }
 
+/// An output folder linked to one not made yet is said to be so, for `out` itself and
+/// for a folder above it; nothing is made behind the link.
+#[cfg(unix)]
+#[test]
+fn an_output_linked_to_a_folder_not_made_yet_is_said_to_be_so() {
+    let p = project();
+    let www = p.path().join("www");
+    std::os::unix::fs::symlink(&www, p.path().join("out")).unwrap();
+    for out in ["out", "out/docs"] {
+        let run = p.build_into(out);
+        run.expect(2);
+        let stderr = run.stderr();
+        assert!(
+            stderr.contains(&format!(
+                "is a symbolic link to {}, which does not exist",
+                www.display()
+            )),
+            "{out}: {stderr}"
+        );
+        assert!(!stderr.contains("File exists"), "{stderr}");
+        assert!(!www.exists());
+    }
+}
+
 #[test]
 fn a_site_folder_that_is_a_file_is_named_in_the_error() {
     let p = project();
