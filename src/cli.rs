@@ -197,12 +197,20 @@ fn run_build(
     let out = out.unwrap_or_else(|| dir.join("public"));
     // An output folder the build may not write is said before anything about the
     // content, as a usage error is.
-    if dir.join(crate::config::CONFIG_FILE).is_file() {
+    let checked = dir.join(crate::config::CONFIG_FILE).is_file();
+    if checked {
         crate::write::check_out(&out, &dir)?;
     }
-    let mut project = Project::open(&dir)?;
+    // However the build fails, a build stopped while swapping its sites in has its
+    // output put back whole first (in a folder the build may write).
+    let recover = |_: &Failure| {
+        if checked {
+            crate::write::recover(&out);
+        }
+    };
+    let mut project = Project::open(&dir).inspect_err(recover)?;
     // A site name align.toml does not have is reported before anything about the content.
-    build::select_sites(&project, &sites)?;
+    build::select_sites(&project, &sites).inspect_err(recover)?;
     let loaded = started.elapsed();
     project.check(today);
     said_load_and_check(&project, started, loaded);

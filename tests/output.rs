@@ -382,19 +382,23 @@ fn a_failed_build_leaves_the_previous_output_byte_identical() {
     assert!(snapshot(&out) == before, "the output changed");
 }
 
+/// A build stopped (Ctrl-C, a killed job) after moving two sites aside and the new exec
+/// site in, before the new public site.
+fn stop_while_swapping(out: &std::path::Path) {
+    std::fs::rename(out.join("exec"), out.join(".align-old-exec")).unwrap();
+    std::fs::rename(out.join("public"), out.join(".align-old-public")).unwrap();
+    std::fs::create_dir(out.join("exec")).unwrap();
+    std::fs::write(out.join("exec/.align-site"), "").unwrap();
+    std::fs::write(out.join("exec/index.html"), "half of a build").unwrap();
+}
+
 #[test]
 fn a_build_after_one_stopped_while_swapping_puts_the_last_sites_back_even_when_it_fails() {
     let p = project();
     p.build().success();
     let out = p.path().join("out");
     let before = snapshot(&out);
-    // A build stopped (Ctrl-C, a killed job) after moving two sites aside and the new
-    // exec site in, before the new public site.
-    std::fs::rename(out.join("exec"), out.join(".align-old-exec")).unwrap();
-    std::fs::rename(out.join("public"), out.join(".align-old-public")).unwrap();
-    std::fs::create_dir(out.join("exec")).unwrap();
-    std::fs::write(out.join("exec/.align-site"), "").unwrap();
-    std::fs::write(out.join("exec/index.html"), "half of a build").unwrap();
+    stop_while_swapping(&out);
     // The next build fails on its content, and says the output is as it was: it is.
     p.write(
         "content/initiatives/onboarding.md",
@@ -404,6 +408,19 @@ fn a_build_after_one_stopped_while_swapping_puts_the_last_sites_back_even_when_i
     failed.expect(1);
     assert!(failed.stderr().contains("any earlier output is as it was"));
     assert!(snapshot(&out) == before, "the last build's sites are back");
+    // So does one that fails on `align.toml`, or on a site it does not have.
+    let config = std::fs::read_to_string(p.path().join("align.toml")).unwrap();
+    for (config, site) in [("[sites.team\n", None), (config.as_str(), Some("nope"))] {
+        stop_while_swapping(&out);
+        p.write("align.toml", config);
+        let mut args = vec!["build", ".", "--out", "out"];
+        args.extend(site.map(|site| ["--site", site]).into_iter().flatten());
+        p.run(&args).expect(2);
+        assert!(
+            snapshot(&out) == before,
+            "{site:?}: the last build's sites are back"
+        );
+    }
 }
 
 #[test]
