@@ -72,9 +72,10 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
                 bar.set_position(n as u64);
             }
             let writer = by_site.get(site).context("unknown site")?;
-            writer
-                .write(path, &bytes)
-                .with_context(|| format!("cannot write {path}"))
+            writer.write(path, &bytes).with_context(|| {
+                let file = options.out.join(site).join(path);
+                format!("cannot write {}", file.display())
+            })
         },
     )?;
     bar.finish_and_clear();
