@@ -680,8 +680,9 @@ impl Fields<'_> {
             _ => None,
         };
         if let Some(why) = one.filter(|_| texts.len() > 1) {
+            // No kind with these fields has `relates_to`: the others go in the text.
             return Err(format!(
-                "takes one reference, not {}: {why} (name the others in `relates_to`)",
+                "takes one reference, not {}: {why} (link the others in the text, as `[[ID]]`)",
                 texts.len()
             ));
         }
