@@ -336,6 +336,60 @@ fn public_title_and_summary_replace_the_internal_ones() {
     );
 }
 
+/// An audience marker in a field marks no block: the field is shown whole wherever its
+/// document is, so the build fails at the field instead of publishing the words between
+/// two. A comment in a name would be shown as written: an error too.
+#[test]
+fn an_audience_marker_in_a_field_fails_the_build_instead_of_publishing_the_block() {
+    let block = "<!-- audience: team -->CANARY-FIELD-BLOCK-7f3a<!-- /audience -->";
+    let fields = [
+        (
+            "summary",
+            format!("summary = \"Public words. {block}\"\n"),
+            4,
+        ),
+        (
+            "public_title",
+            format!("public_title = \"\"\"\nT\n{block}\n\"\"\"\n"),
+            4,
+        ),
+        ("summary", format!("summary = '''{block}'''\n"), 4),
+        (
+            "key_results",
+            format!(
+                "[[key_results]]\nid = \"kr1\"\ntitle = \"{block}\"\nbaseline = 0\ntarget = 1\n"
+            ),
+            5,
+        ),
+        (
+            "team",
+            "team = \"Growth <!-- CANARY-FIELD-TEAM-7f3a -->\"\n".into(),
+            4,
+        ),
+        (
+            "tags",
+            "tags = [\"a\", \"<!-- CANARY-FIELD-TAG-7f3a -->b\"]\n".into(),
+            4,
+        ),
+    ];
+    for (name, field, line) in fields {
+        let project = Project::new().file(
+            "content/objectives/o.md",
+            &format!("+++\ntitle = \"O\"\naudience = [\"public\", \"team\"]\n{field}+++\nBody.\n"),
+        );
+        let run = project.build();
+        run.expect(1);
+        run.error_at(
+            &format!("content/objectives/o.md:{line}"),
+            &[&format!("`{name}` holds")],
+        );
+        assert!(
+            !project.path().join("out").exists(),
+            "{name}: nothing is written"
+        );
+    }
+}
+
 /// A public title alone: the internal summary, rationale and slip reasons, written in the
 /// wording the public title replaces, are no public site's either.
 #[test]

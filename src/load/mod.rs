@@ -734,6 +734,22 @@ fn line_ends(text: &str) -> Cow<'_, str> {
     text
 }
 
+/// The HTML comments in `text`, each from its `<!--` to its `-->` (or to the end, for
+/// one never closed).
+fn comments(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let start = rest.find("<!--")?;
+        let after = &rest[start + 4..];
+        let end = after
+            .find("-->")
+            .map_or(rest.len(), |end| start + 4 + end + 3);
+        let comment = &rest[start..end];
+        rest = &rest[end..];
+        Some(comment)
+    })
+}
+
 struct DocReader<'a> {
     shown: &'a Path,
     diags: Vec<Diagnostic>,
@@ -755,9 +771,16 @@ impl DocReader<'_> {
         // Each wiki link without a label: the field, its line when not the field's own,
         // and the reference.
         let mut unlabelled: Vec<(&str, Option<usize>, String)> = Vec::new();
+        // Each field that holds an audience marker: its name and line.
+        let mut marked: Vec<(&str, Option<usize>)> = Vec::new();
         let mut as_words = |name: &'static str, line: Option<usize>, text: &mut String| {
-            // A comment is a note to the writer, in a field as in a body: never shown.
+            // A comment is a note to the writer, in a field as in a body: never shown. An
+            // audience marker among them marks no block: the words between two would be
+            // shown on every site that shows the document.
             if text.contains("<!--") {
+                if comments(text).any(body::marker_like) {
+                    marked.push((name, line));
+                }
                 *text = body::without_comments(text).into_owned();
             }
             // A Markdown link to a document reads as its label, never its path.
@@ -801,6 +824,29 @@ impl DocReader<'_> {
                     as_words("checkins", Some(checkin.line), note);
                 }
             }
+        }
+        // Names: a comment in one would be shown as written, on its page and its list's.
+        let names = (doc.team.iter().map(|team| ("team", team)))
+            .chain(doc.tags.iter().map(|tag| ("tags", tag)))
+            .chain(doc.status.iter().map(|status| ("status", status)));
+        let mut named: Vec<&str> = Vec::new();
+        for (name, text) in names {
+            if text.contains("<!--") && !named.contains(&name) {
+                named.push(name);
+            }
+        }
+        for name in named {
+            let message = format!(
+                "`{name}` holds an HTML comment, which a name would show as written: remove it (a note to the writer can go on a line of its own in the frontmatter, as a `#` comment)"
+            );
+            self.error(doc.field_line(name), 1, message);
+        }
+        for (name, line) in marked {
+            let line = line.unwrap_or_else(|| doc.field_line(name));
+            let message = format!(
+                "`{name}` holds an audience marker, which marks no block in a field: a field is shown whole on every site that shows the document; for public sites write `public_title` or `public_summary`, and put text for some audiences in the body, in an audience block"
+            );
+            self.error(line, 1, message);
         }
         for (name, line, reference) in unlabelled {
             let line = line.unwrap_or_else(|| doc.field_line(name));
