@@ -59,6 +59,9 @@ pub struct Graph {
     /// system with `e` and a combining accent (NFD, as macOS wrote names) is still found
     /// by a link typed with `é`, and the other way round.
     composed: HashMap<String, usize>,
+    /// The keys in lowercase, made at the first reference that names no document: one
+    /// written in another case (`[[o-activation-q4]]`) is told the name it meant.
+    lowercase: std::sync::OnceLock<HashMap<String, usize>>,
     pub edges: Vec<Edge>,
     /// Edge indexes by source document.
     pub outgoing: Vec<Vec<usize>>,
@@ -424,8 +427,18 @@ impl Graph {
             }
             from
         } else {
-            self.lookup(&docs[from].source, path)
-                .ok_or_else(|| format!("`{text}` names no document"))?
+            let source = &docs[from].source;
+            self.lookup(source, path)
+                .ok_or_else(|| match self.in_other_case(source, path) {
+                    Some(meant) => {
+                        let doc = &docs[meant];
+                        let name = (doc.id.as_deref())
+                            .filter(|id| id.to_lowercase() == path.to_lowercase())
+                            .unwrap_or(&doc.path_id);
+                        format!("`{text}` names no document: did you mean `{name}`?")
+                    }
+                    None => format!("`{text}` names no document"),
+                })?
         };
         let Some(fragment) = fragment.filter(|f| !f.is_empty()) else {
             return Ok(Target {
@@ -521,6 +534,22 @@ impl Graph {
                 lookup_in(&self.composed, Path::new(&source), &composed(path))
             })?
         })
+    }
+
+    /// The document `path` names when case is not minded: a reference written in
+    /// another case than its name (references mind case, as ids and file names do).
+    fn in_other_case(&self, source: &Path, path: &str) -> Option<usize> {
+        let lowercase = self.lowercase.get_or_init(|| {
+            let mut lowercase: HashMap<String, usize> = HashMap::new();
+            for (key, &doc) in &self.keys {
+                // The first document, as the keys are not in order.
+                let first = lowercase.entry(key.to_lowercase()).or_insert(doc);
+                *first = (*first).min(doc);
+            }
+            lowercase
+        });
+        let source = source.to_str()?.to_lowercase();
+        lookup_in(lowercase, Path::new(&source), &path.to_lowercase())
     }
 
     fn effective_status(&self, docs: &[Document], i: usize, doc: &Document) -> Option<String> {

@@ -1268,6 +1268,38 @@ fn a_file_that_cannot_be_read_is_one_error_not_one_more_per_reference_to_it() {
     run.error_at("content/initiatives/i.md:5", &["`nope` names no document"]);
 }
 
+/// References mind case; one written in another case than the name it meant is told it.
+#[test]
+fn a_reference_in_another_case_is_told_the_name_it_meant() {
+    let project = Project::new()
+        .file(
+            "content/objectives/activation.md",
+            "+++\nid = \"O-ACT\"\ntitle = \"Activation\"\n+++\n",
+        )
+        .file("content/pages/how-we-plan.md", "+++\ntitle = \"How\"\n+++\n")
+        .file(
+            "content/pages/a.md",
+            "+++\ntitle = \"A\"\n+++\nSee [[o-act]], [[pages/How-We-Plan]],\n[plan](How-We-Plan.md) and [[nothing]].\n",
+        );
+    let run = project.check();
+    run.expect(1);
+    assert_eq!(run.errors().len(), 4, "{}", run.stderr());
+    run.error_at(
+        "content/pages/a.md:4:5",
+        &["`o-act` names no document: did you mean `O-ACT`?"],
+    );
+    run.error_at(
+        "content/pages/a.md:4:16",
+        &["`pages/How-We-Plan` names no document: did you mean `pages/how-we-plan`?"],
+    );
+    run.error_at(
+        "content/pages/a.md:5:1",
+        &["`How-We-Plan.md` names no document: did you mean `pages/how-we-plan`?"],
+    );
+    let nothing = run.error_at("content/pages/a.md:5:28", &["`nothing` names no document"]);
+    assert!(!nothing.contains("did you mean"), "{nothing}");
+}
+
 /// `[[#risks]]` is a heading of the page itself, but `[[ ]]` and `[[#]]` name nothing: no
 /// link to the page itself.
 #[test]
