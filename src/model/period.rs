@@ -76,15 +76,24 @@ impl FromStr for Period {
             return Err(());
         }
         let year: i16 = year.parse().map_err(|_| ())?;
+        // Year 0000 is out of range, as it is for dates.
+        if year == 0 {
+            return Err(());
+        }
         let part = match rest {
             None => Part::Year,
             Some(rest) => {
-                let mut chars = rest.chars();
-                let letter = chars.next().ok_or(())?;
-                let n: u8 = chars.as_str().parse().map_err(|_| ())?;
+                // A letter and one digit: `Q1`, not `Q01` or `Q+1`.
+                let &[letter, digit] = rest.as_bytes() else {
+                    return Err(());
+                };
+                if !digit.is_ascii_digit() {
+                    return Err(());
+                }
+                let n = digit - b'0';
                 match (letter.to_ascii_uppercase(), n) {
-                    ('H', 1..=2) => Part::Half(n),
-                    ('Q', 1..=4) => Part::Quarter(n),
+                    (b'H', 1..=2) => Part::Half(n),
+                    (b'Q', 1..=4) => Part::Quarter(n),
                     _ => return Err(()),
                 }
             }
@@ -104,6 +113,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_period_is_a_year_and_a_letter_and_one_digit() {
+        for good in ["2026", "2026-Q4", "2026-q1", "2026-H2", "0001"] {
+            assert!(good.parse::<Period>().is_ok(), "{good}");
+        }
+        for bad in [
+            "0000", "0000-Q1", "2026-Q01", "2026-Q+1", "2026-Q5", "2026-H3", "2026-", "26-Q1",
+        ] {
+            assert!(bad.parse::<Period>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn parses_and_bounds_periods() {
         let q: Period = "2026-Q3".parse().unwrap();
         assert_eq!(q.start(), date(2026, 7, 1));
@@ -116,7 +137,7 @@ mod tests {
         assert!("26-Q1".parse::<Period>().is_err());
         assert!("2026-X1".parse::<Period>().is_err());
         // Shown as written, four digits.
-        for written in ["0000-Q1", "0900-H2", "0042"] {
+        for written in ["0001-Q1", "0900-H2", "0042"] {
             assert_eq!(written.parse::<Period>().unwrap().to_string(), written);
         }
     }
