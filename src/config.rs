@@ -268,6 +268,14 @@ pub fn not_a_folder(dir: &Path) -> Option<String> {
 
 /// Reads and validates `DIR/align.toml`; errors are diagnostics pointing into it.
 pub fn load(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
+    // In the order of the file's lines, as a document's findings are.
+    load_unsorted(dir).map_err(|mut errors| {
+        crate::diag::sort(&mut errors);
+        errors
+    })
+}
+
+fn load_unsorted(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
     let path = dir.join(CONFIG_FILE);
     let shown = dir.join(CONFIG_FILE);
     let text = match std::fs::read(&path).map(String::from_utf8) {

@@ -262,6 +262,11 @@ impl Project {
     /// Loads and cross-links a project. Content problems are kept in `diagnostics`; only a
     /// broken `align.toml` fails here.
     pub fn open(dir: &Path) -> Result<Project, Failure> {
+        // A folder that is not there, or a file named as one, is a usage error: no place
+        // in a file to point at.
+        if let Some(message) = config::not_a_folder(dir) {
+            return Err(Failure::Usage(anyhow::anyhow!(message)));
+        }
         let config = config::load(dir).map_err(Failure::Config)?;
         let loaded = load::load(dir, &config);
         Ok(Project::assemble(dir, config, loaded))
