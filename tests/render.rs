@@ -958,6 +958,24 @@ fn list_pages_group_documents_by_each_facet() {
     );
 }
 
+/// A title or summary written over several lines is the one line it is shown as.
+#[test]
+fn a_title_or_summary_over_several_lines_is_one_line() {
+    let project = Project::new().file(
+        "content/pages/p.md",
+        "+++\ntitle = \"\"\"\nTwo\n  lines\"\"\"\nsummary = \"\"\"\nFirst.\n\nSecond.\n\"\"\"\n+++\nBody.\n",
+    );
+    project.build().success();
+    let team = project.site("team");
+    let page = team.main("pages/p.html");
+    assert!(page.contains(">Two lines</h1>"), "{page}");
+    let index = team.read("search-index.json");
+    assert!(
+        index.contains("\"Two lines\"") && index.contains("\"First. Second.\""),
+        "{index}"
+    );
+}
+
 /// Owners are listed alphabetically, an accented letter beside its base letter.
 #[test]
 fn the_lists_index_orders_names_alphabetically_past_accents() {

@@ -734,6 +734,20 @@ fn line_ends(text: &str) -> Cow<'_, str> {
     text
 }
 
+/// A title or summary written over several lines (`"""` in TOML, `|` in YAML) as the one
+/// line it is shown as: each line break, with the spaces around it, one space.
+fn one_line(text: &mut String) {
+    if text.contains(['\n', '\r']) {
+        let lines = text
+            .lines()
+            .map(|line| line.trim_matches([' ', '\t', '\r']));
+        *text = lines
+            .filter(|line| !line.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+}
+
 /// The HTML comments in `text`, each from its `<!--` to its `-->` (or to the end, for
 /// one never closed).
 fn comments(text: &str) -> impl Iterator<Item = &str> {
@@ -800,6 +814,7 @@ impl DocReader<'_> {
             *text = words.into_owned();
         };
         as_words("title", None, &mut doc.title);
+        one_line(&mut doc.title);
         for (name, text) in [
             ("summary", &mut doc.summary),
             ("public_title", &mut doc.public_title),
@@ -808,6 +823,9 @@ impl DocReader<'_> {
         ] {
             if let Some(text) = text {
                 as_words(name, None, text);
+                if name != "rationale" {
+                    one_line(text);
+                }
             }
         }
         for reason in doc
@@ -819,6 +837,7 @@ impl DocReader<'_> {
         }
         for kr in &mut doc.key_results {
             as_words("key_results", Some(kr.line), &mut kr.title);
+            one_line(&mut kr.title);
             for checkin in &mut kr.checkins {
                 if let Some(note) = &mut checkin.note {
                     as_words("checkins", Some(checkin.line), note);
