@@ -1268,6 +1268,31 @@ fn a_file_that_cannot_be_read_is_one_error_not_one_more_per_reference_to_it() {
     run.error_at("content/initiatives/i.md:5", &["`nope` names no document"]);
 }
 
+/// Frontmatter written in the other format than its fences mark, or YAML without the
+/// space after a key's colon, is told so at its line.
+#[test]
+fn frontmatter_in_the_other_format_than_its_fences_is_told_so() {
+    let project = Project::new()
+        .file("content/pages/a.md", "---\ntitle = \"X\"\n---\nb\n")
+        .file("content/pages/b.md", "---\n# note\ntitle:X4\n---\nb\n")
+        .file("content/pages/c.md", "+++\ntitle: \"X\"\n+++\nb\n");
+    let run = project.check();
+    run.expect(1);
+    assert_eq!(run.errors().len(), 3, "{}", run.stderr());
+    run.error_at(
+        "content/pages/a.md:2:1",
+        &["this line is TOML", "goes between `+++` fences"],
+    );
+    run.error_at(
+        "content/pages/b.md:3:1",
+        &["a field needs a space after its `:`"],
+    );
+    run.error_at(
+        "content/pages/c.md:2",
+        &["this line is YAML", "goes between `---` fences"],
+    );
+}
+
 /// References mind case; one written in another case than the name it meant is told it.
 #[test]
 fn a_reference_in_another_case_is_told_the_name_it_meant() {

@@ -455,7 +455,15 @@ fn toml_hint(line: &str) -> &'static str {
                 .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
             && (parts[0].len() == 4 || parts[2].len() == 4)
     };
-    if value.contains(['\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}']) {
+    // `title: "X"` between `+++` fences: YAML where TOML is read.
+    let yaml_key = line.split_once(':').is_some_and(|(key, _)| {
+        !line.contains('=')
+            && !key.trim().is_empty()
+            && (key.trim_start().chars()).all(|c| c.is_alphanumeric() || matches!(c, '_' | '-'))
+    });
+    if yaml_key {
+        " (this line is YAML, `key: value`, which goes between `---` fences; between `+++` fences fields are TOML, `key = value`)"
+    } else if value.contains(['\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}']) {
         " (the line has curly quotes: TOML reads only straight ones, `\"…\"`)"
     } else if dated('/') || dated('.') {
         " (a date is written `2026-05-01`, without quotes)"
@@ -598,13 +606,44 @@ fn parse_yaml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
     match value {
         Value::Object(map) => Ok(map),
         Value::Null => Ok(Map::new()),
-        _ => Err(FrontError {
+        _ => Err(not_fields(split)),
+    }
+}
+
+/// What YAML frontmatter that is no fields at all (one text, a list) is told: at its
+/// first line, and what that line was likely meant to be.
+fn not_fields(split: &Split<'_>) -> FrontError {
+    let first = (split.front.lines().enumerate())
+        .find(|(_, line)| !line.trim().is_empty() && !line.trim_start().starts_with('#'));
+    let Some((n, line)) = first else {
+        return FrontError {
             line: split.front_line,
             col: 1,
             message:
                 "frontmatter must be fields, each `key = value` in TOML or `key: value` in YAML"
                     .into(),
-        }),
+        };
+    };
+    let key = |sep: char| {
+        line.split_once(sep).is_some_and(|(key, _)| {
+            let key = key.trim();
+            !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-'))
+        })
+    };
+    let message = if key('=') {
+        "this line is TOML, `key = value`, which goes between `+++` fences; between `---` fences fields are YAML, `key: value`"
+    } else if key(':') {
+        "a field needs a space after its `:` (`title: Plans`): without one, YAML reads the line as text"
+    } else {
+        "frontmatter must be fields, each `key = value` in TOML or `key: value` in YAML"
+    };
+    FrontError {
+        line: split.front_line + n,
+        col: 1,
+        message: message.into(),
     }
 }
 
