@@ -1293,6 +1293,26 @@ fn frontmatter_in_the_other_format_than_its_fences_is_told_so() {
     );
 }
 
+/// A tab that indents a YAML line is told at that line, where the reader stopped a line
+/// above it (the value it was reading went on there).
+#[test]
+fn a_tab_indenting_a_yaml_line_is_told_at_its_line() {
+    let project = Project::new()
+        .file(
+            "content/pages/a.md",
+            "---\ntitle: Tab page\nstatus: draft\n\ttags: [x]\n---\nb\n",
+        )
+        .file(
+            "content/pages/b.md",
+            "---\ntitle: T\ntags:\n\t- x\n---\nb\n",
+        );
+    let run = project.check();
+    run.expect(1);
+    assert_eq!(run.errors().len(), 2, "{}", run.stderr());
+    run.error_at("content/pages/a.md:4:2", &["a tab indents this line"]);
+    run.error_at("content/pages/b.md:4:2", &["a tab indents this line"]);
+}
+
 /// References mind case; one written in another case than the name it meant is told it.
 #[test]
 fn a_reference_in_another_case_is_told_the_name_it_meant() {

@@ -502,6 +502,8 @@ fn toml_to_json(value: toml::Value) -> Value {
 
 /// The parser's message without what the diagnostic says already (`error: line 2 column
 /// 5: `) or what is about the parser's own options (how to allow duplicate keys).
+const TAB_INDENT: &str = "a tab indents this line: YAML indents with spaces only";
+
 fn yaml_message(text: &str) -> String {
     let first = text.lines().next().unwrap_or("invalid YAML");
     let mut message = first.strip_prefix("error: ").unwrap_or(first);
@@ -527,8 +529,8 @@ fn yaml_message(text: &str) -> String {
     if message.contains("did not find expected '-' indicator") {
         return "this line stands among a list's items (`- …`) but is not one: start it with `- `, or indent it as the field the list belongs to".into();
     }
-    if message.starts_with("tabs disallowed") {
-        return "a tab indents this line: YAML indents with spaces only".into();
+    if message.starts_with("tabs disallowed") || message.contains("found a tab") {
+        return TAB_INDENT.into();
     }
     if message.starts_with("cannot deserialize null into string") {
         return "a key has no name: YAML reads a line starting with `:`, and a key written `null`, `Null`, `NULL` or `~`, as no name; write `name: value`, or quote the key (`\"null\": value`)".into();
@@ -597,6 +599,20 @@ fn parse_yaml(split: &Split<'_>) -> Result<Map<String, Value>, FrontError> {
             if message.starts_with("mapping values are not allowed") {
                 message = misplaced_colon(split.front, line.max(1));
             }
+            // The reader may stop at the line before a tab-indented one (the value it was
+            // reading goes on there): at the first line a tab indents, from that one on.
+            let (line, col) = match (split.front.lines().enumerate())
+                .skip(line.max(1) - 1)
+                .find(|(_, text)| text.starts_with(' ') || text.starts_with('\t'))
+                .filter(|(_, text)| text.trim_start_matches(' ').starts_with('\t'))
+            {
+                Some((n, text)) if message == TAB_INDENT => {
+                    // Under the key after the tab, as the reader's own message has it.
+                    let key = text.trim_start_matches([' ', '\t']);
+                    (n + 1, text[..text.len() - key.len()].chars().count() + 1)
+                }
+                _ => (line, col),
+            };
             FrontError {
                 line: split.front_line + line.max(1) - 1,
                 col: col.max(1),
