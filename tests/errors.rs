@@ -1313,6 +1313,22 @@ fn a_tab_indenting_a_yaml_line_is_told_at_its_line() {
     run.error_at("content/pages/b.md:4:2", &["a tab indents this line"]);
 }
 
+/// A key result's table of an unknown name (`[[key_results.checkin]]`, one letter short)
+/// is told at its header, not at the key result's first line.
+#[test]
+fn a_key_results_table_of_an_unknown_name_is_told_at_its_header() {
+    let project = Project::new().file(
+        "content/objectives/o.md",
+        "+++\ntitle = \"O\"\n\n[[key_results]]\nid = \"kr1\"\ntitle = \"K\"\nbaseline = 0\ntarget = 10\n\n[[key_results.checkin]]\ndate = 2026-10-01\nvalue = 3\n+++\n",
+    );
+    let run = project.check();
+    run.expect(1);
+    run.error_at(
+        "content/objectives/o.md:10:1",
+        &["unknown field `checkin`: did you mean `checkins`?"],
+    );
+}
+
 /// References mind case; one written in another case than the name it meant is told it.
 #[test]
 fn a_reference_in_another_case_is_told_the_name_it_meant() {

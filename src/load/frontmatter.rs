@@ -865,8 +865,15 @@ pub fn nested_line_within(
         .take(count)
         .position(|raw| {
             let t = raw.trim_start().trim_start_matches(['-', ' ', '{', '[']);
+            // Or a TOML table of that name (`[[key_results.checkins]]`).
+            let table = || {
+                raw.trim_start().starts_with('[')
+                    && t.split_once(']')
+                        .is_some_and(|(name, _)| name.rsplit('.').next() == Some(key))
+            };
             t.strip_prefix(key)
                 .is_some_and(|rest| rest.trim_start().starts_with(['=', ':']))
+                || table()
         })
         .map(|i| split.front_line + skip + i)
 }
