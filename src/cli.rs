@@ -353,7 +353,12 @@ fn run_new(
 ) -> Result<i32, Failure> {
     let Some(kind) = crate::model::Kind::parse(kind) else {
         let names: Vec<&str> = crate::model::Kind::ALL.iter().map(|k| k.as_str()).collect();
-        return Err(anyhow::anyhow!("unknown kind `{kind}` (kinds: {})", names.join(", ")).into());
+        let meant = crate::diag::nearest(&kind.to_lowercase(), names.iter().copied(), |_| 2)
+            .map(|meant| format!(": did you mean `{meant}`?"))
+            .unwrap_or_default();
+        return Err(
+            anyhow::anyhow!("unknown kind `{kind}`{meant} (kinds: {})", names.join(", ")).into(),
+        );
     };
     let today = crate::today::resolve(today.as_deref())?;
     let path = crate::scaffold::new_document(dir, kind, title, today)?;

@@ -2051,6 +2051,14 @@ fn new_refuses_to_overwrite_and_rejects_unknown_kinds() {
         stderr(&output)
     );
     assert!(!dir.path().join("content/epics").exists());
+
+    let output = new(dir.path(), "initative", "Something big");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("unknown kind `initative`: did you mean `initiative`?"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 // --- align init ------------------------------------------------------------------------
