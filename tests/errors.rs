@@ -613,6 +613,19 @@ fn status_must_be_one_the_kind_allows() {
         line.contains("in-progress"),
         "the allowed values are listed: {line}"
     );
+    assert!(!line.contains("did you mean"), "{line}");
+    // A value near one allowed is told the one it was near.
+    for (written, meant) in [("in-progres", "in-progress"), ("Shipped", "shipped")] {
+        fails_at(
+            "content/initiatives/i.md",
+            &format!("+++\ntitle = \"I\"\nstatus = \"{written}\"\n+++\n"),
+            "content/initiatives/i.md:3:1",
+            &[
+                &format!("`{written}` is not one of"),
+                &format!("(did you mean `{meant}`?)"),
+            ],
+        );
+    }
 }
 
 #[test]

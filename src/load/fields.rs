@@ -946,7 +946,13 @@ fn one_of(text: &str, allowed: &[&str]) -> Result<(), String> {
     if allowed.contains(&text) {
         Ok(())
     } else {
-        Err(format!("`{text}` is not one of: {}", allowed.join(", ")))
+        let meant = crate::diag::nearest(&text.to_lowercase(), allowed.iter().copied(), |_| 2)
+            .map(|meant| format!(" (did you mean `{meant}`?)"))
+            .unwrap_or_default();
+        Err(format!(
+            "`{text}` is not one of: {}{meant}",
+            allowed.join(", ")
+        ))
     }
 }
 
