@@ -69,7 +69,7 @@ pub struct ChangelogSection {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangelogEntry {
     /// Markdown of one top-level bullet (`-`, `*` or `+`), marker removed, continuation lines and
-    /// nested bullets kept (dedented by the bullet's indent), trimmed. So that nothing written in
+    /// nested bullets kept (dedented to where the bullet's text starts), trimmed. So that nothing written in
     /// a section is lost, a paragraph after a bullet stays with that bullet, and prose before the
     /// first bullet or under a `####` heading is an entry of its own.
     pub text: String,
@@ -261,7 +261,7 @@ impl Reader {
             return;
         };
         match (target, &mut open.entry) {
-            (Target::Entry, Some(entry)) => entry.text.push(dedent(text, entry.indent)),
+            (Target::Entry, Some(entry)) => entry.text.push(dedent(text, entry.content_col)),
             (Target::Intro, _) => open.intro.push(text),
             _ => {}
         }
@@ -504,7 +504,6 @@ impl OpenRelease {
         self.entry = Some(EntryBuf {
             text,
             line,
-            indent,
             content_col,
             bullet: true,
             section,
@@ -602,8 +601,6 @@ impl Block {
 struct EntryBuf {
     text: Block,
     line: usize,
-    /// Width of the whitespace before the bullet marker, removed from continuation lines.
-    indent: usize,
     /// Where the bullet's text starts; lines indented this far belong to the bullet.
     content_col: usize,
     bullet: bool,
@@ -618,7 +615,6 @@ impl EntryBuf {
         EntryBuf {
             text: block,
             line,
-            indent: 0,
             content_col: 0,
             bullet: false,
             section,
@@ -630,7 +626,9 @@ impl EntryBuf {
         if text.trim().is_empty() {
             self.text.blank();
         } else {
-            self.text.push(dedent(text, self.indent));
+            // As CommonMark reads an item: its lines from where its text starts, so a
+            // list or code nested under it is one there too, however far it is indented.
+            self.text.push(dedent(text, self.content_col));
         }
     }
 }
@@ -1301,14 +1299,30 @@ mod tests {
             "star",
             "dash",
             "plus",
-            "parent\n  - child one\n    continued child\n  - child two",
+            "parent\n- child one\n  continued child\n- child two",
             "lazy\ncontinuation",
-            "indented\n  more",
+            "indented\nmore",
             "images ![shot](assets/a.png) inline",
         ];
         assert_eq!(texts(&release.sections[0]), expected);
         let lines: Vec<usize> = release.sections[0].entries.iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![3, 4, 5, 6, 10, 12, 14]);
+    }
+
+    #[test]
+    fn a_bullets_lines_are_read_from_where_its_text_starts() {
+        // Four spaces or a tab nest a list under `- `, as CommonMark reads it; code under
+        // a bullet is code of the bullet's, not text with its backticks.
+        let text = "## 1.0.0\n### Added\n- parent:\n    - child\n\t- tabbed child\n-   wide marker\n    - child of wide\n- code:\n\n  ```rust\n  let x = 1;\n  ```\n";
+        let release = only_release(text);
+        assert_eq!(
+            texts(&release.sections[0]),
+            vec![
+                "parent:\n  - child\n- tabbed child",
+                "wide marker\n- child of wide",
+                "code:\n\n```rust\nlet x = 1;\n```",
+            ]
+        );
     }
 
     #[test]
@@ -1318,7 +1332,7 @@ mod tests {
         assert_eq!(
             texts(&release.sections[0]),
             vec![
-                "push\n\n  second paragraph\n\n![push](assets/push.gif)",
+                "push\n\nsecond paragraph\n\n![push](assets/push.gif)",
                 "next"
             ]
         );
@@ -1447,7 +1461,7 @@ mod tests {
         assert_eq!(
             entries,
             vec![
-                "config moved:\n  ```toml\n  ## not a release\n\n  [a]: b\n  ```",
+                "config moved:\n```toml\n## not a release\n\n[a]: b\n```",
                 "next\n```\n## also not\n```"
             ]
         );
@@ -1460,7 +1474,7 @@ mod tests {
         let release = only_release(text);
         assert_eq!(
             texts(&release.sections[0]),
-            vec!["example:\n\n  ```\n  a\n\n\n  b\n  ```"]
+            vec!["example:\n\n```\na\n\n\nb\n```"]
         );
     }
 
@@ -1488,7 +1502,7 @@ mod tests {
             entries,
             [
                 ("open", vec![]),
-                ("inner\n  more", vec![list(&["team", "exec"])]),
+                ("inner\nmore", vec![list(&["team", "exec"])]),
                 ("innermost", vec![list(&["team", "exec"]), list(&["exec"])]),
                 ("after", vec![]),
             ]
@@ -1514,7 +1528,7 @@ mod tests {
         assert_eq!(
             entries,
             [
-                ("open\n  ```", vec![]),
+                ("open\n```", vec![]),
                 ("hidden entry", vec![vec!["exec".to_string()]]),
                 ("after", vec![]),
             ]
@@ -1686,7 +1700,7 @@ mod tests {
         assert!(
             added.entries[0]
                 .text
-                .contains("\n  - [`adr-template-bare.md`]")
+                .contains("\n- [`adr-template-bare.md`]")
         );
         let last = log.releases.last().unwrap();
         assert_eq!(
@@ -1730,10 +1744,7 @@ mod tests {
             .filter(|e| e.breaking)
             .count();
         assert_eq!(breaking, 3);
-        assert_eq!(
-            major.sections[0].entries[0].text.matches("\n  - ").count(),
-            6
-        );
+        assert_eq!(major.sections[0].entries[0].text.matches("\n- ").count(), 6);
         assert_eq!(
             log.releases.last().unwrap().version.as_deref(),
             Some("0.0.1")
