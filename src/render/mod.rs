@@ -32,29 +32,23 @@ use markdown::{LinkFate, LinkResolver};
 
 pub use engine::{Pass, Renderer, TemplateError};
 
-/// A number as people write it: no trailing `.0`, at most two decimals, or two
-/// significant digits below a tenth (`0.004`, not `0`: a rate of 0.4 % written as a
-/// fraction); past a quadrillion in scientific notation (`1e308`), where hundredths mean
-/// nothing and the rounding itself would overflow to infinity.
+/// A number as it was written: every decimal the author gave (a target of `99.995` is
+/// not `100`), no trailing `.0`; below a millionth, and past a quadrillion, in scientific
+/// notation (`2.0e-9`, `1e308`), where a row of zeros says nothing.
 pub fn format_number(x: f64) -> String {
     if x.abs() >= 1e15 {
         return format!("{x:e}");
     }
-    if x != 0.0 && x.abs() < 0.1 && x.is_finite() {
-        // Down to a millionth; below that, scientific notation says it.
-        if x.abs() < 1e-6 {
-            return format!("{x:.1e}");
-        }
-        let decimals = (-x.abs().log10().floor()) as usize + 1;
-        let text = format!("{x:.decimals$}");
-        return text.trim_end_matches('0').trim_end_matches('.').to_string();
+    if x == 0.0 {
+        // `-0` is no number anyone writes.
+        return "0".to_string();
     }
-    let rounded = (x * 100.0).round() / 100.0;
-    if rounded.fract() == 0.0 {
-        format!("{}", rounded as i64)
-    } else {
-        format!("{rounded}")
+    if x.abs() < 1e-6 && x.is_finite() {
+        return format!("{x:.1e}");
     }
+    // The shortest text that reads back as the same number: what was written, as a key
+    // result's values are read from the frontmatter and shown without arithmetic.
+    format!("{x}")
 }
 
 /// A score as the 0.0–1.0 OKR scale writes it: two decimals (`0.20`, `1.00`), the
@@ -864,11 +858,14 @@ mod tests {
     fn numbers_read_as_written_and_huge_ones_stay_finite() {
         let cases = [
             (40.0, "40"),
-            (0.125, "0.13"),
+            (0.125, "0.125"),
+            (99.995, "99.995"),
+            (1.0049, "1.0049"),
             (0.004, "0.004"),
-            (-0.0123, "-0.012"),
+            (-0.0123, "-0.0123"),
             (0.05, "0.05"),
-            (0.0999, "0.1"),
+            (0.0999, "0.0999"),
+            (-0.0, "0"),
             (2e-9, "2.0e-9"),
             (-2.5, "-2.5"),
             (1e14, "100000000000000"),
