@@ -2193,6 +2193,31 @@ fn work_in_a_release_the_site_hides_is_not_called_unreleased() {
     );
 }
 
+/// Cancelled work is no part of a release's scope on the release plan, as it is no part
+/// of the work not yet in a release; its own page still names the release.
+#[test]
+fn cancelled_work_is_no_part_of_a_releases_scope() {
+    let initiative = |title: &str, status: &str| {
+        format!("+++\ntitle = \"{title}\"\nstatus = \"{status}\"\nrelease = \"R1\"\n+++\n")
+    };
+    let project = Project::new()
+        .file(
+            "content/releases/r1.md",
+            "+++\nid = \"R1\"\ntitle = \"Release 1.0.0\"\nversion = \"1.0.0\"\ndate = 2026-12-10\n+++\n",
+        )
+        .file("content/initiatives/kept.md", &initiative("Kept work", "in-progress"))
+        .file("content/initiatives/dropped.md", &initiative("Dropped work", "cancelled"));
+    project.build().success();
+    let team = project.site("team");
+    let plan = team.main("release-plan.html");
+    assert!(
+        plan.contains("Kept work") && !plan.contains("Dropped work"),
+        "{plan}"
+    );
+    let page = team.main("initiatives/dropped.html");
+    assert!(page.contains("Release 1.0.0"), "{page}");
+}
+
 #[test]
 fn a_tag_named_in_a_change_keeps_the_words_after_it_on_the_changelog_and_in_the_feed() {
     let project = importing_changelog()

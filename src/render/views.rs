@@ -453,10 +453,12 @@ impl<'a> ViewData<'a> {
         facets: &[Facet<'_>],
     ) -> ReleasePlanCtx<'a> {
         let block = |doc: &'a DocView| {
+            // Cancelled work is no part of what the release brings, as it is no part of
+            // the work not yet in a release.
             let initiatives: Vec<&DocView> = self
                 .incoming(doc.index, RelKind::Release)
                 .into_iter()
-                .filter(|d| d.kind == "initiative")
+                .filter(|d| d.kind == "initiative" && d.status.as_deref() != Some("cancelled"))
                 .collect();
             ReleaseBlock {
                 doc,
