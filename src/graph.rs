@@ -62,6 +62,8 @@ pub struct Graph {
     /// The keys in lowercase, made at the first reference that names no document: one
     /// written in another case (`[[o-activation-q4]]`) is told the name it meant.
     lowercase: std::sync::OnceLock<HashMap<String, usize>>,
+    /// The cycles of `depends_on`, found when a roadmap first asks (see [`Graph::cycles`]).
+    dependency_cycles: std::sync::OnceLock<Cycles>,
     pub edges: Vec<Edge>,
     /// Edge indexes by source document.
     pub outgoing: Vec<Vec<usize>>,
@@ -94,6 +96,7 @@ impl LongLists {
 }
 
 /// What [`Graph::cycles`] finds along one relation.
+#[derive(Debug)]
 pub struct Cycles {
     /// One cycle per group: the documents in the order the relation leads, from the
     /// group's first document in `docs`' order; the groups in that order too.
@@ -724,6 +727,13 @@ impl Graph {
             cycles.cycles.push(cycle);
         }
         cycles
+    }
+
+    /// The cycles of `depends_on`: initiatives none of which can start before another
+    /// has finished. Found once per graph.
+    pub fn dependency_cycles(&self) -> &Cycles {
+        self.dependency_cycles
+            .get_or_init(|| self.cycles(RelKind::DependsOn))
     }
 
     /// Whether `doc` is in no release at all: unreleased work. One in a release a site

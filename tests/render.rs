@@ -2830,6 +2830,48 @@ fn a_risk_names_every_off_track_key_result_in_one_reason() {
     );
 }
 
+/// Initiatives that wait on each other are blocked: said on each, from its own place in
+/// the circle, where the site shows every step of it; a site that hides one says nothing
+/// of the circle.
+#[test]
+fn initiatives_that_wait_on_each_other_are_blocked_risks() {
+    let initiative = |id: &str, on: &str, audience: &str| {
+        format!(
+            "+++\nid = \"{id}\"\ntitle = \"Work {id}\"\nstatus = \"planned\"\nhorizon = \"now\"\ndepends_on = [\"{on}\"]\naudience = [{audience}]\n+++\n"
+        )
+    };
+    let project = Project::new()
+        .file(
+            "content/initiatives/x.md",
+            &initiative("X", "Y", "\"exec\", \"team\""),
+        )
+        .file(
+            "content/initiatives/y.md",
+            &initiative("Y", "Z", "\"exec\", \"team\""),
+        )
+        .file(
+            "content/initiatives/z.md",
+            &initiative("Z", "X", "\"exec\""),
+        )
+        .file(
+            "content/initiatives/s.md",
+            &initiative("S", "S", "\"exec\", \"team\""),
+        );
+    project.build().success();
+    let risks = roadmap_section(&project.site("exec").main("roadmap.html"), "risks-heading");
+    for said in [
+        "Work X</a>: blocked: its dependencies wait on each other (“Work X” → “Work Y” → “Work Z” → “Work X”)",
+        "Work Y</a>: blocked: its dependencies wait on each other (“Work Y” → “Work Z” → “Work X” → “Work Y”)",
+        "Work S</a>: blocked: depends on itself",
+    ] {
+        assert!(risks.contains(said), "{said}\n{risks}");
+    }
+    // The team site does not show Z: no circle there names it, or says there is one.
+    let team = project.site("team");
+    team.assert_nowhere("Work Z");
+    team.assert_nowhere("wait on each other");
+}
+
 /// What the checks find late is said where the plan is read: a page whose review has
 /// passed, a release still planned past its date, on internal sites; a public site says
 /// nothing of it.

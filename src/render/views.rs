@@ -401,6 +401,31 @@ impl<'a> ViewData<'a> {
                 doc.target.as_deref().unwrap_or_default()
             ));
         }
+        // Work that waits on itself through others never starts: said where the site shows
+        // every step of the circle (a hidden one would be named by its place in it).
+        let cycles = self.graph.dependency_cycles();
+        if let Some(group) = cycles.group[doc.index] {
+            let cycle = &cycles.cycles[group];
+            // From this one round: `A → B → A` on A's row, `B → A → B` on B's.
+            let at = cycle.iter().position(|&d| d == doc.index);
+            let shown: Option<Vec<&str>> = (at.into_iter())
+                .flat_map(|at| cycle[at..].iter().chain(&cycle[..at]))
+                .map(|&d| self.view.view(d).map(|v| v.title.as_str()))
+                .collect();
+            if let Some(titles) = shown.filter(|_| at.is_some()) {
+                reasons.push(if titles.len() == 1 {
+                    "blocked: depends on itself".to_string()
+                } else {
+                    let circle: Vec<String> = (titles.iter().chain(titles.first()))
+                        .map(|t| format!("“{t}”"))
+                        .collect();
+                    format!(
+                        "blocked: its dependencies wait on each other ({})",
+                        circle.join(" → ")
+                    )
+                });
+            }
+        }
         for (dep, _) in self.outgoing(doc.index, RelKind::DependsOn) {
             match dep.status.as_deref() {
                 Some(status @ ("on-hold" | "cancelled")) => reasons.push(format!(
