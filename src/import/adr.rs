@@ -986,10 +986,13 @@ pub fn strip_html_comments(text: &str) -> String {
     out
 }
 
-/// Relation phrases, longest first where one begins another.
-const PHRASES: [(&str, AdrRelKind); 10] = [
+/// Relation phrases, longest first where one begins another; "superceded", a spelling
+/// records often have, is read as meant.
+const PHRASES: [(&str, AdrRelKind); 12] = [
     ("superseded by", AdrRelKind::SupersededBy),
     ("supersedes", AdrRelKind::Supersedes),
+    ("superceded by", AdrRelKind::SupersededBy),
+    ("supercedes", AdrRelKind::Supersedes),
     ("replaced by", AdrRelKind::SupersededBy),
     ("replaces", AdrRelKind::Supersedes),
     ("amended by", AdrRelKind::AmendedBy),
@@ -1456,6 +1459,17 @@ mod tests {
     fn crlf_and_space_only_blank_lines_read_the_same() {
         let crlf = NYGARD.replace("\n\n", "\n \n").replace('\n', "\r\n");
         assert_eq!(parse_adr_body(&crlf), parse_adr_body(NYGARD));
+    }
+
+    #[test]
+    fn superceded_as_records_often_spell_it_is_read_as_superseded() {
+        let body = parse_adr_body("# 2. Old\n\n## Status\n\nSuperceded by [5. New](0005-new.md)\n");
+        assert_eq!(body.status, located("superseded", 5));
+        let expected = rel(AdrRelKind::SupersededBy, "0005-new.md", Some("5. New"), 5);
+        assert_eq!(body.relations, vec![expected]);
+        let (status, relations, _) = read_status("Accepted; supercedes ADR-3", 1);
+        assert_eq!(status, "accepted");
+        assert_eq!(relations[0].kind, AdrRelKind::Supersedes);
     }
 
     #[test]
