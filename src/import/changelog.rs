@@ -395,7 +395,8 @@ impl OpenRelease {
 
     fn start_section(&mut self, name: &str, line: usize, blocks: &[Vec<String>]) {
         self.finish_entry();
-        let name = name.trim();
+        // `### Fixed:` is the section Fixed.
+        let name = name.trim().trim_end_matches(':').trim_end();
         let category = category_of(name);
         self.breaking_sections.push(is_breaking_section(name));
         self.release.sections.push(ChangelogSection {
@@ -935,9 +936,22 @@ fn is_breaking_section(name: &str) -> bool {
             .is_some_and(|r| matches!(r, "" | "s" | "(s)"))
 }
 
-/// `BREAKING: ...`, `**Breaking:** ...`, `[breaking] ...`.
+/// `BREAKING: ...`, `**Breaking:** ...`, `[breaking] ...`, `Breaking: ...`,
+/// `Breaking change: ...`, after a sign such as `⚠️` too.
 fn starts_breaking(text: &str) -> bool {
+    // A warning sign or an emoji before the mark.
+    let text = text.trim_start_matches(|c: char| {
+        !c.is_alphanumeric() && !c.is_ascii_punctuation() || c.is_whitespace()
+    });
     if text.starts_with("BREAKING") {
+        return true;
+    }
+    // In words, in any case, with its colon (`Breaking news` is no mark).
+    let lower = text.get(..17).unwrap_or(text).to_ascii_lowercase();
+    if ["breaking:", "breaking change:", "breaking changes:"]
+        .iter()
+        .any(|mark| lower.starts_with(mark))
+    {
         return true;
     }
     let decorated = ["**", "__", "*", "_", "["]
@@ -1399,7 +1413,7 @@ mod tests {
         ];
         for (name, category) in cases {
             let release = only_release(&format!("## 1.0.0\n### {name}\n- x\n"));
-            assert_eq!(release.sections[0].name, name);
+            assert_eq!(release.sections[0].name, name.trim_end_matches(':'));
             assert_eq!(release.sections[0].category, category, "{name}");
         }
     }
@@ -1407,7 +1421,8 @@ mod tests {
     #[test]
     fn breaking_entries() {
         let text = "## 1.0.0\n### Changed\n- BREAKING: new config\n- **Breaking:** renamed\n- [breaking] dropped\n\
-            - breaking the loop is faster\n- Nothing special\n### Breaking Changes\n- anything here\n";
+            - breaking the loop is faster\n- Nothing special\n- Breaking: plain\n- \u{26a0}\u{fe0f} BREAKING: signed\n\
+            - Breaking change: worded\n- Breaking news\n### Breaking Changes:\n- anything here\n";
         let release = only_release(text);
         let flags: Vec<bool> = release
             .sections
@@ -1415,7 +1430,14 @@ mod tests {
             .flat_map(|s| &s.entries)
             .map(|e| e.breaking)
             .collect();
-        assert_eq!(flags, vec![true, true, true, false, false, true]);
+        assert_eq!(
+            flags,
+            vec![
+                true, true, true, false, false, true, true, true, false, true
+            ]
+        );
+        // A section's name ends before its colon.
+        assert_eq!(release.sections[1].name, "Breaking Changes");
     }
 
     #[test]
