@@ -543,7 +543,8 @@ impl OpenRelease {
         let Some(section) = self.release.sections.get_mut(entry.section) else {
             return;
         };
-        if !text.is_empty() {
+        // A bullet of a comment alone (`- <!-- TODO -->`) says nothing to show.
+        if !crate::load::without_comments(&text).trim().is_empty() {
             let in_breaking = self
                 .breaking_sections
                 .get(entry.section)
@@ -1416,6 +1417,13 @@ mod tests {
             assert_eq!(release.sections[0].name, name.trim_end_matches(':'));
             assert_eq!(release.sections[0].category, category, "{name}");
         }
+    }
+
+    #[test]
+    fn a_bullet_of_a_comment_alone_is_no_change() {
+        let release =
+            only_release("## 1.0.0\n### Added\n- <!-- TODO -->\n- real <!-- note -->\n-\n");
+        assert_eq!(texts(&release.sections[0]), vec!["real <!-- note -->"]);
     }
 
     #[test]
