@@ -2193,6 +2193,27 @@ fn work_in_a_release_the_site_hides_is_not_called_unreleased() {
     );
 }
 
+/// A breaking change is marked so wherever it is listed: under "Not yet in a release" on
+/// the release plan, and on the lists, as under its release.
+#[test]
+fn a_breaking_change_is_marked_wherever_it_is_listed() {
+    let project = Project::new().file(
+        "content/changes/tokens.md",
+        "+++\ntitle = \"Tokens expire\"\ncategory = \"changed\"\nbreaking = true\n+++\n",
+    );
+    project.build().success();
+    let team = project.site("team");
+    for page in ["release-plan.html", "lists/kind/change.html"] {
+        let html = team.main(page);
+        let item = &html[html.find("Tokens expire").expect(page)..];
+        assert!(
+            item[..item.find("</li>").unwrap()]
+                .contains("<span class=\"breaking\">breaking</span>"),
+            "{page}: {html}"
+        );
+    }
+}
+
 /// Cancelled work is no part of a release's scope on the release plan, as it is no part
 /// of the work not yet in a release; its own page still names the release.
 #[test]
