@@ -423,6 +423,13 @@ fn cases() -> Vec<Case> {
             other: None,
         },
         Case {
+            rule: "released-ahead-of-date",
+            edit: Edit::Replace(NEXT_RELEASE, "status = \"planned\"", "status = \"released\""),
+            path: "content/releases/2-4-0.md",
+            line: 6,
+            other: None,
+        },
+        Case {
             rule: "dependency-order",
             edit: Edit::Replace(TRIAL_NUDGES, "start = 2026-12-07", "start = 2026-11-30"),
             path: "content/initiatives/trial-nudges.md",

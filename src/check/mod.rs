@@ -154,6 +154,11 @@ pub const RULES: &[Rule] = &[
         summary: "a release dated in the past is still planned",
     },
     Rule {
+        id: "released-ahead-of-date",
+        severity: Severity::Warning,
+        summary: "a release marked released is dated after today",
+    },
+    Rule {
         id: "dependency-order",
         severity: Severity::Warning,
         summary: "an initiative ends after an initiative that depends on it starts",
