@@ -497,7 +497,7 @@ fn audit_site_pages(
     );
 
     // A page with known violations shows that axe runs and its findings are read.
-    session.call("POST", "url", &json!({ "url": AXE_CONTROL }));
+    session.open(AXE_CONTROL);
     let found = audit(&session, axe);
     let ids: BTreeSet<&str> = found.iter().filter_map(|v| v["id"].as_str()).collect();
     assert!(
@@ -512,7 +512,7 @@ fn audit_site_pages(
     for site in &built.sites {
         for page in pages_to_audit(&built.site_dir(site)) {
             let url = format!("{base}{site}/{page}");
-            session.call("POST", "url", &json!({ "url": url }));
+            session.open(&url);
             let state = session.call(
                 "POST",
                 "execute/sync",
@@ -731,6 +731,28 @@ impl Session<'_> {
             truncate(&reply.to_string(), 2000)
         );
         reply["value"].clone()
+    }
+
+    /// Opens `url` and waits until it has loaded whole, its stylesheets too: ChromeDriver
+    /// may answer as soon as the document is parsed (`readyState` "interactive").
+    fn open(&self, url: &str) {
+        self.call("POST", "url", &json!({ "url": url }));
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let state = self.call(
+                "POST",
+                "execute/sync",
+                &json!({"script": "return document.readyState;", "args": []}),
+            );
+            if state == json!("complete") {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{url} did not finish loading: {state}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 }
 
