@@ -958,6 +958,11 @@ fn first_paragraph(text: &str, max: usize) -> String {
     // text read here), are no part of it.
     let mut table = false;
     let mut note = false;
+    // An image's description is no word of the sentence beside it (`**Discard changes**
+    // ![discard-changes](shot.png)` reads `Discard changes`): it stands in only for a
+    // paragraph of images alone.
+    let mut image = 0usize;
+    let mut described = String::new();
     for event in Parser::new_ext(&text, crate::load::markdown_options()) {
         match event {
             Event::Start(Tag::Table(_)) => table = true,
@@ -965,6 +970,12 @@ fn first_paragraph(text: &str, max: usize) -> String {
             Event::Start(Tag::FootnoteDefinition(_)) => note = true,
             Event::End(TagEnd::FootnoteDefinition) => note = false,
             _ if table || note => {}
+            Event::Start(Tag::Image { .. }) => image += 1,
+            Event::End(TagEnd::Image) => {
+                image = image.saturating_sub(1);
+                described.push(' ');
+            }
+            Event::Text(t) | Event::Code(t) if image > 0 => described.push_str(&t),
             Event::Text(t) | Event::Code(t) => plain.push_str(&t),
             Event::End(TagEnd::Item) => plain.push(' '),
             Event::End(TagEnd::List(_)) => break,
@@ -975,6 +986,9 @@ fn first_paragraph(text: &str, max: usize) -> String {
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock) => break,
             _ => {}
         }
+    }
+    if plain.trim().is_empty() {
+        plain = described;
     }
     // `Another <!-- note --> thing` reads `Another thing`.
     let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -1062,6 +1076,17 @@ mod tests {
         assert_eq!(body, "a <a>b</a> c");
         let dests: Vec<&str> = dropped.iter().map(|(_, d)| d.as_str()).collect();
         assert_eq!(dests, ["a.md", "b.md", "c.md"]);
+    }
+
+    #[test]
+    fn an_images_description_is_no_word_of_a_title_beside_words() {
+        let title = entry_title(
+            "**discard changes on checkout** ![discard-changes-on-checkout](assets/x.png)",
+            false,
+        );
+        assert_eq!(title, "discard changes on checkout");
+        // A paragraph of an image alone reads its description.
+        assert_eq!(entry_title("![New logo](logo.png)", false), "New logo");
     }
 
     #[test]
