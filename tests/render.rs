@@ -2851,6 +2851,33 @@ fn a_risk_names_every_off_track_key_result_in_one_reason() {
     );
 }
 
+/// "Recently shipped" is the work targeted within the last 90 days: work shipped long
+/// ago, or with no target to say when, is not news.
+#[test]
+fn recently_shipped_is_the_last_ninety_days() {
+    let shipped = |title: &str, target: &str| {
+        format!("+++\ntitle = \"{title}\"\nstatus = \"shipped\"\n{target}+++\n")
+    };
+    let project = Project::new()
+        .file(
+            "content/initiatives/new.md",
+            &shipped("Fresh work", "target = 2026-09-10\n"),
+        )
+        .file(
+            "content/initiatives/old.md",
+            &shipped("Old work", "target = 2019-03-01\n"),
+        )
+        .file("content/initiatives/none.md", &shipped("Undated work", ""));
+    project.build().success();
+    let roadmap = project.site("exec").main("roadmap.html");
+    let line = &roadmap[roadmap.find("Recently shipped").expect("the line")..];
+    let line = &line[..line.find("</p>").unwrap()];
+    assert!(
+        line.contains("Fresh work") && !line.contains("Old work") && !line.contains("Undated"),
+        "{line}"
+    );
+}
+
 /// Initiatives that wait on each other are blocked: said on each, from its own place in
 /// the circle, where the site shows every step of it; a site that hides one says nothing
 /// of the circle.

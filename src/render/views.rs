@@ -268,10 +268,16 @@ impl<'a> ViewData<'a> {
             .collect();
         decisions.sort_by(|a, b| b.day.cmp(&a.day).then(b.number.cmp(&a.number)));
         decisions.truncate(6);
+        // Recently: targeted within the last 90 days (or later, shipped early). Work
+        // shipped long ago, or with no target to say when, is not news.
+        let since = (self.today.checked_sub(jiff::Span::new().days(90)))
+            .unwrap_or(self.today)
+            .to_string();
         let mut shipped: Vec<&DocView> = initiatives
             .iter()
             .copied()
             .filter(|d| d.status.as_deref() == Some("shipped"))
+            .filter(|d| d.target.as_deref().is_some_and(|t| t >= since.as_str()))
             .collect();
         shipped.sort_by(|a, b| b.target.cmp(&a.target));
         shipped.truncate(6);
