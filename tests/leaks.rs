@@ -351,16 +351,25 @@ fn an_audience_marker_in_a_field_fails_the_build_instead_of_publishing_the_block
         (
             "public_title",
             format!("public_title = \"\"\"\nT\n{block}\n\"\"\"\n"),
-            4,
+            6,
         ),
         ("summary", format!("summary = '''{block}'''\n"), 4),
         (
             "key_results",
             format!(
-                "[[key_results]]\nid = \"kr1\"\ntitle = \"{block}\"\nbaseline = 0\ntarget = 1\n"
+                "[[key_results]]\nid = \"kr1\"\ntitle = \"{block}\"\nbaseline = 0\ntarget = 1\nunit = \"%\"\n"
             ),
-            5,
+            6,
         ),
+        // Written with escapes, a marker the frontmatter's text does not show.
+        (
+            "summary",
+            "summary = \"\\u003c!-- audience: team --\\u003eCANARY-FIELD-BLOCK-7f3a\"\n".into(),
+            4,
+        ),
+        // Any field: a unit, the owners, `extra`.
+        ("owners", format!("owners = [\"Ann {block}\"]\n"), 4),
+        ("extra", format!("[extra]\nnote = \"{block}\"\n"), 5),
         (
             "team",
             "team = \"Growth <!-- CANARY-FIELD-TEAM-7f3a -->\"\n".into(),
@@ -387,6 +396,80 @@ fn an_audience_marker_in_a_field_fails_the_build_instead_of_publishing_the_block
             !project.path().join("out").exists(),
             "{name}: nothing is written"
         );
+    }
+}
+
+/// A link within the page to a hidden heading is text however its anchor is written,
+/// percent-encoded too; a written id repeated after a hidden one is numbered among what
+/// the site shows, and links to it follow.
+#[test]
+fn percent_encoded_and_written_anchors_of_hidden_headings_are_not_published() {
+    let project = Project::new()
+        .file(
+            "content/pages/plan.md",
+            "+++\ntitle = \"Plan\"\naudience = [\"public\", \"exec\"]\n+++\n\
+             <!-- audience: exec -->\n## 秘密 CANARY-ANCHOR-7f3a\n\n## Ident {#ident}\n<!-- /audience -->\n\n\
+             ## Ident {#ident}\n\n[a](#%E7%A7%98%E5%AF%86-canary-anchor-7f3a) [e](#ident-1)\n",
+        )
+        .file(
+            "content/pages/other.md",
+            "+++\ntitle = \"Other\"\naudience = [\"public\", \"exec\"]\n+++\n[x](plan.md#ident-1)\n",
+        );
+    project.build().success();
+    let public = project.site("public");
+    public.assert_nowhere("CANARY-ANCHOR");
+    public.assert_nowhere("%E7%A7%98");
+    public.assert_nowhere("ident-1");
+    let plan = public.main("pages/plan.html");
+    assert!(
+        plan.contains("id=\"ident\"") && plan.contains("href=\"#ident\""),
+        "{plan}"
+    );
+    assert!(
+        public
+            .main("pages/other.html")
+            .contains("plan.html#ident\""),
+        "{}",
+        public.main("pages/other.html")
+    );
+    // The site that shows the block keeps every link as written.
+    let exec = project.site("exec").main("pages/plan.html");
+    assert!(
+        exec.contains("href=\"#ident-1\"") && exec.contains("%E7%A7%98"),
+        "{exec}"
+    );
+}
+
+/// A decision record's status, read as records write it (comments such as MADR's
+/// `<!-- optional -->` left out), holds no audience block either: in YAML, in a list or a
+/// block scalar, the build fails at the marker.
+#[test]
+fn an_audience_marker_in_a_records_status_fails_the_build() {
+    for (status, line) in [
+        (
+            "status: \"Accepted <!-- audience: exec --> CANARY-STATUS-7f3a <!-- /audience -->\"\n",
+            2,
+        ),
+        (
+            "status: [proposed, \"on hold <!-- audience: exec --> CANARY-STATUS-7f3a <!-- /audience -->\"]\n",
+            2,
+        ),
+        (
+            "status: |\n  On hold\n  <!-- audience: exec -->\n  CANARY-STATUS-7f3a\n  <!-- /audience -->\n",
+            4,
+        ),
+    ] {
+        let project = Project::new().file(
+            "content/decisions/0001-a.md",
+            &format!("---\n{status}audience: [public]\n---\n# 1. A\n\nWhy.\n"),
+        );
+        let run = project.build();
+        run.expect(1);
+        run.error_at(
+            &format!("content/decisions/0001-a.md:{line}"),
+            &["`status` holds an audience marker"],
+        );
+        assert!(!project.path().join("out").exists(), "{status}");
     }
 }
 

@@ -156,7 +156,7 @@ pub fn scan(
                         text,
                         level,
                         offset,
-                        written: id.is_some(),
+                        written: id,
                     });
                 }
             }

@@ -748,19 +748,27 @@ fn one_line(text: &mut String) {
     }
 }
 
+/// What an audience marker in `field` (`` `summary` ``, or "the frontmatter") is told.
+fn marker_in_field(field: &str) -> String {
+    format!(
+        "{field} holds an audience marker, which marks no block in the frontmatter: a field is shown whole on every site that shows the document; for public sites write `public_title` or `public_summary`, and put text for some audiences in the body, in an audience block"
+    )
+}
+
 /// The HTML comments in `text`, each from its `<!--` to its `-->` (or to the end, for
 /// one never closed).
 fn comments(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = text;
+    placed_comments(text).map(|(_, comment)| comment)
+}
+
+/// [`comments`], each with where it starts in `text`.
+fn placed_comments(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut from = 0;
     std::iter::from_fn(move || {
-        let start = rest.find("<!--")?;
-        let after = &rest[start + 4..];
-        let end = after
-            .find("-->")
-            .map_or(rest.len(), |end| start + 4 + end + 3);
-        let comment = &rest[start..end];
-        rest = &rest[end..];
-        Some(comment)
+        let start = from + text[from..].find("<!--")?;
+        let end = (text[start + 4..].find("-->")).map_or(text.len(), |end| start + 4 + end + 3);
+        from = end;
+        Some((start, &text[start..end]))
     })
 }
 
@@ -781,7 +789,7 @@ impl DocReader<'_> {
     /// title heading does; a wiki link without a label is an error, since the text is
     /// the same on every site and the reference may name a document a site does not show.
     /// HTML comments in them are left out, as in a body.
-    fn text_fields_as_words(&mut self, doc: &mut Document) {
+    fn text_fields_as_words(&mut self, doc: &mut Document, find_markers: bool) {
         // Each wiki link without a label: the field, its line when not the field's own,
         // and the reference.
         let mut unlabelled: Vec<(&str, Option<usize>, String)> = Vec::new();
@@ -792,7 +800,9 @@ impl DocReader<'_> {
             // audience marker among them marks no block: the words between two would be
             // shown on every site that shows the document.
             if text.contains("<!--") {
-                if comments(text).any(body::marker_like) {
+                // One written with escapes (`\u003c!--`), which the frontmatter's text
+                // does not show.
+                if find_markers && comments(text).any(body::marker_like) {
                     marked.push((name, line));
                 }
                 *text = body::without_comments(text).into_owned();
@@ -862,10 +872,7 @@ impl DocReader<'_> {
         }
         for (name, line) in marked {
             let line = line.unwrap_or_else(|| doc.field_line(name));
-            let message = format!(
-                "`{name}` holds an audience marker, which marks no block in a field: a field is shown whole on every site that shows the document; for public sites write `public_title` or `public_summary`, and put text for some audiences in the body, in an audience block"
-            );
-            self.error(line, 1, message);
+            self.error(line, 1, marker_in_field(&format!("`{name}`")));
         }
         for (name, line, reference) in unlabelled {
             let line = line.unwrap_or_else(|| doc.field_line(name));
@@ -906,10 +913,36 @@ impl DocReader<'_> {
             self.error(line, 1, message.to_string());
             return None;
         }
+        // An audience marker in the frontmatter marks no block: whatever field holds it is
+        // shown whole on every site that shows the document, the words between two
+        // included. Looked for as written, in every field (a status, a unit, `extra`).
+        let field_lines = frontmatter::key_lines(&split);
+        let mut marked = false;
+        let mut said = 0;
+        // Lines counted on from the last marker found, so that thousands stay linear.
+        let (mut counted, mut line) = (0, split.front_line);
+        for (at, _) in placed_comments(split.front).filter(|(_, c)| body::marker_like(c)) {
+            marked = true;
+            line += split.front[counted..at].matches('\n').count();
+            counted = at;
+            // An opening and a closing marker on one line: said once.
+            if line == said {
+                continue;
+            }
+            said = line;
+            let field = (field_lines.iter())
+                .take_while(|(_, key_line)| *key_line <= line)
+                .last()
+                .map_or_else(
+                    || "the frontmatter".to_string(),
+                    |(key, _)| format!("`{key}`"),
+                );
+            self.error(line, 1, marker_in_field(&field));
+        }
         let mut doc = Document {
             source: rel.to_path_buf(),
             path_id: path_id(rel),
-            field_lines: frontmatter::key_lines(&split),
+            field_lines,
             page_ids: config.page_ids.clone(),
             ..Document::default()
         };
@@ -942,7 +975,7 @@ impl DocReader<'_> {
                 None => Diagnostic::error(loc, issue.message),
             });
         }
-        self.text_fields_as_words(&mut doc);
+        self.text_fields_as_words(&mut doc, !marked);
         let mut printed = blake3::Hasher::new();
         printed.update(split.front.as_bytes());
         doc.body_line = split.body_line;

@@ -241,8 +241,9 @@ pub struct Heading {
     pub level: u8,
     /// Where the heading starts in the body, in bytes.
     pub offset: usize,
-    /// Whether the anchor was written on the heading (`## Rollout {#rollout}`).
-    pub written: bool,
+    /// The id written on the heading (`## Rollout {#rollout}`), whatever anchor it took
+    /// (`rollout-1` where the page holds `rollout` already).
+    pub written: Option<String>,
 }
 
 /// A part of the body restricted to some audiences.
@@ -564,7 +565,7 @@ impl Document {
                 out.push(None);
                 continue;
             }
-            let written = h.written.then_some(h.anchor.as_str());
+            let written = h.written.as_deref();
             let assigned = numbered.assign(written, &h.text);
             out.push(Some(match hidden_before {
                 true => assigned.into_boxed_str(),

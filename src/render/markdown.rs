@@ -887,10 +887,18 @@ fn link_start<'e>(
     // A heading of the page: the anchor this site gives it, or text when the site leaves
     // the heading out (its anchor would say what the block holds).
     let own = match (target, dest_url.strip_prefix('#')) {
-        (None, Some(fragment)) => links
-            .own_anchor
-            .and_then(|own| own(fragment))
-            .filter(|anchor| anchor.as_deref() != Some(fragment)),
+        (None, Some(fragment)) => links.own_anchor.and_then(|own| {
+            // Percent-encoded as browsers copy it (`#%E6%97%A5`), it names the heading it
+            // encodes, hidden or renumbered alike.
+            match own(fragment) {
+                Some(anchor) => Some(anchor).filter(|a| a.as_deref() != Some(fragment)),
+                None if fragment.contains('%') => {
+                    let decoded = crate::graph::percent_decode(fragment);
+                    own(&decoded).filter(|a| a.as_deref() != Some(decoded.as_ref()))
+                }
+                None => None,
+            }
+        }),
         _ => None,
     };
     match own {
