@@ -62,8 +62,6 @@ pub struct Graph {
     /// The keys in lowercase, made at the first reference that names no document: one
     /// written in another case (`[[o-activation-q4]]`) is told the name it meant.
     lowercase: std::sync::OnceLock<HashMap<String, usize>>,
-    /// The cycles of `depends_on`, found when a roadmap first asks (see [`Graph::cycles`]).
-    dependency_cycles: std::sync::OnceLock<Cycles>,
     pub edges: Vec<Edge>,
     /// Edge indexes by source document.
     pub outgoing: Vec<Vec<usize>>,
@@ -650,6 +648,12 @@ impl Graph {
     /// linear in the edges, so that relations written every which way (each decision
     /// superseding the two before it) cost no more than a chain.
     pub fn cycles(&self, kind: RelKind) -> Cycles {
+        self.cycles_among(kind, |_| true)
+    }
+
+    /// [`Graph::cycles`] among the documents `keep` keeps only (those a site shows): a
+    /// cycle through any other is none here.
+    pub fn cycles_among(&self, kind: RelKind, keep: impl Fn(usize) -> bool) -> Cycles {
         const UNSEEN: usize = usize::MAX;
         let n = self.outgoing.len();
         // The relation's targets of each document, side by side: `targets[starts[v]..starts[v + 1]]`.
@@ -657,7 +661,9 @@ impl Graph {
         let mut targets = Vec::new();
         for v in 0..n {
             starts.push(targets.len());
-            targets.extend(self.out_of(v, kind).map(|e| e.to.doc));
+            if keep(v) {
+                targets.extend(self.out_of(v, kind).map(|e| e.to.doc).filter(|&w| keep(w)));
+            }
         }
         starts.push(targets.len());
         let next = |v: usize| &targets[starts[v]..starts[v + 1]];
@@ -727,13 +733,6 @@ impl Graph {
             cycles.cycles.push(cycle);
         }
         cycles
-    }
-
-    /// The cycles of `depends_on`: initiatives none of which can start before another
-    /// has finished. Found once per graph.
-    pub fn dependency_cycles(&self) -> &Cycles {
-        self.dependency_cycles
-            .get_or_init(|| self.cycles(RelKind::DependsOn))
     }
 
     /// Whether `doc` is in no release at all: unreleased work. One in a release a site

@@ -2920,6 +2920,42 @@ fn initiatives_that_wait_on_each_other_are_blocked_risks() {
     team.assert_nowhere("wait on each other");
 }
 
+/// Circles that share initiatives: a site finds those among what it shows, so one
+/// through a hidden initiative hides none that the site shows whole.
+#[test]
+fn a_site_finds_the_circles_among_the_initiatives_it_shows() {
+    let initiative = |id: &str, on: &str, audience: &str| {
+        format!(
+            "+++\nid = \"{id}\"\ntitle = \"Work {id}\"\nstatus = \"planned\"\ndepends_on = [{on}]\naudience = [{audience}]\n+++\n"
+        )
+    };
+    let project = Project::new()
+        .file(
+            "content/initiatives/x.md",
+            &initiative("X", "\"Z\", \"Y\"", "\"exec\", \"team\""),
+        )
+        .file(
+            "content/initiatives/y.md",
+            &initiative("Y", "\"X\"", "\"exec\", \"team\""),
+        )
+        .file(
+            "content/initiatives/z.md",
+            &initiative("Z", "\"X\"", "\"exec\""),
+        );
+    project.build().success();
+    let team = roadmap_section(&project.site("team").main("roadmap.html"), "risks-heading");
+    for said in [
+        "Work X</a>: blocked: its dependencies wait on each other (“Work X” → “Work Y” → “Work X”)",
+        "Work Y</a>: blocked: its dependencies wait on each other (“Work Y” → “Work X” → “Work Y”)",
+    ] {
+        assert!(team.contains(said), "{said}\n{team}");
+    }
+    project.site("team").assert_nowhere("Work Z");
+    // The exec site shows all three, each blocked.
+    let exec = roadmap_section(&project.site("exec").main("roadmap.html"), "risks-heading");
+    assert_eq!(exec.matches("blocked:").count(), 3, "{exec}");
+}
+
 /// What the checks find late is said where the plan is read: a page whose review has
 /// passed, a release still planned past its date, on internal sites; a public site says
 /// nothing of it.

@@ -378,11 +378,14 @@ impl<'a> ViewData<'a> {
         // Looked up once per relation: a list of them made the roadmap quadratic.
         let planned: HashSet<usize> = objectives.iter().map(|o| o.index).collect();
         let today = self.today.to_string();
+        // Initiatives that wait on each other among those the site shows: a circle
+        // through one it hides is none here (its place in it would name it).
+        let cycles = (self.graph).cycles_among(RelKind::DependsOn, |d| self.view.view(d).is_some());
         initiatives
             .iter()
             .filter(|d| !matches!(d.status.as_deref(), Some("shipped" | "cancelled")))
             .filter_map(|d| {
-                let reasons = self.risk_reasons(d, &planned, &today);
+                let reasons = self.risk_reasons(d, &planned, &today, &cycles);
                 (!reasons.is_empty()).then_some(Risk { doc: d, reasons })
             })
             .collect()
@@ -390,7 +393,13 @@ impl<'a> ViewData<'a> {
 
     /// Why `doc` is at risk; `planned` are the indexes of the roadmap's objectives, and
     /// `today` the date as `target`s are written.
-    fn risk_reasons(&self, doc: &DocView, planned: &HashSet<usize>, today: &str) -> Vec<String> {
+    fn risk_reasons(
+        &self,
+        doc: &DocView,
+        planned: &HashSet<usize>,
+        today: &str,
+        cycles: &crate::graph::Cycles,
+    ) -> Vec<String> {
         let mut reasons = Vec::new();
         if doc.status.as_deref() == Some("on-hold") {
             reasons.push("on hold".to_string());
@@ -407,30 +416,30 @@ impl<'a> ViewData<'a> {
                 doc.target.as_deref().unwrap_or_default()
             ));
         }
-        // Work that waits on itself through others never starts: said where the site shows
-        // every step of the circle (a hidden one would be named by its place in it).
-        let cycles = self.graph.dependency_cycles();
+        // Work that waits on itself through others never starts.
         if let Some(group) = cycles.group[doc.index] {
             let cycle = &cycles.cycles[group];
-            // From this one round: `A → B → A` on A's row, `B → A → B` on B's.
+            // From this one round: `A → B → A` on A's row, `B → A → B` on B's; one of the
+            // group off that circle waits on it all the same.
             let at = cycle.iter().position(|&d| d == doc.index);
-            let shown: Option<Vec<&str>> = (at.into_iter())
-                .flat_map(|at| cycle[at..].iter().chain(&cycle[..at]))
-                .map(|&d| self.view.view(d).map(|v| v.title.as_str()))
+            let from = at.unwrap_or_default();
+            let titles: Vec<&str> = (cycle[from..].iter().chain(&cycle[..from]))
+                .filter_map(|&d| self.view.view(d).map(|v| v.title.as_str()))
                 .collect();
-            if let Some(titles) = shown.filter(|_| at.is_some()) {
-                reasons.push(if titles.len() == 1 {
-                    "blocked: depends on itself".to_string()
-                } else {
-                    let circle: Vec<String> = (titles.iter().chain(titles.first()))
-                        .map(|t| format!("“{t}”"))
-                        .collect();
-                    format!(
-                        "blocked: its dependencies wait on each other ({})",
-                        circle.join(" → ")
-                    )
-                });
-            }
+            let circle: Vec<String> = (titles.iter().chain(titles.first()))
+                .map(|t| format!("“{t}”"))
+                .collect();
+            reasons.push(match (at, titles.len()) {
+                (Some(_), 1) => "blocked: depends on itself".to_string(),
+                (Some(_), _) => format!(
+                    "blocked: its dependencies wait on each other ({})",
+                    circle.join(" → ")
+                ),
+                (None, _) => format!(
+                    "blocked: depends on work that waits on each other ({})",
+                    circle.join(" → ")
+                ),
+            });
         }
         for (dep, _) in self.outgoing(doc.index, RelKind::DependsOn) {
             match dep.status.as_deref() {
