@@ -1307,9 +1307,19 @@ impl<'a> SiteView<'a> {
         {
             crate::model::in_written_order(incoming.to_mut(), from_changelog);
         }
+        // One that `relates_to` this one, which this one relates to already (`Clarifies`
+        // and `Clarified by` in two records), is listed once: the relation goes both ways.
+        let relates_to: std::collections::HashSet<usize> = (graph.outgoing[i].iter())
+            .map(|&e| &graph.edges[e])
+            .filter(|e| e.kind == RelKind::RelatesTo)
+            .map(|e| e.to.doc)
+            .collect();
         for &e in incoming.iter() {
             let edge = &graph.edges[e];
             if !edge.shown_to(&self.config.audiences) {
+                continue;
+            }
+            if edge.kind == RelKind::RelatesTo && relates_to.contains(&edge.from) {
                 continue;
             }
             if let Some(link) = self.node_link(

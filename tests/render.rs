@@ -2851,6 +2851,37 @@ fn a_risk_names_every_off_track_key_result_in_one_reason() {
     );
 }
 
+/// Two records that name each other (adr-tools' `Clarifies` and `Clarified by`) list
+/// each other as related once, not also as related back (the relation goes both ways);
+/// the link in the body is a reference besides, as any is.
+#[test]
+fn records_that_name_each_other_list_each_other_once() {
+    let project = Project::new()
+        .file(
+            "content/decisions/0043-base.md",
+            "# 43. Base\n\nDate: 2019-01-01\n\n## Status\n\nAccepted\n\nClarified by [44. Clarify](0044-clarify.md)\n\n## Context\n\nx\n",
+        )
+        .file(
+            "content/decisions/0044-clarify.md",
+            "# 44. Clarify\n\nDate: 2019-01-02\n\n## Status\n\nAccepted\n\nClarifies [43. Base](0043-base.md)\n\n## Context\n\nx\n",
+        );
+    project.build().success();
+    let team = project.site("team");
+    for (page, other) in [("0044-clarify", "Base"), ("0043-base", "Clarify")] {
+        let html = team.main(&format!("decisions/{page}.html"));
+        let relations = &html[html.find("Relations").expect(page)..];
+        assert!(
+            relations.contains("Relates to") && !relations.contains("Related to"),
+            "{relations}"
+        );
+        assert_eq!(
+            relations.matches(&format!(">{other}<")).count(),
+            2,
+            "{relations}"
+        );
+    }
+}
+
 /// "Recently shipped" is the work targeted within the last 90 days: work shipped long
 /// ago, or with no target to say when, is not news.
 #[test]
