@@ -1083,18 +1083,15 @@ impl HiddenNotes {
         };
     }
 
-    /// The hidden footnotes' labels, as [`footnote_key`] gives them.
-    pub fn hidden(&self) -> Vec<String> {
-        let shown: Vec<String> = self.shown.iter().map(|label| footnote_key(label)).collect();
+    /// The hidden footnotes' labels, as [`footnote_key`] gives them: looked up once per
+    /// reference, so a set, however many notes a body has.
+    pub fn hidden(&self) -> std::collections::HashSet<String> {
+        let shown: std::collections::HashSet<String> =
+            self.shown.iter().map(|label| footnote_key(label)).collect();
         (self.placeholders.iter())
             .map(|(_, label)| footnote_key(label))
             .filter(|key| !shown.contains(key))
             .collect()
-    }
-
-    /// Where each placeholder definition starts, among the events seen.
-    fn placeholder_starts(&self) -> Vec<usize> {
-        self.placeholders.iter().map(|(at, _)| *at).collect()
     }
 }
 
@@ -1113,17 +1110,18 @@ pub fn footnote_key(label: &str) -> String {
 fn drop_hidden_footnotes(events: &mut Vec<Event<'_>>) {
     let mut notes = HiddenNotes::default();
     events.iter().for_each(|event| notes.see(event));
-    let starts = notes.placeholder_starts();
-    if starts.is_empty() {
+    if notes.placeholders.is_empty() {
         return;
     }
     let hidden = notes.hidden();
+    // The placeholders' starts, in the order the events come: each is met in turn.
+    let mut starts = notes.placeholders.iter().map(|(at, _)| *at).peekable();
     let mut skipping = false;
     let mut at = 0;
     events.retain(|event| {
         let keep = match event {
             Event::FootnoteReference(label) => !hidden.contains(&footnote_key(label)),
-            Event::Start(Tag::FootnoteDefinition(_)) if starts.contains(&at) => {
+            Event::Start(Tag::FootnoteDefinition(_)) if starts.next_if_eq(&at).is_some() => {
                 skipping = true;
                 false
             }
