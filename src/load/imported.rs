@@ -758,7 +758,14 @@ fn local_links_as_text(body: &mut String) -> Vec<(usize, String)> {
     let mut raw: Vec<(std::ops::Range<usize>, String, Vec<String>)> = Vec::new();
     for (event, range) in Parser::new_ext(body, crate::load::markdown_options()).into_offset_iter()
     {
+        // Inside a link that goes (`[<a href="x.html">x</a>](x.md)`), with its text.
+        let in_link = |found: &[(std::ops::Range<usize>, _, _)]| {
+            found
+                .last()
+                .is_some_and(|(outer, _, _)| range.start < outer.end)
+        };
         if let Event::Html(html) | Event::InlineHtml(html) = &event
+            && !in_link(&found)
             && html.contains('=')
             && let Some((kept, dropped)) = crate::render::markdown::without_addresses(html, local)
             && body.get(range.clone()) == Some(html.as_ref())
@@ -784,13 +791,10 @@ fn local_links_as_text(body: &mut String) -> Vec<(usize, String)> {
         let label_start = source.find('[').map(|at| at + 1);
         let label_end = label_start.and_then(|start| closing_bracket(source, start));
         // An image inside a link is the link's text, and goes with it.
-        let inside = found
-            .last()
-            .is_some_and(|(outer, _, _): &(std::ops::Range<usize>, _, _)| range.start < outer.end);
         if let (true, true, Some(start), Some(end)) =
             (inline, local(&dest_url), label_start, label_end)
             && start <= end
-            && !inside
+            && !in_link(&found)
         {
             found.push((range, start..end, dest_url.to_string()));
         }
@@ -798,16 +802,28 @@ fn local_links_as_text(body: &mut String) -> Vec<(usize, String)> {
     let mut edits: Vec<(std::ops::Range<usize>, String, Vec<String>)> = found
         .into_iter()
         .map(|(range, label, dest)| {
-            let text = body[range.clone()][label].to_string();
-            (range, text, vec![dest])
+            let text = &body[range.clone()][label];
+            // Raw HTML in the text loses its local addresses too.
+            match crate::render::markdown::without_addresses(text, local) {
+                Some((kept, more)) => (range, kept, [vec![dest], more].concat()),
+                None => (range, text.to_string(), vec![dest]),
+            }
         })
         .collect();
     edits.extend(raw);
     edits.sort_by_key(|edit| edit.0.start);
+    // Each edit's line, counted on from the one before: thousands of links stay linear.
+    let (mut line, mut counted) = (0, 0);
+    let lines: Vec<usize> = (edits.iter())
+        .map(|(range, ..)| {
+            line += body[counted..range.start].matches('\n').count();
+            counted = range.start;
+            line
+        })
+        .collect();
     let mut dropped = Vec::new();
     // From the last, so that the earlier ranges still hold.
-    for (range, text, dests) in edits.into_iter().rev() {
-        let line = body[..range.start].matches('\n').count();
+    for ((range, text, dests), line) in edits.into_iter().zip(lines).rev() {
         body.replace_range(range, &text);
         dropped.extend(dests.into_iter().rev().map(|dest| (line, dest)));
     }
@@ -1070,12 +1086,13 @@ mod tests {
             dropped,
             [(0, "docs/guide.html"), (3, "assets/d.gif"), (3, "../x.md")]
         );
-        // Mixed with Markdown links, each in its place.
-        let mut body = "[a](a.md) <a href=\"b.md\">b</a> [c](c.md)".to_string();
+        // Mixed with Markdown links, each in its place, and inside one's text.
+        let mut body = "[a](a.md) <a href=\"b.md\">b</a> [c](c.md) [<img src=\"d.png\"> d](e.md) f"
+            .to_string();
         let dropped = local_links_as_text(&mut body);
-        assert_eq!(body, "a <a>b</a> c");
+        assert_eq!(body, "a <a>b</a> c <img> d f");
         let dests: Vec<&str> = dropped.iter().map(|(_, d)| d.as_str()).collect();
-        assert_eq!(dests, ["a.md", "b.md", "c.md"]);
+        assert_eq!(dests, ["a.md", "b.md", "c.md", "e.md", "d.png"]);
     }
 
     #[test]
