@@ -310,10 +310,7 @@ fn load_unsorted(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
     };
     // Names composed as documents' are, so an audience or a site typed with its accents
     // apart matches the documents' (which are read composed).
-    let text = match crate::load::composed(&text) {
-        std::borrow::Cow::Borrowed(_) => text,
-        std::borrow::Cow::Owned(text) => text,
-    };
+    let text = crate::load::composed_owned(text);
     let mut config = from_text(&text, &shown)?;
     let lines = ConfigLines::new(&text);
     for (name, site) in &mut config.sites {

@@ -816,18 +816,8 @@ fn type_name(value: &Value) -> &'static str {
 
 fn string(value: Value) -> Result<String, String> {
     match value {
-        Value::String(s) => Ok(composed(s)),
+        Value::String(s) => Ok(super::composed_owned(s)),
         other => Err(format!("expected a string, found {}", type_name(&other))),
-    }
-}
-
-/// A string value composed ([`super::composed`]): the text around it is, but an escape
-/// (`"E\u0301"`) can still write an accent apart, and an id, a team or an audience must
-/// be one name however it is written.
-fn composed(text: String) -> String {
-    match super::composed(&text) {
-        std::borrow::Cow::Borrowed(_) => text,
-        std::borrow::Cow::Owned(text) => text,
     }
 }
 
@@ -858,7 +848,7 @@ fn names(value: Value, what: &str) -> Result<Vec<String>, String> {
 /// 1.1), so it must be quoted.
 fn scalar_string(value: Value) -> Result<String, String> {
     match value {
-        Value::String(s) => Ok(composed(s)),
+        Value::String(s) => Ok(super::composed_owned(s)),
         Value::Number(n) if n.is_i64() || n.is_u64() => Ok(n.to_string()),
         Value::Number(n) => Err(format!(
             "expected a string, found the number {n}: a number drops what it does not need (`1.10` reads 1.1), so write it in quotes, as written"

@@ -675,6 +675,17 @@ pub fn composed(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// [`composed`] of a text owned: kept as it is when composed already. A string field's
+/// value is composed so too, since the text around it is, but an escape (`"E\u0301"`) can
+/// still write an accent apart, and an id, a team or an audience must be one name
+/// however it is written.
+pub fn composed_owned(text: String) -> String {
+    match composed(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(text) => text,
+    }
+}
+
 /// Latin letters with diacritics as their base letters, as file names and
 /// alphabetical order want them: any
 /// letter that is an ASCII letter and combining marks (`é`, `ş`, `ế`, `İ`), and the
