@@ -258,16 +258,20 @@ pub fn is_sitemap_part(rel: &str) -> bool {
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// The configuration of the project in `dir`. A folder that is not there, or a file named
+/// as one, is a usage error: no place in a file to point at.
+pub fn config_of(dir: &Path) -> Result<Config, Failure> {
+    if let Some(message) = config::not_a_folder(dir) {
+        return Err(Failure::Usage(anyhow::anyhow!(message)));
+    }
+    config::load(dir).map_err(Failure::Config)
+}
+
 impl Project {
     /// Loads and cross-links a project. Content problems are kept in `diagnostics`; only a
     /// broken `align.toml` fails here.
     pub fn open(dir: &Path) -> Result<Project, Failure> {
-        // A folder that is not there, or a file named as one, is a usage error: no place
-        // in a file to point at.
-        if let Some(message) = config::not_a_folder(dir) {
-            return Err(Failure::Usage(anyhow::anyhow!(message)));
-        }
-        let config = config::load(dir).map_err(Failure::Config)?;
+        let config = config_of(dir)?;
         let loaded = load::load(dir, &config);
         Ok(Project::assemble(dir, config, loaded))
     }

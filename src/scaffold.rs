@@ -109,10 +109,7 @@ pub fn new_document(
         );
         return Err(anyhow::anyhow!(message).into());
     }
-    if let Some(message) = crate::config::not_a_folder(dir) {
-        return Err(anyhow::anyhow!(message).into());
-    }
-    let config = crate::config::load(dir).map_err(crate::project::Failure::Config)?;
+    let config = crate::project::config_of(dir)?;
     Ok(write_document(dir, &config, kind, title, today)?)
 }
 
