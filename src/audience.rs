@@ -1259,11 +1259,17 @@ impl<'a> SiteView<'a> {
         // Each end once in a group: an initiative driving two key results of an objective
         // drives it once as seen from there, and a page linking twice references once.
         let mut seen = std::collections::HashSet::new();
+        let relates_to = RelKind::RelatesTo.field();
         let mut push = |key: &'static str,
                         label: &'static str,
                         (doc, kr): (usize, Option<usize>),
                         link: LinkView| {
-            if !seen.insert((key, doc, kr)) {
+            // One that relates to this one, which this one relates to already
+            // (`Clarifies` and `Clarified by` in two records), is listed once: the
+            // relation goes both ways.
+            let both_ways =
+                key == RelKind::RelatesTo.reverse() && seen.contains(&(relates_to, doc, kr));
+            if both_ways || !seen.insert((key, doc, kr)) {
                 return;
             }
             match groups.iter_mut().find(|g| g.key == key) {
@@ -1307,19 +1313,9 @@ impl<'a> SiteView<'a> {
         {
             crate::model::in_written_order(incoming.to_mut(), from_changelog);
         }
-        // One that `relates_to` this one, which this one relates to already (`Clarifies`
-        // and `Clarified by` in two records), is listed once: the relation goes both ways.
-        let relates_to: std::collections::HashSet<usize> = (graph.outgoing[i].iter())
-            .map(|&e| &graph.edges[e])
-            .filter(|e| e.kind == RelKind::RelatesTo)
-            .map(|e| e.to.doc)
-            .collect();
         for &e in incoming.iter() {
             let edge = &graph.edges[e];
             if !edge.shown_to(&self.config.audiences) {
-                continue;
-            }
-            if edge.kind == RelKind::RelatesTo && relates_to.contains(&edge.from) {
                 continue;
             }
             if let Some(link) = self.node_link(
