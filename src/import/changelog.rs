@@ -948,10 +948,13 @@ fn starts_breaking(text: &str) -> bool {
         return true;
     }
     // In words, in any case, with its colon (`Breaking news` is no mark).
-    let lower = text.get(..17).unwrap_or(text).to_ascii_lowercase();
+    let marked = |mark: &str| {
+        (text.as_bytes().get(..mark.len()))
+            .is_some_and(|head| head.eq_ignore_ascii_case(mark.as_bytes()))
+    };
     if ["breaking:", "breaking change:", "breaking changes:"]
-        .iter()
-        .any(|mark| lower.starts_with(mark))
+        .into_iter()
+        .any(marked)
     {
         return true;
     }
