@@ -357,27 +357,50 @@ fn load_unsorted(dir: &Path) -> Result<Config, Vec<Diagnostic>> {
 
 /// Reads align.toml's text. An unknown key, or a key with a value of the wrong type, is
 /// reported, left out and the text read again, so that one run names every such key
-/// instead of one per run; any other error ends the reading, and so does the key left
-/// out then being missing.
+/// instead of one per run; a required key that is missing is reported and given a
+/// stand-in on a line of its own, for the same reason. Any other error ends the reading.
 fn from_text(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
     let mut text = Cow::Borrowed(text);
-    let mut errors = Vec::new();
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    // The lines of the stand-ins, in the text as it is now: the lines after them are
+    // one further down than in the file.
+    let mut inserted: Vec<usize> = Vec::new();
+    // A key left out for a wrong value of no type a stand-in can take: a required key
+    // missing after that is guesswork.
+    let mut left_out = false;
     loop {
         let err = match toml::from_str::<Config>(&text) {
             Ok(config) if errors.is_empty() => return Ok(config),
             Ok(_) => break,
             Err(err) => err,
         };
-        // A key blanked below for its wrong value is not missing: what follows would be
-        // guesswork.
-        if err.message().starts_with("missing field") && !errors.is_empty() {
-            break;
-        }
         // Keys nested past TOML's limit have no place of their own: the line of the deepest.
         let deepest = || crate::load::frontmatter::deepest_key_line(&text).map_or(1, |n| n + 1);
         let (line, col) = err
             .span()
             .map_or((deepest(), 1), |s| line_col(&text, s.start));
+        if inserted.contains(&line) {
+            break;
+        }
+        let line = line - inserted.iter().filter(|&&at| at < line).count();
+        if let Some(field) = missing_field(err.message()) {
+            if !left_out {
+                let message = format!("missing field `{field}`");
+                errors.push(Diagnostic::error(Location::new(shown, line, col), message));
+            }
+            match err.span().and_then(|s| with_field(&text, s.start, field)) {
+                Some((rest, at)) if errors.len() < 100 && inserted.len() < 100 => {
+                    inserted
+                        .iter_mut()
+                        .filter(|l| **l >= at)
+                        .for_each(|l| *l += 1);
+                    inserted.push(at);
+                    text = Cow::Owned(rest);
+                    continue;
+                }
+                _ => break,
+            }
+        }
         let raw = err.message().trim();
         let mut message = crate::diag::plain_serde(raw).replace('\n', " ");
         if raw == "duplicate key"
@@ -411,7 +434,10 @@ fn from_text(text: &str, shown: &Path) -> Result<Config, Vec<Diagnostic>> {
             .filter(|_| (unknown || wrong_value) && errors.len() < 100)
         {
             Some(span) => match without_key(&text, span.start, placeholder(err.message())) {
-                Some(rest) => text = Cow::Owned(rest),
+                Some(rest) => {
+                    left_out |= wrong_value && placeholder(err.message()).is_none();
+                    text = Cow::Owned(rest)
+                }
                 None => break,
             },
             None => break,
@@ -470,6 +496,37 @@ fn key_before(text: &str, at: usize) -> Option<String> {
         Some(table) => format!("`{key}` in {table}"),
         None => format!("`{key}`"),
     })
+}
+
+/// The required key a message says is missing (`missing field `title``).
+fn missing_field(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.strip_suffix('`')
+}
+
+/// `text` with a stand-in for the required key `field` that is missing from the table
+/// whose header starts at byte `at` (or from the top of the file, for the project's own
+/// `title`), on a line of its own after the header, with that line's number; `None` for
+/// a key that has no stand-in or a table that has no header to write it under.
+fn with_field(text: &str, at: usize, field: &str) -> Option<(String, usize)> {
+    let value = match field {
+        "title" => "\"\"",
+        "audiences" => "[]",
+        _ => return None,
+    };
+    let root_lacks_it = || {
+        toml::de::DeTable::parse(text)
+            .is_ok_and(|table| !table.get_ref().keys().any(|k| k.get_ref() == field))
+    };
+    let at = if at == 0 && field == "title" && root_lacks_it() {
+        0
+    } else if text[at..].starts_with('[') && !text[at..].starts_with("[[") {
+        at + text[at..].find('\n')? + 1
+    } else {
+        return None;
+    };
+    let line = text[..at].bytes().filter(|&b| b == b'\n').count() + 1;
+    let rest = format!("{}{field} = {value}\n{}", &text[..at], &text[at..]);
+    Some((rest, line))
 }
 
 /// A value of the type a wrong value's message expects (`invalid type: string "x",
@@ -875,6 +932,29 @@ mod tests {
         );
         assert!(
             !errs.iter().any(|e| e.message.contains("missing field")),
+            "{errs:?}"
+        );
+        // A required key missing is named, and the keys after it are read too, at the
+        // lines they are written on.
+        let errs = parse(
+            "colour = 2\n[sites.a]\naudiences = [\"team\"]\nfoo = 1\n[sites.b]\ntitle = \"B\"\nbar = 2\n[sites.c]\ntitel = \"C\"\naudiences = []\n",
+        )
+        .unwrap_err();
+        let found: Vec<(usize, String)> = (errs.iter())
+            .map(|e| (e.location.line, e.message.chars().take(24).collect()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (1, "missing field `title`".into()),
+                (1, "unknown field `colour`, ".into()),
+                (2, "missing field `title`".into()),
+                (4, "unknown field `foo`, exp".into()),
+                (5, "missing field `audiences".into()),
+                (7, "unknown field `bar`, exp".into()),
+                (8, "missing field `title`".into()),
+                (9, "unknown field `titel`: d".into()),
+            ],
             "{errs:?}"
         );
         // A key left out that then is missing ends the reading there.
