@@ -466,6 +466,14 @@ fn cases() -> Vec<Case> {
             other: None,
         },
         Case {
+            rule: "decided-after-today",
+            // A year typed wrong: 2027 for 2026.
+            edit: Edit::Replace(NEW_DECISION, "date = 2026-10-08", "date = 2027-10-08"),
+            path: NEW_DECISION,
+            line: 5,
+            other: None,
+        },
+        Case {
             rule: "supersession-cycle",
             edit: Edit::Replace(
                 OLD_DECISION,

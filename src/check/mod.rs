@@ -179,6 +179,11 @@ pub const RULES: &[Rule] = &[
         summary: "a superseded decision has no accepted successor",
     },
     Rule {
+        id: "decided-after-today",
+        severity: Severity::Warning,
+        summary: "a decided decision is dated after today",
+    },
+    Rule {
         id: "supersession-cycle",
         severity: Severity::Error,
         summary: "decisions supersede each other in a cycle",
