@@ -846,6 +846,47 @@ fn a_template_error_names_its_file_and_line() {
     );
 }
 
+/// Every template that does not parse is named in one run, not only the first; an error
+/// a template would meet only with another one set aside is not.
+#[test]
+fn every_template_that_does_not_parse_is_named_in_one_run() {
+    let p = project();
+    p.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ doc.title }\n{% endblock %}\n",
+    );
+    p.write(
+        "templates/list.html",
+        "{% extends \"base.html\" %}\n{% block content %}{% for x in y %}\n{% endblock %}\n",
+    );
+    p.write(
+        "templates/base.html",
+        "<html>{% block content %}{% endblock %}\n",
+    );
+    for args in [&["build", "--out", "out"][..], &["check"]] {
+        let run = p.run(&[args, &["--today", TODAY]].concat());
+        run.expect(2);
+        let stderr = run.stderr();
+        let named: Vec<&str> = (stderr.lines())
+            .filter(|l| l.contains(": error: "))
+            .map(|l| l.split(':').next().unwrap())
+            .collect();
+        assert_eq!(
+            named,
+            ["./templates/list.html", "./templates/page.html"],
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("./templates/page.html:2:33: error:"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("./templates/list.html:3:4: error: Unknown tag"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
 #[test]
 fn a_theme_template_failing_on_the_project_s_own_is_said_to_be_the_theme_s_each_on_its_own() {
     let p = project();

@@ -274,11 +274,7 @@ impl Renderer {
                 recent: Mutex::default(),
             },
         );
-        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|err| {
-                cycle(&err, templates)
-                    .unwrap_or_else(|| located(&err.to_string(), "template error"))
-            })?;
+        add_templates(&mut tera, templates)?;
         let tera = Arc::new(tera);
         // The function renders with the engine it belongs to; weakly, or the two would
         // keep each other alive.
@@ -736,6 +732,45 @@ fn cycle(err: &tera::Error, templates: &[(String, String)]) -> Option<TemplateEr
     Some(TemplateError(format!(
         "templates/{from}:{line}:{column}: error: {err}"
     )))
+}
+
+/// Adds the templates to `tera`, or says what is wrong with them: every template that does
+/// not parse (Tera stops at the first, so each one found is set aside as empty and the rest
+/// read again), or else the first error of the set as a whole. Errors of the set met
+/// after a template was set aside are left out: they may be that template's absence.
+fn add_templates(tera: &mut Tera, templates: &[(String, String)]) -> Result<(), TemplateError> {
+    let mut texts: Vec<&str> = templates.iter().map(|(_, text)| text.as_str()).collect();
+    let mut errors: Vec<TemplateError> = Vec::new();
+    // Each round sets one template aside, so there are at most as many as templates.
+    for _ in 0..=templates.len() {
+        let set = (templates.iter().zip(&texts)).map(|((name, _), text)| (name.as_str(), *text));
+        let Err(err) = tera.add_raw_templates(set) else {
+            break;
+        };
+        let unparsed = match err.kind() {
+            tera::ErrorKind::SyntaxError(report) => Some(report.filename()),
+            _ => None,
+        };
+        if errors.is_empty() || unparsed.is_some() {
+            errors.push(
+                cycle(&err, templates)
+                    .unwrap_or_else(|| located(&err.to_string(), "template error")),
+            );
+        }
+        let at = unparsed.and_then(|name| templates.iter().position(|(n, _)| n == name));
+        match at.filter(|&at| !texts[at].is_empty()) {
+            Some(at) => texts[at] = "",
+            None => break,
+        }
+    }
+    match errors.is_empty() {
+        true => Ok(()),
+        false => Err(TemplateError(
+            (errors.iter().map(|e| e.0.as_str()))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )),
+    }
 }
 
 /// A template that does not compile or render, with its place when Tera knows it; printed
