@@ -1007,6 +1007,45 @@ fn a_view_open_in_a_browser_reloads_ahead_of_the_rest_of_a_fields_edit() {
     assert_serves_a_clean_build(&server, &project, "after the open roadmap");
 }
 
+/// An editor that saves by writing a temporary file beside the document and renaming it
+/// over the document (`sed -i`, and editors that save that way) gets the rebuild of a save
+/// in place: the temporary file came and went, and changed nothing.
+#[test]
+fn a_save_renamed_over_the_document_rebuilds_as_a_save_in_place() {
+    let project = Project::minimal();
+    let server = Server::start(&project.path(), &[]);
+    let mut events = server.events();
+    let save_by_rename = |text: &str| {
+        let temporary = project.file("content/initiatives/sedX1b2c3");
+        std::fs::write(&temporary, text).unwrap();
+        std::fs::rename(&temporary, project.file("content/initiatives/a.md")).unwrap();
+    };
+    let retitled = INITIATIVE.replace("Alpha initiative", "Alpha, saved by rename");
+    save_by_rename(&retitled);
+    let update = events.expect();
+    assert!(
+        (update.changed.iter()).any(|p| p == "/team/initiatives/a.html"),
+        "{update:?}"
+    );
+    server.wait_stderr(1, |l| {
+        l.starts_with("rebuilt in ") && l.ends_with("file(s) changed (fields edit)")
+    });
+    save_by_rename(&retitled.replace("forward.", "forward, faster."));
+    server.wait_stderr(1, |l| {
+        l.starts_with("rebuilt in ") && l.ends_with("file(s) changed (prose edit)")
+    });
+    assert!(
+        (server.get("/team/initiatives/a.html").text()).contains("forward, faster."),
+        "the edit is served"
+    );
+    assert!(
+        !server.stderr().iter().any(|l| l.contains("(changed pages")),
+        "{:?}",
+        server.stderr()
+    );
+    assert_serves_a_clean_build(&server, &project, "after saves renamed over the document");
+}
+
 #[test]
 fn files_outside_the_watched_folders_and_editor_noise_do_not_rebuild() {
     let project = Project::minimal();

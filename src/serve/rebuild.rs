@@ -88,6 +88,33 @@ struct Last {
     sources: HashMap<PathBuf, usize>,
 }
 
+impl Last {
+    /// Whether `rel` (a path in the project) is gone and was nothing the last build read
+    /// or reported: a file that came and went between two builds, as an editor's
+    /// temporary file does when it is saved under another name and renamed over the
+    /// document (`sed -i`, and editors that save that way). Its coming and going changes
+    /// nothing.
+    fn came_and_went(&self, dir: &Path, rel: &Path) -> bool {
+        if std::fs::symlink_metadata(dir.join(rel)).is_ok()
+            || self.sources.keys().any(|source| source.starts_with(rel))
+        {
+            return false;
+        }
+        let linked = rel.strip_prefix(load::CONTENT_DIR).is_ok_and(|inner| {
+            let assets = self.project.assets.iter();
+            assets
+                .map(|(_, path, _)| Path::new(path))
+                .any(|path| path.starts_with(inner))
+        });
+        let file = dir.join(rel);
+        let diagnostics = self.project.diagnostics.iter().chain(&self.linked);
+        let reported = diagnostics
+            .flat_map(|d| std::iter::once(&d.location).chain(d.related.iter().map(|r| &r.location)))
+            .any(|location| location.path.starts_with(&file));
+        !linked && !reported
+    }
+}
+
 /// What a rebuild renders first and where it hands it: the pages of the documents an edit
 /// changed, and the pages open in a browser (lists, views and site files; document pages
 /// too when every page is rendered).
@@ -512,7 +539,10 @@ impl Rebuilder {
             return Ok(None);
         }
         let mut edited = Vec::new();
-        for rel in paths {
+        for rel in paths
+            .iter()
+            .filter(|rel| !last.came_and_went(&self.dir, rel))
+        {
             let Some(&i) = last.sources.get(rel) else {
                 return Ok(None);
             };

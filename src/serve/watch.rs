@@ -170,7 +170,7 @@ impl ProjectWatcher {
             };
             let started = Instant::now();
             changes.first_event = Some(started);
-            let mut quiet = wait_after(&changes, saved.as_deref());
+            let mut quiet = wait_after(&changes, saved.as_deref(), &self.roots[0]);
             loop {
                 let left = MAX_WAIT.saturating_sub(started.elapsed());
                 match self.events.recv_timeout(quiet.min(left)) {
@@ -179,7 +179,7 @@ impl ProjectWatcher {
                         if let Some(more) = self.classify(event) {
                             changes.merge(more);
                         }
-                        quiet = wait_after(&changes, saved.as_deref());
+                        quiet = wait_after(&changes, saved.as_deref(), &self.roots[0]);
                         if left.is_zero() {
                             return Some(self.settled(changes));
                         }
@@ -407,10 +407,16 @@ fn content_links(root: &Path) -> Vec<ContentLink> {
 
 /// How long to wait for more events: briefly once the only file the burst touched is
 /// saved, else until the project is quiet (a save in progress, a branch switch, a
-/// search-and-replace over many files, the config or the theme).
-fn wait_after(changes: &Changes, saved: Option<&Path>) -> Duration {
-    let only_that = changes.paths.len() == 1
-        && saved.is_some_and(|p| changes.paths.contains(p))
+/// search-and-replace over many files, the config or the theme). A file already gone
+/// beside the saved one is the temporary file it was written as and renamed from
+/// (`sed -i`'s `sedXXXXXX`), not another file touched.
+fn wait_after(changes: &Changes, saved: Option<&Path>, root: &Path) -> Duration {
+    let temporary = |path: &Path| {
+        saved.is_some_and(|saved| saved.parent() == path.parent())
+            && std::fs::symlink_metadata(root.join(path)).is_err()
+    };
+    let only_that = saved.is_some_and(|p| changes.paths.contains(p))
+        && (changes.paths.iter()).all(|p| Some(p.as_path()) == saved || temporary(p))
         && !changes.config
         && !changes.theme
         && !changes.statics
@@ -485,29 +491,55 @@ mod tests {
 
     #[test]
     fn a_burst_ends_soon_only_once_its_one_file_is_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/sub")).unwrap();
+        for file in ["content/a.md", "content/b.md", "content/sub/c.md"] {
+            std::fs::write(root.join(file), "x").unwrap();
+        }
         let one = |path: &str| Changes {
             paths: [PathBuf::from(path)].into(),
             ..Changes::default()
         };
+        let two = |a: &str, b: &str| {
+            let mut two = one(a);
+            two.merge(one(b));
+            two
+        };
         let a = Path::new("content/a.md");
-        assert_eq!(wait_after(&one("content/a.md"), Some(a)), SAVED);
+        assert_eq!(wait_after(&one("content/a.md"), Some(a), root), SAVED);
         assert_eq!(
-            wait_after(&one("content/a.md"), None),
+            wait_after(&one("content/a.md"), None, root),
             QUIET,
             "still writing"
         );
         assert_eq!(
-            wait_after(&one("content/b.md"), Some(a)),
+            wait_after(&one("content/b.md"), Some(a), root),
             QUIET,
             "another file was closed"
         );
-        let mut two = one("content/a.md");
-        two.merge(one("content/b.md"));
-        assert_eq!(wait_after(&two, Some(a)), QUIET, "several files");
+        let several = two("content/a.md", "content/b.md");
+        assert_eq!(wait_after(&several, Some(a), root), QUIET, "several files");
+        // Written as a temporary file beside it and renamed over it: one file saved.
+        let renamed = two("content/a.md", "content/sedX1b2c3");
+        assert_eq!(
+            wait_after(&renamed, Some(a), root),
+            SAVED,
+            "a temporary file"
+        );
+        // A file gone from another folder, or one still there, is another file touched.
+        let elsewhere = two("content/a.md", "content/sub/gone.md");
+        assert_eq!(
+            wait_after(&elsewhere, Some(a), root),
+            QUIET,
+            "gone elsewhere"
+        );
+        let kept = two("content/a.md", "content/sub/c.md");
+        assert_eq!(wait_after(&kept, Some(a), root), QUIET, "still there");
         let mut config = one("content/a.md");
         config.config = true;
         assert_eq!(
-            wait_after(&config, Some(a)),
+            wait_after(&config, Some(a), root),
             QUIET,
             "the config changed too"
         );
