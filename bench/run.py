@@ -153,7 +153,8 @@ def serve_edits(project, edits=15, front_edits=11, new_documents=5):
     from writing the file to receiving the event that reloads its page, to receiving the
     event that reloads the release plan open in another tab (rendered ahead of the rest,
     as every page open in a browser is), and until every list, view and site file was
-    rebuilt. For a new initiative (moved into `content/` whole) and its removal, which
+    rebuilt; and the same for title edits saved as `sed -i` saves them, written to a
+    temporary file beside the document and renamed over it. For a new initiative (moved into `content/` whole) and its removal, which
     render every page again: the median time to the release plan's reload and until
     everything was rebuilt."""
     port = free_port()
@@ -207,6 +208,23 @@ def serve_edits(project, edits=15, front_edits=11, new_documents=5):
                 line = wait_for(proc, "rebuilt in")
                 fronts.append(int(re.search(r"rebuilt in (\d+) ms", line).group(1)))
                 time.sleep(0.3)
+            # The same title edits saved the way `sed -i` and some editors save: written to
+            # a temporary file beside the document and renamed over it.
+            renamed_pages, renamed_reloads, renamed_fronts = [], [], []
+            for i in range(front_edits):
+                temporary = os.path.join(os.path.dirname(path), f"sedtmp{i}")
+                with open(temporary, "w", encoding="utf-8") as f:
+                    f.write(re.sub(r'^title = "', f'title = "Renamed {i} ', original, count=1, flags=re.M))
+                written = time.perf_counter()
+                os.rename(temporary, path)
+                buf = next_update(events, buf, page)
+                renamed_reloads.append((time.perf_counter() - written) * 1000)
+                plan_buf = next_update(plan_events, plan_buf, plan)
+                early = wait_for(proc, "pages in")
+                renamed_pages.append(int(re.search(r"pages in (\d+) ms", early).group(1)))
+                line = wait_for(proc, "rebuilt in")
+                renamed_fronts.append(int(re.search(r"rebuilt in (\d+) ms", line).group(1)))
+                time.sleep(0.3)
             with open(path, "w", encoding="utf-8") as f:
                 f.write(original)
             buf = next_update(events, buf, page)
@@ -235,6 +253,10 @@ def serve_edits(project, edits=15, front_edits=11, new_documents=5):
         finally:
             with open(path, "w", encoding="utf-8") as f:
                 f.write(original)
+            for i in range(front_edits):
+                temporary = os.path.join(os.path.dirname(path), f"sedtmp{i}")
+                if os.path.exists(temporary):
+                    os.remove(temporary)
             for i in range(new_documents):
                 for left in (os.path.join(project, "content/initiatives", f"zz-new-{i}.md"),
                              os.path.join(os.path.dirname(os.path.abspath(project)), f".new-{i}.md")):
@@ -243,6 +265,8 @@ def serve_edits(project, edits=15, front_edits=11, new_documents=5):
         median = statistics.median
         return {"rebuild": median(rebuilds), "latency": median(latencies), "front_pages": median(pages),
                 "front_reload": median(reloads), "front_plan": median(plans), "front": median(fronts),
+                "renamed_pages": median(renamed_pages), "renamed_reload": median(renamed_reloads),
+                "renamed_front": median(renamed_fronts),
                 "new_plan": median(timings["new"][0]), "new": median(timings["new"][1]),
                 "new_page": median(timings["new"][2]), "gone_plan": median(timings["gone"][0]),
                 "gone": median(timings["gone"][1]), "gone_page": median(timings["gone"][2])}
@@ -381,6 +405,11 @@ def main():
                   f"{r['new_plan']:.0f} ms after it, an open initiative's page {r['new_page']:.0f} ms, everything "
                   f"rebuilt in {r['new']:.0f} ms; removed again: {r['gone_plan']:.0f}, {r['gone_page']:.0f} and "
                   f"{r['gone']:.0f} ms")
+    for r in rows:
+        if "renamed_front" in r:
+            print(f"Serve, {r['n']:,} documents, title edits saved as a temporary file renamed over the document "
+                  f"(as `sed -i` saves): its pages {r['renamed_pages']:.0f} ms, save→reload "
+                  f"{r['renamed_reload']:.0f} ms, everything {r['renamed_front']:.0f} ms")
     for r in rows:
         if "changelog_front" in r:
             print(f"Serve, {r['n']:,} documents and an imported changelog of as many entries as they have "
