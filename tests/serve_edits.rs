@@ -1038,6 +1038,36 @@ fn a_save_renamed_over_the_document_rebuilds_as_a_save_in_place() {
         (server.get("/team/initiatives/a.html").text()).contains("forward, faster."),
         "the edit is served"
     );
+    // The old copy moved aside first and removed after (vim's and Emacs' backups), or a
+    // temporary file renamed over it with the old copy moved aside (JetBrains' editors).
+    let doc = project.file("content/initiatives/a.md");
+    let aside = project.file("content/initiatives/a.md~");
+    std::fs::rename(&doc, &aside).unwrap();
+    std::fs::write(
+        &doc,
+        retitled.replace("Alpha, saved", "Alpha, backed up and saved"),
+    )
+    .unwrap();
+    std::fs::remove_file(&aside).unwrap();
+    let fields_edit = |l: &str| l.starts_with("rebuilt in ") && l.ends_with("(fields edit)");
+    server.wait_stderr(2, fields_edit);
+    let (temporary, old) = (
+        project.file("content/initiatives/a.md___jb_tmp___"),
+        project.file("content/initiatives/a.md___jb_old___"),
+    );
+    std::fs::write(
+        &temporary,
+        retitled.replace("Alpha, saved", "Alpha, safely saved"),
+    )
+    .unwrap();
+    std::fs::rename(&doc, &old).unwrap();
+    std::fs::rename(&temporary, &doc).unwrap();
+    std::fs::remove_file(&old).unwrap();
+    server.wait_stderr(3, fields_edit);
+    assert!(
+        (server.get("/team/initiatives/a.html").text()).contains("Alpha, safely saved"),
+        "the last save is served"
+    );
     assert!(
         !server.stderr().iter().any(|l| l.contains("(changed pages")),
         "{:?}",

@@ -170,13 +170,29 @@ impl ProjectWatcher {
             };
             let started = Instant::now();
             changes.first_event = Some(started);
+            let mut saved = saved;
             let mut quiet = wait_after(&changes, saved.as_deref(), &self.roots[0]);
             loop {
                 let left = MAX_WAIT.saturating_sub(started.elapsed());
                 match self.events.recv_timeout(quiet.min(left)) {
                     Ok(event) => {
-                        let saved = self.saved_file(&event);
-                        if let Some(more) = self.classify(event) {
+                        // The file saved last stays the burst's saved file until another
+                        // change comes: an editor's backup or temporary file removed after
+                        // the save (`a.md~`, `a.md___jb_old___`) does not make the burst
+                        // wait longer, while a write to the saved file or another does.
+                        let now_saved = self.saved_file(&event);
+                        let more = self.classify(event);
+                        let root = &self.roots[0];
+                        let aside = |more: &Changes| {
+                            more.paths
+                                .iter()
+                                .all(|p| gone_beside(saved.as_deref(), p, root))
+                                && !(more.config || more.theme || more.statics || more.rescan)
+                        };
+                        if now_saved.is_some() || more.as_ref().is_some_and(|m| !aside(m)) {
+                            saved = now_saved;
+                        }
+                        if let Some(more) = more {
                             changes.merge(more);
                         }
                         quiet = wait_after(&changes, saved.as_deref(), &self.roots[0]);
@@ -411,17 +427,21 @@ fn content_links(root: &Path) -> Vec<ContentLink> {
 /// beside the saved one is the temporary file it was written as and renamed from
 /// (`sed -i`'s `sedXXXXXX`), not another file touched.
 fn wait_after(changes: &Changes, saved: Option<&Path>, root: &Path) -> Duration {
-    let temporary = |path: &Path| {
-        saved.is_some_and(|saved| saved.parent() == path.parent())
-            && std::fs::symlink_metadata(root.join(path)).is_err()
-    };
     let only_that = saved.is_some_and(|p| changes.paths.contains(p))
-        && (changes.paths.iter()).all(|p| Some(p.as_path()) == saved || temporary(p))
+        && (changes.paths.iter())
+            .all(|p| Some(p.as_path()) == saved || gone_beside(saved, p, root))
         && !changes.config
         && !changes.theme
         && !changes.statics
         && !changes.rescan;
     if only_that { SAVED } else { QUIET }
+}
+
+/// Whether `path` is gone from the folder of the file just `saved`: the temporary file it
+/// was written as, or the old copy an editor moved aside and then removed.
+fn gone_beside(saved: Option<&Path>, path: &Path, root: &Path) -> bool {
+    saved.is_some_and(|saved| saved.parent() == path.parent() && saved != path)
+        && std::fs::symlink_metadata(root.join(path)).is_err()
 }
 
 /// Swap, backup and temporary files editors write next to the real one.
