@@ -154,7 +154,8 @@ def serve_edits(project, edits=15, front_edits=11, new_documents=5):
     event that reloads the release plan open in another tab (rendered ahead of the rest,
     as every page open in a browser is), and until every list, view and site file was
     rebuilt; and the same for title edits saved as `sed -i` saves them, written to a
-    temporary file beside the document and renamed over it. For a new initiative (moved into `content/` whole) and its removal, which
+    temporary file beside the document and renamed over it, and for a link to another
+    document added to the prose. For a new initiative (moved into `content/` whole) and its removal, which
     render every page again: the median time to the release plan's reload and until
     everything was rebuilt."""
     port = free_port()
@@ -225,6 +226,22 @@ def serve_edits(project, edits=15, front_edits=11, new_documents=5):
                 line = wait_for(proc, "rebuilt in")
                 renamed_fronts.append(int(re.search(r"rebuilt in (\d+) ms", line).group(1)))
                 time.sleep(0.3)
+            # A link to another document added to the prose, a new one each time: the
+            # graph gains an edge, which no fast path takes.
+            link_pages, link_reloads, link_fronts = [], [], []
+            targets = sorted(os.listdir(os.path.join(project, "content/objectives")))
+            for i in range(front_edits):
+                target = targets[(i * 7 + 3) % len(targets)][:-3]
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(original + f"\nSee also [the objective](../objectives/{target}.md), edit {i}.\n")
+                written = time.perf_counter()
+                buf = next_update(events, buf, page)
+                link_reloads.append((time.perf_counter() - written) * 1000)
+                early = wait_for(proc, "pages in")
+                link_pages.append(int(re.search(r"pages in (\d+) ms", early).group(1)))
+                line = wait_for(proc, "rebuilt in")
+                link_fronts.append(int(re.search(r"rebuilt in (\d+) ms", line).group(1)))
+                time.sleep(0.3)
             with open(path, "w", encoding="utf-8") as f:
                 f.write(original)
             buf = next_update(events, buf, page)
@@ -267,6 +284,8 @@ def serve_edits(project, edits=15, front_edits=11, new_documents=5):
                 "front_reload": median(reloads), "front_plan": median(plans), "front": median(fronts),
                 "renamed_pages": median(renamed_pages), "renamed_reload": median(renamed_reloads),
                 "renamed_front": median(renamed_fronts),
+                "link_pages": median(link_pages), "link_reload": median(link_reloads),
+                "link_front": median(link_fronts),
                 "new_plan": median(timings["new"][0]), "new": median(timings["new"][1]),
                 "new_page": median(timings["new"][2]), "gone_plan": median(timings["gone"][0]),
                 "gone": median(timings["gone"][1]), "gone_page": median(timings["gone"][2])}
@@ -410,6 +429,11 @@ def main():
             print(f"Serve, {r['n']:,} documents, title edits saved as a temporary file renamed over the document "
                   f"(as `sed -i` saves): its pages {r['renamed_pages']:.0f} ms, save→reload "
                   f"{r['renamed_reload']:.0f} ms, everything {r['renamed_front']:.0f} ms")
+    for r in rows:
+        if "link_front" in r:
+            print(f"Serve, {r['n']:,} documents, a link to another document added to the prose: its pages "
+                  f"{r['link_pages']:.0f} ms, save→reload {r['link_reload']:.0f} ms, everything "
+                  f"{r['link_front']:.0f} ms")
     for r in rows:
         if "changelog_front" in r:
             print(f"Serve, {r['n']:,} documents and an imported changelog of as many entries as they have "
