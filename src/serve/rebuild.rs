@@ -687,10 +687,13 @@ impl Rebuilder {
     }
 
     /// The fast path for an edit to fields: documents that kept their ids, kind, audience,
-    /// links, linked files, key results and headings, so the graph keeps its edges. The
+    /// relations, linked files, key results and headings, so the graph keeps its edges. The
     /// kept project takes the new documents, the graph recomputes statuses and scores, the
     /// alignment rules run again, and the edited documents' pages, their neighbours' and
-    /// every list, view and site file are rendered. `None` when the edit is anything else,
+    /// every list, view and site file are rendered. An edit that changed only the links
+    /// of a body to other documents (a link added to the prose) makes the graph again
+    /// from the documents in memory, and renders the documents at both ends of the
+    /// links before and after, unless linking finds something wrong in the edited ones. `None` when the edit is anything else,
     /// or when it leaves errors (the full path then reports them).
     fn fields_edit(
         &mut self,
@@ -704,10 +707,14 @@ impl Rebuilder {
         };
         let today = last.today;
         let mut swaps = Vec::new();
+        // Whether a link in an edited body changed: the graph is then made again.
+        let mut relink = false;
         for Edited { index, new, diags } in edited {
-            if !diags.is_empty() || !same_edges(&last.project.docs[index], &new) {
+            let kept = edges_kept(&last.project.docs[index], &new);
+            if !diags.is_empty() || kept.is_none() {
                 return Ok(None);
             }
+            relink |= kept == Some(false);
             swaps.push((index, new));
         }
         // Diagnostics of loading and linking are kept as they are, so none may concern an
@@ -746,16 +753,37 @@ impl Rebuilder {
             marked[i] = true;
             seeds.push(i);
         }
-        project.graph.refresh(&project.docs);
-        for &i in &seeds {
-            for &e in project.graph.outgoing[i]
-                .iter()
-                .chain(&project.graph.incoming[i])
-            {
-                let edge = &project.graph.edges[e];
-                marked[edge.from] = true;
-                marked[edge.to.doc] = true;
+        if relink {
+            // The documents the edited ones linked to show them as linking no more.
+            for &i in &seeds {
+                mark_ends(&project.graph, i, &mut marked);
             }
+            let (graph, found) = crate::graph::Graph::build(&project.docs, &self.dir);
+            // What linking finds in the other documents is what it found before, kept in
+            // `linked`; a finding in an edited one (a link to nothing) takes the full path.
+            let concerns_edited = found.iter().any(|d| {
+                std::iter::once(&d.location)
+                    .chain(d.related.iter().map(|r| &r.location))
+                    .any(|l| files.contains(&l.path))
+            });
+            if concerns_edited {
+                return Ok(None);
+            }
+            project.graph = graph;
+            // And those they link to now show them; each of these lists its neighbours
+            // anew for the next rebuild to compare with.
+            for &i in &seeds {
+                mark_ends(&project.graph, i, &mut marked);
+            }
+            let neighbours = &mut last.shape.neighbours;
+            for (i, doc) in project.docs.iter().enumerate().filter(|(i, _)| marked[*i]) {
+                neighbours.insert(doc.path_id.clone(), neighbours_of(project, i));
+            }
+        } else {
+            project.graph.refresh(&project.docs);
+        }
+        for &i in &seeds {
+            mark_ends(&project.graph, i, &mut marked);
         }
         mark_dependents(project, &mut marked, seeds.clone());
         let names: Vec<String> = project.config.sites.keys().cloned().collect();
@@ -1167,6 +1195,36 @@ fn affected(project: &Project, last: &Shape, now: &Shape, cache: &load::Cache) -
     Scope::Pages(marked)
 }
 
+/// Marks the documents at the other end of every edge of document `doc`.
+fn mark_ends(graph: &crate::graph::Graph, doc: usize, marked: &mut [bool]) {
+    for &e in graph.outgoing[doc].iter().chain(&graph.incoming[doc]) {
+        let edge = &graph.edges[e];
+        marked[edge.from] = true;
+        marked[edge.to.doc] = true;
+    }
+}
+
+/// The path ids of the documents at the other end of each of document `doc`'s edges, as
+/// [`Shape::of`] lists them.
+fn neighbours_of(project: &Project, doc: usize) -> Vec<String> {
+    let graph = &project.graph;
+    let mut edges: Vec<usize> = (graph.outgoing[doc].iter())
+        .chain(&graph.incoming[doc])
+        .copied()
+        .collect();
+    edges.sort_unstable();
+    let mut ends = Vec::new();
+    for e in edges {
+        let edge = &graph.edges[e];
+        for (end, other) in [(edge.from, edge.to.doc), (edge.to.doc, edge.from)] {
+            if end == doc {
+                ends.push(project.docs[other].path_id.clone());
+            }
+        }
+    }
+    ends
+}
+
 /// Marks everything whose why chain passes through one of the `edited` documents.
 fn mark_dependents(project: &Project, marked: &mut [bool], edited: Vec<usize>) {
     let mut visited = vec![false; project.docs.len()];
@@ -1190,32 +1248,41 @@ fn mark_dependents(project: &Project, marked: &mut [bool], edited: Vec<usize>) {
     }
 }
 
-/// Whether an edited document keeps every edge of the graph: the same ids, kind and
-/// audience, the same references (by text, kind, direction and audience blocks, in the
-/// same order, wherever they moved), linked files, key results and heading anchors.
-fn same_edges(old: &Document, new: &Document) -> bool {
-    let same_refs = |a: &[crate::model::RefText], b: &[crate::model::RefText]| {
-        a.len() == b.len()
-            && a.iter().zip(b).all(|(x, y)| {
-                x.kind == y.kind
-                    && x.text == y.text
-                    && x.inverse == y.inverse
-                    && x.audiences == y.audiences
-            })
+/// Whether an edited document keeps every edge of the graph (`Some(true)`: the same ids,
+/// kind and audience, the same references, by text, kind, direction and audience blocks,
+/// in the same order, wherever they moved, and the same linked files, key results and
+/// heading anchors), or all but its links from the body to other documents
+/// (`Some(false)`: a link added, removed or pointed elsewhere in the prose), or less
+/// (`None`).
+fn edges_kept(old: &Document, new: &Document) -> Option<bool> {
+    use crate::model::RefText;
+    let same = |x: &RefText, y: &RefText| {
+        x.kind == y.kind && x.text == y.text && x.inverse == y.inverse && x.audiences == y.audiences
     };
-    old.path_id == new.path_id
+    let same_refs = |a: &[RefText], b: &[RefText]| {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
+    };
+    fn relations(doc: &Document) -> Vec<&RefText> {
+        (doc.refs.iter())
+            .filter(|r| r.kind != RelKind::Mentions)
+            .collect()
+    }
+    let (was, now) = (relations(old), relations(new));
+    let kept = old.path_id == new.path_id
         && old.id == new.id
         && old.kind == new.kind
         && old.number == new.number
         && old.audience == new.audience
-        && same_refs(&old.refs, &new.refs)
+        && was.len() == now.len()
+        && was.iter().zip(&now).all(|(x, y)| same(x, y))
         && same_refs(&old.assets, &new.assets)
         && old
             .key_results
             .iter()
             .map(|k| &k.id)
             .eq(new.key_results.iter().map(|k| &k.id))
-        && anchors(old) == anchors(new)
+        && anchors(old) == anchors(new);
+    kept.then(|| same_refs(&old.refs, &new.refs))
 }
 
 /// Pages of documents not marked: the store keeps them as they are.
@@ -1582,6 +1649,65 @@ mod tests {
         assert_serves_fresh(&store, &edited, &fresh(dir.path()));
     }
 
+    /// A link in the prose added, pointed elsewhere and removed: the graph is made again
+    /// in memory, the pages at both ends of the link before and after are rendered, and
+    /// each step serves what a fresh build makes. Later edits that take the project path
+    /// compare with what the links have become.
+    #[test]
+    fn a_link_in_the_prose_added_moved_and_removed_is_a_fields_edit() {
+        let (dir, mut rebuilder, store) = served_project();
+        let third = "+++\ntitle = \"Third page\"\nid = \"P-3\"\n+++\nMore.\n";
+        std::fs::write(dir.path().join("content/pages/third.md"), third).unwrap();
+        let added = rebuilder
+            .rebuild(changed("content/pages/third.md"))
+            .unwrap();
+        assert_serves_fresh(&store, &added, &fresh(dir.path()));
+        let hidden = |prose: &str| HIDDEN.replace("Internal.", prose);
+        let path = dir.path().join("content/pages/hidden.md");
+        for (prose, linked, unlinked) in [
+            ("Internal; see [[P-3]].", Some("pages/third.html"), None),
+            (
+                "Internal; see [[P-1]].",
+                Some("pages/open.html"),
+                Some("pages/third.html"),
+            ),
+            ("Internal.", None, Some("pages/open.html")),
+        ] {
+            std::fs::write(&path, hidden(prose)).unwrap();
+            let edited = edit(&mut rebuilder, "content/pages/hidden.md");
+            assert_eq!(edited.how, "fields edit", "{prose}");
+            let team = &edited.sites["team"];
+            for page in linked.iter().chain(&unlinked) {
+                assert!(team.contains_key(*page), "{prose}: {page} rendered again");
+            }
+            if let Some(page) = linked {
+                assert!(text(&team[page]).contains("Hidden plan"), "{prose}: {page}");
+            }
+            assert_serves_fresh(&store, &edited, &fresh(dir.path()));
+        }
+        // A link to nothing is the project path's to report.
+        std::fs::write(&path, hidden("Internal; see [[P-9]].")).unwrap();
+        assert!(
+            rebuilder
+                .rebuild(changed("content/pages/hidden.md"))
+                .is_err()
+        );
+        std::fs::write(&path, hidden("Internal.")).unwrap();
+        let mended = edit(&mut rebuilder, "content/pages/hidden.md");
+        assert_serves_fresh(&store, &mended, &fresh(dir.path()));
+        std::fs::write(&path, hidden("Internal; see [[P-3]].")).unwrap();
+        let relinked = edit(&mut rebuilder, "content/pages/hidden.md");
+        assert_eq!(relinked.how, "fields edit");
+        assert_serves_fresh(&store, &relinked, &fresh(dir.path()));
+        // The link removed on the project path (a new heading with it): the page it led
+        // to, linked since a fields edit, is rendered without it.
+        std::fs::write(&path, hidden("Internal.\n\n## Next\n\nLater.")).unwrap();
+        let unlinked = edit(&mut rebuilder, "content/pages/hidden.md");
+        assert_eq!(unlinked.how, "changed pages");
+        assert!(unlinked.sites["team"].contains_key("pages/third.html"));
+        assert_serves_fresh(&store, &unlinked, &fresh(dir.path()));
+    }
+
     #[test]
     fn an_imported_record_s_status_or_date_edited_to_words_of_its_length_matches_a_fresh_build() {
         let (dir, mut rebuilder, store) = served_project();
@@ -1668,15 +1794,15 @@ mod tests {
         assert_eq!(edited.how, "fields edit");
         assert!(text(&edited.sites["team"]["changelog.html"]).contains(line));
         assert_serves_fresh(&store, &edited, &fresh(dir.path()));
-        // A link added: the full path, which renders only the pages the edit reaches
-        // while the changelog stays as it was.
+        // A link added: the graph made again from the documents in memory, and only the
+        // pages the edit reaches rendered, while the changelog stays as it was.
         std::fs::write(
             dir.path().join("content/pages/open.md"),
             public("Also [[P-2|the plan]]."),
         )
         .unwrap();
         let linked = edit(&mut rebuilder, "content/pages/open.md");
-        assert_eq!(linked.how, "changed pages");
+        assert_eq!(linked.how, "fields edit");
         assert_serves_fresh(&store, &linked, &fresh(dir.path()));
         // The changelog edited: every page again, with the new entry.
         std::fs::write(
@@ -2068,10 +2194,11 @@ mod tests {
     #[test]
     fn an_edit_that_adds_a_link_hands_over_its_pages_before_the_lists_and_views() {
         let (dir, mut rebuilder, store) = served_project();
-        // A new title and a new link: the graph gains an edge, so no fields edit.
+        // A new title, a new heading and a new link: the heading's anchor is new, so no
+        // fields edit.
         let related = HIDDEN
             .replace("Hidden plan", "Hidden plan, linked")
-            .replace("Internal.", "Internal; see [[P-1]].");
+            .replace("Internal.", "Internal.\n\n## Next\n\nSee [[P-1]].");
         std::fs::write(dir.path().join("content/pages/hidden.md"), related).unwrap();
         let mut handed = Vec::new();
         let edited = edit_early(
