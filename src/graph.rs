@@ -71,6 +71,10 @@ pub struct Graph {
     pub links: Vec<HashMap<String, Target>>,
     pub status: Vec<Option<String>>,
     pub scores: Vec<Option<f64>>,
+    /// Per document, how each of its references resolved, when the graph was made to
+    /// keep them (in `serve`): an edit that changes one document's body links resolves
+    /// that document's again and takes the others' from here.
+    resolved: Vec<Resolved>,
     /// A number no other graph of this process has. A graph keeps its edges, and the
     /// ids and key results at their ends, for life (an edit that would change them
     /// builds a new graph), so the number stands for all of them.
@@ -116,6 +120,17 @@ static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64:
 /// One document's references, each resolved or why not.
 type Resolved = Vec<Result<Target, String>>;
 
+/// What [`Graph::build_reusing`] keeps of how references resolved, or takes from an
+/// earlier graph.
+#[derive(Clone, Copy)]
+pub enum Reuse<'a> {
+    Nothing,
+    Keep,
+    /// An earlier graph made with `Keep` or `From`, and per document whether its
+    /// references are to be resolved again.
+    From(&'a Graph, &'a [bool]),
+}
+
 const MAX_CHAIN: usize = 12;
 const MAX_CHAINS: usize = 8;
 
@@ -135,6 +150,26 @@ impl Graph {
         dir: &Path,
         unreadable: &HashMap<String, usize>,
     ) -> (Graph, Vec<Diagnostic>) {
+        Graph::build_reusing(docs, dir, unreadable, Reuse::Nothing)
+    }
+
+    /// Like [`Graph::build_around`], keeping how every reference resolved
+    /// ([`Reuse::Keep`]), or taking that from an `earlier` graph made to keep it for every
+    /// document but the `fresh` ones ([`Reuse::From`]): documents whose references and
+    /// the names they reach are as they were resolve as they did.
+    pub fn build_reusing(
+        docs: &[Document],
+        dir: &Path,
+        unreadable: &HashMap<String, usize>,
+        reuse: Reuse<'_>,
+    ) -> (Graph, Vec<Diagnostic>) {
+        let earlier = match reuse {
+            Reuse::From(earlier, fresh) if earlier.resolved.len() == docs.len() => {
+                Some((earlier, fresh))
+            }
+            _ => None,
+        };
+        let keep = !matches!(reuse, Reuse::Nothing);
         let mut graph = Graph {
             outgoing: vec![Vec::new(); docs.len()],
             incoming: vec![Vec::new(); docs.len()],
@@ -149,6 +184,11 @@ impl Graph {
             .par_iter()
             .enumerate()
             .map(|(from, doc)| {
+                if let Some((earlier, fresh)) = earlier
+                    && !fresh.get(from).copied().unwrap_or(true)
+                {
+                    return (earlier.resolved[from].clone(), earlier.links[from].clone());
+                }
                 let targets: Resolved = doc
                     .refs
                     .iter()
@@ -171,6 +211,8 @@ impl Graph {
             .unzip();
         graph.links = links;
         let mut long = LongLists::default();
+        // Kept, each reference's target is cloned as its edge is made; else moved.
+        let kept = keep.then(|| resolved.clone());
         for ((from, doc), targets) in docs.iter().enumerate().zip(resolved) {
             // The relations' references by line and text, made at the first broken link
             // (a body of thousands of them asked each of the others).
@@ -203,6 +245,7 @@ impl Graph {
                 }
             }
         }
+        graph.resolved = kept.unwrap_or_default();
         graph.refresh(docs);
         (graph, diags)
     }
@@ -1182,6 +1225,51 @@ mod tests {
         let (graph, diags) = Graph::build(&docs, Path::new("p"));
         assert!(diags.is_empty(), "{diags:?}");
         graph
+    }
+
+    /// A graph made again with one document's body links changed, reusing how the others'
+    /// references resolved, is the graph made from scratch.
+    #[test]
+    fn a_graph_made_reusing_the_others_resolutions_is_made_from_scratch() {
+        let mut docs: Vec<Document> = (0..4)
+            .map(|i| doc(&format!("pages/p{i}"), Kind::Page, None))
+            .collect();
+        docs[0].refs.push(reference(RelKind::Mentions, "pages/p1"));
+        docs[1].refs.push(reference(RelKind::RelatesTo, "pages/p2"));
+        docs[1].refs.push(reference(RelKind::Mentions, "pages/p9"));
+        docs[2].refs.push(reference(RelKind::Mentions, "pages/p0"));
+        let (kept, _) = Graph::build_reusing(&docs, Path::new("p"), &HashMap::new(), Reuse::Keep);
+        docs[0].refs = vec![
+            reference(RelKind::Mentions, "pages/p3"),
+            reference(RelKind::Mentions, "pages/p2"),
+        ];
+        let fresh = [true, false, false, false];
+        let reuse = Reuse::From(&kept, &fresh);
+        let (again, found) = Graph::build_reusing(&docs, Path::new("p"), &HashMap::new(), reuse);
+        let (scratch, expected) = Graph::build(&docs, Path::new("p"));
+        let ends = |g: &Graph| -> Vec<(usize, usize, RelKind)> {
+            g.edges.iter().map(|e| (e.from, e.to.doc, e.kind)).collect()
+        };
+        assert_eq!(ends(&again), ends(&scratch));
+        assert_eq!(again.links, scratch.links);
+        assert_eq!(again.outgoing, scratch.outgoing);
+        assert_eq!(again.incoming, scratch.incoming);
+        let messages = |d: &[Diagnostic]| d.iter().map(|d| d.message.clone()).collect::<Vec<_>>();
+        assert_eq!(messages(&found), messages(&expected));
+        assert_eq!(
+            found.len(),
+            1,
+            "the link to nothing in p1, reused: {found:?}"
+        );
+        // A graph not made to keep them resolves everything again.
+        let (plain, _) = Graph::build(&docs, Path::new("p"));
+        let (from_plain, _) = Graph::build_reusing(
+            &docs,
+            Path::new("p"),
+            &HashMap::new(),
+            Reuse::From(&plain, &[false; 4]),
+        );
+        assert_eq!(ends(&from_plain), ends(&scratch));
     }
 
     #[test]

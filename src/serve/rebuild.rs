@@ -759,7 +759,18 @@ impl Rebuilder {
                 mark_ends(&project.graph, i, &mut marked);
             }
             let clock = std::time::Instant::now();
-            let (graph, found) = crate::graph::Graph::build(&project.docs, &self.dir);
+            // Only the edited documents' references resolve again: every other
+            // document's, and every name they reach, are as they were.
+            let fresh: Vec<bool> = (0..project.docs.len())
+                .map(|i| seeds.contains(&i))
+                .collect();
+            let reuse = crate::graph::Reuse::From(&project.graph, &fresh);
+            let (graph, found) = crate::graph::Graph::build_reusing(
+                &project.docs,
+                &self.dir,
+                &HashMap::new(),
+                reuse,
+            );
             if std::env::var_os("ALIGN_PROFILE").is_some() {
                 crate::errln!("  fields edit: links made again in {:?}", clock.elapsed());
             }
