@@ -195,53 +195,52 @@ def serve_edits(project, edits=15, front_edits=11, new_documents=5):
                 pass
             plan_events.setblocking(True)
             plan_events.settimeout(30)
-            pages, reloads, plans, fronts = [], [], [], []
-            for i in range(front_edits):
-                with open(path, "w", encoding="utf-8") as f:
-                    f.write(re.sub(r'^title = "', f'title = "Retitled {i} ', original, count=1, flags=re.M))
+
+            def timed_edit(save, plan_changes=True):
+                """Saves an edit with `save()`: the time from the save to the edited page's
+                reload event and, when the release plan changes too, to its tab's, and the
+                server's own times until the edited pages and until everything were published."""
+                nonlocal buf, plan_buf
+                save()
                 written = time.perf_counter()
                 buf = next_update(events, buf, page)
-                reloads.append((time.perf_counter() - written) * 1000)
-                plan_buf = next_update(plan_events, plan_buf, plan)
-                plans.append((time.perf_counter() - written) * 1000)
+                reload = (time.perf_counter() - written) * 1000
+                if plan_changes:
+                    plan_buf = next_update(plan_events, plan_buf, plan)
+                plan_at = (time.perf_counter() - written) * 1000
                 early = wait_for(proc, "pages in")
-                pages.append(int(re.search(r"pages in (\d+) ms", early).group(1)))
                 line = wait_for(proc, "rebuilt in")
-                fronts.append(int(re.search(r"rebuilt in (\d+) ms", line).group(1)))
                 time.sleep(0.3)
+                return (int(re.search(r"pages in (\d+) ms", early).group(1)), reload, plan_at,
+                        int(re.search(r"rebuilt in (\d+) ms", line).group(1)))
+
+            def write(file, text):
+                with open(file, "w", encoding="utf-8") as f:
+                    f.write(text)
+
+            def retitled(words):
+                return re.sub(r'^title = "', f'title = "{words} ', original, count=1, flags=re.M)
+
+            # Each: its pages, its reload, the plan's reload, everything.
+            titles = [timed_edit(lambda: write(path, retitled(f"Retitled {i}"))) for i in range(front_edits)]
             # The same title edits saved the way `sed -i` and some editors save: written to
             # a temporary file beside the document and renamed over it.
-            renamed_pages, renamed_reloads, renamed_fronts = [], [], []
+            renamed = []
             for i in range(front_edits):
                 temporary = os.path.join(os.path.dirname(path), f"sedtmp{i}")
-                with open(temporary, "w", encoding="utf-8") as f:
-                    f.write(re.sub(r'^title = "', f'title = "Renamed {i} ', original, count=1, flags=re.M))
-                written = time.perf_counter()
-                os.rename(temporary, path)
-                buf = next_update(events, buf, page)
-                renamed_reloads.append((time.perf_counter() - written) * 1000)
-                plan_buf = next_update(plan_events, plan_buf, plan)
-                early = wait_for(proc, "pages in")
-                renamed_pages.append(int(re.search(r"pages in (\d+) ms", early).group(1)))
-                line = wait_for(proc, "rebuilt in")
-                renamed_fronts.append(int(re.search(r"rebuilt in (\d+) ms", line).group(1)))
-                time.sleep(0.3)
+                write(temporary, retitled(f"Renamed {i}"))
+                renamed.append(timed_edit(lambda: os.rename(temporary, path)))
             # A link to another document added to the prose, a new one each time: the
-            # graph gains an edge, which no fast path takes.
-            link_pages, link_reloads, link_fronts = [], [], []
+            # graph gains an edge, and the release plan stays as it was.
             targets = sorted(os.listdir(os.path.join(project, "content/objectives")))
+            linked = []
             for i in range(front_edits):
                 target = targets[(i * 7 + 3) % len(targets)][:-3]
-                with open(path, "w", encoding="utf-8") as f:
-                    f.write(original + f"\nSee also [the objective](../objectives/{target}.md), edit {i}.\n")
-                written = time.perf_counter()
-                buf = next_update(events, buf, page)
-                link_reloads.append((time.perf_counter() - written) * 1000)
-                early = wait_for(proc, "pages in")
-                link_pages.append(int(re.search(r"pages in (\d+) ms", early).group(1)))
-                line = wait_for(proc, "rebuilt in")
-                link_fronts.append(int(re.search(r"rebuilt in (\d+) ms", line).group(1)))
-                time.sleep(0.3)
+                text = original + f"\nSee also [the objective](../objectives/{target}.md), edit {i}.\n"
+                linked.append(timed_edit(lambda: write(path, text), plan_changes=False))
+            pages, reloads, plans, fronts = (list(column) for column in zip(*titles))
+            renamed_pages, renamed_reloads, _, renamed_fronts = zip(*renamed)
+            link_pages, link_reloads, _, link_fronts = zip(*linked)
             with open(path, "w", encoding="utf-8") as f:
                 f.write(original)
             buf = next_update(events, buf, page)
