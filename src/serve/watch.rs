@@ -427,7 +427,11 @@ fn content_links(root: &Path) -> Vec<ContentLink> {
 /// beside the saved one is the temporary file it was written as and renamed from
 /// (`sed -i`'s `sedXXXXXX`), not another file touched.
 fn wait_after(changes: &Changes, saved: Option<&Path>, root: &Path) -> Duration {
-    let only_that = saved.is_some_and(|p| changes.paths.contains(p))
+    // A save through other files touches three at most: the file, the temporary file it
+    // was written as and the old copy moved aside. More is a burst that is no one save,
+    // and its files are not looked up one by one on every event.
+    let only_that = changes.paths.len() <= 3
+        && saved.is_some_and(|p| changes.paths.contains(p))
         && (changes.paths.iter())
             .all(|p| Some(p.as_path()) == saved || gone_beside(saved, p, root))
         && !changes.config
@@ -556,6 +560,10 @@ mod tests {
         );
         let kept = two("content/a.md", "content/sub/c.md");
         assert_eq!(wait_after(&kept, Some(a), root), QUIET, "still there");
+        // Files removed beside it in a burst (a branch switched): no one save.
+        let mut removed = two("content/a.md", "content/gone-1.md");
+        removed.merge(two("content/gone-2.md", "content/gone-3.md"));
+        assert_eq!(wait_after(&removed, Some(a), root), QUIET, "many gone");
         let mut config = one("content/a.md");
         config.config = true;
         assert_eq!(
