@@ -211,7 +211,7 @@ impl Graph {
             .unzip();
         graph.links = links;
         let mut long = LongLists::default();
-        // Kept, each reference's target is cloned as its edge is made; else moved.
+        // Kept, they are copied whole before the targets move into the edges.
         let kept = keep.then(|| resolved.clone());
         for ((from, doc), targets) in docs.iter().enumerate().zip(resolved) {
             // The relations' references by line and text, made at the first broken link

@@ -785,20 +785,19 @@ impl Rebuilder {
                 return Ok(None);
             }
             project.graph = graph;
-            // And those they link to now show them; each of these lists its neighbours
-            // anew for the next rebuild to compare with.
-            for &i in &seeds {
-                mark_ends(&project.graph, i, &mut marked);
-            }
-            let neighbours = &mut last.shape.neighbours;
-            for (i, doc) in project.docs.iter().enumerate().filter(|(i, _)| marked[*i]) {
-                neighbours.insert(doc.path_id.clone(), neighbours_of(project, i));
-            }
         } else {
             project.graph.refresh(&project.docs);
         }
         for &i in &seeds {
             mark_ends(&project.graph, i, &mut marked);
+        }
+        if relink {
+            // The documents at the links' ends before and after list their neighbours
+            // anew, for the next rebuild to compare with.
+            let neighbours = &mut last.shape.neighbours;
+            for (i, doc) in project.docs.iter().enumerate().filter(|(i, _)| marked[*i]) {
+                neighbours.insert(doc.path_id.clone(), neighbours_of(project, i));
+            }
         }
         mark_dependents(project, &mut marked, seeds.clone());
         let names: Vec<String> = project.config.sites.keys().cloned().collect();
@@ -1220,24 +1219,14 @@ fn mark_ends(graph: &crate::graph::Graph, doc: usize, marked: &mut [bool]) {
 }
 
 /// The path ids of the documents at the other end of each of document `doc`'s edges, as
-/// [`Shape::of`] lists them.
+/// [`Shape::of`] lists them (in another order, which no one reads).
 fn neighbours_of(project: &Project, doc: usize) -> Vec<String> {
     let graph = &project.graph;
-    let mut edges: Vec<usize> = (graph.outgoing[doc].iter())
-        .chain(&graph.incoming[doc])
-        .copied()
-        .collect();
-    edges.sort_unstable();
-    let mut ends = Vec::new();
-    for e in edges {
-        let edge = &graph.edges[e];
-        for (end, other) in [(edge.from, edge.to.doc), (edge.to.doc, edge.from)] {
-            if end == doc {
-                ends.push(project.docs[other].path_id.clone());
-            }
-        }
-    }
-    ends
+    let targets = graph.outgoing[doc].iter().map(|&e| graph.edges[e].to.doc);
+    let sources = graph.incoming[doc].iter().map(|&e| graph.edges[e].from);
+    (targets.chain(sources))
+        .map(|other| project.docs[other].path_id.clone())
+        .collect()
 }
 
 /// Marks everything whose why chain passes through one of the `edited` documents.
