@@ -29,17 +29,14 @@ pub fn lifecycle(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
             );
         }
         // Decided, but on a day still to come: the log shows it decided already.
-        let decided = written == "rejected" || crate::model::ever_accepted(Some(written));
-        if let Some(date) = (doc.main_date()).filter(|&date| decided && date > ctx.today) {
-            let message = format!(
-                "decision {} is {written}, but dated {date}, after today ({}): the decision log shows it decided already, on that date",
-                ctx.name(i),
-                ctx.today
-            );
-            out.push(
-                ctx.at("decided-after-today", i, "date", message)
-                    .with_help("correct the date, or keep it proposed until it is decided"),
-            );
+        if written == "rejected" || crate::model::ever_accepted(Some(written)) {
+            out.extend(ctx.done_ahead(
+                "decided-after-today",
+                i,
+                written,
+                "the decision log shows it decided already",
+                "correct the date, or keep it proposed until it is decided",
+            ));
         }
         for edge in ctx.graph.out_of(i, RelKind::Supersedes) {
             let old = edge.to.doc;

@@ -330,6 +330,27 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// A finding at the date of document `doc`, marked `status` (done: released, decided)
+    /// but dated after today, when it is; `shows` says what lists it done already.
+    fn done_ahead(
+        &self,
+        rule: &'static str,
+        doc: usize,
+        status: &str,
+        shows: &str,
+        help: &str,
+    ) -> Option<Diagnostic> {
+        let date = self.docs[doc]
+            .main_date()
+            .filter(|&date| date > self.today)?;
+        let (name, today) = (self.name(doc), self.today);
+        let message = format!(
+            "{} {name} is {status}, but dated {date}, after today ({today}): {shows}, on that date",
+            self.docs[doc].kind.as_str()
+        );
+        Some(self.at(rule, doc, "date", message).with_help(help))
+    }
+
     /// A finding at a field of a document (its line, else the top of the file).
     fn at(&self, rule: &'static str, doc: usize, field: &str, message: String) -> Diagnostic {
         let d = &self.docs[doc];

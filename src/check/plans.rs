@@ -279,18 +279,15 @@ pub fn schedule(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
                 }
                 // Released, but on a day still to come: the changelog and its feed have it
                 // already, under that day.
-                let ahead = (doc.main_date()).filter(|&date| date > ctx.today);
-                if let Some(date) = ahead.filter(|_| crate::model::release_shipped(ctx.status(i))) {
-                    let message = format!(
-                        "release {} is marked {}, but dated {date}, after today ({}): the changelog and its feed list it already, under that date",
-                        ctx.name(i),
-                        ctx.status(i).unwrap_or_default(),
-                        ctx.today
-                    );
-                    out.push(
-                        ctx.at("released-ahead-of-date", i, "date", message)
-                            .with_help("correct the date, or keep it planned until it ships"),
-                    );
+                let status = ctx.status(i);
+                if crate::model::release_shipped(status) {
+                    out.extend(ctx.done_ahead(
+                        "released-ahead-of-date",
+                        i,
+                        &format!("marked {}", status.unwrap_or_default()),
+                        "the changelog and its feed list it already",
+                        "correct the date, or keep it planned until it ships",
+                    ));
                 }
             }
             _ => {}
