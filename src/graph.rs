@@ -35,6 +35,46 @@ impl Edge {
         (self.from, self.to.doc, self.to.kr, self.kind)
     }
 
+    /// The edge a reference written in document `written_in` makes to `target`: a
+    /// relation written on the other end (`implemented_by`) leads from the target.
+    /// `None` for a body link to the document itself.
+    fn made(written_in: usize, reference: &RefText, target: Target) -> Option<Edge> {
+        let (from, to) = match reference.inverse {
+            true => (
+                target.doc,
+                Target {
+                    doc: written_in,
+                    kr: None,
+                    anchor: None,
+                },
+            ),
+            false => (written_in, target),
+        };
+        if from == to.doc && reference.kind == RelKind::Mentions {
+            return None;
+        }
+        Some(Edge {
+            from,
+            to,
+            kind: reference.kind,
+            written_in,
+            line: reference.line,
+            col: reference.col,
+            audiences: reference.audiences.clone(),
+        })
+    }
+
+    /// Another reference, written in `written_in`, that makes this same edge: the same
+    /// link written outside any block makes the edge visible everywhere, and the edge is
+    /// found there, so a finding about it points at the link every site shows, not at one
+    /// inside a block.
+    fn take_over(&mut self, written_in: usize, reference: &RefText) {
+        if reference.audiences.is_empty() && !self.audiences.is_empty() {
+            self.audiences.clear();
+            (self.written_in, self.line, self.col) = (written_in, reference.line, reference.col);
+        }
+    }
+
     /// Whether a site with these audiences may know of this edge.
     pub fn shown_to(&self, site_audiences: &[String]) -> bool {
         crate::model::blocks_allow(&self.audiences, site_audiences)
@@ -71,10 +111,9 @@ pub struct Graph {
     pub links: Vec<HashMap<String, Target>>,
     pub status: Vec<Option<String>>,
     pub scores: Vec<Option<f64>>,
-    /// Per document, how each of its references resolved, when the graph was made to
-    /// keep them (in `serve`): an edit that changes one document's body links resolves
-    /// that document's again and takes the others' from here.
-    resolved: Vec<Resolved>,
+    /// Per document, the index of the first edge its references made: edges are made
+    /// document by document, so those of document `i` are `created[i]..created[i + 1]`.
+    created: Vec<usize>,
     /// A number no other graph of this process has. A graph keeps its edges, and the
     /// ids and key results at their ends, for life (an edit that would change them
     /// builds a new graph), so the number stands for all of them.
@@ -117,19 +156,12 @@ impl Cycles {
 /// The next [`Graph::generation`].
 static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
+fn next_generation() -> u64 {
+    GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// One document's references, each resolved or why not.
 type Resolved = Vec<Result<Target, String>>;
-
-/// What [`Graph::build_reusing`] keeps of how references resolved, or takes from an
-/// earlier graph.
-#[derive(Clone, Copy)]
-pub enum Reuse<'a> {
-    Nothing,
-    Keep,
-    /// An earlier graph made with `Keep` or `From`, and per document whether its
-    /// references are to be resolved again.
-    From(&'a Graph, &'a [bool]),
-}
 
 const MAX_CHAIN: usize = 12;
 const MAX_CHAINS: usize = 8;
@@ -150,30 +182,10 @@ impl Graph {
         dir: &Path,
         unreadable: &HashMap<String, usize>,
     ) -> (Graph, Vec<Diagnostic>) {
-        Graph::build_reusing(docs, dir, unreadable, Reuse::Nothing)
-    }
-
-    /// Like [`Graph::build_around`], keeping how every reference resolved
-    /// ([`Reuse::Keep`]), or taking that from an `earlier` graph made to keep it for every
-    /// document but the `fresh` ones ([`Reuse::From`]): documents whose references and
-    /// the names they reach are as they were resolve as they did.
-    pub fn build_reusing(
-        docs: &[Document],
-        dir: &Path,
-        unreadable: &HashMap<String, usize>,
-        reuse: Reuse<'_>,
-    ) -> (Graph, Vec<Diagnostic>) {
-        let earlier = match reuse {
-            Reuse::From(earlier, fresh) if earlier.resolved.len() == docs.len() => {
-                Some((earlier, fresh))
-            }
-            _ => None,
-        };
-        let keep = !matches!(reuse, Reuse::Nothing);
         let mut graph = Graph {
             outgoing: vec![Vec::new(); docs.len()],
             incoming: vec![Vec::new(); docs.len()],
-            generation: GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            generation: next_generation(),
             ..Graph::default()
         };
         let mut diags = graph.index(docs, dir);
@@ -183,71 +195,164 @@ impl Graph {
         let (resolved, links): (Vec<Resolved>, Vec<HashMap<String, Target>>) = docs
             .par_iter()
             .enumerate()
-            .map(|(from, doc)| {
-                if let Some((earlier, fresh)) = earlier
-                    && !fresh.get(from).copied().unwrap_or(true)
-                {
-                    return (earlier.resolved[from].clone(), earlier.links[from].clone());
-                }
-                let targets: Resolved = doc
-                    .refs
-                    .iter()
-                    .map(|reference| {
-                        let target = graph.resolve(docs, from, &reference.text)?;
-                        check_kind(docs, doc.kind, reference, &target).map(|()| target)
-                    })
-                    .collect();
-                let links = doc
-                    .refs
-                    .iter()
-                    .zip(&targets)
-                    .filter(|(reference, _)| reference.kind == RelKind::Mentions)
-                    .filter_map(|(reference, target)| {
-                        Some((reference.text.clone(), target.as_ref().ok()?.clone()))
-                    })
-                    .collect();
-                (targets, links)
-            })
+            .map(|(from, _)| graph.resolve_refs(docs, from))
             .unzip();
         graph.links = links;
+        graph.created.reserve(docs.len() + 1);
         let mut long = LongLists::default();
-        // Kept, they are copied whole before the targets move into the edges.
-        let kept = keep.then(|| resolved.clone());
         for ((from, doc), targets) in docs.iter().enumerate().zip(resolved) {
-            // The relations' references by line and text, made at the first broken link
-            // (a body of thousands of them asked each of the others).
-            let relations: std::cell::OnceCell<HashSet<(usize, &str)>> = Default::default();
-            let relation_at = |line: usize, text: &str| {
-                relations
-                    .get_or_init(|| {
-                        (doc.refs.iter())
-                            .filter(|other| other.kind != RelKind::Mentions)
-                            .map(|other| (other.line, other.text.as_str()))
-                            .collect()
-                    })
-                    .contains(&(line, text))
-            };
+            graph.created.push(graph.edges.len());
+            diags.extend(graph.link_problems(doc, dir, unreadable, &targets));
             for (reference, target) in doc.refs.iter().zip(targets) {
-                let named = || reference.text.split('#').next().unwrap_or_default().trim();
-                match target {
-                    Ok(target) => graph.add(from, reference, target, &mut long),
-                    // A record's `Superseded by [3](0003-x.md)` is a relation and a body
-                    // link on one line: a target it lacks is said once, of the relation.
-                    Err(_)
-                        if reference.kind == RelKind::Mentions
-                            && relation_at(reference.line, &reference.text) => {}
-                    Err(_)
-                        if !unreadable.is_empty()
-                            && lookup_in(unreadable, &doc.source, named()).is_some() => {}
-                    // The key's two documents have their error already.
-                    Err(_) if graph.is_ambiguous(&doc.source, named()) => {}
-                    Err(message) => diags.push(ref_problem(doc, dir, reference, message)),
+                if let Ok(target) = target {
+                    graph.add(from, reference, target, &mut long);
                 }
             }
         }
-        graph.resolved = kept.unwrap_or_default();
+        graph.created.push(graph.edges.len());
         graph.refresh(docs);
         (graph, diags)
+    }
+
+    /// How each of document `from`'s references resolves (or why it does not), and the
+    /// map of its body links to their targets.
+    fn resolve_refs(&self, docs: &[Document], from: usize) -> (Resolved, HashMap<String, Target>) {
+        let doc = &docs[from];
+        let targets: Resolved = doc
+            .refs
+            .iter()
+            .map(|reference| {
+                let target = self.resolve(docs, from, &reference.text)?;
+                check_kind(docs, doc.kind, reference, &target).map(|()| target)
+            })
+            .collect();
+        let links = doc
+            .refs
+            .iter()
+            .zip(&targets)
+            .filter(|(reference, _)| reference.kind == RelKind::Mentions)
+            .filter_map(|(reference, target)| {
+                Some((reference.text.clone(), target.as_ref().ok()?.clone()))
+            })
+            .collect();
+        (targets, links)
+    }
+
+    /// What is wrong with the references of `doc` that resolved to nothing, or to the
+    /// wrong kind, as `targets` says.
+    fn link_problems(
+        &self,
+        doc: &Document,
+        dir: &Path,
+        unreadable: &HashMap<String, usize>,
+        targets: &[Result<Target, String>],
+    ) -> Vec<Diagnostic> {
+        // The relations' references by line and text, made at the first broken link
+        // (a body of thousands of them asked each of the others).
+        let relations: std::cell::OnceCell<HashSet<(usize, &str)>> = Default::default();
+        let relation_at = |line: usize, text: &str| {
+            relations
+                .get_or_init(|| {
+                    (doc.refs.iter())
+                        .filter(|other| other.kind != RelKind::Mentions)
+                        .map(|other| (other.line, other.text.as_str()))
+                        .collect()
+                })
+                .contains(&(line, text))
+        };
+        let mut diags = Vec::new();
+        for (reference, target) in doc.refs.iter().zip(targets) {
+            let Err(message) = target else { continue };
+            let named = || reference.text.split('#').next().unwrap_or_default().trim();
+            match message {
+                // A record's `Superseded by [3](0003-x.md)` is a relation and a body
+                // link on one line: a target it lacks is said once, of the relation.
+                _ if reference.kind == RelKind::Mentions
+                    && relation_at(reference.line, &reference.text) => {}
+                _ if !unreadable.is_empty()
+                    && lookup_in(unreadable, &doc.source, named()).is_some() => {}
+                // The key's two documents have their error already.
+                _ if self.is_ambiguous(&doc.source, named()) => {}
+                message => diags.push(ref_problem(doc, dir, reference, message.clone())),
+            }
+        }
+        diags
+    }
+
+    /// Makes the body links of document `doc` again, in place, after an edit that kept
+    /// everything else of it the graph reads (its path, id, kind, number, relations in
+    /// their order, key results and headings): its references resolve again, and its
+    /// body links' edges take the places a graph made from scratch would give them. Every
+    /// other edge is kept, moved along by as many places as the document's edges grew or
+    /// shrank. What is wrong with the document's references is returned; `None` when the
+    /// graph was not made for these documents.
+    pub fn relink(&mut self, docs: &[Document], dir: &Path, doc: usize) -> Option<Vec<Diagnostic>> {
+        if self.created.len() != docs.len() + 1 || doc >= docs.len() {
+            return None;
+        }
+        let (targets, links) = self.resolve_refs(docs, doc);
+        let problems = self.link_problems(&docs[doc], dir, &HashMap::new(), &targets);
+        let range = self.created[doc]..self.created[doc + 1];
+        // The relations' edges the document made: each is made again by the same
+        // reference, first of those that name it, and is kept as it is (a later document's
+        // reference may have taken it over).
+        let mut relations: HashMap<EdgeKey, Edge> = self.edges[range.clone()]
+            .iter()
+            .filter(|edge| edge.kind != RelKind::Mentions)
+            .map(|edge| (edge.key(), edge.clone()))
+            .collect();
+        let mut made: Vec<Edge> = Vec::with_capacity(range.len() + 1);
+        let mut body_links: HashMap<EdgeKey, usize> = HashMap::new();
+        for (reference, target) in docs[doc].refs.iter().zip(targets) {
+            let Ok(target) = target else { continue };
+            let Some(edge) = Edge::made(doc, reference, target) else {
+                continue;
+            };
+            if reference.kind != RelKind::Mentions {
+                made.extend(relations.remove(&edge.key()));
+                continue;
+            }
+            // A body link is never written on the other end: its edge leaves `doc`, and
+            // no other document's reference makes or takes it.
+            match body_links.get(&edge.key()) {
+                Some(&at) => made[at].take_over(doc, reference),
+                None => {
+                    body_links.insert(edge.key(), made.len());
+                    made.push(edge);
+                }
+            }
+        }
+        let (start, end) = (range.start, range.end);
+        let moved = |e: usize| e + made.len() - (end - start);
+        // Edge lists hold indexes in ascending order: those of the document's old edges go,
+        // those after them move along, and the new ones are put in their places.
+        for list in self.outgoing.iter_mut().chain(self.incoming.iter_mut()) {
+            if list.last().is_some_and(|&e| e >= start) {
+                list.retain_mut(|e| match *e {
+                    e if e < start => true,
+                    e if e < end => false,
+                    _ => {
+                        *e = moved(*e);
+                        true
+                    }
+                });
+            }
+        }
+        for created in &mut self.created[doc + 1..] {
+            *created = moved(*created);
+        }
+        let count = made.len();
+        self.edges.splice(range, made);
+        for e in start..start + count {
+            let (from, to) = (self.edges[e].from, self.edges[e].to.doc);
+            for list in [&mut self.outgoing[from], &mut self.incoming[to]] {
+                let at = list.partition_point(|&other| other < e);
+                list.insert(at, e);
+            }
+        }
+        self.links[doc] = links;
+        self.generation = next_generation();
+        Some(problems)
     }
 
     /// Recomputes what the graph derives from documents' fields rather than from their
@@ -389,23 +494,10 @@ impl Graph {
     }
 
     fn add(&mut self, from: usize, reference: &RefText, target: Target, long: &mut LongLists) {
-        let written_in = from;
-        let (from, to) = if reference.inverse {
-            (
-                target.doc,
-                Target {
-                    doc: from,
-                    kr: None,
-                    anchor: None,
-                },
-            )
-        } else {
-            (from, target)
-        };
-        if from == to.doc && reference.kind == RelKind::Mentions {
+        let Some(edge) = Edge::made(from, reference, target) else {
             return;
-        }
-        let key = (from, to.doc, to.kr, reference.kind);
+        };
+        let (key, from) = (edge.key(), edge.from);
         let duplicate = if self.outgoing[from].len() < LongLists::FROM {
             self.outgoing[from]
                 .iter()
@@ -415,29 +507,13 @@ impl Graph {
             long.edges.get(&key).copied()
         };
         if let Some(e) = duplicate {
-            // The same link written outside any block makes the edge visible everywhere,
-            // and the edge is found there: a finding about it points at the link every
-            // site shows, not at one inside a block.
-            let edge = &mut self.edges[e];
-            if reference.audiences.is_empty() && !edge.audiences.is_empty() {
-                edge.audiences.clear();
-                (edge.written_in, edge.line, edge.col) =
-                    (written_in, reference.line, reference.col);
-            }
+            self.edges[e].take_over(edge.written_in, reference);
             return;
         }
         let index = self.edges.len();
-        self.edges.push(Edge {
-            from,
-            to,
-            kind: reference.kind,
-            written_in,
-            line: reference.line,
-            col: reference.col,
-            audiences: reference.audiences.clone(),
-        });
+        self.incoming[edge.to.doc].push(index);
+        self.edges.push(edge);
         self.outgoing[from].push(index);
-        self.incoming[self.edges[index].to.doc].push(index);
         // From its `FROM`th edge on, a document's edges are found in the map.
         let outgoing = &self.outgoing[from];
         if outgoing.len() == LongLists::FROM {
@@ -1227,49 +1303,112 @@ mod tests {
         graph
     }
 
-    /// A graph made again with one document's body links changed, reusing how the others'
-    /// references resolved, is the graph made from scratch.
+    /// A document's body links made again in place, one edit after another, give the
+    /// graph made from scratch: every edge in its place, with its position and audiences,
+    /// the edge lists, the body links' map, and what is wrong with the document's links.
     #[test]
-    fn a_graph_made_reusing_the_others_resolutions_is_made_from_scratch() {
-        let mut docs: Vec<Document> = (0..4)
-            .map(|i| doc(&format!("pages/p{i}"), Kind::Page, None))
-            .collect();
-        docs[0].refs.push(reference(RelKind::Mentions, "pages/p1"));
-        docs[1].refs.push(reference(RelKind::RelatesTo, "pages/p2"));
-        docs[1].refs.push(reference(RelKind::Mentions, "pages/p9"));
-        docs[2].refs.push(reference(RelKind::Mentions, "pages/p0"));
-        let (kept, _) = Graph::build_reusing(&docs, Path::new("p"), &HashMap::new(), Reuse::Keep);
-        docs[0].refs = vec![
-            reference(RelKind::Mentions, "pages/p3"),
-            reference(RelKind::Mentions, "pages/p2"),
-        ];
-        let fresh = [true, false, false, false];
-        let reuse = Reuse::From(&kept, &fresh);
-        let (again, found) = Graph::build_reusing(&docs, Path::new("p"), &HashMap::new(), reuse);
-        let (scratch, expected) = Graph::build(&docs, Path::new("p"));
-        let ends = |g: &Graph| -> Vec<(usize, usize, RelKind)> {
-            g.edges.iter().map(|e| (e.from, e.to.doc, e.kind)).collect()
+    fn body_links_made_again_in_place_are_those_made_from_scratch() {
+        let at = |mut r: RefText, line: usize| {
+            r.line = line;
+            r
         };
-        assert_eq!(ends(&again), ends(&scratch));
-        assert_eq!(again.links, scratch.links);
-        assert_eq!(again.outgoing, scratch.outgoing);
-        assert_eq!(again.incoming, scratch.incoming);
-        let messages = |d: &[Diagnostic]| d.iter().map(|d| d.message.clone()).collect::<Vec<_>>();
-        assert_eq!(messages(&found), messages(&expected));
-        assert_eq!(
-            found.len(),
-            1,
-            "the link to nothing in p1, reused: {found:?}"
-        );
-        // A graph not made to keep them resolves everything again.
-        let (plain, _) = Graph::build(&docs, Path::new("p"));
-        let (from_plain, _) = Graph::build_reusing(
-            &docs,
-            Path::new("p"),
-            &HashMap::new(),
-            Reuse::From(&plain, &[false; 4]),
-        );
-        assert_eq!(ends(&from_plain), ends(&scratch));
+        let mention = |text: &str, line: usize| at(reference(RelKind::Mentions, text), line);
+        let inverse = |text: &str, line: usize| RefText {
+            inverse: true,
+            ..at(reference(RelKind::Supersedes, text), line)
+        };
+        let in_block = |text: &str, line: usize| RefText {
+            audiences: vec![vec!["team".to_string()]],
+            ..mention(text, line)
+        };
+        let mut docs: Vec<Document> = (0..6)
+            .map(|i| doc(&format!("decisions/d{i}"), Kind::Decision, None))
+            .collect();
+        docs[0].refs = vec![mention("decisions/d1", 4)];
+        // A relation written in a block, which the other end's reference, outside any,
+        // takes over.
+        let in_block_relation = RefText {
+            audiences: vec![vec!["team".to_string()]],
+            ..at(reference(RelKind::Supersedes, "decisions/d2"), 2)
+        };
+        docs[1].refs = vec![in_block_relation.clone(), mention("decisions/d9", 5)];
+        docs[2].refs = vec![
+            mention("decisions/d0", 6),
+            inverse("decisions/d3", 7),
+            inverse("decisions/d1", 8),
+        ];
+        docs[3].refs = vec![
+            in_block("decisions/d2", 8),
+            mention("decisions/d2", 9),
+            in_block("decisions/d4", 10),
+        ];
+        docs[4].refs = vec![mention("decisions/d3", 11), in_block("decisions/d3", 12)];
+        let dir = Path::new("p");
+        let (mut graph, _) = Graph::build(&docs, dir);
+        let edits: Vec<(usize, Vec<RefText>)> = vec![
+            // More links, one of them to itself and one twice, around a relation.
+            (
+                2,
+                vec![
+                    mention("decisions/d5", 3),
+                    inverse("decisions/d3", 7),
+                    inverse("decisions/d1", 8),
+                    mention("decisions/d1", 8),
+                    mention("decisions/d5", 9),
+                    mention("decisions/d2", 10),
+                ],
+            ),
+            // Fewer: the first document's only link gone.
+            (0, vec![]),
+            // A link before the relation, and the link to nothing kept.
+            (
+                1,
+                vec![
+                    mention("decisions/d4", 1),
+                    in_block_relation,
+                    mention("decisions/d9", 5),
+                ],
+            ),
+            // The link inside a block first, then outside it; then the other way round.
+            (
+                3,
+                vec![
+                    mention("decisions/d2", 8),
+                    in_block("decisions/d2", 9),
+                    mention("decisions/d4", 10),
+                ],
+            ),
+            (
+                5,
+                vec![in_block("decisions/d0", 2), mention("decisions/d0", 3)],
+            ),
+            (
+                2,
+                vec![inverse("decisions/d3", 7), inverse("decisions/d1", 8)],
+            ),
+        ];
+        for (doc, refs) in edits {
+            docs[doc].refs = refs;
+            let generation = graph.generation;
+            let found = graph
+                .relink(&docs, dir, doc)
+                .expect("made for these documents");
+            let (scratch, expected) = Graph::build(&docs, dir);
+            assert_eq!(graph.edges, scratch.edges, "after editing d{doc}");
+            assert_eq!(graph.outgoing, scratch.outgoing, "after editing d{doc}");
+            assert_eq!(graph.incoming, scratch.incoming, "after editing d{doc}");
+            assert_eq!(graph.links, scratch.links, "after editing d{doc}");
+            assert_eq!(graph.created, scratch.created, "after editing d{doc}");
+            assert_ne!(graph.generation, generation);
+            let source = &docs[doc].source;
+            let own: Vec<String> = (expected.iter())
+                .filter(|d| d.location.path == dir.join(source))
+                .map(|d| d.message.clone())
+                .collect();
+            let found: Vec<String> = found.iter().map(|d| d.message.clone()).collect();
+            assert_eq!(found, own, "after editing d{doc}");
+        }
+        assert_eq!(graph.relink(&docs[..5], dir, 1).map(|_| ()), None);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{self, Config};
 use crate::diag::{self, Diagnostic, Location};
-use crate::graph::{Graph, Reuse};
+use crate::graph::Graph;
 use crate::load;
 use crate::model::Document;
 
@@ -273,20 +273,18 @@ impl Project {
     pub fn open(dir: &Path) -> Result<Project, Failure> {
         let config = config_of(dir)?;
         let loaded = load::load(dir, &config);
-        Ok(Project::assemble(dir, config, loaded, Reuse::Nothing))
+        Ok(Project::assemble(dir, config, loaded))
     }
 
-    /// Like [`Project::open`], reading only files changed since the cache was last used,
-    /// and with a graph that keeps how every reference resolved, for the next edit.
+    /// Like [`Project::open`], reading only files changed since the cache was last used.
     pub fn open_cached(dir: &Path, cache: &mut load::Cache) -> Result<Project, Failure> {
         let config = config::load(dir).map_err(Failure::Config)?;
         let loaded = load::load_cached(dir, &config, cache);
-        Ok(Project::assemble(dir, config, loaded, Reuse::Keep))
+        Ok(Project::assemble(dir, config, loaded))
     }
 
-    fn assemble(dir: &Path, config: Config, loaded: load::Loaded, reuse: Reuse<'_>) -> Project {
-        let (graph, graph_diags) =
-            Graph::build_reusing(&loaded.docs, dir, &loaded.unreadable, reuse);
+    fn assemble(dir: &Path, config: Config, loaded: load::Loaded) -> Project {
+        let (graph, graph_diags) = Graph::build_around(&loaded.docs, dir, &loaded.unreadable);
         let mut diagnostics = loaded.diagnostics;
         diagnostics.extend(graph_diags);
         diagnostics.extend(unwritable_pages(dir, &loaded.docs));

@@ -691,9 +691,10 @@ impl Rebuilder {
     /// kept project takes the new documents, the graph recomputes statuses and scores, the
     /// alignment rules run again, and the edited documents' pages, their neighbours' and
     /// every list, view and site file are rendered. An edit that changed only the links
-    /// of a body to other documents (a link added to the prose) makes the graph again
-    /// from the documents in memory, and renders the documents at both ends of the
-    /// links before and after, unless linking finds something wrong in the edited ones. `None` when the edit is anything else,
+    /// of a body to other documents (a link added to the prose) makes those documents'
+    /// body-link edges again in the graph (see [`crate::graph::Graph::relink`]), and
+    /// renders the documents at both ends of the links before and after, unless linking
+    /// finds something wrong in the edited ones. `None` when the edit is anything else,
     /// or when it leaves errors (the full path then reports them).
     fn fields_edit(
         &mut self,
@@ -707,7 +708,7 @@ impl Rebuilder {
         };
         let today = last.today;
         let mut swaps = Vec::new();
-        // Whether a link in an edited body changed: the graph is then made again.
+        // Whether a link in an edited body changed: its edges are then made again.
         let mut relink = false;
         for Edited { index, new, diags } in edited {
             let kept = edges_kept(&last.project.docs[index], &new);
@@ -735,16 +736,14 @@ impl Rebuilder {
         let mut marked = vec![false; project.docs.len()];
         let mut seeds = Vec::new();
         for (i, new) in swaps {
-            // An edge keeps the place of the reference that made it, wherever it moved.
-            let places: HashMap<(usize, usize), (usize, usize)> = project.docs[i]
-                .refs
-                .iter()
-                .zip(&new.refs)
-                .map(|(a, b)| ((a.line, a.col), (b.line, b.col)))
-                .collect();
+            // An edge keeps the place of the reference that made it, wherever it moved:
+            // the relations are the same, in the same order, and so are the body links
+            // unless they changed, when their edges are made again below.
+            let places = [false, true].map(|relations| places(&project.docs[i], &new, relations));
             for edge in &mut project.graph.edges {
                 if edge.written_in == i
-                    && let Some(&place) = places.get(&(edge.line, edge.col))
+                    && let Some(&place) = places[usize::from(edge.kind != RelKind::Mentions)]
+                        .get(&(edge.line, edge.col))
                 {
                     (edge.line, edge.col) = place;
                 }
@@ -759,35 +758,19 @@ impl Rebuilder {
                 mark_ends(&project.graph, i, &mut marked);
             }
             let clock = std::time::Instant::now();
-            // Only the edited documents' references resolve again: every other
-            // document's, and every name they reach, are as they were.
-            let fresh: Vec<bool> = (0..project.docs.len())
-                .map(|i| seeds.contains(&i))
-                .collect();
-            let reuse = crate::graph::Reuse::From(&project.graph, &fresh);
-            let (graph, found) = crate::graph::Graph::build_reusing(
-                &project.docs,
-                &self.dir,
-                &HashMap::new(),
-                reuse,
-            );
+            for &i in &seeds {
+                // A link to nothing in an edited document takes the full path, which
+                // reports it; what linking found in the others is kept in `linked`.
+                match project.graph.relink(&project.docs, &self.dir, i) {
+                    Some(found) if found.is_empty() => {}
+                    _ => return Ok(None),
+                }
+            }
             if std::env::var_os("ALIGN_PROFILE").is_some() {
                 crate::errln!("  fields edit: links made again in {:?}", clock.elapsed());
             }
-            // What linking finds in the other documents is what it found before, kept in
-            // `linked`; a finding in an edited one (a link to nothing) takes the full path.
-            let concerns_edited = found.iter().any(|d| {
-                std::iter::once(&d.location)
-                    .chain(d.related.iter().map(|r| &r.location))
-                    .any(|l| files.contains(&l.path))
-            });
-            if concerns_edited {
-                return Ok(None);
-            }
-            project.graph = graph;
-        } else {
-            project.graph.refresh(&project.docs);
         }
+        project.graph.refresh(&project.docs);
         for &i in &seeds {
             mark_ends(&project.graph, i, &mut marked);
         }
@@ -1289,6 +1272,22 @@ fn edges_kept(old: &Document, new: &Document) -> Option<bool> {
     kept.then(|| same_refs(&old.refs, &new.refs))
 }
 
+/// Where each reference of one class (relations, or body links) of `old` is written in
+/// `new`, taken in their order: (line, column) before and after.
+fn places(
+    old: &Document,
+    new: &Document,
+    relations: bool,
+) -> HashMap<(usize, usize), (usize, usize)> {
+    let of = |doc: &Document| {
+        let refs = doc.refs.iter();
+        refs.filter(move |r| (r.kind != RelKind::Mentions) == relations)
+            .map(|r| (r.line, r.col))
+            .collect::<Vec<_>>()
+    };
+    of(old).into_iter().zip(of(new)).collect()
+}
+
 /// Pages of documents not marked: the store keeps them as they are.
 fn kept_pages(project: &Project, names: &[String], only: &[bool]) -> HashMap<String, Vec<String>> {
     let default = project.config.default_audience();
@@ -1653,8 +1652,8 @@ mod tests {
         assert_serves_fresh(&store, &edited, &fresh(dir.path()));
     }
 
-    /// A link in the prose added, pointed elsewhere and removed: the graph is made again
-    /// in memory, the pages at both ends of the link before and after are rendered, and
+    /// A link in the prose added, pointed elsewhere and removed: its edges are made again
+    /// in the graph in memory, the pages at both ends of the link before and after are rendered, and
     /// each step serves what a fresh build makes. Later edits that take the project path
     /// compare with what the links have become.
     #[test]
@@ -1798,7 +1797,7 @@ mod tests {
         assert_eq!(edited.how, "fields edit");
         assert!(text(&edited.sites["team"]["changelog.html"]).contains(line));
         assert_serves_fresh(&store, &edited, &fresh(dir.path()));
-        // A link added: the graph made again from the documents in memory, and only the
+        // A link added: its edge made in the graph in memory, and only the
         // pages the edit reaches rendered, while the changelog stays as it was.
         std::fs::write(
             dir.path().join("content/pages/open.md"),
