@@ -1652,6 +1652,39 @@ mod tests {
         assert_serves_fresh(&store, &edited, &fresh(dir.path()));
     }
 
+    /// A link added above a relation written in the body moves the relation's reference
+    /// down a line: its edge follows it there, and is not given the new link's place.
+    #[test]
+    fn a_relations_edge_keeps_its_references_place_when_a_link_is_added_above_it() {
+        let reference = |kind, line| crate::model::RefText {
+            kind,
+            text: "decisions/d1".into(),
+            label: None,
+            line,
+            col: 1,
+            inverse: false,
+            audiences: Vec::new(),
+            defined_at: None,
+        };
+        let old = Document {
+            refs: vec![
+                reference(RelKind::Supersedes, 5),
+                reference(RelKind::Mentions, 5),
+            ],
+            ..Document::default()
+        };
+        let new = Document {
+            refs: vec![
+                reference(RelKind::Mentions, 5),
+                reference(RelKind::Supersedes, 6),
+                reference(RelKind::Mentions, 6),
+            ],
+            ..Document::default()
+        };
+        assert_eq!(places(&old, &new, true), HashMap::from([((5, 1), (6, 1))]));
+        assert_eq!(places(&old, &new, false), HashMap::from([((5, 1), (5, 1))]));
+    }
+
     /// A link in the prose added, pointed elsewhere and removed: its edges are made again
     /// in the graph in memory, the pages at both ends of the link before and after are rendered, and
     /// each step serves what a fresh build makes. Later edits that take the project path
