@@ -115,8 +115,9 @@ pub struct Graph {
     /// document by document, so those of document `i` are `created[i]..created[i + 1]`.
     created: Vec<usize>,
     /// A number no other graph of this process has. A graph keeps its edges, and the
-    /// ids and key results at their ends, for life (an edit that would change them
-    /// builds a new graph), so the number stands for all of them.
+    /// ids and key results at their ends, under one number (an edit that would change
+    /// them builds a new graph, or takes a new number with [`Graph::relink`]), so the
+    /// number stands for all of them.
     pub generation: u64,
 }
 

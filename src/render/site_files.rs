@@ -371,8 +371,8 @@ pub fn write_all(input: &Input<'_>, facets: &[Facet<'_>], out: &Out<'_>) -> anyh
 }
 
 /// The edges both ends of which the site shows, as JSON. A graph keeps its edges and
-/// what they show of their ends for life, so `serve` keeps them in the memo under the
-/// graph's generation: a fields edit neither filters nor writes them again.
+/// what they show of their ends under one generation, so `serve` keeps them in the memo
+/// under it: a fields edit that changes no link neither filters nor writes them again.
 fn edges_json(input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<Bytes> {
     let edges = || -> anyhow::Result<Bytes> {
         // Sized for every edge up front: grown from nothing, the list is copied again
