@@ -82,8 +82,10 @@ pub fn placeholders(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
     let default = ctx.config.default_audience();
     let mut out = Vec::new();
     for (i, doc) in ctx.docs.iter().enumerate() {
-        // Records in another tool's format are history, kept as they were written.
-        if doc.imported {
+        // Records in another tool's format are history, kept as they were written. A
+        // field holds a placeholder only where the frontmatter spells `TODO`: the fields
+        // of the others, scattered over the heap, are not read on every check.
+        if doc.imported || (!doc.todo_in_frontmatter && doc.placeholder_lines.is_empty()) {
             continue;
         }
         // Not the title or tags, which `align new` never fills with a prompt and where

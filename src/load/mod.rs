@@ -987,6 +987,7 @@ impl DocReader<'_> {
             });
         }
         self.text_fields_as_words(&mut doc, !marked);
+        doc.todo_in_frontmatter = memchr::memmem::find(split.front.as_bytes(), b"TODO").is_some();
         let mut printed = blake3::Hasher::new();
         printed.update(split.front.as_bytes());
         doc.body_line = split.body_line;

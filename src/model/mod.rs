@@ -354,6 +354,9 @@ pub struct Document {
     /// 0-based lines of the body that start with a `TODO` placeholder, found while the
     /// body is read (see the `placeholder` rule).
     pub placeholder_lines: Vec<usize>,
+    /// Whether the frontmatter holds `TODO` anywhere, found while it is read: the
+    /// `placeholder` rule reads the fields of only such documents.
+    pub todo_in_frontmatter: bool,
     /// Whether the body's raw HTML is more than the sanitiser parses in linear time
     /// (`render::html_load`), found while the body is read (see the `raw-html-limits`
     /// rule).
