@@ -148,8 +148,9 @@ impl Serialize for LinkView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RelGroup {
-    pub key: &'static str,
-    pub label: &'static str,
+    /// The relation's field name (`supersedes`), or the words a record names it with.
+    pub key: Cow<'static, str>,
+    pub label: Cow<'static, str>,
     #[serde(serialize_with = "ahead::links_ahead")]
     pub items: Vec<LinkView>,
 }
@@ -1260,8 +1261,11 @@ impl<'a> SiteView<'a> {
         // drives it once as seen from there, and a page linking twice references once.
         let mut seen = std::collections::HashSet::new();
         let relates_to = RelKind::RelatesTo.field();
+        // `key` names the relation (a document is listed once under it); `group` is the
+        // heading it is listed under: the relation's own, or the words a record names it
+        // with (adr-tools' `Clarifies`).
         let mut push = |key: &'static str,
-                        label: &'static str,
+                        group: (Cow<'static, str>, Cow<'static, str>),
                         (doc, kr): (usize, Option<usize>),
                         link: LinkView| {
             // One that relates to this one, which this one relates to already
@@ -1272,6 +1276,7 @@ impl<'a> SiteView<'a> {
             if both_ways || !seen.insert((key, doc, kr)) {
                 return;
             }
+            let (key, label) = group;
             match groups.iter_mut().find(|g| g.key == key) {
                 Some(group) => group.items.push(link),
                 None => groups.push(RelGroup {
@@ -1293,12 +1298,11 @@ impl<'a> SiteView<'a> {
                     ..edge.to.clone()
                 },
             ) {
-                push(
-                    edge.kind.field(),
-                    edge.kind.label(),
-                    (edge.to.doc, edge.to.kr),
-                    link,
-                );
+                let group = match &edge.phrase {
+                    Some(words) => (Cow::Owned(words.to_lowercase()), Cow::Owned(words.clone())),
+                    None => (edge.kind.field().into(), edge.kind.label().into()),
+                };
+                push(edge.kind.field(), group, (edge.to.doc, edge.to.kr), link);
             }
         }
         // An imported changelog's entries as it writes them (one in an audience block
@@ -1326,7 +1330,7 @@ impl<'a> SiteView<'a> {
                 },
             ) {
                 let (key, label) = reverse_relation(edge.kind, &docs[edge.from]);
-                push(key, label, (edge.from, None), link);
+                push(key, (key.into(), label.into()), (edge.from, None), link);
             }
         }
         groups

@@ -28,6 +28,8 @@ pub struct Edge {
     pub col: usize,
     /// Audience blocks around a body link (see [`RefText::audiences`]).
     pub audiences: Vec<Vec<String>>,
+    /// The words the reference names the relation with (see [`RefText::phrase`]).
+    pub phrase: Option<String>,
 }
 
 impl Edge {
@@ -61,6 +63,7 @@ impl Edge {
             line: reference.line,
             col: reference.col,
             audiences: reference.audiences.clone(),
+            phrase: reference.phrase.clone(),
         })
     }
 
@@ -1285,6 +1288,7 @@ mod tests {
             inverse: false,
             audiences: Vec::new(),
             defined_at: None,
+            phrase: None,
         }
     }
 

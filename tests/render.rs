@@ -2852,10 +2852,11 @@ fn a_risk_names_every_off_track_key_result_in_one_reason() {
 }
 
 /// Two records that name each other (adr-tools' `Clarifies` and `Clarified by`) list
-/// each other as related once, not also as related back (the relation goes both ways);
-/// the link in the body is a reference besides, as any is.
+/// each other once, each under the words it names the link with, not also as related
+/// back (the relation goes both ways); the link in the body is a reference besides, as
+/// any is. A record named from one end only is related back under the plain name.
 #[test]
-fn records_that_name_each_other_list_each_other_once() {
+fn records_that_name_each_other_list_each_other_once_under_their_own_words() {
     let project = Project::new()
         .file(
             "content/decisions/0043-base.md",
@@ -2864,22 +2865,38 @@ fn records_that_name_each_other_list_each_other_once() {
         .file(
             "content/decisions/0044-clarify.md",
             "# 44. Clarify\n\nDate: 2019-01-02\n\n## Status\n\nAccepted\n\nClarifies [43. Base](0043-base.md)\n\n## Context\n\nx\n",
+        )
+        .file(
+            "content/decisions/0045-refine.md",
+            "# 45. Refine\n\nDate: 2019-01-03\n\n## Status\n\nAccepted\n\nRefines  the [43. Base](0043-base.md)\n\n## Context\n\nx\n",
         );
     project.build().success();
     let team = project.site("team");
-    for (page, other) in [("0044-clarify", "Base"), ("0043-base", "Clarify")] {
+    let relations = |page: &str| {
         let html = team.main(&format!("decisions/{page}.html"));
-        let relations = &html[html.find("Relations").expect(page)..];
+        html[html.find("Relations").expect(page)..].to_string()
+    };
+    for (page, other, words) in [
+        ("0044-clarify", "Base", "Clarifies"),
+        ("0043-base", "Clarify", "Clarified by"),
+    ] {
+        let relations = relations(page);
         assert!(
-            relations.contains("Relates to") && !relations.contains("Related to"),
+            relations.contains(&format!("<dt>{words}</dt>")),
             "{relations}"
         );
+        assert!(!relations.contains(">Relates to<"), "{relations}");
         assert_eq!(
             relations.matches(&format!(">{other}<")).count(),
             2,
             "{relations}"
         );
     }
+    let refine = relations("0045-refine");
+    assert!(refine.contains("<dt>Refines the</dt>"), "{refine}");
+    let base = relations("0043-base");
+    let related = &base[base.find("<dt>Related to</dt>").expect(&base)..];
+    assert!(related.contains(">Refine<"), "{base}");
 }
 
 /// "Recently shipped" is the work targeted within the last 90 days: work shipped long

@@ -31,6 +31,8 @@ pub struct AdrRelation {
     /// The link text, when there is one.
     pub label: Option<String>,
     pub line: usize,
+    /// The words of a link named by the team (`Clarified by`), for `RelatesTo`.
+    pub phrase: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1110,6 +1112,7 @@ fn push_targets(relations: &mut Vec<AdrRelation>, kind: AdrRelKind, rest: &str, 
                 target,
                 label,
                 line,
+                phrase: None,
             });
         }
     }
@@ -1219,7 +1222,7 @@ pub(crate) fn closing(text: &str, open: u8, close: u8) -> Option<usize> {
 
 /// adr-tools lets teams name their own links (`adr new -l "3:Clarifies:Clarified by"`), which
 /// appear in the status section as `Clarified by [3. Title](0003-title.md)`; those relate records
-/// without a more specific kind.
+/// without a more specific kind, under the team's words.
 fn custom_link_relation(text: &str, line: usize) -> Option<AdrRelation> {
     let open = text.find('[')?;
     let words = text[..open].trim();
@@ -1238,6 +1241,7 @@ fn custom_link_relation(text: &str, line: usize) -> Option<AdrRelation> {
         target: link.dest.to_string(),
         label: Some(link.label.trim().to_string()),
         line,
+        phrase: Some(words.split_whitespace().collect::<Vec<_>>().join(" ")),
     })
 }
 
@@ -1392,6 +1396,7 @@ mod tests {
             target: target.to_string(),
             label: label.map(String::from),
             line,
+            phrase: None,
         }
     }
 
@@ -1657,10 +1662,11 @@ mod tests {
     fn custom_adr_tools_link_names_relate_records() {
         let body = parse_adr_body("## Status\n\nAccepted\n\nClarified by [5. Y](0005-y.md)\n");
         assert_eq!(body.status, located("Accepted", 3));
-        assert_eq!(
-            body.relations,
-            vec![rel(AdrRelKind::RelatesTo, "0005-y.md", Some("5. Y"), 5)]
-        );
+        let clarified = AdrRelation {
+            phrase: Some("Clarified by".to_string()),
+            ..rel(AdrRelKind::RelatesTo, "0005-y.md", Some("5. Y"), 5)
+        };
+        assert_eq!(body.relations, vec![clarified]);
     }
 
     #[test]

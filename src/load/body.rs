@@ -242,6 +242,7 @@ pub fn scan(
                     inverse: false,
                     audiences: Vec::new(),
                     defined_at: defined(&events, link_type, &id),
+                    phrase: None,
                 });
             }
             Event::End(TagEnd::Link) | Event::End(TagEnd::Image)
@@ -258,6 +259,7 @@ pub fn scan(
                         inverse: false,
                         audiences: Vec::new(),
                         defined_at,
+                        phrase: None,
                     });
                 }
             }
@@ -313,6 +315,7 @@ fn raw_html_links(
             inverse: false,
             audiences: Vec::new(),
             defined_at: None,
+            phrase: None,
         });
     }
     if !html.contains('=') {
@@ -353,6 +356,7 @@ fn asset(index: &LineIndex, body: &str, first_line: usize, dest: &str, offset: u
         inverse: false,
         audiences: Vec::new(),
         defined_at: None,
+        phrase: None,
     }
 }
 

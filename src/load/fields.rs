@@ -718,6 +718,7 @@ impl Fields<'_> {
                 inverse: false,
                 audiences: Vec::new(),
                 defined_at: None,
+                phrase: None,
             });
         }
         Ok(())

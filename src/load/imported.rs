@@ -47,6 +47,7 @@ pub fn push_relations(doc: &mut Document, relations: Vec<AdrRelation>, line_offs
             inverse,
             audiences: Vec::new(),
             defined_at: None,
+            phrase: rel.phrase,
         });
     }
 }
@@ -656,6 +657,7 @@ pub fn changelog(
                         inverse: false,
                         audiences: Vec::new(),
                         defined_at: None,
+                        phrase: None,
                     });
                 }
                 docs.push(doc);

@@ -598,6 +598,8 @@ fn fingerprint(doc: &Document, mut hasher: blake3::Hasher) -> blake3::Hash {
         hasher.update(r.text.as_bytes());
         hasher.update(&[0]);
         hasher.update(r.label.as_deref().unwrap_or_default().as_bytes());
+        hasher.update(&[0]);
+        hasher.update(r.phrase.as_deref().unwrap_or_default().as_bytes());
         hasher.update(&[u8::from(r.inverse), r.kind as u8, 0]);
         // A link moved into or out of an audience block changes who may see the edge.
         for list in &r.audiences {

@@ -116,6 +116,10 @@ pub struct RefText {
     /// (`[label]: dest`), whose audience blocks count too, since a site that hides the
     /// definition shows the link as plain text.
     pub defined_at: Option<usize>,
+    /// For a relation an imported record names in its own words (adr-tools' custom links,
+    /// `Clarified by [3. Title](0003-title.md)`): those words, which its page shows for
+    /// the relation instead of the kind's name.
+    pub phrase: Option<String>,
 }
 
 /// Reorders the items that `line` gives a line for (entries of one file, such as an

@@ -295,7 +295,7 @@ impl Page<'_> {
             );
             for group in &doc.relations {
                 self.raw("<dt>");
-                self.esc(group.label);
+                self.esc(&group.label);
                 self.raw("</dt>");
                 for link in &group.items {
                     self.raw("<dd><a href=\"");

@@ -1244,7 +1244,11 @@ fn mark_dependents(project: &Project, marked: &mut [bool], edited: Vec<usize>) {
 fn edges_kept(old: &Document, new: &Document) -> Option<bool> {
     use crate::model::RefText;
     let same = |x: &RefText, y: &RefText| {
-        x.kind == y.kind && x.text == y.text && x.inverse == y.inverse && x.audiences == y.audiences
+        x.kind == y.kind
+            && x.text == y.text
+            && x.inverse == y.inverse
+            && x.audiences == y.audiences
+            && x.phrase == y.phrase
     };
     let same_refs = |a: &[RefText], b: &[RefText]| {
         a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
@@ -1665,6 +1669,7 @@ mod tests {
             inverse: false,
             audiences: Vec::new(),
             defined_at: None,
+            phrase: None,
         };
         let old = Document {
             refs: vec![
