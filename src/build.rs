@@ -50,6 +50,8 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
     // as it says, after one stopped midway (`write::prepare` does this for the others).
     let (names, theme, renderer) = ready().inspect_err(|_| write::recover(&options.out))?;
     let out = write::prepare(&options.out, &project.dir, !options.progress)?;
+    let target = out.path().to_path_buf();
+    let _discard = crate::render::limits::before_stop(move || write::discard(&target));
     let files = AtomicUsize::new(0);
     let bar = progress_bar(options.progress, project);
     let writers = names
@@ -70,6 +72,9 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, F
             let n = files.fetch_add(1, Ordering::Relaxed) + 1;
             if n.is_multiple_of(256) {
                 bar.set_position(n as u64);
+            }
+            if crate::render::limits::stopping() {
+                anyhow::bail!("the build is stopping");
             }
             let writer = by_site.get(site).context("unknown site")?;
             writer.write(path, &bytes).with_context(|| {

@@ -135,6 +135,28 @@ pub fn recover(out: &Path) {
     }
 }
 
+/// Removes the temporary site folders of this build, which is being stopped (a render
+/// that took too long), from `out`, which it holds: the previous output stays as it was,
+/// and nothing of this build is left beside it. Writers stop before this is called; the
+/// one file each may still be writing is waited for once.
+pub fn discard(out: &Path) {
+    remove_leftovers(out);
+    if has_leftovers(out) {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        remove_leftovers(out);
+    }
+}
+
+fn has_leftovers(out: &Path) -> bool {
+    fs::read_dir(out).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(TMP_PREFIX))
+        })
+    })
+}
+
 /// Removes the temporary site folders a build that was stopped (Ctrl-C, a cancelled job)
 /// left in `out`; with the output folder locked, no other build is writing them.
 fn remove_leftovers(out: &Path) {

@@ -846,6 +846,96 @@ fn a_template_error_names_its_file_and_line() {
     );
 }
 
+/// A document page template whose loops go on for ten billion rounds (`range` stops at
+/// 100,000 items, but not loops inside loops), each round giving `body`.
+fn endless(body: &str) -> String {
+    format!(
+        "{{% extends \"base.html\" %}}\n{{% block content %}}{{% for i in range(end=100000) %}}{{% for j in range(end=100000) %}}{body}{{% endfor %}}{{% endfor %}}{{% endblock %}}\n"
+    )
+}
+
+/// How long a run stopped by a render limit may take before the test gives up on it.
+const STOPPED_WITHIN: std::time::Duration = std::time::Duration::from_secs(60);
+
+#[test]
+fn a_template_that_writes_without_end_stops_at_its_output_limit() {
+    let p = project();
+    p.build().success();
+    let out = p.path().join("out");
+    let before = snapshot(&out);
+    let build = ["build", "--out", "out", "--today", TODAY];
+    let one_mb = [("ALIGN_RENDER_MAX_MB", "1")];
+    p.write("templates/page.html", endless("{{ doc.title }}"));
+    let run = p.run_within(STOPPED_WITHIN, &build, &one_mb);
+    run.expect(2);
+    let stderr = run.stderr();
+    assert!(
+        stderr.starts_with("./templates/page.html: error: the page passed 1 MB of output: does a loop in the template never end? (ALIGN_RENDER_MAX_MB sets the limit in megabytes)\n  = note: rendering `"),
+        "{stderr}"
+    );
+    assert!(snapshot(&out) == before, "the output changed");
+    // A partial's output is held to it too, and named where it is called.
+    p.remove("templates/page.html");
+    p.write(
+        "templates/_release.html",
+        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}<p>{{ i }}</p>{% endfor %}{% endfor %}\n",
+    );
+    let run = p.run_within(STOPPED_WITHIN, &build, &one_mb);
+    run.expect(2);
+    let stderr = run.stderr();
+    let first = stderr.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("(default theme) templates/release-plan.html:")
+            && first.ends_with(": error: partial `_release.html` passed 1 MB of output: does a loop in the template never end? (ALIGN_RENDER_MAX_MB sets the limit in megabytes)"),
+        "{stderr}"
+    );
+    assert!(snapshot(&out) == before, "the output changed");
+    // Without the variable the limit is 512 MB: the theme's pages are far from it.
+    p.remove("templates/_release.html");
+    p.build().success();
+}
+
+#[test]
+fn a_template_that_never_ends_is_stopped_at_its_time_limit() {
+    let p = project();
+    p.build().success();
+    let out = p.path().join("out");
+    let before = snapshot(&out);
+    p.write("templates/page.html", endless(""));
+    let one_second = [("ALIGN_RENDER_TIMEOUT", "1")];
+    for args in [
+        &["build", "--out", "out", "--today", TODAY][..],
+        &["check", "--today", TODAY],
+    ] {
+        let started = std::time::Instant::now();
+        let run = p.run_within(STOPPED_WITHIN, args, &one_second);
+        run.expect(2);
+        let stderr = run.stderr();
+        let line = (stderr.lines())
+            .find(|l| l.starts_with("error: rendering `"))
+            .unwrap_or_else(|| panic!("{args:?}: {stderr}"));
+        assert!(
+            line.ends_with("` with template page.html has taken more than 1 s: does a loop in the template never end? (ALIGN_RENDER_TIMEOUT sets the limit in seconds)"),
+            "{args:?}: {stderr}"
+        );
+        // Stopped soon after the limit, not when the loops would have ended.
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{args:?}"
+        );
+    }
+    assert!(snapshot(&out) == before, "the output changed");
+    // Mended, the next build publishes and leaves nothing of the stopped one behind.
+    p.remove("templates/page.html");
+    p.build().success();
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".align-tmp-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
 /// Every template that does not parse is named in one run, not only the first; an error
 /// a template would meet only with another one set aside is not.
 #[test]

@@ -1,7 +1,7 @@
 //! `align serve` under faults: killed mid-rebuild and restarted it has lost nothing and
 //! serves what a clean build writes; an editor that writes a file in two steps never
 //! leaves a broken build behind once the second step lands; requests made while files
-//! change all succeed.
+//! change all succeed; a template that never ends stops the server with its reason shown.
 
 mod common;
 mod serve_support;
@@ -313,4 +313,39 @@ fn symlinks_out_of_the_project_are_not_watched() {
         more += 1;
         assert!(more < 5, "rebuilds without end: {:?}", server.stderr());
     }
+}
+
+#[test]
+fn a_template_that_never_ends_stops_the_server_with_its_reason_shown() {
+    let project = Project::minimal();
+    let dir = project.path();
+    let mut server = Server::start_with(
+        Path::new("."),
+        &[dir.to_str().unwrap()],
+        &[("ALIGN_RENDER_TIMEOUT", std::ffi::OsStr::new("1"))],
+    );
+    let mut events = server.events_for("/team/initiatives/a.html");
+    // Loops inside loops: ten billion rounds, which `range`'s own limit does not stop.
+    project.save(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}{% endblock %}",
+    );
+    let stops = "align serve stops: mend the template, then start it again";
+    let errors = wait_for(Duration::from_secs(30), || {
+        let update = events.next(Duration::from_millis(100))?;
+        (!update.errors.is_empty()).then_some(update.errors)
+    })
+    .expect("the open page is told why");
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0].starts_with("error: rendering `")
+            && errors[0].ends_with(" has taken more than 1 s: does a loop in the template never end? (ALIGN_RENDER_TIMEOUT sets the limit in seconds)"),
+        "{errors:?}"
+    );
+    assert_eq!(errors[1], stops);
+    let status = server.exited(TIMEOUT).expect("the server stops");
+    assert_eq!(status.code(), Some(2));
+    let stderr = server.stderr();
+    assert!(stderr.iter().any(|l| l == &errors[0]), "{stderr:?}");
+    assert!(stderr.iter().any(|l| l == stops), "{stderr:?}");
 }

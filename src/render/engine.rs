@@ -10,6 +10,8 @@ use bytes::Bytes;
 use serde::Serialize;
 use tera::{Kwargs, State, Tera, Value};
 
+use super::limits;
+
 /// Compiled templates, and what each one pulls in.
 pub struct Renderer {
     tera: Arc<Tera>,
@@ -337,7 +339,7 @@ impl Renderer {
 
     /// Renders `template` with `ctx`; `key` names the output (site and path) for the memo.
     pub fn page<T: Serialize>(&self, key: &str, template: &str, ctx: &T) -> anyhow::Result<Bytes> {
-        self.made(key, template, ctx, || self.render_bytes(template, ctx))
+        self.made(key, template, ctx, || self.render_bytes(key, template, ctx))
     }
 
     /// A document's page: with the default theme's templates, written by
@@ -352,7 +354,7 @@ impl Renderer {
             });
             match written.flatten() {
                 Some(page) => Ok(Bytes::from(page.into_bytes())),
-                None => self.render_bytes(TEMPLATE, ctx),
+                None => self.render_bytes(key, TEMPLATE, ctx),
             }
         })
     }
@@ -409,6 +411,8 @@ impl Renderer {
         Ok(bytes)
     }
 
+    /// `template` rendered with `ctx` as text, without the [`limits`] a page's render has.
+    #[cfg(test)]
     pub fn render<T: Serialize>(&self, template: &str, ctx: &T) -> anyhow::Result<String> {
         let context = self.context(template, ctx)?;
         self.tera
@@ -416,18 +420,34 @@ impl Renderer {
             .map_err(|err| located(&err.to_string(), &format!("template {template}")).into())
     }
 
-    /// [`Renderer::render`] as the bytes of an output file. The engine writes only whole
-    /// strings, so its output is UTF-8 without checking all of it again as a `String`
-    /// would (a page is about ten kilobytes: that check was 1 % of a build). The buffer
-    /// starts at the template's [`Closure::size`].
-    fn render_bytes<T: Serialize>(&self, template: &str, ctx: &T) -> anyhow::Result<Bytes> {
-        let context = self.context(template, ctx)?;
-        let size = self.closures.get(template).map_or(0, |c| c.size);
-        let mut out = Vec::with_capacity(size);
-        self.tera
-            .render_to(template, &context, &mut out)
-            .map_err(|err| located(&err.to_string(), &format!("template {template}")))?;
-        Ok(Bytes::from(out))
+    /// `template` rendered with `ctx` as the bytes of the output file `key` (site and
+    /// path), within the [`limits`]. The engine writes only whole strings, so its output is UTF-8
+    /// without checking all of it again as a `String` would (a page is about ten
+    /// kilobytes: that check was 1 % of a build). The buffer starts at the template's
+    /// [`Closure::size`].
+    fn render_bytes<T: Serialize>(
+        &self,
+        key: &str,
+        template: &str,
+        ctx: &T,
+    ) -> anyhow::Result<Bytes> {
+        let what = || format!("`{key}` with template {template}");
+        limits::timed(what, || {
+            let context = self.context(template, ctx)?;
+            let size = self.closures.get(template).map_or(0, |c| c.size);
+            let mut out = Vec::with_capacity(size);
+            let limit = limits::limits().bytes;
+            let mut capped = limits::Capped::new(&mut out, limit);
+            let rendered = self.tera.render_to(template, &context, &mut capped);
+            if capped.passed {
+                let message = too_long("the page", limit);
+                return Err(
+                    TemplateError(format!("templates/{template}: error: {message}")).into(),
+                );
+            }
+            rendered.map_err(|err| located(&err.to_string(), &format!("template {template}")))?;
+            Ok(Bytes::from(out))
+        })
     }
 
     fn context<T: Serialize>(&self, template: &str, ctx: &T) -> anyhow::Result<tera::Context> {
@@ -590,8 +610,28 @@ impl Partial {
             });
             return Err(tera::Error::message(message));
         }
-        Ok(Value::safe_string(&tera.render(name, &context)?))
+        let mut out = Vec::new();
+        let limit = limits::limits().bytes;
+        let mut capped = limits::Capped::new(&mut out, limit);
+        let rendered = tera.render_to(name, &context, &mut capped);
+        if capped.passed {
+            let message = too_long(&format!("partial `{name}`"), limit);
+            return Err(tera::Error::message(message));
+        }
+        rendered?;
+        let html = String::from_utf8(out).map_err(|err| tera::Error::message(err.to_string()))?;
+        Ok(Value::safe_string(&html))
     }
+}
+
+/// Why a render stopped where its output passed `limit` bytes: `what` (the page, a
+/// partial).
+fn too_long(what: &str, limit: usize) -> String {
+    format!(
+        "{what} passed {} MB of output: does a loop in the template never end? ({} sets the limit in megabytes)",
+        limit >> 20,
+        limits::MAX_MB_VAR
+    )
 }
 
 impl tera::Function<tera::TeraResult<Value>> for Partial {

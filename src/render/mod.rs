@@ -6,6 +6,7 @@ mod doc_page;
 mod engine;
 mod feed;
 pub mod html_load;
+pub mod limits;
 mod lists;
 pub mod markdown;
 mod site_files;

@@ -55,6 +55,7 @@ pub fn serve(options: ServeOptions) -> Result<i32, Failure> {
     let listener = std::net::TcpListener::bind(address)
         .with_context(|| format!("cannot listen on {address}"))?;
     let store = Arc::new(Store::default());
+    stop_on_timeout(Arc::clone(&store));
     let mut rebuilder = Rebuilder::new(&options.dir, options.today.clone());
     let started = Instant::now();
     let mut warnings = rebuild::Warnings::default();
@@ -154,6 +155,21 @@ async fn run(
         () = cut_off => {}
     }
     Ok(())
+}
+
+/// A render that takes too long cannot be stopped (a loop in a template that never ends):
+/// the server says so on the terminal and over every open page, and then stops, as it
+/// could rebuild nothing more.
+fn stop_on_timeout(store: Arc<Store>) {
+    crate::render::limits::on_timeout(move |message| {
+        const STOPS: &str = "align serve stops: mend the template, then start it again";
+        crate::errln!("{message}");
+        crate::errln!("{STOPS}");
+        store.fail(vec![message.to_string(), STOPS.to_string()]);
+        // Time for the open pages' event streams to carry it.
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        std::process::exit(2);
+    });
 }
 
 /// How often a server with nothing to rebuild looks whether the date has moved.

@@ -116,6 +116,22 @@ impl Project {
         Run { output }
     }
 
+    /// [`Project::run_with_env`], failing the test if the run takes longer than `limit`
+    /// (the run is stopped then).
+    pub fn run_within(
+        &self,
+        limit: std::time::Duration,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Run {
+        let output = command(self.path(), args)
+            .envs(env.iter().copied())
+            .timeout(limit)
+            .output()
+            .unwrap_or_else(|err| panic!("align {args:?}: {err}"));
+        Run { output }
+    }
+
     /// `align build --out out --today TODAY`.
     pub fn build(&self) -> Run {
         self.build_into("out")

@@ -317,6 +317,11 @@ impl Server {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// Waits up to `timeout` for the server to exit on its own.
+    pub fn exited(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
+        wait_for(timeout, || self.child.try_wait().ok().flatten())
+    }
+
     /// Waits until a stdout line satisfies `pred`.
     pub fn wait_stdout(&self, pred: impl Fn(&str) -> bool) -> String {
         let found = wait_for(TIMEOUT, || self.stdout().into_iter().find(|l| pred(l)));
