@@ -276,18 +276,22 @@ fn run_check(
     // An error in the project's templates ends the check as it would end a build (exit
     // status 2): said after the content's findings, without their count, which would
     // read as a check that passed; a program reading the findings gets none, as for any
-    // error of exit status 2.
-    let mut template_error = build::check_templates(&project, today).err();
+    // error of exit status 2. The findings are printed before the templates are tried,
+    // so that a render stopped for taking too long, which ends the process, comes after
+    // them too.
     let diags = &project.diagnostics;
     // `--quiet` leaves out what does not fail the check: warnings, unless denied, and the
     // count; in every format.
     let shown = |d: &&Diagnostic| !flags.quiet || d.is_error() || deny_warnings;
+    if format == Format::Text {
+        let mut sources = Sources::default();
+        for d in diags.iter().filter(shown) {
+            crate::err_print!("{}", d.render_from(&mut sources));
+        }
+    }
+    let mut template_error = build::check_templates(&project, today).err();
     match format {
         Format::Text => {
-            let mut sources = Sources::default();
-            for d in diags.iter().filter(shown) {
-                crate::err_print!("{}", d.render_from(&mut sources));
-            }
             let errors = project.error_count();
             if !flags.quiet && template_error.is_none() {
                 crate::errln!(
