@@ -38,7 +38,7 @@ fuzz_target!(|text: &str| {
             );
         }
         if let Some(doc) = doc {
-            let _ = align::load::headings(&doc.body);
+            let _ = align::load::headings(&doc.body, &doc.key_results, &config().page_ids);
         }
     }
 });

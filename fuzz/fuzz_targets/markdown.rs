@@ -83,6 +83,11 @@ fuzz_target!(|input: (u8, &str)| {
     let resolver = LinkResolver {
         targets: &targets,
         fate: &fate,
+        own_anchor: None,
+        key_results: &[],
+        page_ids: &[],
+        unpublished: &[],
+        root: "../",
     };
     let raw = match mode % 3 {
         0 => RawHtml::Sanitize,
