@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what tests/site_quality.rs and scripts/screenshots.sh use: Chromium and
 # ChromeDriver (axe-core runs in the browser), Java (the Nu Html Checker), xmllint (feed
-# well-formedness), and the npm packages vnu-jar and axe-core under $ALIGN_TOOLS
-# (default /opt/align-tools). Safe to run again: it installs only what is missing.
+# well-formedness) and the npm packages vnu-jar and axe-core under $ALIGN_TOOLS (default
+# /opt/align-tools); and a C++ compiler, for the fuzz targets' libFuzzer, which CI
+# builds. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
 ALIGN_TOOLS="${ALIGN_TOOLS:-/opt/align-tools}"
@@ -20,6 +21,8 @@ need chromedriver chromium-driver
 need java default-jre-headless
 need xmllint libxml2-utils
 need npm npm
+# The fuzz targets' libFuzzer is C++, built when CI checks that they compile.
+need c++ g++
 
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=()
