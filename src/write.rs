@@ -140,40 +140,36 @@ pub fn recover(out: &Path) {
 /// and nothing of this build is left beside it. Writers stop before this is called; the
 /// one file each may still be writing is waited for once.
 pub fn discard(out: &Path) {
-    remove_leftovers(out);
-    if has_leftovers(out) {
+    if !remove_temporary(out) {
         std::thread::sleep(std::time::Duration::from_millis(100));
-        remove_leftovers(out);
+        remove_temporary(out);
     }
-}
-
-fn has_leftovers(out: &Path) -> bool {
-    fs::read_dir(out).is_ok_and(|entries| {
-        entries.flatten().any(|e| {
-            e.file_name()
-                .to_str()
-                .is_some_and(|n| n.starts_with(TMP_PREFIX))
-        })
-    })
 }
 
 /// Removes the temporary site folders a build that was stopped (Ctrl-C, a cancelled job)
 /// left in `out`; with the output folder locked, no other build is writing them.
 fn remove_leftovers(out: &Path) {
+    remove_temporary(out);
+    finish_interrupted_swap(out);
+}
+
+/// Removes the temporary site folders in `out`; whether all of them went.
+fn remove_temporary(out: &Path) -> bool {
     let Ok(entries) = fs::read_dir(out) else {
-        return;
+        return true;
     };
+    let mut all = true;
     for entry in entries.flatten() {
-        let leftover = entry
+        let temporary = entry
             .file_name()
             .to_str()
             .is_some_and(|n| n.starts_with(TMP_PREFIX))
             && entry.file_type().is_ok_and(|t| t.is_dir());
-        if leftover {
-            let _ = fs::remove_dir_all(entry.path());
+        if temporary {
+            all &= fs::remove_dir_all(entry.path()).is_ok();
         }
     }
-    finish_interrupted_swap(out);
+    all
 }
 
 /// Where a swap stopped part way (see [`commit_all`]) left the last build's sites aside,

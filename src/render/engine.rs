@@ -436,15 +436,11 @@ impl Renderer {
             let context = self.context(template, ctx)?;
             let size = self.closures.get(template).map_or(0, |c| c.size);
             let mut out = Vec::with_capacity(size);
-            let limit = limits::limits().bytes;
-            let mut capped = limits::Capped::new(&mut out, limit);
-            let rendered = self.tera.render_to(template, &context, &mut capped);
-            if capped.passed {
-                let message = too_long("the page", limit);
-                return Err(
-                    TemplateError(format!("templates/{template}: error: {message}")).into(),
-                );
-            }
+            let rendered =
+                render_capped(&self.tera, template, &context, &mut out).map_err(|limit| {
+                    let message = too_long("the page", limit);
+                    TemplateError(format!("templates/{template}: error: {message}"))
+                })?;
             rendered.map_err(|err| located(&err.to_string(), &format!("template {template}")))?;
             Ok(Bytes::from(out))
         })
@@ -611,16 +607,29 @@ impl Partial {
             return Err(tera::Error::message(message));
         }
         let mut out = Vec::new();
-        let limit = limits::limits().bytes;
-        let mut capped = limits::Capped::new(&mut out, limit);
-        let rendered = tera.render_to(name, &context, &mut capped);
-        if capped.passed {
-            let message = too_long(&format!("partial `{name}`"), limit);
-            return Err(tera::Error::message(message));
-        }
-        rendered?;
+        render_capped(&tera, name, &context, &mut out).map_err(|limit| {
+            tera::Error::message(too_long(&format!("partial `{name}`"), limit))
+        })??;
         let html = String::from_utf8(out).map_err(|err| tera::Error::message(err.to_string()))?;
         Ok(Value::safe_string(&html))
+    }
+}
+
+/// Renders `name` with `context` into `out`, which refuses to grow past the
+/// [`limits::Limits::bytes`] of a page: the render's own result, or that limit when the
+/// output passed it.
+fn render_capped(
+    tera: &Tera,
+    name: &str,
+    context: &tera::Context,
+    out: &mut Vec<u8>,
+) -> Result<tera::TeraResult<()>, usize> {
+    let limit = limits::limits().bytes;
+    let mut capped = limits::Capped::new(out, limit);
+    let rendered = tera.render_to(name, context, &mut capped);
+    match capped.passed {
+        true => Err(limit),
+        false => Ok(rendered),
     }
 }
 

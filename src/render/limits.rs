@@ -30,7 +30,6 @@ impl Limits {
     /// The limits the environment sets, each by its variable, the defaults for the rest;
     /// with a warning for each value that is not a whole number above zero.
     fn from_env(var: impl Fn(&str) -> Option<String>) -> (Limits, Vec<String>) {
-        let mut limits = Limits::DEFAULT;
         let mut warnings = Vec::new();
         let mut read = |name: &str, unit: &str, default: u64| -> u64 {
             let Some(text) = var(name) else {
@@ -52,8 +51,10 @@ impl Limits {
             "megabytes",
             (Limits::DEFAULT.bytes >> 20) as u64,
         );
-        limits.time = Duration::from_secs(seconds);
-        limits.bytes = usize::try_from(megabytes.saturating_mul(1 << 20)).unwrap_or(usize::MAX);
+        let limits = Limits {
+            time: Duration::from_secs(seconds),
+            bytes: usize::try_from(megabytes.saturating_mul(1 << 20)).unwrap_or(usize::MAX),
+        };
         (limits, warnings)
     }
 }
