@@ -188,7 +188,6 @@ impl Graph {
     ) -> (Graph, Vec<Diagnostic>) {
         let mut graph = Graph {
             outgoing: vec![Vec::new(); docs.len()],
-            incoming: vec![Vec::new(); docs.len()],
             generation: next_generation(),
             ..Graph::default()
         };
@@ -196,17 +195,27 @@ impl Graph {
         // Resolving reads the index only, so documents resolve in parallel, each with the
         // map of its body links; edges are added in document order, as before.
         use rayon::prelude::*;
-        let (resolved, links): (Vec<Resolved>, Vec<HashMap<String, Target>>) = docs
+        // What is wrong with each document's references is found there too.
+        let resolved: Vec<(Resolved, HashMap<String, Target>, Vec<Diagnostic>)> = docs
             .par_iter()
             .enumerate()
-            .map(|(from, _)| graph.resolve_refs(docs, from))
-            .unzip();
-        graph.links = links;
+            .map(|(from, doc)| {
+                let (targets, links) = graph.resolve_refs(docs, from);
+                let problems = graph.link_problems(doc, dir, unreadable, &targets);
+                (targets, links, problems)
+            })
+            .collect();
+        graph.links.reserve(docs.len());
         graph.created.reserve(docs.len() + 1);
+        // A reference makes at most one edge: the edges are never moved to a larger place.
+        graph
+            .edges
+            .reserve(docs.iter().map(|doc| doc.refs.len()).sum());
         let mut long = LongLists::default();
-        for ((from, doc), targets) in docs.iter().enumerate().zip(resolved) {
+        for ((from, doc), (targets, links, problems)) in docs.iter().enumerate().zip(resolved) {
             graph.created.push(graph.edges.len());
-            diags.extend(graph.link_problems(doc, dir, unreadable, &targets));
+            graph.links.push(links);
+            diags.extend(problems);
             for (reference, target) in doc.refs.iter().zip(targets) {
                 if let Ok(target) = target {
                     graph.add(from, reference, target, &mut long);
@@ -214,6 +223,7 @@ impl Graph {
             }
         }
         graph.created.push(graph.edges.len());
+        graph.incoming = incoming(docs.len(), &graph.edges);
         graph.refresh(docs);
         (graph, diags)
     }
@@ -497,6 +507,8 @@ impl Graph {
         diags
     }
 
+    /// Adds the edge `reference` makes, or gives it to the edge it duplicates; the
+    /// edges into each document are listed once every edge is made (see [`incoming`]).
     fn add(&mut self, from: usize, reference: &RefText, target: Target, long: &mut LongLists) {
         let Some(edge) = Edge::made(from, reference, target) else {
             return;
@@ -515,7 +527,6 @@ impl Graph {
             return;
         }
         let index = self.edges.len();
-        self.incoming[edge.to.doc].push(index);
         self.edges.push(edge);
         self.outgoing[from].push(index);
         // From its `FROM`th edge on, a document's edges are found in the map.
@@ -890,6 +901,21 @@ impl Graph {
             .map(|&e| &self.edges[e])
             .filter(move |e| e.kind == kind)
     }
+}
+
+/// The edges into each of `count` documents, in the order of `edges`: each list made at
+/// its full length at once, instead of growing one edge at a time in lists spread over
+/// the heap.
+fn incoming(count: usize, edges: &[Edge]) -> Vec<Vec<usize>> {
+    let mut lengths = vec![0usize; count];
+    for edge in edges {
+        lengths[edge.to.doc] += 1;
+    }
+    let mut incoming: Vec<Vec<usize>> = lengths.into_iter().map(Vec::with_capacity).collect();
+    for (e, edge) in edges.iter().enumerate() {
+        incoming[edge.to.doc].push(e);
+    }
+    incoming
 }
 
 /// [`Graph::lookup`] in `keys`: the index, or the names of documents that could not be
