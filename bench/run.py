@@ -19,7 +19,11 @@ a build right after a large one is slower, so each size follows each size as oft
 wall time and by CPU time
 (user and system apart: the kernel's share, writing files, grows differently from the
 build's own work), and bare pulldown-cmark's growth over the plain pages of the same two
-sizes in pairs of the same kind: what the machine alone adds when the work grows tenfold.
+sizes in pairs of the same kind: what the machine alone adds when the work grows tenfold;
+and what the machine takes to hand out the memory each of the two builds takes (its peak
+RSS and its output), touched alone in pairs of the same kind: on a virtual machine whose
+host backs the guest's memory only when it is first touched, and takes it back when it is
+freed, that cost grows faster than the memory does.
 Output folders go to --out (a tmpfs by default) so the disk does not dominate; each run
 starts from an empty output folder ("cold"). Times are the median of --runs.
 """
@@ -111,6 +115,44 @@ def growth(small, large, out, pairs):
     ratios = sorted(l.wall / s.wall for s, l in done)
     by_previous = {key: statistics.median(v) if v else None for key, v in after.items()}
     return medians[0], medians[1], ratios, by_previous
+
+
+def taken_memory(cmd, out_dir):
+    """The memory a build takes from the machine, in bytes: its peak RSS and the files it
+    writes (the output folder is on a tmpfs, in memory too), from one cold run."""
+    run = run_once(cmd, out_dir)
+    written = sum(os.lstat(os.path.join(folder, name)).st_size
+                  for folder, _, names in os.walk(out_dir) for name in names)
+    return int(run.rss * 2**20) + written
+
+
+# Touches `n` bytes of memory the process has not used before, a byte in every page, and
+# prints the seconds it took: what fresh memory costs this machine, without a build.
+TOUCH = """import mmap, sys, time
+n = int(sys.argv[1])
+started = time.perf_counter()
+memory = mmap.mmap(-1, n)
+memory[::4096] = bytes(len(range(0, n, 4096)))
+print(time.perf_counter() - started)
+"""
+
+
+def fresh_memory(small, large, pairs):
+    """Touching `small` and `large` bytes of fresh memory in turned pairs: the median
+    seconds of each and the pair-by-pair ratios of the larger to the smaller. On a
+    machine that pays the same for every page, the ratio is that of the sizes."""
+    times = {0: [], 1: []}
+    ratios = []
+    for pair in range(pairs):
+        taken = {}
+        for which in ((0, 1) if pair % 2 == 0 else (1, 0)):
+            size = (small, large)[which]
+            done = subprocess.run([sys.executable, "-c", TOUCH, str(size)], check=True,
+                                  capture_output=True, text=True)
+            taken[which] = float(done.stdout)
+            times[which].append(taken[which])
+        ratios.append(taken[1] / taken[0])
+    return statistics.median(times[0]), statistics.median(times[1]), sorted(ratios)
 
 
 def generate(kind, n, work):
@@ -409,7 +451,11 @@ def main():
         # its growth is what the machine alone adds when the work grows tenfold.
         bare = lambda n: [BARE, generate("plain", n, args.work), out]
         floor = growth(bare(small), bare(large), out, args.pairs)
+        # The memory each build takes, touched alone in pairs of the same kind: what the
+        # machine charges for fresh memory when a build takes tenfold.
+        sizes_taken = [taken_memory(build(n), out) for n in (small, large)]
         shutil.rmtree(out, ignore_errors=True)
+        memory = tuple(sizes_taken) + fresh_memory(*sizes_taken, args.pairs)
     print_table(rows, hugo)
     print()
     for r in rows:
@@ -456,6 +502,12 @@ def main():
         print(f"Bare pulldown-cmark over {small:,} and {large:,} plain pages, {len(ratios)} pairs in turned order: "
               f"{ws:.2f} s and {wl:.2f} s by medians, {wl / ws:.1f}×; pair by pair {ratios[0]:.1f}–{ratios[-1]:.1f}× "
               f"(median {statistics.median(ratios):.1f}×); CPU time {cs:.2f} s and {cl:.2f} s, {cl / max(cs, 0.01):.2f}×")
+        bytes_s, bytes_l, ms, ml, ratios = memory
+        gb_s, gb_l = bytes_s / 2**30, bytes_l / 2**30
+        print(f"Fresh memory, the builds' peak RSS and output ({gb_s:.2f} and {gb_l:.2f} GB, {gb_l / gb_s:.1f}×) "
+              f"touched alone, {len(ratios)} pairs in turned order: {ms:.2f} s and {ml:.2f} s by medians "
+              f"({ms / gb_s:.2f} and {ml / gb_l:.2f} s per GB), {ml / ms:.1f}×; pair by pair "
+              f"{ratios[0]:.1f}–{ratios[-1]:.1f}× (median {statistics.median(ratios):.1f}×)")
 
 
 def fmt(v, unit="s"):
