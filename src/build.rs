@@ -199,14 +199,23 @@ pub fn render_sites(
         (Some(views), Some(changed)) if aggregates => (views, Some(changed)),
         _ => (Vec::new(), None),
     };
-    let mut views: Vec<SiteView<'_>> = names
+    let kept: Vec<(&String, Option<crate::audience::KeptView>)> = names
         .iter()
         .map(|name| {
-            let (config, docs, graph) = (&project.config, &project.docs, &project.graph);
             let kept = earlier
                 .iter()
                 .position(|(n, _)| n == name)
                 .map(|at| earlier.swap_remove(at).1);
+            (name, kept)
+        })
+        .collect();
+    // The sites' views are made side by side: each has passes over every document that
+    // one thread makes.
+    use rayon::prelude::*;
+    let mut views: Vec<SiteView<'_>> = kept
+        .into_par_iter()
+        .map(|(name, kept)| {
+            let (config, docs, graph) = (&project.config, &project.docs, &project.graph);
             match (kept, changed) {
                 (Some(kept), Some(changed)) => {
                     SiteView::reusing(name, config, docs, graph, kept, changed, edited)
