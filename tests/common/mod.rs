@@ -109,10 +109,7 @@ impl Project {
 
     /// Runs `align ARGS` in the project folder with extra environment variables.
     pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let output = command(self.path(), args)
-            .envs(env.iter().copied())
-            .output()
-            .unwrap();
+        let output = self.command_with_env(args, env).output().unwrap();
         Run { output }
     }
 
@@ -124,12 +121,19 @@ impl Project {
         args: &[&str],
         env: &[(&str, &str)],
     ) -> Run {
-        let output = command(self.path(), args)
-            .envs(env.iter().copied())
+        let output = self
+            .command_with_env(args, env)
             .timeout(limit)
             .output()
             .unwrap_or_else(|err| panic!("align {args:?}: {err}"));
         Run { output }
+    }
+
+    /// `align ARGS` in the project folder with extra environment variables, to run.
+    fn command_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
+        let mut command = command(self.path(), args);
+        command.envs(env.iter().copied());
+        command
     }
 
     /// `align build --out out --today TODAY`.
