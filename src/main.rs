@@ -8,19 +8,30 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// mimalloc options set before the first allocation, unless the environment sets them
-/// (`MIMALLOC_*`): arenas are committed as they are used rather than up front (10,000
-/// documents: a peak of about 200 MB instead of 290 MB), and pages freed by one stage are
-/// kept for ten seconds before they go back to the system, so that the next stage reuses
-/// them instead of faulting in fresh ones. A build of 100,000 documents takes ten
-/// seconds: with a one-second delay it handed back and faulted in again 100,000 pages
-/// (530,000 faults against 430,000, 0.3 s of system time); `serve`'s rebuilds come a
-/// fraction of a second apart while someone types, and each one freed the pages the next
-/// one faulted in again (a title edit at 10,000 documents: 5,200–5,800 page faults
-/// against 1,800–2,100). See bench/README.md and bench/HISTORY.md.
+/// (`MIMALLOC_*`):
+/// - arenas are committed when they are reserved, not piece by piece as they are used.
+///   Committing as used took an `mprotect` for every few hundred kilobytes (6,700 in a
+///   build of 100,000 documents against 15), each holding the address space's lock while
+///   the other core faulted pages in; committed memory is not touched, so the peak RSS is
+///   the same.
+/// - transparent huge pages are off: mimalloc asks for them for arenas committed at once,
+///   and a fault in a huge-page region first compacts memory to find 2 MB, which cost
+///   more system time than the TLB saved (and raised the 10,000-document peak from about
+///   200 MB to 290 MB).
+/// - pages freed by one stage are kept for ten seconds before they go back to the system,
+///   so that the next stage reuses them instead of faulting in fresh ones. A build of
+///   100,000 documents takes ten seconds: with a one-second delay it handed back and
+///   faulted in again 100,000 pages (530,000 faults against 430,000, 0.3 s of system
+///   time); `serve`'s rebuilds come a fraction of a second apart while someone types, and
+///   each one freed the pages the next one faulted in again (a title edit at 10,000
+///   documents: 5,200–5,800 page faults against 1,800–2,100).
+///
+/// See bench/README.md and bench/HISTORY.md.
 #[cfg(target_os = "linux")]
-const ALLOCATOR_OPTIONS: [(&str, libmimalloc_sys::mi_option_t, std::ffi::c_long); 2] = [
+const ALLOCATOR_OPTIONS: [(&str, libmimalloc_sys::mi_option_t, std::ffi::c_long); 3] = [
     // Their numbers in mimalloc's `mi_option_t`.
-    ("MIMALLOC_ARENA_EAGER_COMMIT", 4, 0),
+    ("MIMALLOC_ARENA_EAGER_COMMIT", 4, 1),
+    ("MIMALLOC_ALLOW_THP", 43, 0),
     ("MIMALLOC_PURGE_DELAY", 15, 10_000),
 ];
 
