@@ -14,10 +14,11 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 ///   build of 100,000 documents against 15), each holding the address space's lock while
 ///   the other core faulted pages in; committed memory is not touched, so the peak RSS is
 ///   the same.
-/// - transparent huge pages are off: mimalloc asks for them for arenas committed at once,
-///   and a fault in a huge-page region first compacts memory to find 2 MB, which cost
-///   more system time than the TLB saved (and raised the 10,000-document peak from about
-///   200 MB to 290 MB).
+/// - transparent huge pages are off for the process: mimalloc asks for them for arenas
+///   committed at once, and a fault in a huge-page region first compacts memory to find
+///   2 MB, which cost more system time than the TLB saved (and raised the 10,000-document
+///   peak from about 200 MB to 290 MB). The browser `serve --open` starts gets the
+///   system's setting back.
 /// - pages freed by one stage are kept for ten seconds before they go back to the system,
 ///   so that the next stage reuses them instead of faulting in fresh ones. A build of
 ///   100,000 documents takes ten seconds: with a one-second delay it handed back and

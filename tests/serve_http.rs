@@ -725,12 +725,18 @@ fn open_says_when_no_browser_opens_and_serves_on() {
     assert_eq!(server.get("/team/").status, 200);
     drop(server);
 
-    // One that opens: it is given the server's address, and nothing is said.
+    // One that opens: it is given the server's address, and nothing is said. It gets
+    // the system's transparent huge pages back, which the server turns off for itself.
     let working = tempfile::tempdir().unwrap();
     let asked = working.path().join("asked");
+    let pages = working.path().join("pages");
     opener(
         working.path(),
-        &format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", asked.display()),
+        &format!(
+            "#!/bin/sh\nwhile read -r line; do case $line in THP_enabled*) printf '%s\\n' \"$line\";; esac; done < /proc/self/status > '{}'\nprintf '%s' \"$1\" > '{}'\n",
+            pages.display(),
+            asked.display()
+        ),
     );
     let server = start(working.path());
     let url = serve_support::wait_for(Duration::from_secs(10), || {
@@ -739,6 +745,18 @@ fn open_says_when_no_browser_opens_and_serves_on() {
             .filter(|u| !u.is_empty())
     });
     assert_eq!(url.as_deref(), Some(server.base.as_str()));
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.pid()));
+    let status = status.unwrap_or_default();
+    let own = status.lines().find(|l| l.starts_with("THP_enabled"));
+    // Systems without `/proc` and kernels before 5.0 do not say; kernels without huge
+    // pages say 0 for both.
+    if let Some(own) =
+        own.filter(|_| std::path::Path::new("/sys/kernel/mm/transparent_hugepage").exists())
+    {
+        assert_eq!(own, "THP_enabled:\t0");
+        let opener_saw = std::fs::read_to_string(&pages).unwrap();
+        assert_eq!(opener_saw.trim_end(), "THP_enabled:\t1");
+    }
     std::thread::sleep(Duration::from_millis(200));
     assert!(
         !server.stderr().iter().any(|l| l.contains("cannot open")),

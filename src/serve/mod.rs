@@ -294,6 +294,27 @@ fn print_warnings(warnings: &[String], quiet: bool) {
     }
 }
 
+/// The allocator turns transparent huge pages off for align's own process (see
+/// `main.rs`), and programs started from it would inherit that: the opener, and the
+/// browser it may start, get the system's setting back.
+#[cfg(target_os = "linux")]
+fn huge_pages_as_the_system_sets(command: &mut std::process::Command) {
+    use std::os::unix::process::CommandExt as _;
+    // SAFETY: runs in the child between fork and exec, where only async-signal-safe
+    // calls may be made: `prctl` is one system call that allocates nothing and takes no
+    // lock. Its unused arguments must be zero, as `unsigned long`s.
+    unsafe {
+        command.pre_exec(|| {
+            let zero: libc::c_ulong = 0;
+            libc::prctl(libc::PR_SET_THP_DISABLE, zero, zero, zero, zero);
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn huge_pages_as_the_system_sets(_: &mut std::process::Command) {}
+
 /// Asks the system to show `url` in a browser. When it cannot, says so: whoever asked for
 /// `--open` would otherwise wait for a window that never comes.
 fn open_browser(url: &str) {
@@ -302,11 +323,13 @@ fn open_browser(url: &str) {
     } else {
         "xdg-open"
     };
-    let child = std::process::Command::new(opener)
+    let mut command = std::process::Command::new(opener);
+    command
         .arg(url)
         .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .spawn();
+        .stdout(std::process::Stdio::null());
+    huge_pages_as_the_system_sets(&mut command);
+    let child = command.spawn();
     match child {
         Err(err) => cannot_open(opener, &format!("cannot be run: {err}"), url),
         // It returns once the browser has the page, or fails to find one; the server

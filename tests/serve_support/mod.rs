@@ -304,6 +304,11 @@ impl Server {
         self.stdout.lock().unwrap().clone()
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Sends Ctrl-C (SIGINT) and waits up to `timeout` for the server to exit.
     #[cfg(unix)]
     pub fn interrupt(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
