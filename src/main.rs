@@ -9,7 +9,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// mimalloc options set before the first allocation, unless the environment sets them
 /// (`MIMALLOC_*`):
-/// - arenas are committed when they are reserved, not piece by piece as they are used.
+/// - arenas are committed when they are reserved, not piece by piece as they are used,
+///   where the system overcommits memory (Linux's default; where it does not, a whole
+///   arena committed up front would count a gigabyte against its commit limit).
 ///   Committing as used took an `mprotect` for every few hundred kilobytes (6,700 in a
 ///   build of 100,000 documents against 15), each holding the address space's lock while
 ///   the other core faulted pages in; committed memory is not touched, so the peak RSS is
@@ -31,7 +33,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[cfg(target_os = "linux")]
 const ALLOCATOR_OPTIONS: [(&str, libmimalloc_sys::mi_option_t, std::ffi::c_long); 3] = [
     // Their numbers in mimalloc's `mi_option_t`.
-    ("MIMALLOC_ARENA_EAGER_COMMIT", 4, 1),
+    // 2: eagerly where the system overcommits.
+    ("MIMALLOC_ARENA_EAGER_COMMIT", 4, 2),
     ("MIMALLOC_ALLOW_THP", 43, 0),
     ("MIMALLOC_PURGE_DELAY", 15, 10_000),
 ];
