@@ -936,13 +936,21 @@ fn a_template_that_never_ends_is_stopped_at_its_time_limit() {
         );
     }
     assert!(snapshot(&out) == before, "the output changed");
-    // Mended, the next build makes what the last good one made.
+    // Mended, the next build makes what the last good one made, and leaves nothing of
+    // the stopped one behind (not even an empty temporary folder, which no snapshot of
+    // files would show).
     p.remove("templates/page.html");
     p.build().success();
     assert!(
         snapshot(&out) == before,
         "the mended build's output differs"
     );
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".align-tmp-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }
 
 /// Every template that does not parse is named in one run, not only the first; an error
