@@ -79,13 +79,19 @@ def turned_pairs(first, second, out_dir, pairs):
     heavier one is slower (the machine is still taking back the memory and files the other
     left), so each command follows each as often. The pairs as (run of first, run of
     second), and every run in the order it ran as (0 for first or 1 for second, run)."""
+    return in_turned_order(pairs, lambda which: run_once((first, second)[which], out_dir))
+
+
+def in_turned_order(pairs, run):
+    """`run(0)` and `run(1)` pair by pair, in the order `turned_pairs` says: the pairs as
+    (result of 0, result of 1), and every result in the order it came as (which, result)."""
     done, ran = [], []
     for pair in range(pairs):
-        runs = {}
+        results = {}
         for which in ((0, 1) if pair % 2 == 0 else (1, 0)):
-            runs[which] = run_once((first, second)[which], out_dir)
-            ran.append((which, runs[which]))
-        done.append((runs[0], runs[1]))
+            results[which] = run(which)
+            ran.append((which, results[which]))
+        done.append((results[0], results[1]))
     return done, ran
 
 
@@ -141,18 +147,15 @@ def fresh_memory(small, large, pairs):
     """Touching `small` and `large` bytes of fresh memory in turned pairs: the median
     seconds of each and the pair-by-pair ratios of the larger to the smaller. On a
     machine that pays the same for every page, the ratio is that of the sizes."""
-    times = {0: [], 1: []}
-    ratios = []
-    for pair in range(pairs):
-        taken = {}
-        for which in ((0, 1) if pair % 2 == 0 else (1, 0)):
-            size = (small, large)[which]
-            done = subprocess.run([sys.executable, "-c", TOUCH, str(size)], check=True,
-                                  capture_output=True, text=True)
-            taken[which] = float(done.stdout)
-            times[which].append(taken[which])
-        ratios.append(taken[1] / taken[0])
-    return statistics.median(times[0]), statistics.median(times[1]), sorted(ratios)
+    def touch(which):
+        size = (small, large)[which]
+        done = subprocess.run([sys.executable, "-c", TOUCH, str(size)], check=True,
+                              capture_output=True, text=True)
+        return float(done.stdout)
+
+    done, _ = in_turned_order(pairs, touch)
+    return (statistics.median(s for s, _ in done), statistics.median(l for _, l in done),
+            sorted(l / s for s, l in done))
 
 
 def generate(kind, n, work):
