@@ -1347,12 +1347,14 @@ impl<'a> SiteView<'a> {
 /// rejected successor, or a proposed one (a draft, a proposal, a record without a status
 /// or with one of its own, such as `Pending`), not under "Superseded by".
 fn reverse_relation(kind: RelKind, from: &Document) -> (&'static str, &'static str) {
-    let status = from.status.as_deref();
-    match kind {
-        RelKind::Supersedes if status == Some("rejected") => {
-            ("rejected_successor", "Rejected successor")
-        }
-        RelKind::Supersedes if !crate::model::ever_accepted(status) => {
+    // The other end's status is read for this relation only: most links to a document
+    // are of other kinds, and each read is of a document elsewhere in the heap.
+    if kind != RelKind::Supersedes {
+        return (kind.reverse(), kind.reverse_label());
+    }
+    match from.status.as_deref() {
+        Some("rejected") => ("rejected_successor", "Rejected successor"),
+        status if !crate::model::ever_accepted(status) => {
             ("proposed_successor", "Proposed successor")
         }
         _ => (kind.reverse(), kind.reverse_label()),
