@@ -263,26 +263,32 @@ pub struct DocView {
     /// An objective that an initiative the site shows drives as a whole, which counts for
     /// each of its key results (as `undriven-key-result` counts it).
     pub driven_whole: bool,
-    /// A hash of [`DocView::item`], made on first use (see [`hashing_items`]).
-    #[serde(skip)]
-    item_digest: std::sync::OnceLock<blake3::Hash>,
-    /// A hash of the whole view, made on first use (see [`hashing_items`]).
-    #[serde(skip)]
-    doc_digest: std::sync::OnceLock<blake3::Hash>,
     /// Whether template values made of this view are kept with it (see
     /// [`for_template`]): in `serve`, where views outlive a rebuild.
     #[serde(skip)]
     pub keeps_values: bool,
+    /// What the view makes of itself and keeps (see [`DocView::memo`]).
     #[serde(skip)]
+    memo: std::sync::OnceLock<Box<Memo>>,
+}
+
+/// What a [`DocView`] makes of itself on first use and keeps: hashes for the render memo
+/// of `serve`, and with [`DocView::keeps_values`] its template values and JSON entries.
+/// Apart from the view, made only when first asked for: a build asks for none of it, and
+/// kept inline it made each of a large project's hundreds of thousands of views 170 bytes
+/// longer, every byte of them written.
+#[derive(Debug, Clone, Default)]
+pub struct Memo {
+    /// A hash of [`DocView::item`] (see [`hashing_items`]).
+    item_digest: std::sync::OnceLock<blake3::Hash>,
+    /// A hash of the whole view (see [`hashing_items`]).
+    doc_digest: std::sync::OnceLock<blake3::Hash>,
     item_value: std::sync::OnceLock<tera::Value>,
-    #[serde(skip)]
     value: std::sync::OnceLock<tera::Value>,
     /// The document's entries in the site's `graph.json` and `search-index.json`, kept
     /// with a view that keeps values, so that a rebuild serialises only the entries of
     /// views made again.
-    #[serde(skip)]
     pub graph_entry: std::sync::OnceLock<Box<[u8]>>,
-    #[serde(skip)]
     pub search_entry: std::sync::OnceLock<Box<[u8]>>,
 }
 
@@ -430,13 +436,21 @@ impl DocView {
     /// A hash of the fields lists show, made once per view: a view is never changed
     /// after it is made.
     fn item_hash(&self) -> blake3::Hash {
-        *self.item_digest.get_or_init(|| view_digest(&self.item()))
+        *self
+            .memo()
+            .item_digest
+            .get_or_init(|| view_digest(&self.item()))
     }
 
     /// A hash of every field of the view, made once per view; it stands for the whole
     /// document, and for its decision card, while a context is hashed.
     pub fn doc_hash(&self) -> blake3::Hash {
-        *self.doc_digest.get_or_init(|| view_digest(self))
+        *self.memo().doc_digest.get_or_init(|| view_digest(self))
+    }
+
+    /// What the view makes of itself and keeps, made at the first use.
+    pub fn memo(&self) -> &Memo {
+        self.memo.get_or_init(Box::default)
     }
 }
 
@@ -489,9 +503,13 @@ struct TemplateItem<'a>(&'a DocView);
 impl Serialize for TemplateItem<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let doc = self.0;
-        for_template(serializer, doc, DocView::item_hash, &doc.item_value, || {
-            doc.item()
-        })
+        for_template(
+            serializer,
+            doc,
+            DocView::item_hash,
+            |m| &m.item_value,
+            || doc.item(),
+        )
     }
 }
 
@@ -501,7 +519,7 @@ struct TemplateDoc<'a>(&'a DocView);
 impl Serialize for TemplateDoc<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let doc = self.0;
-        for_template(serializer, doc, DocView::doc_hash, &doc.value, || doc)
+        for_template(serializer, doc, DocView::doc_hash, |m| &m.value, || doc)
     }
 }
 
@@ -515,7 +533,7 @@ fn for_template<S: serde::Serializer, T: Serialize>(
     serializer: S,
     doc: &DocView,
     hash: fn(&DocView) -> blake3::Hash,
-    kept: &std::sync::OnceLock<tera::Value>,
+    kept: fn(&Memo) -> &std::sync::OnceLock<tera::Value>,
     plain: impl FnOnce() -> T,
 ) -> Result<S::Ok, S::Error> {
     if hashing() {
@@ -524,7 +542,8 @@ fn for_template<S: serde::Serializer, T: Serialize>(
     if !doc.keeps_values {
         return plain().serialize(serializer);
     }
-    kept.get_or_init(|| tera::Value::from_serializable(&plain()))
+    kept(doc.memo())
+        .get_or_init(|| tera::Value::from_serializable(&plain()))
         .serialize(serializer)
 }
 
@@ -542,8 +561,7 @@ impl Serialize for KeyResultOf<'_> {
             return (ItemHash(doc.doc_hash()), k).serialize(serializer);
         }
         if doc.keeps_values {
-            let kept = doc
-                .value
+            let kept = (doc.memo().value)
                 .get_or_init(|| tera::Value::from_serializable(doc))
                 .as_map()
                 .and_then(|map| map.get(&tera::value::Key::Str("key_results")))
@@ -1138,13 +1156,8 @@ impl<'a> SiteView<'a> {
             why: self.why(docs, graph, i),
             has_fields: false,
             driven_whole,
-            item_digest: std::sync::OnceLock::new(),
-            doc_digest: std::sync::OnceLock::new(),
             keeps_values: false,
-            item_value: std::sync::OnceLock::new(),
-            value: std::sync::OnceLock::new(),
-            graph_entry: std::sync::OnceLock::new(),
-            search_entry: std::sync::OnceLock::new(),
+            memo: std::sync::OnceLock::new(),
         };
         view.has_fields = view.lists_fields();
         view
@@ -1576,7 +1589,7 @@ mod tests {
             assert_eq!(from_kept, fresh);
         }
         assert!(
-            kept[0].value.get().is_some(),
+            kept[0].memo().value.get().is_some(),
             "taken from the document's kept value"
         );
         let hash = |views: &[DocView], k| {
@@ -1600,11 +1613,9 @@ mod tests {
         let expected = template(&made);
         assert!(expected.contains("Alpha"), "{expected}");
         assert_eq!(template(&kept), expected, "the values are made");
-        assert!(kept[0].item_value.get().is_some() && kept[0].value.get().is_some());
-        assert!(
-            made[0].item_value.get().is_none(),
-            "a view that keeps nothing"
-        );
+        let memo = kept[0].memo();
+        assert!(memo.item_value.get().is_some() && memo.value.get().is_some());
+        assert!(made[0].memo.get().is_none(), "a view that keeps nothing");
         assert_eq!(template(&kept), expected, "the kept values are taken");
         assert_eq!(
             json(&kept),

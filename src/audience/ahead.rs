@@ -51,6 +51,10 @@ pub fn ahead_of<'d, T>(
                     prefetch::line(doc.title.as_ptr());
                     prefetch::line(doc.url.as_ptr());
                     prefetch::texts([&doc.id, &doc.summary, &doc.status, &doc.date, &doc.team]);
+                    // In `serve` the view's kept values are read instead of its fields.
+                    if let Some(memo) = doc.memo.get() {
+                        prefetch::line(&**memo);
+                    }
                     if reads != Reads::Item {
                         for link in doc.why.iter().flatten() {
                             ask_for(&link.target, false);

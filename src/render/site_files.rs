@@ -173,7 +173,7 @@ fn graph_json(input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<FileBytes> {
     json.buffer.extend_from_slice(b",\"documents\":[");
     let entries = Entries {
         key: "graph.json#documents",
-        kept: |d| &d.graph_entry,
+        kept: |d| &d.memo().graph_entry,
         write: |d, json| serde_json::to_writer(json, &GraphDoc::new(d)),
     };
     entries.append(&mut json, input, out)?;
@@ -303,7 +303,7 @@ fn search_index(input: &Input<'_>, out: &Out<'_>) -> anyhow::Result<FileBytes> {
     json.buffer.push(b'[');
     let entries = Entries {
         key: "search-index.json",
-        kept: |d| &d.search_entry,
+        kept: |d| &d.memo().search_entry,
         write: |d, json| {
             let entry = SearchEntry {
                 title: &d.title,
