@@ -561,7 +561,9 @@ impl Serialize for KeyResultOf<'_> {
             return (ItemHash(doc.doc_hash()), k).serialize(serializer);
         }
         if doc.keeps_values {
-            let kept = (doc.memo().value)
+            let kept = doc
+                .memo()
+                .value
                 .get_or_init(|| tera::Value::from_serializable(doc))
                 .as_map()
                 .and_then(|map| map.get(&tera::value::Key::Str("key_results")))
@@ -1362,16 +1364,16 @@ impl<'a> SiteView<'a> {
 fn reverse_relation(kind: RelKind, from: &Document) -> (&'static str, &'static str) {
     // The other end's status is read for this relation only: most links to a document
     // are of other kinds, and each read is of a document elsewhere in the heap.
-    if kind != RelKind::Supersedes {
-        return (kind.reverse(), kind.reverse_label());
-    }
-    match from.status.as_deref() {
-        Some("rejected") => ("rejected_successor", "Rejected successor"),
-        status if !crate::model::ever_accepted(status) => {
-            ("proposed_successor", "Proposed successor")
+    if kind == RelKind::Supersedes {
+        let status = from.status.as_deref();
+        if status == Some("rejected") {
+            return ("rejected_successor", "Rejected successor");
         }
-        _ => (kind.reverse(), kind.reverse_label()),
+        if !crate::model::ever_accepted(status) {
+            return ("proposed_successor", "Proposed successor");
+        }
     }
+    (kind.reverse(), kind.reverse_label())
 }
 
 /// Check-in values as points in an 80×20 box, scaled between the lowest and highest of
