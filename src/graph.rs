@@ -91,9 +91,12 @@ pub struct Node {
     pub kr: Option<usize>,
 }
 
+/// Names to documents' places: hashed with aHash, as nothing is iterated in its order.
+type Names = HashMap<String, usize, ahash::RandomState>;
+
 #[derive(Debug, Default)]
 pub struct Graph {
-    keys: HashMap<String, usize>,
+    keys: Names,
     /// Keys two documents answer to (each a `duplicate-id` error): a reference to one
     /// reaches the first, and says nothing of its own when that is not the document it
     /// meant (of the wrong kind, without the key result it names).
@@ -386,6 +389,8 @@ impl Graph {
 
     fn index(&mut self, docs: &[Document], dir: &Path) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
+        // A path id each, an id for most, and for decisions their citations.
+        self.keys.reserve(2 * docs.len());
         for (i, doc) in docs.iter().enumerate() {
             if let Some(&first) = self.keys.get(&doc.path_id) {
                 diags.push(duplicate(docs, dir, first, i, &doc.path_id, "path id"));
@@ -920,7 +925,11 @@ fn incoming(count: usize, edges: &[Edge]) -> Vec<Vec<usize>> {
 
 /// [`Graph::lookup`] in `keys`: the index, or the names of documents that could not be
 /// read.
-fn lookup_in(keys: &HashMap<String, usize>, source: &Path, path: &str) -> Option<usize> {
+fn lookup_in<S: std::hash::BuildHasher>(
+    keys: &HashMap<String, usize, S>,
+    source: &Path,
+    path: &str,
+) -> Option<usize> {
     if let Some(&doc) = keys.get(path) {
         return Some(doc);
     }
