@@ -482,6 +482,11 @@ pub fn path_id(rel: &Path) -> String {
     {
         return text.strip_suffix(".md").unwrap_or(text).to_string();
     }
+    path_id_by_names(under)
+}
+
+/// [`path_id`] of any path under `content/`: its names, joined by `/`.
+fn path_id_by_names(under: &Path) -> String {
     let parts: Vec<String> = under
         .components()
         .filter_map(|c| match c {
@@ -1275,17 +1280,6 @@ mod tests {
 
     #[test]
     fn a_path_id_is_its_path_s_names_however_the_path_is_written() {
-        let by_names = |rel: &Path| {
-            let under = rel.strip_prefix(CONTENT_DIR).unwrap_or(rel);
-            let names: Vec<String> = (under.components())
-                .filter_map(|c| match c {
-                    Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-                    _ => None,
-                })
-                .collect();
-            let joined = names.join("/");
-            joined.strip_suffix(".md").unwrap_or(&joined).to_string()
-        };
         for rel in [
             "content/decisions/0001-x.md",
             "content/a.md",
@@ -1303,7 +1297,8 @@ mod tests {
             "content/x.markdown",
         ] {
             let rel = Path::new(rel);
-            assert_eq!(path_id(rel), by_names(rel), "{}", rel.display());
+            let under = rel.strip_prefix(CONTENT_DIR).unwrap_or(rel);
+            assert_eq!(path_id(rel), path_id_by_names(under), "{}", rel.display());
         }
     }
 
