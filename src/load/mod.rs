@@ -222,18 +222,11 @@ fn finish(
         unreleased_link = imported.unreleased_link;
     }
     // In the order a reader counts: numbers in path ids as numbers (`2-9-1` before
-    // `2-10-0`), which every list, index and site file keeps. Names whose numbers are
-    // zero-padded are in that order already once sorted by their bytes.
-    // The files are walked in that order: only an imported changelog's documents, added
-    // after them, call for a sort.
-    let natural = |docs: &[Document]| {
-        docs.is_sorted_by(|a, b| crate::model::natural_cmp(&a.path_id, &b.path_id).is_le())
-    };
-    if !natural(&docs) {
-        docs.sort_by(|a, b| a.path_id.cmp(&b.path_id));
-        if !natural(&docs) {
-            docs.sort_by_cached_key(|doc| crate::model::natural_key(&doc.path_id));
-        }
+    // `2-10-0`), which every list, index and site file keeps. The files are walked in
+    // that order; only an imported changelog's documents, added after them, call for a
+    // sort (a stable one: two documents of one path id keep the order they were read in).
+    if !docs.is_sorted_by(|a, b| crate::model::natural_cmp(&a.path_id, &b.path_id).is_le()) {
+        docs.sort_by_cached_key(|doc| crate::model::natural_key(&doc.path_id));
     }
     Loaded {
         docs,
