@@ -13,10 +13,10 @@ For each size N it measures, on the same machine and in the same run:
     side over --plain-pairs pairs of cold runs in turned order, and Hugo when it is installed
     (`apt-get install hugo`), with the ratios
 and, for the two largest sizes, the growth of the three-site build from one to the other
-over --pairs pairs of cold runs, the order turned every other pair (the machine's speed
-drifts by tens of percent over minutes, so only runs taken side by side give a ratio, and
-a build right after a large one is slower, so each size follows each size as often), by
-wall time and by CPU time
+over --pairs pairs of cold runs (then of the one-site build and of `align check` alike),
+the order turned every other pair (the machine's speed drifts by tens of percent over
+minutes, so only runs taken side by side give a ratio, and a build right after a large
+one is slower, so each size follows each size as often), by wall time and by CPU time
 (user and system apart: the kernel's share, writing files, grows differently from the
 build's own work), and bare pulldown-cmark's growth over the plain pages of the same two
 sizes in pairs of the same kind: what the machine alone adds when the work grows tenfold;
@@ -449,6 +449,12 @@ def main():
         out = os.path.join(args.out, "growth")
         build = lambda n: [ALIGN, "build", generate("align", n, args.work), "--out", out, "--today", TODAY, "-q"]
         grown = (small, large) + growth(build(small), build(large), out, args.pairs)
+        # The same pairs for one site and for `align check`: a site's document views,
+        # pages and output are what three sites take three times.
+        one = lambda n: build(n) + ["--site", "team"]
+        check = lambda n: [ALIGN, "check", generate("align", n, args.work), "--today", TODAY, "--format", "json"]
+        others = [("one site", growth(one(small), one(large), out, args.pairs)),
+                  ("`align check`", growth(check(small), check(large), out, args.pairs))]
         # Bare pulldown-cmark over the plain pages of both sizes, in pairs of the same
         # kind: it keeps nothing from one page to the next and reads nothing shared, so
         # its growth is what the machine alone adds when the work grows tenfold.
@@ -500,17 +506,24 @@ def main():
             s_wall, l_wall = by_previous[(False, same)], by_previous[(True, same)]
             if s_wall and l_wall:
                 print(f"  {label}: {s_wall:.2f} s and {l_wall:.2f} s by medians, {l_wall / s_wall:.1f}×")
-        (ws, us, ss), (wl, ul, sl), ratios, _ = floor
-        cs, cl = us + ss, ul + sl
-        print(f"Bare pulldown-cmark over {small:,} and {large:,} plain pages, {len(ratios)} pairs in turned order: "
-              f"{ws:.2f} s and {wl:.2f} s by medians, {wl / ws:.1f}×; pair by pair {ratios[0]:.1f}–{ratios[-1]:.1f}× "
-              f"(median {statistics.median(ratios):.1f}×); CPU time {cs:.2f} s and {cl:.2f} s, {cl / max(cs, 0.01):.2f}×")
+        for label, result in others:
+            print(f"The same, {label}: {in_brief(result)}")
+        print(f"Bare pulldown-cmark over {small:,} and {large:,} plain pages, {len(floor[2])} pairs in turned order: "
+              f"{in_brief(floor)}")
         bytes_s, bytes_l, ms, ml, ratios = memory
         gb_s, gb_l = bytes_s / 2**30, bytes_l / 2**30
         print(f"Fresh memory, the builds' peak RSS and output ({gb_s:.2f} and {gb_l:.2f} GB, {gb_l / gb_s:.1f}×) "
               f"touched alone, {len(ratios)} pairs in turned order: {ms:.2f} s and {ml:.2f} s by medians "
               f"({ms / gb_s:.2f} and {ml / gb_l:.2f} s per GB), {ml / ms:.1f}×; pair by pair "
               f"{ratios[0]:.1f}–{ratios[-1]:.1f}× (median {statistics.median(ratios):.1f}×)")
+
+
+def in_brief(grown):
+    """One `growth` result in a line: medians, the pairs' ratios and CPU time."""
+    (ws, us, ss), (wl, ul, sl), ratios, _ = grown
+    cs, cl = us + ss, ul + sl
+    return (f"{ws:.2f} s and {wl:.2f} s by medians, {wl / ws:.1f}×; pair by pair {ratios[0]:.1f}–{ratios[-1]:.1f}× "
+            f"(median {statistics.median(ratios):.1f}×); CPU time {cs:.2f} s and {cl:.2f} s, {cl / max(cs, 0.01):.2f}×")
 
 
 def fmt(v, unit="s"):
