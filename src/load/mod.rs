@@ -1295,6 +1295,21 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any path written of names, separators, dots and `.md`: the short way and the
+        /// long one give the same id.
+        #[test]
+        fn a_path_id_is_the_same_either_way(parts in proptest::collection::vec(
+            proptest::sample::select(vec!["a", "b c", "é", "/", ".", "..", ".md", "content", "0001-x.md"]),
+            0..8,
+        )) {
+            let text = parts.concat();
+            let rel = Path::new(&text);
+            let under = rel.strip_prefix(CONTENT_DIR).unwrap_or(rel);
+            proptest::prop_assert_eq!(path_id(rel), path_id_by_names(under));
+        }
+    }
+
     #[test]
     fn normalise_drops_bom_and_crlf() {
         assert_eq!(normalise("\u{feff}a\r\nb\rc"), "a\nb\nc");
